@@ -1,0 +1,476 @@
+//! `manuscript/book.toml`: the book's one configuration file, read strictly.
+//! An unknown key, a wrong type, a missing title or an invalid value is an
+//! error with file, line and column. The result is plain data for `resolve`.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::model::{
+    ChapterOpening, Contributor, Date, FontFiles, Isbn, Paper, PrintSettings, Pt, Role,
+    RunningHead, Trim,
+};
+use crate::project::CONFIG_FILE;
+
+/// The whole of `book.toml`, as the author wrote it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct BookToml {
+    title: Spanned<String>,
+    subtitle: Option<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    #[serde(default)]
+    contributors: Vec<ContributorToml>,
+    publisher: Option<String>,
+    first_publication: Option<String>,
+    language: Option<Spanned<String>>,
+    #[serde(default)]
+    isbn: IsbnToml,
+    date: Option<Spanned<String>>,
+    rights: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    front_matter: Vec<Spanned<String>>,
+    chapters: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    back_matter: Vec<Spanned<String>>,
+    #[serde(default)]
+    print: PrintToml,
+    #[serde(default)]
+    fonts: FontsToml,
+    #[serde(default)]
+    cover: CoverToml,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ContributorToml {
+    name: String,
+    role: Spanned<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct IsbnToml {
+    ebook: Option<Spanned<String>>,
+    print: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+struct PrintToml {
+    trim: Spanned<String>,
+    bleed: bool,
+    paper: Paper,
+    chapters_open: ChapterOpening,
+    running_head_verso: RunningHead,
+    running_head_recto: RunningHead,
+    hyphenate: bool,
+    hyphenate_capitalized: bool,
+    font_size: Spanned<f32>,
+    leading: Option<Spanned<f32>>,
+    draft: bool,
+    grayscale_images: bool,
+    pdf_x: bool,
+}
+
+impl Default for PrintToml {
+    fn default() -> Self {
+        PrintToml {
+            trim: Spanned::new(0..0, "6x9".to_string()),
+            bleed: false,
+            paper: Paper::White,
+            chapters_open: ChapterOpening::Recto,
+            running_head_verso: RunningHead::Author,
+            running_head_recto: RunningHead::Chapter,
+            hyphenate: true,
+            hyphenate_capitalized: false,
+            font_size: Spanned::new(0..0, 11.0),
+            leading: None,
+            draft: false,
+            grayscale_images: false,
+            pdf_x: false,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+struct FontsToml {
+    regular: String,
+    italic: String,
+    bold: String,
+    bold_italic: String,
+}
+
+impl Default for FontsToml {
+    fn default() -> Self {
+        FontsToml {
+            regular: "EBGaramond-Regular.ttf".into(),
+            italic: "EBGaramond-Italic.ttf".into(),
+            bold: "EBGaramond-Bold.ttf".into(),
+            bold_italic: "EBGaramond-BoldItalic.ttf".into(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct CoverToml {
+    image: Option<Spanned<String>>,
+    blurb: Option<String>,
+}
+
+/// A manuscript file named in `book.toml`, with where it was named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRef {
+    /// As written, relative to `manuscript/`.
+    pub written: String,
+    pub location: crate::diag::Location,
+}
+
+/// `book.toml`, checked and with defaults applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub authors: Vec<String>,
+    pub contributors: Vec<Contributor>,
+    pub publisher: Option<String>,
+    pub first_publication: Option<String>,
+    pub language: String,
+    pub isbn_ebook: Option<Isbn>,
+    pub isbn_print: Option<Isbn>,
+    pub date: Option<Date>,
+    pub rights: Option<String>,
+    pub description: Option<String>,
+    pub keywords: Vec<String>,
+    pub front_matter: Vec<FileRef>,
+    /// `None`: every other `.md` file in `manuscript/`, sorted by name.
+    pub chapters: Option<Vec<FileRef>>,
+    pub back_matter: Vec<FileRef>,
+    pub print: PrintSettings,
+    pub fonts: FontFiles,
+    /// Cover art, project-relative (`cover/illustration.jpg`), when named.
+    pub cover_image: Option<FileRef>,
+    pub blurb: Option<String>,
+}
+
+/// Parses and checks `book.toml`'s text. All problems found are reported together.
+pub fn parse(text: &str) -> Result<Config, Diagnostics> {
+    let index = LineIndex::new(text);
+    let locate = |span: Range<usize>| {
+        let (line, column) = index.line_column(text, span.start);
+        crate::diag::Location {
+            file: CONFIG_FILE.to_string(),
+            line,
+            column,
+        }
+    };
+    let raw: BookToml = toml::from_str(text).map_err(|err| {
+        let location = err.span().map(&locate);
+        Diagnostics::from(translate_toml_error(err.message()).at(location))
+    })?;
+
+    let mut diagnostics = Diagnostics::new();
+    let mut error = |span: Range<usize>, message: String, hint: &str| {
+        diagnostics.push(
+            Diagnostic::error(message)
+                .at(Some(locate(span)))
+                .with_hint(hint),
+        );
+    };
+
+    let title = raw.title.get_ref().trim().to_string();
+    if title.is_empty() {
+        error(
+            raw.title.span(),
+            "the title is empty".into(),
+            "write the book's title, e.g. title = \"Moby-Dick\"",
+        );
+    }
+
+    let mut contributors = Vec::new();
+    for c in &raw.contributors {
+        match Role::parse(c.role.get_ref()) {
+            Some(role) => contributors.push(Contributor {
+                name: c.name.trim().to_string(),
+                role,
+            }),
+            None => error(
+                c.role.span(),
+                format!("unknown contributor role `{}`", c.role.get_ref()),
+                &format!("use one of: {}", Role::ALL.map(|(n, _)| n).join(", ")),
+            ),
+        }
+    }
+
+    let language = match &raw.language {
+        None => "en".to_string(),
+        Some(lang) => {
+            let value = lang.get_ref().trim();
+            if is_language_tag(value) {
+                value.to_string()
+            } else {
+                error(
+                    lang.span(),
+                    format!("`{value}` is not a language tag"),
+                    "use a BCP 47 tag such as \"en\", \"en-GB\" or \"kk\"",
+                );
+                "en".to_string()
+            }
+        }
+    };
+
+    let mut isbn = |value: &Option<Spanned<String>>| -> Option<Isbn> {
+        let value = value.as_ref()?;
+        match Isbn::parse(value.get_ref()) {
+            Ok(isbn) => Some(isbn),
+            Err(why) => {
+                error(
+                    value.span(),
+                    format!("invalid ISBN `{}`: {why}", value.get_ref()),
+                    "write the 13-digit ISBN from your ISBN agency, hyphens allowed",
+                );
+                None
+            }
+        }
+    };
+    let isbn_ebook = isbn(&raw.isbn.ebook);
+    let isbn_print = isbn(&raw.isbn.print);
+
+    let date = raw.date.as_ref().and_then(|d| {
+        let parsed = Date::parse(d.get_ref().trim());
+        if parsed.is_none() {
+            error(
+                d.span(),
+                format!("invalid date `{}`", d.get_ref()),
+                "write the publication date as YYYY-MM-DD, e.g. date = \"2026-11-25\"",
+            );
+        }
+        parsed
+    });
+
+    let trim = match Trim::parse(raw.print.trim.get_ref()) {
+        Ok(trim) => trim,
+        Err(why) => {
+            error(
+                raw.print.trim.span(),
+                format!("invalid trim size `{}`: {why}", raw.print.trim.get_ref()),
+                "use a preset (\"6x9\", \"5.5x8.5\", \"5x8\", \"a5\") or an explicit size such as \"5.5in x 8.5in\" or \"148mm x 210mm\"",
+            );
+            Trim::parse("6x9").expect("the default trim parses")
+        }
+    };
+
+    let font_size = *raw.print.font_size.get_ref();
+    if !(6.0..=24.0).contains(&font_size) {
+        error(
+            raw.print.font_size.span(),
+            format!("font size {font_size} pt is out of range"),
+            "body text is set between 6 and 24 pt; 10.5–12 pt suits most books",
+        );
+    }
+    let leading = match &raw.print.leading {
+        Some(l) => {
+            let value = *l.get_ref();
+            if !(font_size..=font_size * 3.0).contains(&value) {
+                error(
+                    l.span(),
+                    format!("leading {value} pt must be between the font size and three times it"),
+                    "leading is the baseline-to-baseline distance in points, e.g. 14 for 11 pt text",
+                );
+            }
+            value
+        }
+        None => (font_size * 1.3 * 4.0).round() / 4.0,
+    };
+
+    let file_ref = |s: &Spanned<String>| FileRef {
+        written: s.get_ref().clone(),
+        location: locate(s.span()),
+    };
+    let cover_image = raw.cover.image.as_ref().map(file_ref);
+
+    let fonts = FontFiles {
+        regular: format!("fonts/{}", raw.fonts.regular),
+        italic: format!("fonts/{}", raw.fonts.italic),
+        bold: format!("fonts/{}", raw.fonts.bold),
+        bold_italic: format!("fonts/{}", raw.fonts.bold_italic),
+    };
+
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+
+    Ok(Config {
+        title,
+        subtitle: raw
+            .subtitle
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        authors: raw.authors.iter().map(|a| a.trim().to_string()).collect(),
+        contributors,
+        publisher: raw.publisher,
+        first_publication: raw.first_publication,
+        language,
+        isbn_ebook,
+        isbn_print,
+        date,
+        rights: raw.rights,
+        description: raw.description,
+        keywords: raw.keywords,
+        front_matter: raw.front_matter.iter().map(file_ref).collect(),
+        chapters: raw
+            .chapters
+            .as_ref()
+            .map(|list| list.iter().map(file_ref).collect()),
+        back_matter: raw.back_matter.iter().map(file_ref).collect(),
+        print: PrintSettings {
+            trim,
+            bleed: raw.print.bleed,
+            paper: raw.print.paper,
+            chapters_open: raw.print.chapters_open,
+            running_head_verso: raw.print.running_head_verso,
+            running_head_recto: raw.print.running_head_recto,
+            hyphenate: raw.print.hyphenate,
+            hyphenate_capitalized: raw.print.hyphenate_capitalized,
+            font_size: Pt(font_size as f64),
+            leading: Pt(leading as f64),
+            draft: raw.print.draft,
+            grayscale_images: raw.print.grayscale_images,
+            pdf_x: raw.print.pdf_x,
+        },
+        fonts,
+        cover_image,
+        blurb: raw.cover.blurb,
+    })
+}
+
+/// Rewrites serde/toml's messages into the author's terms, with a hint.
+fn translate_toml_error(message: &str) -> Diagnostic {
+    let message = message.trim();
+    let first_line = message.lines().next().unwrap_or(message).trim();
+    if first_line.starts_with("missing field `title`") {
+        return Diagnostic::error("the book has no title")
+            .with_hint("add a line such as title = \"Moby-Dick\" to manuscript/book.toml");
+    }
+    if let Some(rest) = first_line.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        let expected = rest
+            .split_once("expected ")
+            .map(|(_, e)| e.replace("one of ", ""));
+        let hint = match expected {
+            Some(expected) => format!("known keys here: {expected}"),
+            None => "remove the key; the README lists every key".to_string(),
+        };
+        return Diagnostic::error(format!("unknown key `{key}` in book.toml")).with_hint(hint);
+    }
+    if first_line.starts_with("invalid type") {
+        return Diagnostic::error(format!(
+            "wrong type: {}",
+            first_line.replace("invalid type: ", "")
+        ))
+        .with_hint("see the book.toml reference in the README for each key's type");
+    }
+    if first_line.starts_with("unknown variant") {
+        return Diagnostic::error(format!(
+            "invalid value: {}",
+            first_line.replace("unknown variant ", "")
+        ))
+        .with_hint("use one of the values listed above");
+    }
+    Diagnostic::error(format!("invalid TOML: {first_line}"))
+        .with_hint("book.toml is TOML: key = \"value\", one per line; strings in double quotes")
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_text(toml: &str) -> String {
+        parse(toml).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = parse("title = \"A\"").unwrap();
+        assert_eq!(c.language, "en");
+        assert_eq!(c.print.trim, Trim::parse("6x9").unwrap());
+        assert!(c.print.hyphenate);
+        assert_eq!(c.fonts.regular, "fonts/EBGaramond-Regular.ttf");
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_column() {
+        let text = error_text("title = \"A\"\n\n  titel = \"B\"\n");
+        assert!(
+            text.starts_with("error: unknown key `titel` in book.toml\n  --> manuscript/book.toml:3:3\nhint: known keys here:"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn missing_title() {
+        assert_eq!(
+            error_text("subtitle = \"B\"\n"),
+            "error: the book has no title\n  --> manuscript/book.toml:1:1\nhint: add a line such as title = \"Moby-Dick\" to manuscript/book.toml"
+        );
+    }
+
+    #[test]
+    fn wrong_type() {
+        let text = error_text("title = \"A\"\nauthors = \"B\"\n");
+        assert!(text.starts_with("error: wrong type: string \"B\", expected a sequence\n  --> manuscript/book.toml:2:11"), "{text}");
+    }
+
+    #[test]
+    fn bad_values_are_all_reported() {
+        let err = parse(
+            "title = \"A\"\ndate = \"2026-02-30\"\n[isbn]\nebook = \"978-0-00-000000-1\"\n[print]\ntrim = \"huge\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.errors().count(), 3, "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("invalid date `2026-02-30`\n  --> manuscript/book.toml:2:8"),
+            "{text}"
+        );
+        assert!(text.contains("invalid ISBN"), "{text}");
+        assert!(text.contains("invalid trim size `huge`"), "{text}");
+    }
+
+    #[test]
+    fn contributor_roles() {
+        let c = parse("title = \"A\"\ncontributors = [{ name = \"Amanda Sonesson\", role = \"illustrator\" }]").unwrap();
+        assert_eq!(c.contributors[0].role.marc(), "ill");
+        let text =
+            error_text("title = \"A\"\ncontributors = [{ name = \"X\", role = \"painter\" }]");
+        assert!(
+            text.contains("unknown contributor role `painter`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn dates_round_trip() {
+        for days in [-1000, 0, 18000, 20417, 50000] {
+            let d = Date::from_days_since_epoch(days);
+            assert_eq!(d.days_since_epoch(), days);
+        }
+        assert_eq!(Date::parse("2026-11-25").unwrap().days_since_epoch(), 20782);
+    }
+}

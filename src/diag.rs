@@ -1,0 +1,224 @@
+//! Diagnostics: what went wrong (or may be wrong) in the author's terms, with
+//! file, line and column, and a hint on how to fix it. Every stage reports
+//! through these; nothing in the pipeline panics on bad input.
+
+use std::fmt;
+
+/// How serious a diagnostic is: errors stop the build, warnings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A place in a source file, 1-based, as editors count.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// Path relative to the project root, with `/` separators (`manuscript/book.toml`).
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// One message for the author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Lower-case, no trailing full stop: `image not found: art/map.png`.
+    pub message: String,
+    pub location: Option<Location>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            hint: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn at(mut self, location: Option<Location>) -> Self {
+        self.location = location;
+        self
+    }
+
+    /// Attaches a location given as a file and a 1-based line and column.
+    pub fn at_file(mut self, file: impl Into<String>, line: u32, column: u32) -> Self {
+        self.location = Some(Location {
+            file: file.into(),
+            line,
+            column,
+        });
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// The terminal form:
+    ///
+    /// ```text
+    /// error: image not found: art/map.png
+    ///   --> manuscript/03-voyage.md:12:5
+    /// hint: paths are relative to manuscript/
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label}: {}", self.message)?;
+        if let Some(location) = &self.location {
+            write!(f, "\n  --> {location}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\nhint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The diagnostics of a failed stage: at least one error, possibly warnings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Diagnostics(Vec::new())
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| !d.is_error())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    /// `Err(self)` when any error was collected, so a stage can end with
+    /// `diagnostics.into_result(value)`.
+    pub fn into_result<T>(self, value: T) -> Result<(T, Vec<Diagnostic>), Diagnostics> {
+        if self.has_errors() {
+            Err(self)
+        } else {
+            Ok((value, self.0))
+        }
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Diagnostics(vec![diagnostic])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, diagnostic) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Converts byte offsets of one text to 1-based line and column (columns count
+/// characters, not bytes, as editors show them).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// Line and column of `offset` in `text` (the text this index was built from).
+    pub fn line_column(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let column = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line as u32 + 1, column as u32 + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_the_three_line_form() {
+        let d = Diagnostic::error("image not found: art/map.png")
+            .at_file("manuscript/03-voyage.md", 12, 5)
+            .with_hint("paths are relative to manuscript/");
+        assert_eq!(
+            d.to_string(),
+            "error: image not found: art/map.png\n  --> manuscript/03-voyage.md:12:5\nhint: paths are relative to manuscript/"
+        );
+    }
+
+    #[test]
+    fn line_index_counts_characters() {
+        let text = "ab\n“cd” e\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_column(text, 0), (1, 1));
+        assert_eq!(index.line_column(text, 3), (2, 1));
+        let e = text.find('e').unwrap();
+        assert_eq!(index.line_column(text, e), (2, 6));
+    }
+}

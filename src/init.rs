@@ -1,0 +1,50 @@
+//! `quire init`: a new, buildable book project in an empty folder, with the
+//! bundled fonts and their licence.
+
+use std::path::Path;
+
+use quire::diag::Diagnostic;
+
+const FILES: [(&str, &[u8]); 7] = [
+    (
+        "manuscript/book.toml",
+        b"title = \"Untitled\"\nauthors = [\"Your Name\"]\nlanguage = \"en\"\ndate = \"2026-01-01\"\n\n[print]\ntrim = \"6x9\"\n",
+    ),
+    (
+        "manuscript/01-chapter.md",
+        b"# Chapter One\n\nThe first paragraph of your book.\n\nThe second paragraph.\n",
+    ),
+    ("fonts/EBGaramond-Regular.ttf", include_bytes!("../fonts/EBGaramond-Regular.ttf")),
+    ("fonts/EBGaramond-Italic.ttf", include_bytes!("../fonts/EBGaramond-Italic.ttf")),
+    ("fonts/EBGaramond-Bold.ttf", include_bytes!("../fonts/EBGaramond-Bold.ttf")),
+    ("fonts/EBGaramond-BoldItalic.ttf", include_bytes!("../fonts/EBGaramond-BoldItalic.ttf")),
+    ("fonts/OFL.txt", include_bytes!("../fonts/OFL.txt")),
+];
+
+pub fn run(dir: &Path) -> Result<(), Diagnostic> {
+    if dir.join("manuscript").exists() {
+        return Err(Diagnostic::error(format!(
+            "{} already holds a manuscript/ folder",
+            dir.display()
+        ))
+        .with_hint("run `quire init` in an empty folder; nothing was changed"));
+    }
+    for (path, bytes) in FILES {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| cannot_write(&target, e))?;
+        }
+        std::fs::write(&target, bytes).map_err(|e| cannot_write(&target, e))?;
+    }
+    std::fs::create_dir_all(dir.join("cover")).map_err(|e| cannot_write(&dir.join("cover"), e))?;
+    println!(
+        "created a new book in {}: edit manuscript/book.toml, then run `quire build`",
+        dir.display()
+    );
+    Ok(())
+}
+
+fn cannot_write(path: &Path, err: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot write {}: {err}", path.display()))
+        .with_hint("check that the folder is writable")
+}

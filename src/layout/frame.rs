@@ -1,0 +1,126 @@
+//! The laid-out book: pages of positioned items, in points, origin at the
+//! top-left corner of the trim box, y growing downwards. The PDF writer only
+//! translates this; it decides nothing.
+
+use crate::fonts::Style;
+use crate::model::{ImageId, Pt, Trim};
+
+/// All pages of the print interior.
+#[derive(Debug, Clone, Default)]
+pub struct PagedBook {
+    pub pages: Vec<Page>,
+    /// PDF bookmarks: one per section in the contents.
+    pub outline: Vec<OutlineEntry>,
+}
+
+/// Which side of the spread a page is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Recto,
+    Verso,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The printed folio label (`iii`, `12`), whether or not it is shown.
+    pub folio: String,
+    pub side: Side,
+    pub trim: Trim,
+    /// Bleed added on the top, bottom and outside edge (zero without bleed).
+    pub bleed: Pt,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Glyphs(GlyphRun),
+    Rule {
+        x1: Pt,
+        y1: Pt,
+        x2: Pt,
+        y2: Pt,
+        width: Pt,
+    },
+    Image {
+        image: ImageId,
+        x: Pt,
+        y: Pt,
+        width: Pt,
+        height: Pt,
+    },
+}
+
+/// Shaped glyphs on one baseline in one face and size.
+#[derive(Debug, Clone)]
+pub struct GlyphRun {
+    pub style: Style,
+    pub size: Pt,
+    /// Start of the baseline.
+    pub x: Pt,
+    pub y: Pt,
+    pub glyphs: Vec<PlacedGlyph>,
+    /// The text the glyphs show (for the PDF's text layer and for tests).
+    pub text: String,
+}
+
+/// A glyph at its final horizontal position (relative to the run's start).
+#[derive(Debug, Clone, Copy)]
+pub struct PlacedGlyph {
+    pub id: u16,
+    pub x: Pt,
+    /// Byte range in the run's text that this glyph shows (ligatures cover several chars).
+    pub text_start: u32,
+    pub text_len: u16,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutlineEntry {
+    pub title: String,
+    /// Index into `PagedBook::pages`.
+    pub page: usize,
+    pub level: u8,
+}
+
+/// Typographic facts measured from the layout itself.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub pages: usize,
+    pub lines: usize,
+    pub widows: usize,
+    pub orphans: usize,
+    pub hyphenated_lines: usize,
+    pub longest_hyphen_run: usize,
+    pub overfull_lines: usize,
+    pub headings_at_foot: usize,
+    /// Loosest and tightest justified lines: word space as a ratio of the natural space.
+    pub loosest_space_ratio: f64,
+    pub tightest_space_ratio: f64,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "print layout report")?;
+        writeln!(f, "  pages                      {}", self.pages)?;
+        writeln!(f, "  lines                      {}", self.lines)?;
+        writeln!(f, "  widows                     {}", self.widows)?;
+        writeln!(f, "  orphans                    {}", self.orphans)?;
+        writeln!(f, "  hyphenated line ends       {}", self.hyphenated_lines)?;
+        writeln!(
+            f,
+            "  longest hyphen run         {}",
+            self.longest_hyphen_run
+        )?;
+        writeln!(f, "  overfull lines             {}", self.overfull_lines)?;
+        writeln!(f, "  headings at a page foot    {}", self.headings_at_foot)?;
+        writeln!(
+            f,
+            "  loosest word space         {:.2} of natural",
+            self.loosest_space_ratio
+        )?;
+        write!(
+            f,
+            "  tightest word space        {:.2} of natural",
+            self.tightest_space_ratio
+        )
+    }
+}

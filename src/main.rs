@@ -1,0 +1,98 @@
+//! The `quire` binary: parses the command line, calls the library, prints
+//! diagnostics and sets the exit code (1 on any error).
+#![forbid(unsafe_code)]
+
+mod cli;
+mod init;
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use quire::diag::{Diagnostic, Diagnostics};
+use quire::project::Project;
+use quire::{Options, output};
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Build {
+            dir,
+            out,
+            format,
+            report,
+        } => {
+            let out = out.unwrap_or_else(|| dir.join("out"));
+            build(&dir, &out, format.formats(), report)
+        }
+        cli::Command::Check { dir } => check(&dir),
+        cli::Command::Init { dir } => init::run(&dir).map_err(Diagnostics::from),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics.0);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    // Warnings first, errors last, so the reason for failing is at the bottom.
+    let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
+    sorted.sort_by_key(|d| d.severity);
+    for d in sorted {
+        eprintln!("{d}");
+    }
+}
+
+/// `SOURCE_DATE_EPOCH`, when set to a valid number.
+fn source_date_epoch() -> Result<Option<i64>, Diagnostic> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(_) => Ok(None),
+        Ok(value) => value.trim().parse().map(Some).map_err(|_| {
+            Diagnostic::error(format!("SOURCE_DATE_EPOCH is not a number: `{value}`")).with_hint(
+                "set it to seconds since 1970, e.g. SOURCE_DATE_EPOCH=1700000000, or unset it",
+            )
+        }),
+    }
+}
+
+fn options(formats: quire::Formats) -> Result<Options, Diagnostics> {
+    Ok(Options {
+        formats,
+        source_date_epoch: source_date_epoch()?,
+    })
+}
+
+fn build(dir: &Path, out: &Path, formats: quire::Formats, report: bool) -> Result<(), Diagnostics> {
+    let started = Instant::now();
+    let options = options(formats)?;
+    let project = Project::load(dir)?;
+    let outputs = quire::build(&project, &options)?;
+    print_diagnostics(&outputs.warnings);
+    let written = output::write_all(out, &outputs.files)?;
+    for (path, size) in written {
+        println!("wrote {} ({})", path.display(), output::human_size(size));
+    }
+    if report {
+        println!("{}", outputs.report);
+    }
+    println!(
+        "built {} print pages in {} ms",
+        outputs.pages,
+        started.elapsed().as_millis()
+    );
+    Ok(())
+}
+
+fn check(dir: &Path) -> Result<(), Diagnostics> {
+    let options = options(quire::Formats::ALL)?;
+    let project = Project::load(dir)?;
+    let outputs = quire::build(&project, &options)?;
+    print_diagnostics(&outputs.warnings);
+    println!("{}", outputs.report);
+    println!("check passed: nothing was written");
+    Ok(())
+}

@@ -1,0 +1,313 @@
+//! THE SHARED MODEL: the book, format-neutral and fully resolved. Metadata,
+//! front matter, chapters and back matter as blocks and inlines, each block
+//! with a book-wide id and its place in the source. The EPUB writer and the
+//! print layout read only this (plus the page map that layout hands back).
+//!
+//! Depends on nothing else of quire's.
+
+mod geometry;
+mod meta;
+mod pagemap;
+
+pub use geometry::{Pt, Trim};
+pub use meta::{
+    ChapterOpening, Contributor, Date, FontFiles, Isbn, Meta, Paper, PrintSettings, Role,
+    RunningHead,
+};
+pub use pagemap::{PageMap, PageStart, TextPos, block_text, block_text_len};
+
+use crate::diag::{LineIndex, Location};
+
+/// The whole resolved book.
+#[derive(Debug, Clone)]
+pub struct Book {
+    pub meta: Meta,
+    pub print: PrintSettings,
+    pub fonts: FontFiles,
+    /// Every section in reading order: front matter, chapters, back matter.
+    pub sections: Vec<Section>,
+    /// Images used by figures, in order of first use.
+    pub images: Vec<ImageAsset>,
+    /// Cover art from `cover/`, when the author supplied it.
+    pub cover_art: Option<ImageAsset>,
+    /// The manuscript files, for turning spans into file:line:column.
+    pub sources: Vec<SourceFile>,
+    /// Number of block ids handed out (ids are `0..block_count`).
+    pub block_count: u32,
+}
+
+impl Book {
+    /// Where a span points, for a diagnostic.
+    pub fn locate(&self, span: Span) -> Option<Location> {
+        let source = self.sources.get(span.file as usize)?;
+        let (line, column) = source.index.line_column(&source.text, span.start as usize);
+        Some(Location {
+            file: source.path.clone(),
+            line,
+            column,
+        })
+    }
+
+    pub fn chapters(&self) -> impl Iterator<Item = &Section> {
+        self.sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Chapter)
+    }
+
+    pub fn image(&self, id: ImageId) -> &ImageAsset {
+        &self.images[id.0 as usize]
+    }
+}
+
+/// One manuscript file's text, kept for diagnostics.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Project-relative path: `manuscript/01-loomings.md`.
+    pub path: String,
+    pub text: std::sync::Arc<str>,
+    pub index: LineIndex,
+}
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub file: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// Which part of the book a section belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Matter {
+    Front,
+    Body,
+    Back,
+}
+
+/// What a section is; back ends choose page design and EPUB semantics from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SectionKind {
+    HalfTitle,
+    TitlePage,
+    Copyright,
+    Contents,
+    /// Front matter written by the author (dedication, preface, foreword…).
+    Preface,
+    Chapter,
+    /// Back matter written by the author (about the author, acknowledgments…).
+    Appendix,
+}
+
+impl SectionKind {
+    pub fn matter(self) -> Matter {
+        match self {
+            SectionKind::HalfTitle
+            | SectionKind::TitlePage
+            | SectionKind::Copyright
+            | SectionKind::Contents
+            | SectionKind::Preface => Matter::Front,
+            SectionKind::Chapter => Matter::Body,
+            SectionKind::Appendix => Matter::Back,
+        }
+    }
+}
+
+/// A unit that opens on a new page in print and is one XHTML file in the EPUB.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub kind: SectionKind,
+    /// Unique, stable, XML-name-safe: `title-page`, `chapter-3`, `about-the-author`.
+    pub id: String,
+    /// Plain-text title for contents, bookmarks, running heads and navigation.
+    pub title: String,
+    /// Shown in the contents (print and EPUB navigation).
+    pub in_toc: bool,
+    /// The blocks; a titled chapter starts with its level-1 heading.
+    pub blocks: Vec<Block>,
+    /// Footnotes referenced in this section, in order of first reference.
+    pub notes: Vec<Footnote>,
+    /// The manuscript file it came from (`None` for generated pages).
+    pub source: Option<u32>,
+}
+
+impl Section {
+    /// Level-2 headings (anchor, content), for a second level in the contents.
+    pub fn subheadings(&self) -> impl Iterator<Item = (&str, &[Inline])> {
+        self.blocks.iter().filter_map(|b| match &b.kind {
+            BlockKind::Heading {
+                level: 2,
+                anchor,
+                content,
+            } => Some((anchor.as_str(), content.as_slice())),
+            _ => None,
+        })
+    }
+}
+
+/// A book-wide block number, in reading order. Page breaks point at these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BlockId(pub u32);
+
+/// One block with its id and source span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub id: BlockId,
+    pub kind: BlockKind,
+    pub span: Option<Span>,
+}
+
+/// Roles of the display lines on generated pages (title page, copyright…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DisplayRole {
+    BookTitle,
+    Subtitle,
+    Author,
+    Publisher,
+    /// Small print on the copyright page.
+    Notice,
+    /// A credit such as "Illustration by …".
+    Credit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BlockKind {
+    /// Level 1 is a section's title; 2–6 are headings inside it.
+    Heading {
+        level: u8,
+        anchor: String,
+        content: Vec<Inline>,
+    },
+    /// Body text. `indent` is false for the first paragraph after a heading,
+    /// scene break, quote, list or figure (resolved once, for both editions).
+    Paragraph {
+        content: Vec<Inline>,
+        indent: bool,
+    },
+    /// A centred line of a generated page.
+    Display {
+        role: DisplayRole,
+        content: Vec<Inline>,
+    },
+    Quote(Vec<Block>),
+    List {
+        ordered: bool,
+        items: Vec<ListItem>,
+    },
+    SceneBreak,
+    Code {
+        text: String,
+    },
+    Figure {
+        image: ImageId,
+        alt: String,
+        caption: Vec<Inline>,
+    },
+    /// The table of contents; its entries are resolved from the sections.
+    Contents(Vec<ContentsEntry>),
+}
+
+/// A list item with its resolved marker ("1.", "•").
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    pub marker: String,
+    pub blocks: Vec<Block>,
+}
+
+/// One line of the contents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentsEntry {
+    pub title: String,
+    /// 1 for sections, 2 for their level-2 headings.
+    pub level: u8,
+    /// The section's id.
+    pub section: String,
+    /// Heading anchor inside the section (for level 2).
+    pub anchor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Code(String),
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
+    /// A footnote reference: index into the section's notes, and its label ("1").
+    NoteRef {
+        note: u32,
+        label: String,
+    },
+    LineBreak,
+}
+
+/// A footnote, numbered per section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footnote {
+    pub label: String,
+    /// Anchor of the note (`note-3-1`); the reference's anchor is `ref-` + this.
+    pub anchor: String,
+    pub blocks: Vec<Block>,
+}
+
+/// Index into `Book::images`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ImageId(pub u32);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImageFormat {
+    Jpeg,
+    Png,
+}
+
+impl ImageFormat {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "image/jpeg",
+            ImageFormat::Png => "image/png",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "jpg",
+            ImageFormat::Png => "png",
+        }
+    }
+}
+
+/// An image file, checked (format and dimensions read from its header).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageAsset {
+    /// Project-relative path: `manuscript/img/map.png`.
+    pub path: String,
+    pub bytes: std::sync::Arc<[u8]>,
+    pub format: ImageFormat,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Walks the text of inlines in reading order, the way page positions count
+/// characters: text and code as written, a line break as one `\n`, note
+/// references as nothing. Both back ends use this to agree on offsets.
+pub fn for_each_text<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a str)) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => f(t),
+            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
+                for_each_text(c, f)
+            }
+            Inline::LineBreak => f("\n"),
+            Inline::NoteRef { .. } => {}
+        }
+    }
+}
+
+/// The plain text of inlines (see [`for_each_text`]).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    for_each_text(inlines, &mut |t| out.push_str(t));
+    out
+}

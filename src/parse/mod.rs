@@ -1,0 +1,765 @@
+//! Markdown → model blocks. The one place pulldown-cmark's options are set.
+//! Events (with source ranges) become blocks and inlines with spans; what a
+//! book cannot use (raw HTML) is escaped with a warning naming the line.
+//! Cross-file work (footnote numbers, image files, block ids, indents) is
+//! left to `resolve`.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diag::{Diagnostic, LineIndex};
+use crate::model::{Block, BlockId, BlockKind, ImageId, Inline, ListItem, Span};
+
+/// Quotes and lists nested deeper than this are refused: no book needs it,
+/// and it keeps every later stage's recursion shallow.
+pub const MAX_NESTING: usize = 64;
+
+/// An image written in the manuscript, before its file is looked up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageRef {
+    /// The path as written, relative to `manuscript/`.
+    pub written: String,
+    pub span: Span,
+}
+
+/// A footnote definition, before numbering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteDefinition {
+    pub label: String,
+    pub blocks: Vec<Block>,
+    pub span: Span,
+}
+
+/// One Markdown file, parsed. Block ids are placeholders until `resolve`;
+/// `Figure::image` indexes `images`, `NoteRef::label` holds the written label.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ParsedFile {
+    /// The file's level-1 heading, when it opens the file (its title).
+    pub title: Option<Block>,
+    pub blocks: Vec<Block>,
+    pub notes: Vec<NoteDefinition>,
+    pub images: Vec<ImageRef>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The pulldown-cmark options quire uses everywhere.
+pub fn options() -> Options {
+    Options::ENABLE_FOOTNOTES | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Parses one manuscript file. `file` is its index in the book's sources and
+/// `path` its project-relative path (for diagnostics).
+pub fn parse(text: &str, file: u32, path: &str) -> ParsedFile {
+    let mut builder = Builder {
+        text,
+        file,
+        path,
+        index: LineIndex::new(text),
+        stack: vec![Frame::Blocks {
+            container: Container::Root,
+            blocks: Vec::new(),
+            start: 0,
+        }],
+        out: ParsedFile::default(),
+        anchors: Vec::new(),
+        depth: 0,
+        too_deep_reported: false,
+    };
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        builder.event(event, range);
+    }
+    builder.finish()
+}
+
+#[derive(Debug)]
+enum Container {
+    Root,
+    Quote,
+    Item,
+    Note(String),
+}
+
+#[derive(Debug)]
+enum InlineKind {
+    Paragraph,
+    Heading(u8),
+    Emphasis,
+    Strong,
+    Link(String),
+    /// Alt text of an image being read; the image's written path and title.
+    ImageAlt {
+        url: String,
+        title: String,
+    },
+    /// Strikethrough, super/subscript and other marks a book does not set: their text is kept.
+    Transparent,
+}
+
+#[derive(Debug)]
+enum Frame {
+    Blocks {
+        container: Container,
+        blocks: Vec<Block>,
+        start: usize,
+    },
+    List {
+        ordered: bool,
+        next_number: u64,
+        items: Vec<ListItem>,
+        start: usize,
+    },
+    Inlines {
+        kind: InlineKind,
+        content: Vec<Inline>,
+        start: usize,
+        /// Images met inside a paragraph: (index into `out.images`, alt, caption).
+        images: Vec<(u32, String, String)>,
+    },
+    Code {
+        text: String,
+        start: usize,
+    },
+    /// Raw HTML block: its text is collected and set as an escaped paragraph.
+    Html {
+        text: String,
+        start: usize,
+    },
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    file: u32,
+    path: &'t str,
+    index: LineIndex,
+    stack: Vec<Frame>,
+    out: ParsedFile,
+    anchors: Vec<String>,
+    depth: usize,
+    too_deep_reported: bool,
+}
+
+const PLACEHOLDER: BlockId = BlockId(0);
+
+impl Builder<'_> {
+    fn span(&self, range: std::ops::Range<usize>) -> Span {
+        Span {
+            file: self.file,
+            start: range.start as u32,
+            end: range.end as u32,
+        }
+    }
+
+    fn warn_at(&mut self, offset: usize, message: String, hint: &str) {
+        let (line, column) = self.index.line_column(self.text, offset);
+        self.out.diagnostics.push(
+            Diagnostic::warning(message)
+                .at_file(self.path, line, column)
+                .with_hint(hint),
+        );
+    }
+
+    fn error_at(&mut self, offset: usize, message: String, hint: &str) {
+        let (line, column) = self.index.line_column(self.text, offset);
+        self.out.diagnostics.push(
+            Diagnostic::error(message)
+                .at_file(self.path, line, column)
+                .with_hint(hint),
+        );
+    }
+
+    fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag, range),
+            Event::Text(text) => match self.stack.last_mut() {
+                Some(Frame::Code { text: code, .. }) => code.push_str(&text),
+                Some(Frame::Html { text: html, .. }) => html.push_str(&text),
+                _ => self.push_inline(Inline::Text(text.into_string()), range.start),
+            },
+            Event::Code(code) => self.push_inline(Inline::Code(code.into_string()), range.start),
+            Event::InlineMath(t) | Event::DisplayMath(t) => {
+                self.push_inline(Inline::Text(t.into_string()), range.start)
+            }
+            Event::SoftBreak => self.push_inline(Inline::Text(" ".into()), range.start),
+            Event::HardBreak => self.push_inline(Inline::LineBreak, range.start),
+            Event::FootnoteReference(label) => self.push_inline(
+                Inline::NoteRef {
+                    note: u32::MAX,
+                    label: label.into_string(),
+                },
+                range.start,
+            ),
+            Event::Html(html) => {
+                if let Some(Frame::Html { text, .. }) = self.stack.last_mut() {
+                    text.push_str(&html);
+                }
+            }
+            Event::InlineHtml(html) => {
+                if is_comment(&html) {
+                    return;
+                }
+                self.warn_at(
+                    range.start,
+                    format!("raw HTML is set as text: `{}`", html.trim()),
+                    "quire does not copy HTML into the book; use Markdown, or escape the `<` as `\\<`",
+                );
+                self.push_inline(Inline::Text(html.into_string()), range.start);
+            }
+            Event::Rule => {
+                self.close_implicit_paragraph(range.start);
+                self.push_block(BlockKind::SceneBreak, range);
+            }
+            Event::TaskListMarker(done) => self.push_inline(
+                Inline::Text(if done { "☒ " } else { "☐ " }.into()),
+                range.start,
+            ),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, range: std::ops::Range<usize>) {
+        let start = range.start;
+        if is_block_tag(&tag) {
+            self.close_implicit_paragraph(start);
+        }
+        let frame = match tag {
+            Tag::Paragraph => Frame::Inlines {
+                kind: InlineKind::Paragraph,
+                content: Vec::new(),
+                start,
+                images: Vec::new(),
+            },
+            Tag::Heading { level, .. } => Frame::Inlines {
+                kind: InlineKind::Heading(heading_level(level)),
+                content: Vec::new(),
+                start,
+                images: Vec::new(),
+            },
+            Tag::BlockQuote(_) => {
+                self.enter_nesting(start);
+                Frame::Blocks {
+                    container: Container::Quote,
+                    blocks: Vec::new(),
+                    start,
+                }
+            }
+            Tag::CodeBlock(_) => Frame::Code {
+                text: String::new(),
+                start,
+            },
+            Tag::HtmlBlock => Frame::Html {
+                text: String::new(),
+                start,
+            },
+            Tag::List(first) => {
+                self.enter_nesting(start);
+                Frame::List {
+                    ordered: first.is_some(),
+                    next_number: first.unwrap_or(1),
+                    items: Vec::new(),
+                    start,
+                }
+            }
+            Tag::Item => Frame::Blocks {
+                container: Container::Item,
+                blocks: Vec::new(),
+                start,
+            },
+            Tag::FootnoteDefinition(label) => Frame::Blocks {
+                container: Container::Note(label.into_string()),
+                blocks: Vec::new(),
+                start,
+            },
+            Tag::Emphasis => self.inline_frame(InlineKind::Emphasis, start),
+            Tag::Strong => self.inline_frame(InlineKind::Strong, start),
+            Tag::Link { dest_url, .. } => {
+                self.inline_frame(InlineKind::Link(dest_url.into_string()), start)
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => self.inline_frame(
+                InlineKind::ImageAlt {
+                    url: dest_url.into_string(),
+                    title: title.into_string(),
+                },
+                start,
+            ),
+            // Not enabled in `options()`, but kept harmless if they ever are.
+            Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Table(_)
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::TableCell
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::MetadataBlock(_) => self.inline_frame(InlineKind::Transparent, start),
+        };
+        self.stack.push(frame);
+    }
+
+    fn inline_frame(&mut self, kind: InlineKind, start: usize) -> Frame {
+        Frame::Inlines {
+            kind,
+            content: Vec::new(),
+            start,
+            images: Vec::new(),
+        }
+    }
+
+    fn enter_nesting(&mut self, offset: usize) {
+        self.depth += 1;
+        if self.depth > MAX_NESTING && !self.too_deep_reported {
+            self.too_deep_reported = true;
+            self.error_at(
+                offset,
+                format!("quotes and lists are nested more than {MAX_NESTING} deep"),
+                "a book's text rarely nests more than three levels; flatten the structure",
+            );
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, range: std::ops::Range<usize>) {
+        if matches!(
+            tag,
+            TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition | TagEnd::List(_)
+        ) {
+            self.close_implicit_paragraph(range.end);
+        }
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        match frame {
+            Frame::Inlines {
+                kind,
+                content,
+                start,
+                images,
+            } => self.end_inlines(kind, content, start, images, range),
+            Frame::Blocks {
+                container,
+                blocks,
+                start,
+            } => match container {
+                Container::Root => {}
+                Container::Quote => {
+                    self.depth -= 1;
+                    self.push_block(BlockKind::Quote(blocks), start..range.end);
+                }
+                Container::Item => {
+                    if let Some(Frame::List {
+                        ordered,
+                        next_number,
+                        items,
+                        ..
+                    }) = self.stack.last_mut()
+                    {
+                        let marker = if *ordered {
+                            let m = format!("{next_number}.");
+                            *next_number += 1;
+                            m
+                        } else {
+                            "•".to_string()
+                        };
+                        items.push(ListItem { marker, blocks });
+                    }
+                }
+                Container::Note(label) => {
+                    let span = self.span(start..range.end);
+                    self.out.notes.push(NoteDefinition {
+                        label,
+                        blocks,
+                        span,
+                    });
+                }
+            },
+            Frame::List {
+                ordered,
+                items,
+                start,
+                ..
+            } => {
+                self.depth -= 1;
+                self.push_block(BlockKind::List { ordered, items }, start..range.end);
+            }
+            Frame::Code { text, start } => {
+                let text = text.trim_end_matches('\n').to_string();
+                self.push_block(BlockKind::Code { text }, start..range.end);
+            }
+            Frame::Html { text, start } => {
+                if is_comment(&text) {
+                    return;
+                }
+                let first_line = text.lines().next().unwrap_or_default().trim().to_string();
+                self.warn_at(
+                    start,
+                    format!("raw HTML is set as text: `{first_line}`"),
+                    "quire does not copy HTML into the book; use Markdown, or escape the `<` as `\\<`",
+                );
+                let content = vec![Inline::Text(text.trim_end().to_string())];
+                self.push_block(
+                    BlockKind::Paragraph {
+                        content,
+                        indent: true,
+                    },
+                    start..range.end,
+                );
+            }
+        }
+    }
+
+    fn end_inlines(
+        &mut self,
+        kind: InlineKind,
+        content: Vec<Inline>,
+        start: usize,
+        images: Vec<(u32, String, String)>,
+        range: std::ops::Range<usize>,
+    ) {
+        let content = merge_text(content);
+        match kind {
+            InlineKind::Paragraph => {
+                if images.is_empty() {
+                    self.push_block(
+                        BlockKind::Paragraph {
+                            content,
+                            indent: true,
+                        },
+                        start..range.end,
+                    );
+                    return;
+                }
+                let has_text = !crate::model::plain_text(&content).trim().is_empty();
+                if has_text || images.len() > 1 {
+                    self.error_at(
+                        start,
+                        "an image must stand in a paragraph of its own".into(),
+                        "put a blank line before and after the image: ![alt text](picture.jpg \"Caption\")",
+                    );
+                }
+                for (image, alt, caption) in images {
+                    let caption = if caption.is_empty() {
+                        Vec::new()
+                    } else {
+                        vec![Inline::Text(caption)]
+                    };
+                    self.push_block(
+                        BlockKind::Figure {
+                            image: ImageId(image),
+                            alt,
+                            caption,
+                        },
+                        start..range.end,
+                    );
+                }
+            }
+            InlineKind::Heading(level) => {
+                let anchor = self.unique_anchor(&crate::model::plain_text(&content));
+                let span = self.span(start..range.end);
+                let block = Block {
+                    id: PLACEHOLDER,
+                    kind: BlockKind::Heading {
+                        level,
+                        anchor,
+                        content,
+                    },
+                    span: Some(span),
+                };
+                if level == 1 {
+                    let at_top = self.out.title.is_none()
+                        && self.out.blocks.is_empty()
+                        && self.stack.len() == 1;
+                    if at_top {
+                        self.out.title = Some(block.clone());
+                        self.out.blocks.push(block);
+                        return;
+                    }
+                    self.warn_at(
+                        start,
+                        "only a file's first heading can be level 1; this one is set as level 2"
+                            .into(),
+                        "start each chapter in its own file, or use ## for sections",
+                    );
+                    let mut block = block;
+                    if let BlockKind::Heading { level, .. } = &mut block.kind {
+                        *level = 2;
+                    }
+                    self.push_built(block);
+                    return;
+                }
+                self.push_built(block);
+            }
+            InlineKind::Emphasis => self.push_inline(Inline::Emphasis(content), start),
+            InlineKind::Strong => self.push_inline(Inline::Strong(content), start),
+            InlineKind::Link(url) => self.push_inline(Inline::Link { url, content }, start),
+            InlineKind::Transparent => {
+                for inline in content {
+                    self.push_inline(inline, start);
+                }
+            }
+            InlineKind::ImageAlt { url, title } => {
+                let alt = crate::model::plain_text(&content);
+                let index = self.out.images.len() as u32;
+                let span = self.span(start..range.end);
+                self.out.images.push(ImageRef { written: url, span });
+                // Attach to the nearest enclosing paragraph.
+                let paragraph = self.stack.iter_mut().rev().find_map(|f| match f {
+                    Frame::Inlines {
+                        kind: InlineKind::Paragraph,
+                        images,
+                        ..
+                    } => Some(images),
+                    _ => None,
+                });
+                match paragraph {
+                    Some(images) => images.push((index, alt, title)),
+                    None => self.error_at(
+                        start,
+                        "an image must stand in a paragraph of its own".into(),
+                        "images cannot go in headings, links or other images",
+                    ),
+                }
+            }
+        }
+    }
+
+    fn unique_anchor(&mut self, text: &str) -> String {
+        let base = slug(text);
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        let mut anchor = base.clone();
+        let mut n = 2;
+        while self.anchors.contains(&anchor) {
+            anchor = format!("{base}-{n}");
+            n += 1;
+        }
+        self.anchors.push(anchor.clone());
+        anchor
+    }
+
+    fn push_inline(&mut self, inline: Inline, offset: usize) {
+        match self.stack.last_mut() {
+            Some(Frame::Inlines { content, .. }) => content.push(inline),
+            Some(Frame::Blocks { .. }) => {
+                // Tight list items hold inlines without a paragraph: open one.
+                self.stack.push(Frame::Inlines {
+                    kind: InlineKind::Paragraph,
+                    content: vec![inline],
+                    start: offset,
+                    images: Vec::new(),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Closes an implicit paragraph opened by `push_inline` in a tight item.
+    fn close_implicit_paragraph(&mut self, end: usize) {
+        if matches!(
+            self.stack.last(),
+            Some(Frame::Inlines {
+                kind: InlineKind::Paragraph,
+                ..
+            })
+        ) && matches!(self.stack.iter().rev().nth(1), Some(Frame::Blocks { .. }))
+        {
+            if let Some(Frame::Inlines {
+                kind,
+                content,
+                start,
+                images,
+            }) = self.stack.pop()
+            {
+                self.end_inlines(kind, content, start, images, start..end.max(start));
+            }
+        }
+    }
+
+    fn push_block(&mut self, kind: BlockKind, range: std::ops::Range<usize>) {
+        let span = self.span(range);
+        self.push_built(Block {
+            id: PLACEHOLDER,
+            kind,
+            span: Some(span),
+        });
+    }
+
+    fn push_built(&mut self, block: Block) {
+        if let Some(Frame::Blocks { blocks, .. }) = self.stack.last_mut() {
+            blocks.push(block);
+        }
+    }
+
+    fn finish(mut self) -> ParsedFile {
+        self.close_implicit_paragraph(self.text.len());
+        while self.stack.len() > 1 {
+            let end = self.text.len();
+            self.end(TagEnd::Paragraph, end..end);
+        }
+        if let Some(Frame::Blocks { blocks, .. }) = self.stack.pop() {
+            self.out.blocks.extend(blocks);
+        }
+        self.out
+    }
+}
+
+/// Joins adjacent text runs (pulldown-cmark splits text at punctuation).
+fn merge_text(content: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(content.len());
+    for inline in content {
+        match (out.last_mut(), inline) {
+            (Some(Inline::Text(prev)), Inline::Text(next)) => prev.push_str(&next),
+            (_, inline) => out.push(inline),
+        }
+    }
+    out
+}
+
+/// Tags that open a block: an implicit paragraph in a tight list item ends there.
+fn is_block_tag(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::HtmlBlock
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::FootnoteDefinition(_)
+    )
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn is_comment(html: &str) -> bool {
+    let t = html.trim();
+    t.starts_with("<!--") && t.ends_with("-->")
+}
+
+/// An XML-name-safe anchor from heading text: `what-is-behind-the-rage`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    let out: String = out.chars().take(60).collect();
+    if out.starts_with(|c: char| c.is_ascii_digit()) || out.starts_with(|c: char| !c.is_ascii()) {
+        format!("s-{out}")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::plain_text;
+
+    fn parse_str(text: &str) -> ParsedFile {
+        parse(text, 0, "manuscript/test.md")
+    }
+
+    #[test]
+    fn title_and_headings() {
+        let p = parse_str("# Loomings\n\nCall me Ishmael.\n\n## Part two\n\nMore.\n");
+        assert!(p.title.is_some());
+        assert_eq!(p.blocks.len(), 4);
+        match &p.blocks[2].kind {
+            BlockKind::Heading { level, anchor, .. } => {
+                assert_eq!(*level, 2);
+                assert_eq!(anchor, "part-two");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn smart_punctuation_and_handles_stay_text() {
+        let p = parse_str("\"Hello\" -- it's... (@holanewskz) #word\n");
+        let BlockKind::Paragraph { content, .. } = &p.blocks[0].kind else {
+            panic!()
+        };
+        assert_eq!(plain_text(content), "“Hello” – it’s… (@holanewskz) #word");
+    }
+
+    #[test]
+    fn tight_and_nested_lists() {
+        let p = parse_str("1. one\n2. two\n   - a\n   - b\n");
+        let BlockKind::List { ordered, items } = &p.blocks[0].kind else {
+            panic!("{:?}", p.blocks)
+        };
+        assert!(*ordered);
+        assert_eq!(items[1].marker, "2.");
+        assert_eq!(items[1].blocks.len(), 2, "{:?}", items[1].blocks);
+        assert!(matches!(
+            items[1].blocks[1].kind,
+            BlockKind::List { ordered: false, .. }
+        ));
+    }
+
+    #[test]
+    fn figure_and_footnote() {
+        let p = parse_str("Text.[^a]\n\n![A map](img/map.png \"The voyage\")\n\n[^a]: The note.\n");
+        assert!(matches!(p.blocks[1].kind, BlockKind::Figure { .. }));
+        assert_eq!(p.images[0].written, "img/map.png");
+        assert_eq!(p.notes[0].label, "a");
+        assert!(p.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn raw_html_is_escaped_with_a_warning() {
+        let p = parse_str("Hi\n\n<div onclick=\"x()\">\nbad\n\nText <b>bold</b>.\n");
+        assert_eq!(p.diagnostics.len(), 3, "{:?}", p.diagnostics);
+        assert!(
+            p.diagnostics[0]
+                .to_string()
+                .contains("manuscript/test.md:3:1")
+        );
+        let all: String = p
+            .blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Paragraph { content, .. } => Some(plain_text(content)),
+                _ => None,
+            })
+            .collect();
+        assert!(all.contains("<div onclick"), "{all}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error() {
+        let text = ">".repeat(100) + " deep\n";
+        let p = parse_str(&text);
+        assert!(p.diagnostics.iter().any(|d| d.is_error()));
+        let text = ">".repeat(50) + " deep\n";
+        assert!(parse_str(&text).diagnostics.is_empty());
+    }
+
+    #[test]
+    fn scene_break() {
+        let p = parse_str("a\n\n* * *\n\nb\n");
+        assert!(matches!(p.blocks[1].kind, BlockKind::SceneBreak));
+    }
+}

@@ -1,0 +1,145 @@
+//! Which manuscript files make the book, in which order, and their text:
+//! front matter, chapters (as listed, or every other `.md` file sorted by
+//! name) and back matter. Missing files and text that is not UTF-8 are errors
+//! with the place they were named or the place the bad byte is.
+
+use std::sync::Arc;
+
+use crate::config::{Config, FileRef};
+use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::model::SectionKind;
+use crate::project::{MANUSCRIPT_DIR, Project, resolve_manuscript_path};
+
+/// One Markdown file of the book, read and decoded.
+#[derive(Debug, Clone)]
+pub struct ManuscriptFile {
+    /// Project-relative: `manuscript/01-loomings.md`.
+    pub path: String,
+    pub kind: SectionKind,
+    pub text: Arc<str>,
+}
+
+/// Lists and reads the book's Markdown files.
+pub fn manuscript_files(
+    project: &Project,
+    config: &Config,
+) -> Result<Vec<ManuscriptFile>, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let mut listed: Vec<(String, SectionKind)> = Vec::new();
+    let take = |refs: &[FileRef],
+                kind: SectionKind,
+                listed: &mut Vec<(String, SectionKind)>,
+                diagnostics: &mut Diagnostics| {
+        for file in refs {
+            match resolve_manuscript_path(&file.written) {
+                Ok(path) if project.contains(&path) => listed.push((path, kind)),
+                Ok(_) => diagnostics.push(
+                    Diagnostic::error(format!("file not found: {}", file.written))
+                        .at(Some(file.location.clone()))
+                        .with_hint(available_hint(project)),
+                ),
+                Err(why) => diagnostics.push(
+                    Diagnostic::error(format!("invalid path `{}`: {why}", file.written))
+                        .at(Some(file.location.clone()))
+                        .with_hint("paths are relative to manuscript/"),
+                ),
+            }
+        }
+    };
+    take(
+        &config.front_matter,
+        SectionKind::Preface,
+        &mut listed,
+        &mut diagnostics,
+    );
+    match &config.chapters {
+        Some(chapters) => take(
+            chapters,
+            SectionKind::Chapter,
+            &mut listed,
+            &mut diagnostics,
+        ),
+        None => {
+            let named: Vec<String> = config
+                .front_matter
+                .iter()
+                .chain(&config.back_matter)
+                .filter_map(|f| resolve_manuscript_path(&f.written).ok())
+                .collect();
+            let prefix = format!("{MANUSCRIPT_DIR}/");
+            for (path, _) in project.files_under(MANUSCRIPT_DIR) {
+                let name = &path[prefix.len()..];
+                if name.ends_with(".md") && !name.contains('/') && !named.iter().any(|n| n == path)
+                {
+                    listed.push((path.to_string(), SectionKind::Chapter));
+                }
+            }
+        }
+    }
+    take(
+        &config.back_matter,
+        SectionKind::Appendix,
+        &mut listed,
+        &mut diagnostics,
+    );
+
+    if !listed.iter().any(|(_, kind)| *kind == SectionKind::Chapter) && !diagnostics.has_errors() {
+        diagnostics.push(
+            Diagnostic::error("the manuscript has no chapters")
+                .with_hint("add a Markdown file such as manuscript/01-chapter.md, or list them in book.toml: chapters = [\"01-chapter.md\"]"),
+        );
+    }
+    for (i, (path, _)) in listed.iter().enumerate() {
+        if listed[..i].iter().any(|(p, _)| p == path) {
+            diagnostics.push(
+                Diagnostic::error(format!("{path} is listed twice"))
+                    .with_hint("each manuscript file can appear once in book.toml"),
+            );
+        }
+    }
+
+    let mut files = Vec::with_capacity(listed.len());
+    for (path, kind) in listed {
+        let bytes = project.get(&path).unwrap_or_default();
+        match std::str::from_utf8(bytes) {
+            Ok(text) => files.push(ManuscriptFile {
+                text: Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text)),
+                path,
+                kind,
+            }),
+            Err(err) => {
+                let valid = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
+                let index = LineIndex::new(valid);
+                let (line, column) = index.line_column(valid, valid.len());
+                diagnostics.push(
+                    Diagnostic::error(format!("{path} is not UTF-8 text"))
+                        .at_file(path, line, column)
+                        .with_hint("save the file as UTF-8 in your editor"),
+                );
+            }
+        }
+    }
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(files)
+    }
+}
+
+fn available_hint(project: &Project) -> String {
+    let prefix = format!("{MANUSCRIPT_DIR}/");
+    let names: Vec<&str> = project
+        .files_under(MANUSCRIPT_DIR)
+        .map(|(p, _)| &p[prefix.len()..])
+        .filter(|p| p.ends_with(".md"))
+        .take(8)
+        .collect();
+    if names.is_empty() {
+        "paths are relative to manuscript/, which has no .md files".to_string()
+    } else {
+        format!(
+            "paths are relative to manuscript/, which has: {}",
+            names.join(", ")
+        )
+    }
+}

@@ -1,0 +1,607 @@
+//! Resolve: config + parsed files → the one `Book`. Everything a back end
+//! would otherwise have to decide is settled here, once: identifiers and
+//! dates, section order and ids, chapter titles, footnote numbers, image
+//! files, paragraph indents, the generated front matter and the contents,
+//! and the book-wide block ids that page positions refer to.
+
+mod files;
+mod matter;
+
+pub use files::{ManuscriptFile, manuscript_files};
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::images;
+use crate::model::{
+    Block, BlockId, BlockKind, Book, Footnote, ImageAsset, ImageId, Inline, Meta, Section,
+    SectionKind, SourceFile, Span,
+};
+use crate::parse::{ParsedFile, slug};
+use crate::project::{COVER_DIR, Project, resolve_manuscript_path};
+
+/// Build-wide inputs that are not in the project files.
+#[derive(Debug, Clone, Default)]
+pub struct ResolveOptions {
+    /// `SOURCE_DATE_EPOCH`, when set: the EPUB's modification date and the PDF's dates.
+    pub source_date_epoch: Option<i64>,
+}
+
+/// Assembles the book. `parsed[i]` is the parse of `files[i]`.
+pub fn assemble(
+    project: &Project,
+    config: &Config,
+    files: &[ManuscriptFile],
+    parsed: &[Arc<ParsedFile>],
+    options: &ResolveOptions,
+) -> Result<(Book, Vec<Diagnostic>), Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    for p in parsed {
+        diagnostics.extend(p.diagnostics.iter().cloned());
+    }
+    let meta = meta(config, options, &mut diagnostics);
+
+    let sources: Vec<SourceFile> = files
+        .iter()
+        .map(|f| SourceFile {
+            path: f.path.clone(),
+            index: LineIndex::new(&f.text),
+            text: f.text.clone(),
+        })
+        .collect();
+    let locate = |span: Span| {
+        let source = &sources[span.file as usize];
+        let (line, column) = source.index.line_column(&source.text, span.start as usize);
+        crate::diag::Location {
+            file: source.path.clone(),
+            line,
+            column,
+        }
+    };
+
+    // Sections from the manuscript.
+    let chapter_count = files
+        .iter()
+        .filter(|f| f.kind == SectionKind::Chapter)
+        .count();
+    let mut ids: Vec<String> = matter::GENERATED_IDS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut images = ImageTable::default();
+    let mut written_sections = Vec::new();
+    let mut chapter_number = 0;
+    for (file_index, (file, parsed)) in files.iter().zip(parsed).enumerate() {
+        let mut blocks = parsed.blocks.clone();
+        let title = match &parsed.title {
+            Some(Block {
+                kind: BlockKind::Heading { content, .. },
+                ..
+            }) => crate::model::plain_text(content).trim().to_string(),
+            _ => {
+                let title = untitled_title(file, chapter_count, &meta, chapter_number + 1);
+                if file.kind != SectionKind::Chapter {
+                    diagnostics.push(
+                        Diagnostic::warning(format!(
+                            "{} has no title; it is called “{title}”",
+                            file.path
+                        ))
+                        .at_file(&file.path, 1, 1)
+                        .with_hint("start the file with a level-1 heading: # About the Author"),
+                    );
+                }
+                blocks.insert(
+                    0,
+                    Block {
+                        id: BlockId(0),
+                        kind: BlockKind::Heading {
+                            level: 1,
+                            anchor: slug(&title),
+                            content: vec![Inline::Text(title.clone())],
+                        },
+                        span: None,
+                    },
+                );
+                title
+            }
+        };
+        let id = if file.kind == SectionKind::Chapter {
+            chapter_number += 1;
+            format!("chapter-{chapter_number}")
+        } else {
+            slug(&title)
+        };
+        let id = unique(&mut ids, if id.is_empty() { "section".into() } else { id });
+
+        // Images: written paths → book-wide ids.
+        let mut local_to_global = Vec::with_capacity(parsed.images.len());
+        for image in &parsed.images {
+            local_to_global.push(images.resolve(
+                project,
+                &image.written,
+                image.span,
+                &locate,
+                &mut diagnostics,
+            ));
+        }
+        for block in &mut blocks {
+            map_figures(block, &local_to_global);
+        }
+        let mut definitions: Vec<(String, Vec<Block>)> = parsed
+            .notes
+            .iter()
+            .map(|n| {
+                let mut blocks = n.blocks.clone();
+                for block in &mut blocks {
+                    map_figures(block, &local_to_global);
+                }
+                (n.label.clone(), blocks)
+            })
+            .collect();
+        let notes = number_notes(
+            &mut blocks,
+            &mut definitions,
+            &id,
+            file,
+            parsed,
+            &locate,
+            &mut diagnostics,
+        );
+
+        written_sections.push(Section {
+            kind: file.kind,
+            id,
+            title,
+            in_toc: true,
+            blocks,
+            notes,
+            source: Some(file_index as u32),
+        });
+    }
+
+    let cover_art = cover_art(project, config, &mut diagnostics);
+
+    let mut sections = matter::front_matter(&meta);
+    let contents_at = sections.len() - 1;
+    let (preface, rest): (Vec<Section>, Vec<Section>) = written_sections
+        .into_iter()
+        .partition(|s| s.kind == SectionKind::Preface);
+    // Generated pages first (half title, title, copyright, contents), then what the author wrote.
+    sections.extend(preface);
+    sections.extend(rest);
+    matter::fill_contents(&mut sections, contents_at);
+
+    for section in &mut sections {
+        set_indents(&mut section.blocks);
+        for note in &mut section.notes {
+            set_indents(&mut note.blocks);
+        }
+    }
+    let block_count = assign_ids(&mut sections);
+
+    let book = Book {
+        meta,
+        print: config.print.clone(),
+        fonts: config.fonts.clone(),
+        sections,
+        images: images.assets,
+        cover_art,
+        sources,
+        block_count,
+    };
+    diagnostics.into_result(book)
+}
+
+fn untitled_title(file: &ManuscriptFile, chapters: usize, meta: &Meta, number: usize) -> String {
+    match file.kind {
+        SectionKind::Chapter if chapters == 1 => meta.title.clone(),
+        SectionKind::Chapter => format!("Chapter {number}"),
+        _ => {
+            let stem = file.path.rsplit('/').next().unwrap_or(&file.path);
+            let stem = stem
+                .trim_end_matches(".md")
+                .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+            let words = stem.replace(['-', '_'], " ");
+            let mut chars = words.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => "Untitled".into(),
+            }
+        }
+    }
+}
+
+fn unique(ids: &mut Vec<String>, base: String) -> String {
+    let mut id = base.clone();
+    let mut n = 2;
+    while ids.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    ids.push(id.clone());
+    id
+}
+
+/// The book's metadata, with identifiers and dates settled.
+fn meta(config: &Config, options: &ResolveOptions, diagnostics: &mut Diagnostics) -> Meta {
+    let names = format!("{}\u{0}{}", config.title, config.authors.join("\u{0}"));
+    let identifier = match &config.isbn_ebook {
+        Some(isbn) => isbn.urn(),
+        None => format!("urn:uuid:{}", name_uuid(&names)),
+    };
+    let print_identifier = match &config.isbn_print {
+        Some(isbn) => isbn.urn(),
+        None => format!("urn:uuid:{}", name_uuid(&format!("print\u{0}{names}"))),
+    };
+    let modified_epoch = match (options.source_date_epoch, config.date) {
+        (Some(epoch), _) => epoch,
+        (None, Some(date)) => date.days_since_epoch() * 86_400,
+        (None, None) => {
+            diagnostics.push(
+                Diagnostic::warning("the book has no date; its files are dated 2000-01-01")
+                    .at_file(crate::project::CONFIG_FILE, 1, 1)
+                    .with_hint("add date = \"YYYY-MM-DD\" (the publication date) to book.toml, or set SOURCE_DATE_EPOCH"),
+            );
+            946_684_800
+        }
+    };
+    if config.authors.is_empty() {
+        diagnostics.push(
+            Diagnostic::warning("the book has no author")
+                .at_file(crate::project::CONFIG_FILE, 1, 1)
+                .with_hint("add authors = [\"Your Name\"] to book.toml"),
+        );
+    }
+    Meta {
+        title: config.title.clone(),
+        subtitle: config.subtitle.clone(),
+        authors: config.authors.clone(),
+        contributors: config.contributors.clone(),
+        publisher: config.publisher.clone(),
+        first_publication: config.first_publication.clone(),
+        language: config.language.clone(),
+        isbn_ebook: config.isbn_ebook.clone(),
+        isbn_print: config.isbn_print.clone(),
+        identifier,
+        print_identifier,
+        date: config.date,
+        modified: format_timestamp(modified_epoch),
+        modified_epoch,
+        rights: config.rights.clone(),
+        description: config.description.clone(),
+        keywords: config.keywords.clone(),
+        blurb: config.blurb.clone().or_else(|| config.description.clone()),
+    }
+}
+
+/// A name-based (v5) UUID in quire's own namespace: the same book always gets the same id.
+fn name_uuid(name: &str) -> uuid::Uuid {
+    const QUIRE_NAMESPACE: uuid::Uuid =
+        uuid::Uuid::from_u128(0x6f1f_3e0c_5d2a_4b8e_9a47_2c61_d0b3_a915);
+    uuid::Uuid::new_v5(&QUIRE_NAMESPACE, name.as_bytes())
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ` for seconds since 1970.
+pub fn format_timestamp(epoch: i64) -> String {
+    let days = epoch.div_euclid(86_400);
+    let secs = epoch.rem_euclid(86_400);
+    let date = crate::model::Date::from_days_since_epoch(days);
+    format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[derive(Default)]
+struct ImageTable {
+    assets: Vec<ImageAsset>,
+    by_path: HashMap<String, Option<ImageId>>,
+}
+
+impl ImageTable {
+    fn resolve(
+        &mut self,
+        project: &Project,
+        written: &str,
+        span: Span,
+        locate: &impl Fn(Span) -> crate::diag::Location,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<ImageId> {
+        let path = match resolve_manuscript_path(written) {
+            Ok(path) => path,
+            Err(why) => {
+                diagnostics.push(
+                    Diagnostic::error(format!("image path refused: {written} ({why})"))
+                        .at(Some(locate(span)))
+                        .with_hint("put images inside manuscript/ and write their path relative to it, e.g. images/map.png"),
+                );
+                return None;
+            }
+        };
+        if let Some(known) = self.by_path.get(&path) {
+            return *known;
+        }
+        let result = match project.get(&path) {
+            None => {
+                diagnostics.push(
+                    Diagnostic::error(format!("image not found: {written}"))
+                        .at(Some(locate(span)))
+                        .with_hint("paths are relative to manuscript/"),
+                );
+                None
+            }
+            Some(bytes) => match images::check(&path, Arc::from(bytes)) {
+                Ok(asset) => {
+                    self.assets.push(asset);
+                    Some(ImageId(self.assets.len() as u32 - 1))
+                }
+                Err(problem) => {
+                    diagnostics.push(
+                        Diagnostic::error(problem.message)
+                            .at(Some(locate(span)))
+                            .with_hint(problem.hint),
+                    );
+                    None
+                }
+            },
+        };
+        self.by_path.insert(path, result);
+        result
+    }
+}
+
+/// Rewrites parse-local image indexes to book-wide ids; drops figures whose image failed.
+fn map_figures(block: &mut Block, local_to_global: &[Option<ImageId>]) {
+    match &mut block.kind {
+        BlockKind::Figure { image, .. } => {
+            if let Some(Some(global)) = local_to_global.get(image.0 as usize) {
+                *image = *global;
+            }
+        }
+        BlockKind::Quote(blocks) => blocks
+            .iter_mut()
+            .for_each(|b| map_figures(b, local_to_global)),
+        BlockKind::List { items, .. } => items
+            .iter_mut()
+            .flat_map(|i| i.blocks.iter_mut())
+            .for_each(|b| map_figures(b, local_to_global)),
+        _ => {}
+    }
+}
+
+/// Numbers footnotes in order of first reference and attaches their text.
+fn number_notes(
+    blocks: &mut [Block],
+    definitions: &mut Vec<(String, Vec<Block>)>,
+    section_id: &str,
+    file: &ManuscriptFile,
+    parsed: &ParsedFile,
+    locate: &impl Fn(Span) -> crate::diag::Location,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Footnote> {
+    let mut order: Vec<String> = Vec::new();
+    let mut notes: Vec<Footnote> = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
+    fn walk(blocks: &mut [Block], f: &mut impl FnMut(&mut Inline)) {
+        for block in blocks {
+            match &mut block.kind {
+                BlockKind::Heading { content, .. }
+                | BlockKind::Paragraph { content, .. }
+                | BlockKind::Display { content, .. }
+                | BlockKind::Figure {
+                    caption: content, ..
+                } => walk_inlines(content, f),
+                BlockKind::Quote(inner) => walk(inner, f),
+                BlockKind::List { items, .. } => {
+                    for item in items {
+                        walk(&mut item.blocks, f);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    fn walk_inlines(inlines: &mut [Inline], f: &mut impl FnMut(&mut Inline)) {
+        for inline in inlines {
+            match inline {
+                Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
+                    walk_inlines(c, f)
+                }
+                other => f(other),
+            }
+        }
+    }
+    let mut visit = |inline: &mut Inline| {
+        if let Inline::NoteRef { note, label } = inline {
+            let index = match order.iter().position(|l| l == label) {
+                Some(i) => i,
+                None => {
+                    if !definitions.iter().any(|(l, _)| l == label) {
+                        if !missing.contains(label) {
+                            missing.push(label.clone());
+                        }
+                        // Keep the marker visible rather than dropping it silently.
+                        *inline = Inline::Text(format!("[^{label}]"));
+                        return;
+                    }
+                    order.push(label.clone());
+                    order.len() - 1
+                }
+            };
+            *note = index as u32;
+            *label = (index + 1).to_string();
+        }
+    };
+    walk(blocks, &mut visit);
+    for label in &missing {
+        diagnostics.push(
+            Diagnostic::error(format!("footnote `[^{label}]` has no text"))
+                .at_file(&file.path, 1, 1)
+                .with_hint(format!("add a line such as [^{label}]: The note's text.")),
+        );
+    }
+    for (i, label) in order.iter().enumerate() {
+        if let Some(pos) = definitions.iter().position(|(l, _)| l == label) {
+            let (_, blocks) = definitions.remove(pos);
+            notes.push(Footnote {
+                label: (i + 1).to_string(),
+                anchor: format!("note-{section_id}-{}", i + 1),
+                blocks,
+            });
+        }
+    }
+    for (label, _) in definitions.iter() {
+        let span = parsed
+            .notes
+            .iter()
+            .find(|n| &n.label == label)
+            .map(|n| n.span);
+        diagnostics.push(
+            Diagnostic::warning(format!("footnote `[^{label}]` is never referenced"))
+                .at(span.map(locate))
+                .with_hint("reference it in the text as [^label], or delete it"),
+        );
+    }
+    notes
+}
+
+/// First paragraph of a section, and any paragraph after a non-paragraph, is not indented.
+fn set_indents(blocks: &mut [Block]) {
+    let mut previous_is_paragraph = false;
+    for block in blocks {
+        match &mut block.kind {
+            BlockKind::Paragraph { indent, .. } => {
+                *indent = previous_is_paragraph;
+                previous_is_paragraph = true;
+                continue;
+            }
+            BlockKind::Quote(inner) => set_indents(inner),
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    set_indents(&mut item.blocks);
+                    // List item text is never indented.
+                    if let Some(Block {
+                        kind: BlockKind::Paragraph { indent, .. },
+                        ..
+                    }) = item.blocks.first_mut()
+                    {
+                        *indent = false;
+                    }
+                }
+            }
+            _ => {}
+        }
+        previous_is_paragraph = false;
+    }
+}
+
+/// Numbers every block in reading order (notes after their section's text).
+fn assign_ids(sections: &mut [Section]) -> u32 {
+    fn number(blocks: &mut [Block], next: &mut u32) {
+        for block in blocks {
+            block.id = BlockId(*next);
+            *next += 1;
+            match &mut block.kind {
+                BlockKind::Quote(inner) => number(inner, next),
+                BlockKind::List { items, .. } => {
+                    for item in items {
+                        number(&mut item.blocks, next);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut next = 0;
+    for section in sections {
+        number(&mut section.blocks, &mut next);
+        for note in &mut section.notes {
+            number(&mut note.blocks, &mut next);
+        }
+    }
+    next
+}
+
+/// The cover art: named in book.toml, or the one image in `cover/`.
+fn cover_art(
+    project: &Project,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) -> Option<ImageAsset> {
+    let (path, location) = match &config.cover_image {
+        Some(named) => {
+            let path = format!("{COVER_DIR}/{}", named.written.trim_start_matches("cover/"));
+            if !project.contains(&path) || named.written.contains("..") {
+                diagnostics.push(
+                    Diagnostic::error(format!("cover image not found: {}", named.written))
+                        .at(Some(named.location.clone()))
+                        .with_hint("put the art in cover/ and name it relative to that folder, e.g. image = \"illustration.jpg\""),
+                );
+                return None;
+            }
+            (path, Some(named.location.clone()))
+        }
+        None => {
+            let candidates: Vec<&str> = project
+                .files_under(COVER_DIR)
+                .map(|(p, _)| p)
+                .filter(|p| {
+                    let lower = p.to_ascii_lowercase();
+                    lower.ends_with(".jpg") || lower.ends_with(".jpeg") || lower.ends_with(".png")
+                })
+                .collect();
+            match candidates.as_slice() {
+                [] => return None,
+                [one] => (one.to_string(), None),
+                several => {
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "cover/ holds {} images and book.toml names none: {}",
+                            several.len(),
+                            several.join(", ")
+                        ))
+                        .with_hint(
+                            "name the cover art in book.toml: [cover] image = \"illustration.jpg\"",
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+    };
+    let bytes = project.get(&path)?;
+    match images::check(&path, Arc::from(bytes)) {
+        Ok(asset) => Some(asset),
+        Err(problem) => {
+            diagnostics.push(
+                Diagnostic::error(problem.message)
+                    .at(location)
+                    .with_hint(problem.hint),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(format_timestamp(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_timestamp(1_700_000_000), "2023-11-14T22:13:20Z");
+    }
+
+    #[test]
+    fn name_uuid_is_stable_v5() {
+        let a = name_uuid("A\u{0}B");
+        assert_eq!(a, name_uuid("A\u{0}B"));
+        assert_eq!(a.get_version_num(), 5);
+        assert_ne!(a, name_uuid("A\u{0}C"));
+    }
+}
