@@ -61,7 +61,7 @@ fn copyright_page_carries_credit_and_first_publication() {
 #[test]
 fn contents_lists_chapter_sections_and_back_matter() {
     let book = bundled();
-    let BlockKind::Contents(entries) = &book.sections[3].blocks[0].kind else {
+    let BlockKind::Contents(entries) = &book.sections[3].blocks[1].kind else {
         panic!("no contents block");
     };
     let titles: Vec<(u8, &str)> = entries

@@ -68,6 +68,8 @@ pub struct GlyphRun {
 pub struct PlacedGlyph {
     pub id: u16,
     pub x: Pt,
+    /// The shaped advance (kerning included).
+    pub advance: Pt,
     /// Byte range in the run's text that this glyph shows (ligatures cover several chars).
     pub text_start: u32,
     pub text_len: u16,
@@ -95,32 +97,57 @@ pub struct Report {
     /// Loosest and tightest justified lines: word space as a ratio of the natural space.
     pub loosest_space_ratio: f64,
     pub tightest_space_ratio: f64,
+    /// Word spaces of justified lines: 95th percentile and maximum, in ems.
+    pub space_p95_em: f64,
+    pub space_max_em: f64,
+    /// Pages whose last line ends with a hyphen.
+    pub hyphens_at_page_foot: usize,
+    /// Facing pages that end at different depths (folios and depths).
+    pub unequal_spreads: Vec<String>,
 }
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "print layout report")?;
-        writeln!(f, "  pages                      {}", self.pages)?;
-        writeln!(f, "  lines                      {}", self.lines)?;
-        writeln!(f, "  widows                     {}", self.widows)?;
-        writeln!(f, "  orphans                    {}", self.orphans)?;
-        writeln!(f, "  hyphenated line ends       {}", self.hyphenated_lines)?;
-        writeln!(
-            f,
-            "  longest hyphen run         {}",
-            self.longest_hyphen_run
-        )?;
-        writeln!(f, "  overfull lines             {}", self.overfull_lines)?;
-        writeln!(f, "  headings at a page foot    {}", self.headings_at_foot)?;
-        writeln!(
-            f,
-            "  loosest word space         {:.2} of natural",
-            self.loosest_space_ratio
-        )?;
-        write!(
-            f,
-            "  tightest word space        {:.2} of natural",
-            self.tightest_space_ratio
-        )
+        let rows: [(&str, String); 13] = [
+            ("pages", self.pages.to_string()),
+            ("lines", self.lines.to_string()),
+            ("widows", self.widows.to_string()),
+            ("orphans", self.orphans.to_string()),
+            ("hyphenated line ends", self.hyphenated_lines.to_string()),
+            ("longest hyphen run", self.longest_hyphen_run.to_string()),
+            (
+                "hyphens at a page foot",
+                self.hyphens_at_page_foot.to_string(),
+            ),
+            ("overfull lines", self.overfull_lines.to_string()),
+            ("headings at a page foot", self.headings_at_foot.to_string()),
+            (
+                "loosest word space",
+                format!("{:.2} of natural", self.loosest_space_ratio),
+            ),
+            (
+                "tightest word space",
+                format!("{:.2} of natural", self.tightest_space_ratio),
+            ),
+            (
+                "word space, 95th pct",
+                format!(
+                    "{:.3} em (max {:.3} em)",
+                    self.space_p95_em, self.space_max_em
+                ),
+            ),
+            (
+                "unequal facing pages",
+                self.unequal_spreads.len().to_string(),
+            ),
+        ];
+        write!(f, "print layout report")?;
+        for (label, value) in rows {
+            write!(f, "\n  {label:<26} {value}")?;
+        }
+        for spread in &self.unequal_spreads {
+            write!(f, "\n    {spread}")?;
+        }
+        Ok(())
     }
 }

@@ -1,14 +1,43 @@
 //! Print layout: Book + fonts → pages of positioned glyph runs, rules and
 //! images, plus the page map (where each page starts in the model) and a
 //! typographic report. printpdf only draws what this decides.
+//!
+//! Stages: `shape` (rustybuzz, cached per word) → `paragraph` (boxes, glue,
+//! penalties; `hyphenate`; `linebreak`: Knuth–Plass) → `galley` (a section
+//! as grid lines with break penalties) → `paginate` (optimal page breaks) →
+//! `compose` (placing lines, footnotes, running heads and folios), with the
+//! designed front matter in `frontmatter`. `geometry` holds the page grid,
+//! `report` the measurements and `dump` the text dump for snapshot tests.
 
+pub mod compose;
+pub mod dump;
 pub mod frame;
+pub mod frontmatter;
+pub mod galley;
+pub mod geometry;
+pub mod hyphenate;
+pub mod linebreak;
+pub mod paginate;
+pub mod paragraph;
+pub mod report;
+pub mod shape;
 
 pub use frame::{PagedBook, Report};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use std::collections::HashMap;
+
+use compose::{ComposedPage, Furniture, LineFact, compose_slice, furnish, roman};
+use frame::{OutlineEntry, Page, Side};
+use galley::{Galley, GalleyBuilder};
+use geometry::{PageGeometry, TypeScale, kdp_gutter_inches};
+use hyphenate::Hyphenator;
+use paginate::{PageCosts, paginate};
+use paragraph::Setter;
+use shape::Shaper;
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::fonts::Fonts;
-use crate::model::{Book, PageMap};
+use crate::model::{Book, ChapterOpening, PageMap, PageStart, RunningHead, SectionKind, TextPos};
 
 /// Everything layout hands back.
 #[derive(Debug, Clone)]
@@ -17,10 +46,453 @@ pub struct LaidOut {
     pub page_map: PageMap,
     pub report: Report,
     pub warnings: Vec<Diagnostic>,
+    /// The stable text dump of the pages, for snapshot tests.
+    pub dump: String,
+    pub geometry: PageGeometry,
 }
 
-/// Sets the book in pages.
+/// Sets the book in pages. The inside margin depends on the page count
+/// (KDP's gutter table), so the book is set again until the count is stable.
 pub fn layout(book: &Book, fonts: &Fonts) -> Result<LaidOut, Diagnostics> {
-    let _ = (book, fonts);
-    Err(Diagnostic::error("print layout is not written yet").into())
+    let scale = TypeScale::new(&book.print);
+    let mut shaper = Shaper::new(fonts, &book.meta.language);
+    let mut hyphenator = Hyphenator::new(
+        &book.meta.language,
+        book.print.hyphenate,
+        book.print.hyphenate_capitalized,
+    );
+    let mut setter = Setter {
+        shaper: &mut shaper,
+        hyphenator: &mut hyphenator,
+        missing: Vec::new(),
+        broken_words: Vec::new(),
+    };
+    let mut guess = estimate_pages(book, &scale);
+    let mut built = None;
+    for _ in 0..4 {
+        let geometry = PageGeometry::new(&book.print, &scale, guess);
+        let attempt = layout_once(book, &mut setter, &geometry, &scale);
+        let count = attempt.pages.len();
+        let stable = kdp_gutter_inches(count) == kdp_gutter_inches(guess);
+        built = Some((attempt, geometry));
+        if stable {
+            break;
+        }
+        guess = count;
+    }
+    let (built, geometry) = built.expect("layout ran at least once");
+
+    let mut errors = Diagnostics::new();
+    for (c, style) in &setter.missing {
+        errors.push(
+            Diagnostic::error(format!(
+                "the font has no glyph for “{c}” (U+{:04X})",
+                *c as u32
+            ))
+            .at(find_char(book, *c))
+            .with_hint(format!(
+                "{} cannot show this character; replace it in the text, or set the book in a font that has it ([fonts] in book.toml)",
+                fonts.get(*style).path
+            )),
+        );
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+
+    let mut warnings = Vec::new();
+    for word in &setter.broken_words {
+        let shown: String = word.chars().take(40).collect();
+        warnings.push(
+            Diagnostic::warning(format!(
+                "a word is wider than the line and was broken: “{shown}…”"
+            ))
+            .at(book.sources.iter().find_map(|s| {
+                s.text.find(word.as_str()).map(|at| {
+                    let (line, column) = s.index.line_column(&s.text, at);
+                    Location {
+                        file: s.path.clone(),
+                        line,
+                        column,
+                    }
+                })
+            }))
+            .with_hint("break the word with a space or a hyphen, or shorten it"),
+        );
+    }
+    for (image, dpi) in &built.low_resolution {
+        let path = &book.image(*image).path;
+        warnings.push(
+            Diagnostic::warning(format!("image {path} prints at {dpi:.0} dpi, below 300"))
+                .with_hint("supply a larger image: printers need 300 dpi at the size it is placed"),
+        );
+    }
+    let count = built.pages.len();
+    if !(24..=828).contains(&count) {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "the print edition has {count} pages; KDP paperbacks need 24–828"
+            ))
+            .with_hint(if count < 24 {
+                "IngramSpark takes 18 pages or more; KDP needs at least 24"
+            } else {
+                "split the book, or choose a larger trim size"
+            }),
+        );
+    }
+    if count < 18 {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "the print edition has {count} pages; IngramSpark needs at least 18"
+            ))
+            .with_hint("add front or back matter, or choose a smaller trim size"),
+        );
+    }
+
+    let report = report::measure(&built.pages, &built.facts);
+    let dump = dump::dump(&built.pages, &built.facts);
+    let page_map = PageMap {
+        pages: built
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PageStart {
+                label: p.page.folio.clone(),
+                section: p.section as u32,
+                at: p.first.unwrap_or_else(|| next_text(&built.pages, i)),
+                blank: p.blank,
+            })
+            .collect(),
+    };
+    Ok(LaidOut {
+        pages: PagedBook {
+            pages: built.pages.into_iter().map(|p| p.page).collect(),
+            outline: built.outline,
+        },
+        page_map,
+        report,
+        warnings,
+        dump,
+        geometry,
+    })
+}
+
+/// The first text after page `i` (where a blank page points).
+fn next_text(pages: &[ComposedPage], i: usize) -> TextPos {
+    pages[i..]
+        .iter()
+        .find_map(|p| p.first)
+        .or_else(|| pages[..i].iter().rev().find_map(|p| p.first))
+        .unwrap_or(TextPos {
+            block: crate::model::BlockId(0),
+            offset: 0,
+        })
+}
+
+/// Where a character first occurs in the manuscript.
+fn find_char(book: &Book, c: char) -> Option<Location> {
+    book.sources
+        .iter()
+        .find_map(|s| {
+            s.text.find(c).map(|at| {
+                let (line, column) = s.index.line_column(&s.text, at);
+                Location {
+                    file: s.path.clone(),
+                    line,
+                    column,
+                }
+            })
+        })
+        .or(Some(Location {
+            file: crate::project::CONFIG_FILE.to_string(),
+            line: 1,
+            column: 1,
+        }))
+}
+
+/// A first guess of the page count from the amount of text, so the gutter is
+/// usually right the first time.
+fn estimate_pages(book: &Book, scale: &TypeScale) -> usize {
+    let chars: usize = book
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .map(|b| crate::model::block_text_len(b).max(40))
+        .sum();
+    let trim = book.print.trim;
+    let measure = trim.width.0 * 0.75;
+    let chars_per_line = measure / (scale.body.0 * 0.45);
+    let lines_per_page = trim.height.0 * 0.8 / scale.leading.0;
+    (chars as f64 / (chars_per_line * lines_per_page)) as usize + 8 + book.chapters().count()
+}
+
+/// One complete setting of the book at one geometry.
+struct Built {
+    pages: Vec<ComposedPage>,
+    facts: Vec<Vec<LineFact>>,
+    outline: Vec<OutlineEntry>,
+    low_resolution: Vec<(crate::model::ImageId, f64)>,
+}
+
+fn layout_once(
+    book: &Book,
+    setter: &mut Setter<'_, '_>,
+    geometry: &PageGeometry,
+    scale: &TypeScale,
+) -> Built {
+    let sink = (geometry.lines as u32 / 4).max(3);
+    let costs = PageCosts::default();
+    let note_lines = |notes: &[u32], galley: &Galley| -> u32 {
+        let lines: usize = notes
+            .iter()
+            .filter_map(|&n| galley.notes.get(n as usize))
+            .map(|n| n.lines.len())
+            .sum();
+        let height = scale.note_leading.0 * lines as f64 + scale.leading.0 * 0.8;
+        (height / geometry.leading.0).ceil() as u32
+    };
+
+    let mut builder = GalleyBuilder {
+        setter,
+        scale: *scale,
+        geometry: *geometry,
+        book,
+        hyphenate: book.print.hyphenate,
+        draft: book.print.draft,
+        low_resolution: Vec::new(),
+    };
+    let galleys: Vec<Option<Galley>> = book
+        .sections
+        .iter()
+        .map(|s| match s.kind {
+            SectionKind::Preface | SectionKind::Chapter | SectionKind::Appendix => {
+                Some(builder.section(s, sink))
+            }
+            _ => None,
+        })
+        .collect();
+    let low_resolution = std::mem::take(&mut builder.low_resolution);
+    let setter = builder.setter;
+
+    // Set the contents once with placeholder folios to learn how many pages it takes,
+    // assemble the book, then set it again with the real folios.
+    let mut folios: HashMap<String, String> = book
+        .sections
+        .iter()
+        .map(|s| (s.id.clone(), "000".to_string()))
+        .collect();
+    let mut assembled = assemble(
+        book,
+        &galleys,
+        &folios,
+        setter,
+        geometry,
+        scale,
+        sink,
+        &costs,
+        &note_lines,
+    );
+    folios = assembled
+        .pages
+        .iter()
+        .filter(|p| p.opening)
+        .map(|p| (book.sections[p.section].id.clone(), p.page.folio.clone()))
+        .collect();
+    let before = assembled.pages.len();
+    assembled = assemble(
+        book,
+        &galleys,
+        &folios,
+        setter,
+        geometry,
+        scale,
+        sink,
+        &costs,
+        &note_lines,
+    );
+    debug_assert_eq!(
+        before,
+        assembled.pages.len(),
+        "real folios do not change the contents' length"
+    );
+    assembled.low_resolution = low_resolution;
+    assembled
+}
+
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    book: &Book,
+    galleys: &[Option<Galley>],
+    folios: &HashMap<String, String>,
+    setter: &mut Setter<'_, '_>,
+    geometry: &PageGeometry,
+    scale: &TypeScale,
+    sink: u32,
+    costs: &PageCosts,
+    note_lines: &dyn Fn(&[u32], &Galley) -> u32,
+) -> Built {
+    let mut pages: Vec<ComposedPage> = Vec::new();
+    let mut facts: Vec<Vec<LineFact>> = Vec::new();
+    let mut outline = Vec::new();
+    let mut body_start: Option<usize> = None;
+    let blank_page = |section: usize| ComposedPage {
+        page: Page {
+            folio: String::new(),
+            side: Side::Recto,
+            trim: geometry.trim,
+            bleed: geometry.bleed,
+            items: Vec::new(),
+        },
+        first: None,
+        depth: 0,
+        section,
+        blank: true,
+        opening: false,
+    };
+    let side_of = |index: usize| {
+        if index % 2 == 0 {
+            Side::Recto
+        } else {
+            Side::Verso
+        }
+    };
+
+    for (s, section) in book.sections.iter().enumerate() {
+        let opens_recto = match section.kind {
+            SectionKind::Copyright => false,
+            SectionKind::Chapter | SectionKind::Appendix => {
+                book.print.chapters_open == ChapterOpening::Recto || body_start.is_none()
+            }
+            _ => true,
+        };
+        if section.kind == SectionKind::Copyright && pages.len() % 2 == 0 {
+            // The copyright page is the verso of the title page.
+            pages.push(blank_page(s));
+            facts.push(Vec::new());
+        }
+        if opens_recto && pages.len() % 2 == 1 {
+            pages.push(blank_page(s));
+            facts.push(Vec::new());
+        }
+        if section.kind == SectionKind::Chapter && body_start.is_none() {
+            body_start = Some(pages.len());
+        }
+        if section.in_toc || section.kind == SectionKind::Contents {
+            outline.push(OutlineEntry {
+                title: section.title.clone(),
+                page: pages.len(),
+                level: 1,
+            });
+        }
+        match section.kind {
+            SectionKind::HalfTitle | SectionKind::TitlePage | SectionKind::Copyright => {
+                let side = side_of(pages.len());
+                let (items, first) = frontmatter::display_page(
+                    section,
+                    setter,
+                    geometry,
+                    scale,
+                    side == Side::Recto,
+                );
+                pages.push(ComposedPage {
+                    page: Page {
+                        folio: String::new(),
+                        side,
+                        trim: geometry.trim,
+                        bleed: geometry.bleed,
+                        items,
+                    },
+                    first,
+                    depth: geometry.lines as u32,
+                    section: s,
+                    blank: false,
+                    opening: true,
+                });
+                facts.push(Vec::new());
+            }
+            _ => {
+                let contents;
+                let galley = match section.kind {
+                    SectionKind::Contents => {
+                        contents = frontmatter::contents_galley(
+                            section, folios, setter, geometry, scale, sink,
+                        );
+                        &contents
+                    }
+                    _ => match &galleys[s] {
+                        Some(g) => g,
+                        None => continue,
+                    },
+                };
+                let first_recto = pages.len() % 2 == 0;
+                let lines_fn = |notes: &[u32]| note_lines(notes, galley);
+                let slices = paginate(galley, geometry.lines as u32, first_recto, &lines_fn, costs);
+                for (k, slice) in slices.iter().enumerate() {
+                    let side = side_of(pages.len());
+                    let (items, first) = compose_slice(galley, slice, geometry, scale, side);
+                    facts.push(compose::facts(galley, slice));
+                    pages.push(ComposedPage {
+                        page: Page {
+                            folio: String::new(),
+                            side,
+                            trim: geometry.trim,
+                            bleed: geometry.bleed,
+                            items,
+                        },
+                        first,
+                        depth: slice.depth,
+                        section: s,
+                        blank: false,
+                        opening: k == 0,
+                    });
+                }
+            }
+        }
+    }
+
+    // Folios: lower-case roman before the first chapter, arabic from it.
+    let body_start = body_start.unwrap_or(pages.len());
+    for (i, page) in pages.iter_mut().enumerate() {
+        page.page.folio = if i < body_start {
+            roman(i + 1)
+        } else {
+            (i - body_start + 1).to_string()
+        };
+    }
+    for page in &mut pages {
+        let section = &book.sections[page.section];
+        let furniture = if page.blank {
+            Furniture::None
+        } else if page.opening {
+            match section.kind {
+                SectionKind::HalfTitle | SectionKind::TitlePage | SectionKind::Copyright => {
+                    Furniture::None
+                }
+                _ => Furniture::DropFolio(page.page.folio.clone()),
+            }
+        } else {
+            let choice = if page.page.side == Side::Verso {
+                book.print.running_head_verso
+            } else {
+                book.print.running_head_recto
+            };
+            let text = match choice {
+                RunningHead::Author => book.meta.author_line(),
+                RunningHead::Title => book.meta.title.clone(),
+                RunningHead::Chapter => section.title.clone(),
+                RunningHead::None => String::new(),
+            };
+            Furniture::Head {
+                text,
+                folio: page.page.folio.clone(),
+            }
+        };
+        furnish(&mut page.page, &furniture, geometry, scale, setter);
+    }
+    Built {
+        pages,
+        facts,
+        outline,
+        low_resolution: Vec::new(),
+    }
 }

@@ -253,7 +253,7 @@ pub struct Footnote {
 }
 
 /// Index into `Book::images`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ImageId(pub u32);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,13 +1,146 @@
 //! Print PDF: the laid-out pages + metadata → PDF bytes, via printpdf.
-//! Never sees Markdown.
+//! Never sees Markdown and decides nothing about the design: it translates
+//! layout's pages into printpdf operations (`page`), embeds the fonts as
+//! subsets and the images, writes the document information and one
+//! bookmark per section, and makes the bytes reproducible (`metadata`).
+
+mod metadata;
+mod page;
+mod subset;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use printpdf::{FontId, PdfDocument, PdfSaveOptions, XObjectId};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::fonts::Fonts;
+use crate::fonts::{Fonts, Style};
 use crate::layout::PagedBook;
-use crate::model::Book;
+use crate::layout::frame::Item;
+use crate::model::{Book, ImageId};
 
 /// Draws the pages.
 pub fn write(book: &Book, pages: &PagedBook, fonts: &Fonts) -> Result<Vec<u8>, Diagnostics> {
-    let _ = (book, pages, fonts);
-    Err(Diagnostic::error("the PDF writer is not written yet").into())
+    let mut doc = PdfDocument::new(&book.meta.title);
+    metadata::set_info(&mut doc, book);
+
+    // Resource ids are chosen here, in a fixed order, so the bytes never depend on
+    // printpdf's process-wide id counter.
+    let font_ids = embed_fonts(&mut doc, pages, fonts)?;
+    let image_ids = embed_images(&mut doc, book, pages)?;
+    let widths = page::GlyphWidths::new(fonts);
+
+    let pdf_pages = pages
+        .pages
+        .iter()
+        .map(|p| page::draw(p, &font_ids, &image_ids, &widths))
+        .collect();
+    doc.with_pages(pdf_pages);
+    for (i, entry) in pages.outline.iter().enumerate() {
+        doc.bookmarks.map.insert(
+            printpdf::PageAnnotId(format!("B{i:05}")),
+            printpdf::PageAnnotation {
+                name: entry.title.clone(),
+                page: entry.page + 1,
+            },
+        );
+    }
+    let options = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let bytes = doc.save(&options, &mut warnings);
+    Ok(metadata::fix_document_id(bytes, book))
+}
+
+/// An embedded face: its resource id and its subset's glyph numbering.
+pub(crate) struct EmbeddedFont {
+    pub id: FontId,
+    pub subset: subset::SubsetFace,
+}
+
+/// Adds the faces the pages use, subset to the glyphs they use, with deterministic resource names.
+fn embed_fonts(
+    doc: &mut PdfDocument,
+    pages: &PagedBook,
+    fonts: &Fonts,
+) -> Result<BTreeMap<Style, EmbeddedFont>, Diagnostics> {
+    let mut used: [BTreeSet<u16>; 4] = Default::default();
+    for page in &pages.pages {
+        for item in &page.items {
+            if let Item::Glyphs(run) = item {
+                used[run.style.index()].extend(run.glyphs.iter().map(|g| g.id));
+            }
+        }
+    }
+    let mut embedded = BTreeMap::new();
+    for (style, face) in fonts.iter() {
+        if used[style.index()].is_empty() {
+            continue;
+        }
+        let subset = subset::subset(face, &used[style.index()]).map_err(|e| {
+            Diagnostics::from(
+                Diagnostic::error(format!(
+                    "cannot embed the font {} in the PDF: {e}",
+                    face.path
+                ))
+                .with_hint("use another OpenType or TrueType font file"),
+            )
+        })?;
+        let id = FontId(format!("F{}", style.index() + 1));
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(subset.parsed.clone()));
+        embedded.insert(style, EmbeddedFont { id, subset });
+    }
+    Ok(embedded)
+}
+
+/// Adds the images the pages place, decoded once each (greyscale when the book asks for it).
+type ImageIds = BTreeMap<ImageId, (XObjectId, u32, u32)>;
+
+fn embed_images(
+    doc: &mut PdfDocument,
+    book: &Book,
+    pages: &PagedBook,
+) -> Result<ImageIds, Diagnostics> {
+    let mut ids = BTreeMap::new();
+    for page in &pages.pages {
+        for item in &page.items {
+            let Item::Image { image, .. } = item else {
+                continue;
+            };
+            if ids.contains_key(image) {
+                continue;
+            }
+            let asset = book.image(*image);
+            let decoded = crate::images::decode(asset).map_err(|e| {
+                Diagnostics::from(Diagnostic::error(format!(
+                    "cannot read image {}: {e}",
+                    asset.path
+                )))
+            })?;
+            let decoded = if book.print.grayscale_images {
+                image::DynamicImage::ImageLuma8(decoded.to_luma8())
+            } else {
+                image::DynamicImage::ImageRgb8(decoded.to_rgb8())
+            };
+            let raw = printpdf::RawImage::from_dynamic_image(decoded).map_err(|e| {
+                Diagnostics::from(Diagnostic::error(format!(
+                    "cannot embed image {}: {e}",
+                    asset.path
+                )))
+            })?;
+            let id = XObjectId(format!("Im{}", image.0 + 1));
+            doc.resources
+                .xobjects
+                .map
+                .insert(id.clone(), printpdf::XObject::Image(raw));
+            ids.insert(*image, (id, asset.width, asset.height));
+        }
+    }
+    Ok(ids)
 }

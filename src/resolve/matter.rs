@@ -100,11 +100,22 @@ pub fn front_matter(meta: &Meta) -> Vec<Section> {
             SectionKind::Contents,
             GENERATED_IDS[3],
             "Contents",
-            vec![Block {
-                id: BlockId(0),
-                kind: BlockKind::Contents(Vec::new()),
-                span: None,
-            }],
+            vec![
+                Block {
+                    id: BlockId(0),
+                    kind: BlockKind::Heading {
+                        level: 1,
+                        anchor: "contents".into(),
+                        content: vec![Inline::Text("Contents".into())],
+                    },
+                    span: None,
+                },
+                Block {
+                    id: BlockId(0),
+                    kind: BlockKind::Contents(Vec::new()),
+                    span: None,
+                },
+            ],
         ),
     ]
 }
@@ -131,11 +142,9 @@ pub fn fill_contents(sections: &mut [Section], contents_at: usize) {
             });
         }
     }
-    if let Some(Block {
-        kind: BlockKind::Contents(list),
-        ..
-    }) = sections[contents_at].blocks.first_mut()
-    {
-        *list = entries;
+    for block in &mut sections[contents_at].blocks {
+        if let BlockKind::Contents(list) = &mut block.kind {
+            *list = std::mem::take(&mut entries);
+        }
     }
 }

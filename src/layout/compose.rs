@@ -1,0 +1,270 @@
+//! Composing pages: placing a page's galley items on the baseline grid,
+//! footnotes at the foot, running heads and folios (at the outside, none on
+//! opening and blank pages, a drop folio at the foot of an opener), and the
+//! page's entry in the page map.
+
+use super::frame::{GlyphRun, Item, Page, Side};
+use super::galley::{Content, Galley, NoteBlock, Role};
+use super::geometry::{PageGeometry, TypeScale};
+use super::paginate::PageSlice;
+use super::paragraph::{Align, Line, ParaStyle, Setter};
+use crate::fonts::Style;
+use crate::model::{BlockId, Pt, TextPos};
+
+/// What goes in the margins of a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Furniture {
+    /// Running head text and folio at the head.
+    Head { text: String, folio: String },
+    /// Folio alone, centred at the foot (opening pages).
+    DropFolio(String),
+    /// Nothing (blank pages, title pages).
+    None,
+}
+
+/// A page as layout builds it, before it becomes a frame page.
+#[derive(Debug, Clone)]
+pub struct ComposedPage {
+    pub page: Page,
+    /// First text on the page, for the page map.
+    pub first: Option<TextPos>,
+    pub depth: u32,
+    /// Index of the section the page belongs to.
+    pub section: usize,
+    pub blank: bool,
+    pub opening: bool,
+}
+
+/// What the report and the dump need to know of a line on a page.
+#[derive(Debug, Clone)]
+pub struct LineFact {
+    /// Grid line on the page (0-based).
+    pub grid: u32,
+    pub text: String,
+    pub ratio: f64,
+    pub hyphenated: bool,
+    pub overfull: bool,
+    pub role: Role,
+    pub para: Option<(BlockId, u32, u32)>,
+    pub spaces_em: Vec<f32>,
+}
+
+/// The facts of the lines of one page.
+pub fn facts(galley: &Galley, slice: &PageSlice) -> Vec<LineFact> {
+    let mut out = Vec::new();
+    let mut grid = 0;
+    for item in &galley.items[slice.items.clone()] {
+        if let Content::Text { line, .. } = &item.content {
+            out.push(LineFact {
+                grid,
+                text: line.text(),
+                ratio: line.ratio,
+                hyphenated: line.hyphenated,
+                overfull: line.overfull,
+                role: item.role,
+                para: item.para,
+                spaces_em: line.spaces_em.clone(),
+            });
+        }
+        grid += item.lines;
+    }
+    out
+}
+
+/// Writes one set line's runs onto a page at a baseline.
+pub fn place_line(items: &mut Vec<Item>, line: &Line, left: Pt, baseline: Pt) {
+    for run in &line.runs {
+        if run.glyphs.is_empty() {
+            continue;
+        }
+        items.push(Item::Glyphs(GlyphRun {
+            style: run.style,
+            size: run.size,
+            x: left + line.x + run.x,
+            y: baseline - run.rise,
+            glyphs: run.glyphs.clone(),
+            text: run.text.clone(),
+        }));
+    }
+}
+
+/// Places one slice of a galley on a page.
+pub fn compose_slice(
+    galley: &Galley,
+    slice: &PageSlice,
+    geometry: &PageGeometry,
+    scale: &TypeScale,
+    side: Side,
+) -> (Vec<Item>, Option<TextPos>) {
+    let mut items = Vec::new();
+    let left = geometry.text_left(side == Side::Recto);
+    let mut line = 0usize;
+    let mut first = None;
+    for item in &galley.items[slice.items.clone()] {
+        if first.is_none() {
+            first = item.pos;
+        }
+        match &item.content {
+            Content::Text { line: set, x } => {
+                place_line(&mut items, set, left + *x, geometry.baseline(line))
+            }
+            Content::Space => {}
+            Content::Figure {
+                image,
+                x,
+                width,
+                height,
+            } => {
+                // The image hangs from the cap height of its first grid line.
+                let top = geometry.baseline(line) - scale.body * 0.72;
+                items.push(Item::Image {
+                    image: *image,
+                    x: left + *x,
+                    y: top,
+                    width: *width,
+                    height: *height,
+                });
+            }
+        }
+        line += item.lines as usize;
+    }
+    if !slice.notes.is_empty() {
+        place_notes(&mut items, galley, slice, geometry, scale, left);
+    }
+    (items, first)
+}
+
+/// Footnotes at the foot of the page, above the last grid line, under a short rule.
+fn place_notes(
+    items: &mut Vec<Item>,
+    galley: &Galley,
+    slice: &PageSlice,
+    geometry: &PageGeometry,
+    scale: &TypeScale,
+    left: Pt,
+) {
+    let notes: Vec<&NoteBlock> = slice
+        .notes
+        .iter()
+        .filter_map(|&n| galley.notes.get(n as usize))
+        .collect();
+    let count: usize = notes.iter().map(|n| n.lines.len()).sum();
+    let bottom = geometry.baseline(slice.depth.saturating_sub(1) as usize);
+    let mut baseline = bottom - scale.note_leading * (count.saturating_sub(1)) as f64;
+    let rule_y = baseline - scale.note_leading - scale.note * 0.2;
+    items.push(Item::Rule {
+        x1: left,
+        y1: rule_y,
+        x2: left + geometry.measure * 0.25,
+        y2: rule_y,
+        width: Pt(0.75),
+    });
+    for note in notes {
+        for (line, x) in &note.lines {
+            place_line(items, line, left + *x, baseline);
+            baseline += scale.note_leading;
+        }
+    }
+}
+
+/// Adds the running head and folio (or drop folio) to a page.
+pub fn furnish(
+    page: &mut Page,
+    furniture: &Furniture,
+    geometry: &PageGeometry,
+    scale: &TypeScale,
+    setter: &mut Setter<'_, '_>,
+) {
+    let recto = page.side == Side::Recto;
+    let left = geometry.text_left(recto);
+    let single = |setter: &mut Setter<'_, '_>, text: &str, style: Style| {
+        let para = ParaStyle {
+            style,
+            size: scale.head,
+            align: Align::Left,
+            measure: Pt(1e6),
+            first_indent: Pt::ZERO,
+            hyphenate: false,
+            draft: true,
+        };
+        setter.set_text(text, &para).into_iter().next()
+    };
+    match furniture {
+        Furniture::None => {}
+        Furniture::DropFolio(folio) => {
+            if let Some(mut line) = single(setter, folio, Style::Regular) {
+                line.x = (geometry.measure - line.width) / 2.0;
+                place_line(&mut page.items, &line, left, geometry.foot_baseline);
+            }
+        }
+        Furniture::Head { text, folio } => {
+            if let Some(mut line) = single(setter, folio, Style::Regular) {
+                line.x = if recto {
+                    geometry.measure - line.width
+                } else {
+                    Pt::ZERO
+                };
+                place_line(&mut page.items, &line, left, geometry.head_baseline);
+            }
+            if !text.is_empty()
+                && let Some(mut line) = single(setter, text, Style::Italic)
+            {
+                // Too long a head is cut at a word and ends with an ellipsis.
+                let room = geometry.measure * 0.7;
+                if line.width.0 > room.0 {
+                    let mut shorter: Vec<&str> = text.split(' ').collect();
+                    while shorter.len() > 1 && line.width.0 > room.0 {
+                        shorter.pop();
+                        let candidate = format!("{}…", shorter.join(" "));
+                        if let Some(l) = single(setter, &candidate, Style::Italic) {
+                            line = l;
+                        }
+                    }
+                }
+                line.x = (geometry.measure - line.width) / 2.0;
+                place_line(&mut page.items, &line, left, geometry.head_baseline);
+            }
+        }
+    }
+}
+
+/// Lower-case roman numerals for front-matter folios.
+pub fn roman(mut n: usize) -> String {
+    const TABLE: [(usize, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut out = String::new();
+    for (value, numeral) in TABLE {
+        while n >= value {
+            out.push_str(numeral);
+            n -= value;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::roman;
+
+    #[test]
+    fn roman_numerals() {
+        assert_eq!(roman(1), "i");
+        assert_eq!(roman(4), "iv");
+        assert_eq!(roman(9), "ix");
+        assert_eq!(roman(14), "xiv");
+        assert_eq!(roman(48), "xlviii");
+    }
+}

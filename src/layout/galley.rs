@@ -1,0 +1,476 @@
+//! The galley: a section's blocks set as one vertical list of grid lines
+//! (text lines, spaces, figures), each with the penalty for a page break
+//! after it (widows, orphans, headings kept with their text) and the place
+//! in the model where its text starts. Pagination cuts this list into pages.
+
+use super::geometry::{PageGeometry, TypeScale};
+use super::linebreak::INFINITY;
+use super::paragraph::{Align, Line, LineRun, ParaStyle, Setter};
+use crate::fonts::Style;
+use crate::model::{Block, BlockId, BlockKind, Book, ImageId, Pt, Section, TextPos};
+
+/// Penalty for a page break that leaves one line of a paragraph at the foot of a page.
+pub const ORPHAN: f64 = 1_000_000.0;
+/// Penalty for a page break that carries one line of a paragraph to the next page.
+pub const WIDOW: f64 = 1_000_000.0;
+
+/// How deep indents go before nesting stops adding more (50 nested quotes must still fit).
+const MAX_INDENT_LEVELS: usize = 4;
+
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// A set line, `x` from the left of the text block.
+    Text { line: Line, x: Pt },
+    /// Empty grid lines.
+    Space,
+    Figure {
+        image: ImageId,
+        x: Pt,
+        width: Pt,
+        height: Pt,
+    },
+}
+
+/// What a galley line is, for the report and the dump.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Body,
+    Heading,
+    Title,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct VItem {
+    pub content: Content,
+    pub role: Role,
+    /// Height in grid lines.
+    pub lines: u32,
+    /// A space that vanishes at the top or foot of a page.
+    pub discardable: bool,
+    /// Cost of ending a page after this item; `INFINITY` forbids it.
+    pub break_after: f64,
+    /// Where the item's text starts in the model.
+    pub pos: Option<TextPos>,
+    /// For text lines of a paragraph: (block, line number from 1, lines in the paragraph).
+    pub para: Option<(BlockId, u32, u32)>,
+}
+
+impl VItem {
+    fn space(lines: u32, discardable: bool, break_after: f64) -> VItem {
+        VItem {
+            content: Content::Space,
+            role: Role::Other,
+            lines,
+            discardable,
+            break_after,
+            pos: None,
+            para: None,
+        }
+    }
+
+    pub fn line(&self) -> Option<&Line> {
+        match &self.content {
+            Content::Text { line, .. } => Some(line),
+            _ => None,
+        }
+    }
+
+    /// Footnotes referenced on this item.
+    pub fn notes(&self) -> &[u32] {
+        self.line().map_or(&[], |l| &l.notes)
+    }
+}
+
+/// A footnote, set: its lines (in the footnote size) and its height in grid lines.
+#[derive(Debug, Clone)]
+pub struct NoteBlock {
+    pub lines: Vec<(Line, Pt)>,
+    pub pos: Option<TextPos>,
+}
+
+/// One section's galley.
+#[derive(Debug, Clone, Default)]
+pub struct Galley {
+    pub items: Vec<VItem>,
+    pub notes: Vec<NoteBlock>,
+}
+
+/// Builds galleys; holds what every block needs.
+pub struct GalleyBuilder<'a, 's, 'f> {
+    pub setter: &'a mut Setter<'s, 'f>,
+    pub scale: TypeScale,
+    pub geometry: PageGeometry,
+    pub book: &'a Book,
+    pub hyphenate: bool,
+    pub draft: bool,
+    /// Images set smaller than 300 dpi: (image, effective dpi).
+    pub low_resolution: Vec<(ImageId, f64)>,
+}
+
+impl GalleyBuilder<'_, '_, '_> {
+    fn para(&self, style: Style, size: Pt, align: Align, measure: Pt) -> ParaStyle {
+        ParaStyle {
+            style,
+            size,
+            align,
+            measure,
+            first_indent: Pt::ZERO,
+            hyphenate: self.hyphenate && align == Align::Justify,
+            draft: self.draft,
+        }
+    }
+
+    /// The galley of a chapter, preface or back-matter section: an opening sink,
+    /// the title, then the blocks.
+    pub fn section(&mut self, section: &Section, sink_lines: u32) -> Galley {
+        let mut galley = Galley::default();
+        let mut blocks = section.blocks.iter().peekable();
+        if let Some(Block {
+            kind: BlockKind::Heading {
+                level: 1, content, ..
+            },
+            id,
+            ..
+        }) = blocks.peek()
+        {
+            galley.items.push(VItem::space(sink_lines, false, INFINITY));
+            let style = self.para(
+                Style::Regular,
+                self.scale.chapter_title,
+                Align::Center,
+                self.geometry.measure,
+            );
+            for line in self.setter.set(content, &style) {
+                let pos = TextPos {
+                    block: *id,
+                    offset: line.start,
+                };
+                galley.items.push(VItem {
+                    content: Content::Text { line, x: Pt::ZERO },
+                    role: Role::Title,
+                    lines: 1,
+                    discardable: false,
+                    break_after: INFINITY,
+                    pos: Some(pos),
+                    para: None,
+                });
+            }
+            galley.items.push(VItem::space(2, false, INFINITY));
+            blocks.next();
+        }
+        for block in blocks {
+            self.block(block, 0, &mut galley.items);
+        }
+        for note in &section.notes {
+            galley.notes.push(self.note(note));
+        }
+        galley
+    }
+
+    fn measure_at(&self, level: usize) -> (Pt, Pt) {
+        let indent = self.scale.indent * level.min(MAX_INDENT_LEVELS) as f64;
+        (indent, self.geometry.measure - indent)
+    }
+
+    fn block(&mut self, block: &Block, level: usize, out: &mut Vec<VItem>) {
+        match &block.kind {
+            BlockKind::Heading {
+                level: heading,
+                content,
+                ..
+            } => {
+                out.push(VItem::space(1, true, 0.0));
+                let (style, size) = match heading {
+                    1 | 2 => (Style::Italic, self.scale.heading),
+                    _ => (Style::Italic, self.scale.body),
+                };
+                let align = if *heading <= 2 {
+                    Align::Center
+                } else {
+                    Align::Left
+                };
+                let para = self.para(style, size, align, self.geometry.measure);
+                for line in self.setter.set(content, &para) {
+                    out.push(VItem {
+                        pos: Some(TextPos {
+                            block: block.id,
+                            offset: line.start,
+                        }),
+                        content: Content::Text { line, x: Pt::ZERO },
+                        role: Role::Heading,
+                        lines: 1,
+                        discardable: false,
+                        break_after: INFINITY,
+                        para: None,
+                    });
+                }
+                out.push(VItem::space(1, false, INFINITY));
+            }
+            BlockKind::Paragraph { content, indent } => {
+                let (x, measure) = self.measure_at(level);
+                let mut para = self.para(Style::Regular, self.scale.body, Align::Justify, measure);
+                if *indent {
+                    para.first_indent = self.scale.indent;
+                }
+                let lines = self.setter.set(content, &para);
+                self.push_paragraph(block.id, lines, x, Role::Body, out);
+            }
+            BlockKind::Display { content, .. } => {
+                let para = self.para(
+                    Style::Regular,
+                    self.scale.body,
+                    Align::Center,
+                    self.geometry.measure,
+                );
+                let lines = self.setter.set(content, &para);
+                self.push_paragraph(block.id, lines, Pt::ZERO, Role::Other, out);
+            }
+            BlockKind::Quote(blocks) => {
+                out.push(VItem::space(1, true, 0.0));
+                for inner in blocks {
+                    self.block(inner, level + 1, out);
+                }
+                out.push(VItem::space(1, true, 0.0));
+            }
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    let first = out.len();
+                    for inner in &item.blocks {
+                        self.block(inner, level + 1, out);
+                    }
+                    self.add_marker(&item.marker, &mut out[first..]);
+                }
+            }
+            BlockKind::SceneBreak => {
+                let ornament = if self.setter.shaper.has_char(Style::Regular, '⁂') {
+                    "⁂"
+                } else {
+                    "*\u{a0}\u{a0}*\u{a0}\u{a0}*"
+                };
+                let para = self.para(
+                    Style::Regular,
+                    self.scale.body,
+                    Align::Center,
+                    self.geometry.measure,
+                );
+                for line in self.setter.set_text(ornament, &para) {
+                    out.push(VItem {
+                        content: Content::Text { line, x: Pt::ZERO },
+                        role: Role::Other,
+                        lines: 1,
+                        discardable: false,
+                        // Keep the ornament with the text that follows it.
+                        break_after: INFINITY,
+                        pos: Some(TextPos {
+                            block: block.id,
+                            offset: 0,
+                        }),
+                        para: None,
+                    });
+                }
+            }
+            BlockKind::Code { text } => {
+                let (x, measure) = self.measure_at(level + 1);
+                let para = self.para(Style::Regular, self.scale.code, Align::Left, measure);
+                let mut offset = 0;
+                let mut lines = Vec::new();
+                for source_line in text.split('\n') {
+                    let indent = source_line.len() - source_line.trim_start().len();
+                    let mut p = para;
+                    p.first_indent = Pt(indent as f64 * self.scale.code.0 * 0.3);
+                    for mut line in self.setter.set_text(source_line.trim_start(), &p) {
+                        line.start += offset + indent as u32;
+                        lines.push(line);
+                    }
+                    offset += source_line.chars().count() as u32 + 1;
+                }
+                self.push_paragraph(block.id, lines, x, Role::Other, out);
+            }
+            BlockKind::Figure { image, caption, .. } => {
+                self.figure(block, *image, caption, level, out)
+            }
+            BlockKind::Contents(_) => {}
+        }
+    }
+
+    fn push_paragraph(
+        &mut self,
+        block: BlockId,
+        lines: Vec<Line>,
+        x: Pt,
+        role: Role,
+        out: &mut Vec<VItem>,
+    ) {
+        let count = lines.len() as u32;
+        for (i, line) in lines.into_iter().enumerate() {
+            let n = i as u32 + 1;
+            let break_after = if n == count {
+                0.0
+            } else if n == 1 || n + 1 == count {
+                // One line left behind at the foot, or one carried over to the top.
+                if n == 1 { ORPHAN } else { WIDOW }
+            } else {
+                0.0
+            };
+            out.push(VItem {
+                pos: Some(TextPos {
+                    block,
+                    offset: line.start,
+                }),
+                content: Content::Text { line, x },
+                role,
+                lines: 1,
+                discardable: false,
+                break_after,
+                para: Some((block, n, count)),
+            });
+        }
+    }
+
+    /// Hangs a list marker in front of the item's first line.
+    fn add_marker(&mut self, marker: &str, item_lines: &mut [VItem]) {
+        let Some(first) = item_lines
+            .iter_mut()
+            .find(|i| matches!(i.content, Content::Text { .. }))
+        else {
+            return;
+        };
+        let para = self.para(
+            Style::Regular,
+            self.scale.body,
+            Align::Left,
+            self.geometry.measure,
+        );
+        let Some(marker_line) = self.setter.set_text(marker, &para).into_iter().next() else {
+            return;
+        };
+        if let Content::Text { line, .. } = &mut first.content {
+            let gap = self.scale.body * 0.5;
+            let shift = -(marker_line.width + gap);
+            let runs: Vec<LineRun> = marker_line
+                .runs
+                .into_iter()
+                .map(|mut r| {
+                    r.x += shift;
+                    r
+                })
+                .collect();
+            line.runs.splice(0..0, runs);
+        }
+    }
+
+    fn figure(
+        &mut self,
+        block: &Block,
+        image: ImageId,
+        caption: &[crate::model::Inline],
+        level: usize,
+        out: &mut Vec<VItem>,
+    ) {
+        let Some(asset) = self.book.images.get(image.0 as usize) else {
+            return;
+        };
+        let (x, measure) = self.measure_at(level);
+        let leading = self.geometry.leading;
+        let caption_style = self.para(Style::Italic, self.scale.small, Align::Center, measure);
+        let caption_lines = self.setter.set(caption, &caption_style);
+        // Natural size: one pixel per point; never wider than the measure nor taller than a page.
+        let max_height = leading * (self.geometry.lines as f64 - caption_lines.len() as f64 - 2.0);
+        let mut width = Pt(asset.width as f64).min(measure);
+        let mut height = width * (asset.height as f64 / asset.width as f64);
+        if height.0 > max_height.0 {
+            height = max_height;
+            width = height * (asset.width as f64 / asset.height as f64);
+        }
+        let dpi = asset.width as f64 / width.inches();
+        if dpi < 300.0 {
+            self.low_resolution.push((image, dpi));
+        }
+        let lines = (height.0 / leading.0).ceil() as u32;
+        out.push(VItem::space(1, true, 0.0));
+        out.push(VItem {
+            content: Content::Figure {
+                image,
+                x: x + (measure - width) / 2.0,
+                width,
+                height,
+            },
+            role: Role::Other,
+            lines,
+            discardable: false,
+            break_after: if caption_lines.is_empty() {
+                0.0
+            } else {
+                INFINITY
+            },
+            pos: Some(TextPos {
+                block: block.id,
+                offset: 0,
+            }),
+            para: None,
+        });
+        let count = caption_lines.len();
+        for (i, line) in caption_lines.into_iter().enumerate() {
+            out.push(VItem {
+                pos: Some(TextPos {
+                    block: block.id,
+                    offset: line.start,
+                }),
+                content: Content::Text { line, x },
+                role: Role::Other,
+                lines: 1,
+                discardable: false,
+                break_after: if i + 1 == count { 0.0 } else { INFINITY },
+                para: None,
+            });
+        }
+        out.push(VItem::space(1, true, 0.0));
+    }
+
+    fn note(&mut self, note: &crate::model::Footnote) -> NoteBlock {
+        let measure = self.geometry.measure;
+        let para = self.para(Style::Regular, self.scale.note, Align::Justify, measure);
+        let mut lines = Vec::new();
+        let mut pos = None;
+        for (i, block) in note.blocks.iter().enumerate() {
+            let content = match &block.kind {
+                BlockKind::Paragraph { content, .. } => content.clone(),
+                _ => continue,
+            };
+            let mut p = para;
+            if i == 0 {
+                p.first_indent = self.scale.note * 2.0;
+            }
+            let set = self.setter.set(&content, &p);
+            if pos.is_none() {
+                pos = set.first().map(|l| TextPos {
+                    block: block.id,
+                    offset: l.start,
+                });
+            }
+            for line in set {
+                lines.push((line, Pt::ZERO));
+            }
+        }
+        // The note's number sits in the first line's indent.
+        let label_para = self.para(Style::Regular, self.scale.note, Align::Left, measure);
+        if let (Some((first, _)), Some(label)) = (
+            lines.first_mut(),
+            self.setter
+                .set_text(&format!("{}.", note.label), &label_para)
+                .into_iter()
+                .next(),
+        ) {
+            first.runs.splice(0..0, label.runs);
+        }
+        NoteBlock { lines, pos }
+    }
+}
+
+impl NoteBlock {
+    /// Height of the note in grid lines (with the given leadings).
+    pub fn height(&self, note_leading: Pt) -> Pt {
+        note_leading * self.lines.len() as f64
+    }
+}

@@ -1,0 +1,187 @@
+//! Page geometry and the type scale: margins (mirrored, with KDP's gutter for
+//! the page count), the baseline grid, where running heads and folios sit,
+//! and the sizes of everything set on the page. Everything is on a grid of
+//! body lines so that facing pages end at the same depth.
+
+use crate::model::{PrintSettings, Pt, Trim};
+
+/// KDP's minimum inside margin for a page count, in inches.
+pub fn kdp_gutter_inches(pages: usize) -> f64 {
+    match pages {
+        0..=150 => 0.375,
+        151..=300 => 0.5,
+        301..=500 => 0.625,
+        501..=700 => 0.75,
+        _ => 0.875,
+    }
+}
+
+/// Bleed on the top, bottom and outside edge when bleed is on.
+pub const BLEED: Pt = Pt(9.0);
+
+/// The sizes quire sets things in, derived from the body size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TypeScale {
+    pub body: Pt,
+    pub leading: Pt,
+    pub small: Pt,
+    pub note: Pt,
+    pub note_leading: Pt,
+    pub head: Pt,
+    pub chapter_title: Pt,
+    pub heading: Pt,
+    pub book_title: Pt,
+    pub subtitle: Pt,
+    pub code: Pt,
+    /// Paragraph indent.
+    pub indent: Pt,
+}
+
+impl TypeScale {
+    pub fn new(settings: &PrintSettings) -> TypeScale {
+        let body = settings.font_size;
+        let leading = settings.leading;
+        TypeScale {
+            body,
+            leading,
+            small: body * 0.82,
+            note: body * 0.82,
+            note_leading: leading * 0.8,
+            head: body * 0.9,
+            chapter_title: body * 1.75,
+            heading: body * 1.1,
+            book_title: body * 2.4,
+            subtitle: body * 1.35,
+            code: body * 0.82,
+            indent: body * 1.5,
+        }
+    }
+}
+
+/// Where things go on a page (trim coordinates: origin top-left, y down).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageGeometry {
+    pub trim: Trim,
+    pub bleed: Pt,
+    pub inside: Pt,
+    pub outside: Pt,
+    pub top: Pt,
+    /// Width of the text block.
+    pub measure: Pt,
+    /// Body lines on a full page.
+    pub lines: usize,
+    pub leading: Pt,
+    /// Baseline of the first body line, from the top of the trim.
+    pub first_baseline: Pt,
+    /// Baseline of the running head.
+    pub head_baseline: Pt,
+    /// Baseline of a folio set at the foot (on opening pages).
+    pub foot_baseline: Pt,
+}
+
+impl PageGeometry {
+    /// Geometry for a book expected to have `pages` pages.
+    pub fn new(settings: &PrintSettings, scale: &TypeScale, pages: usize) -> PageGeometry {
+        let trim = settings.trim;
+        let inch = 72.0;
+        // Margins scale a little with the trim; KDP's gutter sets the inside margin.
+        let outside = Pt((trim.width.0 * 0.1).clamp(0.55 * inch, 0.875 * inch));
+        let inside = Pt::from_inches(kdp_gutter_inches(pages)) + Pt(0.25 * inch);
+        let top = Pt((trim.height.0 * 0.09).clamp(0.8 * inch, 1.0 * inch));
+        let bottom_min = Pt((trim.height.0 * 0.09).clamp(0.8 * inch, 1.0 * inch));
+        let leading = scale.leading;
+        let available = trim.height - top - bottom_min;
+        let lines = ((available.0 / leading.0).floor() as usize).max(10);
+        // The first baseline sits one cap height below the top margin.
+        let first_baseline = top + scale.body * 0.72;
+        // Heads and foot folios sit 0.25 in from the text, and at least 0.5 in from the trim
+        // (IngramSpark trims drift up to 1/16 in).
+        let head_baseline = Pt((top.0 - 0.3 * inch).max(0.5 * inch + scale.head.0 * 0.8));
+        let last_baseline = first_baseline + leading * (lines as f64 - 1.0);
+        let foot_baseline =
+            Pt((last_baseline.0 + 0.4 * inch)
+                .min(trim.height.0 - 0.5 * inch - scale.head.0 * 0.25));
+        PageGeometry {
+            trim,
+            bleed: if settings.bleed { BLEED } else { Pt::ZERO },
+            inside,
+            outside,
+            top,
+            measure: trim.width - inside - outside,
+            lines,
+            leading,
+            first_baseline,
+            head_baseline,
+            foot_baseline,
+        }
+    }
+
+    /// Left edge of the text block on a page of the given side.
+    pub fn text_left(&self, recto: bool) -> Pt {
+        if recto { self.inside } else { self.outside }
+    }
+
+    /// Baseline of grid line `index` (0-based) on the page.
+    pub fn baseline(&self, index: usize) -> Pt {
+        self.first_baseline + self.leading * index as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ChapterOpening, Paper, RunningHead};
+
+    fn settings(trim: &str, bleed: bool) -> PrintSettings {
+        PrintSettings {
+            trim: Trim::parse(trim).unwrap(),
+            bleed,
+            paper: Paper::White,
+            chapters_open: ChapterOpening::Recto,
+            running_head_verso: RunningHead::Author,
+            running_head_recto: RunningHead::Chapter,
+            hyphenate: true,
+            hyphenate_capitalized: false,
+            font_size: Pt(11.0),
+            leading: Pt(14.25),
+            draft: false,
+            grayscale_images: false,
+            pdf_x: false,
+        }
+    }
+
+    #[test]
+    fn margins_meet_the_printers_minimums() {
+        for trim in ["5x8", "5.5x8.5", "6x9", "8.5x11", "a5"] {
+            for bleed in [false, true] {
+                let s = settings(trim, bleed);
+                let scale = TypeScale::new(&s);
+                for pages in [30, 200, 466, 800] {
+                    let g = PageGeometry::new(&s, &scale, pages);
+                    let half_inch = 36.0;
+                    assert!(g.inside.inches() >= kdp_gutter_inches(pages), "{trim}");
+                    assert!(g.outside.0 >= half_inch && g.top.0 >= half_inch);
+                    // Running head and foot folio stay 0.5 in inside the trim.
+                    assert!(
+                        g.head_baseline.0 - scale.head.0 * 0.8 >= half_inch - 0.01,
+                        "{trim} {g:?}"
+                    );
+                    assert!(g.trim.height.0 - g.foot_baseline.0 >= half_inch - 0.01);
+                    // The longest page (one line over) still fits above the foot margin.
+                    let long_page_last = g.baseline(g.lines);
+                    assert!(g.trim.height.0 - long_page_last.0 >= half_inch, "{trim}");
+                    assert!(g.measure.0 > 200.0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn gutter_table() {
+        assert_eq!(kdp_gutter_inches(24), 0.375);
+        assert_eq!(kdp_gutter_inches(151), 0.5);
+        assert_eq!(kdp_gutter_inches(466), 0.625);
+        assert_eq!(kdp_gutter_inches(600), 0.75);
+        assert_eq!(kdp_gutter_inches(828), 0.875);
+    }
+}

@@ -1,0 +1,162 @@
+//! Hyphenation points from Typst's `hypher` patterns, with the house rules:
+//! words of 6 letters or more, at least 2 letters before the hyphen and 3
+//! after, never in URLs, e-mail addresses or numbers, and not in capitalised
+//! words unless the book allows it. Each distinct word is looked up once.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Letters a word needs before it is hyphenated at all.
+pub const MIN_WORD: usize = 6;
+pub const MIN_BEFORE: usize = 2;
+pub const MIN_AFTER: usize = 3;
+
+pub struct Hyphenator {
+    lang: Option<hypher::Lang>,
+    capitalized: bool,
+    cache: HashMap<Box<str>, Arc<[u32]>>,
+}
+
+impl Hyphenator {
+    /// `language` is the book's BCP 47 tag; `None` patterns (an unknown
+    /// language, or hyphenation off) mean no automatic hyphens.
+    pub fn new(language: &str, enabled: bool, capitalized: bool) -> Hyphenator {
+        let code = language
+            .split('-')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let lang = match code.as_bytes() {
+            [a, b] if enabled => hypher::Lang::from_iso([*a, *b]),
+            _ => None,
+        };
+        Hyphenator {
+            lang,
+            capitalized,
+            cache: HashMap::new(),
+        }
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.lang.is_some()
+    }
+
+    /// Byte offsets in `word` where a hyphen may be inserted.
+    pub fn points(&mut self, word: &str) -> Arc<[u32]> {
+        if let Some(points) = self.cache.get(word) {
+            return points.clone();
+        }
+        let points: Arc<[u32]> = self.compute(word).into();
+        self.cache.insert(word.into(), points.clone());
+        points
+    }
+
+    fn compute(&self, word: &str) -> Vec<u32> {
+        let Some(lang) = self.lang else {
+            return Vec::new();
+        };
+        if word.contains("://")
+            || word.contains('@')
+            || word.contains('/')
+            || word.starts_with("www.")
+            || word.chars().any(|c| c.is_ascii_digit())
+        {
+            return Vec::new();
+        }
+        let mut points = Vec::new();
+        // Hyphenate each run of letters on its own (compounds, possessives, quotes).
+        let mut run_start = None;
+        let mut iter = word.char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            let letter = c.is_alphabetic();
+            if letter && run_start.is_none() {
+                run_start = Some(i);
+            }
+            let at_end = iter.peek().is_none();
+            if let Some(start) = run_start
+                && (!letter || at_end)
+            {
+                let end = if letter { i + c.len_utf8() } else { i };
+                self.run_points(lang, &word[start..end], start, &mut points);
+                run_start = None;
+            }
+        }
+        points
+    }
+
+    fn run_points(&self, lang: hypher::Lang, run: &str, offset: usize, points: &mut Vec<u32>) {
+        if run.chars().count() < MIN_WORD {
+            return;
+        }
+        if !self.capitalized && run.chars().next().is_some_and(char::is_uppercase) {
+            return;
+        }
+        let mut at = offset;
+        let syllables: Vec<&str> =
+            hypher::hyphenate_bounded(run, lang, MIN_BEFORE, MIN_AFTER).collect();
+        for syllable in &syllables[..syllables.len().saturating_sub(1)] {
+            at += syllable.len();
+            points.push(at as u32);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(h: &mut Hyphenator, word: &str) -> String {
+        let points = h.points(word);
+        let mut out = String::new();
+        let mut last = 0;
+        for &p in points.iter() {
+            out.push_str(&word[last..p as usize]);
+            out.push('-');
+            last = p as usize;
+        }
+        out.push_str(&word[last..]);
+        out
+    }
+
+    #[test]
+    fn house_rules() {
+        let mut h = Hyphenator::new("en", true, false);
+        assert_eq!(split(&mut h, "hyphenation"), "hy-phen-ation");
+        // Short words, capitalised words, URLs and numbers are left whole.
+        assert_eq!(split(&mut h, "table"), "table");
+        assert_eq!(split(&mut h, "Kazakhstan"), "Kazakhstan");
+        assert_eq!(
+            split(&mut h, "https://example.com/interconnectivity"),
+            "https://example.com/interconnectivity"
+        );
+        assert_eq!(split(&mut h, "21st-century"), "21st-century");
+        // Punctuation around the word is kept out of the patterns.
+        let quoted = split(&mut h, "“interconnectivity,”");
+        assert!(
+            quoted.starts_with("“in-") && quoted.ends_with("ity,”"),
+            "{quoted}"
+        );
+        for word in [
+            "interconnectivity",
+            "tremendously",
+            "demonstrations",
+            "conspicuous",
+        ] {
+            let points = h.points(word);
+            for &p in points.iter() {
+                assert!(p as usize >= MIN_BEFORE, "{word}");
+                assert!(word.len() - p as usize >= MIN_AFTER, "{word}");
+            }
+        }
+    }
+
+    #[test]
+    fn capitalised_words_when_allowed_and_off_switch() {
+        let mut h = Hyphenator::new("en-GB", true, true);
+        assert_ne!(split(&mut h, "Kazakhstani"), "Kazakhstani");
+        let mut off = Hyphenator::new("en", false, false);
+        assert_eq!(split(&mut off, "hyphenation"), "hyphenation");
+        let unknown = Hyphenator::new("xx", true, false);
+        assert!(!unknown.is_active());
+    }
+}

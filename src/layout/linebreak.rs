@@ -1,0 +1,529 @@
+//! Line breaking over boxes, glue and penalties: Knuth & Plass's optimum-fit
+//! algorithm (1981) for the book, with the house rules built into the
+//! demerits (at most two hyphenated lines in a row, no hyphen before a
+//! paragraph's last line, no runt last line), and first-fit for draft mode.
+//! Pure arithmetic on widths; knows nothing of fonts or text.
+
+/// A penalty of this size forbids a break; its negative forces one.
+pub const INFINITY: f64 = 10_000.0;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Item {
+    Box {
+        width: f64,
+    },
+    Glue {
+        width: f64,
+        stretch: f64,
+        shrink: f64,
+    },
+    Penalty {
+        width: f64,
+        cost: f64,
+        /// A hyphen: consecutive flagged breaks are limited.
+        flagged: bool,
+    },
+}
+
+/// Tuning of the optimum fit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Largest adjustment ratio (stretch) allowed on a line.
+    pub tolerance: f64,
+    pub line_penalty: f64,
+    /// Added when two consecutive lines end in hyphens.
+    pub double_hyphen_demerits: f64,
+    /// Added when a line's fitness class differs by more than one from the previous line's.
+    pub fitness_demerits: f64,
+    /// Hyphenated lines allowed in a row.
+    pub max_consecutive_hyphens: usize,
+    /// Forbid a hyphen at the end of the second-to-last line.
+    pub no_final_hyphen: bool,
+    /// A last line narrower than this is a runt...
+    pub runt_width: f64,
+    /// ...and costs this much.
+    pub runt_demerits: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            tolerance: 1.0,
+            line_penalty: 10.0,
+            double_hyphen_demerits: 3000.0,
+            fitness_demerits: 100.0,
+            max_consecutive_hyphens: 2,
+            no_final_hyphen: true,
+            runt_width: 0.0,
+            runt_demerits: 5000.0,
+        }
+    }
+}
+
+/// Where a line ends: the index of the breaking item.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Break {
+    pub position: usize,
+    /// The line's adjustment ratio: 0 natural, 1 fully stretched, −1 fully shrunk.
+    pub ratio: f64,
+    /// The line ends at a flagged penalty (a hyphen).
+    pub hyphenated: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    position: usize,
+    /// First item of the line that starts after this break.
+    after: usize,
+    line: usize,
+    fitness: u8,
+    hyphens: usize,
+    flagged: bool,
+    demerits: f64,
+    ratio: f64,
+    previous: Option<usize>,
+}
+
+/// Running totals so a line's sums are two subtractions.
+struct Totals {
+    width: Vec<f64>,
+    stretch: Vec<f64>,
+    shrink: Vec<f64>,
+}
+
+impl Totals {
+    fn new(items: &[Item]) -> Totals {
+        let n = items.len() + 1;
+        let (mut width, mut stretch, mut shrink) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let (mut w, mut st, mut sh) = (0.0, 0.0, 0.0);
+        for item in items {
+            width.push(w);
+            stretch.push(st);
+            shrink.push(sh);
+            match *item {
+                Item::Box { width } => w += width,
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                } => {
+                    w += width;
+                    st += stretch;
+                    sh += shrink;
+                }
+                Item::Penalty { .. } => {}
+            }
+        }
+        width.push(w);
+        stretch.push(st);
+        shrink.push(sh);
+        Totals {
+            width,
+            stretch,
+            shrink,
+        }
+    }
+}
+
+fn is_legal_break(items: &[Item], i: usize) -> bool {
+    match items[i] {
+        Item::Penalty { cost, .. } => cost < INFINITY,
+        Item::Glue { .. } => i > 0 && matches!(items[i - 1], Item::Box { .. }),
+        Item::Box { .. } => false,
+    }
+}
+
+/// The first item of a line that starts after a break at `position`:
+/// glue and penalties after a break are discarded, up to the next box or forced break.
+fn line_start_after(items: &[Item], position: usize) -> usize {
+    let mut i = position + 1;
+    while i < items.len() {
+        match items[i] {
+            Item::Box { .. } => break,
+            Item::Penalty { cost, .. } if cost <= -INFINITY => break,
+            _ => i += 1,
+        }
+    }
+    i
+}
+
+fn fitness_class(ratio: f64) -> u8 {
+    if ratio < -0.5 {
+        0
+    } else if ratio <= 0.5 {
+        1
+    } else if ratio <= 1.0 {
+        2
+    } else {
+        3
+    }
+}
+
+/// Knuth–Plass optimum fit. `measure(line)` gives the width of each line
+/// (0-based). Returns `None` when no set of breaks keeps every line within
+/// `params.tolerance` and unshrunk beyond its shrink: the caller retries
+/// looser. The items must end with a forced break.
+pub fn optimum_fit(
+    items: &[Item],
+    measure: &dyn Fn(usize) -> f64,
+    params: &Params,
+) -> Option<Vec<Break>> {
+    if items.is_empty() {
+        return Some(Vec::new());
+    }
+    let totals = Totals::new(items);
+    let mut nodes: Vec<Node> = vec![Node {
+        position: 0,
+        after: 0,
+        line: 0,
+        fitness: 1,
+        hyphens: 0,
+        flagged: false,
+        demerits: 0.0,
+        ratio: 0.0,
+        previous: None,
+    }];
+    let mut active: Vec<usize> = vec![0];
+    let mut candidates: Vec<Node> = Vec::new();
+    let last = items.len() - 1;
+
+    for b in 0..items.len() {
+        if !is_legal_break(items, b) {
+            continue;
+        }
+        let (penalty_width, cost, flagged) = match items[b] {
+            Item::Penalty {
+                width,
+                cost,
+                flagged,
+            } => (width, cost, flagged),
+            _ => (0.0, 0.0, false),
+        };
+        let forced = cost <= -INFINITY;
+        let is_final = b == last;
+        candidates.clear();
+        let mut still_active = Vec::with_capacity(active.len());
+        for &a in &active {
+            let node = nodes[a];
+            let width = totals.width[b] - totals.width[node.after] + penalty_width;
+            let available = measure(node.line);
+            let ratio = if width < available {
+                let stretch = totals.stretch[b] - totals.stretch[node.after];
+                if stretch > 0.0 {
+                    (available - width) / stretch
+                } else {
+                    INFINITY
+                }
+            } else if width > available {
+                let shrink = totals.shrink[b] - totals.shrink[node.after];
+                if shrink > 0.0 {
+                    (available - width) / shrink
+                } else {
+                    -INFINITY
+                }
+            } else {
+                0.0
+            };
+            if ratio < -1.0 || forced {
+                // This node can start no later line: the text from it is already too long,
+                // or a forced break ends every line that starts before it.
+            } else {
+                still_active.push(a);
+            }
+            if ratio < -1.0 || ratio > params.tolerance {
+                continue;
+            }
+            let hyphens = if flagged { node.hyphens + 1 } else { 0 };
+            if hyphens > params.max_consecutive_hyphens {
+                continue;
+            }
+            if is_final && node.flagged && params.no_final_hyphen {
+                continue;
+            }
+            let badness = 100.0 * ratio.abs().powi(3);
+            let base = params.line_penalty + badness;
+            let mut demerits = if cost >= 0.0 {
+                base * base + cost * cost
+            } else if cost > -INFINITY {
+                base * base - cost * cost
+            } else {
+                base * base
+            };
+            if flagged && node.flagged {
+                demerits += params.double_hyphen_demerits;
+            }
+            let fitness = fitness_class(ratio);
+            if fitness.abs_diff(node.fitness) > 1 {
+                demerits += params.fitness_demerits;
+            }
+            if is_final && params.runt_width > 0.0 {
+                // The last line's natural width, without the paragraph-filling glue.
+                let natural = totals.width[b] - totals.width[node.after];
+                if natural < params.runt_width && node.line > 0 {
+                    demerits += params.runt_demerits;
+                }
+            }
+            candidates.push(Node {
+                position: b,
+                after: line_start_after(items, b),
+                line: node.line + 1,
+                fitness,
+                hyphens,
+                flagged,
+                demerits: node.demerits + demerits,
+                ratio,
+                previous: Some(a),
+            });
+        }
+        // Keep the best candidate per (fitness class, hyphen run): the other states
+        // can never lead to a better paragraph.
+        let mut best: Vec<Node> = Vec::new();
+        for c in &candidates {
+            match best
+                .iter_mut()
+                .find(|b| b.fitness == c.fitness && b.hyphens == c.hyphens && b.line == c.line)
+            {
+                Some(existing) if existing.demerits <= c.demerits => {}
+                Some(existing) => *existing = *c,
+                None => best.push(*c),
+            }
+        }
+        active = still_active;
+        for node in best {
+            nodes.push(node);
+            active.push(nodes.len() - 1);
+        }
+        if active.is_empty() {
+            return None;
+        }
+    }
+
+    let best = active
+        .iter()
+        .copied()
+        .filter(|&i| nodes[i].position == last)
+        .min_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits))?;
+    Some(collect(&nodes, best))
+}
+
+fn collect(nodes: &[Node], mut at: usize) -> Vec<Break> {
+    let mut breaks = Vec::new();
+    while let Some(previous) = nodes[at].previous {
+        breaks.push(Break {
+            position: nodes[at].position,
+            ratio: nodes[at].ratio,
+            hyphenated: nodes[at].flagged,
+        });
+        at = previous;
+    }
+    breaks.reverse();
+    breaks
+}
+
+/// First fit: each line takes as much as fits at full shrink. Fast, for drafts,
+/// and the last resort when no optimum exists (a box wider than the measure).
+pub fn first_fit(items: &[Item], measure: &dyn Fn(usize) -> f64) -> Vec<Break> {
+    let totals = Totals::new(items);
+    let mut breaks = Vec::new();
+    let mut start = 0;
+    let mut last_legal: Option<usize> = None;
+    let mut b = 0;
+    let line_end = |start: usize, at: usize, line: usize| -> Break {
+        let penalty_width = match items[at] {
+            Item::Penalty { width, .. } => width,
+            _ => 0.0,
+        };
+        let width = totals.width[at] - totals.width[start] + penalty_width;
+        let stretch = totals.stretch[at] - totals.stretch[start];
+        let shrink = totals.shrink[at] - totals.shrink[start];
+        let available = measure(line);
+        let ratio = if width < available && stretch > 0.0 {
+            ((available - width) / stretch).min(INFINITY)
+        } else if width > available && shrink > 0.0 {
+            ((available - width) / shrink).max(-1.0)
+        } else {
+            0.0
+        };
+        Break {
+            position: at,
+            ratio,
+            hyphenated: matches!(items[at], Item::Penalty { flagged: true, .. }),
+        }
+    };
+    while b < items.len() {
+        if !is_legal_break(items, b) {
+            b += 1;
+            continue;
+        }
+        let penalty_width = match items[b] {
+            Item::Penalty { width, .. } => width,
+            _ => 0.0,
+        };
+        let forced = matches!(items[b], Item::Penalty { cost, .. } if cost <= -INFINITY);
+        let width = totals.width[b] - totals.width[start] + penalty_width;
+        let shrink = totals.shrink[b] - totals.shrink[start];
+        let fits = width - shrink <= measure(breaks.len()) + 1e-9;
+        let at = match (fits, last_legal) {
+            (true, _) if !forced => {
+                last_legal = Some(b);
+                b += 1;
+                continue;
+            }
+            (false, Some(previous)) => previous,
+            _ => b,
+        };
+        breaks.push(line_end(start, at, breaks.len()));
+        start = line_start_after(items, at);
+        last_legal = None;
+        b = at + 1;
+    }
+    breaks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words of the given widths separated by spaces of width 3 (stretch 1.5, shrink 1),
+    /// ending with the usual paragraph fill.
+    fn paragraph(words: &[f64]) -> Vec<Item> {
+        let mut items = Vec::new();
+        for (i, &w) in words.iter().enumerate() {
+            if i > 0 {
+                items.push(Item::Glue {
+                    width: 3.0,
+                    stretch: 1.5,
+                    shrink: 1.0,
+                });
+            }
+            items.push(Item::Box { width: w });
+        }
+        items.push(Item::Penalty {
+            width: 0.0,
+            cost: INFINITY,
+            flagged: false,
+        });
+        items.push(Item::Glue {
+            width: 0.0,
+            stretch: 1e6,
+            shrink: 0.0,
+        });
+        items.push(Item::Penalty {
+            width: 0.0,
+            cost: -INFINITY,
+            flagged: false,
+        });
+        items
+    }
+
+    fn line_widths(items: &[Item], breaks: &[Break]) -> Vec<f64> {
+        let mut start = 0;
+        let mut out = Vec::new();
+        for b in breaks {
+            let mut w = 0.0;
+            for item in &items[start..b.position] {
+                match item {
+                    Item::Box { width } => w += width,
+                    Item::Glue { width, .. } => w += width,
+                    _ => {}
+                }
+            }
+            out.push(w);
+            start = line_start_after(items, b.position);
+        }
+        out
+    }
+
+    #[test]
+    fn optimum_fit_balances_lines_where_first_fit_does_not() {
+        // Classic case: first fit leaves one very loose line; optimum fit spreads the slack.
+        let words = [20.0, 20.0, 20.0, 9.0, 20.0, 20.0, 20.0, 20.0, 5.0];
+        let items = paragraph(&words);
+        let measure = |_| 72.0;
+        let params = Params {
+            tolerance: 10.0,
+            ..Params::default()
+        };
+        let optimum = optimum_fit(&items, &measure, &params).unwrap();
+        let first = first_fit(&items, &measure);
+        let worst = |b: &[Break]| {
+            b[..b.len() - 1]
+                .iter()
+                .map(|x| x.ratio.abs())
+                .fold(0.0, f64::max)
+        };
+        assert!(worst(&optimum) <= worst(&first), "{optimum:?} vs {first:?}");
+        for w in line_widths(&items, &optimum) {
+            assert!(w - 3.0 * 3.0 <= 72.0, "no line is overfull at full shrink");
+        }
+    }
+
+    #[test]
+    fn infeasible_within_tolerance_returns_none() {
+        // Two words that cannot share a line of 40 and leave a line nearly empty.
+        let items = paragraph(&[30.0, 30.0]);
+        let tight = Params {
+            tolerance: 1.0,
+            ..Params::default()
+        };
+        assert!(optimum_fit(&items, &|_| 40.0, &tight).is_none());
+        assert!(optimum_fit(&items, &|_| 63.0, &tight).is_some());
+    }
+
+    #[test]
+    fn at_most_two_hyphens_in_a_row() {
+        // Every word can be hyphenated and the measure forces a hyphen on each line
+        // unless the limit intervenes.
+        let mut items = Vec::new();
+        for i in 0..12 {
+            if i > 0 {
+                items.push(Item::Glue {
+                    width: 3.0,
+                    stretch: 1.5,
+                    shrink: 1.0,
+                });
+            }
+            items.push(Item::Box { width: 10.0 });
+            items.push(Item::Penalty {
+                width: 2.0,
+                cost: 50.0,
+                flagged: true,
+            });
+            items.push(Item::Box { width: 10.0 });
+        }
+        items.push(Item::Glue {
+            width: 0.0,
+            stretch: 1e6,
+            shrink: 0.0,
+        });
+        items.push(Item::Penalty {
+            width: 0.0,
+            cost: -INFINITY,
+            flagged: false,
+        });
+        let params = Params {
+            tolerance: 20.0,
+            ..Params::default()
+        };
+        let breaks = optimum_fit(&items, &|_| 45.0, &params).unwrap();
+        let mut run = 0;
+        for b in &breaks {
+            run = if b.hyphenated { run + 1 } else { 0 };
+            assert!(run <= 2, "{breaks:?}");
+        }
+        let n = breaks.len();
+        assert!(!breaks[n - 2].hyphenated, "no hyphen before the last line");
+    }
+
+    #[test]
+    fn first_fit_breaks_an_overlong_box_alone() {
+        let items = paragraph(&[10.0, 500.0, 10.0]);
+        let breaks = first_fit(&items, &|_| 100.0);
+        assert_eq!(breaks.len(), 3, "{breaks:?}");
+        assert!(optimum_fit(&items, &|_| 100.0, &Params::default()).is_none());
+    }
+}

@@ -1,0 +1,269 @@
+//! Pagination as an optimisation: the page breaks of a section are chosen
+//! together (dynamic programming over break points) to minimise the total
+//! cost: pages shorter or longer than the grid, widows and orphans (from the
+//! galley's break penalties), a hyphen on a page's last line, and facing
+//! pages that end at different depths. Footnotes travel with the line that
+//! references them.
+
+use super::galley::{Galley, VItem};
+use super::linebreak::INFINITY;
+
+/// One page's share of a galley.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageSlice {
+    /// Items on the page (leading and trailing discardable spaces already removed).
+    pub items: std::ops::Range<usize>,
+    /// Lines used, footnotes included.
+    pub depth: u32,
+    /// Footnotes set at the foot of this page.
+    pub notes: Vec<u32>,
+    /// Grid lines the footnotes take (separator included).
+    pub note_lines: u32,
+}
+
+/// Costs of the page-level rules.
+#[derive(Debug, Clone, Copy)]
+pub struct PageCosts {
+    pub short_by_one: f64,
+    pub long_by_one: f64,
+    pub hyphen_at_foot: f64,
+    pub unequal_spread: f64,
+}
+
+impl Default for PageCosts {
+    fn default() -> Self {
+        PageCosts {
+            short_by_one: 400.0,
+            long_by_one: 600.0,
+            hyphen_at_foot: 3000.0,
+            unequal_spread: 2500.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct State {
+    /// The next page is a recto.
+    recto_next: bool,
+    /// Depth of the previous page when it was a verso (its recto must match it).
+    verso_depth: u32,
+    cost: f64,
+    back: Option<(usize, usize)>,
+    depth: u32,
+}
+
+/// Splits a galley into pages of `lines` grid lines. `first_recto`: the
+/// section's first page is a right-hand page. `note_lines(notes)` gives the
+/// grid lines a set of footnotes needs at the foot of a page.
+pub fn paginate(
+    galley: &Galley,
+    lines: u32,
+    first_recto: bool,
+    note_lines: &dyn Fn(&[u32]) -> u32,
+    costs: &PageCosts,
+) -> Vec<PageSlice> {
+    let items = &galley.items;
+    let n = items.len();
+    if n == 0 {
+        return vec![PageSlice {
+            items: 0..0,
+            depth: 0,
+            notes: Vec::new(),
+            note_lines: 0,
+        }];
+    }
+    let mut states: Vec<Vec<State>> = vec![Vec::new(); n + 1];
+    states[0].push(State {
+        recto_next: first_recto,
+        verso_depth: 0,
+        cost: 0.0,
+        back: None,
+        depth: 0,
+    });
+    for i in 0..n {
+        if states[i].is_empty() {
+            continue;
+        }
+        let start = first_kept(items, i);
+        let mut body = 0u32;
+        let mut notes: Vec<u32> = Vec::new();
+        let mut last_kept = start;
+        for j in start + 1..=n {
+            let item = &items[j - 1];
+            if !item.discardable {
+                body += item.lines;
+                for &note in item.notes() {
+                    if !notes.contains(&note) {
+                        notes.push(note);
+                    }
+                }
+                last_kept = j;
+            }
+            let foot = if notes.is_empty() {
+                0
+            } else {
+                note_lines(&notes)
+            };
+            let depth = body + foot;
+            let alone = last_kept == start + 1;
+            if depth > lines + 1 && !alone {
+                break;
+            }
+            let is_final = j == n;
+            let breakable = is_final || items[j - 1].break_after < INFINITY;
+            if !breakable || last_kept <= start {
+                continue;
+            }
+            let mut page_cost = if is_final {
+                0.0
+            } else {
+                depth_cost(depth, lines, costs) + items[j - 1].break_after
+            };
+            if depth > lines + 1 {
+                page_cost += 1e7; // an item taller than a page: let it overflow rather than fail
+            }
+            if !is_final && ends_with_hyphen(&items[start..last_kept]) {
+                page_cost += costs.hyphen_at_foot;
+            }
+            let (before, after) = states.split_at_mut(j);
+            for (k, state) in before[i].iter().enumerate() {
+                let mut cost = state.cost + page_cost;
+                if state.recto_next
+                    && state.verso_depth > 0
+                    && !is_final
+                    && depth != state.verso_depth
+                {
+                    cost += costs.unequal_spread * depth.abs_diff(state.verso_depth) as f64;
+                }
+                let next = State {
+                    recto_next: !state.recto_next,
+                    verso_depth: if state.recto_next { 0 } else { depth },
+                    cost,
+                    back: Some((i, k)),
+                    depth,
+                };
+                insert(&mut after[0], next);
+            }
+            if depth > lines + 1 {
+                break;
+            }
+        }
+    }
+    // Walk back from the cheapest end state.
+    let Some(end) = states[n]
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
+        .map(|(k, _)| k)
+    else {
+        return fallback(galley, lines, note_lines);
+    };
+    let mut breaks = Vec::new();
+    let (mut at, mut k) = (n, end);
+    while let Some((i, prev)) = states[at][k].back {
+        breaks.push((i, at, states[at][k].depth));
+        at = i;
+        k = prev;
+    }
+    breaks.reverse();
+    breaks
+        .into_iter()
+        .map(|(i, j, depth)| slice(items, i, j, depth, note_lines))
+        .collect()
+}
+
+/// Keeps, per (side, facing depth), only the cheapest way to reach a break point.
+fn insert(states: &mut Vec<State>, next: State) {
+    match states
+        .iter_mut()
+        .find(|s| s.recto_next == next.recto_next && s.verso_depth == next.verso_depth)
+    {
+        Some(existing) if existing.cost <= next.cost => {}
+        Some(existing) => *existing = next,
+        None => states.push(next),
+    }
+}
+
+fn depth_cost(depth: u32, lines: u32, costs: &PageCosts) -> f64 {
+    let d = depth as i64 - lines as i64;
+    match d {
+        0 => 0.0,
+        -1 => costs.short_by_one,
+        1 => costs.long_by_one,
+        d if d < -1 => 2000.0 * (d * d) as f64,
+        _ => INFINITY * 100.0,
+    }
+}
+
+fn first_kept(items: &[VItem], mut i: usize) -> usize {
+    while i < items.len() && items[i].discardable {
+        i += 1;
+    }
+    i
+}
+
+fn ends_with_hyphen(items: &[VItem]) -> bool {
+    items
+        .iter()
+        .rev()
+        .find_map(|i| i.line())
+        .is_some_and(|l| l.hyphenated)
+}
+
+fn slice(
+    items: &[VItem],
+    i: usize,
+    j: usize,
+    depth: u32,
+    note_lines: &dyn Fn(&[u32]) -> u32,
+) -> PageSlice {
+    let start = first_kept(items, i);
+    let mut end = j;
+    while end > start && items[end - 1].discardable {
+        end -= 1;
+    }
+    let mut notes = Vec::new();
+    for item in &items[start..end] {
+        for &note in item.notes() {
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+    }
+    let note_lines = if notes.is_empty() {
+        0
+    } else {
+        note_lines(&notes)
+    };
+    PageSlice {
+        items: start..end,
+        depth,
+        notes,
+        note_lines,
+    }
+}
+
+/// Greedy fill, used only if the optimisation finds no way through.
+fn fallback(galley: &Galley, lines: u32, note_lines: &dyn Fn(&[u32]) -> u32) -> Vec<PageSlice> {
+    let mut pages = Vec::new();
+    let mut i = 0;
+    let items = &galley.items;
+    while i < items.len() {
+        let start = first_kept(items, i);
+        let mut body = 0;
+        let mut j = start;
+        while j < items.len() && (body + items[j].lines <= lines || j == start) {
+            body += items[j].lines;
+            j += 1;
+        }
+        pages.push(slice(
+            items,
+            i,
+            j.max(start + 1).min(items.len()),
+            body,
+            note_lines,
+        ));
+        i = j.max(start + 1);
+    }
+    pages
+}

@@ -1,0 +1,696 @@
+//! Setting one paragraph: inline content → shaped words → boxes, glue and
+//! penalties (with hyphenation points and the breaks after explicit hyphens
+//! and dashes) → line breaks (optimum fit, with looser retries and a
+//! first-fit last resort) → lines of positioned glyphs. Each line remembers
+//! where in the block's text it starts, for the page map.
+
+use std::sync::Arc;
+
+use super::frame::PlacedGlyph;
+use super::hyphenate::Hyphenator;
+use super::linebreak::{self, Break, INFINITY, Item, Params};
+use super::shape::{Shaper, Word};
+use crate::fonts::Style;
+use crate::model::{Inline, Pt};
+
+/// How lines are aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Justify,
+    Left,
+    Center,
+}
+
+/// How to set a paragraph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParaStyle {
+    pub style: Style,
+    pub size: Pt,
+    pub align: Align,
+    /// Width available to the lines.
+    pub measure: Pt,
+    /// Extra indent of the first line.
+    pub first_indent: Pt,
+    pub hyphenate: bool,
+    /// Draft mode: first fit instead of optimum fit.
+    pub draft: bool,
+}
+
+/// A run of glyphs in one face, size and baseline shift, within a line.
+#[derive(Debug, Clone)]
+pub struct LineRun {
+    pub style: Style,
+    pub size: Pt,
+    /// Raise above the baseline (superscript note references).
+    pub rise: Pt,
+    pub x: Pt,
+    pub glyphs: Vec<PlacedGlyph>,
+    pub text: String,
+}
+
+/// One set line.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub runs: Vec<LineRun>,
+    /// Horizontal offset of the line within the measure (alignment).
+    pub x: Pt,
+    /// Width the line occupies.
+    pub width: Pt,
+    /// Character offset, in the block's text, of the first character on the line.
+    pub start: u32,
+    /// Adjustment ratio (justified lines); 0 for natural spacing.
+    pub ratio: f64,
+    pub hyphenated: bool,
+    /// Word spaces on the line, in ems (justified lines other than the last).
+    pub spaces_em: Vec<f32>,
+    /// Wider than the measure even at full shrink.
+    pub overfull: bool,
+    /// Footnotes referenced on the line (indexes into the section's notes).
+    pub notes: Vec<u32>,
+}
+
+impl Line {
+    /// The line's text, for dumps and tests (word spaces from the gaps between glyphs).
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let mut previous_end: Option<f64> = None;
+        for run in &self.runs {
+            for g in &run.glyphs {
+                let left = run.x.0 + g.x.0;
+                if previous_end.is_some_and(|end| left - end > run.size.0 * 0.12) {
+                    out.push(' ');
+                }
+                let start = g.text_start as usize;
+                out.push_str(
+                    run.text
+                        .get(start..start + g.text_len as usize)
+                        .unwrap_or(""),
+                );
+                previous_end = Some(left + g.advance.0);
+            }
+        }
+        out
+    }
+}
+
+/// A piece of styled text to set.
+#[derive(Debug, Clone)]
+struct Segment<'a> {
+    text: &'a str,
+    style: Style,
+    size: Pt,
+    rise: Pt,
+    /// Character offset of `text` in the block's text (as the page map counts).
+    offset: u32,
+    note: Option<u32>,
+    /// Counts towards page positions (note markers do not).
+    counted: bool,
+}
+
+/// Drawing data for one box.
+#[derive(Debug, Clone)]
+struct Piece {
+    word: Arc<Word>,
+    text: Arc<str>,
+    glyphs: std::ops::Range<usize>,
+    style: Style,
+    size: Pt,
+    rise: Pt,
+    offset: u32,
+    note: Option<u32>,
+}
+
+/// What the paragraph builder needs besides the text.
+pub struct Setter<'s, 'f> {
+    pub shaper: &'s mut Shaper<'f>,
+    pub hyphenator: &'s mut Hyphenator,
+    /// Characters a face lacks, with the style: reported by the caller.
+    pub missing: Vec<(char, Style)>,
+    /// Words wider than the measure that had to be broken.
+    pub broken_words: Vec<String>,
+}
+
+/// Flattens inlines into styled segments, counting characters like the page map does.
+fn segments<'a>(
+    inlines: &'a [Inline],
+    style: Style,
+    size: Pt,
+    offset: &mut u32,
+    out: &mut Vec<Segment<'a>>,
+) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(text) | Inline::Code(text) => {
+                out.push(Segment {
+                    text,
+                    style,
+                    size,
+                    rise: Pt::ZERO,
+                    offset: *offset,
+                    note: None,
+                    counted: true,
+                });
+                *offset += text.chars().count() as u32;
+            }
+            Inline::Emphasis(inner) => segments(inner, style.toggle_italic(), size, offset, out),
+            Inline::Strong(inner) => segments(inner, style.with_bold(), size, offset, out),
+            Inline::Link { content, .. } => segments(content, style, size, offset, out),
+            Inline::NoteRef { note, label } => out.push(Segment {
+                text: label,
+                style: Style::Regular,
+                size: size * 0.65,
+                rise: size * 0.36,
+                offset: *offset,
+                note: Some(*note),
+                counted: false,
+            }),
+            Inline::LineBreak => {
+                out.push(Segment {
+                    text: "\n",
+                    style,
+                    size,
+                    rise: Pt::ZERO,
+                    offset: *offset,
+                    note: None,
+                    counted: true,
+                });
+                *offset += 1;
+            }
+        }
+    }
+}
+
+fn is_break_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{2002}' | '\u{2003}' | '\u{2009}')
+}
+
+impl Setter<'_, '_> {
+    /// Sets inline content as lines.
+    pub fn set(&mut self, inlines: &[Inline], para: &ParaStyle) -> Vec<Line> {
+        let mut segs = Vec::new();
+        let mut offset = 0;
+        segments(inlines, para.style, para.size, &mut offset, &mut segs);
+        self.set_segments(&segs, para)
+    }
+
+    /// Sets plain text in one style (display lines, running heads, contents entries).
+    pub fn set_text(&mut self, text: &str, para: &ParaStyle) -> Vec<Line> {
+        let segs = [Segment {
+            text,
+            style: para.style,
+            size: para.size,
+            rise: Pt::ZERO,
+            offset: 0,
+            note: None,
+            counted: true,
+        }];
+        self.set_segments(&segs, para)
+    }
+
+    /// Natural width of a text in one style and size, shaped.
+    pub fn measure_text(&mut self, text: &str, style: Style, size: Pt) -> Pt {
+        let upem = self.shaper.units_per_em(style) as f64;
+        let space = self.shaper.space(style) as f64;
+        let mut width = 0.0;
+        for (i, word) in text.split(' ').enumerate() {
+            if i > 0 {
+                width += space;
+            }
+            width += self.shaper.word(style, word).width as f64;
+        }
+        Pt(width * size.0 / upem)
+    }
+
+    fn set_segments(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> Vec<Line> {
+        let (items, pieces) = self.items(segs, para);
+        if items.len() <= 3 {
+            return Vec::new();
+        }
+        let measure = para.measure.0;
+        let breaks = self.break_lines(&items, &pieces, para, measure);
+        self.lines(&items, &pieces, &breaks, para)
+    }
+
+    /// Boxes, glue and penalties for the segments, with a parallel list of
+    /// drawing data (`Some` for boxes that draw glyphs).
+    fn items(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> (Vec<Item>, Vec<Option<Piece>>) {
+        let justify = para.align == Align::Justify;
+        let mut items: Vec<Item> = Vec::new();
+        let mut pieces: Vec<Option<Piece>> = Vec::new();
+        let push = |items: &mut Vec<Item>,
+                    pieces: &mut Vec<Option<Piece>>,
+                    item: Item,
+                    piece: Option<Piece>| {
+            items.push(item);
+            pieces.push(piece);
+        };
+        if para.first_indent.0 > 0.0 {
+            push(
+                &mut items,
+                &mut pieces,
+                Item::Box {
+                    width: para.first_indent.0,
+                },
+                None,
+            );
+        }
+        for seg in segs {
+            let upem = self.shaper.units_per_em(seg.style) as f64;
+            let scale = seg.size.0 / upem;
+            if seg.text == "\n" {
+                // A hard line break: end the line unjustified.
+                push(
+                    &mut items,
+                    &mut pieces,
+                    Item::Penalty {
+                        width: 0.0,
+                        cost: INFINITY,
+                        flagged: false,
+                    },
+                    None,
+                );
+                push(
+                    &mut items,
+                    &mut pieces,
+                    Item::Glue {
+                        width: 0.0,
+                        stretch: 1e5,
+                        shrink: 0.0,
+                    },
+                    None,
+                );
+                push(
+                    &mut items,
+                    &mut pieces,
+                    Item::Penalty {
+                        width: 0.0,
+                        cost: -INFINITY,
+                        flagged: false,
+                    },
+                    None,
+                );
+                continue;
+            }
+            let mut char_offset = seg.offset;
+            let mut rest = seg.text;
+            while !rest.is_empty() {
+                let first = rest.chars().next().unwrap_or(' ');
+                if is_break_space(first) || first == '\u{a0}' || first == '\u{202f}' {
+                    let space = self.shaper.space(seg.style) as f64 * scale;
+                    let nbsp = first == '\u{a0}' || first == '\u{202f}';
+                    if nbsp {
+                        push(
+                            &mut items,
+                            &mut pieces,
+                            Item::Penalty {
+                                width: 0.0,
+                                cost: INFINITY,
+                                flagged: false,
+                            },
+                            None,
+                        );
+                    }
+                    // Collapse runs of spaces into one word space.
+                    let at_start = items.is_empty()
+                        || matches!(items.last(), Some(Item::Glue { .. }))
+                        || matches!(items.last(), Some(Item::Penalty { cost, .. }) if *cost <= -INFINITY);
+                    if !at_start || nbsp {
+                        let glue = if justify {
+                            Item::Glue {
+                                width: space,
+                                stretch: space * 0.5,
+                                shrink: space / 3.0,
+                            }
+                        } else {
+                            Item::Glue {
+                                width: space,
+                                stretch: 0.0,
+                                shrink: 0.0,
+                            }
+                        };
+                        push(&mut items, &mut pieces, glue, None);
+                    }
+                    rest = &rest[first.len_utf8()..];
+                    char_offset += 1;
+                    continue;
+                }
+                let end = rest
+                    .find(|c: char| is_break_space(c) || c == '\u{a0}' || c == '\u{202f}')
+                    .unwrap_or(rest.len());
+                let word_text = &rest[..end];
+                self.push_word(word_text, seg, char_offset, para, &mut items, &mut pieces);
+                char_offset += if seg.counted {
+                    word_text.chars().count() as u32
+                } else {
+                    0
+                };
+                rest = &rest[end..];
+            }
+        }
+        // Remove trailing spaces, then end the paragraph.
+        while matches!(items.last(), Some(Item::Glue { .. })) {
+            items.pop();
+            pieces.pop();
+        }
+        push(
+            &mut items,
+            &mut pieces,
+            Item::Penalty {
+                width: 0.0,
+                cost: INFINITY,
+                flagged: false,
+            },
+            None,
+        );
+        push(
+            &mut items,
+            &mut pieces,
+            Item::Glue {
+                width: 0.0,
+                stretch: 1e5,
+                shrink: 0.0,
+            },
+            None,
+        );
+        push(
+            &mut items,
+            &mut pieces,
+            Item::Penalty {
+                width: 0.0,
+                cost: -INFINITY,
+                flagged: false,
+            },
+            None,
+        );
+        (items, pieces)
+    }
+
+    /// One word (no spaces): boxes split at hyphenation points and after
+    /// explicit hyphens and dashes, with penalties between.
+    fn push_word(
+        &mut self,
+        text: &str,
+        seg: &Segment<'_>,
+        char_offset: u32,
+        para: &ParaStyle,
+        items: &mut Vec<Item>,
+        pieces: &mut Vec<Option<Piece>>,
+    ) {
+        let word = self.shaper.word(seg.style, text);
+        if let Some(c) = word.missing
+            && !self.missing.contains(&(c, seg.style))
+        {
+            self.missing.push((c, seg.style));
+        }
+        let upem = self.shaper.units_per_em(seg.style) as f64;
+        let scale = seg.size.0 / upem;
+        let shared: Arc<str> = Arc::from(text);
+        let hyphen_width = self
+            .shaper
+            .hyphen(seg.style)
+            .map_or(seg.size.0 * 0.3, |g| g.advance as f64 * scale);
+
+        // Break opportunities inside the word: (byte offset, penalty width, cost, flagged).
+        let mut points: Vec<(u32, f64, f64, bool)> = Vec::new();
+        if para.hyphenate && seg.note.is_none() {
+            for &p in self.hyphenator.points(text).iter() {
+                if word.is_cluster_boundary(p) {
+                    points.push((p, hyphen_width, 50.0, true));
+                }
+            }
+        }
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        for (i, &(at, c)) in chars.iter().enumerate() {
+            let next = at + c.len_utf8();
+            let between_letters = i > 0
+                && chars[i - 1].1.is_alphanumeric()
+                && chars.get(i + 1).is_some_and(|(_, n)| n.is_alphanumeric());
+            let breakable =
+                (c == '-' && between_letters) || ((c == '—' || c == '–') && next < text.len());
+            if breakable && word.is_cluster_boundary(next as u32) {
+                points.push((next as u32, 0.0, 50.0, c == '-'));
+            }
+        }
+        points.sort_by_key(|p| p.0);
+        points.dedup_by_key(|p| p.0);
+
+        let mut start_byte = 0u32;
+        let mut start_glyph = 0usize;
+        let emit = |items: &mut Vec<Item>,
+                    pieces: &mut Vec<Option<Piece>>,
+                    from_byte: u32,
+                    to_glyph: usize,
+                    from_glyph: usize| {
+            let width: f64 = word.glyphs[from_glyph..to_glyph]
+                .iter()
+                .map(|g| g.advance as f64)
+                .sum::<f64>()
+                * scale;
+            let offset = if seg.counted {
+                char_offset + text[..from_byte as usize].chars().count() as u32
+            } else {
+                char_offset
+            };
+            items.push(Item::Box { width });
+            pieces.push(Some(Piece {
+                word: word.clone(),
+                text: shared.clone(),
+                glyphs: from_glyph..to_glyph,
+                style: seg.style,
+                size: seg.size,
+                rise: seg.rise,
+                offset,
+                note: seg.note,
+            }));
+        };
+        for (byte, width, cost, flagged) in points {
+            let glyph = word.glyph_index_at(byte);
+            if glyph <= start_glyph || glyph >= word.glyphs.len() {
+                continue;
+            }
+            emit(items, pieces, start_byte, glyph, start_glyph);
+            items.push(Item::Penalty {
+                width,
+                cost,
+                flagged,
+            });
+            pieces.push(None);
+            start_byte = byte;
+            start_glyph = glyph;
+        }
+        emit(items, pieces, start_byte, word.glyphs.len(), start_glyph);
+    }
+
+    fn break_lines(
+        &mut self,
+        items: &[Item],
+        pieces: &[Option<Piece>],
+        para: &ParaStyle,
+        measure: f64,
+    ) -> Vec<Break> {
+        let measure_fn = |_| measure;
+        if para.draft || para.align != Align::Justify {
+            return linebreak::first_fit(items, &measure_fn);
+        }
+        let params = Params {
+            runt_width: measure * 0.15,
+            ..Params::default()
+        };
+        for tolerance in [1.0, 2.0, 4.0, 50.0] {
+            let params = Params {
+                tolerance,
+                ..params
+            };
+            if let Some(breaks) = linebreak::optimum_fit(items, &measure_fn, &params) {
+                return breaks;
+            }
+        }
+        // Nothing fits: some box is wider than the measure. Report it; first fit sets it alone.
+        for (item, piece) in items.iter().zip(pieces) {
+            if let (Item::Box { width }, Some(piece)) = (item, piece)
+                && *width > measure
+            {
+                self.broken_words.push(piece.text.to_string());
+            }
+        }
+        linebreak::first_fit(items, &measure_fn)
+    }
+
+    fn lines(
+        &mut self,
+        items: &[Item],
+        pieces: &[Option<Piece>],
+        breaks: &[Break],
+        para: &ParaStyle,
+    ) -> Vec<Line> {
+        let mut lines = Vec::with_capacity(breaks.len());
+        let mut start = 0;
+        let last_break = breaks.len().saturating_sub(1);
+        for (n, b) in breaks.iter().enumerate() {
+            let is_last = n == last_break;
+            let mut line = self.line(
+                &items[start..b.position],
+                &pieces[start..b.position],
+                b,
+                para,
+                is_last,
+            );
+            if let Item::Penalty { width, .. } = items[b.position]
+                && width > 0.0
+            {
+                self.append_hyphen(&mut line);
+            }
+            line.overfull = line.width.0 > para.measure.0 + 0.01;
+            lines.push(line);
+            start = b.position + 1;
+            while start < items.len() && !matches!(items[start], Item::Box { .. }) {
+                if matches!(items[start], Item::Penalty { cost, .. } if cost <= -INFINITY) {
+                    break;
+                }
+                start += 1;
+            }
+        }
+        lines.retain(|l| !l.runs.is_empty() || l.width.0 > 0.0);
+        lines
+    }
+
+    fn line(
+        &mut self,
+        items: &[Item],
+        pieces: &[Option<Piece>],
+        b: &Break,
+        para: &ParaStyle,
+        is_last: bool,
+    ) -> Line {
+        let ratio = if para.align == Align::Justify {
+            b.ratio.clamp(-1.0, 50.0)
+        } else {
+            0.0
+        };
+        let mut x = 0.0;
+        let mut runs: Vec<LineRun> = Vec::new();
+        let mut spaces_em = Vec::new();
+        let mut notes = Vec::new();
+        let mut start_offset = None;
+        for (item, piece) in items.iter().zip(pieces) {
+            match (item, piece) {
+                (Item::Box { width }, Some(piece)) => {
+                    if start_offset.is_none() {
+                        start_offset = Some(piece.offset);
+                    }
+                    if let Some(note) = piece.note {
+                        notes.push(note);
+                    }
+                    push_glyphs(&mut runs, piece, x);
+                    x += width;
+                }
+                (Item::Box { width }, None) => x += width,
+                (
+                    Item::Glue {
+                        width,
+                        stretch,
+                        shrink,
+                    },
+                    _,
+                ) => {
+                    let adjusted = if ratio >= 0.0 {
+                        width + ratio * stretch
+                    } else {
+                        width + ratio * shrink
+                    };
+                    // The paragraph-filling glue does not count as a word space.
+                    if *stretch < 1e4 && !runs.is_empty() {
+                        let em = runs.last().map_or(para.size.0, |r| r.size.0);
+                        if para.align == Align::Justify && !is_last {
+                            spaces_em.push((adjusted / em) as f32);
+                        }
+                        x += adjusted;
+                    } else if *stretch < 1e4 {
+                        x += adjusted;
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Trailing fill glue adds no width to the line.
+        let width = Pt(x);
+        let offset_x = match para.align {
+            Align::Center => Pt(((para.measure.0 - x) / 2.0).max(0.0)),
+            _ => Pt::ZERO,
+        };
+        Line {
+            runs,
+            x: offset_x,
+            width,
+            start: start_offset.unwrap_or(0),
+            ratio,
+            hyphenated: b.hyphenated,
+            spaces_em,
+            overfull: false,
+            notes,
+        }
+    }
+
+    fn append_hyphen(&mut self, line: &mut Line) {
+        let Some(run) = line.runs.last_mut() else {
+            return;
+        };
+        let Some(glyph) = self.shaper.hyphen(run.style) else {
+            return;
+        };
+        let scale = run.size.0 / self.shaper.units_per_em(run.style) as f64;
+        let x = run.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0);
+        let text_start = run.text.len() as u32;
+        run.text.push('-');
+        run.glyphs.push(PlacedGlyph {
+            id: glyph.id,
+            x: Pt(x),
+            advance: Pt(glyph.advance as f64 * scale),
+            text_start,
+            text_len: 1,
+        });
+        line.width = Pt(run.x.0 + x + glyph.advance as f64 * scale);
+    }
+}
+
+/// Adds a box's glyphs at `x` (line-relative), merging into the last run when
+/// face, size and rise match.
+fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64) {
+    let same = runs
+        .last()
+        .is_some_and(|r| r.style == piece.style && r.size == piece.size && r.rise == piece.rise);
+    if !same {
+        runs.push(LineRun {
+            style: piece.style,
+            size: piece.size,
+            rise: piece.rise,
+            x: Pt(x),
+            glyphs: Vec::new(),
+            text: String::new(),
+        });
+    }
+    let run = runs.last_mut().expect("a run was just pushed");
+    let upem_scale = piece.size.0 / piece.word.units_per_em as f64;
+    let glyphs = &piece.word.glyphs[piece.glyphs.clone()];
+    let mut pen = x - run.x.0;
+    for (i, g) in glyphs.iter().enumerate() {
+        let cluster_start = g.cluster as usize;
+        // A glyph shows the text up to the next cluster.
+        let cluster_end = piece.word.glyphs[piece.glyphs.start + i..]
+            .iter()
+            .map(|n| n.cluster as usize)
+            .find(|&c| c > cluster_start)
+            .unwrap_or(piece.text.len());
+        let text_start = run.text.len() as u32;
+        let shown = piece.text.get(cluster_start..cluster_end).unwrap_or("");
+        run.text.push_str(shown);
+        run.glyphs.push(PlacedGlyph {
+            id: g.id,
+            x: Pt(pen + g.x_offset as f64 * upem_scale),
+            advance: Pt(g.advance as f64 * upem_scale),
+            text_start,
+            text_len: shown.len() as u16,
+        });
+        pen += g.advance as f64 * upem_scale;
+    }
+}

@@ -1,0 +1,100 @@
+//! The typographic report, measured from the layout itself: widows, orphans,
+//! hyphenation, overfull lines, word spacing, headings at a page foot and
+//! facing pages of unequal depth.
+
+use super::compose::{ComposedPage, LineFact};
+use super::frame::{Report, Side};
+use super::galley::Role;
+
+/// Measures the laid-out book.
+pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>]) -> Report {
+    let mut report = Report {
+        pages: pages.len(),
+        loosest_space_ratio: 1.0,
+        tightest_space_ratio: 1.0,
+        ..Report::default()
+    };
+    let mut run = 0;
+    let mut spaces: Vec<f32> = Vec::new();
+    for (p, page_facts) in facts.iter().enumerate() {
+        for fact in page_facts {
+            report.lines += 1;
+            if fact.hyphenated {
+                report.hyphenated_lines += 1;
+                run += 1;
+                report.longest_hyphen_run = report.longest_hyphen_run.max(run);
+            } else {
+                run = 0;
+            }
+            if fact.overfull {
+                report.overfull_lines += 1;
+            }
+            if !fact.spaces_em.is_empty() {
+                // Word space relative to natural: stretch is half a space, shrink a third.
+                let relative = if fact.ratio >= 0.0 {
+                    1.0 + fact.ratio * 0.5
+                } else {
+                    1.0 + fact.ratio / 3.0
+                };
+                report.loosest_space_ratio = report.loosest_space_ratio.max(relative);
+                report.tightest_space_ratio = report.tightest_space_ratio.min(relative);
+                spaces.extend(&fact.spaces_em);
+            }
+        }
+        let Some(last) = page_facts.last() else {
+            continue;
+        };
+        let next_first = facts.get(p + 1).and_then(|f| f.first());
+        if let Some((block, n, count)) = last.para
+            && n == 1
+            && count > 1
+            && next_first
+                .and_then(|f| f.para)
+                .is_some_and(|(b, m, _)| b == block && m == 2)
+        {
+            report.orphans += 1;
+        }
+        if let Some(next) = next_first
+            && let Some((block, n, count)) = next.para
+            && n == count
+            && count > 1
+            && last.para.is_some_and(|(b, _, _)| b == block)
+        {
+            report.widows += 1;
+        }
+        if matches!(last.role, Role::Heading | Role::Title)
+            && next_first.is_some()
+            && pages[p].section == pages[p + 1].section
+        {
+            report.headings_at_foot += 1;
+        }
+        if last.hyphenated {
+            report.hyphens_at_page_foot += 1;
+        }
+    }
+    // Facing pages: a verso and the recto after it, both full text pages of one section.
+    for p in 0..pages.len().saturating_sub(1) {
+        let (verso, recto) = (&pages[p], &pages[p + 1]);
+        let last_of_section = pages.get(p + 2).is_none_or(|n| n.section != recto.section);
+        if verso.page.side == Side::Verso
+            && !verso.blank
+            && !recto.blank
+            && !recto.opening
+            && verso.section == recto.section
+            && !last_of_section
+            && verso.depth != recto.depth
+        {
+            report.unequal_spreads.push(format!(
+                "{}–{} ({} and {} lines)",
+                verso.page.folio, recto.page.folio, verso.depth, recto.depth
+            ));
+        }
+    }
+    if !spaces.is_empty() {
+        spaces.sort_by(f32::total_cmp);
+        let at = ((spaces.len() as f64 * 0.95).ceil() as usize).clamp(1, spaces.len()) - 1;
+        report.space_p95_em = spaces[at] as f64;
+        report.space_max_em = spaces[spaces.len() - 1] as f64;
+    }
+    report
+}

@@ -1,0 +1,228 @@
+//! One laid-out page → one printpdf page: page boxes (media box = trim +
+//! bleed, trim box inset, the bleed on the outside edge), glyph runs as
+//! shaped glyph ids placed with absolute text matrices and positioned with
+//! `TJ` offsets, rules and images.
+
+use std::collections::BTreeMap;
+
+use printpdf::{
+    Codepoint, Line, LinePoint, Op, PdfFontHandle, PdfPage, Point, Rect, TextItem, TextMatrix,
+    XObjectId, XObjectTransform,
+};
+
+use crate::fonts::{Fonts, Style};
+use crate::layout::frame::{GlyphRun, Item, Page, Side};
+use crate::model::ImageId;
+
+/// Horizontal advances from each face's `hmtx`, in thousandths of an em: what a
+/// PDF viewer advances after each glyph, so `TJ` offsets can correct it to the
+/// shaped position.
+pub struct GlyphWidths {
+    faces: Vec<(Vec<u16>, f64)>,
+}
+
+impl GlyphWidths {
+    pub fn new(fonts: &Fonts) -> GlyphWidths {
+        let faces = Style::ALL
+            .iter()
+            .map(|&s| {
+                let face = fonts.get(s).face();
+                let upem = face.units_per_em() as f64;
+                let advances = (0..face.number_of_glyphs())
+                    .map(|g| face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0))
+                    .collect();
+                (advances, upem)
+            })
+            .collect();
+        GlyphWidths { faces }
+    }
+
+    fn thousandths(&self, style: Style, glyph: u16) -> f64 {
+        let (advances, upem) = &self.faces[style.index()];
+        advances.get(glyph as usize).copied().unwrap_or(0) as f64 * 1000.0 / upem
+    }
+}
+
+fn pt(v: crate::model::Pt) -> printpdf::Pt {
+    printpdf::Pt(v.0 as f32)
+}
+
+/// Converts layout coordinates (trim top-left origin, y down) to PDF user space.
+struct Placement {
+    trim_left: f64,
+    trim_bottom: f64,
+    trim_height: f64,
+}
+
+impl Placement {
+    fn point(&self, x: f64, y: f64) -> (f64, f64) {
+        (self.trim_left + x, self.trim_bottom + self.trim_height - y)
+    }
+}
+
+pub fn draw(
+    page: &Page,
+    fonts: &BTreeMap<Style, super::EmbeddedFont>,
+    images: &BTreeMap<ImageId, (XObjectId, u32, u32)>,
+    widths: &GlyphWidths,
+) -> PdfPage {
+    let bleed = page.bleed.0;
+    let trim = page.trim;
+    // The bleed is on the outside edge: the left of a verso, the right of a recto.
+    let trim_left = if page.side == Side::Verso { bleed } else { 0.0 };
+    let media_width = trim.width.0 + bleed;
+    let media_height = trim.height.0 + 2.0 * bleed;
+    let place = Placement {
+        trim_left,
+        trim_bottom: bleed,
+        trim_height: trim.height.0,
+    };
+    let mut ops = Vec::with_capacity(page.items.len() * 4 + 4);
+    let mut in_text = false;
+    let mut current_font: Option<(Style, f64)> = None;
+    for item in &page.items {
+        match item {
+            Item::Glyphs(run) => {
+                let Some(font) = fonts.get(&run.style) else {
+                    continue;
+                };
+                if !in_text {
+                    ops.push(Op::StartTextSection);
+                    in_text = true;
+                }
+                if current_font != Some((run.style, run.size.0)) {
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(font.id.clone()),
+                        size: pt(run.size),
+                    });
+                    current_font = Some((run.style, run.size.0));
+                }
+                let (x, y) = place.point(run.x.0, run.y.0);
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(printpdf::Pt(x as f32), printpdf::Pt(y as f32)),
+                });
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::GlyphIds(codepoints(run, widths, &font.subset))],
+                });
+            }
+            Item::Rule {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+            } => {
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                let (ax, ay) = place.point(x1.0, y1.0);
+                let (bx, by) = place.point(x2.0, y2.0);
+                ops.push(Op::SetOutlineThickness { pt: pt(*width) });
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![
+                            LinePoint {
+                                p: Point {
+                                    x: printpdf::Pt(ax as f32),
+                                    y: printpdf::Pt(ay as f32),
+                                },
+                                bezier: false,
+                            },
+                            LinePoint {
+                                p: Point {
+                                    x: printpdf::Pt(bx as f32),
+                                    y: printpdf::Pt(by as f32),
+                                },
+                                bezier: false,
+                            },
+                        ],
+                        is_closed: false,
+                    },
+                });
+            }
+            Item::Image {
+                image,
+                x,
+                y,
+                width,
+                height,
+            } => {
+                let Some((id, pixels_wide, pixels_high)) = images.get(image) else {
+                    continue;
+                };
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                // Images are placed by their lower-left corner.
+                let (left, bottom) = place.point(x.0, y.0 + height.0);
+                ops.push(Op::UseXobject {
+                    id: id.clone(),
+                    // At 72 dpi printpdf sizes the image one point per pixel; scale from there.
+                    transform: XObjectTransform {
+                        translate_x: Some(printpdf::Pt(left as f32)),
+                        translate_y: Some(printpdf::Pt(bottom as f32)),
+                        dpi: Some(72.0),
+                        scale_x: Some((width.0 / *pixels_wide as f64) as f32),
+                        scale_y: Some((height.0 / *pixels_high as f64) as f32),
+                        ..XObjectTransform::default()
+                    },
+                });
+            }
+        }
+    }
+    if in_text {
+        ops.push(Op::EndTextSection);
+    }
+    let media = Rect::from_wh(
+        printpdf::Pt(media_width as f32),
+        printpdf::Pt(media_height as f32),
+    );
+    let trim_box = Rect::from_xywh(
+        printpdf::Pt(trim_left as f32),
+        printpdf::Pt(bleed as f32),
+        pt(trim.width),
+        pt(trim.height),
+    );
+    PdfPage {
+        media_box: media.clone(),
+        trim_box,
+        crop_box: media,
+        ops,
+    }
+}
+
+/// The run's glyphs with `TJ` offsets that move each glyph from where the
+/// viewer would put it (after the previous glyph's hmtx advance) to where
+/// layout placed it.
+fn codepoints(
+    run: &GlyphRun,
+    widths: &GlyphWidths,
+    subset: &super::subset::SubsetFace,
+) -> Vec<Codepoint> {
+    let size = run.size.0;
+    let mut out = Vec::with_capacity(run.glyphs.len());
+    for (i, g) in run.glyphs.iter().enumerate() {
+        let offset = match run.glyphs.get(i + 1) {
+            Some(next) => {
+                let advance = widths.thousandths(run.style, g.id);
+                let wanted = (next.x.0 - g.x.0) * 1000.0 / size;
+                // Rounded to keep the content stream short and the bytes stable.
+                ((advance - wanted) * 100.0).round() / 100.0
+            }
+            None => 0.0,
+        };
+        let start = g.text_start as usize;
+        let text = run
+            .text
+            .get(start..start + g.text_len as usize)
+            .unwrap_or("");
+        out.push(Codepoint {
+            gid: subset.glyph(g.id),
+            offset: offset as f32,
+            cid: (!text.is_empty()).then(|| text.to_string()),
+        });
+    }
+    out
+}
