@@ -216,14 +216,27 @@ fn no_subtitle_and_no_author_still_make_a_cover() {
     assert_eq!(ink_in_rows(&image, 2000..2300, background), 0);
 }
 
-/// A picture with a red square of `side` px centred on blue.
-fn square_art(width: u32, height: u32, side: u32, format: image::ImageFormat) -> Vec<u8> {
+const RED: Rgb<u8> = Rgb([220, 30, 30]);
+const BLUE: Rgb<u8> = Rgb([20, 40, 160]);
+const GREEN: Rgb<u8> = Rgb([30, 160, 60]);
+
+/// A picture with a red square of `side` px centred on blue, inside a green
+/// edge `edge` px wide.
+fn framed_art(
+    width: u32,
+    height: u32,
+    side: u32,
+    edge: u32,
+    format: image::ImageFormat,
+) -> Vec<u8> {
     let art = RgbImage::from_fn(width, height, |x, y| {
         let inside = |v: u32, extent: u32| v >= (extent - side) / 2 && v < (extent + side) / 2;
-        if inside(x, width) && inside(y, height) {
-            Rgb([220, 30, 30])
+        if x < edge || y < edge || x >= width - edge || y >= height - edge {
+            GREEN
+        } else if inside(x, width) && inside(y, height) {
+            RED
         } else {
-            Rgb([20, 40, 160])
+            BLUE
         }
     });
     let mut out = std::io::Cursor::new(Vec::new());
@@ -231,6 +244,10 @@ fn square_art(width: u32, height: u32, side: u32, format: image::ImageFormat) ->
         .write_to(&mut out, format)
         .unwrap();
     out.into_inner()
+}
+
+fn square_art(width: u32, height: u32, side: u32, format: image::ImageFormat) -> Vec<u8> {
+    framed_art(width, height, side, 0, format)
 }
 
 /// Bounding box (width, height) of the reddish pixels.
@@ -247,15 +264,22 @@ fn red_box(image: &RgbImage) -> (u32, u32) {
 
 #[test]
 fn square_art_is_letterboxed_without_distortion() {
-    let png = square_art(1000, 1000, 400, image::ImageFormat::Png);
+    let png = framed_art(1000, 1000, 400, 10, image::ImageFormat::Png);
     let (book, fonts) = book_with("Art", None, &["A"], Some(("art.png", png)));
     let (_, image) = cover(&book, &fonts, "letterboxed");
     let (w, h) = red_box(&image);
     // 400 px scaled by 1.6.
     assert!(w.abs_diff(640) <= 4 && h.abs_diff(640) <= 4, "{w} × {h}");
-    // The bands above and below continue the art's blue border.
-    let top = image.get_pixel(800, 50).0;
-    assert!(top[2] > 120 && top[0] < 60, "{top:?}");
+    // The art fills the width, centred; the bands above and below continue
+    // its green edge, and its blue inside starts where it should.
+    for y in [50, 400, HEIGHT - 400, HEIGHT - 50] {
+        assert!(
+            distance(*image.get_pixel(800, y), GREEN) <= 12,
+            "band at {y}"
+        );
+    }
+    assert!(distance(*image.get_pixel(800, 480 + 40), BLUE) <= 12);
+    assert!(distance(*image.get_pixel(30, 1280), BLUE) <= 12);
     let warnings = cover_warnings(&book);
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(warnings[0].message.contains("1000 × 1000 px, not 1.6:1"));
@@ -332,5 +356,23 @@ fn typographic_cover_is_fast() {
     // Only a release build is held to the budget.
     if !cfg!(debug_assertions) {
         assert!(elapsed < Duration::from_millis(150), "{elapsed:?}");
+    }
+}
+
+#[test]
+fn fitting_large_art_takes_reasonable_time() {
+    for (name, width, height, format) in [
+        ("large-crop.jpg", 2400, 3840, image::ImageFormat::Jpeg),
+        ("large-letterbox.png", 3000, 3000, image::ImageFormat::Png),
+    ] {
+        let art = square_art(width, height, 900, format);
+        let (book, fonts) = book_with("Art", None, &["A"], Some((name, art)));
+        let elapsed = best_time(2, || {
+            ebook_cover(&book, &fonts).unwrap();
+        });
+        println!("cover from {width} × {height} art: {elapsed:?}");
+        if !cfg!(debug_assertions) {
+            assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+        }
     }
 }

@@ -369,6 +369,64 @@ mod tests {
         assert_eq!(lines.join(" ").split(' ').count(), 200);
     }
 
+    /// No ink outside the text area: the margin and the band between the
+    /// frame and the text are plain background.
+    fn assert_type_inside(canvas: &RgbImage, case: &str) {
+        let frame = FRAME_INSET as u32..(WIDTH - FRAME_INSET) as u32;
+        let frame_y = FRAME_INSET as u32..(HEIGHT - FRAME_INSET) as u32;
+        let clear = 124..(WIDTH as u32 - 124);
+        let clear_y = 124..(HEIGHT as u32 - 124);
+        let text = 200..(WIDTH as u32 - 200);
+        let text_y = 300..(HEIGHT as u32 - 300);
+        for (x, y, pixel) in canvas.enumerate_pixels() {
+            let on_frame = frame.contains(&x)
+                && frame_y.contains(&y)
+                && !(clear.contains(&x) && clear_y.contains(&y));
+            let in_text = text.contains(&x) && text_y.contains(&y);
+            if !on_frame && !in_text {
+                assert_eq!(pixel.0, BACKGROUND.0, "{case}: ink at ({x}, {y})");
+            }
+        }
+    }
+
+    #[test]
+    fn odd_metadata_never_overflows() {
+        let (book, fonts) = crate::cover::bundled();
+        let long_word = "x".repeat(3000);
+        let many_words = "word ".repeat(400);
+        let cases: [(&str, &str, Option<&str>, Vec<&str>); 5] = [
+            (
+                "bundled",
+                book.meta.title.as_str(),
+                book.meta.subtitle.as_deref(),
+                vec!["Aizada Arystanbek"],
+            ),
+            ("empty", "", Some(""), vec![]),
+            ("blank", " \t\n ", Some("  "), vec!["", "  "]),
+            (
+                "huge",
+                &long_word,
+                Some(&many_words),
+                vec![&long_word, "B", "C", "D"],
+            ),
+            (
+                "marks",
+                "Cafe\u{301} cre\u{300}me",
+                Some("Ħ ŋ ſ"),
+                vec!["Ærø"],
+            ),
+        ];
+        for (case, title, subtitle, authors) in cases {
+            let mut meta = book.meta.clone();
+            meta.title = title.to_string();
+            meta.subtitle = subtitle.map(str::to_string);
+            meta.authors = authors.iter().map(|a| a.to_string()).collect();
+            let canvas = typographic_cover(&meta, &fonts).unwrap_or_else(|e| panic!("{case}: {e}"));
+            assert_eq!(canvas.dimensions(), (EBOOK_WIDTH, EBOOK_HEIGHT));
+            assert_type_inside(&canvas, case);
+        }
+    }
+
     #[test]
     fn authors_are_listed_and_kept_whole() {
         let names = |list: &[&str]| {

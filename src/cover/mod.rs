@@ -89,11 +89,17 @@ pub fn cover_warnings(book: &Book) -> Vec<Diagnostic> {
     warnings
 }
 
-/// The bundled book's fonts, for the unit tests of this module.
+/// The bundled book and its fonts, for the unit tests of this module.
 #[cfg(test)]
-pub(crate) fn bundled_fonts() -> Fonts {
+pub(crate) fn bundled() -> (Book, Fonts) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let project = crate::project::Project::load(root).unwrap();
     let (book, _) = crate::load_book(&project, &crate::Options::default()).unwrap();
-    Fonts::load(&project, &book.fonts).unwrap()
+    let fonts = Fonts::load(&project, &book.fonts).unwrap();
+    (book, fonts)
+}
+
+#[cfg(test)]
+pub(crate) fn bundled_fonts() -> Fonts {
+    bundled().1
 }
