@@ -320,6 +320,48 @@ fn a_ready_made_cover_jpeg_passes_through_untouched() {
     assert!(cover_warnings(&book).is_empty());
 }
 
+/// A 2560 × 1600 JPEG whose EXIF says "rotate 90° clockwise to view", as
+/// phones write portrait photos: a red square near the top left as stored.
+fn sideways_jpeg() -> Vec<u8> {
+    let stored = RgbImage::from_fn(HEIGHT, WIDTH, |x, y| {
+        if (100..300).contains(&x) && (100..300).contains(&y) {
+            RED
+        } else {
+            BLUE
+        }
+    });
+    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+    // Orientation (0x0112), SHORT, one value: 6; then no next IFD.
+    exif.extend_from_slice(b"\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0");
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 90);
+    encoder.add_app_segment(1, &exif).unwrap();
+    encoder
+        .encode(
+            stored.as_raw(),
+            HEIGHT as u16,
+            WIDTH as u16,
+            jpeg_encoder::ColorType::Rgb,
+        )
+        .unwrap();
+    out
+}
+
+#[test]
+fn camera_orientation_is_applied() {
+    let (book, fonts) = book_with("Art", None, &["A"], Some(("photo.jpg", sideways_jpeg())));
+    let (_, image) = cover(&book, &fonts, "rotated");
+    // Turned upright: the square is now near the top right, and nothing is letterboxed.
+    assert!(distance(*image.get_pixel(1400, 200), RED) <= 12);
+    assert!(distance(*image.get_pixel(200, 200), BLUE) <= 12);
+    assert!(distance(*image.get_pixel(200, 1400), BLUE) <= 12);
+    assert!(
+        cover_warnings(&book).is_empty(),
+        "{:?}",
+        cover_warnings(&book)
+    );
+}
+
 #[test]
 fn tiny_art_is_below_kdp_minimum() {
     let png = square_art(300, 480, 100, image::ImageFormat::Png);

@@ -2,10 +2,14 @@
 //! art close to 1.6:1 is scaled to cover the canvas and the small excess
 //! cropped evenly; other art is scaled to fit inside and letterboxed on the
 //! average colour of its own border. Art that is already a 1600 × 2560
-//! baseline JPEG is passed through byte for byte.
+//! baseline JPEG is passed through byte for byte. A camera's EXIF
+//! orientation is applied first, so the cover shows the art as viewers do.
+
+use std::io::Cursor;
 
 use image::imageops::{self, FilterType};
-use image::{Rgb, RgbImage, Rgba};
+use image::metadata::Orientation;
+use image::{ImageDecoder, ImageReader, Rgb, RgbImage, Rgba};
 
 use super::paint;
 use super::{EBOOK_HEIGHT, EBOOK_WIDTH};
@@ -76,18 +80,45 @@ impl Plan {
     }
 }
 
+/// The orientation a camera or phone recorded in the art's EXIF data, which
+/// viewers apply when they show it.
+pub fn orientation(art: &ImageAsset) -> Orientation {
+    let format = match art.format {
+        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+        ImageFormat::Png => image::ImageFormat::Png,
+    };
+    ImageReader::with_format(Cursor::new(&art.bytes[..]), format)
+        .into_decoder()
+        .and_then(|mut decoder| decoder.orientation())
+        .unwrap_or(Orientation::NoTransforms)
+}
+
+/// Width and height of the art as it is seen, after its orientation.
+pub fn seen_size(art: &ImageAsset) -> (u32, u32) {
+    match orientation(art) {
+        Orientation::Rotate90
+        | Orientation::Rotate270
+        | Orientation::Rotate90FlipH
+        | Orientation::Rotate270FlipH => (art.height, art.width),
+        _ => (art.width, art.height),
+    }
+}
+
 /// The cover JPEG made from the art.
 pub fn fit_art(art: &ImageAsset) -> Result<Vec<u8>, Diagnostic> {
+    let orientation = orientation(art);
     if art.format == ImageFormat::Jpeg
         && (art.width, art.height) == (EBOOK_WIDTH, EBOOK_HEIGHT)
+        && orientation == Orientation::NoTransforms
         && is_baseline_jpeg(&art.bytes)
     {
         return Ok(art.bytes.to_vec());
     }
-    let pixels = images::decode(art).map_err(|err| {
+    let mut pixels = images::decode(art).map_err(|err| {
         Diagnostic::error(format!("cannot read the cover art {}: {err}", art.path))
             .with_hint("open and re-save the image in an image editor, or replace the file")
     })?;
+    pixels.apply_orientation(orientation);
     let rgb = flatten(pixels);
     let canvas = match Plan::for_size(rgb.width(), rgb.height()) {
         Plan::Crop {

@@ -45,7 +45,7 @@ pub fn cover_warnings(book: &Book) -> Vec<Diagnostic> {
     let Some(art) = &book.cover_art else {
         return Vec::new();
     };
-    let (width, height) = (art.width, art.height);
+    let (width, height) = fit::seen_size(art);
     let plan = fit::Plan::for_size(width, height);
     let mut warnings = Vec::new();
     if let fit::Plan::Letterbox { .. } = plan {
