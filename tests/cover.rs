@@ -403,6 +403,11 @@ fn typographic_cover_is_fast() {
 
 #[test]
 fn fitting_large_art_takes_reasonable_time() {
+    // Resampling is generic code compiled into this crate: in a debug build it
+    // takes half a minute, and timing it there says nothing.
+    if cfg!(debug_assertions) {
+        return;
+    }
     for (name, width, height, format) in [
         ("large-crop.jpg", 2400, 3840, image::ImageFormat::Jpeg),
         ("large-letterbox.png", 3000, 3000, image::ImageFormat::Png),
@@ -413,8 +418,6 @@ fn fitting_large_art_takes_reasonable_time() {
             ebook_cover(&book, &fonts).unwrap();
         });
         println!("cover from {width} × {height} art: {elapsed:?}");
-        if !cfg!(debug_assertions) {
-            assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
-        }
+        assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
     }
 }

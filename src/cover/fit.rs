@@ -7,9 +7,9 @@
 
 use std::io::Cursor;
 
-use image::imageops::{self, FilterType};
+use image::imageops::FilterType;
 use image::metadata::Orientation;
-use image::{ImageDecoder, ImageReader, Rgb, RgbImage, Rgba};
+use image::{DynamicImage, ImageDecoder, ImageReader, Rgb, RgbImage};
 
 use super::paint;
 use super::{EBOOK_HEIGHT, EBOOK_WIDTH};
@@ -119,23 +119,25 @@ pub fn fit_art(art: &ImageAsset) -> Result<Vec<u8>, Diagnostic> {
             .with_hint("open and re-save the image in an image editor, or replace the file")
     })?;
     pixels.apply_orientation(orientation);
-    let rgb = flatten(pixels);
-    let canvas = match Plan::for_size(rgb.width(), rgb.height()) {
+    // Resampling goes through DynamicImage's methods, compiled (and
+    // optimised) inside the image crate: its generic functions, instantiated
+    // here, run thirty times slower in a debug build.
+    let art = DynamicImage::ImageRgb8(flatten(pixels));
+    let canvas = match Plan::for_size(art.width(), art.height()) {
         Plan::Crop {
             x,
             y,
             width,
             height,
-        } => {
-            let cropped = imageops::crop_imm(&rgb, x, y, width, height).to_image();
-            imageops::resize(&cropped, EBOOK_WIDTH, EBOOK_HEIGHT, FILTER)
-        }
+        } => art
+            .crop_imm(x, y, width, height)
+            .resize_exact(EBOOK_WIDTH, EBOOK_HEIGHT, FILTER)
+            .into_rgb8(),
         Plan::Letterbox { width, height } => {
-            let scaled = imageops::resize(&rgb, width, height, FILTER);
-            let mut canvas = RgbImage::from_pixel(EBOOK_WIDTH, EBOOK_HEIGHT, border_colour(&rgb));
-            let x = (EBOOK_WIDTH - width) / 2;
-            let y = (EBOOK_HEIGHT - height) / 2;
-            imageops::replace(&mut canvas, &scaled, i64::from(x), i64::from(y));
+            let background = border_colour(art.as_rgb8().expect("flattened to RGB"));
+            let scaled = art.resize_exact(width, height, FILTER).into_rgb8();
+            let mut canvas = RgbImage::from_pixel(EBOOK_WIDTH, EBOOK_HEIGHT, background);
+            paste_centred(&mut canvas, &scaled);
             canvas
         }
     };
@@ -143,17 +145,50 @@ pub fn fit_art(art: &ImageAsset) -> Result<Vec<u8>, Diagnostic> {
 }
 
 /// Transparent parts of the art show white, as on a white page.
-fn flatten(pixels: image::DynamicImage) -> RgbImage {
+fn flatten(pixels: DynamicImage) -> RgbImage {
     if !pixels.color().has_alpha() {
         return pixels.into_rgb8();
     }
     let rgba = pixels.into_rgba8();
-    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
-        let Rgba([r, g, b, a]) = *rgba.get_pixel(x, y);
-        let over_white =
-            |c: u8| ((u32::from(c) * u32::from(a) + 255 * (255 - u32::from(a)) + 127) / 255) as u8;
-        Rgb([over_white(r), over_white(g), over_white(b)])
-    })
+    let (width, height) = rgba.dimensions();
+    let over_white = |c: u8, a: u8| {
+        let (c, a) = (u32::from(c), u32::from(a));
+        ((c * a + 255 * (255 - a) + 127) / 255) as u8
+    };
+    let rgb: Vec<u8> = rgba
+        .as_raw()
+        .chunks_exact(4)
+        .flat_map(|p| {
+            [
+                over_white(p[0], p[3]),
+                over_white(p[1], p[3]),
+                over_white(p[2], p[3]),
+            ]
+        })
+        .collect();
+    RgbImage::from_raw(width, height, rgb).expect("three bytes for each of the pixels")
+}
+
+/// Copies `picture` into the middle of `canvas` (it is no larger), row by row.
+fn paste_centred(canvas: &mut RgbImage, picture: &RgbImage) {
+    let (canvas_width, canvas_height) = canvas.dimensions();
+    let (width, height) = picture.dimensions();
+    let (width, height) = (width.min(canvas_width), height.min(canvas_height));
+    let left = ((canvas_width - width) / 2) as usize;
+    let top = ((canvas_height - height) / 2) as usize;
+    let row_bytes = width as usize * 3;
+    let canvas_stride = canvas_width as usize * 3;
+    let picture_stride = picture.width() as usize * 3;
+    let target = canvas.as_mut();
+    for (row, source) in picture
+        .as_raw()
+        .chunks_exact(picture_stride)
+        .take(height as usize)
+        .enumerate()
+    {
+        let start = (top + row) * canvas_stride + left * 3;
+        target[start..start + row_bytes].copy_from_slice(&source[..row_bytes]);
+    }
 }
 
 /// The average colour of the art's outer ring (1 % of its shorter side, at
@@ -163,13 +198,23 @@ pub fn border_colour(art: &RgbImage) -> Rgb<u8> {
     let ring = (width.min(height) / 100).max(1);
     let mut sums = [0u64; 3];
     let mut count = 0u64;
-    for (x, y, pixel) in art.enumerate_pixels() {
-        let on_border = x < ring || y < ring || x >= width - ring || y >= height - ring;
-        if on_border {
-            for (sum, channel) in sums.iter_mut().zip(pixel.0) {
+    let mut add = |pixels: &[u8]| {
+        for pixel in pixels.chunks_exact(3) {
+            for (sum, &channel) in sums.iter_mut().zip(pixel) {
                 *sum += u64::from(channel);
             }
             count += 1;
+        }
+    };
+    let stride = width as usize * 3;
+    let edge = ring as usize * 3;
+    for (y, row) in art.as_raw().chunks_exact(stride).enumerate() {
+        let y = y as u32;
+        if y < ring || y >= height - ring || 2 * edge >= row.len() {
+            add(row);
+        } else {
+            add(&row[..edge]);
+            add(&row[row.len() - edge..]);
         }
     }
     let mean = |sum: u64| ((sum + count / 2) / count.max(1)) as u8;
@@ -296,6 +341,48 @@ mod tests {
             }
         }
         assert_eq!(border_colour(&art), Rgb([200, 100, 0]));
+        // A 300 px picture has a 3 px ring; a 2 px white stripe is two thirds of it.
+        let mut art = RgbImage::from_pixel(300, 300, Rgb([0, 0, 0]));
+        for y in 0..300 {
+            for x in 0..300 {
+                let stripe = x < 2 || y < 2 || x >= 298 || y >= 298;
+                art.put_pixel(
+                    x,
+                    y,
+                    if stripe {
+                        Rgb([255, 255, 255])
+                    } else {
+                        Rgb([0, 0, 90])
+                    },
+                );
+            }
+        }
+        let Rgb([r, _, b]) = border_colour(&art);
+        assert!(r.abs_diff(171) <= 2 && b.abs_diff(200) <= 2, "{r} {b}");
+    }
+
+    #[test]
+    fn transparency_shows_white() {
+        let mut rgba = image::RgbaImage::new(3, 1);
+        rgba.put_pixel(0, 0, image::Rgba([255, 0, 0, 0]));
+        rgba.put_pixel(1, 0, image::Rgba([0, 0, 0, 255]));
+        rgba.put_pixel(2, 0, image::Rgba([0, 0, 0, 128]));
+        let rgb = flatten(DynamicImage::ImageRgba8(rgba));
+        let row: Vec<[u8; 3]> = rgb.pixels().map(|p| p.0).collect();
+        assert_eq!(row, [[255, 255, 255], [0, 0, 0], [127, 127, 127]]);
+    }
+
+    #[test]
+    fn pastes_into_the_middle() {
+        let mut canvas = RgbImage::from_pixel(4, 5, Rgb([0, 0, 0]));
+        let picture = RgbImage::from_pixel(2, 3, Rgb([9, 9, 9]));
+        paste_centred(&mut canvas, &picture);
+        let painted: Vec<(u32, u32)> = canvas
+            .enumerate_pixels()
+            .filter(|(_, _, p)| p.0 == [9, 9, 9])
+            .map(|(x, y, _)| (x, y))
+            .collect();
+        assert_eq!(painted, [(1, 1), (2, 1), (1, 2), (2, 2), (1, 3), (2, 3)]);
     }
 
     #[test]
