@@ -47,7 +47,7 @@ const SUBTITLE_LEADING: f32 = 1.3;
 /// and shrinks with it below.
 const SUBTITLE_FULL_AT: f32 = 190.0;
 const AUTHOR_STYLE: Style = Style::Regular;
-const AUTHOR_MAX: f32 = 62.0;
+const AUTHOR_MAX: f32 = 70.0;
 const AUTHOR_TRACKING: f32 = 0.14;
 const AUTHOR_LEADING: f32 = 1.5;
 const AUTHOR_MAX_LINES: usize = 3;
