@@ -140,6 +140,7 @@ pub fn build(project: &Project, options: &Options) -> Result<Outputs, Diagnostic
 
     let t = Instant::now();
     let cover_jpeg = cover::ebook_cover(&book, &fonts)?;
+    warnings.extend(cover::cover_warnings(&book));
     timings.cover = t.elapsed();
 
     let stem = output_stem(&book);
