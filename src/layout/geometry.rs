@@ -86,7 +86,7 @@ impl PageGeometry {
         let inch = 72.0;
         // Margins scale a little with the trim; KDP's gutter sets the inside margin.
         let outside = Pt((trim.width.0 * 0.1).clamp(0.55 * inch, 0.875 * inch));
-        let inside = Pt::from_inches(kdp_gutter_inches(pages)) + Pt(0.25 * inch);
+        let inside = Pt::from_inches(kdp_gutter_inches(pages)) + Pt(0.125 * inch);
         let top = Pt((trim.height.0 * 0.09).clamp(0.8 * inch, 1.0 * inch));
         let bottom_min = Pt((trim.height.0 * 0.09).clamp(0.8 * inch, 1.0 * inch));
         let leading = scale.leading;

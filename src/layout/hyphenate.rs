@@ -41,17 +41,27 @@ impl Hyphenator {
         self.lang.is_some()
     }
 
-    /// Byte offsets in `word` where a hyphen may be inserted.
-    pub fn points(&mut self, word: &str) -> Arc<[u32]> {
+    /// Whether capitalised words are hyphenated as a rule.
+    pub fn capitalized(&self) -> bool {
+        self.capitalized
+    }
+
+    /// Byte offsets in `word` where a hyphen may be inserted. `capitalized`
+    /// allows them in capitalised words even when the book does not (a last
+    /// resort before a very loose line).
+    pub fn points(&mut self, word: &str, capitalized: bool) -> Arc<[u32]> {
+        if capitalized && !self.capitalized {
+            return self.compute(word, true).into();
+        }
         if let Some(points) = self.cache.get(word) {
             return points.clone();
         }
-        let points: Arc<[u32]> = self.compute(word).into();
+        let points: Arc<[u32]> = self.compute(word, self.capitalized).into();
         self.cache.insert(word.into(), points.clone());
         points
     }
 
-    fn compute(&self, word: &str) -> Vec<u32> {
+    fn compute(&self, word: &str, capitalized: bool) -> Vec<u32> {
         let Some(lang) = self.lang else {
             return Vec::new();
         };
@@ -77,18 +87,25 @@ impl Hyphenator {
                 && (!letter || at_end)
             {
                 let end = if letter { i + c.len_utf8() } else { i };
-                self.run_points(lang, &word[start..end], start, &mut points);
+                self.run_points(lang, &word[start..end], start, capitalized, &mut points);
                 run_start = None;
             }
         }
         points
     }
 
-    fn run_points(&self, lang: hypher::Lang, run: &str, offset: usize, points: &mut Vec<u32>) {
+    fn run_points(
+        &self,
+        lang: hypher::Lang,
+        run: &str,
+        offset: usize,
+        capitalized: bool,
+        points: &mut Vec<u32>,
+    ) {
         if run.chars().count() < MIN_WORD {
             return;
         }
-        if !self.capitalized && run.chars().next().is_some_and(char::is_uppercase) {
+        if !capitalized && run.chars().next().is_some_and(char::is_uppercase) {
             return;
         }
         let mut at = offset;
@@ -106,7 +123,7 @@ mod tests {
     use super::*;
 
     fn split(h: &mut Hyphenator, word: &str) -> String {
-        let points = h.points(word);
+        let points = h.points(word, false);
         let mut out = String::new();
         let mut last = 0;
         for &p in points.iter() {
@@ -142,7 +159,7 @@ mod tests {
             "demonstrations",
             "conspicuous",
         ] {
-            let points = h.points(word);
+            let points = h.points(word, false);
             for &p in points.iter() {
                 assert!(p as usize >= MIN_BEFORE, "{word}");
                 assert!(word.len() - p as usize >= MIN_AFTER, "{word}");

@@ -335,10 +335,14 @@ fn assemble(
     let mut facts: Vec<Vec<LineFact>> = Vec::new();
     let mut outline = Vec::new();
     let mut body_start: Option<usize> = None;
-    let blank_page = |section: usize| ComposedPage {
+    let blank_page = |section: usize, index: usize| ComposedPage {
         page: Page {
             folio: String::new(),
-            side: Side::Recto,
+            side: if index % 2 == 0 {
+                Side::Recto
+            } else {
+                Side::Verso
+            },
             trim: geometry.trim,
             bleed: geometry.bleed,
             items: Vec::new(),
@@ -367,11 +371,11 @@ fn assemble(
         };
         if section.kind == SectionKind::Copyright && pages.len() % 2 == 0 {
             // The copyright page is the verso of the title page.
-            pages.push(blank_page(s));
+            pages.push(blank_page(s, pages.len()));
             facts.push(Vec::new());
         }
         if opens_recto && pages.len() % 2 == 1 {
-            pages.push(blank_page(s));
+            pages.push(blank_page(s, pages.len()));
             facts.push(Vec::new());
         }
         if section.kind == SectionKind::Chapter && body_start.is_none() {

@@ -35,8 +35,8 @@ impl Default for PageCosts {
         PageCosts {
             short_by_one: 400.0,
             long_by_one: 600.0,
-            hyphen_at_foot: 3000.0,
-            unequal_spread: 2500.0,
+            hyphen_at_foot: 30000.0,
+            unequal_spread: 50000.0,
         }
     }
 }

@@ -222,18 +222,112 @@ impl Setter<'_, '_> {
     }
 
     fn set_segments(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> Vec<Line> {
-        let (items, pieces) = self.items(segs, para);
+        let (mut items, mut pieces) = self.items(segs, para, false);
         if items.len() <= 3 {
             return Vec::new();
         }
         let measure = para.measure.0;
-        let breaks = self.break_lines(&items, &pieces, para, measure);
+        let measure_fn = |_| measure;
+        if para.draft || para.align != Align::Justify {
+            self.split_overlong(&mut items, &mut pieces, measure);
+            let breaks = linebreak::first_fit(&items, &measure_fn);
+            return self.lines(&items, &pieces, &breaks, para);
+        }
+        let params = Params {
+            runt_width: measure * 0.15,
+            ..Params::default()
+        };
+        let attempt = |items: &[Item], tolerances: &[f64]| {
+            tolerances.iter().find_map(|&tolerance| {
+                linebreak::optimum_fit(
+                    items,
+                    &measure_fn,
+                    &Params {
+                        tolerance,
+                        ..params
+                    },
+                )
+            })
+        };
+        let mut breaks = attempt(&items, &[1.0, 2.0]);
+        if breaks.is_none() && para.hyphenate && !self.hyphenator.capitalized() {
+            // A very loose line is worse than a hyphenated name: allow those hyphens here.
+            (items, pieces) = self.items(segs, para, true);
+            breaks = attempt(&items, &[2.0]);
+        }
+        let breaks = match breaks.or_else(|| attempt(&items, &[4.0, 50.0])) {
+            Some(breaks) => breaks,
+            None => {
+                // Some word is wider than the measure: break it between letters, and say so.
+                self.split_overlong(&mut items, &mut pieces, measure);
+                attempt(&items, &[50.0])
+                    .unwrap_or_else(|| linebreak::first_fit(&items, &measure_fn))
+            }
+        };
         self.lines(&items, &pieces, &breaks, para)
+    }
+
+    /// Splits every box wider than the measure into one box per glyph, with a
+    /// break allowed between them, and records the word for a warning.
+    fn split_overlong(
+        &mut self,
+        items: &mut Vec<Item>,
+        pieces: &mut Vec<Option<Piece>>,
+        measure: f64,
+    ) {
+        if !items
+            .iter()
+            .any(|i| matches!(i, Item::Box { width } if *width > measure))
+        {
+            return;
+        }
+        let mut new_items = Vec::with_capacity(items.len());
+        let mut new_pieces = Vec::with_capacity(pieces.len());
+        for (item, piece) in items.drain(..).zip(pieces.drain(..)) {
+            match (item, piece) {
+                (Item::Box { width }, Some(piece)) if width > measure => {
+                    self.broken_words.push(piece.text.to_string());
+                    let scale = piece.size.0 / piece.word.units_per_em as f64;
+                    for g in piece.glyphs.clone() {
+                        if g > piece.glyphs.start {
+                            new_items.push(Item::Penalty {
+                                width: 0.0,
+                                cost: 0.0,
+                                flagged: false,
+                            });
+                            new_pieces.push(None);
+                        }
+                        let glyph = piece.word.glyphs[g];
+                        let chars_before =
+                            piece.text[..glyph.cluster as usize].chars().count() as u32;
+                        new_items.push(Item::Box {
+                            width: glyph.advance as f64 * scale,
+                        });
+                        new_pieces.push(Some(Piece {
+                            glyphs: g..g + 1,
+                            offset: piece.offset + chars_before,
+                            ..piece.clone()
+                        }));
+                    }
+                }
+                (item, piece) => {
+                    new_items.push(item);
+                    new_pieces.push(piece);
+                }
+            }
+        }
+        *items = new_items;
+        *pieces = new_pieces;
     }
 
     /// Boxes, glue and penalties for the segments, with a parallel list of
     /// drawing data (`Some` for boxes that draw glyphs).
-    fn items(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> (Vec<Item>, Vec<Option<Piece>>) {
+    fn items(
+        &mut self,
+        segs: &[Segment<'_>],
+        para: &ParaStyle,
+        capitalized: bool,
+    ) -> (Vec<Item>, Vec<Option<Piece>>) {
         let justify = para.align == Align::Justify;
         let mut items: Vec<Item> = Vec::new();
         let mut pieces: Vec<Option<Piece>> = Vec::new();
@@ -338,7 +432,14 @@ impl Setter<'_, '_> {
                     .find(|c: char| is_break_space(c) || c == '\u{a0}' || c == '\u{202f}')
                     .unwrap_or(rest.len());
                 let word_text = &rest[..end];
-                self.push_word(word_text, seg, char_offset, para, &mut items, &mut pieces);
+                self.push_word(
+                    word_text,
+                    seg,
+                    char_offset,
+                    (para, capitalized),
+                    &mut items,
+                    &mut pieces,
+                );
                 char_offset += if seg.counted {
                     word_text.chars().count() as u32
                 } else {
@@ -392,7 +493,7 @@ impl Setter<'_, '_> {
         text: &str,
         seg: &Segment<'_>,
         char_offset: u32,
-        para: &ParaStyle,
+        (para, capitalized): (&ParaStyle, bool),
         items: &mut Vec<Item>,
         pieces: &mut Vec<Option<Piece>>,
     ) {
@@ -413,7 +514,7 @@ impl Setter<'_, '_> {
         // Break opportunities inside the word: (byte offset, penalty width, cost, flagged).
         let mut points: Vec<(u32, f64, f64, bool)> = Vec::new();
         if para.hyphenate && seg.note.is_none() {
-            for &p in self.hyphenator.points(text).iter() {
+            for &p in self.hyphenator.points(text, capitalized).iter() {
                 if word.is_cluster_boundary(p) {
                     points.push((p, hyphen_width, 50.0, true));
                 }
@@ -479,41 +580,6 @@ impl Setter<'_, '_> {
             start_glyph = glyph;
         }
         emit(items, pieces, start_byte, word.glyphs.len(), start_glyph);
-    }
-
-    fn break_lines(
-        &mut self,
-        items: &[Item],
-        pieces: &[Option<Piece>],
-        para: &ParaStyle,
-        measure: f64,
-    ) -> Vec<Break> {
-        let measure_fn = |_| measure;
-        if para.draft || para.align != Align::Justify {
-            return linebreak::first_fit(items, &measure_fn);
-        }
-        let params = Params {
-            runt_width: measure * 0.15,
-            ..Params::default()
-        };
-        for tolerance in [1.0, 2.0, 4.0, 50.0] {
-            let params = Params {
-                tolerance,
-                ..params
-            };
-            if let Some(breaks) = linebreak::optimum_fit(items, &measure_fn, &params) {
-                return breaks;
-            }
-        }
-        // Nothing fits: some box is wider than the measure. Report it; first fit sets it alone.
-        for (item, piece) in items.iter().zip(pieces) {
-            if let (Item::Box { width }, Some(piece)) = (item, piece)
-                && *width > measure
-            {
-                self.broken_words.push(piece.text.to_string());
-            }
-        }
-        linebreak::first_fit(items, &measure_fn)
     }
 
     fn lines(
