@@ -267,3 +267,92 @@ fn fallback(galley: &Galley, lines: u32, note_lines: &dyn Fn(&[u32]) -> u32) -> 
     }
     pages
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::galley::{Content, Role, VItem};
+    use crate::model::BlockId;
+
+    /// A paragraph of `count` one-line items with the galley's widow/orphan penalties.
+    fn paragraph(block: u32, count: u32) -> Vec<VItem> {
+        (1..=count)
+            .map(|n| VItem {
+                content: Content::Space,
+                role: Role::Body,
+                lines: 1,
+                discardable: false,
+                break_after: if n == count {
+                    0.0
+                } else if n == 1 {
+                    crate::layout::galley::ORPHAN
+                } else if n + 1 == count {
+                    crate::layout::galley::WIDOW
+                } else {
+                    0.0
+                },
+                pos: None,
+                para: Some((BlockId(block), n, count)),
+            })
+            .collect()
+    }
+
+    fn pages_of(galley: &Galley, lines: u32) -> Vec<Vec<(u32, u32)>> {
+        paginate(galley, lines, true, &|_| 0, &PageCosts::default())
+            .into_iter()
+            .map(|s| {
+                galley.items[s.items]
+                    .iter()
+                    .map(|i| (i.para.unwrap().0.0, i.para.unwrap().1))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_greedy_fill_would_leave_a_widow_this_does_not() {
+        // 21 lines on 10-line pages: greedy gives 10 + 10 + 1, a widow.
+        let galley = Galley {
+            items: paragraph(1, 21),
+            notes: Vec::new(),
+        };
+        let pages = pages_of(&galley, 10);
+        for page in &pages[1..] {
+            assert!(page.len() >= 2 || page[0].1 != 21, "{pages:?}");
+        }
+        for page in &pages[..pages.len() - 1] {
+            let last = page.last().unwrap();
+            assert_ne!(last.1, 1, "orphan: {pages:?}");
+        }
+    }
+
+    #[test]
+    fn facing_pages_end_at_the_same_depth() {
+        let mut items = Vec::new();
+        for (block, count) in [
+            (1, 7),
+            (2, 3),
+            (3, 12),
+            (4, 2),
+            (5, 9),
+            (6, 4),
+            (7, 15),
+            (8, 5),
+        ] {
+            items.extend(paragraph(block, count));
+        }
+        let galley = Galley {
+            items,
+            notes: Vec::new(),
+        };
+        let slices = paginate(&galley, 10, true, &|_| 0, &PageCosts::default());
+        // Page 0 is a recto; spreads are (1, 2), (3, 4)…
+        for pair in slices[1..slices.len() - 1].chunks(2) {
+            if let [verso, recto] = pair
+                && !std::ptr::eq(recto, slices.last().unwrap())
+            {
+                assert_eq!(verso.depth, recto.depth, "{slices:?}");
+            }
+        }
+    }
+}

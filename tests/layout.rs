@@ -1,0 +1,450 @@
+//! Print layout rules, each on a fixture made to provoke it, plus the
+//! bundled book's layout snapshot and the numbers Moby-Dick must meet.
+
+mod common;
+
+use quire::layout::frame::{Item, Side};
+use quire::layout::{LaidOut, layout};
+use quire::model::{Book, SectionKind};
+use quire::project::Project;
+
+fn lay(project: &Project) -> (Book, LaidOut) {
+    let (book, _) =
+        quire::load_book(project, &quire::Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let fonts = quire::fonts::Fonts::load(project, &book.fonts).unwrap();
+    let laid = layout(&book, &fonts).unwrap_or_else(|e| panic!("{e}"));
+    (book, laid)
+}
+
+/// Deterministic filler text: `words` words of varied lengths.
+fn words(seed: u64, count: usize) -> String {
+    const VOCAB: [&str; 16] = [
+        "the",
+        "whale",
+        "sea",
+        "ship",
+        "wind",
+        "harpooneer",
+        "and",
+        "of",
+        "a",
+        "captain",
+        "ocean",
+        "voyage",
+        "sailed",
+        "beneath",
+        "remarkable",
+        "in",
+    ];
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..count)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            VOCAB[(x >> 33) as usize % VOCAB.len()]
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        + "."
+}
+
+fn paragraphs(seed: u64, count: usize) -> String {
+    (0..count)
+        .map(|i| {
+            let n = 8 + ((seed + i as u64 * 37) % 90) as usize;
+            words(seed * 100 + i as u64, n)
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+const TOML: &str = "title = \"Fixture\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\n";
+
+#[test]
+fn no_line_overflows_the_measure() {
+    let (_, laid) = lay(&common::bundled());
+    let g = laid.geometry;
+    let mut runs = 0;
+    for page in &laid.pages.pages {
+        let left = g.text_left(page.side == Side::Recto);
+        for item in &page.items {
+            if let Item::Glyphs(run) = item {
+                runs += 1;
+                let last = run.glyphs.last().unwrap();
+                let right = run.x.0 + last.x.0 + last.advance.0;
+                assert!(
+                    run.x.0 >= left.0 - 0.01,
+                    "run starts left of the text block: {}",
+                    run.text
+                );
+                assert!(
+                    right <= left.0 + g.measure.0 + 0.01,
+                    "run overflows by {:.2}pt: {}",
+                    right - left.0 - g.measure.0,
+                    run.text
+                );
+            }
+        }
+    }
+    assert!(runs > 100);
+    assert_eq!(laid.report.overfull_lines, 0);
+}
+
+#[test]
+fn widows_and_orphans_are_avoided() {
+    // Many paragraphs of varied length: a greedy page fill leaves widows and orphans here.
+    for seed in 1..=4 {
+        let text = paragraphs(seed, 60);
+        let (_, laid) = lay(&common::project(&[
+            ("manuscript/book.toml", TOML),
+            ("manuscript/01.md", &text),
+        ]));
+        assert!(laid.report.pages > 10);
+        assert_eq!(laid.report.widows, 0, "seed {seed}\n{}", laid.report);
+        assert_eq!(laid.report.orphans, 0, "seed {seed}\n{}", laid.report);
+        assert!(
+            laid.report.unequal_spreads.is_empty(),
+            "seed {seed}\n{}",
+            laid.report
+        );
+    }
+}
+
+#[test]
+fn a_heading_never_ends_a_page() {
+    for seed in 1..=3 {
+        let mut text = String::new();
+        for i in 0..30 {
+            text.push_str(&format!(
+                "## Section {i}\n\n{}\n\n",
+                paragraphs(seed + i, 1 + (i as usize % 3))
+            ));
+        }
+        let (_, laid) = lay(&common::project(&[
+            ("manuscript/book.toml", TOML),
+            ("manuscript/01.md", &text),
+        ]));
+        assert_eq!(
+            laid.report.headings_at_foot, 0,
+            "seed {seed}\n{}",
+            laid.dump
+        );
+        // Independent check on the dump: the last line of a page is never a heading line.
+        // (The contents pages list the headings too; check the body only, from page 1.)
+        let body = &laid.dump[laid.dump.find("[1]").unwrap()..];
+        let mut last_line = "";
+        for line in body.lines() {
+            if line.starts_with("page ") {
+                assert!(
+                    !last_line.contains(" Section "),
+                    "page ends with a heading: {last_line}"
+                );
+            } else {
+                last_line = line;
+            }
+        }
+    }
+}
+
+fn chapters_fixture(open: &str) -> Project {
+    let toml = format!("{TOML}\n[print]\nchapters-open = \"{open}\"\n");
+    // Chapter 1 fills an odd number of pages so chapter 2 would open on a verso.
+    let one = format!("# One\n\n{}", paragraphs(7, 30));
+    let two = format!("# Two\n\n{}", paragraphs(8, 5));
+    let three = format!("# Three\n\n{}", paragraphs(9, 12));
+    let mut project = common::project(&[("manuscript/book.toml", &toml)]);
+    project.insert("manuscript/01.md", one);
+    project.insert("manuscript/02.md", two);
+    project.insert("manuscript/03.md", three);
+    project
+}
+
+#[test]
+fn chapters_open_on_rectos_with_blank_versos_between() {
+    let (book, laid) = lay(&chapters_fixture("recto"));
+    let mut blanks_in_body = 0;
+    for (i, start) in laid.page_map.pages.iter().enumerate() {
+        let section = &book.sections[start.section as usize];
+        let page = &laid.pages.pages[i];
+        let opens = i == 0 || laid.page_map.pages[i - 1].section != start.section;
+        if start.blank {
+            assert!(
+                page.items.is_empty(),
+                "a blank page is blank: no head, no folio"
+            );
+            if section.kind == SectionKind::Chapter {
+                blanks_in_body += 1;
+            }
+            continue;
+        }
+        if section.kind == SectionKind::Chapter && opens {
+            assert_eq!(
+                page.side,
+                Side::Recto,
+                "chapter “{}” opens on page {}",
+                section.title,
+                page.folio
+            );
+        }
+    }
+    assert!(
+        blanks_in_body >= 1,
+        "the fixture needs a blank verso before a chapter"
+    );
+    // The first chapter is page 1.
+    let first = laid
+        .page_map
+        .pages
+        .iter()
+        .position(|p| book.sections[p.section as usize].kind == SectionKind::Chapter && !p.blank)
+        .unwrap();
+    assert_eq!(laid.page_map.pages[first].label, "1");
+
+    let (book, laid) = lay(&chapters_fixture("any"));
+    let body_blanks = laid
+        .page_map
+        .pages
+        .iter()
+        .filter(|p| p.blank && book.sections[p.section as usize].kind == SectionKind::Chapter)
+        .count();
+    // Only the first chapter must open recto; the others follow on the next page.
+    assert!(
+        body_blanks <= 1,
+        "{body_blanks} blank pages with chapters-open = \"any\""
+    );
+}
+
+#[test]
+fn folios_roman_then_arabic_and_heads_only_where_they_belong() {
+    let (book, laid) = lay(&common::bundled());
+    let g = laid.geometry;
+    let labels: Vec<&str> = laid
+        .page_map
+        .pages
+        .iter()
+        .map(|p| p.label.as_str())
+        .collect();
+    assert_eq!(&labels[..4], ["i", "ii", "iii", "iv"]);
+    let first_chapter = laid
+        .page_map
+        .pages
+        .iter()
+        .position(|p| book.sections[p.section as usize].kind == SectionKind::Chapter && !p.blank)
+        .unwrap();
+    assert_eq!(labels[first_chapter], "1");
+    for (i, page) in laid.pages.pages.iter().enumerate() {
+        let start = &laid.page_map.pages[i];
+        let opens = i == 0
+            || laid.page_map.pages[i - 1].section != start.section
+            || laid.page_map.pages[i - 1].blank;
+        let in_head = page.items.iter().any(
+            |item| matches!(item, Item::Glyphs(r) if r.y.0 < g.first_baseline.0 - g.leading.0),
+        );
+        if start.blank || opens {
+            assert!(!in_head, "page {} has a running head", page.folio);
+        } else {
+            assert!(in_head, "page {} has no running head", page.folio);
+            // The folio sits at the outside edge.
+            let folio_run = page.items.iter().find_map(|item| match item {
+                Item::Glyphs(r) if r.text == page.folio && r.y.0 < g.first_baseline.0 => Some(r),
+                _ => None,
+            });
+            let folio_run =
+                folio_run.unwrap_or_else(|| panic!("page {} shows its folio", page.folio));
+            let left = g.text_left(page.side == Side::Recto);
+            if page.side == Side::Recto {
+                assert!(folio_run.x.0 > left.0 + g.measure.0 / 2.0);
+            } else {
+                assert!((folio_run.x.0 - left.0).abs() < 0.01);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_word_longer_than_the_measure_is_broken_and_reported() {
+    let long = "a".repeat(10_000);
+    let text = format!("Before {long} after.\n");
+    let project = common::project(&[("manuscript/book.toml", TOML), ("manuscript/01.md", &text)]);
+    let (_, laid) = lay(&project);
+    assert_eq!(laid.report.overfull_lines, 0);
+    let warning = laid
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("wider than the line"))
+        .expect("a warning");
+    assert_eq!(
+        warning.location.as_ref().unwrap().to_string(),
+        "manuscript/01.md:1:8"
+    );
+}
+
+#[test]
+fn a_character_no_font_has_is_an_error_with_its_place() {
+    let project = common::project(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", "Snow\n\nA snow☃man.\n"),
+    ]);
+    let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
+    let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
+    let err = layout(&book, &fonts).unwrap_err().to_string();
+    assert!(
+        err.starts_with("error: the font has no glyph for “☃” (U+2603)\n  --> manuscript/01.md:3:7\nhint: fonts/EBGaramond-Regular.ttf cannot show this character"),
+        "{err}"
+    );
+}
+
+#[test]
+fn hyphenation_follows_the_house_rules() {
+    // A narrow trim provokes many hyphens.
+    let toml = format!("{TOML}\n[print]\ntrim = \"5x8\"\n");
+    let text = paragraphs(3, 40).replace("whale", "interconnectivity");
+    let (_, laid) = lay(&common::project(&[
+        ("manuscript/book.toml", &toml),
+        ("manuscript/01.md", &text),
+    ]));
+    assert!(laid.report.hyphenated_lines > 10, "{}", laid.report);
+    assert!(laid.report.longest_hyphen_run <= 2, "{}", laid.report);
+    for page in &laid.pages.pages {
+        for item in &page.items {
+            if let Item::Glyphs(run) = item
+                && let Some(fragment) = words_of(run)
+                    .pop()
+                    .and_then(|w| w.strip_suffix('-').map(str::to_string))
+            {
+                let letters = fragment.trim_start_matches(|c: char| !c.is_alphabetic());
+                assert!(letters.chars().count() >= 2, "{}", run.text);
+            }
+        }
+    }
+    // No hyphen on a paragraph's last-but-one line: the dump marks hyphenated lines with '-'.
+    let lines: Vec<&str> = laid
+        .dump
+        .lines()
+        .filter(|l| !l.starts_with("page "))
+        .collect();
+    for pair in lines.windows(2) {
+        if pair[0].contains("- ")
+            && pair[0]
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|r| r.ends_with('-'))
+        {
+            assert!(
+                !pair[1].ends_with('.') || pair[1].split_whitespace().count() > 3,
+                "{pair:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn real_text_keeps_names_whole() {
+    // The essay names Kazakhstan dozens of times; none is hyphenated.
+    let (_, laid) = lay(&common::bundled());
+    let source = std::fs::read_to_string(common::root().join("manuscript/essay.md")).unwrap();
+    assert!(laid.report.hyphenated_lines > 5);
+    for page in &laid.pages.pages {
+        for item in &page.items {
+            if let Item::Glyphs(run) = item
+                && let Some(last) = words_of(run).pop()
+                && last.ends_with('-')
+            {
+                let letters = last.trim_start_matches(|c: char| !c.is_alphabetic());
+                // A hyphen the author wrote ("Kazakhstan-2030") may end a line.
+                let written = source.contains(letters);
+                assert!(
+                    written || !letters.starts_with(char::is_uppercase),
+                    "a name is hyphenated: {last}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_gutter_matches_the_final_page_count() {
+    let (_, laid) = lay(&common::bundled());
+    let expected = quire::layout::geometry::kdp_gutter_inches(laid.pages.pages.len()) + 0.125;
+    assert!((laid.geometry.inside.inches() - expected).abs() < 1e-9);
+}
+
+#[test]
+fn bundled_book_layout_snapshot() {
+    let (_, laid) = lay(&common::bundled());
+    let path = common::root().join("tests/snapshots/essay.dump.txt");
+    let update = std::env::var_os("QUIRE_UPDATE_SNAPSHOTS").is_some();
+    match std::fs::read_to_string(&path) {
+        Ok(stored) if !update => assert!(
+            stored == laid.dump,
+            "the layout changed; review the difference and run with QUIRE_UPDATE_SNAPSHOTS=1 to accept it\n--- stored\n+++ now\n{}",
+            first_difference(&stored, &laid.dump)
+        ),
+        _ => {
+            std::fs::write(&path, &laid.dump).unwrap();
+            assert!(
+                update,
+                "snapshot written to {}; run the tests again",
+                path.display()
+            );
+        }
+    }
+}
+
+fn first_difference(a: &str, b: &str) -> String {
+    for (n, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+        if x != y {
+            return format!("line {}:\n- {x}\n+ {y}", n + 1);
+        }
+    }
+    format!(
+        "lengths differ: {} vs {} lines",
+        a.lines().count(),
+        b.lines().count()
+    )
+}
+
+#[test]
+fn moby_dick_meets_the_typographic_targets() {
+    let Some(project) = common::moby_dick() else {
+        return;
+    };
+    let (book, laid) = lay(&project);
+    let r = &laid.report;
+    assert!(r.pages > 400, "{r}");
+    assert_eq!(r.overfull_lines, 0, "{r}");
+    assert_eq!(r.widows, 0, "{r}");
+    assert_eq!(r.orphans, 0, "{r}");
+    assert_eq!(r.headings_at_foot, 0, "{r}");
+    assert!(r.longest_hyphen_run <= 2, "{r}");
+    assert!(r.space_p95_em <= 0.40, "{r}");
+    assert!(r.unequal_spreads.is_empty(), "{r}");
+    // Every chapter opens on a recto.
+    for (i, start) in laid.page_map.pages.iter().enumerate() {
+        let opens = i > 0 && laid.page_map.pages[i - 1].section != start.section && !start.blank;
+        if opens && book.sections[start.section as usize].kind == SectionKind::Chapter {
+            assert_eq!(laid.pages.pages[i].side, Side::Recto);
+        }
+    }
+}
+
+/// The words of a run, split where the glyphs leave a word space.
+fn words_of(run: &quire::layout::frame::GlyphRun) -> Vec<String> {
+    let mut words = vec![String::new()];
+    let mut end: Option<f64> = None;
+    for g in &run.glyphs {
+        if end.is_some_and(|e| g.x.0 - e > run.size.0 * 0.12) {
+            words.push(String::new());
+        }
+        let start = g.text_start as usize;
+        words
+            .last_mut()
+            .unwrap()
+            .push_str(&run.text[start..start + g.text_len as usize]);
+        end = Some(g.x.0 + g.advance.0);
+    }
+    words
+}
