@@ -179,11 +179,13 @@ pub fn draw(
         printpdf::Pt(media_width as f32),
         printpdf::Pt(media_height as f32),
     );
+    // printpdf writes a Rect as [x y width height], but PDF boxes are
+    // [llx lly urx ury]: give it the upper-right corner in place of the size.
     let trim_box = Rect::from_xywh(
         printpdf::Pt(trim_left as f32),
         printpdf::Pt(bleed as f32),
-        pt(trim.width),
-        pt(trim.height),
+        printpdf::Pt((trim_left + trim.width.0) as f32),
+        printpdf::Pt((bleed + trim.height.0) as f32),
     );
     PdfPage {
         media_box: media.clone(),

@@ -1,0 +1,155 @@
+//! The written print PDF, parsed back: page count, page boxes with and
+//! without bleed, fonts embedded as subsets, the document information, the
+//! text of the title and copyright pages, bookmarks, and reproducibility.
+
+mod common;
+
+use lopdf::{Document, Object};
+use quire::{Formats, Options};
+
+fn pdf_options() -> Options {
+    Options {
+        formats: Formats {
+            epub: false,
+            pdf: true,
+        },
+        source_date_epoch: None,
+    }
+}
+
+fn build_pdf(project: &quire::project::Project) -> Vec<u8> {
+    let outputs = quire::build(project, &pdf_options()).unwrap_or_else(|e| panic!("{e}"));
+    outputs
+        .files
+        .into_iter()
+        .find(|f| f.name.ends_with(".pdf"))
+        .expect("a PDF")
+        .bytes
+}
+
+fn rect(doc: &Document, page: lopdf::ObjectId, key: &[u8]) -> [f64; 4] {
+    let dict = doc.get_object(page).unwrap().as_dict().unwrap();
+    let array = dict.get(key).unwrap().as_array().unwrap();
+    let mut out = [0.0; 4];
+    for (i, v) in array.iter().enumerate() {
+        out[i] = match v {
+            Object::Integer(n) => *n as f64,
+            Object::Real(r) => *r as f64,
+            other => panic!("{other:?}"),
+        };
+    }
+    out
+}
+
+/// Text of one page (1-based) with poppler's pdftotext, which CI installs.
+fn page_text(pdf: &[u8], page: usize) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-f", &page.to_string(), "-l", &page.to_string(), "-layout"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn pages_boxes_and_fonts() {
+    let pdf = build_pdf(&common::bundled());
+    let doc = Document::load_mem(&pdf).unwrap();
+    let pages = doc.get_pages();
+    assert!(pages.len() >= 12, "{} pages", pages.len());
+    for (_, &id) in pages.iter() {
+        assert_eq!(rect(&doc, id, b"MediaBox"), [0.0, 0.0, 432.0, 648.0]);
+        assert_eq!(rect(&doc, id, b"TrimBox"), [0.0, 0.0, 432.0, 648.0]);
+    }
+    // Every font is embedded, as a subset (tagged name), with a ToUnicode map.
+    let mut fonts = 0;
+    for (_, object) in doc.objects.iter() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"Type").ok().and_then(|t| t.as_name().ok()) != Some(b"Font".as_slice()) {
+            continue;
+        }
+        if dict.get(b"Subtype").unwrap().as_name().unwrap() != b"Type0" {
+            continue;
+        }
+        fonts += 1;
+        let name = String::from_utf8(dict.get(b"BaseFont").unwrap().as_name().unwrap().to_vec()).unwrap();
+        assert!(name.len() > 7 && name.as_bytes()[6] == b'+', "subset tag: {name}");
+        assert!(name.contains("EBGaramond"), "{name}");
+        assert!(dict.get(b"ToUnicode").is_ok(), "{name} has a ToUnicode map");
+        let descendants = dict.get(b"DescendantFonts").unwrap().as_array().unwrap();
+        let cid = doc.dereference(&descendants[0]).unwrap().1.as_dict().unwrap();
+        let descriptor = doc.dereference(cid.get(b"FontDescriptor").unwrap()).unwrap().1.as_dict().unwrap();
+        assert!(
+            descriptor.get(b"FontFile2").is_ok() || descriptor.get(b"FontFile3").is_ok(),
+            "{name} is embedded"
+        );
+    }
+    assert!(fonts >= 2, "regular and italic are used");
+}
+
+#[test]
+fn document_information() {
+    let pdf = build_pdf(&common::bundled());
+    let doc = Document::load_mem(&pdf).unwrap();
+    let info_ref = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let info = doc.get_object(info_ref).unwrap().as_dict().unwrap();
+    let text = |key: &[u8]| {
+        let bytes = info.get(key).unwrap().as_str().unwrap();
+        if bytes.starts_with(&[0xfe, 0xff]) {
+            let units: Vec<u16> = bytes[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            String::from_utf16(&units).unwrap()
+        } else {
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+    };
+    assert_eq!(text(b"Title"), "None of Us Are Free: What Kazakhstan Can Learn from Black Lives Matter");
+    assert_eq!(text(b"Author"), "Aizada Arystanbek");
+    assert!(text(b"Keywords").contains("Illustration by Amanda Sonesson"));
+    assert!(text(b"CreationDate").starts_with("D:20261125"));
+    // One bookmark per section in the contents (chapter and back matter) plus the contents.
+    let catalog = doc.catalog().unwrap();
+    let outlines = doc.dereference(catalog.get(b"Outlines").unwrap()).unwrap().1.as_dict().unwrap();
+    assert_eq!(outlines.get(b"Count").unwrap().as_i64().unwrap(), 3);
+}
+
+#[test]
+fn title_and_copyright_pages_read_right() {
+    let pdf = build_pdf(&common::bundled());
+    let title = page_text(&pdf, 3);
+    assert!(title.contains("None of Us Are Free"), "{title}");
+    assert!(title.contains("What Kazakhstan Can Learn from Black Lives Matter"), "{title}");
+    assert!(title.contains("Aizada Arystanbek"), "{title}");
+    let copyright = page_text(&pdf, 4);
+    assert!(copyright.contains("Illustration by Amanda Sonesson."), "{copyright}");
+    assert!(copyright.contains("This article was originally published by Lossi 36."), "{copyright}");
+    // The first chapter page begins the essay, with ligatures extracted as letters.
+    let text = (5..12).map(|p| page_text(&pdf, p)).collect::<String>();
+    assert!(text.contains("There is no denying that social movements"), "{text}");
+}
+
+#[test]
+fn bleed_extends_the_media_box_on_the_outside() {
+    let mut project = common::bundled();
+    let toml = String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+    project.insert("manuscript/book.toml", toml.replace("[print]", "[print]\nbleed = true"));
+    let pdf = build_pdf(&project);
+    let doc = Document::load_mem(&pdf).unwrap();
+    for (number, &id) in doc.get_pages().iter() {
+        assert_eq!(rect(&doc, id, b"MediaBox"), [0.0, 0.0, 441.0, 666.0]);
+        let trim = rect(&doc, id, b"TrimBox");
+        // Rectos (odd pages) bleed on the right, versos on the left.
+        let left = if number % 2 == 1 { 0.0 } else { 9.0 };
+        assert_eq!(trim, [left, 9.0, left + 432.0, 657.0], "page {number}");
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let project = common::bundled();
+    assert!(build_pdf(&project) == build_pdf(&project));
+}
