@@ -77,13 +77,27 @@ fn pages_boxes_and_fonts() {
             continue;
         }
         fonts += 1;
-        let name = String::from_utf8(dict.get(b"BaseFont").unwrap().as_name().unwrap().to_vec()).unwrap();
-        assert!(name.len() > 7 && name.as_bytes()[6] == b'+', "subset tag: {name}");
+        let name =
+            String::from_utf8(dict.get(b"BaseFont").unwrap().as_name().unwrap().to_vec()).unwrap();
+        assert!(
+            name.len() > 7 && name.as_bytes()[6] == b'+',
+            "subset tag: {name}"
+        );
         assert!(name.contains("EBGaramond"), "{name}");
         assert!(dict.get(b"ToUnicode").is_ok(), "{name} has a ToUnicode map");
         let descendants = dict.get(b"DescendantFonts").unwrap().as_array().unwrap();
-        let cid = doc.dereference(&descendants[0]).unwrap().1.as_dict().unwrap();
-        let descriptor = doc.dereference(cid.get(b"FontDescriptor").unwrap()).unwrap().1.as_dict().unwrap();
+        let cid = doc
+            .dereference(&descendants[0])
+            .unwrap()
+            .1
+            .as_dict()
+            .unwrap();
+        let descriptor = doc
+            .dereference(cid.get(b"FontDescriptor").unwrap())
+            .unwrap()
+            .1
+            .as_dict()
+            .unwrap();
         assert!(
             descriptor.get(b"FontFile2").is_ok() || descriptor.get(b"FontFile3").is_ok(),
             "{name} is embedded"
@@ -101,19 +115,30 @@ fn document_information() {
     let text = |key: &[u8]| {
         let bytes = info.get(key).unwrap().as_str().unwrap();
         if bytes.starts_with(&[0xfe, 0xff]) {
-            let units: Vec<u16> = bytes[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            let units: Vec<u16> = bytes[2..]
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
             String::from_utf16(&units).unwrap()
         } else {
             String::from_utf8_lossy(bytes).into_owned()
         }
     };
-    assert_eq!(text(b"Title"), "None of Us Are Free: What Kazakhstan Can Learn from Black Lives Matter");
+    assert_eq!(
+        text(b"Title"),
+        "None of Us Are Free: What Kazakhstan Can Learn from Black Lives Matter"
+    );
     assert_eq!(text(b"Author"), "Aizada Arystanbek");
     assert!(text(b"Keywords").contains("Illustration by Amanda Sonesson"));
     assert!(text(b"CreationDate").starts_with("D:20261125"));
     // One bookmark per section in the contents (chapter and back matter) plus the contents.
     let catalog = doc.catalog().unwrap();
-    let outlines = doc.dereference(catalog.get(b"Outlines").unwrap()).unwrap().1.as_dict().unwrap();
+    let outlines = doc
+        .dereference(catalog.get(b"Outlines").unwrap())
+        .unwrap()
+        .1
+        .as_dict()
+        .unwrap();
     assert_eq!(outlines.get(b"Count").unwrap().as_i64().unwrap(), 3);
 }
 
@@ -122,21 +147,36 @@ fn title_and_copyright_pages_read_right() {
     let pdf = build_pdf(&common::bundled());
     let title = page_text(&pdf, 3);
     assert!(title.contains("None of Us Are Free"), "{title}");
-    assert!(title.contains("What Kazakhstan Can Learn from Black Lives Matter"), "{title}");
+    assert!(
+        title.contains("What Kazakhstan Can Learn from Black Lives Matter"),
+        "{title}"
+    );
     assert!(title.contains("Aizada Arystanbek"), "{title}");
     let copyright = page_text(&pdf, 4);
-    assert!(copyright.contains("Illustration by Amanda Sonesson."), "{copyright}");
-    assert!(copyright.contains("This article was originally published by Lossi 36."), "{copyright}");
+    assert!(
+        copyright.contains("Illustration by Amanda Sonesson."),
+        "{copyright}"
+    );
+    assert!(
+        copyright.contains("This article was originally published by Lossi 36."),
+        "{copyright}"
+    );
     // The first chapter page begins the essay, with ligatures extracted as letters.
     let text = (5..12).map(|p| page_text(&pdf, p)).collect::<String>();
-    assert!(text.contains("There is no denying that social movements"), "{text}");
+    assert!(
+        text.contains("There is no denying that social movements"),
+        "{text}"
+    );
 }
 
 #[test]
 fn bleed_extends_the_media_box_on_the_outside() {
     let mut project = common::bundled();
     let toml = String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
-    project.insert("manuscript/book.toml", toml.replace("[print]", "[print]\nbleed = true"));
+    project.insert(
+        "manuscript/book.toml",
+        toml.replace("[print]", "[print]\nbleed = true"),
+    );
     let pdf = build_pdf(&project);
     let doc = Document::load_mem(&pdf).unwrap();
     for (number, &id) in doc.get_pages().iter() {

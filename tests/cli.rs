@@ -1,0 +1,176 @@
+//! The real binary on fixture folders: exit codes, the exact error text,
+//! and that a failed build or a check never touches the previous outputs.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn quire(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(args)
+        .arg("--dir")
+        .arg(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("the quire binary runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+const GOOD_TOML: &[u8] = b"title = \"Fixture\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\n";
+const CHAPTER: &[u8] = b"# One\n\nThe first paragraph.\n\nThe second paragraph.\n";
+
+#[test]
+fn bad_book_toml_is_an_error_with_its_place_and_exit_code_1() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_project(
+        dir.path(),
+        &[
+            (
+                "manuscript/book.toml",
+                b"title = \"Fixture\"\nsubtitle = 3\n",
+            ),
+            ("manuscript/01.md", CHAPTER),
+        ],
+    );
+    let out = quire(&["build"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: wrong type: integer `3`, expected a string\n  --> manuscript/book.toml:2:12\nhint: see the book.toml reference in the README for each key's type\n"
+    );
+}
+
+#[test]
+fn unknown_key_lists_the_known_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_project(
+        dir.path(),
+        &[
+            (
+                "manuscript/book.toml",
+                b"title = \"Fixture\"\ntitel = \"x\"\n",
+            ),
+            ("manuscript/01.md", CHAPTER),
+        ],
+    );
+    let out = quire(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(
+        text.starts_with("error: unknown key `titel` in book.toml\n  --> manuscript/book.toml:2:1\nhint: known keys here: `title`, `subtitle`, `authors`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn missing_image_is_an_error_and_the_previous_edition_survives() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_project(
+        dir.path(),
+        &[
+            ("manuscript/book.toml", GOOD_TOML),
+            (
+                "manuscript/01.md",
+                b"# One\n\nText.\n\n![A map](img/map.png \"The voyage\")\n",
+            ),
+            ("out/fixture.pdf", b"the previous edition"),
+        ],
+    );
+    let out = quire(&["build"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: image not found: img/map.png\n  --> manuscript/01.md:5:1\nhint: paths are relative to manuscript/\n"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("out/fixture.pdf")).unwrap(),
+        b"the previous edition"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("out")).unwrap().count(),
+        1,
+        "nothing else was written"
+    );
+}
+
+#[test]
+fn build_writes_the_editions_and_reports_them() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_project(
+        dir.path(),
+        &[
+            ("manuscript/book.toml", GOOD_TOML),
+            ("manuscript/01.md", CHAPTER),
+        ],
+    );
+    let out = quire(&["build", "--format", "pdf"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("wrote ") && stdout.contains("fixture.pdf ("),
+        "{stdout}"
+    );
+    assert!(stdout.contains(" ms"), "{stdout}");
+    assert!(dir.path().join("out/fixture.pdf").is_file());
+    assert!(
+        !dir.path().join("out/fixture.epub").exists(),
+        "--format pdf writes only the PDF"
+    );
+}
+
+#[test]
+fn check_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_project(
+        dir.path(),
+        &[
+            ("manuscript/book.toml", GOOD_TOML),
+            ("manuscript/01.md", CHAPTER),
+        ],
+    );
+    let out = quire(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn no_manuscript_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = quire(&["build"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(
+        text.starts_with("error: no manuscript folder in "),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "hint: run `quire init` in an empty folder, or pass the book's folder with --dir\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn init_makes_a_book_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .arg("init")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = quire(&["build", "--format", "pdf"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // init refuses to touch an existing book.
+    let again = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .arg("init")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+}
