@@ -281,6 +281,7 @@ fn layout_once(
         .iter()
         .map(|s| (s.id.clone(), "000".to_string()))
         .collect();
+    let mut slice_cache = HashMap::new();
     let mut assembled = assemble(
         book,
         &galleys,
@@ -291,6 +292,7 @@ fn layout_once(
         sink,
         &costs,
         &note_lines,
+        &mut slice_cache,
     );
     folios = assembled
         .pages
@@ -309,6 +311,7 @@ fn layout_once(
         sink,
         &costs,
         &note_lines,
+        &mut slice_cache,
     );
     debug_assert_eq!(
         before,
@@ -330,6 +333,7 @@ fn assemble(
     sink: u32,
     costs: &PageCosts,
     note_lines: &dyn Fn(&[u32], &Galley) -> u32,
+    slice_cache: &mut HashMap<(usize, bool), Vec<paginate::PageSlice>>,
 ) -> Built {
     let mut pages: Vec<ComposedPage> = Vec::new();
     let mut facts: Vec<Vec<LineFact>> = Vec::new();
@@ -430,7 +434,17 @@ fn assemble(
                 };
                 let first_recto = pages.len() % 2 == 0;
                 let lines_fn = |notes: &[u32]| note_lines(notes, galley);
-                let slices = paginate(galley, geometry.lines as u32, first_recto, &lines_fn, costs);
+                // Body sections paginate the same way in both passes: do it once per side.
+                let slices = if section.kind == SectionKind::Contents {
+                    paginate(galley, geometry.lines as u32, first_recto, &lines_fn, costs)
+                } else {
+                    slice_cache
+                        .entry((s, first_recto))
+                        .or_insert_with(|| {
+                            paginate(galley, geometry.lines as u32, first_recto, &lines_fn, costs)
+                        })
+                        .clone()
+                };
                 for (k, slice) in slices.iter().enumerate() {
                     let side = side_of(pages.len());
                     let (items, first) = compose_slice(galley, slice, geometry, scale, side);

@@ -41,6 +41,9 @@ impl Default for PageCosts {
     }
 }
 
+/// How many lines short of the grid a page may normally run.
+const SHORT_PAGE_SLACK: u32 = 6;
+
 #[derive(Debug, Clone, Copy)]
 struct State {
     /// The next page is a recto.
@@ -80,6 +83,7 @@ pub fn paginate(
         back: None,
         depth: 0,
     });
+    let mut candidates: Vec<(usize, u32, f64, bool)> = Vec::new();
     for i in 0..n {
         if states[i].is_empty() {
             continue;
@@ -88,6 +92,7 @@ pub fn paginate(
         let mut body = 0u32;
         let mut notes: Vec<u32> = Vec::new();
         let mut last_kept = start;
+        candidates.clear();
         for j in start + 1..=n {
             let item = &items[j - 1];
             if !item.discardable {
@@ -125,6 +130,21 @@ pub fn paginate(
             if !is_final && ends_with_hyphen(&items[start..last_kept]) {
                 page_cost += costs.hyphen_at_foot;
             }
+            candidates.push((j, depth, page_cost, is_final));
+            if depth > lines + 1 {
+                break;
+            }
+        }
+        // Pages far shorter than the grid are considered only when nothing else is
+        // possible from here (a tall figure, a long keep): it keeps the states few.
+        let near = |depth: u32| depth + SHORT_PAGE_SLACK >= lines;
+        let any_near = candidates
+            .iter()
+            .any(|&(_, depth, _, is_final)| is_final || near(depth));
+        for &(j, depth, page_cost, is_final) in &candidates {
+            if any_near && !is_final && !near(depth) {
+                continue;
+            }
             let (before, after) = states.split_at_mut(j);
             for (k, state) in before[i].iter().enumerate() {
                 let mut cost = state.cost + page_cost;
@@ -143,9 +163,6 @@ pub fn paginate(
                     depth,
                 };
                 insert(&mut after[0], next);
-            }
-            if depth > lines + 1 {
-                break;
             }
         }
     }
