@@ -132,7 +132,8 @@ pub fn safe_url(url: &str) -> Option<String> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
                 && !host.starts_with(['.', '-']);
-            let port_ok = port.is_none_or(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+            let port_ok =
+                port.is_none_or(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
             if !host_ok || !port_ok {
                 return None;
             }
@@ -188,8 +189,14 @@ mod tests {
     fn escapes_text_and_attributes() {
         assert_eq!(text("a < b && c > d"), "a &lt; b &amp;&amp; c &gt; d");
         assert_eq!(text("]]>"), "]]&gt;");
-        assert_eq!(text("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
-        assert_eq!(attr("say \"hi\" & 'bye'"), "say &quot;hi&quot; &amp; &#39;bye&#39;");
+        assert_eq!(
+            text("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(
+            attr("say \"hi\" & 'bye'"),
+            "say &quot;hi&quot; &amp; &#39;bye&#39;"
+        );
         assert_eq!(attr("a\nb"), "a&#10;b");
         let mut out = String::new();
         push_char(&mut out, '<');
@@ -199,7 +206,10 @@ mod tests {
 
     #[test]
     fn replaces_characters_xml_forbids_one_for_one() {
-        assert_eq!(text("a\u{1}b\u{7f}c\u{fffe}"), "a\u{fffd}b\u{fffd}c\u{fffd}");
+        assert_eq!(
+            text("a\u{1}b\u{7f}c\u{fffe}"),
+            "a\u{fffd}b\u{fffd}c\u{fffd}"
+        );
         assert_eq!(text("tab\tnew\nline"), "tab\tnew\nline");
         assert_eq!(clean("x\u{0b}y").chars().count(), 3);
     }
@@ -217,8 +227,14 @@ mod tests {
             safe_url("https://example.com/a b?q=\"x\"&y=<z>").as_deref(),
             Some("https://example.com/a%20b?q=%22x%22&y=%3Cz%3E")
         );
-        assert_eq!(safe_url("HTTP://Example.com").as_deref(), Some("http://Example.com"));
-        assert_eq!(safe_url("mailto:a@b.org").as_deref(), Some("mailto:a@b.org"));
+        assert_eq!(
+            safe_url("HTTP://Example.com").as_deref(),
+            Some("http://Example.com")
+        );
+        assert_eq!(
+            safe_url("mailto:a@b.org").as_deref(),
+            Some("mailto:a@b.org")
+        );
         assert_eq!(safe_url("javascript:alert(1)"), None);
         assert_eq!(safe_url("JavaScript:alert(1)"), None);
         assert_eq!(safe_url(" javascript:alert(1)"), None);

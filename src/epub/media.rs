@@ -8,8 +8,8 @@ use std::borrow::Cow;
 
 use image::imageops::FilterType;
 
-use super::plan::walk_blocks;
 use super::plan::Visit;
+use super::plan::walk_blocks;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{BlockKind, Book, ImageAsset, ImageFormat};
 

@@ -139,7 +139,10 @@ fn reference_type(book: &Book, index: usize) -> Option<ReferenceType> {
         SectionKind::Copyright => Some(ReferenceType::Copyright),
         SectionKind::Contents => Some(ReferenceType::Toc),
         SectionKind::Chapter
-            if book.sections.iter().position(|s| s.kind == SectionKind::Chapter)
+            if book
+                .sections
+                .iter()
+                .position(|s| s.kind == SectionKind::Chapter)
                 == Some(index) =>
         {
             Some(ReferenceType::Text)

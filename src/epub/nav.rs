@@ -19,7 +19,11 @@ pub fn landmarks(book: &Book, plan: &Plan) -> String {
                 .iter()
                 .position(|s| s.kind.matter() != crate::model::Matter::Front)
         })
-        .or(if book.sections.is_empty() { None } else { Some(0) });
+        .or(if book.sections.is_empty() {
+            None
+        } else {
+            Some(0)
+        });
     let entries = [
         ("toc", first_of(SectionKind::Contents)),
         ("titlepage", first_of(SectionKind::TitlePage)),

@@ -41,7 +41,8 @@ pub fn language_tag(language: &str) -> &str {
     let primary = parts.next().unwrap_or_default();
     let ok = (2..=8).contains(&primary.len())
         && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
     if ok { tag } else { "und" }
 }
 
@@ -62,7 +63,12 @@ fn certifier(meta: &Meta) -> Option<&str> {
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty())
-        .or_else(|| meta.authors.iter().map(|a| a.trim()).find(|a| !a.is_empty()))
+        .or_else(|| {
+            meta.authors
+                .iter()
+                .map(|a| a.trim())
+                .find(|a| !a.is_empty())
+        })
 }
 
 /// Whether the book may claim [`CONFORMANCE`]: every image has alternative
@@ -100,19 +106,31 @@ pub fn metadata(meta: &Meta, facts: &Facts) -> String {
     };
     m.element("dc:title", Some("title"), title);
     m.refine("title", "title-type", "main", None);
-    if let Some(subtitle) = meta.subtitle.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(subtitle) = meta
+        .subtitle
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         m.refine("title", "display-seq", "1", None);
         m.element("dc:title", Some("subtitle"), subtitle);
         m.refine("subtitle", "title-type", "subtitle", None);
         m.refine("subtitle", "display-seq", "2", None);
     }
-    let authors = meta.authors.iter().map(|a| a.trim()).filter(|a| !a.is_empty());
+    let authors = meta
+        .authors
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty());
     for (i, author) in authors.enumerate() {
         let id = format!("creator-{}", i + 1);
         m.element("dc:creator", Some(&id), author);
         m.refine(&id, "role", "aut", Some("marc:relators"));
     }
-    let contributors = meta.contributors.iter().filter(|c| !c.name.trim().is_empty());
+    let contributors = meta
+        .contributors
+        .iter()
+        .filter(|c| !c.name.trim().is_empty());
     for (i, contributor) in contributors.enumerate() {
         let id = format!("contributor-{}", i + 1);
         m.element("dc:contributor", Some(&id), contributor.name.trim());
@@ -132,7 +150,9 @@ pub fn metadata(meta: &Meta, facts: &Facts) -> String {
     m.optional("dc:source", meta.first_publication.as_deref());
     m.property("dcterms:modified", &meta.modified);
     // EPUB 2 reading systems find the cover through this.
-    m.0.push_str(&format!("  <meta name=\"cover\" content=\"{COVER_ID}\"/>\n"));
+    m.0.push_str(&format!(
+        "  <meta name=\"cover\" content=\"{COVER_ID}\"/>\n"
+    ));
     if facts.page_list && !meta.print_identifier.trim().is_empty() {
         m.property("pageBreakSource", &meta.print_identifier);
     }

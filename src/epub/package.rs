@@ -176,7 +176,8 @@ pub fn patch_nav(nav: &str, patches: &Patches<'_>) -> Result<String, String> {
         return Err(shape());
     }
     let language = super::escape::attr(&patches.language);
-    let mut out = String::with_capacity(nav.len() + patches.page_list.as_ref().map_or(0, String::len));
+    let mut out =
+        String::with_capacity(nav.len() + patches.page_list.as_ref().map_or(0, String::len));
     out.push_str(&nav[..html_at]);
     out.push_str(&format!(" lang=\"{language}\" xml:lang=\"{language}\""));
     out.push_str(&nav[html_at..landmarks_at]);

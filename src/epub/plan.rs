@@ -72,9 +72,7 @@ pub struct Plan {
 impl Plan {
     /// Page markers inside `block`, sorted by offset (pages in order at equal offsets).
     pub fn breaks(&self, block: &Block) -> &[Break] {
-        self.breaks
-            .get(&address(block))
-            .map_or(&[], Vec::as_slice)
+        self.breaks.get(&address(block)).map_or(&[], Vec::as_slice)
     }
 
     /// The file and fragment a contents entry links to: `chapter-1.xhtml#part-two`.
@@ -216,7 +214,9 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
         ..Plan::default()
     };
     for (index, section) in book.sections.iter().enumerate() {
-        plan.section_index.entry(section.id.clone()).or_insert(index);
+        plan.section_index
+            .entry(section.id.clone())
+            .or_insert(index);
     }
 
     // One walk over everything: where each block is, headings and note references.
