@@ -501,7 +501,10 @@ fn package_metadata_comes_from_the_model() {
     );
 
     assert_eq!(top("dcterms:modified"), ["2026-11-25T00:00:00Z"]);
-    assert_eq!(top("pageBreakSource"), [book.meta.print_identifier.clone()]);
+    assert_eq!(
+        top("pageBreakSource"),
+        std::slice::from_ref(&book.meta.print_identifier)
+    );
     assert_ne!(book.meta.print_identifier, book.meta.identifier);
     assert_eq!(top("schema:accessMode"), ["textual"]);
     assert_eq!(top("schema:accessModeSufficient"), ["textual"]);
@@ -1202,14 +1205,22 @@ fn moby_dick_is_valid_and_fast() {
     assert_eq!(book.chapters().count(), 138);
     let map = synthetic_page_map(&book, 2000);
     let cover = cover();
-    let started = std::time::Instant::now();
-    let bytes = quire::epub::write(&book, &map, &cover).unwrap();
-    let elapsed = started.elapsed();
+    // Best of three (the machine may be busy), and all three identical.
+    let mut best = std::time::Duration::MAX;
+    let mut outputs = Vec::new();
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let bytes = quire::epub::write(&book, &map, &cover).unwrap();
+        best = best.min(started.elapsed());
+        outputs.push(bytes);
+    }
+    assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+    let bytes = outputs.pop().unwrap();
     eprintln!(
         "Moby-Dick: {} pages, {} KB EPUB, written in {:.1} ms",
         map.pages.len(),
         bytes.len() / 1024,
-        elapsed.as_secs_f64() * 1000.0
+        best.as_secs_f64() * 1000.0
     );
     let files = Unzipped::new(&bytes);
     assert_eq!(files.xhtml_names().len(), book.sections.len() + 1);

@@ -101,7 +101,7 @@ pub fn id_safe(base: &str) -> String {
         })
         .collect();
     if out.is_empty() {
-        out.push_str("x");
+        out.push('x');
     }
     out
 }

@@ -43,12 +43,41 @@ pub fn write(book: &Book, page_map: &PageMap, cover_jpeg: &[u8]) -> Result<Vec<u
     }
     let plan = plan::plan(book, page_map);
     let media = media::collect(book)?;
-    let documents: Vec<String> = (0..book.sections.len())
-        .map(|index| xhtml::section_document(book, &plan, &media.hrefs, index))
-        .collect();
-
     let toc = toc_entries(book, &plan);
-    let generated = assemble(book, &plan, &media, &documents, &toc).map_err(internal)?;
+
+    // Writing and deflating the documents is most of the work: spread it over
+    // the cores while epub-builder assembles the rest. The result does not
+    // depend on how the work was split.
+    let chunks = split_sections(book, worker_count());
+    let write_chunk = |range: std::ops::Range<usize>| {
+        package::deflate_documents(range.map(|index| {
+            (
+                format!("OEBPS/{}", plan.files[index]),
+                xhtml::section_document(book, &plan, &media.hrefs, index),
+            )
+        }))
+    };
+    let (generated, deflated) = std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks[1..]
+            .iter()
+            .map(|range| scope.spawn(|| write_chunk(range.clone())))
+            .collect();
+        let generated = assemble(book, &plan, &media, &toc);
+        let mut deflated = vec![write_chunk(chunks[0].clone())];
+        for worker in workers {
+            deflated.push(
+                worker
+                    .join()
+                    .unwrap_or_else(|_| Err("a worker writing documents stopped".into())),
+            );
+        }
+        (generated, deflated)
+    });
+    let generated = generated.map_err(internal)?;
+    let deflated = deflated
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(internal)?;
 
     let facts = opf::Facts {
         chapters: book.chapters().count(),
@@ -57,8 +86,8 @@ pub fn write(book: &Book, page_map: &PageMap, cover_jpeg: &[u8]) -> Result<Vec<u
         figures: media.figures,
         figures_with_alt: media.figures_with_alt,
     };
-    let mut binaries: Vec<(String, &[u8])> = vec![(format!("OEBPS/{COVER_HREF}"), cover_jpeg)];
-    binaries.extend(
+    let mut stored = vec![(format!("OEBPS/{COVER_HREF}"), cover_jpeg)];
+    stored.extend(
         media
             .files
             .iter()
@@ -70,10 +99,33 @@ pub fn write(book: &Book, page_map: &PageMap, cover_jpeg: &[u8]) -> Result<Vec<u
         language: opf::language_tag(&book.meta.language).to_string(),
         landmarks: nav::landmarks(book, &plan),
         page_list: nav::page_list(&plan),
-        binaries,
+        stored,
         modified_epoch: book.meta.modified_epoch,
     };
-    package::repack(&generated, &patches).map_err(internal)
+    package::repack(&generated, &patches, deflated).map_err(internal)
+}
+
+/// Threads to write documents on: the cores available, at most four.
+fn worker_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Splits the sections into at most `parts` runs of about equal size.
+fn split_sections(book: &Book, parts: usize) -> Vec<std::ops::Range<usize>> {
+    let weight = |s: &crate::model::Section| 1 + s.blocks.len() + s.notes.len();
+    let total: usize = book.sections.iter().map(weight).sum();
+    let mut ranges = Vec::new();
+    let (mut start, mut sum) = (0, 0);
+    for (index, section) in book.sections.iter().enumerate() {
+        sum += weight(section);
+        if ranges.len() + 1 < parts && sum * parts >= total * (ranges.len() + 1) {
+            ranges.push(start..index + 1);
+            start = index + 1;
+        }
+    }
+    ranges.push(start..book.sections.len());
+    ranges.retain(|r| !r.is_empty());
+    ranges
 }
 
 /// An error from epub-builder or zip: not the author's doing.
@@ -152,13 +204,12 @@ fn reference_type(book: &Book, index: usize) -> Option<ReferenceType> {
 }
 
 /// Lets epub-builder make the container, manifest, spine, `toc` nav and NCX.
-/// Images are given as empty placeholders: the re-pack writes their bytes
-/// stored, as they are already compressed.
+/// Documents and images are given as empty placeholders: the re-pack puts in
+/// the deflated documents and the images (stored, as they are compressed).
 fn assemble(
     book: &Book,
     plan: &plan::Plan,
     media: &media::Media<'_>,
-    documents: &[String],
     toc: &[Option<TocEntry>],
 ) -> Result<Vec<u8>, String> {
     let fail = |e: epub_builder::Error| e.to_string();
@@ -187,8 +238,8 @@ fn assemble(
             .add_resource(&file.href, &b""[..], file.media_type)
             .map_err(fail)?;
     }
-    for (index, document) in documents.iter().enumerate() {
-        let mut content = EpubContent::new(plan.files[index].clone(), document.as_bytes());
+    for (index, file) in plan.files.iter().enumerate() {
+        let mut content = EpubContent::new(file.clone(), &b""[..]);
         if let Some(entry) = &toc[index] {
             content = content.title(entry.title.clone());
             for (href, title) in &entry.children {
@@ -200,7 +251,7 @@ fn assemble(
         }
         builder.add_content(content).map_err(fail)?;
     }
-    let mut out = Vec::with_capacity(documents.iter().map(String::len).sum::<usize>() / 2);
+    let mut out = Vec::new();
     builder.generate(&mut out).map_err(fail)?;
     Ok(out)
 }

@@ -7,7 +7,11 @@
 //! language, our landmarks and the page-list; Apple's display-options file
 //! dropped (it asks for embedded fonts, and there are none).
 //!
-//! Entries that are not changed are copied without recompressing them.
+//! epub-builder is given empty placeholders for the content documents and
+//! images: the documents are deflated beforehand by [`deflate_documents`]
+//! (on several threads) and copied in as they are; images are stored, as
+//! they are compressed already. Unchanged entries are copied without
+//! recompressing them.
 
 use std::io::{Cursor, Read, Write};
 
@@ -20,6 +24,9 @@ pub const OPF_PATH: &str = "OEBPS/content.opf";
 pub const NAV_PATH: &str = "OEBPS/nav.xhtml";
 const CONTAINER_PATH: &str = "META-INF/container.xml";
 const DROPPED: [&str; 2] = ["mimetype", "META-INF/com.apple.ibooks.display-options.xml"];
+
+/// Content documents, already deflated, in a small archive of their own.
+pub type Deflated = ZipArchive<Cursor<Vec<u8>>>;
 
 /// Our replacements for parts of epub-builder's package and navigation documents.
 #[derive(Debug, Clone)]
@@ -34,27 +41,53 @@ pub struct Patches<'a> {
     pub landmarks: String,
     /// The `page-list` `<nav>` element, when there is a page map.
     pub page_list: Option<String>,
-    /// Archive path → bytes of entries epub-builder holds placeholders for
-    /// (images: written stored, since they are compressed already).
-    pub binaries: Vec<(String, &'a [u8])>,
+    /// Archive path and bytes of files written stored (images).
+    pub stored: Vec<(String, &'a [u8])>,
     /// Seconds since 1970 for every entry's timestamp.
     pub modified_epoch: i64,
 }
 
-/// Re-packs epub-builder's archive with the patches. The error is a plain
-/// message; the caller turns it into a diagnostic.
-pub fn repack(generated: &[u8], patches: &Patches<'_>) -> Result<Vec<u8>, String> {
+/// Deflates documents (archive path, text) into a small archive, whose
+/// entries [`repack`] copies as they are. Deflate's output depends only on
+/// its input, so documents can be deflated on any thread.
+pub fn deflate_documents(
+    documents: impl IntoIterator<Item = (String, String)>,
+) -> Result<Deflated, String> {
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default());
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    for (path, text) in documents {
+        writer
+            .start_file(path.as_str(), options)
+            .map_err(|e| format!("{path}: {e}"))?;
+        writer
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("{path}: {e}"))?;
+    }
+    let bytes = writer.finish().map_err(|e| format!("deflating: {e}"))?;
+    ZipArchive::new(bytes).map_err(|e| format!("deflating: {e}"))
+}
+
+/// Re-packs epub-builder's archive with the patches, the deflated documents
+/// and the stored files. The error is a plain message; the caller turns it
+/// into a diagnostic.
+pub fn repack(
+    generated: &[u8],
+    patches: &Patches<'_>,
+    mut deflated: Vec<Deflated>,
+) -> Result<Vec<u8>, String> {
     let mut archive =
         ZipArchive::new(Cursor::new(generated)).map_err(|e| format!("reading the archive: {e}"))?;
-    let names: Vec<String> = archive.file_names().map(str::to_string).collect();
-    let mut order: Vec<&str> = vec![CONTAINER_PATH, OPF_PATH, NAV_PATH];
-    let mut rest: Vec<&str> = names
-        .iter()
-        .map(String::as_str)
-        .filter(|n| !order.contains(n) && !DROPPED.contains(n))
+    let mut order: Vec<String> = [CONTAINER_PATH, OPF_PATH, NAV_PATH]
+        .map(String::from)
+        .to_vec();
+    // Then the rest in the order epub-builder wrote them (the archive index keeps it).
+    let rest: Vec<String> = archive
+        .file_names()
+        .filter(|n| !order.iter().any(|o| o == n) && !DROPPED.contains(n))
+        .map(String::from)
         .collect();
-    // The order epub-builder wrote them in, made explicit (the archive index keeps it).
-    rest.sort_by_key(|n| archive.index_for_name(n));
     order.extend(rest);
 
     let time = zip_time(patches.modified_epoch);
@@ -62,10 +95,10 @@ pub fn repack(generated: &[u8], patches: &Patches<'_>) -> Result<Vec<u8>, String
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(time)
         .unix_permissions(0o644);
-    let deflated = stored.compression_method(CompressionMethod::Deflated);
-
-    let mut writer = ZipWriter::new(Cursor::new(Vec::with_capacity(generated.len() + 8192)));
+    let compressed = stored.compression_method(CompressionMethod::Deflated);
     let fail = |what: &str, e: &dyn std::fmt::Display| format!("{what}: {e}");
+
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
     writer
         .start_file("mimetype", stored)
         .map_err(|e| fail("writing mimetype", &e))?;
@@ -73,12 +106,23 @@ pub fn repack(generated: &[u8], patches: &Patches<'_>) -> Result<Vec<u8>, String
         .write_all(b"application/epub+zip")
         .map_err(|e| fail("writing mimetype", &e))?;
 
-    for name in order {
-        if let Some((_, bytes)) = patches.binaries.iter().find(|(path, _)| path == name) {
+    for name in &order {
+        let name = name.as_str();
+        if let Some((_, bytes)) = patches.stored.iter().find(|(path, _)| path == name) {
             writer
                 .start_file(name, stored)
                 .map_err(|e| fail(name, &e))?;
             writer.write_all(bytes).map_err(|e| fail(name, &e))?;
+            continue;
+        }
+        if let Some(part) = deflated
+            .iter_mut()
+            .find(|part| part.index_for_name(name).is_some())
+        {
+            let file = part.by_name(name).map_err(|e| fail(name, &e))?;
+            writer
+                .raw_copy_file_touch(file, time, Some(0o644))
+                .map_err(|e| fail(name, &e))?;
             continue;
         }
         let patched = match name {
@@ -89,7 +133,7 @@ pub fn repack(generated: &[u8], patches: &Patches<'_>) -> Result<Vec<u8>, String
         match patched {
             Some(text) => {
                 writer
-                    .start_file(name, deflated)
+                    .start_file(name, compressed)
                     .map_err(|e| fail(name, &e))?;
                 writer
                     .write_all(text.as_bytes())

@@ -514,17 +514,15 @@ impl<'a> Writer<'a> {
                     stack.extend(children.iter().rev().map(InlineStep::Inline));
                 }
                 Inline::Link { url, content } => {
-                    match safe_url(url).filter(|_| self.link_depth == 0) {
-                        Some(href) => {
-                            marks.flush(&mut self.out);
-                            self.out.push_str("<a href=\"");
-                            push_attr(&mut self.out, &href);
-                            self.out.push_str("\">");
-                            self.link_depth += 1;
-                            stack.push(InlineStep::CloseLink);
-                        }
-                        // Any other target is not followed: the words stay, as text.
-                        None => {}
+                    // Any other target (or a link inside a link) is not
+                    // followed: the words stay, as text.
+                    if let Some(href) = safe_url(url).filter(|_| self.link_depth == 0) {
+                        marks.flush(&mut self.out);
+                        self.out.push_str("<a href=\"");
+                        push_attr(&mut self.out, &href);
+                        self.out.push_str("\">");
+                        self.link_depth += 1;
+                        stack.push(InlineStep::CloseLink);
                     }
                     stack.extend(content.iter().rev().map(InlineStep::Inline));
                 }
@@ -636,11 +634,7 @@ fn list_values(ordered: bool, items: &[ListItem]) -> ListValues {
     for (i, item) in items.iter().enumerate() {
         let n = number(&item.marker);
         match n {
-            Some(n) if i == 0 => {
-                if n != 1 {
-                    start = Some(n);
-                }
-            }
+            Some(n) if i == 0 && n != 1 => start = Some(n),
             Some(n) if n != expected => values[i] = Some(n),
             _ => {}
         }
