@@ -1,11 +1,257 @@
-//! EPUB 3: the model (plus the page map) → EPUB bytes, via epub-builder.
-//! Never sees fonts or pages.
+//! EPUB 3: the model (plus the page map) → EPUB bytes. Never sees fonts or
+//! pages.
+//!
+//! The stages: [`plan`] names the files and every id and places the print
+//! pages' markers; [`media`] picks the images (downscaling only huge ones);
+//! [`xhtml`] writes one document per section; epub-builder assembles the
+//! container, manifest, spine, `toc` nav and NCX in memory; [`package`]
+//! re-packs that once, deterministically, with the metadata of [`opf`] and the
+//! landmarks and page-list of [`nav`]. The stylesheet is in [`css`].
+
+mod css;
+mod escape;
+mod media;
+mod nav;
+mod opf;
+mod package;
+mod plan;
+mod xhtml;
+
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::{Book, PageMap};
+use crate::model::{Book, PageMap, SectionKind, plain_text};
+
+pub use css::STYLESHEET;
+pub use media::MAX_PIXELS;
+pub use opf::CONFORMANCE;
+
+/// Where the cover image goes inside the content folder.
+const COVER_HREF: &str = "cover.jpg";
 
 /// Writes the EPUB. `cover_jpeg` is the cover image (1600 × 2560).
 pub fn write(book: &Book, page_map: &PageMap, cover_jpeg: &[u8]) -> Result<Vec<u8>, Diagnostics> {
-    let _ = (book, page_map, cover_jpeg);
-    Err(Diagnostic::error("the EPUB writer is not written yet").into())
+    if book.sections.is_empty() {
+        return Err(Diagnostic::error("the book has no text to put in the EPUB")
+            .with_hint("add a chapter: a Markdown file in manuscript/")
+            .into());
+    }
+    if !cover_jpeg.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Err(Diagnostic::error("the ebook cover is not a JPEG image")
+            .with_hint("this is a bug in quire: please report it")
+            .into());
+    }
+    let plan = plan::plan(book, page_map);
+    let media = media::collect(book)?;
+    let toc = toc_entries(book, &plan);
+
+    // Writing and deflating the documents is most of the work: spread it over
+    // the cores while epub-builder assembles the rest. The result does not
+    // depend on how the work was split.
+    let chunks = split_sections(book, worker_count());
+    let write_chunk = |range: std::ops::Range<usize>| {
+        package::deflate_documents(range.map(|index| {
+            (
+                format!("OEBPS/{}", plan.files[index]),
+                xhtml::section_document(book, &plan, &media.hrefs, index),
+            )
+        }))
+    };
+    let (generated, deflated) = std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks[1..]
+            .iter()
+            .map(|range| scope.spawn(|| write_chunk(range.clone())))
+            .collect();
+        let generated = assemble(book, &plan, &media, &toc);
+        let mut deflated = vec![write_chunk(chunks[0].clone())];
+        for worker in workers {
+            deflated.push(
+                worker
+                    .join()
+                    .unwrap_or_else(|_| Err("a worker writing documents stopped".into())),
+            );
+        }
+        (generated, deflated)
+    });
+    let generated = generated.map_err(internal)?;
+    let deflated = deflated
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(internal)?;
+
+    let facts = opf::Facts {
+        chapters: book.chapters().count(),
+        toc_entries: toc.iter().filter(|t| t.is_some()).count(),
+        page_list: !plan.pages.is_empty(),
+        figures: media.figures,
+        figures_with_alt: media.figures_with_alt,
+    };
+    let mut stored = vec![(format!("OEBPS/{COVER_HREF}"), cover_jpeg)];
+    stored.extend(
+        media
+            .files
+            .iter()
+            .map(|f| (format!("OEBPS/{}", f.href), &f.bytes[..])),
+    );
+    let patches = package::Patches {
+        package_start: opf::package_start(&book.meta),
+        metadata: opf::metadata(&book.meta, &facts),
+        language: opf::language_tag(&book.meta.language).to_string(),
+        landmarks: nav::landmarks(book, &plan),
+        page_list: nav::page_list(&plan),
+        stored,
+        modified_epoch: book.meta.modified_epoch,
+    };
+    package::repack(&generated, &patches, deflated).map_err(internal)
+}
+
+/// Threads to write documents on: the cores available, at most four.
+fn worker_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Splits the sections into at most `parts` runs of about equal size.
+fn split_sections(book: &Book, parts: usize) -> Vec<std::ops::Range<usize>> {
+    let weight = |s: &crate::model::Section| 1 + s.blocks.len() + s.notes.len();
+    let total: usize = book.sections.iter().map(weight).sum();
+    let mut ranges = Vec::new();
+    let (mut start, mut sum) = (0, 0);
+    for (index, section) in book.sections.iter().enumerate() {
+        sum += weight(section);
+        if ranges.len() + 1 < parts && sum * parts >= total * (ranges.len() + 1) {
+            ranges.push(start..index + 1);
+            start = index + 1;
+        }
+    }
+    ranges.push(start..book.sections.len());
+    ranges.retain(|r| !r.is_empty());
+    ranges
+}
+
+/// An error from epub-builder or zip: not the author's doing.
+fn internal(detail: String) -> Diagnostics {
+    Diagnostic::error(format!("could not assemble the EPUB: {detail}"))
+        .with_hint("this is a bug in quire: please report it with the manuscript")
+        .into()
+}
+
+/// Per section, its entry in the `toc` nav: title and level-2 headings.
+#[derive(Debug, Clone)]
+struct TocEntry {
+    title: String,
+    children: Vec<(String, String)>,
+}
+
+/// The `toc` nav's entries: sections in the contents, each with its level-2
+/// headings (two levels, as Kindle shows). Never empty: a book whose sections
+/// are all outside the contents gets its first chapter listed.
+fn toc_entries(book: &Book, plan: &plan::Plan) -> Vec<Option<TocEntry>> {
+    let mut entries: Vec<Option<TocEntry>> = book
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(index, section)| {
+            let title = escape::clean(section.title.trim());
+            if !section.in_toc || title.is_empty() {
+                return None;
+            }
+            let children = section
+                .subheadings()
+                .filter_map(|(anchor, content)| {
+                    let text = escape::clean(plain_text(content).trim());
+                    (!text.is_empty()).then(|| (plan.href_at(index, Some(anchor)), text))
+                })
+                .collect();
+            Some(TocEntry { title, children })
+        })
+        .collect();
+    if entries.iter().all(Option::is_none) {
+        let first = book
+            .sections
+            .iter()
+            .position(|s| s.kind == SectionKind::Chapter)
+            .unwrap_or(0);
+        let title = [book.sections[first].title.trim(), book.meta.title.trim()]
+            .into_iter()
+            .find(|t| !t.is_empty())
+            .unwrap_or("Start");
+        entries[first] = Some(TocEntry {
+            title: escape::clean(title),
+            children: Vec::new(),
+        });
+    }
+    entries
+}
+
+/// The guide reference type of a section (EPUB 2 reading systems use it).
+fn reference_type(book: &Book, index: usize) -> Option<ReferenceType> {
+    let kind = book.sections[index].kind;
+    match kind {
+        SectionKind::TitlePage => Some(ReferenceType::TitlePage),
+        SectionKind::Copyright => Some(ReferenceType::Copyright),
+        SectionKind::Contents => Some(ReferenceType::Toc),
+        SectionKind::Chapter
+            if book
+                .sections
+                .iter()
+                .position(|s| s.kind == SectionKind::Chapter)
+                == Some(index) =>
+        {
+            Some(ReferenceType::Text)
+        }
+        _ => None,
+    }
+}
+
+/// Lets epub-builder make the container, manifest, spine, `toc` nav and NCX.
+/// Documents and images are given as empty placeholders: the re-pack puts in
+/// the deflated documents and the images (stored, as they are compressed).
+fn assemble(
+    book: &Book,
+    plan: &plan::Plan,
+    media: &media::Media<'_>,
+    toc: &[Option<TocEntry>],
+) -> Result<Vec<u8>, String> {
+    let fail = |e: epub_builder::Error| e.to_string();
+    let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
+    builder.epub_version(EpubVersion::V33);
+    // Replaced in the re-pack; set so that nothing random is drawn.
+    builder.set_uuid(uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        opf::identifier(&book.meta).as_bytes(),
+    ));
+    builder.set_generator("quire");
+    let contents_title = book
+        .sections
+        .iter()
+        .find(|s| s.kind == SectionKind::Contents)
+        .map(|s| s.title.trim())
+        .filter(|t| !t.is_empty())
+        .unwrap_or("Contents");
+    builder.set_toc_name(escape::clean(contents_title));
+    builder.stylesheet(STYLESHEET.as_bytes()).map_err(fail)?;
+    builder
+        .add_cover_image(COVER_HREF, &b""[..], "image/jpeg")
+        .map_err(fail)?;
+    for file in &media.files {
+        builder
+            .add_resource(&file.href, &b""[..], file.media_type)
+            .map_err(fail)?;
+    }
+    for (index, file) in plan.files.iter().enumerate() {
+        let mut content = EpubContent::new(file.clone(), &b""[..]);
+        if let Some(entry) = &toc[index] {
+            content = content.title(entry.title.clone());
+            for (href, title) in &entry.children {
+                content = content.child(TocElement::new(href.clone(), title.clone()));
+            }
+        }
+        if let Some(reference) = reference_type(book, index) {
+            content = content.reftype(reference);
+        }
+        builder.add_content(content).map_err(fail)?;
+    }
+    let mut out = Vec::new();
+    builder.generate(&mut out).map_err(fail)?;
+    Ok(out)
 }

@@ -1,0 +1,238 @@
+//! The re-pack: epub-builder's archive, made in memory, becomes the EPUB.
+//! `mimetype` first and stored; every entry stamped with one fixed time;
+//! entries in a fixed order; `content.opf` with its `<package>` start tag and
+//! `<metadata>` replaced by ours (epub-builder's template cannot express an
+//! ISBN, a subtitle, contributors or accessibility metadata, and gives
+//! `dc:language` and `dc:creator` the same id); `nav.xhtml` with the book's
+//! language, our landmarks and the page-list; Apple's display-options file
+//! dropped (it asks for embedded fonts, and there are none).
+//!
+//! epub-builder is given empty placeholders for the content documents and
+//! images: the documents are deflated beforehand by [`deflate_documents`]
+//! (on several threads) and copied in as they are; images are stored, as
+//! they are compressed already. Unchanged entries are copied without
+//! recompressing them.
+
+use std::io::{Cursor, Read, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+use crate::model::Date;
+
+pub const OPF_PATH: &str = "OEBPS/content.opf";
+pub const NAV_PATH: &str = "OEBPS/nav.xhtml";
+const CONTAINER_PATH: &str = "META-INF/container.xml";
+const DROPPED: [&str; 2] = ["mimetype", "META-INF/com.apple.ibooks.display-options.xml"];
+
+/// Content documents, already deflated, in a small archive of their own.
+pub type Deflated = ZipArchive<Cursor<Vec<u8>>>;
+
+/// Our replacements for parts of epub-builder's package and navigation documents.
+#[derive(Debug, Clone)]
+pub struct Patches<'a> {
+    /// The `<package …>` start tag.
+    pub package_start: String,
+    /// The whole `<metadata>…</metadata>` element.
+    pub metadata: String,
+    /// BCP 47 tag for the navigation document's `lang` and `xml:lang`.
+    pub language: String,
+    /// The whole `landmarks` `<nav>` element.
+    pub landmarks: String,
+    /// The `page-list` `<nav>` element, when there is a page map.
+    pub page_list: Option<String>,
+    /// Archive path and bytes of files written stored (images).
+    pub stored: Vec<(String, &'a [u8])>,
+    /// Seconds since 1970 for every entry's timestamp.
+    pub modified_epoch: i64,
+}
+
+/// Deflates documents (archive path, text) into a small archive, whose
+/// entries [`repack`] copies as they are. Deflate's output depends only on
+/// its input, so documents can be deflated on any thread.
+pub fn deflate_documents(
+    documents: impl IntoIterator<Item = (String, String)>,
+) -> Result<Deflated, String> {
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default());
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    for (path, text) in documents {
+        writer
+            .start_file(path.as_str(), options)
+            .map_err(|e| format!("{path}: {e}"))?;
+        writer
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("{path}: {e}"))?;
+    }
+    let bytes = writer.finish().map_err(|e| format!("deflating: {e}"))?;
+    ZipArchive::new(bytes).map_err(|e| format!("deflating: {e}"))
+}
+
+/// Re-packs epub-builder's archive with the patches, the deflated documents
+/// and the stored files. The error is a plain message; the caller turns it
+/// into a diagnostic.
+pub fn repack(
+    generated: &[u8],
+    patches: &Patches<'_>,
+    mut deflated: Vec<Deflated>,
+) -> Result<Vec<u8>, String> {
+    let mut archive =
+        ZipArchive::new(Cursor::new(generated)).map_err(|e| format!("reading the archive: {e}"))?;
+    let mut order: Vec<String> = [CONTAINER_PATH, OPF_PATH, NAV_PATH]
+        .map(String::from)
+        .to_vec();
+    // Then the rest in the order epub-builder wrote them (the archive index keeps it).
+    let rest: Vec<String> = archive
+        .file_names()
+        .filter(|n| !order.iter().any(|o| o == n) && !DROPPED.contains(n))
+        .map(String::from)
+        .collect();
+    order.extend(rest);
+
+    let time = zip_time(patches.modified_epoch);
+    let stored = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    let compressed = stored.compression_method(CompressionMethod::Deflated);
+    let fail = |what: &str, e: &dyn std::fmt::Display| format!("{what}: {e}");
+
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    writer
+        .start_file("mimetype", stored)
+        .map_err(|e| fail("writing mimetype", &e))?;
+    writer
+        .write_all(b"application/epub+zip")
+        .map_err(|e| fail("writing mimetype", &e))?;
+
+    for name in &order {
+        let name = name.as_str();
+        if let Some((_, bytes)) = patches.stored.iter().find(|(path, _)| path == name) {
+            writer
+                .start_file(name, stored)
+                .map_err(|e| fail(name, &e))?;
+            writer.write_all(bytes).map_err(|e| fail(name, &e))?;
+            continue;
+        }
+        if let Some(part) = deflated
+            .iter_mut()
+            .find(|part| part.index_for_name(name).is_some())
+        {
+            let file = part.by_name(name).map_err(|e| fail(name, &e))?;
+            writer
+                .raw_copy_file_touch(file, time, Some(0o644))
+                .map_err(|e| fail(name, &e))?;
+            continue;
+        }
+        let patched = match name {
+            OPF_PATH => Some(patch_opf(&read_text(&mut archive, name)?, patches)?),
+            NAV_PATH => Some(patch_nav(&read_text(&mut archive, name)?, patches)?),
+            _ => None,
+        };
+        match patched {
+            Some(text) => {
+                writer
+                    .start_file(name, compressed)
+                    .map_err(|e| fail(name, &e))?;
+                writer
+                    .write_all(text.as_bytes())
+                    .map_err(|e| fail(name, &e))?;
+            }
+            None => {
+                let index = archive
+                    .index_for_name(name)
+                    .ok_or_else(|| format!("{name} is missing from the archive"))?;
+                let file = archive.by_index_raw(index).map_err(|e| fail(name, &e))?;
+                writer
+                    .raw_copy_file_touch(file, time, Some(0o644))
+                    .map_err(|e| fail(name, &e))?;
+            }
+        }
+    }
+    let cursor = writer
+        .finish()
+        .map_err(|e| fail("finishing the archive", &e))?;
+    Ok(cursor.into_inner())
+}
+
+fn read_text(archive: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<String, String> {
+    let mut file = archive
+        .by_name(name)
+        .map_err(|e| format!("{name} is missing from the archive: {e}"))?;
+    let mut text = String::with_capacity(file.size() as usize);
+    file.read_to_string(&mut text)
+        .map_err(|e| format!("reading {name}: {e}"))?;
+    Ok(text)
+}
+
+/// The zip timestamp for seconds since 1970 (UTC); 1980-01-01 outside zip's range.
+pub fn zip_time(epoch: i64) -> DateTime {
+    let date = Date::from_days_since_epoch(epoch.div_euclid(86_400));
+    let secs = epoch.rem_euclid(86_400);
+    let (Ok(year), Ok(month), Ok(day)) = (
+        u16::try_from(date.year),
+        u8::try_from(date.month),
+        u8::try_from(date.day),
+    ) else {
+        return DateTime::default();
+    };
+    DateTime::from_date_and_time(
+        year,
+        month,
+        day,
+        (secs / 3600) as u8,
+        (secs % 3600 / 60) as u8,
+        (secs % 60) as u8,
+    )
+    .unwrap_or_default()
+}
+
+/// Replaces the `<package>` start tag and the `<metadata>` element.
+pub fn patch_opf(opf: &str, patches: &Patches<'_>) -> Result<String, String> {
+    let shape = || "epub-builder's content.opf has an unexpected shape".to_string();
+    let package_at = opf.find("<package").ok_or_else(shape)?;
+    let package_end = package_at + opf[package_at..].find('>').ok_or_else(shape)? + 1;
+    let metadata_at = opf.find("<metadata").ok_or_else(shape)?;
+    let metadata_end = opf.find("</metadata>").ok_or_else(shape)? + "</metadata>".len();
+    if !(package_end <= metadata_at && metadata_at < metadata_end) {
+        return Err(shape());
+    }
+    let mut out = String::with_capacity(opf.len() + patches.metadata.len());
+    out.push_str(&opf[..package_at]);
+    out.push_str(&patches.package_start);
+    out.push_str(&opf[package_end..metadata_at]);
+    out.push_str(&patches.metadata);
+    out.push_str(&opf[metadata_end..]);
+    Ok(out)
+}
+
+/// Adds the language to `<html>`, replaces the landmarks and adds the page-list.
+pub fn patch_nav(nav: &str, patches: &Patches<'_>) -> Result<String, String> {
+    let shape = || "epub-builder's nav.xhtml has an unexpected shape".to_string();
+    let html_at = nav.find("<html").ok_or_else(shape)? + "<html".len();
+    let landmarks_type = nav.find("\"landmarks\"").ok_or_else(shape)?;
+    let landmarks_at = nav[..landmarks_type].rfind("<nav").ok_or_else(shape)?;
+    let landmarks_end =
+        landmarks_type + nav[landmarks_type..].find("</nav>").ok_or_else(shape)? + "</nav>".len();
+    let body_end = nav.rfind("</body>").ok_or_else(shape)?;
+    if !(html_at < landmarks_at && landmarks_end <= body_end) {
+        return Err(shape());
+    }
+    let language = super::escape::attr(&patches.language);
+    let mut out =
+        String::with_capacity(nav.len() + patches.page_list.as_ref().map_or(0, String::len));
+    out.push_str(&nav[..html_at]);
+    out.push_str(&format!(" lang=\"{language}\" xml:lang=\"{language}\""));
+    out.push_str(&nav[html_at..landmarks_at]);
+    out.push_str(&patches.landmarks);
+    out.push_str(nav[landmarks_end..body_end].trim_end());
+    out.push('\n');
+    if let Some(page_list) = &patches.page_list {
+        out.push_str("  ");
+        out.push_str(page_list);
+        out.push('\n');
+    }
+    out.push_str(&nav[body_end..]);
+    Ok(out)
+}

@@ -1,0 +1,396 @@
+//! The plan of the XHTML files, made before any is written: each section's
+//! file name; every element id (headings, notes, note references, page
+//! breaks), unique within its file; and where each print page starts, as a
+//! character offset into a leaf block, moved back to the start of a word when
+//! it falls inside one. Contents, navigation and page-list links are made
+//! from the same plan, so they always point at ids that exist.
+//!
+//! Walks are iterative: any nesting depth is safe.
+
+use std::collections::{HashMap, HashSet};
+
+use super::escape::id_safe;
+use crate::model::{Block, BlockId, BlockKind, Book, Inline, PageMap, Section};
+
+/// File names the package itself uses (compared case-insensitively).
+const RESERVED_FILE_STEMS: [&str; 5] = ["nav", "toc", "cover", "stylesheet", "content"];
+
+/// Where one print page starts in the EPUB.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageMark {
+    /// Index of the section (and so of the file) holding the marker.
+    pub section: usize,
+    /// Element id of the marker: `page-iii`.
+    pub id: String,
+    /// The folio as printed.
+    pub label: String,
+}
+
+/// A page marker inside a leaf block's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Break {
+    /// Characters before the marker, counted as `model::block_text` counts.
+    pub offset: u32,
+    /// Index into [`Plan::pages`].
+    pub page: usize,
+}
+
+/// Ids of one section's file.
+#[derive(Debug, Clone, Default)]
+pub struct SectionIds {
+    /// Headings in reading order (section blocks, then notes).
+    pub headings: Vec<String>,
+    /// The model's heading anchor → its id (first heading with that anchor).
+    pub anchors: HashMap<String, String>,
+    /// Per footnote.
+    pub notes: Vec<String>,
+    /// Per footnote, one id per reference to it, in reading order.
+    pub refs: Vec<Vec<String>>,
+    /// Id of the heading the writer adds to a page that has none (contents).
+    pub generated_heading: String,
+    /// Pages whose start could not be found in a block: marked where the section begins.
+    pub pages_at_start: Vec<usize>,
+    /// Pages pointing past the book: marked at the end of the last section.
+    pub pages_at_end: Vec<usize>,
+}
+
+/// Everything the writers need to agree on.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Per section: `chapter-1.xhtml`.
+    pub files: Vec<String>,
+    pub sections: Vec<SectionIds>,
+    /// Per page of the page map, in order.
+    pub pages: Vec<PageMark>,
+    /// Page markers inside leaf blocks, keyed by the block's address (ids
+    /// could repeat in a hand-made model; addresses cannot), sorted by offset.
+    breaks: HashMap<usize, Vec<Break>>,
+    /// Section id → index.
+    section_index: HashMap<String, usize>,
+}
+
+impl Plan {
+    /// Page markers inside `block`, sorted by offset (pages in order at equal offsets).
+    pub fn breaks(&self, block: &Block) -> &[Break] {
+        self.breaks.get(&address(block)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The file and fragment a contents entry links to: `chapter-1.xhtml#part-two`.
+    pub fn href(&self, section_id: &str, anchor: Option<&str>) -> Option<String> {
+        let &index = self.section_index.get(section_id)?;
+        Some(self.href_at(index, anchor))
+    }
+
+    /// The file of section `index`, with the id of the heading `anchor` names.
+    pub fn href_at(&self, index: usize, anchor: Option<&str>) -> String {
+        let file = &self.files[index];
+        match anchor.and_then(|a| self.sections[index].anchors.get(a)) {
+            Some(id) => format!("{file}#{id}"),
+            None => file.clone(),
+        }
+    }
+}
+
+fn address(block: &Block) -> usize {
+    block as *const Block as usize
+}
+
+/// A step of an iterative pre-order walk over blocks.
+pub enum Visit<'a> {
+    Enter(&'a Block),
+    /// After a container's children.
+    Exit(&'a Block),
+}
+
+/// Calls `visit` for every block in reading order, without recursion.
+pub fn walk_blocks<'a>(blocks: &'a [Block], mut visit: impl FnMut(Visit<'a>)) {
+    let mut stack: Vec<Visit<'a>> = blocks.iter().rev().map(Visit::Enter).collect();
+    while let Some(step) = stack.pop() {
+        match step {
+            Visit::Enter(block) => {
+                visit(Visit::Enter(block));
+                match &block.kind {
+                    BlockKind::Quote(children) => {
+                        stack.push(Visit::Exit(block));
+                        stack.extend(children.iter().rev().map(Visit::Enter));
+                    }
+                    BlockKind::List { items, .. } => {
+                        stack.push(Visit::Exit(block));
+                        for item in items.iter().rev() {
+                            stack.extend(item.blocks.iter().rev().map(Visit::Enter));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            exit @ Visit::Exit(_) => visit(exit),
+        }
+    }
+}
+
+/// Calls `f` for every inline in reading order, nested ones after their parent.
+pub fn walk_inlines<'a>(inlines: &'a [Inline], mut f: impl FnMut(&'a Inline)) {
+    let mut stack = vec![inlines.iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            None => {
+                stack.pop();
+            }
+            Some(inline) => {
+                f(inline);
+                if let Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } =
+                    inline
+                {
+                    stack.push(c.iter());
+                }
+            }
+        }
+    }
+}
+
+/// The inlines of a leaf block, if it has any.
+pub fn block_inlines(block: &Block) -> Option<&[Inline]> {
+    match &block.kind {
+        BlockKind::Heading { content, .. }
+        | BlockKind::Paragraph { content, .. }
+        | BlockKind::Display { content, .. }
+        | BlockKind::Figure {
+            caption: content, ..
+        } => Some(content),
+        _ => None,
+    }
+}
+
+/// The characters of a leaf block's text, counted as `model::block_text`
+/// counts (text and code as written, a line break as `\n`, note references as
+/// nothing), but without recursion.
+pub fn leaf_chars(block: &Block) -> Vec<char> {
+    match block_inlines(block) {
+        Some(inlines) => {
+            let mut chars = Vec::new();
+            walk_inlines(inlines, |inline| match inline {
+                Inline::Text(t) | Inline::Code(t) => chars.extend(t.chars()),
+                Inline::LineBreak => chars.push('\n'),
+                _ => {}
+            });
+            chars
+        }
+        None => crate::model::block_text(block)
+            .unwrap_or_default()
+            .chars()
+            .collect(),
+    }
+}
+
+/// Moves an offset that falls inside a word back to the word's start (a word
+/// is a run of non-whitespace characters); clamps it to the text's length.
+pub fn word_start(chars: &[char], offset: usize) -> usize {
+    let mut at = offset.min(chars.len());
+    while at > 0 && at < chars.len() && !chars[at].is_whitespace() && !chars[at - 1].is_whitespace()
+    {
+        at -= 1;
+    }
+    at
+}
+
+/// Where a block sits, for placing page markers.
+#[derive(Clone, Copy)]
+enum Location<'a> {
+    Leaf {
+        section: usize,
+        block: &'a Block,
+    },
+    /// A quote or list: pages starting there start at its first leaf.
+    Container {
+        section: usize,
+        first_leaf: Option<(usize, &'a Block)>,
+    },
+}
+
+/// Makes the plan for `book` and its page map.
+pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
+    let mut plan = Plan {
+        files: file_names(&book.sections),
+        ..Plan::default()
+    };
+    for (index, section) in book.sections.iter().enumerate() {
+        plan.section_index
+            .entry(section.id.clone())
+            .or_insert(index);
+    }
+
+    // One walk over everything: where each block is, headings and note references.
+    let mut locations: HashMap<BlockId, Location<'a>> = HashMap::new();
+    let mut headings: Vec<Vec<&'a str>> = Vec::with_capacity(book.sections.len());
+    let mut ref_counts: Vec<Vec<usize>> = Vec::with_capacity(book.sections.len());
+    for (index, section) in book.sections.iter().enumerate() {
+        let mut section_headings = Vec::new();
+        let mut counts = vec![0usize; section.notes.len()];
+        let mut pending: Vec<&Block> = Vec::new();
+        let mut visit = |step: Visit<'a>| match step {
+            Visit::Enter(block) => match &block.kind {
+                BlockKind::Quote(_) | BlockKind::List { .. } => {
+                    locations.entry(block.id).or_insert(Location::Container {
+                        section: index,
+                        first_leaf: None,
+                    });
+                    pending.push(block);
+                }
+                _ => {
+                    for container in pending.drain(..) {
+                        if let Some(Location::Container { first_leaf, .. }) =
+                            locations.get_mut(&container.id)
+                        {
+                            first_leaf.get_or_insert((index, block));
+                        }
+                    }
+                    locations.entry(block.id).or_insert(Location::Leaf {
+                        section: index,
+                        block,
+                    });
+                    if let BlockKind::Heading { anchor, .. } = &block.kind {
+                        section_headings.push(anchor.as_str());
+                    }
+                    if let Some(inlines) = block_inlines(block) {
+                        walk_inlines(inlines, |inline| {
+                            if let Inline::NoteRef { note, .. } = inline {
+                                if let Some(count) = counts.get_mut(*note as usize) {
+                                    *count += 1;
+                                }
+                            }
+                        });
+                    }
+                }
+            },
+            Visit::Exit(block) => {
+                if pending.last().is_some_and(|p| std::ptr::eq(*p, block)) {
+                    pending.pop();
+                }
+            }
+        };
+        walk_blocks(&section.blocks, &mut visit);
+        for note in &section.notes {
+            walk_blocks(&note.blocks, &mut visit);
+        }
+        headings.push(section_headings);
+        ref_counts.push(counts);
+    }
+
+    // Page markers: ids unique book-wide, each in the file its page starts in.
+    let mut page_ids: HashSet<String> = HashSet::new();
+    let mut section_ids: Vec<SectionIds> = vec![SectionIds::default(); book.sections.len()];
+    let last_section = book.sections.len().saturating_sub(1);
+    for (page_index, page) in page_map.pages.iter().enumerate() {
+        let target = match locations.get(&page.at.block) {
+            Some(Location::Leaf { section, block }) => {
+                let chars = leaf_chars(block);
+                let offset = word_start(&chars, page.at.offset as usize) as u32;
+                Some((*section, *block, offset))
+            }
+            Some(Location::Container {
+                first_leaf: Some((section, block)),
+                ..
+            }) => Some((*section, *block, 0)),
+            Some(Location::Container { section, .. }) => {
+                section_ids[*section].pages_at_start.push(page_index);
+                plan.pages.push(page_mark(*section, page, &mut page_ids));
+                continue;
+            }
+            None => None,
+        };
+        let section = match target {
+            Some((section, block, offset)) => {
+                plan.breaks.entry(address(block)).or_default().push(Break {
+                    offset,
+                    page: page_index,
+                });
+                section
+            }
+            None if (page.section as usize) < book.sections.len() => {
+                let section = page.section as usize;
+                section_ids[section].pages_at_start.push(page_index);
+                section
+            }
+            None => {
+                section_ids[last_section].pages_at_end.push(page_index);
+                last_section
+            }
+        };
+        plan.pages.push(page_mark(section, page, &mut page_ids));
+    }
+    for breaks in plan.breaks.values_mut() {
+        // Stable: pages at the same offset stay in page order.
+        breaks.sort_by_key(|b| b.offset);
+    }
+
+    // The other ids, unique within each file (page ids are claimed first).
+    let mut used_by_section: Vec<HashSet<String>> = vec![HashSet::new(); book.sections.len()];
+    for mark in &plan.pages {
+        used_by_section[mark.section].insert(mark.id.clone());
+    }
+    for (index, section) in book.sections.iter().enumerate() {
+        let used = &mut used_by_section[index];
+        let ids = &mut section_ids[index];
+        ids.generated_heading = claim(used, &format!("{}-title", section.id));
+        for note in &section.notes {
+            ids.notes.push(claim(used, &note.anchor));
+        }
+        for (note, &count) in section.notes.iter().zip(&ref_counts[index]) {
+            let base = format!("ref-{}", note.anchor);
+            ids.refs
+                .push((0..count).map(|_| claim(used, &base)).collect());
+        }
+        for anchor in &headings[index] {
+            let id = claim(used, anchor);
+            ids.anchors.entry(anchor.to_string()).or_insert(id.clone());
+            ids.headings.push(id);
+        }
+    }
+    plan.sections = section_ids;
+    plan
+}
+
+fn page_mark(
+    section: usize,
+    page: &crate::model::PageStart,
+    used: &mut HashSet<String>,
+) -> PageMark {
+    PageMark {
+        section,
+        id: claim(used, &format!("page-{}", page.label)),
+        label: page.label.clone(),
+    }
+}
+
+/// An id-safe version of `base`, made unique in `used` with `-2`, `-3`… and recorded.
+fn claim(used: &mut HashSet<String>, base: &str) -> String {
+    let base = id_safe(base);
+    let mut id = base.clone();
+    let mut n = 2;
+    while used.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    used.insert(id.clone());
+    id
+}
+
+/// One file per section, named after its id, unique (ignoring case) and
+/// clear of the package's own files.
+fn file_names(sections: &[Section]) -> Vec<String> {
+    let mut used: HashSet<String> = RESERVED_FILE_STEMS.iter().map(|s| s.to_string()).collect();
+    sections
+        .iter()
+        .map(|section| {
+            let base = id_safe(section.id.trim_matches('.'));
+            let mut stem = base.clone();
+            let mut n = 2;
+            while used.contains(&stem.to_ascii_lowercase()) {
+                stem = format!("{base}-{n}");
+                n += 1;
+            }
+            used.insert(stem.to_ascii_lowercase());
+            format!("{stem}.xhtml")
+        })
+        .collect()
+}
