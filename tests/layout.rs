@@ -448,3 +448,131 @@ fn words_of(run: &quire::layout::frame::GlyphRun) -> Vec<String> {
     }
     words
 }
+
+#[test]
+fn footnotes_sit_on_the_page_of_their_reference() {
+    let mut text = String::new();
+    let names = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"];
+    for (i, name) in names.iter().enumerate() {
+        text.push_str(&paragraphs(20 + i as u64, 4));
+        text.push_str(&format!(" Marker{name}[^{i}] ends here.\n\n"));
+    }
+    for (i, name) in names.iter().enumerate() {
+        text.push_str(&format!(
+            "[^{i}]: Footnote{name} explains the point in a sentence or two.\n\n"
+        ));
+    }
+    let (_, laid) = lay(&common::project(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", &text),
+    ]));
+    let page_text = |page: &quire::layout::frame::Page| -> String {
+        page.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Glyphs(run) => Some(run.text.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for name in names {
+        let marker = laid
+            .pages
+            .pages
+            .iter()
+            .position(|p| page_text(p).contains(&format!("Marker{name}")));
+        let note = laid
+            .pages
+            .pages
+            .iter()
+            .position(|p| page_text(p).contains(&format!("Footnote{name}")));
+        assert!(marker.is_some(), "{name} is set");
+        assert_eq!(
+            marker, note,
+            "the note {name} is on the page of its reference"
+        );
+    }
+    // The notes sit below the text, under a rule.
+    let page = &laid.pages.pages[laid
+        .pages
+        .pages
+        .iter()
+        .position(|p| page_text(p).contains("FootnoteAlpha"))
+        .unwrap()];
+    assert!(page.items.iter().any(|i| matches!(i, Item::Rule { .. })));
+}
+
+/// Baselines of full-size text on a page (superscripts excluded), sorted.
+fn baselines(page: &quire::layout::frame::Page, min_size: f64) -> Vec<f64> {
+    let mut ys: Vec<f64> = page
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Glyphs(run) if run.size.0 >= min_size => Some(run.y.0),
+            _ => None,
+        })
+        .collect();
+    ys.sort_by(f64::total_cmp);
+    ys.dedup_by(|a, b| (*a - *b).abs() < 0.01);
+    ys
+}
+
+#[test]
+fn lines_never_overlap_and_stay_above_the_foot_margin() {
+    let mut text = String::from("# Mixed\n\n");
+    for i in 0..12u64 {
+        text.push_str(&paragraphs(40 + i, 2));
+        text.push_str(&format!(" A note here.[^n{i}]\n\n"));
+        match i % 4 {
+            0 => text.push_str(&format!(
+                "> {}\n>\n> {}\n\n",
+                words(i, 40),
+                words(i + 1, 25)
+            )),
+            1 => text.push_str(
+                "1. First item\n2. Second item with more words than fit\n   - nested\n3. Third\n\n",
+            ),
+            2 => text.push_str("* * *\n\n"),
+            _ => text.push_str("## A heading\n\n"),
+        }
+    }
+    for i in 0..12u64 {
+        text.push_str(&format!(
+            "[^n{i}]: {}\n\n",
+            words(100 + i, 12 + (i as usize % 3) * 20)
+        ));
+    }
+    let (_, laid) = lay(&common::project(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", &text),
+    ]));
+    let g = laid.geometry;
+    let note_leading = g.leading.0 * 0.8;
+    for page in &laid.pages.pages {
+        let ys = baselines(page, 8.0);
+        for pair in ys.windows(2) {
+            assert!(
+                pair[1] - pair[0] >= note_leading - 0.01,
+                "page {}: lines {pair:?} overlap",
+                page.folio
+            );
+        }
+        // Nothing below the last line a long page may use.
+        if let Some(last) = ys.last() {
+            assert!(
+                *last <= g.baseline(g.lines).0 + 0.01 || *last == g.foot_baseline.0,
+                "page {}: {last}",
+                page.folio
+            );
+        }
+        // Quotes are indented on both sides: no text reaches past the measure.
+        let left = g.text_left(page.side == Side::Recto);
+        for item in &page.items {
+            if let Item::Glyphs(run) = item {
+                let last = run.glyphs.last().unwrap();
+                assert!(run.x.0 + last.x.0 + last.advance.0 <= left.0 + g.measure.0 + 0.01);
+            }
+        }
+    }
+}

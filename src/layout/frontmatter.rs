@@ -279,7 +279,10 @@ pub fn contents_galley(
             .next();
         let folio_width = folio_line.as_ref().map_or(Pt::ZERO, |l| l.width);
         let room = geometry.measure - indent - folio_width - scale.body * 2.0;
-        if entry.level == 1 && i > 0 {
+        // A blank line sets off a section that has sub-entries from the one before.
+        let has_children = entries.get(i + 1).is_some_and(|e| e.level > 1);
+        let after_children = i > 0 && entries[i - 1].level > 1;
+        if entry.level == 1 && i > 0 && (has_children || after_children) {
             galley.items.push(VItem {
                 content: Content::Space,
                 role: Role::Other,

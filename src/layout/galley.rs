@@ -96,6 +96,29 @@ pub struct Galley {
     pub notes: Vec<NoteBlock>,
 }
 
+/// How deeply a block is nested, in indent steps on each side.
+#[derive(Debug, Clone, Copy, Default)]
+struct Nesting {
+    left: usize,
+    right: usize,
+}
+
+impl Nesting {
+    fn quote(self) -> Nesting {
+        Nesting {
+            left: self.left + 1,
+            right: self.right + 1,
+        }
+    }
+
+    fn list(self) -> Nesting {
+        Nesting {
+            left: self.left + 1,
+            ..self
+        }
+    }
+}
+
 /// Builds galleys; holds what every block needs.
 pub struct GalleyBuilder<'a, 's, 'f> {
     pub setter: &'a mut Setter<'s, 'f>,
@@ -160,7 +183,7 @@ impl GalleyBuilder<'_, '_, '_> {
             blocks.next();
         }
         for block in blocks {
-            self.block(block, 0, &mut galley.items);
+            self.block(block, Nesting::default(), &mut galley.items);
         }
         for note in &section.notes {
             galley.notes.push(self.note(note));
@@ -168,12 +191,15 @@ impl GalleyBuilder<'_, '_, '_> {
         galley
     }
 
-    fn measure_at(&self, level: usize) -> (Pt, Pt) {
-        let indent = self.scale.indent * level.min(MAX_INDENT_LEVELS) as f64;
-        (indent, self.geometry.measure - indent)
+    /// Left offset and measure at a nesting: lists indent on the left, quotes on both sides.
+    fn measure_at(&self, level: Nesting) -> (Pt, Pt) {
+        let step = self.scale.indent;
+        let left = step * level.left.min(MAX_INDENT_LEVELS) as f64;
+        let right = step * level.right.min(MAX_INDENT_LEVELS) as f64;
+        (left, self.geometry.measure - left - right)
     }
 
-    fn block(&mut self, block: &Block, level: usize, out: &mut Vec<VItem>) {
+    fn block(&mut self, block: &Block, level: Nesting, out: &mut Vec<VItem>) {
         match &block.kind {
             BlockKind::Heading {
                 level: heading,
@@ -229,7 +255,7 @@ impl GalleyBuilder<'_, '_, '_> {
             BlockKind::Quote(blocks) => {
                 out.push(VItem::space(1, true, 0.0));
                 for inner in blocks {
-                    self.block(inner, level + 1, out);
+                    self.block(inner, level.quote(), out);
                 }
                 out.push(VItem::space(1, true, 0.0));
             }
@@ -237,7 +263,7 @@ impl GalleyBuilder<'_, '_, '_> {
                 for item in items {
                     let first = out.len();
                     for inner in &item.blocks {
-                        self.block(inner, level + 1, out);
+                        self.block(inner, level.list(), out);
                     }
                     self.add_marker(&item.marker, &mut out[first..]);
                 }
@@ -271,7 +297,7 @@ impl GalleyBuilder<'_, '_, '_> {
                 }
             }
             BlockKind::Code { text } => {
-                let (x, measure) = self.measure_at(level + 1);
+                let (x, measure) = self.measure_at(level.list());
                 let para = self.para(Style::Regular, self.scale.code, Align::Left, measure);
                 let mut offset = 0;
                 let mut lines = Vec::new();
@@ -365,7 +391,7 @@ impl GalleyBuilder<'_, '_, '_> {
         block: &Block,
         image: ImageId,
         caption: &[crate::model::Inline],
-        level: usize,
+        level: Nesting,
         out: &mut Vec<VItem>,
     ) {
         let Some(asset) = self.book.images.get(image.0 as usize) else {

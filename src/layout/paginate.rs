@@ -92,11 +92,16 @@ pub fn paginate(
         let mut body = 0u32;
         let mut notes: Vec<u32> = Vec::new();
         let mut last_kept = start;
+        // Spaces count only once something follows them on the page.
+        let mut pending_space = 0u32;
         candidates.clear();
         for j in start + 1..=n {
             let item = &items[j - 1];
-            if !item.discardable {
-                body += item.lines;
+            if item.discardable {
+                pending_space += item.lines;
+            } else {
+                body += pending_space + item.lines;
+                pending_space = 0;
                 for &note in item.notes() {
                     if !notes.contains(&note) {
                         notes.push(note);
@@ -273,6 +278,7 @@ fn fallback(galley: &Galley, lines: u32, note_lines: &dyn Fn(&[u32]) -> u32) -> 
             body += items[j].lines;
             j += 1;
         }
+        // (Trailing spaces are trimmed by `slice`; they may make `body` a little high.)
         pages.push(slice(
             items,
             i,
