@@ -26,6 +26,7 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<Vec<(PathBuf, u64)>
             .map_err(|e| write_error(dir, &file.name, e))?;
         temp.write_all(&file.bytes)
             .and_then(|_| temp.as_file().sync_data())
+            .and_then(|_| make_readable(temp.as_file()))
             .map_err(|e| write_error(dir, &file.name, e))?;
         staged.push((temp, dir.join(&file.name), file.bytes.len() as u64));
     }
@@ -36,6 +37,18 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<Vec<(PathBuf, u64)>
         written.push((path, size));
     }
     Ok(written)
+}
+
+/// Temporary files are private (0600); a finished edition is an ordinary file.
+#[cfg(unix)]
+fn make_readable(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn make_readable(_file: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
 }
 
 fn write_error(dir: &Path, name: &str, err: std::io::Error) -> Diagnostic {
@@ -73,6 +86,15 @@ mod tests {
         let written = write_all(dir.path(), &files).unwrap();
         assert_eq!(written[0].1, 3);
         assert_eq!(std::fs::read(dir.path().join("a.epub")).unwrap(), b"two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("a.epub"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o644);
+        }
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary files are left behind");
     }

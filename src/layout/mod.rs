@@ -20,6 +20,7 @@ pub mod linebreak;
 pub mod paginate;
 pub mod paragraph;
 pub mod report;
+pub mod sections;
 pub mod shape;
 
 pub use frame::{PagedBook, Report};
@@ -28,7 +29,7 @@ use std::collections::HashMap;
 
 use compose::{ComposedPage, Furniture, LineFact, compose_slice, furnish, roman};
 use frame::{OutlineEntry, Page, Side};
-use galley::{Galley, GalleyBuilder};
+use galley::Galley;
 use geometry::{PageGeometry, TypeScale, kdp_gutter_inches};
 use hyphenate::Hyphenator;
 use paginate::{PageCosts, paginate};
@@ -61,17 +62,12 @@ pub fn layout(book: &Book, fonts: &Fonts) -> Result<LaidOut, Diagnostics> {
         book.print.hyphenate,
         book.print.hyphenate_capitalized,
     );
-    let mut setter = Setter {
-        shaper: &mut shaper,
-        hyphenator: &mut hyphenator,
-        missing: Vec::new(),
-        broken_words: Vec::new(),
-    };
+    let mut setter = Setter::new(&mut shaper, &mut hyphenator);
     let mut guess = estimate_pages(book, &scale);
     let mut built = None;
     for _ in 0..4 {
         let geometry = PageGeometry::new(&book.print, &scale, guess);
-        let attempt = layout_once(book, &mut setter, &geometry, &scale);
+        let attempt = layout_once(book, fonts, &mut setter, &geometry, &scale);
         let count = attempt.pages.len();
         let stable = kdp_gutter_inches(count) == kdp_gutter_inches(guess);
         built = Some((attempt, geometry));
@@ -236,6 +232,7 @@ struct Built {
 
 fn layout_once(
     book: &Book,
+    fonts: &Fonts,
     setter: &mut Setter<'_, '_>,
     geometry: &PageGeometry,
     scale: &TypeScale,
@@ -252,27 +249,15 @@ fn layout_once(
         (height / geometry.leading.0).ceil() as u32
     };
 
-    let mut builder = GalleyBuilder {
-        setter,
-        scale: *scale,
-        geometry: *geometry,
-        book,
-        hyphenate: book.print.hyphenate,
-        draft: book.print.draft,
-        low_resolution: Vec::new(),
-    };
-    let galleys: Vec<Option<Galley>> = book
-        .sections
-        .iter()
-        .map(|s| match s.kind {
-            SectionKind::Preface | SectionKind::Chapter | SectionKind::Appendix => {
-                Some(builder.section(s, sink))
-            }
-            _ => None,
-        })
-        .collect();
-    let low_resolution = std::mem::take(&mut builder.low_resolution);
-    let setter = builder.setter;
+    let set = sections::set_sections(book, fonts, geometry, scale, sink);
+    let galleys = set.galleys;
+    let low_resolution = set.low_resolution;
+    for m in set.missing {
+        if !setter.missing.contains(&m) {
+            setter.missing.push(m);
+        }
+    }
+    setter.broken_words.extend(set.broken_words);
 
     // Set the contents once with placeholder folios to learn how many pages it takes,
     // assemble the book, then set it again with the real folios.

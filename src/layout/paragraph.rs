@@ -107,6 +107,32 @@ struct Segment<'a> {
     counted: bool,
 }
 
+/// A place inside a word where a line may break.
+#[derive(Debug, Clone, Copy)]
+enum BreakKind {
+    /// A hyphenation point: a hyphen is added if the line breaks here.
+    Hyphen,
+    /// After a hyphen or dash the author wrote.
+    Explicit { hyphen: bool },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct BreakPoint {
+    glyph: u32,
+    chars_before: u32,
+    kind: BreakKind,
+}
+
+/// A shaped word with its break points, as cached.
+#[derive(Debug)]
+struct Prepared {
+    word: Arc<Word>,
+    text: Arc<str>,
+    points: Box<[BreakPoint]>,
+}
+
+type PreparedCache = [[std::collections::HashMap<Box<str>, Arc<Prepared>>; 2]; 4];
+
 /// Drawing data for one box.
 #[derive(Debug, Clone)]
 struct Piece {
@@ -128,6 +154,7 @@ pub struct Setter<'s, 'f> {
     pub missing: Vec<(char, Style)>,
     /// Words wider than the measure that had to be broken.
     pub broken_words: Vec<String>,
+    prepared: PreparedCache,
 }
 
 /// Flattens inlines into styled segments, counting characters like the page map does.
@@ -182,6 +209,18 @@ fn segments<'a>(
 
 fn is_break_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{2002}' | '\u{2003}' | '\u{2009}')
+}
+
+impl<'s, 'f> Setter<'s, 'f> {
+    pub fn new(shaper: &'s mut Shaper<'f>, hyphenator: &'s mut Hyphenator) -> Setter<'s, 'f> {
+        Setter {
+            shaper,
+            hyphenator,
+            missing: Vec::new(),
+            broken_words: Vec::new(),
+            prepared: Default::default(),
+        }
+    }
 }
 
 impl Setter<'_, '_> {
@@ -488,6 +527,75 @@ impl Setter<'_, '_> {
 
     /// One word (no spaces): boxes split at hyphenation points and after
     /// explicit hyphens and dashes, with penalties between.
+    /// A word shaped, with its break opportunities found: cached per face,
+    /// per hyphenation setting and per word, since books repeat their words.
+    fn prepare(
+        &mut self,
+        text: &str,
+        style: Style,
+        hyphenate: bool,
+        capitalized: bool,
+    ) -> Arc<Prepared> {
+        let cacheable = !capitalized;
+        if cacheable
+            && let Some(prepared) = self.prepared[style.index()][hyphenate as usize].get(text)
+        {
+            return prepared.clone();
+        }
+        let word = self.shaper.word(style, text);
+        if let Some(c) = word.missing
+            && !self.missing.contains(&(c, style))
+        {
+            self.missing.push((c, style));
+        }
+        let mut points: Vec<(u32, BreakKind)> = Vec::new();
+        if hyphenate {
+            for &p in self.hyphenator.points(text, capitalized).iter() {
+                if word.is_cluster_boundary(p) {
+                    points.push((p, BreakKind::Hyphen));
+                }
+            }
+        }
+        let mut previous: Option<char> = None;
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let next = at + c.len_utf8();
+            let next_char = chars.peek().map(|&(_, n)| n);
+            let between_letters = previous.is_some_and(char::is_alphanumeric)
+                && next_char.is_some_and(char::is_alphanumeric);
+            let explicit =
+                (c == '-' && between_letters) || ((c == '—' || c == '–') && next_char.is_some());
+            if explicit && word.is_cluster_boundary(next as u32) {
+                points.push((next as u32, BreakKind::Explicit { hyphen: c == '-' }));
+            }
+            previous = Some(c);
+        }
+        points.sort_by_key(|p| p.0);
+        points.dedup_by_key(|p| p.0);
+        let points = points
+            .into_iter()
+            .filter_map(|(byte, kind)| {
+                let glyph = word.glyph_index_at(byte);
+                (glyph > 0 && glyph < word.glyphs.len()).then(|| BreakPoint {
+                    glyph: glyph as u32,
+                    chars_before: text[..byte as usize].chars().count() as u32,
+                    kind,
+                })
+            })
+            .collect();
+        let prepared = Arc::new(Prepared {
+            word,
+            text: Arc::from(text),
+            points,
+        });
+        if cacheable {
+            self.prepared[style.index()][hyphenate as usize].insert(text.into(), prepared.clone());
+        }
+        prepared
+    }
+
+    /// One word (no spaces): boxes split at hyphenation points and after
+    /// explicit hyphens and dashes, with penalties between.
     fn push_word(
         &mut self,
         text: &str,
@@ -497,89 +605,62 @@ impl Setter<'_, '_> {
         items: &mut Vec<Item>,
         pieces: &mut Vec<Option<Piece>>,
     ) {
-        let word = self.shaper.word(seg.style, text);
-        if let Some(c) = word.missing
-            && !self.missing.contains(&(c, seg.style))
-        {
-            self.missing.push((c, seg.style));
-        }
-        let upem = self.shaper.units_per_em(seg.style) as f64;
-        let scale = seg.size.0 / upem;
-        let shared: Arc<str> = Arc::from(text);
+        let hyphenate = para.hyphenate && seg.note.is_none();
+        let prepared = self.prepare(text, seg.style, hyphenate, capitalized);
+        let word = &prepared.word;
+        let scale = seg.size.0 / word.units_per_em as f64;
         let hyphen_width = self
             .shaper
             .hyphen(seg.style)
             .map_or(seg.size.0 * 0.3, |g| g.advance as f64 * scale);
-
-        // Break opportunities inside the word: (byte offset, penalty width, cost, flagged).
-        let mut points: Vec<(u32, f64, f64, bool)> = Vec::new();
-        if para.hyphenate && seg.note.is_none() {
-            for &p in self.hyphenator.points(text, capitalized).iter() {
-                if word.is_cluster_boundary(p) {
-                    points.push((p, hyphen_width, 50.0, true));
-                }
-            }
-        }
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        for (i, &(at, c)) in chars.iter().enumerate() {
-            let next = at + c.len_utf8();
-            let between_letters = i > 0
-                && chars[i - 1].1.is_alphanumeric()
-                && chars.get(i + 1).is_some_and(|(_, n)| n.is_alphanumeric());
-            let breakable =
-                (c == '-' && between_letters) || ((c == '—' || c == '–') && next < text.len());
-            if breakable && word.is_cluster_boundary(next as u32) {
-                points.push((next as u32, 0.0, 50.0, c == '-'));
-            }
-        }
-        points.sort_by_key(|p| p.0);
-        points.dedup_by_key(|p| p.0);
-
-        let mut start_byte = 0u32;
-        let mut start_glyph = 0usize;
-        let emit = |items: &mut Vec<Item>,
-                    pieces: &mut Vec<Option<Piece>>,
-                    from_byte: u32,
-                    to_glyph: usize,
-                    from_glyph: usize| {
+        let piece = |from_glyph: usize, to_glyph: usize, chars_before: u32| {
             let width: f64 = word.glyphs[from_glyph..to_glyph]
                 .iter()
                 .map(|g| g.advance as f64)
                 .sum::<f64>()
                 * scale;
-            let offset = if seg.counted {
-                char_offset + text[..from_byte as usize].chars().count() as u32
-            } else {
-                char_offset
-            };
-            items.push(Item::Box { width });
-            pieces.push(Some(Piece {
+            let piece = Piece {
                 word: word.clone(),
-                text: shared.clone(),
+                text: prepared.text.clone(),
                 glyphs: from_glyph..to_glyph,
                 style: seg.style,
                 size: seg.size,
                 rise: seg.rise,
-                offset,
+                offset: if seg.counted {
+                    char_offset + chars_before
+                } else {
+                    char_offset
+                },
                 note: seg.note,
-            }));
+            };
+            (Item::Box { width }, Some(piece))
         };
-        for (byte, width, cost, flagged) in points {
-            let glyph = word.glyph_index_at(byte);
-            if glyph <= start_glyph || glyph >= word.glyphs.len() {
+        let mut start_glyph = 0usize;
+        let mut start_chars = 0u32;
+        for point in prepared.points.iter() {
+            let glyph = point.glyph as usize;
+            if glyph <= start_glyph {
                 continue;
             }
-            emit(items, pieces, start_byte, glyph, start_glyph);
+            let (item, drawn) = piece(start_glyph, glyph, start_chars);
+            items.push(item);
+            pieces.push(drawn);
+            let (width, flagged) = match point.kind {
+                BreakKind::Hyphen => (hyphen_width, true),
+                BreakKind::Explicit { hyphen } => (0.0, hyphen),
+            };
             items.push(Item::Penalty {
                 width,
-                cost,
+                cost: 50.0,
                 flagged,
             });
             pieces.push(None);
-            start_byte = byte;
             start_glyph = glyph;
+            start_chars = point.chars_before;
         }
-        emit(items, pieces, start_byte, word.glyphs.len(), start_glyph);
+        let (item, drawn) = piece(start_glyph, word.glyphs.len(), start_chars);
+        items.push(item);
+        pieces.push(drawn);
     }
 
     fn lines(

@@ -32,37 +32,13 @@ pub fn set_info(doc: &mut PdfDocument, book: &Book) {
 }
 
 /// printpdf draws the trailer's `/ID` from a process-wide counter, so a second
-/// build in the same process would differ. Replace both ids, in place and with
-/// the same length, by ones derived from the book's identifier.
-pub fn fix_document_id(mut bytes: Vec<u8>, book: &Book) -> Vec<u8> {
-    let Some(at) = find_last(&bytes, b"/ID") else {
-        return bytes;
-    };
+/// build in the same process would differ: derive both ids from the book's
+/// print identifier instead.
+pub fn set_file_id(doc: &mut lopdf::Document, book: &Book) {
     let id = stable_id(&book.meta.print_identifier);
-    let mut i = at + 3;
-    let mut replaced = 0;
-    while i < bytes.len() && replaced < 2 {
-        if bytes[i] == b'(' {
-            let start = i + 1;
-            let Some(len) = bytes[start..].iter().position(|&b| b == b')') else {
-                break;
-            };
-            for (k, b) in bytes[start..start + len].iter_mut().enumerate() {
-                *b = id[k % id.len()];
-            }
-            replaced += 1;
-            i = start + len + 1;
-        } else if bytes[i] == b']' {
-            break;
-        } else {
-            i += 1;
-        }
-    }
-    bytes
-}
-
-fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
+    let string = || lopdf::Object::String(id.clone(), lopdf::StringFormat::Literal);
+    doc.trailer
+        .set("ID", lopdf::Object::Array(vec![string(), string()]));
 }
 
 /// 32 letters from a hash of the identifier (FNV-1a, stable across Rust versions).

@@ -4,6 +4,7 @@
 //! subsets and the images, writes the document information and one
 //! bookmark per section, and makes the bytes reproducible (`metadata`).
 
+mod compress;
 mod metadata;
 mod page;
 mod subset;
@@ -45,14 +46,20 @@ pub fn write(book: &Book, pages: &PagedBook, fonts: &Fonts) -> Result<Vec<u8>, D
         );
     }
     let options = PdfSaveOptions {
-        optimize: true,
+        optimize: false,
         subset_fonts: true,
         secure: true,
         image_optimization: None,
     };
     let mut warnings = Vec::new();
-    let bytes = doc.save(&options, &mut warnings);
-    Ok(metadata::fix_document_id(bytes, book))
+    let mut objects = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
+    compress::deflate_streams(&mut objects);
+    metadata::set_file_id(&mut objects, book);
+    let mut bytes = Vec::new();
+    objects
+        .save_to(&mut bytes)
+        .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot write the PDF: {e}"))))?;
+    Ok(bytes)
 }
 
 /// An embedded face: its resource id and its subset's glyph numbering.

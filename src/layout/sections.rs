@@ -1,0 +1,140 @@
+//! Setting the body sections (chapters, author-written front and back
+//! matter) into galleys, spread over the machine's cores: sections are
+//! independent until pagination, so each worker takes a contiguous share of
+//! the book with its own shaper and hyphenation caches.
+
+use super::galley::{Galley, GalleyBuilder};
+use super::geometry::{PageGeometry, TypeScale};
+use super::hyphenate::Hyphenator;
+use super::paragraph::Setter;
+use super::shape::Shaper;
+use crate::fonts::{Fonts, Style};
+use crate::model::{Book, ImageId, SectionKind};
+
+/// Below this much text, one thread is faster than starting more.
+const PARALLEL_MIN_CHARS: usize = 50_000;
+
+/// The galleys, and what setting them found.
+#[derive(Default)]
+pub struct SetSections {
+    /// One per section; `None` for the generated front matter.
+    pub galleys: Vec<Option<Galley>>,
+    pub missing: Vec<(char, Style)>,
+    pub broken_words: Vec<String>,
+    pub low_resolution: Vec<(ImageId, f64)>,
+}
+
+fn is_body(kind: SectionKind) -> bool {
+    matches!(
+        kind,
+        SectionKind::Preface | SectionKind::Chapter | SectionKind::Appendix
+    )
+}
+
+/// Sets every body section.
+pub fn set_sections(
+    book: &Book,
+    fonts: &Fonts,
+    geometry: &PageGeometry,
+    scale: &TypeScale,
+    sink: u32,
+) -> SetSections {
+    let sizes: Vec<usize> = book
+        .sections
+        .iter()
+        .map(|s| {
+            if is_body(s.kind) {
+                s.blocks
+                    .iter()
+                    .map(crate::model::block_text_len)
+                    .sum::<usize>()
+                    + 1
+            } else {
+                0
+            }
+        })
+        .collect();
+    let total: usize = sizes.iter().sum();
+    let workers = if total < PARALLEL_MIN_CHARS {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8)
+    };
+    // Contiguous shares of about equal text.
+    let mut shares: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    let mut acc = 0;
+    for (i, size) in sizes.iter().enumerate() {
+        acc += size;
+        if acc * workers >= total * (shares.len() + 1) && shares.len() + 1 < workers {
+            shares.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    shares.push(start..sizes.len());
+
+    let results: Vec<SetSections> = std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .iter()
+            .map(|share| {
+                let share = share.clone();
+                scope.spawn(move || set_share(book, fonts, geometry, scale, sink, share))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a layout worker does not panic"))
+            .collect()
+    });
+    let mut merged = SetSections::default();
+    for part in results {
+        merged.galleys.extend(part.galleys);
+        for m in part.missing {
+            if !merged.missing.contains(&m) {
+                merged.missing.push(m);
+            }
+        }
+        merged.broken_words.extend(part.broken_words);
+        merged.low_resolution.extend(part.low_resolution);
+    }
+    merged
+}
+
+fn set_share(
+    book: &Book,
+    fonts: &Fonts,
+    geometry: &PageGeometry,
+    scale: &TypeScale,
+    sink: u32,
+    share: std::ops::Range<usize>,
+) -> SetSections {
+    let mut shaper = Shaper::new(fonts, &book.meta.language);
+    let mut hyphenator = Hyphenator::new(
+        &book.meta.language,
+        book.print.hyphenate,
+        book.print.hyphenate_capitalized,
+    );
+    let mut setter = Setter::new(&mut shaper, &mut hyphenator);
+    let mut builder = GalleyBuilder {
+        setter: &mut setter,
+        scale: *scale,
+        geometry: *geometry,
+        book,
+        hyphenate: book.print.hyphenate,
+        draft: book.print.draft,
+        low_resolution: Vec::new(),
+    };
+    let galleys = book.sections[share]
+        .iter()
+        .map(|s| is_body(s.kind).then(|| builder.section(s, sink)))
+        .collect();
+    let low_resolution = std::mem::take(&mut builder.low_resolution);
+    SetSections {
+        galleys,
+        missing: std::mem::take(&mut setter.missing),
+        broken_words: std::mem::take(&mut setter.broken_words),
+        low_resolution,
+    }
+}
