@@ -1,0 +1,246 @@
+//! Every kind of bad input gets a clear message (file, line and column where
+//! there is one, and a hint), exit code 1, and leaves the previous edition in
+//! `out/` untouched. Hostile input that can be built is built, with warnings.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const TOML: &[u8] = b"title = \"Fixture\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\n";
+const PREVIOUS: &[u8] = b"the previous edition";
+
+fn run(dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["build", "--dir"])
+        .arg(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("the quire binary runs")
+}
+
+/// Builds a project made of `files` over a previous edition; returns stderr after
+/// checking exit code 1 and that the previous edition is untouched.
+fn fails(files: &[(&str, &[u8])]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all: Vec<(&str, &[u8])> = files.to_vec();
+    all.push(("out/fixture.epub", PREVIOUS));
+    all.push(("out/fixture.pdf", PREVIOUS));
+    common::write_project(dir.path(), &all);
+    let out = run(dir.path());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for name in ["fixture.epub", "fixture.pdf"] {
+        assert_eq!(std::fs::read(dir.path().join("out").join(name)).unwrap(), PREVIOUS, "{name} was replaced");
+    }
+    assert_eq!(std::fs::read_dir(dir.path().join("out")).unwrap().count(), 2, "nothing was added to out/");
+    stderr
+}
+
+fn succeeds(files: &[(&str, &[u8])]) -> (String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_project(dir.path(), files);
+    let out = run(dir.path());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    (stderr, dir)
+}
+
+#[test]
+fn unknown_key() {
+    let err = fails(&[("manuscript/book.toml", b"title = \"A\"\n\n[print]\ntrimsize = \"6x9\"\n"), ("manuscript/01.md", b"Text.\n")]);
+    assert!(
+        err.starts_with("error: unknown key `trimsize` in book.toml\n  --> manuscript/book.toml:4:1\nhint: known keys here: `trim`, `bleed`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_toml() {
+    let err = fails(&[("manuscript/book.toml", b"title = \"A\nauthors = []\n"), ("manuscript/01.md", b"Text.\n")]);
+    assert_eq!(
+        err,
+        "error: invalid TOML: invalid basic string, expected `\"`\n  --> manuscript/book.toml:1:11\nhint: book.toml is TOML: key = \"value\", one per line; strings in double quotes\n"
+    );
+}
+
+#[test]
+fn missing_title() {
+    let err = fails(&[("manuscript/book.toml", b"authors = [\"A\"]\n"), ("manuscript/01.md", b"Text.\n")]);
+    assert_eq!(
+        err,
+        "error: the book has no title\n  --> manuscript/book.toml:1:1\nhint: add a line such as title = \"Moby-Dick\" to manuscript/book.toml\n"
+    );
+}
+
+#[test]
+fn listed_chapter_that_does_not_exist() {
+    let err = fails(&[
+        ("manuscript/book.toml", b"title = \"A\"\nchapters = [\"01.md\", \"02-missing.md\"]\n"),
+        ("manuscript/01.md", b"Text.\n"),
+    ]);
+    assert_eq!(
+        err,
+        "error: file not found: 02-missing.md\n  --> manuscript/book.toml:2:22\nhint: paths are relative to manuscript/, which has: 01.md\n"
+    );
+}
+
+#[test]
+fn empty_manuscript() {
+    let err = fails(&[("manuscript/book.toml", TOML)]);
+    assert_eq!(
+        err,
+        "error: the manuscript has no chapters\nhint: add a Markdown file such as manuscript/01-chapter.md, or list them in book.toml: chapters = [\"01-chapter.md\"]\n"
+    );
+}
+
+#[test]
+fn file_that_is_not_utf8() {
+    let err = fails(&[("manuscript/book.toml", TOML), ("manuscript/01.md", b"# One\n\nCaf\xe9 au lait.\n")]);
+    assert_eq!(
+        err,
+        "error: manuscript/01.md is not UTF-8 text\n  --> manuscript/01.md:3:4\nhint: save the file as UTF-8 in your editor\n"
+    );
+}
+
+#[test]
+fn image_that_does_not_exist() {
+    let err = fails(&[("manuscript/book.toml", TOML), ("manuscript/01.md", b"# One\n\n![Map](img/map.png)\n")]);
+    assert_eq!(
+        err,
+        "error: image not found: img/map.png\n  --> manuscript/01.md:3:1\nhint: paths are relative to manuscript/\n"
+    );
+}
+
+#[test]
+fn image_paths_that_leave_the_manuscript_are_refused_and_all_errors_are_reported() {
+    let err = fails(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", b"# One\n\n![Secret](../../secret.png)\n\n![Passwords](/etc/passwd)\n"),
+    ]);
+    assert_eq!(
+        err,
+        "error: image path refused: ../../secret.png (the path leaves the manuscript folder)\n  --> manuscript/01.md:3:1\nhint: put images inside manuscript/ and write their path relative to it, e.g. images/map.png\n\
+         error: image path refused: /etc/passwd (absolute paths are not allowed)\n  --> manuscript/01.md:5:1\nhint: put images inside manuscript/ and write their path relative to it, e.g. images/map.png\n"
+    );
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::DynamicImage::new_rgb8(width, height);
+    quire::images::encode_png(&image)
+}
+
+#[test]
+fn corrupt_or_truncated_image() {
+    let good = png(64, 64);
+    let err = fails(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", b"# One\n\n![Cut](img/cut.png)\n"),
+        ("manuscript/img/cut.png", &good[..good.len() / 2]),
+    ]);
+    assert!(err.starts_with("error: corrupt or truncated image: manuscript/img/cut.png\n  --> manuscript/01.md:3:1\nhint: the decoder says “"), "{err}");
+    assert!(err.ends_with("”; open and re-save the image in an image editor, or replace the file\n"), "{err}");
+}
+
+#[test]
+fn image_claiming_enormous_dimensions() {
+    // A valid PNG header claiming 100,000 × 100,000 pixels: refused before any pixel memory.
+    let mut bytes = png(1, 1);
+    bytes[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+    bytes[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+    let mut crc = 0xffff_ffffu32;
+    for &b in &bytes[12..29] {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+        }
+    }
+    bytes[29..33].copy_from_slice(&(!crc).to_be_bytes());
+    let err = fails(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", b"# One\n\n![Huge](huge.png)\n"),
+        ("manuscript/huge.png", &bytes),
+    ]);
+    assert_eq!(
+        err,
+        "error: image too large: manuscript/huge.png claims 100000 × 100000 pixels\n  --> manuscript/01.md:3:1\nhint: quire takes images up to 20000 px a side and 100 million pixels; scale it down\n"
+    );
+}
+
+#[test]
+fn character_that_no_font_has() {
+    let err = fails(&[("manuscript/book.toml", TOML), ("manuscript/01.md", "# One\n\nA snowman: ☃.\n".as_bytes())]);
+    assert_eq!(
+        err,
+        "error: the font has no glyph for “☃” (U+2603)\n  --> manuscript/01.md:3:12\nhint: fonts/EBGaramond-Regular.ttf cannot show this character; replace it in the text, or set the book in a font that has it ([fonts] in book.toml)\n"
+    );
+}
+
+#[test]
+fn missing_font() {
+    let err = fails(&[
+        ("manuscript/book.toml", b"title = \"A\"\ndate = \"2026-01-01\"\nauthors = [\"B\"]\n[fonts]\nregular = \"Missing.ttf\"\n"),
+        ("manuscript/01.md", b"Text.\n"),
+    ]);
+    assert!(err.starts_with("error: font not found: fonts/Missing.ttf\n  --> manuscript/book.toml:1:1\nhint: name the regular face in book.toml under [fonts]; fonts/ has: fonts/EBGaramond-Bold.ttf"), "{err}");
+}
+
+#[test]
+fn nesting_100_deep_is_refused_50_deep_builds() {
+    let deep = format!("# One\n\n{} deep\n", ">".repeat(100));
+    let err = fails(&[("manuscript/book.toml", TOML), ("manuscript/01.md", deep.as_bytes())]);
+    assert_eq!(
+        err,
+        "error: quotes and lists are nested more than 64 deep\n  --> manuscript/01.md:3:65\nhint: a book's text rarely nests more than three levels; flatten the structure\n"
+    );
+    let mut fifty = String::from("# One\n\n");
+    for level in 0..50 {
+        fifty.push_str(&format!("{}- item {level}\n", "  ".repeat(level)));
+    }
+    fifty.push_str(&format!("\n{} quoted fifty deep\n", ">".repeat(50)));
+    succeeds(&[("manuscript/book.toml", TOML), ("manuscript/01.md", fifty.as_bytes())]);
+}
+
+#[test]
+fn hostile_raw_html_is_set_as_text_with_warnings() {
+    let text = b"# One\n\n<div><script>alert('x')</script>\n\nText <b>unbalanced <i>tags</b> and <img src=x onerror=alert(1)>.\n\n<!-- a comment is dropped -->\n";
+    let (stderr, dir) = succeeds(&[("manuscript/book.toml", TOML), ("manuscript/01.md", text)]);
+    assert!(stderr.contains("warning: raw HTML is set as text: `<div><script>alert('x')</script>`\n  --> manuscript/01.md:3:1"), "{stderr}");
+    assert!(stderr.contains("warning: raw HTML is set as text: `<b>`\n  --> manuscript/01.md:5:6"), "{stderr}");
+    // The EPUB carries the markup as text, not as elements.
+    let epub = std::fs::read(dir.path().join("out/fixture.epub")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut chapter = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("OEBPS/chapter-1.xhtml").unwrap(), &mut chapter).unwrap();
+    assert!(chapter.contains("&lt;script&gt;"), "{chapter}");
+    assert!(!chapter.contains("<script") && !chapter.contains("onerror=alert(1)>"), "{chapter}");
+}
+
+#[test]
+fn a_10000_character_word_is_broken_with_a_warning() {
+    let text = format!("# One\n\nBefore {} after.\n", "x".repeat(10_000));
+    let (stderr, _dir) = succeeds(&[("manuscript/book.toml", TOML), ("manuscript/01.md", text.as_bytes())]);
+    assert!(
+        stderr.contains("warning: a word is wider than the line and was broken: “xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…”\n  --> manuscript/01.md:3:8\nhint: break the word with a space or a hyphen, or shorten it"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_5_mb_paragraph_builds() {
+    let mut text = String::from("# One\n\n");
+    let words = ["whale", "sea", "harpooneer", "and", "the", "voyage", "remarkable"];
+    let mut i = 0;
+    while text.len() < 5_000_000 {
+        text.push_str(words[i % words.len()]);
+        text.push(' ');
+        i += 7;
+        i %= 1_000_003;
+        i += 1;
+    }
+    text.push_str("end.\n");
+    let started = std::time::Instant::now();
+    let (_stderr, dir) = succeeds(&[("manuscript/book.toml", TOML), ("manuscript/01.md", text.as_bytes())]);
+    assert!(dir.path().join("out/fixture.pdf").is_file());
+    eprintln!("5 MB paragraph built in {:?}", started.elapsed());
+}
