@@ -32,6 +32,16 @@ pub enum Command {
         #[arg(long)]
         report: bool,
     },
+    /// Build, then rebuild whenever manuscript/, fonts/ or cover/ change.
+    Watch {
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// Where to write the files [default: out/ in the book's folder].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::All)]
+        format: Format,
+    },
     /// Run the whole pipeline and report problems; write nothing.
     Check {
         #[arg(long, default_value = ".")]

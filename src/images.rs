@@ -79,7 +79,9 @@ pub fn check(path: &str, bytes: Arc<[u8]>) -> Result<ImageAsset, ImageProblem> {
 fn problem(path: &str, detail: &str) -> ImageProblem {
     ImageProblem {
         message: format!("corrupt or truncated image: {path}"),
-        hint: format!("the decoder says “{detail}”; open and re-save the image in an image editor, or replace the file"),
+        hint: format!(
+            "the decoder says “{detail}”; open and re-save the image in an image editor, or replace the file"
+        ),
     }
 }
 
@@ -151,7 +153,10 @@ mod tests {
         // A PNG header claiming 100000 × 100000 pixels, with no pixel data.
         let bytes = huge_png(100_000, 100_000);
         let err = check("manuscript/huge.png", bytes.into()).unwrap_err();
-        assert_eq!(err.message, "image too large: manuscript/huge.png claims 100000 × 100000 pixels");
+        assert_eq!(
+            err.message,
+            "image too large: manuscript/huge.png claims 100000 × 100000 pixels"
+        );
     }
 
     /// A valid PNG header (IHDR with a correct CRC) claiming a size, without pixels.
@@ -169,7 +174,11 @@ mod tests {
         for &b in data {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc

@@ -23,7 +23,9 @@ pub mod parse;
 pub mod pdf;
 pub mod project;
 pub mod resolve;
+pub mod watch;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -70,10 +72,18 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// Time spent in each stage of one build.
+/// Time spent in each stage of one build (wall clock; `shape` is CPU time
+/// summed over the layout workers, and lies inside `set`).
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
+    /// Reading book.toml, parsing the Markdown, resolving the model.
     pub parse: Duration,
+    pub shape: Duration,
+    /// Shaping and line breaking of the body sections.
+    pub set: Duration,
+    /// Pagination and composing the pages.
+    pub paginate: Duration,
+    /// All of layout (set + paginate + the gutter's re-layout if any).
     pub layout: Duration,
     pub epub: Duration,
     pub pdf: Duration,
@@ -92,10 +102,55 @@ pub struct Outputs {
     pub timings: Timings,
 }
 
+/// What a rebuild can reuse from the builds before it (watch mode): parsed
+/// files by content, set paragraphs by content and setting, and the cover.
+/// Everything is keyed by content, so a stale entry is never used.
+#[derive(Debug, Default)]
+pub struct BuildCache {
+    /// Keep work for the next build (off for one-shot builds, which would only pay for it).
+    keep: bool,
+    parsed: HashMap<(u32, String), (u64, Arc<parse::ParsedFile>)>,
+    /// Set paragraphs, valid for `layout_key`'s fonts and settings.
+    paragraphs: Option<(u64, Arc<layout::paragraph::ParagraphCache>)>,
+    cover: Option<(u64, Arc<Vec<u8>>)>,
+}
+
+impl BuildCache {
+    /// A cache that keeps each build's work for the next (watch mode, benchmarks).
+    pub fn for_rebuilds() -> BuildCache {
+        BuildCache {
+            keep: true,
+            ..BuildCache::default()
+        }
+    }
+
+    /// Paragraphs the cache holds (for tests and the benchmark).
+    pub fn cached_paragraphs(&self) -> usize {
+        self.paragraphs.as_ref().map_or(0, |(_, p)| p.len())
+    }
+}
+
+fn content_hash(parts: &[&[u8]]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for part in parts {
+        part.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 /// Reads `book.toml`, the manuscript and the assets, and resolves the book.
 pub fn load_book(
     project: &Project,
     options: &Options,
+) -> Result<(Book, Vec<Diagnostic>), Diagnostics> {
+    load_book_with(project, options, &mut BuildCache::default())
+}
+
+fn load_book_with(
+    project: &Project,
+    options: &Options,
+    cache: &mut BuildCache,
 ) -> Result<(Book, Vec<Diagnostic>), Diagnostics> {
     let text = project.get(CONFIG_FILE).ok_or_else(|| {
         Diagnostics::from(
@@ -112,11 +167,19 @@ pub fn load_book(
     })?;
     let config = config::parse(text)?;
     let files = resolve::manuscript_files(project, &config)?;
-    let parsed: Vec<Arc<parse::ParsedFile>> = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| Arc::new(parse::parse(&f.text, i as u32, &f.path)))
-        .collect();
+    let mut parsed = Vec::with_capacity(files.len());
+    let mut kept = HashMap::with_capacity(files.len());
+    for (i, file) in files.iter().enumerate() {
+        let key = (i as u32, file.path.clone());
+        let hash = content_hash(&[file.text.as_bytes()]);
+        let parse = match cache.parsed.get(&key) {
+            Some((h, parse)) if *h == hash => parse.clone(),
+            _ => Arc::new(parse::parse(&file.text, i as u32, &file.path)),
+        };
+        kept.insert(key, (hash, parse.clone()));
+        parsed.push(parse);
+    }
+    cache.parsed = kept;
     let resolve_options = resolve::ResolveOptions {
         source_date_epoch: options.source_date_epoch,
     };
@@ -125,23 +188,84 @@ pub fn load_book(
 
 /// Runs the whole pipeline in memory and returns the files to write.
 pub fn build(project: &Project, options: &Options) -> Result<Outputs, Diagnostics> {
+    build_with(project, options, &mut BuildCache::default())
+}
+
+/// Runs the pipeline, reusing what `cache` holds from earlier builds and
+/// leaving this build's work in it for the next one.
+pub fn build_with(
+    project: &Project,
+    options: &Options,
+    cache: &mut BuildCache,
+) -> Result<Outputs, Diagnostics> {
     let started = Instant::now();
     let mut timings = Timings::default();
 
-    let (book, mut warnings) = load_book(project, options)?;
+    let (book, mut warnings) = load_book_with(project, options, cache)?;
     timings.parse = started.elapsed();
 
     let fonts = fonts::Fonts::load(project, &book.fonts)?;
+    let font_bytes: Vec<&[u8]> = fonts.iter().map(|(_, f)| &f.bytes[..]).collect();
+    let settings = format!(
+        "{}|{}|{}|{}",
+        book.meta.language,
+        book.print.hyphenate,
+        book.print.hyphenate_capitalized,
+        book.print.draft
+    );
+    let layout_key = content_hash(&[&font_bytes.concat(), settings.as_bytes()]);
+    let reuse = cache.keep.then(|| {
+        cache
+            .paragraphs
+            .as_ref()
+            .filter(|(key, _)| *key == layout_key)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_default()
+    });
 
-    let t = Instant::now();
-    let laid_out = layout::layout(&book, &fonts)?;
+    // The cover depends only on the metadata, the art and the fonts: make it while layout runs.
+    let cover_key = {
+        let meta = format!(
+            "{:?}|{:?}|{:?}",
+            book.meta.title, book.meta.subtitle, book.meta.authors
+        );
+        let art = book.cover_art.as_ref().map_or(&[][..], |a| &a.bytes[..]);
+        content_hash(&[meta.as_bytes(), art, &layout_key.to_le_bytes()])
+    };
+    let cached_cover = cache
+        .cover
+        .as_ref()
+        .filter(|(k, _)| *k == cover_key)
+        .map(|(_, c)| c.clone());
+    let (laid_out, cover_jpeg) = std::thread::scope(|scope| {
+        let cover = (options.formats.epub && cached_cover.is_none()).then(|| {
+            scope.spawn(|| {
+                let t = Instant::now();
+                (cover::ebook_cover(&book, &fonts), t.elapsed())
+            })
+        });
+        let t = Instant::now();
+        let laid_out = layout::layout_reusing(&book, &fonts, reuse.as_ref());
+        timings.layout = t.elapsed();
+        let cover = cover.map(|h| h.join().expect("the cover does not panic"));
+        (laid_out, cover)
+    });
+    let laid_out = laid_out?;
     warnings.extend(laid_out.warnings.iter().cloned());
-    timings.layout = t.elapsed();
-
-    let t = Instant::now();
-    let cover_jpeg = cover::ebook_cover(&book, &fonts)?;
-    warnings.extend(cover::cover_warnings(&book));
-    timings.cover = t.elapsed();
+    timings.shape = laid_out.timings.shape;
+    timings.set = laid_out.timings.set;
+    timings.paginate = laid_out.timings.paginate;
+    let cover_jpeg: Arc<Vec<u8>> = match (cover_jpeg, cached_cover) {
+        (Some((jpeg, elapsed)), _) => {
+            timings.cover = elapsed;
+            Arc::new(jpeg?)
+        }
+        (None, Some(cached)) => cached,
+        (None, None) => Arc::new(Vec::new()),
+    };
+    if options.formats.epub {
+        warnings.extend(cover::cover_warnings(&book));
+    }
 
     let stem = output_stem(&book);
     let mut files = Vec::new();
@@ -172,7 +296,7 @@ pub fn build(project: &Project, options: &Options) -> Result<Outputs, Diagnostic
         });
         files.push(OutputFile {
             name: format!("{stem}-cover.jpg"),
-            bytes: cover_jpeg.clone(),
+            bytes: cover_jpeg.to_vec(),
         });
     }
     if let Some((bytes, elapsed)) = pdf {
@@ -181,6 +305,13 @@ pub fn build(project: &Project, options: &Options) -> Result<Outputs, Diagnostic
             name: format!("{stem}.pdf"),
             bytes: bytes?,
         });
+    }
+    // Only a successful build updates what the next one reuses.
+    if cache.keep {
+        cache.paragraphs = Some((layout_key, Arc::new(laid_out.paragraphs)));
+    }
+    if cache.keep && options.formats.epub {
+        cache.cover = Some((cover_key, cover_jpeg));
     }
     timings.total = started.elapsed();
     Ok(Outputs {

@@ -27,6 +27,10 @@ fn main() -> ExitCode {
             build(&dir, &out, format.formats(), report)
         }
         cli::Command::Check { dir } => check(&dir),
+        cli::Command::Watch { dir, out, format } => {
+            let out = out.unwrap_or_else(|| dir.join("out"));
+            watch(&dir, &out, format.formats())
+        }
         cli::Command::Init { dir } => init::run(&dir).map_err(Diagnostics::from),
     };
     match result {
@@ -85,6 +89,53 @@ fn build(dir: &Path, out: &Path, formats: quire::Formats, report: bool) -> Resul
         started.elapsed().as_millis()
     );
     Ok(())
+}
+
+fn watch(dir: &Path, out: &Path, formats: quire::Formats) -> Result<(), Diagnostics> {
+    use std::io::Write;
+    let options = options(formats)?;
+    let mut report = |event: &quire::watch::Event| {
+        match event {
+            quire::watch::Event::Built {
+                changed,
+                elapsed,
+                pages,
+                warnings,
+            } => {
+                print_diagnostics(warnings);
+                if changed.is_empty() {
+                    println!(
+                        "built {pages} pages in {} ms into {}; watching manuscript/, fonts/ and cover/ (Ctrl-C stops)",
+                        elapsed.as_millis(),
+                        out.display()
+                    );
+                } else {
+                    println!(
+                        "rebuilt in {} ms, {pages} pages: {} changed",
+                        elapsed.as_millis(),
+                        changed.join(", ")
+                    );
+                }
+            }
+            quire::watch::Event::Failed {
+                changed,
+                diagnostics,
+            } => {
+                print_diagnostics(&diagnostics.0);
+                let what = if changed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" after {} changed", changed.join(", "))
+                };
+                println!(
+                    "build failed{what}; the last good edition stays in {}; waiting for changes",
+                    out.display()
+                );
+            }
+        }
+        let _ = std::io::stdout().flush();
+    };
+    quire::watch::run(dir, out, &options, &mut report, &|| false).map_err(Diagnostics::from)
 }
 
 fn check(dir: &Path) -> Result<(), Diagnostics> {

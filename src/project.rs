@@ -96,6 +96,78 @@ impl Project {
             .map(|(p, b)| (p.as_str(), b.as_slice()))
     }
 
+    /// Re-reads what changed on disk under `root`: each path (absolute, or
+    /// relative to `root`) is read again if it is a file, re-read as a tree if
+    /// it is a folder, and forgotten (with everything under it) if it is gone.
+    /// Paths outside the input folders are ignored. Returns the project paths
+    /// that changed.
+    pub fn refresh(
+        &mut self,
+        root: &Path,
+        changed: &[PathBuf],
+    ) -> Result<Vec<String>, Diagnostics> {
+        let mut diagnostics = Diagnostics::new();
+        let mut touched = Vec::new();
+        for path in changed {
+            let rel = match path.strip_prefix(root) {
+                Ok(rel) => rel.to_path_buf(),
+                Err(_) if path.is_relative() => path.clone(),
+                Err(_) => continue,
+            };
+            let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+                continue;
+            };
+            let top = rel.split('/').next().unwrap_or_default();
+            if ![MANUSCRIPT_DIR, FONTS_DIR, COVER_DIR].contains(&top) {
+                continue;
+            }
+            if rel.split('/').any(is_ignored) {
+                continue;
+            }
+            let full = root.join(&rel);
+            let prefix = format!("{rel}/");
+            // Keep the old contents to tell a real change from an event about nothing.
+            let old: BTreeMap<String, Vec<u8>> = self
+                .files
+                .iter()
+                .filter(|(p, _)| *p == &rel || p.starts_with(&prefix))
+                .map(|(p, b)| (p.clone(), b.clone()))
+                .collect();
+            self.files
+                .retain(|p, _| p != &rel && !p.starts_with(&prefix));
+            if full.is_dir() {
+                self.read_tree(&full, &rel, rel.matches('/').count(), &mut diagnostics);
+            } else if full.is_file() {
+                match std::fs::read(&full) {
+                    Ok(bytes) => {
+                        self.files.insert(rel.clone(), bytes);
+                    }
+                    Err(err) => {
+                        diagnostics.push(Diagnostic::error(format!("cannot read {rel}: {err}")))
+                    }
+                }
+            }
+            let new: BTreeMap<&String, &Vec<u8>> = self
+                .files
+                .iter()
+                .filter(|(p, _)| *p == &rel || p.starts_with(&prefix))
+                .collect();
+            let same = old.len() == new.len()
+                && old.iter().all(|(p, b)| new.get(p).is_some_and(|n| *n == b));
+            if same {
+                continue;
+            }
+            if !touched.contains(&rel) {
+                touched.push(rel);
+            }
+        }
+        if diagnostics.has_errors() {
+            Err(diagnostics)
+        } else {
+            Ok(touched)
+        }
+    }
+
     fn read_tree(&mut self, dir: &Path, rel: &str, depth: usize, diagnostics: &mut Diagnostics) {
         if depth > 8 {
             return;

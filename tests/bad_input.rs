@@ -31,9 +31,17 @@ fn fails(files: &[(&str, &[u8])]) -> String {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     for name in ["fixture.epub", "fixture.pdf"] {
-        assert_eq!(std::fs::read(dir.path().join("out").join(name)).unwrap(), PREVIOUS, "{name} was replaced");
+        assert_eq!(
+            std::fs::read(dir.path().join("out").join(name)).unwrap(),
+            PREVIOUS,
+            "{name} was replaced"
+        );
     }
-    assert_eq!(std::fs::read_dir(dir.path().join("out")).unwrap().count(), 2, "nothing was added to out/");
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("out")).unwrap().count(),
+        2,
+        "nothing was added to out/"
+    );
     stderr
 }
 
@@ -48,7 +56,13 @@ fn succeeds(files: &[(&str, &[u8])]) -> (String, tempfile::TempDir) {
 
 #[test]
 fn unknown_key() {
-    let err = fails(&[("manuscript/book.toml", b"title = \"A\"\n\n[print]\ntrimsize = \"6x9\"\n"), ("manuscript/01.md", b"Text.\n")]);
+    let err = fails(&[
+        (
+            "manuscript/book.toml",
+            b"title = \"A\"\n\n[print]\ntrimsize = \"6x9\"\n",
+        ),
+        ("manuscript/01.md", b"Text.\n"),
+    ]);
     assert!(
         err.starts_with("error: unknown key `trimsize` in book.toml\n  --> manuscript/book.toml:4:1\nhint: known keys here: `trim`, `bleed`"),
         "{err}"
@@ -57,7 +71,10 @@ fn unknown_key() {
 
 #[test]
 fn invalid_toml() {
-    let err = fails(&[("manuscript/book.toml", b"title = \"A\nauthors = []\n"), ("manuscript/01.md", b"Text.\n")]);
+    let err = fails(&[
+        ("manuscript/book.toml", b"title = \"A\nauthors = []\n"),
+        ("manuscript/01.md", b"Text.\n"),
+    ]);
     assert_eq!(
         err,
         "error: invalid TOML: invalid basic string, expected `\"`\n  --> manuscript/book.toml:1:11\nhint: book.toml is TOML: key = \"value\", one per line; strings in double quotes\n"
@@ -66,7 +83,10 @@ fn invalid_toml() {
 
 #[test]
 fn missing_title() {
-    let err = fails(&[("manuscript/book.toml", b"authors = [\"A\"]\n"), ("manuscript/01.md", b"Text.\n")]);
+    let err = fails(&[
+        ("manuscript/book.toml", b"authors = [\"A\"]\n"),
+        ("manuscript/01.md", b"Text.\n"),
+    ]);
     assert_eq!(
         err,
         "error: the book has no title\n  --> manuscript/book.toml:1:1\nhint: add a line such as title = \"Moby-Dick\" to manuscript/book.toml\n"
@@ -76,7 +96,10 @@ fn missing_title() {
 #[test]
 fn listed_chapter_that_does_not_exist() {
     let err = fails(&[
-        ("manuscript/book.toml", b"title = \"A\"\nchapters = [\"01.md\", \"02-missing.md\"]\n"),
+        (
+            "manuscript/book.toml",
+            b"title = \"A\"\nchapters = [\"01.md\", \"02-missing.md\"]\n",
+        ),
         ("manuscript/01.md", b"Text.\n"),
     ]);
     assert_eq!(
@@ -96,7 +119,10 @@ fn empty_manuscript() {
 
 #[test]
 fn file_that_is_not_utf8() {
-    let err = fails(&[("manuscript/book.toml", TOML), ("manuscript/01.md", b"# One\n\nCaf\xe9 au lait.\n")]);
+    let err = fails(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", b"# One\n\nCaf\xe9 au lait.\n"),
+    ]);
     assert_eq!(
         err,
         "error: manuscript/01.md is not UTF-8 text\n  --> manuscript/01.md:3:4\nhint: save the file as UTF-8 in your editor\n"
@@ -105,7 +131,10 @@ fn file_that_is_not_utf8() {
 
 #[test]
 fn image_that_does_not_exist() {
-    let err = fails(&[("manuscript/book.toml", TOML), ("manuscript/01.md", b"# One\n\n![Map](img/map.png)\n")]);
+    let err = fails(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", b"# One\n\n![Map](img/map.png)\n"),
+    ]);
     assert_eq!(
         err,
         "error: image not found: img/map.png\n  --> manuscript/01.md:3:1\nhint: paths are relative to manuscript/\n"
@@ -116,7 +145,10 @@ fn image_that_does_not_exist() {
 fn image_paths_that_leave_the_manuscript_are_refused_and_all_errors_are_reported() {
     let err = fails(&[
         ("manuscript/book.toml", TOML),
-        ("manuscript/01.md", b"# One\n\n![Secret](../../secret.png)\n\n![Passwords](/etc/passwd)\n"),
+        (
+            "manuscript/01.md",
+            b"# One\n\n![Secret](../../secret.png)\n\n![Passwords](/etc/passwd)\n",
+        ),
     ]);
     assert_eq!(
         err,
@@ -139,7 +171,10 @@ fn corrupt_or_truncated_image() {
         ("manuscript/img/cut.png", &good[..good.len() / 2]),
     ]);
     assert!(err.starts_with("error: corrupt or truncated image: manuscript/img/cut.png\n  --> manuscript/01.md:3:1\nhint: the decoder says “"), "{err}");
-    assert!(err.ends_with("”; open and re-save the image in an image editor, or replace the file\n"), "{err}");
+    assert!(
+        err.ends_with("”; open and re-save the image in an image editor, or replace the file\n"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -152,7 +187,11 @@ fn image_claiming_enormous_dimensions() {
     for &b in &bytes[12..29] {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     bytes[29..33].copy_from_slice(&(!crc).to_be_bytes());
@@ -169,7 +208,10 @@ fn image_claiming_enormous_dimensions() {
 
 #[test]
 fn character_that_no_font_has() {
-    let err = fails(&[("manuscript/book.toml", TOML), ("manuscript/01.md", "# One\n\nA snowman: ☃.\n".as_bytes())]);
+    let err = fails(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", "# One\n\nA snowman: ☃.\n".as_bytes()),
+    ]);
     assert_eq!(
         err,
         "error: the font has no glyph for “☃” (U+2603)\n  --> manuscript/01.md:3:12\nhint: fonts/EBGaramond-Regular.ttf cannot show this character; replace it in the text, or set the book in a font that has it ([fonts] in book.toml)\n"
@@ -188,7 +230,10 @@ fn missing_font() {
 #[test]
 fn nesting_100_deep_is_refused_50_deep_builds() {
     let deep = format!("# One\n\n{} deep\n", ">".repeat(100));
-    let err = fails(&[("manuscript/book.toml", TOML), ("manuscript/01.md", deep.as_bytes())]);
+    let err = fails(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", deep.as_bytes()),
+    ]);
     assert_eq!(
         err,
         "error: quotes and lists are nested more than 64 deep\n  --> manuscript/01.md:3:65\nhint: a book's text rarely nests more than three levels; flatten the structure\n"
@@ -198,7 +243,10 @@ fn nesting_100_deep_is_refused_50_deep_builds() {
         fifty.push_str(&format!("{}- item {level}\n", "  ".repeat(level)));
     }
     fifty.push_str(&format!("\n{} quoted fifty deep\n", ">".repeat(50)));
-    succeeds(&[("manuscript/book.toml", TOML), ("manuscript/01.md", fifty.as_bytes())]);
+    succeeds(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", fifty.as_bytes()),
+    ]);
 }
 
 #[test]
@@ -206,20 +254,33 @@ fn hostile_raw_html_is_set_as_text_with_warnings() {
     let text = b"# One\n\n<div><script>alert('x')</script>\n\nText <b>unbalanced <i>tags</b> and <img src=x onerror=alert(1)>.\n\n<!-- a comment is dropped -->\n";
     let (stderr, dir) = succeeds(&[("manuscript/book.toml", TOML), ("manuscript/01.md", text)]);
     assert!(stderr.contains("warning: raw HTML is set as text: `<div><script>alert('x')</script>`\n  --> manuscript/01.md:3:1"), "{stderr}");
-    assert!(stderr.contains("warning: raw HTML is set as text: `<b>`\n  --> manuscript/01.md:5:6"), "{stderr}");
+    assert!(
+        stderr.contains("warning: raw HTML is set as text: `<b>`\n  --> manuscript/01.md:5:6"),
+        "{stderr}"
+    );
     // The EPUB carries the markup as text, not as elements.
     let epub = std::fs::read(dir.path().join("out/fixture.epub")).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
     let mut chapter = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("OEBPS/chapter-1.xhtml").unwrap(), &mut chapter).unwrap();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("OEBPS/chapter-1.xhtml").unwrap(),
+        &mut chapter,
+    )
+    .unwrap();
     assert!(chapter.contains("&lt;script&gt;"), "{chapter}");
-    assert!(!chapter.contains("<script") && !chapter.contains("onerror=alert(1)>"), "{chapter}");
+    assert!(
+        !chapter.contains("<script") && !chapter.contains("onerror=alert(1)>"),
+        "{chapter}"
+    );
 }
 
 #[test]
 fn a_10000_character_word_is_broken_with_a_warning() {
     let text = format!("# One\n\nBefore {} after.\n", "x".repeat(10_000));
-    let (stderr, _dir) = succeeds(&[("manuscript/book.toml", TOML), ("manuscript/01.md", text.as_bytes())]);
+    let (stderr, _dir) = succeeds(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", text.as_bytes()),
+    ]);
     assert!(
         stderr.contains("warning: a word is wider than the line and was broken: “xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…”\n  --> manuscript/01.md:3:8\nhint: break the word with a space or a hyphen, or shorten it"),
         "{stderr}"
@@ -229,7 +290,15 @@ fn a_10000_character_word_is_broken_with_a_warning() {
 #[test]
 fn a_5_mb_paragraph_builds() {
     let mut text = String::from("# One\n\n");
-    let words = ["whale", "sea", "harpooneer", "and", "the", "voyage", "remarkable"];
+    let words = [
+        "whale",
+        "sea",
+        "harpooneer",
+        "and",
+        "the",
+        "voyage",
+        "remarkable",
+    ];
     let mut i = 0;
     while text.len() < 5_000_000 {
         text.push_str(words[i % words.len()]);
@@ -240,7 +309,10 @@ fn a_5_mb_paragraph_builds() {
     }
     text.push_str("end.\n");
     let started = std::time::Instant::now();
-    let (_stderr, dir) = succeeds(&[("manuscript/book.toml", TOML), ("manuscript/01.md", text.as_bytes())]);
+    let (_stderr, dir) = succeeds(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", text.as_bytes()),
+    ]);
     assert!(dir.path().join("out/fixture.pdf").is_file());
     eprintln!("5 MB paragraph built in {:?}", started.elapsed());
 }

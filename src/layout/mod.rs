@@ -49,12 +49,34 @@ pub struct LaidOut {
     pub warnings: Vec<Diagnostic>,
     /// The stable text dump of the pages, for snapshot tests.
     pub dump: String,
+    pub timings: LayoutTimings,
+    /// The paragraphs this build set, for a rebuild to reuse.
+    pub paragraphs: paragraph::ParagraphCache,
     pub geometry: PageGeometry,
+}
+
+/// Where layout's time went (wall clock, except shaping: CPU time summed over workers).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LayoutTimings {
+    pub shape: std::time::Duration,
+    /// Setting the body sections into galleys (shaping and line breaking).
+    pub set: std::time::Duration,
+    /// Pagination and composing the pages, front matter included.
+    pub paginate: std::time::Duration,
 }
 
 /// Sets the book in pages. The inside margin depends on the page count
 /// (KDP's gutter table), so the book is set again until the count is stable.
 pub fn layout(book: &Book, fonts: &Fonts) -> Result<LaidOut, Diagnostics> {
+    layout_reusing(book, fonts, None)
+}
+
+/// Sets the book in pages, taking unchanged paragraphs from an earlier build's cache.
+pub fn layout_reusing(
+    book: &Book,
+    fonts: &Fonts,
+    reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
+) -> Result<LaidOut, Diagnostics> {
     let scale = TypeScale::new(&book.print);
     let mut shaper = Shaper::new(fonts, &book.meta.language);
     let mut hyphenator = Hyphenator::new(
@@ -67,7 +89,7 @@ pub fn layout(book: &Book, fonts: &Fonts) -> Result<LaidOut, Diagnostics> {
     let mut built = None;
     for _ in 0..4 {
         let geometry = PageGeometry::new(&book.print, &scale, guess);
-        let attempt = layout_once(book, fonts, &mut setter, &geometry, &scale);
+        let attempt = layout_once(book, fonts, &mut setter, &geometry, &scale, reuse);
         let count = attempt.pages.len();
         let stable = kdp_gutter_inches(count) == kdp_gutter_inches(guess);
         built = Some((attempt, geometry));
@@ -170,6 +192,14 @@ pub fn layout(book: &Book, fonts: &Fonts) -> Result<LaidOut, Diagnostics> {
         warnings,
         dump,
         geometry,
+        timings: built.timings,
+        paragraphs: {
+            let mut cache = paragraph::ParagraphCache::default();
+            for (key, lines) in std::mem::take(&mut setter.fresh) {
+                cache.insert(key, lines);
+            }
+            cache
+        },
     })
 }
 
@@ -228,6 +258,7 @@ struct Built {
     facts: Vec<Vec<LineFact>>,
     outline: Vec<OutlineEntry>,
     low_resolution: Vec<(crate::model::ImageId, f64)>,
+    timings: LayoutTimings,
 }
 
 fn layout_once(
@@ -236,6 +267,7 @@ fn layout_once(
     setter: &mut Setter<'_, '_>,
     geometry: &PageGeometry,
     scale: &TypeScale,
+    reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
 ) -> Built {
     let sink = (geometry.lines as u32 / 4).max(3);
     let costs = PageCosts::default();
@@ -249,7 +281,9 @@ fn layout_once(
         (height / geometry.leading.0).ceil() as u32
     };
 
-    let set = sections::set_sections(book, fonts, geometry, scale, sink);
+    let started = std::time::Instant::now();
+    let set = sections::set_sections(book, fonts, geometry, scale, sink, reuse);
+    let set_time = started.elapsed();
     let galleys = set.galleys;
     let low_resolution = set.low_resolution;
     for m in set.missing {
@@ -258,6 +292,7 @@ fn layout_once(
         }
     }
     setter.broken_words.extend(set.broken_words);
+    setter.fresh = set.paragraphs;
 
     // Set the contents once with placeholder folios to learn how many pages it takes,
     // assemble the book, then set it again with the real folios.
@@ -304,6 +339,11 @@ fn layout_once(
         "real folios do not change the contents' length"
     );
     assembled.low_resolution = low_resolution;
+    assembled.timings = LayoutTimings {
+        shape: set.shaping,
+        set: set_time,
+        paginate: started.elapsed() - set_time,
+    };
     assembled
 }
 
@@ -497,5 +537,6 @@ fn assemble(
         facts,
         outline,
         low_resolution: Vec::new(),
+        timings: LayoutTimings::default(),
     }
 }

@@ -155,6 +155,47 @@ pub struct Setter<'s, 'f> {
     /// Words wider than the measure that had to be broken.
     pub broken_words: Vec<String>,
     prepared: PreparedCache,
+    /// Paragraphs set by an earlier build, when rebuilding.
+    reuse: Option<std::sync::Arc<ParagraphCache>>,
+    /// Paragraphs of this build (set or reused), for the next one.
+    pub fresh: Vec<(u64, Arc<[Line]>)>,
+}
+
+/// Set paragraphs from earlier builds, by a hash of their content and setting.
+#[derive(Debug, Default, Clone)]
+pub struct ParagraphCache {
+    lines: std::collections::HashMap<u64, Arc<[Line]>>,
+}
+
+impl ParagraphCache {
+    pub fn get(&self, key: u64) -> Option<&Arc<[Line]>> {
+        self.lines.get(&key)
+    }
+
+    pub fn insert(&mut self, key: u64, lines: Arc<[Line]>) {
+        self.lines.insert(key, lines);
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+/// The cache key of a paragraph: its content and every setting that shapes its lines.
+fn paragraph_key(inlines: &[Inline], para: &ParaStyle) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    inlines.hash(&mut hasher);
+    para.style.hash(&mut hasher);
+    for value in [para.size.0, para.measure.0, para.first_indent.0] {
+        value.to_bits().hash(&mut hasher);
+    }
+    (para.align as u8, para.hyphenate, para.draft).hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Flattens inlines into styled segments, counting characters like the page map does.
@@ -219,17 +260,43 @@ impl<'s, 'f> Setter<'s, 'f> {
             missing: Vec::new(),
             broken_words: Vec::new(),
             prepared: Default::default(),
+            reuse: None,
+            fresh: Vec::new(),
         }
     }
 }
 
 impl Setter<'_, '_> {
+    /// Reuses paragraphs set by an earlier build, and records this build's
+    /// (watch mode); `None` does neither.
+    pub fn reusing(mut self, cache: Option<std::sync::Arc<ParagraphCache>>) -> Self {
+        self.reuse = cache;
+        self
+    }
+
     /// Sets inline content as lines.
     pub fn set(&mut self, inlines: &[Inline], para: &ParaStyle) -> Vec<Line> {
+        // An unchanged paragraph in an unchanged setting is taken from the last build.
+        let key = self.reuse.as_ref().map(|_| paragraph_key(inlines, para));
+        // (Only builds that keep a cache pay for the keys.)
+        if let (Some(reuse), Some(key)) = (&self.reuse, key)
+            && let Some(lines) = reuse.get(key)
+        {
+            self.fresh.push((key, lines.clone()));
+            return lines.to_vec();
+        }
+        let problems = (self.missing.len(), self.broken_words.len());
         let mut segs = Vec::new();
         let mut offset = 0;
         segments(inlines, para.style, para.size, &mut offset, &mut segs);
-        self.set_segments(&segs, para)
+        let lines = self.set_segments(&segs, para);
+        // Never keep a paragraph that reported a problem: the next build must report it again.
+        if let Some(key) = key
+            && problems == (self.missing.len(), self.broken_words.len())
+        {
+            self.fresh.push((key, lines.as_slice().into()));
+        }
+        lines
     }
 
     /// Sets plain text in one style (display lines, running heads, contents entries).

@@ -6,7 +6,7 @@
 use super::galley::{Galley, GalleyBuilder};
 use super::geometry::{PageGeometry, TypeScale};
 use super::hyphenate::Hyphenator;
-use super::paragraph::Setter;
+use super::paragraph::{ParagraphCache, Setter};
 use super::shape::Shaper;
 use crate::fonts::{Fonts, Style};
 use crate::model::{Book, ImageId, SectionKind};
@@ -22,6 +22,10 @@ pub struct SetSections {
     pub missing: Vec<(char, Style)>,
     pub broken_words: Vec<String>,
     pub low_resolution: Vec<(ImageId, f64)>,
+    /// Time spent shaping, summed over the workers.
+    pub shaping: std::time::Duration,
+    /// Paragraphs set or reused, for the next build.
+    pub paragraphs: Vec<(u64, std::sync::Arc<[super::paragraph::Line]>)>,
 }
 
 fn is_body(kind: SectionKind) -> bool {
@@ -38,6 +42,7 @@ pub fn set_sections(
     geometry: &PageGeometry,
     scale: &TypeScale,
     sink: u32,
+    reuse: Option<&std::sync::Arc<ParagraphCache>>,
 ) -> SetSections {
     let sizes: Vec<usize> = book
         .sections
@@ -80,7 +85,8 @@ pub fn set_sections(
             .iter()
             .map(|share| {
                 let share = share.clone();
-                scope.spawn(move || set_share(book, fonts, geometry, scale, sink, share))
+                let reuse = reuse.cloned();
+                scope.spawn(move || set_share(book, fonts, geometry, scale, sink, share, reuse))
             })
             .collect();
         handles
@@ -98,6 +104,8 @@ pub fn set_sections(
         }
         merged.broken_words.extend(part.broken_words);
         merged.low_resolution.extend(part.low_resolution);
+        merged.paragraphs.extend(part.paragraphs);
+        merged.shaping += part.shaping;
     }
     merged
 }
@@ -109,6 +117,7 @@ fn set_share(
     scale: &TypeScale,
     sink: u32,
     share: std::ops::Range<usize>,
+    reuse: Option<std::sync::Arc<ParagraphCache>>,
 ) -> SetSections {
     let mut shaper = Shaper::new(fonts, &book.meta.language);
     let mut hyphenator = Hyphenator::new(
@@ -116,7 +125,7 @@ fn set_share(
         book.print.hyphenate,
         book.print.hyphenate_capitalized,
     );
-    let mut setter = Setter::new(&mut shaper, &mut hyphenator);
+    let mut setter = Setter::new(&mut shaper, &mut hyphenator).reusing(reuse);
     let mut builder = GalleyBuilder {
         setter: &mut setter,
         scale: *scale,
@@ -136,5 +145,7 @@ fn set_share(
         missing: std::mem::take(&mut setter.missing),
         broken_words: std::mem::take(&mut setter.broken_words),
         low_resolution,
+        paragraphs: std::mem::take(&mut setter.fresh),
+        shaping: setter.shaper.shaping,
     }
 }

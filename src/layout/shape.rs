@@ -65,6 +65,8 @@ pub struct Shaper<'f> {
     units_per_em: [f32; 4],
     space: [f32; 4],
     hyphen: [Option<Glyph>; 4],
+    /// Time spent shaping (cache misses), for the benchmark.
+    pub shaping: std::time::Duration,
 }
 
 impl<'f> Shaper<'f> {
@@ -84,6 +86,7 @@ impl<'f> Shaper<'f> {
             units_per_em,
             space: [0.0; 4],
             hyphen: [None; 4],
+            shaping: std::time::Duration::ZERO,
         };
         for style in Style::ALL {
             let space = shaper.word(style, " ");
@@ -123,7 +126,9 @@ impl<'f> Shaper<'f> {
         if let Some(word) = self.cache[style.index()].get(text) {
             return word.clone();
         }
+        let started = std::time::Instant::now();
         let word = Arc::new(self.shape(style, text));
+        self.shaping += started.elapsed();
         self.cache[style.index()].insert(text.into(), word.clone());
         word
     }

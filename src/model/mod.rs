@@ -225,7 +225,7 @@ pub struct ContentsEntry {
     pub anchor: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum Inline {
     Text(String),
     Emphasis(Vec<Inline>),

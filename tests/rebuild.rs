@@ -1,0 +1,83 @@
+//! Rebuilds reuse earlier work (parsed files, set paragraphs, the cover) and
+//! still produce exactly what a fresh build produces; an error is reported
+//! again on every rebuild until it is fixed.
+
+mod common;
+
+use quire::{BuildCache, Options, build, build_with};
+
+fn files(outputs: &quire::Outputs) -> Vec<(String, Vec<u8>)> {
+    outputs
+        .files
+        .iter()
+        .map(|f| (f.name.clone(), f.bytes.clone()))
+        .collect()
+}
+
+#[test]
+fn a_one_word_edit_rebuilds_to_the_same_bytes_as_a_fresh_build() {
+    let mut project = common::bundled();
+    let options = Options::default();
+    let mut cache = BuildCache::for_rebuilds();
+    build_with(&project, &options, &mut cache).unwrap();
+    assert!(
+        cache.cached_paragraphs() > 20,
+        "{}",
+        cache.cached_paragraphs()
+    );
+
+    let essay = String::from_utf8(project.get("manuscript/essay.md").unwrap().to_vec()).unwrap();
+    let edited = essay.replacen("tremendously", "enormously", 1);
+    assert_ne!(essay, edited);
+    project.insert("manuscript/essay.md", edited);
+    let rebuilt = build_with(&project, &options, &mut cache).unwrap();
+    let fresh = build(&project, &options).unwrap();
+    assert!(
+        files(&rebuilt) == files(&fresh),
+        "a rebuild differs from a fresh build"
+    );
+    assert_eq!(
+        rebuilt.timings.cover,
+        std::time::Duration::ZERO,
+        "the cover was reused"
+    );
+}
+
+#[test]
+fn errors_come_back_on_every_rebuild_until_fixed() {
+    let mut project = common::bundled();
+    let options = Options::default();
+    let mut cache = BuildCache::for_rebuilds();
+    build_with(&project, &options, &mut cache).unwrap();
+    let essay = String::from_utf8(project.get("manuscript/essay.md").unwrap().to_vec()).unwrap();
+    let broken = essay.replacen("tremendously", "tremendously☃", 1);
+    project.insert("manuscript/essay.md", broken.clone());
+    for _ in 0..2 {
+        let err = build_with(&project, &options, &mut cache)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no glyph for “☃”"), "{err}");
+    }
+    project.insert("manuscript/essay.md", essay);
+    build_with(&project, &options, &mut cache).unwrap();
+    project.insert("manuscript/essay.md", broken);
+    assert!(build_with(&project, &options, &mut cache).is_err());
+}
+
+#[test]
+fn a_changed_font_setting_is_not_served_from_the_cache() {
+    let mut project = common::bundled();
+    let options = Options::default();
+    let mut cache = BuildCache::for_rebuilds();
+    let first = build_with(&project, &options, &mut cache).unwrap();
+    let toml = String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+    project.insert(
+        "manuscript/book.toml",
+        toml.replace("[print]", "[print]\nhyphenate = false"),
+    );
+    let rebuilt = build_with(&project, &options, &mut cache).unwrap();
+    let fresh = build(&project, &options).unwrap();
+    assert!(files(&rebuilt) == files(&fresh));
+    // Only the hyphens the author wrote remain.
+    assert!(rebuilt.report.hyphenated_lines < first.report.hyphenated_lines / 4);
+}

@@ -1,0 +1,134 @@
+//! `quire watch` on a real folder: builds once, rebuilds after an edit,
+//! survives a broken edit (the last good edition stays), and follows an editor
+//! that saves by writing a temporary file and renaming it over the original.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+struct Watcher {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Watcher {
+    fn start(dir: &std::path::Path) -> Watcher {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_quire"))
+            .args(["watch", "--format", "pdf", "--dir"])
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (sender, lines) = mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let sender = sender.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = sender.send(line);
+                }
+            });
+        }
+        Watcher { child, lines }
+    }
+
+    /// Waits for a line containing `needle`; returns the lines seen until then.
+    fn expect(&self, needle: &str) -> Vec<String> {
+        let mut seen = Vec::new();
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) => {
+                    let found = line.contains(needle);
+                    seen.push(line);
+                    if found {
+                        return seen;
+                    }
+                }
+                Err(_) => panic!("no line with “{needle}” after {seen:?}"),
+            }
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn watch_rebuilds_after_edits_and_survives_a_broken_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = b"title = \"Fixture\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\n";
+    common::write_project(
+        dir.path(),
+        &[
+            ("manuscript/book.toml", toml),
+            ("manuscript/01.md", b"# One\n\nThe first paragraph.\n"),
+        ],
+    );
+    let watcher = Watcher::start(dir.path());
+    watcher.expect("built ");
+    let pdf = dir.path().join("out/fixture.pdf");
+    let first = std::fs::read(&pdf).unwrap();
+
+    // An edit.
+    std::thread::sleep(Duration::from_millis(200));
+    std::fs::write(
+        dir.path().join("manuscript/01.md"),
+        "# One\n\nThe first, edited paragraph.\n",
+    )
+    .unwrap();
+    let seen = watcher.expect("rebuilt in");
+    assert!(
+        seen.last().unwrap().contains("manuscript/01.md changed"),
+        "{seen:?}"
+    );
+    let edited = std::fs::read(&pdf).unwrap();
+    assert_ne!(first, edited);
+
+    // A broken edit: diagnostics, and the last good edition stays.
+    std::fs::write(
+        dir.path().join("manuscript/book.toml"),
+        "title = \"Fixture\"\ntitel = \"x\"\n",
+    )
+    .unwrap();
+    let seen = watcher.expect("build failed");
+    assert!(
+        seen.iter()
+            .any(|l| l.starts_with("error: unknown key `titel` in book.toml")),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter().any(|l| l == "  --> manuscript/book.toml:2:1"),
+        "{seen:?}"
+    );
+    assert_eq!(std::fs::read(&pdf).unwrap(), edited);
+
+    // Saved by rename, as many editors do: the fix is picked up.
+    let temp = dir.path().join("manuscript/.book.toml.swp");
+    std::fs::write(&temp, toml).unwrap();
+    std::fs::rename(&temp, dir.path().join("manuscript/book.toml")).unwrap();
+    let seen = watcher.expect("rebuilt in");
+    assert!(
+        seen.last()
+            .unwrap()
+            .contains("manuscript/book.toml changed"),
+        "{seen:?}"
+    );
+
+    // A new chapter file.
+    std::fs::write(dir.path().join("manuscript/02.md"), "# Two\n\nMore.\n").unwrap();
+    let seen = watcher.expect("rebuilt in");
+    assert!(
+        seen.last().unwrap().contains("manuscript/02.md changed"),
+        "{seen:?}"
+    );
+}
