@@ -73,13 +73,18 @@ fn time_full(name: &str, project: &Project, runs: usize) {
         last = Some(outputs);
     }
     let outputs = last.unwrap();
-    println!("{name}: full build (EPUB + PDF + cover), median of {runs}: {} — {} pages", ms(median(times)), outputs.pages);
+    println!(
+        "{name}: full build (EPUB + PDF + cover), median of {runs}: {} — {} pages",
+        ms(median(times)),
+        outputs.pages
+    );
     println!("  stages of the last run: {}", stages(&outputs.timings));
 }
 
 fn main() {
     // `cargo bench` passes `--bench`; any other argument filters nothing here.
-    let essay = Project::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).expect("the bundled book loads");
+    let essay = Project::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+        .expect("the bundled book loads");
     time_full("essay", &essay, 15);
 
     let Some(mut moby) = moby_dick() else {
@@ -104,7 +109,12 @@ fn main() {
         let outputs = build_with(&moby, &options, &mut cache).expect("the edit builds");
         times.push(started.elapsed());
         // Everything but the two writers (which run side by side at the end).
-        before_pdf.push(outputs.timings.total.saturating_sub(outputs.timings.pdf.max(outputs.timings.epub)));
+        before_pdf.push(
+            outputs
+                .timings
+                .total
+                .saturating_sub(outputs.timings.pdf.max(outputs.timings.epub)),
+        );
         last = Some(outputs);
     }
     let outputs = last.unwrap();

@@ -294,8 +294,8 @@ fn layout_once(
     setter.broken_words.extend(set.broken_words);
     setter.fresh = set.paragraphs;
 
-    // Set the contents once with placeholder folios to learn how many pages it takes,
-    // assemble the book, then set it again with the real folios.
+    // Plan the pages once with placeholder folios in the contents to learn every
+    // section's folio, then set the contents with the real folios and compose.
     let mut folios: HashMap<String, String> = book
         .sections
         .iter()
@@ -313,6 +313,7 @@ fn layout_once(
         &costs,
         &note_lines,
         &mut slice_cache,
+        false,
     );
     folios = assembled
         .pages
@@ -332,6 +333,7 @@ fn layout_once(
         &costs,
         &note_lines,
         &mut slice_cache,
+        true,
     );
     debug_assert_eq!(
         before,
@@ -359,6 +361,7 @@ fn assemble(
     costs: &PageCosts,
     note_lines: &dyn Fn(&[u32], &Galley) -> u32,
     slice_cache: &mut HashMap<(usize, bool), Vec<paginate::PageSlice>>,
+    compose: bool,
 ) -> Built {
     let mut pages: Vec<ComposedPage> = Vec::new();
     let mut facts: Vec<Vec<LineFact>> = Vec::new();
@@ -420,13 +423,11 @@ fn assemble(
         match section.kind {
             SectionKind::HalfTitle | SectionKind::TitlePage | SectionKind::Copyright => {
                 let side = side_of(pages.len());
-                let (items, first) = frontmatter::display_page(
-                    section,
-                    setter,
-                    geometry,
-                    scale,
-                    side == Side::Recto,
-                );
+                let (items, first) = if compose {
+                    frontmatter::display_page(section, setter, geometry, scale, side == Side::Recto)
+                } else {
+                    (Vec::new(), None)
+                };
                 pages.push(ComposedPage {
                     page: Page {
                         folio: String::new(),
@@ -472,8 +473,13 @@ fn assemble(
                 };
                 for (k, slice) in slices.iter().enumerate() {
                     let side = side_of(pages.len());
-                    let (items, first) = compose_slice(galley, slice, geometry, scale, side);
-                    facts.push(compose::facts(galley, slice));
+                    let (items, first) = if compose {
+                        facts.push(compose::facts(galley, slice));
+                        compose_slice(galley, slice, geometry, scale, side)
+                    } else {
+                        facts.push(Vec::new());
+                        (Vec::new(), None)
+                    };
                     pages.push(ComposedPage {
                         page: Page {
                             folio: String::new(),
@@ -502,7 +508,7 @@ fn assemble(
             (i - body_start + 1).to_string()
         };
     }
-    for page in &mut pages {
+    for page in pages.iter_mut().filter(|_| compose) {
         let section = &book.sections[page.section];
         let furniture = if page.blank {
             Furniture::None
