@@ -183,12 +183,14 @@ fn toc_entries(book: &Book, plan: &plan::Plan) -> Vec<Option<TocEntry>> {
     entries
 }
 
-/// The guide reference type of a section (EPUB 2 reading systems use it).
+/// The guide reference type of a section (EPUB 2 reading systems and Kindle
+/// use the guide). Not the copyright page: epub-builder writes its type as
+/// `copyright`, which is not a guide type (`copyright-page` is); the
+/// landmarks carry it.
 fn reference_type(book: &Book, index: usize) -> Option<ReferenceType> {
     let kind = book.sections[index].kind;
     match kind {
         SectionKind::TitlePage => Some(ReferenceType::TitlePage),
-        SectionKind::Copyright => Some(ReferenceType::Copyright),
         SectionKind::Contents => Some(ReferenceType::Toc),
         SectionKind::Chapter
             if book

@@ -151,13 +151,13 @@ pub fn metadata(meta: &Meta, facts: &Facts) -> String {
     m.property("dcterms:modified", &meta.modified);
     // EPUB 2 reading systems find the cover through this.
     m.0.push_str(&format!(
-        "  <meta name=\"cover\" content=\"{COVER_ID}\"/>\n"
+        "    <meta name=\"cover\" content=\"{COVER_ID}\"/>\n"
     ));
     if facts.page_list && !meta.print_identifier.trim().is_empty() {
         m.property("pageBreakSource", &meta.print_identifier);
     }
     accessibility(&mut m, meta, facts);
-    m.0.push_str("</metadata>");
+    m.0.push_str("  </metadata>");
     m.0
 }
 
@@ -187,7 +187,7 @@ fn accessibility(m: &mut Metadata, meta: &Meta, facts: &Facts) {
     }
     m.property("schema:accessibilityHazard", "none");
     let claim = may_claim_conformance(meta, facts);
-    m.0.push_str("  <meta property=\"schema:accessibilitySummary\" xml:lang=\"en\">");
+    m.0.push_str("    <meta property=\"schema:accessibilitySummary\" xml:lang=\"en\">");
     m.0.push_str(&text(&summary(facts, claim)));
     m.0.push_str("</meta>\n");
     if claim {
@@ -238,7 +238,7 @@ struct Metadata(String);
 
 impl Metadata {
     fn element(&mut self, name: &str, id: Option<&str>, value: &str) {
-        self.0.push_str("  <");
+        self.0.push_str("    <");
         self.0.push_str(name);
         if let Some(id) = id {
             self.0.push_str(" id=\"");
@@ -261,7 +261,7 @@ impl Metadata {
 
     fn refine(&mut self, id: &str, property: &str, value: &str, scheme: Option<&str>) {
         self.0.push_str(&format!(
-            "  <meta refines=\"#{}\" property=\"{}\"",
+            "    <meta refines=\"#{}\" property=\"{}\"",
             attr(id),
             attr(property)
         ));
@@ -273,7 +273,7 @@ impl Metadata {
 
     fn property(&mut self, property: &str, value: &str) {
         self.0.push_str(&format!(
-            "  <meta property=\"{}\">{}</meta>\n",
+            "    <meta property=\"{}\">{}</meta>\n",
             attr(property),
             text(value.trim())
         ));
@@ -352,8 +352,8 @@ mod tests {
         assert!(
             xml.contains("<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>")
         );
-        assert!(xml.contains("<dc:creator id=\"creator-2\">B</dc:creator>\n  <meta refines=\"#creator-2\" property=\"role\" scheme=\"marc:relators\">aut</meta>"), "{xml}");
-        assert!(xml.contains("<dc:contributor id=\"contributor-2\">Tra</dc:contributor>\n  <meta refines=\"#contributor-2\" property=\"role\" scheme=\"marc:relators\">trl</meta>"));
+        assert!(xml.contains("<dc:creator id=\"creator-2\">B</dc:creator>\n    <meta refines=\"#creator-2\" property=\"role\" scheme=\"marc:relators\">aut</meta>"), "{xml}");
+        assert!(xml.contains("<dc:contributor id=\"contributor-2\">Tra</dc:contributor>\n    <meta refines=\"#contributor-2\" property=\"role\" scheme=\"marc:relators\">trl</meta>"));
         assert_eq!(fields.iter().filter(|(n, _)| n == "creator").count(), 2);
         assert!(has("language", "kk"));
         assert!(has("date", "2024-01-01"));

@@ -203,8 +203,23 @@ pub fn patch_opf(opf: &str, patches: &Patches<'_>) -> Result<String, String> {
     out.push_str(&patches.package_start);
     out.push_str(&opf[package_end..metadata_at]);
     out.push_str(&patches.metadata);
-    out.push_str(&opf[metadata_end..]);
+    out.push_str(&without_second_toc(&opf[metadata_end..]));
     Ok(out)
+}
+
+/// epub-builder always lists `nav.xhtml` as the guide's table of contents;
+/// when the book's own contents page is listed too, that one is kept (it is
+/// in the reading order; the navigation document is not).
+fn without_second_toc(rest: &str) -> std::borrow::Cow<'_, str> {
+    let is_toc = |line: &str| line.trim_start().starts_with("<reference type=\"toc\"");
+    let tocs = rest.lines().filter(|l| is_toc(l)).count();
+    if tocs < 2 {
+        return rest.into();
+    }
+    rest.split_inclusive('\n')
+        .filter(|line| !(is_toc(line) && line.contains("href=\"nav.xhtml\"")))
+        .collect::<String>()
+        .into()
 }
 
 /// Adds the language to `<html>`, replaces the landmarks and adds the page-list.
@@ -261,6 +276,20 @@ mod tests {
             "<?xml?>\n<package NEW>\n  <metadata>NEW</metadata>\n<manifest/></package>"
         );
         assert!(patch_opf("<package>", &patches()).is_err());
+    }
+
+    #[test]
+    fn keeps_one_toc_in_the_guide() {
+        let opf = "<package><metadata></metadata><guide>\n  <reference type=\"toc\" title=\"C\" href=\"nav.xhtml\"/>\n  <reference type=\"toc\" title=\"\" href=\"contents.xhtml\"/>\n</guide></package>";
+        let patched = patch_opf(opf, &patches()).unwrap();
+        assert!(!patched.contains("nav.xhtml"), "{patched}");
+        assert!(patched.contains("href=\"contents.xhtml\""));
+        let only_nav = "<package><metadata></metadata><guide>\n  <reference type=\"toc\" title=\"C\" href=\"nav.xhtml\"/>\n</guide></package>";
+        assert!(
+            patch_opf(only_nav, &patches())
+                .unwrap()
+                .contains("nav.xhtml")
+        );
     }
 
     #[test]
