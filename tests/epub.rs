@@ -1267,3 +1267,139 @@ fn moby_dick_is_valid_and_fast() {
     check_page_markers(&book, &map, &files);
     epubcheck("moby-dick", &bytes);
 }
+
+// ---------------------------------------------------------------- any input
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn any_markdown_and_any_page_map_give_a_well_formed_epub() {
+    const PIECES: [&str; 40] = [
+        "word ",
+        "Ünïcode ",
+        "*",
+        "_",
+        "**",
+        "`",
+        "[",
+        "](",
+        ")",
+        "<",
+        ">",
+        "&",
+        "&amp;",
+        "\"",
+        "'",
+        "\n\n",
+        "\n",
+        "  \n",
+        "> ",
+        "- ",
+        "1. ",
+        "7) ",
+        "```\n",
+        "[^a]",
+        "[^b]",
+        "\n\n[^a]: note ",
+        "\n\n[^b]: - item\n",
+        "# ",
+        "## ",
+        "### ",
+        "---\n",
+        "***\n",
+        "<script>",
+        "</div>",
+        "javascript:x()",
+        "https://example.com",
+        "<https://e.com/a>",
+        "\u{7}",
+        "\u{0}",
+        "    code\n",
+    ];
+    const LABELS: [&str; 6] = ["1", "ii", "a b", "<x>", "", "1"];
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let cover = cover();
+    let mut written = 0;
+    for round in 0..120 {
+        let mut markdown = String::new();
+        for _ in 0..rng.below(120) {
+            markdown.push_str(PIECES[rng.below(PIECES.len())]);
+        }
+        let project = Project::from_files([
+            (
+                "manuscript/book.toml",
+                b"title = \"Fuzz\"\nauthors = [\"F\"]\ndate = \"2024-01-01\"\n".to_vec(),
+            ),
+            ("manuscript/a.md", markdown.clone().into_bytes()),
+        ]);
+        let Ok((book, _)) = quire::load_book(&project, &quire::Options::default()) else {
+            continue; // the manuscript was refused (e.g. nesting); nothing to write
+        };
+        let count = book.block_count.max(1) as usize;
+        let pages = (0..rng.below(12))
+            .map(|_| PageStart {
+                label: LABELS[rng.below(LABELS.len())].to_string(),
+                section: rng.below(book.sections.len() + 2) as u32,
+                at: TextPos {
+                    block: quire::model::BlockId(rng.below(count + 3) as u32),
+                    offset: rng.below(200) as u32,
+                },
+                blank: rng.below(4) == 0,
+            })
+            .collect();
+        let map = PageMap { pages };
+        let bytes = quire::epub::write(&book, &map, &cover)
+            .unwrap_or_else(|e| panic!("round {round}: {e}\n{markdown:?}"));
+        if let Ok(keep) = std::env::var("QUIRE_KEEP_EPUB") {
+            std::fs::write(Path::new(&keep).join(format!("fuzz-{round}.epub")), &bytes).unwrap();
+        }
+        let files = Unzipped::new(&bytes);
+        let mut ids = Vec::new();
+        for name in files.xhtml_names() {
+            let text = files.text(&name);
+            let doc = parse_xml(&text)
+                .unwrap_or_else(|e| panic!("round {round}, {name}: {e}\n{markdown:?}\n{text}"));
+            let file = name.trim_start_matches("OEBPS/").to_string();
+            ids.extend(
+                doc.descendants()
+                    .filter_map(|n| n.attribute("id"))
+                    .map(|id| format!("{file}#{id}")),
+            );
+        }
+        let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "round {round}: duplicate ids");
+        // Every page-list entry lands on a marker, in page order.
+        let nav = files.nav();
+        let nav_doc = parse_xml(&nav).unwrap();
+        let targets: Vec<&str> = nav_doc
+            .descendants()
+            .filter(|n| epub_type(*n) == Some("page-list"))
+            .flat_map(|n| n.descendants())
+            .filter_map(|n| n.attribute("href"))
+            .collect();
+        assert_eq!(targets.len(), map.pages.len(), "round {round}");
+        for target in targets {
+            assert!(
+                unique.contains(&target.to_string()),
+                "round {round}: {target}"
+            );
+        }
+        parse_xml(&files.opf()).unwrap();
+        written += 1;
+    }
+    assert!(written > 100, "only {written} manuscripts were accepted");
+}
