@@ -3,7 +3,8 @@
 //!
 //! The stages: [`plan`] names the files and every id and places the print
 //! pages' markers; [`media`] picks the images (downscaling only huge ones);
-//! [`xhtml`] writes one document per section; epub-builder assembles the
+//! [`xhtml`] writes one document per section (its text with the markers of
+//! [`pagebreaks`]); epub-builder assembles the
 //! container, manifest, spine, `toc` nav and NCX in memory; [`package`]
 //! re-packs that once, deterministically, with the metadata of [`opf`] and the
 //! landmarks and page-list of [`nav`]. The stylesheet is in [`css`].
@@ -14,6 +15,7 @@ mod media;
 mod nav;
 mod opf;
 mod package;
+mod pagebreaks;
 mod plan;
 mod xhtml;
 
