@@ -241,6 +241,10 @@ publisher = "Press & Sons"
 language = "en"
 date = "2024-02-29"
 chapters = ["nav.md", "second.md"]
+
+[isbn]
+ebook = "978-0-306-40615-7"
+print = "9780000000002"
 "#
             .to_vec(),
         ),
@@ -1143,6 +1147,9 @@ fn hostile_manuscript_stays_well_formed() {
     assert!(opf.contains("<meta property=\"schema:accessMode\">visual</meta>"));
     assert!(opf.contains("alternativeText"));
     assert!(opf.contains("Hostile &lt;Book&gt; &amp; Co"));
+    // With ISBNs: the ebook's identifies the EPUB, the print edition's is the page source.
+    assert!(opf.contains("<dc:identifier id=\"pub-id\">urn:isbn:9780306406157</dc:identifier>"));
+    assert!(opf.contains("<meta property=\"pageBreakSource\">urn:isbn:9780000000002</meta>"));
     check_page_markers(&book, &map, &files);
 }
 
