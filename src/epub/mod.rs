@@ -1,13 +1,13 @@
 //! EPUB 3: the model (plus the page map) → EPUB bytes. Never sees fonts or
 //! pages.
 //!
-//! The stages: [`plan`] names the files and every id and places the print
-//! pages' markers; [`media`] picks the images (downscaling only huge ones);
-//! [`xhtml`] writes one document per section (its text with the markers of
-//! [`pagebreaks`]); epub-builder assembles the container, manifest, spine,
-//! `toc` nav and NCX in memory; [`package`] re-packs that once,
-//! deterministically, with the metadata of [`opf`] and the landmarks and
-//! page-list of [`nav`]. The stylesheet is in [`css`]; [`escape`] keeps
+//! The stages: `plan` names the files and every id and places the print
+//! pages' markers; `media` picks the images (downscaling only huge ones);
+//! `xhtml` writes one document per section (its text with the markers of
+//! `pagebreaks`); epub-builder assembles the container, manifest, spine,
+//! `toc` nav and NCX in memory; `package` re-packs that once,
+//! deterministically, with the metadata of `opf` and the landmarks and
+//! page-list of `nav`. The stylesheet is in `css`; `escape` keeps
 //! everything from the manuscript well-formed.
 
 mod css;
