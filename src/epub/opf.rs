@@ -151,13 +151,13 @@ pub fn metadata(meta: &Meta, facts: &Facts) -> String {
     m.property("dcterms:modified", &meta.modified);
     // EPUB 2 reading systems find the cover through this.
     m.0.push_str(&format!(
-        "  <meta name=\"cover\" content=\"{COVER_ID}\"/>\n"
+        "    <meta name=\"cover\" content=\"{COVER_ID}\"/>\n"
     ));
     if facts.page_list && !meta.print_identifier.trim().is_empty() {
         m.property("pageBreakSource", &meta.print_identifier);
     }
     accessibility(&mut m, meta, facts);
-    m.0.push_str("</metadata>");
+    m.0.push_str("  </metadata>");
     m.0
 }
 
@@ -187,7 +187,7 @@ fn accessibility(m: &mut Metadata, meta: &Meta, facts: &Facts) {
     }
     m.property("schema:accessibilityHazard", "none");
     let claim = may_claim_conformance(meta, facts);
-    m.0.push_str("  <meta property=\"schema:accessibilitySummary\" xml:lang=\"en\">");
+    m.0.push_str("    <meta property=\"schema:accessibilitySummary\" xml:lang=\"en\">");
     m.0.push_str(&text(&summary(facts, claim)));
     m.0.push_str("</meta>\n");
     if claim {
@@ -238,7 +238,7 @@ struct Metadata(String);
 
 impl Metadata {
     fn element(&mut self, name: &str, id: Option<&str>, value: &str) {
-        self.0.push_str("  <");
+        self.0.push_str("    <");
         self.0.push_str(name);
         if let Some(id) = id {
             self.0.push_str(" id=\"");
@@ -261,7 +261,7 @@ impl Metadata {
 
     fn refine(&mut self, id: &str, property: &str, value: &str, scheme: Option<&str>) {
         self.0.push_str(&format!(
-            "  <meta refines=\"#{}\" property=\"{}\"",
+            "    <meta refines=\"#{}\" property=\"{}\"",
             attr(id),
             attr(property)
         ));
@@ -273,9 +273,143 @@ impl Metadata {
 
     fn property(&mut self, property: &str, value: &str) {
         self.0.push_str(&format!(
-            "  <meta property=\"{}\">{}</meta>\n",
+            "    <meta property=\"{}\">{}</meta>\n",
             attr(property),
             text(value.trim())
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Contributor, Role};
+
+    fn meta() -> Meta {
+        let project = crate::project::Project::from_files([
+            (
+                "manuscript/book.toml",
+                "title = \"T\"\nauthors = [\"A\"]\nlanguage = \"kk\"\ndate = \"2024-01-01\"\n",
+            ),
+            ("manuscript/a.md", "Text.\n"),
+        ]);
+        crate::load_book(&project, &crate::Options::default())
+            .unwrap()
+            .0
+            .meta
+    }
+
+    fn facts() -> Facts {
+        Facts {
+            chapters: 3,
+            toc_entries: 3,
+            page_list: true,
+            figures: 2,
+            figures_with_alt: 2,
+        }
+    }
+
+    fn parse(metadata: &str) -> Vec<(String, String)> {
+        let doc = roxmltree::Document::parse(metadata).unwrap();
+        doc.root_element()
+            .children()
+            .filter(|n| n.is_element())
+            .map(|n| {
+                let name = match n.attribute("property") {
+                    Some(p) => format!("{}[{p}]", n.tag_name().name()),
+                    None => n.tag_name().name().to_string(),
+                };
+                (name, n.text().unwrap_or_default().to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn renders_every_field_escaped() {
+        let mut m = meta();
+        m.title = "Rock & <Roll>".into();
+        m.subtitle = Some("A \"Story\"".into());
+        m.authors = vec!["A".into(), "  ".into(), "B".into()];
+        m.contributors = vec![
+            Contributor {
+                name: "Ill".into(),
+                role: Role::Illustrator,
+            },
+            Contributor {
+                name: "Tra".into(),
+                role: Role::Translator,
+            },
+        ];
+        m.publisher = Some("Press".into());
+        m.keywords = vec!["one".into(), "two".into()];
+        m.first_publication = Some("First in X.".into());
+        let xml = metadata(&m, &facts());
+        let fields = parse(&xml);
+        let has = |name: &str, value: &str| fields.contains(&(name.to_string(), value.to_string()));
+        assert!(has("title", "Rock & <Roll>"), "{xml}");
+        assert!(has("title", "A \"Story\""));
+        assert!(xml.contains("<dc:title id=\"title\">Rock &amp; &lt;Roll&gt;</dc:title>"));
+        assert!(
+            xml.contains("<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>")
+        );
+        assert!(xml.contains("<dc:creator id=\"creator-2\">B</dc:creator>\n    <meta refines=\"#creator-2\" property=\"role\" scheme=\"marc:relators\">aut</meta>"), "{xml}");
+        assert!(xml.contains("<dc:contributor id=\"contributor-2\">Tra</dc:contributor>\n    <meta refines=\"#contributor-2\" property=\"role\" scheme=\"marc:relators\">trl</meta>"));
+        assert_eq!(fields.iter().filter(|(n, _)| n == "creator").count(), 2);
+        assert!(has("language", "kk"));
+        assert!(has("date", "2024-01-01"));
+        assert!(has("source", "First in X."));
+        assert!(has("subject", "two"));
+        assert!(has("meta[pageBreakSource]", &m.print_identifier));
+        assert!(has("meta[schema:accessMode]", "visual"));
+        assert!(has("meta[schema:accessibilityFeature]", "alternativeText"));
+        assert!(has("meta[schema:accessibilityFeature]", "printPageNumbers"));
+        assert!(has("meta[dcterms:conformsTo]", CONFORMANCE));
+        assert!(has("meta[a11y:certifiedBy]", "Press"));
+        assert!(package_start(&m).contains("unique-identifier=\"pub-id\" xml:lang=\"kk\""));
+    }
+
+    #[test]
+    fn claims_only_what_holds() {
+        let mut m = meta();
+        m.publisher = None;
+        let missing_alt = Facts {
+            figures_with_alt: 1,
+            page_list: false,
+            ..facts()
+        };
+        let fields = parse(&metadata(&m, &missing_alt));
+        let values = |name: &str| -> Vec<String> {
+            fields
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        assert!(values("meta[dcterms:conformsTo]").is_empty());
+        assert!(values("meta[a11y:certifiedBy]").is_empty());
+        assert!(values("meta[pageBreakSource]").is_empty());
+        assert_eq!(
+            values("meta[schema:accessModeSufficient]"),
+            ["textual,visual"]
+        );
+        assert_eq!(
+            values("meta[schema:accessibilityFeature]"),
+            ["structuralNavigation", "tableOfContents", "readingOrder"]
+        );
+        let summary = &values("meta[schema:accessibilitySummary]")[0];
+        assert!(summary.contains("3 chapters"), "{summary}");
+        assert!(
+            summary.contains("1 of them has no text alternative"),
+            "{summary}"
+        );
+        assert!(summary.contains("no page numbers"), "{summary}");
+        // With every image described, the author vouches when there is no publisher.
+        let fields = parse(&metadata(&m, &facts()));
+        assert!(fields.contains(&("meta[a11y:certifiedBy]".into(), "A".into())));
+        // No language, no claim.
+        m.language = "not a tag!".into();
+        assert!(!may_claim_conformance(&m, &facts()));
+        assert_eq!(language_tag(&m.language), "und");
+        assert_eq!(language_tag(" en-GB "), "en-GB");
     }
 }

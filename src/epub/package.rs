@@ -203,8 +203,23 @@ pub fn patch_opf(opf: &str, patches: &Patches<'_>) -> Result<String, String> {
     out.push_str(&patches.package_start);
     out.push_str(&opf[package_end..metadata_at]);
     out.push_str(&patches.metadata);
-    out.push_str(&opf[metadata_end..]);
+    out.push_str(&without_second_toc(&opf[metadata_end..]));
     Ok(out)
+}
+
+/// epub-builder always lists `nav.xhtml` as the guide's table of contents;
+/// when the book's own contents page is listed too, that one is kept (it is
+/// in the reading order; the navigation document is not).
+fn without_second_toc(rest: &str) -> std::borrow::Cow<'_, str> {
+    let is_toc = |line: &str| line.trim_start().starts_with("<reference type=\"toc\"");
+    let tocs = rest.lines().filter(|l| is_toc(l)).count();
+    if tocs < 2 {
+        return rest.into();
+    }
+    rest.split_inclusive('\n')
+        .filter(|line| !(is_toc(line) && line.contains("href=\"nav.xhtml\"")))
+        .collect::<String>()
+        .into()
 }
 
 /// Adds the language to `<html>`, replaces the landmarks and adds the page-list.
@@ -235,4 +250,83 @@ pub fn patch_nav(nav: &str, patches: &Patches<'_>) -> Result<String, String> {
     }
     out.push_str(&nav[body_end..]);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patches() -> Patches<'static> {
+        Patches {
+            package_start: "<package NEW>".into(),
+            metadata: "<metadata>NEW</metadata>".into(),
+            language: "en".into(),
+            landmarks: "<nav epub:type=\"landmarks\" hidden=\"\">L</nav>".into(),
+            page_list: Some("<nav epub:type=\"page-list\">P</nav>".into()),
+            stored: Vec::new(),
+            modified_epoch: 0,
+        }
+    }
+
+    #[test]
+    fn replaces_package_and_metadata() {
+        let opf = "<?xml?>\n<package version=\"3.0\" unique-identifier=\"epub-id-1\">\n  <metadata a=\"b\">\n<dc:x/>\n</metadata>\n<manifest/></package>";
+        assert_eq!(
+            patch_opf(opf, &patches()).unwrap(),
+            "<?xml?>\n<package NEW>\n  <metadata>NEW</metadata>\n<manifest/></package>"
+        );
+        assert!(patch_opf("<package>", &patches()).is_err());
+    }
+
+    #[test]
+    fn keeps_one_toc_in_the_guide() {
+        let opf = "<package><metadata></metadata><guide>\n  <reference type=\"toc\" title=\"C\" href=\"nav.xhtml\"/>\n  <reference type=\"toc\" title=\"\" href=\"contents.xhtml\"/>\n</guide></package>";
+        let patched = patch_opf(opf, &patches()).unwrap();
+        assert!(!patched.contains("nav.xhtml"), "{patched}");
+        assert!(patched.contains("href=\"contents.xhtml\""));
+        let only_nav = "<package><metadata></metadata><guide>\n  <reference type=\"toc\" title=\"C\" href=\"nav.xhtml\"/>\n</guide></package>";
+        assert!(
+            patch_opf(only_nav, &patches())
+                .unwrap()
+                .contains("nav.xhtml")
+        );
+    }
+
+    #[test]
+    fn adds_language_landmarks_and_page_list_to_the_nav() {
+        let nav = "<html xmlns=\"x\">\n<body>\n  <nav epub:type = \"toc\">T</nav>\n  <nav epub:type = \"landmarks\">\n<ol></ol>\n  </nav>\n</body>\n</html>\n";
+        assert_eq!(
+            patch_nav(nav, &patches()).unwrap(),
+            "<html lang=\"en\" xml:lang=\"en\" xmlns=\"x\">\n<body>\n  <nav epub:type = \"toc\">T</nav>\n  <nav epub:type=\"landmarks\" hidden=\"\">L</nav>\n  <nav epub:type=\"page-list\">P</nav>\n</body>\n</html>\n"
+        );
+        let without_pages = Patches {
+            page_list: None,
+            ..patches()
+        };
+        assert!(
+            !patch_nav(nav, &without_pages)
+                .unwrap()
+                .contains("page-list")
+        );
+        assert!(patch_nav("<html><body></body></html>", &patches()).is_err());
+    }
+
+    #[test]
+    fn zip_times_are_utc_and_clamped_to_zips_range() {
+        let t = zip_time(1_700_000_000);
+        assert_eq!(
+            (
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            ),
+            (2023, 11, 14, 22, 13, 20)
+        );
+        assert_eq!(zip_time(0), DateTime::default());
+        assert_eq!(zip_time(-3_600_000_000), DateTime::default());
+        assert_eq!(zip_time(i64::MAX / 2), DateTime::default());
+    }
 }

@@ -394,3 +394,228 @@ fn file_names(sections: &[Section]) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ListItem, PageStart, TextPos, block_text};
+
+    fn block(id: u32, kind: BlockKind) -> Block {
+        Block {
+            id: BlockId(id),
+            kind,
+            span: None,
+        }
+    }
+
+    fn text(t: &str) -> Inline {
+        Inline::Text(t.to_string())
+    }
+
+    #[test]
+    fn word_start_never_splits_a_word() {
+        let chars: Vec<char> = "Call me Ishmael.".chars().collect();
+        assert_eq!(word_start(&chars, 0), 0);
+        assert_eq!(word_start(&chars, 5), 5, "a word start stays");
+        assert_eq!(word_start(&chars, 4), 4, "at a space stays");
+        assert_eq!(
+            word_start(&chars, 10),
+            8,
+            "inside Ishmael: back to its start"
+        );
+        assert_eq!(word_start(&chars, 2), 0);
+        assert_eq!(word_start(&chars, 16), 16, "the end stays");
+        assert_eq!(word_start(&chars, 99), 16, "past the end is the end");
+        let hyphenated: Vec<char> = "a well-known fact".chars().collect();
+        assert_eq!(word_start(&hyphenated, 7), 2, "after a hyphen break");
+    }
+
+    #[test]
+    fn leaf_chars_count_as_the_model_does() {
+        let paragraph = block(
+            0,
+            BlockKind::Paragraph {
+                content: vec![
+                    text("One "),
+                    Inline::Emphasis(vec![text("two "), Inline::Strong(vec![text("thr€e")])]),
+                    Inline::NoteRef {
+                        note: 0,
+                        label: "1".into(),
+                    },
+                    Inline::LineBreak,
+                    Inline::Code("x < y".into()),
+                    Inline::Link {
+                        url: "https://example.com".into(),
+                        content: vec![text(" link")],
+                    },
+                ],
+                indent: true,
+            },
+        );
+        let code = block(
+            1,
+            BlockKind::Code {
+                text: "a\nb".into(),
+            },
+        );
+        for b in [&paragraph, &code] {
+            let expected: Vec<char> = block_text(b).unwrap().chars().collect();
+            assert_eq!(leaf_chars(b), expected);
+        }
+    }
+
+    fn section(id: &str, blocks: Vec<Block>) -> Section {
+        Section {
+            kind: crate::model::SectionKind::Chapter,
+            id: id.into(),
+            title: id.into(),
+            in_toc: true,
+            blocks,
+            notes: Vec::new(),
+            source: None,
+        }
+    }
+
+    fn page(label: &str, section: u32, block: u32, offset: u32) -> PageStart {
+        PageStart {
+            label: label.into(),
+            section,
+            at: TextPos {
+                block: BlockId(block),
+                offset,
+            },
+            blank: false,
+        }
+    }
+
+    fn paragraph(id: u32, t: &str) -> Block {
+        block(
+            id,
+            BlockKind::Paragraph {
+                content: vec![text(t)],
+                indent: true,
+            },
+        )
+    }
+
+    fn test_book(sections: Vec<Section>) -> Book {
+        let project = crate::project::Project::from_files([
+            (
+                "manuscript/book.toml",
+                "title = \"T\"\ndate = \"2024-01-01\"\n",
+            ),
+            ("manuscript/a.md", "Text.\n"),
+        ]);
+        let (mut book, _) = crate::load_book(&project, &crate::Options::default()).unwrap();
+        book.sections = sections;
+        book
+    }
+
+    #[test]
+    fn pages_are_placed_in_leaves_files_and_ids() {
+        let quote = block(
+            1,
+            BlockKind::Quote(vec![block(
+                2,
+                BlockKind::List {
+                    ordered: false,
+                    items: vec![ListItem {
+                        marker: "•".into(),
+                        blocks: vec![paragraph(3, "In a list in a quote.")],
+                    }],
+                },
+            )]),
+        );
+        let heading = block(
+            4,
+            BlockKind::Heading {
+                level: 2,
+                anchor: "page-3".into(),
+                content: vec![text("Page 3")],
+            },
+        );
+        let book = test_book(vec![
+            section("nav", vec![paragraph(0, "Call me Ishmael.")]),
+            section(
+                "NAV",
+                vec![quote, heading, block(5, BlockKind::Quote(vec![]))],
+            ),
+        ]);
+        let map = PageMap {
+            pages: vec![
+                page("1", 0, 0, 10), // inside "Ishmael": moved to 8
+                page("2", 0, 0, 10), // same place: after page 1
+                page("3", 1, 1, 0),  // a quote: its first leaf
+                page("3", 1, 99, 0), // repeated label; unknown block: section start
+                page("5", 1, 5, 0),  // an empty container: section start
+                page("6", 7, 99, 0), // nowhere: the end of the last section
+            ],
+        };
+        let plan = plan(&book, &map);
+        assert_eq!(plan.files, ["nav-2.xhtml", "NAV-3.xhtml"]);
+        let ids: Vec<&str> = plan.pages.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["page-1", "page-2", "page-3", "page-3-2", "page-5", "page-6"]
+        );
+        let sections: Vec<usize> = plan.pages.iter().map(|p| p.section).collect();
+        assert_eq!(sections, [0, 0, 1, 1, 1, 1]);
+        let first = &book.sections[0].blocks[0];
+        assert_eq!(
+            plan.breaks(first),
+            [Break { offset: 8, page: 0 }, Break { offset: 8, page: 1 }]
+        );
+        let BlockKind::Quote(inner) = &book.sections[1].blocks[0].kind else {
+            unreachable!()
+        };
+        let BlockKind::List { items, .. } = &inner[0].kind else {
+            unreachable!()
+        };
+        assert_eq!(
+            plan.breaks(&items[0].blocks[0]),
+            [Break { offset: 0, page: 2 }]
+        );
+        assert_eq!(plan.sections[1].pages_at_start, [3, 4]);
+        assert_eq!(plan.sections[1].pages_at_end, [5]);
+        // The heading whose anchor is a page id gets another id; links follow it.
+        assert_eq!(plan.sections[1].headings, ["page-3-3"]);
+        assert_eq!(
+            plan.href("NAV", Some("page-3")).unwrap(),
+            "NAV-3.xhtml#page-3-3"
+        );
+        assert_eq!(plan.href("NAV", None).unwrap(), "NAV-3.xhtml");
+        assert_eq!(plan.href("missing", None), None);
+    }
+
+    #[test]
+    fn walks_are_iterative_and_in_reading_order() {
+        // Deep enough to overflow a recursive walk on a small stack.
+        let mut deep = paragraph(0, "deep");
+        for id in 1..20_000 {
+            deep = block(id, BlockKind::Quote(vec![deep]));
+        }
+        let blocks = vec![deep, paragraph(20_000, "after")];
+        let result = std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(move || {
+                let mut entered = Vec::new();
+                let mut exits = 0;
+                walk_blocks(&blocks, |step| match step {
+                    Visit::Enter(b) => entered.push(b.id.0),
+                    Visit::Exit(_) => exits += 1,
+                });
+                // Dropping 20,000 nested quotes recurses: leak them instead.
+                std::mem::forget(blocks);
+                (entered, exits)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        let (entered, exits) = result;
+        assert_eq!(entered.len(), 20_001);
+        assert_eq!(entered[0], 19_999);
+        assert_eq!(entered[19_999], 0);
+        assert_eq!(entered[20_000], 20_000);
+        assert_eq!(exits, 19_999);
+    }
+}

@@ -7,11 +7,15 @@
 //! Blocks and inlines are written from explicit stacks, not by recursion, so
 //! any nesting depth is safe. Everything from the manuscript is escaped.
 
-use super::escape::{push_attr, push_char, push_text, safe_url};
-use super::plan::{Break, PageMark, Plan, SectionIds};
+mod inline;
+
+use inline::note_label;
+
+use super::escape::{push_attr, push_text};
+use super::pagebreaks::{Marks, push_page_mark};
+use super::plan::{Plan, SectionIds};
 use crate::model::{
-    Block, BlockKind, Book, ContentsEntry, DisplayRole, Inline, ListItem, Matter, Section,
-    SectionKind,
+    Block, BlockKind, Book, ContentsEntry, DisplayRole, ListItem, Matter, Section, SectionKind,
 };
 
 /// Writes section `index` of `book` as a complete XHTML document.
@@ -45,73 +49,6 @@ fn estimate_len(section: &Section) -> usize {
     source + 1024
 }
 
-/// A page marker: `<span epub:type="pagebreak" role="doc-pagebreak" id="page-3" aria-label="3"/>`.
-pub fn push_page_mark(out: &mut String, mark: &PageMark) {
-    out.push_str(r#"<span epub:type="pagebreak" role="doc-pagebreak" id=""#);
-    push_attr(out, &mark.id);
-    out.push_str(r#"" aria-label=""#);
-    push_attr(out, &mark.label);
-    out.push_str("\"/>");
-}
-
-/// Page markers inside one leaf block, written as its text goes by.
-struct Marks<'p> {
-    breaks: &'p [Break],
-    pages: &'p [PageMark],
-    next: usize,
-    /// Characters of the block's text written so far.
-    pos: u32,
-}
-
-impl<'p> Marks<'p> {
-    fn new(breaks: &'p [Break], pages: &'p [PageMark]) -> Self {
-        Marks {
-            breaks,
-            pages,
-            next: 0,
-            pos: 0,
-        }
-    }
-
-    /// Writes the markers due at the current position.
-    fn flush(&mut self, out: &mut String) {
-        while let Some(b) = self.breaks.get(self.next) {
-            if b.offset > self.pos {
-                break;
-            }
-            if let Some(mark) = self.pages.get(b.page) {
-                push_page_mark(out, mark);
-            }
-            self.next += 1;
-        }
-    }
-
-    /// Writes the markers left at the block's end.
-    fn finish(&mut self, out: &mut String) {
-        self.pos = u32::MAX;
-        self.flush(out);
-    }
-
-    /// Counts characters that are not written (the contents' line separators).
-    fn advance(&mut self, chars: u32) {
-        self.pos = self.pos.saturating_add(chars);
-    }
-
-    /// Writes text, escaped, with the markers that fall inside it.
-    fn text(&mut self, out: &mut String, text: &str) {
-        if self.next >= self.breaks.len() {
-            push_text(out, text);
-            self.advance(text.chars().count() as u32);
-            return;
-        }
-        for c in text.chars() {
-            self.flush(out);
-            push_char(out, c);
-            self.pos = self.pos.saturating_add(1);
-        }
-    }
-}
-
 /// A step of the block walk.
 enum Step<'a> {
     Block(&'a Block),
@@ -122,13 +59,7 @@ enum Step<'a> {
     Close(&'static str),
 }
 
-/// A step of the inline walk.
-enum InlineStep<'a> {
-    Inline(&'a Inline),
-    Close(&'static str),
-    CloseLink,
-}
-
+/// Writes one section's document.
 struct Writer<'a> {
     plan: &'a Plan,
     ids: &'a SectionIds,
@@ -478,110 +409,6 @@ impl<'a> Writer<'a> {
         }
         self.out.push_str("</ol>\n");
     }
-
-    fn inlines(&mut self, inlines: &'a [Inline], marks: &mut Marks<'_>) {
-        let mut stack: Vec<InlineStep<'a>> = inlines.iter().rev().map(InlineStep::Inline).collect();
-        while let Some(step) = stack.pop() {
-            let inline = match step {
-                InlineStep::Close(tag) => {
-                    self.out.push_str(tag);
-                    continue;
-                }
-                InlineStep::CloseLink => {
-                    self.link_depth -= 1;
-                    self.out.push_str("</a>");
-                    continue;
-                }
-                InlineStep::Inline(inline) => inline,
-            };
-            match inline {
-                Inline::Text(text) => marks.text(&mut self.out, text),
-                Inline::Code(text) => {
-                    marks.flush(&mut self.out);
-                    self.out.push_str("<code>");
-                    marks.text(&mut self.out, text);
-                    self.out.push_str("</code>");
-                }
-                Inline::Emphasis(children) | Inline::Strong(children) => {
-                    let strong = matches!(inline, Inline::Strong(_));
-                    marks.flush(&mut self.out);
-                    self.out.push_str(if strong { "<strong>" } else { "<em>" });
-                    stack.push(InlineStep::Close(if strong {
-                        "</strong>"
-                    } else {
-                        "</em>"
-                    }));
-                    stack.extend(children.iter().rev().map(InlineStep::Inline));
-                }
-                Inline::Link { url, content } => {
-                    // Any other target (or a link inside a link) is not
-                    // followed: the words stay, as text.
-                    if let Some(href) = safe_url(url).filter(|_| self.link_depth == 0) {
-                        marks.flush(&mut self.out);
-                        self.out.push_str("<a href=\"");
-                        push_attr(&mut self.out, &href);
-                        self.out.push_str("\">");
-                        self.link_depth += 1;
-                        stack.push(InlineStep::CloseLink);
-                    }
-                    stack.extend(content.iter().rev().map(InlineStep::Inline));
-                }
-                Inline::NoteRef { note, label } => self.note_ref(*note as usize, label),
-                Inline::LineBreak => {
-                    marks.flush(&mut self.out);
-                    self.out.push_str("<br/>");
-                    marks.advance(1);
-                }
-            }
-        }
-    }
-
-    /// A footnote reference: a superscript link to the note (plain inside a link).
-    fn note_ref(&mut self, n: usize, label: &str) {
-        let label = note_label(label, n);
-        let Some(note_id) = self.ids.notes.get(n) else {
-            self.out.push_str("<sup>");
-            push_text(&mut self.out, &label);
-            self.out.push_str("</sup>");
-            return;
-        };
-        let occurrence = self.refs_written[n];
-        self.refs_written[n] += 1;
-        let ref_id = self.ids.refs[n].get(occurrence);
-        if self.link_depth > 0 {
-            self.out.push_str("<sup");
-            if let Some(ref_id) = ref_id {
-                self.out.push_str(" id=\"");
-                push_attr(&mut self.out, ref_id);
-                self.out.push('"');
-            }
-            self.out.push('>');
-            push_text(&mut self.out, &label);
-            self.out.push_str("</sup>");
-            return;
-        }
-        self.out
-            .push_str("<sup><a epub:type=\"noteref\" role=\"doc-noteref\"");
-        if let Some(ref_id) = ref_id {
-            self.out.push_str(" id=\"");
-            push_attr(&mut self.out, ref_id);
-            self.out.push('"');
-        }
-        self.out.push_str(" href=\"#");
-        push_attr(&mut self.out, note_id);
-        self.out.push_str("\">");
-        push_text(&mut self.out, &label);
-        self.out.push_str("</a></sup>");
-    }
-}
-
-/// A note's visible label; its number when the model left it empty.
-fn note_label(label: &str, index: usize) -> String {
-    if label.trim().is_empty() {
-        (index + 1).to_string()
-    } else {
-        label.trim().to_string()
-    }
 }
 
 /// The element around a section's content, its class and its semantics.
@@ -642,3 +469,6 @@ fn list_values(ordered: bool, items: &[ListItem]) -> ListValues {
     }
     ListValues { start, values }
 }
+
+#[cfg(test)]
+mod tests;
