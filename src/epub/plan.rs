@@ -280,11 +280,15 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
     let mut page_ids: HashSet<String> = HashSet::new();
     let mut section_ids: Vec<SectionIds> = vec![SectionIds::default(); book.sections.len()];
     let last_section = book.sections.len().saturating_sub(1);
+    // Many pages start in the same long paragraph: decode each block's text once.
+    let mut chars_of: HashMap<BlockId, Vec<char>> = HashMap::new();
     for (page_index, page) in page_map.pages.iter().enumerate() {
         let target = match locations.get(&page.at.block) {
             Some(Location::Leaf { section, block }) => {
-                let chars = leaf_chars(block);
-                let offset = word_start(&chars, page.at.offset as usize) as u32;
+                let chars = chars_of
+                    .entry(page.at.block)
+                    .or_insert_with(|| leaf_chars(block));
+                let offset = word_start(chars, page.at.offset as usize) as u32;
                 Some((*section, *block, offset))
             }
             Some(Location::Container {
