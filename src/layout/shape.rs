@@ -65,6 +65,8 @@ pub struct Shaper<'f> {
     units_per_em: [f32; 4],
     space: [f32; 4],
     hyphen: [Option<Glyph>; 4],
+    /// Kept between calls: shaping reuses its allocation.
+    buffer: Option<UnicodeBuffer>,
     /// Time spent shaping (cache misses), for the benchmark.
     pub shaping: std::time::Duration,
 }
@@ -87,6 +89,7 @@ impl<'f> Shaper<'f> {
             space: [0.0; 4],
             hyphen: [None; 4],
             shaping: std::time::Duration::ZERO,
+            buffer: None,
         };
         for style in Style::ALL {
             let space = shaper.word(style, " ");
@@ -134,7 +137,7 @@ impl<'f> Shaper<'f> {
     }
 
     fn shape(&mut self, style: Style, text: &str) -> Word {
-        let mut buffer = UnicodeBuffer::new();
+        let mut buffer = self.buffer.take().unwrap_or_default();
         buffer.push_str(text);
         if let Some(language) = &self.language {
             buffer.set_language(language.clone());
@@ -167,6 +170,7 @@ impl<'f> Shaper<'f> {
             })
             .collect();
         let width = glyphs.iter().map(|g| g.advance).sum();
+        self.buffer = Some(output.clear());
         Word {
             glyphs,
             width,

@@ -40,7 +40,7 @@ pub fn deflate_streams(doc: &mut lopdf::Document) {
 fn deflate(stream: &mut Stream) {
     let mut encoder = ZlibEncoder::new(
         Vec::with_capacity(stream.content.len() / 3),
-        Compression::new(6),
+        Compression::new(4),
     );
     if encoder.write_all(&stream.content).is_err() {
         return;

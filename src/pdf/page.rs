@@ -39,7 +39,10 @@ impl GlyphWidths {
 
     fn thousandths(&self, style: Style, glyph: u16) -> f64 {
         let (advances, upem) = &self.faces[style.index()];
-        advances.get(glyph as usize).copied().unwrap_or(0) as f64 * 1000.0 / upem
+        let advance = advances.get(glyph as usize).copied().unwrap_or(0);
+        // Exactly the integer printpdf writes in the font's /W array (it truncates):
+        // the viewer advances by that, so the offsets must be computed against it.
+        (advance as f32 * 1000.0 / *upem as f32) as i64 as f64
     }
 }
 
