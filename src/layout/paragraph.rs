@@ -249,7 +249,10 @@ fn segments<'a>(
 }
 
 fn is_break_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\u{2002}' | '\u{2003}' | '\u{2009}')
+    matches!(
+        c,
+        ' ' | '\t' | '\n' | '\r' | '\u{2002}' | '\u{2003}' | '\u{2009}'
+    )
 }
 
 impl<'s, 'f> Setter<'s, 'f> {

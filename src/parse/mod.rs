@@ -396,7 +396,14 @@ impl Builder<'_> {
                     format!("raw HTML is set as text: `{first_line}`"),
                     "quire does not copy HTML into the book; use Markdown, or escape the `<` as `\\<`",
                 );
-                let content = vec![Inline::Text(text.trim_end().to_string())];
+                // Shown as written: one line of the book per line of the HTML.
+                let mut content = Vec::new();
+                for (i, line) in text.trim_end().lines().enumerate() {
+                    if i > 0 {
+                        content.push(Inline::LineBreak);
+                    }
+                    content.push(Inline::Text(line.to_string()));
+                }
                 self.push_block(
                     BlockKind::Paragraph {
                         content,
