@@ -77,6 +77,7 @@ struct PrintToml {
     draft: bool,
     grayscale_images: bool,
     pdf_x: bool,
+    min_pages: u32,
 }
 
 impl Default for PrintToml {
@@ -95,6 +96,7 @@ impl Default for PrintToml {
             draft: false,
             grayscale_images: false,
             pdf_x: false,
+            min_pages: 0,
         }
     }
 }
@@ -124,6 +126,7 @@ impl Default for FontsToml {
 struct CoverToml {
     image: Option<Spanned<String>>,
     blurb: Option<String>,
+    blurb_file: Option<Spanned<String>>,
 }
 
 /// A manuscript file named in `book.toml`, with where it was named.
@@ -159,6 +162,8 @@ pub struct Config {
     /// Cover art, project-relative (`cover/illustration.jpg`), when named.
     pub cover_image: Option<FileRef>,
     pub blurb: Option<String>,
+    /// A manuscript file holding the back-cover text (not a chapter).
+    pub blurb_file: Option<FileRef>,
 }
 
 /// Parses and checks `book.toml`'s text. All problems found are reported together.
@@ -345,10 +350,12 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             draft: raw.print.draft,
             grayscale_images: raw.print.grayscale_images,
             pdf_x: raw.print.pdf_x,
+            min_pages: raw.print.min_pages as usize,
         },
         fonts,
         cover_image,
         blurb: raw.cover.blurb,
+        blurb_file: raw.cover.blurb_file.as_ref().map(file_ref),
     })
 }
 

@@ -87,7 +87,10 @@ pub struct Timings {
     pub layout: Duration,
     pub epub: Duration,
     pub pdf: Duration,
+    /// The ebook cover (JPEG).
     pub cover: Duration,
+    /// The print wrap cover (PDF).
+    pub print_cover: Duration,
     pub total: Duration,
 }
 
@@ -269,12 +272,20 @@ pub fn build_with(
 
     let stem = output_stem(&book);
     let mut files = Vec::new();
-    // The two editions are independent once the layout is known: write them side by side.
-    let (epub, pdf) = std::thread::scope(|scope| {
+    // The editions are independent once the layout is known: write them side by side.
+    let (epub, pdf, print_cover) = std::thread::scope(|scope| {
         let epub = options.formats.epub.then(|| {
             scope.spawn(|| {
                 let t = Instant::now();
                 let bytes = epub::write(&book, &laid_out.page_map, &cover_jpeg);
+                (bytes, t.elapsed())
+            })
+        });
+        let print_cover = options.formats.pdf.then(|| {
+            scope.spawn(|| {
+                let t = Instant::now();
+                let bytes = cover::print_cover(&book, &fonts, laid_out.pages.pages.len())
+                    .and_then(|c| pdf::write_cover(&book, &c.pages, &fonts, &c.images));
                 (bytes, t.elapsed())
             })
         });
@@ -286,6 +297,7 @@ pub fn build_with(
         (
             epub.map(|h| h.join().expect("the EPUB writer does not panic")),
             pdf,
+            print_cover.map(|h| h.join().expect("the print cover does not panic")),
         )
     });
     if let Some((bytes, elapsed)) = epub {
@@ -303,6 +315,13 @@ pub fn build_with(
         timings.pdf = elapsed;
         files.push(OutputFile {
             name: format!("{stem}.pdf"),
+            bytes: bytes?,
+        });
+    }
+    if let Some((bytes, elapsed)) = print_cover {
+        timings.print_cover = elapsed;
+        files.push(OutputFile {
+            name: format!("{stem}-cover.pdf"),
             bytes: bytes?,
         });
     }

@@ -10,12 +10,15 @@
 mod ebook;
 mod fit;
 mod paint;
+pub mod print;
 mod text;
 mod wrap;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fonts::Fonts;
 use crate::model::Book;
+
+pub use print::{PrintCover, print_cover, spine_width};
 
 /// Size of the ebook cover in pixels: KDP's ideal, height ÷ width = 1.6.
 pub const EBOOK_WIDTH: u32 = 1600;

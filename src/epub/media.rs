@@ -50,9 +50,16 @@ pub fn collect(book: &Book) -> Result<Media<'_>, Diagnostics> {
     let mut unknown = Vec::new();
     let mut visit = |step: Visit<'_>| {
         if let Visit::Enter(block) = step {
-            if let BlockKind::Figure { image, alt, .. } = &block.kind {
+            if let BlockKind::Figure {
+                image,
+                alt,
+                decorative,
+                ..
+            } = &block.kind
+            {
                 media.figures += 1;
-                if !alt.trim().is_empty() {
+                // A decorative image's empty alternative is the right one.
+                if !alt.trim().is_empty() || *decorative {
                     media.figures_with_alt += 1;
                 }
                 let index = image.0 as usize;

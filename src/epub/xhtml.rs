@@ -318,6 +318,7 @@ impl<'a> Writer<'a> {
                 image,
                 alt,
                 caption,
+                ..
             } => {
                 self.out.push_str("<figure>\n");
                 match self

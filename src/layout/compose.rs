@@ -3,7 +3,7 @@
 //! opening and blank pages, a drop folio at the foot of an opener), and the
 //! page's entry in the page map.
 
-use super::frame::{GlyphRun, Item, Page, Side};
+use super::frame::{self, GlyphRun, Item, Page, Side};
 use super::galley::{Content, Galley, NoteBlock, Role};
 use super::geometry::{PageGeometry, TypeScale};
 use super::paginate::PageSlice;
@@ -84,6 +84,8 @@ pub fn place_line(items: &mut Vec<Item>, line: &Line, left: Pt, baseline: Pt) {
             y: baseline - run.rise,
             glyphs: run.glyphs.clone(),
             text: run.text.clone(),
+            color: frame::Rgb::BLACK,
+            rotation: 0.0,
         }));
     }
 }

@@ -20,7 +20,7 @@ fn first_words(text: &str) -> String {
 pub fn dump(pages: &[ComposedPage], facts: &[Vec<LineFact>]) -> String {
     let mut out = String::new();
     for (i, (page, lines)) in pages.iter().zip(facts).enumerate() {
-        let side = if page.page.side == Side::Recto {
+        let side = if page.page.side != Side::Verso {
             "recto"
         } else {
             "verso"

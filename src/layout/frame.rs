@@ -18,6 +18,25 @@ pub struct PagedBook {
 pub enum Side {
     Recto,
     Verso,
+    /// A cover: a single sheet with bleed on all four edges.
+    Cover,
+}
+
+/// A colour for text and fills, in RGB from 0 to 1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rgb(pub [f32; 3]);
+
+impl Rgb {
+    pub const BLACK: Rgb = Rgb([0.0, 0.0, 0.0]);
+    pub const WHITE: Rgb = Rgb([1.0, 1.0, 1.0]);
+
+    pub const fn hex(rgb: u32) -> Rgb {
+        Rgb([
+            ((rgb >> 16) & 0xff) as f32 / 255.0,
+            ((rgb >> 8) & 0xff) as f32 / 255.0,
+            (rgb & 0xff) as f32 / 255.0,
+        ])
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +53,14 @@ pub struct Page {
 #[derive(Debug, Clone)]
 pub enum Item {
     Glyphs(GlyphRun),
+    /// A filled rectangle (cover backgrounds, the barcode's clear area).
+    Fill {
+        x: Pt,
+        y: Pt,
+        width: Pt,
+        height: Pt,
+        color: Rgb,
+    },
     Rule {
         x1: Pt,
         y1: Pt,
@@ -61,6 +88,9 @@ pub struct GlyphRun {
     pub glyphs: Vec<PlacedGlyph>,
     /// The text the glyphs show (for the PDF's text layer and for tests).
     pub text: String,
+    pub color: Rgb,
+    /// Clockwise rotation about the start of the baseline, in degrees (spine text: 90).
+    pub rotation: f32,
 }
 
 /// A glyph at its final horizontal position (relative to the run's start).

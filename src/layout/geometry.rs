@@ -147,6 +147,7 @@ mod tests {
             draft: false,
             grayscale_images: false,
             pdf_x: false,
+            min_pages: 0,
         }
     }
 

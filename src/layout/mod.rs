@@ -55,6 +55,9 @@ pub struct LaidOut {
     pub geometry: PageGeometry,
 }
 
+/// Blank pages a printer accepts at the end of a book (KDP's manual review).
+pub const MAX_END_BLANKS: usize = 10;
+
 /// Where layout's time went (wall clock, except shaping: CPU time summed over workers).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LayoutTimings {
@@ -158,6 +161,16 @@ pub fn layout_reusing(
             }),
         );
     }
+    if book.print.min_pages > count {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "the print edition has {count} pages, short of min-pages = {} even with {MAX_END_BLANKS} blank pages at the end",
+                book.print.min_pages
+            ))
+            .at_file(crate::project::CONFIG_FILE, 1, 1)
+            .with_hint("printers accept at most 10 blank pages at the end; add content, or set the book in a smaller trim or a larger type"),
+        );
+    }
     if count < 18 {
         warnings.push(
             Diagnostic::warning(format!(
@@ -177,7 +190,9 @@ pub fn layout_reusing(
             .map(|(i, p)| PageStart {
                 label: p.page.folio.clone(),
                 section: p.section as u32,
-                at: p.first.unwrap_or_else(|| next_text(&built.pages, i)),
+                at: p
+                    .first
+                    .unwrap_or_else(|| next_text(&built.pages, i, book.block_count)),
                 blank: p.blank,
             })
             .collect(),
@@ -203,16 +218,13 @@ pub fn layout_reusing(
     })
 }
 
-/// The first text after page `i` (where a blank page points).
-fn next_text(pages: &[ComposedPage], i: usize) -> TextPos {
-    pages[i..]
-        .iter()
-        .find_map(|p| p.first)
-        .or_else(|| pages[..i].iter().rev().find_map(|p| p.first))
-        .unwrap_or(TextPos {
-            block: crate::model::BlockId(0),
-            offset: 0,
-        })
+/// The first text after page `i` (where a blank page points); blank pages
+/// after the last text point one past the book's last block (the end).
+fn next_text(pages: &[ComposedPage], i: usize, block_count: u32) -> TextPos {
+    pages[i..].iter().find_map(|p| p.first).unwrap_or(TextPos {
+        block: crate::model::BlockId(block_count),
+        offset: 0,
+    })
 }
 
 /// Where a character first occurs in the manuscript.
@@ -497,6 +509,15 @@ fn assemble(
                 }
             }
         }
+    }
+
+    // Printers have minimum page counts: pad with blank pages at the end (KDP takes up to 10).
+    let last_section = book.sections.len().saturating_sub(1);
+    let mut padding = 0;
+    while pages.len() < book.print.min_pages && padding < MAX_END_BLANKS {
+        pages.push(blank_page(last_section, pages.len()));
+        facts.push(Vec::new());
+        padding += 1;
     }
 
     // Folios: lower-case roman before the first chapter, arabic from it.

@@ -70,6 +70,21 @@ pub struct Line {
 }
 
 impl Line {
+    /// A line with nothing on it (a blank line between paragraphs).
+    pub fn empty() -> Line {
+        Line {
+            runs: Vec::new(),
+            x: Pt::ZERO,
+            width: Pt::ZERO,
+            start: 0,
+            ratio: 0.0,
+            hyphenated: false,
+            spaces_em: Vec::new(),
+            overfull: false,
+            notes: Vec::new(),
+        }
+    }
+
     /// The line's text, for dumps and tests (word spaces from the gaps between glyphs).
     pub fn text(&self) -> String {
         let mut out = String::new();
@@ -314,6 +329,35 @@ impl Setter<'_, '_> {
             counted: true,
         }];
         self.set_segments(&segs, para)
+    }
+
+    /// Sets centred display text in lines of even length: the narrowest measure
+    /// that needs no more lines than the full one (titles: "None of Us / Are Free").
+    pub fn set_balanced(&mut self, text: &str, para: &ParaStyle) -> Vec<Line> {
+        let full = self.set_text(text, para);
+        if full.len() < 2 {
+            return full;
+        }
+        let (mut low, mut high) = (Pt::ZERO, para.measure);
+        let mut best = full;
+        for _ in 0..14 {
+            let middle = (low + high) / 2.0;
+            let narrower = ParaStyle {
+                measure: middle,
+                ..*para
+            };
+            let lines = self.set_text(text, &narrower);
+            if lines.len() <= best.len() && lines.iter().all(|l| !l.overfull) {
+                high = middle;
+                best = lines;
+            } else {
+                low = middle;
+            }
+        }
+        for line in &mut best {
+            line.x = ((para.measure - line.width) / 2.0).max(Pt::ZERO);
+        }
+        best
     }
 
     /// Natural width of a text in one style and size, shaped.

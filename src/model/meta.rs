@@ -205,6 +205,8 @@ pub struct PrintSettings {
     pub draft: bool,
     pub grayscale_images: bool,
     pub pdf_x: bool,
+    /// Blank pages are added at the end to reach this count (printers' minimums).
+    pub min_pages: usize,
 }
 
 /// An ISBN-13, checked (ISBN-10s are converted).

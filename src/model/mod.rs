@@ -199,7 +199,10 @@ pub enum BlockKind {
     },
     Figure {
         image: ImageId,
+        /// The text alternative; empty for a decorative image.
         alt: String,
+        /// Marked decorative by the author (`![decorative](…)`): no text alternative needed.
+        decorative: bool,
         caption: Vec<Inline>,
     },
     /// The table of contents; its entries are resolved from the sections.

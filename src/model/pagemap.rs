@@ -20,7 +20,9 @@ pub struct PageStart {
     pub label: String,
     /// Index of the section the page belongs to.
     pub section: u32,
-    /// The first text on the page; a blank page points at the next page's start.
+    /// The first text on the page; a blank page points at the next page's start,
+    /// and a blank page after the last text at one past the last block
+    /// (`BlockId(book.block_count)`): the end of the book.
     pub at: TextPos,
     /// The page has no text (a blank verso before a chapter opening).
     pub blank: bool,

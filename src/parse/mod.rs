@@ -445,6 +445,15 @@ impl Builder<'_> {
                     );
                 }
                 for (image, alt, caption) in images {
+                    if alt.trim().is_empty() {
+                        let written = self.out.images[image as usize].written.clone();
+                        let at = self.out.images[image as usize].span.start as usize;
+                        self.warn_at(
+                            at,
+                            format!("image without alt text: {written}"),
+                            "describe it for readers who cannot see it: ![A map of the voyage](map.png); a purely decorative image is written ![decorative](ornament.png)",
+                        );
+                    }
                     let caption = if caption.is_empty() {
                         Vec::new()
                     } else {
@@ -453,7 +462,12 @@ impl Builder<'_> {
                     self.push_block(
                         BlockKind::Figure {
                             image: ImageId(image),
-                            alt,
+                            decorative: alt.trim() == "decorative",
+                            alt: if alt.trim() == "decorative" {
+                                String::new()
+                            } else {
+                                alt
+                            },
                             caption,
                         },
                         start..range.end,

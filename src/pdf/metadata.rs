@@ -6,10 +6,13 @@ use printpdf::PdfDocument;
 
 use crate::model::Book;
 
-pub fn set_info(doc: &mut PdfDocument, book: &Book) {
+pub fn set_info(doc: &mut PdfDocument, book: &Book, kind: super::Document) {
     let meta = &book.meta;
     let info = &mut doc.metadata.info;
-    info.document_title = meta.full_title();
+    info.document_title = match kind {
+        super::Document::Interior => meta.full_title(),
+        super::Document::Cover => format!("{} (cover)", meta.full_title()),
+    };
     info.author = meta.author_line();
     info.subject = meta
         .description
@@ -34,8 +37,8 @@ pub fn set_info(doc: &mut PdfDocument, book: &Book) {
 /// printpdf draws the trailer's `/ID` from a process-wide counter, so a second
 /// build in the same process would differ: derive both ids from the book's
 /// print identifier instead.
-pub fn set_file_id(doc: &mut lopdf::Document, book: &Book) {
-    let id = stable_id(&book.meta.print_identifier);
+pub fn set_file_id(doc: &mut lopdf::Document, book: &Book, kind: super::Document) {
+    let id = stable_id(&format!("{}{kind:?}", book.meta.print_identifier));
     let string = || lopdf::Object::String(id.clone(), lopdf::StringFormat::Literal);
     doc.trailer
         .set("ID", lopdf::Object::Array(vec![string(), string()]));

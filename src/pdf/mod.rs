@@ -17,17 +17,49 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::fonts::{Fonts, Style};
 use crate::layout::PagedBook;
 use crate::layout::frame::Item;
-use crate::model::{Book, ImageId};
+use crate::model::{Book, ImageAsset, ImageId};
 
-/// Draws the pages.
+/// Which document is being written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Document {
+    Interior,
+    Cover,
+}
+
+/// Draws the interior's pages.
 pub fn write(book: &Book, pages: &PagedBook, fonts: &Fonts) -> Result<Vec<u8>, Diagnostics> {
+    write_document(book, pages, fonts, Document::Interior, &book.images)
+}
+
+/// Draws the print cover; `ImageId(i)` on it is `images[i]`.
+pub fn write_cover(
+    book: &Book,
+    pages: &PagedBook,
+    fonts: &Fonts,
+    images: &[ImageAsset],
+) -> Result<Vec<u8>, Diagnostics> {
+    write_document(book, pages, fonts, Document::Cover, images)
+}
+
+fn write_document(
+    book: &Book,
+    pages: &PagedBook,
+    fonts: &Fonts,
+    kind: Document,
+    images: &[ImageAsset],
+) -> Result<Vec<u8>, Diagnostics> {
     let mut doc = PdfDocument::new(&book.meta.title);
-    metadata::set_info(&mut doc, book);
+    metadata::set_info(&mut doc, book, kind);
 
     // Resource ids are chosen here, in a fixed order, so the bytes never depend on
     // printpdf's process-wide id counter.
     let font_ids = embed_fonts(&mut doc, pages, fonts)?;
-    let image_ids = embed_images(&mut doc, book, pages)?;
+    let image_ids = embed_images(
+        &mut doc,
+        images,
+        book.print.grayscale_images && kind == Document::Interior,
+        pages,
+    )?;
     let widths = page::GlyphWidths::new(fonts);
 
     let pdf_pages = pages
@@ -54,7 +86,7 @@ pub fn write(book: &Book, pages: &PagedBook, fonts: &Fonts) -> Result<Vec<u8>, D
     let mut warnings = Vec::new();
     let mut objects = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
     compress::deflate_streams(&mut objects);
-    metadata::set_file_id(&mut objects, book);
+    metadata::set_file_id(&mut objects, book, kind);
     let mut bytes = Vec::new();
     objects
         .save_to(&mut bytes)
@@ -111,7 +143,8 @@ type ImageIds = BTreeMap<ImageId, (XObjectId, u32, u32)>;
 
 fn embed_images(
     doc: &mut PdfDocument,
-    book: &Book,
+    images: &[ImageAsset],
+    grayscale: bool,
     pages: &PagedBook,
 ) -> Result<ImageIds, Diagnostics> {
     let mut ids = BTreeMap::new();
@@ -123,14 +156,16 @@ fn embed_images(
             if ids.contains_key(image) {
                 continue;
             }
-            let asset = book.image(*image);
+            let Some(asset) = images.get(image.0 as usize) else {
+                continue;
+            };
             let decoded = crate::images::decode(asset).map_err(|e| {
                 Diagnostics::from(Diagnostic::error(format!(
                     "cannot read image {}: {e}",
                     asset.path
                 )))
             })?;
-            let decoded = if book.print.grayscale_images {
+            let decoded = if grayscale {
                 image::DynamicImage::ImageLuma8(decoded.to_luma8())
             } else {
                 image::DynamicImage::ImageRgb8(decoded.to_rgb8())

@@ -6,12 +6,12 @@
 use std::collections::BTreeMap;
 
 use printpdf::{
-    Codepoint, Line, LinePoint, Op, PdfFontHandle, PdfPage, Point, Rect, TextItem, TextMatrix,
-    XObjectId, XObjectTransform,
+    Codepoint, Color, Line, LinePoint, Op, PaintMode, PdfFontHandle, PdfPage, Point, Rect,
+    TextItem, TextMatrix, XObjectId, XObjectTransform,
 };
 
 use crate::fonts::{Fonts, Style};
-use crate::layout::frame::{GlyphRun, Item, Page, Side};
+use crate::layout::frame::{GlyphRun, Item, Page, Rgb, Side};
 use crate::model::ImageId;
 
 /// Horizontal advances from each face's `hmtx`, in thousandths of an em: what a
@@ -72,8 +72,13 @@ pub fn draw(
     let bleed = page.bleed.0;
     let trim = page.trim;
     // The bleed is on the outside edge: the left of a verso, the right of a recto.
-    let trim_left = if page.side == Side::Verso { bleed } else { 0.0 };
-    let media_width = trim.width.0 + bleed;
+    let trim_left = if page.side == Side::Recto { 0.0 } else { bleed };
+    let media_width = trim.width.0
+        + if page.side == Side::Cover {
+            2.0 * bleed
+        } else {
+            bleed
+        };
     let media_height = trim.height.0 + 2.0 * bleed;
     let place = Placement {
         trim_left,
@@ -83,6 +88,21 @@ pub fn draw(
     let mut ops = Vec::with_capacity(page.items.len() * 4 + 4);
     let mut in_text = false;
     let mut current_font: Option<(Style, f64)> = None;
+    let mut current_color = Rgb::BLACK;
+    let set_color = |ops: &mut Vec<Op>, current: &mut Rgb, color: Rgb| {
+        if *current != color {
+            let [r, g, b] = color.0;
+            ops.push(Op::SetFillColor {
+                col: Color::Rgb(printpdf::Rgb {
+                    r,
+                    g,
+                    b,
+                    icc_profile: None,
+                }),
+            });
+            *current = color;
+        }
+    };
     for item in &page.items {
         match item {
             Item::Glyphs(run) => {
@@ -100,12 +120,42 @@ pub fn draw(
                     });
                     current_font = Some((run.style, run.size.0));
                 }
+                set_color(&mut ops, &mut current_color, run.color);
                 let (x, y) = place.point(run.x.0, run.y.0);
-                ops.push(Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(printpdf::Pt(x as f32), printpdf::Pt(y as f32)),
-                });
+                let matrix = if run.rotation == 0.0 {
+                    TextMatrix::Translate(printpdf::Pt(x as f32), printpdf::Pt(y as f32))
+                } else {
+                    // Clockwise about the start of the baseline.
+                    let (sin, cos) = run.rotation.to_radians().sin_cos();
+                    TextMatrix::Raw([cos, -sin, sin, cos, x as f32, y as f32])
+                };
+                ops.push(Op::SetTextMatrix { matrix });
                 ops.push(Op::ShowText {
                     items: vec![TextItem::GlyphIds(codepoints(run, widths, &font.subset))],
+                });
+            }
+            Item::Fill {
+                x,
+                y,
+                width,
+                height,
+                color,
+            } => {
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                set_color(&mut ops, &mut current_color, *color);
+                let (left, bottom) = place.point(x.0, y.0 + height.0);
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: printpdf::Pt(left as f32),
+                        y: printpdf::Pt(bottom as f32),
+                        width: pt(*width),
+                        height: pt(*height),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: None,
+                    },
                 });
             }
             Item::Rule {

@@ -64,6 +64,7 @@ pub fn manuscript_files(
                 .front_matter
                 .iter()
                 .chain(&config.back_matter)
+                .chain(&config.blurb_file)
                 .filter_map(|f| resolve_manuscript_path(&f.written).ok())
                 .collect();
             let prefix = format!("{MANUSCRIPT_DIR}/");

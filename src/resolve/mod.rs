@@ -41,7 +41,10 @@ pub fn assemble(
     for p in parsed {
         diagnostics.extend(p.diagnostics.iter().cloned());
     }
-    let meta = meta(config, options, &mut diagnostics);
+    let mut meta = meta(config, options, &mut diagnostics);
+    if let Some(blurb) = blurb_from_file(project, config, &mut diagnostics) {
+        meta.blurb = Some(blurb);
+    }
 
     let sources: Vec<SourceFile> = files
         .iter()
@@ -192,6 +195,57 @@ pub fn assemble(
         block_count,
     };
     diagnostics.into_result(book)
+}
+
+/// The back-cover text from `cover.blurb-file`: its paragraphs as plain text.
+fn blurb_from_file(
+    project: &Project,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    let file = config.blurb_file.as_ref()?;
+    let located = |message: String, hint: &str| {
+        Diagnostic::error(message)
+            .at(Some(file.location.clone()))
+            .with_hint(hint)
+    };
+    let path = match resolve_manuscript_path(&file.written) {
+        Ok(path) => path,
+        Err(why) => {
+            diagnostics.push(located(
+                format!("invalid path `{}`: {why}", file.written),
+                "paths are relative to manuscript/",
+            ));
+            return None;
+        }
+    };
+    let Some(bytes) = project.get(&path) else {
+        diagnostics.push(located(
+            format!("file not found: {}", file.written),
+            "paths are relative to manuscript/",
+        ));
+        return None;
+    };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        diagnostics.push(located(
+            format!("{path} is not UTF-8 text"),
+            "save the file as UTF-8 in your editor",
+        ));
+        return None;
+    };
+    let parsed = crate::parse::parse(text, u32::MAX, &path);
+    let paragraphs: Vec<String> = parsed
+        .blocks
+        .iter()
+        .filter_map(|b| match &b.kind {
+            BlockKind::Paragraph { content, .. } => {
+                Some(crate::model::plain_text(content).trim().to_string())
+            }
+            _ => None,
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
 }
 
 fn untitled_title(file: &ManuscriptFile, chapters: usize, meta: &Meta, number: usize) -> String {

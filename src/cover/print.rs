@@ -1,0 +1,444 @@
+//! The print cover: one full-wrap sheet, back + spine + front, with 0.125 in
+//! bleed on every edge. The spine's width comes from the interior's final
+//! page count and the paper; spine text appears only above 79 pages and keeps
+//! 0.0625 in from each fold. The front is the cover art scaled to the bleed,
+//! or the typographic design of the ebook cover in vector type; the back
+//! carries the blurb, the ISBN and a clear area for the barcode. Every string
+//! comes from the same metadata as the interior's title and copyright pages.
+
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::fonts::{Fonts, Style};
+use crate::layout::frame::{GlyphRun, Item, Page, PagedBook, Rgb, Side};
+use crate::layout::hyphenate::Hyphenator;
+use crate::layout::paragraph::{Align, Line, ParaStyle, Setter};
+use crate::layout::shape::Shaper;
+use crate::model::{Book, ImageAsset, ImageFormat, ImageId, Pt, Trim};
+
+pub const BLEED: Pt = Pt(9.0);
+/// Cover text keeps this far inside the trim (KDP).
+pub const SAFE: Pt = Pt(18.0);
+/// Spine text keeps this far from each fold.
+pub const SPINE_SAFE: Pt = Pt(4.5);
+/// Books of this many pages or fewer carry no spine text.
+pub const SPINE_TEXT_MIN_PAGES: usize = 80;
+/// The barcode's clear area on the back: 2 × 1.2 in.
+pub const BARCODE: (Pt, Pt) = (Pt(144.0), Pt(86.4));
+
+const BACKGROUND: Rgb = Rgb::hex(0x1d2b3a);
+const INK: Rgb = Rgb::hex(0xf3ecdc);
+const ACCENT: Rgb = Rgb::hex(0xc9a66b);
+
+/// The print cover, laid out, with what the release gate measures.
+#[derive(Debug, Clone)]
+pub struct PrintCover {
+    pub pages: PagedBook,
+    /// Images the sheet places (`ImageId(i)` is `images[i]`).
+    pub images: Vec<ImageAsset>,
+    /// One panel's trim (the book's trim).
+    pub panel: Trim,
+    pub spine: Pt,
+    pub spine_text: bool,
+    /// The barcode's clear area, in sheet coordinates (x, y, width, height).
+    pub barcode: (Pt, Pt, Pt, Pt),
+    /// Every string set on the cover, with the panel it is on.
+    pub strings: Vec<(Panel, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    Back,
+    Spine,
+    Front,
+}
+
+impl PrintCover {
+    /// Width of the whole sheet's trim (back + spine + front).
+    pub fn width(&self) -> Pt {
+        self.panel.width * 2.0 + self.spine
+    }
+
+    /// The sheet's size with bleed, as a printer measures it.
+    pub fn sheet(&self) -> (Pt, Pt) {
+        (self.width() + BLEED * 2.0, self.panel.height + BLEED * 2.0)
+    }
+}
+
+/// Spine width: pages × the paper's thickness per page.
+pub fn spine_width(book: &Book, pages: usize) -> Pt {
+    Pt::from_inches(pages as f64 * book.print.paper.caliper_inches())
+}
+
+/// Lays out the cover for an interior of `pages` pages.
+pub fn print_cover(book: &Book, fonts: &Fonts, pages: usize) -> Result<PrintCover, Diagnostics> {
+    let panel = book.print.trim;
+    let spine = spine_width(book, pages);
+    let (w, h) = (panel.width, panel.height);
+    let mut shaper = Shaper::new(fonts, &book.meta.language);
+    let mut hyphenator = Hyphenator::new(&book.meta.language, book.print.hyphenate, false);
+    let mut setter = Setter::new(&mut shaper, &mut hyphenator);
+    let mut sheet = Sheet {
+        items: Vec::new(),
+        strings: Vec::new(),
+    };
+
+    // Background over the whole sheet, bleed included.
+    sheet.items.push(Item::Fill {
+        x: -BLEED,
+        y: -BLEED,
+        width: w * 2.0 + spine + BLEED * 2.0,
+        height: h + BLEED * 2.0,
+        color: BACKGROUND,
+    });
+
+    // Front.
+    let front_left = w + spine;
+    let mut images = Vec::new();
+    match &book.cover_art {
+        Some(art) => {
+            // The art fills the front to its bleed (right, top, bottom), cropped to that shape.
+            let (fw, fh) = (w + BLEED, h + BLEED * 2.0);
+            images.push(crop_to(art, fw.0 / fh.0)?);
+            sheet.items.push(Item::Image {
+                image: ImageId(0),
+                x: front_left,
+                y: -BLEED,
+                width: fw,
+                height: fh,
+            });
+        }
+        None => front_typography(&mut sheet, &mut setter, book, front_left, panel),
+    }
+
+    // Spine.
+    let spine_text = pages >= SPINE_TEXT_MIN_PAGES;
+    if spine_text {
+        let size = Pt(11.0).min((spine - SPINE_SAFE * 2.0) / 1.05);
+        if size.0 >= 6.0 {
+            let text = format!("{}\u{2003}{}", book.meta.title, book.meta.author_line());
+            let para = ParaStyle {
+                align: Align::Left,
+                ..plain(Style::Regular, size, Pt(1e6))
+            };
+            if let Some(line) = setter.set_text(&text, &para).into_iter().next() {
+                let length = line.width.min(h - SAFE * 2.0);
+                // Rotated clockwise: the baseline runs down the spine, the letters stand to its right.
+                let baseline_x = w + spine / 2.0 - size * 0.33;
+                let top = (h - length) / 2.0;
+                sheet.place(&line, baseline_x, top, INK, 90.0, Panel::Spine, &text);
+            }
+        }
+    }
+
+    // Back: the blurb above the barcode's clear area, the ISBN and the publisher.
+    let barcode = (
+        w - SAFE - Pt(9.0) - BARCODE.0,
+        h - SAFE - Pt(9.0) - BARCODE.1,
+        BARCODE.0,
+        BARCODE.1,
+    );
+    if let Some(blurb) = &book.meta.blurb {
+        let measure = w - Pt(72.0) * 1.5;
+        let room = barcode.1 - Pt(72.0) - Pt(24.0);
+        let mut size = Pt(11.5);
+        loop {
+            let leading = size * 1.4;
+            let mut lines: Vec<(Line, String)> = Vec::new();
+            for paragraph in blurb.split("\n\n") {
+                let para = ParaStyle {
+                    align: Align::Justify,
+                    hyphenate: true,
+                    ..plain(Style::Italic, size, measure)
+                };
+                for line in setter.set_text(paragraph.trim(), &para) {
+                    let text = line.text();
+                    lines.push((line, text));
+                }
+                lines.push((Line::empty(), String::new()));
+            }
+            lines.pop();
+            let height = leading * lines.len() as f64;
+            if height.0 <= room.0 || size.0 <= 8.0 {
+                let mut y = Pt(72.0) + size;
+                for (line, text) in &lines {
+                    if !text.is_empty() {
+                        sheet.place(line, Pt(54.0), y, INK, 0.0, Panel::Back, text);
+                    }
+                    y += leading;
+                }
+                break;
+            }
+            size -= Pt(0.5);
+        }
+    }
+    sheet.items.push(Item::Fill {
+        x: barcode.0,
+        y: barcode.1,
+        width: barcode.2,
+        height: barcode.3,
+        color: Rgb::WHITE,
+    });
+    if let Some(isbn) = &book.meta.isbn_print {
+        let text = format!("ISBN {isbn}");
+        let para = ParaStyle {
+            align: Align::Left,
+            ..plain(Style::Regular, Pt(8.0), Pt(1e6))
+        };
+        let line = setter.set_text(&text, &para).into_iter().next();
+        if let Some(line) = line {
+            let x = barcode.0 + (barcode.2 - line.width) / 2.0;
+            sheet.place(&line, x, barcode.1 - Pt(5.0), INK, 0.0, Panel::Back, &text);
+        }
+    }
+    if let Some(publisher) = &book.meta.publisher {
+        let para = ParaStyle {
+            align: Align::Left,
+            ..plain(Style::Regular, Pt(9.0), Pt(1e6))
+        };
+        let line = setter.set_text(publisher, &para).into_iter().next();
+        if let Some(line) = line {
+            sheet.place(
+                &line,
+                Pt(54.0),
+                barcode.1 + barcode.3,
+                INK,
+                0.0,
+                Panel::Back,
+                publisher,
+            );
+        }
+    }
+
+    if !setter.missing.is_empty() {
+        let mut diagnostics = Diagnostics::new();
+        for (c, _) in &setter.missing {
+            diagnostics.push(
+                Diagnostic::error(format!("the cover font has no glyph for “{c}” (U+{:04X})", *c as u32))
+                    .at_file(crate::project::CONFIG_FILE, 1, 1)
+                    .with_hint("change the title, author or blurb in book.toml, or set the book in fonts that have it ([fonts])"),
+            );
+        }
+        return Err(diagnostics);
+    }
+
+    let sheet_trim = Trim {
+        width: w * 2.0 + spine,
+        height: h,
+    };
+    Ok(PrintCover {
+        pages: PagedBook {
+            pages: vec![Page {
+                folio: String::new(),
+                side: Side::Cover,
+                trim: sheet_trim,
+                bleed: BLEED,
+                items: sheet.items,
+            }],
+            outline: Vec::new(),
+        },
+        images,
+        panel,
+        spine,
+        spine_text,
+        barcode,
+        strings: sheet.strings,
+    })
+}
+
+struct Sheet {
+    items: Vec<Item>,
+    strings: Vec<(Panel, String)>,
+}
+
+impl Sheet {
+    #[allow(clippy::too_many_arguments)]
+    fn place(
+        &mut self,
+        line: &Line,
+        x: Pt,
+        baseline: Pt,
+        color: Rgb,
+        rotation: f32,
+        panel: Panel,
+        text: &str,
+    ) {
+        for run in &line.runs {
+            if run.glyphs.is_empty() {
+                continue;
+            }
+            // A rotated line advances down the page from its start.
+            let (run_x, run_y) = if rotation == 0.0 {
+                (x + line.x + run.x, baseline - run.rise)
+            } else {
+                (x, baseline + line.x + run.x)
+            };
+            self.items.push(Item::Glyphs(GlyphRun {
+                style: run.style,
+                size: run.size,
+                x: run_x,
+                y: run_y,
+                glyphs: run.glyphs.clone(),
+                text: run.text.clone(),
+                color,
+                rotation,
+            }));
+        }
+        self.strings.push((panel, text.to_string()));
+    }
+}
+
+fn plain(style: Style, size: Pt, measure: Pt) -> ParaStyle {
+    ParaStyle {
+        style,
+        size,
+        align: Align::Center,
+        measure,
+        first_indent: Pt::ZERO,
+        hyphenate: false,
+        draft: false,
+    }
+}
+
+/// The typographic front: a thin gold frame, the title, an ornament, the
+/// subtitle in italic and the author's name in spaced capitals at the foot.
+fn front_typography(
+    sheet: &mut Sheet,
+    setter: &mut Setter<'_, '_>,
+    book: &Book,
+    left: Pt,
+    panel: Trim,
+) {
+    let (w, h) = (panel.width, panel.height);
+    let inset = Pt(27.0);
+    let weight = Pt(0.75);
+    for (x, y, fw, fh) in [
+        (left + inset, inset, w - inset * 2.0, weight),
+        (left + inset, h - inset - weight, w - inset * 2.0, weight),
+        (left + inset, inset, weight, h - inset * 2.0),
+        (left + w - inset - weight, inset, weight, h - inset * 2.0),
+    ] {
+        sheet.items.push(Item::Fill {
+            x,
+            y,
+            width: fw,
+            height: fh,
+            color: ACCENT,
+        });
+    }
+    let measure = w - Pt(72.0) * 1.25;
+    // The title shrinks until it takes at most three lines.
+    let mut size = Pt(w.0 / 9.0);
+    let mut title = setter.set_balanced(&book.meta.title, &plain(Style::Regular, size, measure));
+    while title.len() > 3 && size.0 > 14.0 {
+        size = size * 0.92;
+        title = setter.set_balanced(&book.meta.title, &plain(Style::Regular, size, measure));
+    }
+    let mut y = h * 0.28;
+    for line in &title {
+        let text = line.text();
+        sheet.place(
+            line,
+            left + Pt(36.0) * 1.25,
+            y,
+            INK,
+            0.0,
+            Panel::Front,
+            &text,
+        );
+        y += size * 1.1;
+    }
+    y += size * 0.3;
+    if setter.shaper.has_char(Style::Regular, '❧') {
+        let ornament = setter
+            .set_text("❧", &plain(Style::Regular, size * 0.5, measure))
+            .into_iter()
+            .next();
+        if let Some(line) = ornament {
+            sheet.place(
+                &line,
+                left + Pt(36.0) * 1.25,
+                y + size * 0.2,
+                ACCENT,
+                0.0,
+                Panel::Front,
+                "❧",
+            );
+        }
+        y += size * 0.9;
+    }
+    if let Some(subtitle) = &book.meta.subtitle {
+        let sub = (size * 0.42).max(Pt(11.0));
+        for line in setter.set_balanced(subtitle, &plain(Style::Italic, sub, measure)) {
+            let text = line.text();
+            sheet.place(
+                &line,
+                left + Pt(36.0) * 1.25,
+                y,
+                INK,
+                0.0,
+                Panel::Front,
+                &text,
+            );
+            y += sub * 1.3;
+        }
+    }
+    let author = book.meta.author_line();
+    if !author.is_empty() {
+        let size = (w * 0.035).max(Pt(11.0));
+        for mut line in setter.set_text(
+            &author.to_uppercase(),
+            &plain(Style::Regular, size, measure),
+        ) {
+            track(&mut line, size * 0.14, measure);
+            let text = line.text();
+            sheet.place(
+                &line,
+                left + Pt(36.0) * 1.25,
+                h - Pt(72.0),
+                INK,
+                0.0,
+                Panel::Front,
+                &text,
+            );
+        }
+    }
+}
+
+/// Letter-spaces a line (capitals) and centres it again in the measure.
+fn track(line: &mut Line, tracking: Pt, measure: Pt) {
+    let mut shift = 0.0;
+    for run in &mut line.runs {
+        for glyph in &mut run.glyphs {
+            glyph.x += Pt(shift);
+            shift += tracking.0;
+        }
+    }
+    line.width += Pt(shift - tracking.0).max(Pt::ZERO);
+    line.x = ((measure - line.width) / 2.0).max(Pt::ZERO);
+}
+
+/// The art cropped (centred) to a width ÷ height ratio, re-encoded as JPEG.
+fn crop_to(art: &ImageAsset, ratio: f64) -> Result<ImageAsset, Diagnostics> {
+    let image = crate::images::decode(art).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(format!(
+            "cannot read cover art {}: {e}",
+            art.path
+        )))
+    })?;
+    let (width, height) = (image.width(), image.height());
+    let (cw, ch) = if (width as f64) / (height as f64) > ratio {
+        (((height as f64) * ratio).round() as u32, height)
+    } else {
+        (width, ((width as f64) / ratio).round() as u32)
+    };
+    let cropped = image.crop_imm((width - cw) / 2, (height - ch) / 2, cw.max(1), ch.max(1));
+    let bytes = crate::images::encode_jpeg(&cropped, 92);
+    Ok(ImageAsset {
+        path: art.path.clone(),
+        bytes: Arc::from(bytes),
+        format: ImageFormat::Jpeg,
+        width: cropped.width(),
+        height: cropped.height(),
+    })
+}
