@@ -42,10 +42,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::All)]
         format: Format,
     },
-    /// Run the whole pipeline and report problems; write nothing.
+    /// The release gate: run the whole pipeline, write nothing, and check the
+    /// results against what stores and printers require (exit 1 on any FAIL).
     Check {
         #[arg(long, default_value = ".")]
         dir: PathBuf,
+        /// Print the checks as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Create a new book project in an empty folder.
     Init {

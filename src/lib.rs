@@ -10,6 +10,7 @@
 //! returns bytes; only the CLI writes files ([`output`]).
 #![forbid(unsafe_code)]
 
+pub mod check;
 pub mod config;
 pub mod cover;
 pub mod diag;

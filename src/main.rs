@@ -26,7 +26,7 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| dir.join("out"));
             build(&dir, &out, format.formats(), report)
         }
-        cli::Command::Check { dir } => check(&dir),
+        cli::Command::Check { dir, json } => check(&dir, json),
         cli::Command::Watch { dir, out, format } => {
             let out = out.unwrap_or_else(|| dir.join("out"));
             watch(&dir, &out, format.formats())
@@ -138,12 +138,19 @@ fn watch(dir: &Path, out: &Path, formats: quire::Formats) -> Result<(), Diagnost
     quire::watch::run(dir, out, &options, &mut report, &|| false).map_err(Diagnostics::from)
 }
 
-fn check(dir: &Path) -> Result<(), Diagnostics> {
+fn check(dir: &Path, json: bool) -> Result<(), Diagnostics> {
     let options = options(quire::Formats::ALL)?;
     let project = Project::load(dir)?;
-    let outputs = quire::build(&project, &options)?;
-    print_diagnostics(&outputs.warnings);
-    println!("{}", outputs.report);
-    println!("check passed: nothing was written");
+    let (report, warnings) = quire::check::release_gate(&project, &options)?;
+    print_diagnostics(&warnings);
+    if json {
+        println!("{}", report.to_json());
+    } else {
+        println!("{report}");
+    }
+    if report.failed() {
+        // The table says why; no further diagnostics.
+        return Err(Diagnostics::new());
+    }
     Ok(())
 }

@@ -390,8 +390,9 @@ fn front_typography(
             &author.to_uppercase(),
             &plain(Style::Regular, size, measure),
         ) {
-            track(&mut line, size * 0.14, measure);
+            // The words as written, before the letters are spaced out.
             let text = line.text();
+            track(&mut line, size * 0.14, measure);
             sheet.place(
                 &line,
                 left + Pt(36.0) * 1.25,

@@ -45,7 +45,9 @@ fn centred(
         return baseline;
     };
     let mut y = baseline;
-    for line in setter.set(content, &para(style, size, Align::Center, geometry.measure)) {
+    // Display lines are balanced: "What Kazakhstan Can Learn / from Black Lives Matter".
+    let text = crate::model::plain_text(content);
+    for line in setter.set_balanced(&text, &para(style, size, Align::Center, geometry.measure)) {
         super::compose::place_line(items, &line, left, y);
         y += size * 1.25;
     }

@@ -41,18 +41,8 @@ impl Hyphenator {
         self.lang.is_some()
     }
 
-    /// Whether capitalised words are hyphenated as a rule.
-    pub fn capitalized(&self) -> bool {
-        self.capitalized
-    }
-
-    /// Byte offsets in `word` where a hyphen may be inserted. `capitalized`
-    /// allows them in capitalised words even when the book does not (a last
-    /// resort before a very loose line).
-    pub fn points(&mut self, word: &str, capitalized: bool) -> Arc<[u32]> {
-        if capitalized && !self.capitalized {
-            return self.compute(word, true).into();
-        }
+    /// Byte offsets in `word` where a hyphen may be inserted.
+    pub fn points(&mut self, word: &str) -> Arc<[u32]> {
         if let Some(points) = self.cache.get(word) {
             return points.clone();
         }
@@ -123,7 +113,7 @@ mod tests {
     use super::*;
 
     fn split(h: &mut Hyphenator, word: &str) -> String {
-        let points = h.points(word, false);
+        let points = h.points(word);
         let mut out = String::new();
         let mut last = 0;
         for &p in points.iter() {
@@ -159,7 +149,7 @@ mod tests {
             "demonstrations",
             "conspicuous",
         ] {
-            let points = h.points(word, false);
+            let points = h.points(word);
             for &p in points.iter() {
                 assert!(p as usize >= MIN_BEFORE, "{word}");
                 assert!(word.len() - p as usize >= MIN_AFTER, "{word}");

@@ -53,6 +53,8 @@ pub struct LaidOut {
     /// The paragraphs this build set, for a rebuild to reuse.
     pub paragraphs: paragraph::ParagraphCache,
     pub geometry: PageGeometry,
+    /// Images placed below 300 dpi, with their effective resolution.
+    pub low_resolution: Vec<(crate::model::ImageId, f64)>,
 }
 
 /// Blank pages a printer accepts at the end of a book (KDP's manual review).
@@ -207,6 +209,7 @@ pub fn layout_reusing(
         warnings,
         dump,
         geometry,
+        low_resolution: built.low_resolution.clone(),
         timings: built.timings,
         paragraphs: {
             let mut cache = paragraph::ParagraphCache::default();

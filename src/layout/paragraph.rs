@@ -375,7 +375,7 @@ impl Setter<'_, '_> {
     }
 
     fn set_segments(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> Vec<Line> {
-        let (mut items, mut pieces) = self.items(segs, para, false);
+        let (mut items, mut pieces) = self.items(segs, para);
         if items.len() <= 3 {
             return Vec::new();
         }
@@ -402,13 +402,8 @@ impl Setter<'_, '_> {
                 )
             })
         };
-        let mut breaks = attempt(&items, &[1.0, 2.0]);
-        if breaks.is_none() && para.hyphenate && !self.hyphenator.capitalized() {
-            // A very loose line is worse than a hyphenated name: allow those hyphens here.
-            (items, pieces) = self.items(segs, para, true);
-            breaks = attempt(&items, &[2.0]);
-        }
-        let breaks = match breaks.or_else(|| attempt(&items, &[4.0, 50.0])) {
+        // Looser and looser: a loose line is better than an overfull one.
+        let breaks = match attempt(&items, &[1.0, 2.0, 4.0, 50.0]) {
             Some(breaks) => breaks,
             None => {
                 // Some word is wider than the measure: break it between letters, and say so.
@@ -475,12 +470,7 @@ impl Setter<'_, '_> {
 
     /// Boxes, glue and penalties for the segments, with a parallel list of
     /// drawing data (`Some` for boxes that draw glyphs).
-    fn items(
-        &mut self,
-        segs: &[Segment<'_>],
-        para: &ParaStyle,
-        capitalized: bool,
-    ) -> (Vec<Item>, Vec<Option<Piece>>) {
+    fn items(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> (Vec<Item>, Vec<Option<Piece>>) {
         let justify = para.align == Align::Justify;
         let mut items: Vec<Item> = Vec::new();
         let mut pieces: Vec<Option<Piece>> = Vec::new();
@@ -585,14 +575,7 @@ impl Setter<'_, '_> {
                     .find(|c: char| is_break_space(c) || c == '\u{a0}' || c == '\u{202f}')
                     .unwrap_or(rest.len());
                 let word_text = &rest[..end];
-                self.push_word(
-                    word_text,
-                    seg,
-                    char_offset,
-                    (para, capitalized),
-                    &mut items,
-                    &mut pieces,
-                );
+                self.push_word(word_text, seg, char_offset, para, &mut items, &mut pieces);
                 char_offset += if seg.counted {
                     word_text.chars().count() as u32
                 } else {
@@ -643,17 +626,8 @@ impl Setter<'_, '_> {
     /// explicit hyphens and dashes, with penalties between.
     /// A word shaped, with its break opportunities found: cached per face,
     /// per hyphenation setting and per word, since books repeat their words.
-    fn prepare(
-        &mut self,
-        text: &str,
-        style: Style,
-        hyphenate: bool,
-        capitalized: bool,
-    ) -> Arc<Prepared> {
-        let cacheable = !capitalized;
-        if cacheable
-            && let Some(prepared) = self.prepared[style.index()][hyphenate as usize].get(text)
-        {
+    fn prepare(&mut self, text: &str, style: Style, hyphenate: bool) -> Arc<Prepared> {
+        if let Some(prepared) = self.prepared[style.index()][hyphenate as usize].get(text) {
             return prepared.clone();
         }
         let word = self.shaper.word(style, text);
@@ -664,7 +638,7 @@ impl Setter<'_, '_> {
         }
         let mut points: Vec<(u32, BreakKind)> = Vec::new();
         if hyphenate {
-            for &p in self.hyphenator.points(text, capitalized).iter() {
+            for &p in self.hyphenator.points(text).iter() {
                 if word.is_cluster_boundary(p) {
                     points.push((p, BreakKind::Hyphen));
                 }
@@ -702,9 +676,7 @@ impl Setter<'_, '_> {
             text: Arc::from(text),
             points,
         });
-        if cacheable {
-            self.prepared[style.index()][hyphenate as usize].insert(text.into(), prepared.clone());
-        }
+        self.prepared[style.index()][hyphenate as usize].insert(text.into(), prepared.clone());
         prepared
     }
 
@@ -715,12 +687,12 @@ impl Setter<'_, '_> {
         text: &str,
         seg: &Segment<'_>,
         char_offset: u32,
-        (para, capitalized): (&ParaStyle, bool),
+        para: &ParaStyle,
         items: &mut Vec<Item>,
         pieces: &mut Vec<Option<Piece>>,
     ) {
         let hyphenate = para.hyphenate && seg.note.is_none();
-        let prepared = self.prepare(text, seg.style, hyphenate, capitalized);
+        let prepared = self.prepare(text, seg.style, hyphenate);
         let word = &prepared.word;
         let scale = seg.size.0 / word.units_per_em as f64;
         let hyphen_width = self

@@ -314,3 +314,19 @@ pub fn plain_text(inlines: &[Inline]) -> String {
     for_each_text(inlines, &mut |t| out.push_str(t));
     out
 }
+
+/// Visits every block in reading order, containers before their children.
+pub fn walk_blocks<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Block)) {
+    for block in blocks {
+        f(block);
+        match &block.kind {
+            BlockKind::Quote(inner) => walk_blocks(inner, f),
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    walk_blocks(&item.blocks, f);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,1071 @@
+//! `quire check`, the release gate: runs the whole pipeline without writing
+//! anything and measures what stores and printers check on upload, each as
+//! PASS, WARN or FAIL with the number behind it. The measurements read the
+//! produced files (the EPUB unzipped, the PDF parsed) or the layout itself,
+//! never the settings that were meant to produce them.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{Cursor, Read};
+
+use crate::cover::PrintCover;
+use crate::cover::print::{Panel, SAFE, SPINE_SAFE, SPINE_TEXT_MIN_PAGES};
+use crate::diag::Diagnostics;
+use crate::layout::frame::{GlyphRun, Item, Page, Side};
+use crate::layout::geometry::kdp_gutter_inches;
+use crate::layout::{LaidOut, MAX_END_BLANKS};
+use crate::model::{BlockKind, Book, DisplayRole, SectionKind, plain_text};
+use crate::project::Project;
+use crate::{Options, cover, epub, fonts, layout, pdf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+}
+
+impl Status {
+    fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Warn => "WARN",
+            Status::Fail => "FAIL",
+        }
+    }
+}
+
+/// One measured rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// `epub`, `print`, `cover` or `typography`.
+    pub group: &'static str,
+    pub name: &'static str,
+    pub status: Status,
+    /// The number behind the verdict, in words.
+    pub value: String,
+}
+
+/// All checks of one book.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    fn add(
+        &mut self,
+        group: &'static str,
+        name: &'static str,
+        status: Status,
+        value: impl Into<String>,
+    ) {
+        self.checks.push(Check {
+            group,
+            name,
+            status,
+            value: value.into(),
+        });
+    }
+
+    pub fn failed(&self) -> bool {
+        self.checks.iter().any(|c| c.status == Status::Fail)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+
+    /// The report as JSON, for machines.
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{\n  \"passed\": ");
+        out.push_str(if self.failed() { "false" } else { "true" });
+        out.push_str(",\n  \"checks\": [");
+        for (i, c) in self.checks.iter().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            out.push_str(&format!(
+                "    {{\"group\": {}, \"check\": {}, \"status\": {}, \"value\": {}}}",
+                json_string(c.group),
+                json_string(c.name),
+                json_string(c.status.label()),
+                json_string(&c.value)
+            ));
+        }
+        out.push_str("\n  ]\n}");
+        out
+    }
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name_width = self
+            .checks
+            .iter()
+            .map(|c| c.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        for c in &self.checks {
+            writeln!(
+                f,
+                "{:<10} {:<name_width$}  {}  {}",
+                c.group,
+                c.name,
+                c.status.label(),
+                c.value
+            )?;
+        }
+        let (fails, warns) = (
+            self.checks
+                .iter()
+                .filter(|c| c.status == Status::Fail)
+                .count(),
+            self.checks
+                .iter()
+                .filter(|c| c.status == Status::Warn)
+                .count(),
+        );
+        write!(
+            f,
+            "{}: {} checks, {fails} failed, {warns} warnings",
+            if fails > 0 {
+                "not ready to upload"
+            } else {
+                "ready to upload"
+            },
+            self.checks.len()
+        )
+    }
+}
+
+/// Runs the pipeline in memory and checks everything it produced.
+pub fn release_gate(
+    project: &Project,
+    options: &Options,
+) -> Result<(Report, Vec<crate::diag::Diagnostic>), Diagnostics> {
+    let (book, mut warnings) = crate::load_book(project, options)?;
+    let fonts = fonts::Fonts::load(project, &book.fonts)?;
+    let laid = layout::layout(&book, &fonts)?;
+    warnings.extend(laid.warnings.iter().cloned());
+    let jpeg = cover::ebook_cover(&book, &fonts)?;
+    let epub = epub::write(&book, &laid.page_map, &jpeg)?;
+    let interior = pdf::write(&book, &laid.pages, &fonts)?;
+    let print_cover = cover::print_cover(&book, &fonts, laid.pages.pages.len())?;
+    let cover_pdf = pdf::write_cover(&book, &print_cover.pages, &fonts, &print_cover.images)?;
+
+    let mut report = Report::default();
+    check_epub(&mut report, &book, &laid, &epub);
+    check_print(&mut report, &book, &laid, &interior);
+    check_cover(&mut report, &book, &laid, &jpeg, &print_cover, &cover_pdf);
+    check_typography(&mut report, &laid);
+    Ok((report, warnings))
+}
+
+// ------------------------------------------------------------------- EPUB
+
+fn unzip(bytes: &[u8]) -> Option<(Vec<String>, HashMap<String, String>)> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut names = Vec::new();
+    let mut texts = HashMap::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).ok()?;
+        let name = entry.name().to_string();
+        if i == 0 && (name != "mimetype" || entry.compression() != zip::CompressionMethod::Stored) {
+            return None;
+        }
+        let mut text = String::new();
+        if !name.ends_with(".jpg")
+            && !name.ends_with(".png")
+            && entry.read_to_string(&mut text).is_ok()
+        {
+            texts.insert(name.clone(), text);
+        }
+        names.push(name);
+    }
+    Some((names, texts))
+}
+
+fn parse_xml(text: &str) -> Option<roxmltree::Document<'_>> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    roxmltree::Document::parse_with_options(text, options).ok()
+}
+
+const EPUB_NS: &str = "http://www.idpf.org/2007/ops";
+
+fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes: &[u8]) {
+    let Some((names, texts)) = unzip(bytes) else {
+        report.add(
+            "epub",
+            "structure",
+            Status::Fail,
+            "not a valid EPUB archive (mimetype must come first, stored)",
+        );
+        return;
+    };
+    let opf_name = names
+        .iter()
+        .find(|n| n.ends_with(".opf"))
+        .cloned()
+        .unwrap_or_default();
+    let Some(opf) = texts.get(&opf_name).and_then(|t| parse_xml(t)) else {
+        report.add(
+            "epub",
+            "structure",
+            Status::Fail,
+            "no readable package document",
+        );
+        return;
+    };
+    let base = opf_name
+        .rsplit_once('/')
+        .map_or(String::new(), |(dir, _)| format!("{dir}/"));
+    let manifest: Vec<(String, String)> = opf
+        .descendants()
+        .filter(|n| n.has_tag_name("item"))
+        .filter_map(|n| {
+            Some((
+                n.attribute("id")?.to_string(),
+                n.attribute("href")?.to_string(),
+            ))
+        })
+        .collect();
+    let missing = manifest
+        .iter()
+        .filter(|(_, href)| !names.contains(&format!("{base}{href}")))
+        .count();
+    let spine = opf
+        .descendants()
+        .filter(|n| n.has_tag_name("itemref"))
+        .count();
+    let xhtml: Vec<&String> = names.iter().filter(|n| n.ends_with(".xhtml")).collect();
+    let malformed = xhtml
+        .iter()
+        .filter(|n| texts.get(n.as_str()).and_then(|t| parse_xml(t)).is_none())
+        .count();
+    report.add(
+        "epub",
+        "structure",
+        if missing == 0 && malformed == 0 && spine > 0 {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        format!(
+            "{} files, {spine} in the reading order, {missing} missing, {malformed} malformed",
+            names.len()
+        ),
+    );
+
+    // Required metadata.
+    let dc = |name: &str| {
+        opf.descendants()
+            .filter(|n| {
+                n.tag_name().name() == name
+                    && n.tag_name().namespace() == Some("http://purl.org/dc/elements/1.1/")
+            })
+            .count()
+    };
+    let unique = opf
+        .root_element()
+        .attribute("unique-identifier")
+        .unwrap_or_default();
+    let identifier_ok = opf
+        .descendants()
+        .any(|n| n.tag_name().name() == "identifier" && n.attribute("id") == Some(unique));
+    let modified = opf
+        .descendants()
+        .find(|n| n.attribute("property") == Some("dcterms:modified"))
+        .and_then(|n| n.text())
+        .unwrap_or_default();
+    let modified_ok = modified.len() == 20 && modified.ends_with('Z');
+    let required = [
+        dc("title") > 0,
+        identifier_ok,
+        dc("language") > 0,
+        modified_ok,
+    ];
+    let present = required.iter().filter(|&&b| b).count();
+    report.add(
+        "epub",
+        "required metadata",
+        if present == required.len() {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        format!("{present} of 4 (title, unique identifier, language, modified {modified})"),
+    );
+
+    // Navigation: exactly one toc nav, and a page-list that reaches every page.
+    let nav_name = opf
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("item")
+                && n.attribute("properties")
+                    .is_some_and(|p| p.split(' ').any(|x| x == "nav"))
+        })
+        .and_then(|n| n.attribute("href"))
+        .map(|h| format!("{base}{h}"))
+        .unwrap_or_default();
+    let nav = texts.get(&nav_name).and_then(|t| parse_xml(t));
+    let navs_of = |kind: &str| {
+        nav.as_ref().map_or(0, |d| {
+            d.descendants()
+                .filter(|n| n.has_tag_name("nav") && n.attribute((EPUB_NS, "type")) == Some(kind))
+                .count()
+        })
+    };
+    let tocs = navs_of("toc");
+    report.add(
+        "epub",
+        "one toc nav",
+        if tocs == 1 {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        format!("{tocs} toc nav"),
+    );
+    let pages = laid.pages.pages.len();
+    let mut linked = 0;
+    let mut entries = 0;
+    if let Some(doc) = &nav
+        && let Some(list) = doc
+            .descendants()
+            .find(|n| n.has_tag_name("nav") && n.attribute((EPUB_NS, "type")) == Some("page-list"))
+    {
+        for a in list.descendants().filter(|n| n.has_tag_name("a")) {
+            entries += 1;
+            let Some((file, id)) = a.attribute("href").and_then(|h| h.split_once('#')) else {
+                continue;
+            };
+            let target = texts.get(&format!("{base}{file}"));
+            if target.is_some_and(|t| t.contains(&format!("id=\"{id}\""))) {
+                linked += 1;
+            }
+        }
+    }
+    report.add(
+        "epub",
+        "page-list linked",
+        if entries == pages && linked == entries {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        format!("{linked} of {entries} entries reach their marker; {pages} print pages"),
+    );
+
+    // Images with alt text, from the model the EPUB was written from.
+    let mut figures = 0;
+    let mut without = Vec::new();
+    for section in &book.sections {
+        crate::model::walk_blocks(&section.blocks, &mut |block| {
+            if let BlockKind::Figure {
+                alt,
+                decorative,
+                image,
+                ..
+            } = &block.kind
+            {
+                figures += 1;
+                if alt.trim().is_empty() && !decorative {
+                    without.push(book.image(*image).path.clone());
+                }
+            }
+        });
+    }
+    report.add(
+        "epub",
+        "images with alt text",
+        if without.is_empty() {
+            Status::Pass
+        } else {
+            Status::Warn
+        },
+        if without.is_empty() {
+            format!("{figures} of {figures}")
+        } else {
+            format!(
+                "{} of {figures}; missing: {}",
+                figures - without.len(),
+                without.join(", ")
+            )
+        },
+    );
+
+    let props: Vec<&str> = opf
+        .descendants()
+        .filter_map(|n| n.attribute("property"))
+        .collect();
+    let a11y = [
+        "schema:accessMode",
+        "schema:accessibilityFeature",
+        "schema:accessibilityHazard",
+        "schema:accessibilitySummary",
+    ];
+    let found = a11y.iter().filter(|p| props.contains(p)).count();
+    let conforms = opf
+        .descendants()
+        .find(|n| n.attribute("property") == Some("dcterms:conformsTo"))
+        .and_then(|n| n.text())
+        .unwrap_or("no conformance claim");
+    report.add(
+        "epub",
+        "accessibility metadata",
+        if found == a11y.len() {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        format!("{found} of {} properties; {conforms}", a11y.len()),
+    );
+
+    let cover_items: Vec<&str> = opf
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("item")
+                && n.attribute("properties")
+                    .is_some_and(|p| p.contains("cover-image"))
+        })
+        .filter_map(|n| n.attribute("id"))
+        .collect();
+    let in_spine = opf
+        .descendants()
+        .filter(|n| n.has_tag_name("itemref"))
+        .any(|n| {
+            n.attribute("idref")
+                .is_some_and(|id| cover_items.contains(&id))
+        });
+    report.add(
+        "epub",
+        "cover once",
+        if cover_items.len() == 1 && !in_spine {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        format!(
+            "{} cover image, {} in the reading order",
+            cover_items.len(),
+            if in_spine { "shown" } else { "not shown" }
+        ),
+    );
+}
+
+// ------------------------------------------------------------------ print
+
+/// The ink box of a glyph run (trim coordinates), approximated from its size.
+fn run_box(run: &GlyphRun) -> (f64, f64, f64, f64) {
+    let first = run.glyphs.first().map_or(0.0, |g| g.x.0);
+    let last = run.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0);
+    let (ascent, descent) = (run.size.0 * 0.8, run.size.0 * 0.25);
+    if run.rotation == 0.0 {
+        (
+            run.x.0 + first,
+            run.y.0 - ascent,
+            run.x.0 + last,
+            run.y.0 + descent,
+        )
+    } else {
+        // Rotated clockwise: the line runs down, the letters stand to the right of the baseline.
+        (
+            run.x.0 - descent,
+            run.y.0 + first,
+            run.x.0 + ascent,
+            run.y.0 + last,
+        )
+    }
+}
+
+/// Least distance from the ink of a page to each trim edge: (inside, outside, top, bottom).
+fn page_margins(page: &Page) -> Option<(f64, f64, f64, f64)> {
+    let mut bounds: Option<(f64, f64, f64, f64)> = None;
+    for item in &page.items {
+        let b = match item {
+            Item::Glyphs(run) => run_box(run),
+            Item::Image {
+                x,
+                y,
+                width,
+                height,
+                ..
+            } => (x.0, y.0, x.0 + width.0, y.0 + height.0),
+            Item::Rule { x1, y1, x2, y2, .. } => (
+                x1.0.min(x2.0),
+                y1.0.min(y2.0),
+                x1.0.max(x2.0),
+                y1.0.max(y2.0),
+            ),
+            Item::Fill { .. } => continue,
+        };
+        bounds = Some(match bounds {
+            None => b,
+            Some(a) => (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)),
+        });
+    }
+    let (left, top, right, bottom) = bounds?;
+    let (w, h) = (page.trim.width.0, page.trim.height.0);
+    let (inside, outside) = if page.side == Side::Recto {
+        (left, w - right)
+    } else {
+        (w - right, left)
+    };
+    Some((inside, outside, top, h - bottom))
+}
+
+fn inches(points: f64) -> String {
+    format!("{:.3} in", points / 72.0)
+}
+
+fn check_print(report: &mut Report, book: &Book, laid: &LaidOut, pdf_bytes: &[u8]) {
+    let pages = laid.pages.pages.len();
+    let kdp = (24..=828).contains(&pages);
+    let ingram = pages >= 18;
+    report.add(
+        "print",
+        "page count",
+        if kdp && ingram {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        format!(
+            "{pages} pages (KDP 24–828: {}, IngramSpark ≥ 18: {})",
+            yes(kdp),
+            yes(ingram)
+        ),
+    );
+
+    // Margins, measured from the ink on every page.
+    let bleed = book.print.bleed;
+    let kdp_outer = if bleed { 0.375 } else { 0.25 } * 72.0;
+    let gutter = kdp_gutter_inches(pages) * 72.0;
+    let mut least = (f64::MAX, f64::MAX, f64::MAX, f64::MAX);
+    for page in &laid.pages.pages {
+        if let Some(m) = page_margins(page) {
+            least = (
+                least.0.min(m.0),
+                least.1.min(m.1),
+                least.2.min(m.2),
+                least.3.min(m.3),
+            );
+        }
+    }
+    let outer = least.1.min(least.2).min(least.3);
+    let status = if least.0 + 0.01 < gutter || outer + 0.01 < kdp_outer {
+        Status::Fail
+    } else if least.0.min(outer) + 0.01 < 36.0 {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    report.add(
+        "print",
+        "margins",
+        status,
+        format!(
+            "inside {} (KDP ≥ {}), outside {}, top {}, bottom {} (KDP ≥ {}, IngramSpark ≥ 0.500 in, heads and folios included)",
+            inches(least.0),
+            inches(gutter),
+            inches(least.1),
+            inches(least.2),
+            inches(least.3),
+            inches(kdp_outer)
+        ),
+    );
+
+    let (fonts, embedded) = count_embedded_fonts(pdf_bytes);
+    report.add(
+        "print",
+        "fonts embedded",
+        if fonts > 0 && fonts == embedded {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        format!("{embedded} of {fonts} fonts"),
+    );
+
+    let smallest = laid
+        .pages
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            Item::Glyphs(run) => Some(run.size.0),
+            _ => None,
+        })
+        .fold(f64::MAX, f64::min);
+    report.add(
+        "print",
+        "text ≥ 7 pt",
+        if smallest >= 7.0 - 1e-6 {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        format!("smallest text {smallest:.2} pt"),
+    );
+
+    let images = laid
+        .pages
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter(|i| matches!(i, Item::Image { .. }))
+        .count();
+    let low: Vec<String> = laid
+        .low_resolution
+        .iter()
+        .map(|(id, dpi)| format!("{} at {dpi:.0} dpi", book.image(*id).path))
+        .collect();
+    report.add(
+        "print",
+        "images ≥ 300 dpi",
+        if low.is_empty() {
+            Status::Pass
+        } else {
+            Status::Warn
+        },
+        if low.is_empty() {
+            format!("{images} of {images} images")
+        } else {
+            format!(
+                "{} of {images} below 300 dpi: {}",
+                low.len(),
+                low.join(", ")
+            )
+        },
+    );
+
+    let (inner_run, end_run) = blank_runs(
+        &laid
+            .page_map
+            .pages
+            .iter()
+            .map(|p| p.blank)
+            .collect::<Vec<_>>(),
+    );
+    report.add(
+        "print",
+        "blank pages in a row",
+        if inner_run <= 2 && end_run <= MAX_END_BLANKS { Status::Pass } else { Status::Fail },
+        format!("at most {inner_run} in a row before the end (≤ 2), {end_run} at the end (≤ {MAX_END_BLANKS})"),
+    );
+}
+
+fn yes(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// Longest run of blank pages before the end, and the run at the end.
+pub fn blank_runs(blank: &[bool]) -> (usize, usize) {
+    let end_run = blank.iter().rev().take_while(|&&b| b).count();
+    let mut longest = 0;
+    let mut run = 0;
+    for &b in &blank[..blank.len() - end_run] {
+        run = if b { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    (longest, end_run)
+}
+
+/// Fonts in a PDF and how many of them carry their font program.
+pub fn count_embedded_fonts(pdf: &[u8]) -> (usize, usize) {
+    let Ok(doc) = lopdf::Document::load_mem(pdf) else {
+        return (0, 0);
+    };
+    let mut fonts = 0;
+    let mut embedded = 0;
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"Type").ok().and_then(|t| t.as_name().ok())
+            != Some(b"FontDescriptor".as_slice())
+        {
+            continue;
+        }
+        fonts += 1;
+        if [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"]
+            .iter()
+            .any(|k| dict.get(k).is_ok())
+        {
+            embedded += 1;
+        }
+    }
+    (fonts, embedded)
+}
+
+// ------------------------------------------------------------------ cover
+
+fn check_cover(
+    report: &mut Report,
+    book: &Book,
+    laid: &LaidOut,
+    jpeg: &[u8],
+    cover: &PrintCover,
+    cover_pdf: &[u8],
+) {
+    let size = image::ImageReader::new(Cursor::new(jpeg))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok());
+    let ok = size == Some((crate::cover::EBOOK_WIDTH, crate::cover::EBOOK_HEIGHT))
+        && jpeg.starts_with(&[0xff, 0xd8]);
+    report.add(
+        "cover",
+        "ebook cover size",
+        if ok { Status::Pass } else { Status::Fail },
+        size.map_or("not a readable image".into(), |(w, h)| {
+            format!("{w} × {h} px JPEG (KDP ideal 1600 × 2560)")
+        }),
+    );
+
+    let pages = laid.pages.pages.len();
+    let expected_spine = pages as f64 * book.print.paper.caliper_inches();
+    let (sheet_w, sheet_h) = cover.sheet();
+    let expected_w = 0.125 * 2.0 + book.print.trim.width.inches() * 2.0 + expected_spine;
+    let expected_h = book.print.trim.height.inches() + 0.25;
+    let measured = lopdf::Document::load_mem(cover_pdf).ok().and_then(|doc| {
+        let (_, &page) = doc.get_pages().iter().next()?;
+        let media = doc
+            .get_object(page)
+            .ok()?
+            .as_dict()
+            .ok()?
+            .get(b"MediaBox")
+            .ok()?
+            .as_array()
+            .ok()?
+            .clone();
+        let number = |o: &lopdf::Object| {
+            o.as_float()
+                .ok()
+                .map(f64::from)
+                .or_else(|| o.as_i64().ok().map(|i| i as f64))
+        };
+        Some((number(&media[2])? / 72.0, number(&media[3])? / 72.0))
+    });
+    let size_ok = measured
+        .is_some_and(|(w, h)| (w - expected_w).abs() < 0.01 && (h - expected_h).abs() < 0.01)
+        && (sheet_w.inches() - expected_w).abs() < 0.01
+        && (sheet_h.inches() - expected_h).abs() < 0.01;
+    report.add(
+        "cover",
+        "print cover size",
+        if size_ok { Status::Pass } else { Status::Fail },
+        format!(
+            "{} (expected {expected_w:.3} × {expected_h:.3} in with 0.125 in bleed)",
+            measured.map_or("unreadable".into(), |(w, h)| format!("{w:.3} × {h:.3} in"))
+        ),
+    );
+    report.add(
+        "cover",
+        "spine width",
+        if (cover.spine.inches() - expected_spine).abs() < 1e-6 {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        format!(
+            "{:.4} in = {pages} pages × {} in ({:?} paper)",
+            cover.spine.inches(),
+            book.print.paper.caliper_inches(),
+            book.print.paper
+        ),
+    );
+
+    // Spine text: only above 79 pages, and clear of the folds.
+    let (w, s) = (cover.panel.width.0, cover.spine.0);
+    let spine_runs: Vec<&GlyphRun> = cover_runs(cover)
+        .into_iter()
+        .filter(|r| r.rotation != 0.0)
+        .collect();
+    let spine_status = if pages < SPINE_TEXT_MIN_PAGES {
+        if spine_runs.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        }
+    } else {
+        let clear = spine_runs
+            .iter()
+            .map(|r| run_box(r))
+            .all(|b| b.0 >= w + SPINE_SAFE.0 - 0.01 && b.2 <= w + s - SPINE_SAFE.0 + 0.01);
+        if clear { Status::Pass } else { Status::Fail }
+    };
+    report.add(
+        "cover",
+        "spine text",
+        spine_status,
+        if pages < SPINE_TEXT_MIN_PAGES {
+            format!("none ({pages} pages; spine text from {SPINE_TEXT_MIN_PAGES})")
+        } else {
+            format!(
+                "{} runs, ≥ {} from the folds",
+                spine_runs.len(),
+                inches(SPINE_SAFE.0)
+            )
+        },
+    );
+
+    // All other text at least 0.25 in inside the trim of its panel.
+    let mut worst = f64::MAX;
+    for run in cover_runs(cover).into_iter().filter(|r| r.rotation == 0.0) {
+        let b = run_box(run);
+        let (left, right) = if b.0 < w {
+            (0.0, w)
+        } else {
+            (w + s, 2.0 * w + s)
+        };
+        let inset = (b.0 - left)
+            .min(right - b.2)
+            .min(b.1)
+            .min(cover.panel.height.0 - b.3);
+        worst = worst.min(inset);
+    }
+    report.add(
+        "cover",
+        "text in the safe area",
+        if worst + 0.01 >= SAFE.0 {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        format!(
+            "closest text {} from a trim edge (≥ {})",
+            inches(worst),
+            inches(SAFE.0)
+        ),
+    );
+
+    let (matched, expected, mismatch) = strings_match(book, cover);
+    report.add(
+        "cover",
+        "strings match the interior",
+        if mismatch.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        if mismatch.is_empty() {
+            format!("{matched} of {expected} (title, subtitle, author, ISBN)")
+        } else {
+            format!("{matched} of {expected}; differs: {}", mismatch.join(", "))
+        },
+    );
+}
+
+fn cover_runs(cover: &PrintCover) -> Vec<&GlyphRun> {
+    cover
+        .pages
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            Item::Glyphs(run) => Some(run),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Compares the cover's strings with the interior's title and copyright pages.
+pub fn strings_match(book: &Book, cover: &PrintCover) -> (usize, usize, Vec<String>) {
+    let interior: Vec<String> = book
+        .sections
+        .iter()
+        .filter(|s| matches!(s.kind, SectionKind::TitlePage | SectionKind::Copyright))
+        .flat_map(|s| &s.blocks)
+        .filter_map(|b| match &b.kind {
+            BlockKind::Display { role, content } => Some((*role, plain_text(content))),
+            _ => None,
+        })
+        .filter(|(role, _)| {
+            matches!(
+                role,
+                DisplayRole::BookTitle
+                    | DisplayRole::Subtitle
+                    | DisplayRole::Author
+                    | DisplayRole::Notice
+            )
+        })
+        .map(|(_, text)| text)
+        .collect();
+    let normal = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let front = |panel: Panel| -> String {
+        cover
+            .strings
+            .iter()
+            .filter(|(p, _)| *p == panel)
+            .map(|(_, s)| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let front_text = normal(&front(Panel::Front));
+    let spine_text = normal(&front(Panel::Spine));
+    let back_text = normal(&front(Panel::Back));
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    if cover.images.is_empty() {
+        wanted.push(("title".into(), book.meta.title.clone()));
+        if let Some(sub) = &book.meta.subtitle {
+            wanted.push(("subtitle".into(), sub.clone()));
+        }
+        if !book.meta.authors.is_empty() {
+            wanted.push(("author".into(), book.meta.author_line().to_uppercase()));
+        }
+    }
+    if let Some(isbn) = &book.meta.isbn_print {
+        wanted.push(("ISBN".into(), format!("ISBN {isbn}")));
+    }
+    let mut matched = 0;
+    let mut mismatch = Vec::new();
+    for (what, text) in &wanted {
+        let on_cover = front_text.contains(&normal(text))
+            || back_text.contains(&normal(text))
+            || spine_text.contains(&normal(text));
+        // The interior must carry the same string (the author's name in its own case).
+        let in_interior = interior.iter().any(|i| {
+            normal(i)
+                .to_uppercase()
+                .contains(&normal(text).to_uppercase())
+        });
+        if on_cover && in_interior {
+            matched += 1;
+        } else {
+            mismatch.push(format!("{what} “{text}”"));
+        }
+    }
+    (matched, wanted.len(), mismatch)
+}
+
+// ------------------------------------------------------------- typography
+
+fn check_typography(report: &mut Report, laid: &LaidOut) {
+    let r = &laid.report;
+    let count = |name: &'static str, n: usize, report: &mut Report| {
+        report.add(
+            "typography",
+            name,
+            if n == 0 { Status::Pass } else { Status::Warn },
+            n.to_string(),
+        );
+    };
+    count("overfull lines", r.overfull_lines, report);
+    count("widows", r.widows, report);
+    count("orphans", r.orphans, report);
+    count("headings at a page foot", r.headings_at_foot, report);
+    count("unequal facing pages", r.unequal_spreads.len(), report);
+    report.add(
+        "typography",
+        "hyphens in a row",
+        if r.longest_hyphen_run <= 2 {
+            Status::Pass
+        } else {
+            Status::Warn
+        },
+        format!("at most {} (≤ 2)", r.longest_hyphen_run),
+    );
+    report.add(
+        "typography",
+        "word spacing",
+        if r.space_p95_em <= 0.40 {
+            Status::Pass
+        } else {
+            Status::Warn
+        },
+        format!("95th percentile {:.3} em (≤ 0.400 em)", r.space_p95_em),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::frame::{PlacedGlyph, Rgb};
+    use crate::model::{Pt, Trim};
+
+    fn run_at(x: f64, y: f64, size: f64) -> Item {
+        Item::Glyphs(GlyphRun {
+            style: crate::fonts::Style::Regular,
+            size: Pt(size),
+            x: Pt(x),
+            y: Pt(y),
+            glyphs: vec![PlacedGlyph {
+                id: 1,
+                x: Pt::ZERO,
+                advance: Pt(10.0),
+                text_start: 0,
+                text_len: 1,
+            }],
+            text: "x".into(),
+            color: Rgb::BLACK,
+            rotation: 0.0,
+        })
+    }
+
+    #[test]
+    fn margins_are_measured_from_the_ink() {
+        let page = Page {
+            folio: "1".into(),
+            side: Side::Recto,
+            trim: Trim::parse("6x9").unwrap(),
+            bleed: Pt::ZERO,
+            items: vec![run_at(10.0, 100.0, 10.0), run_at(300.0, 600.0, 10.0)],
+        };
+        let (inside, outside, top, bottom) = page_margins(&page).unwrap();
+        assert_eq!(inside, 10.0);
+        assert_eq!(outside, 432.0 - 310.0);
+        assert_eq!(top, 92.0);
+        assert_eq!(bottom, 648.0 - 602.5);
+    }
+
+    #[test]
+    fn blank_runs_split_the_end() {
+        assert_eq!(
+            blank_runs(&[false, true, false, true, true, true, false, true, true]),
+            (3, 2)
+        );
+        assert_eq!(blank_runs(&[false, false]), (0, 0));
+    }
+
+    #[test]
+    fn json_escapes() {
+        let mut report = Report::default();
+        report.add("print", "page count", Status::Fail, "13 \"pages\"\n");
+        let json = report.to_json();
+        assert!(json.contains("\"passed\": false"));
+        assert!(
+            json.contains("\"value\": \"13 \\\"pages\\\"\\n\""),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn a_font_without_its_program_is_counted() {
+        use lopdf::{Dictionary, Object};
+        let mut doc = lopdf::Document::with_version("1.4");
+        let mut descriptor = Dictionary::new();
+        descriptor.set("Type", Object::Name(b"FontDescriptor".to_vec()));
+        doc.add_object(descriptor);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        assert_eq!(count_embedded_fonts(&bytes), (1, 0));
+    }
+}

@@ -1,0 +1,149 @@
+//! The release gate: the bundled book passes; fixtures made to break a rule
+//! get FAIL or WARN on the right line, and `--json` is machine-readable.
+
+mod common;
+
+use quire::check::{Status, release_gate};
+
+fn gate(project: &quire::project::Project) -> quire::check::Report {
+    release_gate(project, &quire::Options::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .0
+}
+
+#[test]
+fn the_bundled_book_is_ready_to_upload() {
+    let report = gate(&common::bundled());
+    let bad: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| c.status != Status::Pass)
+        .collect();
+    assert!(bad.is_empty(), "{report}");
+    assert!(report.checks.len() >= 25);
+    for name in [
+        "page-list linked",
+        "accessibility metadata",
+        "fonts embedded",
+        "spine width",
+        "strings match the interior",
+    ] {
+        assert!(report.get(name).is_some(), "missing check {name}");
+    }
+}
+
+const TOML: &str = "title = \"Fixture\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\n";
+
+fn long_text() -> String {
+    let paragraph =
+        "The whale swam beneath the ship while the harpooneer watched the remarkable sea. "
+            .repeat(12);
+    (0..60)
+        .map(|_| paragraph.clone())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+#[test]
+fn a_short_book_fails_the_page_count() {
+    let report = gate(&common::project(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", "# One\n\nShort.\n"),
+    ]));
+    let check = report.get("page count").unwrap();
+    assert_eq!(check.status, Status::Fail);
+    assert_eq!(
+        check.value,
+        "7 pages (KDP 24–828: no, IngramSpark ≥ 18: no)"
+    );
+    assert!(report.failed());
+    assert!(
+        report.to_string().ends_with("failed, 0 warnings")
+            || report.to_string().contains("not ready to upload")
+    );
+}
+
+#[test]
+fn text_below_7_pt_fails() {
+    let toml = format!("{TOML}[print]\nfont-size = 6\nmin-pages = 24\n");
+    let report = gate(&common::project(&[
+        ("manuscript/book.toml", &toml),
+        ("manuscript/01.md", &long_text()),
+    ]));
+    let check = report.get("text ≥ 7 pt").unwrap();
+    assert_eq!(check.status, Status::Fail, "{report}");
+    assert!(
+        check.value.starts_with("smallest text 4.92 pt"),
+        "{}",
+        check.value
+    );
+}
+
+#[test]
+fn a_low_resolution_image_and_missing_alt_text_warn() {
+    let png = quire::images::encode_png(&image::DynamicImage::new_rgb8(120, 80));
+    let toml = format!("{TOML}[print]\nmin-pages = 24\n");
+    let text = format!("# One\n\n{}\n\n![](small.png \"A caption\")\n", long_text());
+    let mut project =
+        common::project(&[("manuscript/book.toml", &toml), ("manuscript/01.md", &text)]);
+    project.insert("manuscript/small.png", png);
+    let report = gate(&project);
+    let dpi = report.get("images ≥ 300 dpi").unwrap();
+    assert_eq!(dpi.status, Status::Warn, "{report}");
+    assert_eq!(
+        dpi.value,
+        "1 of 1 below 300 dpi: manuscript/small.png at 72 dpi"
+    );
+    let alt = report.get("images with alt text").unwrap();
+    assert_eq!(alt.status, Status::Warn);
+    assert_eq!(alt.value, "0 of 1; missing: manuscript/small.png");
+    // Without alt text the book does not claim conformance.
+    assert!(
+        report
+            .get("accessibility metadata")
+            .unwrap()
+            .value
+            .ends_with("no conformance claim"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_long_book_has_spine_text_inside_the_folds() {
+    let toml = format!("{TOML}isbn = {{ print = \"978-0-306-40615-7\" }}\n");
+    let mut text = String::new();
+    for i in 0..8 {
+        text = format!("{text}# Chapter {i}\n\n{}\n\n", long_text());
+    }
+    let mut project = common::project(&[("manuscript/book.toml", &toml)]);
+    for (i, chapter) in text.split("# Chapter").skip(1).enumerate() {
+        project.insert(
+            format!("manuscript/{i:02}.md"),
+            format!("# Chapter{chapter}"),
+        );
+    }
+    let report = gate(&project);
+    let spine = report.get("spine text").unwrap();
+    assert_eq!(spine.status, Status::Pass, "{report}");
+    assert!(spine.value.contains("runs"), "{}", spine.value);
+    let strings = report.get("strings match the interior").unwrap();
+    assert_eq!(strings.status, Status::Pass, "{report}");
+    assert_eq!(strings.value, "3 of 3 (title, subtitle, author, ISBN)");
+}
+
+#[test]
+fn check_json_on_the_command_line() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["check", "--json", "--dir"])
+        .arg(common::root())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = String::from_utf8(out.stdout).unwrap();
+    assert!(json.starts_with("{\n  \"passed\": true,\n  \"checks\": [\n    {\"group\": \"epub\", \"check\": \"structure\", \"status\": \"PASS\""), "{json}");
+}
