@@ -54,7 +54,11 @@ fn page_text(pdf: &[u8], page: usize) -> String {
         .expect("pdftotext (poppler-utils) is installed");
     assert!(out.status.success());
     // Words joined by single spaces: lines may break anywhere.
-    String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]

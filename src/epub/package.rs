@@ -239,7 +239,20 @@ pub fn patch_nav(nav: &str, patches: &Patches<'_>) -> Result<String, String> {
         String::with_capacity(nav.len() + patches.page_list.as_ref().map_or(0, String::len));
     out.push_str(&nav[..html_at]);
     out.push_str(&format!(" lang=\"{language}\" xml:lang=\"{language}\""));
-    out.push_str(&nav[html_at..landmarks_at]);
+    // The toc nav gets the ARIA role matching its epub:type (DAISY Ace asks for it).
+    let before_landmarks = &nav[html_at..landmarks_at];
+    match before_landmarks
+        .find("\"toc\"")
+        .and_then(|toc| before_landmarks[..toc].rfind("<nav"))
+    {
+        Some(at) => {
+            let at = at + "<nav".len();
+            out.push_str(&before_landmarks[..at]);
+            out.push_str(" role=\"doc-toc\"");
+            out.push_str(&before_landmarks[at..]);
+        }
+        None => return Err(shape()),
+    }
     out.push_str(&patches.landmarks);
     out.push_str(nav[landmarks_end..body_end].trim_end());
     out.push('\n');
@@ -297,7 +310,7 @@ mod tests {
         let nav = "<html xmlns=\"x\">\n<body>\n  <nav epub:type = \"toc\">T</nav>\n  <nav epub:type = \"landmarks\">\n<ol></ol>\n  </nav>\n</body>\n</html>\n";
         assert_eq!(
             patch_nav(nav, &patches()).unwrap(),
-            "<html lang=\"en\" xml:lang=\"en\" xmlns=\"x\">\n<body>\n  <nav epub:type = \"toc\">T</nav>\n  <nav epub:type=\"landmarks\" hidden=\"\">L</nav>\n  <nav epub:type=\"page-list\">P</nav>\n</body>\n</html>\n"
+            "<html lang=\"en\" xml:lang=\"en\" xmlns=\"x\">\n<body>\n  <nav role=\"doc-toc\" epub:type = \"toc\">T</nav>\n  <nav epub:type=\"landmarks\" hidden=\"\">L</nav>\n  <nav epub:type=\"page-list\">P</nav>\n</body>\n</html>\n"
         );
         let without_pages = Patches {
             page_list: None,
