@@ -198,3 +198,96 @@ fn two_builds_are_byte_identical() {
     let project = common::bundled();
     assert!(build_pdf(&project) == build_pdf(&project));
 }
+
+#[test]
+fn pdf_x4_interior_has_output_intent_xmp_and_grey_images() {
+    let mut project = common::bundled();
+    let toml = String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+    project.insert(
+        "manuscript/book.toml",
+        toml.replace("[print]", "[print]\npdf-x = true"),
+    );
+    let essay = String::from_utf8(project.get("manuscript/essay.md").unwrap().to_vec()).unwrap();
+    project.insert(
+        "manuscript/essay.md",
+        format!("{essay}\n\n![A red square](red.png \"Red\")\n"),
+    );
+    let red = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        900,
+        900,
+        image::Rgb([200, 20, 20]),
+    ));
+    project.insert("manuscript/red.png", quire::images::encode_png(&red));
+    let pdf = build_pdf(&project);
+    assert!(pdf.starts_with(b"%PDF-1.6"), "PDF/X-4 files are PDF 1.6");
+    let doc = Document::load_mem(&pdf).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
+    let intent = intents[0].as_dict().unwrap();
+    assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFX");
+    assert!(intent.get(b"DestinationOutputProfile").is_ok());
+    let metadata = doc
+        .dereference(catalog.get(b"Metadata").unwrap())
+        .unwrap()
+        .1
+        .as_stream()
+        .unwrap();
+    let xmp = String::from_utf8(metadata.content.clone()).unwrap();
+    assert!(
+        xmp.contains("<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"),
+        "{xmp}"
+    );
+    assert!(xmp.contains("<pdf:Trapped>False</pdf:Trapped>"));
+    roxmltree::Document::parse(&xmp).expect("the XMP packet is well-formed XML");
+    let info = doc
+        .get_object(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    assert_eq!(
+        info.get(b"GTS_PDFXVersion").unwrap().as_str().unwrap(),
+        b"PDF/X-4"
+    );
+    // The image is grey, and nothing paints in DeviceRGB.
+    let mut images = 0;
+    for object in doc.objects.values() {
+        if let Ok(stream) = object.as_stream()
+            && stream
+                .dict
+                .get(b"Subtype")
+                .ok()
+                .and_then(|s| s.as_name().ok())
+                == Some(b"Image".as_slice())
+        {
+            images += 1;
+            assert_eq!(
+                stream.dict.get(b"ColorSpace").unwrap().as_name().unwrap(),
+                b"DeviceGray"
+            );
+        }
+    }
+    assert_eq!(images, 1);
+    for (_, &page) in doc.get_pages().iter() {
+        let content = doc.get_page_content(page);
+        let ops = lopdf::content::Content::decode(&content).unwrap();
+        assert!(
+            !ops.operations
+                .iter()
+                .any(|op| op.operator == "rg" || op.operator == "RG")
+        );
+    }
+    assert!(build_pdf(&project) == pdf, "reproducible");
+}
+
+#[test]
+fn a_plain_pdf_claims_no_pdf_x() {
+    let pdf = build_pdf(&common::bundled());
+    let doc = Document::load_mem(&pdf).unwrap();
+    assert!(doc.catalog().unwrap().get(b"OutputIntents").is_err());
+    let info = doc
+        .get_object(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    assert!(info.get(b"GTS_PDFXVersion").is_err());
+}

@@ -7,6 +7,7 @@
 mod compress;
 mod metadata;
 mod page;
+mod pdfx;
 mod subset;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -50,16 +51,17 @@ fn write_document(
 ) -> Result<Vec<u8>, Diagnostics> {
     let mut doc = PdfDocument::new(&book.meta.title);
     metadata::set_info(&mut doc, book, kind);
+    let pdf_x = book.print.pdf_x && kind == Document::Interior;
+    if pdf_x {
+        pdfx::declare(&mut doc);
+    }
 
     // Resource ids are chosen here, in a fixed order, so the bytes never depend on
     // printpdf's process-wide id counter.
     let font_ids = embed_fonts(&mut doc, pages, fonts)?;
-    let image_ids = embed_images(
-        &mut doc,
-        images,
-        book.print.grayscale_images && kind == Document::Interior,
-        pages,
-    )?;
+    // PDF/X-4 with a CMYK output intent takes no DeviceRGB: a PDF/X interior's images are grey.
+    let grey = (book.print.grayscale_images || pdf_x) && kind == Document::Interior;
+    let image_ids = embed_images(&mut doc, images, grey, pages)?;
     let widths = page::GlyphWidths::new(fonts);
 
     let pdf_pages = pages
@@ -87,6 +89,7 @@ fn write_document(
     let mut objects = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
     compress::deflate_streams(&mut objects);
     metadata::set_file_id(&mut objects, book, kind);
+    pdfx::finish(&mut objects, book, pdf_x);
     let mut bytes = Vec::new();
     objects
         .save_to(&mut bytes)
