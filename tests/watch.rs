@@ -38,6 +38,18 @@ impl Watcher {
         Watcher { child, lines }
     }
 
+    /// Waits until every needle has been seen (stdout and stderr interleave in any order).
+    fn expect_all(&self, needles: &[&str]) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        while !needles.iter().all(|n| seen.iter().any(|l| l.contains(n))) {
+            match self.lines.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) => seen.push(line),
+                Err(_) => panic!("not all of {needles:?} after {seen:?}"),
+            }
+        }
+        seen
+    }
+
     /// Waits for a line containing `needle`; returns the lines seen until then.
     fn expect(&self, needle: &str) -> Vec<String> {
         let mut seen = Vec::new();
@@ -100,7 +112,7 @@ fn watch_rebuilds_after_edits_and_survives_a_broken_one() {
         "title = \"Fixture\"\ntitel = \"x\"\n",
     )
     .unwrap();
-    let seen = watcher.expect("build failed");
+    let seen = watcher.expect_all(&["build failed", "error: unknown key", "  --> manuscript/book.toml:2:1"]);
     assert!(
         seen.iter()
             .any(|l| l.starts_with("error: unknown key `titel` in book.toml")),
