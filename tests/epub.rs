@@ -34,30 +34,8 @@ fn cover() -> Vec<u8> {
     quire::images::encode_jpeg(&image, 85)
 }
 
-fn roman(mut n: usize) -> String {
-    const DIGITS: [(usize, &str); 13] = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ];
-    let mut out = String::new();
-    for (value, digits) in DIGITS {
-        while n >= value {
-            out.push_str(digits);
-            n -= value;
-        }
-    }
-    out
+fn roman(n: usize) -> String {
+    quire::layout::compose::roman(n)
 }
 
 /// Leaf blocks of a section in reading order (text, then notes).

@@ -112,7 +112,11 @@ fn watch_rebuilds_after_edits_and_survives_a_broken_one() {
         "title = \"Fixture\"\ntitel = \"x\"\n",
     )
     .unwrap();
-    let seen = watcher.expect_all(&["build failed", "error: unknown key", "  --> manuscript/book.toml:2:1"]);
+    let seen = watcher.expect_all(&[
+        "build failed",
+        "error: unknown key",
+        "  --> manuscript/book.toml:2:1",
+    ]);
     assert!(
         seen.iter()
             .any(|l| l.starts_with("error: unknown key `titel` in book.toml")),

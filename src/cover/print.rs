@@ -288,16 +288,9 @@ impl Sheet {
     }
 }
 
+/// Centred, unhyphenated cover type.
 fn plain(style: Style, size: Pt, measure: Pt) -> ParaStyle {
-    ParaStyle {
-        style,
-        size,
-        align: Align::Center,
-        measure,
-        first_indent: Pt::ZERO,
-        hyphenate: false,
-        draft: false,
-    }
+    ParaStyle::plain(style, size, Align::Center, measure)
 }
 
 /// The typographic front: a thin gold frame, the title, an ornament, the

@@ -181,13 +181,8 @@ pub fn furnish(
     let left = geometry.text_left(recto);
     let single = |setter: &mut Setter<'_, '_>, text: &str, style: Style| {
         let para = ParaStyle {
-            style,
-            size: scale.head,
-            align: Align::Left,
-            measure: Pt(1e6),
-            first_indent: Pt::ZERO,
-            hyphenate: false,
             draft: true,
+            ..ParaStyle::plain(style, scale.head, Align::Left, Pt(1e6))
         };
         setter.set_text(text, &para).into_iter().next()
     };

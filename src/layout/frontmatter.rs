@@ -13,15 +13,7 @@ use crate::fonts::Style;
 use crate::model::{Block, BlockKind, DisplayRole, Pt, Section, TextPos};
 
 fn para(style: Style, size: Pt, align: Align, measure: Pt) -> ParaStyle {
-    ParaStyle {
-        style,
-        size,
-        align,
-        measure,
-        first_indent: Pt::ZERO,
-        hyphenate: false,
-        draft: false,
-    }
+    ParaStyle::plain(style, size, align, measure)
 }
 
 fn displays(section: &Section) -> impl Iterator<Item = (&Block, DisplayRole)> {

@@ -134,13 +134,9 @@ pub struct GalleyBuilder<'a, 's, 'f> {
 impl GalleyBuilder<'_, '_, '_> {
     fn para(&self, style: Style, size: Pt, align: Align, measure: Pt) -> ParaStyle {
         ParaStyle {
-            style,
-            size,
-            align,
-            measure,
-            first_indent: Pt::ZERO,
             hyphenate: self.hyphenate && align == Align::Justify,
             draft: self.draft,
+            ..ParaStyle::plain(style, size, align, measure)
         }
     }
 

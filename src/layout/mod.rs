@@ -382,18 +382,22 @@ fn assemble(
     let mut facts: Vec<Vec<LineFact>> = Vec::new();
     let mut outline = Vec::new();
     let mut body_start: Option<usize> = None;
+    let page_of = |side: Side, items: Vec<frame::Item>| Page {
+        folio: String::new(),
+        side,
+        trim: geometry.trim,
+        bleed: geometry.bleed,
+        items,
+    };
     let blank_page = |section: usize, index: usize| ComposedPage {
-        page: Page {
-            folio: String::new(),
-            side: if index % 2 == 0 {
+        page: page_of(
+            if index % 2 == 0 {
                 Side::Recto
             } else {
                 Side::Verso
             },
-            trim: geometry.trim,
-            bleed: geometry.bleed,
-            items: Vec::new(),
-        },
+            Vec::new(),
+        ),
         first: None,
         depth: 0,
         section,
@@ -444,13 +448,7 @@ fn assemble(
                     (Vec::new(), None)
                 };
                 pages.push(ComposedPage {
-                    page: Page {
-                        folio: String::new(),
-                        side,
-                        trim: geometry.trim,
-                        bleed: geometry.bleed,
-                        items,
-                    },
+                    page: page_of(side, items),
                     first,
                     depth: geometry.lines as u32,
                     section: s,
@@ -496,13 +494,7 @@ fn assemble(
                         (Vec::new(), None)
                     };
                     pages.push(ComposedPage {
-                        page: Page {
-                            folio: String::new(),
-                            side,
-                            trim: geometry.trim,
-                            bleed: geometry.bleed,
-                            items,
-                        },
+                        page: page_of(side, items),
                         first,
                         depth: slice.depth,
                         section: s,

@@ -36,6 +36,21 @@ pub struct ParaStyle {
     pub draft: bool,
 }
 
+impl ParaStyle {
+    /// Unhyphenated text without a first-line indent (display lines, heads, covers).
+    pub fn plain(style: Style, size: Pt, align: Align, measure: Pt) -> ParaStyle {
+        ParaStyle {
+            style,
+            size,
+            align,
+            measure,
+            first_indent: Pt::ZERO,
+            hyphenate: false,
+            draft: false,
+        }
+    }
+}
+
 /// A run of glyphs in one face, size and baseline shift, within a line.
 #[derive(Debug, Clone)]
 pub struct LineRun {
@@ -261,6 +276,27 @@ fn segments<'a>(
             }
         }
     }
+}
+
+/// Ends a line without justifying it: the fill glue and a forced break
+/// (a paragraph's end, or a hard line break).
+fn end_line(items: &mut Vec<Item>, pieces: &mut Vec<Option<Piece>>) {
+    items.push(Item::Penalty {
+        width: 0.0,
+        cost: INFINITY,
+        flagged: false,
+    });
+    items.push(Item::Glue {
+        width: 0.0,
+        stretch: 1e5,
+        shrink: 0.0,
+    });
+    items.push(Item::Penalty {
+        width: 0.0,
+        cost: -INFINITY,
+        flagged: false,
+    });
+    pieces.extend([None, None, None]);
 }
 
 fn is_break_space(c: char) -> bool {
@@ -496,36 +532,7 @@ impl Setter<'_, '_> {
             let scale = seg.size.0 / upem;
             if seg.text == "\n" {
                 // A hard line break: end the line unjustified.
-                push(
-                    &mut items,
-                    &mut pieces,
-                    Item::Penalty {
-                        width: 0.0,
-                        cost: INFINITY,
-                        flagged: false,
-                    },
-                    None,
-                );
-                push(
-                    &mut items,
-                    &mut pieces,
-                    Item::Glue {
-                        width: 0.0,
-                        stretch: 1e5,
-                        shrink: 0.0,
-                    },
-                    None,
-                );
-                push(
-                    &mut items,
-                    &mut pieces,
-                    Item::Penalty {
-                        width: 0.0,
-                        cost: -INFINITY,
-                        flagged: false,
-                    },
-                    None,
-                );
+                end_line(&mut items, &mut pieces);
                 continue;
             }
             let mut char_offset = seg.offset;
@@ -589,36 +596,7 @@ impl Setter<'_, '_> {
             items.pop();
             pieces.pop();
         }
-        push(
-            &mut items,
-            &mut pieces,
-            Item::Penalty {
-                width: 0.0,
-                cost: INFINITY,
-                flagged: false,
-            },
-            None,
-        );
-        push(
-            &mut items,
-            &mut pieces,
-            Item::Glue {
-                width: 0.0,
-                stretch: 1e5,
-                shrink: 0.0,
-            },
-            None,
-        );
-        push(
-            &mut items,
-            &mut pieces,
-            Item::Penalty {
-                width: 0.0,
-                cost: -INFINITY,
-                flagged: false,
-            },
-            None,
-        );
+        end_line(&mut items, &mut pieces);
         (items, pieces)
     }
 
