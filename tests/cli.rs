@@ -181,3 +181,36 @@ fn init_makes_a_book_that_builds() {
         .unwrap();
     assert_eq!(again.status.code(), Some(1));
 }
+
+#[test]
+fn two_builds_racing_on_one_output_folder_leave_whole_files() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_project(
+        dir.path(),
+        &[
+            ("manuscript/book.toml", GOOD_TOML),
+            ("manuscript/01.md", CHAPTER),
+        ],
+    );
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_quire"))
+            .args(["build", "--dir"])
+            .arg(dir.path())
+            .output()
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(spawn);
+        let b = s.spawn(spawn);
+        (a.join().unwrap().unwrap(), b.join().unwrap().unwrap())
+    });
+    assert_eq!((a.status.code(), b.status.code()), (Some(0), Some(0)));
+    let out: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(out.len(), 4, "no temporary files left: {out:?}");
+    let pdf = std::fs::read(dir.path().join("out/fixture.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF\n") || pdf.ends_with(b"%%EOF"));
+    let epub = std::fs::read(dir.path().join("out/fixture.epub")).unwrap();
+    assert!(zip::ZipArchive::new(std::io::Cursor::new(epub)).is_ok());
+}
