@@ -174,6 +174,27 @@ fn title_and_copyright_pages_read_right() {
     );
 }
 
+/// Every glyph of the book extracts as the text it shows: the PDF's text
+/// layer carries each glyph's text once, so a glyph left without it would
+/// read as U+FFFD on every page it is drawn on.
+#[test]
+fn every_page_extracts_without_replacement_characters() {
+    let pdf = build_pdf(&common::bundled());
+    let pages = lopdf::Document::load_mem(&pdf).unwrap().get_pages().len();
+    for page in 1..=pages {
+        let text = page_text(&pdf, page);
+        assert!(!text.contains('\u{FFFD}'), "page {page}: {text}");
+    }
+    // Words set with ligatures (fi, ff, ffi, fl) read as their letters.
+    let all = (1..=pages)
+        .map(|p| page_text(&pdf, p))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for word in ["first", "fight", "find", "effort", "influence"] {
+        assert!(all.contains(word), "{word} is missing from the text layer");
+    }
+}
+
 #[test]
 fn bleed_extends_the_media_box_on_the_outside() {
     let mut project = common::bundled();

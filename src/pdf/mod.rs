@@ -63,12 +63,37 @@ fn write_document(
     let grey = (book.print.grayscale_images || pdf_x) && kind == Document::Interior;
     let image_ids = embed_images(&mut doc, images, grey, pages)?;
     let widths = page::GlyphWidths::new(fonts);
+    let last_use = page::LastUse::new(&pages.pages);
 
-    let pdf_pages = pages
-        .pages
-        .iter()
-        .map(|p| page::draw(p, &font_ids, &image_ids, &widths))
-        .collect();
+    // Pages draw independently: share them out over the cores, in order.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = pages.pages.len().div_ceil(workers).max(1);
+    let pdf_pages: Vec<printpdf::PdfPage> = std::thread::scope(|scope| {
+        let handles: Vec<_> = pages
+            .pages
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, share)| {
+                let (last_use, font_ids, image_ids, widths) =
+                    (&last_use, &font_ids, &image_ids, &widths);
+                scope.spawn(move || {
+                    share
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| {
+                            page::draw((c * chunk + i, p), last_use, font_ids, image_ids, widths)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("drawing a page does not panic"))
+            .collect()
+    });
     doc.with_pages(pdf_pages);
     for (i, entry) in pages.outline.iter().enumerate() {
         doc.bookmarks.map.insert(

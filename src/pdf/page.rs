@@ -63,8 +63,46 @@ impl Placement {
     }
 }
 
+/// Where in the document each glyph is drawn for the last time, per face.
+///
+/// printpdf builds each font's ToUnicode map from the text (`cid`) given
+/// with the glyphs, the last occurrence of a glyph winning. Giving the text
+/// only at that occurrence yields the same map without allocating a string
+/// for every glyph drawn: a million of them in a long book.
+pub struct LastUse {
+    faces: [Vec<Option<GlyphPlace>>; 4],
+}
+
+/// Page, item on the page, glyph in the run.
+type GlyphPlace = (u32, u32, u32);
+
+impl LastUse {
+    pub fn new(pages: &[Page]) -> LastUse {
+        let mut faces: [Vec<Option<GlyphPlace>>; 4] = Default::default();
+        for (p, page) in pages.iter().enumerate() {
+            for (i, item) in page.items.iter().enumerate() {
+                let Item::Glyphs(run) = item else { continue };
+                let last = &mut faces[run.style.index()];
+                for (g, glyph) in run.glyphs.iter().enumerate() {
+                    let id = glyph.id as usize;
+                    if last.len() <= id {
+                        last.resize(id + 1, None);
+                    }
+                    last[id] = Some((p as u32, i as u32, g as u32));
+                }
+            }
+        }
+        LastUse { faces }
+    }
+
+    fn is_last(&self, style: Style, glyph: u16, place: GlyphPlace) -> bool {
+        self.faces[style.index()].get(glyph as usize) == Some(&Some(place))
+    }
+}
+
 pub fn draw(
-    page: &Page,
+    (page_index, page): (usize, &Page),
+    last_use: &LastUse,
     fonts: &BTreeMap<Style, super::EmbeddedFont>,
     images: &BTreeMap<ImageId, (XObjectId, u32, u32)>,
     widths: &GlyphWidths,
@@ -103,7 +141,7 @@ pub fn draw(
             *current = color;
         }
     };
-    for item in &page.items {
+    for (item_index, item) in page.items.iter().enumerate() {
         match item {
             Item::Glyphs(run) => {
                 let Some(font) = fonts.get(&run.style) else {
@@ -131,7 +169,18 @@ pub fn draw(
                 };
                 ops.push(Op::SetTextMatrix { matrix });
                 ops.push(Op::ShowText {
-                    items: vec![TextItem::GlyphIds(codepoints(run, widths, &font.subset))],
+                    items: vec![TextItem::GlyphIds(codepoints(
+                        run,
+                        widths,
+                        &font.subset,
+                        |glyph, g| {
+                            last_use.is_last(
+                                run.style,
+                                glyph,
+                                (page_index as u32, item_index as u32, g as u32),
+                            )
+                        },
+                    ))],
                 });
             }
             Item::Fill {
@@ -250,11 +299,13 @@ pub fn draw(
 
 /// The run's glyphs with `TJ` offsets that move each glyph from where the
 /// viewer would put it (after the previous glyph's hmtx advance) to where
-/// layout placed it.
+/// layout placed it. The text a glyph shows goes with it only where
+/// `carries_text` says (see [`LastUse`]).
 fn codepoints(
     run: &GlyphRun,
     widths: &GlyphWidths,
     subset: &super::subset::SubsetFace,
+    carries_text: impl Fn(u16, usize) -> bool,
 ) -> Vec<Codepoint> {
     let size = run.size.0;
     let mut out = Vec::with_capacity(run.glyphs.len());
@@ -268,15 +319,18 @@ fn codepoints(
             }
             None => 0.0,
         };
-        let start = g.text_start as usize;
-        let text = run
-            .text
-            .get(start..start + g.text_len as usize)
-            .unwrap_or("");
+        let cid = carries_text(g.id, i)
+            .then(|| {
+                let start = g.text_start as usize;
+                run.text.get(start..start + g.text_len as usize)
+            })
+            .flatten()
+            .filter(|text| !text.is_empty())
+            .map(str::to_string);
         out.push(Codepoint {
             gid: subset.glyph(g.id),
             offset: offset as f32,
-            cid: (!text.is_empty()).then(|| text.to_string()),
+            cid,
         });
     }
     out
