@@ -3,7 +3,7 @@
 //! after, never in URLs, e-mail addresses or numbers, and not in capitalised
 //! words unless the book allows it. Each distinct word is looked up once.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// Letters a word needs before it is hyphenated at all.
@@ -33,7 +33,7 @@ impl Hyphenator {
         Hyphenator {
             lang,
             capitalized,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
         }
     }
 

@@ -161,7 +161,7 @@ struct Prepared {
     points: Box<[BreakPoint]>,
 }
 
-type PreparedCache = [[std::collections::HashMap<Box<str>, Arc<Prepared>>; 2]; 4];
+type PreparedCache = [[rustc_hash::FxHashMap<Box<str>, Arc<Prepared>>; 2]; 4];
 
 /// Drawing data for one box.
 #[derive(Debug, Clone)]
@@ -194,7 +194,7 @@ pub struct Setter<'s, 'f> {
 /// Set paragraphs from earlier builds, by a hash of their content and setting.
 #[derive(Debug, Default, Clone)]
 pub struct ParagraphCache {
-    lines: std::collections::HashMap<u64, Arc<[Line]>>,
+    lines: rustc_hash::FxHashMap<u64, Arc<[Line]>>,
 }
 
 impl ParagraphCache {

@@ -3,7 +3,7 @@
 //! book repeats its words, so the cache turns a million words into a few tens
 //! of thousands of shaping calls, each with a plan built once per face.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use rustybuzz::{Direction, Face, Language, Script, ShapePlan, UnicodeBuffer};
@@ -82,7 +82,7 @@ impl<'f> Shaper<'f> {
         let units_per_em = Style::ALL.map(|s| faces[s.index()].units_per_em() as f32);
         let mut shaper = Shaper {
             faces,
-            plans: HashMap::new(),
+            plans: HashMap::default(),
             cache: Default::default(),
             language: language.parse().ok(),
             units_per_em,
