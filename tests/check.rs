@@ -54,7 +54,7 @@ fn a_short_book_fails_the_page_count() {
     assert_eq!(check.status, Status::Fail);
     assert_eq!(
         check.value,
-        "7 pages (KDP 24–828: no, IngramSpark ≥ 18: no)"
+        "8 pages (KDP 24–828: no, IngramSpark ≥ 18: no)"
     );
     assert!(report.failed());
     assert!(

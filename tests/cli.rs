@@ -133,12 +133,12 @@ fn check_writes_nothing() {
         ],
     );
     let out = quire(&["check"], dir.path());
-    // A seven-page book is too short for the printers: the gate fails, and says so.
+    // An eight-page book is too short for the printers: the gate fails, and says so.
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("print      page count"), "{stdout}");
     assert!(
-        stdout.contains("  FAIL  7 pages (KDP 24–828: no, IngramSpark ≥ 18: no)"),
+        stdout.contains("  FAIL  8 pages (KDP 24–828: no, IngramSpark ≥ 18: no)"),
         "{stdout}"
     );
     assert!(!dir.path().join("out").exists());

@@ -204,9 +204,9 @@ fn chapters_open_on_rectos_with_blank_versos_between() {
     assert_eq!(laid.page_map.pages[first].label, "1");
 
     let (book, laid) = lay(&chapters_fixture("any"));
-    let body_blanks = laid
-        .page_map
-        .pages
+    // Blank pages between chapters (not the blank verso that may end the book).
+    let text_end = laid.page_map.pages.iter().rposition(|p| !p.blank).unwrap();
+    let body_blanks = laid.page_map.pages[..text_end]
         .iter()
         .filter(|p| p.blank && book.sections[p.section as usize].kind == SectionKind::Chapter)
         .count();
@@ -214,6 +214,43 @@ fn chapters_open_on_rectos_with_blank_versos_between() {
     assert!(
         body_blanks <= 1,
         "{body_blanks} blank pages with chapters-open = \"any\""
+    );
+}
+
+/// Each leaf has two sides: whatever the text ends on, the book has an even
+/// number of pages, the last one a blank verso when the text ends on a recto,
+/// and padding up to `min-pages` never passes the printers' 10 blank pages.
+#[test]
+fn a_book_has_an_even_number_of_pages() {
+    let mut fixtures = vec![chapters_fixture("recto"), chapters_fixture("any")];
+    for (chapter, min_pages) in [("# One\n\nShort.\n", 0), ("# One\n\nShort.\n", 40)] {
+        let toml = format!("{TOML}\n[print]\nmin-pages = {min_pages}\n");
+        let mut project = common::project(&[("manuscript/book.toml", &toml)]);
+        project.insert("manuscript/01.md", chapter.to_string());
+        fixtures.push(project);
+    }
+    let mut ended_on_a_blank_verso = false;
+    for project in &fixtures {
+        let (_, laid) = lay(project);
+        let pages = &laid.pages.pages;
+        assert_eq!(pages.len() % 2, 0, "{} pages", pages.len());
+        assert_eq!(pages.last().unwrap().side, Side::Verso);
+        let trailing_blanks = laid
+            .page_map
+            .pages
+            .iter()
+            .rev()
+            .take_while(|p| p.blank)
+            .count();
+        assert!(
+            trailing_blanks <= 10,
+            "{trailing_blanks} blank pages at the end"
+        );
+        ended_on_a_blank_verso |= trailing_blanks == 1;
+    }
+    assert!(
+        ended_on_a_blank_verso,
+        "no fixture ended its text on a recto"
     );
 }
 

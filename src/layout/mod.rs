@@ -514,6 +514,16 @@ fn assemble(
         facts.push(Vec::new());
         padding += 1;
     }
+    // Every leaf has two sides: a book that ends on a recto gets its blank verso.
+    if pages.len() % 2 == 1 {
+        if padding < MAX_END_BLANKS {
+            pages.push(blank_page(last_section, pages.len()));
+            facts.push(Vec::new());
+        } else {
+            pages.pop();
+            facts.pop();
+        }
+    }
 
     // Folios: lower-case roman before the first chapter, arabic from it.
     let body_start = body_start.unwrap_or(pages.len());

@@ -75,7 +75,10 @@ pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>]) -> Report {
     // Facing pages: a verso and the recto after it, both full text pages of one section.
     for p in 0..pages.len().saturating_sub(1) {
         let (verso, recto) = (&pages[p], &pages[p + 1]);
-        let last_of_section = pages.get(p + 2).is_none_or(|n| n.section != recto.section);
+        // The section's last text page may run short (blank pages after it are not text).
+        let last_of_section = pages
+            .get(p + 2)
+            .is_none_or(|n| n.section != recto.section || n.blank);
         if verso.page.side == Side::Verso
             && !verso.blank
             && !recto.blank
