@@ -134,6 +134,14 @@ impl BuildCache {
     }
 }
 
+/// Threads to share parallel work over (chapters, pages, PDF streams): the
+/// machine's cores, at most 8.
+pub(crate) fn workers() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+}
+
 fn content_hash(parts: &[&[u8]]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();

@@ -63,9 +63,7 @@ pub fn set_sections(
     let workers = if total < PARALLEL_MIN_CHARS {
         1
     } else {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8)
+        crate::workers()
     };
     // Contiguous shares of about equal text.
     let mut shares: Vec<std::ops::Range<usize>> = Vec::new();

@@ -22,9 +22,7 @@ pub fn deflate_streams(doc: &mut lopdf::Document) {
             _ => None,
         })
         .collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
+    let workers = crate::workers();
     let chunk = streams.len().div_ceil(workers).max(1);
     std::thread::scope(|scope| {
         for part in streams.chunks_mut(chunk) {

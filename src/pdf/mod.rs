@@ -66,9 +66,7 @@ fn write_document(
     let last_use = page::LastUse::new(&pages.pages);
 
     // Pages draw independently: share them out over the cores, in order.
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
+    let workers = crate::workers();
     let chunk = pages.pages.len().div_ceil(workers).max(1);
     let pdf_pages: Vec<printpdf::PdfPage> = std::thread::scope(|scope| {
         let handles: Vec<_> = pages
