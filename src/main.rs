@@ -94,6 +94,8 @@ fn build(dir: &Path, out: &Path, formats: quire::Formats, report: bool) -> Resul
 fn watch(dir: &Path, out: &Path, formats: quire::Formats) -> Result<(), Diagnostics> {
     use std::io::Write;
     let options = options(formats)?;
+    // A warning is printed when it first appears, not again on every rebuild it survives.
+    let mut shown: Vec<String> = Vec::new();
     let mut report = |event: &quire::watch::Event| {
         match event {
             quire::watch::Event::Built {
@@ -102,7 +104,23 @@ fn watch(dir: &Path, out: &Path, formats: quire::Formats) -> Result<(), Diagnost
                 pages,
                 warnings,
             } => {
-                print_diagnostics(warnings);
+                let rendered: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+                let new: Vec<Diagnostic> = warnings
+                    .iter()
+                    .zip(&rendered)
+                    .filter(|(_, text)| !shown.contains(text))
+                    .map(|(w, _)| w.clone())
+                    .collect();
+                let kept = warnings.len() - new.len();
+                print_diagnostics(&new);
+                if kept > 0 {
+                    println!(
+                        "({kept} warning{} from before still appl{})",
+                        if kept == 1 { "" } else { "s" },
+                        if kept == 1 { "ies" } else { "y" }
+                    );
+                }
+                shown = rendered;
                 if changed.is_empty() {
                     println!(
                         "built {pages} pages in {} ms into {}; watching manuscript/, fonts/ and cover/ (Ctrl-C stops)",

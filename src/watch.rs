@@ -46,6 +46,10 @@ pub fn run(
     report: &mut dyn FnMut(&Event),
     stop: &dyn Fn() -> bool,
 ) -> Result<(), Diagnostic> {
+    // The watcher reports absolute, resolved paths: compare them with the
+    // root in the same form, whatever relative form (`.`, `..`, `book`) was given.
+    let resolved = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let root = resolved.as_path();
     let mut cache = BuildCache::for_rebuilds();
     let mut project = match Project::load(root) {
         Ok(project) => project,

@@ -16,9 +16,15 @@ struct Watcher {
 
 impl Watcher {
     fn start(dir: &std::path::Path) -> Watcher {
+        Watcher::start_in(dir, &["--dir", dir.to_str().unwrap()])
+    }
+
+    /// `quire watch --format pdf ARGS…` run with `cwd` as its working folder.
+    fn start_in(cwd: &std::path::Path, args: &[&str]) -> Watcher {
         let mut child = Command::new(env!("CARGO_BIN_EXE_quire"))
-            .args(["watch", "--format", "pdf", "--dir"])
-            .arg(dir)
+            .args(["watch", "--format", "pdf"])
+            .args(args)
+            .current_dir(cwd)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -46,6 +52,15 @@ impl Watcher {
                 Ok(line) => seen.push(line),
                 Err(_) => panic!("not all of {needles:?} after {seen:?}"),
             }
+        }
+        seen
+    }
+
+    /// The lines that arrive until the output has been quiet for half a second.
+    fn drain(&self) -> Vec<String> {
+        let mut seen = Vec::new();
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(500)) {
+            seen.push(line);
         }
         seen
     }
@@ -147,4 +162,103 @@ fn watch_rebuilds_after_edits_and_survives_a_broken_one() {
         seen.last().unwrap().contains("manuscript/02.md changed"),
         "{seen:?}"
     );
+}
+
+/// `cd book && quire watch`, `--dir ..` from inside it and `--dir book` from
+/// beside it: every relative form of the book's folder picks up a real edit
+/// (an append, as `>>` does, and an in-place rewrite, as `sed -i` does).
+#[test]
+fn watch_rebuilds_from_relative_book_folders() {
+    use std::io::Write;
+    let parent = tempfile::tempdir().unwrap();
+    let book = parent.path().join("book");
+    common::write_project(
+        &book,
+        &[
+            (
+                "manuscript/book.toml",
+                b"title = \"Fixture\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\n",
+            ),
+            ("manuscript/01.md", b"# One\n\nThe first paragraph.\n"),
+        ],
+    );
+    let chapter = book.join("manuscript/01.md");
+    let forms: [(&std::path::Path, &[&str]); 3] = [
+        (&book, &[]),
+        (&book.join("manuscript"), &["--dir", ".."]),
+        (parent.path(), &["--dir", "book"]),
+    ];
+    for (round, (cwd, args)) in forms.into_iter().enumerate() {
+        let watcher = Watcher::start_in(cwd, args);
+        watcher.expect("built ");
+        std::thread::sleep(Duration::from_millis(200));
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&chapter)
+            .unwrap();
+        writeln!(file, "\nAppended paragraph {round}.").unwrap();
+        drop(file);
+        let seen = watcher.expect("rebuilt in");
+        assert!(
+            seen.last().unwrap().contains("manuscript/01.md changed"),
+            "{args:?}: {seen:?}"
+        );
+        let text = std::fs::read_to_string(&chapter).unwrap();
+        std::fs::write(&chapter, text.replace("first", "rewritten")).unwrap();
+        let seen = watcher.expect("rebuilt in");
+        assert!(
+            seen.last().unwrap().contains("manuscript/01.md changed"),
+            "{args:?}: {seen:?}"
+        );
+        std::fs::write(&chapter, "# One\n\nThe first paragraph.\n").unwrap();
+        watcher.expect("rebuilt in");
+        assert!(book.join("out/fixture.pdf").is_file());
+    }
+}
+
+/// A warning is printed by the build that first finds it, not again by every
+/// rebuild while its cause is unchanged; a new one is printed when it appears.
+#[test]
+fn watch_prints_a_warning_once() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_project(
+        dir.path(),
+        &[
+            (
+                "manuscript/book.toml",
+                b"title = \"Fixture\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\n",
+            ),
+            ("manuscript/01.md", b"# One\n\nSome <b>raw</b> text.\n"),
+            ("manuscript/02.md", b"# Two\n\nPlain.\n"),
+        ],
+    );
+    let watcher = Watcher::start(dir.path());
+    let mut seen = watcher.expect("built ");
+    seen.extend(watcher.drain());
+    let first = seen.iter().filter(|l| l.starts_with("warning:")).count();
+    assert!(
+        seen.iter()
+            .any(|l| l.starts_with("warning: raw HTML is set as text")),
+        "{seen:?}"
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    std::fs::write(dir.path().join("manuscript/02.md"), "# Two\n\nEdited.\n").unwrap();
+    let mut seen = watcher.expect("rebuilt in");
+    seen.extend(watcher.drain());
+    assert!(!seen.iter().any(|l| l.contains("warning:")), "{seen:?}");
+    assert!(
+        seen.iter()
+            .any(|l| l == &format!("({first} warnings from before still apply)")),
+        "{seen:?}"
+    );
+    std::fs::write(
+        dir.path().join("manuscript/02.md"),
+        "# Two\n\nMore <br> text.\n",
+    )
+    .unwrap();
+    let mut seen = watcher.expect("rebuilt in");
+    seen.extend(watcher.drain());
+    let new: Vec<&String> = seen.iter().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(new.len(), 1, "only the new warning: {seen:?}");
+    assert!(new[0].contains("<br>"), "{seen:?}");
 }
