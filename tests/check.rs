@@ -147,3 +147,60 @@ fn check_json_on_the_command_line() {
     let json = String::from_utf8(out.stdout).unwrap();
     assert!(json.starts_with("{\n  \"passed\": true,\n  \"checks\": [\n    {\"group\": \"epub\", \"check\": \"structure\", \"status\": \"PASS\""), "{json}");
 }
+
+/// The gate reads the page-list back and compares it with the reading order:
+/// an EPUB whose first page marker of a chapter was moved to the chapter's end
+/// is out of order and FAILs; the one quire writes is in order.
+#[test]
+fn the_gate_fails_a_page_list_out_of_reading_order() {
+    use std::io::{Cursor, Read, Write};
+    let project = common::bundled();
+    let report = gate(&project);
+    let check = report.get("page-list order").unwrap();
+    assert_eq!(check.status, Status::Pass, "{report}");
+
+    let outputs = quire::build(&project, &quire::Options::default()).unwrap();
+    let epub = &outputs
+        .files
+        .iter()
+        .find(|f| f.name.ends_with(".epub"))
+        .unwrap()
+        .bytes;
+    let good = quire::check::epub_page_list_order(epub).unwrap();
+    assert!(good.in_order(), "{good:?}");
+
+    // Move the first marker of the essay's file to its end.
+    let mut zip = zip::ZipArchive::new(Cursor::new(epub.clone())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let mut moved = false;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        let text = String::from_utf8(bytes.clone()).ok();
+        if let Some(text) = text.filter(|t| {
+            !moved && name.contains("chapter") && t.matches("doc-pagebreak").count() >= 2
+        }) {
+            let start = text.find("<span epub:type=\"pagebreak\"").unwrap();
+            let end = start + text[start..].find("/>").unwrap() + 2;
+            let marker = text[start..end].to_string();
+            let mut rewritten = text.clone();
+            rewritten.replace_range(start..end, "");
+            let body_end = rewritten.rfind("</section>").unwrap();
+            rewritten.insert_str(body_end, &marker);
+            bytes = rewritten.into_bytes();
+            moved = true;
+        }
+        out.start_file(name, options).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    assert!(moved, "no chapter file with two page markers");
+    let broken = out.finish().unwrap().into_inner();
+    let order = quire::check::epub_page_list_order(&broken).unwrap();
+    assert!(!order.in_order(), "{order:?}");
+    assert_eq!(order.backwards, 1, "{order:?}");
+    assert_eq!(order.unlisted, 0, "{order:?}");
+}

@@ -9,6 +9,7 @@ use std::io::{Cursor, Read};
 
 struct Editions {
     epub: HashMap<String, String>,
+    epub_bytes: Vec<u8>,
     pdf: Vec<u8>,
 }
 
@@ -35,6 +36,7 @@ fn build(project: &quire::project::Project) -> Editions {
     }
     Editions {
         epub,
+        epub_bytes: file(".epub"),
         pdf: file(".pdf"),
     }
 }
@@ -219,6 +221,20 @@ fn the_page_list_matches_the_pdf_pages_of_the_essay() {
         ],
     );
     assert!(compared >= 10, "{compared} pages compared");
+    assert_in_reading_order(&editions);
+}
+
+/// The page-list visits its markers in reading order (blank end pages after
+/// the last text), and names every marker.
+fn assert_in_reading_order(editions: &Editions) {
+    let order = quire::check::epub_page_list_order(&editions.epub_bytes).unwrap();
+    let pages = lopdf::Document::load_mem(&editions.pdf)
+        .unwrap()
+        .get_pages()
+        .len();
+    assert!(order.in_order(), "{order:?}");
+    assert_eq!(order.entries, pages, "{order:?}");
+    assert_eq!(order.markers, pages, "{order:?}");
 }
 
 #[test]
@@ -238,4 +254,5 @@ fn the_page_list_matches_the_pdf_pages_of_moby_dick() {
     heads.extend(chapters.iter().map(String::as_str));
     let compared = check(&editions, &heads);
     assert!(compared > 400, "{compared} pages compared");
+    assert_in_reading_order(&editions);
 }

@@ -310,6 +310,12 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
                 });
                 section
             }
+            // Blank pages after the last text point past the book's last block:
+            // their markers follow everything else, in page order.
+            None if page.at.block.0 >= book.block_count => {
+                section_ids[last_section].pages_at_end.push(page_index);
+                last_section
+            }
             None if (page.section as usize) < book.sections.len() => {
                 let section = page.section as usize;
                 section_ids[section].pages_at_start.push(page_index);

@@ -4,6 +4,10 @@
 //! produced files (the EPUB unzipped, the PDF parsed) or the layout itself,
 //! never the settings that were meant to produce them.
 
+mod reading_order;
+
+pub use reading_order::PageListOrder;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{Cursor, Read};
@@ -210,6 +214,18 @@ fn parse_xml(text: &str) -> Option<roxmltree::Document<'_>> {
 
 const EPUB_NS: &str = "http://www.idpf.org/2007/ops";
 
+/// The archive path of the package's nav document.
+fn nav_path(opf: &roxmltree::Document<'_>, base: &str) -> Option<String> {
+    opf.descendants()
+        .find(|n| {
+            n.has_tag_name("item")
+                && n.attribute("properties")
+                    .is_some_and(|p| p.split(' ').any(|x| x == "nav"))
+        })
+        .and_then(|n| n.attribute("href"))
+        .map(|h| format!("{base}{h}"))
+}
+
 fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes: &[u8]) {
     let Some((names, texts)) = unzip(bytes) else {
         report.add(
@@ -315,16 +331,7 @@ fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes: &[u8]) {
     );
 
     // Navigation: exactly one toc nav, and a page-list that reaches every page.
-    let nav_name = opf
-        .descendants()
-        .find(|n| {
-            n.has_tag_name("item")
-                && n.attribute("properties")
-                    .is_some_and(|p| p.split(' ').any(|x| x == "nav"))
-        })
-        .and_then(|n| n.attribute("href"))
-        .map(|h| format!("{base}{h}"))
-        .unwrap_or_default();
+    let nav_name = nav_path(&opf, &base).unwrap_or_default();
     let nav = texts.get(&nav_name).and_then(|t| parse_xml(t));
     let navs_of = |kind: &str| {
         nav.as_ref().map_or(0, |d| {
@@ -372,6 +379,18 @@ fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes: &[u8]) {
             Status::Fail
         },
         format!("{linked} of {entries} entries reach their marker; {pages} print pages"),
+    );
+
+    let order = reading_order::page_list_order(&texts, &opf, &base, &nav_name);
+    report.add(
+        "epub",
+        "page-list order",
+        if order.in_order() {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        page_order_value(&order),
     );
 
     // Images with alt text, from the model the EPUB was written from.
@@ -469,6 +488,35 @@ fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes: &[u8]) {
             if in_spine { "shown" } else { "not shown" }
         ),
     );
+}
+
+fn page_order_value(order: &PageListOrder) -> String {
+    let mut value = format!(
+        "{} of {} entries follow the reading order; {} of {} page markers listed",
+        order.entries - order.backwards - order.unreached,
+        order.entries,
+        order.markers - order.unlisted,
+        order.markers
+    );
+    if let Some(first) = &order.first_backwards {
+        value.push_str(&format!("; first out of order: {first}"));
+    }
+    value
+}
+
+/// Whether an EPUB's page-list follows its reading order (`None` when the
+/// archive or its package cannot be read).
+pub fn epub_page_list_order(bytes: &[u8]) -> Option<PageListOrder> {
+    let (names, texts) = unzip(bytes)?;
+    let opf_name = names.iter().find(|n| n.ends_with(".opf"))?;
+    let opf = parse_xml(texts.get(opf_name)?)?;
+    let base = opf_name
+        .rsplit_once('/')
+        .map_or(String::new(), |(dir, _)| format!("{dir}/"));
+    let nav_name = nav_path(&opf, &base)?;
+    Some(reading_order::page_list_order(
+        &texts, &opf, &base, &nav_name,
+    ))
 }
 
 // ------------------------------------------------------------------ print
