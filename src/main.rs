@@ -16,6 +16,11 @@ use quire::{Options, output};
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    // An interrupted build leaves no temporary files (the previous edition is untouched).
+    let _ = ctrlc::set_handler(|| {
+        output::remove_pending();
+        std::process::exit(130);
+    });
     let result = match cli.command {
         cli::Command::Build {
             dir,

@@ -1,15 +1,46 @@
-//! Writing outputs without ever losing the previous edition: every file is
-//! written to a temporary file in the output folder, and only when all of them
-//! are complete are they renamed into place.
+//! Writing outputs without ever losing the previous edition. One build's
+//! files are replaced all together or not at all: each is written to a
+//! temporary file in the output folder; only when all are complete is each
+//! old file kept aside (a hard link) and the new one renamed into place; if
+//! one rename fails, the ones already made are undone. Temporary files carry
+//! the writing process's id, so a later build removes those of a process that
+//! is gone (killed, crashed), and a signal handler removes them on Ctrl-C or
+//! `kill -TERM` ([`remove_pending`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::OutputFile;
 use crate::diag::Diagnostic;
 
+/// Temporary files of this process that are not yet in place or removed.
+/// A file is created and listed under this lock, so the signal handler,
+/// which takes it and never gives it back, sees every file there is.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Held while a build's files are renamed into place: a signal waits for the
+/// last rename, so an interrupted build replaces all its files or none.
+static PLACING: Mutex<()> = Mutex::new(());
+
+/// The marker between an output's name and the process id in a temporary name:
+/// `.book.pdf.quire-4242-Ab3xYz.part`.
+const TEMP_MARK: &str = ".quire-";
+const STAGED: &str = ".part";
+const KEPT: &str = ".old";
+
 /// Writes all files into `dir` (created if needed); returns their paths and sizes.
+/// Either every file is replaced or none is.
 pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<Vec<(PathBuf, u64)>, Diagnostic> {
+    write_all_with(dir, files, &|from, to| std::fs::rename(from, to))
+}
+
+/// [`write_all`] with the final rename given, so tests can make one fail.
+fn write_all_with(
+    dir: &Path,
+    files: &[OutputFile],
+    rename: &dyn Fn(&Path, &Path) -> std::io::Result<()>,
+) -> Result<Vec<(PathBuf, u64)>, Diagnostic> {
     std::fs::create_dir_all(dir).map_err(|e| {
         Diagnostic::error(format!(
             "cannot create the output folder {}: {e}",
@@ -17,26 +48,234 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<Vec<(PathBuf, u64)>
         ))
         .with_hint("choose another folder with --out")
     })?;
+    remove_stale(dir);
+    // A target that is not a file (a folder, say) cannot be replaced: find out before touching any.
+    for file in files {
+        let target = dir.join(&file.name);
+        if let Ok(meta) = std::fs::symlink_metadata(&target)
+            && !meta.is_file()
+        {
+            let what = if meta.is_dir() {
+                "a folder"
+            } else {
+                "not a regular file"
+            };
+            return Err(Diagnostic::error(format!(
+                "cannot replace {}: it is {what}",
+                target.display()
+            ))
+            .with_hint(
+                "move it out of the way, or choose another folder with --out; no file was replaced",
+            ));
+        }
+    }
+
     let mut staged = Vec::with_capacity(files.len());
     for file in files {
-        let mut temp = tempfile::Builder::new()
-            .prefix(&format!(".{}.", file.name))
-            .suffix(".part")
-            .tempfile_in(dir)
-            .map_err(|e| write_error(dir, &file.name, e))?;
-        temp.write_all(&file.bytes)
-            .and_then(|_| temp.as_file().sync_data())
-            .and_then(|_| make_readable(temp.as_file()))
-            .map_err(|e| write_error(dir, &file.name, e))?;
+        let (temp, mut handle) = temp_file(dir, &file.name, STAGED)
+            .map_err(|e| write_error(dir, &file.name, e, "no file was replaced"))?;
+        handle
+            .write_all(&file.bytes)
+            .and_then(|_| handle.sync_data())
+            .and_then(|_| make_readable(&handle))
+            .map_err(|e| write_error(dir, &file.name, e, "no file was replaced"))?;
         staged.push((temp, dir.join(&file.name), file.bytes.len() as u64));
     }
-    let mut written = Vec::with_capacity(staged.len());
-    for (temp, path, size) in staged {
-        temp.persist(&path)
-            .map_err(|e| write_error(dir, &path.display().to_string(), e.error))?;
-        written.push((path, size));
+
+    // Keep each old file aside, so a failed rename can be undone.
+    let mut kept: Vec<Option<Temp>> = Vec::with_capacity(staged.len());
+    for (_, target, _) in &staged {
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = name.unwrap_or_default();
+        if !target.exists() {
+            kept.push(None);
+            continue;
+        }
+        let backup = temp_path(dir, &name, KEPT);
+        let saved = Temp::create(backup, |path| {
+            std::fs::hard_link(target, path).or_else(|_| std::fs::copy(target, path).map(|_| ()))
+        });
+        match saved {
+            Ok((backup, ())) => kept.push(Some(backup)),
+            Err(e) => return Err(write_error(dir, &name, e, "no file was replaced")),
+        }
     }
-    Ok(written)
+
+    let placing = PLACING.lock();
+    let mut placed: Vec<usize> = Vec::new();
+    for (i, (temp, target, _)) in staged.iter().enumerate() {
+        if let Err(err) = rename(&temp.path, target) {
+            let undone = placed
+                .iter()
+                .all(|&j| undo(&staged[j].1, kept[j].as_ref(), rename));
+            let name = target.display().to_string();
+            return Err(if undone || placed.is_empty() {
+                write_error(dir, &name, err, "no file was replaced")
+            } else {
+                let replaced: Vec<String> = placed
+                    .iter()
+                    .map(|&j| staged[j].1.display().to_string())
+                    .collect();
+                write_error(
+                    dir,
+                    &name,
+                    err,
+                    &format!(
+                        "{} replaced and could not be restored; build again",
+                        replaced.join(", ")
+                    ),
+                )
+            });
+        }
+        temp.placed();
+        placed.push(i);
+    }
+    drop(placing);
+    Ok(staged
+        .into_iter()
+        .map(|(_, path, size)| (path, size))
+        .collect())
+}
+
+/// Puts the old file back over a new one (or removes the new one when there was none).
+fn undo(
+    target: &Path,
+    kept: Option<&Temp>,
+    rename: &dyn Fn(&Path, &Path) -> std::io::Result<()>,
+) -> bool {
+    match kept {
+        Some(backup) => {
+            let restored = rename(&backup.path, target).is_ok();
+            if restored {
+                backup.placed();
+            }
+            restored
+        }
+        None => std::fs::remove_file(target).is_ok(),
+    }
+}
+
+/// A temporary file of ours: removed when dropped unless it was put in place,
+/// and listed for the signal handler meanwhile.
+struct Temp {
+    path: PathBuf,
+}
+
+impl Temp {
+    /// Makes the file at `path` with `make` and lists it, both under the lock.
+    fn create<T>(
+        path: PathBuf,
+        make: impl FnOnce(&Path) -> std::io::Result<T>,
+    ) -> std::io::Result<(Temp, T)> {
+        let mut pending = PENDING.lock().unwrap_or_else(|p| p.into_inner());
+        let made = make(&path)?;
+        pending.push(path.clone());
+        Ok((Temp { path }, made))
+    }
+
+    /// The file now lives under another name: nothing to remove.
+    fn placed(&self) {
+        if let Ok(mut pending) = PENDING.lock() {
+            pending.retain(|p| p != &self.path);
+        }
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        let ours = PENDING
+            .lock()
+            .map(|pending| pending.contains(&self.path))
+            .unwrap_or(false);
+        if ours {
+            let _ = std::fs::remove_file(&self.path);
+            self.placed();
+        }
+    }
+}
+
+/// A fresh, empty temporary file for output `name` in `dir`, open for writing.
+fn temp_file(dir: &Path, name: &str, suffix: &str) -> std::io::Result<(Temp, std::fs::File)> {
+    loop {
+        let path = temp_path(dir, name, suffix);
+        let made = Temp::create(path, |path| {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+        });
+        match made {
+            Ok(made) => return Ok(made),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// `.NAME.quire-PID-N.SUFFIX` in `dir`: the process id tells a later build
+/// whether the file's writer is still running; N is new on every call.
+fn temp_path(dir: &Path, name: &str, suffix: &str) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    dir.join(format!(
+        ".{name}{TEMP_MARK}{}-{n}{suffix}",
+        std::process::id()
+    ))
+}
+
+/// The process id in one of our temporary file names.
+fn temp_owner(file_name: &str) -> Option<u32> {
+    if !file_name.starts_with('.') || !(file_name.ends_with(STAGED) || file_name.ends_with(KEPT)) {
+        return None;
+    }
+    let (_, rest) = file_name.rsplit_once(TEMP_MARK)?;
+    rest.split('-').next()?.parse().ok()
+}
+
+/// Whether process `pid` is still running, where the system can be asked (Linux's /proc).
+fn process_alive(pid: u32) -> Option<bool> {
+    let proc = Path::new("/proc");
+    proc.is_dir()
+        .then(|| pid == std::process::id() || proc.join(pid.to_string()).exists())
+}
+
+/// Removes temporary files in `dir` left by builds whose process is gone
+/// (where that cannot be asked: older than an hour, as a build takes seconds).
+fn remove_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(owner) = name.to_str().and_then(temp_owner) else {
+            continue;
+        };
+        let stale = match process_alive(owner) {
+            Some(alive) => !alive,
+            None => entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 3600),
+        };
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// For a signal handler, just before the process exits: waits for a build
+/// that is renaming its files into place, then removes this process's
+/// temporary files, and keeps the lock so no new one is made.
+pub fn remove_pending() {
+    let placing = PLACING.lock().unwrap_or_else(|p| p.into_inner());
+    let pending = PENDING.lock().unwrap_or_else(|p| p.into_inner());
+    for path in pending.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+    std::mem::forget(pending);
+    std::mem::forget(placing);
 }
 
 /// Temporary files are private (0600); a finished edition is an ordinary file.
@@ -51,9 +290,10 @@ fn make_readable(_file: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_error(dir: &Path, name: &str, err: std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("cannot write {name} in {}: {err}", dir.display()))
-        .with_hint("check that the output folder is writable and the disk is not full; the previous files are untouched")
+fn write_error(dir: &Path, name: &str, err: std::io::Error, outcome: &str) -> Diagnostic {
+    Diagnostic::error(format!("cannot write {name} in {}: {err}", dir.display())).with_hint(
+        format!("check that the output folder is writable and the disk is not full; {outcome}"),
+    )
 }
 
 /// "12.3 KB", "1.4 MB".
@@ -71,19 +311,27 @@ pub fn human_size(bytes: u64) -> String {
 mod tests {
     use super::*;
 
+    fn file(name: &str, bytes: &[u8]) -> OutputFile {
+        OutputFile {
+            name: name.into(),
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn writes_and_replaces_whole_files() {
         let dir = tempfile::tempdir().unwrap();
-        let files = vec![OutputFile {
-            name: "a.epub".into(),
-            bytes: b"one".to_vec(),
-        }];
-        write_all(dir.path(), &files).unwrap();
-        let files = vec![OutputFile {
-            name: "a.epub".into(),
-            bytes: b"two".to_vec(),
-        }];
-        let written = write_all(dir.path(), &files).unwrap();
+        write_all(dir.path(), &[file("a.epub", b"one")]).unwrap();
+        let written = write_all(dir.path(), &[file("a.epub", b"two")]).unwrap();
         assert_eq!(written[0].1, 3);
         assert_eq!(std::fs::read(dir.path().join("a.epub")).unwrap(), b"two");
         #[cfg(unix)]
@@ -95,7 +343,86 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o644);
         }
-        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
-        assert_eq!(leftovers, 1, "no temporary files are left behind");
+        assert_eq!(names(dir.path()), ["a.epub"], "no temporary files are left");
+    }
+
+    #[test]
+    fn a_failed_rename_undoes_the_ones_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        write_all(
+            dir.path(),
+            &[file("a.epub", b"old a"), file("b.pdf", b"old b")],
+        )
+        .unwrap();
+        let fail_second = |from: &Path, to: &Path| {
+            if to.ends_with("b.pdf") {
+                Err(std::io::Error::other("disk on fire"))
+            } else {
+                std::fs::rename(from, to)
+            }
+        };
+        let new = [
+            file("a.epub", b"new a"),
+            file("b.pdf", b"new b"),
+            file("c.jpg", b"new c"),
+        ];
+        let err = write_all_with(dir.path(), &new, &fail_second).unwrap_err();
+        assert!(err.to_string().contains("no file was replaced"), "{err}");
+        assert_eq!(std::fs::read(dir.path().join("a.epub")).unwrap(), b"old a");
+        assert_eq!(std::fs::read(dir.path().join("b.pdf")).unwrap(), b"old b");
+        assert_eq!(names(dir.path()), ["a.epub", "b.pdf"], "nothing else left");
+
+        // A file that did not exist before is removed again.
+        let fail_first = |from: &Path, to: &Path| {
+            if to.ends_with("a.epub") {
+                Err(std::io::Error::other("disk on fire"))
+            } else {
+                std::fs::rename(from, to)
+            }
+        };
+        let new = [file("c.jpg", b"new c"), file("a.epub", b"new a")];
+        write_all_with(dir.path(), &new, &fail_first).unwrap_err();
+        assert_eq!(names(dir.path()), ["a.epub", "b.pdf"]);
+    }
+
+    #[test]
+    fn a_folder_in_the_way_replaces_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        write_all(dir.path(), &[file("a.epub", b"old a")]).unwrap();
+        std::fs::create_dir(dir.path().join("b.pdf")).unwrap();
+        let err = write_all(dir.path(), &[file("a.epub", b"new a"), file("b.pdf", b"b")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("b.pdf: it is a folder"), "{err}");
+        assert!(err.contains("no file was replaced"), "{err}");
+        assert_eq!(std::fs::read(dir.path().join("a.epub")).unwrap(), b"old a");
+        assert_eq!(names(dir.path()), ["a.epub", "b.pdf"]);
+    }
+
+    #[test]
+    fn leftovers_of_a_process_that_is_gone_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        // Process ids are below 2^22 on Linux: this one is never running.
+        let dead = dir.path().join(".a.epub.quire-99999999-0.part");
+        let dead_backup = dir.path().join(".a.epub.quire-99999999-1.old");
+        let live = dir
+            .path()
+            .join(format!(".a.epub.quire-{}-77.part", std::process::id()));
+        let authors = dir.path().join(".notes.part");
+        for path in [&dead, &dead_backup, &live, &authors] {
+            std::fs::write(path, b"x").unwrap();
+        }
+        write_all(dir.path(), &[file("a.epub", b"a")]).unwrap();
+        assert!(!dead.exists() && !dead_backup.exists());
+        assert!(live.exists(), "a running build's files stay");
+        assert!(authors.exists(), "files that are not ours stay");
+    }
+
+    #[test]
+    fn temporary_names_carry_the_process() {
+        let path = temp_path(Path::new("out"), "book.pdf", STAGED);
+        let name = path.file_name().unwrap().to_str().unwrap();
+        assert_eq!(temp_owner(name), Some(std::process::id()), "{name}");
+        assert_eq!(temp_owner("book.pdf"), None);
     }
 }

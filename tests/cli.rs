@@ -214,3 +214,106 @@ fn two_builds_racing_on_one_output_folder_leave_whole_files() {
     let epub = std::fs::read(dir.path().join("out/fixture.epub")).unwrap();
     assert!(zip::ZipArchive::new(std::io::Cursor::new(epub)).is_ok());
 }
+
+/// When one output cannot be put in place (the cover PDF's name is taken by a
+/// folder), no output is replaced, and the message says so.
+#[test]
+fn an_output_that_cannot_be_replaced_replaces_none() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_project(
+        dir.path(),
+        &[
+            ("manuscript/book.toml", GOOD_TOML),
+            ("manuscript/01.md", CHAPTER),
+        ],
+    );
+    assert_eq!(quire(&["build"], dir.path()).status.code(), Some(0));
+    let out_dir = dir.path().join("out");
+    let before: Vec<(String, Vec<u8>)> = ["fixture.epub", "fixture.pdf", "fixture-cover.jpg"]
+        .iter()
+        .map(|n| (n.to_string(), std::fs::read(out_dir.join(n)).unwrap()))
+        .collect();
+    std::fs::remove_file(out_dir.join("fixture-cover.pdf")).unwrap();
+    std::fs::create_dir(out_dir.join("fixture-cover.pdf")).unwrap();
+    std::fs::write(
+        dir.path().join("manuscript/01.md"),
+        "# One\n\nAn edited paragraph.\n",
+    )
+    .unwrap();
+    let out = quire(&["build"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("fixture-cover.pdf: it is a folder"), "{err}");
+    assert!(err.contains("no file was replaced"), "{err}");
+    for (name, bytes) in before {
+        assert_eq!(std::fs::read(out_dir.join(&name)).unwrap(), bytes, "{name}");
+    }
+    let names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 4, "no temporary files: {names:?}");
+}
+
+/// A build stopped by `kill -TERM` (at any moment) leaves no temporary file,
+/// and one a killed build could not remove is removed by the next build.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_build_leaves_no_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "The whale swam beneath the ship while the harpooneer watched the sea. ".repeat(40)
+        + "\n\n";
+    let chapter = format!("# One\n\n{}", long.repeat(120));
+    common::write_project(
+        dir.path(),
+        &[
+            ("manuscript/book.toml", GOOD_TOML),
+            ("manuscript/01.md", chapter.as_bytes()),
+        ],
+    );
+    let out_dir = dir.path().join("out");
+    let leftovers = || -> Vec<String> {
+        std::fs::read_dir(&out_dir)
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().into_string().unwrap())
+                    .filter(|n| n.starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // Each time, the signal is sent as soon as a temporary file appears.
+    let mut caught = 0;
+    for _ in 0..10 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_quire"))
+            .args(["build", "--dir"])
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut writing = false;
+        while child.try_wait().unwrap().is_none() {
+            if !leftovers().is_empty() {
+                writing = true;
+                let _ = Command::new("kill")
+                    .args(["-TERM", &child.id().to_string()])
+                    .status();
+                break;
+            }
+        }
+        child.wait().unwrap();
+        caught += usize::from(writing);
+        assert_eq!(leftovers(), Vec::<String>::new(), "killed while writing");
+    }
+    assert!(
+        caught >= 3,
+        "only {caught} builds were stopped while writing"
+    );
+
+    // A file a killed process (SIGKILL cannot be caught) left behind goes with the next build.
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(out_dir.join(".fixture.pdf.quire-99999999-0.part"), b"half").unwrap();
+    assert_eq!(quire(&["build"], dir.path()).status.code(), Some(0));
+    assert_eq!(leftovers(), Vec::<String>::new());
+}
