@@ -316,3 +316,48 @@ fn a_5_mb_paragraph_builds() {
     assert!(dir.path().join("out/fixture.pdf").is_file());
     eprintln!("5 MB paragraph built in {:?}", started.elapsed());
 }
+
+/// Footnotes that cannot be matched are reported with their places: a
+/// reference with no definition, one defined in another chapter (with a hint
+/// at both ends), and a label defined twice (both definitions named).
+#[test]
+fn unmatched_footnotes_are_reported() {
+    let (err, _dir) = succeeds(&[
+        ("manuscript/book.toml", TOML),
+        (
+            "manuscript/01.md",
+            b"# One\n\nA claim.[^missing] Another.[^elsewhere] Escaped \\[^not] and `[^code]`.\n\nTwice.[^twice]\n\n[^twice]: First.\n\n[^twice]: Second.\n",
+        ),
+        (
+            "manuscript/02.md",
+            b"# Two\n\nText.\n\n[^elsewhere]: Defined in the wrong file.\n",
+        ),
+    ]);
+    assert!(
+        err.contains(
+            "warning: footnote reference `[^missing]` has no definition; it is printed as written\n  --> manuscript/01.md:3:9\nhint: add a line such as [^missing]: The note's text."
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "warning: footnote reference `[^elsewhere]` has no definition; it is printed as written\n  --> manuscript/01.md:3:28\nhint: [^elsewhere] is defined in manuscript/02.md, but notes belong to the file that cites them: move the definition into manuscript/01.md"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "warning: footnote `[^elsewhere]` is never referenced\n  --> manuscript/02.md:5:1\nhint: manuscript/01.md cites [^elsewhere], but notes belong to the file that cites them"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "warning: footnote `[^twice]` is defined twice, here and at manuscript/01.md:7:1; the first definition is used\n  --> manuscript/01.md:9:1"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("[^twice]` is never referenced"), "{err}");
+    assert!(!err.contains("[^not]"), "escaped: {err}");
+    assert!(!err.contains("[^code]"), "code: {err}");
+}

@@ -38,6 +38,9 @@ pub struct ParsedFile {
     pub blocks: Vec<Block>,
     pub notes: Vec<NoteDefinition>,
     pub images: Vec<ImageRef>,
+    /// Footnote references with no definition in this file (`[^label]` left as
+    /// text by pulldown-cmark), with their place.
+    pub unmatched_notes: Vec<(String, Span)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -63,6 +66,7 @@ pub fn parse(text: &str, file: u32, path: &str) -> ParsedFile {
         anchors: Vec::new(),
         depth: 0,
         too_deep_reported: false,
+        text_run: None,
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         builder.event(event, range);
@@ -135,6 +139,8 @@ struct Builder<'t> {
     anchors: Vec<String>,
     depth: usize,
     too_deep_reported: bool,
+    /// The source range of the text events read since the last other event.
+    text_run: Option<std::ops::Range<usize>>,
 }
 
 const PLACEHOLDER: BlockId = BlockId(0);
@@ -167,6 +173,24 @@ impl Builder<'_> {
     }
 
     fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
+        // pulldown-cmark leaves a footnote reference without a definition as
+        // text, split at the brackets: look for it in each run of text.
+        let in_text = matches!(event, Event::Text(_))
+            && !matches!(
+                self.stack.last(),
+                Some(Frame::Code { .. } | Frame::Html { .. })
+            );
+        match (&mut self.text_run, in_text) {
+            (Some(run), true) if run.end == range.start => run.end = range.end,
+            (run, true) => {
+                let done = run.replace(range.clone());
+                self.find_unmatched_notes(done);
+            }
+            (run, false) => {
+                let done = run.take();
+                self.find_unmatched_notes(done);
+            }
+        }
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
@@ -614,7 +638,33 @@ impl Builder<'_> {
         }
     }
 
+    /// Records each `[^label]` in a run of text (not escaped) as a reference
+    /// to a footnote this file does not define.
+    fn find_unmatched_notes(&mut self, run: Option<std::ops::Range<usize>>) {
+        let Some(run) = run else { return };
+        let Some(source) = self.text.get(run.clone()) else {
+            return;
+        };
+        let mut from = 0;
+        while let Some(found) = source[from..].find("[^") {
+            let at = from + found;
+            from = at + 2;
+            let escaped = self.text[..run.start + at].ends_with('\\');
+            let label_len = source[from..]
+                .find(|c: char| c == ']' || c == '[' || c.is_whitespace())
+                .filter(|&n| n > 0 && source[from + n..].starts_with(']'));
+            if let (false, Some(n)) = (escaped, label_len) {
+                let label = source[from..from + n].to_string();
+                let span = self.span(run.start + at..run.start + from + n + 1);
+                self.out.unmatched_notes.push((label, span));
+                from += n + 1;
+            }
+        }
+    }
+
     fn finish(mut self) -> ParsedFile {
+        let run = self.text_run.take();
+        self.find_unmatched_notes(run);
         self.close_implicit_paragraph(self.text.len());
         while self.stack.len() > 1 {
             let end = self.text.len();

@@ -76,6 +76,15 @@ pub fn assemble(
     let mut images = ImageTable::default();
     let mut written_sections = Vec::new();
     let mut chapter_number = 0;
+    let all_parsed = parsed;
+    // The file that cites a footnote label it does not define, for a hint at the definition.
+    let cited_in = |label: &str, except: usize| {
+        all_parsed
+            .iter()
+            .enumerate()
+            .find(|(i, p)| *i != except && p.unmatched_notes.iter().any(|(l, _)| l == label))
+            .map(|(i, _)| files[i].path.clone())
+    };
     for (file_index, (file, parsed)) in files.iter().zip(parsed).enumerate() {
         let mut blocks = parsed.blocks.clone();
         let title = match &parsed.title {
@@ -132,9 +141,17 @@ pub fn assemble(
         for block in &mut blocks {
             map_figures(block, &local_to_global);
         }
+        check_note_labels(file_index, files, all_parsed, &locate, &mut diagnostics);
+        let mut seen_labels: Vec<&str> = Vec::new();
         let mut definitions: Vec<(String, Vec<Block>)> = parsed
             .notes
             .iter()
+            // A second definition of a label is reported (above) and not used.
+            .filter(|n| {
+                let first = !seen_labels.contains(&n.label.as_str());
+                seen_labels.push(&n.label);
+                first
+            })
             .map(|n| {
                 let mut blocks = n.blocks.clone();
                 for block in &mut blocks {
@@ -150,6 +167,7 @@ pub fn assemble(
             file,
             parsed,
             &locate,
+            &|label| cited_in(label, file_index),
             &mut diagnostics,
         );
 
@@ -427,6 +445,57 @@ fn map_figures(block: &mut Block, local_to_global: &[Option<ImageId>]) {
     }
 }
 
+/// Warns of footnote labels that cannot be matched in file `index`: a
+/// reference with no definition in its file (with a hint when another file
+/// defines it), a definition another file cites, and a label defined twice.
+fn check_note_labels(
+    index: usize,
+    files: &[ManuscriptFile],
+    parsed: &[Arc<ParsedFile>],
+    locate: &impl Fn(Span) -> crate::diag::Location,
+    diagnostics: &mut Diagnostics,
+) {
+    let here = &parsed[index];
+    let elsewhere = |found: &dyn Fn(&ParsedFile) -> bool| {
+        parsed
+            .iter()
+            .enumerate()
+            .find(|(i, p)| *i != index && found(p))
+            .map(|(i, _)| files[i].path.as_str())
+    };
+    for (label, span) in &here.unmatched_notes {
+        let hint = match elsewhere(&|p| p.notes.iter().any(|n| &n.label == label)) {
+            Some(other) => format!(
+                "[^{label}] is defined in {other}, but notes belong to the file that cites them: move the definition into {}",
+                files[index].path
+            ),
+            None => format!(
+                "add a line such as [^{label}]: The note's text. to this file, or write \\[^{label}] to print the brackets"
+            ),
+        };
+        diagnostics.push(
+            Diagnostic::warning(format!(
+                "footnote reference `[^{label}]` has no definition; it is printed as written"
+            ))
+            .at(Some(locate(*span)))
+            .with_hint(hint),
+        );
+    }
+    for (i, note) in here.notes.iter().enumerate() {
+        if let Some(first) = here.notes[..i].iter().find(|n| n.label == note.label) {
+            let first_at = locate(first.span);
+            diagnostics.push(
+                Diagnostic::warning(format!(
+                    "footnote `[^{}]` is defined twice, here and at {first_at}; the first definition is used",
+                    note.label
+                ))
+                .at(Some(locate(note.span)))
+                .with_hint("delete one of the two definitions, or give them different labels"),
+            );
+        }
+    }
+}
+
 /// Numbers footnotes in order of first reference and attaches their text.
 fn number_notes(
     blocks: &mut [Block],
@@ -435,6 +504,7 @@ fn number_notes(
     file: &ManuscriptFile,
     parsed: &ParsedFile,
     locate: &impl Fn(Span) -> crate::diag::Location,
+    cited_elsewhere: &dyn Fn(&str) -> Option<String>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Footnote> {
     let mut order: Vec<String> = Vec::new();
@@ -514,10 +584,16 @@ fn number_notes(
             .iter()
             .find(|n| &n.label == label)
             .map(|n| n.span);
+        let hint = match cited_elsewhere(label) {
+            Some(other) => format!(
+                "{other} cites [^{label}], but notes belong to the file that cites them: move this definition into {other}"
+            ),
+            None => format!("reference it in the text as [^{label}], or delete it"),
+        };
         diagnostics.push(
             Diagnostic::warning(format!("footnote `[^{label}]` is never referenced"))
                 .at(span.map(locate))
-                .with_hint("reference it in the text as [^label], or delete it"),
+                .with_hint(hint),
         );
     }
     notes
