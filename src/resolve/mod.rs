@@ -160,16 +160,26 @@ pub fn assemble(
                 (n.label.clone(), blocks)
             })
             .collect();
-        let notes = number_notes(
-            &mut blocks,
-            &mut definitions,
-            &id,
-            file,
-            parsed,
-            &locate,
-            &|label| cited_in(label, file_index),
-            &mut diagnostics,
-        );
+        let notes = number_notes(&mut blocks, &mut definitions, &id, file, &mut diagnostics);
+        // What numbering left are definitions nothing cites.
+        for (label, _) in &definitions {
+            let span = parsed
+                .notes
+                .iter()
+                .find(|n| &n.label == label)
+                .map(|n| n.span);
+            let hint = match cited_in(label, file_index) {
+                Some(other) => format!(
+                    "{other} cites [^{label}], but notes belong to the file that cites them: move this definition into {other}"
+                ),
+                None => format!("reference it in the text as [^{label}], or delete it"),
+            };
+            diagnostics.push(
+                Diagnostic::warning(format!("footnote `[^{label}]` is never referenced"))
+                    .at(span.map(locate))
+                    .with_hint(hint),
+            );
+        }
 
         written_sections.push(Section {
             kind: file.kind,
@@ -502,9 +512,6 @@ fn number_notes(
     definitions: &mut Vec<(String, Vec<Block>)>,
     section_id: &str,
     file: &ManuscriptFile,
-    parsed: &ParsedFile,
-    locate: &impl Fn(Span) -> crate::diag::Location,
-    cited_elsewhere: &dyn Fn(&str) -> Option<String>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Footnote> {
     let mut order: Vec<String> = Vec::new();
@@ -577,24 +584,6 @@ fn number_notes(
                 blocks,
             });
         }
-    }
-    for (label, _) in definitions.iter() {
-        let span = parsed
-            .notes
-            .iter()
-            .find(|n| &n.label == label)
-            .map(|n| n.span);
-        let hint = match cited_elsewhere(label) {
-            Some(other) => format!(
-                "{other} cites [^{label}], but notes belong to the file that cites them: move this definition into {other}"
-            ),
-            None => format!("reference it in the text as [^{label}], or delete it"),
-        };
-        diagnostics.push(
-            Diagnostic::warning(format!("footnote `[^{label}]` is never referenced"))
-                .at(span.map(locate))
-                .with_hint(hint),
-        );
     }
     notes
 }
