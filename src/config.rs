@@ -147,6 +147,8 @@ pub struct Config {
     pub publisher: Option<String>,
     pub first_publication: Option<String>,
     pub language: String,
+    /// Where `language` is set, for messages about it.
+    pub language_at: Option<crate::diag::Location>,
     pub isbn_ebook: Option<Isbn>,
     pub isbn_print: Option<Isbn>,
     pub date: Option<Date>,
@@ -219,15 +221,16 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         None => "en".to_string(),
         Some(lang) => {
             let value = lang.get_ref().trim();
-            if is_language_tag(value) {
-                value.to_string()
-            } else {
-                error(
-                    lang.span(),
-                    format!("`{value}` is not a language tag"),
-                    "use a BCP 47 tag such as \"en\", \"en-GB\" or \"kk\"",
-                );
-                "en".to_string()
+            match check_language_tag(value) {
+                Ok(()) => value.to_string(),
+                Err(why) => {
+                    error(
+                        lang.span(),
+                        format!("`{value}` is not a language tag: {why}"),
+                        "use a BCP 47 tag such as \"en\", \"en-GB\", \"de-CH\" or \"kk-Cyrl\" (language, then script and region, joined by `-`)",
+                    );
+                    "en".to_string()
+                }
             }
         }
     };
@@ -323,6 +326,7 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         contributors,
         publisher: raw.publisher,
         first_publication: raw.first_publication,
+        language_at: raw.language.as_ref().map(|l| locate(l.span())),
         language,
         isbn_ebook,
         isbn_print,
@@ -396,12 +400,40 @@ fn translate_toml_error(message: &str) -> Diagnostic {
         .with_hint("book.toml is TOML: key = \"value\", one per line; strings in double quotes")
 }
 
-fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or_default();
-    (2..=3).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+/// A well-formed BCP 47 tag whose every part is in the IANA subtag registry
+/// (what DAISY Ace and the stores check); the reason otherwise.
+fn check_language_tag(tag: &str) -> Result<(), String> {
+    use language_tags::{LanguageTag, ValidationError as V};
+    let parsed = LanguageTag::parse(tag).map_err(|_| {
+        if tag.contains('_') {
+            "its parts are joined by `-`, not `_`".to_string()
+        } else {
+            "it is not of the form language[-script][-region]".to_string()
+        }
+    })?;
+    let primary = parsed.primary_language();
+    if primary.is_empty()
+        || primary.eq_ignore_ascii_case("x")
+        || primary.to_ascii_lowercase().starts_with("x-")
+    {
+        return Err("a private-use tag names no language a reader knows".into());
+    }
+    parsed.validate().map_err(|why| match why {
+        V::PrimaryLanguageNotInRegistry => format!("`{primary}` is not a known language"),
+        V::ScriptNotInRegistry => format!(
+            "`{}` is not a known script",
+            parsed.script().unwrap_or_default()
+        ),
+        V::RegionNotInRegistry => format!(
+            "`{}` is not a known region",
+            parsed.region().unwrap_or_default()
+        ),
+        V::VariantNotInRegistry | V::WrongVariantPrefix => format!(
+            "`{}` is not a known variant of `{primary}`",
+            parsed.variant().unwrap_or_default()
+        ),
+        _ => "it is not a registered combination".to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -91,12 +91,36 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{label}: {}", self.message)?;
+        write!(f, "{label}: {}", Escaped(&self.message))?;
         if let Some(location) = &self.location {
-            write!(f, "\n  --> {location}")?;
+            write!(
+                f,
+                "\n  --> {}:{}:{}",
+                Escaped(&location.file),
+                location.line,
+                location.column
+            )?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\nhint: {hint}")?;
+            write!(f, "\nhint: {}", Escaped(hint))?;
+        }
+        Ok(())
+    }
+}
+
+/// Text from the author's files shown in a message: control characters (an
+/// escape sequence could rewrite the terminal, a newline forge a message) are
+/// shown as `\u{1b}`, everything else as it is.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "\\u{{{:x}}}", c as u32)?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
         }
         Ok(())
     }

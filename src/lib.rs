@@ -178,6 +178,17 @@ fn load_book_with(
         )
     })?;
     let config = config::parse(text)?;
+    let mut warnings = Vec::new();
+    if config.print.hyphenate && !layout::hyphenate::has_patterns(&config.language) {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "no hyphenation patterns for language `{}`: hyphenation is off",
+                config.language
+            ))
+            .at(config.language_at.clone())
+            .with_hint("the print edition is justified without hyphens, so some lines may be loose; set print.hyphenate = false to silence this"),
+        );
+    }
     let files = resolve::manuscript_files(project, &config)?;
     let mut parsed = Vec::with_capacity(files.len());
     let mut kept = HashMap::with_capacity(files.len());
@@ -195,7 +206,9 @@ fn load_book_with(
     let resolve_options = resolve::ResolveOptions {
         source_date_epoch: options.source_date_epoch,
     };
-    resolve::assemble(project, &config, &files, &parsed, &resolve_options)
+    let (book, mut more) = resolve::assemble(project, &config, &files, &parsed, &resolve_options)?;
+    warnings.append(&mut more);
+    Ok((book, warnings))
 }
 
 /// Runs the whole pipeline in memory and returns the files to write.

@@ -56,15 +56,30 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     }
 }
 
-/// `SOURCE_DATE_EPOCH`, when set to a valid number.
+/// The last second of the year 9999: EPUB dates have four-digit years.
+const LAST_EPOCH: i64 = 253_402_300_799;
+
+/// `SOURCE_DATE_EPOCH`, when set: whole seconds since 1970, within four-digit years.
 fn source_date_epoch() -> Result<Option<i64>, Diagnostic> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Err(_) => Ok(None),
-        Ok(value) => value.trim().parse().map(Some).map_err(|_| {
-            Diagnostic::error(format!("SOURCE_DATE_EPOCH is not a number: `{value}`")).with_hint(
-                "set it to seconds since 1970, e.g. SOURCE_DATE_EPOCH=1700000000, or unset it",
-            )
-        }),
+    const HINT: &str =
+        "set it to whole seconds since 1970, e.g. SOURCE_DATE_EPOCH=1700000000, or unset it";
+    let value = match std::env::var_os("SOURCE_DATE_EPOCH") {
+        None => return Ok(None),
+        Some(value) => value.to_string_lossy().into_owned(),
+    };
+    let trimmed = value.trim();
+    if trimmed.is_empty() || !trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Diagnostic::error(format!(
+            "SOURCE_DATE_EPOCH is not a number of seconds: `{value}`"
+        ))
+        .with_hint(HINT));
+    }
+    match trimmed.parse::<i64>() {
+        Ok(epoch) if epoch <= LAST_EPOCH => Ok(Some(epoch)),
+        _ => Err(Diagnostic::error(format!(
+            "SOURCE_DATE_EPOCH is out of range: `{trimmed}` is after the year 9999"
+        ))
+        .with_hint(format!("{HINT}; the largest is {LAST_EPOCH} (9999-12-31)"))),
     }
 }
 

@@ -361,3 +361,137 @@ fn unmatched_footnotes_are_reported() {
     assert!(!err.contains("[^not]"), "escaped: {err}");
     assert!(!err.contains("[^code]"), "code: {err}");
 }
+
+/// Inputs that would make invalid files are refused: a language tag that is
+/// not BCP 47 or names no known language (the EPUB would fail DAISY Ace).
+#[test]
+fn invalid_language_tags_are_refused() {
+    for (tag, why) in [
+        ("xx-invalid", "`xx` is not a known language"),
+        ("en_US", "its parts are joined by `-`, not `_`"),
+        ("en-AB", "`AB` is not a known region"),
+        ("english", "`english` is not a known language"),
+        (
+            "x-private",
+            "a private-use tag names no language a reader knows",
+        ),
+    ] {
+        let toml = format!("title = \"Fixture\"\nlanguage = \"{tag}\"\n");
+        let err = fails(&[
+            ("manuscript/book.toml", toml.as_bytes()),
+            ("manuscript/01.md", b"# One\n\nText.\n"),
+        ]);
+        assert!(
+            err.contains(&format!(
+                "error: `{tag}` is not a language tag: {why}\n  --> manuscript/book.toml:2:12\nhint: use a BCP 47 tag"
+            )),
+            "{tag}: {err}"
+        );
+    }
+    for tag in [
+        "en",
+        "en-GB",
+        "de-CH-1996",
+        "zh-Hant-TW",
+        "kk-Cyrl",
+        "sr-Latn",
+    ] {
+        let toml = format!("title = \"Fixture\"\nauthors = [\"A\"]\nlanguage = \"{tag}\"\n");
+        succeeds(&[
+            ("manuscript/book.toml", toml.as_bytes()),
+            ("manuscript/01.md", b"# One\n\nText.\n"),
+        ]);
+    }
+}
+
+/// A language hypher has no patterns for builds, with a warning that hyphenation is off.
+#[test]
+fn a_language_without_hyphenation_patterns_warns() {
+    let (err, _dir) = succeeds(&[
+        (
+            "manuscript/book.toml",
+            b"title = \"Fixture\"\nauthors = [\"A\"]\nlanguage = \"kk\"\n",
+        ),
+        ("manuscript/01.md", b"# One\n\nText.\n"),
+    ]);
+    assert!(
+        err.contains(
+            "warning: no hyphenation patterns for language `kk`: hyphenation is off\n  --> manuscript/book.toml:3:12"
+        ),
+        "{err}"
+    );
+    let (err, _dir) = succeeds(&[
+        (
+            "manuscript/book.toml",
+            b"title = \"Fixture\"\nauthors = [\"A\"]\nlanguage = \"kk\"\n[print]\nhyphenate = false\n",
+        ),
+        ("manuscript/01.md", b"# One\n\nText.\n"),
+    ]);
+    assert!(!err.contains("hyphenation"), "{err}");
+}
+
+/// `SOURCE_DATE_EPOCH` that is not whole seconds, or past the year 9999
+/// (EPUBCheck rejects the date), is an error; the outputs stay as they were.
+#[test]
+fn out_of_range_source_date_epoch_is_refused() {
+    for (value, message) in [
+        (
+            "99999999999999",
+            "error: SOURCE_DATE_EPOCH is out of range: `99999999999999` is after the year 9999",
+        ),
+        (
+            "1.5e9",
+            "error: SOURCE_DATE_EPOCH is not a number of seconds: `1.5e9`",
+        ),
+        (
+            "-1",
+            "error: SOURCE_DATE_EPOCH is not a number of seconds: `-1`",
+        ),
+        (
+            "",
+            "error: SOURCE_DATE_EPOCH is not a number of seconds: ``",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        common::write_project(
+            dir.path(),
+            &[
+                ("manuscript/book.toml", TOML),
+                ("manuscript/01.md", b"# One\n\nText.\n"),
+                ("out/fixture.pdf", PREVIOUS),
+            ],
+        );
+        let out = Command::new(env!("CARGO_BIN_EXE_quire"))
+            .args(["build", "--dir"])
+            .arg(dir.path())
+            .env("SOURCE_DATE_EPOCH", value)
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{value}: {err}");
+        assert!(err.starts_with(message), "{value}: {err}");
+        assert!(
+            err.contains("hint: set it to whole seconds since 1970"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("out/fixture.pdf")).unwrap(),
+            PREVIOUS
+        );
+    }
+}
+
+/// Control characters from the author's files are shown escaped in messages,
+/// never sent to the terminal.
+#[test]
+fn control_characters_in_messages_are_escaped() {
+    let err = fails(&[
+        (
+            "manuscript/book.toml",
+            b"title = \"Fixture\"\n\"ti\\u001b[2Jtle\" = \"x\"\n",
+        ),
+        ("manuscript/01.md", b"# One\n\nText.\n"),
+    ]);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(err.contains("unknown key `ti\\u{1b}[2Jtle`"), "{err}");
+}

@@ -518,6 +518,7 @@ mod tests {
         ]);
         let (mut book, _) = crate::load_book(&project, &crate::Options::default()).unwrap();
         book.sections = sections;
+        book.block_count = 100;
         book
     }
 
@@ -553,12 +554,13 @@ mod tests {
         ]);
         let map = PageMap {
             pages: vec![
-                page("1", 0, 0, 10), // inside "Ishmael": moved to 8
-                page("2", 0, 0, 10), // same place: after page 1
-                page("3", 1, 1, 0),  // a quote: its first leaf
-                page("3", 1, 99, 0), // repeated label; unknown block: section start
-                page("5", 1, 5, 0),  // an empty container: section start
-                page("6", 7, 99, 0), // nowhere: the end of the last section
+                page("1", 0, 0, 10),  // inside "Ishmael": moved to 8
+                page("2", 0, 0, 10),  // same place: after page 1
+                page("3", 1, 1, 0),   // a quote: its first leaf
+                page("3", 1, 99, 0),  // repeated label; unknown block: section start
+                page("5", 1, 5, 0),   // an empty container: section start
+                page("6", 7, 99, 0),  // nowhere: the end of the last section
+                page("7", 1, 100, 0), // past the last block (a blank end page): the end
             ],
         };
         let plan = plan(&book, &map);
@@ -566,10 +568,12 @@ mod tests {
         let ids: Vec<&str> = plan.pages.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(
             ids,
-            ["page-1", "page-2", "page-3", "page-3-2", "page-5", "page-6"]
+            [
+                "page-1", "page-2", "page-3", "page-3-2", "page-5", "page-6", "page-7"
+            ]
         );
         let sections: Vec<usize> = plan.pages.iter().map(|p| p.section).collect();
-        assert_eq!(sections, [0, 0, 1, 1, 1, 1]);
+        assert_eq!(sections, [0, 0, 1, 1, 1, 1, 1]);
         let first = &book.sections[0].blocks[0];
         assert_eq!(
             plan.breaks(first),
@@ -586,7 +590,7 @@ mod tests {
             [Break { offset: 0, page: 2 }]
         );
         assert_eq!(plan.sections[1].pages_at_start, [3, 4]);
-        assert_eq!(plan.sections[1].pages_at_end, [5]);
+        assert_eq!(plan.sections[1].pages_at_end, [5, 6]);
         // The heading whose anchor is a page id gets another id; links follow it.
         assert_eq!(plan.sections[1].headings, ["page-3-3"]);
         assert_eq!(

@@ -17,19 +17,29 @@ pub struct Hyphenator {
     cache: HashMap<Box<str>, Arc<[u32]>>,
 }
 
+/// The hyphenation patterns for a BCP 47 tag's language, if hypher has them.
+fn patterns(language: &str) -> Option<hypher::Lang> {
+    let code = language
+        .split('-')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match code.as_bytes() {
+        [a, b] => hypher::Lang::from_iso([*a, *b]),
+        _ => None,
+    }
+}
+
+/// Whether words in `language` can be hyphenated.
+pub fn has_patterns(language: &str) -> bool {
+    patterns(language).is_some()
+}
+
 impl Hyphenator {
     /// `language` is the book's BCP 47 tag; `None` patterns (an unknown
     /// language, or hyphenation off) mean no automatic hyphens.
     pub fn new(language: &str, enabled: bool, capitalized: bool) -> Hyphenator {
-        let code = language
-            .split('-')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let lang = match code.as_bytes() {
-            [a, b] if enabled => hypher::Lang::from_iso([*a, *b]),
-            _ => None,
-        };
+        let lang = patterns(language).filter(|_| enabled);
         Hyphenator {
             lang,
             capitalized,
