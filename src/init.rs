@@ -37,8 +37,13 @@ pub fn run(dir: &Path) -> Result<(), Diagnostic> {
         std::fs::write(&target, bytes).map_err(|e| cannot_write(&target, e))?;
     }
     std::fs::create_dir_all(dir.join("cover")).map_err(|e| cannot_write(&dir.join("cover"), e))?;
+    let build = if dir == Path::new(".") || dir.as_os_str().is_empty() {
+        "quire build".to_string()
+    } else {
+        format!("cd {} && quire build", dir.display())
+    };
     println!(
-        "created a new book in {}: edit manuscript/book.toml, then run `quire build`",
+        "created a new book in {}: set the title and authors in manuscript/book.toml, write in manuscript/01-chapter.md, then run `{build}`",
         dir.display()
     );
     Ok(())

@@ -495,3 +495,17 @@ fn control_characters_in_messages_are_escaped() {
     assert!(!err.contains('\u{1b}'), "{err:?}");
     assert!(err.contains("unknown key `ti\\u{1b}[2Jtle`"), "{err}");
 }
+
+/// A manuscript whose only chapter file is empty has nothing to build.
+#[test]
+fn a_manuscript_of_empty_files_is_an_error() {
+    let err = fails(&[("manuscript/book.toml", TOML), ("manuscript/01.md", b"\n")]);
+    assert!(
+        err.contains("warning: manuscript/01.md is empty; it is left out of the book"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: the manuscript has no chapters: every chapter file is empty"),
+        "{err}"
+    );
+}

@@ -204,3 +204,98 @@ fn the_gate_fails_a_page_list_out_of_reading_order() {
     assert_eq!(order.backwards, 1, "{order:?}");
     assert_eq!(order.unlisted, 0, "{order:?}");
 }
+
+/// Cover art the stores or the printer would refuse FAILs: a 10 × 10 px image
+/// (under KDP's 625 × 1000, 2 dpi on the print cover); art big enough for the
+/// stores but between the floor and 300 dpi WARNs. With art and no ISBN there
+/// is nothing to compare with the interior: that is a WARN, not "0 of 0" PASS.
+#[test]
+fn cover_art_below_the_stores_and_printers_minimums_fails() {
+    let toml = format!("{TOML}[print]\nmin-pages = 24\n");
+    let mut text = format!("# One\n\n{}\n", long_text());
+    text.push_str("\n\nEnd.\n");
+    for (size, size_status, dpi_status) in [
+        ((10, 10), Status::Fail, Status::Fail),
+        ((1400, 2240), Status::Pass, Status::Warn),
+        ((2000, 3200), Status::Pass, Status::Pass),
+        ((700, 1120), Status::Warn, Status::Fail),
+    ] {
+        let art = quire::images::encode_png(&image::DynamicImage::new_rgb8(size.0, size.1));
+        let mut project =
+            common::project(&[("manuscript/book.toml", &toml), ("manuscript/01.md", &text)]);
+        project.insert("cover/art.png", art);
+        let report = gate(&project);
+        let check = report.get("cover art size").unwrap();
+        assert_eq!(check.status, size_status, "{size:?}: {report}");
+        assert!(
+            check
+                .value
+                .starts_with(&format!("cover/art.png is {} × {} px", size.0, size.1)),
+            "{}",
+            check.value
+        );
+        let dpi = report.get("cover art ≥ 300 dpi").unwrap();
+        assert_eq!(dpi.status, dpi_status, "{size:?}: {report}");
+        let strings = report.get("strings match the interior").unwrap();
+        assert_eq!(strings.status, Status::Warn, "{report}");
+        assert!(
+            strings.value.starts_with("nothing to compare"),
+            "{}",
+            strings.value
+        );
+        // Every number is printed rounded: no value holds a long run of digits.
+        for c in &report.checks {
+            let longest = c
+                .value
+                .split(|ch: char| !ch.is_ascii_digit())
+                .map(str::len)
+                .max()
+                .unwrap_or(0);
+            assert!(longest <= 10, "{}: {}", c.name, c.value);
+        }
+        if size == (10, 10) {
+            assert!(report.failed());
+            assert_eq!(
+                report.get("text in the safe area").unwrap().value,
+                "no text set on the front or back"
+            );
+        }
+    }
+}
+
+/// A book still carrying `quire init`'s placeholders WARNs; an empty chapter
+/// file is left out with a warning, not set as a page called "Chapter 2".
+#[test]
+fn placeholders_and_empty_chapters_are_reported() {
+    let toml = "title = \"Untitled\"\nauthors = [\"Your Name\"]\ndate = \"2026-01-01\"\n[print]\nmin-pages = 24\n";
+    let project = common::project(&[
+        ("manuscript/book.toml", toml),
+        (
+            "manuscript/01-chapter.md",
+            "# Chapter One\n\nThe first paragraph of your book.\n",
+        ),
+        ("manuscript/02-empty.md", "\n  \n"),
+    ]);
+    let (report, warnings) =
+        quire::check::release_gate(&project, &quire::Options::default()).unwrap();
+    let check = report.get("no placeholder text").unwrap();
+    assert_eq!(check.status, Status::Warn, "{report}");
+    assert_eq!(
+        check.value,
+        "still as quire init wrote them: title “Untitled”, author “Your Name”, text “The first paragraph of your book.”"
+    );
+    let empty: Vec<String> = warnings
+        .iter()
+        .map(|w| w.to_string())
+        .filter(|w| w.contains("02-empty.md"))
+        .collect();
+    assert_eq!(
+        empty,
+        [
+            "warning: manuscript/02-empty.md is empty; it is left out of the book\n  --> manuscript/02-empty.md:1:1\nhint: write the chapter, or remove the file (or its entry in book.toml)"
+        ]
+    );
+    let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
+    let titles: Vec<&str> = book.chapters().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["Chapter One"]);
+}

@@ -177,7 +177,56 @@ pub fn release_gate(
     check_print(&mut report, &book, &laid, &interior);
     check_cover(&mut report, &book, &laid, &jpeg, &print_cover, &cover_pdf);
     check_typography(&mut report, &laid);
+    check_placeholders(&mut report, &book);
     Ok((report, warnings))
+}
+
+/// What `quire init` writes for the author to replace.
+pub const PLACEHOLDER_TITLE: &str = "Untitled";
+pub const PLACEHOLDER_AUTHOR: &str = "Your Name";
+pub const PLACEHOLDER_TEXT: &str = "The first paragraph of your book.";
+
+/// Placeholder metadata or text left from `quire init` (KDP rejects placeholder text).
+fn check_placeholders(report: &mut Report, book: &Book) {
+    let mut found = Vec::new();
+    if book
+        .meta
+        .title
+        .trim()
+        .eq_ignore_ascii_case(PLACEHOLDER_TITLE)
+    {
+        found.push(format!("title “{}”", book.meta.title));
+    }
+    for author in &book.meta.authors {
+        if author.trim().eq_ignore_ascii_case(PLACEHOLDER_AUTHOR) {
+            found.push(format!("author “{author}”"));
+        }
+    }
+    let mut in_text = false;
+    for section in &book.sections {
+        crate::model::walk_blocks(&section.blocks, &mut |block| {
+            if let Some(text) = crate::model::block_text(block) {
+                in_text |= text.contains(PLACEHOLDER_TEXT);
+            }
+        });
+    }
+    if in_text {
+        found.push(format!("text “{PLACEHOLDER_TEXT}”"));
+    }
+    report.add(
+        "epub",
+        "no placeholder text",
+        if found.is_empty() {
+            Status::Pass
+        } else {
+            Status::Warn
+        },
+        if found.is_empty() {
+            "none of quire init's placeholders".to_string()
+        } else {
+            format!("still as quire init wrote them: {}", found.join(", "))
+        },
+    );
 }
 
 // ------------------------------------------------------------------- EPUB
@@ -580,8 +629,13 @@ fn page_margins(page: &Page) -> Option<(f64, f64, f64, f64)> {
     Some((inside, outside, top, h - bottom))
 }
 
+/// A length for the report, rounded; "none" when nothing was measured.
 fn inches(points: f64) -> String {
-    format!("{:.3} in", points / 72.0)
+    if points.is_finite() && points.abs() < 1e9 {
+        format!("{:.3} in", points / 72.0)
+    } else {
+        "none".to_string()
+    }
 }
 
 fn check_print(report: &mut Report, book: &Book, laid: &LaidOut, pdf_bytes: &[u8]) {
@@ -671,7 +725,11 @@ fn check_print(report: &mut Report, book: &Book, laid: &LaidOut, pdf_bytes: &[u8
         } else {
             Status::Fail
         },
-        format!("smallest text {smallest:.2} pt"),
+        if smallest == f64::MAX {
+            "no text".to_string()
+        } else {
+            format!("smallest text {smallest:.2} pt")
+        },
     );
 
     let images = laid
@@ -898,28 +956,98 @@ fn check_cover(
         } else {
             Status::Fail
         },
-        format!(
-            "closest text {} from a trim edge (≥ {})",
-            inches(worst),
-            inches(SAFE.0)
-        ),
+        if worst == f64::MAX {
+            "no text set on the front or back".to_string()
+        } else {
+            format!(
+                "closest text {} from a trim edge (≥ {})",
+                inches(worst),
+                inches(SAFE.0)
+            )
+        },
     );
 
     let (matched, expected, mismatch) = strings_match(book, cover);
+    let (status, value) = if expected == 0 {
+        (
+            Status::Warn,
+            "nothing to compare: the cover art carries the title and author; check them by eye against the title page".to_string(),
+        )
+    } else if mismatch.is_empty() {
+        (
+            Status::Pass,
+            format!("{matched} of {expected} (title, subtitle, author, ISBN)"),
+        )
+    } else {
+        (
+            Status::Fail,
+            format!("{matched} of {expected}; differs: {}", mismatch.join(", ")),
+        )
+    };
+    report.add("cover", "strings match the interior", status, value);
+
+    if let Some(art) = &book.cover_art {
+        check_cover_art(report, art, cover);
+    }
+}
+
+/// KDP's smallest ebook cover (width × height, px).
+pub const EBOOK_ART_MIN: (u32, u32) = (625, 1000);
+/// Apple Books' smallest shorter side (px).
+pub const EBOOK_ART_APPLE_MIN: u32 = 1400;
+/// Below this the print cover's art FAILs; up to 300 dpi it WARNs.
+pub const PRINT_ART_DPI_FLOOR: f64 = 200.0;
+
+/// The author's cover art against the stores' sizes and the printer's 300 dpi.
+fn check_cover_art(report: &mut Report, art: &crate::model::ImageAsset, cover: &PrintCover) {
+    let (w, h) = (art.width, art.height);
+    let (min_w, min_h) = EBOOK_ART_MIN;
+    let status = if w < min_w || h < min_h {
+        Status::Fail
+    } else if w.min(h) < EBOOK_ART_APPLE_MIN {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
     report.add(
         "cover",
-        "strings match the interior",
-        if mismatch.is_empty() {
-            Status::Pass
-        } else {
-            Status::Fail
-        },
-        if mismatch.is_empty() {
-            format!("{matched} of {expected} (title, subtitle, author, ISBN)")
-        } else {
-            format!("{matched} of {expected}; differs: {}", mismatch.join(", "))
-        },
+        "cover art size",
+        status,
+        format!(
+            "{} is {w} × {h} px (KDP ≥ {min_w} × {min_h}, Apple ≥ {EBOOK_ART_APPLE_MIN} on the shorter side, ideal 1600 × 2560)",
+            art.path
+        ),
     );
+    // The art as placed on the front, cropped to the front's shape with its bleed.
+    let placed = cover
+        .pages
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .find_map(|i| match i {
+            Item::Image { image, width, .. } => cover
+                .images
+                .get(image.0 as usize)
+                .map(|asset| asset.width as f64 / width.inches()),
+            _ => None,
+        });
+    if let Some(dpi) = placed {
+        let status = if dpi < PRINT_ART_DPI_FLOOR {
+            Status::Fail
+        } else if dpi < 300.0 {
+            Status::Warn
+        } else {
+            Status::Pass
+        };
+        report.add(
+            "cover",
+            "cover art ≥ 300 dpi",
+            status,
+            format!(
+                "{dpi:.0} dpi on the print cover's front (≥ 300; below {PRINT_ART_DPI_FLOOR:.0} fails)"
+            ),
+        );
+    }
 }
 
 fn cover_runs(cover: &PrintCover) -> Vec<&GlyphRun> {

@@ -86,6 +86,17 @@ pub fn assemble(
             .map(|(i, _)| files[i].path.clone())
     };
     for (file_index, (file, parsed)) in files.iter().zip(parsed).enumerate() {
+        if parsed.title.is_none() && parsed.blocks.is_empty() && parsed.notes.is_empty() {
+            diagnostics.push(
+                Diagnostic::warning(format!(
+                    "{} is empty; it is left out of the book",
+                    file.path
+                ))
+                .at_file(&file.path, 1, 1)
+                .with_hint("write the chapter, or remove the file (or its entry in book.toml)"),
+            );
+            continue;
+        }
         let mut blocks = parsed.blocks.clone();
         let title = match &parsed.title {
             Some(Block {
@@ -192,6 +203,15 @@ pub fn assemble(
         });
     }
 
+    if !written_sections
+        .iter()
+        .any(|s| s.kind == SectionKind::Chapter)
+    {
+        diagnostics.push(
+            Diagnostic::error("the manuscript has no chapters: every chapter file is empty")
+                .with_hint("write at least one chapter, e.g. manuscript/01-chapter.md starting with # Its Title"),
+        );
+    }
     let cover_art = cover_art(project, config, &mut diagnostics);
 
     let mut sections = matter::front_matter(&meta);
