@@ -181,7 +181,8 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
     };
     let raw: BookToml = toml::from_str(text).map_err(|err| {
         let location = err.span().map(&locate);
-        Diagnostics::from(translate_toml_error(err.message()).at(location))
+        let written = err.span().map(|span| written_at(text, span.start));
+        Diagnostics::from(translate_toml_error(err.message(), written).at(location))
     })?;
 
     let mut diagnostics = Diagnostics::new();
@@ -364,7 +365,81 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
 }
 
 /// Rewrites serde/toml's messages into the author's terms, with a hint.
-fn translate_toml_error(message: &str) -> Diagnostic {
+/// The key whose value starts at `offset` (the last `key =` before it on its
+/// line) and the value's first characters, as written.
+fn written_at(text: &str, offset: usize) -> (String, String) {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..offset];
+    let key = before
+        .rfind('=')
+        .map(|eq| {
+            let name = before[..eq].trim_end();
+            let start = name
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
+                .map_or(0, |i| i + 1);
+            name[start..].to_string()
+        })
+        .unwrap_or_default();
+    let value: String = text[offset..].chars().take(12).collect();
+    (key, value)
+}
+
+/// A wrong value type, in the author's terms: what was written, what the key takes.
+fn wrong_type(found: &str, expected: &str, key: &str, value: &str) -> Diagnostic {
+    let lists = [
+        "authors",
+        "keywords",
+        "front-matter",
+        "chapters",
+        "back-matter",
+    ];
+    let expected = if lists.contains(&key) {
+        format!("a list of strings, e.g. {key} = [\"…\", \"…\"]")
+    } else if key == "contributors" {
+        "a list of tables, e.g. contributors = [{ name = \"…\", role = \"illustrator\" }]".into()
+    } else {
+        match expected {
+            "a sequence" => "a list in square brackets".into(),
+            "f32" | "f64" => "a number".into(),
+            "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64" => "a whole number".into(),
+            "a boolean" => "true or false".into(),
+            "a string" => "a string in double quotes".into(),
+            other if other.starts_with("struct ") || other == "a map" => {
+                format!("a table ([{key}] with keys under it)")
+            }
+            other => other.to_string(),
+        }
+    };
+    // TOML reads an unquoted 2020-01-01 as a date-time, which serde calls a map.
+    let date_like = value.len() >= 10 && value.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    let found = match found.split_once(' ') {
+        _ if found == "map" && date_like => "a TOML date".to_string(),
+        _ if found == "map" => "a table".to_string(),
+        _ if found == "sequence" => "a list".to_string(),
+        Some(("floating", rest)) => format!("a number {}", rest.trim_start_matches("point ")),
+        Some(("integer", rest)) => format!("a whole number {rest}"),
+        Some(("string", rest)) => format!("a string {rest}"),
+        Some(("boolean", rest)) => rest.to_string(),
+        _ => found.to_string(),
+    };
+    let hint = if date_like && found == "a TOML date" {
+        format!(
+            "write the date as a string: {key} = \"{}\"",
+            value.get(..10).unwrap_or(value)
+        )
+    } else {
+        "see the book.toml reference in the README for each key's type".to_string()
+    };
+    let what = if key.is_empty() {
+        String::new()
+    } else {
+        format!(" for `{key}`")
+    };
+    Diagnostic::error(format!("wrong type{what}: {found}, expected {expected}")).with_hint(hint)
+}
+
+fn translate_toml_error(message: &str, written: Option<(String, String)>) -> Diagnostic {
     let message = message.trim();
     let first_line = message.lines().next().unwrap_or(message).trim();
     if first_line.starts_with("missing field `title`") {
@@ -382,12 +457,10 @@ fn translate_toml_error(message: &str) -> Diagnostic {
         };
         return Diagnostic::error(format!("unknown key `{key}` in book.toml")).with_hint(hint);
     }
-    if first_line.starts_with("invalid type") {
-        return Diagnostic::error(format!(
-            "wrong type: {}",
-            first_line.replace("invalid type: ", "")
-        ))
-        .with_hint("see the book.toml reference in the README for each key's type");
+    if let Some(rest) = first_line.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let (key, value) = written.unwrap_or_default();
+        return wrong_type(found, expected, &key, &value);
     }
     if first_line.starts_with("unknown variant") {
         return Diagnostic::error(format!(
@@ -471,9 +544,40 @@ mod tests {
     }
 
     #[test]
-    fn wrong_type() {
-        let text = error_text("title = \"A\"\nauthors = \"B\"\n");
-        assert!(text.starts_with("error: wrong type: string \"B\", expected a sequence\n  --> manuscript/book.toml:2:11"), "{text}");
+    fn wrong_types_are_named_in_the_authors_terms() {
+        for (toml, message) in [
+            (
+                "authors = \"B\"",
+                "error: wrong type for `authors`: a string \"B\", expected a list of strings, e.g. authors = [\"…\", \"…\"]\n  --> manuscript/book.toml:2:11",
+            ),
+            (
+                "[print]\nfont-size = \"big\"",
+                "error: wrong type for `font-size`: a string \"big\", expected a number\n",
+            ),
+            (
+                "[print]\nmin-pages = 2.5",
+                "error: wrong type for `min-pages`: a number `2.5`, expected a whole number\n",
+            ),
+            (
+                "[print]\nbleed = \"yes\"",
+                "error: wrong type for `bleed`: a string \"yes\", expected true or false\n",
+            ),
+            (
+                "date = 2020-01-01",
+                "error: wrong type for `date`: a TOML date, expected a string in double quotes\n  --> manuscript/book.toml:2:8\nhint: write the date as a string: date = \"2020-01-01\"",
+            ),
+            (
+                "keywords = [\n  \"a\",\n  3,\n]",
+                "error: wrong type: a whole number `3`, expected a string in double quotes\n",
+            ),
+        ] {
+            let text = error_text(&format!("title = \"A\"\n{toml}\n"));
+            assert!(text.starts_with(message), "{toml}: {text}");
+            assert!(
+                !text.contains("sequence") && !text.contains("f32"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

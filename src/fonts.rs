@@ -137,6 +137,13 @@ fn load_face(project: &Project, key: &str, path: &str) -> Result<FontFace, Diagn
         Diagnostic::error(format!("not a usable font: {path} ({err})"))
             .with_hint("use an OpenType (.otf) or TrueType (.ttf) font file")
     })?;
+    // A cut-off file still parses (tables are read lazily) but then has no glyphs:
+    // say so once, for the file, rather than once per character it cannot show.
+    check_tables(bytes).map_err(|why| {
+        Diagnostic::error(format!("the font file {path} is damaged: {why}")).with_hint(
+            "the file may be truncated (an interrupted download or copy): get the font file again",
+        )
+    })?;
     let postscript_name = face
         .names()
         .into_iter()
@@ -150,4 +157,52 @@ fn load_face(project: &Project, key: &str, path: &str) -> Result<FontFace, Diagn
         postscript_name,
         units_per_em,
     })
+}
+
+/// Checks an OpenType file's table directory: every table lies inside the
+/// file, and the tables a book needs (character map, outlines) are there.
+fn check_tables(bytes: &[u8]) -> Result<(), String> {
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    // A collection: check its first font.
+    let start = if bytes.starts_with(b"ttcf") {
+        u32_at(12).ok_or("the collection header is cut off")?
+    } else {
+        0
+    };
+    let count = bytes
+        .get(start + 4..start + 6)
+        .map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)
+        .ok_or("the table directory is cut off")?;
+    let mut tags = Vec::with_capacity(count);
+    for i in 0..count {
+        let record = start + 12 + i * 16;
+        let tag = bytes
+            .get(record..record + 4)
+            .ok_or("the table directory is cut off")?;
+        let tag = String::from_utf8_lossy(tag).trim_end().to_string();
+        let offset = u32_at(record + 8).ok_or("the table directory is cut off")?;
+        let length = u32_at(record + 12).ok_or("the table directory is cut off")?;
+        if offset.saturating_add(length) > bytes.len() {
+            return Err(format!(
+                "its `{tag}` table ends at byte {} but the file has {} bytes",
+                offset.saturating_add(length),
+                bytes.len()
+            ));
+        }
+        tags.push(tag);
+    }
+    if !tags.iter().any(|t| t == "cmap") {
+        return Err("it has no character map (`cmap` table)".into());
+    }
+    if !tags
+        .iter()
+        .any(|t| t == "glyf" || t == "CFF" || t == "CFF2")
+    {
+        return Err("it has no glyph outlines (`glyf` or `CFF` table)".into());
+    }
+    Ok(())
 }

@@ -509,3 +509,87 @@ fn a_manuscript_of_empty_files_is_an_error() {
         "{err}"
     );
 }
+
+/// A truncated font file is one error naming the file, not one per character.
+#[test]
+fn a_truncated_font_is_one_error_naming_the_file() {
+    let font = std::fs::read(common::root().join("fonts/EBGaramond-Regular.ttf")).unwrap();
+    let err = fails(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", b"# One\n\nSome text in the font.\n"),
+        ("fonts/EBGaramond-Regular.ttf", &font[..30_000]),
+    ]);
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: the font file fonts/EBGaramond-Regular.ttf is damaged: its `"),
+        "{err}"
+    );
+    assert!(err.contains("hint: the file may be truncated"), "{err}");
+}
+
+/// An image on the web is not fetched: the message says so and how to add it.
+#[test]
+fn a_remote_image_says_it_is_not_fetched() {
+    let err = fails(&[
+        ("manuscript/book.toml", TOML),
+        (
+            "manuscript/01.md",
+            b"# One\n\n![A map](https://example.com/maps/voyage.png)\n",
+        ),
+    ]);
+    assert_eq!(
+        err,
+        "error: remote images are not fetched: https://example.com/maps/voyage.png\n  --> manuscript/01.md:3:1\nhint: a book carries its images: download it (https), save it in manuscript/ (e.g. manuscript/images/voyage.png) and write ![…](images/voyage.png)\n"
+    );
+}
+
+/// A book too short for the printers is told which key pads it.
+#[test]
+fn a_short_book_is_pointed_at_print_min_pages() {
+    let (err, _dir) = succeeds(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", b"# One\n\nShort.\n"),
+    ]);
+    assert!(
+        err.contains("warning: the print edition has 8 pages; KDP paperbacks need 24–828 and IngramSpark at least 18\nhint: add front or back matter, or choose a smaller print.trim or a larger print.font-size; print.min-pages can add at most 10 blank pages"),
+        "{err}"
+    );
+    let long = format!(
+        "# One\n\n{}\n",
+        "A sentence of a good length for a page of its own. ".repeat(400)
+    );
+    let (err, _dir) = succeeds(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", long.as_bytes()),
+    ]);
+    assert!(
+        err.contains("hint: set print.min-pages = 24 in book.toml to pad the interior"),
+        "{err}"
+    );
+}
+
+/// Exit codes as the README documents them: 0 built, 1 the book has an
+/// error (or the gate failed), 2 the command line is wrong.
+#[test]
+fn exit_codes_are_as_documented() {
+    let quire = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_quire"))
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(quire(&["build", "--no-such-flag"]), Some(2));
+    assert_eq!(quire(&["frobnicate"]), Some(2));
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        quire(&["build", "--dir", dir.path().to_str().unwrap()]),
+        Some(1)
+    );
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    assert!(
+        readme.contains("| 2 | the command line is wrong"),
+        "README documents exit code 2"
+    );
+}

@@ -40,7 +40,7 @@ fn bad_book_toml_is_an_error_with_its_place_and_exit_code_1() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "error: wrong type: integer `3`, expected a string\n  --> manuscript/book.toml:2:12\nhint: see the book.toml reference in the README for each key's type\n"
+        "error: wrong type for `subtitle`: a whole number `3`, expected a string in double quotes\n  --> manuscript/book.toml:2:12\nhint: see the book.toml reference in the README for each key's type\n"
     );
 }
 

@@ -151,34 +151,39 @@ pub fn layout_reusing(
         );
     }
     let count = built.pages.len();
-    if !(24..=828).contains(&count) {
+    if count > 828 {
         warnings.push(
             Diagnostic::warning(format!(
-                "the print edition has {count} pages; KDP paperbacks need 24–828"
+                "the print edition has {count} pages; KDP paperbacks take at most 828"
             ))
-            .with_hint(if count < 24 {
-                "IngramSpark takes 18 pages or more; KDP needs at least 24"
-            } else {
-                "split the book, or choose a larger trim size"
-            }),
+            .with_hint("split the book into volumes, or choose a larger print.trim or a smaller print.font-size"),
+        );
+    } else if count < 24 && book.print.min_pages <= count {
+        let needs = if count < 18 {
+            "KDP paperbacks need 24–828 and IngramSpark at least 18"
+        } else {
+            "KDP paperbacks need 24–828"
+        };
+        let hint = if count + MAX_END_BLANKS >= 24 {
+            "set print.min-pages = 24 in book.toml to pad the interior with blank pages at the end (printers accept up to 10)".to_string()
+        } else {
+            format!(
+                "add front or back matter, or choose a smaller print.trim or a larger print.font-size; print.min-pages can add at most {MAX_END_BLANKS} blank pages"
+            )
+        };
+        warnings.push(
+            Diagnostic::warning(format!("the print edition has {count} pages; {needs}"))
+                .with_hint(hint),
         );
     }
     if book.print.min_pages > count {
         warnings.push(
             Diagnostic::warning(format!(
-                "the print edition has {count} pages, short of min-pages = {} even with {MAX_END_BLANKS} blank pages at the end",
+                "the print edition has {count} pages, short of print.min-pages = {} even with {MAX_END_BLANKS} blank pages at the end",
                 book.print.min_pages
             ))
             .at_file(crate::project::CONFIG_FILE, 1, 1)
-            .with_hint("printers accept at most 10 blank pages at the end; add content, or set the book in a smaller trim or a larger type"),
-        );
-    }
-    if count < 18 {
-        warnings.push(
-            Diagnostic::warning(format!(
-                "the print edition has {count} pages; IngramSpark needs at least 18"
-            ))
-            .with_hint("add front or back matter, or choose a smaller trim size"),
+            .with_hint("printers accept at most 10 blank pages at the end; add content, or choose a smaller print.trim or a larger print.font-size"),
         );
     }
 

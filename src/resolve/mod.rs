@@ -413,6 +413,21 @@ impl ImageTable {
         locate: &impl Fn(Span) -> crate::diag::Location,
         diagnostics: &mut Diagnostics,
     ) -> Option<ImageId> {
+        if let Some((scheme, _)) = written.split_once("://") {
+            let name = written
+                .rsplit('/')
+                .next()
+                .filter(|n| !n.is_empty())
+                .unwrap_or("image.png");
+            diagnostics.push(
+                Diagnostic::error(format!("remote images are not fetched: {written}"))
+                    .at(Some(locate(span)))
+                    .with_hint(format!(
+                        "a book carries its images: download it ({scheme}), save it in manuscript/ (e.g. manuscript/images/{name}) and write ![…](images/{name})"
+                    )),
+            );
+            return None;
+        }
         let path = match resolve_manuscript_path(written) {
             Ok(path) => path,
             Err(why) => {

@@ -46,18 +46,34 @@ pub fn corpus_dir() -> PathBuf {
     root().join("../shared/corpus/moby-dick")
 }
 
+/// Says on the terminal that a test was skipped: written to the process's
+/// stderr itself, which the test harness does not capture (`eprintln!` it does).
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "note: {why}; skipped");
+}
+
 /// Moby-Dick as a project, or `None` (with a note) when the corpus is not beside the checkout.
 pub fn moby_dick() -> Option<Project> {
-    let dir = corpus_dir();
+    corpus_book("moby-dick", MOBY_DICK_TOML)
+}
+
+pub const LOVE_TOML: &str = "title = \"Love Among the Chickens\"\nauthors = [\"P. G. Wodehouse\"]\nlanguage = \"en-GB\"\ndate = \"1921-01-01\"\n";
+
+/// The second novel of the shared corpus (P. G. Wodehouse), or `None` with a note.
+pub fn love_among_the_chickens() -> Option<Project> {
+    corpus_book("love-among-the-chickens", LOVE_TOML)
+}
+
+/// A book of the shared corpus with the given book.toml, or `None` (with a note) when absent.
+pub fn corpus_book(name: &str, toml: &str) -> Option<Project> {
+    let dir = root().join("../shared/corpus").join(name);
     if !dir.is_dir() {
-        eprintln!(
-            "note: {} is absent; the Moby-Dick test is skipped",
-            dir.display()
-        );
+        skipped(&format!("{} is absent", dir.display()));
         return None;
     }
     let mut project = Project::from_files(font_files());
-    project.insert("manuscript/book.toml", MOBY_DICK_TOML);
+    project.insert("manuscript/book.toml", toml);
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
@@ -75,7 +91,11 @@ pub fn write_project(dir: &Path, files: &[(&str, &[u8])]) {
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::write(target, bytes).unwrap();
     }
+    // The bundled fonts, unless the fixture brings its own file of that name.
     for (path, bytes) in font_files() {
+        if files.iter().any(|(p, _)| *p == path) {
+            continue;
+        }
         let target = dir.join(path);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::write(target, bytes).unwrap();
