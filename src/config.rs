@@ -19,9 +19,8 @@ use crate::project::CONFIG_FILE;
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct BookToml {
     title: Spanned<String>,
-    subtitle: Option<String>,
-    #[serde(default)]
-    authors: Vec<String>,
+    subtitle: Option<Spanned<String>>,
+    authors: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     contributors: Vec<ContributorToml>,
     publisher: Option<String>,
@@ -147,8 +146,9 @@ pub struct Config {
     pub publisher: Option<String>,
     pub first_publication: Option<String>,
     pub language: String,
-    /// Where `language` is set, for messages about it.
-    pub language_at: Option<crate::diag::Location>,
+    /// Where the keys that later stages may complain about are set
+    /// (`title`, `subtitle`, `authors`, `language`).
+    pub locations: std::collections::BTreeMap<String, crate::diag::Location>,
     pub isbn_ebook: Option<Isbn>,
     pub isbn_print: Option<Isbn>,
     pub date: Option<Date>,
@@ -317,17 +317,34 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         return Err(diagnostics);
     }
 
+    let mut locations = std::collections::BTreeMap::new();
+    locations.insert("title".to_string(), locate(raw.title.span()));
+    if let Some(s) = &raw.subtitle {
+        locations.insert("subtitle".to_string(), locate(s.span()));
+    }
+    if let Some(a) = &raw.authors {
+        locations.insert("authors".to_string(), locate(a.span()));
+    }
+    if let Some(l) = &raw.language {
+        locations.insert("language".to_string(), locate(l.span()));
+    }
     Ok(Config {
         title,
         subtitle: raw
             .subtitle
-            .map(|s| s.trim().to_string())
+            .map(|s| s.into_inner().trim().to_string())
             .filter(|s| !s.is_empty()),
-        authors: raw.authors.iter().map(|a| a.trim().to_string()).collect(),
+        authors: raw
+            .authors
+            .map(Spanned::into_inner)
+            .unwrap_or_default()
+            .iter()
+            .map(|a| a.trim().to_string())
+            .collect(),
+        locations,
         contributors,
         publisher: raw.publisher,
         first_publication: raw.first_publication,
-        language_at: raw.language.as_ref().map(|l| locate(l.span())),
         language,
         isbn_ebook,
         isbn_print,

@@ -185,7 +185,7 @@ fn load_book_with(
                 "no hyphenation patterns for language `{}`: hyphenation is off",
                 config.language
             ))
-            .at(config.language_at.clone())
+            .at(config.locations.get("language").cloned())
             .with_hint("the print edition is justified without hyphens, so some lines may be loose; set print.hyphenate = false to silence this"),
         );
     }

@@ -53,7 +53,7 @@ pub struct LineFact {
 pub fn facts(galley: &Galley, slice: &PageSlice) -> Vec<LineFact> {
     let mut out = Vec::new();
     let mut grid = 0;
-    for item in &galley.items[slice.items.clone()] {
+    for (k, item) in galley.items[slice.items.clone()].iter().enumerate() {
         if let Content::Text { line, .. } = &item.content {
             out.push(LineFact {
                 grid,
@@ -66,9 +66,18 @@ pub fn facts(galley: &Galley, slice: &PageSlice) -> Vec<LineFact> {
                 spaces_em: line.spaces_em.clone(),
             });
         }
-        grid += item.lines;
+        grid += item_height(item, k, slice);
     }
     out
+}
+
+/// Grid lines item `k` of a slice takes on its page (the first may give some up).
+fn item_height(item: &super::galley::VItem, k: usize, slice: &PageSlice) -> u32 {
+    if k == 0 {
+        item.lines.saturating_sub(slice.lead_trim)
+    } else {
+        item.lines
+    }
 }
 
 /// Writes one set line's runs onto a page at a baseline.
@@ -102,13 +111,13 @@ pub fn compose_slice(
     let left = geometry.text_left(side == Side::Recto);
     let mut line = 0usize;
     let mut first = None;
-    for item in &galley.items[slice.items.clone()] {
+    for (k, item) in galley.items[slice.items.clone()].iter().enumerate() {
         if first.is_none() {
             first = item.pos;
         }
         match &item.content {
-            Content::Text { line: set, x } => {
-                place_line(&mut items, set, left + *x, geometry.baseline(line))
+            Content::Text { line: set, x, dy } => {
+                place_line(&mut items, set, left + *x, geometry.baseline(line) + *dy)
             }
             Content::Space => {}
             Content::Figure {
@@ -128,7 +137,7 @@ pub fn compose_slice(
                 });
             }
         }
-        line += item.lines as usize;
+        line += item_height(item, k, slice) as usize;
     }
     if !slice.notes.is_empty() {
         place_notes(&mut items, galley, slice, geometry, scale, left);

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 
 use super::frame::Item;
-use super::galley::{Content, Galley, Role, VItem};
+use super::galley::{Content, DisplayFit, Galley, Role, VItem, set_display};
 use super::geometry::{PageGeometry, TypeScale};
 use super::linebreak::INFINITY;
-use super::paragraph::{Align, ParaStyle, Setter};
+use super::paragraph::{Align, Line, ParaStyle, Setter};
 use crate::fonts::Style;
 use crate::model::{Block, BlockKind, DisplayRole, Pt, Section, TextPos};
 
@@ -23,37 +23,58 @@ fn displays(section: &Section) -> impl Iterator<Item = (&Block, DisplayRole)> {
     })
 }
 
-/// Sets one display block centred, its first baseline at `baseline`; returns the next free baseline.
-fn centred(
-    items: &mut Vec<Item>,
+/// Display lines on the half title and title page, at 1.25 × their size.
+const PAGE_LEADING: f64 = 1.25;
+/// Each try at fitting a display page sets its type this much smaller.
+const SHRINK: f64 = 0.9;
+
+/// A display block's lines, balanced and centred: "What Kazakhstan Can Learn / from Black Lives Matter".
+fn balanced(
     setter: &mut Setter<'_, '_>,
     block: &Block,
-    (style, size): (Style, Pt),
-    left: Pt,
+    style: Style,
+    size: Pt,
     geometry: &PageGeometry,
-    baseline: Pt,
-) -> Pt {
+) -> Vec<Line> {
     let BlockKind::Display { content, .. } = &block.kind else {
-        return baseline;
+        return Vec::new();
     };
-    let mut y = baseline;
-    // Display lines are balanced: "What Kazakhstan Can Learn / from Black Lives Matter".
     let text = crate::model::plain_text(content);
-    for line in setter.set_balanced(&text, &para(style, size, Align::Center, geometry.measure)) {
-        super::compose::place_line(items, &line, left, y);
-        y += size * 1.25;
-    }
-    y
+    setter.set_balanced(&text, &para(style, size, Align::Center, geometry.measure))
 }
 
-/// Half title, title page or copyright page. Returns the items and the first text's place.
+/// One display block set for a display page: its role, lines and size.
+struct Stacked {
+    role: DisplayRole,
+    lines: Vec<Line>,
+    size: Pt,
+}
+
+/// The baseline after a block's lines set from `y`.
+fn after(y: Pt, stacked: &Stacked) -> Pt {
+    y + stacked.size * PAGE_LEADING * stacked.lines.len() as f64
+}
+
+/// The book.toml key a display role's text comes from.
+fn key_of(role: DisplayRole) -> &'static str {
+    match role {
+        DisplayRole::Subtitle => "subtitle",
+        DisplayRole::Author => "authors",
+        DisplayRole::Publisher => "publisher",
+        _ => "title",
+    }
+}
+
+/// Half title, title page or copyright page: the items, the first text's place,
+/// and, when the text is too long for the page even at the body size, the
+/// book.toml key to shorten.
 pub fn display_page(
     section: &Section,
     setter: &mut Setter<'_, '_>,
     geometry: &PageGeometry,
     scale: &TypeScale,
     recto: bool,
-) -> (Vec<Item>, Option<TextPos>) {
+) -> (Vec<Item>, Option<TextPos>, Option<&'static str>) {
     let mut items = Vec::new();
     let left = geometry.text_left(recto);
     let first = displays(section).next().map(|(b, _)| TextPos {
@@ -61,85 +82,62 @@ pub fn display_page(
         offset: 0,
     });
     let grid = |line: usize| geometry.baseline(line);
+    let bottom = grid(geometry.lines - 1);
     match section.kind {
-        crate::model::SectionKind::HalfTitle => {
-            let mut y = grid(geometry.lines / 4);
-            for (block, _) in displays(section) {
-                y = centred(
-                    &mut items,
-                    setter,
-                    block,
-                    (Style::Regular, scale.subtitle * 1.2),
-                    left,
-                    geometry,
-                    y,
-                );
-            }
-        }
-        crate::model::SectionKind::TitlePage => {
-            let mut y = grid(geometry.lines / 6);
-            for (block, role) in displays(section) {
-                match role {
-                    DisplayRole::BookTitle => {
-                        y = centred(
-                            &mut items,
-                            setter,
-                            block,
-                            (Style::Regular, scale.book_title),
-                            left,
-                            geometry,
-                            y + scale.book_title * 0.5,
-                        );
-                        y += scale.leading;
-                    }
-                    DisplayRole::Subtitle => {
-                        y = centred(
-                            &mut items,
-                            setter,
-                            block,
-                            (Style::Italic, scale.subtitle),
-                            left,
-                            geometry,
-                            y,
-                        );
-                    }
-                    DisplayRole::Author => {
-                        let at = grid(geometry.lines / 2).max(y + scale.leading * 2.0);
-                        y = centred(
-                            &mut items,
-                            setter,
-                            block,
-                            (Style::Regular, scale.subtitle),
-                            left,
-                            geometry,
-                            at,
-                        );
-                    }
-                    DisplayRole::Publisher => {
-                        let at = grid(geometry.lines - 1);
-                        centred(
-                            &mut items,
-                            setter,
-                            block,
-                            (Style::Regular, scale.body),
-                            left,
-                            geometry,
-                            at,
-                        );
-                    }
-                    _ => {
-                        y = centred(
-                            &mut items,
-                            setter,
-                            block,
-                            (Style::Regular, scale.body),
-                            left,
-                            geometry,
-                            y,
-                        );
-                    }
+        crate::model::SectionKind::HalfTitle | crate::model::SectionKind::TitlePage => {
+            let half = section.kind == crate::model::SectionKind::HalfTitle;
+            // The largest sizes, a tenth smaller each try down to the body size, that fit.
+            let mut factor = 1.0;
+            let (stack, overflow) = loop {
+                let size_of = |role: DisplayRole| {
+                    let natural = match role {
+                        _ if half => scale.subtitle * 1.2,
+                        DisplayRole::BookTitle => scale.book_title,
+                        DisplayRole::Subtitle | DisplayRole::Author => scale.subtitle,
+                        _ => scale.body,
+                    };
+                    (natural * factor).max(scale.body.min(natural))
+                };
+                let stack: Vec<Stacked> = displays(section)
+                    .map(|(block, role)| {
+                        let style = if role == DisplayRole::Subtitle {
+                            Style::Italic
+                        } else {
+                            Style::Regular
+                        };
+                        let size = size_of(role);
+                        Stacked {
+                            role,
+                            lines: balanced(setter, block, style, size, geometry),
+                            size,
+                        }
+                    })
+                    .collect();
+                let placed = place_stack(&stack, half, geometry, scale);
+                let at_floor = stack.iter().all(|s| s.size.0 <= scale.body.0 + 0.01);
+                if placed.1 <= bottom.0 + 0.01 || at_floor {
+                    let overflow = (placed.1 > bottom.0 + 0.01).then(|| {
+                        let tallest = stack
+                            .iter()
+                            .filter(|s| s.role != DisplayRole::Publisher)
+                            .max_by_key(|s| s.lines.len());
+                        tallest.map_or("title", |s| key_of(s.role))
+                    });
+                    break (
+                        stack.into_iter().zip(placed.0).collect::<Vec<_>>(),
+                        overflow,
+                    );
+                }
+                factor *= SHRINK;
+            };
+            for (stacked, y) in &stack {
+                let mut y = *y;
+                for line in &stacked.lines {
+                    super::compose::place_line(&mut items, line, left, y);
+                    y += stacked.size * PAGE_LEADING;
                 }
             }
+            (items, first, overflow)
         }
         _ => {
             // Copyright page: small print, ranged left, stacked up from the foot.
@@ -156,10 +154,18 @@ pub fn display_page(
             }
             let total_lines: usize = blocks.iter().map(Vec::len).sum();
             let gaps = blocks.len().saturating_sub(1);
-            let bottom = grid(geometry.lines - 1);
             let mut y = bottom
                 - leading * (total_lines.saturating_sub(1) as f64)
                 - leading * 0.6 * gaps as f64;
+            // Too much small print for the page: name what runs longest (the
+            // first notice is the book's full title).
+            let longest = (0..blocks.len()).max_by_key(|&i| blocks[i].len());
+            let overflow =
+                (y.0 < geometry.first_baseline.0 - 0.01).then_some(if longest == Some(0) {
+                    "title"
+                } else {
+                    "rights"
+                });
             for lines in blocks {
                 for line in &lines {
                     super::compose::place_line(&mut items, line, left, y);
@@ -167,9 +173,49 @@ pub fn display_page(
                 }
                 y += leading * 0.6;
             }
+            (items, first, overflow)
         }
     }
-    (items, first)
+}
+
+/// The first baseline of each block of a half title or title page, and the
+/// lowest baseline of all but the publisher (which stands at the foot).
+fn place_stack(
+    stack: &[Stacked],
+    half: bool,
+    geometry: &PageGeometry,
+    scale: &TypeScale,
+) -> (Vec<Pt>, f64) {
+    let grid = |line: usize| geometry.baseline(line);
+    let mut at = Vec::with_capacity(stack.len());
+    let mut lowest = 0.0f64;
+    let mut y = grid(if half {
+        geometry.lines / 4
+    } else {
+        geometry.lines / 6
+    });
+    // The publisher's line, at the foot; everything else must end a line above it.
+    let foot = grid(geometry.lines - 1);
+    let publisher = stack.iter().any(|s| s.role == DisplayRole::Publisher);
+    for stacked in stack {
+        let first = match stacked.role {
+            _ if half => y,
+            DisplayRole::BookTitle => y + stacked.size * 0.5,
+            DisplayRole::Author => grid(geometry.lines / 2).max(y + scale.leading * 2.0),
+            DisplayRole::Publisher => foot,
+            _ => y,
+        };
+        at.push(first);
+        let last = first + stacked.size * PAGE_LEADING * (stacked.lines.len().max(1) - 1) as f64;
+        if stacked.role != DisplayRole::Publisher {
+            lowest = lowest.max(last.0 + if publisher { scale.leading.0 } else { 0.0 });
+            y = after(first, stacked);
+            if stacked.role == DisplayRole::BookTitle {
+                y += scale.leading;
+            }
+        }
+    }
+    (at, lowest)
 }
 
 /// The contents as a galley: the opening title, then one line per entry with
@@ -201,28 +247,15 @@ pub fn contents_galley(
         if let Some(block) = title.blocks.first()
             && let BlockKind::Heading { content, .. } = &block.kind
         {
-            for line in setter.set(
-                content,
-                &para(
-                    Style::Regular,
-                    scale.chapter_title,
-                    Align::Center,
-                    geometry.measure,
-                ),
-            ) {
-                g.items.push(VItem {
-                    pos: Some(TextPos {
-                        block: block.id,
-                        offset: line.start,
-                    }),
-                    content: Content::Text { line, x: Pt::ZERO },
-                    role: Role::Title,
-                    lines: 1,
-                    discardable: false,
-                    break_after: INFINITY,
-                    para: None,
-                });
-            }
+            let fit = DisplayFit {
+                size: scale.chapter_title,
+                floor: scale.body,
+                measure: geometry.measure,
+                grid: geometry.leading,
+                room: (geometry.lines as u32).saturating_sub(sink + 2),
+            };
+            let set = set_display(setter, content, Style::Regular, Align::Center, &fit);
+            g.items.extend(set.into_items(block.id, Role::Title));
         }
         g.items.push(VItem {
             content: Content::Space,
@@ -236,6 +269,7 @@ pub fn contents_galley(
         g.items
     };
     galley.items.append(&mut builder_items);
+    galley.opening_sink = u32::from(sink > 2);
 
     let Some(contents) = section
         .blocks
@@ -302,7 +336,11 @@ pub fn contents_galley(
                     block: contents.id,
                     offset: offset + line.start,
                 }),
-                content: Content::Text { line, x: indent },
+                content: Content::Text {
+                    line,
+                    x: indent,
+                    dy: Pt::ZERO,
+                },
                 role: Role::Other,
                 lines: 1,
                 discardable: false,

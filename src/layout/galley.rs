@@ -19,8 +19,9 @@ const MAX_INDENT_LEVELS: usize = 4;
 
 #[derive(Debug, Clone)]
 pub enum Content {
-    /// A set line, `x` from the left of the text block.
-    Text { line: Line, x: Pt },
+    /// A set line, `x` from the left of the text block and `dy` below its
+    /// grid line's baseline (display type at its own leading; 0 for body text).
+    Text { line: Line, x: Pt, dy: Pt },
     /// Empty grid lines.
     Space,
     Figure {
@@ -94,6 +95,9 @@ pub struct NoteBlock {
 pub struct Galley {
     pub items: Vec<VItem>,
     pub notes: Vec<NoteBlock>,
+    /// Grid lines the opening sink (the first item) may give up, so the opening
+    /// page can take a line more without running long.
+    pub opening_sink: u32,
 }
 
 /// How deeply a block is nested, in indent steps on each side.
@@ -129,6 +133,113 @@ pub struct GalleyBuilder<'a, 's, 'f> {
     pub draft: bool,
     /// Images set smaller than 300 dpi: (image, effective dpi).
     pub low_resolution: Vec<(ImageId, f64)>,
+    /// Display text too tall for a page even at the body size: (where, its text, grid lines, room).
+    pub too_tall: Vec<(Option<crate::model::Span>, String, u32, u32)>,
+}
+
+/// Where display type must fit: its size and the smallest it may be set at,
+/// the measure, the body grid and the grid lines it may take.
+pub struct DisplayFit {
+    pub size: Pt,
+    pub floor: Pt,
+    pub measure: Pt,
+    pub grid: Pt,
+    pub room: u32,
+}
+
+/// Sets display type (a title, a heading) balanced, at the largest size from
+/// `fit.size` down to `fit.floor` (in steps of a tenth) that takes at most
+/// `fit.room` grid lines; at the floor it is returned however tall it is.
+pub fn set_display(
+    setter: &mut Setter<'_, '_>,
+    content: &[crate::model::Inline],
+    style: Style,
+    align: Align,
+    fit: &DisplayFit,
+) -> DisplayLines {
+    let mut size = fit.size;
+    loop {
+        let para = ParaStyle::plain(style, size, align, fit.measure);
+        let lines = setter.set_balanced_inlines(content, &para);
+        let set = DisplayLines::place(lines, size, fit.grid);
+        if set.grid_lines() <= fit.room.max(1) || size.0 <= fit.floor.0 + 0.01 {
+            return set;
+        }
+        size = (size * 0.9).max(fit.floor);
+    }
+}
+
+/// The least leading of display type, as a multiple of its size.
+pub const DISPLAY_LEADING: f64 = 1.2;
+
+/// Display lines placed at their own leading on the body grid: each line with
+/// the grid lines it takes (down to the next line's grid line) and its offset
+/// below that grid line's baseline. Type that fits a grid line (a heading at
+/// about the body size) is set on the grid; larger type is set `DISPLAY_LEADING`
+/// apart, the block's last line on a grid line and the block rounded up to
+/// whole grid lines, so the text that follows is on the grid again.
+pub struct DisplayLines {
+    pub lines: Vec<(Line, u32, Pt)>,
+}
+
+impl DisplayLines {
+    pub fn place(lines: Vec<Line>, size: Pt, grid: Pt) -> DisplayLines {
+        let own = size.0 * DISPLAY_LEADING;
+        let leading = if grid.0 >= size.0 * 1.1 {
+            grid.0
+        } else {
+            own.max(grid.0)
+        };
+        let n = lines.len();
+        let total = leading * n.saturating_sub(1) as f64;
+        let span = (total / grid.0 - 1e-6).ceil().max(0.0);
+        let position = |k: usize| span * grid.0 - leading * (n - 1 - k) as f64;
+        let cell = |k: usize| (position(k) / grid.0 + 1e-6).floor();
+        let placed = lines
+            .into_iter()
+            .enumerate()
+            .map(|(k, line)| {
+                let below = if k + 1 < n {
+                    (cell(k + 1) - cell(k)) as u32
+                } else {
+                    1
+                };
+                let dy = Pt(position(k) - cell(k) * grid.0);
+                (line, below, dy)
+            })
+            .collect();
+        DisplayLines { lines: placed }
+    }
+
+    /// Grid lines the block takes.
+    pub fn grid_lines(&self) -> u32 {
+        self.lines.iter().map(|(_, below, _)| below).sum()
+    }
+
+    /// The lines as galley items: each takes the grid lines down to the next
+    /// one's, and a page may not break inside them.
+    pub fn into_items(self, block: BlockId, role: Role) -> impl Iterator<Item = VItem> {
+        let count = self.lines.len();
+        self.lines
+            .into_iter()
+            .enumerate()
+            .map(move |(k, (line, grid_lines, dy))| VItem {
+                pos: Some(TextPos {
+                    block,
+                    offset: line.start,
+                }),
+                content: Content::Text {
+                    line,
+                    x: Pt::ZERO,
+                    dy,
+                },
+                role,
+                lines: if k + 1 == count { 1 } else { grid_lines },
+                discardable: false,
+                break_after: INFINITY,
+                para: None,
+            })
+    }
 }
 
 impl GalleyBuilder<'_, '_, '_> {
@@ -150,31 +261,22 @@ impl GalleyBuilder<'_, '_, '_> {
                 level: 1, content, ..
             },
             id,
-            ..
+            span,
         }) = blocks.peek()
         {
             galley.items.push(VItem::space(sink_lines, false, INFINITY));
-            let style = self.para(
+            galley.opening_sink = u32::from(sink_lines > 2);
+            // The title, the sink above it and the space below fit the opening page.
+            let room = (self.geometry.lines as u32).saturating_sub(sink_lines + 2);
+            let title = self.display(
+                content,
                 Style::Regular,
                 self.scale.chapter_title,
                 Align::Center,
-                self.geometry.measure,
+                room,
+                *span,
             );
-            for line in self.setter.set(content, &style) {
-                let pos = TextPos {
-                    block: *id,
-                    offset: line.start,
-                };
-                galley.items.push(VItem {
-                    content: Content::Text { line, x: Pt::ZERO },
-                    role: Role::Title,
-                    lines: 1,
-                    discardable: false,
-                    break_after: INFINITY,
-                    pos: Some(pos),
-                    para: None,
-                });
-            }
+            galley.items.extend(title.into_items(*id, Role::Title));
             galley.items.push(VItem::space(2, false, INFINITY));
             blocks.next();
         }
@@ -185,6 +287,32 @@ impl GalleyBuilder<'_, '_, '_> {
             galley.notes.push(self.note(note));
         }
         galley
+    }
+
+    /// Display type in this galley's measure and grid (see [`set_display`]); too
+    /// tall even at the body size, it is noted for an error and set anyway.
+    fn display(
+        &mut self,
+        content: &[crate::model::Inline],
+        style: Style,
+        size: Pt,
+        align: Align,
+        room: u32,
+        span: Option<crate::model::Span>,
+    ) -> DisplayLines {
+        let fit = DisplayFit {
+            size,
+            floor: self.scale.body.min(size),
+            measure: self.geometry.measure,
+            grid: self.geometry.leading,
+            room,
+        };
+        let set = set_display(self.setter, content, style, align, &fit);
+        if set.grid_lines() > room.max(1) {
+            let text = crate::model::plain_text(content);
+            self.too_tall.push((span, text, set.grid_lines(), room));
+        }
+        set
     }
 
     /// Left offset and measure at a nesting: lists indent on the left, quotes on both sides.
@@ -212,21 +340,10 @@ impl GalleyBuilder<'_, '_, '_> {
                 } else {
                     Align::Left
                 };
-                let para = self.para(style, size, align, self.geometry.measure);
-                for line in self.setter.set(content, &para) {
-                    out.push(VItem {
-                        pos: Some(TextPos {
-                            block: block.id,
-                            offset: line.start,
-                        }),
-                        content: Content::Text { line, x: Pt::ZERO },
-                        role: Role::Heading,
-                        lines: 1,
-                        discardable: false,
-                        break_after: INFINITY,
-                        para: None,
-                    });
-                }
+                // A heading and the line of text kept with it fit on a page.
+                let room = (self.geometry.lines as u32).saturating_sub(3);
+                let set = self.display(content, style, size, align, room, block.span);
+                out.extend(set.into_items(block.id, Role::Heading));
                 out.push(VItem::space(1, false, INFINITY));
             }
             BlockKind::Paragraph { content, indent } => {
@@ -278,7 +395,11 @@ impl GalleyBuilder<'_, '_, '_> {
                 );
                 for line in self.setter.set_text(ornament, &para) {
                     out.push(VItem {
-                        content: Content::Text { line, x: Pt::ZERO },
+                        content: Content::Text {
+                            line,
+                            x: Pt::ZERO,
+                            dy: Pt::ZERO,
+                        },
                         role: Role::Other,
                         lines: 1,
                         discardable: false,
@@ -340,7 +461,11 @@ impl GalleyBuilder<'_, '_, '_> {
                     block,
                     offset: line.start,
                 }),
-                content: Content::Text { line, x },
+                content: Content::Text {
+                    line,
+                    x,
+                    dy: Pt::ZERO,
+                },
                 role,
                 lines: 1,
                 discardable: false,
@@ -439,7 +564,11 @@ impl GalleyBuilder<'_, '_, '_> {
                     block: block.id,
                     offset: line.start,
                 }),
-                content: Content::Text { line, x },
+                content: Content::Text {
+                    line,
+                    x,
+                    dy: Pt::ZERO,
+                },
                 role: Role::Other,
                 lines: 1,
                 discardable: false,

@@ -16,6 +16,9 @@ pub fn kdp_gutter_inches(pages: usize) -> f64 {
     }
 }
 
+/// The foot folio's least distance below a page's last text line, in line spaces.
+pub const FOLIO_CLEARANCE: f64 = 1.75;
+
 /// Bleed on the top, bottom and outside edge when bleed is on.
 pub const BLEED: Pt = Pt(9.0);
 
@@ -91,16 +94,22 @@ impl PageGeometry {
         let bottom_min = Pt((trim.height.0 * 0.09).clamp(0.8 * inch, 1.0 * inch));
         let leading = scale.leading;
         let available = trim.height - top - bottom_min;
-        let lines = ((available.0 / leading.0).floor() as usize).max(10);
+        let mut lines = ((available.0 / leading.0).floor() as usize).max(10);
         // The first baseline sits one cap height below the top margin.
         let first_baseline = top + scale.body * 0.72;
         // Heads and foot folios sit 0.25 in from the text, and at least 0.5 in from the trim
         // (IngramSpark trims drift up to 1/16 in).
         let head_baseline = Pt((top.0 - 0.3 * inch).max(0.5 * inch + scale.head.0 * 0.8));
-        let last_baseline = first_baseline + leading * (lines as f64 - 1.0);
-        let foot_baseline =
-            Pt((last_baseline.0 + 0.4 * inch)
-                .min(trim.height.0 - 0.5 * inch - scale.head.0 * 0.25));
+        // The foot folio is a fixed place in the margin, clear of the last line by
+        // more than a line space so it never reads as text: the grid gives up a line
+        // rather than let the folio come closer.
+        let lowest_folio = trim.height.0 - 0.5 * inch - scale.head.0 * 0.25;
+        let gap = (0.4 * inch).max(leading.0 * FOLIO_CLEARANCE);
+        let last_baseline = |lines: usize| first_baseline + leading * (lines as f64 - 1.0);
+        while lines > 10 && last_baseline(lines).0 + leading.0 * FOLIO_CLEARANCE > lowest_folio {
+            lines -= 1;
+        }
+        let foot_baseline = Pt((last_baseline(lines).0 + gap).min(lowest_folio));
         PageGeometry {
             trim,
             bleed: if settings.bleed { BLEED } else { Pt::ZERO },
@@ -168,6 +177,12 @@ mod tests {
                         "{trim} {g:?}"
                     );
                     assert!(g.trim.height.0 - g.foot_baseline.0 >= half_inch - 0.01);
+                    // The foot folio is clear of the last line of a full page.
+                    let last = g.baseline(g.lines - 1);
+                    assert!(
+                        g.foot_baseline.0 - last.0 >= g.leading.0 * FOLIO_CLEARANCE - 0.01,
+                        "{trim} {g:?}"
+                    );
                     // The longest page (one line over) still fits above the foot margin.
                     let long_page_last = g.baseline(g.lines);
                     assert!(g.trim.height.0 - long_page_last.0 >= half_inch, "{trim}");

@@ -119,6 +119,47 @@ pub fn layout_reusing(
             )),
         );
     }
+    for (span, text, _, room) in &built.too_tall {
+        let shown: String = text.chars().take(60).collect();
+        let more = if text.chars().count() > 60 { "…" } else { "" };
+        errors.push(
+            Diagnostic::error(format!(
+                "a heading is too long for a page even at the body size: “{shown}{more}”"
+            ))
+            .at(span.and_then(|s| book.locate(s)))
+            .with_hint(format!(
+                "shorten it: at this trim a heading may take {room} lines of the page"
+            )),
+        );
+    }
+    let mut named = Vec::new();
+    for (key, page) in &built.overflows {
+        // One message per key, on the first page it does not fit.
+        if named.contains(key) {
+            continue;
+        }
+        named.push(*key);
+        let page = match page {
+            SectionKind::HalfTitle => "half-title page",
+            SectionKind::TitlePage => "title page",
+            _ => "copyright page",
+        };
+        errors.push(
+            Diagnostic::error(format!(
+                "`{key}` is too long for the {page}, even set at the body size"
+            ))
+            .at(book.settings_at.get(*key).cloned().or_else(|| {
+                Some(crate::diag::Location {
+                    file: crate::project::CONFIG_FILE.to_string(),
+                    line: 1,
+                    column: 1,
+                })
+            }))
+            .with_hint(format!(
+                "shorten `{key}` in book.toml; a long description belongs in `description`"
+            )),
+        );
+    }
     if errors.has_errors() {
         return Err(errors);
     }
@@ -278,6 +319,10 @@ struct Built {
     facts: Vec<Vec<LineFact>>,
     outline: Vec<OutlineEntry>,
     low_resolution: Vec<(crate::model::ImageId, f64)>,
+    /// Display text too tall for a page (see `GalleyBuilder::too_tall`).
+    too_tall: Vec<(Option<crate::model::Span>, String, u32, u32)>,
+    /// Display pages whose text does not fit even at the body size: the key to shorten, the page.
+    overflows: Vec<(&'static str, SectionKind)>,
     timings: LayoutTimings,
 }
 
@@ -361,6 +406,7 @@ fn layout_once(
         "real folios do not change the contents' length"
     );
     assembled.low_resolution = low_resolution;
+    assembled.too_tall = set.too_tall;
     assembled.timings = LayoutTimings {
         shape: set.shaping,
         set: set_time,
@@ -386,6 +432,7 @@ fn assemble(
     let mut pages: Vec<ComposedPage> = Vec::new();
     let mut facts: Vec<Vec<LineFact>> = Vec::new();
     let mut outline = Vec::new();
+    let mut overflows = Vec::new();
     let mut body_start: Option<usize> = None;
     let page_of = |side: Side, items: Vec<frame::Item>| Page {
         folio: String::new(),
@@ -448,7 +495,17 @@ fn assemble(
             SectionKind::HalfTitle | SectionKind::TitlePage | SectionKind::Copyright => {
                 let side = side_of(pages.len());
                 let (items, first) = if compose {
-                    frontmatter::display_page(section, setter, geometry, scale, side == Side::Recto)
+                    let (items, first, overflow) = frontmatter::display_page(
+                        section,
+                        setter,
+                        geometry,
+                        scale,
+                        side == Side::Recto,
+                    );
+                    if let Some(key) = overflow {
+                        overflows.push((key, section.kind));
+                    }
+                    (items, first)
                 } else {
                     (Vec::new(), None)
                 };
@@ -574,6 +631,8 @@ fn assemble(
         facts,
         outline,
         low_resolution: Vec::new(),
+        too_tall: Vec::new(),
+        overflows,
         timings: LayoutTimings::default(),
     }
 }

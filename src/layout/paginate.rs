@@ -19,6 +19,8 @@ pub struct PageSlice {
     pub notes: Vec<u32>,
     /// Grid lines the footnotes take (separator included).
     pub note_lines: u32,
+    /// Grid lines the first item gives up (an opening sink set a line shallower).
+    pub lead_trim: u32,
 }
 
 /// Costs of the page-level rules.
@@ -28,6 +30,8 @@ pub struct PageCosts {
     pub long_by_one: f64,
     pub hyphen_at_foot: f64,
     pub unequal_spread: f64,
+    /// An opening page's sink set a line shallower.
+    pub shallow_sink: f64,
 }
 
 impl Default for PageCosts {
@@ -37,6 +41,7 @@ impl Default for PageCosts {
             long_by_one: 600.0,
             hyphen_at_foot: 30000.0,
             unequal_spread: 50000.0,
+            shallow_sink: 20000.0,
         }
     }
 }
@@ -53,6 +58,8 @@ struct State {
     cost: f64,
     back: Option<(usize, usize)>,
     depth: u32,
+    /// Lines the page starting the section took off its sink.
+    trim: u32,
 }
 
 /// Splits a galley into pages of `lines` grid lines. `first_recto`: the
@@ -73,6 +80,7 @@ pub fn paginate(
             depth: 0,
             notes: Vec::new(),
             note_lines: 0,
+            lead_trim: 0,
         }];
     }
     let mut states: Vec<Vec<State>> = vec![Vec::new(); n + 1];
@@ -82,62 +90,78 @@ pub fn paginate(
         cost: 0.0,
         back: None,
         depth: 0,
+        trim: 0,
     });
-    let mut candidates: Vec<(usize, u32, f64, bool)> = Vec::new();
+    let mut candidates: Vec<(usize, u32, f64, bool, u32)> = Vec::new();
     for i in 0..n {
         if states[i].is_empty() {
             continue;
         }
         let start = first_kept(items, i);
-        let mut body = 0u32;
-        let mut notes: Vec<u32> = Vec::new();
-        let mut last_kept = start;
-        // Spaces count only once something follows them on the page.
-        let mut pending_space = 0u32;
+        // The section's first page carries its folio at the foot: it never runs
+        // long, so the folio keeps its margin. Its sink may instead give up a line.
+        let (most, trims) = if i == 0 {
+            (lines, 0..=galley.opening_sink)
+        } else {
+            (lines + 1, 0..=0)
+        };
         candidates.clear();
-        for j in start + 1..=n {
-            let item = &items[j - 1];
-            if item.discardable {
-                pending_space += item.lines;
-            } else {
-                body += pending_space + item.lines;
-                pending_space = 0;
-                for &note in item.notes() {
-                    if !notes.contains(&note) {
-                        notes.push(note);
+        for trim in trims {
+            let mut body = 0u32;
+            let mut notes: Vec<u32> = Vec::new();
+            let mut last_kept = start;
+            // Spaces count only once something follows them on the page.
+            let mut pending_space = 0u32;
+            for j in start + 1..=n {
+                let item = &items[j - 1];
+                let height = if j == start + 1 {
+                    item.lines.saturating_sub(trim)
+                } else {
+                    item.lines
+                };
+                if item.discardable {
+                    pending_space += height;
+                } else {
+                    body += pending_space + height;
+                    pending_space = 0;
+                    for &note in item.notes() {
+                        if !notes.contains(&note) {
+                            notes.push(note);
+                        }
                     }
+                    last_kept = j;
                 }
-                last_kept = j;
-            }
-            let foot = if notes.is_empty() {
-                0
-            } else {
-                note_lines(&notes)
-            };
-            let depth = body + foot;
-            let alone = last_kept == start + 1;
-            if depth > lines + 1 && !alone {
-                break;
-            }
-            let is_final = j == n;
-            let breakable = is_final || items[j - 1].break_after < INFINITY;
-            if !breakable || last_kept <= start {
-                continue;
-            }
-            let mut page_cost = if is_final {
-                0.0
-            } else {
-                depth_cost(depth, lines, costs) + items[j - 1].break_after
-            };
-            if depth > lines + 1 {
-                page_cost += 1e7; // an item taller than a page: let it overflow rather than fail
-            }
-            if !is_final && ends_with_hyphen(&items[start..last_kept]) {
-                page_cost += costs.hyphen_at_foot;
-            }
-            candidates.push((j, depth, page_cost, is_final));
-            if depth > lines + 1 {
-                break;
+                let foot = if notes.is_empty() {
+                    0
+                } else {
+                    note_lines(&notes)
+                };
+                let depth = body + foot;
+                let alone = last_kept == start + 1;
+                if depth > most && !alone {
+                    break;
+                }
+                let is_final = j == n;
+                let breakable = is_final || items[j - 1].break_after < INFINITY;
+                if !breakable || last_kept <= start {
+                    continue;
+                }
+                let mut page_cost = if is_final {
+                    0.0
+                } else {
+                    depth_cost(depth, lines, costs) + items[j - 1].break_after
+                };
+                page_cost += trim as f64 * costs.shallow_sink;
+                if depth > most {
+                    page_cost += 1e7; // an item taller than a page: let it overflow rather than fail
+                }
+                if !is_final && ends_with_hyphen(&items[start..last_kept]) {
+                    page_cost += costs.hyphen_at_foot;
+                }
+                candidates.push((j, depth, page_cost, is_final, trim));
+                if depth > most {
+                    break;
+                }
             }
         }
         // Pages far shorter than the grid are considered only when nothing else is
@@ -145,8 +169,8 @@ pub fn paginate(
         let near = |depth: u32| depth + SHORT_PAGE_SLACK >= lines;
         let any_near = candidates
             .iter()
-            .any(|&(_, depth, _, is_final)| is_final || near(depth));
-        for &(j, depth, page_cost, is_final) in &candidates {
+            .any(|&(_, depth, _, is_final, _)| is_final || near(depth));
+        for &(j, depth, page_cost, is_final, trim) in &candidates {
             if any_near && !is_final && !near(depth) {
                 continue;
             }
@@ -166,6 +190,7 @@ pub fn paginate(
                     cost,
                     back: Some((i, k)),
                     depth,
+                    trim,
                 };
                 insert(&mut after[0], next);
             }
@@ -183,14 +208,17 @@ pub fn paginate(
     let mut breaks = Vec::new();
     let (mut at, mut k) = (n, end);
     while let Some((i, prev)) = states[at][k].back {
-        breaks.push((i, at, states[at][k].depth));
+        breaks.push((i, at, states[at][k].depth, states[at][k].trim));
         at = i;
         k = prev;
     }
     breaks.reverse();
     breaks
         .into_iter()
-        .map(|(i, j, depth)| slice(items, i, j, depth, note_lines))
+        .map(|(i, j, depth, trim)| PageSlice {
+            lead_trim: trim,
+            ..slice(items, i, j, depth, note_lines)
+        })
         .collect()
 }
 
@@ -262,6 +290,7 @@ fn slice(
         depth,
         notes,
         note_lines,
+        lead_trim: 0,
     }
 }
 
@@ -338,6 +367,7 @@ mod tests {
         let galley = Galley {
             items: paragraph(1, 21),
             notes: Vec::new(),
+            opening_sink: 0,
         };
         let pages = pages_of(&galley, 10);
         for page in &pages[1..] {
@@ -367,6 +397,7 @@ mod tests {
         let galley = Galley {
             items,
             notes: Vec::new(),
+            opening_sink: 0,
         };
         let slices = paginate(&galley, 10, true, &|_| 0, &PageCosts::default());
         // Page 0 is a recto; spreads are (1, 2), (3, 4)…
@@ -377,5 +408,39 @@ mod tests {
                 assert_eq!(verso.depth, recto.depth, "{slices:?}");
             }
         }
+    }
+
+    #[test]
+    fn an_opening_page_never_runs_long() {
+        // A sink of 3 lines and 8 lines kept together on 10-line pages: the
+        // opening page may not run long (3 + 8 = 11), as its folio sits at the
+        // foot; it sets its sink a line shallower instead.
+        let mut items = vec![VItem {
+            content: Content::Space,
+            role: Role::Other,
+            lines: 3,
+            discardable: false,
+            break_after: INFINITY,
+            pos: None,
+            para: None,
+        }];
+        let mut kept = paragraph(1, 8);
+        for item in &mut kept[..7] {
+            item.break_after = INFINITY;
+        }
+        items.extend(kept);
+        items.extend(paragraph(2, 12));
+        let galley = Galley {
+            items,
+            notes: Vec::new(),
+            opening_sink: 1,
+        };
+        let slices = paginate(&galley, 10, true, &|_| 0, &PageCosts::default());
+        assert_eq!(
+            (slices[0].depth, slices[0].lead_trim),
+            (10, 1),
+            "{slices:?}"
+        );
+        assert_eq!(slices[1].lead_trim, 0);
     }
 }

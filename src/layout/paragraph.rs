@@ -370,7 +370,28 @@ impl Setter<'_, '_> {
     /// Sets centred display text in lines of even length: the narrowest measure
     /// that needs no more lines than the full one (titles: "None of Us / Are Free").
     pub fn set_balanced(&mut self, text: &str, para: &ParaStyle) -> Vec<Line> {
-        let full = self.set_text(text, para);
+        let segs = [Segment {
+            text,
+            style: para.style,
+            size: para.size,
+            rise: Pt::ZERO,
+            offset: 0,
+            note: None,
+            counted: true,
+        }];
+        self.balance(&segs, para)
+    }
+
+    /// [`Setter::set_balanced`] for inline content (a title with emphasis in it).
+    pub fn set_balanced_inlines(&mut self, inlines: &[Inline], para: &ParaStyle) -> Vec<Line> {
+        let mut segs = Vec::new();
+        let mut offset = 0;
+        segments(inlines, para.style, para.size, &mut offset, &mut segs);
+        self.balance(&segs, para)
+    }
+
+    fn balance(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> Vec<Line> {
+        let full = self.set_segments(segs, para);
         if full.len() < 2 {
             return full;
         }
@@ -382,7 +403,7 @@ impl Setter<'_, '_> {
                 measure: middle,
                 ..*para
             };
-            let lines = self.set_text(text, &narrower);
+            let lines = self.set_segments(segs, &narrower);
             if lines.len() <= best.len() && lines.iter().all(|l| !l.overfull) {
                 high = middle;
                 best = lines;
@@ -391,7 +412,10 @@ impl Setter<'_, '_> {
             }
         }
         for line in &mut best {
-            line.x = ((para.measure - line.width) / 2.0).max(Pt::ZERO);
+            line.x = match para.align {
+                Align::Center => ((para.measure - line.width) / 2.0).max(Pt::ZERO),
+                _ => line.x,
+            };
         }
         best
     }

@@ -22,6 +22,8 @@ pub struct SetSections {
     pub missing: Vec<(char, Style)>,
     pub broken_words: Vec<String>,
     pub low_resolution: Vec<(ImageId, f64)>,
+    /// Display text too tall for a page (see `GalleyBuilder::too_tall`).
+    pub too_tall: Vec<(Option<crate::model::Span>, String, u32, u32)>,
     /// Time spent shaping, summed over the workers.
     pub shaping: std::time::Duration,
     /// Paragraphs set or reused, for the next build.
@@ -102,6 +104,7 @@ pub fn set_sections(
         }
         merged.broken_words.extend(part.broken_words);
         merged.low_resolution.extend(part.low_resolution);
+        merged.too_tall.extend(part.too_tall);
         merged.paragraphs.extend(part.paragraphs);
         merged.shaping += part.shaping;
     }
@@ -132,14 +135,17 @@ fn set_share(
         hyphenate: book.print.hyphenate,
         draft: book.print.draft,
         low_resolution: Vec::new(),
+        too_tall: Vec::new(),
     };
     let galleys = book.sections[share]
         .iter()
         .map(|s| is_body(s.kind).then(|| builder.section(s, sink)))
         .collect();
     let low_resolution = std::mem::take(&mut builder.low_resolution);
+    let too_tall = std::mem::take(&mut builder.too_tall);
     SetSections {
         galleys,
+        too_tall,
         missing: std::mem::take(&mut setter.missing),
         broken_words: std::mem::take(&mut setter.broken_words),
         low_resolution,

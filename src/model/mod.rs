@@ -34,6 +34,9 @@ pub struct Book {
     pub sources: Vec<SourceFile>,
     /// Number of block ids handed out (ids are `0..block_count`).
     pub block_count: u32,
+    /// Where book.toml sets the keys the metadata comes from (`title`,
+    /// `subtitle`, `authors`, `language`), for messages about them.
+    pub settings_at: std::collections::BTreeMap<String, Location>,
 }
 
 impl Book {

@@ -735,7 +735,9 @@ pub fn slug(text: &str) -> String {
             dash = true;
         }
     }
+    // Cut at 60 characters, never leaving a dash at the end.
     let out: String = out.chars().take(60).collect();
+    let out = out.trim_end_matches('-').to_string();
     if out.starts_with(|c: char| c.is_ascii_digit()) || out.starts_with(|c: char| !c.is_ascii()) {
         format!("s-{out}")
     } else {

@@ -241,6 +241,7 @@ pub fn assemble(
         cover_art,
         sources,
         block_count,
+        settings_at: config.locations.clone(),
     };
     diagnostics.into_result(book)
 }
