@@ -69,15 +69,20 @@ fn pdf_pages(pdf: &[u8]) -> Vec<PdfPage> {
         .collect()
 }
 
-fn build_pdf(project: &Project) -> Vec<u8> {
+/// The interior and the print cover.
+fn build_pdfs(project: &Project) -> [Vec<u8>; 2] {
     let outputs =
         quire::build(project, &quire::Options::default()).unwrap_or_else(|e| panic!("{e}"));
-    outputs
-        .files
-        .into_iter()
-        .find(|f| f.name.ends_with(".pdf") && !f.name.ends_with("-cover.pdf"))
-        .unwrap()
-        .bytes
+    let file = |cover: bool| {
+        outputs
+            .files
+            .iter()
+            .find(|f| f.name.ends_with(".pdf") && f.name.ends_with("-cover.pdf") == cover)
+            .unwrap()
+            .bytes
+            .clone()
+    };
+    [file(false), file(true)]
 }
 
 /// Every collision and every line outside the trim, described (empty when clean).
@@ -135,13 +140,16 @@ fn is_folio(text: &str) -> bool {
 }
 
 fn assert_clean(name: &str, project: &Project) {
-    let found = problems(&build_pdf(project));
-    assert!(
-        found.is_empty(),
-        "{name}: {} problems:\n{}",
-        found.len(),
-        found.join("\n")
-    );
+    let [interior, cover] = build_pdfs(project);
+    for (what, pdf) in [("interior", interior), ("cover", cover)] {
+        let found = problems(&pdf);
+        assert!(
+            found.is_empty(),
+            "{name}, {what}: {} problems:\n{}",
+            found.len(),
+            found.join("\n")
+        );
+    }
 }
 
 #[test]
@@ -183,7 +191,7 @@ fn display_text_at_its_limits_never_collides() {
     );
     for trim in ["6x9", "5x8"] {
         let toml = format!(
-            "title = \"{long_title}\"\nsubtitle = \"{}\"\nauthors = [\"A. Writer\", \"B. Writer\", \"C. Writer\"]\npublisher = \"Lossi 36\"\ndate = \"2026-01-01\"\n[print]\ntrim = \"{trim}\"\n",
+            "title = \"{long_title}\"\nsubtitle = \"{}\"\nauthors = [\"Anne Longname-Writer\", \"Bartholomew Longname-Writer\", \"Cassandra Longname-Writer\", \"Dmitri Longname\"]\npublisher = \"Lossi 36\"\ndate = \"2026-01-01\"\n[print]\ntrim = \"{trim}\"\n",
             "A Subtitle of Some Length ".repeat(3).trim()
         );
         let project = common::project(&[

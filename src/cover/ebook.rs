@@ -39,7 +39,7 @@ const OPTICAL_CENTRE: f32 = HEIGHT * 0.40;
 
 const TITLE_STYLE: Style = Style::Regular;
 const TITLE_MAX: f32 = 230.0;
-const TITLE_LEADING: f32 = 1.08;
+const TITLE_LEADING: f32 = 1.25;
 const SUBTITLE_STYLE: Style = Style::Italic;
 const SUBTITLE_MAX: f32 = 84.0;
 const SUBTITLE_LEADING: f32 = 1.3;

@@ -320,84 +320,107 @@ fn front_typography(
         });
     }
     let measure = w - Pt(72.0) * 1.25;
-    // The title shrinks until it takes at most three lines.
-    let mut size = Pt(w.0 / 9.0);
-    let mut title = setter.set_balanced(&book.meta.title, &plain(Style::Regular, size, measure));
-    while title.len() > 3 && size.0 > 14.0 {
-        size = size * 0.92;
-        title = setter.set_balanced(&book.meta.title, &plain(Style::Regular, size, measure));
+    let x = left + Pt(36.0) * 1.25;
+
+    // The author's name at the foot, its last line on one baseline, stacked upward.
+    let author = book.meta.author_line();
+    let author_size = (w * 0.035).max(Pt(11.0));
+    // Lines broken narrower by what the letter-spacing will add, until each fits the measure.
+    let tracking = author_size * 0.14;
+    let mut author_lines: Vec<(Line, String)> = Vec::new();
+    let mut room = measure;
+    for _ in 0..6 {
+        author_lines = if author.is_empty() {
+            Vec::new()
+        } else {
+            setter
+                .set_text(
+                    &author.to_uppercase(),
+                    &plain(Style::Regular, author_size, room),
+                )
+                .into_iter()
+                .map(|mut line| {
+                    // The words as written, before the letters are spaced out.
+                    let words = line.text();
+                    track(&mut line, tracking, measure);
+                    (line, words)
+                })
+                .collect()
+        };
+        let widest = author_lines
+            .iter()
+            .map(|(l, _)| l.width.0)
+            .fold(0.0, f64::max);
+        if widest <= measure.0 + 0.01 {
+            break;
+        }
+        room = room - Pt(widest - measure.0);
     }
-    let mut y = h * 0.28;
+    let author_leading = author_size * 1.4;
+    let author_last = h - Pt(72.0);
+    let author_top =
+        author_last - author_leading * author_lines.len().saturating_sub(1) as f64 - author_size;
+
+    // The title shrinks until it takes at most three lines, and further until the
+    // title, ornament and subtitle end two subtitle lines above the author's name.
+    let top = h * 0.28;
+    let ornament = setter.shaper.has_char(Style::Regular, '❧');
+    let mut size = Pt(w.0 / 9.0);
+    let (title, sub, subtitle) = loop {
+        let title = setter.set_balanced(&book.meta.title, &plain(Style::Regular, size, measure));
+        let sub = (size * 0.42).max(Pt(11.0)).min(size);
+        let subtitle = book.meta.subtitle.as_ref().map_or(Vec::new(), |s| {
+            setter.set_balanced(s, &plain(Style::Italic, sub, measure))
+        });
+        let end = top
+            + size * TITLE_LEADING * title.len() as f64
+            + size * 0.3
+            + if ornament {
+                (size * 0.9).max(size * 0.3 + sub)
+            } else {
+                Pt::ZERO
+            }
+            + sub * 1.3 * subtitle.len() as f64;
+        let fits = end.0 <= author_top.0 - sub.0 * 2.0 && (title.len() <= 3 || size.0 <= 14.0);
+        if fits || size.0 <= MIN_FRONT_TITLE.0 {
+            break (title, sub, subtitle);
+        }
+        size = (size * 0.92).max(MIN_FRONT_TITLE);
+    };
+    let mut y = top;
     for line in &title {
         let text = line.text();
-        sheet.place(
-            line,
-            left + Pt(36.0) * 1.25,
-            y,
-            INK,
-            0.0,
-            Panel::Front,
-            &text,
-        );
-        y += size * 1.1;
+        sheet.place(line, x, y, INK, 0.0, Panel::Front, &text);
+        y += size * TITLE_LEADING;
     }
     y += size * 0.3;
-    if setter.shaper.has_char(Style::Regular, '❧') {
-        let ornament = setter
+    if ornament {
+        let mark = setter
             .set_text("❧", &plain(Style::Regular, size * 0.5, measure))
             .into_iter()
             .next();
-        if let Some(line) = ornament {
-            sheet.place(
-                &line,
-                left + Pt(36.0) * 1.25,
-                y + size * 0.2,
-                ACCENT,
-                0.0,
-                Panel::Front,
-                "❧",
-            );
+        if let Some(line) = mark {
+            sheet.place(&line, x, y + size * 0.2, ACCENT, 0.0, Panel::Front, "❧");
         }
-        y += size * 0.9;
+        // Clear of the ornament's foot, whatever the two sizes.
+        y += (size * 0.9).max(size * 0.3 + sub);
     }
-    if let Some(subtitle) = &book.meta.subtitle {
-        let sub = (size * 0.42).max(Pt(11.0));
-        for line in setter.set_balanced(subtitle, &plain(Style::Italic, sub, measure)) {
-            let text = line.text();
-            sheet.place(
-                &line,
-                left + Pt(36.0) * 1.25,
-                y,
-                INK,
-                0.0,
-                Panel::Front,
-                &text,
-            );
-            y += sub * 1.3;
-        }
+    for line in &subtitle {
+        let text = line.text();
+        sheet.place(line, x, y, INK, 0.0, Panel::Front, &text);
+        y += sub * 1.3;
     }
-    let author = book.meta.author_line();
-    if !author.is_empty() {
-        let size = (w * 0.035).max(Pt(11.0));
-        for mut line in setter.set_text(
-            &author.to_uppercase(),
-            &plain(Style::Regular, size, measure),
-        ) {
-            // The words as written, before the letters are spaced out.
-            let text = line.text();
-            track(&mut line, size * 0.14, measure);
-            sheet.place(
-                &line,
-                left + Pt(36.0) * 1.25,
-                h - Pt(72.0),
-                INK,
-                0.0,
-                Panel::Front,
-                &text,
-            );
-        }
+    for (k, (line, words)) in author_lines.iter().enumerate() {
+        let baseline = author_top + author_size + author_leading * k as f64;
+        sheet.place(line, x, baseline, INK, 0.0, Panel::Front, words);
     }
 }
+
+/// The front cover's title lines, apart by this times their size (as on the ebook cover).
+const TITLE_LEADING: f64 = 1.25;
+
+/// The smallest the front cover's title is set.
+const MIN_FRONT_TITLE: Pt = Pt(9.0);
 
 /// Letter-spaces a line (capitals) and centres it again in the measure.
 fn track(line: &mut Line, tracking: Pt, measure: Pt) {

@@ -170,7 +170,7 @@ pub fn set_display(
 }
 
 /// The least leading of display type, as a multiple of its size.
-pub const DISPLAY_LEADING: f64 = 1.2;
+pub const DISPLAY_LEADING: f64 = 1.25;
 
 /// Display lines placed at their own leading on the body grid: each line with
 /// the grid lines it takes (down to the next line's grid line) and its offset
