@@ -354,7 +354,7 @@ fn front_typography(
         if widest <= measure.0 + 0.01 {
             break;
         }
-        room = room - Pt(widest - measure.0);
+        room -= Pt(widest - measure.0);
     }
     let author_leading = author_size * 1.4;
     let author_last = h - Pt(72.0);
