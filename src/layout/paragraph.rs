@@ -330,9 +330,25 @@ impl Setter<'_, '_> {
 
     /// Sets inline content as lines.
     pub fn set(&mut self, inlines: &[Inline], para: &ParaStyle) -> Vec<Line> {
-        // An unchanged paragraph in an unchanged setting is taken from the last build.
-        let key = self.reuse.as_ref().map(|_| paragraph_key(inlines, para));
+        self.cached(inlines, para, false, |setter, segs| {
+            setter.set_segments(segs, para)
+        })
+    }
+
+    /// Sets inlines with `set`, or takes an unchanged paragraph in an unchanged
+    /// setting from the last build (`balanced` keys balanced display lines apart).
+    fn cached(
+        &mut self,
+        inlines: &[Inline],
+        para: &ParaStyle,
+        balanced: bool,
+        set: impl FnOnce(&mut Self, &[Segment<'_>]) -> Vec<Line>,
+    ) -> Vec<Line> {
         // (Only builds that keep a cache pay for the keys.)
+        let key = self
+            .reuse
+            .as_ref()
+            .map(|_| paragraph_key(inlines, para) ^ u64::from(balanced));
         if let (Some(reuse), Some(key)) = (&self.reuse, key)
             && let Some(lines) = reuse.get(key)
         {
@@ -343,7 +359,7 @@ impl Setter<'_, '_> {
         let mut segs = Vec::new();
         let mut offset = 0;
         segments(inlines, para.style, para.size, &mut offset, &mut segs);
-        let lines = self.set_segments(&segs, para);
+        let lines = set(self, &segs);
         // Never keep a paragraph that reported a problem: the next build must report it again.
         if let Some(key) = key
             && problems == (self.missing.len(), self.broken_words.len())
@@ -355,39 +371,20 @@ impl Setter<'_, '_> {
 
     /// Sets plain text in one style (display lines, running heads, contents entries).
     pub fn set_text(&mut self, text: &str, para: &ParaStyle) -> Vec<Line> {
-        let segs = [Segment {
-            text,
-            style: para.style,
-            size: para.size,
-            rise: Pt::ZERO,
-            offset: 0,
-            note: None,
-            counted: true,
-        }];
-        self.set_segments(&segs, para)
+        self.set_segments(&[plain_segment(text, para)], para)
     }
 
     /// Sets centred display text in lines of even length: the narrowest measure
     /// that needs no more lines than the full one (titles: "None of Us / Are Free").
     pub fn set_balanced(&mut self, text: &str, para: &ParaStyle) -> Vec<Line> {
-        let segs = [Segment {
-            text,
-            style: para.style,
-            size: para.size,
-            rise: Pt::ZERO,
-            offset: 0,
-            note: None,
-            counted: true,
-        }];
-        self.balance(&segs, para)
+        self.balance(&[plain_segment(text, para)], para)
     }
 
     /// [`Setter::set_balanced`] for inline content (a title with emphasis in it).
     pub fn set_balanced_inlines(&mut self, inlines: &[Inline], para: &ParaStyle) -> Vec<Line> {
-        let mut segs = Vec::new();
-        let mut offset = 0;
-        segments(inlines, para.style, para.size, &mut offset, &mut segs);
-        self.balance(&segs, para)
+        self.cached(inlines, para, true, |setter, segs| {
+            setter.balance(segs, para)
+        })
     }
 
     fn balance(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> Vec<Line> {
@@ -927,5 +924,18 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64) {
             text_len: shown.len() as u16,
         });
         pen += g.advance as f64 * upem_scale;
+    }
+}
+
+/// Plain text in the paragraph's one style, as a single segment.
+fn plain_segment<'t>(text: &'t str, para: &ParaStyle) -> Segment<'t> {
+    Segment {
+        text,
+        style: para.style,
+        size: para.size,
+        rise: Pt::ZERO,
+        offset: 0,
+        note: None,
+        counted: true,
     }
 }
