@@ -138,8 +138,10 @@ pub fn walk_inlines<'a>(inlines: &'a [Inline], mut f: impl FnMut(&'a Inline)) {
             }
             Some(inline) => {
                 f(inline);
-                if let Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } =
-                    inline
+                if let Inline::Emphasis(c)
+                | Inline::Strong(c)
+                | Inline::Link { content: c, .. }
+                | Inline::Marked { content: c, .. } = inline
                 {
                     stack.push(c.iter());
                 }

@@ -80,11 +80,25 @@ fn item_height(item: &super::galley::VItem, k: usize, slice: &PageSlice) -> u32 
     }
 }
 
-/// Writes one set line's runs onto a page at a baseline.
+/// Writes one set line's runs onto a page at a baseline (with a rule through
+/// struck-through runs, at the height of a lower-case letter's middle).
 pub fn place_line(items: &mut Vec<Item>, line: &Line, left: Pt, baseline: Pt) {
     for run in &line.runs {
         if run.glyphs.is_empty() {
             continue;
+        }
+        if run.strike {
+            let first = run.glyphs.first().map_or(Pt::ZERO, |g| g.x);
+            let end = run.glyphs.last().map_or(Pt::ZERO, |g| g.x + g.advance);
+            let x = left + line.x + run.x;
+            let y = baseline - run.rise - run.size * 0.25;
+            items.push(Item::Rule {
+                x1: x + first,
+                y1: y,
+                x2: x + end,
+                y2: y,
+                width: run.size * 0.05,
+            });
         }
         items.push(Item::Glyphs(GlyphRun {
             style: run.style,

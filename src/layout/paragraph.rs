@@ -11,7 +11,7 @@ use super::hyphenate::Hyphenator;
 use super::linebreak::{self, Break, INFINITY, Item, Params};
 use super::shape::{Shaper, Word};
 use crate::fonts::Style;
-use crate::model::{Inline, Pt};
+use crate::model::{Inline, Pt, TextMark};
 
 /// How lines are aligned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,8 @@ pub struct LineRun {
     pub size: Pt,
     /// Raise above the baseline (superscript note references).
     pub rise: Pt,
+    /// Struck through (a rule drawn through the run).
+    pub strike: bool,
     pub x: Pt,
     pub glyphs: Vec<PlacedGlyph>,
     pub text: String,
@@ -130,6 +132,7 @@ struct Segment<'a> {
     style: Style,
     size: Pt,
     rise: Pt,
+    strike: bool,
     /// Character offset of `text` in the block's text (as the page map counts).
     offset: u32,
     note: Option<u32>,
@@ -172,6 +175,7 @@ struct Piece {
     style: Style,
     size: Pt,
     rise: Pt,
+    strike: bool,
     offset: u32,
     note: Option<u32>,
 }
@@ -228,6 +232,15 @@ fn paragraph_key(inlines: &[Inline], para: &ParaStyle) -> u64 {
     hasher.finish()
 }
 
+/// How a run of text is set: face, size, baseline shift and strike-through.
+#[derive(Debug, Clone, Copy)]
+struct Look {
+    style: Style,
+    size: Pt,
+    rise: Pt,
+    strike: bool,
+}
+
 /// Flattens inlines into styled segments, counting characters like the page map does.
 fn segments<'a>(
     inlines: &'a [Inline],
@@ -236,42 +249,92 @@ fn segments<'a>(
     offset: &mut u32,
     out: &mut Vec<Segment<'a>>,
 ) {
+    let look = Look {
+        style,
+        size,
+        rise: Pt::ZERO,
+        strike: false,
+    };
+    segments_in(inlines, look, offset, out);
+}
+
+/// Raised and lowered text: this much of the size, this far from the baseline.
+const SCRIPT_SIZE: f64 = 0.7;
+const SUPERSCRIPT_RISE: f64 = 0.33;
+const SUBSCRIPT_DROP: f64 = 0.15;
+
+fn segments_in<'a>(
+    inlines: &'a [Inline],
+    look: Look,
+    offset: &mut u32,
+    out: &mut Vec<Segment<'a>>,
+) {
     for inline in inlines {
+        let text = |text: &'a str, offset: u32| Segment {
+            text,
+            style: look.style,
+            size: look.size,
+            rise: look.rise,
+            strike: look.strike,
+            offset,
+            note: None,
+            counted: true,
+        };
         match inline {
-            Inline::Text(text) | Inline::Code(text) => {
-                out.push(Segment {
-                    text,
-                    style,
-                    size,
-                    rise: Pt::ZERO,
-                    offset: *offset,
-                    note: None,
-                    counted: true,
-                });
-                *offset += text.chars().count() as u32;
+            Inline::Text(t) | Inline::Code(t) => {
+                out.push(text(t, *offset));
+                *offset += t.chars().count() as u32;
             }
-            Inline::Emphasis(inner) => segments(inner, style.toggle_italic(), size, offset, out),
-            Inline::Strong(inner) => segments(inner, style.with_bold(), size, offset, out),
-            Inline::Link { content, .. } => segments(content, style, size, offset, out),
+            Inline::Emphasis(inner) => segments_in(
+                inner,
+                Look {
+                    style: look.style.toggle_italic(),
+                    ..look
+                },
+                offset,
+                out,
+            ),
+            Inline::Strong(inner) => segments_in(
+                inner,
+                Look {
+                    style: look.style.with_bold(),
+                    ..look
+                },
+                offset,
+                out,
+            ),
+            Inline::Link { content, .. } => segments_in(content, look, offset, out),
+            Inline::Marked { mark, content } => {
+                let marked = match mark {
+                    TextMark::Strikethrough => Look {
+                        strike: true,
+                        ..look
+                    },
+                    TextMark::Superscript => Look {
+                        size: look.size * SCRIPT_SIZE,
+                        rise: look.rise + look.size * SUPERSCRIPT_RISE,
+                        ..look
+                    },
+                    TextMark::Subscript => Look {
+                        size: look.size * SCRIPT_SIZE,
+                        rise: look.rise - look.size * SUBSCRIPT_DROP,
+                        ..look
+                    },
+                };
+                segments_in(content, marked, offset, out);
+            }
             Inline::NoteRef { note, label } => out.push(Segment {
                 text: label,
                 style: Style::Regular,
-                size: size * 0.65,
-                rise: size * 0.36,
+                size: look.size * 0.65,
+                rise: look.rise + look.size * 0.36,
+                strike: false,
                 offset: *offset,
                 note: Some(*note),
                 counted: false,
             }),
             Inline::LineBreak => {
-                out.push(Segment {
-                    text: "\n",
-                    style,
-                    size,
-                    rise: Pt::ZERO,
-                    offset: *offset,
-                    note: None,
-                    counted: true,
-                });
+                out.push(text("\n", *offset));
                 *offset += 1;
             }
         }
@@ -711,6 +774,7 @@ impl Setter<'_, '_> {
                 style: seg.style,
                 size: seg.size,
                 rise: seg.rise,
+                strike: seg.strike,
                 offset: if seg.counted {
                     char_offset + chars_before
                 } else {
@@ -888,14 +952,18 @@ impl Setter<'_, '_> {
 /// Adds a box's glyphs at `x` (line-relative), merging into the last run when
 /// face, size and rise match.
 fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64) {
-    let same = runs
-        .last()
-        .is_some_and(|r| r.style == piece.style && r.size == piece.size && r.rise == piece.rise);
+    let same = runs.last().is_some_and(|r| {
+        r.style == piece.style
+            && r.size == piece.size
+            && r.rise == piece.rise
+            && r.strike == piece.strike
+    });
     if !same {
         runs.push(LineRun {
             style: piece.style,
             size: piece.size,
             rise: piece.rise,
+            strike: piece.strike,
             x: Pt(x),
             glyphs: Vec::new(),
             text: String::new(),
@@ -934,6 +1002,7 @@ fn plain_segment<'t>(text: &'t str, para: &ParaStyle) -> Segment<'t> {
         style: para.style,
         size: para.size,
         rise: Pt::ZERO,
+        strike: false,
         offset: 0,
         note: None,
         counted: true,

@@ -241,12 +241,25 @@ pub enum Inline {
         url: String,
         content: Vec<Inline>,
     },
+    /// Struck-through, raised or lowered text.
+    Marked {
+        mark: TextMark,
+        content: Vec<Inline>,
+    },
     /// A footnote reference: index into the section's notes, and its label ("1").
     NoteRef {
         note: u32,
         label: String,
     },
     LineBreak,
+}
+
+/// How marked text is set: `~~struck~~`, `^raised^`, `~lowered~`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextMark {
+    Strikethrough,
+    Superscript,
+    Subscript,
 }
 
 /// A footnote, numbered per section.
@@ -302,9 +315,10 @@ pub fn for_each_text<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a str)) {
     for inline in inlines {
         match inline {
             Inline::Text(t) | Inline::Code(t) => f(t),
-            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
-                for_each_text(c, f)
-            }
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Link { content: c, .. }
+            | Inline::Marked { content: c, .. } => for_each_text(c, f),
             Inline::LineBreak => f("\n"),
             Inline::NoteRef { .. } => {}
         }

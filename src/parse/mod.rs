@@ -7,7 +7,7 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diag::{Diagnostic, LineIndex};
-use crate::model::{Block, BlockId, BlockKind, ImageId, Inline, ListItem, Span};
+use crate::model::{Block, BlockId, BlockKind, ImageId, Inline, ListItem, Span, TextMark};
 
 /// Quotes and lists nested deeper than this are refused: no book needs it,
 /// and it keeps every later stage's recursion shallow.
@@ -46,7 +46,12 @@ pub struct ParsedFile {
 
 /// The pulldown-cmark options quire uses everywhere.
 pub fn options() -> Options {
-    Options::ENABLE_FOOTNOTES | Options::ENABLE_SMART_PUNCTUATION
+    Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SUPERSCRIPT
+        | Options::ENABLE_SUBSCRIPT
+        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// Parses one manuscript file. `file` is its index in the book's sources and
@@ -85,7 +90,8 @@ enum Container {
 #[derive(Debug)]
 enum InlineKind {
     Paragraph,
-    Heading(u8),
+    /// A heading's level and the id the author gave it (`## Terms {#terms}`).
+    Heading(u8, Option<String>),
     Emphasis,
     Strong,
     Link(String),
@@ -94,7 +100,8 @@ enum InlineKind {
         url: String,
         title: String,
     },
-    /// Strikethrough, super/subscript and other marks a book does not set: their text is kept.
+    Marked(crate::model::TextMark),
+    /// Marks a book does not set: their text is kept.
     Transparent,
 }
 
@@ -251,8 +258,8 @@ impl Builder<'_> {
                 start,
                 images: Vec::new(),
             },
-            Tag::Heading { level, .. } => Frame::Inlines {
-                kind: InlineKind::Heading(heading_level(level)),
+            Tag::Heading { level, id, .. } => Frame::Inlines {
+                kind: InlineKind::Heading(heading_level(level), id.map(|id| id.into_string())),
                 content: Vec::new(),
                 start,
                 images: Vec::new(),
@@ -306,11 +313,13 @@ impl Builder<'_> {
                 },
                 start,
             ),
+            Tag::Strikethrough => {
+                self.inline_frame(InlineKind::Marked(TextMark::Strikethrough), start)
+            }
+            Tag::Superscript => self.inline_frame(InlineKind::Marked(TextMark::Superscript), start),
+            Tag::Subscript => self.inline_frame(InlineKind::Marked(TextMark::Subscript), start),
             // Not enabled in `options()`, but kept harmless if they ever are.
-            Tag::Strikethrough
-            | Tag::Superscript
-            | Tag::Subscript
-            | Tag::Table(_)
+            Tag::Table(_)
             | Tag::TableHead
             | Tag::TableRow
             | Tag::TableCell
@@ -498,8 +507,11 @@ impl Builder<'_> {
                     );
                 }
             }
-            InlineKind::Heading(level) => {
-                let anchor = self.unique_anchor(&crate::model::plain_text(&content));
+            InlineKind::Heading(level, id) => {
+                let anchor = match id {
+                    Some(id) => self.given_anchor(&id, start),
+                    None => self.unique_anchor(&crate::model::plain_text(&content)),
+                };
                 let span = self.span(start..range.end);
                 let block = Block {
                     id: PLACEHOLDER,
@@ -537,6 +549,7 @@ impl Builder<'_> {
             InlineKind::Emphasis => self.push_inline(Inline::Emphasis(content), start),
             InlineKind::Strong => self.push_inline(Inline::Strong(content), start),
             InlineKind::Link(url) => self.push_inline(Inline::Link { url, content }, start),
+            InlineKind::Marked(mark) => self.push_inline(Inline::Marked { mark, content }, start),
             InlineKind::Transparent => {
                 for inline in content {
                     self.push_inline(inline, start);
@@ -566,6 +579,34 @@ impl Builder<'_> {
                 }
             }
         }
+    }
+
+    /// The id an author gave a heading, made XML-safe; a second heading with the
+    /// same id is a warning and gets the next free one.
+    fn given_anchor(&mut self, id: &str, offset: usize) -> String {
+        let safe = slug_id(id);
+        if safe != id {
+            self.warn_at(
+                offset,
+                format!("the heading id `{id}` is used as `{safe}`"),
+                "ids are letters, digits, `-` and `_`, starting with a letter",
+            );
+        }
+        if self.anchors.contains(&safe) {
+            self.warn_at(
+                offset,
+                format!("the heading id `{safe}` is used twice in this file"),
+                "give each heading its own id; links reach the first one",
+            );
+        }
+        let mut anchor = safe.clone();
+        let mut n = 2;
+        while self.anchors.contains(&anchor) {
+            anchor = format!("{safe}-{n}");
+            n += 1;
+        }
+        self.anchors.push(anchor.clone());
+        anchor
     }
 
     fn unique_anchor(&mut self, text: &str) -> String {
@@ -677,7 +718,9 @@ impl Builder<'_> {
     }
 }
 
-/// Joins adjacent text runs (pulldown-cmark splits text at punctuation).
+/// Joins adjacent text runs (pulldown-cmark splits text at punctuation), and
+/// finds raised and lowered text inside words, which pulldown-cmark leaves as
+/// text: `mc^2^`, `H~2~O` (Pandoc's rule: no space between the marks).
 fn merge_text(content: Vec<Inline>) -> Vec<Inline> {
     let mut out: Vec<Inline> = Vec::with_capacity(content.len());
     for inline in content {
@@ -686,7 +729,58 @@ fn merge_text(content: Vec<Inline>) -> Vec<Inline> {
             (_, inline) => out.push(inline),
         }
     }
-    out
+    if !out
+        .iter()
+        .any(|i| matches!(i, Inline::Text(t) if t.contains(['^', '~'])))
+    {
+        return out;
+    }
+    let mut split = Vec::with_capacity(out.len());
+    for inline in out {
+        match inline {
+            Inline::Text(text) => split_scripts(&text, &mut split),
+            other => split.push(other),
+        }
+    }
+    split
+}
+
+/// `mc^2^` → `mc`, superscript `2`; `H~2~O` → `H`, subscript `2`, `O`.
+fn split_scripts(text: &str, out: &mut Vec<Inline>) {
+    let mut rest = text;
+    let mut plain = String::new();
+    while let Some(at) = rest.find(['^', '~']) {
+        let mark = rest.as_bytes()[at] as char;
+        let after = &rest[at + 1..];
+        let inner_len = after
+            .find(|c: char| c == mark || c.is_whitespace())
+            .filter(|&n| n > 0 && after[n..].starts_with(mark));
+        match inner_len {
+            Some(n) => {
+                plain.push_str(&rest[..at]);
+                if !plain.is_empty() {
+                    out.push(Inline::Text(std::mem::take(&mut plain)));
+                }
+                out.push(Inline::Marked {
+                    mark: if mark == '^' {
+                        TextMark::Superscript
+                    } else {
+                        TextMark::Subscript
+                    },
+                    content: vec![Inline::Text(after[..n].to_string())],
+                });
+                rest = &after[n + 1..];
+            }
+            None => {
+                plain.push_str(&rest[..at + 1]);
+                rest = after;
+            }
+        }
+    }
+    plain.push_str(rest);
+    if !plain.is_empty() {
+        out.push(Inline::Text(plain));
+    }
 }
 
 /// Tags that open a block: an implicit paragraph in a tight list item ends there.
@@ -718,6 +812,25 @@ fn heading_level(level: HeadingLevel) -> u8 {
 fn is_comment(html: &str) -> bool {
     let t = html.trim();
     t.starts_with("<!--") && t.ends_with("-->")
+}
+
+/// An id as written (`{#terms}`), kept when it is already XML-name-safe,
+/// otherwise made so: spaces and other marks become `-`, a leading digit gets `s-`.
+fn slug_id(id: &str) -> String {
+    let id = id.trim();
+    let ok = id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        return id.to_string();
+    }
+    let slugged = slug(id);
+    if slugged.is_empty() {
+        "section".to_string()
+    } else {
+        slugged
+    }
 }
 
 /// An XML-name-safe anchor from heading text: `what-is-behind-the-rage`.
@@ -766,6 +879,59 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn struck_raised_and_lowered_text() {
+        let p = parse_str("H~2~O is ~~not~~ water^1^, E = mc^2^.\n");
+        let BlockKind::Paragraph { content, .. } = &p.blocks[0].kind else {
+            panic!()
+        };
+        let marks: Vec<(TextMark, String)> = content
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Marked { mark, content } => Some((*mark, plain_text(content))),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            marks,
+            [
+                (TextMark::Subscript, "2".to_string()),
+                (TextMark::Strikethrough, "not".to_string()),
+                (TextMark::Superscript, "1".to_string()),
+                (TextMark::Superscript, "2".to_string()),
+            ]
+        );
+        assert_eq!(plain_text(content), "H2O is not water1, E = mc2.");
+    }
+
+    #[test]
+    fn heading_ids_are_taken_from_the_author() {
+        let p = parse_str(
+            "# Title {#the-title}\n\n## Terms {#terms}\n\n## Terms again {#terms}\n\n## Odd {#2}\n",
+        );
+        let anchors: Vec<&str> = p
+            .blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Heading { anchor, .. } => Some(anchor.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(anchors, ["the-title", "terms", "terms-2", "s-2"]);
+        let warnings: Vec<String> = p.diagnostics.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "the heading id `terms` is used twice in this file",
+                "the heading id `2` is used as `s-2`"
+            ]
+        );
+        let BlockKind::Heading { content, .. } = &p.blocks[1].kind else {
+            panic!()
+        };
+        assert_eq!(plain_text(content), "Terms", "the attribute is not text");
     }
 
     #[test]

@@ -575,9 +575,10 @@ fn number_notes(
     fn walk_inlines(inlines: &mut [Inline], f: &mut impl FnMut(&mut Inline)) {
         for inline in inlines {
             match inline {
-                Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
-                    walk_inlines(c, f)
-                }
+                Inline::Emphasis(c)
+                | Inline::Strong(c)
+                | Inline::Link { content: c, .. }
+                | Inline::Marked { content: c, .. } => walk_inlines(c, f),
                 other => f(other),
             }
         }

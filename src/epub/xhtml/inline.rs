@@ -1,11 +1,11 @@
-//! Inline content of a block: text, emphasis, code, links (only web and mail
+//! Inline content of a block: text, emphasis, struck and raised text, code, links (only web and mail
 //! targets; never a link inside a link), line breaks and footnote
 //! references, written from an explicit stack so any nesting depth is safe.
 
 use super::Writer;
 use crate::epub::escape::{push_attr, push_text, safe_url};
 use crate::epub::pagebreaks::Marks;
-use crate::model::Inline;
+use crate::model::{Inline, TextMark};
 
 /// A step of the inline walk.
 enum InlineStep<'a> {
@@ -48,6 +48,17 @@ impl<'a> Writer<'a> {
                         "</em>"
                     }));
                     stack.extend(children.iter().rev().map(InlineStep::Inline));
+                }
+                Inline::Marked { mark, content } => {
+                    let (open, close) = match mark {
+                        TextMark::Strikethrough => ("<del>", "</del>"),
+                        TextMark::Superscript => ("<sup>", "</sup>"),
+                        TextMark::Subscript => ("<sub>", "</sub>"),
+                    };
+                    marks.flush(&mut self.out);
+                    self.out.push_str(open);
+                    stack.push(InlineStep::Close(close));
+                    stack.extend(content.iter().rev().map(InlineStep::Inline));
                 }
                 Inline::Link { url, content } => {
                     // Any other target (or a link inside a link) is not

@@ -1,0 +1,142 @@
+//! The Markdown a book is written in, through both editions: each construct
+//! as the EPUB's XHTML carries it and as the print layout sets it.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+use quire::layout::frame::{Item, Page};
+use quire::layout::{LaidOut, layout};
+use quire::project::Project;
+
+const TOML: &str = "title = \"Fixture\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\n";
+
+/// The EPUB's text files by name, and the print layout.
+struct Editions {
+    xhtml: HashMap<String, String>,
+    laid: LaidOut,
+    warnings: Vec<String>,
+}
+
+fn editions(files: &[(&str, &str)]) -> Editions {
+    let mut all = vec![("manuscript/book.toml", TOML)];
+    all.extend_from_slice(files);
+    let project: Project = common::project(&all);
+    let outputs =
+        quire::build(&project, &quire::Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let epub = &outputs
+        .files
+        .iter()
+        .find(|f| f.name.ends_with(".epub"))
+        .unwrap()
+        .bytes;
+    let mut zip = zip::ZipArchive::new(Cursor::new(epub.clone())).unwrap();
+    let mut xhtml = HashMap::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().rsplit('/').next().unwrap().to_string();
+        let mut text = String::new();
+        if name.ends_with(".xhtml") && entry.read_to_string(&mut text).is_ok() {
+            xhtml.insert(name, text);
+        }
+    }
+    let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
+    let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
+    let laid = layout(&book, &fonts).unwrap_or_else(|e| panic!("{e}"));
+    Editions {
+        xhtml,
+        laid,
+        warnings: outputs.warnings.iter().map(|w| w.to_string()).collect(),
+    }
+}
+
+/// The glyph runs of the page whose text contains `needle`, with that page.
+fn page_with<'a>(laid: &'a LaidOut, needle: &str) -> &'a Page {
+    laid.pages
+        .pages
+        .iter()
+        .find(|p| {
+            p.items.iter().any(|i| match i {
+                Item::Glyphs(run) => run.text.contains(needle),
+                _ => false,
+            })
+        })
+        .unwrap_or_else(|| panic!("no page sets “{needle}”"))
+}
+
+/// Runs whose text contains `needle`: (size, baseline y, x).
+fn runs_of(page: &Page, needle: &str) -> Vec<(f64, f64, f64)> {
+    page.items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Glyphs(run) if run.text.contains(needle) => Some((run.size.0, run.y.0, run.x.0)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn struck_raised_and_lowered_text_in_both_editions() {
+    let e = editions(&[(
+        "manuscript/01.md",
+        "# One\n\nWater is H~2~O, energy is mc^2^, and this is ~~gone~~ here.\n",
+    )]);
+    let chapter = &e.xhtml["chapter-1.xhtml"];
+    assert!(chapter.contains("H<sub>2</sub>O"), "{chapter}");
+    assert!(chapter.contains("mc<sup>2</sup>"), "{chapter}");
+    assert!(chapter.contains("<del>gone</del>"), "{chapter}");
+
+    let page = page_with(&e.laid, "Water");
+    let body = runs_of(page, "Water")[0];
+    // The raised and lowered figures are smaller, above and below the baseline.
+    let (sub_size, sub_y, _) = runs_of(page, "2")
+        .into_iter()
+        .find(|r| r.1 > body.1)
+        .expect("a lowered 2");
+    let (sup_size, sup_y, _) = runs_of(page, "2")
+        .into_iter()
+        .find(|r| r.1 < body.1)
+        .expect("a raised 2");
+    assert!(sub_size < body.0 && sup_size < body.0);
+    assert!(
+        sub_y > body.1 && sup_y < body.1,
+        "{sub_y} {sup_y} {}",
+        body.1
+    );
+    // A rule runs through the struck word, over its width, above the baseline.
+    let (_, gone_y, gone_x) = runs_of(page, "gone")[0];
+    let rules: Vec<(f64, f64, f64)> = page
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Rule { x1, y1, x2, .. } => Some((x1.0, x2.0, y1.0)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        rules.iter().any(|&(x1, x2, y)| (x1 - gone_x).abs() < 1.0
+            && x2 - x1 > 10.0
+            && y < gone_y
+            && y > gone_y - 6.0),
+        "{rules:?} vs gone at ({gone_x}, {gone_y})"
+    );
+    assert!(
+        e.warnings.iter().all(|w| !w.contains("01.md")),
+        "{:?}",
+        e.warnings
+    );
+}
+
+#[test]
+fn heading_ids_given_by_the_author_are_the_anchors() {
+    let e = editions(&[(
+        "manuscript/01.md",
+        "# One\n\nText.\n\n## Terms and Conditions {#terms}\n\nMore.\n",
+    )]);
+    let chapter = &e.xhtml["chapter-1.xhtml"];
+    assert!(
+        chapter.contains("<h2 id=\"terms\">Terms and Conditions</h2>"),
+        "{chapter}"
+    );
+}
