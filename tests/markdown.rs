@@ -140,3 +140,63 @@ fn heading_ids_given_by_the_author_are_the_anchors() {
         "{chapter}"
     );
 }
+
+/// A file without a heading gets no invented title on the page in either
+/// edition: the contents and navigation name a chapter by its first words and
+/// front or back matter by its role.
+#[test]
+fn files_without_headings_get_no_invented_titles() {
+    let toml = format!("{TOML}back-matter = [\"afterword.md\"]\n");
+    let all = [
+        ("manuscript/book.toml", toml.as_str()),
+        (
+            "manuscript/01.md",
+            "Call me Ishmael. Some years ago, never mind how long precisely, I went to sea.\n",
+        ),
+        ("manuscript/02.md", "# Two\n\nA titled chapter.\n"),
+        ("manuscript/afterword.md", "Thanks to everyone.\n"),
+    ];
+    let project = common::project(&all);
+    let outputs = quire::build(&project, &quire::Options::default()).unwrap();
+    let epub = &outputs
+        .files
+        .iter()
+        .find(|f| f.name.ends_with(".epub"))
+        .unwrap()
+        .bytes;
+    let mut zip = zip::ZipArchive::new(Cursor::new(epub.clone())).unwrap();
+    let mut text = String::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        if entry.name().ends_with(".xhtml") {
+            entry.read_to_string(&mut text).unwrap();
+        }
+    }
+    assert!(!text.contains("Chapter 1"), "an invented title: {text}");
+    assert!(
+        text.contains(">Call me Ishmael. Some years ago…</a>"),
+        "the nav names it by its first words"
+    );
+    assert!(text.contains(">Afterword</a>"), "back matter by its role");
+    assert!(
+        text.contains("aria-label=\"Call me Ishmael. Some years ago…\""),
+        "{text}"
+    );
+
+    let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
+    let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
+    let laid = layout(&book, &fonts).unwrap();
+    let printed: String = laid
+        .pages
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            Item::Glyphs(run) => Some(run.text.clone()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(!printed.contains("Chapter 1"), "{printed}");
+    assert!(printed.contains("Call"), "{printed}");
+}

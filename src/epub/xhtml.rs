@@ -135,6 +135,11 @@ impl<'a> Writer<'a> {
             self.out.push_str(" aria-labelledby=\"");
             push_attr(&mut self.out, label);
             self.out.push('"');
+        } else if !section.title.trim().is_empty() {
+            // No heading on the page: the section is named for assistive technology.
+            self.out.push_str(" aria-label=\"");
+            push_attr(&mut self.out, section.title.trim());
+            self.out.push('"');
         }
         self.out.push_str(">\n");
         for &page in &self.ids.pages_at_start {

@@ -279,6 +279,10 @@ impl GalleyBuilder<'_, '_, '_> {
             galley.items.extend(title.into_items(*id, Role::Title));
             galley.items.push(VItem::space(2, false, INFINITY));
             blocks.next();
+        } else if !section.blocks.is_empty() {
+            // A section without a title still opens like one, at the sink.
+            galley.items.push(VItem::space(sink_lines, false, INFINITY));
+            galley.opening_sink = u32::from(sink_lines > 2);
         }
         for block in blocks {
             self.block(block, Nesting::default(), &mut galley.items);

@@ -38,7 +38,9 @@ use shape::Shaper;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::fonts::Fonts;
-use crate::model::{Book, ChapterOpening, PageMap, PageStart, RunningHead, SectionKind, TextPos};
+use crate::model::{
+    BlockKind, Book, ChapterOpening, PageMap, PageStart, RunningHead, SectionKind, TextPos,
+};
 
 /// Everything layout hands back.
 #[derive(Debug, Clone)]
@@ -613,10 +615,16 @@ fn assemble(
             } else {
                 book.print.running_head_recto
             };
+            let titled = matches!(
+                section.blocks.first().map(|b| &b.kind),
+                Some(BlockKind::Heading { level: 1, .. })
+            );
             let text = match choice {
                 RunningHead::Author => book.meta.author_line(),
                 RunningHead::Title => book.meta.title.clone(),
-                RunningHead::Chapter => section.title.clone(),
+                RunningHead::Chapter if titled => section.title.clone(),
+                // A section without a heading has no title to repeat: the book's stands in.
+                RunningHead::Chapter => book.meta.title.clone(),
                 RunningHead::None => String::new(),
             };
             Furniture::Head {

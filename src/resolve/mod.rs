@@ -103,18 +103,10 @@ pub fn assemble(
                 kind: BlockKind::Heading { content, .. },
                 ..
             }) => crate::model::plain_text(content).trim().to_string(),
-            _ => {
-                let title = untitled_title(file, chapter_count, &meta, chapter_number + 1);
-                if file.kind != SectionKind::Chapter {
-                    diagnostics.push(
-                        Diagnostic::warning(format!(
-                            "{} has no title; it is called “{title}”",
-                            file.path
-                        ))
-                        .at_file(&file.path, 1, 1)
-                        .with_hint("start the file with a level-1 heading: # About the Author"),
-                    );
-                }
+            // The one chapter of a book without a heading (an essay) is titled
+            // with the book's title, which lives in book.toml alone.
+            _ if file.kind == SectionKind::Chapter && chapter_count == 1 => {
+                let title = meta.title.clone();
                 blocks.insert(
                     0,
                     Block {
@@ -129,6 +121,9 @@ pub fn assemble(
                 );
                 title
             }
+            // Otherwise nothing is invented on the page; the contents, the
+            // navigation and the bookmarks name it by its role or its first words.
+            _ => untitled_label(file, &blocks),
         };
         let id = if file.kind == SectionKind::Chapter {
             chapter_number += 1;
@@ -297,23 +292,47 @@ fn blurb_from_file(
     (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
 }
 
-fn untitled_title(file: &ManuscriptFile, chapters: usize, meta: &Meta, number: usize) -> String {
-    match file.kind {
-        SectionKind::Chapter if chapters == 1 => meta.title.clone(),
-        SectionKind::Chapter => format!("Chapter {number}"),
-        _ => {
-            let stem = file.path.rsplit('/').next().unwrap_or(&file.path);
-            let stem = stem
-                .trim_end_matches(".md")
-                .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
-            let words = stem.replace(['-', '_'], " ");
-            let mut chars = words.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
-                None => "Untitled".into(),
-            }
+/// What a file without a heading is called in the contents and navigation:
+/// front and back matter by the role its file name gives (`dedication.md` →
+/// "Dedication"), a chapter by its first words ("Call me Ishmael. Some years…").
+fn untitled_label(file: &ManuscriptFile, blocks: &[Block]) -> String {
+    if file.kind != SectionKind::Chapter {
+        let stem = file.path.rsplit('/').next().unwrap_or(&file.path);
+        let stem = stem
+            .trim_end_matches(".md")
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+        let words = stem.replace(['-', '_'], " ");
+        let mut chars = words.trim().chars();
+        if let Some(first) = chars.next() {
+            return first.to_uppercase().chain(chars).collect();
         }
     }
+    let mut text = String::new();
+    crate::model::walk_blocks(blocks, &mut |block| {
+        if text.is_empty()
+            && let Some(t) = crate::model::block_text(block)
+        {
+            text = t;
+        }
+    });
+    first_words(&text, UNTITLED_WORDS).unwrap_or_else(|| "Untitled".to_string())
+}
+
+/// Words of an untitled chapter's opening that name it in the contents.
+const UNTITLED_WORDS: usize = 6;
+
+/// The first `count` words of a text, with an ellipsis when there are more.
+fn first_words(text: &str, count: usize) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.is_empty() {
+        return None;
+    }
+    let shown = words[..words.len().min(count)].join(" ");
+    Some(if words.len() > count {
+        format!("{}…", shown.trim_end_matches([',', ';', ':', '.']))
+    } else {
+        shown
+    })
 }
 
 fn unique(ids: &mut Vec<String>, base: String) -> String {
