@@ -270,7 +270,7 @@ pub fn build_with(
             })
         });
         let t = Instant::now();
-        let laid_out = layout::layout_reusing(&book, &fonts, reuse.as_ref());
+        let laid_out = layout::layout_reusing(&book, &fonts, reuse.as_ref(), options.formats.pdf);
         timings.layout = t.elapsed();
         let cover = cover.map(|h| h.join().expect("the cover does not panic"));
         (laid_out, cover)

@@ -593,3 +593,31 @@ fn exit_codes_are_as_documented() {
         "README documents exit code 2"
     );
 }
+
+/// The print fonts' coverage never blocks the EPUB: `--format epub` builds a
+/// book with a character the fonts lack, with a warning that print cannot show it.
+#[test]
+fn a_character_no_font_has_does_not_block_the_epub() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_project(
+        dir.path(),
+        &[
+            ("manuscript/book.toml", TOML),
+            ("manuscript/01.md", "# One\n\nA snowman: ☃.\n".as_bytes()),
+        ],
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["build", "--format", "epub", "--dir"])
+        .arg(dir.path())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: the font has no glyph for “☃” (U+2603)\n  --> manuscript/01.md:3:12\nhint: the EPUB is built"),
+        "{err}"
+    );
+    assert!(dir.path().join("out/fixture.epub").is_file());
+    assert!(!dir.path().join("out/fixture.pdf").exists());
+}

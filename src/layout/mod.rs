@@ -75,14 +75,17 @@ pub struct LayoutTimings {
 /// Sets the book in pages. The inside margin depends on the page count
 /// (KDP's gutter table), so the book is set again until the count is stable.
 pub fn layout(book: &Book, fonts: &Fonts) -> Result<LaidOut, Diagnostics> {
-    layout_reusing(book, fonts, None)
+    layout_reusing(book, fonts, None, true)
 }
 
-/// Sets the book in pages, taking unchanged paragraphs from an earlier build's cache.
+/// Sets the book in pages, taking unchanged paragraphs from an earlier build's
+/// cache. With `for_print` false (only the EPUB is wanted, for its page map), a
+/// character the fonts cannot show is a warning rather than an error.
 pub fn layout_reusing(
     book: &Book,
     fonts: &Fonts,
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
+    for_print: bool,
 ) -> Result<LaidOut, Diagnostics> {
     let scale = TypeScale::new(&book.print);
     let mut shaper = Shaper::new(fonts, &book.meta.language);
@@ -108,18 +111,19 @@ pub fn layout_reusing(
     let (built, geometry) = built.expect("layout ran at least once");
 
     let mut errors = Diagnostics::new();
+    let mut warnings = Vec::new();
     for (c, style) in &setter.missing {
-        errors.push(
-            Diagnostic::error(format!(
-                "the font has no glyph for “{c}” (U+{:04X})",
-                *c as u32
-            ))
-            .at(find_char(book, *c))
-            .with_hint(format!(
-                "{} cannot show this character; replace it in the text, or set the book in a font that has it ([fonts] in book.toml)",
-                fonts.get(*style).path
-            )),
-        );
+        let message = format!("the font has no glyph for “{c}” (U+{:04X})", *c as u32);
+        let font = &fonts.get(*style).path;
+        if for_print {
+            errors.push(Diagnostic::error(message).at(find_char(book, *c)).with_hint(format!(
+                "{font} cannot show this character; replace it in the text, or set the book in a font that has it ([fonts] in book.toml)"
+            )));
+        } else {
+            warnings.push(Diagnostic::warning(message).at(find_char(book, *c)).with_hint(format!(
+                "the EPUB is built (reading systems bring their own fonts), but {font} cannot show this character in print"
+            )));
+        }
     }
     for (span, text, _, room) in &built.too_tall {
         let shown: String = text.chars().take(60).collect();
@@ -166,7 +170,6 @@ pub fn layout_reusing(
         return Err(errors);
     }
 
-    let mut warnings = Vec::new();
     for word in &setter.broken_words {
         let shown: String = word.chars().take(40).collect();
         warnings.push(
