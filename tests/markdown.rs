@@ -200,3 +200,159 @@ fn files_without_headings_get_no_invented_titles() {
     assert!(!printed.contains("Chapter 1"), "{printed}");
     assert!(printed.contains("Call"), "{printed}");
 }
+
+const TABLE: &str = "# One\n\nThe figures follow.\n\n| Port | Whales | Oil (barrels) |\n|:-----|:------:|--------------:|\n| Nantucket | 12 | 1,250 |\n| New Bedford, the largest whaling port of them all | 30 | 3,400 |\n| Sag Harbor | 4 | 410 |\n\nTable: Catches of the season\n\nAfter the table.\n";
+
+/// A pipe table: in the EPUB a table with a header row of column headers,
+/// aligned by class, in a figure with its caption; in print a booktabs table
+/// (three rules, no vertical ones) with cells in their columns, aligned as
+/// the delimiter row says, and the caption above.
+#[test]
+fn tables_in_both_editions() {
+    let e = editions(&[("manuscript/01.md", TABLE)]);
+    let chapter = &e.xhtml["chapter-1.xhtml"];
+    assert!(chapter.contains("<figure class=\"table\">\n<table>\n<thead>\n<tr><th scope=\"col\">Port</th><th scope=\"col\" class=\"align-center\">Whales</th><th scope=\"col\" class=\"align-right\">Oil (barrels)</th></tr>\n</thead>"), "{chapter}");
+    assert!(
+        chapter.contains("<td class=\"align-right\">1,250</td>"),
+        "{chapter}"
+    );
+    assert!(
+        chapter.contains("<figcaption>Catches of the season</figcaption>"),
+        "{chapter}"
+    );
+    assert!(
+        !chapter.contains("---") && !chapter.contains("—–"),
+        "the delimiter row is not text"
+    );
+    assert!(!chapter.contains("Table:"), "{chapter}");
+
+    let page = page_with(&e.laid, "Nantucket");
+    let rules: Vec<(f64, f64, f64, f64)> = page
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Rule {
+                x1, y1, x2, width, ..
+            } => Some((x1.0, x2.0, y1.0, width.0)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rules.len(), 3, "{rules:?}");
+    let (top, mid, bottom) = (rules[0], rules[1], rules[2]);
+    assert!(top.2 < mid.2 && mid.2 < bottom.2, "{rules:?}");
+    assert!(
+        top.3 > mid.3 && bottom.3 > mid.3,
+        "heavy, light, heavy: {rules:?}"
+    );
+    // Cells sit in their columns: the port names left, the barrels ranged right.
+    let port = runs_of(page, "Nantucket")[0];
+    let port_head = runs_of(page, "Port")[0];
+    assert!(
+        (port.2 - port_head.2).abs() < 0.5,
+        "left-aligned with its header"
+    );
+    let end = |needle: &str| {
+        page.items
+            .iter()
+            .find_map(|i| match i {
+                Item::Glyphs(run) if run.text.contains(needle) => {
+                    let g = run.glyphs.last().unwrap();
+                    Some(run.x.0 + g.x.0 + g.advance.0)
+                }
+                _ => None,
+            })
+            .unwrap()
+    };
+    assert!(
+        (end("1,250") - end("410")).abs() < 0.5,
+        "figures ranged right"
+    );
+    assert!(
+        (end("1,250") - top.1).abs() < 0.5,
+        "the last column ends at the table's edge"
+    );
+    // The long cell wrapped inside its column, below the rules' top and above the bottom.
+    let long = runs_of(page, "New");
+    assert!(!long.is_empty());
+    let caption = runs_of(page, "Catches")[0];
+    assert!(caption.1 < top.2, "the caption is above the table");
+    assert!(page.items.iter().all(|i| match i {
+        Item::Glyphs(run) => !run.text.contains('|'),
+        _ => true,
+    }));
+}
+
+/// A table too long for a page breaks between rows and sets its header again
+/// at the top of the next page.
+#[test]
+fn a_long_table_repeats_its_header() {
+    let mut text = String::from("# One\n\n| Name | Value |\n|---|---:|\n");
+    for i in 0..120 {
+        text.push_str(&format!("| Row{i} | {} |\n", i * 7));
+    }
+    text.push_str("\nAfter.\n");
+    let e = editions(&[("manuscript/01.md", &text)]);
+    let pages: Vec<&Page> = e
+        .laid
+        .pages
+        .pages
+        .iter()
+        .filter(|p| {
+            p.items
+                .iter()
+                .any(|i| matches!(i, Item::Glyphs(run) if run.text.contains("Row")))
+        })
+        .collect();
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    for page in &pages {
+        let head = runs_of(page, "Name");
+        let first_row = page
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Glyphs(run) if run.text.contains("Row") => Some(run.y.0),
+                _ => None,
+            })
+            .fold(f64::MAX, f64::min);
+        assert_eq!(head.len(), 1, "a header on every page of the table");
+        assert!(head[0].1 < first_row);
+    }
+    // Every row is set once.
+    let rows: usize = pages
+        .iter()
+        .map(|p| {
+            p.items
+                .iter()
+                .filter(|i| matches!(i, Item::Glyphs(run) if run.text.contains("Row")))
+                .count()
+        })
+        .sum();
+    assert_eq!(rows, 120);
+}
+
+/// A table wider than the measure even at the smallest size is set squeezed,
+/// with a warning at its line; the gate warns on a table without a header row.
+#[test]
+fn a_table_too_wide_warns_and_a_headless_one_is_flagged() {
+    let cells = "| Supercalifragilistic ".repeat(9) + "|\n";
+    let delimiter = "|---".repeat(9) + "|\n";
+    let empty_head = "|   ".repeat(9) + "|\n";
+    let text = format!("# One\n\nText.\n\n{empty_head}{delimiter}{cells}{cells}\nAfter.\n");
+    let e = editions(&[("manuscript/01.md", &text)]);
+    assert!(
+        e.warnings.iter().any(|w| w
+            .starts_with("warning: a table is too wide for the page even at 8.2 pt")
+            && w.contains("--> manuscript/01.md:5:1")),
+        "{:?}",
+        e.warnings
+    );
+    assert!(
+        !e.xhtml["chapter-1.xhtml"].contains("<thead>"),
+        "an empty header is no header"
+    );
+    let project = common::project(&[("manuscript/book.toml", TOML), ("manuscript/01.md", &text)]);
+    let (report, _) = quire::check::release_gate(&project, &quire::Options::default()).unwrap();
+    let check = report.get("tables with header rows").unwrap();
+    assert_eq!(check.status, quire::check::Status::Warn);
+    assert_eq!(check.value, "0 of 1");
+}

@@ -480,6 +480,28 @@ fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes: &[u8]) {
         },
     );
 
+    // Tables read aloud by their column headers: a table without a header row is harder to follow.
+    let mut tables = 0;
+    let mut headless = 0;
+    for section in &book.sections {
+        crate::model::walk_blocks(&section.blocks, &mut |block| {
+            if let BlockKind::Table { head, .. } = &block.kind {
+                tables += 1;
+                headless += usize::from(head.is_none());
+            }
+        });
+    }
+    report.add(
+        "epub",
+        "tables with header rows",
+        if headless == 0 {
+            Status::Pass
+        } else {
+            Status::Warn
+        },
+        format!("{} of {tables}", tables - headless),
+    );
+
     let props: Vec<&str> = opf
         .descendants()
         .filter_map(|n| n.attribute("property"))

@@ -74,11 +74,35 @@ figcaption {
   font-style: italic;
   margin-top: 0.5em;
 }
-sup {
+sup, sub {
   font-size: 0.75em;
   line-height: 0;
-  vertical-align: super;
 }
+sup { vertical-align: super; }
+sub { vertical-align: sub; }
+table {
+  border-collapse: collapse;
+  margin: 1.5em auto;
+  border-top: medium solid;
+  border-bottom: medium solid;
+  font-size: 0.9em;
+  font-variant-numeric: tabular-nums lining-nums;
+}
+figure.table table { margin: 0 auto; }
+thead th {
+  border-bottom: thin solid;
+  font-weight: normal;
+  font-style: italic;
+}
+th, td {
+  padding: 0.25em 0.6em;
+  text-align: left;
+  vertical-align: top;
+  hyphens: none;
+  -webkit-hyphens: none;
+}
+th.align-center, td.align-center { text-align: center; }
+th.align-right, td.align-right { text-align: right; }
 a[role="doc-noteref"] {
   text-decoration: none;
 }

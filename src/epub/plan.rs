@@ -253,7 +253,8 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
                     if let BlockKind::Heading { anchor, .. } = &block.kind {
                         section_headings.push(anchor.as_str());
                     }
-                    if let Some(inlines) = block_inlines(block) {
+                    let cells = block.kind.table_rows().flatten().map(Vec::as_slice);
+                    for inlines in block_inlines(block).into_iter().chain(cells) {
                         walk_inlines(inlines, |inline| {
                             if let Inline::NoteRef { note, .. } = inline {
                                 if let Some(count) = counts.get_mut(*note as usize) {

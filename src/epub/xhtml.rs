@@ -15,7 +15,8 @@ use super::escape::{push_attr, push_text};
 use super::pagebreaks::{Marks, push_page_mark};
 use super::plan::{Plan, SectionIds};
 use crate::model::{
-    Block, BlockKind, Book, ContentsEntry, DisplayRole, ListItem, Matter, Section, SectionKind,
+    Block, BlockKind, Book, ColumnAlign, ContentsEntry, DisplayRole, Inline, ListItem, Matter,
+    Section, SectionKind,
 };
 
 /// Writes section `index` of `book` as a complete XHTML document.
@@ -356,7 +357,72 @@ impl<'a> Writer<'a> {
                 self.out.push_str("</figure>\n");
             }
             BlockKind::Contents(entries) => self.contents(entries, &mut marks),
+            BlockKind::Table {
+                columns,
+                head,
+                rows,
+                caption,
+            } => self.table(columns, head.as_deref(), rows, caption, &mut marks),
             BlockKind::Quote(_) | BlockKind::List { .. } => {}
+        }
+    }
+
+    /// A table: a header row of column headers, the body, and a caption when
+    /// there is one (then inside a figure). Page markers fall inside cells, as
+    /// the block's text counts them: each cell's text, then one separator.
+    fn table(
+        &mut self,
+        columns: &[ColumnAlign],
+        head: Option<&'a [Vec<Inline>]>,
+        rows: &'a [Vec<Vec<Inline>>],
+        caption: &'a [Inline],
+        marks: &mut Marks<'_>,
+    ) {
+        let captioned = !caption.is_empty();
+        if captioned {
+            self.out.push_str("<figure class=\"table\">\n");
+        }
+        self.out.push_str("<table>\n");
+        let class = |column: usize| match columns.get(column) {
+            Some(ColumnAlign::Center) => " class=\"align-center\"",
+            Some(ColumnAlign::Right) => " class=\"align-right\"",
+            _ => "",
+        };
+        if let Some(head) = head {
+            self.out.push_str("<thead>\n<tr>");
+            for (c, cell) in head.iter().enumerate() {
+                self.out.push_str("<th scope=\"col\"");
+                self.out.push_str(class(c));
+                self.out.push('>');
+                self.inlines(cell, marks);
+                marks.advance(1);
+                self.out.push_str("</th>");
+            }
+            self.out.push_str("</tr>\n</thead>\n");
+        }
+        self.out.push_str("<tbody>\n");
+        for (r, row) in rows.iter().enumerate() {
+            self.out.push_str("<tr>");
+            for (c, cell) in row.iter().enumerate() {
+                self.out.push_str("<td");
+                self.out.push_str(class(c));
+                self.out.push('>');
+                self.inlines(cell, marks);
+                if r + 1 == rows.len() && c + 1 == row.len() {
+                    marks.finish(&mut self.out);
+                }
+                marks.advance(1);
+                self.out.push_str("</td>");
+            }
+            self.out.push_str("</tr>\n");
+        }
+        self.out.push_str("</tbody>\n</table>\n");
+        if captioned {
+            self.out.push_str("<figcaption>");
+            // The caption is not part of the block's counted text.
+            let mut none = Marks::new(&[], &self.plan.pages);
+            self.inlines(caption, &mut none);
+            self.out.push_str("</figcaption>\n</figure>\n");
         }
     }
 

@@ -71,12 +71,53 @@ pub fn facts(galley: &Galley, slice: &PageSlice) -> Vec<LineFact> {
     out
 }
 
-/// Grid lines item `k` of a slice takes on its page (the first may give some up).
+/// Grid lines item `k` of a slice takes on its page (the first may give some
+/// up, or bring a table's header with it).
 fn item_height(item: &super::galley::VItem, k: usize, slice: &PageSlice) -> u32 {
     if k == 0 {
-        item.lines.saturating_sub(slice.lead_trim)
+        item.lines.saturating_sub(slice.lead_trim) + item.repeat_lines()
     } else {
         item.lines
+    }
+}
+
+/// A table row's cells from grid line `at`, with its rules: one above sits in
+/// the space over the row's first line, one below just under its last line.
+fn place_row(
+    items: &mut Vec<Item>,
+    row: &super::table::TableRow,
+    left: Pt,
+    geometry: &PageGeometry,
+    at: usize,
+) {
+    for (lines, x) in &row.cells {
+        for (n, set) in lines.iter().enumerate() {
+            place_line(items, set, left + *x, geometry.baseline(at + n));
+        }
+    }
+    let rule = |items: &mut Vec<Item>, y: Pt, width: Pt| {
+        items.push(Item::Rule {
+            x1: left + row.left,
+            y1: y,
+            x2: left + row.left + row.width,
+            y2: y,
+            width,
+        });
+    };
+    if let Some(width) = row.rule_above {
+        rule(
+            items,
+            geometry.baseline(at) - geometry.leading * 0.82,
+            width,
+        );
+    }
+    if let Some(width) = row.rule_below {
+        let last = at + row.lines() as usize - 1;
+        rule(
+            items,
+            geometry.baseline(last) + geometry.leading * 0.3,
+            width,
+        );
     }
 }
 
@@ -149,6 +190,17 @@ pub fn compose_slice(
                     width: *width,
                     height: *height,
                 });
+            }
+            Content::Row(row) => {
+                let mut at = line;
+                // A table row that starts the page brings its header with it.
+                if k == 0
+                    && let Some(head) = &row.repeat
+                {
+                    place_row(&mut items, head, left, geometry, at);
+                    at += head.lines() as usize;
+                }
+                place_row(&mut items, row, left, geometry, at);
             }
         }
         line += item_height(item, k, slice) as usize;

@@ -30,6 +30,8 @@ pub enum Content {
         width: Pt,
         height: Pt,
     },
+    /// A table row (see `table`).
+    Row(Box<super::table::TableRow>),
 }
 
 /// What a galley line is, for the report and the dump.
@@ -80,6 +82,14 @@ impl VItem {
     /// Footnotes referenced on this item.
     pub fn notes(&self) -> &[u32] {
         self.line().map_or(&[], |l| &l.notes)
+    }
+
+    /// Grid lines set above this item when it starts a page (a table's header, again).
+    pub fn repeat_lines(&self) -> u32 {
+        match &self.content {
+            Content::Row(row) => row.repeat.as_ref().map_or(0, |head| head.lines()),
+            _ => 0,
+        }
     }
 }
 
@@ -135,6 +145,8 @@ pub struct GalleyBuilder<'a, 's, 'f> {
     pub low_resolution: Vec<(ImageId, f64)>,
     /// Display text too tall for a page even at the body size: (where, its text, grid lines, room).
     pub too_tall: Vec<(Option<crate::model::Span>, String, u32, u32)>,
+    /// Warnings about what was set (a table too wide for the measure).
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// Where display type must fit: its size and the smallest it may be set at,
@@ -436,6 +448,54 @@ impl GalleyBuilder<'_, '_, '_> {
             }
             BlockKind::Figure { image, caption, .. } => {
                 self.figure(block, *image, caption, level, out)
+            }
+            BlockKind::Table {
+                columns,
+                head,
+                rows,
+                caption,
+            } => {
+                let (x, measure) = self.measure_at(level);
+                out.push(VItem::space(1, true, 0.0));
+                // The caption above the table, kept with it.
+                let style = self.para(Style::Italic, self.scale.small, Align::Center, measure);
+                for line in self.setter.set(caption, &style) {
+                    out.push(VItem {
+                        pos: None,
+                        content: Content::Text {
+                            line,
+                            x,
+                            dy: Pt::ZERO,
+                        },
+                        role: Role::Other,
+                        lines: 1,
+                        discardable: false,
+                        break_after: INFINITY,
+                        para: None,
+                    });
+                }
+                let problem = super::table::table_items(
+                    self.setter,
+                    block.id,
+                    columns,
+                    head.as_deref(),
+                    rows,
+                    self.scale.body,
+                    x,
+                    measure,
+                    out,
+                );
+                if let Some(problem) = problem {
+                    self.warnings.push(
+                        crate::diag::Diagnostic::warning(format!(
+                            "a table is too wide for the page even at {:.1} pt; its columns are squeezed",
+                            problem.size.0
+                        ))
+                        .at(block.span.and_then(|s| self.book.locate(s)))
+                        .with_hint("use fewer columns or shorter cells, or a wider print.trim"),
+                    );
+                }
+                out.push(VItem::space(1, true, 0.0));
             }
             BlockKind::Contents(_) => {}
         }

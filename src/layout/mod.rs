@@ -22,6 +22,7 @@ pub mod paragraph;
 pub mod report;
 pub mod sections;
 pub mod shape;
+pub mod table;
 
 pub use frame::{PagedBook, Report};
 
@@ -170,6 +171,7 @@ pub fn layout_reusing(
         return Err(errors);
     }
 
+    warnings.extend(built.notices.iter().cloned());
     for word in &setter.broken_words {
         let shown: String = word.chars().take(40).collect();
         warnings.push(
@@ -326,6 +328,8 @@ struct Built {
     low_resolution: Vec<(crate::model::ImageId, f64)>,
     /// Display text too tall for a page (see `GalleyBuilder::too_tall`).
     too_tall: Vec<(Option<crate::model::Span>, String, u32, u32)>,
+    /// Warnings from setting the sections (a table too wide).
+    notices: Vec<Diagnostic>,
     /// Display pages whose text does not fit even at the body size: the key to shorten, the page.
     overflows: Vec<(&'static str, SectionKind)>,
     timings: LayoutTimings,
@@ -412,6 +416,7 @@ fn layout_once(
     );
     assembled.low_resolution = low_resolution;
     assembled.too_tall = set.too_tall;
+    assembled.notices = set.warnings;
     assembled.timings = LayoutTimings {
         shape: set.shaping,
         set: set_time,
@@ -643,6 +648,7 @@ fn assemble(
         outline,
         low_resolution: Vec::new(),
         too_tall: Vec::new(),
+        notices: Vec::new(),
         overflows,
         timings: LayoutTimings::default(),
     }

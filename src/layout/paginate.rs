@@ -107,7 +107,12 @@ pub fn paginate(
         };
         candidates.clear();
         for trim in trims {
-            let mut body = 0u32;
+            // A table row starting a page brings its header.
+            let mut body = if start < n {
+                items[start].repeat_lines()
+            } else {
+                0
+            };
             let mut notes: Vec<u32> = Vec::new();
             let mut last_kept = start;
             // Spaces count only once something follows them on the page.

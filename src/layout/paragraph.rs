@@ -19,6 +19,8 @@ pub enum Align {
     Justify,
     Left,
     Center,
+    /// Ranged right (table figures).
+    Right,
 }
 
 /// How to set a paragraph.
@@ -474,6 +476,7 @@ impl Setter<'_, '_> {
         for line in &mut best {
             line.x = match para.align {
                 Align::Center => ((para.measure - line.width) / 2.0).max(Pt::ZERO),
+                Align::Right => (para.measure - line.width).max(Pt::ZERO),
                 _ => line.x,
             };
         }
@@ -912,6 +915,7 @@ impl Setter<'_, '_> {
         let width = Pt(x);
         let offset_x = match para.align {
             Align::Center => Pt(((para.measure.0 - x) / 2.0).max(0.0)),
+            Align::Right => Pt((para.measure.0 - x).max(0.0)),
             _ => Pt::ZERO,
         };
         Line {

@@ -24,6 +24,8 @@ pub struct SetSections {
     pub low_resolution: Vec<(ImageId, f64)>,
     /// Display text too tall for a page (see `GalleyBuilder::too_tall`).
     pub too_tall: Vec<(Option<crate::model::Span>, String, u32, u32)>,
+    /// What setting found worth a warning.
+    pub warnings: Vec<crate::diag::Diagnostic>,
     /// Time spent shaping, summed over the workers.
     pub shaping: std::time::Duration,
     /// Paragraphs set or reused, for the next build.
@@ -105,6 +107,7 @@ pub fn set_sections(
         merged.broken_words.extend(part.broken_words);
         merged.low_resolution.extend(part.low_resolution);
         merged.too_tall.extend(part.too_tall);
+        merged.warnings.extend(part.warnings);
         merged.paragraphs.extend(part.paragraphs);
         merged.shaping += part.shaping;
     }
@@ -136,6 +139,7 @@ fn set_share(
         draft: book.print.draft,
         low_resolution: Vec::new(),
         too_tall: Vec::new(),
+        warnings: Vec::new(),
     };
     let galleys = book.sections[share]
         .iter()
@@ -143,9 +147,11 @@ fn set_share(
         .collect();
     let low_resolution = std::mem::take(&mut builder.low_resolution);
     let too_tall = std::mem::take(&mut builder.too_tall);
+    let warnings = std::mem::take(&mut builder.warnings);
     SetSections {
         galleys,
         too_tall,
+        warnings,
         missing: std::mem::take(&mut setter.missing),
         broken_words: std::mem::take(&mut setter.broken_words),
         low_resolution,

@@ -210,6 +210,35 @@ pub enum BlockKind {
     },
     /// The table of contents; its entries are resolved from the sections.
     Contents(Vec<ContentsEntry>),
+    /// A table: each column's alignment, the header row (`None` when every
+    /// header cell is empty), the body rows, and a caption (may be empty).
+    Table {
+        columns: Vec<ColumnAlign>,
+        head: Option<Vec<Vec<Inline>>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        caption: Vec<Inline>,
+    },
+}
+
+/// How a table column's cells are aligned, as its delimiter row says
+/// (`:--`, `:-:`, `--:`); `Auto` is left for text, right for figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnAlign {
+    Auto,
+    Left,
+    Center,
+    Right,
+}
+
+impl BlockKind {
+    /// A table's rows, the header first.
+    pub fn table_rows(&self) -> impl Iterator<Item = &Vec<Vec<Inline>>> {
+        let (head, rows) = match self {
+            BlockKind::Table { head, rows, .. } => (head.as_ref(), rows.as_slice()),
+            _ => (None, &[][..]),
+        };
+        head.into_iter().chain(rows)
+    }
 }
 
 /// A list item with its resolved marker ("1.", "•").

@@ -49,6 +49,17 @@ pub fn block_text(block: &Block) -> Option<String> {
             .collect::<Vec<_>>()
             .join("\n"),
         BlockKind::SceneBreak => String::new(),
+        // Cell by cell, row by row (the header first), each cell ended by `\n`.
+        table @ BlockKind::Table { .. } => {
+            let mut text = String::new();
+            for row in table.table_rows() {
+                for cell in row {
+                    text.push_str(&plain_text(cell));
+                    text.push('\n');
+                }
+            }
+            text
+        }
         BlockKind::Quote(_) | BlockKind::List { .. } => return None,
     })
 }

@@ -4,10 +4,12 @@
 //! Cross-file work (footnote numbers, image files, block ids, indents) is
 //! left to `resolve`.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diag::{Diagnostic, LineIndex};
-use crate::model::{Block, BlockId, BlockKind, ImageId, Inline, ListItem, Span, TextMark};
+use crate::model::{
+    Block, BlockId, BlockKind, ColumnAlign, ImageId, Inline, ListItem, Span, TextMark, plain_text,
+};
 
 /// Quotes and lists nested deeper than this are refused: no book needs it,
 /// and it keeps every later stage's recursion shallow.
@@ -47,6 +49,7 @@ pub struct ParsedFile {
 /// The pulldown-cmark options quire uses everywhere.
 pub fn options() -> Options {
     Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TABLES
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_SUPERSCRIPT
@@ -101,6 +104,8 @@ enum InlineKind {
         title: String,
     },
     Marked(crate::model::TextMark),
+    /// A table cell's content.
+    Cell,
     /// Marks a book does not set: their text is kept.
     Transparent,
 }
@@ -133,6 +138,17 @@ enum Frame {
     Html {
         text: String,
         start: usize,
+    },
+    Table {
+        columns: Vec<ColumnAlign>,
+        head: Option<Vec<Vec<Inline>>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        start: usize,
+    },
+    /// A table's header row (`head`) or a body row, collecting its cells.
+    TableRow {
+        head: bool,
+        cells: Vec<Vec<Inline>>,
     },
 }
 
@@ -318,12 +334,31 @@ impl Builder<'_> {
             }
             Tag::Superscript => self.inline_frame(InlineKind::Marked(TextMark::Superscript), start),
             Tag::Subscript => self.inline_frame(InlineKind::Marked(TextMark::Subscript), start),
+            Tag::Table(aligns) => Frame::Table {
+                columns: aligns
+                    .iter()
+                    .map(|a| match a {
+                        Alignment::None => ColumnAlign::Auto,
+                        Alignment::Left => ColumnAlign::Left,
+                        Alignment::Center => ColumnAlign::Center,
+                        Alignment::Right => ColumnAlign::Right,
+                    })
+                    .collect(),
+                head: None,
+                rows: Vec::new(),
+                start,
+            },
+            Tag::TableHead => Frame::TableRow {
+                head: true,
+                cells: Vec::new(),
+            },
+            Tag::TableRow => Frame::TableRow {
+                head: false,
+                cells: Vec::new(),
+            },
+            Tag::TableCell => self.inline_frame(InlineKind::Cell, start),
             // Not enabled in `options()`, but kept harmless if they ever are.
-            Tag::Table(_)
-            | Tag::TableHead
-            | Tag::TableRow
-            | Tag::TableCell
-            | Tag::DefinitionList
+            Tag::DefinitionList
             | Tag::DefinitionListTitle
             | Tag::DefinitionListDefinition
             | Tag::MetadataBlock(_) => self.inline_frame(InlineKind::Transparent, start),
@@ -415,6 +450,36 @@ impl Builder<'_> {
                 self.depth -= 1;
                 self.push_block(BlockKind::List { ordered, items }, start..range.end);
             }
+            Frame::TableRow { head, cells } => {
+                if let Some(Frame::Table {
+                    head: table_head,
+                    rows,
+                    ..
+                }) = self.stack.last_mut()
+                {
+                    if head {
+                        // A header of empty cells is no header.
+                        let empty = cells.iter().all(|c| plain_text(c).trim().is_empty());
+                        *table_head = (!empty).then_some(cells);
+                    } else {
+                        rows.push(cells);
+                    }
+                }
+            }
+            Frame::Table {
+                columns,
+                head,
+                rows,
+                start,
+            } => self.push_block(
+                BlockKind::Table {
+                    columns,
+                    head,
+                    rows,
+                    caption: Vec::new(),
+                },
+                start..range.end,
+            ),
             Frame::Code { text, start } => {
                 let text = text.trim_end_matches('\n').to_string();
                 self.push_block(BlockKind::Code { text }, start..range.end);
@@ -460,6 +525,10 @@ impl Builder<'_> {
         match kind {
             InlineKind::Paragraph => {
                 if images.is_empty() {
+                    // `Table: …` (or `: …`, as Pandoc writes it) right after a table is its caption.
+                    if let Some(caption) = self.table_caption(&content) {
+                        return self.attach_caption(caption);
+                    }
                     self.push_block(
                         BlockKind::Paragraph {
                             content,
@@ -550,6 +619,11 @@ impl Builder<'_> {
             InlineKind::Strong => self.push_inline(Inline::Strong(content), start),
             InlineKind::Link(url) => self.push_inline(Inline::Link { url, content }, start),
             InlineKind::Marked(mark) => self.push_inline(Inline::Marked { mark, content }, start),
+            InlineKind::Cell => {
+                if let Some(Frame::TableRow { cells, .. }) = self.stack.last_mut() {
+                    cells.push(content);
+                }
+            }
             InlineKind::Transparent => {
                 for inline in content {
                     self.push_inline(inline, start);
@@ -661,6 +735,41 @@ impl Builder<'_> {
             {
                 self.end_inlines(kind, content, start, images, start..end.max(start));
             }
+        }
+    }
+
+    /// The caption a paragraph gives the table just before it, if it gives one.
+    fn table_caption(&self, content: &[Inline]) -> Option<Vec<Inline>> {
+        let Some(Frame::Blocks { blocks, .. }) = self.stack.last() else {
+            return None;
+        };
+        let follows_table = matches!(
+            blocks.last(),
+            Some(Block {
+                kind: BlockKind::Table { caption, .. },
+                ..
+            }) if caption.is_empty()
+        );
+        let Some(Inline::Text(first)) = content.first() else {
+            return None;
+        };
+        let rest = first
+            .strip_prefix("Table:")
+            .or_else(|| first.strip_prefix(':'))
+            .filter(|_| follows_table)?;
+        let mut caption = content.to_vec();
+        caption[0] = Inline::Text(rest.trim_start().to_string());
+        Some(caption)
+    }
+
+    fn attach_caption(&mut self, caption: Vec<Inline>) {
+        if let Some(Frame::Blocks { blocks, .. }) = self.stack.last_mut()
+            && let Some(Block {
+                kind: BlockKind::Table { caption: slot, .. },
+                ..
+            }) = blocks.last_mut()
+        {
+            *slot = caption;
         }
     }
 
@@ -795,6 +904,7 @@ fn is_block_tag(tag: &Tag<'_>) -> bool {
             | Tag::List(_)
             | Tag::Item
             | Tag::FootnoteDefinition(_)
+            | Tag::Table(_)
     )
 }
 

@@ -16,8 +16,8 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::images;
 use crate::model::{
-    Block, BlockId, BlockKind, Book, Footnote, ImageAsset, ImageId, Inline, Meta, Section,
-    SectionKind, SourceFile, Span,
+    Block, BlockId, BlockKind, Book, ColumnAlign, Footnote, ImageAsset, ImageId, Inline, Meta,
+    Section, SectionKind, SourceFile, Span,
 };
 use crate::parse::{ParsedFile, slug};
 use crate::project::{COVER_DIR, Project, resolve_manuscript_path};
@@ -221,8 +221,10 @@ pub fn assemble(
 
     for section in &mut sections {
         set_indents(&mut section.blocks);
+        align_table_columns(&mut section.blocks);
         for note in &mut section.notes {
             set_indents(&mut note.blocks);
+            align_table_columns(&mut note.blocks);
         }
     }
     let block_count = assign_ids(&mut sections);
@@ -587,6 +589,11 @@ fn number_notes(
                         walk(&mut item.blocks, f);
                     }
                 }
+                BlockKind::Table { head, rows, .. } => {
+                    for cell in head.iter_mut().chain(rows.iter_mut()).flatten() {
+                        walk_inlines(cell, f);
+                    }
+                }
                 _ => {}
             }
         }
@@ -642,6 +649,50 @@ fn number_notes(
         }
     }
     notes
+}
+
+/// A table column whose delimiter row gives no alignment is ranged right when
+/// every cell of its body holds a figure (`1,200`, `−3.5 %`, `$40`), left otherwise.
+fn align_table_columns(blocks: &mut [Block]) {
+    for block in blocks {
+        match &mut block.kind {
+            BlockKind::Table { columns, rows, .. } => {
+                for (c, align) in columns.iter_mut().enumerate() {
+                    if *align != ColumnAlign::Auto {
+                        continue;
+                    }
+                    let mut cells = rows
+                        .iter()
+                        .filter_map(|row| row.get(c))
+                        .map(|cell| crate::model::plain_text(cell))
+                        .filter(|t| !t.trim().is_empty())
+                        .peekable();
+                    let figures = cells.peek().is_some() && cells.all(|t| is_figure(&t));
+                    *align = if figures {
+                        ColumnAlign::Right
+                    } else {
+                        ColumnAlign::Left
+                    };
+                }
+            }
+            BlockKind::Quote(inner) => align_table_columns(inner),
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    align_table_columns(&mut item.blocks);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A number as tables print them: digits with separators, a sign, a currency or a unit mark.
+fn is_figure(text: &str) -> bool {
+    let text = text.trim();
+    text.chars().any(|c| c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " ,.+-−–%$€£¥()\u{a0}\u{202f}".contains(c))
 }
 
 /// First paragraph of a section, and any paragraph after a non-paragraph, is not indented.
