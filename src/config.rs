@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::model::{
-    ChapterOpening, Contributor, Date, FontFiles, Isbn, Paper, PrintSettings, Pt, Role,
+    ChapterOpening, Contributor, Date, FontFiles, Isbn, Paper, PrintSettings, PrintUrls, Pt, Role,
     RunningHead, Trim,
 };
 use crate::project::CONFIG_FILE;
@@ -77,6 +77,8 @@ struct PrintToml {
     grayscale_images: bool,
     pdf_x: bool,
     min_pages: u32,
+    page_references: bool,
+    urls: PrintUrls,
 }
 
 impl Default for PrintToml {
@@ -96,6 +98,8 @@ impl Default for PrintToml {
             grayscale_images: false,
             pdf_x: false,
             min_pages: 0,
+            page_references: false,
+            urls: PrintUrls::Inline,
         }
     }
 }
@@ -373,6 +377,8 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             grayscale_images: raw.print.grayscale_images,
             pdf_x: raw.print.pdf_x,
             min_pages: raw.print.min_pages as usize,
+            page_references: raw.print.page_references,
+            urls: raw.print.urls,
         },
         fonts,
         cover_image,

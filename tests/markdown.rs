@@ -20,7 +20,11 @@ struct Editions {
 }
 
 fn editions(files: &[(&str, &str)]) -> Editions {
-    let mut all = vec![("manuscript/book.toml", TOML)];
+    editions_with(TOML, files)
+}
+
+fn editions_with(toml: &str, files: &[(&str, &str)]) -> Editions {
+    let mut all = vec![("manuscript/book.toml", toml)];
     all.extend_from_slice(files);
     let project: Project = common::project(&all);
     let outputs =
@@ -355,4 +359,139 @@ fn a_table_too_wide_warns_and_a_headless_one_is_flagged() {
     let check = report.get("tables with header rows").unwrap();
     assert_eq!(check.status, quire::check::Status::Warn);
     assert_eq!(check.value, "0 of 1");
+}
+
+/// Glyph runs' text on a page, joined.
+fn page_text(page: &Page) -> String {
+    page.items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Glyphs(run) => Some(run.text.as_str()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn cross_references_reach_their_targets_in_both_editions() {
+    let one = "# The Start\n\nSee [the terms](02.md#terms-of-art) and [](02.md#glossary), \
+               or [the end](#the-end) and [the next chapter](02.md). Also [a site](https://example.com/a/b) \
+               and <https://example.org>.\n\n## The End\n\nDone.\n";
+    let two =
+        "# Second\n\nText.\n\n## Terms of Art\n\nWords.\n\n## A Glossary {#glossary}\n\nMore.\n";
+    let toml = format!("{TOML}[print]\npage-references = true\n");
+    let e = editions_with(
+        &toml,
+        &[("manuscript/01.md", one), ("manuscript/02.md", two)],
+    );
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(
+        x.contains(r#"<a href="chapter-2.xhtml#terms-of-art">the terms</a>"#),
+        "{x}"
+    );
+    // Empty words: the target's title in the EPUB, never a page number.
+    assert!(
+        x.contains(r#"<a href="chapter-2.xhtml#glossary">A Glossary</a>"#),
+        "{x}"
+    );
+    assert!(
+        x.contains(r#"<a href="chapter-1.xhtml#the-end">the end</a>"#),
+        "{x}"
+    );
+    assert!(
+        x.contains(r#"<a href="chapter-2.xhtml">the next chapter</a>"#),
+        "{x}"
+    );
+    assert!(
+        x.contains(r#"<a href="https://example.com/a/b">a site</a>"#),
+        "{x}"
+    );
+    // The targets carry those ids.
+    let target = &e.xhtml["chapter-2.xhtml"];
+    assert!(target.contains(r#"id="terms-of-art""#) && target.contains(r#"id="glossary""#));
+
+    // Print: the words, then the page; an empty reference is the page alone;
+    // a web link's address follows its words unless the words are the address.
+    let page = page_with(&e.laid, "terms");
+    let text = page_text(page).replace(['\u{a0}', ' '], "");
+    let second = e
+        .laid
+        .page_map
+        .pages
+        .iter()
+        .find(|p| !p.blank && p.section == page_section(&e.laid, "Words"))
+        .map(|p| p.label.clone())
+        .unwrap();
+    assert!(
+        text.contains(&format!("theterms(page{second})and{second},")),
+        "{text}"
+    );
+    assert!(text.contains("theend(page1)"), "{text}");
+    assert!(
+        text.contains("example.com"),
+        "the address is printed: {text}"
+    );
+    assert_eq!(
+        text.matches("example.org").count(),
+        1,
+        "a bare address is not repeated: {text}"
+    );
+}
+
+/// The section index of the page that sets `needle`.
+fn page_section(laid: &LaidOut, needle: &str) -> u32 {
+    let index = laid
+        .pages
+        .pages
+        .iter()
+        .position(|p| {
+            p.items
+                .iter()
+                .any(|i| matches!(i, Item::Glyphs(run) if run.text.contains(needle)))
+        })
+        .unwrap();
+    laid.page_map.pages[index].section
+}
+
+#[test]
+fn a_broken_or_unsafe_link_is_reported_at_its_place() {
+    let text = "# One\n\nA line.\n\nSee [this](02.md#nowhere) and [that](missing.md).\n";
+    let two = "# Two\n\nText.\n";
+    let project = common::project(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", text),
+        ("manuscript/02.md", two),
+    ]);
+    let err = quire::build(&project, &quire::Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "the link `02.md#nowhere` points to an id that manuscript/02.md does not have"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("manuscript/01.md:5:12"), "{err}");
+    assert!(
+        err.contains("the link `missing.md` points to a file that is not in the book"),
+        "{err}"
+    );
+    assert!(err.contains("manuscript/01.md:5:38"), "{err}");
+
+    let unsafe_link = "# One\n\nClick [here](javascript:alert(1)) or [there](data:text/html,x).\n";
+    let e = editions(&[("manuscript/01.md", unsafe_link)]);
+    assert!(e.warnings.iter().any(|w| w.contains("a `javascript:` link is not followed") && w.contains("01.md:3:14")), "{:?}", e.warnings);
+    assert!(
+        e.warnings
+            .iter()
+            .any(|w| w.contains("a `data:` link is not followed")),
+        "{:?}",
+        e.warnings
+    );
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(
+        x.contains("Click here or there.") && !x.contains("javascript"),
+        "{x}"
+    );
 }

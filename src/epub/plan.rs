@@ -141,6 +141,7 @@ pub fn walk_inlines<'a>(inlines: &'a [Inline], mut f: impl FnMut(&'a Inline)) {
                 if let Inline::Emphasis(c)
                 | Inline::Strong(c)
                 | Inline::Link { content: c, .. }
+                | Inline::CrossRef { content: c, .. }
                 | Inline::Marked { content: c, .. } = inline
                 {
                     stack.push(c.iter());

@@ -157,6 +157,8 @@ mod tests {
             grayscale_images: false,
             pdf_x: false,
             min_pages: 0,
+            page_references: false,
+            urls: crate::model::PrintUrls::Inline,
         }
     }
 

@@ -10,6 +10,7 @@
 //! `report` the measurements and `dump` the text dump for snapshot tests.
 
 pub mod compose;
+pub mod crossrefs;
 pub mod dump;
 pub mod frame;
 pub mod frontmatter;
@@ -83,6 +84,31 @@ pub fn layout(book: &Book, fonts: &Fonts) -> Result<LaidOut, Diagnostics> {
 /// cache. With `for_print` false (only the EPUB is wanted, for its page map), a
 /// character the fonts cannot show is a warning rather than an error.
 pub fn layout_reusing(
+    book: &Book,
+    fonts: &Fonts,
+    reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
+    for_print: bool,
+) -> Result<LaidOut, Diagnostics> {
+    if !crossrefs::wants_pages(book) {
+        return layout_pass(book, fonts, reuse, for_print);
+    }
+    // Page references need the pages they point to: set the book with a
+    // placeholder as wide as a folio, then with the real numbers, and once
+    // more if that moved a target.
+    let mut working = book.clone();
+    crossrefs::fill(&mut working, |_| "000".to_string());
+    let mut laid = layout_pass(&working, fonts, reuse, for_print)?;
+    for _ in 0..2 {
+        let folios = crossrefs::folios(&laid.page_map);
+        if !crossrefs::fill(&mut working, |block| folios.page_of(block)) {
+            break;
+        }
+        laid = layout_pass(&working, fonts, reuse, for_print)?;
+    }
+    Ok(laid)
+}
+
+fn layout_pass(
     book: &Book,
     fonts: &Fonts,
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,

@@ -130,7 +130,8 @@ impl Line {
 /// A piece of styled text to set.
 #[derive(Debug, Clone)]
 struct Segment<'a> {
-    text: &'a str,
+    /// Borrowed from the model, or made for print (a link's address).
+    text: std::borrow::Cow<'a, str>,
     style: Style,
     size: Pt,
     rise: Pt,
@@ -195,6 +196,8 @@ pub struct Setter<'s, 'f> {
     reuse: Option<std::sync::Arc<ParagraphCache>>,
     /// Paragraphs of this build (set or reused), for the next one.
     pub fresh: Vec<(u64, Arc<[Line]>)>,
+    /// Web links are followed by their address (`print.urls = "inline"`).
+    pub show_urls: bool,
 }
 
 /// Set paragraphs from earlier builds, by a hash of their content and setting.
@@ -241,6 +244,8 @@ struct Look {
     size: Pt,
     rise: Pt,
     strike: bool,
+    /// Web addresses are printed after their links' words.
+    show_urls: bool,
 }
 
 /// Flattens inlines into styled segments, counting characters like the page map does.
@@ -248,6 +253,7 @@ fn segments<'a>(
     inlines: &'a [Inline],
     style: Style,
     size: Pt,
+    show_urls: bool,
     offset: &mut u32,
     out: &mut Vec<Segment<'a>>,
 ) {
@@ -256,6 +262,7 @@ fn segments<'a>(
         size,
         rise: Pt::ZERO,
         strike: false,
+        show_urls,
     };
     segments_in(inlines, look, offset, out);
 }
@@ -273,7 +280,7 @@ fn segments_in<'a>(
 ) {
     for inline in inlines {
         let text = |text: &'a str, offset: u32| Segment {
-            text,
+            text: text.into(),
             style: look.style,
             size: look.size,
             rise: look.rise,
@@ -305,7 +312,25 @@ fn segments_in<'a>(
                 offset,
                 out,
             ),
-            Inline::Link { content, .. } => segments_in(content, look, offset, out),
+            Inline::Link { url, content } => {
+                segments_in(content, look, offset, out);
+                if let Some(shown) = shown_url(url, content, look.show_urls) {
+                    out.push(Segment {
+                        text: shown.into(),
+                        counted: false,
+                        ..text("", *offset)
+                    });
+                }
+            }
+            Inline::CrossRef { content, page, .. } => {
+                segments_in(content, look, offset, out);
+                if let Some(page) = page {
+                    out.push(Segment {
+                        counted: false,
+                        ..text(page, *offset)
+                    });
+                }
+            }
             Inline::Marked { mark, content } => {
                 let marked = match mark {
                     TextMark::Strikethrough => Look {
@@ -326,7 +351,7 @@ fn segments_in<'a>(
                 segments_in(content, marked, offset, out);
             }
             Inline::NoteRef { note, label } => out.push(Segment {
-                text: label,
+                text: label.as_str().into(),
                 style: Style::Regular,
                 size: look.size * 0.65,
                 rise: look.rise + look.size * 0.36,
@@ -364,6 +389,41 @@ fn end_line(items: &mut Vec<Item>, pieces: &mut Vec<Option<Piece>>) {
     pieces.extend([None, None, None]);
 }
 
+/// The address print shows after a web link's words, or `None` (not asked
+/// for, no address, or the words already are the address). Breaks are allowed
+/// after `/`, `.` and similar (zero-width spaces), never inside a word.
+fn shown_url(url: &str, content: &[Inline], show: bool) -> Option<String> {
+    let url = url.trim();
+    if !show || url.is_empty() {
+        return None;
+    }
+    let bare = url.strip_prefix("mailto:").unwrap_or(url);
+    let words = crate::model::plain_text(content);
+    let words = words.trim();
+    let plain = |u: &str| {
+        u.trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string()
+    };
+    if words == url || words == bare || plain(words) == plain(bare) {
+        return None;
+    }
+    let mut shown = String::with_capacity(bare.len() + 8);
+    shown.push_str(" (");
+    let mut chars = bare.chars().peekable();
+    while let Some(c) = chars.next() {
+        shown.push(c);
+        if matches!(c, '/' | '.' | '?' | '&' | '=' | '-' | '_' | '#')
+            && chars.peek().is_some_and(|n| *n != '/')
+        {
+            shown.push('\u{200b}');
+        }
+    }
+    shown.push(')');
+    Some(shown)
+}
+
 fn is_break_space(c: char) -> bool {
     matches!(
         c,
@@ -381,6 +441,7 @@ impl<'s, 'f> Setter<'s, 'f> {
             prepared: Default::default(),
             reuse: None,
             fresh: Vec::new(),
+            show_urls: false,
         }
     }
 }
@@ -410,10 +471,9 @@ impl Setter<'_, '_> {
         set: impl FnOnce(&mut Self, &[Segment<'_>]) -> Vec<Line>,
     ) -> Vec<Line> {
         // (Only builds that keep a cache pay for the keys.)
-        let key = self
-            .reuse
-            .as_ref()
-            .map(|_| paragraph_key(inlines, para) ^ u64::from(balanced));
+        let key = self.reuse.as_ref().map(|_| {
+            paragraph_key(inlines, para) ^ u64::from(balanced) ^ (u64::from(self.show_urls) << 1)
+        });
         if let (Some(reuse), Some(key)) = (&self.reuse, key)
             && let Some(lines) = reuse.get(key)
         {
@@ -423,7 +483,14 @@ impl Setter<'_, '_> {
         let problems = (self.missing.len(), self.broken_words.len());
         let mut segs = Vec::new();
         let mut offset = 0;
-        segments(inlines, para.style, para.size, &mut offset, &mut segs);
+        segments(
+            inlines,
+            para.style,
+            para.size,
+            self.show_urls,
+            &mut offset,
+            &mut segs,
+        );
         let lines = set(self, &segs);
         // Never keep a paragraph that reported a problem: the next build must report it again.
         if let Some(key) = key
@@ -623,9 +690,25 @@ impl Setter<'_, '_> {
                 continue;
             }
             let mut char_offset = seg.offset;
-            let mut rest = seg.text;
+            let mut rest: &str = &seg.text;
             while !rest.is_empty() {
                 let first = rest.chars().next().unwrap_or(' ');
+                if first == '\u{200b}' {
+                    // A zero-width space: a break with no width.
+                    push(
+                        &mut items,
+                        &mut pieces,
+                        Item::Glue {
+                            width: 0.0,
+                            stretch: 0.0,
+                            shrink: 0.0,
+                        },
+                        None,
+                    );
+                    rest = &rest[first.len_utf8()..];
+                    char_offset += u32::from(seg.counted);
+                    continue;
+                }
                 if is_break_space(first) || first == '\u{a0}' || first == '\u{202f}' {
                     let space = self.shaper.space(seg.style) as f64 * scale;
                     let nbsp = first == '\u{a0}' || first == '\u{202f}';
@@ -662,11 +745,13 @@ impl Setter<'_, '_> {
                         push(&mut items, &mut pieces, glue, None);
                     }
                     rest = &rest[first.len_utf8()..];
-                    char_offset += 1;
+                    char_offset += u32::from(seg.counted);
                     continue;
                 }
                 let end = rest
-                    .find(|c: char| is_break_space(c) || c == '\u{a0}' || c == '\u{202f}')
+                    .find(|c: char| {
+                        is_break_space(c) || matches!(c, '\u{a0}' | '\u{202f}' | '\u{200b}')
+                    })
                     .unwrap_or(rest.len());
                 let word_text = &rest[..end];
                 self.push_word(word_text, seg, char_offset, para, &mut items, &mut pieces);
@@ -1002,7 +1087,7 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64) {
 /// Plain text in the paragraph's one style, as a single segment.
 fn plain_segment<'t>(text: &'t str, para: &ParaStyle) -> Segment<'t> {
     Segment {
-        text,
+        text: text.into(),
         style: para.style,
         size: para.size,
         rise: Pt::ZERO,

@@ -130,6 +130,7 @@ fn set_share(
         book.print.hyphenate_capitalized,
     );
     let mut setter = Setter::new(&mut shaper, &mut hyphenator).reusing(reuse);
+    setter.show_urls = book.print.urls == crate::model::PrintUrls::Inline;
     let mut builder = GalleyBuilder {
         setter: &mut setter,
         scale: *scale,

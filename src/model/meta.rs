@@ -43,6 +43,16 @@ pub enum RunningHead {
     None,
 }
 
+/// How print shows the address of a link to the web.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrintUrls {
+    /// The link's words only.
+    None,
+    /// The words, then the address in parentheses (unless the words are the address).
+    Inline,
+}
+
 /// A credited contributor other than the author, with a MARC relator role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contributor {
@@ -207,6 +217,9 @@ pub struct PrintSettings {
     pub pdf_x: bool,
     /// Blank pages are added at the end to reach this count (printers' minimums).
     pub min_pages: usize,
+    /// A cross-reference with words is followed by "(page N)".
+    pub page_references: bool,
+    pub urls: PrintUrls,
 }
 
 /// An ISBN-13, checked (ISBN-10s are converted).

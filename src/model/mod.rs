@@ -11,8 +11,8 @@ mod pagemap;
 
 pub use geometry::{Pt, Trim};
 pub use meta::{
-    ChapterOpening, Contributor, Date, FontFiles, Isbn, Meta, Paper, PrintSettings, Role,
-    RunningHead,
+    ChapterOpening, Contributor, Date, FontFiles, Isbn, Meta, Paper, PrintSettings, PrintUrls,
+    Role, RunningHead,
 };
 pub use pagemap::{PageMap, PageStart, TextPos, block_text, block_text_len};
 
@@ -270,6 +270,16 @@ pub enum Inline {
         url: String,
         content: Vec<Inline>,
     },
+    /// A link to a place in the book, resolved: the target's section id,
+    /// heading anchor (none for the section's start), first block and title.
+    /// Empty `content` asks for the target's page number in print and its
+    /// title in the EPUB. `page` is the target's folio, filled in by the print
+    /// layout (never by the EPUB, which has no page numbers).
+    CrossRef {
+        target: CrossTarget,
+        content: Vec<Inline>,
+        page: Option<String>,
+    },
     /// Struck-through, raised or lowered text.
     Marked {
         mark: TextMark,
@@ -281,6 +291,15 @@ pub enum Inline {
         label: String,
     },
     LineBreak,
+}
+
+/// Where a cross-reference leads.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CrossTarget {
+    pub section: String,
+    pub anchor: Option<String>,
+    pub block: BlockId,
+    pub title: String,
 }
 
 /// How marked text is set: `~~struck~~`, `^raised^`, `~lowered~`.
@@ -347,6 +366,7 @@ pub fn for_each_text<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a str)) {
             Inline::Emphasis(c)
             | Inline::Strong(c)
             | Inline::Link { content: c, .. }
+            | Inline::CrossRef { content: c, .. }
             | Inline::Marked { content: c, .. } => for_each_text(c, f),
             Inline::LineBreak => f("\n"),
             Inline::NoteRef { .. } => {}
@@ -375,4 +395,98 @@ pub fn walk_blocks<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Block)) {
             _ => {}
         }
     }
+}
+
+/// Visits every inline of `blocks` (text, notes' blocks excepted), each
+/// before its children, with the chance to change it.
+pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Inline)) {
+    fn inlines(list: &mut [Inline], f: &mut impl FnMut(&mut Inline)) {
+        for inline in list {
+            f(inline);
+            match inline {
+                Inline::Emphasis(c)
+                | Inline::Strong(c)
+                | Inline::Link { content: c, .. }
+                | Inline::CrossRef { content: c, .. }
+                | Inline::Marked { content: c, .. } => inlines(c, f),
+                _ => {}
+            }
+        }
+    }
+    for block in blocks {
+        match &mut block.kind {
+            BlockKind::Heading { content, .. }
+            | BlockKind::Paragraph { content, .. }
+            | BlockKind::Display { content, .. }
+            | BlockKind::Figure {
+                caption: content, ..
+            } => inlines(content, f),
+            BlockKind::Quote(inner) => for_each_inline_mut(inner, f),
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    for_each_inline_mut(&mut item.blocks, f);
+                }
+            }
+            BlockKind::Table {
+                head,
+                rows,
+                caption,
+                ..
+            } => {
+                for cell in head.iter_mut().chain(rows.iter_mut()).flatten() {
+                    inlines(cell, f);
+                }
+                inlines(caption, f);
+            }
+            BlockKind::SceneBreak | BlockKind::Code { .. } | BlockKind::Contents(_) => {}
+        }
+    }
+}
+
+/// Every inline of a section, its notes included (see [`for_each_inline_mut`]).
+pub fn for_each_section_inline_mut(section: &mut Section, f: &mut impl FnMut(&mut Inline)) {
+    for_each_inline_mut(&mut section.blocks, f);
+    for note in &mut section.notes {
+        for_each_inline_mut(&mut note.blocks, f);
+    }
+}
+
+/// Whether any inline of `blocks` (at any depth) satisfies `test`.
+pub fn any_inline(blocks: &[Block], test: &mut impl FnMut(&Inline) -> bool) -> bool {
+    fn inlines(list: &[Inline], test: &mut impl FnMut(&Inline) -> bool) -> bool {
+        list.iter().any(|inline| {
+            test(inline)
+                || match inline {
+                    Inline::Emphasis(c)
+                    | Inline::Strong(c)
+                    | Inline::Link { content: c, .. }
+                    | Inline::CrossRef { content: c, .. }
+                    | Inline::Marked { content: c, .. } => inlines(c, test),
+                    _ => false,
+                }
+        })
+    }
+    blocks.iter().any(|block| match &block.kind {
+        BlockKind::Heading { content, .. }
+        | BlockKind::Paragraph { content, .. }
+        | BlockKind::Display { content, .. }
+        | BlockKind::Figure {
+            caption: content, ..
+        } => inlines(content, test),
+        BlockKind::Quote(inner) => any_inline(inner, test),
+        BlockKind::List { items, .. } => items.iter().any(|item| any_inline(&item.blocks, test)),
+        BlockKind::Table {
+            head,
+            rows,
+            caption,
+            ..
+        } => {
+            head.iter()
+                .chain(rows)
+                .flatten()
+                .any(|cell| inlines(cell, test))
+                || inlines(caption, test)
+        }
+        BlockKind::SceneBreak | BlockKind::Code { .. } | BlockKind::Contents(_) => false,
+    })
 }

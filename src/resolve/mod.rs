@@ -5,6 +5,7 @@
 //! and the book-wide block ids that page positions refer to.
 
 mod files;
+mod links;
 mod matter;
 
 pub use files::{ManuscriptFile, manuscript_files};
@@ -228,6 +229,7 @@ pub fn assemble(
         }
     }
     let block_count = assign_ids(&mut sections);
+    links::resolve_links(&mut sections, &sources, &mut diagnostics);
 
     let book = Book {
         meta,
@@ -574,41 +576,6 @@ fn number_notes(
     let mut order: Vec<String> = Vec::new();
     let mut notes: Vec<Footnote> = Vec::new();
     let mut missing: Vec<String> = Vec::new();
-    fn walk(blocks: &mut [Block], f: &mut impl FnMut(&mut Inline)) {
-        for block in blocks {
-            match &mut block.kind {
-                BlockKind::Heading { content, .. }
-                | BlockKind::Paragraph { content, .. }
-                | BlockKind::Display { content, .. }
-                | BlockKind::Figure {
-                    caption: content, ..
-                } => walk_inlines(content, f),
-                BlockKind::Quote(inner) => walk(inner, f),
-                BlockKind::List { items, .. } => {
-                    for item in items {
-                        walk(&mut item.blocks, f);
-                    }
-                }
-                BlockKind::Table { head, rows, .. } => {
-                    for cell in head.iter_mut().chain(rows.iter_mut()).flatten() {
-                        walk_inlines(cell, f);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    fn walk_inlines(inlines: &mut [Inline], f: &mut impl FnMut(&mut Inline)) {
-        for inline in inlines {
-            match inline {
-                Inline::Emphasis(c)
-                | Inline::Strong(c)
-                | Inline::Link { content: c, .. }
-                | Inline::Marked { content: c, .. } => walk_inlines(c, f),
-                other => f(other),
-            }
-        }
-    }
     let mut visit = |inline: &mut Inline| {
         if let Inline::NoteRef { note, label } = inline {
             let index = match order.iter().position(|l| l == label) {
@@ -630,7 +597,7 @@ fn number_notes(
             *label = (index + 1).to_string();
         }
     };
-    walk(blocks, &mut visit);
+    crate::model::for_each_inline_mut(blocks, &mut visit);
     for label in &missing {
         diagnostics.push(
             Diagnostic::error(format!("footnote `[^{label}]` has no text"))

@@ -1,5 +1,5 @@
-//! Inline content of a block: text, emphasis, struck and raised text, code, links (only web and mail
-//! targets; never a link inside a link), line breaks and footnote
+//! Inline content of a block: text, emphasis, struck and raised text, code, links (web and mail
+//! targets, and cross-references to other files and ids of the book; never a link inside a link), line breaks and footnote
 //! references, written from an explicit stack so any nesting depth is safe.
 
 use super::Writer;
@@ -72,6 +72,35 @@ impl<'a> Writer<'a> {
                         stack.push(InlineStep::CloseLink);
                     }
                     stack.extend(content.iter().rev().map(InlineStep::Inline));
+                }
+                Inline::CrossRef {
+                    target, content, ..
+                } => {
+                    let href = self
+                        .plan
+                        .href(&target.section, target.anchor.as_deref())
+                        .filter(|_| self.link_depth == 0);
+                    if let Some(href) = &href {
+                        marks.flush(&mut self.out);
+                        self.out.push_str("<a href=\"");
+                        push_attr(&mut self.out, href);
+                        self.out.push_str("\">");
+                    }
+                    if content.is_empty() {
+                        // An ebook has no page numbers: the target's title
+                        // stands in (not counted: print shows a number here).
+                        marks.flush(&mut self.out);
+                        push_text(&mut self.out, &target.title);
+                        if href.is_some() {
+                            self.out.push_str("</a>");
+                        }
+                    } else if href.is_some() {
+                        self.link_depth += 1;
+                        stack.push(InlineStep::CloseLink);
+                        stack.extend(content.iter().rev().map(InlineStep::Inline));
+                    } else {
+                        stack.extend(content.iter().rev().map(InlineStep::Inline));
+                    }
                 }
                 Inline::NoteRef { note, label } => self.note_ref(*note as usize, label),
                 Inline::LineBreak => {
