@@ -111,6 +111,8 @@ struct FontsToml {
     italic: String,
     bold: String,
     bold_italic: String,
+    mono: String,
+    fallback: Vec<String>,
 }
 
 impl Default for FontsToml {
@@ -120,6 +122,8 @@ impl Default for FontsToml {
             italic: "EBGaramond-Italic.ttf".into(),
             bold: "EBGaramond-Bold.ttf".into(),
             bold_italic: "EBGaramond-BoldItalic.ttf".into(),
+            mono: "JetBrainsMono-Regular.ttf".into(),
+            fallback: vec!["DejaVuSans.ttf".into()],
         }
     }
 }
@@ -315,6 +319,13 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         italic: format!("fonts/{}", raw.fonts.italic),
         bold: format!("fonts/{}", raw.fonts.bold),
         bold_italic: format!("fonts/{}", raw.fonts.bold_italic),
+        mono: format!("fonts/{}", raw.fonts.mono),
+        fallback: raw
+            .fonts
+            .fallback
+            .iter()
+            .map(|f| format!("fonts/{f}"))
+            .collect(),
     };
 
     if diagnostics.has_errors() {

@@ -1,7 +1,10 @@
-//! The fonts the book is set in: four faces (regular, italic, bold, bold
-//! italic) read from `fonts/`, checked to be real OpenType/TrueType fonts.
-//! Print layout shapes with them and the PDF embeds them; the typographic
-//! cover draws with them. The EPUB never sees them.
+//! The fonts the book is set in: four faces of the text family (regular,
+//! italic, bold, bold italic), a monospace face for code, and fallback faces
+//! that supply, glyph by glyph, characters the others lack. All are read from
+//! `fonts/` (the bundled defaults from quire itself when the project does not
+//! carry them) and checked to be real OpenType/TrueType fonts. Print layout
+//! shapes with them and the PDF embeds them; the typographic cover draws with
+//! them. The EPUB never sees them.
 
 use std::sync::Arc;
 
@@ -9,17 +12,33 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::FontFiles;
 use crate::project::{CONFIG_FILE, FONTS_DIR, Project};
 
-/// One of the four faces of the book's family.
+/// A face of the book: one of the text family's four, the code face, or the
+/// `n`-th fallback.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Style {
     Regular,
     Italic,
     Bold,
     BoldItalic,
+    Mono,
+    Fallback(u8),
 }
 
+/// The monospace face and the fallback quire ships, used when `[fonts]` names
+/// them (the defaults) and the project's `fonts/` does not hold them.
+pub const BUNDLED: [(&str, &[u8]); 2] = [
+    (
+        "fonts/JetBrainsMono-Regular.ttf",
+        include_bytes!("../fonts/JetBrainsMono-Regular.ttf"),
+    ),
+    (
+        "fonts/DejaVuSans.ttf",
+        include_bytes!("../fonts/DejaVuSans.ttf"),
+    ),
+];
+
 impl Style {
-    pub const ALL: [Style; 4] = [
+    pub const TEXT: [Style; 4] = [
         Style::Regular,
         Style::Italic,
         Style::Bold,
@@ -30,6 +49,7 @@ impl Style {
         match self {
             Style::Regular | Style::Italic => Style::Italic,
             Style::Bold | Style::BoldItalic => Style::BoldItalic,
+            other => other,
         }
     }
 
@@ -40,6 +60,7 @@ impl Style {
             Style::Italic => Style::Regular,
             Style::Bold => Style::BoldItalic,
             Style::BoldItalic => Style::Bold,
+            other => other,
         }
     }
 
@@ -47,11 +68,31 @@ impl Style {
         match self {
             Style::Regular | Style::Bold => Style::Bold,
             Style::Italic | Style::BoldItalic => Style::BoldItalic,
+            other => other,
         }
     }
 
+    /// Position in [`Fonts`]: the four text faces, the code face, the fallbacks.
     pub fn index(self) -> usize {
-        self as usize
+        match self {
+            Style::Regular => 0,
+            Style::Italic => 1,
+            Style::Bold => 2,
+            Style::BoldItalic => 3,
+            Style::Mono => 4,
+            Style::Fallback(n) => 5 + n as usize,
+        }
+    }
+
+    pub fn from_index(index: usize) -> Style {
+        match index {
+            0 => Style::Regular,
+            1 => Style::Italic,
+            2 => Style::Bold,
+            3 => Style::BoldItalic,
+            4 => Style::Mono,
+            n => Style::Fallback((n - 5) as u8),
+        }
     }
 }
 
@@ -73,32 +114,53 @@ impl FontFace {
     }
 }
 
-/// The book's four faces.
+/// The book's faces, in [`Style::index`] order.
 #[derive(Debug, Clone)]
 pub struct Fonts {
-    faces: [FontFace; 4],
+    faces: Vec<FontFace>,
 }
 
+/// At most this many fallback faces (they are numbered in a byte).
+const MAX_FALLBACKS: usize = 32;
+
 impl Fonts {
-    /// Reads and checks the four faces named in `book.toml` (or the defaults).
+    /// Reads and checks the faces named in `book.toml` (or the defaults).
     pub fn load(project: &Project, files: &FontFiles) -> Result<Fonts, Diagnostics> {
         let mut diagnostics = Diagnostics::new();
-        let mut faces = Vec::with_capacity(4);
-        for (key, path) in [
+        let mut faces = Vec::with_capacity(5 + files.fallback.len());
+        let mut named = vec![
             ("regular", &files.regular),
             ("italic", &files.italic),
             ("bold", &files.bold),
             ("bold-italic", &files.bold_italic),
-        ] {
+            ("mono", &files.mono),
+        ];
+        named.extend(
+            files
+                .fallback
+                .iter()
+                .take(MAX_FALLBACKS)
+                .map(|f| ("fallback", f)),
+        );
+        for (key, path) in named {
             match load_face(project, key, path) {
                 Ok(face) => faces.push(face),
                 Err(d) => diagnostics.push(d),
             }
         }
+        if files.fallback.len() > MAX_FALLBACKS {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "fonts.fallback names {} fonts; at most {MAX_FALLBACKS} are used",
+                    files.fallback.len()
+                ))
+                .at_file(CONFIG_FILE, 1, 1)
+                .with_hint("keep the fallbacks that cover what the book needs"),
+            );
+        }
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
-        let faces: [FontFace; 4] = faces.try_into().expect("four faces were loaded");
         Ok(Fonts { faces })
     }
 
@@ -106,13 +168,31 @@ impl Fonts {
         &self.faces[style.index()]
     }
 
+    /// Number of faces (text, code and fallbacks).
+    pub fn len(&self) -> usize {
+        self.faces.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.faces.is_empty()
+    }
+
+    /// The fallback faces, in the order they are tried.
+    pub fn fallbacks(&self) -> impl Iterator<Item = Style> + use<> {
+        (5..self.faces.len()).map(Style::from_index)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (Style, &FontFace)> {
-        Style::ALL.into_iter().zip(self.faces.iter())
+        self.faces
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (Style::from_index(i), f))
     }
 }
 
 fn load_face(project: &Project, key: &str, path: &str) -> Result<FontFace, Diagnostic> {
-    let Some(bytes) = project.get(path) else {
+    let bundled = BUNDLED.iter().find(|(p, _)| *p == path).map(|(_, b)| *b);
+    let Some(bytes) = project.get(path).or(bundled) else {
         let available: Vec<&str> = project
             .files_under(FONTS_DIR)
             .map(|(p, _)| p)

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use quire::diag::Diagnostic;
 
-const FILES: [(&str, &[u8]); 7] = [
+const FILES: [(&str, &[u8]); 11] = [
     (
         "manuscript/book.toml",
         b"title = \"Untitled\"\nauthors = [\"Your Name\"]\nlanguage = \"en\"\ndate = \"2026-01-01\"\n\n[print]\ntrim = \"6x9\"\n",
@@ -19,6 +19,10 @@ const FILES: [(&str, &[u8]); 7] = [
     ("fonts/EBGaramond-Bold.ttf", include_bytes!("../fonts/EBGaramond-Bold.ttf")),
     ("fonts/EBGaramond-BoldItalic.ttf", include_bytes!("../fonts/EBGaramond-BoldItalic.ttf")),
     ("fonts/OFL.txt", include_bytes!("../fonts/OFL.txt")),
+    ("fonts/JetBrainsMono-Regular.ttf", quire::fonts::BUNDLED[0].1),
+    ("fonts/JetBrainsMono-OFL.txt", include_bytes!("../fonts/JetBrainsMono-OFL.txt")),
+    ("fonts/DejaVuSans.ttf", quire::fonts::BUNDLED[1].1),
+    ("fonts/DejaVu-LICENSE.txt", include_bytes!("../fonts/DejaVu-LICENSE.txt")),
 ];
 
 pub fn run(dir: &Path) -> Result<(), Diagnostic> {

@@ -210,11 +210,17 @@ fn image_claiming_enormous_dimensions() {
 fn character_that_no_font_has() {
     let err = fails(&[
         ("manuscript/book.toml", TOML),
-        ("manuscript/01.md", "# One\n\nA snowman: ☃.\n".as_bytes()),
+        (
+            "manuscript/01.md",
+            "# One\n\nA snowman: ☃, and 中.\n\nThen 文 and 中 again.\n".as_bytes(),
+        ),
     ]);
+    // The snowman comes from the bundled fallback; every character no font
+    // has is an error of its own, at its first place.
     assert_eq!(
         err,
-        "error: the font has no glyph for “☃” (U+2603)\n  --> manuscript/01.md:3:12\nhint: fonts/EBGaramond-Regular.ttf cannot show this character; replace it in the text, or set the book in a font that has it ([fonts] in book.toml)\n"
+        "error: no font has a glyph for “中” (U+4E2D)\n  --> manuscript/01.md:3:19\nhint: neither the book's fonts nor the fallbacks (fonts/DejaVuSans.ttf) can show it; replace it in the text, or add a font that has it to fonts.fallback in book.toml\n\
+         error: no font has a glyph for “文” (U+6587)\n  --> manuscript/01.md:5:6\nhint: neither the book's fonts nor the fallbacks (fonts/DejaVuSans.ttf) can show it; replace it in the text, or add a font that has it to fonts.fallback in book.toml\n"
     );
 }
 
@@ -224,7 +230,7 @@ fn missing_font() {
         ("manuscript/book.toml", b"title = \"A\"\ndate = \"2026-01-01\"\nauthors = [\"B\"]\n[fonts]\nregular = \"Missing.ttf\"\n"),
         ("manuscript/01.md", b"Text.\n"),
     ]);
-    assert!(err.starts_with("error: font not found: fonts/Missing.ttf\n  --> manuscript/book.toml:1:1\nhint: name the regular face in book.toml under [fonts]; fonts/ has: fonts/EBGaramond-Bold.ttf"), "{err}");
+    assert!(err.starts_with("error: font not found: fonts/Missing.ttf\n  --> manuscript/book.toml:1:1\nhint: name the regular face in book.toml under [fonts]; fonts/ has: fonts/DejaVuSans.ttf, fonts/EBGaramond-Bold.ttf"), "{err}");
 }
 
 #[test]
@@ -603,7 +609,7 @@ fn a_character_no_font_has_does_not_block_the_epub() {
         dir.path(),
         &[
             ("manuscript/book.toml", TOML),
-            ("manuscript/01.md", "# One\n\nA snowman: ☃.\n".as_bytes()),
+            ("manuscript/01.md", "# One\n\nA sign: 中.\n".as_bytes()),
         ],
     );
     let out = Command::new(env!("CARGO_BIN_EXE_quire"))
@@ -615,7 +621,7 @@ fn a_character_no_font_has_does_not_block_the_epub() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(
-        err.contains("warning: the font has no glyph for “☃” (U+2603)\n  --> manuscript/01.md:3:12\nhint: the EPUB is built"),
+        err.contains("warning: no font has a glyph for “中” (U+4E2D)\n  --> manuscript/01.md:3:9\nhint: the EPUB is built"),
         "{err}"
     );
     assert!(dir.path().join("out/fixture.epub").is_file());

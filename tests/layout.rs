@@ -320,16 +320,42 @@ fn a_word_longer_than_the_measure_is_broken_and_reported() {
 }
 
 #[test]
-fn a_character_no_font_has_is_an_error_with_its_place() {
-    let project = common::project(&[
-        ("manuscript/book.toml", TOML),
-        ("manuscript/01.md", "Snow\n\nA snow☃man.\n"),
-    ]);
+fn a_character_the_fonts_lack_comes_from_the_fallback_or_is_an_error() {
+    let text = "Snow\n\nA snow☃man.\n";
+    let project = common::project(&[("manuscript/book.toml", TOML), ("manuscript/01.md", text)]);
+    let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
+    let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
+    let laid = layout(&book, &fonts).unwrap();
+    let warning = laid
+        .warnings
+        .iter()
+        .map(|w| w.to_string())
+        .find(|w| w.contains("fallback"))
+        .unwrap();
+    assert!(
+        warning.starts_with("warning: characters the book's fonts lack are set in a fallback font: ☃ from fonts/DejaVuSans.ttf"),
+        "{warning}"
+    );
+    let snowman = laid
+        .pages
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .find_map(|i| match i {
+            Item::Glyphs(run) if run.text == "☃" => Some(run),
+            _ => None,
+        })
+        .expect("the snowman is a run of its own");
+    assert_eq!(snowman.style, quire::fonts::Style::Fallback(0));
+
+    // Without fallbacks it is an error at its place.
+    let toml = format!("{TOML}\n[fonts]\nfallback = []\n");
+    let project = common::project(&[("manuscript/book.toml", &toml), ("manuscript/01.md", text)]);
     let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
     let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
     let err = layout(&book, &fonts).unwrap_err().to_string();
     assert!(
-        err.starts_with("error: the font has no glyph for “☃” (U+2603)\n  --> manuscript/01.md:3:7\nhint: fonts/EBGaramond-Regular.ttf cannot show this character"),
+        err.starts_with("error: no font has a glyph for “☃” (U+2603)\n  --> manuscript/01.md:3:7\nhint: neither the book's fonts nor the fallbacks (none) can show it"),
         "{err}"
     );
 }

@@ -495,3 +495,112 @@ fn a_broken_or_unsafe_link_is_reported_at_its_place() {
         "{x}"
     );
 }
+
+/// Text of a PDF, as poppler's pdftotext reads it.
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn pdf_of(files: &[(&str, &str)]) -> (Vec<u8>, Vec<String>) {
+    let mut all = vec![("manuscript/book.toml", TOML)];
+    all.extend_from_slice(files);
+    let outputs = quire::build(&common::project(&all), &quire::Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let pdf = outputs
+        .files
+        .iter()
+        .find(|f| f.name.ends_with(".pdf") && !f.name.contains("cover"))
+        .unwrap();
+    (
+        pdf.bytes.clone(),
+        outputs.warnings.iter().map(|w| w.to_string()).collect(),
+    )
+}
+
+#[test]
+fn code_is_set_in_the_code_face_with_every_space() {
+    let long = "x".repeat(30) + " " + &"y".repeat(90);
+    let text = format!(
+        "# One\n\nSay `let x = 1;` here.\n\n```\nfn main() {{\n    let a   = 1;  // aligned\n\tlet b = 2;\n    {long}\n}}\n```\n\nAfter.\n"
+    );
+    let e = editions(&[("manuscript/01.md", &text)]);
+    let page = page_with(&e.laid, "aligned");
+    let mono: Vec<&quire::layout::frame::GlyphRun> = page
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Glyphs(run) if run.style == quire::fonts::Style::Mono => Some(run),
+            _ => None,
+        })
+        .collect();
+    let texts: Vec<&str> = mono.iter().map(|r| r.text.as_str()).collect();
+    // Spaces are kept as written (a tab is four columns), never collapsed.
+    assert!(texts.contains(&"    let a   = 1;  // aligned"), "{texts:?}");
+    assert!(texts.contains(&"    let b = 2;"), "{texts:?}");
+    assert!(
+        texts.contains(&"letx=1;"),
+        "inline code is in the code face: {texts:?}"
+    );
+    // Columns line up: the same character count gives the same width.
+    let a = mono
+        .iter()
+        .find(|r| r.text.starts_with("    let a"))
+        .unwrap();
+    let b = mono
+        .iter()
+        .find(|r| r.text.starts_with("    let b"))
+        .unwrap();
+    assert!((a.glyphs[4].x.0 - b.glyphs[4].x.0).abs() < 0.01);
+    // The long line wraps with a continuation mark, and is named.
+    assert!(page_text(page).contains("↪"), "{}", page_text(page));
+    assert!(
+        e.warnings
+            .iter()
+            .any(|w| w.starts_with("warning: a code line is too long")
+                && w.contains("manuscript/01.md:9:1")),
+        "{:?}",
+        e.warnings
+    );
+}
+
+#[test]
+fn other_scripts_come_from_the_fallback_with_a_true_text_layer() {
+    let text = "# One\n\nGreek λόγος, Kazakh Қазақ тілі, an arrow ↩, an emoji 😀, \
+                the word سلام and the phrase مرحبا بالعالم, and the office.\n";
+    let (pdf, warnings) = pdf_of(&[("manuscript/01.md", text)]);
+    let extracted = pdf_text(&pdf);
+    for expected in ["λόγος", "Қазақ тілі", "↩", "😀", "سلام", "office"] {
+        assert!(extracted.contains(expected), "{expected} in {extracted}");
+    }
+    // The phrase reads right to left, its words in logical order once extracted.
+    assert!(extracted.contains("مرحبا بالعالم"), "{extracted}");
+    let notice = warnings.iter().find(|w| w.contains("fallback")).unwrap();
+    assert!(
+        notice.contains("↩")
+            && notice.contains("😀")
+            && notice.contains("from fonts/DejaVuSans.ttf"),
+        "{notice}"
+    );
+    assert!(!notice.contains('λ'), "EB Garamond has Greek: {notice}");
+}
+
+#[test]
+fn a_right_to_left_paragraph_is_refused_in_print() {
+    let text = "# One\n\nEnglish first.\n\nשלום עולם, a Hebrew paragraph.\n";
+    let project = common::project(&[("manuscript/book.toml", TOML), ("manuscript/01.md", text)]);
+    let err = quire::build(&project, &quire::Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("error: a right-to-left paragraph (it begins in Arabic, Hebrew or another right-to-left script) cannot be set in print yet\n  --> manuscript/01.md:5:1"),
+        "{err}"
+    );
+}

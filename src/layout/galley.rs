@@ -263,6 +263,83 @@ impl GalleyBuilder<'_, '_, '_> {
         }
     }
 
+    /// A code block's lines, every space kept (tabs every 4 columns): set in
+    /// the code face, smaller (down to a floor) when a line is too long, and
+    /// wrapped, each continuation marked ↪, when even that is not enough.
+    /// Also gives the first wrapped line's number in the block (from 0).
+    fn code_lines(&mut self, text: &str, measure: Pt) -> (Vec<Line>, Option<u32>) {
+        const TAB: usize = 4;
+        const FLOOR: f64 = 0.85;
+        let expanded: Vec<String> = text
+            .split('\n')
+            .map(|line| {
+                let mut out = String::with_capacity(line.len());
+                for c in line.chars() {
+                    if c == '\t' {
+                        let to = (out.chars().count() / TAB + 1) * TAB;
+                        while out.chars().count() < to {
+                            out.push(' ');
+                        }
+                    } else {
+                        out.push(c);
+                    }
+                }
+                out.trim_end().to_string()
+            })
+            .collect();
+        let size = self.scale.code;
+        let column = self.setter.measure_text("0", Style::Mono, size).0.max(0.1);
+        let longest = expanded
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        let natural = longest as f64 * column;
+        let size = if natural > measure.0 {
+            Pt((size.0 * measure.0 / natural).max(size.0 * FLOOR))
+        } else {
+            size
+        };
+        let column = column * size.0 / self.scale.code.0;
+        let columns = ((measure.0 / column).floor() as usize).max(8);
+        let mark = "↪ ";
+        let mut lines = Vec::new();
+        let mut offset = 0u32;
+        let mut wrapped = None;
+        for (number, (source, line)) in text.split('\n').zip(&expanded).enumerate() {
+            let chars: Vec<char> = line.chars().collect();
+            let mut at = 0;
+            let mut first = true;
+            loop {
+                let room = if first { columns } else { columns - 2 };
+                let mut end = (at + room).min(chars.len());
+                if end < chars.len() {
+                    // Break after a space where there is one in the second half.
+                    if let Some(space) = (at + room / 2..end).rev().find(|&i| chars[i] == ' ') {
+                        end = space + 1;
+                    }
+                    wrapped.get_or_insert(number as u32);
+                }
+                let piece: String = chars[at..end].iter().collect();
+                let shown = if first {
+                    piece
+                } else {
+                    format!("{mark}{piece}")
+                };
+                let mut set = self.setter.set_verbatim(&shown, Style::Mono, size);
+                set.start = offset + at.min(source.chars().count()) as u32;
+                lines.push(set);
+                first = false;
+                at = end;
+                if at >= chars.len() {
+                    break;
+                }
+            }
+            offset += source.chars().count() as u32 + 1;
+        }
+        (lines, wrapped)
+    }
+
     /// The galley of a chapter, preface or back-matter section: an opening sink,
     /// the title, then the blocks.
     pub fn section(&mut self, section: &Section, sink_lines: u32) -> Galley {
@@ -431,20 +508,29 @@ impl GalleyBuilder<'_, '_, '_> {
             }
             BlockKind::Code { text } => {
                 let (x, measure) = self.measure_at(level.list());
-                let para = self.para(Style::Regular, self.scale.code, Align::Left, measure);
-                let mut offset = 0;
-                let mut lines = Vec::new();
-                for source_line in text.split('\n') {
-                    let indent = source_line.len() - source_line.trim_start().len();
-                    let mut p = para;
-                    p.first_indent = Pt(indent as f64 * self.scale.code.0 * 0.3);
-                    for mut line in self.setter.set_text(source_line.trim_start(), &p) {
-                        line.start += offset + indent as u32;
-                        lines.push(line);
-                    }
-                    offset += source_line.chars().count() as u32 + 1;
+                let (lines, wrapped) = self.code_lines(text, measure);
+                if let Some(first) = wrapped {
+                    // Point at the long line itself: after the fence, if there is one.
+                    let at = block.span.and_then(|span| {
+                        let mut at = self.book.locate(span)?;
+                        let source = &self.book.sources[span.file as usize].text;
+                        let opening = source.get(span.start as usize..)?.trim_start();
+                        let fenced = opening.starts_with("```") || opening.starts_with("~~~");
+                        at.line += first + u32::from(fenced);
+                        at.column = 1;
+                        Some(at)
+                    });
+                    self.warnings.push(
+                        crate::diag::Diagnostic::warning(
+                            "a code line is too long for the page even set smaller; it is wrapped, with ↪ marking where it goes on",
+                        )
+                        .at(at)
+                        .with_hint("shorten the line, or break it where the language allows"),
+                    );
                 }
+                out.push(VItem::space(1, true, 0.0));
                 self.push_paragraph(block.id, lines, x, Role::Other, out);
+                out.push(VItem::space(1, true, 0.0));
             }
             BlockKind::Figure { image, caption, .. } => {
                 self.figure(block, *image, caption, level, out)

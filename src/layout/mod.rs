@@ -89,6 +89,76 @@ pub fn layout_reusing(
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
 ) -> Result<LaidOut, Diagnostics> {
+    let right_to_left = right_to_left_blocks(book);
+    if !right_to_left.is_empty() {
+        let diagnostics: Vec<Diagnostic> = right_to_left
+            .into_iter()
+            .map(|at| {
+                let message = "a right-to-left paragraph (it begins in Arabic, Hebrew or another right-to-left script) cannot be set in print yet";
+                if for_print {
+                    Diagnostic::error(message).at(at).with_hint(
+                        "print sets right-to-left words and phrases inside left-to-right paragraphs, not whole right-to-left paragraphs; build the EPUB alone with --format epub, or begin the paragraph in a left-to-right script",
+                    )
+                } else {
+                    Diagnostic::warning(message)
+                        .at(at)
+                        .with_hint("the EPUB is built; print cannot set this paragraph right to left")
+                }
+            })
+            .collect();
+        if for_print {
+            let mut errors = Diagnostics::new();
+            for d in diagnostics {
+                errors.push(d);
+            }
+            return Err(errors);
+        }
+        let mut laid = layout_reusing_ltr(book, fonts, reuse, for_print)?;
+        laid.warnings.extend(diagnostics);
+        return Ok(laid);
+    }
+    layout_reusing_ltr(book, fonts, reuse, for_print)
+}
+
+/// The blocks whose text begins (at its first letter) in a right-to-left script.
+fn right_to_left_blocks(book: &Book) -> Vec<Option<Location>> {
+    let mut found = Vec::new();
+    for section in &book.sections {
+        let mut visit = |block: &crate::model::Block| {
+            let text = match &block.kind {
+                BlockKind::Paragraph { content, .. }
+                | BlockKind::Heading { content, .. }
+                | BlockKind::Display { content, .. } => crate::model::plain_text(content),
+                _ => return,
+            };
+            if text
+                .chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(is_right_to_left)
+            {
+                found.push(block.span.and_then(|s| book.locate(s)));
+            }
+        };
+        crate::model::walk_blocks(&section.blocks, &mut visit);
+        for note in &section.notes {
+            crate::model::walk_blocks(&note.blocks, &mut visit);
+        }
+    }
+    found
+}
+
+/// Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko,
+/// Samaritan, Mandaic, and their presentation forms and historic relatives).
+fn is_right_to_left(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
+}
+
+fn layout_reusing_ltr(
+    book: &Book,
+    fonts: &Fonts,
+    reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
+    for_print: bool,
+) -> Result<LaidOut, Diagnostics> {
     if !crossrefs::wants_pages(book) {
         return layout_pass(book, fonts, reuse, for_print);
     }
@@ -139,18 +209,25 @@ fn layout_pass(
 
     let mut errors = Diagnostics::new();
     let mut warnings = Vec::new();
-    for (c, style) in &setter.missing {
-        let message = format!("the font has no glyph for “{c}” (U+{:04X})", *c as u32);
-        let font = &fonts.get(*style).path;
+    let mut missing: Vec<char> = setter.missing.iter().map(|(c, _)| *c).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    for c in missing {
+        let message = format!("no font has a glyph for “{c}” (U+{:04X})", c as u32);
+        let faces: Vec<&str> = fonts.iter().map(|(_, f)| f.path.as_str()).collect();
         if for_print {
-            errors.push(Diagnostic::error(message).at(find_char(book, *c)).with_hint(format!(
-                "{font} cannot show this character; replace it in the text, or set the book in a font that has it ([fonts] in book.toml)"
+            errors.push(Diagnostic::error(message).at(find_char(book, c)).with_hint(format!(
+                "neither the book's fonts nor the fallbacks ({}) can show it; replace it in the text, or add a font that has it to fonts.fallback in book.toml",
+                if faces.len() > 5 { faces[5..].join(", ") } else { "none".to_string() }
             )));
         } else {
-            warnings.push(Diagnostic::warning(message).at(find_char(book, *c)).with_hint(format!(
-                "the EPUB is built (reading systems bring their own fonts), but {font} cannot show this character in print"
-            )));
+            warnings.push(Diagnostic::warning(message).at(find_char(book, c)).with_hint(
+                "the EPUB is built (reading systems bring their own fonts), but no font of the book can show this character in print".to_string()
+            ));
         }
+    }
+    if let Some(notice) = fallback_notice(&setter.fell_back, fonts) {
+        warnings.push(notice);
     }
     for (span, text, _, room) in &built.too_tall {
         let shown: String = text.chars().take(60).collect();
@@ -309,6 +386,37 @@ fn next_text(pages: &[ComposedPage], i: usize, block_count: u32) -> TextPos {
     })
 }
 
+/// One warning naming the characters each fallback face supplied.
+fn fallback_notice(fell_back: &[(char, crate::fonts::Style)], fonts: &Fonts) -> Option<Diagnostic> {
+    if fell_back.is_empty() {
+        return None;
+    }
+    let mut by_face: std::collections::BTreeMap<crate::fonts::Style, Vec<char>> =
+        std::collections::BTreeMap::new();
+    for (c, face) in fell_back {
+        by_face.entry(*face).or_default().push(*c);
+    }
+    let mut parts = Vec::new();
+    for (face, mut chars) in by_face {
+        chars.sort_unstable();
+        chars.dedup();
+        let shown: String = chars.iter().take(40).collect();
+        let more = if chars.len() > 40 {
+            format!(" and {} more", chars.len() - 40)
+        } else {
+            String::new()
+        };
+        parts.push(format!("{} from {}", shown + &more, fonts.get(face).path));
+    }
+    Some(
+        Diagnostic::warning(format!(
+            "characters the book's fonts lack are set in a fallback font: {}",
+            parts.join("; ")
+        ))
+        .with_hint("this is fine for a symbol or a word; for longer passages name a matching font in book.toml ([fonts])"),
+    )
+}
+
 /// Where a character first occurs in the manuscript.
 fn find_char(book: &Book, c: char) -> Option<Location> {
     book.sources
@@ -389,6 +497,11 @@ fn layout_once(
     for m in set.missing {
         if !setter.missing.contains(&m) {
             setter.missing.push(m);
+        }
+    }
+    for f in set.fell_back {
+        if !setter.fell_back.contains(&f) {
+            setter.fell_back.push(f);
         }
     }
     setter.broken_words.extend(set.broken_words);

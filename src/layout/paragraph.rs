@@ -167,7 +167,8 @@ struct Prepared {
     points: Box<[BreakPoint]>,
 }
 
-type PreparedCache = [[rustc_hash::FxHashMap<Box<str>, Arc<Prepared>>; 2]; 4];
+/// Per face, unhyphenated and hyphenated.
+type PreparedCache = Vec<[rustc_hash::FxHashMap<Box<str>, Arc<Prepared>>; 2]>;
 
 /// Drawing data for one box.
 #[derive(Debug, Clone)]
@@ -189,6 +190,8 @@ pub struct Setter<'s, 'f> {
     pub hyphenator: &'s mut Hyphenator,
     /// Characters a face lacks, with the style: reported by the caller.
     pub missing: Vec<(char, Style)>,
+    /// Characters taken from a fallback face, with that face.
+    pub fell_back: Vec<(char, Style)>,
     /// Words wider than the measure that had to be broken.
     pub broken_words: Vec<String>,
     prepared: PreparedCache,
@@ -267,6 +270,10 @@ fn segments<'a>(
     segments_in(inlines, look, offset, out);
 }
 
+/// Code in running text, against the text face: monospace faces have a
+/// larger x-height than a book face.
+pub const CODE_SIZE: f64 = 0.82;
+
 /// Raised and lowered text: this much of the size, this far from the baseline.
 const SCRIPT_SIZE: f64 = 0.7;
 const SUPERSCRIPT_RISE: f64 = 0.33;
@@ -290,8 +297,16 @@ fn segments_in<'a>(
             counted: true,
         };
         match inline {
-            Inline::Text(t) | Inline::Code(t) => {
+            Inline::Text(t) => {
                 out.push(text(t, *offset));
+                *offset += t.chars().count() as u32;
+            }
+            Inline::Code(t) => {
+                out.push(Segment {
+                    style: Style::Mono,
+                    size: look.size * CODE_SIZE,
+                    ..text(t, *offset)
+                });
                 *offset += t.chars().count() as u32;
             }
             Inline::Emphasis(inner) => segments_in(
@@ -433,12 +448,14 @@ fn is_break_space(c: char) -> bool {
 
 impl<'s, 'f> Setter<'s, 'f> {
     pub fn new(shaper: &'s mut Shaper<'f>, hyphenator: &'s mut Hyphenator) -> Setter<'s, 'f> {
+        let faces = shaper.face_count();
         Setter {
             shaper,
             hyphenator,
             missing: Vec::new(),
+            fell_back: Vec::new(),
             broken_words: Vec::new(),
-            prepared: Default::default(),
+            prepared: (0..faces).map(|_| Default::default()).collect(),
             reuse: None,
             fresh: Vec::new(),
             show_urls: false,
@@ -480,7 +497,11 @@ impl Setter<'_, '_> {
             self.fresh.push((key, lines.clone()));
             return lines.to_vec();
         }
-        let problems = (self.missing.len(), self.broken_words.len());
+        let problems = (
+            self.missing.len(),
+            self.broken_words.len(),
+            self.fell_back.len(),
+        );
         let mut segs = Vec::new();
         let mut offset = 0;
         segments(
@@ -494,7 +515,12 @@ impl Setter<'_, '_> {
         let lines = set(self, &segs);
         // Never keep a paragraph that reported a problem: the next build must report it again.
         if let Some(key) = key
-            && problems == (self.missing.len(), self.broken_words.len())
+            && problems
+                == (
+                    self.missing.len(),
+                    self.broken_words.len(),
+                    self.fell_back.len(),
+                )
         {
             self.fresh.push((key, lines.as_slice().into()));
         }
@@ -551,6 +577,39 @@ impl Setter<'_, '_> {
     }
 
     /// Natural width of a text in one style and size, shaped.
+    /// One line exactly as written, every space kept (code): shaped whole,
+    /// never broken, justified or hyphenated.
+    pub fn set_verbatim(&mut self, text: &str, style: Style, size: Pt) -> Line {
+        let word = self.shaper.word(style, text);
+        if let Some(c) = word.missing
+            && !self.missing.contains(&(c, style))
+        {
+            self.missing.push((c, style));
+        }
+        for used in &word.fell_back {
+            if !self.fell_back.contains(used) {
+                self.fell_back.push(*used);
+            }
+        }
+        let piece = Piece {
+            glyphs: 0..word.glyphs.len(),
+            text: Arc::from(text),
+            word: word.clone(),
+            style,
+            size,
+            rise: Pt::ZERO,
+            strike: false,
+            offset: 0,
+            note: None,
+        };
+        let mut runs = Vec::new();
+        push_glyphs(&mut runs, &piece, 0.0);
+        let mut line = Line::empty();
+        line.width = Pt(word.width as f64 * size.0 / word.units_per_em as f64);
+        line.runs = runs;
+        line
+    }
+
     pub fn measure_text(&mut self, text: &str, style: Style, size: Pt) -> Pt {
         let upem = self.shaper.units_per_em(style) as f64;
         let space = self.shaper.space(style) as f64;
@@ -786,6 +845,11 @@ impl Setter<'_, '_> {
         {
             self.missing.push((c, style));
         }
+        for used in &word.fell_back {
+            if !self.fell_back.contains(used) {
+                self.fell_back.push(*used);
+            }
+        }
         let mut points: Vec<(u32, BreakKind)> = Vec::new();
         if hyphenate {
             for &p in self.hyphenator.points(text).iter() {
@@ -955,13 +1019,11 @@ impl Setter<'_, '_> {
         let mut runs: Vec<LineRun> = Vec::new();
         let mut spaces_em = Vec::new();
         let mut notes = Vec::new();
-        let mut start_offset = None;
-        for (item, piece) in items.iter().zip(pieces) {
+        let start_offset = pieces.iter().flatten().map(|p| p.offset).next();
+        let order = visual_order(items, pieces);
+        for (item, piece) in order.iter().map(|&i| (&items[i], &pieces[i])) {
             match (item, piece) {
                 (Item::Box { width }, Some(piece)) => {
-                    if start_offset.is_none() {
-                        start_offset = Some(piece.offset);
-                    }
                     if let Some(note) = piece.note {
                         notes.push(note);
                     }
@@ -1038,44 +1100,139 @@ impl Setter<'_, '_> {
     }
 }
 
-/// Adds a box's glyphs at `x` (line-relative), merging into the last run when
-/// face, size and rise match.
-fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64) {
-    let same = runs.last().is_some_and(|r| {
-        r.style == piece.style
-            && r.size == piece.size
-            && r.rise == piece.rise
-            && r.strike == piece.strike
-    });
-    if !same {
-        runs.push(LineRun {
-            style: piece.style,
-            size: piece.size,
-            rise: piece.rise,
-            strike: piece.strike,
-            x: Pt(x),
-            glyphs: Vec::new(),
-            text: String::new(),
-        });
+/// The order in which a line's items are placed, left to right: as written,
+/// except that a phrase of right-to-left words (Arabic, Hebrew) inside
+/// left-to-right text has its words in reverse, so it reads right to left
+/// (each word was already shaped right to left). Figures and punctuation
+/// between two such words belong to the phrase.
+fn visual_order(items: &[Item], pieces: &[Option<Piece>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    if !pieces.iter().flatten().any(|p| p.word.rtl) {
+        return order;
     }
-    let run = runs.last_mut().expect("a run was just pushed");
+    #[derive(Clone, Copy, PartialEq)]
+    enum Class {
+        Rtl,
+        Neutral,
+        Ltr,
+    }
+    // Words: runs of items between glue.
+    let mut words: Vec<(std::ops::Range<usize>, Class)> = Vec::new();
+    let mut i = 0;
+    while i < items.len() {
+        if matches!(items[i], Item::Glue { .. }) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < items.len() && !matches!(items[i], Item::Glue { .. }) {
+            i += 1;
+        }
+        let word_pieces = || pieces[start..i].iter().flatten();
+        let class = if word_pieces().any(|p| p.word.rtl) {
+            Class::Rtl
+        } else if word_pieces().any(|p| p.text.chars().any(char::is_alphabetic)) {
+            Class::Ltr
+        } else {
+            Class::Neutral
+        };
+        words.push((start..i, class));
+    }
+    let mut w = 0;
+    while w < words.len() {
+        if words[w].1 != Class::Rtl {
+            w += 1;
+            continue;
+        }
+        // The phrase: from this right-to-left word to the last one before a left-to-right word.
+        let mut last = w;
+        let mut k = w + 1;
+        while k < words.len() && words[k].1 != Class::Ltr {
+            if words[k].1 == Class::Rtl {
+                last = k;
+            }
+            k += 1;
+        }
+        if last > w {
+            let span = words[w].0.start..words[last].0.end;
+            // Reverse the words, keeping each word's own items (and the glue
+            // between words) in order.
+            let mut reordered = Vec::with_capacity(span.len());
+            for (index, (range, _)) in words[w..=last].iter().enumerate().rev() {
+                reordered.extend(range.clone());
+                if index > 0 {
+                    let previous_end = words[w + index - 1].0.end;
+                    reordered.extend(previous_end..range.start);
+                }
+            }
+            order.splice(span, reordered);
+        }
+        w = last + 1;
+    }
+    order
+}
+
+/// Adds a box's glyphs at `x` (line-relative), merging into the last run when
+/// face, size and rise match; a glyph from a fallback face starts a run of its own.
+fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64) {
     let upem_scale = piece.size.0 / piece.word.units_per_em as f64;
     let glyphs = &piece.word.glyphs[piece.glyphs.clone()];
-    let mut pen = x - run.x.0;
-    for (i, g) in glyphs.iter().enumerate() {
+    let mut previous_cluster = None;
+    let mut pen = x;
+    for g in glyphs {
+        let face = if piece.word.fell_back.is_empty() {
+            piece.style
+        } else {
+            g.face
+        };
+        let same = runs.last().is_some_and(|r| {
+            r.style == face
+                && r.size == piece.size
+                && r.rise == piece.rise
+                && r.strike == piece.strike
+        });
+        if !same {
+            runs.push(LineRun {
+                style: face,
+                size: piece.size,
+                rise: piece.rise,
+                strike: piece.strike,
+                x: Pt(pen),
+                glyphs: Vec::new(),
+                text: String::new(),
+            });
+        }
+        let run = runs.last_mut().expect("a run was just pushed");
+        // A glyph shows its cluster's text: up to the next cluster start in
+        // logical order (right-to-left words have their clusters reversed);
+        // the second glyph of a cluster shows nothing more.
         let cluster_start = g.cluster as usize;
-        // A glyph shows the text up to the next cluster.
-        let cluster_end = piece.word.glyphs[piece.glyphs.start + i..]
-            .iter()
-            .map(|n| n.cluster as usize)
-            .find(|&c| c > cluster_start)
-            .unwrap_or(piece.text.len());
+        let shown = if previous_cluster == Some(g.cluster) {
+            ""
+        } else {
+            let cluster_end = piece
+                .word
+                .glyphs
+                .iter()
+                .map(|n| n.cluster as usize)
+                .filter(|&c| c > cluster_start)
+                .min()
+                .unwrap_or(piece.text.len());
+            piece.text.get(cluster_start..cluster_end).unwrap_or("")
+        };
+        previous_cluster = Some(g.cluster);
         let text_start = run.text.len() as u32;
-        let shown = piece.text.get(cluster_start..cluster_end).unwrap_or("");
-        run.text.push_str(shown);
+        if piece.word.rtl && shown.chars().nth(1).is_some() {
+            // Readers turn right-to-left text back into logical order
+            // character by character, a ligature's characters included: give
+            // them in visual order so they come out right (لا, not ال).
+            run.text.extend(shown.chars().rev());
+        } else {
+            run.text.push_str(shown);
+        }
         run.glyphs.push(PlacedGlyph {
             id: g.id,
-            x: Pt(pen + g.x_offset as f64 * upem_scale),
+            x: Pt(pen - run.x.0 + g.x_offset as f64 * upem_scale),
             advance: Pt(g.advance as f64 * upem_scale),
             text_start,
             text_len: shown.len() as u16,

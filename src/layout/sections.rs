@@ -20,6 +20,7 @@ pub struct SetSections {
     /// One per section; `None` for the generated front matter.
     pub galleys: Vec<Option<Galley>>,
     pub missing: Vec<(char, Style)>,
+    pub fell_back: Vec<(char, Style)>,
     pub broken_words: Vec<String>,
     pub low_resolution: Vec<(ImageId, f64)>,
     /// Display text too tall for a page (see `GalleyBuilder::too_tall`).
@@ -104,6 +105,11 @@ pub fn set_sections(
                 merged.missing.push(m);
             }
         }
+        for f in part.fell_back {
+            if !merged.fell_back.contains(&f) {
+                merged.fell_back.push(f);
+            }
+        }
         merged.broken_words.extend(part.broken_words);
         merged.low_resolution.extend(part.low_resolution);
         merged.too_tall.extend(part.too_tall);
@@ -154,6 +160,7 @@ fn set_share(
         too_tall,
         warnings,
         missing: std::mem::take(&mut setter.missing),
+        fell_back: std::mem::take(&mut setter.fell_back),
         broken_words: std::mem::take(&mut setter.broken_words),
         low_resolution,
         paragraphs: std::mem::take(&mut setter.fresh),

@@ -2,6 +2,8 @@
 //! Text is shaped a word at a time and each distinct word once per face: a
 //! book repeats its words, so the cache turns a million words into a few tens
 //! of thousands of shaping calls, each with a plan built once per face.
+//! Characters a face lacks are shaped, run by run, in the first fallback
+//! face that has them; each glyph records the face it comes from.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
@@ -19,6 +21,8 @@ pub struct Glyph {
     pub y_offset: f32,
     /// Byte offset in the word of the first character this glyph shows.
     pub cluster: u32,
+    /// The face the glyph is drawn from (a fallback, or the word's own).
+    pub face: Style,
 }
 
 /// A shaped word: glyphs in visual order and the total advance, in font units.
@@ -26,8 +30,12 @@ pub struct Glyph {
 pub struct Word {
     pub glyphs: Box<[Glyph]>,
     pub width: f32,
-    /// A character the face has no glyph for (shaped as .notdef).
+    /// A character no face has a glyph for (shaped as .notdef).
     pub missing: Option<char>,
+    /// Characters taken from fallback faces, with the face.
+    pub fell_back: Vec<(char, Style)>,
+    /// Shaped right to left (glyphs in visual order, clusters descending).
+    pub rtl: bool,
     /// The face's units per em, to scale the glyphs to a size.
     pub units_per_em: f32,
 }
@@ -56,15 +64,16 @@ impl Word {
     }
 }
 
-/// Shapes words in the book's four faces, caching each distinct word.
+/// Shapes words in the book's faces, caching each distinct word.
 pub struct Shaper<'f> {
     faces: Vec<Face<'f>>,
+    fallbacks: Vec<Style>,
     plans: HashMap<(Style, Script, Direction), ShapePlan>,
-    cache: [HashMap<Box<str>, Arc<Word>>; 4],
+    cache: Vec<HashMap<Box<str>, Arc<Word>>>,
     language: Option<Language>,
-    units_per_em: [f32; 4],
-    space: [f32; 4],
-    hyphen: [Option<Glyph>; 4],
+    units_per_em: Vec<f32>,
+    space: Vec<f32>,
+    hyphen: Vec<Option<Glyph>>,
     /// Kept between calls: shaping reuses its allocation.
     buffer: Option<UnicodeBuffer>,
     /// Time spent shaping (cache misses), for the benchmark.
@@ -73,36 +82,44 @@ pub struct Shaper<'f> {
 
 impl<'f> Shaper<'f> {
     pub fn new(fonts: &'f Fonts, language: &str) -> Shaper<'f> {
-        let faces: Vec<Face<'f>> = Style::ALL
+        let faces: Vec<Face<'f>> = fonts
             .iter()
-            .map(|&s| {
-                Face::from_slice(&fonts.get(s).bytes, 0).expect("fonts were checked when loaded")
+            .map(|(_, font)| {
+                Face::from_slice(&font.bytes, 0).expect("fonts were checked when loaded")
             })
             .collect();
-        let units_per_em = Style::ALL.map(|s| faces[s.index()].units_per_em() as f32);
+        let count = faces.len();
+        let units_per_em = faces.iter().map(|f| f.units_per_em() as f32).collect();
         let mut shaper = Shaper {
             faces,
+            fallbacks: fonts.fallbacks().collect(),
             plans: HashMap::default(),
-            cache: Default::default(),
+            cache: vec![HashMap::default(); count],
             language: language.parse().ok(),
             units_per_em,
-            space: [0.0; 4],
-            hyphen: [None; 4],
+            space: vec![0.0; count],
+            hyphen: vec![None; count],
             shaping: std::time::Duration::ZERO,
             buffer: None,
         };
-        for style in Style::ALL {
-            let space = shaper.word(style, " ");
+        for index in 0..count {
+            let style = Style::from_index(index);
+            let space = shaper.shape_in(style, " ");
             // A font without a space glyph still needs a word space: use a quarter em.
-            shaper.space[style.index()] = if space.missing.is_some() || space.width <= 0.0 {
-                shaper.units_per_em[style.index()] / 4.0
+            shaper.space[index] = if space.missing.is_some() || space.width <= 0.0 {
+                shaper.units_per_em[index] / 4.0
             } else {
                 space.width
             };
-            let hyphen = shaper.word(style, "-");
-            shaper.hyphen[style.index()] = hyphen.glyphs.first().copied();
+            let hyphen = shaper.shape_in(style, "-");
+            shaper.hyphen[index] = hyphen.glyphs.first().copied().filter(|g| g.id != 0);
         }
         shaper
+    }
+
+    /// Number of faces (text, code and fallbacks).
+    pub fn face_count(&self) -> usize {
+        self.faces.len()
     }
 
     pub fn units_per_em(&self, style: Style) -> f32 {
@@ -130,13 +147,114 @@ impl<'f> Shaper<'f> {
             return word.clone();
         }
         let started = std::time::Instant::now();
-        let word = Arc::new(self.shape(style, text));
+        let mut word = self.shape_in(style, text);
+        if word.missing.is_some() && !self.fallbacks.is_empty() {
+            word = self.with_fallbacks(style, text, word);
+        }
+        let word = Arc::new(word);
         self.shaping += started.elapsed();
         self.cache[style.index()].insert(text.into(), word.clone());
         word
     }
 
-    fn shape(&mut self, style: Style, text: &str) -> Word {
+    /// Replaces each run of .notdef glyphs with the same characters shaped in
+    /// the first fallback face that has them (scaled to the word's units).
+    fn with_fallbacks(&mut self, style: Style, text: &str, word: Word) -> Word {
+        let own_upem = self.units_per_em[style.index()];
+        // Cluster starts in logical order, to find where each cluster ends.
+        let mut starts: Vec<u32> = word.glyphs.iter().map(|g| g.cluster).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let end_of = |cluster: u32| {
+            let i = starts.partition_point(|&c| c <= cluster);
+            starts.get(i).map_or(text.len(), |&c| c as usize)
+        };
+        let mut glyphs: Vec<Glyph> = Vec::with_capacity(word.glyphs.len());
+        let mut fell_back = Vec::new();
+        let mut missing = None;
+        let mut i = 0;
+        while i < word.glyphs.len() {
+            if word.glyphs[i].id != 0 {
+                glyphs.push(word.glyphs[i]);
+                i += 1;
+                continue;
+            }
+            // A run of .notdef glyphs: the bytes their clusters cover.
+            let mut j = i;
+            let (mut from, mut to) = (usize::MAX, 0);
+            while j < word.glyphs.len() && word.glyphs[j].id == 0 {
+                let c = word.glyphs[j].cluster;
+                from = from.min(c as usize);
+                to = to.max(end_of(c));
+                j += 1;
+            }
+            let run = &text[from..to];
+            // Consecutive characters that the same fallback covers are shaped together.
+            let mut pieces: Vec<(usize, usize, Option<Style>)> = Vec::new();
+            for (at, c) in run.char_indices() {
+                let face = self
+                    .fallbacks
+                    .iter()
+                    .copied()
+                    .find(|f| self.faces[f.index()].glyph_index(c).is_some())
+                    // A joiner or mark goes with what it joins.
+                    .or_else(|| {
+                        is_joining(c)
+                            .then(|| pieces.last().and_then(|p| p.2))
+                            .flatten()
+                    });
+                match face {
+                    Some(f) => fell_back.push((c, f)),
+                    None => {
+                        missing.get_or_insert(c);
+                    }
+                }
+                match pieces.last_mut() {
+                    Some(last) if last.2 == face => last.1 = from + at + c.len_utf8(),
+                    _ => pieces.push((from + at, from + at + c.len_utf8(), face)),
+                }
+            }
+            let rtl = word.glyphs.len() > 1
+                && word.glyphs[0].cluster > word.glyphs[word.glyphs.len() - 1].cluster;
+            if rtl {
+                pieces.reverse();
+            }
+            for (start, end, face) in pieces {
+                let Some(face) = face else {
+                    // Still nothing: keep .notdef glyphs for these characters.
+                    glyphs.extend(
+                        word.glyphs[i..j]
+                            .iter()
+                            .filter(|g| (start..end).contains(&(g.cluster as usize))),
+                    );
+                    continue;
+                };
+                let shaped = self.shape_in(face, &text[start..end]);
+                let scale = own_upem / self.units_per_em[face.index()];
+                glyphs.extend(shaped.glyphs.iter().map(|g| Glyph {
+                    id: g.id,
+                    advance: g.advance * scale,
+                    x_offset: g.x_offset * scale,
+                    y_offset: g.y_offset * scale,
+                    cluster: g.cluster + start as u32,
+                    face,
+                }));
+            }
+            i = j;
+        }
+        fell_back.sort_unstable();
+        fell_back.dedup();
+        Word {
+            width: glyphs.iter().map(|g| g.advance).sum(),
+            glyphs: glyphs.into(),
+            missing,
+            fell_back,
+            rtl: word.rtl,
+            units_per_em: own_upem,
+        }
+    }
+
+    fn shape_in(&mut self, style: Style, text: &str) -> Word {
         let mut buffer = self.buffer.take().unwrap_or_default();
         buffer.push_str(text);
         if let Some(language) = &self.language {
@@ -166,6 +284,7 @@ impl<'f> Shaper<'f> {
                     x_offset: pos.x_offset as f32,
                     y_offset: pos.y_offset as f32,
                     cluster: info.cluster,
+                    face: style,
                 }
             })
             .collect();
@@ -175,6 +294,8 @@ impl<'f> Shaper<'f> {
             glyphs,
             width,
             missing,
+            fell_back: Vec::new(),
+            rtl: key.2 == Direction::RightToLeft,
             units_per_em: self.units_per_em[style.index()],
         }
     }
@@ -183,6 +304,12 @@ impl<'f> Shaper<'f> {
     pub fn cached_words(&self) -> usize {
         self.cache.iter().map(HashMap::len).sum()
     }
+}
+
+/// Characters that belong with their neighbour rather than having a face of
+/// their own: joiners, variation selectors, combining marks.
+fn is_joining(c: char) -> bool {
+    matches!(c, '\u{200d}' | '\u{200c}' | '\u{fe00}'..='\u{fe0f}' | '\u{300}'..='\u{36f}' | '\u{1f3fb}'..='\u{1f3ff}')
 }
 
 #[cfg(test)]
@@ -217,11 +344,24 @@ mod tests {
     }
 
     #[test]
-    fn missing_glyph_is_reported() {
+    fn missing_glyphs_come_from_the_fallback_or_are_reported() {
         let fonts = bundled_fonts();
         let mut shaper = Shaper::new(&fonts, "en");
         let w = shaper.word(Style::Regular, "snow☃man");
-        assert_eq!(w.missing, Some('☃'));
+        assert_eq!(w.missing, None, "DejaVu Sans has the snowman");
+        assert_eq!(w.fell_back, [('☃', Style::Fallback(0))]);
+        let snowman = w.glyphs.iter().find(|g| g.cluster == 4).unwrap();
+        assert_eq!(snowman.face, Style::Fallback(0));
+        assert!(snowman.id != 0 && snowman.advance > 0.0);
+        assert!(
+            w.glyphs
+                .iter()
+                .filter(|g| g.cluster != 4)
+                .all(|g| g.face == Style::Regular)
+        );
+        // No bundled face has CJK.
+        let w = shaper.word(Style::Regular, "a中b");
+        assert_eq!(w.missing, Some('中'));
     }
 
     #[test]

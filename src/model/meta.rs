@@ -197,6 +197,10 @@ pub struct FontFiles {
     pub italic: String,
     pub bold: String,
     pub bold_italic: String,
+    /// The face for code.
+    pub mono: String,
+    /// Faces tried, in order, for characters the others lack.
+    pub fallback: Vec<String>,
 }
 
 /// Print settings, validated.

@@ -132,7 +132,7 @@ fn embed_fonts(
     pages: &PagedBook,
     fonts: &Fonts,
 ) -> Result<BTreeMap<Style, EmbeddedFont>, Diagnostics> {
-    let mut used: [BTreeSet<u16>; 4] = Default::default();
+    let mut used: Vec<BTreeSet<u16>> = vec![BTreeSet::new(); fonts.len()];
     for page in &pages.pages {
         for item in &page.items {
             if let Item::Glyphs(run) = item {

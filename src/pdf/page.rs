@@ -23,10 +23,10 @@ pub struct GlyphWidths {
 
 impl GlyphWidths {
     pub fn new(fonts: &Fonts) -> GlyphWidths {
-        let faces = Style::ALL
+        let faces = fonts
             .iter()
-            .map(|&s| {
-                let face = fonts.get(s).face();
+            .map(|(_, font)| {
+                let face = font.face();
                 let upem = face.units_per_em() as f64;
                 let advances = (0..face.number_of_glyphs())
                     .map(|g| face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0))
@@ -70,7 +70,7 @@ impl Placement {
 /// only at that occurrence yields the same map without allocating a string
 /// for every glyph drawn: a million of them in a long book.
 pub struct LastUse {
-    faces: [Vec<Option<GlyphPlace>>; 4],
+    faces: Vec<Vec<Option<GlyphPlace>>>,
 }
 
 /// Page, item on the page, glyph in the run.
@@ -78,11 +78,15 @@ type GlyphPlace = (u32, u32, u32);
 
 impl LastUse {
     pub fn new(pages: &[Page]) -> LastUse {
-        let mut faces: [Vec<Option<GlyphPlace>>; 4] = Default::default();
+        let mut faces: Vec<Vec<Option<GlyphPlace>>> = Vec::new();
         for (p, page) in pages.iter().enumerate() {
             for (i, item) in page.items.iter().enumerate() {
                 let Item::Glyphs(run) = item else { continue };
-                let last = &mut faces[run.style.index()];
+                let face = run.style.index();
+                if faces.len() <= face {
+                    faces.resize(face + 1, Vec::new());
+                }
+                let last = &mut faces[face];
                 for (g, glyph) in run.glyphs.iter().enumerate() {
                     let id = glyph.id as usize;
                     if last.len() <= id {
@@ -96,7 +100,10 @@ impl LastUse {
     }
 
     fn is_last(&self, style: Style, glyph: u16, place: GlyphPlace) -> bool {
-        self.faces[style.index()].get(glyph as usize) == Some(&Some(place))
+        self.faces
+            .get(style.index())
+            .and_then(|face| face.get(glyph as usize))
+            == Some(&Some(place))
     }
 }
 
