@@ -604,3 +604,49 @@ fn a_right_to_left_paragraph_is_refused_in_print() {
         "{err}"
     );
 }
+
+#[test]
+fn verse_keeps_its_lines_in_both_editions() {
+    let long = "and this line is long enough that it must certainly turn over onto a second line of the page";
+    let text = format!(
+        "# Poems\n\nIntro.\n\nBecause I could not stop for Death –\\\nHe kindly stopped for me –\\\n{long}.\n\n\
+         ```verse\nI wandered lonely as a *cloud*\n   That floats on high,\n- a dash line\n1. a number\n\nSecond stanza here.\n```\n\nAfter.\n"
+    );
+    let e = editions(&[("manuscript/01.md", &text)]);
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(x.contains("<div class=\"stanza\">\n<p class=\"line\">Because I could not stop for Death –</p>\n<p class=\"line\">He kindly stopped for me –</p>"), "{x}");
+    assert!(x.contains("<p class=\"line\">I wandered lonely as a <em>cloud</em></p>\n<p class=\"line indent-3\">That floats on high,</p>"), "{x}");
+    // A line that looks like a list item or a numbered line stays a line.
+    assert!(x.contains("<p class=\"line\">- a dash line</p>\n<p class=\"line\">1. a number</p>\n</div>\n<div class=\"stanza\">\n<p class=\"line\">Second stanza here.</p>"), "{x}");
+    assert_eq!(x.matches("class=\"stanza\"").count(), 3);
+    assert!(x.contains("<p class=\"noindent\">After.</p>"), "{x}");
+
+    // Print: flush left, unjustified; the turnover hangs 2 em further in; the
+    // indented line is indented; the lines are consecutive grid lines.
+    let page = page_with(&e.laid, "kindly");
+    let at = |needle: &str| {
+        runs_of(page, needle)
+            .first()
+            .copied()
+            .unwrap_or_else(|| panic!("{needle}"))
+    };
+    let (_, because_y, because_x) = at("Because");
+    let (_, kindly_y, kindly_x) = at("kindly");
+    let (_, _, turn_x) = at("page.");
+    let (_, _, wandered_x) = at("wandered");
+    let (_, _, floats_x) = at("floats");
+    assert!((because_x - kindly_x).abs() < 30.0 && kindly_y > because_y);
+    assert!(
+        turn_x - kindly_x > 15.0,
+        "the turnover hangs: {turn_x} vs {kindly_x}"
+    );
+    assert!(floats_x > wandered_x + 5.0, "the indented line is indented");
+    let lines: Vec<String> = e
+        .laid
+        .dump
+        .lines()
+        .filter(|l| l.contains("He kindly") || l.contains("Because"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", e.laid.dump);
+}

@@ -1,7 +1,9 @@
 //! The ebook's one stylesheet. It styles structure, not the reader's page:
 //! no font size, colour or margins on `body` (Kindle and Apple Books let the
 //! reader choose those), relative units only, paragraph indents of 1.3 em
-//! (stores ask for at most 4 em), and no embedded fonts.
+//! (stores ask for at most 4 em), and no embedded fonts. Verse lines hang:
+//! a line the reader's screen turns over continues 2 em in; an indented line
+//! is in by an eighth of an em per space written, at most 4 em in all.
 
 /// The stylesheet, written as `stylesheet.css`.
 pub const STYLESHEET: &str = r#"/* quire: structure only; type size, colours and margins are the reader's. */
@@ -43,6 +45,32 @@ ul, ol {
 li ul, li ol {
   margin: 0;
 }
+div.stanza {
+  margin: 1em 0;
+}
+div.stanza p.line {
+  text-indent: -2em;
+  margin: 0 0 0 2em;
+  text-align: left;
+  hyphens: none;
+  -webkit-hyphens: none;
+}
+div.stanza p.indent-1 { margin-left: 2.125em; }
+div.stanza p.indent-2 { margin-left: 2.25em; }
+div.stanza p.indent-3 { margin-left: 2.375em; }
+div.stanza p.indent-4 { margin-left: 2.5em; }
+div.stanza p.indent-5 { margin-left: 2.625em; }
+div.stanza p.indent-6 { margin-left: 2.75em; }
+div.stanza p.indent-7 { margin-left: 2.875em; }
+div.stanza p.indent-8 { margin-left: 3em; }
+div.stanza p.indent-9 { margin-left: 3.125em; }
+div.stanza p.indent-10 { margin-left: 3.25em; }
+div.stanza p.indent-11 { margin-left: 3.375em; }
+div.stanza p.indent-12 { margin-left: 3.5em; }
+div.stanza p.indent-13 { margin-left: 3.625em; }
+div.stanza p.indent-14 { margin-left: 3.75em; }
+div.stanza p.indent-15 { margin-left: 3.875em; }
+div.stanza p.indent-16 { margin-left: 4em; }
 pre {
   margin: 1em 0;
   white-space: pre-wrap;

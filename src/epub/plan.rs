@@ -156,6 +156,7 @@ pub fn block_inlines(block: &Block) -> Option<&[Inline]> {
     match &block.kind {
         BlockKind::Heading { content, .. }
         | BlockKind::Paragraph { content, .. }
+        | BlockKind::Verse { content, .. }
         | BlockKind::Display { content, .. }
         | BlockKind::Figure {
             caption: content, ..

@@ -19,6 +19,9 @@ use crate::model::{
     Section, SectionKind,
 };
 
+/// Verse indents beyond this many spaces are set at this one (the CSS has a class for each).
+pub const MAX_VERSE_INDENT: u16 = 16;
+
 /// Writes section `index` of `book` as a complete XHTML document.
 /// `image_hrefs[i]` is where `book.images[i]` lives in the package, if used.
 pub fn section_document(
@@ -187,7 +190,7 @@ impl<'a> Writer<'a> {
             let opens_with_paragraph = matches!(
                 note.blocks.first(),
                 Some(Block {
-                    kind: BlockKind::Paragraph { .. },
+                    kind: BlockKind::Paragraph { .. } | BlockKind::Verse { .. },
                     ..
                 })
             );
@@ -302,6 +305,34 @@ impl<'a> Writer<'a> {
                 self.inlines(content, &mut marks);
                 marks.finish(&mut self.out);
                 self.out.push_str("</p>\n");
+            }
+            BlockKind::Verse { content, indents } => {
+                // One element per line, so a reflowed line turns over with a hanging indent.
+                self.out.push_str("<div class=\"stanza\">\n");
+                let lines: Vec<&'a [Inline]> = crate::model::verse_lines(content).collect();
+                for (i, line) in lines.iter().enumerate() {
+                    let indent = indents.get(i).copied().unwrap_or(0).min(MAX_VERSE_INDENT);
+                    if i > 0 {
+                        marks.advance(1);
+                    }
+                    if indent > 0 {
+                        self.out
+                            .push_str(&format!("<p class=\"line indent-{indent}\">"));
+                    } else {
+                        self.out.push_str("<p class=\"line\">");
+                    }
+                    if i == 0
+                        && let Some(n) = self.backlink_for.take()
+                    {
+                        self.backlink(n);
+                    }
+                    self.inlines(line, &mut marks);
+                    if i + 1 == lines.len() {
+                        marks.finish(&mut self.out);
+                    }
+                    self.out.push_str("</p>\n");
+                }
+                self.out.push_str("</div>\n");
             }
             BlockKind::Display { role, content } => {
                 let (open, close) = display_tags(*role);

@@ -263,6 +263,68 @@ impl GalleyBuilder<'_, '_, '_> {
         }
     }
 
+    /// A stanza: each line flush left at its indent (half an em per space
+    /// written), never justified or hyphenated; a line too long for the
+    /// measure turns over 2 em further in. A turnover never ends a page, and
+    /// a stanza that fits in half a page is kept together where possible.
+    fn verse(
+        &mut self,
+        block: BlockId,
+        content: &[crate::model::Inline],
+        indents: &[u16],
+        x: Pt,
+        measure: Pt,
+        out: &mut Vec<VItem>,
+    ) {
+        let body = self.scale.body;
+        let hang = body * 2.0;
+        let mut set: Vec<(Line, Pt, bool)> = Vec::new();
+        let mut offset = 0u32;
+        for (i, line) in crate::model::verse_lines(content).enumerate() {
+            let indent = body * (0.5 * f64::from(indents.get(i).copied().unwrap_or(0).min(16)));
+            let room = Pt((measure.0 - indent.0 - hang.0).max(body.0 * 6.0));
+            let mut para = self.para(Style::Regular, body, Align::Left, room);
+            para.first_indent = Pt(-hang.0);
+            let lines = self.setter.set(line, &para);
+            let count = lines.len();
+            for (k, mut l) in lines.into_iter().enumerate() {
+                l.start += offset;
+                set.push((l, x + indent + hang, k + 1 < count));
+            }
+            offset += crate::model::plain_text(line).chars().count() as u32 + 1;
+        }
+        let total = set.len();
+        let keep_together = total <= self.geometry.lines / 2;
+        for (n, (line, at, turns_over)) in set.into_iter().enumerate() {
+            let last = n + 1 == total;
+            let break_after = if last {
+                0.0
+            } else if turns_over || n == 0 || n + 2 == total {
+                WIDOW
+            } else if keep_together {
+                WIDOW / 2.0
+            } else {
+                0.0
+            };
+            out.push(VItem {
+                pos: Some(TextPos {
+                    block,
+                    offset: line.start,
+                }),
+                content: Content::Text {
+                    line,
+                    x: at,
+                    dy: Pt::ZERO,
+                },
+                role: Role::Other,
+                lines: 1,
+                discardable: false,
+                break_after,
+                para: None,
+            });
+        }
+    }
+
     /// A code block's lines, every space kept (tabs every 4 columns): set in
     /// the code face, smaller (down to a floor) when a line is too long, and
     /// wrapped, each continuation marked ↪, when even that is not enough.
@@ -447,6 +509,20 @@ impl GalleyBuilder<'_, '_, '_> {
                 }
                 let lines = self.setter.set(content, &para);
                 self.push_paragraph(block.id, lines, x, Role::Body, out);
+            }
+            BlockKind::Verse { content, indents } => {
+                let (x, measure) = self.measure_at(level);
+                if !matches!(
+                    out.last(),
+                    Some(VItem {
+                        content: Content::Space,
+                        ..
+                    })
+                ) {
+                    out.push(VItem::space(1, true, 0.0));
+                }
+                self.verse(block.id, content, indents, x, measure, out);
+                out.push(VItem::space(1, true, 0.0));
             }
             BlockKind::Display { content, .. } => {
                 let para = self.para(

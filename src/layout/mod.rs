@@ -127,6 +127,7 @@ fn right_to_left_blocks(book: &Book) -> Vec<Option<Location>> {
         let mut visit = |block: &crate::model::Block| {
             let text = match &block.kind {
                 BlockKind::Paragraph { content, .. }
+                | BlockKind::Verse { content, .. }
                 | BlockKind::Heading { content, .. }
                 | BlockKind::Display { content, .. } => crate::model::plain_text(content),
                 _ => return,

@@ -730,7 +730,8 @@ impl Setter<'_, '_> {
             items.push(item);
             pieces.push(piece);
         };
-        if para.first_indent.0 > 0.0 {
+        // A negative indent gives the first line more room (verse's hanging turnovers).
+        if para.first_indent.0 != 0.0 {
             push(
                 &mut items,
                 &mut pieces,

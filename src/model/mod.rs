@@ -186,6 +186,14 @@ pub enum BlockKind {
         content: Vec<Inline>,
         indent: bool,
     },
+    /// A stanza of verse: lines separated by top-level line breaks (never
+    /// inside emphasis or a link), each with its indent in spaces as
+    /// written. Lines are set flush left, never justified; a line too long
+    /// for the measure turns over with a hanging indent.
+    Verse {
+        content: Vec<Inline>,
+        indents: Vec<u16>,
+    },
     /// A centred line of a generated page.
     Display {
         role: DisplayRole,
@@ -417,6 +425,7 @@ pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Inline)
         match &mut block.kind {
             BlockKind::Heading { content, .. }
             | BlockKind::Paragraph { content, .. }
+            | BlockKind::Verse { content, .. }
             | BlockKind::Display { content, .. }
             | BlockKind::Figure {
                 caption: content, ..
@@ -469,6 +478,7 @@ pub fn any_inline(blocks: &[Block], test: &mut impl FnMut(&Inline) -> bool) -> b
     blocks.iter().any(|block| match &block.kind {
         BlockKind::Heading { content, .. }
         | BlockKind::Paragraph { content, .. }
+        | BlockKind::Verse { content, .. }
         | BlockKind::Display { content, .. }
         | BlockKind::Figure {
             caption: content, ..
@@ -489,4 +499,69 @@ pub fn any_inline(blocks: &[Block], test: &mut impl FnMut(&Inline) -> bool) -> b
         }
         BlockKind::SceneBreak | BlockKind::Code { .. } | BlockKind::Contents(_) => false,
     })
+}
+
+/// The lines of verse content: split at its top-level line breaks.
+pub fn verse_lines(content: &[Inline]) -> impl Iterator<Item = &[Inline]> {
+    content.split(|i| matches!(i, Inline::LineBreak))
+}
+
+/// Puts a wrapper (emphasis, a link…) back around part of its content.
+type Rewrap = Box<dyn Fn(Vec<Inline>) -> Inline>;
+
+/// Moves line breaks nested in emphasis, links or marks to the top level,
+/// closing the wrappers before the break and opening them again after it
+/// (`*a⏎b*` → `*a*⏎*b*`), so verse splits into lines. The text is unchanged.
+pub fn lift_line_breaks(content: Vec<Inline>) -> Vec<Inline> {
+    fn has_break(inlines: &[Inline]) -> bool {
+        inlines.iter().any(|i| match i {
+            Inline::LineBreak => true,
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Link { content: c, .. }
+            | Inline::CrossRef { content: c, .. }
+            | Inline::Marked { content: c, .. } => has_break(c),
+            _ => false,
+        })
+    }
+    if !content
+        .iter()
+        .any(|i| !matches!(i, Inline::LineBreak) && has_break(std::slice::from_ref(i)))
+    {
+        return content;
+    }
+    let mut out = Vec::new();
+    for inline in content {
+        let rebuild: Option<(Vec<Inline>, Rewrap)> = match inline {
+            Inline::Emphasis(c) if has_break(&c) => Some((c, Box::new(Inline::Emphasis))),
+            Inline::Strong(c) if has_break(&c) => Some((c, Box::new(Inline::Strong))),
+            Inline::Link { url, content } if has_break(&content) => Some((
+                content,
+                Box::new(move |c| Inline::Link {
+                    url: url.clone(),
+                    content: c,
+                }),
+            )),
+            Inline::Marked { mark, content } if has_break(&content) => Some((
+                content,
+                Box::new(move |c| Inline::Marked { mark, content: c }),
+            )),
+            other => {
+                out.push(other);
+                None
+            }
+        };
+        if let Some((children, wrap)) = rebuild {
+            let lifted = lift_line_breaks(children);
+            for (i, piece) in lifted.split(|i| matches!(i, Inline::LineBreak)).enumerate() {
+                if i > 0 {
+                    out.push(Inline::LineBreak);
+                }
+                if !piece.is_empty() {
+                    out.push(wrap(piece.to_vec()));
+                }
+            }
+        }
+    }
+    out
 }

@@ -40,6 +40,7 @@ pub fn block_text(block: &Block) -> Option<String> {
     Some(match &block.kind {
         BlockKind::Heading { content, .. }
         | BlockKind::Paragraph { content, .. }
+        | BlockKind::Verse { content, .. }
         | BlockKind::Display { content, .. } => plain_text(content),
         BlockKind::Figure { caption, .. } => plain_text(caption),
         BlockKind::Code { text } => text.clone(),
@@ -70,6 +71,7 @@ pub fn block_text_len(block: &Block) -> usize {
     match &block.kind {
         BlockKind::Heading { content, .. }
         | BlockKind::Paragraph { content, .. }
+        | BlockKind::Verse { content, .. }
         | BlockKind::Display { content, .. }
         | BlockKind::Figure {
             caption: content, ..

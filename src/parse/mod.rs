@@ -133,12 +133,11 @@ enum Frame {
     Code {
         text: String,
         start: usize,
+        /// A fenced block marked `verse` (or `poem`, `poetry`).
+        verse: bool,
     },
     /// Raw HTML block: its text is collected and set as an escaped paragraph.
-    Html {
-        text: String,
-        start: usize,
-    },
+    Html { text: String, start: usize },
     Table {
         columns: Vec<ColumnAlign>,
         head: Option<Vec<Vec<Inline>>>,
@@ -146,10 +145,7 @@ enum Frame {
         start: usize,
     },
     /// A table's header row (`head`) or a body row, collecting its cells.
-    TableRow {
-        head: bool,
-        cells: Vec<Vec<Inline>>,
-    },
+    TableRow { head: bool, cells: Vec<Vec<Inline>> },
 }
 
 struct Builder<'t> {
@@ -288,9 +284,14 @@ impl Builder<'_> {
                     start,
                 }
             }
-            Tag::CodeBlock(_) => Frame::Code {
+            Tag::CodeBlock(kind) => Frame::Code {
                 text: String::new(),
                 start,
+                verse: matches!(
+                    &kind,
+                    pulldown_cmark::CodeBlockKind::Fenced(info)
+                        if matches!(info.split_whitespace().next(), Some("verse" | "poem" | "poetry"))
+                ),
             },
             Tag::HtmlBlock => Frame::Html {
                 text: String::new(),
@@ -480,7 +481,22 @@ impl Builder<'_> {
                 },
                 start..range.end,
             ),
-            Frame::Code { text, start } => {
+            Frame::Code {
+                text,
+                start,
+                verse: true,
+            } => {
+                for (stanza, indents) in verse_stanzas(&text, self.file, self.path) {
+                    self.push_block(
+                        BlockKind::Verse {
+                            content: stanza,
+                            indents,
+                        },
+                        start..range.end,
+                    );
+                }
+            }
+            Frame::Code { text, start, .. } => {
                 let text = text.trim_end_matches('\n').to_string();
                 self.push_block(BlockKind::Code { text }, start..range.end);
             }
@@ -529,13 +545,22 @@ impl Builder<'_> {
                     if let Some(caption) = self.table_caption(&content) {
                         return self.attach_caption(caption);
                     }
-                    self.push_block(
+                    // Hard-broken lines are verse (or an address, a letter's
+                    // close): each line its own, never run together.
+                    let kind = if has_line_break(&content) {
+                        let content = crate::model::lift_line_breaks(content);
+                        let lines = crate::model::verse_lines(&content).count();
+                        BlockKind::Verse {
+                            content,
+                            indents: vec![0; lines],
+                        }
+                    } else {
                         BlockKind::Paragraph {
                             content,
                             indent: true,
-                        },
-                        start..range.end,
-                    );
+                        }
+                    };
+                    self.push_block(kind, start..range.end);
                     return;
                 }
                 let has_text = !crate::model::plain_text(&content).trim().is_empty();
@@ -917,6 +942,98 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
     }
+}
+
+fn has_line_break(inlines: &[Inline]) -> bool {
+    inlines.iter().any(|i| match i {
+        Inline::LineBreak => true,
+        Inline::Emphasis(c)
+        | Inline::Strong(c)
+        | Inline::Link { content: c, .. }
+        | Inline::Marked { content: c, .. } => has_line_break(c),
+        _ => false,
+    })
+}
+
+/// A ```verse block: stanzas (split at blank lines) of lines, each line's
+/// Markdown read as inline text (emphasis, notes…), with its leading spaces
+/// (a tab counts 4) as its indent.
+fn verse_stanzas(text: &str, file: u32, path: &str) -> Vec<(Vec<Inline>, Vec<u16>)> {
+    let mut stanzas = Vec::new();
+    for stanza in text
+        .split("\n\n")
+        .map(|s| s.trim_matches('\n'))
+        .filter(|s| !s.trim().is_empty())
+    {
+        let mut source = String::new();
+        let mut indents = Vec::new();
+        for (i, line) in stanza.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let indent: u16 = line
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .map(|c| if c == '\t' { 4 } else { 1 })
+                .sum();
+            indents.push(indent);
+            if i > 0 {
+                source.push_str("\\\n");
+            }
+            source.push_str(&escape_line_start(line.trim()));
+        }
+        // pulldown-cmark reads `[^label]` as a note reference only where the
+        // label is defined: define each here (the file's own definition is used).
+        let mut rest = source.as_str();
+        let mut labels = Vec::new();
+        while let Some(at) = rest.find("[^") {
+            rest = &rest[at + 2..];
+            if let Some(end) = rest.find(']') {
+                labels.push(rest[..end].to_string());
+            }
+        }
+        for label in labels {
+            source.push_str(&format!("\n\n[^{label}]: .\n"));
+        }
+        let parsed = parse(&source, file, path);
+        let content = parsed
+            .blocks
+            .into_iter()
+            .find_map(|b| match b.kind {
+                BlockKind::Verse { content, .. } => Some(content),
+                BlockKind::Paragraph { content, .. } => Some(content),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let lines = crate::model::verse_lines(&content).count();
+        indents.resize(lines, 0);
+        stanzas.push((content, indents));
+    }
+    stanzas
+}
+
+/// A verse line as Markdown that cannot open a block of its own (heading,
+/// list item, quote, rule, fence or setext underline): the marker is escaped.
+fn escape_line_start(line: &str) -> String {
+    let first = line.chars().next().unwrap_or(' ');
+    let second = line.chars().nth(1).unwrap_or(' ');
+    let only = |c: char| line.chars().all(|x| x == c || x == ' ');
+    let hashes = line.chars().take_while(|&c| c == '#').count();
+    let block_marker = (hashes > 0 && hashes <= 6 && line[hashes..].starts_with([' ', '\t']))
+        || (hashes > 0 && hashes == line.len())
+        || ("-+*".contains(first) && second == ' ')
+        || first == '>'
+        || ("-*_=".contains(first) && only(first))
+        || line.starts_with("```")
+        || line.starts_with("~~~");
+    if block_marker {
+        return format!("\\{line}");
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && line[digits..].starts_with(['.', ')']) {
+        return format!("{}\\{}", &line[..digits], &line[digits..]);
+    }
+    line.to_string()
 }
 
 fn is_comment(html: &str) -> bool {

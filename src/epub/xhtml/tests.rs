@@ -105,7 +105,8 @@ fn line_breaks_count_one_and_note_references_none() {
     let xhtml = render(&b, &[(1, 4), (1, 8)]);
     assert!(
         xhtml.contains(&format!(
-            "</a></sup> {}two<br/>{}three.",
+            // Hard-broken lines are verse: a line each.
+            "</a></sup> {}two</p>\n<p class=\"line\">{}three.",
             mark("1"),
             mark("2")
         )),
