@@ -38,12 +38,24 @@ struct BookToml {
     chapters: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     back_matter: Vec<Spanned<String>>,
+    dedication: Option<String>,
+    epigraph: Option<String>,
+    epigraph_source: Option<String>,
+    #[serde(default)]
+    parts: Vec<PartToml>,
     #[serde(default)]
     print: PrintToml,
     #[serde(default)]
     fonts: FontsToml,
     #[serde(default)]
     cover: CoverToml,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PartToml {
+    title: String,
+    chapters: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -167,6 +179,12 @@ pub struct Config {
     /// `None`: every other `.md` file in `manuscript/`, sorted by name.
     pub chapters: Option<Vec<FileRef>>,
     pub back_matter: Vec<FileRef>,
+    /// A dedication, set on a page of its own after the copyright page.
+    pub dedication: Option<String>,
+    /// An epigraph and its source, on a page of their own.
+    pub epigraph: Option<(String, Option<String>)>,
+    /// Parts: each a title and its chapters, in order.
+    pub parts: Vec<Part>,
     pub print: PrintSettings,
     pub fonts: FontFiles,
     /// Cover art, project-relative (`cover/illustration.jpg`), when named.
@@ -174,6 +192,13 @@ pub struct Config {
     pub blurb: Option<String>,
     /// A manuscript file holding the back-cover text (not a chapter).
     pub blurb_file: Option<FileRef>,
+}
+
+/// A part of the book: its title page and chapters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub title: String,
+    pub chapters: Vec<FileRef>,
 }
 
 /// Parses and checks `book.toml`'s text. All problems found are reported together.
@@ -313,6 +338,24 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         location: locate(s.span()),
     };
     let cover_image = raw.cover.image.as_ref().map(file_ref);
+    if !raw.parts.is_empty()
+        && let Some(chapters) = &raw.chapters
+    {
+        diagnostics.push(
+            Diagnostic::error("book.toml lists chapters both in `chapters` and in `parts`")
+                .at(chapters.first().map(|c| locate(c.span())))
+                .with_hint("with parts, list each part's chapters in its `chapters` and remove the top-level `chapters`"),
+        );
+    }
+    for part in &raw.parts {
+        if part.chapters.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(format!("the part “{}” has no chapters", part.title))
+                    .at_file(CONFIG_FILE, 1, 1)
+                    .with_hint("list its files: chapters = [\"01-chapter.md\"]"),
+            );
+        }
+    }
 
     let fonts = FontFiles {
         regular: format!("fonts/{}", raw.fonts.regular),
@@ -373,6 +416,19 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             .as_ref()
             .map(|list| list.iter().map(file_ref).collect()),
         back_matter: raw.back_matter.iter().map(file_ref).collect(),
+        dedication: raw.dedication.filter(|d| !d.trim().is_empty()),
+        epigraph: raw
+            .epigraph
+            .filter(|e| !e.trim().is_empty())
+            .map(|e| (e, raw.epigraph_source.filter(|s| !s.trim().is_empty()))),
+        parts: raw
+            .parts
+            .iter()
+            .map(|p| Part {
+                title: p.title.clone(),
+                chapters: p.chapters.iter().map(file_ref).collect(),
+            })
+            .collect(),
         print: PrintSettings {
             trim,
             bleed: raw.print.bleed,

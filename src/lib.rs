@@ -189,7 +189,8 @@ fn load_book_with(
             .with_hint("the print edition is justified without hyphens, so some lines may be loose; set print.hyphenate = false to silence this"),
         );
     }
-    let files = resolve::manuscript_files(project, &config)?;
+    let (files, mut unlisted) = resolve::manuscript_files(project, &config)?;
+    warnings.append(&mut unlisted);
     let mut parsed = Vec::with_capacity(files.len());
     let mut kept = HashMap::with_capacity(files.len());
     for (i, file) in files.iter().enumerate() {

@@ -650,3 +650,97 @@ fn verse_keeps_its_lines_in_both_editions() {
         .collect();
     assert_eq!(lines.len(), 2, "{}", e.laid.dump);
 }
+
+#[test]
+fn dedication_epigraph_and_parts_in_both_editions() {
+    let toml = format!(
+        "{TOML}dedication = \"For *M.*,\\nwho read to me.\"\nepigraph = \"Call me Ishmael.\"\nepigraph-source = \"Herman Melville\"\n\
+         [[parts]]\ntitle = \"Part One\"\nchapters = [\"one/01.md\", \"one/02.md\"]\n[[parts]]\ntitle = \"Part Two\"\nchapters = [\"03.md\"]\n"
+    );
+    let e = editions_with(
+        &toml,
+        &[
+            (
+                "manuscript/one/01.md",
+                "# First\n\nText one.\n\n## A Section\n\nMore.\n",
+            ),
+            ("manuscript/one/02.md", "# Second\n\nText two.\n"),
+            ("manuscript/03.md", "# Third\n\nText three.\n"),
+            ("manuscript/stray.md", "# Stray\n\nNot listed.\n"),
+            ("manuscript/one/notes.md", "Working notes.\n"),
+        ],
+    );
+    // EPUB: semantics, and the parts' chapters nested under them.
+    let dedication = &e.xhtml["dedication.xhtml"];
+    assert!(dedication.contains("epub:type=\"dedication\"") && dedication.contains("<p class=\"dedication\">For <em>M.</em>,</p>\n<p class=\"dedication\">who read to me.</p>"), "{dedication}");
+    let epigraph = &e.xhtml["epigraph.xhtml"];
+    assert!(
+        epigraph.contains("epub:type=\"epigraph\"")
+            && epigraph.contains("<blockquote>")
+            && epigraph.contains("<p class=\"attribution\">— Herman Melville</p>"),
+        "{epigraph}"
+    );
+    assert!(e.xhtml["part-1.xhtml"].contains("epub:type=\"part\""));
+    let nav = &e.xhtml["nav.xhtml"];
+    let toc = &nav[..nav.find("landmarks").unwrap()];
+    let squeezed: String = toc.split_whitespace().collect();
+    assert!(squeezed.contains("<ahref=\"part-1.xhtml\">PartOne</a><ol><li><ahref=\"chapter-1.xhtml\">First</a></li><li><ahref=\"chapter-2.xhtml\">Second</a></li></ol>"), "{toc}");
+    assert!(squeezed.contains("<ahref=\"part-2.xhtml\">PartTwo</a><ol><li><ahref=\"chapter-3.xhtml\">Third</a></li></ol>"), "{toc}");
+    assert!(
+        nav.contains("epub:type=\"bodymatter\" href=\"part-1.xhtml\""),
+        "{nav}"
+    );
+
+    // Print: each on a recto with nothing else on it, no running head or folio;
+    // the verso behind a part title is blank.
+    let pages = &e.laid.pages.pages;
+    for needle in ["who read to me.", "Call me Ishmael.", "Part One"] {
+        let index = pages
+            .iter()
+            .position(|p| {
+                page_text(p).contains(needle.split(' ').next().unwrap())
+                    && p.items.len() <= 4
+                    && page_text(p)
+                        .replace(' ', "")
+                        .contains(&needle.replace(' ', ""))
+            })
+            .unwrap_or_else(|| panic!("{needle}"));
+        assert_eq!(
+            pages[index].side,
+            quire::layout::frame::Side::Recto,
+            "{needle}"
+        );
+        assert!(
+            !page_text(&pages[index]).chars().any(|c| c.is_ascii_digit()),
+            "no folio with {needle}: {}",
+            page_text(&pages[index])
+        );
+        if needle == "Part One" {
+            assert!(
+                pages[index + 1].items.is_empty(),
+                "the verso behind a part is blank"
+            );
+        }
+    }
+    // The contents lists the part's chapters under it, with their pages.
+    let contents = pages
+        .iter()
+        .find(|p| page_text(p).contains("Contents"))
+        .unwrap();
+    let text = page_text(contents);
+    assert!(
+        text.contains("PartOne") && text.contains("First") && !text.contains("ASection"),
+        "{text}"
+    );
+
+    // Files no list reaches are named.
+    for file in ["manuscript/stray.md", "manuscript/one/notes.md"] {
+        assert!(
+            e.warnings
+                .iter()
+                .any(|w| w.starts_with(&format!("warning: {file} is not in the book"))),
+            "{file}: {:?}",
+            e.warnings
+        );
+    }
+}

@@ -160,6 +160,15 @@ a[role="doc-noteref"] {
 .copyright { margin-top: 4em; }
 .notice, .credit { font-size: 0.85em; margin: 0.75em 0; }
 .copyright .publisher { font-size: 0.85em; margin: 1.5em 0 0; }
+.dedication p, p.dedication {
+  text-indent: 0;
+  text-align: center;
+  font-style: italic;
+}
+section.dedication, section.epigraph { margin-top: 4em; }
+.epigraph p { text-indent: 0; }
+p.attribution { text-align: right; margin-top: 0.5em; }
+section.part h1 { margin-top: 4em; }
 ol.toc {
   list-style: none;
   padding-left: 0;

@@ -174,6 +174,40 @@ fn toc_entries(book: &Book, plan: &plan::Plan) -> Vec<Option<TocEntry>> {
             Some(TocEntry { title, children })
         })
         .collect();
+    // In a book with parts, a part's chapters are its children in the nav
+    // (the contents lists them at level 2).
+    let in_parts: Vec<&str> = book
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .filter_map(|b| match &b.kind {
+            crate::model::BlockKind::Contents(list) => Some(list),
+            _ => None,
+        })
+        .flatten()
+        .filter(|e| e.level == 2 && e.anchor.is_none())
+        .map(|e| e.section.as_str())
+        .collect();
+    let mut part: Option<usize> = None;
+    for (index, section) in book.sections.iter().enumerate() {
+        if section.kind == SectionKind::Part {
+            part = entries[index].as_ref().map(|_| index);
+            if let Some(entry) = entries[index].as_mut() {
+                entry.children.clear();
+            }
+            continue;
+        }
+        if !in_parts.contains(&section.id.as_str()) {
+            part = None;
+            continue;
+        }
+        if let (Some(p), Some(entry)) = (part, entries[index].take()) {
+            let href = plan.href_at(index, None);
+            if let Some(parent) = entries[p].as_mut() {
+                parent.children.push((href, entry.title));
+            }
+        }
+    }
     if entries.iter().all(Option::is_none) {
         let first = book
             .sections

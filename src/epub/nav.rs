@@ -13,7 +13,10 @@ use crate::model::{Book, SectionKind};
 /// The `landmarks` nav: contents, title page, copyright page, start of the text.
 pub fn landmarks(book: &Book, plan: &Plan) -> String {
     let first_of = |kind: SectionKind| book.sections.iter().position(|s| s.kind == kind);
-    let body_start = first_of(SectionKind::Chapter)
+    let body_start = book
+        .sections
+        .iter()
+        .position(|s| matches!(s.kind, SectionKind::Chapter | SectionKind::Part))
         .or_else(|| {
             book.sections
                 .iter()

@@ -528,6 +528,17 @@ fn wrapper(kind: SectionKind) -> (&'static str, &'static str, &'static str) {
             " epub:type=\"chapter\" role=\"doc-chapter\"",
         ),
         SectionKind::Appendix => ("section", "back-matter", ""),
+        SectionKind::Dedication => (
+            "section",
+            "dedication",
+            " epub:type=\"dedication\" role=\"doc-dedication\"",
+        ),
+        SectionKind::Epigraph => (
+            "section",
+            "epigraph",
+            " epub:type=\"epigraph\" role=\"doc-epigraph\"",
+        ),
+        SectionKind::Part => ("section", "part", " epub:type=\"part\" role=\"doc-part\""),
     }
 }
 
@@ -540,6 +551,8 @@ fn display_tags(role: DisplayRole) -> (&'static str, &'static str) {
         DisplayRole::Publisher => ("<p class=\"publisher\">", "</p>\n"),
         DisplayRole::Notice => ("<p class=\"notice\">", "</p>\n"),
         DisplayRole::Credit => ("<p class=\"credit\">", "</p>\n"),
+        DisplayRole::Dedication => ("<p class=\"dedication\">", "</p>\n"),
+        DisplayRole::Attribution => ("<p class=\"attribution\">", "</p>\n"),
     }
 }
 

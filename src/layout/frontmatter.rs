@@ -288,12 +288,13 @@ pub fn contents_galley(
         } else {
             Pt::ZERO
         };
-        let style = if entry.level > 1 {
+        // Headings inside a chapter are italic; a part's chapters are sections, upright.
+        let style = if entry.anchor.is_some() {
             Style::Italic
         } else {
             Style::Regular
         };
-        let folio = if entry.level == 1 {
+        let folio = if entry.anchor.is_none() {
             folios.get(&entry.section).cloned().unwrap_or_default()
         } else {
             String::new()

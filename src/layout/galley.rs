@@ -7,7 +7,7 @@ use super::geometry::{PageGeometry, TypeScale};
 use super::linebreak::INFINITY;
 use super::paragraph::{Align, Line, LineRun, ParaStyle, Setter};
 use crate::fonts::Style;
-use crate::model::{Block, BlockId, BlockKind, Book, ImageId, Pt, Section, TextPos};
+use crate::model::{Block, BlockId, BlockKind, Book, DisplayRole, ImageId, Pt, Section, TextPos};
 
 /// Penalty for a page break that leaves one line of a paragraph at the foot of a page.
 pub const ORPHAN: f64 = 1_000_000.0;
@@ -524,15 +524,30 @@ impl GalleyBuilder<'_, '_, '_> {
                 self.verse(block.id, content, indents, x, measure, out);
                 out.push(VItem::space(1, true, 0.0));
             }
-            BlockKind::Display { content, .. } => {
-                let para = self.para(
-                    Style::Regular,
-                    self.scale.body,
-                    Align::Center,
-                    self.geometry.measure,
-                );
+            BlockKind::Display { content, role } => {
+                // A dedication is centred in italic; an epigraph's source ranged
+                // right under the quotation, at its indent.
+                let (style, align, x, measure) = match role {
+                    DisplayRole::Dedication => (
+                        Style::Italic,
+                        Align::Center,
+                        Pt::ZERO,
+                        self.geometry.measure,
+                    ),
+                    DisplayRole::Attribution => {
+                        let (x, measure) = self.measure_at(level.quote());
+                        (Style::Regular, Align::Right, x, measure)
+                    }
+                    _ => (
+                        Style::Regular,
+                        Align::Center,
+                        Pt::ZERO,
+                        self.geometry.measure,
+                    ),
+                };
+                let para = self.para(style, self.scale.body, align, measure);
                 let lines = self.setter.set(content, &para);
-                self.push_paragraph(block.id, lines, Pt::ZERO, Role::Other, out);
+                self.push_paragraph(block.id, lines, x, Role::Other, out);
             }
             BlockKind::Quote(blocks) => {
                 out.push(VItem::space(1, true, 0.0));

@@ -615,8 +615,11 @@ fn assemble(
     };
 
     for (s, section) in book.sections.iter().enumerate() {
+        let after_part = s > 0 && book.sections[s - 1].kind == SectionKind::Part;
         let opens_recto = match section.kind {
             SectionKind::Copyright => false,
+            // A part title stands alone on its recto: the verso behind it is blank.
+            _ if after_part => true,
             SectionKind::Chapter | SectionKind::Appendix => {
                 book.print.chapters_open == ChapterOpening::Recto || body_start.is_none()
             }
@@ -631,7 +634,8 @@ fn assemble(
             pages.push(blank_page(s, pages.len()));
             facts.push(Vec::new());
         }
-        if section.kind == SectionKind::Chapter && body_start.is_none() {
+        if matches!(section.kind, SectionKind::Chapter | SectionKind::Part) && body_start.is_none()
+        {
             body_start = Some(pages.len());
         }
         if section.in_toc || section.kind == SectionKind::Contents {
@@ -748,7 +752,12 @@ fn assemble(
     }
     for page in pages.iter_mut().filter(|_| compose) {
         let section = &book.sections[page.section];
-        let furniture = if page.blank {
+        let furniture = if page.blank
+            || matches!(
+                section.kind,
+                SectionKind::Dedication | SectionKind::Epigraph | SectionKind::Part
+            ) {
+            // Display pages carry no running head or folio.
             Furniture::None
         } else if page.opening {
             match section.kind {

@@ -36,7 +36,12 @@ pub struct SetSections {
 fn is_body(kind: SectionKind) -> bool {
     matches!(
         kind,
-        SectionKind::Preface | SectionKind::Chapter | SectionKind::Appendix
+        SectionKind::Preface
+            | SectionKind::Chapter
+            | SectionKind::Appendix
+            | SectionKind::Dedication
+            | SectionKind::Epigraph
+            | SectionKind::Part
     )
 }
 

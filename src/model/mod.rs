@@ -99,6 +99,12 @@ pub enum SectionKind {
     Chapter,
     /// Back matter written by the author (about the author, acknowledgments…).
     Appendix,
+    /// The dedication from book.toml, on a page of its own.
+    Dedication,
+    /// The epigraph from book.toml (a quotation and its source), on a page of its own.
+    Epigraph,
+    /// A part title page; the part's chapters follow it.
+    Part,
 }
 
 impl SectionKind {
@@ -108,8 +114,10 @@ impl SectionKind {
             | SectionKind::TitlePage
             | SectionKind::Copyright
             | SectionKind::Contents
+            | SectionKind::Dedication
+            | SectionKind::Epigraph
             | SectionKind::Preface => Matter::Front,
-            SectionKind::Chapter => Matter::Body,
+            SectionKind::Chapter | SectionKind::Part => Matter::Body,
             SectionKind::Appendix => Matter::Back,
         }
     }
@@ -170,6 +178,10 @@ pub enum DisplayRole {
     Notice,
     /// A credit such as "Illustration by …".
     Credit,
+    /// A dedication's line.
+    Dedication,
+    /// An epigraph's source, ranged right under it.
+    Attribution,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -17,15 +17,19 @@ pub struct ManuscriptFile {
     pub path: String,
     pub kind: SectionKind,
     pub text: Arc<str>,
+    /// The part (index into `Config::parts`) a chapter belongs to.
+    pub part: Option<usize>,
 }
 
-/// Lists and reads the book's Markdown files.
+/// Lists and reads the book's Markdown files; warns about Markdown files in
+/// `manuscript/` that are in no list and that the default order does not reach.
 pub fn manuscript_files(
     project: &Project,
     config: &Config,
-) -> Result<Vec<ManuscriptFile>, Diagnostics> {
+) -> Result<(Vec<ManuscriptFile>, Vec<Diagnostic>), Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let mut listed: Vec<(String, SectionKind)> = Vec::new();
+    let mut part_of: Vec<(String, usize)> = Vec::new();
     let take = |refs: &[FileRef],
                 kind: SectionKind,
                 listed: &mut Vec<(String, SectionKind)>,
@@ -52,7 +56,20 @@ pub fn manuscript_files(
         &mut listed,
         &mut diagnostics,
     );
+    for (index, part) in config.parts.iter().enumerate() {
+        let before = listed.len();
+        take(
+            &part.chapters,
+            SectionKind::Chapter,
+            &mut listed,
+            &mut diagnostics,
+        );
+        for (path, _) in &listed[before..] {
+            part_of.push((path.clone(), index));
+        }
+    }
     match &config.chapters {
+        _ if !config.parts.is_empty() => {}
         Some(chapters) => take(
             chapters,
             SectionKind::Chapter,
@@ -99,14 +116,39 @@ pub fn manuscript_files(
         }
     }
 
+    let mut warnings = Vec::new();
+    let blurb = config
+        .blurb_file
+        .as_ref()
+        .and_then(|f| resolve_manuscript_path(&f.written).ok());
+    for (path, _) in project.files_under(MANUSCRIPT_DIR) {
+        if path.ends_with(".md")
+            && !listed.iter().any(|(p, _)| p == path)
+            && blurb.as_deref() != Some(path)
+        {
+            let name = &path[MANUSCRIPT_DIR.len() + 1..];
+            warnings.push(
+                Diagnostic::warning(format!("{path} is not in the book"))
+                    .at_file(crate::project::CONFIG_FILE, 1, 1)
+                    .with_hint(if name.contains('/') {
+                        format!("files in folders are read only when listed: add \"{name}\" to chapters (or front-matter, back-matter, a part) in book.toml")
+                    } else {
+                        format!("add \"{name}\" to chapters (or front-matter, back-matter, a part) in book.toml, or remove the file")
+                    }),
+            );
+        }
+    }
+
     let mut files = Vec::with_capacity(listed.len());
     for (path, kind) in listed {
+        let part = part_of.iter().find(|(p, _)| *p == path).map(|(_, i)| *i);
         let bytes = project.get(&path).unwrap_or_default();
         match std::str::from_utf8(bytes) {
             Ok(text) => files.push(ManuscriptFile {
                 text: Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text)),
                 path,
                 kind,
+                part,
             }),
             Err(err) => {
                 let valid = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
@@ -123,7 +165,7 @@ pub fn manuscript_files(
     if diagnostics.has_errors() {
         Err(diagnostics)
     } else {
-        Ok(files)
+        Ok((files, warnings))
     }
 }
 

@@ -1,5 +1,6 @@
 //! The generated front matter: half title, title page, copyright page (notice,
-//! first-publication note, credits, ISBNs, publisher) and the contents.
+//! first-publication note, credits, ISBNs, publisher), the dedication and
+//! epigraph book.toml gives, the contents, and part title pages.
 
 use crate::model::{
     Block, BlockId, BlockKind, ContentsEntry, DisplayRole, Inline, Meta, Section, SectionKind,
@@ -120,19 +121,122 @@ pub fn front_matter(meta: &Meta) -> Vec<Section> {
     ]
 }
 
-/// Lists every section after the contents page (and chapters' level-2 headings).
-pub fn fill_contents(sections: &mut [Section], contents_at: usize) {
+/// Inline Markdown of a line from book.toml (emphasis, smart quotes).
+fn inline_markdown(text: &str) -> Vec<Inline> {
+    let parsed = crate::parse::parse(text.trim(), 0, crate::project::CONFIG_FILE);
+    parsed
+        .blocks
+        .into_iter()
+        .find_map(|b| match b.kind {
+            BlockKind::Paragraph { content, .. } => Some(content),
+            _ => None,
+        })
+        .unwrap_or_else(|| vec![Inline::Text(text.trim().to_string())])
+}
+
+/// Display lines of a book.toml text: one per line written.
+fn display_lines(role: DisplayRole, text: &str) -> Vec<Block> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| Block {
+            id: BlockId(0),
+            kind: BlockKind::Display {
+                role,
+                content: inline_markdown(line),
+            },
+            span: None,
+        })
+        .collect()
+}
+
+/// The dedication and the epigraph, each a page of its own (not in the contents).
+pub fn dedication_and_epigraph(
+    dedication: Option<&str>,
+    epigraph: Option<(&str, Option<&str>)>,
+) -> Vec<Section> {
+    let mut sections = Vec::new();
+    if let Some(text) = dedication {
+        sections.push(generated(
+            SectionKind::Dedication,
+            "dedication",
+            "Dedication",
+            display_lines(DisplayRole::Dedication, text),
+        ));
+    }
+    if let Some((text, source)) = epigraph {
+        let quotation: Vec<Block> = text
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| Block {
+                id: BlockId(0),
+                kind: BlockKind::Paragraph {
+                    content: inline_markdown(&p.replace('\n', " ")),
+                    indent: false,
+                },
+                span: None,
+            })
+            .collect();
+        let mut blocks = vec![Block {
+            id: BlockId(0),
+            kind: BlockKind::Quote(quotation),
+            span: None,
+        }];
+        if let Some(source) = source {
+            blocks.extend(display_lines(
+                DisplayRole::Attribution,
+                &format!("— {}", source.trim().trim_start_matches(['—', '-', ' '])),
+            ));
+        }
+        sections.push(generated(
+            SectionKind::Epigraph,
+            "epigraph",
+            "Epigraph",
+            blocks,
+        ));
+    }
+    sections
+}
+
+/// A part's title page: its title as the level-1 heading.
+pub fn part(number: usize, title: &str) -> Section {
+    Section {
+        kind: SectionKind::Part,
+        id: format!("part-{number}"),
+        title: title.trim().to_string(),
+        in_toc: true,
+        blocks: vec![Block {
+            id: BlockId(0),
+            kind: BlockKind::Heading {
+                level: 1,
+                anchor: format!("part-{number}"),
+                content: inline_markdown(title),
+            },
+            span: None,
+        }],
+        notes: Vec::new(),
+        source: None,
+    }
+}
+
+/// Lists every section after the contents page (and chapters' level-2
+/// headings). In a book with parts, a part's chapters are listed under it
+/// (without their headings: two levels, as reading systems show).
+pub fn fill_contents(sections: &mut [Section], contents_at: usize, in_parts: &[String]) {
     let mut entries = Vec::new();
     for section in &sections[contents_at + 1..] {
         if !section.in_toc {
             continue;
         }
+        let in_part = in_parts.contains(&section.id);
         entries.push(ContentsEntry {
             title: section.title.clone(),
-            level: 1,
+            level: if in_part { 2 } else { 1 },
             section: section.id.clone(),
             anchor: None,
         });
+        if in_part {
+            continue;
+        }
         for (anchor, content) in section.subheadings() {
             entries.push(ContentsEntry {
                 title: plain_text(content).trim().to_string(),

@@ -211,14 +211,45 @@ pub fn assemble(
     let cover_art = cover_art(project, config, &mut diagnostics);
 
     let mut sections = matter::front_matter(&meta);
-    let contents_at = sections.len() - 1;
+    let mut contents_at = sections.len() - 1;
+    let extra = matter::dedication_and_epigraph(
+        config.dedication.as_deref(),
+        config
+            .epigraph
+            .as_ref()
+            .map(|(text, source)| (text.as_str(), source.as_deref())),
+    );
+    for (i, mut section) in extra.into_iter().enumerate() {
+        section.id = unique(&mut ids, section.id);
+        sections.insert(contents_at + i, section);
+    }
+    contents_at = sections.len() - 1;
     let (preface, rest): (Vec<Section>, Vec<Section>) = written_sections
         .into_iter()
         .partition(|s| s.kind == SectionKind::Preface);
-    // Generated pages first (half title, title, copyright, contents), then what the author wrote.
+    // Generated pages first (half title, title, copyright, dedication,
+    // epigraph, contents), then what the author wrote, each part's title
+    // page before its first chapter.
     sections.extend(preface);
-    sections.extend(rest);
-    matter::fill_contents(&mut sections, contents_at);
+    let mut in_parts = Vec::new();
+    let mut current_part = None;
+    for section in rest {
+        let part = section.source.and_then(|f| files[f as usize].part);
+        if part.is_some()
+            && part != current_part
+            && let Some(index) = part
+        {
+            let mut page = matter::part(index + 1, &config.parts[index].title);
+            page.id = unique(&mut ids, page.id);
+            sections.push(page);
+        }
+        current_part = part;
+        if part.is_some() {
+            in_parts.push(section.id.clone());
+        }
+        sections.push(section);
+    }
+    matter::fill_contents(&mut sections, contents_at, &in_parts);
 
     for section in &mut sections {
         set_indents(&mut section.blocks);
