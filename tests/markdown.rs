@@ -744,3 +744,33 @@ fn dedication_epigraph_and_parts_in_both_editions() {
         );
     }
 }
+
+#[test]
+fn task_lists_and_unsupported_constructs() {
+    let text = "---\ntitle: Converted\nauthor: Someone\n---\n\n# One {.unnumbered}\n\n- [ ] to do\n- [x] done\n\nTerm\n: its definition\n\nAfter.\n";
+    let e = editions(&[("manuscript/01.md", text)]);
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(x.contains("☐ to do") && x.contains("☑ done"), "{x}");
+    assert!(
+        !x.contains("Converted"),
+        "the metadata block is left out: {x}"
+    );
+    let warned = |start: &str, at: &str| {
+        assert!(
+            e.warnings
+                .iter()
+                .any(|w| w.starts_with(start) && w.contains(at)),
+            "{start} at {at}: {:?}",
+            e.warnings
+        )
+    };
+    warned("warning: a metadata block", "manuscript/01.md:1:1");
+    warned(
+        "warning: a heading's classes and attributes",
+        "manuscript/01.md:6:1",
+    );
+    warned("warning: a definition list", "manuscript/01.md:12:1");
+    // Print sets the boxes (from the fallback face).
+    let page = page_with(&e.laid, "todo");
+    assert!(page_text(page).contains('☐') && page_text(page).contains('☑'));
+}

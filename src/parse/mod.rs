@@ -55,6 +55,8 @@ pub fn options() -> Options {
         | Options::ENABLE_SUPERSCRIPT
         | Options::ENABLE_SUBSCRIPT
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
 }
 
 /// Parses one manuscript file. `file` is its index in the book's sources and
@@ -108,6 +110,8 @@ enum InlineKind {
     Cell,
     /// Marks a book does not set: their text is kept.
     Transparent,
+    /// Read and left out (a metadata block), with a warning.
+    Dropped,
 }
 
 #[derive(Debug)]
@@ -252,7 +256,7 @@ impl Builder<'_> {
                 self.push_block(BlockKind::SceneBreak, range);
             }
             Event::TaskListMarker(done) => self.push_inline(
-                Inline::Text(if done { "☒ " } else { "☐ " }.into()),
+                Inline::Text(if done { "☑ " } else { "☐ " }.into()),
                 range.start,
             ),
         }
@@ -270,12 +274,27 @@ impl Builder<'_> {
                 start,
                 images: Vec::new(),
             },
-            Tag::Heading { level, id, .. } => Frame::Inlines {
-                kind: InlineKind::Heading(heading_level(level), id.map(|id| id.into_string())),
-                content: Vec::new(),
-                start,
-                images: Vec::new(),
-            },
+            Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            } => {
+                if !classes.is_empty() || !attrs.is_empty() {
+                    self.warn_at(
+                        start,
+                        "a heading's classes and attributes (`{.class key=value}`) are not used"
+                            .into(),
+                        "only an id is read: `{#id}`; styling comes from book.toml",
+                    );
+                }
+                Frame::Inlines {
+                    kind: InlineKind::Heading(heading_level(level), id.map(|id| id.into_string())),
+                    content: Vec::new(),
+                    start,
+                    images: Vec::new(),
+                }
+            }
             Tag::BlockQuote(_) => {
                 self.enter_nesting(start);
                 Frame::Blocks {
@@ -358,11 +377,18 @@ impl Builder<'_> {
                 cells: Vec::new(),
             },
             Tag::TableCell => self.inline_frame(InlineKind::Cell, start),
-            // Not enabled in `options()`, but kept harmless if they ever are.
-            Tag::DefinitionList
-            | Tag::DefinitionListTitle
-            | Tag::DefinitionListDefinition
-            | Tag::MetadataBlock(_) => self.inline_frame(InlineKind::Transparent, start),
+            Tag::MetadataBlock(_) => {
+                self.warn_at(
+                    start,
+                    "a metadata block (`---` … `---` at the top of a file, as Pandoc writes) is not read; it is left out".into(),
+                    "the book's metadata lives in book.toml: move the title, author and date there",
+                );
+                self.inline_frame(InlineKind::Dropped, start)
+            }
+            // Not enabled in `options()` (`: text` is a Pandoc table caption), but kept harmless.
+            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
+                self.inline_frame(InlineKind::Transparent, start)
+            }
         };
         self.stack.push(frame);
     }
@@ -545,6 +571,13 @@ impl Builder<'_> {
                     if let Some(caption) = self.table_caption(&content) {
                         return self.attach_caption(caption);
                     }
+                    if let Some(at) = self.definition_line(start..range.end) {
+                        self.warn_at(
+                            at,
+                            "a definition list (`Term` then `: definition`) is not supported; the lines are set as a paragraph".into(),
+                            "write the term in **bold** at the start of a paragraph, or use a list: `- **Term**: definition`",
+                        );
+                    }
                     // Hard-broken lines are verse (or an address, a letter's
                     // close): each line its own, never run together.
                     let kind = if has_line_break(&content) {
@@ -654,6 +687,7 @@ impl Builder<'_> {
                     self.push_inline(inline, start);
                 }
             }
+            InlineKind::Dropped => {}
             InlineKind::ImageAlt { url, title } => {
                 let alt = crate::model::plain_text(&content);
                 let index = self.out.images.len() as u32;
@@ -678,6 +712,20 @@ impl Builder<'_> {
                 }
             }
         }
+    }
+
+    /// Where a paragraph has a line starting `: ` (Pandoc's definition list).
+    fn definition_line(&self, range: std::ops::Range<usize>) -> Option<usize> {
+        let source = self.text.get(range.clone())?;
+        let mut at = range.start;
+        for line in source.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with(": ") || trimmed.starts_with(":\t") {
+                return Some(at + (line.len() - trimmed.len()));
+            }
+            at += line.len();
+        }
+        None
     }
 
     /// The id an author gave a heading, made XML-safe; a second heading with the
