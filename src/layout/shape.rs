@@ -264,10 +264,16 @@ impl<'f> Shaper<'f> {
         let key = (style, buffer.script(), buffer.direction());
         let face = &self.faces[style.index()];
         let language = self.language.clone();
-        let plan = self
-            .plans
-            .entry(key)
-            .or_insert_with(|| ShapePlan::new(face, key.2, Some(key.1), language.as_ref(), &[]));
+        let plan = self.plans.entry(key).or_insert_with(|| {
+            // Code is set as typed: no programming ligatures (`--` stays two
+            // hyphens, and each glyph keeps one meaning in the text layer).
+            let features: &[rustybuzz::Feature] = if style == Style::Mono {
+                &CODE_FEATURES[..]
+            } else {
+                &[]
+            };
+            ShapePlan::new(face, key.2, Some(key.1), language.as_ref(), features)
+        });
         let output = rustybuzz::shape_with_plan(face, plan, buffer);
         let mut missing = None;
         let glyphs: Box<[Glyph]> = output
@@ -305,6 +311,16 @@ impl<'f> Shaper<'f> {
         self.cache.iter().map(HashMap::len).sum()
     }
 }
+
+/// Features turned off in the code face.
+static CODE_FEATURES: std::sync::LazyLock<[rustybuzz::Feature; 3]> =
+    std::sync::LazyLock::new(|| {
+        [
+            rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"calt"), 0, ..),
+            rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"liga"), 0, ..),
+            rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"dlig"), 0, ..),
+        ]
+    });
 
 /// Characters that belong with their neighbour rather than having a face of
 /// their own: joiners, variation selectors, combining marks.
