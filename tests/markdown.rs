@@ -832,3 +832,31 @@ fn the_everything_manuscript_builds_with_every_element_in_place() {
     }
     assert!(!text.contains("Chapter 4"), "no invented titles");
 }
+
+#[test]
+fn web_addresses_as_footnotes_in_print() {
+    let toml = format!("{TOML}[print]\nurls = \"footnote\"\n");
+    let text = "# One\n\nA note first.[^a] Then [the standard](https://www.w3.org/TR/epub-33/) and <https://example.org>.\n\n[^a]: The author's note.\n";
+    let e = editions_with(&toml, &[("manuscript/01.md", text)]);
+    let page = page_with(&e.laid, "standard");
+    let body = page_text(page);
+    assert!(!body.contains("(https://www.w3.org"), "not inline: {body}");
+    // The author's note stays 1, the address is note 2, at the foot.
+    assert!(
+        body.contains("https://www.w3.org/TR/epub-33/"),
+        "{body} / {:?}",
+        e.warnings
+    );
+    assert!(
+        body.contains("thestandard 2 and")
+            && body.contains("1. Theauthor’snote. 2. https://www.w3.org/TR/epub-33/"),
+        "{body}"
+    );
+    // The EPUB keeps the plain link, with no extra note.
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(
+        x.contains("<a href=\"https://www.w3.org/TR/epub-33/\">the standard</a>")
+            && x.matches("doc-noteref").count() == 1,
+        "{x}"
+    );
+}

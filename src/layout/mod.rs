@@ -24,6 +24,7 @@ pub mod report;
 pub mod sections;
 pub mod shape;
 pub mod table;
+pub mod urlnotes;
 
 pub use frame::{PagedBook, Report};
 
@@ -160,6 +161,14 @@ fn layout_reusing_ltr(
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
 ) -> Result<LaidOut, Diagnostics> {
+    let noted;
+    let book =
+        if book.print.urls == crate::model::PrintUrls::Footnote && urlnotes::has_web_links(book) {
+            noted = urlnotes::with_url_notes(book);
+            &noted
+        } else {
+            book
+        };
     if !crossrefs::wants_pages(book) {
         return layout_pass(book, fonts, reuse, for_print);
     }

@@ -51,6 +51,8 @@ pub enum PrintUrls {
     None,
     /// The words, then the address in parentheses (unless the words are the address).
     Inline,
+    /// The words, with the address as a footnote.
+    Footnote,
 }
 
 /// A credited contributor other than the author, with a MARC relator role.
