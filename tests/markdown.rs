@@ -860,3 +860,45 @@ fn web_addresses_as_footnotes_in_print() {
         "{x}"
     );
 }
+
+#[test]
+fn converters_wrapper_tags_are_left_out_with_one_warning() {
+    // As `pandoc -t gfm` writes an EPUB: anchors and divisions around the text.
+    let text = "<span id=\"chapter-1.xhtml\"></span>\n\n# One\n\n<div class=\"section\">\n\nText <span id=\"p1\"></span>here, and <b>bold</b>.\n\n</div>\n";
+    let e = editions(&[("manuscript/01.md", text)]);
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(
+        !x.contains("span id=\"p1\"") && !x.contains("&lt;span") && !x.contains("&lt;div"),
+        "{x}"
+    );
+    assert!(
+        x.contains("Text here, and &lt;b&gt;bold&lt;/b&gt;."),
+        "other HTML is still set as text: {x}"
+    );
+    let wrappers: Vec<&String> = e
+        .warnings
+        .iter()
+        .filter(|w| w.contains("HTML wrapper tags"))
+        .collect();
+    assert_eq!(wrappers.len(), 1, "{:?}", e.warnings);
+    assert!(
+        !x.contains("<p></p>") && !x.contains("<p class=\"noindent\"></p>"),
+        "no empty paragraph is left: {x}"
+    );
+    assert!(
+        e.laid.dump.contains("One 1"),
+        "the heading still titles the chapter: {}",
+        e.laid.dump
+    );
+    assert!(
+        wrappers[0].starts_with("warning: 6 HTML wrapper tags")
+            && wrappers[0].contains("manuscript/01.md:1:1"),
+        "{}",
+        wrappers[0]
+    );
+    assert!(
+        e.warnings
+            .iter()
+            .any(|w| w.starts_with("warning: raw HTML is set as text: `<b>`"))
+    );
+}

@@ -76,6 +76,7 @@ pub fn parse(text: &str, file: u32, path: &str) -> ParsedFile {
         anchors: Vec::new(),
         depth: 0,
         too_deep_reported: false,
+        wrappers_dropped: (0, 0),
         text_run: None,
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
@@ -162,6 +163,8 @@ struct Builder<'t> {
     anchors: Vec<String>,
     depth: usize,
     too_deep_reported: bool,
+    /// Wrapper tags (`<span id=…>`, `<div class=…>`) left out, and where the first was.
+    wrappers_dropped: (usize, usize),
     /// The source range of the text events read since the last other event.
     text_run: Option<std::ops::Range<usize>>,
 }
@@ -242,6 +245,10 @@ impl Builder<'_> {
             }
             Event::InlineHtml(html) => {
                 if is_comment(&html) {
+                    return;
+                }
+                if only_wrapper_tags(&html) {
+                    self.drop_wrapper(range.start);
                     return;
                 }
                 self.warn_at(
@@ -530,6 +537,10 @@ impl Builder<'_> {
                 if is_comment(&text) {
                     return;
                 }
+                if only_wrapper_tags(&text) {
+                    self.drop_wrapper(start);
+                    return;
+                }
                 let first_line = text.lines().next().unwrap_or_default().trim().to_string();
                 self.warn_at(
                     start,
@@ -566,6 +577,14 @@ impl Builder<'_> {
         let content = merge_text(content);
         match kind {
             InlineKind::Paragraph => {
+                // Nothing left once comments and wrapper tags are left out.
+                if images.is_empty()
+                    && content
+                        .iter()
+                        .all(|i| matches!(i, Inline::Text(t) if t.trim().is_empty()))
+                {
+                    return;
+                }
                 if images.is_empty() {
                     // `Table: …` (or `: …`, as Pandoc writes it) right after a table is its caption.
                     if let Some(caption) = self.table_caption(&content) {
@@ -885,7 +904,28 @@ impl Builder<'_> {
         }
     }
 
+    /// Leaves out a wrapper tag, as converters write them around text and as
+    /// anchors; one warning per file says how many.
+    fn drop_wrapper(&mut self, at: usize) {
+        if self.wrappers_dropped.0 == 0 {
+            self.wrappers_dropped.1 = at;
+        }
+        self.wrappers_dropped.0 += 1;
+    }
+
     fn finish(mut self) -> ParsedFile {
+        if self.wrappers_dropped.0 > 0 {
+            let (count, at) = self.wrappers_dropped;
+            self.warn_at(
+                at,
+                format!(
+                    "{count} HTML wrapper tag{} (`<span>`, `<div>`, `<a id>`…, as converters write) {} left out; the text inside is kept",
+                    if count == 1 { "" } else { "s" },
+                    if count == 1 { "is" } else { "are" }
+                ),
+                "quire does not copy HTML into the book; the structure comes from the Markdown (headings, quotes, verse)",
+            );
+        }
         let run = self.text_run.take();
         self.find_unmatched_notes(run);
         self.close_implicit_paragraph(self.text.len());
@@ -1082,6 +1122,42 @@ fn escape_line_start(line: &str) -> String {
         return format!("{}\\{}", &line[..digits], &line[digits..]);
     }
     line.to_string()
+}
+
+/// HTML made only of opening or closing wrapper tags that carry no content
+/// of their own: `span`, `div`, `section` and the like, and anchors without
+/// a link (`<a id="x">`, `</a>`).
+fn only_wrapper_tags(html: &str) -> bool {
+    const WRAPPERS: [&str; 10] = [
+        "span", "div", "section", "article", "aside", "header", "footer", "main", "nav", "a",
+    ];
+    let mut rest = html.trim();
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let Some(tag) = rest.strip_prefix('<') else {
+            return false;
+        };
+        let Some(end) = tag.find('>') else {
+            return false;
+        };
+        let inside = &tag[..end];
+        let closing = inside.starts_with('/');
+        let name: String = inside
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if !WRAPPERS.contains(&name.as_str())
+            || (name == "a" && !closing && inside.contains("href"))
+        {
+            return false;
+        }
+        rest = tag[end + 1..].trim_start();
+    }
+    true
 }
 
 fn is_comment(html: &str) -> bool {
