@@ -131,3 +131,31 @@ fn block_ids_are_in_reading_order() {
     }
     assert_eq!(last.unwrap().0 + 1, book.block_count);
 }
+
+#[test]
+fn line_breaks_inside_emphasis_are_lifted_for_verse() {
+    use quire::model::{Inline, lift_line_breaks, plain_text, verse_lines};
+    let text = |t: &str| Inline::Text(t.to_string());
+    let content = vec![
+        text("one "),
+        Inline::Emphasis(vec![text("two"), Inline::LineBreak, text("three")]),
+        text(" four"),
+    ];
+    let lifted = lift_line_breaks(content.clone());
+    assert_eq!(
+        lifted,
+        vec![
+            text("one "),
+            Inline::Emphasis(vec![text("two")]),
+            Inline::LineBreak,
+            Inline::Emphasis(vec![text("three")]),
+            text(" four"),
+        ]
+    );
+    assert_eq!(
+        plain_text(&lifted),
+        plain_text(&content),
+        "the text is unchanged"
+    );
+    assert_eq!(verse_lines(&lifted).count(), 2);
+}

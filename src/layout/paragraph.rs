@@ -576,10 +576,9 @@ impl Setter<'_, '_> {
         best
     }
 
-    /// Natural width of a text in one style and size, shaped.
-    /// One line exactly as written, every space kept (code): shaped whole,
-    /// never broken, justified or hyphenated.
-    pub fn set_verbatim(&mut self, text: &str, style: Style, size: Pt) -> Line {
+    /// A word shaped, with a character no face has, and the characters taken
+    /// from fallbacks, recorded for the caller's report.
+    fn shaped(&mut self, style: Style, text: &str) -> Arc<Word> {
         let word = self.shaper.word(style, text);
         if let Some(c) = word.missing
             && !self.missing.contains(&(c, style))
@@ -591,6 +590,13 @@ impl Setter<'_, '_> {
                 self.fell_back.push(*used);
             }
         }
+        word
+    }
+
+    /// One line exactly as written, every space kept (code): shaped whole,
+    /// never broken, justified or hyphenated.
+    pub fn set_verbatim(&mut self, text: &str, style: Style, size: Pt) -> Line {
+        let word = self.shaped(style, text);
         let piece = Piece {
             glyphs: 0..word.glyphs.len(),
             text: Arc::from(text),
@@ -610,6 +616,7 @@ impl Setter<'_, '_> {
         line
     }
 
+    /// Natural width of a text in one style and size, shaped.
     pub fn measure_text(&mut self, text: &str, style: Style, size: Pt) -> Pt {
         let upem = self.shaper.units_per_em(style) as f64;
         let space = self.shaper.space(style) as f64;
@@ -840,17 +847,7 @@ impl Setter<'_, '_> {
         if let Some(prepared) = self.prepared[style.index()][hyphenate as usize].get(text) {
             return prepared.clone();
         }
-        let word = self.shaper.word(style, text);
-        if let Some(c) = word.missing
-            && !self.missing.contains(&(c, style))
-        {
-            self.missing.push((c, style));
-        }
-        for used in &word.fell_back {
-            if !self.fell_back.contains(used) {
-                self.fell_back.push(*used);
-            }
-        }
+        let word = self.shaped(style, text);
         let mut points: Vec<(u32, BreakKind)> = Vec::new();
         if hyphenate {
             for &p in self.hyphenator.points(text).iter() {

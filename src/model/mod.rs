@@ -521,21 +521,24 @@ pub fn verse_lines(content: &[Inline]) -> impl Iterator<Item = &[Inline]> {
 /// Puts a wrapper (emphasis, a link…) back around part of its content.
 type Rewrap = Box<dyn Fn(Vec<Inline>) -> Inline>;
 
+/// Whether inlines hold a line break, at any depth.
+pub fn has_line_break(inlines: &[Inline]) -> bool {
+    inlines.iter().any(|i| match i {
+        Inline::LineBreak => true,
+        Inline::Emphasis(c)
+        | Inline::Strong(c)
+        | Inline::Link { content: c, .. }
+        | Inline::CrossRef { content: c, .. }
+        | Inline::Marked { content: c, .. } => has_line_break(c),
+        _ => false,
+    })
+}
+
 /// Moves line breaks nested in emphasis, links or marks to the top level,
 /// closing the wrappers before the break and opening them again after it
 /// (`*a⏎b*` → `*a*⏎*b*`), so verse splits into lines. The text is unchanged.
 pub fn lift_line_breaks(content: Vec<Inline>) -> Vec<Inline> {
-    fn has_break(inlines: &[Inline]) -> bool {
-        inlines.iter().any(|i| match i {
-            Inline::LineBreak => true,
-            Inline::Emphasis(c)
-            | Inline::Strong(c)
-            | Inline::Link { content: c, .. }
-            | Inline::CrossRef { content: c, .. }
-            | Inline::Marked { content: c, .. } => has_break(c),
-            _ => false,
-        })
-    }
+    let has_break = has_line_break;
     if !content
         .iter()
         .any(|i| !matches!(i, Inline::LineBreak) && has_break(std::slice::from_ref(i)))

@@ -599,7 +599,7 @@ impl Builder<'_> {
                     }
                     // Hard-broken lines are verse (or an address, a letter's
                     // close): each line its own, never run together.
-                    let kind = if has_line_break(&content) {
+                    let kind = if crate::model::has_line_break(&content) {
                         let content = crate::model::lift_line_breaks(content);
                         let lines = crate::model::verse_lines(&content).count();
                         BlockKind::Verse {
@@ -1030,17 +1030,6 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
     }
-}
-
-fn has_line_break(inlines: &[Inline]) -> bool {
-    inlines.iter().any(|i| match i {
-        Inline::LineBreak => true,
-        Inline::Emphasis(c)
-        | Inline::Strong(c)
-        | Inline::Link { content: c, .. }
-        | Inline::Marked { content: c, .. } => has_line_break(c),
-        _ => false,
-    })
 }
 
 /// A ```verse block: stanzas (split at blank lines) of lines, each line's
