@@ -60,6 +60,33 @@ pub struct VItem {
 }
 
 impl VItem {
+    /// One set line of a block's text, at `x`, on its own grid line.
+    fn text_line(
+        block: BlockId,
+        line: Line,
+        x: Pt,
+        role: Role,
+        break_after: f64,
+        para: Option<(BlockId, u32, u32)>,
+    ) -> VItem {
+        VItem {
+            pos: Some(TextPos {
+                block,
+                offset: line.start,
+            }),
+            content: Content::Text {
+                line,
+                x,
+                dy: Pt::ZERO,
+            },
+            role,
+            lines: 1,
+            discardable: false,
+            break_after,
+            para,
+        }
+    }
+
     fn space(lines: u32, discardable: bool, break_after: f64) -> VItem {
         VItem {
             content: Content::Space,
@@ -306,22 +333,14 @@ impl GalleyBuilder<'_, '_, '_> {
             } else {
                 0.0
             };
-            out.push(VItem {
-                pos: Some(TextPos {
-                    block,
-                    offset: line.start,
-                }),
-                content: Content::Text {
-                    line,
-                    x: at,
-                    dy: Pt::ZERO,
-                },
-                role: Role::Other,
-                lines: 1,
-                discardable: false,
+            out.push(VItem::text_line(
+                block,
+                line,
+                at,
+                Role::Other,
                 break_after,
-                para: None,
-            });
+                None,
+            ));
         }
     }
 
@@ -697,22 +716,14 @@ impl GalleyBuilder<'_, '_, '_> {
             } else {
                 0.0
             };
-            out.push(VItem {
-                pos: Some(TextPos {
-                    block,
-                    offset: line.start,
-                }),
-                content: Content::Text {
-                    line,
-                    x,
-                    dy: Pt::ZERO,
-                },
+            out.push(VItem::text_line(
+                block,
+                line,
+                x,
                 role,
-                lines: 1,
-                discardable: false,
                 break_after,
-                para: Some((block, n, count)),
-            });
+                Some((block, n, count)),
+            ));
         }
     }
 

@@ -126,18 +126,21 @@ fn right_to_left_blocks(book: &Book) -> Vec<Option<Location>> {
     let mut found = Vec::new();
     for section in &book.sections {
         let mut visit = |block: &crate::model::Block| {
-            let text = match &block.kind {
+            let content = match &block.kind {
                 BlockKind::Paragraph { content, .. }
                 | BlockKind::Verse { content, .. }
                 | BlockKind::Heading { content, .. }
-                | BlockKind::Display { content, .. } => crate::model::plain_text(content),
+                | BlockKind::Display { content, .. } => content,
                 _ => return,
             };
-            if text
-                .chars()
-                .find(|c| c.is_alphabetic())
-                .is_some_and(is_right_to_left)
-            {
+            // The first letter decides (no copy of the text: this runs on every build).
+            let mut first_letter = None;
+            crate::model::for_each_text(content, &mut |t| {
+                if first_letter.is_none() {
+                    first_letter = t.chars().find(|c| c.is_alphabetic());
+                }
+            });
+            if first_letter.is_some_and(is_right_to_left) {
                 found.push(block.span.and_then(|s| book.locate(s)));
             }
         };

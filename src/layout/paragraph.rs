@@ -1018,8 +1018,18 @@ impl Setter<'_, '_> {
         let mut spaces_em = Vec::new();
         let mut notes = Vec::new();
         let start_offset = pieces.iter().flatten().map(|p| p.offset).next();
-        let order = visual_order(items, pieces);
-        for (item, piece) in order.iter().map(|&i| (&items[i], &pieces[i])) {
+        // Most lines are placed as written; only a line with right-to-left words pays for an order.
+        let reordered = visual_order(items, pieces);
+        let mut as_written = 0..items.len();
+        let mut listed;
+        let order: &mut dyn Iterator<Item = usize> = match &reordered {
+            Some(order) => {
+                listed = order.iter().copied();
+                &mut listed
+            }
+            None => &mut as_written,
+        };
+        for (item, piece) in order.map(|i| (&items[i], &pieces[i])) {
             match (item, piece) {
                 (Item::Box { width }, Some(piece)) => {
                     if let Some(note) = piece.note {
@@ -1103,11 +1113,12 @@ impl Setter<'_, '_> {
 /// left-to-right text has its words in reverse, so it reads right to left
 /// (each word was already shaped right to left). Figures and punctuation
 /// between two such words belong to the phrase.
-fn visual_order(items: &[Item], pieces: &[Option<Piece>]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..items.len()).collect();
+/// `None` when the line has no right-to-left word (placed as written).
+fn visual_order(items: &[Item], pieces: &[Option<Piece>]) -> Option<Vec<usize>> {
     if !pieces.iter().flatten().any(|p| p.word.rtl) {
-        return order;
+        return None;
     }
+    let mut order: Vec<usize> = (0..items.len()).collect();
     #[derive(Clone, Copy, PartialEq)]
     enum Class {
         Rtl,
@@ -1167,7 +1178,7 @@ fn visual_order(items: &[Item], pieces: &[Option<Piece>]) -> Vec<usize> {
         }
         w = last + 1;
     }
-    order
+    Some(order)
 }
 
 /// Adds a box's glyphs at `x` (line-relative), merging into the last run when
