@@ -63,6 +63,25 @@ fn paragraphs(seed: u64, count: usize) -> String {
 
 const TOML: &str = "title = \"Fixture\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\n";
 
+/// How far a run may hang into the margins: part of its first glyph when
+/// that is an opening quote, of its last when that is edge punctuation
+/// (optical margins), never more than 0.7 of the glyph.
+fn hang(run: &quire::layout::frame::GlyphRun) -> (f64, f64) {
+    let first = run.text.chars().next().unwrap_or(' ');
+    let last = run.text.chars().last().unwrap_or(' ');
+    let left = if "“‘\"'«»„".contains(first) {
+        run.glyphs[0].advance.0 * 0.7
+    } else {
+        0.0
+    };
+    let right = if ".,-’'”\"»«:;–—!?".contains(last) {
+        run.glyphs.last().unwrap().advance.0 * 0.7
+    } else {
+        0.0
+    };
+    (left, right)
+}
+
 #[test]
 fn no_line_overflows_the_measure() {
     let (_, laid) = lay(&common::bundled());
@@ -75,13 +94,14 @@ fn no_line_overflows_the_measure() {
                 runs += 1;
                 let last = run.glyphs.last().unwrap();
                 let right = run.x.0 + last.x.0 + last.advance.0;
+                let (hang_left, hang_right) = hang(run);
                 assert!(
-                    run.x.0 >= left.0 - 0.01,
+                    run.x.0 >= left.0 - hang_left - 0.01,
                     "run starts left of the text block: {}",
                     run.text
                 );
                 assert!(
-                    right <= left.0 + g.measure.0 + 0.01,
+                    right <= left.0 + g.measure.0 + hang_right + 0.01,
                     "run overflows by {:.2}pt: {}",
                     right - left.0 - g.measure.0,
                     run.text
@@ -405,11 +425,13 @@ fn hyphenation_follows_the_house_rules() {
 }
 
 #[test]
-fn real_text_keeps_names_whole() {
-    // The essay names Kazakhstan dozens of times; none is hyphenated.
+fn real_text_hyphenates_names_only_as_a_last_resort() {
+    // The essay names Kazakhstan dozens of times; a name is hyphenated only
+    // where the alternative is a very loose line, which is rare.
     let (_, laid) = lay(&common::bundled());
     let source = std::fs::read_to_string(common::root().join("manuscript/essay.md")).unwrap();
     assert!(laid.report.hyphenated_lines > 5);
+    let mut names = Vec::new();
     for page in &laid.pages.pages {
         for item in &page.items {
             if let Item::Glyphs(run) = item
@@ -419,19 +441,23 @@ fn real_text_keeps_names_whole() {
                 let letters = last.trim_start_matches(|c: char| !c.is_alphabetic());
                 // A hyphen the author wrote ("Kazakhstan-2030") may end a line.
                 let written = source.contains(letters);
-                assert!(
-                    written || !letters.starts_with(char::is_uppercase),
-                    "a name is hyphenated: {last}"
-                );
+                if !written && letters.starts_with(char::is_uppercase) {
+                    names.push(last);
+                }
             }
         }
     }
+    let mentions = source.matches("Kazakhstan").count();
+    assert!(mentions > 20);
+    assert!(names.len() <= 2, "names hyphenated: {names:?}");
 }
 
 #[test]
 fn the_gutter_matches_the_final_page_count() {
     let (_, laid) = lay(&common::bundled());
-    let expected = quire::layout::geometry::kdp_gutter_inches(laid.pages.pages.len()) + 0.125;
+    // KDP's gutter, an eighth of an inch, and the room hanging punctuation takes.
+    let expected =
+        quire::layout::geometry::kdp_gutter_inches(laid.pages.pages.len()) + 0.125 + 2.5 / 72.0;
     assert!((laid.geometry.inside.inches() - expected).abs() < 1e-9);
 }
 
@@ -634,7 +660,8 @@ fn lines_never_overlap_and_stay_above_the_foot_margin() {
         for item in &page.items {
             if let Item::Glyphs(run) = item {
                 let last = run.glyphs.last().unwrap();
-                assert!(run.x.0 + last.x.0 + last.advance.0 <= left.0 + g.measure.0 + 0.01);
+                let right = run.x.0 + last.x.0 + last.advance.0;
+                assert!(right <= left.0 + g.measure.0 + hang(run).1 + 0.01);
             }
         }
     }

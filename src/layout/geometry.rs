@@ -19,6 +19,10 @@ pub fn kdp_gutter_inches(pages: usize) -> f64 {
 /// The foot folio's least distance below a page's last text line, in line spaces.
 pub const FOLIO_CLEARANCE: f64 = 1.75;
 
+/// The most a line's edge punctuation hangs into a margin (a hyphen, a
+/// period or a closing quote at the body size).
+const HANG_ROOM: Pt = Pt(2.5);
+
 /// Bleed on the top, bottom and outside edge when bleed is on.
 pub const BLEED: Pt = Pt(9.0);
 
@@ -89,7 +93,10 @@ impl PageGeometry {
         let inch = 72.0;
         // Margins scale a little with the trim; KDP's gutter sets the inside margin.
         let outside = Pt((trim.width.0 * 0.1).clamp(0.55 * inch, 0.875 * inch));
-        let inside = Pt::from_inches(kdp_gutter_inches(pages)) + Pt(0.125 * inch);
+        // Half an inch clear of the gutter's minimum, plus room for the
+        // punctuation a justified line hangs into it (optical margins), so the
+        // ink keeps IngramSpark's half-inch safety even on a short book.
+        let inside = Pt::from_inches(kdp_gutter_inches(pages)) + Pt(0.125 * inch) + HANG_ROOM;
         let top = Pt((trim.height.0 * 0.09).clamp(0.8 * inch, 1.0 * inch));
         let bottom_min = Pt((trim.height.0 * 0.09).clamp(0.8 * inch, 1.0 * inch));
         let leading = scale.leading;

@@ -1,7 +1,10 @@
 //! Hyphenation points from Typst's `hypher` patterns, with the house rules:
 //! words of 6 letters or more, at least 2 letters before the hyphen and 3
-//! after, never in URLs, e-mail addresses or numbers, and not in capitalised
-//! words unless the book allows it. Each distinct word is looked up once.
+//! after, never in URLs, e-mail addresses or numbers. A point in a
+//! capitalised word is marked, so line breaking can charge more for it,
+//! unless the book allows such hyphens as a rule or its language
+//! capitalises every noun (German, Luxembourgish). Each distinct word is
+//! looked up once.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
@@ -11,10 +14,26 @@ pub const MIN_WORD: usize = 6;
 pub const MIN_BEFORE: usize = 2;
 pub const MIN_AFTER: usize = 3;
 
+/// Where a hyphen may go in a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HyphenPoint {
+    /// Byte offset in the word.
+    pub at: u32,
+    /// In a capitalised word (a name, in most languages): allowed at a higher cost.
+    pub capitalised: bool,
+}
+
 pub struct Hyphenator {
     lang: Option<hypher::Lang>,
+    /// Capitalised words hyphenate like any other.
     capitalized: bool,
-    cache: HashMap<Box<str>, Arc<[u32]>>,
+    cache: HashMap<Box<str>, Arc<[HyphenPoint]>>,
+}
+
+/// Languages that capitalise every noun, where a capital says nothing about a name.
+fn capitalises_nouns(language: &str) -> bool {
+    let code = language.split('-').next().unwrap_or_default();
+    matches!(code.to_ascii_lowercase().as_str(), "de" | "lb" | "gsw")
 }
 
 /// The hyphenation patterns for a BCP 47 tag's language, if hypher has them.
@@ -42,7 +61,7 @@ impl Hyphenator {
         let lang = patterns(language).filter(|_| enabled);
         Hyphenator {
             lang,
-            capitalized,
+            capitalized: capitalized || capitalises_nouns(language),
             cache: HashMap::default(),
         }
     }
@@ -51,17 +70,17 @@ impl Hyphenator {
         self.lang.is_some()
     }
 
-    /// Byte offsets in `word` where a hyphen may be inserted.
-    pub fn points(&mut self, word: &str) -> Arc<[u32]> {
+    /// Where in `word` a hyphen may be inserted.
+    pub fn points(&mut self, word: &str) -> Arc<[HyphenPoint]> {
         if let Some(points) = self.cache.get(word) {
             return points.clone();
         }
-        let points: Arc<[u32]> = self.compute(word, self.capitalized).into();
+        let points: Arc<[HyphenPoint]> = self.compute(word, self.capitalized).into();
         self.cache.insert(word.into(), points.clone());
         points
     }
 
-    fn compute(&self, word: &str, capitalized: bool) -> Vec<u32> {
+    fn compute(&self, word: &str, capitalized: bool) -> Vec<HyphenPoint> {
         let Some(lang) = self.lang else {
             return Vec::new();
         };
@@ -100,20 +119,21 @@ impl Hyphenator {
         run: &str,
         offset: usize,
         capitalized: bool,
-        points: &mut Vec<u32>,
+        points: &mut Vec<HyphenPoint>,
     ) {
         if run.chars().count() < MIN_WORD {
             return;
         }
-        if !capitalized && run.chars().next().is_some_and(char::is_uppercase) {
-            return;
-        }
+        let capitalised = !capitalized && run.chars().next().is_some_and(char::is_uppercase);
         let mut at = offset;
         let syllables: Vec<&str> =
             hypher::hyphenate_bounded(run, lang, MIN_BEFORE, MIN_AFTER).collect();
         for syllable in &syllables[..syllables.len().saturating_sub(1)] {
             at += syllable.len();
-            points.push(at as u32);
+            points.push(HyphenPoint {
+                at: at as u32,
+                capitalised,
+            });
         }
     }
 }
@@ -122,11 +142,12 @@ impl Hyphenator {
 mod tests {
     use super::*;
 
+    /// The word with a hyphen at each point allowed as a rule.
     fn split(h: &mut Hyphenator, word: &str) -> String {
         let points = h.points(word);
         let mut out = String::new();
         let mut last = 0;
-        for &p in points.iter() {
+        for p in points.iter().filter(|p| !p.capitalised).map(|p| p.at) {
             out.push_str(&word[last..p as usize]);
             out.push('-');
             last = p as usize;
@@ -160,7 +181,7 @@ mod tests {
             "conspicuous",
         ] {
             let points = h.points(word);
-            for &p in points.iter() {
+            for p in points.iter().map(|p| p.at) {
                 assert!(p as usize >= MIN_BEFORE, "{word}");
                 assert!(word.len() - p as usize >= MIN_AFTER, "{word}");
             }
@@ -168,9 +189,17 @@ mod tests {
     }
 
     #[test]
-    fn capitalised_words_when_allowed_and_off_switch() {
+    fn capitalised_words_cost_more_unless_allowed_or_german() {
+        // A capitalised word's points are there, marked as costlier.
+        let mut en = Hyphenator::new("en", true, false);
+        let points = en.points("Kazakhstani");
+        assert!(!points.is_empty() && points.iter().all(|p| p.capitalised));
+        assert!(en.points("hyphenation").iter().all(|p| !p.capitalised));
         let mut h = Hyphenator::new("en-GB", true, true);
         assert_ne!(split(&mut h, "Kazakhstani"), "Kazakhstani");
+        // German capitalises every noun: they hyphenate like any other word.
+        let mut de = Hyphenator::new("de-DE", true, false);
+        assert!(split(&mut de, "Donaudampfschifffahrt").matches('-').count() >= 3);
         let mut off = Hyphenator::new("en", false, false);
         assert_eq!(split(&mut off, "hyphenation"), "hyphenation");
         let unknown = Hyphenator::new("xx", true, false);

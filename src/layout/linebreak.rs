@@ -1,8 +1,13 @@
 //! Line breaking over boxes, glue and penalties: Knuth & Plass's optimum-fit
-//! algorithm (1981) for the book, with the house rules built into the
-//! demerits (at most two hyphenated lines in a row, no hyphen before a
-//! paragraph's last line, no runt last line), and first-fit for draft mode.
-//! Pure arithmetic on widths; knows nothing of fonts or text.
+//! algorithm (1981) for the book, with the house rules as demerits, as TeX
+//! has them (`\doublehyphendemerits`, `\finalhyphendemerits`, `\adjdemerits`):
+//! hyphens in a row, a hyphen before a paragraph's last line and a runt last
+//! line cost rather than being banned, so a paragraph takes the least bad of
+//! them rather than a very loose line; only a third hyphen in a row is
+//! refused. One run finds
+//! the best setting for every line count, so a paragraph can be set a line
+//! longer or shorter (TeX's `\looseness`) for the pagination. First-fit is
+//! for draft mode. Pure arithmetic on widths; knows nothing of fonts or text.
 
 /// A penalty of this size forbids a break; its negative forces one.
 pub const INFINITY: f64 = 10_000.0;
@@ -33,12 +38,17 @@ pub struct Params {
     pub line_penalty: f64,
     /// Added when two consecutive lines end in hyphens.
     pub double_hyphen_demerits: f64,
+    /// Hyphenated lines allowed in a row: the one rule kept as a limit (a
+    /// designer's "never"), since a paragraph that cannot keep it within the
+    /// tolerance is set again looser, which is the better page.
+    pub max_consecutive_hyphens: usize,
+    /// Added when the paragraph's second-to-last line ends in a hyphen.
+    pub final_hyphen_demerits: f64,
     /// Added when a line's fitness class differs by more than one from the previous line's.
     pub fitness_demerits: f64,
-    /// Hyphenated lines allowed in a row.
-    pub max_consecutive_hyphens: usize,
-    /// Forbid a hyphen at the end of the second-to-last line.
-    pub no_final_hyphen: bool,
+    /// Penalties above this are not breaks in this attempt (a hyphen in a
+    /// name waits for the attempts that would otherwise set a very loose line).
+    pub max_penalty: f64,
     /// A last line narrower than this is a runt...
     pub runt_width: f64,
     /// ...and costs this much.
@@ -50,13 +60,32 @@ impl Default for Params {
         Params {
             tolerance: 1.0,
             line_penalty: 10.0,
-            double_hyphen_demerits: 3000.0,
-            fitness_demerits: 100.0,
+            double_hyphen_demerits: 10_000.0,
             max_consecutive_hyphens: 2,
-            no_final_hyphen: true,
+            final_hyphen_demerits: 10_000.0,
+            fitness_demerits: 3_000.0,
+            max_penalty: INFINITY,
             runt_width: 0.0,
             runt_demerits: 5000.0,
         }
+    }
+}
+
+/// Optical margins: how far a line may hang into each margin, by where it
+/// breaks. `end[b]`: the width a line ending at break `b` may protrude on the
+/// right (a final hyphen, period or comma); `start[i]`: the width a line
+/// starting with item `i` may protrude on the left (an opening quote). Both
+/// are indexed by item and make a line's measure that much wider.
+#[derive(Debug, Clone, Default)]
+pub struct Hang {
+    pub start: Vec<f64>,
+    pub end: Vec<f64>,
+}
+
+impl Hang {
+    /// The extra width a line from item `after` to break `b` gets.
+    pub fn of(&self, after: usize, b: usize) -> f64 {
+        self.start.get(after).copied().unwrap_or(0.0) + self.end.get(b).copied().unwrap_or(0.0)
     }
 }
 
@@ -175,6 +204,50 @@ pub fn optimum_fit(
     if items.is_empty() {
         return Some(Vec::new());
     }
+    fits(items, measure, params, None).map(|f| f.best())
+}
+
+/// The best breaks of a paragraph for each line count it can be set in.
+pub struct Fits {
+    nodes: Vec<Node>,
+    /// The cheapest end node for each line count, fewest lines first.
+    ends: Vec<usize>,
+    /// Index into `ends` of the cheapest of all.
+    best: usize,
+}
+
+impl Fits {
+    /// The optimum setting.
+    pub fn best(&self) -> Vec<Break> {
+        collect(&self.nodes, self.ends[self.best])
+    }
+
+    /// The best setting `delta` lines longer (positive) or shorter (negative)
+    /// than the optimum, with the demerits it adds; `None` when the paragraph
+    /// cannot be set in that many lines within the tolerance.
+    pub fn with_looseness(&self, delta: i32) -> Option<(Vec<Break>, f64)> {
+        let lines = self.nodes[self.ends[self.best]].line as i64 + delta as i64;
+        let end = self
+            .ends
+            .iter()
+            .copied()
+            .find(|&e| self.nodes[e].line as i64 == lines)?;
+        let extra = self.nodes[end].demerits - self.nodes[self.ends[self.best]].demerits;
+        Some((collect(&self.nodes, end), extra))
+    }
+}
+
+/// Runs the optimum fit, keeping the cheapest way to every line count;
+/// `hang` widens each line by the punctuation it may hang into the margins.
+pub fn fits(
+    items: &[Item],
+    measure: &dyn Fn(usize) -> f64,
+    params: &Params,
+    hang: Option<&Hang>,
+) -> Option<Fits> {
+    if items.is_empty() {
+        return None;
+    }
     let totals = Totals::new(items);
     let mut nodes: Vec<Node> = vec![Node {
         position: 0,
@@ -203,6 +276,9 @@ pub fn optimum_fit(
             } => (width, cost, flagged),
             _ => (0.0, 0.0, false),
         };
+        if cost > params.max_penalty {
+            continue;
+        }
         let forced = cost <= -INFINITY;
         let is_final = b == last;
         candidates.clear();
@@ -210,7 +286,7 @@ pub fn optimum_fit(
         for &a in &active {
             let node = nodes[a];
             let width = totals.width[b] - totals.width[node.after] + penalty_width;
-            let available = measure(node.line);
+            let available = measure(node.line) + hang.map_or(0.0, |h| h.of(node.after, b));
             let ratio = if width < available {
                 let stretch = totals.stretch[b] - totals.stretch[node.after];
                 if stretch > 0.0 {
@@ -241,9 +317,6 @@ pub fn optimum_fit(
             if hyphens > params.max_consecutive_hyphens {
                 continue;
             }
-            if is_final && node.flagged && params.no_final_hyphen {
-                continue;
-            }
             let badness = 100.0 * ratio.abs().powi(3);
             let base = params.line_penalty + badness;
             let mut demerits = if cost >= 0.0 {
@@ -255,6 +328,9 @@ pub fn optimum_fit(
             };
             if flagged && node.flagged {
                 demerits += params.double_hyphen_demerits;
+            }
+            if is_final && node.flagged {
+                demerits += params.final_hyphen_demerits;
             }
             let fitness = fitness_class(ratio);
             if fitness.abs_diff(node.fitness) > 1 {
@@ -279,8 +355,8 @@ pub fn optimum_fit(
                 previous: Some(a),
             });
         }
-        // Keep the best candidate per (fitness class, hyphen run): the other states
-        // can never lead to a better paragraph.
+        // Keep the best candidate per (fitness class, hyphen run, line count): the
+        // other states can never lead to a better paragraph of that many lines.
         let mut best: Vec<Node> = Vec::new();
         for c in &candidates {
             match best
@@ -302,12 +378,22 @@ pub fn optimum_fit(
         }
     }
 
-    let best = active
-        .iter()
-        .copied()
-        .filter(|&i| nodes[i].position == last)
-        .min_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits))?;
-    Some(collect(&nodes, best))
+    let mut ends: Vec<usize> = Vec::new();
+    for &i in active.iter().filter(|&&i| nodes[i].position == last) {
+        match ends.iter_mut().find(|e| nodes[**e].line == nodes[i].line) {
+            Some(e) if nodes[*e].demerits <= nodes[i].demerits => {}
+            Some(e) => *e = i,
+            None => ends.push(i),
+        }
+    }
+    if ends.is_empty() {
+        return None;
+    }
+    ends.sort_by_key(|&e| nodes[e].line);
+    let best = (0..ends.len())
+        .min_by(|&a, &b| nodes[ends[a]].demerits.total_cmp(&nodes[ends[b]].demerits))
+        .unwrap_or(0);
+    Some(Fits { nodes, ends, best })
 }
 
 fn collect(nodes: &[Node], mut at: usize) -> Vec<Break> {
@@ -475,7 +561,7 @@ mod tests {
     }
 
     #[test]
-    fn at_most_two_hyphens_in_a_row() {
+    fn at_most_two_hyphens_in_a_row_when_looser_lines_are_possible() {
         // Every word can be hyphenated and the measure forces a hyphen on each line
         // unless the limit intervenes.
         let mut items = Vec::new();
@@ -525,5 +611,87 @@ mod tests {
         let breaks = first_fit(&items, &|_| 100.0);
         assert_eq!(breaks.len(), 3, "{breaks:?}");
         assert!(optimum_fit(&items, &|_| 100.0, &Params::default()).is_none());
+    }
+
+    #[test]
+    fn looseness_finds_settings_a_line_longer_and_shorter() {
+        // 54 words of 5 with spaces of 3: a line of 100 holds 11 to 14 of
+        // them within the tolerance, so 4, 5 or 6 lines are possible.
+        let items = paragraph(&[5.0; 54]);
+        let params = Params {
+            tolerance: 2.0,
+            ..Params::default()
+        };
+        let fits = fits(&items, &|_| 100.0, &params, None).unwrap();
+        let best = fits.best().len() as i32;
+        assert!((4..=6).contains(&best), "{best}");
+        for delta in [-2, -1, 1, 2] {
+            let lines = best + delta;
+            match fits.with_looseness(delta) {
+                Some((breaks, extra)) => {
+                    assert_eq!(breaks.len() as i32, lines);
+                    assert!(extra >= 0.0, "the optimum is the cheapest");
+                }
+                None => assert!(!(4..=6).contains(&lines), "{lines} lines are possible"),
+            }
+        }
+        assert!(fits.with_looseness(-3).is_none());
+    }
+
+    #[test]
+    fn a_final_hyphen_is_a_cost_not_a_ban() {
+        // The second-to-last line can end at the hyphen, or run very loose.
+        let mut items = paragraph(&[30.0, 17.0]);
+        items.truncate(3);
+        items.extend([
+            Item::Glue {
+                width: 3.0,
+                stretch: 1.5,
+                shrink: 1.0,
+            },
+            Item::Box { width: 20.0 },
+            Item::Penalty {
+                width: 2.0,
+                cost: 50.0,
+                flagged: true,
+            },
+            Item::Box { width: 30.0 },
+        ]);
+        items.extend_from_slice(&paragraph(&[5.0])[1..]);
+        let loose = Params {
+            tolerance: 50.0,
+            ..Params::default()
+        };
+        let breaks = optimum_fit(&items, &|_| 75.0, &loose).unwrap();
+        assert!(breaks[0].hyphenated, "{breaks:?}");
+        // Refused outright when its cost is above what the attempt allows.
+        let strict = Params {
+            max_penalty: 10.0,
+            ..loose
+        };
+        let breaks = optimum_fit(&items, &|_| 75.0, &strict).unwrap();
+        assert!(!breaks[0].hyphenated, "{breaks:?}");
+    }
+
+    #[test]
+    fn hanging_punctuation_widens_a_line() {
+        // Three words (86 at full shrink) do not fit 85: the first line is two, very loose...
+        let items = paragraph(&[20.0, 20.0, 42.0, 10.0]);
+        let params = Params {
+            tolerance: 50.0,
+            ..Params::default()
+        };
+        let plain = optimum_fit(&items, &|_| 85.0, &params).unwrap();
+        assert_eq!(plain[0].position, 3, "{plain:?}");
+        // ...unless the third word's last glyph may hang 1.5 into the margin.
+        let mut hang = Hang {
+            start: vec![0.0; items.len()],
+            end: vec![0.0; items.len()],
+        };
+        hang.end[5] = 1.5;
+        let hung = fits(&items, &|_| 85.0, &params, Some(&hang))
+            .unwrap()
+            .best();
+        assert_eq!(hung[0].position, 5, "{hung:?}");
     }
 }

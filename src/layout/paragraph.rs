@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::frame::PlacedGlyph;
 use super::hyphenate::Hyphenator;
-use super::linebreak::{self, Break, INFINITY, Item, Params};
+use super::linebreak::{self, Break, Hang, INFINITY, Item, Params};
 use super::shape::{Shaper, Word};
 use crate::fonts::Style;
 use crate::model::{Inline, Pt, TextMark};
@@ -147,7 +147,7 @@ struct Segment<'a> {
 #[derive(Debug, Clone, Copy)]
 enum BreakKind {
     /// A hyphenation point: a hyphen is added if the line breaks here.
-    Hyphen,
+    Hyphen { capitalised: bool },
     /// After a hyphen or dash the author wrote.
     Explicit { hyphen: bool },
 }
@@ -273,6 +273,54 @@ fn segments<'a>(
 /// Code in running text, against the text face: monospace faces have a
 /// larger x-height than a book face.
 pub const CODE_SIZE: f64 = 0.82;
+
+/// The cost of breaking at a hyphenation point or after a hyphen the author
+/// wrote (TeX's `\hyphenpenalty` is 50; a book that hyphenates a twentieth of
+/// its lines or less needs more, since letter-spacing and hanging
+/// punctuation leave fewer lines loose enough to want one).
+const HYPHEN_PENALTY: f64 = 200.0;
+/// A hyphen in a capitalised word (a name, in most languages): taken only
+/// where the alternative is a very loose line.
+const CAPITALISED_HYPHEN_PENALTY: f64 = 1000.0;
+/// A break after a dash (no hyphen is added, nothing to count).
+const DASH_PENALTY: f64 = 50.0;
+/// The tolerances tried in turn: a loose line is better than an overfull one.
+const TOLERANCE: [f64; 4] = [1.5, 2.0, 4.0, 50.0];
+
+/// How far apart a justified line may track its letters, in ems, at full stretch.
+const LETTER_STRETCH: f64 = 0.01;
+
+/// The glue that stands for a box's letter-spacing: no width, no shrink, a
+/// word's worth of stretch (a word space has width; the paragraph fill has
+/// unbounded stretch; a zero-width space has none).
+fn is_letter_glue(item: &Item) -> bool {
+    matches!(*item, Item::Glue { width, stretch, shrink } if width == 0.0 && shrink == 0.0 && stretch > 0.0 && stretch < 1e4)
+}
+
+/// The share of a character's width that hangs into the right margin at a
+/// line's end (microtype's defaults, close to Typst's).
+fn right_hang(c: char) -> f64 {
+    match c {
+        '.' | ',' => 0.7,
+        '-' | '\u{ad}' | '\u{2010}' => 0.6,
+        '’' | '\'' => 0.7,
+        '”' | '"' | '»' | '«' => 0.5,
+        ':' | ';' => 0.3,
+        '–' => 0.3,
+        '—' => 0.2,
+        '!' | '?' => 0.2,
+        _ => 0.0,
+    }
+}
+
+/// The share of a character's width that hangs into the left margin at a line's start.
+fn left_hang(c: char) -> f64 {
+    match c {
+        '‘' | '\'' => 0.7,
+        '“' | '"' | '«' | '»' | '„' => 0.5,
+        _ => 0.0,
+    }
+}
 
 /// Raised and lowered text: this much of the size, this far from the baseline.
 const SCRIPT_SIZE: f64 = 0.7;
@@ -609,7 +657,7 @@ impl Setter<'_, '_> {
             note: None,
         };
         let mut runs = Vec::new();
-        push_glyphs(&mut runs, &piece, 0.0);
+        push_glyphs(&mut runs, &piece, 0.0, 0.0);
         let mut line = Line::empty();
         line.width = Pt(word.width as f64 * size.0 / word.units_per_em as f64);
         line.runs = runs;
@@ -631,44 +679,122 @@ impl Setter<'_, '_> {
     }
 
     fn set_segments(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> Vec<Line> {
+        self.set_segments_loose(segs, para, 0)
+            .map(|(lines, _)| lines)
+            .unwrap_or_default()
+    }
+
+    /// Sets segments in their best setting (`looseness` 0), or in the best
+    /// one that many lines longer or shorter, with the demerits that adds;
+    /// `None` when the paragraph cannot be set so within the normal tolerance.
+    fn set_segments_loose(
+        &mut self,
+        segs: &[Segment<'_>],
+        para: &ParaStyle,
+        looseness: i32,
+    ) -> Option<(Vec<Line>, f64)> {
         let (mut items, mut pieces) = self.items(segs, para);
         if items.len() <= 3 {
-            return Vec::new();
+            return (looseness == 0).then(|| (Vec::new(), 0.0));
         }
         let measure = para.measure.0;
         let measure_fn = |_| measure;
         if para.draft || para.align != Align::Justify {
+            if looseness != 0 {
+                return None;
+            }
             self.split_overlong(&mut items, &mut pieces, measure);
             let breaks = linebreak::first_fit(&items, &measure_fn);
-            return self.lines(&items, &pieces, &breaks, para);
+            let lines = self.lines(&items, &pieces, &breaks, para, &Hang::default());
+            return Some((lines, 0.0));
         }
         let params = Params {
             runt_width: measure * 0.15,
             ..Params::default()
         };
-        let attempt = |items: &[Item], tolerances: &[f64]| {
+        let attempt = |items: &[Item], hang: &Hang, tolerances: &[f64]| {
             tolerances.iter().find_map(|&tolerance| {
-                linebreak::optimum_fit(
+                linebreak::fits(
                     items,
                     &measure_fn,
                     &Params {
                         tolerance,
+                        // Names are hyphenated only where a very loose line is the alternative.
+                        max_penalty: if tolerance <= 2.0 {
+                            HYPHEN_PENALTY
+                        } else {
+                            INFINITY
+                        },
                         ..params
                     },
+                    Some(hang),
                 )
             })
         };
-        // Looser and looser: a loose line is better than an overfull one.
-        let breaks = match attempt(&items, &[1.0, 2.0, 4.0, 50.0]) {
-            Some(breaks) => breaks,
-            None => {
-                // Some word is wider than the measure: break it between letters, and say so.
-                self.split_overlong(&mut items, &mut pieces, measure);
-                attempt(&items, &[50.0])
-                    .unwrap_or_else(|| linebreak::first_fit(&items, &measure_fn))
+        let mut hang = self.hang(&items, &pieces);
+        let (breaks, extra) = if looseness != 0 {
+            // A paragraph reshaped for the page keeps the normal tolerance.
+            attempt(&items, &hang, &[TOLERANCE[0]])?.with_looseness(looseness)?
+        } else {
+            // Looser and looser: a loose line is better than an overfull one.
+            match attempt(&items, &hang, &TOLERANCE) {
+                Some(fits) => (fits.best(), 0.0),
+                None => {
+                    // Some word is wider than the measure: break it between letters, and say so.
+                    self.split_overlong(&mut items, &mut pieces, measure);
+                    hang = self.hang(&items, &pieces);
+                    let breaks = attempt(&items, &hang, &[50.0])
+                        .map(|fits| fits.best())
+                        .unwrap_or_else(|| linebreak::first_fit(&items, &measure_fn));
+                    (breaks, 0.0)
+                }
             }
         };
-        self.lines(&items, &pieces, &breaks, para)
+        Some((self.lines(&items, &pieces, &breaks, para, &hang), extra))
+    }
+
+    /// How far each possible line may hang into the margins: the conventional
+    /// share of a final hyphen, period, comma, dash or quote on the right and
+    /// of an opening quote on the left (microtype's and Typst's practice), so
+    /// the justified edges look straight.
+    fn hang(&self, items: &[Item], pieces: &[Option<Piece>]) -> Hang {
+        let mut hang = Hang {
+            start: vec![0.0; items.len()],
+            end: vec![0.0; items.len()],
+        };
+        let right_of = |i: usize| -> f64 {
+            match pieces.get(i).and_then(Option::as_ref) {
+                Some(piece) if !piece.word.rtl && !piece.glyphs.is_empty() => {
+                    let glyph = piece.word.glyphs[piece.glyphs.end - 1];
+                    let c = piece.text[glyph.cluster as usize..].chars().next();
+                    let scale = piece.size.0 / piece.word.units_per_em as f64;
+                    c.map_or(0.0, |c| right_hang(c) * glyph.advance as f64 * scale)
+                }
+                _ => 0.0,
+            }
+        };
+        for (i, item) in items.iter().enumerate() {
+            match *item {
+                Item::Box { .. } => {
+                    if let Some(piece) = &pieces[i]
+                        && !piece.word.rtl
+                        && !piece.glyphs.is_empty()
+                    {
+                        let glyph = piece.word.glyphs[piece.glyphs.start];
+                        let c = piece.text[glyph.cluster as usize..].chars().next();
+                        let scale = piece.size.0 / piece.word.units_per_em as f64;
+                        hang.start[i] =
+                            c.map_or(0.0, |c| left_hang(c) * glyph.advance as f64 * scale);
+                    }
+                }
+                Item::Glue { .. } if i > 0 => hang.end[i] = right_of(i - 1),
+                Item::Penalty { cost, .. } if cost <= -INFINITY => {}
+                Item::Penalty { width, .. } if width > 0.0 => hang.end[i] = width * right_hang('-'),
+                Item::Penalty { .. } if i > 0 => hang.end[i] = right_of(i - 1),
+                _ => {}
+            }
+        }
+        hang
     }
 
     /// Splits every box wider than the measure into one box per glyph, with a
@@ -850,9 +976,12 @@ impl Setter<'_, '_> {
         let word = self.shaped(style, text);
         let mut points: Vec<(u32, BreakKind)> = Vec::new();
         if hyphenate {
-            for &p in self.hyphenator.points(text).iter() {
-                if word.is_cluster_boundary(p) {
-                    points.push((p, BreakKind::Hyphen));
+            for p in self.hyphenator.points(text).iter() {
+                if word.is_cluster_boundary(p.at) {
+                    let kind = BreakKind::Hyphen {
+                        capitalised: p.capitalised,
+                    };
+                    points.push((p.at, kind));
                 }
             }
         }
@@ -934,6 +1063,33 @@ impl Setter<'_, '_> {
             };
             (Item::Box { width }, Some(piece))
         };
+        // Justified lines take up a little of their slack between letters, so
+        // word spaces stretch less: each box may be tracked out by up to
+        // `LETTER_STRETCH` between its glyphs (not a right-to-left word).
+        let track = (para.align == Align::Justify && !para.draft && !word.rtl)
+            .then_some(seg.size.0 * LETTER_STRETCH);
+        let letter_glue =
+            |items: &mut Vec<Item>, pieces: &mut Vec<Option<Piece>>, glyphs: usize| {
+                let Some(track) = track else { return };
+                if glyphs < 2 {
+                    return;
+                }
+                if matches!(items.last(), Some(Item::Box { .. })) {
+                    // Not a break: two boxes of one word in different styles.
+                    items.push(Item::Penalty {
+                        width: 0.0,
+                        cost: INFINITY,
+                        flagged: false,
+                    });
+                    pieces.push(None);
+                }
+                items.push(Item::Glue {
+                    width: 0.0,
+                    stretch: track * (glyphs - 1) as f64,
+                    shrink: 0.0,
+                });
+                pieces.push(None);
+            };
         let mut start_glyph = 0usize;
         let mut start_chars = 0u32;
         for point in prepared.points.iter() {
@@ -942,15 +1098,20 @@ impl Setter<'_, '_> {
                 continue;
             }
             let (item, drawn) = piece(start_glyph, glyph, start_chars);
+            letter_glue(items, pieces, glyph - start_glyph);
             items.push(item);
             pieces.push(drawn);
-            let (width, flagged) = match point.kind {
-                BreakKind::Hyphen => (hyphen_width, true),
-                BreakKind::Explicit { hyphen } => (0.0, hyphen),
+            let (width, flagged, cost) = match point.kind {
+                BreakKind::Hyphen { capitalised: false } => (hyphen_width, true, HYPHEN_PENALTY),
+                BreakKind::Hyphen { capitalised: true } => {
+                    (hyphen_width, true, CAPITALISED_HYPHEN_PENALTY)
+                }
+                BreakKind::Explicit { hyphen: true } => (0.0, true, HYPHEN_PENALTY),
+                BreakKind::Explicit { hyphen: false } => (0.0, false, DASH_PENALTY),
             };
             items.push(Item::Penalty {
                 width,
-                cost: 50.0,
+                cost,
                 flagged,
             });
             pieces.push(None);
@@ -958,6 +1119,7 @@ impl Setter<'_, '_> {
             start_chars = point.chars_before;
         }
         let (item, drawn) = piece(start_glyph, word.glyphs.len(), start_chars);
+        letter_glue(items, pieces, word.glyphs.len() - start_glyph);
         items.push(item);
         pieces.push(drawn);
     }
@@ -968,6 +1130,7 @@ impl Setter<'_, '_> {
         pieces: &[Option<Piece>],
         breaks: &[Break],
         para: &ParaStyle,
+        hang: &Hang,
     ) -> Vec<Line> {
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = 0;
@@ -986,7 +1149,18 @@ impl Setter<'_, '_> {
             {
                 self.append_hyphen(&mut line);
             }
-            line.overfull = line.width.0 > para.measure.0 + 0.01;
+            // A justified line hangs its edge punctuation into the margins; the
+            // glyphs themselves stay inside the measure.
+            let left = hang.start.get(start).copied().unwrap_or(0.0);
+            let right = if is_last {
+                0.0
+            } else {
+                hang.end.get(b.position).copied().unwrap_or(0.0)
+            };
+            if para.align == Align::Justify {
+                line.x = Pt(-left);
+            }
+            line.overfull = line.width.0 > para.measure.0 + left + right + 0.01;
             lines.push(line);
             start = b.position + 1;
             while start < items.len() && !matches!(items[start], Item::Box { .. }) {
@@ -1013,6 +1187,31 @@ impl Setter<'_, '_> {
         } else {
             0.0
         };
+        // Letters take their share of the stretch, up to twice their limit on
+        // a line that could not be set within the tolerance (a little
+        // letter-spacing reads better than holes between words); word spaces
+        // take the rest.
+        let letter_ratio = ratio.clamp(0.0, 2.0);
+        let space_ratio = if ratio > 0.0 {
+            let (mut letters, mut spaces) = (0.0, 0.0);
+            for item in items {
+                if let Item::Glue { stretch, .. } = *item {
+                    if is_letter_glue(item) {
+                        letters += stretch;
+                    } else if stretch < 1e4 {
+                        spaces += stretch;
+                    }
+                }
+            }
+            if spaces > 0.0 {
+                (ratio * (letters + spaces) - letter_ratio * letters) / spaces
+            } else {
+                ratio
+            }
+        } else {
+            ratio
+        };
+        let mut tracked = false;
         let mut x = 0.0;
         let mut runs: Vec<LineRun> = Vec::new();
         let mut spaces_em = Vec::new();
@@ -1035,10 +1234,16 @@ impl Setter<'_, '_> {
                     if let Some(note) = piece.note {
                         notes.push(note);
                     }
-                    push_glyphs(&mut runs, piece, x);
-                    x += width;
+                    let spacing = if tracked {
+                        letter_ratio * piece.size.0 * LETTER_STRETCH
+                    } else {
+                        0.0
+                    };
+                    push_glyphs(&mut runs, piece, x, spacing);
+                    x += width + spacing * piece.glyphs.len().saturating_sub(1) as f64;
                 }
                 (Item::Box { width }, None) => x += width,
+                (item @ Item::Glue { .. }, _) if is_letter_glue(item) => tracked = true,
                 (
                     Item::Glue {
                         width,
@@ -1047,8 +1252,9 @@ impl Setter<'_, '_> {
                     },
                     _,
                 ) => {
+                    tracked = false;
                     let adjusted = if ratio >= 0.0 {
-                        width + ratio * stretch
+                        width + space_ratio * stretch
                     } else {
                         width + ratio * shrink
                     };
@@ -1183,7 +1389,9 @@ fn visual_order(items: &[Item], pieces: &[Option<Piece>]) -> Option<Vec<usize>> 
 
 /// Adds a box's glyphs at `x` (line-relative), merging into the last run when
 /// face, size and rise match; a glyph from a fallback face starts a run of its own.
-fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64) {
+/// Places a box's glyphs from `x`, `spacing` apart beyond their advances
+/// (letter-spacing a justified line takes up).
+fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
     let upem_scale = piece.size.0 / piece.word.units_per_em as f64;
     let glyphs = &piece.word.glyphs[piece.glyphs.clone()];
     let mut previous_cluster = None;
@@ -1246,7 +1454,7 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64) {
             text_start,
             text_len: shown.len() as u16,
         });
-        pen += g.advance as f64 * upem_scale;
+        pen += g.advance as f64 * upem_scale + spacing;
     }
 }
 
