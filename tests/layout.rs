@@ -511,6 +511,7 @@ fn moby_dick_meets_the_typographic_targets() {
     assert!(r.longest_hyphen_run <= 2, "{r}");
     assert!(r.space_p95_em <= 0.40, "{r}");
     assert!(r.unequal_spreads.is_empty(), "{r}");
+    meets_the_page_goals(r, 1);
     // Every chapter opens on a recto.
     for (i, start) in laid.page_map.pages.iter().enumerate() {
         let opens = i > 0 && laid.page_map.pages[i - 1].section != start.section && !start.blank;
@@ -518,6 +519,31 @@ fn moby_dick_meets_the_typographic_targets() {
             assert_eq!(laid.pages.pages[i].side, Side::Recto);
         }
     }
+}
+
+/// Issue 12's goals for a novel, measured from the layout: few hyphens, even
+/// spacing, full pages. `loose` is the lines the text itself forces to 0.5 em
+/// (Moby-Dick's inscription in capitals, which Typst sets looser still).
+fn meets_the_page_goals(r: &quire::layout::Report, loose: usize) {
+    assert!(r.hyphenated_share() <= 5.0, "{r}");
+    assert!(r.longest_hyphen_run <= 2, "{r}");
+    assert!(r.line_space_p95_em <= 0.31, "{r}");
+    assert!(r.lines_at_least_05_em <= loose, "{r}");
+    assert_eq!(r.pages_short_by_two_or_more(), 0, "{r}");
+    assert_eq!(r.overfull_lines, 0, "{r}");
+    assert_eq!((r.widows, r.orphans), (0, 0), "{r}");
+}
+
+#[test]
+fn a_second_novel_meets_the_page_goals() {
+    let Some(project) = common::love_among_the_chickens() else {
+        return;
+    };
+    let (_, laid) = lay(&project);
+    let r = &laid.report;
+    assert!(r.pages > 100, "{r}");
+    meets_the_page_goals(r, 0);
+    assert!(r.unequal_spreads.is_empty(), "{r}");
 }
 
 /// The words of a run, split where the glyphs leave a word space.

@@ -1181,6 +1181,47 @@ fn check_typography(report: &mut Report, laid: &LaidOut) {
         },
         format!("at most {} (≤ 2)", r.longest_hyphen_run),
     );
+    let narrow = r.measure_em < crate::layout::frame::HYPHEN_LIMIT_MEASURE_EM;
+    report.add(
+        "typography",
+        "hyphenated lines",
+        if r.hyphenated_share() <= 5.0 || narrow {
+            Status::Pass
+        } else {
+            Status::Warn
+        },
+        if narrow {
+            format!(
+                "{:.1} % of lines (a {:.0} em measure: no limit below {:.0} em)",
+                r.hyphenated_share(),
+                r.measure_em,
+                crate::layout::frame::HYPHEN_LIMIT_MEASURE_EM
+            )
+        } else {
+            format!("{:.1} % of lines (≤ 5 %)", r.hyphenated_share())
+        },
+    );
+    report.add(
+        "typography",
+        "lines spaced 0.5 em or more",
+        if r.lines_at_least_05_em == 0 {
+            Status::Pass
+        } else {
+            Status::Warn
+        },
+        match (&r.loosest_line, r.lines_at_least_05_em) {
+            (Some((folio, mean, text)), n) if n > 0 => {
+                let shown: String = text.chars().take(40).collect();
+                format!("{n}; the loosest on page {folio} ({mean:.2} em): “{shown}…”")
+            }
+            _ => "0".to_string(),
+        },
+    );
+    count(
+        "pages 2+ lines short",
+        r.pages_short_by_two_or_more(),
+        report,
+    );
     report.add(
         "typography",
         "word spacing",

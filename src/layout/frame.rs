@@ -134,16 +134,73 @@ pub struct Report {
     pub hyphens_at_page_foot: usize,
     /// Facing pages that end at different depths (folios and depths).
     pub unequal_spreads: Vec<String>,
+    /// Justified lines with at least three word spaces (the lines word
+    /// spacing is measured on, as an outside measure reads them from the PDF).
+    pub full_lines: usize,
+    /// The 95th percentile of those lines' mean word space, in ems.
+    pub line_space_p95_em: f64,
+    /// Those lines whose mean word space is 0.4 em or more, and 0.5 em or more.
+    pub lines_at_least_04_em: usize,
+    pub lines_at_least_05_em: usize,
+    /// Pages inside a section (not its opening or last page) short of the full
+    /// depth: (lines short, pages), fewest lines first.
+    pub short_pages: Vec<(u32, usize)>,
+    /// Paragraphs set a line longer or shorter to fill pages.
+    pub reshaped_paragraphs: usize,
+    /// The body measure in ems of the body size (a novel's is near 30).
+    pub measure_em: f64,
+    /// The loosest full line: its page's folio, mean word space (em) and text.
+    pub loosest_line: Option<(String, f64, String)>,
+}
+
+/// The narrowest measure, in ems, held to the novel's hyphenation limit: a
+/// narrower one needs more hyphens for even spacing, as typographers accept.
+pub const HYPHEN_LIMIT_MEASURE_EM: f64 = 28.0;
+
+impl Report {
+    /// Hyphenated line ends as a share of all lines, in per cent.
+    pub fn hyphenated_share(&self) -> f64 {
+        if self.lines == 0 {
+            0.0
+        } else {
+            100.0 * self.hyphenated_lines as f64 / self.lines as f64
+        }
+    }
+
+    /// Pages two or more lines short inside a section.
+    pub fn pages_short_by_two_or_more(&self) -> usize {
+        self.short_pages
+            .iter()
+            .filter(|(short, _)| *short >= 2)
+            .map(|(_, n)| n)
+            .sum()
+    }
 }
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let rows: [(&str, String); 13] = [
+        let short = if self.short_pages.is_empty() {
+            "none".to_string()
+        } else {
+            self.short_pages
+                .iter()
+                .map(|(lines, pages)| format!("{pages} by {lines}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let rows: [(&str, String); 17] = [
             ("pages", self.pages.to_string()),
             ("lines", self.lines.to_string()),
             ("widows", self.widows.to_string()),
             ("orphans", self.orphans.to_string()),
-            ("hyphenated line ends", self.hyphenated_lines.to_string()),
+            (
+                "hyphenated line ends",
+                format!(
+                    "{} ({:.1} % of lines)",
+                    self.hyphenated_lines,
+                    self.hyphenated_share()
+                ),
+            ),
             ("longest hyphen run", self.longest_hyphen_run.to_string()),
             (
                 "hyphens at a page foot",
@@ -167,16 +224,40 @@ impl std::fmt::Display for Report {
                 ),
             ),
             (
+                "full lines, mean space p95",
+                format!(
+                    "{:.3} em over {} lines",
+                    self.line_space_p95_em, self.full_lines
+                ),
+            ),
+            (
+                "lines spaced ≥ 0.4 / 0.5 em",
+                format!(
+                    "{} / {}",
+                    self.lines_at_least_04_em, self.lines_at_least_05_em
+                ),
+            ),
+            ("short pages (mid-section)", short),
+            ("paragraphs reshaped", self.reshaped_paragraphs.to_string()),
+            (
                 "unequal facing pages",
                 self.unequal_spreads.len().to_string(),
             ),
         ];
         write!(f, "print layout report")?;
         for (label, value) in rows {
-            write!(f, "\n  {label:<26} {value}")?;
+            write!(f, "\n  {label:<28} {value}")?;
         }
         for spread in &self.unequal_spreads {
             write!(f, "\n    {spread}")?;
+        }
+        if let Some((folio, mean, text)) = &self.loosest_line {
+            let shown: String = text.chars().take(60).collect();
+            write!(
+                f,
+                "\n  {:<28} p. {folio}, {mean:.3} em: {shown}",
+                "loosest full line"
+            )?;
         }
         Ok(())
     }

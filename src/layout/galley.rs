@@ -127,11 +127,22 @@ pub struct NoteBlock {
     pub pos: Option<TextPos>,
 }
 
+/// A body paragraph the pagination may set again a line longer or shorter:
+/// a justified paragraph of the section's own text (not in a list or quote).
+#[derive(Debug, Clone, Copy)]
+pub struct Reshapable {
+    pub block: BlockId,
+    pub para: ParaStyle,
+    pub x: Pt,
+}
+
 /// One section's galley.
 #[derive(Debug, Clone, Default)]
 pub struct Galley {
     pub items: Vec<VItem>,
     pub notes: Vec<NoteBlock>,
+    /// Paragraphs that can be reshaped for full pages, in order.
+    pub reshapable: Vec<Reshapable>,
     /// Grid lines the opening sink (the first item) may give up, so the opening
     /// page can take a line more without running long.
     pub opening_sink: u32,
@@ -174,6 +185,8 @@ pub struct GalleyBuilder<'a, 's, 'f> {
     pub too_tall: Vec<(Option<crate::model::Span>, String, u32, u32)>,
     /// Warnings about what was set (a table too wide for the measure).
     pub warnings: Vec<crate::diag::Diagnostic>,
+    /// The section's reshapable paragraphs so far.
+    pub reshapable: Vec<Reshapable>,
 }
 
 /// Where display type must fit: its size and the smallest it may be set at,
@@ -460,6 +473,7 @@ impl GalleyBuilder<'_, '_, '_> {
         for note in &section.notes {
             galley.notes.push(self.note(note));
         }
+        galley.reshapable = std::mem::take(&mut self.reshapable);
         galley
     }
 
@@ -527,6 +541,13 @@ impl GalleyBuilder<'_, '_, '_> {
                     para.first_indent = self.scale.indent;
                 }
                 let lines = self.setter.set(content, &para);
+                if level.left == 0 && level.right == 0 && !para.draft && lines.len() > 1 {
+                    self.reshapable.push(Reshapable {
+                        block: block.id,
+                        para,
+                        x,
+                    });
+                }
                 self.push_paragraph(block.id, lines, x, Role::Body, out);
             }
             BlockKind::Verse { content, indents } => {
@@ -573,7 +594,17 @@ impl GalleyBuilder<'_, '_, '_> {
                 for inner in blocks {
                     self.block(inner, level.quote(), out);
                 }
-                out.push(VItem::space(1, true, 0.0));
+                // A verse closing the quote has already left its space.
+                if !matches!(
+                    out.last(),
+                    Some(VItem {
+                        content: Content::Space,
+                        discardable: true,
+                        ..
+                    })
+                ) {
+                    out.push(VItem::space(1, true, 0.0));
+                }
             }
             BlockKind::List { items, .. } => {
                 for item in items {
@@ -705,26 +736,7 @@ impl GalleyBuilder<'_, '_, '_> {
         role: Role,
         out: &mut Vec<VItem>,
     ) {
-        let count = lines.len() as u32;
-        for (i, line) in lines.into_iter().enumerate() {
-            let n = i as u32 + 1;
-            let break_after = if n == count {
-                0.0
-            } else if n == 1 || n + 1 == count {
-                // One line left behind at the foot, or one carried over to the top.
-                if n == 1 { ORPHAN } else { WIDOW }
-            } else {
-                0.0
-            };
-            out.push(VItem::text_line(
-                block,
-                line,
-                x,
-                role,
-                break_after,
-                Some((block, n, count)),
-            ));
-        }
+        out.extend(paragraph_items(block, lines, x, role));
     }
 
     /// Hangs a list marker in front of the item's first line.
@@ -876,4 +888,28 @@ impl NoteBlock {
     pub fn height(&self, note_leading: Pt) -> Pt {
         note_leading * self.lines.len() as f64
     }
+}
+
+/// A paragraph's lines as galley items, each with the cost of a page break
+/// after it (a single line left at the foot or carried to the top costs most).
+pub fn paragraph_items(
+    block: BlockId,
+    lines: Vec<Line>,
+    x: Pt,
+    role: Role,
+) -> impl Iterator<Item = VItem> {
+    let count = lines.len() as u32;
+    lines.into_iter().enumerate().map(move |(i, line)| {
+        let n = i as u32 + 1;
+        let break_after = if n == count {
+            0.0
+        } else if n == 1 {
+            ORPHAN
+        } else if n + 1 == count {
+            WIDOW
+        } else {
+            0.0
+        };
+        VItem::text_line(block, line, x, role, break_after, Some((block, n, count)))
+    })
 }

@@ -21,6 +21,7 @@ pub mod linebreak;
 pub mod paginate;
 pub mod paragraph;
 pub mod report;
+pub mod reshape;
 pub mod sections;
 pub mod shape;
 pub mod table;
@@ -351,7 +352,9 @@ fn layout_pass(
         );
     }
 
-    let report = report::measure(&built.pages, &built.facts);
+    let mut report = report::measure(&built.pages, &built.facts, geometry.lines as u32);
+    report.reshaped_paragraphs = built.reshaped;
+    report.measure_em = geometry.measure.0 / scale.body.0;
     let dump = dump::dump(&built.pages, &built.facts);
     let page_map = PageMap {
         pages: built
@@ -467,6 +470,12 @@ fn estimate_pages(book: &Book, scale: &TypeScale) -> usize {
     (chars as f64 / (chars_per_line * lines_per_page)) as usize + 8 + book.chapters().count()
 }
 
+/// A body section's pages, with its galley when paragraphs were reshaped for them.
+type PaginatedSection = (
+    Vec<paginate::PageSlice>,
+    Option<std::sync::Arc<(Galley, reshape::Reshaped)>>,
+);
+
 /// One complete setting of the book at one geometry.
 struct Built {
     pages: Vec<ComposedPage>,
@@ -479,6 +488,8 @@ struct Built {
     notices: Vec<Diagnostic>,
     /// Display pages whose text does not fit even at the body size: the key to shorten, the page.
     overflows: Vec<(&'static str, SectionKind)>,
+    /// Paragraphs set a line longer or shorter for full pages.
+    reshaped: usize,
     timings: LayoutTimings,
 }
 
@@ -588,7 +599,7 @@ fn assemble(
     sink: u32,
     costs: &PageCosts,
     note_lines: &dyn Fn(&[u32], &Galley) -> u32,
-    slice_cache: &mut HashMap<(usize, bool), Vec<paginate::PageSlice>>,
+    slice_cache: &mut HashMap<(usize, bool), PaginatedSection>,
     compose: bool,
 ) -> Built {
     let mut pages: Vec<ComposedPage> = Vec::new();
@@ -596,6 +607,7 @@ fn assemble(
     let mut outline = Vec::new();
     let mut overflows = Vec::new();
     let mut body_start: Option<usize> = None;
+    let mut reshaped_count = 0;
     let page_of = |side: Side, items: Vec<frame::Item>| Page {
         folio: String::new(),
         side,
@@ -701,16 +713,35 @@ fn assemble(
                 };
                 let first_recto = pages.len() % 2 == 0;
                 let lines_fn = |notes: &[u32]| note_lines(notes, galley);
-                // Body sections paginate the same way in both passes: do it once per side.
-                let slices = if section.kind == SectionKind::Contents {
-                    paginate(galley, geometry.lines as u32, first_recto, &lines_fn, costs)
+                // Body sections paginate the same way in both passes: do it once per side,
+                // reshaping paragraphs where a page would run short.
+                let (slices, reshaped) = if section.kind == SectionKind::Contents {
+                    let slices =
+                        paginate(galley, geometry.lines as u32, first_recto, &lines_fn, costs);
+                    (slices, None)
                 } else {
                     slice_cache
                         .entry((s, first_recto))
                         .or_insert_with(|| {
-                            paginate(galley, geometry.lines as u32, first_recto, &lines_fn, costs)
+                            let (slices, reshaped) = reshape::paginate_full(
+                                section,
+                                galley,
+                                setter,
+                                geometry.lines as u32,
+                                first_recto,
+                                note_lines,
+                                costs,
+                            );
+                            (slices, reshaped.map(std::sync::Arc::new))
                         })
                         .clone()
+                };
+                let galley = match &reshaped {
+                    Some(changed) => {
+                        reshaped_count += changed.1.paragraphs.len();
+                        &changed.0
+                    }
+                    None => galley,
                 };
                 for (k, slice) in slices.iter().enumerate() {
                     let side = side_of(pages.len());
@@ -811,6 +842,7 @@ fn assemble(
         too_tall: Vec::new(),
         notices: Vec::new(),
         overflows,
+        reshaped: reshaped_count,
         timings: LayoutTimings::default(),
     }
 }

@@ -72,16 +72,29 @@ pub fn paginate(
     note_lines: &dyn Fn(&[u32]) -> u32,
     costs: &PageCosts,
 ) -> Vec<PageSlice> {
+    paginate_costed(galley, lines, first_recto, note_lines, costs).0
+}
+
+/// [`paginate`], with the total cost of the pages chosen (what reshaping a
+/// paragraph has to lower).
+pub fn paginate_costed(
+    galley: &Galley,
+    lines: u32,
+    first_recto: bool,
+    note_lines: &dyn Fn(&[u32]) -> u32,
+    costs: &PageCosts,
+) -> (Vec<PageSlice>, f64) {
     let items = &galley.items;
     let n = items.len();
     if n == 0 {
-        return vec![PageSlice {
+        let empty = PageSlice {
             items: 0..0,
             depth: 0,
             notes: Vec::new(),
             note_lines: 0,
             lead_trim: 0,
-        }];
+        };
+        return (vec![empty], 0.0);
     }
     let mut states: Vec<Vec<State>> = vec![Vec::new(); n + 1];
     states[0].push(State {
@@ -208,8 +221,9 @@ pub fn paginate(
         .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
         .map(|(k, _)| k)
     else {
-        return fallback(galley, lines, note_lines);
+        return (fallback(galley, lines, note_lines), f64::INFINITY);
     };
+    let total = states[n][end].cost;
     let mut breaks = Vec::new();
     let (mut at, mut k) = (n, end);
     while let Some((i, prev)) = states[at][k].back {
@@ -218,13 +232,14 @@ pub fn paginate(
         k = prev;
     }
     breaks.reverse();
-    breaks
+    let slices = breaks
         .into_iter()
         .map(|(i, j, depth, trim)| PageSlice {
             lead_trim: trim,
             ..slice(items, i, j, depth, note_lines)
         })
-        .collect()
+        .collect();
+    (slices, total)
 }
 
 /// Keeps, per (side, facing depth), only the cheapest way to reach a break point.
@@ -373,6 +388,7 @@ mod tests {
             items: paragraph(1, 21),
             notes: Vec::new(),
             opening_sink: 0,
+            reshapable: Vec::new(),
         };
         let pages = pages_of(&galley, 10);
         for page in &pages[1..] {
@@ -403,6 +419,7 @@ mod tests {
             items,
             notes: Vec::new(),
             opening_sink: 0,
+            reshapable: Vec::new(),
         };
         let slices = paginate(&galley, 10, true, &|_| 0, &PageCosts::default());
         // Page 0 is a recto; spreads are (1, 2), (3, 4)…
@@ -439,6 +456,7 @@ mod tests {
             items,
             notes: Vec::new(),
             opening_sink: 1,
+            reshapable: Vec::new(),
         };
         let slices = paginate(&galley, 10, true, &|_| 0, &PageCosts::default());
         assert_eq!(

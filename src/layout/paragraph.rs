@@ -575,6 +575,28 @@ impl Setter<'_, '_> {
         lines
     }
 
+    /// Sets inline content `looseness` lines longer (positive) or shorter than
+    /// its best setting, for a page that needs it, with the demerits that adds;
+    /// `None` when it cannot be set so within the normal tolerance.
+    pub fn set_loose(
+        &mut self,
+        inlines: &[Inline],
+        para: &ParaStyle,
+        looseness: i32,
+    ) -> Option<(Vec<Line>, f64)> {
+        let mut segs = Vec::new();
+        let mut offset = 0;
+        segments(
+            inlines,
+            para.style,
+            para.size,
+            self.show_urls,
+            &mut offset,
+            &mut segs,
+        );
+        self.set_segments_loose(&segs, para, looseness)
+    }
+
     /// Sets plain text in one style (display lines, running heads, contents entries).
     pub fn set_text(&mut self, text: &str, para: &ParaStyle) -> Vec<Line> {
         self.set_segments(&[plain_segment(text, para)], para)
@@ -1191,7 +1213,7 @@ impl Setter<'_, '_> {
         // a line that could not be set within the tolerance (a little
         // letter-spacing reads better than holes between words); word spaces
         // take the rest.
-        let letter_ratio = ratio.clamp(0.0, 2.0);
+        let letter_ratio = ratio.clamp(0.0, 3.0);
         let space_ratio = if ratio > 0.0 {
             let (mut letters, mut spaces) = (0.0, 0.0);
             for item in items {

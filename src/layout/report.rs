@@ -6,8 +6,8 @@ use super::compose::{ComposedPage, LineFact};
 use super::frame::{Report, Side};
 use super::galley::Role;
 
-/// Measures the laid-out book.
-pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>]) -> Report {
+/// Measures the laid-out book; `full_depth` is the grid lines of a full page.
+pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>], full_depth: u32) -> Report {
     let mut report = Report {
         pages: pages.len(),
         loosest_space_ratio: 1.0,
@@ -16,6 +16,7 @@ pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>]) -> Report {
     };
     let mut run = 0;
     let mut spaces: Vec<f32> = Vec::new();
+    let mut line_means: Vec<f32> = Vec::new();
     for (p, page_facts) in facts.iter().enumerate() {
         for fact in page_facts {
             report.lines += 1;
@@ -39,6 +40,18 @@ pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>]) -> Report {
                 report.loosest_space_ratio = report.loosest_space_ratio.max(relative);
                 report.tightest_space_ratio = report.tightest_space_ratio.min(relative);
                 spaces.extend(&fact.spaces_em);
+                if fact.spaces_em.len() >= 3 {
+                    let mean = fact.spaces_em.iter().sum::<f32>() / fact.spaces_em.len() as f32;
+                    line_means.push(mean);
+                    if report
+                        .loosest_line
+                        .as_ref()
+                        .is_none_or(|(_, m, _)| (mean as f64) > *m)
+                    {
+                        report.loosest_line =
+                            Some((pages[p].page.folio.clone(), mean as f64, fact.text.clone()));
+                    }
+                }
             }
         }
         let Some(last) = page_facts.last() else {
@@ -92,6 +105,25 @@ pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>]) -> Report {
                 verso.page.folio, recto.page.folio, verso.depth, recto.depth
             ));
         }
+    }
+    // Pages inside a section that end short of the full depth.
+    let mut short: std::collections::BTreeMap<u32, usize> = Default::default();
+    for (p, page) in pages.iter().enumerate() {
+        let next_in_section = pages
+            .get(p + 1)
+            .is_some_and(|n| n.section == page.section && !n.blank && !n.opening);
+        if !page.blank && !page.opening && next_in_section && page.depth < full_depth {
+            *short.entry(full_depth - page.depth).or_default() += 1;
+        }
+    }
+    report.short_pages = short.into_iter().collect();
+    report.full_lines = line_means.len();
+    report.lines_at_least_04_em = line_means.iter().filter(|&&m| m >= 0.4).count();
+    report.lines_at_least_05_em = line_means.iter().filter(|&&m| m >= 0.5).count();
+    if !line_means.is_empty() {
+        line_means.sort_by(f32::total_cmp);
+        let at = ((line_means.len() as f64 * 0.95).ceil() as usize).clamp(1, line_means.len()) - 1;
+        report.line_space_p95_em = line_means[at] as f64;
     }
     if !spaces.is_empty() {
         spaces.sort_by(f32::total_cmp);

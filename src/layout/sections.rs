@@ -152,6 +152,7 @@ fn set_share(
         low_resolution: Vec::new(),
         too_tall: Vec::new(),
         warnings: Vec::new(),
+        reshapable: Vec::new(),
     };
     let galleys = book.sections[share]
         .iter()
