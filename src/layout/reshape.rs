@@ -11,7 +11,7 @@
 use super::galley::{Galley, ORPHAN, Role, paragraph_items};
 use super::paginate::{PageCosts, PageSlice, paginate_costed};
 use super::paragraph::Setter;
-use crate::model::{BlockKind, Section};
+use crate::model::{BlockId, BlockKind, Section};
 
 /// How much a paragraph's extra demerits count against the pages' costs: a
 /// paragraph a line looser is worth it for a spread two lines short.
@@ -20,11 +20,15 @@ const DEMERIT_WEIGHT: f64 = 0.1;
 /// Rounds of reshaping per section (each fixes at least one page).
 const MAX_ROUNDS: usize = 12;
 
+/// One reshaping tried: its total cost, the galley and pages it gives, and
+/// the change (paragraph, looseness).
+type Trial = (f64, Galley, Vec<PageSlice>, (BlockId, i32));
+
 /// What reshaping did to a section, for the report.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reshaped {
     /// (block, looseness) of each paragraph set again, in order.
-    pub paragraphs: Vec<(crate::model::BlockId, i32)>,
+    pub paragraphs: Vec<(BlockId, i32)>,
 }
 
 /// A section's pages, reshaping paragraphs where a page would be short;
@@ -55,7 +59,7 @@ pub fn paginate_full(
         else {
             break;
         };
-        let mut best: Option<(f64, Galley, Vec<PageSlice>, (crate::model::BlockId, i32))> = None;
+        let mut best: Option<Trial> = None;
         for candidate in candidates(&current, &slices, page) {
             let Some(shape) = current
                 .reshapable
@@ -122,7 +126,7 @@ fn bad_pages(galley: &Galley, slices: &[PageSlice], lines: u32) -> Vec<usize> {
 }
 
 /// The paragraphs with a line on the page, the page before it or the page after.
-fn candidates(galley: &Galley, slices: &[PageSlice], page: usize) -> Vec<crate::model::BlockId> {
+fn candidates(galley: &Galley, slices: &[PageSlice], page: usize) -> Vec<BlockId> {
     let from = page.saturating_sub(1);
     let to = (page + 1).min(slices.len() - 1);
     let mut blocks = Vec::new();
@@ -139,10 +143,7 @@ fn candidates(galley: &Galley, slices: &[PageSlice], page: usize) -> Vec<crate::
     blocks
 }
 
-fn paragraph_content(
-    section: &Section,
-    block: crate::model::BlockId,
-) -> Option<&[crate::model::Inline]> {
+fn paragraph_content(section: &Section, block: BlockId) -> Option<&[crate::model::Inline]> {
     section
         .blocks
         .iter()
@@ -156,7 +157,7 @@ fn paragraph_content(
 /// The galley with one paragraph's lines replaced.
 fn replace_paragraph(
     galley: &Galley,
-    block: crate::model::BlockId,
+    block: BlockId,
     lines: Vec<super::paragraph::Line>,
     x: crate::model::Pt,
 ) -> Option<Galley> {
