@@ -147,6 +147,8 @@ pub struct Report {
     pub short_pages: Vec<(u32, usize)>,
     /// Paragraphs set a line longer or shorter to fill pages.
     pub reshaped_paragraphs: usize,
+    /// Folios of the pages those paragraphs are on.
+    pub reshaped_pages: Vec<String>,
     /// The body measure in ems of the body size (a novel's is near 30).
     pub measure_em: f64,
     /// The loosest full line: its page's folio, mean word space (em) and text.
@@ -238,7 +240,18 @@ impl std::fmt::Display for Report {
                 ),
             ),
             ("short pages (mid-section)", short),
-            ("paragraphs reshaped", self.reshaped_paragraphs.to_string()),
+            (
+                "paragraphs reshaped",
+                if self.reshaped_pages.is_empty() {
+                    self.reshaped_paragraphs.to_string()
+                } else {
+                    format!(
+                        "{} (pages {})",
+                        self.reshaped_paragraphs,
+                        self.reshaped_pages.join(", ")
+                    )
+                },
+            ),
             (
                 "unequal facing pages",
                 self.unequal_spreads.len().to_string(),

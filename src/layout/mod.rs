@@ -353,7 +353,17 @@ fn layout_pass(
     }
 
     let mut report = report::measure(&built.pages, &built.facts, geometry.lines as u32);
-    report.reshaped_paragraphs = built.reshaped;
+    report.reshaped_paragraphs = built.reshaped.len();
+    // The pages a reshaped paragraph sits on, for whoever checks them by eye.
+    for (page, facts) in built.pages.iter().zip(&built.facts) {
+        if facts
+            .iter()
+            .any(|f| f.para.is_some_and(|(b, _, _)| built.reshaped.contains(&b)))
+            && !report.reshaped_pages.contains(&page.page.folio)
+        {
+            report.reshaped_pages.push(page.page.folio.clone());
+        }
+    }
     report.measure_em = geometry.measure.0 / scale.body.0;
     let dump = dump::dump(&built.pages, &built.facts);
     let page_map = PageMap {
@@ -489,7 +499,7 @@ struct Built {
     /// Display pages whose text does not fit even at the body size: the key to shorten, the page.
     overflows: Vec<(&'static str, SectionKind)>,
     /// Paragraphs set a line longer or shorter for full pages.
-    reshaped: usize,
+    reshaped: Vec<crate::model::BlockId>,
     timings: LayoutTimings,
 }
 
@@ -607,7 +617,7 @@ fn assemble(
     let mut outline = Vec::new();
     let mut overflows = Vec::new();
     let mut body_start: Option<usize> = None;
-    let mut reshaped_count = 0;
+    let mut reshaped_blocks = Vec::new();
     let page_of = |side: Side, items: Vec<frame::Item>| Page {
         folio: String::new(),
         side,
@@ -738,7 +748,7 @@ fn assemble(
                 };
                 let galley = match &reshaped {
                     Some(changed) => {
-                        reshaped_count += changed.1.paragraphs.len();
+                        reshaped_blocks.extend(changed.1.paragraphs.iter().map(|(b, _)| *b));
                         &changed.0
                     }
                     None => galley,
@@ -842,7 +852,7 @@ fn assemble(
         too_tall: Vec::new(),
         notices: Vec::new(),
         overflows,
-        reshaped: reshaped_count,
+        reshaped: reshaped_blocks,
         timings: LayoutTimings::default(),
     }
 }

@@ -274,6 +274,15 @@ fn segments<'a>(
 /// larger x-height than a book face.
 pub const CODE_SIZE: f64 = 0.82;
 
+/// A paragraph's last line so short it reads as a word left alone (under
+/// 15 % of the measure).
+pub fn is_runt(lines: &[Line], para: &ParaStyle) -> bool {
+    lines.len() > 1
+        && lines
+            .last()
+            .is_some_and(|l| l.width.0 < para.measure.0 * 0.15)
+}
+
 /// The cost of breaking at a hyphenation point or after a hyphen the author
 /// wrote (TeX's `\hyphenpenalty` is 50; a book that hyphenates a twentieth of
 /// its lines or less needs more, since letter-spacing and hanging
@@ -577,7 +586,8 @@ impl Setter<'_, '_> {
 
     /// Sets inline content `looseness` lines longer (positive) or shorter than
     /// its best setting, for a page that needs it, with the demerits that adds;
-    /// `None` when it cannot be set so within the normal tolerance.
+    /// `None` when it cannot be set so within the normal tolerance. (A runt
+    /// last line is for the caller to weigh: see [`is_runt`].)
     pub fn set_loose(
         &mut self,
         inlines: &[Inline],

@@ -10,12 +10,16 @@
 
 use super::galley::{Galley, ORPHAN, Role, paragraph_items};
 use super::paginate::{PageCosts, PageSlice, paginate_costed};
-use super::paragraph::Setter;
+use super::paragraph::{Setter, is_runt};
 use crate::model::{BlockId, BlockKind, Section};
 
 /// How much a paragraph's extra demerits count against the pages' costs: a
 /// paragraph a line looser is worth it for a spread two lines short.
 const DEMERIT_WEIGHT: f64 = 0.1;
+
+/// A reshaped paragraph that ends on a runt: worth it for a spread two lines
+/// short (two pages at 8,000 each), not for a page one line short.
+const RUNT_COST: f64 = 10_000.0;
 
 /// Rounds of reshaping per section (each fixes at least one page).
 const MAX_ROUNDS: usize = 12;
@@ -79,11 +83,17 @@ pub fn paginate_full(
                 let Some((set, extra)) = setter.set_loose(content, &shape.para, looseness) else {
                     continue;
                 };
+                let runt = if is_runt(&set, &shape.para) {
+                    RUNT_COST
+                } else {
+                    0.0
+                };
                 let Some(changed) = replace_paragraph(&current, candidate, set, shape.x) else {
                     continue;
                 };
                 let (new_slices, new_cost) = paginate(&changed);
-                let total = new_cost + extra * DEMERIT_WEIGHT;
+                let total = new_cost + extra * DEMERIT_WEIGHT + runt;
+
                 if total < cost && best.as_ref().is_none_or(|b| total < b.0) {
                     best = Some((total, changed, new_slices, (candidate, looseness)));
                 }
@@ -125,9 +135,10 @@ fn bad_pages(galley: &Galley, slices: &[PageSlice], lines: u32) -> Vec<usize> {
         .collect()
 }
 
-/// The paragraphs with a line on the page, the page before it or the page after.
+/// The paragraphs with a line on the page, the two pages before it (its
+/// spread and the one before) or the page after.
 fn candidates(galley: &Galley, slices: &[PageSlice], page: usize) -> Vec<BlockId> {
-    let from = page.saturating_sub(1);
+    let from = page.saturating_sub(3);
     let to = (page + 1).min(slices.len() - 1);
     let mut blocks = Vec::new();
     for slice in &slices[from..=to] {
@@ -166,7 +177,7 @@ fn replace_paragraph(
         .iter()
         .position(|i| i.para.is_some_and(|(b, _, _)| b == block))?;
     let count = galley.items[start].para?.2 as usize;
-    if lines.len() < 2 {
+    if lines.is_empty() {
         return None;
     }
     let mut changed = Galley {
