@@ -692,3 +692,46 @@ fn lines_never_overlap_and_stay_above_the_foot_margin() {
         }
     }
 }
+
+#[test]
+fn running_heads_take_the_short_form_and_never_truncate() {
+    let long = "A Chapter Whose Title Runs On Far Longer Than Any Running Head Could Ever Hold";
+    let one = format!(
+        "# {long} {{short=\"The Short Form\"}}\n\n{}",
+        paragraphs(3, 40)
+    );
+    let two = format!("# {long} Again\n\n{}", paragraphs(5, 40));
+    let (_, laid) = lay(&common::project(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", &one),
+        ("manuscript/02.md", &two),
+    ]));
+    let g = laid.geometry;
+    let heads: Vec<String> = laid
+        .pages
+        .pages
+        .iter()
+        .filter(|p| p.side == Side::Recto)
+        .flat_map(|p| {
+            p.items.iter().filter_map(|item| match item {
+                Item::Glyphs(r) if r.y.0 < g.first_baseline.0 - g.leading.0 => Some(r.text.clone()),
+                _ => None,
+            })
+        })
+        .filter(|t| t.chars().any(char::is_alphabetic))
+        .collect();
+    assert!(heads.iter().any(|h| h == "TheShortForm"), "{heads:?}");
+    assert!(heads.iter().all(|h| !h.contains('…')), "{heads:?}");
+    // The second chapter's head cannot fit: left off, with a warning at its heading.
+    assert!(heads.iter().all(|h| !h.contains("Again")), "{heads:?}");
+    let warning = laid
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("running head"))
+        .expect("a warning for the head left off");
+    let text = warning.to_string();
+    assert!(
+        text.contains("02.md:1:1") && text.contains("short="),
+        "{text}"
+    );
+}

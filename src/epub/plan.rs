@@ -485,6 +485,7 @@ mod tests {
             id: id.into(),
             title: id.into(),
             in_toc: true,
+            running_head: None,
             blocks,
             notes: Vec::new(),
             source: None,

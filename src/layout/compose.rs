@@ -245,13 +245,15 @@ fn place_notes(
 }
 
 /// Adds the running head and folio (or drop folio) to a page.
+/// Sets a page's running head and folio; `false` when the head was too long
+/// to set even smaller and was left off.
 pub fn furnish(
     page: &mut Page,
     furniture: &Furniture,
     geometry: &PageGeometry,
     scale: &TypeScale,
     setter: &mut Setter<'_, '_>,
-) {
+) -> bool {
     let recto = page.side == Side::Recto;
     let left = geometry.text_left(recto);
     let single = |setter: &mut Setter<'_, '_>, text: &str, style: Style| {
@@ -278,26 +280,32 @@ pub fn furnish(
                 };
                 place_line(&mut page.items, &line, left, geometry.head_baseline);
             }
-            if !text.is_empty()
-                && let Some(mut line) = single(setter, text, Style::Italic)
-            {
-                // Too long a head is cut at a word and ends with an ellipsis.
+            if !text.is_empty() {
+                // A head never truncates: too long, it is set a little smaller,
+                // down to 85 %; longer still, the page goes without it.
                 let room = geometry.measure * 0.7;
-                if line.width.0 > room.0 {
-                    let mut shorter: Vec<&str> = text.split(' ').collect();
-                    while shorter.len() > 1 && line.width.0 > room.0 {
-                        shorter.pop();
-                        let candidate = format!("{}…", shorter.join(" "));
-                        if let Some(l) = single(setter, &candidate, Style::Italic) {
-                            line = l;
-                        }
+                let fitted = [1.0, 0.95, 0.9, 0.85].into_iter().find_map(|factor| {
+                    let para = ParaStyle {
+                        draft: true,
+                        ..ParaStyle::plain(Style::Italic, scale.head * factor, Align::Left, Pt(1e6))
+                    };
+                    setter
+                        .set_text(text, &para)
+                        .into_iter()
+                        .next()
+                        .filter(|line| line.width.0 <= room.0)
+                });
+                match fitted {
+                    Some(mut line) => {
+                        line.x = (geometry.measure - line.width) / 2.0;
+                        place_line(&mut page.items, &line, left, geometry.head_baseline);
                     }
+                    None => return false,
                 }
-                line.x = (geometry.measure - line.width) / 2.0;
-                place_line(&mut page.items, &line, left, geometry.head_baseline);
             }
         }
     }
+    true
 }
 
 /// Lower-case roman numerals for front-matter folios.

@@ -243,6 +243,17 @@ fn layout_pass(
     if let Some(notice) = fallback_notice(&setter.fell_back, fonts) {
         warnings.push(notice);
     }
+    for &s in &built.dropped_heads {
+        let section = &book.sections[s];
+        let shown = section.running_head.as_ref().unwrap_or(&section.title);
+        warnings.push(
+            Diagnostic::warning(format!(
+                "the running head “{shown}” is too long for the page even set smaller, and is left off"
+            ))
+            .at(section.blocks.first().and_then(|b| b.span).and_then(|s| book.locate(s)))
+            .with_hint("give the heading a short form for its running head: # Title {short=\"Short title\"}"),
+        );
+    }
     for (span, text, _, room) in &built.too_tall {
         let shown: String = text.chars().take(60).collect();
         let more = if text.chars().count() > 60 { "…" } else { "" };
@@ -500,6 +511,8 @@ struct Built {
     overflows: Vec<(&'static str, SectionKind)>,
     /// Paragraphs set a line longer or shorter for full pages.
     reshaped: Vec<crate::model::BlockId>,
+    /// Sections whose running head was too long to set and was left off.
+    dropped_heads: Vec<usize>,
     timings: LayoutTimings,
 }
 
@@ -618,6 +631,7 @@ fn assemble(
     let mut overflows = Vec::new();
     let mut body_start: Option<usize> = None;
     let mut reshaped_blocks = Vec::new();
+    let mut dropped_heads = Vec::new();
     let page_of = |side: Side, items: Vec<frame::Item>| Page {
         folio: String::new(),
         side,
@@ -832,7 +846,10 @@ fn assemble(
             let text = match choice {
                 RunningHead::Author => book.meta.author_line(),
                 RunningHead::Title => book.meta.title.clone(),
-                RunningHead::Chapter if titled => section.title.clone(),
+                RunningHead::Chapter if titled => section
+                    .running_head
+                    .clone()
+                    .unwrap_or_else(|| section.title.clone()),
                 // A section without a heading has no title to repeat: the book's stands in.
                 RunningHead::Chapter => book.meta.title.clone(),
                 RunningHead::None => String::new(),
@@ -842,7 +859,11 @@ fn assemble(
                 folio: page.page.folio.clone(),
             }
         };
-        furnish(&mut page.page, &furniture, geometry, scale, setter);
+        if !furnish(&mut page.page, &furniture, geometry, scale, setter)
+            && !dropped_heads.contains(&page.section)
+        {
+            dropped_heads.push(page.section);
+        }
     }
     Built {
         pages,
@@ -853,6 +874,7 @@ fn assemble(
         notices: Vec::new(),
         overflows,
         reshaped: reshaped_blocks,
+        dropped_heads,
         timings: LayoutTimings::default(),
     }
 }

@@ -133,6 +133,8 @@ pub struct Section {
     pub title: String,
     /// Shown in the contents (print and EPUB navigation).
     pub in_toc: bool,
+    /// A shorter form of the title for running heads (`{short="…"}` on the heading).
+    pub running_head: Option<String>,
     /// The blocks; a titled chapter starts with its level-1 heading.
     pub blocks: Vec<Block>,
     /// Footnotes referenced in this section, in order of first reference.

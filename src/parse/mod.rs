@@ -44,6 +44,21 @@ pub struct ParsedFile {
     /// text by pulldown-cmark), with their place.
     pub unmatched_notes: Vec<(String, Span)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The title's short form for running heads (`# Title {short="Short"}`).
+    pub running_head: Option<String>,
+}
+
+/// The value of `short="…"` (or `short=word`) in a heading's attribute block.
+fn short_attribute(line: &str) -> Option<String> {
+    let block = &line[line.rfind('{')?..];
+    let at = block.find("short=")? + "short=".len();
+    let rest = &block[at..];
+    let value = match rest.strip_prefix('"') {
+        Some(quoted) => &quoted[..quoted.find('"')?],
+        None => rest.split(|c: char| c.is_whitespace() || c == '}').next()?,
+    };
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
 }
 
 /// The pulldown-cmark options quire uses everywhere.
@@ -287,7 +302,20 @@ impl Builder<'_> {
                 classes,
                 attrs,
             } => {
-                if !classes.is_empty() || !attrs.is_empty() {
+                // `{short="…"}` on a chapter's heading is its running head. pulldown-cmark
+                // splits attribute values at spaces, so the value is read from the source line.
+                let short = attrs.iter().any(|(key, _)| key.as_ref() == "short");
+                if short && level == pulldown_cmark::HeadingLevel::H1 {
+                    let line_end = self.text[start..]
+                        .find('\n')
+                        .map_or(self.text.len(), |e| start + e);
+                    self.out.running_head = short_attribute(&self.text[start..line_end]);
+                }
+                let others = attrs
+                    .iter()
+                    .filter(|(key, _)| key.as_ref() != "short")
+                    .count();
+                if !classes.is_empty() || others > 0 {
                     self.warn_at(
                         start,
                         "a heading's classes and attributes (`{.class key=value}`) are not used"

@@ -27,6 +27,7 @@ fn generated(kind: SectionKind, id: &str, title: &str, blocks: Vec<Block>) -> Se
         id: id.to_string(),
         title: title.to_string(),
         in_toc: false,
+        running_head: None,
         blocks,
         notes: Vec::new(),
         source: None,
@@ -204,6 +205,7 @@ pub fn part(number: usize, title: &str) -> Section {
         id: format!("part-{number}"),
         title: title.trim().to_string(),
         in_toc: true,
+        running_head: None,
         blocks: vec![Block {
             id: BlockId(0),
             kind: BlockKind::Heading {

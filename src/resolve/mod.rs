@@ -193,6 +193,7 @@ pub fn assemble(
             id,
             title,
             in_toc: true,
+            running_head: parsed.running_head.clone(),
             blocks,
             notes,
             source: Some(file_index as u32),
