@@ -133,6 +133,7 @@ pub fn draw(
     let mut ops = Vec::with_capacity(page.items.len() * 4 + 4);
     let mut in_text = false;
     let mut current_font: Option<(Style, f64)> = None;
+    let mut current_spacing = 0.0f32;
     let mut current_color = Rgb::BLACK;
     let set_color = |ops: &mut Vec<Op>, current: &mut Rgb, color: Rgb| {
         if *current != color {
@@ -175,10 +176,21 @@ pub fn draw(
                     TextMatrix::Raw([cos, -sin, sin, cos, x as f32, y as f32])
                 };
                 ops.push(Op::SetTextMatrix { matrix });
+                // A justified line's letter-spacing is the text state's `Tc`,
+                // so its glyphs need no offsets of their own.
+                let spacing = common_spacing(run, widths);
+                let spacing_pt = (spacing * run.size.0 / 1000.0) as f32;
+                if spacing_pt != current_spacing {
+                    ops.push(Op::SetCharacterSpacing {
+                        multiplier: spacing_pt,
+                    });
+                    current_spacing = spacing_pt;
+                }
                 ops.push(Op::ShowText {
                     items: vec![TextItem::GlyphIds(codepoints(
                         run,
                         widths,
+                        spacing,
                         &font.subset,
                         |glyph, g| {
                             last_use.is_last(
@@ -304,6 +316,43 @@ pub fn draw(
     }
 }
 
+/// The letter-spacing most of a run's glyphs share beyond their advances, in
+/// thousandths of an em (rounded as the offsets are), or 0 when no spacing is
+/// shared by most of them.
+fn common_spacing(run: &GlyphRun, widths: &GlyphWidths) -> f64 {
+    let size = run.size.0;
+    let mut deviations: Vec<i64> = run
+        .glyphs
+        .windows(2)
+        .map(|pair| {
+            let advance = widths.thousandths(run.style, pair[0].id);
+            let wanted = (pair[1].x.0 - pair[0].x.0) * 1000.0 / size;
+            ((wanted - advance) * 100.0).round() as i64
+        })
+        .collect();
+    if deviations.len() < 4 {
+        return 0.0;
+    }
+    deviations.sort_unstable();
+    let (mut best, mut best_count, mut count) = (0i64, 0usize, 0usize);
+    for (i, &d) in deviations.iter().enumerate() {
+        count = if i > 0 && deviations[i - 1] == d {
+            count + 1
+        } else {
+            1
+        };
+        if count > best_count {
+            best = d;
+            best_count = count;
+        }
+    }
+    if best > 0 && best_count * 2 >= deviations.len() {
+        best as f64 / 100.0
+    } else {
+        0.0
+    }
+}
+
 /// The run's glyphs with `TJ` offsets that move each glyph from where the
 /// viewer would put it (after the previous glyph's hmtx advance) to where
 /// layout placed it. The text a glyph shows goes with it only where
@@ -311,6 +360,7 @@ pub fn draw(
 fn codepoints(
     run: &GlyphRun,
     widths: &GlyphWidths,
+    spacing: f64,
     subset: &super::subset::SubsetFace,
     carries_text: impl Fn(u16, usize) -> bool,
 ) -> Vec<Codepoint> {
@@ -319,7 +369,7 @@ fn codepoints(
     for (i, g) in run.glyphs.iter().enumerate() {
         let offset = match run.glyphs.get(i + 1) {
             Some(next) => {
-                let advance = widths.thousandths(run.style, g.id);
+                let advance = widths.thousandths(run.style, g.id) + spacing;
                 let wanted = (next.x.0 - g.x.0) * 1000.0 / size;
                 // Rounded to keep the content stream short and the bytes stable.
                 ((advance - wanted) * 100.0).round() / 100.0
