@@ -735,3 +735,67 @@ fn running_heads_take_the_short_form_and_never_truncate() {
         "{text}"
     );
 }
+
+#[test]
+fn notes_hang_their_numbers_and_contents_entries_turn_over_indented() {
+    let mut text = String::from(
+        "# A Chapter With a Title Long Enough to Turn Over in the Contents of This Small Book\n\n",
+    );
+    text.push_str(&paragraphs(7, 3));
+    text.push_str(" A claim.[^a]\n\n# Second\n\nMore.\n\n[^a]: A longer note, which runs on past the end of its first line so that its turnover lines show where they align: with the text, not under the number.\n");
+    let toml = format!("{TOML}[print]\ncontents-leaders = true\n");
+    let (_, laid) = lay(&common::project(&[
+        ("manuscript/book.toml", &toml),
+        ("manuscript/01.md", &text),
+    ]));
+    let runs: Vec<&quire::layout::frame::GlyphRun> = laid
+        .pages
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            Item::Glyphs(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    // The note: its number ends before the text starts, and the turnover starts where the text does.
+    let number = runs
+        .iter()
+        .find(|r| r.text == "1.")
+        .expect("the note's number");
+    let first = runs
+        .iter()
+        .find(|r| r.text.starts_with("Alongernote"))
+        .expect("the note's first line");
+    let turnover = runs
+        .iter()
+        .find(|r| r.y.0 > first.y.0 && r.y.0 - first.y.0 < 15.0 && r.size == first.size)
+        .expect("the note's turnover line");
+    let number_end = number.x.0 + number.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0);
+    assert!(number_end < first.x.0, "{number_end} {}", first.x.0);
+    assert!(
+        (turnover.x.0 - first.x.0).abs() < 0.01,
+        "{} {}",
+        turnover.x.0,
+        first.x.0
+    );
+    // The contents: the long entry turns over indented, with leader dots before its page number.
+    let entry = runs
+        .iter()
+        .find(|r| r.text.starts_with("AChapterWith"))
+        .expect("the contents entry");
+    let entry_turnover = runs
+        .iter()
+        .find(|r| r.y.0 > entry.y.0 && r.y.0 - entry.y.0 < 20.0 && r.size == entry.size)
+        .expect("the entry's turnover");
+    assert!(entry_turnover.x.0 > entry.x.0 + 5.0, "turnover indented");
+    let dots = runs
+        .iter()
+        .find(|r| {
+            (r.y.0 - entry_turnover.y.0).abs() < 0.01
+                && r.text.chars().all(|c| c == '.')
+                && r.text.len() > 5
+        })
+        .expect("leader dots on the entry's last line");
+    assert!(dots.x.0 > entry_turnover.x.0);
+}

@@ -847,9 +847,11 @@ fn web_addresses_as_footnotes_in_print() {
         "{body} / {:?}",
         e.warnings
     );
+    // (Superior figures sit on the line as glyphs of their own: compare without spaces.)
+    let joined: String = body.split_whitespace().collect();
     assert!(
-        body.contains("thestandard 2 and")
-            && body.contains("1. Theauthor’snote. 2. https://www.w3.org/TR/epub-33/"),
+        joined.contains("thestandard2and")
+            && joined.contains("1.Theauthor’snote.2.https://www.w3.org/TR/epub-33/"),
         "{body}"
     );
     // The EPUB keeps the plain link, with no extra note.

@@ -244,9 +244,8 @@ fn place_notes(
     }
 }
 
-/// Adds the running head and folio (or drop folio) to a page.
-/// Sets a page's running head and folio; `false` when the head was too long
-/// to set even smaller and was left off.
+/// Adds the running head and folio (or drop folio) to a page; `false` when
+/// the head was too long to set even smaller and was left off.
 pub fn furnish(
     page: &mut Page,
     furniture: &Furniture,

@@ -227,6 +227,7 @@ pub fn contents_galley(
     geometry: &PageGeometry,
     scale: &TypeScale,
     sink: u32,
+    leaders: bool,
 ) -> Galley {
     let mut galley = Galley::default();
     let mut title = section.clone();
@@ -308,6 +309,9 @@ pub fn contents_galley(
             .next();
         let folio_width = folio_line.as_ref().map_or(Pt::ZERO, |l| l.width);
         let room = geometry.measure - indent - folio_width - scale.body * 2.0;
+        // An entry that turns over indents its turnover lines, and its page
+        // number goes with the last line.
+        let turn = scale.indent;
         // A blank line sets off a section that has sub-entries from the one before.
         let has_children = entries.get(i + 1).is_some_and(|e| e.level > 1);
         let after_children = i > 0 && entries[i - 1].level > 1;
@@ -322,9 +326,30 @@ pub fn contents_galley(
                 para: None,
             });
         }
-        let mut lines = setter.set_text(&entry.title, &para(style, scale.body, Align::Left, room));
+        let entry_para = ParaStyle {
+            first_indent: -turn,
+            ..para(style, scale.body, Align::Left, room - turn)
+        };
+        let mut lines = setter.set_text(&entry.title, &entry_para);
+        let x = indent + turn;
         if let (Some(last), Some(folio_line)) = (lines.last_mut(), folio_line) {
-            let shift = geometry.measure - indent - folio_width;
+            let shift = geometry.measure - x - folio_width;
+            if leaders {
+                let end = last
+                    .runs
+                    .iter()
+                    .map(|r| r.x.0 + r.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0))
+                    .fold(0.0, f64::max);
+                if let Some(dots) = leader_run(
+                    setter,
+                    scale,
+                    x,
+                    end + scale.body.0 * 0.5,
+                    shift.0 - scale.body.0 * 0.5,
+                ) {
+                    last.runs.push(dots);
+                }
+            }
             for mut run in folio_line.runs {
                 run.x += shift;
                 last.runs.push(run);
@@ -339,7 +364,7 @@ pub fn contents_galley(
                 }),
                 content: Content::Text {
                     line,
-                    x: indent,
+                    x,
                     dy: Pt::ZERO,
                 },
                 role: Role::Other,
@@ -359,4 +384,46 @@ pub fn contents_galley(
         offset += entry.title.chars().count() as u32 + 1;
     }
     galley
+}
+
+/// Leader dots from `from` to `to` (line coordinates), on a pitch of half an
+/// em counted from the text block's left edge, so the dots of every entry
+/// stand in columns.
+fn leader_run(
+    setter: &mut Setter<'_, '_>,
+    scale: &TypeScale,
+    line_x: Pt,
+    from: f64,
+    to: f64,
+) -> Option<super::paragraph::LineRun> {
+    let dot = setter
+        .set_text(".", &para(Style::Regular, scale.body, Align::Left, Pt(1e6)))
+        .into_iter()
+        .next()?
+        .runs
+        .into_iter()
+        .next()?;
+    let glyph = *dot.glyphs.first()?;
+    let pitch = scale.body.0 * 0.5;
+    // Columns on the page: positions measured from the text block's edge.
+    let start = ((from + line_x.0) / pitch).ceil() * pitch - line_x.0;
+    // The run starts at its first dot: glyph places are relative to it.
+    let mut run = super::paragraph::LineRun {
+        glyphs: Vec::new(),
+        text: String::new(),
+        x: Pt(start),
+        ..dot
+    };
+    let mut at = start;
+    while at + glyph.advance.0 <= to {
+        run.glyphs.push(super::frame::PlacedGlyph {
+            x: Pt(at - start),
+            text_start: run.text.len() as u32,
+            text_len: 1,
+            ..glyph
+        });
+        run.text.push('.');
+        at += pitch;
+    }
+    (!run.glyphs.is_empty()).then_some(run)
 }

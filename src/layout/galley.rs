@@ -470,8 +470,9 @@ impl GalleyBuilder<'_, '_, '_> {
         for block in blocks {
             self.block(block, Nesting::default(), &mut galley.items);
         }
+        let hang = self.note_hang(section);
         for note in &section.notes {
-            galley.notes.push(self.note(note));
+            galley.notes.push(self.note(note, hang));
         }
         galley.reshapable = std::mem::take(&mut self.reshapable);
         galley
@@ -843,8 +844,25 @@ impl GalleyBuilder<'_, '_, '_> {
         out.push(VItem::space(1, true, 0.0));
     }
 
-    fn note(&mut self, note: &crate::model::Footnote) -> NoteBlock {
-        let measure = self.geometry.measure;
+    /// The width footnote numbers hang in: the widest of the section's
+    /// labels, and a space after it.
+    fn note_hang(&mut self, section: &Section) -> Pt {
+        let widest = section
+            .notes
+            .iter()
+            .map(|n| {
+                self.setter
+                    .measure_text(&format!("{}.", n.label), Style::Regular, self.scale.note)
+            })
+            .fold(Pt::ZERO, |a, b| if b.0 > a.0 { b } else { a });
+        widest + self.scale.note * 0.5
+    }
+
+    /// A footnote set as a book sets it: its number hanging in the margin of
+    /// the note area, ranged right before the text, and every line of the text,
+    /// turnovers included, aligned at `hang`.
+    fn note(&mut self, note: &crate::model::Footnote, hang: Pt) -> NoteBlock {
+        let measure = self.geometry.measure - hang;
         let para = self.para(Style::Regular, self.scale.note, Align::Justify, measure);
         let mut lines = Vec::new();
         let mut pos = None;
@@ -854,8 +872,8 @@ impl GalleyBuilder<'_, '_, '_> {
                 _ => continue,
             };
             let mut p = para;
-            if i == 0 {
-                p.first_indent = self.scale.note * 2.0;
+            if i > 0 {
+                p.first_indent = self.scale.note;
             }
             let set = self.setter.set(&content, &p);
             if pos.is_none() {
@@ -865,10 +883,9 @@ impl GalleyBuilder<'_, '_, '_> {
                 });
             }
             for line in set {
-                lines.push((line, Pt::ZERO));
+                lines.push((line, hang));
             }
         }
-        // The note's number sits in the first line's indent.
         let label_para = self.para(Style::Regular, self.scale.note, Align::Left, measure);
         if let (Some((first, _)), Some(label)) = (
             lines.first_mut(),
@@ -877,7 +894,13 @@ impl GalleyBuilder<'_, '_, '_> {
                 .into_iter()
                 .next(),
         ) {
-            first.runs.splice(0..0, label.runs);
+            // Ranged right in the hang, half a note em before the text.
+            let shift = Pt(-(label.width.0 + self.scale.note.0 * 0.5)) - first.x;
+            let runs = label.runs.into_iter().map(|mut run| {
+                run.x += shift;
+                run
+            });
+            first.runs.splice(0..0, runs);
         }
         NoteBlock { lines, pos }
     }

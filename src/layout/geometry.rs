@@ -158,6 +158,7 @@ mod tests {
             running_head_recto: RunningHead::Chapter,
             hyphenate: true,
             hyphenate_capitalized: false,
+            contents_leaders: false,
             font_size: Pt(11.0),
             leading: Pt(14.25),
             draft: false,

@@ -726,7 +726,13 @@ fn assemble(
                 let galley = match section.kind {
                     SectionKind::Contents => {
                         contents = frontmatter::contents_galley(
-                            section, folios, setter, geometry, scale, sink,
+                            section,
+                            folios,
+                            setter,
+                            geometry,
+                            scale,
+                            sink,
+                            book.print.contents_leaders,
                         );
                         &contents
                     }

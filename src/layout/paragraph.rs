@@ -141,6 +141,10 @@ struct Segment<'a> {
     note: Option<u32>,
     /// Counts towards page positions (note markers do not).
     counted: bool,
+    /// A note reference: the size and rise to set it at in the face's
+    /// superior figures, where it has them (`size` and `rise` then say how to
+    /// scale and raise ordinary figures instead).
+    superior: Option<(Pt, Pt)>,
 }
 
 /// A place inside a word where a line may break.
@@ -352,6 +356,7 @@ fn segments_in<'a>(
             offset,
             note: None,
             counted: true,
+            superior: None,
         };
         match inline {
             Inline::Text(t) => {
@@ -431,6 +436,8 @@ fn segments_in<'a>(
                 offset: *offset,
                 note: Some(*note),
                 counted: false,
+                // Superior figures sit at the text's size, their rise drawn in.
+                superior: Some((look.size, look.rise)),
             }),
             Inline::LineBreak => {
                 out.push(text("\n", *offset));
@@ -1064,6 +1071,25 @@ impl Setter<'_, '_> {
         items: &mut Vec<Item>,
         pieces: &mut Vec<Option<Piece>>,
     ) {
+        if let Some((size, rise)) = seg.superior
+            && let Some(word) = self.shaper.superior(seg.style, text)
+        {
+            let scale = size.0 / word.units_per_em as f64;
+            let width = word.glyphs.iter().map(|g| g.advance as f64).sum::<f64>() * scale;
+            items.push(Item::Box { width });
+            pieces.push(Some(Piece {
+                glyphs: 0..word.glyphs.len(),
+                word,
+                text: Arc::from(text),
+                style: seg.style,
+                size,
+                rise,
+                strike: false,
+                offset: char_offset,
+                note: seg.note,
+            }));
+            return;
+        }
         let hyphenate = para.hyphenate && seg.note.is_none();
         let prepared = self.prepare(text, seg.style, hyphenate);
         let word = &prepared.word;
@@ -1501,5 +1527,6 @@ fn plain_segment<'t>(text: &'t str, para: &ParaStyle) -> Segment<'t> {
         offset: 0,
         note: None,
         counted: true,
+        superior: None,
     }
 }

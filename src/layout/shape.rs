@@ -68,8 +68,11 @@ impl Word {
 pub struct Shaper<'f> {
     faces: Vec<Face<'f>>,
     fallbacks: Vec<Style>,
-    plans: HashMap<(Style, Script, Direction), ShapePlan>,
+    /// Shaping plans by face, script, direction and superior figures on.
+    plans: HashMap<(Style, Script, Direction, bool), ShapePlan>,
     cache: Vec<HashMap<Box<str>, Arc<Word>>>,
+    /// Words shaped with the face's superior figures (`sups`), or `None` where it has none.
+    superiors: HashMap<(Style, Box<str>), Option<Arc<Word>>>,
     language: Option<Language>,
     units_per_em: Vec<f32>,
     space: Vec<f32>,
@@ -95,6 +98,7 @@ impl<'f> Shaper<'f> {
             fallbacks: fonts.fallbacks().collect(),
             plans: HashMap::default(),
             cache: vec![HashMap::default(); count],
+            superiors: HashMap::default(),
             language: language.parse().ok(),
             units_per_em,
             space: vec![0.0; count],
@@ -104,14 +108,14 @@ impl<'f> Shaper<'f> {
         };
         for index in 0..count {
             let style = Style::from_index(index);
-            let space = shaper.shape_in(style, " ");
+            let space = shaper.shape_in(style, " ", false);
             // A font without a space glyph still needs a word space: use a quarter em.
             shaper.space[index] = if space.missing.is_some() || space.width <= 0.0 {
                 shaper.units_per_em[index] / 4.0
             } else {
                 space.width
             };
-            let hyphen = shaper.shape_in(style, "-");
+            let hyphen = shaper.shape_in(style, "-", false);
             shaper.hyphen[index] = hyphen.glyphs.first().copied().filter(|g| g.id != 0);
         }
         shaper
@@ -147,7 +151,7 @@ impl<'f> Shaper<'f> {
             return word.clone();
         }
         let started = std::time::Instant::now();
-        let mut word = self.shape_in(style, text);
+        let mut word = self.shape_in(style, text, false);
         if word.missing.is_some() && !self.fallbacks.is_empty() {
             word = self.with_fallbacks(style, text, word);
         }
@@ -229,7 +233,7 @@ impl<'f> Shaper<'f> {
                     );
                     continue;
                 };
-                let shaped = self.shape_in(face, &text[start..end]);
+                let shaped = self.shape_in(face, &text[start..end], false);
                 let scale = own_upem / self.units_per_em[face.index()];
                 glyphs.extend(shaped.glyphs.iter().map(|g| Glyph {
                     id: g.id,
@@ -254,14 +258,37 @@ impl<'f> Shaper<'f> {
         }
     }
 
-    fn shape_in(&mut self, style: Style, text: &str) -> Word {
+    /// `text` in the face's superior figures (OpenType `sups`), when the face
+    /// has a superior form for every character of it; `None` otherwise, and
+    /// the caller scales and raises the ordinary figures instead.
+    pub fn superior(&mut self, style: Style, text: &str) -> Option<Arc<Word>> {
+        if let Some(found) = self.superiors.get(&(style, text.into())) {
+            return found.clone();
+        }
+        let plain = self.word(style, text);
+        let started = std::time::Instant::now();
+        let raised = self.shape_in(style, text, true);
+        self.shaping += started.elapsed();
+        let every_one = raised.missing.is_none()
+            && raised.glyphs.len() == plain.glyphs.len()
+            && raised
+                .glyphs
+                .iter()
+                .zip(plain.glyphs.iter())
+                .all(|(a, b)| a.id != b.id);
+        let found = every_one.then(|| Arc::new(raised));
+        self.superiors.insert((style, text.into()), found.clone());
+        found
+    }
+
+    fn shape_in(&mut self, style: Style, text: &str, superior: bool) -> Word {
         let mut buffer = self.buffer.take().unwrap_or_default();
         buffer.push_str(text);
         if let Some(language) = &self.language {
             buffer.set_language(language.clone());
         }
         buffer.guess_segment_properties();
-        let key = (style, buffer.script(), buffer.direction());
+        let key = (style, buffer.script(), buffer.direction(), superior);
         let face = &self.faces[style.index()];
         let language = self.language.clone();
         let plan = self.plans.entry(key).or_insert_with(|| {
@@ -269,6 +296,8 @@ impl<'f> Shaper<'f> {
             // hyphens, and each glyph keeps one meaning in the text layer).
             let features: &[rustybuzz::Feature] = if style == Style::Mono {
                 &CODE_FEATURES[..]
+            } else if superior {
+                &SUPERIOR_FEATURES[..]
             } else {
                 &[]
             };
@@ -312,6 +341,16 @@ impl<'f> Shaper<'f> {
     }
 }
 
+/// Superior figures, for note references.
+static SUPERIOR_FEATURES: std::sync::LazyLock<[rustybuzz::Feature; 1]> =
+    std::sync::LazyLock::new(|| {
+        [rustybuzz::Feature::new(
+            rustybuzz::ttf_parser::Tag::from_bytes(b"sups"),
+            1,
+            ..,
+        )]
+    });
+
 /// Features turned off in the code face.
 static CODE_FEATURES: std::sync::LazyLock<[rustybuzz::Feature; 3]> =
     std::sync::LazyLock::new(|| {
@@ -340,6 +379,26 @@ mod tests {
             &crate::config::parse("title = \"t\"").unwrap().fonts,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn superior_figures_where_the_face_has_them() {
+        let fonts = bundled_fonts();
+        let mut shaper = Shaper::new(&fonts, "en");
+        let plain = shaper.word(Style::Regular, "12");
+        let superior = shaper
+            .superior(Style::Regular, "12")
+            .expect("EB Garamond has sups");
+        assert_eq!(superior.glyphs.len(), 2);
+        assert!(
+            superior
+                .glyphs
+                .iter()
+                .zip(plain.glyphs.iter())
+                .all(|(a, b)| a.id != b.id)
+        );
+        // A dash has no superior form: the caller scales and raises it.
+        assert!(shaper.superior(Style::Regular, "1—2").is_none());
     }
 
     #[test]

@@ -216,6 +216,8 @@ pub struct PrintSettings {
     pub running_head_recto: RunningHead,
     pub hyphenate: bool,
     pub hyphenate_capitalized: bool,
+    /// Dot leaders between a contents entry and its page number.
+    pub contents_leaders: bool,
     pub font_size: Pt,
     pub leading: Pt,
     pub draft: bool,
