@@ -566,16 +566,7 @@ impl Setter<'_, '_> {
             self.broken_words.len(),
             self.fell_back.len(),
         );
-        let mut segs = Vec::new();
-        let mut offset = 0;
-        segments(
-            inlines,
-            para.style,
-            para.size,
-            self.show_urls,
-            &mut offset,
-            &mut segs,
-        );
+        let segs = self.segments_of(inlines, para);
         let lines = set(self, &segs);
         // Never keep a paragraph that reported a problem: the next build must report it again.
         if let Some(key) = key
@@ -601,6 +592,12 @@ impl Setter<'_, '_> {
         para: &ParaStyle,
         looseness: i32,
     ) -> Option<(Vec<Line>, f64)> {
+        let segs = self.segments_of(inlines, para);
+        self.set_segments_loose(&segs, para, looseness)
+    }
+
+    /// The styled pieces of inline content, as the paragraph builder takes them.
+    fn segments_of<'i>(&self, inlines: &'i [Inline], para: &ParaStyle) -> Vec<Segment<'i>> {
         let mut segs = Vec::new();
         let mut offset = 0;
         segments(
@@ -611,7 +608,7 @@ impl Setter<'_, '_> {
             &mut offset,
             &mut segs,
         );
-        self.set_segments_loose(&segs, para, looseness)
+        segs
     }
 
     /// Sets plain text in one style (display lines, running heads, contents entries).

@@ -178,7 +178,13 @@ pub fn draw(
                 ops.push(Op::SetTextMatrix { matrix });
                 // A justified line's letter-spacing is the text state's `Tc`,
                 // so its glyphs need no offsets of their own.
-                let spacing = common_spacing(run, widths);
+                let (glyphs, spacing) = codepoints(run, widths, &font.subset, |glyph, g| {
+                    last_use.is_last(
+                        run.style,
+                        glyph,
+                        (page_index as u32, item_index as u32, g as u32),
+                    )
+                });
                 let spacing_pt = (spacing * run.size.0 / 1000.0) as f32;
                 if spacing_pt != current_spacing {
                     ops.push(Op::SetCharacterSpacing {
@@ -187,19 +193,7 @@ pub fn draw(
                     current_spacing = spacing_pt;
                 }
                 ops.push(Op::ShowText {
-                    items: vec![TextItem::GlyphIds(codepoints(
-                        run,
-                        widths,
-                        spacing,
-                        &font.subset,
-                        |glyph, g| {
-                            last_use.is_last(
-                                run.style,
-                                glyph,
-                                (page_index as u32, item_index as u32, g as u32),
-                            )
-                        },
-                    ))],
+                    items: vec![TextItem::GlyphIds(glyphs)],
                 });
             }
             Item::Fill {
@@ -316,40 +310,30 @@ pub fn draw(
     }
 }
 
-/// The letter-spacing most of a run's glyphs share beyond their advances, in
-/// thousandths of an em (rounded as the offsets are), or 0 when no spacing is
-/// shared by most of them.
-fn common_spacing(run: &GlyphRun, widths: &GlyphWidths) -> f64 {
-    let size = run.size.0;
-    let mut deviations: Vec<i64> = run
-        .glyphs
-        .windows(2)
-        .map(|pair| {
-            let advance = widths.thousandths(run.style, pair[0].id);
-            let wanted = (pair[1].x.0 - pair[0].x.0) * 1000.0 / size;
-            ((wanted - advance) * 100.0).round() as i64
-        })
-        .collect();
-    if deviations.len() < 4 {
-        return 0.0;
+/// The letter-spacing more than half of a run's glyph pairs share beyond
+/// their advances (a justified line's tracking), from their gaps in
+/// hundredths of a thousandth of an em; 0 when there is none.
+fn common_spacing(gaps: &[i64]) -> i64 {
+    if gaps.len() < 4 {
+        return 0;
     }
-    deviations.sort_unstable();
-    let (mut best, mut best_count, mut count) = (0i64, 0usize, 0usize);
-    for (i, &d) in deviations.iter().enumerate() {
-        count = if i > 0 && deviations[i - 1] == d {
-            count + 1
+    // Boyer–Moore majority vote, then a count to confirm it.
+    let (mut candidate, mut votes) = (0i64, 0usize);
+    for &gap in gaps {
+        if votes == 0 {
+            candidate = gap;
+            votes = 1;
+        } else if gap == candidate {
+            votes += 1;
         } else {
-            1
-        };
-        if count > best_count {
-            best = d;
-            best_count = count;
+            votes -= 1;
         }
     }
-    if best > 0 && best_count * 2 >= deviations.len() {
-        best as f64 / 100.0
+    let count = gaps.iter().filter(|&&g| g == candidate).count();
+    if candidate > 0 && count * 2 >= gaps.len() {
+        candidate
     } else {
-        0.0
+        0
     }
 }
 
@@ -360,22 +344,27 @@ fn common_spacing(run: &GlyphRun, widths: &GlyphWidths) -> f64 {
 fn codepoints(
     run: &GlyphRun,
     widths: &GlyphWidths,
-    spacing: f64,
     subset: &super::subset::SubsetFace,
     carries_text: impl Fn(u16, usize) -> bool,
-) -> Vec<Codepoint> {
+) -> (Vec<Codepoint>, f64) {
     let size = run.size.0;
+    // How far each glyph's successor is from where the viewer would put it, in
+    // hundredths (rounded to keep the content stream short and the bytes stable).
+    let gaps: Vec<i64> = run
+        .glyphs
+        .windows(2)
+        .map(|pair| {
+            let advance = widths.thousandths(run.style, pair[0].id);
+            let wanted = (pair[1].x.0 - pair[0].x.0) * 1000.0 / size;
+            ((wanted - advance) * 100.0).round() as i64
+        })
+        .collect();
+    let spacing = common_spacing(&gaps);
     let mut out = Vec::with_capacity(run.glyphs.len());
     for (i, g) in run.glyphs.iter().enumerate() {
-        let offset = match run.glyphs.get(i + 1) {
-            Some(next) => {
-                let advance = widths.thousandths(run.style, g.id) + spacing;
-                let wanted = (next.x.0 - g.x.0) * 1000.0 / size;
-                // Rounded to keep the content stream short and the bytes stable.
-                ((advance - wanted) * 100.0).round() / 100.0
-            }
-            None => 0.0,
-        };
+        let offset = gaps
+            .get(i)
+            .map_or(0.0, |&gap| (spacing - gap) as f64 / 100.0);
         let cid = carries_text(g.id, i)
             .then(|| {
                 let start = g.text_start as usize;
@@ -390,5 +379,5 @@ fn codepoints(
             cid,
         });
     }
-    out
+    (out, spacing as f64 / 100.0)
 }
