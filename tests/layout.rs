@@ -507,7 +507,7 @@ fn moby_dick_meets_the_typographic_targets() {
     assert_eq!(r.headings_at_foot, 0, "{r}");
     assert!(r.space_p95_em <= 0.40, "{r}");
     assert!(r.unequal_spreads.is_empty(), "{r}");
-    meets_the_page_goals(r, 1);
+    meets_the_page_goals(r, 0);
     // Every chapter opens on a recto.
     for (i, start) in laid.page_map.pages.iter().enumerate() {
         let opens = i > 0 && laid.page_map.pages[i - 1].section != start.section && !start.blank;
@@ -518,8 +518,8 @@ fn moby_dick_meets_the_typographic_targets() {
 }
 
 /// Issue 12's goals for a novel, measured from the layout: few hyphens, even
-/// spacing, full pages. `loose` is the lines the text itself forces to 0.5 em
-/// (Moby-Dick's inscription in capitals, which Typst sets looser still).
+/// spacing, full pages. `loose` is the lines the text itself may force to
+/// 0.5 em or more.
 fn meets_the_page_goals(r: &quire::layout::Report, loose: usize) {
     assert!(r.hyphenated_share() <= 5.0, "{r}");
     assert!(r.longest_hyphen_run <= 2, "{r}");

@@ -303,6 +303,22 @@ const TOLERANCE: [f64; 4] = [1.5, 2.0, 4.0, 50.0];
 /// How far apart a justified line may track its letters, in ems, at full stretch.
 const LETTER_STRETCH: f64 = 0.01;
 
+/// A word in capitals may be tracked three times as far: capitals are
+/// letter-spaced by custom, and an inscription in them has long words to fill
+/// its lines with.
+const CAPITALS_TRACKING: f64 = 3.0;
+
+/// How far apart a word's letters may go at full stretch, in ems.
+fn letter_stretch(word: &str) -> f64 {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let capitals = letters.clone().nth(1).is_some() && letters.all(char::is_uppercase);
+    if capitals {
+        LETTER_STRETCH * CAPITALS_TRACKING
+    } else {
+        LETTER_STRETCH
+    }
+}
+
 /// The glue that stands for a box's letter-spacing: no width, no shrink, a
 /// word's worth of stretch (a word space has width; the paragraph fill has
 /// unbounded stretch; a zero-width space has none).
@@ -1122,7 +1138,7 @@ impl Setter<'_, '_> {
         // word spaces stretch less: each box may be tracked out by up to
         // `LETTER_STRETCH` between its glyphs (not a right-to-left word).
         let track = (para.align == Align::Justify && !para.draft && !word.rtl)
-            .then_some(seg.size.0 * LETTER_STRETCH);
+            .then_some(seg.size.0 * letter_stretch(text));
         let letter_glue =
             |items: &mut Vec<Item>, pieces: &mut Vec<Option<Piece>>, glyphs: usize| {
                 let Some(track) = track else { return };
@@ -1290,7 +1306,7 @@ impl Setter<'_, '_> {
                         notes.push(note);
                     }
                     let spacing = if tracked {
-                        letter_ratio * piece.size.0 * LETTER_STRETCH
+                        letter_ratio * piece.size.0 * letter_stretch(&piece.text)
                     } else {
                         0.0
                     };
@@ -1525,5 +1541,32 @@ fn plain_segment<'t>(text: &'t str, para: &ParaStyle) -> Segment<'t> {
         note: None,
         counted: true,
         superior: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capitals_track_further_than_lower_case() {
+        assert_eq!(
+            letter_stretch("SACRED,"),
+            LETTER_STRETCH * CAPITALS_TRACKING
+        );
+        assert_eq!(
+            letter_stretch("“ELLERY”"),
+            LETTER_STRETCH * CAPITALS_TRACKING
+        );
+        assert_eq!(letter_stretch("Sacred"), LETTER_STRETCH);
+        // One capital is a word like any other ("I", "A").
+        assert_eq!(letter_stretch("I"), LETTER_STRETCH);
+    }
+
+    #[test]
+    fn edge_punctuation_hangs_and_letters_do_not() {
+        assert!(right_hang('.') > right_hang('—') && right_hang('—') > 0.0);
+        assert_eq!(right_hang('e'), 0.0);
+        assert!(left_hang('“') > 0.0 && left_hang('T') == 0.0);
     }
 }
