@@ -255,23 +255,23 @@ pub fn furnish(
 ) -> bool {
     let recto = page.side == Side::Recto;
     let left = geometry.text_left(recto);
-    let single = |setter: &mut Setter<'_, '_>, text: &str, style: Style| {
+    let single = |setter: &mut Setter<'_, '_>, text: &str, style: Style, size: Pt| {
         let para = ParaStyle {
             draft: true,
-            ..ParaStyle::plain(style, scale.head, Align::Left, Pt(1e6))
+            ..ParaStyle::plain(style, size, Align::Left, Pt(1e6))
         };
         setter.set_text(text, &para).into_iter().next()
     };
     match furniture {
         Furniture::None => {}
         Furniture::DropFolio(folio) => {
-            if let Some(mut line) = single(setter, folio, Style::Regular) {
+            if let Some(mut line) = single(setter, folio, Style::Regular, scale.head) {
                 line.x = (geometry.measure - line.width) / 2.0;
                 place_line(&mut page.items, &line, left, geometry.foot_baseline);
             }
         }
         Furniture::Head { text, folio } => {
-            if let Some(mut line) = single(setter, folio, Style::Regular) {
+            if let Some(mut line) = single(setter, folio, Style::Regular, scale.head) {
                 line.x = if recto {
                     geometry.measure - line.width
                 } else {
@@ -284,14 +284,7 @@ pub fn furnish(
                 // down to 85 %; longer still, the page goes without it.
                 let room = geometry.measure * 0.7;
                 let fitted = [1.0, 0.95, 0.9, 0.85].into_iter().find_map(|factor| {
-                    let para = ParaStyle {
-                        draft: true,
-                        ..ParaStyle::plain(Style::Italic, scale.head * factor, Align::Left, Pt(1e6))
-                    };
-                    setter
-                        .set_text(text, &para)
-                        .into_iter()
-                        .next()
+                    single(setter, text, Style::Italic, scale.head * factor)
                         .filter(|line| line.width.0 <= room.0)
                 });
                 match fitted {

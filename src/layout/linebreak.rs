@@ -192,21 +192,6 @@ fn fitness_class(ratio: f64) -> u8 {
     }
 }
 
-/// Knuth–Plass optimum fit. `measure(line)` gives the width of each line
-/// (0-based). Returns `None` when no set of breaks keeps every line within
-/// `params.tolerance` and unshrunk beyond its shrink: the caller retries
-/// looser. The items must end with a forced break.
-pub fn optimum_fit(
-    items: &[Item],
-    measure: &dyn Fn(usize) -> f64,
-    params: &Params,
-) -> Option<Vec<Break>> {
-    if items.is_empty() {
-        return Some(Vec::new());
-    }
-    fits(items, measure, params, None).map(|f| f.best())
-}
-
 /// The best breaks of a paragraph for each line count it can be set in.
 pub struct Fits {
     nodes: Vec<Node>,
@@ -237,8 +222,12 @@ impl Fits {
     }
 }
 
-/// Runs the optimum fit, keeping the cheapest way to every line count;
-/// `hang` widens each line by the punctuation it may hang into the margins.
+/// Knuth–Plass optimum fit, keeping the cheapest way to every line count.
+/// `measure(line)` gives the width of each line (0-based); `hang` widens each
+/// line by the punctuation it may hang into the margins. Returns `None` when
+/// no set of breaks keeps every line within `params.tolerance` and unshrunk
+/// beyond its shrink (the caller retries looser), or for no items. The items
+/// must end with a forced break.
 pub fn fits(
     items: &[Item],
     measure: &dyn Fn(usize) -> f64,
@@ -473,6 +462,15 @@ pub fn first_fit(items: &[Item], measure: &dyn Fn(usize) -> f64) -> Vec<Break> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The optimum setting, without hanging punctuation.
+    fn optimum_fit(
+        items: &[Item],
+        measure: &dyn Fn(usize) -> f64,
+        params: &Params,
+    ) -> Option<Vec<Break>> {
+        fits(items, measure, params, None).map(|f| f.best())
+    }
 
     /// Words of the given widths separated by spaces of width 3 (stretch 1.5, shrink 1),
     /// ending with the usual paragraph fill.

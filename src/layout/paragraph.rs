@@ -814,31 +814,27 @@ impl Setter<'_, '_> {
             start: vec![0.0; items.len()],
             end: vec![0.0; items.len()],
         };
-        let right_of = |i: usize| -> f64 {
+        // How far the box at `i` hangs out past its first or last glyph.
+        let edge = |i: usize, last: bool, share: fn(char) -> f64| -> f64 {
             match pieces.get(i).and_then(Option::as_ref) {
                 Some(piece) if !piece.word.rtl && !piece.glyphs.is_empty() => {
-                    let glyph = piece.word.glyphs[piece.glyphs.end - 1];
+                    let at = if last {
+                        piece.glyphs.end - 1
+                    } else {
+                        piece.glyphs.start
+                    };
+                    let glyph = piece.word.glyphs[at];
                     let c = piece.text[glyph.cluster as usize..].chars().next();
                     let scale = piece.size.0 / piece.word.units_per_em as f64;
-                    c.map_or(0.0, |c| right_hang(c) * glyph.advance as f64 * scale)
+                    c.map_or(0.0, |c| share(c) * glyph.advance as f64 * scale)
                 }
                 _ => 0.0,
             }
         };
+        let right_of = |i: usize| edge(i, true, right_hang);
         for (i, item) in items.iter().enumerate() {
             match *item {
-                Item::Box { .. } => {
-                    if let Some(piece) = &pieces[i]
-                        && !piece.word.rtl
-                        && !piece.glyphs.is_empty()
-                    {
-                        let glyph = piece.word.glyphs[piece.glyphs.start];
-                        let c = piece.text[glyph.cluster as usize..].chars().next();
-                        let scale = piece.size.0 / piece.word.units_per_em as f64;
-                        hang.start[i] =
-                            c.map_or(0.0, |c| left_hang(c) * glyph.advance as f64 * scale);
-                    }
-                }
+                Item::Box { .. } => hang.start[i] = edge(i, false, left_hang),
                 Item::Glue { .. } if i > 0 => hang.end[i] = right_of(i - 1),
                 Item::Penalty { cost, .. } if cost <= -INFINITY => {}
                 Item::Penalty { width, .. } if width > 0.0 => hang.end[i] = width * right_hang('-'),
@@ -1258,8 +1254,8 @@ impl Setter<'_, '_> {
         } else {
             0.0
         };
-        // Letters take their share of the stretch, up to twice their limit on
-        // a line that could not be set within the tolerance (a little
+        // Letters take their share of the stretch, up to three times their
+        // limit on a line that could not be set within the tolerance (a little
         // letter-spacing reads better than holes between words); word spaces
         // take the rest.
         let letter_ratio = ratio.clamp(0.0, 3.0);
