@@ -795,3 +795,24 @@ fn notes_hang_their_numbers_and_contents_entries_turn_over_indented() {
         .expect("leader dots on the entry's last line");
     assert!(dots.x.0 > entry_turnover.x.0);
 }
+
+#[test]
+fn letters_are_never_spaced_past_the_limit() {
+    // Inside a run, the gap after a glyph is either letter-spacing (at most
+    // 0.06 em, in capitals) or a word space (well over 0.1 em).
+    let (_, laid) = lay(&common::bundled());
+    let mut tracked = 0;
+    for page in &laid.pages.pages {
+        for item in &page.items {
+            let Item::Glyphs(run) = item else { continue };
+            for pair in run.glyphs.windows(2) {
+                let gap = (pair[1].x.0 - pair[0].x.0 - pair[0].advance.0) / run.size.0;
+                assert!(gap <= 0.0601 || gap >= 0.1, "{gap:.3} em in {}", run.text);
+                if gap > 0.001 && gap <= 0.0601 {
+                    tracked += 1;
+                }
+            }
+        }
+    }
+    assert!(tracked > 100, "justified lines take up slack between letters");
+}
