@@ -814,5 +814,8 @@ fn letters_are_never_spaced_past_the_limit() {
             }
         }
     }
-    assert!(tracked > 100, "justified lines take up slack between letters");
+    assert!(
+        tracked > 100,
+        "justified lines take up slack between letters"
+    );
 }
