@@ -1,8 +1,12 @@
 //! The command line: `quire build | check | watch | init`, with clap.
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand, ValueEnum};
+use quire::model::style::BookStyle;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -56,7 +60,43 @@ pub enum Command {
         /// The folder to create the project in.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// The book's design, written to book.toml as `style = "NAME"`.
+        #[arg(long, value_name = "NAME", value_parser = StyleName, default_value = crate::init::DEFAULT_STYLE)]
+        style: String,
     },
+}
+
+/// A named style for `quire init --style`: one of [`BookStyle::NAMES`], which
+/// `--help` lists; another name is a usage error (exit code 2) listing them.
+#[derive(Debug, Clone, Copy)]
+pub struct StyleName;
+
+impl TypedValueParser for StyleName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        let name = value.to_string_lossy();
+        if BookStyle::NAMES.contains(&name.as_ref()) {
+            return Ok(name.into_owned());
+        }
+        let names = BookStyle::NAMES.map(|n| format!("`{n}`")).join(", ");
+        let mut cmd = cmd.clone();
+        Err(cmd.error(
+            ErrorKind::InvalidValue,
+            format!("unknown style `{name}`: expected one of {names}"),
+        ))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            BookStyle::NAMES.into_iter().map(PossibleValue::new),
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,5 +112,50 @@ impl Format {
             epub: matches!(self, Format::Epub | Format::All),
             pdf: matches!(self, Format::Pdf | Format::All),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn init(args: &[&str]) -> Result<String, clap::Error> {
+        let cli = Cli::try_parse_from(["quire", "init"].iter().chain(args))?;
+        match cli.command {
+            Command::Init { style, .. } => Ok(style),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn init_takes_a_named_style() {
+        assert_eq!(init(&[]).unwrap(), "plain");
+        for name in BookStyle::NAMES {
+            assert_eq!(init(&["book", "--style", name]).unwrap(), name);
+        }
+        let err = init(&["--style", "fancy"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let shown = err.render().to_string();
+        assert!(
+            shown.starts_with(
+                "error: unknown style `fancy`: expected one of `classic`, `modern`, `plain`\n"
+            ),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn init_help_lists_the_styles() {
+        let mut cmd = Cli::command();
+        let help = cmd
+            .find_subcommand_mut("init")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        assert!(
+            help.contains("[possible values: classic, modern, plain]"),
+            "{help}"
+        );
     }
 }

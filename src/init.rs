@@ -5,27 +5,67 @@ use std::path::Path;
 
 use quire::diag::Diagnostic;
 
-const FILES: [(&str, &[u8]); 11] = [
-    (
-        "manuscript/book.toml",
-        b"title = \"Untitled\"\nauthors = [\"Your Name\"]\nlanguage = \"en\"\ndate = \"2026-01-01\"\n\n[print]\ntrim = \"6x9\"\n",
-    ),
+use quire::model::style::BookStyle;
+
+/// The style a new book starts with when `--style` is not given.
+pub const DEFAULT_STYLE: &str = "plain";
+
+/// The new book's book.toml, in the named style (one of [`BookStyle::NAMES`]).
+fn book_toml(style: &str) -> String {
+    let names = BookStyle::NAMES.map(|n| format!("\"{n}\"")).join(", ");
+    format!(
+        "title = \"Untitled\"\nauthors = [\"Your Name\"]\nlanguage = \"en\"\ndate = \"2026-01-01\"\n\n\
+         # The design: one of {names}; a [style] table (base = \"…\") overrides it element by element.\n\
+         style = \"{style}\"\n\n[print]\ntrim = \"6x9\"\n"
+    )
+}
+
+const FILES: [(&str, &[u8]); 10] = [
     (
         "manuscript/01-chapter.md",
         b"# Chapter One\n\nThe first paragraph of your book.\n\nThe second paragraph.\n",
     ),
-    ("fonts/EBGaramond-Regular.ttf", include_bytes!("../fonts/EBGaramond-Regular.ttf")),
-    ("fonts/EBGaramond-Italic.ttf", include_bytes!("../fonts/EBGaramond-Italic.ttf")),
-    ("fonts/EBGaramond-Bold.ttf", include_bytes!("../fonts/EBGaramond-Bold.ttf")),
-    ("fonts/EBGaramond-BoldItalic.ttf", include_bytes!("../fonts/EBGaramond-BoldItalic.ttf")),
+    (
+        "fonts/EBGaramond-Regular.ttf",
+        include_bytes!("../fonts/EBGaramond-Regular.ttf"),
+    ),
+    (
+        "fonts/EBGaramond-Italic.ttf",
+        include_bytes!("../fonts/EBGaramond-Italic.ttf"),
+    ),
+    (
+        "fonts/EBGaramond-Bold.ttf",
+        include_bytes!("../fonts/EBGaramond-Bold.ttf"),
+    ),
+    (
+        "fonts/EBGaramond-BoldItalic.ttf",
+        include_bytes!("../fonts/EBGaramond-BoldItalic.ttf"),
+    ),
     ("fonts/OFL.txt", include_bytes!("../fonts/OFL.txt")),
-    ("fonts/JetBrainsMono-Regular.ttf", quire::fonts::BUNDLED[0].1),
-    ("fonts/JetBrainsMono-OFL.txt", include_bytes!("../fonts/JetBrainsMono-OFL.txt")),
+    (
+        "fonts/JetBrainsMono-Regular.ttf",
+        quire::fonts::BUNDLED[0].1,
+    ),
+    (
+        "fonts/JetBrainsMono-OFL.txt",
+        include_bytes!("../fonts/JetBrainsMono-OFL.txt"),
+    ),
     ("fonts/DejaVuSans.ttf", quire::fonts::BUNDLED[1].1),
-    ("fonts/DejaVu-LICENSE.txt", include_bytes!("../fonts/DejaVu-LICENSE.txt")),
+    (
+        "fonts/DejaVu-LICENSE.txt",
+        include_bytes!("../fonts/DejaVu-LICENSE.txt"),
+    ),
 ];
 
-pub fn run(dir: &Path) -> Result<(), Diagnostic> {
+/// Creates the book in `dir`, in the named style (checked by the command line).
+pub fn run(dir: &Path, style: &str) -> Result<(), Diagnostic> {
+    if BookStyle::named(style).is_none() {
+        let names = BookStyle::NAMES.map(|n| format!("`{n}`")).join(", ");
+        return Err(
+            Diagnostic::error(format!("unknown style `{style}`: expected one of {names}"))
+                .with_hint("nothing was changed"),
+        );
+    }
     if dir.join("manuscript").exists() {
         return Err(Diagnostic::error(format!(
             "{} already holds a manuscript/ folder",
@@ -33,7 +73,9 @@ pub fn run(dir: &Path) -> Result<(), Diagnostic> {
         ))
         .with_hint("run `quire init` in an empty folder; nothing was changed"));
     }
-    for (path, bytes) in FILES {
+    let toml = book_toml(style);
+    let files = std::iter::once(("manuscript/book.toml", toml.as_bytes())).chain(FILES);
+    for (path, bytes) in files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| cannot_write(&target, e))?;
@@ -56,4 +98,46 @@ pub fn run(dir: &Path) -> Result<(), Diagnostic> {
 fn cannot_write(path: &Path, err: std::io::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot write {}: {err}", path.display()))
         .with_hint("check that the folder is writable")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn book_toml_names_its_style_and_lists_the_others() {
+        for name in BookStyle::NAMES {
+            let toml = book_toml(name);
+            assert!(toml.contains(&format!("\nstyle = \"{name}\"\n")), "{toml}");
+            assert!(
+                toml.contains("# The design: one of \"classic\", \"modern\", \"plain\";"),
+                "{toml}"
+            );
+            let config = quire::config::parse(&toml).unwrap();
+            assert_eq!(config.style, BookStyle::named(name).unwrap());
+        }
+    }
+
+    #[test]
+    fn each_style_makes_a_book_in_that_style() {
+        for name in BookStyle::NAMES {
+            let dir = tempfile::tempdir().unwrap();
+            run(dir.path(), name).unwrap();
+            let project = quire::project::Project::load(dir.path()).unwrap();
+            let (book, warnings) = quire::load_book(&project, &quire::Options::default()).unwrap();
+            assert_eq!(book.style, BookStyle::named(name).unwrap(), "{name}");
+            assert!(warnings.is_empty(), "{name}: {warnings:?}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_style_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = run(dir.path(), "fancy").unwrap_err();
+        assert_eq!(
+            err.message,
+            "unknown style `fancy`: expected one of `classic`, `modern`, `plain`"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
 }

@@ -36,7 +36,7 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| dir.join("out"));
             watch(&dir, &out, format.formats())
         }
-        cli::Command::Init { dir } => init::run(&dir).map_err(Diagnostics::from),
+        cli::Command::Init { dir, style } => init::run(&dir, &style).map_err(Diagnostics::from),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -464,16 +464,55 @@ fn the_gutter_matches_the_final_page_count() {
 #[test]
 fn bundled_book_layout_snapshot() {
     let (_, laid) = lay(&common::bundled());
-    let path = common::root().join("tests/snapshots/essay.dump.txt");
+    compare_snapshot("essay.dump.txt", &laid.dump);
+}
+
+/// The fixture that holds every construct (parts, notes, verse, tables,
+/// scene breaks, a dedication and an epigraph), set in each named style:
+/// chapter labels, drop caps, lead-ins, heads and ornaments are all in the dump.
+#[test]
+fn every_style_has_a_layout_snapshot() {
+    for name in quire::model::style::BookStyle::NAMES {
+        let dir = common::root().join("tests/fixtures/everything");
+        let mut project = Project::from_files(common::font_files());
+        let mut stack = vec![dir.join("manuscript")];
+        while let Some(folder) = stack.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let relative = path
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .replace('\\', "/");
+                let mut bytes = std::fs::read(&path).unwrap();
+                if relative.ends_with("book.toml") {
+                    bytes.splice(0..0, format!("style = \"{name}\"\n").into_bytes());
+                }
+                project.insert(relative, bytes);
+            }
+        }
+        let (book, laid) = lay(&project);
+        assert_eq!(book.style.name, name);
+        compare_snapshot(&format!("style-{name}.dump.txt"), &laid.dump);
+    }
+}
+
+fn compare_snapshot(name: &str, dump: &str) {
+    let path = common::root().join("tests/snapshots").join(name);
     let update = std::env::var_os("QUIRE_UPDATE_SNAPSHOTS").is_some();
     match std::fs::read_to_string(&path) {
         Ok(stored) if !update => assert!(
-            stored == laid.dump,
-            "the layout changed; review the difference and run with QUIRE_UPDATE_SNAPSHOTS=1 to accept it\n--- stored\n+++ now\n{}",
-            first_difference(&stored, &laid.dump)
+            stored == dump,
+            "the layout of {name} changed; review the difference and run with QUIRE_UPDATE_SNAPSHOTS=1 to accept it\n--- stored\n+++ now\n{}",
+            first_difference(&stored, dump)
         ),
         _ => {
-            std::fs::write(&path, &laid.dump).unwrap();
+            std::fs::write(&path, dump).unwrap();
             assert!(
                 update,
                 "snapshot written to {}; run the tests again",

@@ -635,6 +635,16 @@ fn page_margins(page: &Page) -> Option<(f64, f64, f64, f64)> {
                 y1.0.max(y2.0),
             ),
             Item::Fill { .. } => continue,
+            Item::Path { rings, .. } => {
+                let mut b = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+                for &(x, y, _) in rings.iter().flatten() {
+                    b = (b.0.min(x.0), b.1.min(y.0), b.2.max(x.0), b.3.max(y.0));
+                }
+                if b.0 > b.2 {
+                    continue;
+                }
+                b
+            }
         };
         bounds = Some(match bounds {
             None => b,
@@ -1242,6 +1252,7 @@ mod tests {
 
     fn run_at(x: f64, y: f64, size: f64) -> Item {
         Item::Glyphs(GlyphRun {
+            hidden: false,
             style: crate::fonts::Style::Regular,
             size: Pt(size),
             x: Pt(x),

@@ -274,6 +274,7 @@ impl Sheet {
                 (x, baseline + line.x + run.x)
             };
             self.items.push(Item::Glyphs(GlyphRun {
+                hidden: false,
                 style: run.style,
                 size: run.size,
                 x: run_x,

@@ -1,12 +1,391 @@
-//! The ebook's one stylesheet. It styles structure, not the reader's page:
-//! no font size, colour or margins on `body` (Kindle and Apple Books let the
-//! reader choose those), relative units only, paragraph indents of 1.3 em
-//! (stores ask for at most 4 em), and no embedded fonts. Verse lines hang:
-//! a line the reader's screen turns over continues 2 em in; an indented line
-//! is in by an eighth of an em per space written, at most 4 em in all.
+//! The ebook's one stylesheet: fixed rules for the structure, then rules
+//! made from the book's style ([`BookStyle`]) for every element the style
+//! covers, so the EPUB follows the print edition's design. It styles
+//! structure, not the reader's page: no font size, colour or margins on
+//! `body` (Kindle and Apple Books let the reader choose those), relative
+//! units only and nothing over 4 em, paragraph indents of 1.3 em (stores ask
+//! for at most 4 em), no embedded fonts, and only CSS that Kindle and Apple
+//! Books take (no flexbox, grid, `calc`, viewport units or positioning).
+//! Verse lines hang: a line the reader's screen turns over continues 2 em
+//! in; an indented line is in by an eighth of an em per space written, at
+//! most 4 em in all.
+//!
+//! A drop cap is `::first-letter` alone (the word stays whole for screen
+//! readers), inside `@supports`, so a reader that knows neither shows a
+//! plain first letter: floated where `@supports` is known, and set with
+//! `initial-letter` where that is (Apple Books, recent browsers). Small
+//! capitals in all caps (`AllSmallCaps`) are lower-cased small capitals, as
+//! Kindle has no `font-variant-caps`; readers that have it are given
+//! `all-small-caps` too.
 
-/// The stylesheet, written as `stylesheet.css`.
-pub const STYLESHEET: &str = r#"/* quire: structure only; type size, colours and margins are the reader's. */
+use std::fmt::Write;
+
+use crate::model::style::{BookStyle, Case, Face, Figures, TextAlign, TextStyle};
+
+/// The largest size, margin or indent in the stylesheet, in em.
+const MOST_EM: f64 = 4.0;
+/// The smallest type size, in em.
+const LEAST_SIZE: f64 = 0.5;
+
+/// The stylesheet of a book in `style`, written as `stylesheet.css`.
+pub fn stylesheet(style: &BookStyle) -> String {
+    let mut css = String::with_capacity(STRUCTURE.len() + 6 * 1024);
+    css.push_str(STRUCTURE);
+    let _ = writeln!(css, "/* The design: the {} style. */", clean(style.name));
+    Design::new(style).write(&mut css);
+    css
+}
+
+/// A style's name, safe inside a CSS comment.
+fn clean(name: &str) -> String {
+    name.replace("*/", "").replace(['\n', '\r'], " ")
+}
+
+/// A length in em: at most three decimals, `0` for nothing.
+fn em(value: f64) -> String {
+    let value = value.clamp(-MOST_EM, MOST_EM);
+    let text = format!("{value:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    match text {
+        "0" | "-0" => "0".to_string(),
+        _ => format!("{text}em"),
+    }
+}
+
+/// A type size (a multiple of the body size, or of the parent's) in em.
+fn size(value: f64) -> String {
+    em(if value.is_finite() {
+        value.clamp(LEAST_SIZE, MOST_EM)
+    } else {
+        1.0
+    })
+}
+
+/// One rule's declarations, in order.
+type Declarations = Vec<(&'static str, String)>;
+
+fn push_rule(css: &mut String, selectors: &str, declarations: &Declarations) {
+    css.push_str(selectors);
+    css.push_str(" {\n");
+    for (property, value) in declarations {
+        let _ = writeln!(css, "  {property}: {value};");
+    }
+    css.push_str("}\n");
+}
+
+fn align(align: TextAlign) -> &'static str {
+    match align {
+        TextAlign::Left => "left",
+        TextAlign::Center => "center",
+        TextAlign::Right => "right",
+        TextAlign::Justify => "justify",
+    }
+}
+
+/// The rules made from one style.
+struct Design<'s> {
+    style: &'s BookStyle,
+    /// `font-variant-numeric` of running text, when the style picks figures.
+    figures: Option<&'static str>,
+}
+
+impl<'s> Design<'s> {
+    fn new(style: &'s BookStyle) -> Self {
+        let figures = match style.figures {
+            Figures::Default => None,
+            Figures::OldStyle => Some("oldstyle-nums"),
+            Figures::Lining => Some("lining-nums"),
+        };
+        Design { style, figures }
+    }
+
+    /// How an element's letters are set: face, size (`size_em`, in em of
+    /// the parent's size), letter-spacing and case. Every property is set,
+    /// so nothing leaks in from an enclosing element (a label in a title).
+    fn letters(&self, text: &TextStyle, size_em: f64) -> Declarations {
+        let mut d: Declarations = vec![
+            ("font-size", size(size_em)),
+            (
+                "font-style",
+                if text.face.is_italic() {
+                    "italic"
+                } else {
+                    "normal"
+                }
+                .into(),
+            ),
+            (
+                "font-weight",
+                if text.face.is_bold() {
+                    "bold"
+                } else {
+                    "normal"
+                }
+                .into(),
+            ),
+            (
+                "letter-spacing",
+                if text.tracking.abs() < 0.0005 || !text.tracking.is_finite() {
+                    "normal".into()
+                } else {
+                    em(text.tracking.clamp(-0.5, 0.5))
+                },
+            ),
+            (
+                "text-transform",
+                match text.case {
+                    Case::Upper => "uppercase",
+                    Case::AllSmallCaps => "lowercase",
+                    Case::AsWritten | Case::SmallCaps => "none",
+                }
+                .into(),
+            ),
+            (
+                "font-variant",
+                match text.case {
+                    Case::SmallCaps | Case::AllSmallCaps => "small-caps",
+                    Case::AsWritten | Case::Upper => "normal",
+                }
+                .into(),
+            ),
+        ];
+        if text.case == Case::AllSmallCaps {
+            d.push(("font-variant-caps", "all-small-caps".into()));
+        }
+        // `font-variant` resets the figures: set them again.
+        if let Some(figures) = self.figures {
+            d.push(("font-variant-numeric", figures.into()));
+        }
+        d
+    }
+
+    /// [`Self::letters`] and the element's alignment.
+    fn text(&self, text: &TextStyle, size_em: f64) -> Declarations {
+        let mut d = self.letters(text, size_em);
+        d.push(("text-align", align(text.align).into()));
+        d
+    }
+
+    fn write(&self, css: &mut String) {
+        let style = self.style;
+        let opening = &style.opening;
+        // Emphasis in an italic element is upright, as in print.
+        let mut italic: Vec<&str> = Vec::new();
+
+        if let Some(figures) = self.figures {
+            // Running text's figures, inherited from the section (never the body).
+            push_rule(
+                css,
+                "section, nav",
+                &vec![("font-variant-numeric", figures.into())],
+            );
+        }
+
+        // The chapter title (every section's level-1 heading), below the sink.
+        let title = &opening.title;
+        let title_size = title.size.clamp(LEAST_SIZE, MOST_EM);
+        let sink = em((opening.sink * 8.0).clamp(0.0, MOST_EM));
+        let mut h1 = vec![("margin", format!("{sink} 0 1.5em"))];
+        h1.extend(self.text(title, title_size));
+        push_rule(css, "h1", &h1);
+        if title.face.is_italic() {
+            italic.push("h1");
+        }
+
+        // The chapter label: inside the title (a line of its own), or alone.
+        let label = &opening.label;
+        let label_size = label.size.clamp(LEAST_SIZE, MOST_EM);
+        push_rule(
+            css,
+            ".chapter-label",
+            &vec![("display", "block".into()), ("margin", "0 0 0.5em".into())],
+        );
+        push_rule(
+            css,
+            "h1 .chapter-label",
+            &self.text(label, label_size / title_size),
+        );
+        let mut alone = vec![
+            ("margin", format!("{sink} 0 1.5em")),
+            ("text-indent", "0".into()),
+            ("hyphens", "none".into()),
+            ("-webkit-hyphens", "none".into()),
+            ("page-break-after", "avoid".into()),
+            ("break-after", "avoid".into()),
+        ];
+        alone.extend(self.text(label, label_size));
+        push_rule(css, "p.chapter-label", &alone);
+        if label.face.is_italic() {
+            italic.push(".chapter-label");
+        }
+
+        if opening.rule {
+            push_rule(
+                css,
+                "section.chapter > h1,\nsection.front-matter > h1,\nsection.back-matter > h1,\nsection.chapter > p.chapter-label",
+                &vec![
+                    ("padding-bottom", "0.4em".into()),
+                    ("border-bottom", "thin solid".into()),
+                ],
+            );
+        }
+
+        // The title page keeps its own, centred title.
+        let book_title = TextStyle {
+            face: Face::Regular,
+            size: 2.0,
+            case: Case::AsWritten,
+            tracking: 0.0,
+            align: TextAlign::Center,
+        };
+        let mut book_title = self.text(&book_title, book_title.size);
+        book_title.push(("margin", "3em 0 0.5em".into()));
+        push_rule(css, "h1.book-title", &book_title);
+
+        push_rule(css, "h2", &self.text(&style.heading, style.heading.size));
+        if style.heading.face.is_italic() {
+            italic.push("h2");
+        }
+        push_rule(
+            css,
+            "h3, h4, h5, h6",
+            &self.text(&style.subheading, style.subheading.size),
+        );
+        if style.subheading.face.is_italic() {
+            italic.extend(["h3", "h4", "h5", "h6"]);
+        }
+        push_rule(
+            css,
+            "section p.subtitle",
+            &self.text(&style.subtitle, style.subtitle.size),
+        );
+        if style.subtitle.face.is_italic() {
+            italic.push("p.subtitle");
+        }
+
+        // Quotations: the letters on the quote (not again on one inside a quote or
+        // a note), the alignment on its paragraphs.
+        let quote = &style.block_quote;
+        push_rule(css, "blockquote", &self.letters(quote, quote.size));
+        push_rule(
+            css,
+            "blockquote blockquote, .endnotes blockquote",
+            &vec![("font-size", "1em".into())],
+        );
+        push_rule(
+            css,
+            "blockquote p",
+            &vec![("text-align", align(quote.align).into())],
+        );
+        if quote.face.is_italic() {
+            italic.push("blockquote");
+        }
+        let epigraph = &style.epigraph;
+        push_rule(
+            css,
+            "section.epigraph blockquote, blockquote.epigraph",
+            &self.letters(epigraph, epigraph.size),
+        );
+        push_rule(
+            css,
+            "section.epigraph blockquote p, blockquote.epigraph p",
+            &vec![("text-align", align(epigraph.align).into())],
+        );
+        if epigraph.face.is_italic() {
+            italic.extend(["section.epigraph blockquote", "blockquote.epigraph"]);
+        }
+
+        push_rule(
+            css,
+            "figcaption",
+            &self.text(&style.caption, style.caption.size),
+        );
+        if style.caption.face.is_italic() {
+            italic.push("figcaption");
+        }
+
+        let note = &style.note;
+        push_rule(css, ".endnotes", &self.letters(note, note.size));
+        push_rule(
+            css,
+            ".endnotes p",
+            &vec![("text-align", align(note.align).into())],
+        );
+        if note.face.is_italic() {
+            italic.push(".endnotes");
+        }
+
+        if !italic.is_empty() {
+            let selectors: Vec<String> = italic.iter().map(|s| format!("{s} em")).collect();
+            push_rule(
+                css,
+                &selectors.join(", "),
+                &vec![("font-style", "normal".into())],
+            );
+        }
+
+        // Small capitals from the manuscript and the chapter's lead-in.
+        let mut sc = vec![("font-variant", "small-caps".to_string())];
+        if let Some(figures) = self.figures {
+            sc.push(("font-variant-numeric", figures.into()));
+        }
+        push_rule(css, "span.sc", &sc);
+
+        if matches!(opening.drop_cap, 2 | 3) {
+            self.drop_cap(css, opening.drop_cap);
+        }
+    }
+
+    /// The opening paragraph's initial, `lines` deep. Floated, its box is
+    /// `0.8 ×` its size high: 3.2 em wraps three lines and 2.24 em two at
+    /// any line height from 1.1 to 1.5.
+    fn drop_cap(&self, css: &mut String, lines: u8) {
+        let initial = if lines >= 3 { 4.0 } else { 2.8 };
+        let mut float = vec![
+            ("float", "left".to_string()),
+            ("font-size", size(initial)),
+            ("line-height", "0.8".into()),
+            ("margin", "0 0.08em 0 0".into()),
+            ("font-style", "normal".into()),
+            ("font-weight", "normal".into()),
+            ("letter-spacing", "normal".into()),
+            ("text-transform", "none".into()),
+            ("font-variant", "normal".into()),
+        ];
+        if let Some(figures) = self.figures {
+            float.push(("font-variant-numeric", figures.into()));
+        }
+        supports(css, "(float: left)", "p.opening::first-letter", &float);
+        supports(
+            css,
+            &format!("(initial-letter: {lines}) or (-webkit-initial-letter: {lines})"),
+            "p.opening::first-letter",
+            &vec![
+                ("float", "none".into()),
+                ("font-size", "1em".into()),
+                ("line-height", "inherit".into()),
+                ("margin", "0 0.1em 0 0".into()),
+                ("-webkit-initial-letter", lines.to_string()),
+                ("initial-letter", lines.to_string()),
+            ],
+        );
+    }
+}
+
+/// A rule that applies where the reader supports `condition`.
+fn supports(css: &mut String, condition: &str, selectors: &str, declarations: &Declarations) {
+    let mut inner = String::new();
+    push_rule(&mut inner, selectors, declarations);
+    let _ = writeln!(css, "@supports {condition} {{");
+    for line in inner.lines() {
+        let _ = writeln!(css, "  {line}");
+    }
+    css.push_str("}\n");
+}
+
+/// The rules every style shares: structure, spacing, lists, verse, code,
+/// figures, tables, notes and the generated pages.
+const STRUCTURE: &str = r#"/* quire: type size, colours and margins are the reader's. */
 p {
   margin: 0;
   text-indent: 1.3em;
@@ -22,19 +401,16 @@ figcaption,
   text-indent: 0;
 }
 h1, h2, h3, h4, h5, h6 {
-  font-weight: normal;
   line-height: 1.2;
-  text-align: center;
   text-indent: 0;
   hyphens: none;
   -webkit-hyphens: none;
   page-break-after: avoid;
   break-after: avoid;
 }
-h1 { font-size: 1.6em; margin: 2em 0 1.5em; }
-h2 { font-size: 1.25em; margin: 1.5em 0 0.75em; }
-h3 { font-size: 1.1em; margin: 1.25em 0 0.5em; font-style: italic; }
-h4, h5, h6 { font-size: 1em; margin: 1em 0 0.5em; font-style: italic; }
+h2 { margin: 1.5em 0 0.75em; }
+h3 { margin: 1.25em 0 0.5em; }
+h4, h5, h6 { margin: 1em 0 0.5em; }
 blockquote {
   margin: 1em 1.5em;
 }
@@ -81,11 +457,18 @@ code {
   hyphens: none;
   -webkit-hyphens: none;
 }
-hr.scene-break {
-  border: 0;
-  border-top: thin solid;
-  width: 25%;
-  margin: 1.5em auto;
+p.scene-break {
+  margin: 1em 0;
+  text-indent: 0;
+  hyphens: none;
+  -webkit-hyphens: none;
+  page-break-inside: avoid;
+  break-inside: avoid;
+}
+p.scene-break span {
+  display: block;
+  text-indent: 0;
+  text-align: center;
 }
 figure {
   margin: 1.5em 0;
@@ -98,8 +481,6 @@ figure img {
   height: auto;
 }
 figcaption {
-  font-size: 0.9em;
-  font-style: italic;
   margin-top: 0.5em;
 }
 sup, sub {
@@ -137,7 +518,6 @@ a[role="doc-noteref"] {
 .endnotes {
   margin-top: 2em;
   border-top: thin solid;
-  font-size: 0.9em;
 }
 .endnotes ol {
   list-style: none;
@@ -153,8 +533,7 @@ a[role="doc-noteref"] {
   text-indent: 0;
   text-align: center;
 }
-.book-title { font-size: 2em; margin: 3em 0 0.5em; }
-.subtitle { font-size: 1.2em; font-style: italic; margin: 0 0 2em; }
+.subtitle { margin: 0 0 2em; }
 .author { font-size: 1.2em; margin: 2em 0; }
 .publisher { margin: 3em 0 1em; }
 .copyright { margin-top: 4em; }
@@ -186,72 +565,4 @@ ol.toc a {
 "#;
 
 #[cfg(test)]
-mod tests {
-    use super::STYLESHEET;
-
-    /// The stylesheet without its comments.
-    fn rules() -> String {
-        let mut out = String::new();
-        let mut rest = STYLESHEET;
-        while let Some(start) = rest.find("/*") {
-            out.push_str(&rest[..start]);
-            rest = rest[start..]
-                .split_once("*/")
-                .map_or("", |(_, after)| after);
-        }
-        out.push_str(rest);
-        out
-    }
-
-    /// The declarations of a rule whose selector list contains `selector`.
-    fn rule(css: &str, selector: &str) -> Option<String> {
-        css.split('}').find_map(|rule| {
-            let (selectors, body) = rule.split_once('{')?;
-            selectors
-                .split(',')
-                .any(|s| s.trim() == selector)
-                .then(|| body.to_string())
-        })
-    }
-
-    #[test]
-    fn leaves_the_body_to_the_reader() {
-        let css = rules();
-        assert!(rule(&css, "body").is_none());
-        assert!(rule(&css, "html").is_none());
-        assert!(rule(&css, "p").is_some());
-        assert!(!css.contains("color"));
-        assert!(!css.contains("@font-face"));
-    }
-
-    #[test]
-    fn indents_are_small_and_units_relative() {
-        let css = rules();
-        let p = rule(&css, "p").unwrap();
-        let indent = p
-            .split(';')
-            .find_map(|d| d.trim().strip_prefix("text-indent:"))
-            .unwrap()
-            .trim();
-        let ems: f64 = indent.strip_suffix("em").unwrap().parse().unwrap();
-        assert!((1.2..=1.5).contains(&ems), "{indent}");
-        // Every length is in em or %, and no indent or margin passes 4 em.
-        for token in css.split(|c: char| c.is_whitespace() || matches!(c, ':' | ';' | '{' | '}')) {
-            let Some(first) = token.chars().next() else {
-                continue;
-            };
-            if !first.is_ascii_digit() || token.parse::<f64>().is_ok() {
-                continue;
-            }
-            let number_end = token
-                .find(|c: char| !c.is_ascii_digit() && c != '.')
-                .unwrap();
-            let (number, unit) = token.split_at(number_end);
-            assert!(matches!(unit, "em" | "%"), "absolute length {token}");
-            if unit == "em" {
-                let value: f64 = number.parse().unwrap();
-                assert!(value <= 4.0, "{token}");
-            }
-        }
-    }
-}
+mod tests;

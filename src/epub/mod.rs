@@ -275,7 +275,7 @@ fn assemble(
         .unwrap_or("Contents");
     builder.set_toc_name(escape::clean(contents_title));
     builder
-        .stylesheet(css::STYLESHEET.as_bytes())
+        .stylesheet(css::stylesheet(&book.style).as_bytes())
         .map_err(fail)?;
     builder
         .add_cover_image(COVER_HREF, &b""[..], "image/jpeg")

@@ -486,6 +486,7 @@ mod tests {
             title: id.into(),
             in_toc: true,
             running_head: None,
+            label: None,
             blocks,
             notes: Vec::new(),
             source: None,

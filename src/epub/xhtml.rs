@@ -4,6 +4,13 @@
 //! the section, and the print edition's page-break markers at the character
 //! offsets the plan gives.
 //!
+//! A chapter opens as its style has it: its label inside the title's `h1`
+//! (so both are announced and the heading keeps its id), an epigraph's quote
+//! marked as one, and the opening paragraph classed for the drop cap, which
+//! the stylesheet sets with `::first-letter` alone (the word stays whole).
+//! A scene break is a separator showing the style's ornament, hidden from
+//! screen readers, which announce the separator instead.
+//!
 //! Blocks and inlines are written from explicit stacks, not by recursion, so
 //! any nesting depth is safe. Everything from the manuscript is escaped.
 
@@ -14,10 +21,15 @@ use inline::note_label;
 use super::escape::{push_attr, push_text};
 use super::pagebreaks::{Marks, push_page_mark};
 use super::plan::{Plan, SectionIds};
+use crate::model::style::{BookStyle, opening_paragraph};
 use crate::model::{
-    Block, BlockKind, Book, ColumnAlign, ContentsEntry, DisplayRole, Inline, ListItem, Matter,
-    Section, SectionKind,
+    Block, BlockKind, Book, ChapterLabel, ColumnAlign, ContentsEntry, DisplayRole, Inline,
+    ListItem, Matter, Section, SectionKind,
 };
+
+/// The ornament of a scene break shown as an image in print, until the
+/// package carries the image.
+const FALLBACK_ORNAMENT: &str = "⁂";
 
 /// Verse indents beyond this many spaces are set at this one (the CSS has a class for each).
 pub const MAX_VERSE_INDENT: u16 = 16;
@@ -37,6 +49,8 @@ pub fn section_document(
         ids,
         section,
         image_hrefs,
+        opening: Opening::of(section, &book.style),
+        ornament: ornament(&book.style),
         out: String::with_capacity(estimate_len(section)),
         headings_written: 0,
         refs_written: vec![0; section.notes.len()],
@@ -63,12 +77,82 @@ enum Step<'a> {
     Close(&'static str),
 }
 
+/// The ornament the EPUB shows at a scene break.
+fn ornament(style: &BookStyle) -> &str {
+    style
+        .scene_break
+        .ornaments
+        .first()
+        .map(|o| o.trim())
+        .filter(|o| !o.is_empty())
+        .unwrap_or(FALLBACK_ORNAMENT)
+}
+
+/// How a section opens: which of its top-level blocks are its title (with
+/// a label), its epigraphs and its opening paragraph (with a drop cap).
+struct Opening<'a> {
+    label: Option<&'a ChapterLabel>,
+    /// The level-1 heading that opens the section, when it has a label.
+    title: Option<&'a Block>,
+    /// A label not yet written (a chapter without a title): before the first block.
+    label_pending: bool,
+    /// Quotations between the title and the opening paragraph.
+    epigraphs: Vec<&'a Block>,
+    /// The paragraph with the drop cap.
+    drop_cap: Option<&'a Block>,
+}
+
+impl<'a> Opening<'a> {
+    fn of(section: &'a Section, style: &BookStyle) -> Opening<'a> {
+        let label = section.label.as_ref().filter(|l| !l.text.trim().is_empty());
+        let title = section
+            .blocks
+            .first()
+            .filter(|b| matches!(b.kind, BlockKind::Heading { level: 1, .. }));
+        let mut epigraphs = Vec::new();
+        if section.kind == SectionKind::Chapter {
+            let after_title = usize::from(title.is_some());
+            for block in &section.blocks[after_title..] {
+                match block.kind {
+                    BlockKind::Quote(_) => epigraphs.push(block),
+                    BlockKind::Figure { .. } => {}
+                    _ => break,
+                }
+            }
+        }
+        let drop_cap = opening_paragraph(section)
+            .filter(|_| style.opening.drop_cap >= 2)
+            .map(|i| &section.blocks[i]);
+        Opening {
+            label,
+            title: title.filter(|_| label.is_some()),
+            label_pending: label.is_some() && title.is_none(),
+            epigraphs,
+            drop_cap,
+        }
+    }
+
+    fn is_title(&self, block: &Block) -> bool {
+        self.title.is_some_and(|t| std::ptr::eq(t, block))
+    }
+
+    fn is_epigraph(&self, block: &Block) -> bool {
+        self.epigraphs.iter().any(|e| std::ptr::eq(*e, block))
+    }
+
+    fn has_drop_cap(&self, block: &Block) -> bool {
+        self.drop_cap.is_some_and(|d| std::ptr::eq(d, block))
+    }
+}
+
 /// Writes one section's document.
 struct Writer<'a> {
     plan: &'a Plan,
     ids: &'a SectionIds,
     section: &'a Section,
     image_hrefs: &'a [Option<String>],
+    opening: Opening<'a>,
+    ornament: &'a str,
     out: String,
     /// Headings written so far (their ids come from the plan in this order).
     headings_written: usize,
@@ -156,6 +240,9 @@ impl<'a> Writer<'a> {
             push_text(&mut self.out, title.trim());
             self.out.push_str("</h1>\n");
         }
+        if section.blocks.is_empty() {
+            self.pending_label();
+        }
         self.blocks(&section.blocks);
         self.notes();
         for &page in &self.ids.pages_at_end {
@@ -164,6 +251,18 @@ impl<'a> Writer<'a> {
         self.out.push_str("</");
         self.out.push_str(element);
         self.out.push_str(">\n</body>\n</html>\n");
+    }
+
+    /// The label of a chapter without a title, as a line of its own (once).
+    fn pending_label(&mut self) {
+        if !std::mem::take(&mut self.opening.label_pending) {
+            return;
+        }
+        if let Some(label) = self.opening.label {
+            self.out.push_str("<p class=\"chapter-label\">");
+            push_text(&mut self.out, label.text.trim());
+            self.out.push_str("</p>\n");
+        }
     }
 
     fn page_mark(&mut self, page: usize) {
@@ -242,11 +341,17 @@ impl<'a> Writer<'a> {
                 }
                 Step::Block(block) => match &block.kind {
                     BlockKind::Quote(children) => {
-                        self.out.push_str("<blockquote>\n");
+                        self.pending_label();
+                        self.out.push_str(if self.opening.is_epigraph(block) {
+                            "<blockquote class=\"epigraph\">\n"
+                        } else {
+                            "<blockquote>\n"
+                        });
                         stack.push(Step::Close("</blockquote>\n"));
                         stack.extend(children.iter().rev().map(Step::Block));
                     }
                     BlockKind::List { ordered, items } => {
+                        self.pending_label();
                         let values = list_values(*ordered, items);
                         if *ordered {
                             self.out.push_str("<ol");
@@ -277,6 +382,7 @@ impl<'a> Writer<'a> {
         let mut marks = Marks::new(plan.breaks(block), &plan.pages);
         // A page that starts with this block is marked before it, outside the element.
         marks.flush(&mut self.out);
+        self.pending_label();
         match &block.kind {
             BlockKind::Heading { level, content, .. } => {
                 let level = (*level).clamp(1, 6);
@@ -289,12 +395,27 @@ impl<'a> Writer<'a> {
                     self.out.push('"');
                 }
                 self.out.push('>');
-                self.inlines(content, &mut marks);
-                marks.finish(&mut self.out);
+                match self.opening.label.filter(|_| self.opening.is_title(block)) {
+                    // The label is the style's, not the text's: no page marks count it.
+                    Some(label) => {
+                        self.out.push_str("<span class=\"chapter-label\">");
+                        push_text(&mut self.out, label.text.trim());
+                        self.out.push_str("</span> <span class=\"chapter-title\">");
+                        self.inlines(content, &mut marks);
+                        marks.finish(&mut self.out);
+                        self.out.push_str("</span>");
+                    }
+                    None => {
+                        self.inlines(content, &mut marks);
+                        marks.finish(&mut self.out);
+                    }
+                }
                 self.out.push_str(&format!("</h{level}>\n"));
             }
             BlockKind::Paragraph { content, indent } => {
-                self.out.push_str(if *indent {
+                self.out.push_str(if self.opening.has_drop_cap(block) {
+                    "<p class=\"noindent opening\">"
+                } else if *indent {
                     "<p>"
                 } else {
                     "<p class=\"noindent\">"
@@ -348,8 +469,13 @@ impl<'a> Writer<'a> {
                 self.out.push_str("</code></pre>\n");
             }
             BlockKind::SceneBreak => {
+                // A separator for assistive technology; the ornament is only seen.
                 marks.finish(&mut self.out);
-                self.out.push_str("<hr class=\"scene-break\"/>\n");
+                self.out.push_str(
+                    "<p class=\"scene-break\" role=\"separator\"><span aria-hidden=\"true\">",
+                );
+                push_text(&mut self.out, self.ornament);
+                self.out.push_str("</span></p>\n");
             }
             BlockKind::Figure {
                 image,

@@ -5,10 +5,10 @@
 
 use super::frame::{self, GlyphRun, Item, Page, Side};
 use super::galley::{Content, Galley, NoteBlock, Role};
+use super::geometry::Look;
 use super::geometry::{PageGeometry, TypeScale};
 use super::paginate::PageSlice;
 use super::paragraph::{Align, Line, ParaStyle, Setter};
-use crate::fonts::Style;
 use crate::model::{BlockId, Pt, TextPos};
 
 /// What goes in the margins of a page.
@@ -124,6 +124,21 @@ fn place_row(
 /// Writes one set line's runs onto a page at a baseline (with a rule through
 /// struck-through runs, at the height of a lower-case letter's middle).
 pub fn place_line(items: &mut Vec<Item>, line: &Line, left: Pt, baseline: Pt) {
+    if !line.outlines.is_empty() {
+        let x = left + line.x;
+        items.push(Item::Path {
+            rings: line
+                .outlines
+                .iter()
+                .map(|ring| {
+                    ring.iter()
+                        .map(|&(px, py, control)| (x + Pt(px), baseline + Pt(py), control))
+                        .collect()
+                })
+                .collect(),
+            color: frame::Rgb::BLACK,
+        });
+    }
     for run in &line.runs {
         if run.glyphs.is_empty() {
             continue;
@@ -142,6 +157,7 @@ pub fn place_line(items: &mut Vec<Item>, line: &Line, left: Pt, baseline: Pt) {
             });
         }
         items.push(Item::Glyphs(GlyphRun {
+            hidden: run.hidden,
             style: run.style,
             size: run.size,
             x: left + line.x + run.x,
@@ -175,6 +191,16 @@ pub fn compose_slice(
                 place_line(&mut items, set, left + *x, geometry.baseline(line) + *dy)
             }
             Content::Space => {}
+            Content::Rule { x, width, dy } => {
+                let y = geometry.baseline(line) + *dy;
+                items.push(Item::Rule {
+                    x1: left + *x,
+                    y1: y,
+                    x2: left + *x + *width,
+                    y2: y,
+                    width: Pt(0.5),
+                });
+            }
             Content::Figure {
                 image,
                 x,
@@ -255,23 +281,28 @@ pub fn furnish(
 ) -> bool {
     let recto = page.side == Side::Recto;
     let left = geometry.text_left(recto);
-    let single = |setter: &mut Setter<'_, '_>, text: &str, style: Style, size: Pt| {
+    let single = |setter: &mut Setter<'_, '_>, text: &str, look: &Look, factor: f64| {
         let para = ParaStyle {
             draft: true,
-            ..ParaStyle::plain(style, size, Align::Left, Pt(1e6))
+            align: Align::Left,
+            size: look.size * factor,
+            // Spaced capitals close up before they shrink.
+            tracking: look.tracking * ((factor - 0.85) / 0.1).clamp(0.0, 1.0),
+            ..look.para(Pt(1e6))
         };
         setter.set_text(text, &para).into_iter().next()
     };
+    let (head, folio_look) = (scale.looks.running_head, scale.looks.folio);
     match furniture {
         Furniture::None => {}
         Furniture::DropFolio(folio) => {
-            if let Some(mut line) = single(setter, folio, Style::Regular, scale.head) {
+            if let Some(mut line) = single(setter, folio, &folio_look, 1.0) {
                 line.x = (geometry.measure - line.width) / 2.0;
                 place_line(&mut page.items, &line, left, geometry.foot_baseline);
             }
         }
         Furniture::Head { text, folio } => {
-            if let Some(mut line) = single(setter, folio, Style::Regular, scale.head) {
+            if let Some(mut line) = single(setter, folio, &folio_look, 1.0) {
                 line.x = if recto {
                     geometry.measure - line.width
                 } else {
@@ -284,8 +315,8 @@ pub fn furnish(
                 // down to 85 %; longer still, the page goes without it.
                 let room = geometry.measure * 0.7;
                 let fitted = [1.0, 0.95, 0.9, 0.85].into_iter().find_map(|factor| {
-                    single(setter, text, Style::Italic, scale.head * factor)
-                        .filter(|line| line.width.0 <= room.0)
+                    let factor: f64 = factor;
+                    single(setter, text, &head, factor).filter(|line| line.width.0 <= room.0)
                 });
                 match fitted {
                     Some(mut line) => {

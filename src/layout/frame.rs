@@ -61,6 +61,13 @@ pub enum Item {
         height: Pt,
         color: Rgb,
     },
+    /// A filled outline (a drop cap's initial, drawn as a shape so that its
+    /// text is read from a hidden copy in the line): closed rings of points
+    /// in trim coordinates, each point marked when it is a Bézier control point.
+    Path {
+        rings: Vec<Vec<(Pt, Pt, bool)>>,
+        color: Rgb,
+    },
     Rule {
         x1: Pt,
         y1: Pt,
@@ -91,6 +98,8 @@ pub struct GlyphRun {
     pub color: Rgb,
     /// Clockwise rotation about the start of the baseline, in degrees (spine text: 90).
     pub rotation: f32,
+    /// Text for readers and search only, drawn invisibly (a drop cap's letter, whose shape is a path).
+    pub hidden: bool,
 }
 
 /// A glyph at its final horizontal position (relative to the run's start).

@@ -255,7 +255,7 @@ pub fn contents_galley(
                 grid: geometry.leading,
                 room: (geometry.lines as u32).saturating_sub(sink + 2),
             };
-            let set = set_display(setter, content, Style::Regular, Align::Center, &fit);
+            let set = set_display(setter, content, &scale.looks.title, &fit);
             g.items.extend(set.into_items(block.id, Role::Title));
         }
         g.items.push(VItem {
@@ -409,6 +409,7 @@ fn leader_run(
     let start = ((from + line_x.0) / pitch).ceil() * pitch - line_x.0;
     // The run starts at its first dot: glyph places are relative to it.
     let mut run = super::paragraph::LineRun {
+        hidden: false,
         glyphs: Vec::new(),
         text: String::new(),
         x: Pt(start),

@@ -3,7 +3,7 @@
 //! after it (widows, orphans, headings kept with their text) and the place
 //! in the model where its text starts. Pagination cuts this list into pages.
 
-use super::geometry::{PageGeometry, TypeScale};
+use super::geometry::{Look, PageGeometry, TypeScale};
 use super::linebreak::INFINITY;
 use super::paragraph::{Align, Line, LineRun, ParaStyle, Setter};
 use crate::fonts::Style;
@@ -32,6 +32,8 @@ pub enum Content {
     },
     /// A table row (see `table`).
     Row(Box<super::table::TableRow>),
+    /// A thin rule across `width` from `x`, `dy` below its grid line's baseline.
+    Rule { x: Pt, width: Pt, dy: Pt },
 }
 
 /// What a galley line is, for the report and the dump.
@@ -187,6 +189,8 @@ pub struct GalleyBuilder<'a, 's, 'f> {
     pub warnings: Vec<crate::diag::Diagnostic>,
     /// The section's reshapable paragraphs so far.
     pub reshapable: Vec<Reshapable>,
+    /// The paragraph that opens the chapter being set (its drop cap).
+    pub opening: Option<BlockId>,
 }
 
 /// Where display type must fit: its size and the smallest it may be set at,
@@ -205,13 +209,15 @@ pub struct DisplayFit {
 pub fn set_display(
     setter: &mut Setter<'_, '_>,
     content: &[crate::model::Inline],
-    style: Style,
-    align: Align,
+    look: &Look,
     fit: &DisplayFit,
 ) -> DisplayLines {
     let mut size = fit.size;
     loop {
-        let para = ParaStyle::plain(style, size, align, fit.measure);
+        let para = ParaStyle {
+            size,
+            ..look.para(fit.measure)
+        };
         let lines = setter.set_balanced_inlines(content, &para);
         let set = DisplayLines::place(lines, size, fit.grid);
         if set.grid_lines() <= fit.room.max(1) || size.0 <= fit.floor.0 + 0.01 {
@@ -439,29 +445,62 @@ impl GalleyBuilder<'_, '_, '_> {
     pub fn section(&mut self, section: &Section, sink_lines: u32) -> Galley {
         let mut galley = Galley::default();
         let mut blocks = section.blocks.iter().peekable();
-        if let Some(Block {
-            kind: BlockKind::Heading {
-                level: 1, content, ..
-            },
-            id,
-            span,
-        }) = blocks.peek()
-        {
+        let looks = self.scale.looks;
+        self.opening = crate::model::style::opening_paragraph(section)
+            .filter(|_| self.book.style.opening.drop_cap >= 2)
+            .map(|i| section.blocks[i].id);
+        let heading = match blocks.peek() {
+            Some(Block {
+                kind:
+                    BlockKind::Heading {
+                        level: 1, content, ..
+                    },
+                id,
+                span,
+            }) => Some((content, *id, *span)),
+            _ => None,
+        };
+        if heading.is_some() || section.label.is_some() {
             galley.items.push(VItem::space(sink_lines, false, INFINITY));
             galley.opening_sink = u32::from(sink_lines > 2);
-            // The title, the sink above it and the space below fit the opening page.
-            let room = (self.geometry.lines as u32).saturating_sub(sink_lines + 2);
-            let title = self.display(
-                content,
-                Style::Regular,
-                self.scale.chapter_title,
-                Align::Center,
-                room,
-                *span,
-            );
-            galley.items.extend(title.into_items(*id, Role::Title));
-            galley.items.push(VItem::space(2, false, INFINITY));
-            blocks.next();
+            // The label, the title, the sink above and the space below fit the opening page.
+            let mut room = (self.geometry.lines as u32).saturating_sub(sink_lines + 2);
+            if let Some(label) = &section.label {
+                let text = [crate::model::Inline::Text(label.text.clone())];
+                let set = self.display(&text, &looks.label, room, heading.and_then(|h| h.2));
+                room = room.saturating_sub(set.grid_lines() + 1);
+                // The label is the style's, not the book's text: no place in the page map.
+                galley.items.extend(
+                    set.into_items(BlockId(0), Role::Title)
+                        .map(|item| VItem { pos: None, ..item }),
+                );
+                if heading.is_some() {
+                    galley.items.push(VItem::space(1, false, INFINITY));
+                }
+            }
+            if let Some((content, id, span)) = heading {
+                let title = self.display(content, &looks.title, room, span);
+                galley.items.extend(title.into_items(id, Role::Title));
+                blocks.next();
+            }
+            if self.book.style.opening.rule {
+                galley.items.push(VItem {
+                    content: Content::Rule {
+                        x: Pt::ZERO,
+                        width: self.geometry.measure,
+                        dy: -self.geometry.leading * 0.3,
+                    },
+                    role: Role::Other,
+                    lines: 1,
+                    discardable: false,
+                    break_after: INFINITY,
+                    pos: None,
+                    para: None,
+                });
+                galley.items.push(VItem::space(1, false, INFINITY));
+            } else {
+                galley.items.push(VItem::space(2, false, INFINITY));
+            }
         } else if !section.blocks.is_empty() {
             // A section without a title still opens like one, at the sink.
             galley.items.push(VItem::space(sink_lines, false, INFINITY));
@@ -483,20 +522,18 @@ impl GalleyBuilder<'_, '_, '_> {
     fn display(
         &mut self,
         content: &[crate::model::Inline],
-        style: Style,
-        size: Pt,
-        align: Align,
+        look: &Look,
         room: u32,
         span: Option<crate::model::Span>,
     ) -> DisplayLines {
         let fit = DisplayFit {
-            size,
-            floor: self.scale.body.min(size),
+            size: look.size,
+            floor: self.scale.body.min(look.size),
             measure: self.geometry.measure,
             grid: self.geometry.leading,
             room,
         };
-        let set = set_display(self.setter, content, style, align, &fit);
+        let set = set_display(self.setter, content, look, &fit);
         if set.grid_lines() > room.max(1) {
             let text = crate::model::plain_text(content);
             self.too_tall.push((span, text, set.grid_lines(), room));
@@ -520,24 +557,32 @@ impl GalleyBuilder<'_, '_, '_> {
                 ..
             } => {
                 out.push(VItem::space(1, true, 0.0));
-                let (style, size) = match heading {
-                    1 | 2 => (Style::Italic, self.scale.heading),
-                    _ => (Style::Italic, self.scale.body),
-                };
-                let align = if *heading <= 2 {
-                    Align::Center
+                let look = if *heading <= 2 {
+                    self.scale.looks.heading
                 } else {
-                    Align::Left
+                    self.scale.looks.subheading
                 };
                 // A heading and the line of text kept with it fit on a page.
                 let room = (self.geometry.lines as u32).saturating_sub(3);
-                let set = self.display(content, style, size, align, room, block.span);
+                let set = self.display(content, &look, room, block.span);
                 out.extend(set.into_items(block.id, Role::Heading));
                 out.push(VItem::space(1, false, INFINITY));
             }
             BlockKind::Paragraph { content, indent } => {
                 let (x, measure) = self.measure_at(level);
-                let mut para = self.para(Style::Regular, self.scale.body, Align::Justify, measure);
+                if self.opening == Some(block.id)
+                    && level.left == 0
+                    && let Some(lines) = self.drop_cap(block.id, content, measure)
+                {
+                    out.extend(lines);
+                    return;
+                }
+                let mut para = if level.right > 0 {
+                    let quote = self.scale.looks.block_quote;
+                    self.para(quote.style, quote.size, quote.align, measure)
+                } else {
+                    self.para(Style::Regular, self.scale.body, Align::Justify, measure)
+                };
                 if *indent {
                     para.first_indent = self.scale.indent;
                 }
@@ -617,18 +662,20 @@ impl GalleyBuilder<'_, '_, '_> {
                 }
             }
             BlockKind::SceneBreak => {
-                let ornament = if self.setter.shaper.has_char(Style::Regular, '⁂') {
-                    "⁂"
-                } else {
-                    "*\u{a0}\u{a0}*\u{a0}\u{a0}*"
-                };
+                let ornament = self.ornament();
+                // Never alone at a page's foot: the scene before ends on its page.
+                if let Some(before) = out.last_mut()
+                    && before.break_after < ORPHAN
+                {
+                    before.break_after = ORPHAN;
+                }
                 let para = self.para(
                     Style::Regular,
                     self.scale.body,
                     Align::Center,
                     self.geometry.measure,
                 );
-                for line in self.setter.set_text(ornament, &para) {
+                for line in self.setter.set_text(&ornament, &para) {
                     out.push(VItem {
                         content: Content::Text {
                             line,
@@ -686,7 +733,8 @@ impl GalleyBuilder<'_, '_, '_> {
                 let (x, measure) = self.measure_at(level);
                 out.push(VItem::space(1, true, 0.0));
                 // The caption above the table, kept with it.
-                let style = self.para(Style::Italic, self.scale.small, Align::Center, measure);
+                let look = self.scale.looks.caption;
+                let style = self.para(look.style, look.size, look.align, measure);
                 for line in self.setter.set(caption, &style) {
                     out.push(VItem {
                         pos: None,
@@ -702,6 +750,9 @@ impl GalleyBuilder<'_, '_, '_> {
                         para: None,
                     });
                 }
+                // Tables keep lining figures, which line up in columns.
+                let figures = self.setter.figures;
+                self.setter.figures = super::shape::Features::LINING;
                 let problem = super::table::table_items(
                     self.setter,
                     block.id,
@@ -713,6 +764,7 @@ impl GalleyBuilder<'_, '_, '_> {
                     measure,
                     out,
                 );
+                self.setter.figures = figures;
                 if let Some(problem) = problem {
                     self.warnings.push(
                         crate::diag::Diagnostic::warning(format!(
@@ -727,6 +779,109 @@ impl GalleyBuilder<'_, '_, '_> {
             }
             BlockKind::Contents(_) => {}
         }
+    }
+
+    /// The scene-break ornament: the first of the style's that the text face
+    /// has every character of.
+    fn ornament(&self) -> String {
+        let fallback = "*\u{a0}\u{a0}*\u{a0}\u{a0}*".to_string();
+        self.book
+            .style
+            .scene_break
+            .ornaments
+            .iter()
+            .find(|o| {
+                o.chars()
+                    .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+                    .all(|c| self.setter.shaper.has_char(Style::Regular, c))
+            })
+            .cloned()
+            .unwrap_or(fallback)
+    }
+
+    /// The opening paragraph with a drop cap: its initial (with an opening
+    /// quotation mark) set from the first line's cap height down to the
+    /// baseline of the style's last dropped line, and those lines set beside
+    /// it. A paragraph too short for the drop takes a shallower one (two
+    /// lines), or none (`None`, set as usual).
+    fn drop_cap(
+        &mut self,
+        block: BlockId,
+        content: &[crate::model::Inline],
+        measure: Pt,
+    ) -> Option<Vec<VItem>> {
+        let text = crate::model::plain_text(content);
+        let end = crate::model::style::initial_end(&text)?;
+        let initial = &text[..end];
+        let initial_chars = initial.chars().count();
+        let mut rest = content.to_vec();
+        crate::model::drop_leading_chars(&mut rest, initial_chars);
+        let body = self.scale.body;
+        let leading = self.geometry.leading;
+        let cap = self.setter.shaper.cap_height(Style::Regular);
+        let mut depth = u32::from(self.book.style.opening.drop_cap);
+        while depth >= 2 {
+            // Cap height from the first line's capitals to the last dropped line's baseline.
+            let size = Pt((leading.0 * f64::from(depth - 1) + body.0 * cap) / cap);
+            let initial_para = ParaStyle::plain(Style::Regular, size, Align::Left, Pt(1e6));
+            let glyphs = self.setter.set_text(initial, &initial_para).pop()?;
+            let gap = body * 0.3;
+            let mut para = self.para(Style::Regular, body, Align::Justify, measure);
+            para.wrap = (depth, glyphs.width + gap);
+            let mut lines = self.setter.set(&rest, &para);
+            if (lines.len() as u32) < depth {
+                depth -= 1;
+                continue;
+            }
+            for line in &mut lines {
+                line.start += initial_chars as u32;
+            }
+            // The initial is drawn as outlines from the first line, lowered to
+            // the last dropped line's baseline; its letter is read (by search,
+            // by screen readers, by pdftotext) from a hidden copy at the text
+            // size just before the line's first word, so the word stays whole.
+            let hidden = self
+                .setter
+                .set_text(
+                    initial,
+                    &ParaStyle::plain(Style::Regular, body, Align::Left, Pt(1e6)),
+                )
+                .pop()?;
+            let first = &mut lines[0];
+            first.start = 0;
+            let drop = leading.0 * f64::from(depth - 1);
+            for run in &glyphs.runs {
+                for g in &run.glyphs {
+                    let x = run.x.0 + g.x.0 - first.x.0;
+                    for ring in self.setter.shaper.outline(run.style, g.id, run.size.0) {
+                        first.outlines.push(
+                            ring.into_iter()
+                                .map(|(px, py, c)| (x + px, drop + py, c))
+                                .collect(),
+                        );
+                    }
+                }
+            }
+            let runs = hidden.runs.into_iter().map(|mut run| {
+                run.x -= hidden.width;
+                run.hidden = true;
+                run
+            });
+            first.runs.splice(0..0, runs);
+            let count = depth as usize;
+            let items: Vec<VItem> = paragraph_items(block, lines, Pt::ZERO, Role::Body)
+                .enumerate()
+                .map(|(i, mut item)| {
+                    // The dropped lines stay together on the page.
+                    if i + 1 < count {
+                        item.break_after = INFINITY;
+                    }
+                    item
+                })
+                .collect();
+            return Some(items);
+        }
+        None
     }
 
     fn push_paragraph(
@@ -785,7 +940,8 @@ impl GalleyBuilder<'_, '_, '_> {
         };
         let (x, measure) = self.measure_at(level);
         let leading = self.geometry.leading;
-        let caption_style = self.para(Style::Italic, self.scale.small, Align::Center, measure);
+        let look = self.scale.looks.caption;
+        let caption_style = self.para(look.style, look.size, look.align, measure);
         let caption_lines = self.setter.set(caption, &caption_style);
         // Natural size: one pixel per point; never wider than the measure nor taller than a page.
         let max_height = leading * (self.geometry.lines as f64 - caption_lines.len() as f64 - 2.0);
@@ -863,7 +1019,8 @@ impl GalleyBuilder<'_, '_, '_> {
     /// turnovers included, aligned at `hang`.
     fn note(&mut self, note: &crate::model::Footnote, hang: Pt) -> NoteBlock {
         let measure = self.geometry.measure - hang;
-        let para = self.para(Style::Regular, self.scale.note, Align::Justify, measure);
+        let note_look = self.scale.looks.note;
+        let para = self.para(note_look.style, self.scale.note, note_look.align, measure);
         let mut lines = Vec::new();
         let mut pos = None;
         for (i, block) in note.blocks.iter().enumerate() {

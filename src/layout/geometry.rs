@@ -3,6 +3,9 @@
 //! and the sizes of everything set on the page. Everything is on a grid of
 //! body lines so that facing pages end at the same depth.
 
+use super::paragraph::{Align, ParaStyle};
+use crate::fonts::Style;
+use crate::model::style::{BookStyle, Case, Face, TextAlign, TextStyle};
 use crate::model::{PrintSettings, Pt, Trim};
 
 /// KDP's minimum inside margin for a page count, in inches.
@@ -26,7 +29,67 @@ const HANG_ROOM: Pt = Pt(2.5);
 /// Bleed on the top, bottom and outside edge when bleed is on.
 pub const BLEED: Pt = Pt(9.0);
 
-/// The sizes quire sets things in, derived from the body size.
+/// How one element of the book's style is set in print: face, size,
+/// alignment, case and letter-spacing, resolved to the body size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Look {
+    pub style: Style,
+    pub size: Pt,
+    pub align: Align,
+    pub case: Case,
+    /// Letter-spacing in ems.
+    pub tracking: f64,
+}
+
+impl Look {
+    pub fn new(text: &TextStyle, body: Pt) -> Look {
+        Look {
+            style: face_style(text.face),
+            size: body * text.size,
+            align: match text.align {
+                TextAlign::Left => Align::Left,
+                TextAlign::Center => Align::Center,
+                TextAlign::Right => Align::Right,
+                TextAlign::Justify => Align::Justify,
+            },
+            case: text.case,
+            tracking: text.tracking,
+        }
+    }
+
+    /// Unhyphenated lines in this look at `measure`.
+    pub fn para(&self, measure: Pt) -> ParaStyle {
+        ParaStyle::plain(self.style, self.size, self.align, measure).cased(self.case, self.tracking)
+    }
+}
+
+/// The text face a style names.
+pub fn face_style(face: Face) -> Style {
+    match face {
+        Face::Regular => Style::Regular,
+        Face::Italic => Style::Italic,
+        Face::Bold => Style::Bold,
+        Face::BoldItalic => Style::BoldItalic,
+    }
+}
+
+/// The looks of the style's elements, for print.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Looks {
+    pub label: Look,
+    pub title: Look,
+    pub subtitle: Look,
+    pub heading: Look,
+    pub subheading: Look,
+    pub running_head: Look,
+    pub folio: Look,
+    pub block_quote: Look,
+    pub epigraph: Look,
+    pub caption: Look,
+    pub note: Look,
+}
+
+/// The sizes quire sets things in, derived from the body size and the style.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TypeScale {
     pub body: Pt,
@@ -42,25 +105,41 @@ pub struct TypeScale {
     pub code: Pt,
     /// Paragraph indent.
     pub indent: Pt,
+    pub looks: Looks,
 }
 
 impl TypeScale {
-    pub fn new(settings: &PrintSettings) -> TypeScale {
+    pub fn new(settings: &PrintSettings, style: &BookStyle) -> TypeScale {
         let body = settings.font_size;
         let leading = settings.leading;
+        let look = |text: &TextStyle| Look::new(text, body);
+        let looks = Looks {
+            label: look(&style.opening.label),
+            title: look(&style.opening.title),
+            subtitle: look(&style.subtitle),
+            heading: look(&style.heading),
+            subheading: look(&style.subheading),
+            running_head: look(&style.running_head),
+            folio: look(&style.folio),
+            block_quote: look(&style.block_quote),
+            epigraph: look(&style.epigraph),
+            caption: look(&style.caption),
+            note: look(&style.note),
+        };
         TypeScale {
             body,
             leading,
-            small: body * 0.82,
-            note: body * 0.82,
-            note_leading: leading * 0.8,
-            head: body * 0.9,
-            chapter_title: body * 1.75,
-            heading: body * 1.1,
+            small: looks.caption.size,
+            note: looks.note.size,
+            note_leading: leading * 0.8 * (style.note.size / 0.82).min(1.2),
+            head: looks.running_head.size,
+            chapter_title: looks.title.size,
+            heading: looks.heading.size,
             book_title: body * 2.4,
-            subtitle: body * 1.35,
+            subtitle: looks.subtitle.size,
             code: body * 0.82,
             indent: body * 1.5,
+            looks,
         }
     }
 }
@@ -106,11 +185,13 @@ impl PageGeometry {
         let first_baseline = top + scale.body * 0.72;
         // Heads and foot folios sit 0.25 in from the text, and at least 0.5 in from the trim
         // (IngramSpark trims drift up to 1/16 in).
-        let head_baseline = Pt((top.0 - 0.3 * inch).max(0.5 * inch + scale.head.0 * 0.8));
+        // The taller of the head and the folio sets where both sit.
+        let furniture = scale.head.max(scale.looks.folio.size);
+        let head_baseline = Pt((top.0 - 0.3 * inch).max(0.5 * inch + furniture.0 * 0.8));
         // The foot folio is a fixed place in the margin, clear of the last line by
         // more than a line space so it never reads as text: the grid gives up a line
         // rather than let the folio come closer.
-        let lowest_folio = trim.height.0 - 0.5 * inch - scale.head.0 * 0.25;
+        let lowest_folio = trim.height.0 - 0.5 * inch - furniture.0 * 0.25;
         let gap = (0.4 * inch).max(leading.0 * FOLIO_CLEARANCE);
         let last_baseline = |lines: usize| first_baseline + leading * (lines as f64 - 1.0);
         while lines > 10 && last_baseline(lines).0 + leading.0 * FOLIO_CLEARANCE > lowest_folio {
@@ -175,7 +256,7 @@ mod tests {
         for trim in ["5x8", "5.5x8.5", "6x9", "8.5x11", "a5"] {
             for bleed in [false, true] {
                 let s = settings(trim, bleed);
-                let scale = TypeScale::new(&s);
+                let scale = TypeScale::new(&s, &BookStyle::default());
                 for pages in [30, 200, 466, 800] {
                     let g = PageGeometry::new(&s, &scale, pages);
                     let half_inch = 36.0;

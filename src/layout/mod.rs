@@ -198,7 +198,7 @@ fn layout_pass(
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
 ) -> Result<LaidOut, Diagnostics> {
-    let scale = TypeScale::new(&book.print);
+    let scale = TypeScale::new(&book.print, &book.style);
     let mut shaper = Shaper::new(fonts, &book.meta.language);
     let mut hyphenator = Hyphenator::new(
         &book.meta.language,
@@ -524,7 +524,10 @@ fn layout_once(
     scale: &TypeScale,
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
 ) -> Built {
-    let sink = (geometry.lines as u32 / 4).max(3);
+    // The style's sink: a share of the page, at least three lines when there is one.
+    let share = book.style.opening.sink;
+    let sink =
+        ((geometry.lines as f64 * share).floor() as u32).max(if share > 0.0 { 3 } else { 0 });
     let costs = PageCosts::default();
     let note_lines = |notes: &[u32], galley: &Galley| -> u32 {
         let lines: usize = notes

@@ -9,8 +9,9 @@ use std::sync::Arc;
 use super::frame::PlacedGlyph;
 use super::hyphenate::Hyphenator;
 use super::linebreak::{self, Break, Hang, INFINITY, Item, Params};
-use super::shape::{Shaper, Word};
+use super::shape::{Features, Shaper, Word};
 use crate::fonts::Style;
+use crate::model::style::Case;
 use crate::model::{Inline, Pt, TextMark};
 
 /// How lines are aligned.
@@ -36,6 +37,13 @@ pub struct ParaStyle {
     pub hyphenate: bool,
     /// Draft mode: first fit instead of optimum fit.
     pub draft: bool,
+    /// How the letters are cased (capitals, small capitals).
+    pub case: Case,
+    /// Letter-spacing, in ems of the size (spaced capitals).
+    pub tracking: f64,
+    /// The first `wrap.0` lines are this much narrower and start this far in
+    /// (the lines beside a drop cap).
+    pub wrap: (u32, Pt),
 }
 
 impl ParaStyle {
@@ -49,6 +57,18 @@ impl ParaStyle {
             first_indent: Pt::ZERO,
             hyphenate: false,
             draft: false,
+            case: Case::AsWritten,
+            tracking: 0.0,
+            wrap: (0, Pt::ZERO),
+        }
+    }
+
+    /// The same, cased and letter-spaced.
+    pub fn cased(self, case: Case, tracking: f64) -> ParaStyle {
+        ParaStyle {
+            case,
+            tracking,
+            ..self
         }
     }
 }
@@ -62,6 +82,8 @@ pub struct LineRun {
     pub rise: Pt,
     /// Struck through (a rule drawn through the run).
     pub strike: bool,
+    /// Invisible text (the words of something drawn as a shape).
+    pub hidden: bool,
     pub x: Pt,
     pub glyphs: Vec<PlacedGlyph>,
     pub text: String,
@@ -86,6 +108,9 @@ pub struct Line {
     pub overfull: bool,
     /// Footnotes referenced on the line (indexes into the section's notes).
     pub notes: Vec<u32>,
+    /// Filled outlines drawn with the line (a drop cap), in points from the
+    /// line's start and baseline (y down), Bézier control points marked.
+    pub outlines: Vec<Vec<(f64, f64, bool)>>,
 }
 
 impl Line {
@@ -101,6 +126,7 @@ impl Line {
             spaces_em: Vec::new(),
             overfull: false,
             notes: Vec::new(),
+            outlines: Vec::new(),
         }
     }
 
@@ -109,9 +135,16 @@ impl Line {
         let mut out = String::new();
         let mut previous_end: Option<f64> = None;
         for run in &self.runs {
+            // Letter-spaced text: a word space is a gap wider than the letters' own.
+            let tracking = run
+                .glyphs
+                .windows(2)
+                .map(|w| w[1].x.0 - (w[0].x.0 + w[0].advance.0))
+                .reduce(f64::min)
+                .map_or(0.0, |gap| gap.clamp(0.0, run.size.0 * 0.5));
             for g in &run.glyphs {
                 let left = run.x.0 + g.x.0;
-                if previous_end.is_some_and(|end| left - end > run.size.0 * 0.12) {
+                if previous_end.is_some_and(|end| left - end > run.size.0 * 0.12 + tracking) {
                     out.push(' ');
                 }
                 let start = g.text_start as usize;
@@ -145,6 +178,10 @@ struct Segment<'a> {
     /// superior figures, where it has them (`size` and `rise` then say how to
     /// scale and raise ordinary figures instead).
     superior: Option<(Pt, Pt)>,
+    /// OpenType features to shape with (small capitals, figures).
+    features: Features,
+    /// Space added between letters, in points.
+    tracking: f64,
 }
 
 /// A place inside a word where a line may break.
@@ -186,6 +223,8 @@ struct Piece {
     strike: bool,
     offset: u32,
     note: Option<u32>,
+    /// Space added after each glyph but a word's last, in points.
+    tracking: f64,
 }
 
 /// What the paragraph builder needs besides the text.
@@ -205,6 +244,8 @@ pub struct Setter<'s, 'f> {
     pub fresh: Vec<(u64, Arc<[Line]>)>,
     /// Web links are followed by their address (`print.urls = "inline"`).
     pub show_urls: bool,
+    /// The figures of running text (old-style or lining), as the style asks.
+    pub figures: Features,
 }
 
 /// Set paragraphs from earlier builds, by a hash of their content and setting.
@@ -240,7 +281,9 @@ fn paragraph_key(inlines: &[Inline], para: &ParaStyle) -> u64 {
     for value in [para.size.0, para.measure.0, para.first_indent.0] {
         value.to_bits().hash(&mut hasher);
     }
-    (para.align as u8, para.hyphenate, para.draft).hash(&mut hasher);
+    (para.align as u8, para.hyphenate, para.draft, para.case).hash(&mut hasher);
+    para.tracking.to_bits().hash(&mut hasher);
+    (para.wrap.0, para.wrap.1.0.to_bits()).hash(&mut hasher);
     hasher.finish()
 }
 
@@ -253,26 +296,61 @@ struct Look {
     strike: bool,
     /// Web addresses are printed after their links' words.
     show_urls: bool,
+    features: Features,
+    /// Letter-spacing in points.
+    tracking: f64,
+    /// Set in capitals.
+    upper: bool,
 }
 
 /// Flattens inlines into styled segments, counting characters like the page map does.
 fn segments<'a>(
     inlines: &'a [Inline],
-    style: Style,
-    size: Pt,
+    para: &ParaStyle,
     show_urls: bool,
+    figures: Features,
     offset: &mut u32,
     out: &mut Vec<Segment<'a>>,
 ) {
     let look = Look {
-        style,
-        size,
+        style: para.style,
+        size: para.size,
         rise: Pt::ZERO,
         strike: false,
         show_urls,
+        features: figures.with(case_features(para.case)),
+        tracking: para.tracking * para.size.0,
+        upper: para.case == Case::Upper,
     };
     segments_in(inlines, look, offset, out);
 }
+
+/// The features a case is set with.
+fn case_features(case: Case) -> Features {
+    match case {
+        Case::AsWritten | Case::Upper => Features::NONE,
+        Case::SmallCaps => Features::SMALL_CAPS,
+        Case::AllSmallCaps => Features::SMALL_CAPS.with(Features::CAPS_TO_SMALL),
+    }
+}
+
+/// Text in capitals, a character for a character (so page positions still
+/// count the text as written: ß stays ß).
+pub fn capitals(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let mut upper = c.to_uppercase();
+            match (upper.next(), upper.next()) {
+                (Some(u), None) => u,
+                _ => c,
+            }
+        })
+        .collect()
+}
+
+/// Small capitals made from capitals at this share of the size, where the
+/// face has none of its own.
+const SYNTHETIC_SMALL_CAPS: f64 = 0.78;
 
 /// Code in running text, against the text face: monospace faces have a
 /// larger x-height than a book face.
@@ -370,7 +448,11 @@ fn segments_in<'a>(
 ) {
     for inline in inlines {
         let text = |text: &'a str, offset: u32| Segment {
-            text: text.into(),
+            text: if look.upper {
+                capitals(text).into()
+            } else {
+                text.into()
+            },
             style: look.style,
             size: look.size,
             rise: look.rise,
@@ -379,6 +461,8 @@ fn segments_in<'a>(
             note: None,
             counted: true,
             superior: None,
+            features: look.features,
+            tracking: look.tracking,
         };
         match inline {
             Inline::Text(t) => {
@@ -446,6 +530,11 @@ fn segments_in<'a>(
                         rise: look.rise - look.size * SUBSCRIPT_DROP,
                         ..look
                     },
+                    TextMark::SmallCaps => Look {
+                        features: look.features.with(Features::SMALL_CAPS),
+                        upper: false,
+                        ..look
+                    },
                 };
                 segments_in(content, marked, offset, out);
             }
@@ -460,6 +549,8 @@ fn segments_in<'a>(
                 counted: false,
                 // Superior figures sit at the text's size, their rise drawn in.
                 superior: Some((look.size, look.rise)),
+                features: Features::NONE,
+                tracking: 0.0,
             }),
             Inline::LineBreak => {
                 out.push(text("\n", *offset));
@@ -541,10 +632,13 @@ impl<'s, 'f> Setter<'s, 'f> {
             missing: Vec::new(),
             fell_back: Vec::new(),
             broken_words: Vec::new(),
-            prepared: (0..faces).map(|_| Default::default()).collect(),
+            prepared: (0..faces * Features::COMBINATIONS)
+                .map(|_| Default::default())
+                .collect(),
             reuse: None,
             fresh: Vec::new(),
             show_urls: false,
+            figures: Features::NONE,
         }
     }
 }
@@ -624,24 +718,93 @@ impl Setter<'_, '_> {
         let mut offset = 0;
         segments(
             inlines,
-            para.style,
-            para.size,
+            para,
             self.show_urls,
+            self.figures,
             &mut offset,
             &mut segs,
         );
+        if segs.iter().any(|s| {
+            s.features.contains(Features::SMALL_CAPS) && !self.shaper.has_small_caps(s.style)
+        }) {
+            segs = self.synthesise_small_caps(segs);
+        }
         segs
+    }
+
+    /// Small capitals for a face without its own: lower-case letters (and
+    /// capitals too, for all small caps) set as capitals at a smaller size.
+    fn synthesise_small_caps<'i>(&self, segs: Vec<Segment<'i>>) -> Vec<Segment<'i>> {
+        let mut out = Vec::with_capacity(segs.len());
+        for seg in segs {
+            // Code is set as typed, never in capitals.
+            if !seg.features.contains(Features::SMALL_CAPS)
+                || self.shaper.has_small_caps(seg.style)
+                || seg.style == Style::Mono
+            {
+                out.push(seg);
+                continue;
+            }
+            let all = seg.features.contains(Features::CAPS_TO_SMALL);
+            let plain = seg
+                .features
+                .without(Features::SMALL_CAPS.with(Features::CAPS_TO_SMALL));
+            let small = |c: char| c.is_lowercase() || (all && c.is_uppercase());
+            let mut offset = seg.offset;
+            let mut rest: &str = &seg.text;
+            while let Some(first) = rest.chars().next() {
+                let lowered = small(first);
+                let end = rest
+                    .find(|c: char| small(c) != lowered && !c.is_whitespace())
+                    .unwrap_or(rest.len());
+                let piece = &rest[..end];
+                let chars = piece.chars().count() as u32;
+                out.push(Segment {
+                    text: if lowered {
+                        capitals(piece).into()
+                    } else {
+                        piece.to_string().into()
+                    },
+                    size: if lowered {
+                        seg.size * SYNTHETIC_SMALL_CAPS
+                    } else {
+                        seg.size
+                    },
+                    offset,
+                    features: plain,
+                    ..seg.clone()
+                });
+                offset += if seg.counted { chars } else { 0 };
+                rest = &rest[end..];
+            }
+        }
+        out
     }
 
     /// Sets plain text in one style (display lines, running heads, contents entries).
     pub fn set_text(&mut self, text: &str, para: &ParaStyle) -> Vec<Line> {
-        self.set_segments(&[plain_segment(text, para)], para)
+        let segs = self.plain_segments(text, para);
+        self.set_segments(&segs, para)
+    }
+
+    /// Plain text as segments, small capitals made up where the face has none.
+    fn plain_segments<'t>(&self, text: &'t str, para: &ParaStyle) -> Vec<Segment<'t>> {
+        let segs = vec![plain_segment(text, para)];
+        if para.case == Case::AsWritten
+            || para.case == Case::Upper
+            || self.shaper.has_small_caps(para.style)
+        {
+            segs
+        } else {
+            self.synthesise_small_caps(segs)
+        }
     }
 
     /// Sets centred display text in lines of even length: the narrowest measure
     /// that needs no more lines than the full one (titles: "None of Us / Are Free").
     pub fn set_balanced(&mut self, text: &str, para: &ParaStyle) -> Vec<Line> {
-        self.balance(&[plain_segment(text, para)], para)
+        let segs = self.plain_segments(text, para);
+        self.balance(&segs, para)
     }
 
     /// [`Setter::set_balanced`] for inline content (a title with emphasis in it).
@@ -684,8 +847,8 @@ impl Setter<'_, '_> {
 
     /// A word shaped, with a character no face has, and the characters taken
     /// from fallbacks, recorded for the caller's report.
-    fn shaped(&mut self, style: Style, text: &str) -> Arc<Word> {
-        let word = self.shaper.word(style, text);
+    fn shaped(&mut self, style: Style, features: Features, text: &str) -> Arc<Word> {
+        let word = self.shaper.word_with(style, features, text);
         if let Some(c) = word.missing
             && !self.missing.contains(&(c, style))
         {
@@ -702,7 +865,7 @@ impl Setter<'_, '_> {
     /// One line exactly as written, every space kept (code): shaped whole,
     /// never broken, justified or hyphenated.
     pub fn set_verbatim(&mut self, text: &str, style: Style, size: Pt) -> Line {
-        let word = self.shaped(style, text);
+        let word = self.shaped(style, Features::NONE, text);
         let piece = Piece {
             glyphs: 0..word.glyphs.len(),
             text: Arc::from(text),
@@ -713,6 +876,7 @@ impl Setter<'_, '_> {
             strike: false,
             offset: 0,
             note: None,
+            tracking: 0.0,
         };
         let mut runs = Vec::new();
         push_glyphs(&mut runs, &piece, 0.0, 0.0);
@@ -756,7 +920,14 @@ impl Setter<'_, '_> {
             return (looseness == 0).then(|| (Vec::new(), 0.0));
         }
         let measure = para.measure.0;
-        let measure_fn = |_| measure;
+        let (wrapped, inset) = (para.wrap.0 as usize, para.wrap.1.0);
+        let measure_fn = |line: usize| {
+            if line < wrapped {
+                measure - inset
+            } else {
+                measure
+            }
+        };
         if para.draft || para.align != Align::Justify {
             if looseness != 0 {
                 return None;
@@ -957,7 +1128,9 @@ impl Setter<'_, '_> {
                     continue;
                 }
                 if is_break_space(first) || first == '\u{a0}' || first == '\u{202f}' {
-                    let space = self.shaper.space(seg.style) as f64 * scale;
+                    // Letter-spaced text spaces its words as much more (after
+                    // the word's last letter and after the space itself).
+                    let space = self.shaper.space(seg.style) as f64 * scale + seg.tracking * 2.0;
                     let nbsp = first == '\u{a0}' || first == '\u{202f}';
                     if nbsp {
                         push(
@@ -1023,11 +1196,18 @@ impl Setter<'_, '_> {
     /// explicit hyphens and dashes, with penalties between.
     /// A word shaped, with its break opportunities found: cached per face,
     /// per hyphenation setting and per word, since books repeat their words.
-    fn prepare(&mut self, text: &str, style: Style, hyphenate: bool) -> Arc<Prepared> {
-        if let Some(prepared) = self.prepared[style.index()][hyphenate as usize].get(text) {
+    fn prepare(
+        &mut self,
+        text: &str,
+        style: Style,
+        features: Features,
+        hyphenate: bool,
+    ) -> Arc<Prepared> {
+        let slot = style.index() * Features::COMBINATIONS + features.index();
+        if let Some(prepared) = self.prepared[slot][hyphenate as usize].get(text) {
             return prepared.clone();
         }
-        let word = self.shaped(style, text);
+        let word = self.shaped(style, features, text);
         let mut points: Vec<(u32, BreakKind)> = Vec::new();
         if hyphenate {
             for p in self.hyphenator.points(text).iter() {
@@ -1046,8 +1226,27 @@ impl Setter<'_, '_> {
             let next_char = chars.peek().map(|&(_, n)| n);
             let between_letters = previous.is_some_and(char::is_alphanumeric)
                 && next_char.is_some_and(char::is_alphanumeric);
-            let explicit =
-                (c == '-' && between_letters) || ((c == '—' || c == '–') && next_char.is_some());
+            // Never between a dash and the punctuation that closes it ("Outsider—”").
+            let closes = |n: char| {
+                matches!(
+                    n,
+                    '”' | '’'
+                        | '"'
+                        | '\''
+                        | '»'
+                        | '›'
+                        | ')'
+                        | ']'
+                        | ','
+                        | '.'
+                        | ';'
+                        | ':'
+                        | '!'
+                        | '?'
+                )
+            };
+            let explicit = (c == '-' && between_letters)
+                || ((c == '—' || c == '–') && next_char.is_some_and(|n| !closes(n)));
             if explicit && word.is_cluster_boundary(next as u32) {
                 points.push((next as u32, BreakKind::Explicit { hyphen: c == '-' }));
             }
@@ -1071,7 +1270,7 @@ impl Setter<'_, '_> {
             text: Arc::from(text),
             points,
         });
-        self.prepared[style.index()][hyphenate as usize].insert(text.into(), prepared.clone());
+        self.prepared[slot][hyphenate as usize].insert(text.into(), prepared.clone());
         prepared
     }
 
@@ -1102,11 +1301,12 @@ impl Setter<'_, '_> {
                 strike: false,
                 offset: char_offset,
                 note: seg.note,
+                tracking: 0.0,
             }));
             return;
         }
         let hyphenate = para.hyphenate && seg.note.is_none();
-        let prepared = self.prepare(text, seg.style, hyphenate);
+        let prepared = self.prepare(text, seg.style, seg.features, hyphenate);
         let word = &prepared.word;
         let scale = seg.size.0 / word.units_per_em as f64;
         let hyphen_width = self
@@ -1114,11 +1314,14 @@ impl Setter<'_, '_> {
             .hyphen(seg.style)
             .map_or(seg.size.0 * 0.3, |g| g.advance as f64 * scale);
         let piece = |from_glyph: usize, to_glyph: usize, chars_before: u32| {
+            // Letter-spacing after every glyph but the word's last.
+            let tracked = to_glyph - from_glyph - usize::from(to_glyph == word.glyphs.len());
             let width: f64 = word.glyphs[from_glyph..to_glyph]
                 .iter()
                 .map(|g| g.advance as f64)
                 .sum::<f64>()
-                * scale;
+                * scale
+                + seg.tracking * tracked as f64;
             let piece = Piece {
                 word: word.clone(),
                 text: prepared.text.clone(),
@@ -1133,6 +1336,7 @@ impl Setter<'_, '_> {
                     char_offset
                 },
                 note: seg.note,
+                tracking: seg.tracking,
             };
             (Item::Box { width }, Some(piece))
         };
@@ -1233,7 +1437,12 @@ impl Setter<'_, '_> {
             if para.align == Align::Justify {
                 line.x = Pt(-left);
             }
-            line.overfull = line.width.0 > para.measure.0 + left + right + 0.01;
+            let mut measure = para.measure.0;
+            if n < para.wrap.0 as usize {
+                line.x += para.wrap.1;
+                measure -= para.wrap.1.0;
+            }
+            line.overfull = line.width.0 > measure + left + right + 0.01;
             lines.push(line);
             start = b.position + 1;
             while start < items.len() && !matches!(items[start], Item::Box { .. }) {
@@ -1373,6 +1582,7 @@ impl Setter<'_, '_> {
             spaces_em,
             overfull: false,
             notes,
+            outlines: Vec::new(),
         }
     }
 
@@ -1478,9 +1688,10 @@ fn visual_order(items: &[Item], pieces: &[Option<Piece>]) -> Option<Vec<usize>> 
 fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
     let upem_scale = piece.size.0 / piece.word.units_per_em as f64;
     let glyphs = &piece.word.glyphs[piece.glyphs.clone()];
+    let last = piece.word.glyphs.len().saturating_sub(1);
     let mut previous_cluster = None;
     let mut pen = x;
-    for g in glyphs {
+    for (index, g) in (piece.glyphs.start..).zip(glyphs) {
         let face = if piece.word.fell_back.is_empty() {
             piece.style
         } else {
@@ -1494,6 +1705,7 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
         });
         if !same {
             runs.push(LineRun {
+                hidden: false,
                 style: face,
                 size: piece.size,
                 rise: piece.rise,
@@ -1539,13 +1751,20 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
             text_len: shown.len() as u16,
         });
         pen += g.advance as f64 * upem_scale + spacing;
+        if index < last {
+            pen += piece.tracking;
+        }
     }
 }
 
 /// Plain text in the paragraph's one style, as a single segment.
 fn plain_segment<'t>(text: &'t str, para: &ParaStyle) -> Segment<'t> {
     Segment {
-        text: text.into(),
+        text: if para.case == Case::Upper {
+            capitals(text).into()
+        } else {
+            text.into()
+        },
         style: para.style,
         size: para.size,
         rise: Pt::ZERO,
@@ -1554,6 +1773,8 @@ fn plain_segment<'t>(text: &'t str, para: &ParaStyle) -> Segment<'t> {
         note: None,
         counted: true,
         superior: None,
+        features: case_features(para.case),
+        tracking: para.tracking * para.size.0,
     }
 }
 

@@ -142,7 +142,9 @@ fn set_share(
     );
     let mut setter = Setter::new(&mut shaper, &mut hyphenator).reusing(reuse);
     setter.show_urls = book.print.urls == crate::model::PrintUrls::Inline;
+    setter.figures = super::shape::Features::of_figures(book.style.figures);
     let mut builder = GalleyBuilder {
+        opening: None,
         setter: &mut setter,
         scale: *scale,
         geometry: *geometry,

@@ -12,6 +12,67 @@ use rustybuzz::{Direction, Face, Language, Script, ShapePlan, UnicodeBuffer};
 
 use crate::fonts::{Fonts, Style};
 
+/// OpenType features a word is shaped with, beyond the face's defaults: a
+/// small set, so each combination has its own cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Features(u8);
+
+impl Features {
+    pub const NONE: Features = Features(0);
+    /// Lower-case letters as small capitals (`smcp`).
+    pub const SMALL_CAPS: Features = Features(1);
+    /// Capitals as small capitals too (`c2sc`).
+    pub const CAPS_TO_SMALL: Features = Features(2);
+    /// Old-style figures (`onum`).
+    pub const OLDSTYLE: Features = Features(4);
+    /// Lining figures (`lnum`).
+    pub const LINING: Features = Features(8);
+    /// How many combinations there are (the caches' stride).
+    pub const COMBINATIONS: usize = 16;
+
+    pub fn contains(self, other: Features) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    pub fn with(self, other: Features) -> Features {
+        Features(self.0 | other.0)
+    }
+
+    pub fn without(self, other: Features) -> Features {
+        Features(self.0 & !other.0)
+    }
+
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The figures a style asks for in running text.
+    pub fn of_figures(figures: crate::model::style::Figures) -> Features {
+        use crate::model::style::Figures;
+        match figures {
+            Figures::Default => Features::NONE,
+            Figures::OldStyle => Features::OLDSTYLE,
+            Figures::Lining => Features::LINING,
+        }
+    }
+
+    /// The rustybuzz features to turn on.
+    fn list(self) -> Vec<rustybuzz::Feature> {
+        let tag = rustybuzz::ttf_parser::Tag::from_bytes;
+        [
+            (Features::SMALL_CAPS, b"smcp"),
+            (Features::CAPS_TO_SMALL, b"c2sc"),
+            (Features::OLDSTYLE, b"onum"),
+            (Features::OLDSTYLE, b"pnum"),
+            (Features::LINING, b"lnum"),
+        ]
+        .into_iter()
+        .filter(|(f, _)| self.contains(*f))
+        .map(|(_, name)| rustybuzz::Feature::new(tag(name), 1, ..))
+        .collect()
+    }
+}
+
 /// One glyph of a shaped word, in font units.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Glyph {
@@ -68,9 +129,12 @@ impl Word {
 pub struct Shaper<'f> {
     faces: Vec<Face<'f>>,
     fallbacks: Vec<Style>,
-    /// Shaping plans by face, script, direction and superior figures on.
-    plans: HashMap<(Style, Script, Direction, bool), ShapePlan>,
+    /// Shaping plans by face, script, direction, features and superior figures on.
+    plans: HashMap<(Style, Script, Direction, Features, bool), ShapePlan>,
+    /// Per face and feature combination (`face * COMBINATIONS + features`).
     cache: Vec<HashMap<Box<str>, Arc<Word>>>,
+    /// Faces with small capitals of their own (`smcp`).
+    small_caps: Vec<bool>,
     /// Words shaped with the face's superior figures (`sups`), or `None` where it has none.
     superiors: HashMap<(Style, Box<str>), Option<Arc<Word>>>,
     language: Option<Language>,
@@ -93,11 +157,13 @@ impl<'f> Shaper<'f> {
             .collect();
         let count = faces.len();
         let units_per_em = faces.iter().map(|f| f.units_per_em() as f32).collect();
+        let small_caps = faces.iter().map(has_small_caps).collect();
         let mut shaper = Shaper {
             faces,
             fallbacks: fonts.fallbacks().collect(),
             plans: HashMap::default(),
-            cache: vec![HashMap::default(); count],
+            cache: vec![HashMap::default(); count * Features::COMBINATIONS],
+            small_caps,
             superiors: HashMap::default(),
             language: language.parse().ok(),
             units_per_em,
@@ -108,14 +174,14 @@ impl<'f> Shaper<'f> {
         };
         for index in 0..count {
             let style = Style::from_index(index);
-            let space = shaper.shape_in(style, " ", false);
+            let space = shaper.shape_in(style, " ", Features::NONE, false);
             // A font without a space glyph still needs a word space: use a quarter em.
             shaper.space[index] = if space.missing.is_some() || space.width <= 0.0 {
                 shaper.units_per_em[index] / 4.0
             } else {
                 space.width
             };
-            let hyphen = shaper.shape_in(style, "-", false);
+            let hyphen = shaper.shape_in(style, "-", Features::NONE, false);
             shaper.hyphen[index] = hyphen.glyphs.first().copied().filter(|g| g.id != 0);
         }
         shaper
@@ -145,19 +211,108 @@ impl<'f> Shaper<'f> {
         self.faces[style.index()].glyph_index(c).is_some()
     }
 
+    /// The face's capital height, as a share of the em (0.7 when the font does not say).
+    pub fn cap_height(&self, style: Style) -> f64 {
+        let face = &self.faces[style.index()];
+        face.capital_height()
+            .filter(|&h| h > 0)
+            .map_or(0.7, |h| f64::from(h) / f64::from(face.units_per_em()))
+    }
+
+    /// A glyph's outline as closed rings of points at `size`, in points from
+    /// its origin (y down), cubic Bézier control points marked (quadratic
+    /// curves raised to cubic).
+    pub fn outline(&self, style: Style, glyph: u16, size: f64) -> Vec<Vec<(f64, f64, bool)>> {
+        struct Rings {
+            scale: f64,
+            rings: Vec<Vec<(f64, f64, bool)>>,
+            last: (f64, f64),
+        }
+        impl Rings {
+            fn point(&self, x: f32, y: f32) -> (f64, f64) {
+                (f64::from(x) * self.scale, -f64::from(y) * self.scale)
+            }
+            fn push(&mut self, p: (f64, f64), control: bool) {
+                if let Some(ring) = self.rings.last_mut() {
+                    ring.push((p.0, p.1, control));
+                }
+                if !control {
+                    self.last = p;
+                }
+            }
+        }
+        impl rustybuzz::ttf_parser::OutlineBuilder for Rings {
+            fn move_to(&mut self, x: f32, y: f32) {
+                let p = self.point(x, y);
+                self.rings.push(Vec::new());
+                self.push(p, false);
+            }
+            fn line_to(&mut self, x: f32, y: f32) {
+                let p = self.point(x, y);
+                self.push(p, false);
+            }
+            fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+                let (q, end, start) = (self.point(x1, y1), self.point(x, y), self.last);
+                let c1 = (
+                    start.0 + (q.0 - start.0) * 2.0 / 3.0,
+                    start.1 + (q.1 - start.1) * 2.0 / 3.0,
+                );
+                let c2 = (
+                    end.0 + (q.0 - end.0) * 2.0 / 3.0,
+                    end.1 + (q.1 - end.1) * 2.0 / 3.0,
+                );
+                self.push(c1, true);
+                self.push(c2, true);
+                self.push(end, false);
+            }
+            fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+                let (c1, c2, end) = (self.point(x1, y1), self.point(x2, y2), self.point(x, y));
+                self.push(c1, true);
+                self.push(c2, true);
+                self.push(end, false);
+            }
+            fn close(&mut self) {}
+        }
+        let face = &self.faces[style.index()];
+        let mut rings = Rings {
+            scale: size / f64::from(face.units_per_em()),
+            rings: Vec::new(),
+            last: (0.0, 0.0),
+        };
+        face.outline_glyph(rustybuzz::ttf_parser::GlyphId(glyph), &mut rings);
+        rings.rings
+    }
+
+    /// Whether the face has small capitals of its own (`smcp`); without
+    /// them, small capitals are made from scaled capitals.
+    pub fn has_small_caps(&self, style: Style) -> bool {
+        self.small_caps[style.index()]
+    }
+
     /// Shapes `text` (a word, without spaces) in `style`, from the cache when seen before.
     pub fn word(&mut self, style: Style, text: &str) -> Arc<Word> {
-        if let Some(word) = self.cache[style.index()].get(text) {
+        self.word_with(style, Features::NONE, text)
+    }
+
+    /// Shapes `text` in `style` with OpenType `features` (the code face takes none).
+    pub fn word_with(&mut self, style: Style, features: Features, text: &str) -> Arc<Word> {
+        let features = if style == Style::Mono {
+            Features::NONE
+        } else {
+            features
+        };
+        let slot = style.index() * Features::COMBINATIONS + features.index();
+        if let Some(word) = self.cache[slot].get(text) {
             return word.clone();
         }
         let started = std::time::Instant::now();
-        let mut word = self.shape_in(style, text, false);
+        let mut word = self.shape_in(style, text, features, false);
         if word.missing.is_some() && !self.fallbacks.is_empty() {
             word = self.with_fallbacks(style, text, word);
         }
         let word = Arc::new(word);
         self.shaping += started.elapsed();
-        self.cache[style.index()].insert(text.into(), word.clone());
+        self.cache[slot].insert(text.into(), word.clone());
         word
     }
 
@@ -233,7 +388,7 @@ impl<'f> Shaper<'f> {
                     );
                     continue;
                 };
-                let shaped = self.shape_in(face, &text[start..end], false);
+                let shaped = self.shape_in(face, &text[start..end], Features::NONE, false);
                 let scale = own_upem / self.units_per_em[face.index()];
                 glyphs.extend(shaped.glyphs.iter().map(|g| Glyph {
                     id: g.id,
@@ -267,7 +422,7 @@ impl<'f> Shaper<'f> {
         }
         let plain = self.word(style, text);
         let started = std::time::Instant::now();
-        let raised = self.shape_in(style, text, true);
+        let raised = self.shape_in(style, text, Features::NONE, true);
         self.shaping += started.elapsed();
         let every_one = raised.missing.is_none()
             && raised.glyphs.len() == plain.glyphs.len()
@@ -281,25 +436,33 @@ impl<'f> Shaper<'f> {
         found
     }
 
-    fn shape_in(&mut self, style: Style, text: &str, superior: bool) -> Word {
+    fn shape_in(&mut self, style: Style, text: &str, features: Features, superior: bool) -> Word {
         let mut buffer = self.buffer.take().unwrap_or_default();
         buffer.push_str(text);
         if let Some(language) = &self.language {
             buffer.set_language(language.clone());
         }
         buffer.guess_segment_properties();
-        let key = (style, buffer.script(), buffer.direction(), superior);
+        let key = (
+            style,
+            buffer.script(),
+            buffer.direction(),
+            features,
+            superior,
+        );
         let face = &self.faces[style.index()];
         let language = self.language.clone();
         let plan = self.plans.entry(key).or_insert_with(|| {
             // Code is set as typed: no programming ligatures (`--` stays two
             // hyphens, and each glyph keeps one meaning in the text layer).
+            let list;
             let features: &[rustybuzz::Feature] = if style == Style::Mono {
                 &CODE_FEATURES[..]
             } else if superior {
                 &SUPERIOR_FEATURES[..]
             } else {
-                &[]
+                list = features.list();
+                &list
             };
             ShapePlan::new(face, key.2, Some(key.1), language.as_ref(), features)
         });
@@ -339,6 +502,14 @@ impl<'f> Shaper<'f> {
     pub fn cached_words(&self) -> usize {
         self.cache.iter().map(HashMap::len).sum()
     }
+}
+
+/// Whether a face's substitutions include small capitals (`smcp`).
+fn has_small_caps(face: &Face<'_>) -> bool {
+    let smcp = rustybuzz::ttf_parser::Tag::from_bytes(b"smcp");
+    face.tables()
+        .gsub
+        .is_some_and(|gsub| gsub.features.into_iter().any(|f| f.tag == smcp))
 }
 
 /// Superior figures, for note references.
@@ -437,6 +608,31 @@ mod tests {
         // No bundled face has CJK.
         let w = shaper.word(Style::Regular, "a中b");
         assert_eq!(w.missing, Some('中'));
+    }
+
+    #[test]
+    fn small_caps_and_figures_from_the_face() {
+        let fonts = bundled_fonts();
+        let mut shaper = Shaper::new(&fonts, "en");
+        assert!(shaper.has_small_caps(Style::Regular));
+        assert!(!shaper.has_small_caps(Style::Mono));
+        let plain = shaper.word(Style::Regular, "Ab1");
+        let small = shaper.word_with(Style::Regular, Features::SMALL_CAPS, "Ab1");
+        let all = shaper.word_with(
+            Style::Regular,
+            Features::SMALL_CAPS.with(Features::CAPS_TO_SMALL),
+            "Ab1",
+        );
+        // smcp changes the lower case only; c2sc the capital too.
+        assert_eq!(small.glyphs[0].id, plain.glyphs[0].id);
+        assert_ne!(small.glyphs[1].id, plain.glyphs[1].id);
+        assert_ne!(all.glyphs[0].id, plain.glyphs[0].id);
+        let old = shaper.word_with(Style::Regular, Features::OLDSTYLE, "1");
+        let lining = shaper.word_with(Style::Regular, Features::LINING, "1");
+        assert_ne!(old.glyphs[0].id, lining.glyphs[0].id);
+        // The code face is set as typed.
+        let code = shaper.word_with(Style::Mono, Features::SMALL_CAPS, "ab");
+        assert_eq!(code, shaper.word(Style::Mono, "ab"));
     }
 
     #[test]

@@ -7,7 +7,9 @@
 
 mod geometry;
 mod meta;
+pub mod numbering;
 mod pagemap;
+pub mod style;
 
 pub use geometry::{Pt, Trim};
 pub use meta::{
@@ -24,6 +26,8 @@ pub struct Book {
     pub meta: Meta,
     pub print: PrintSettings,
     pub fonts: FontFiles,
+    /// The book's design, resolved from its style and overrides.
+    pub style: style::BookStyle,
     /// Every section in reading order: front matter, chapters, back matter.
     pub sections: Vec<Section>,
     /// Images used by figures, in order of first use.
@@ -135,6 +139,9 @@ pub struct Section {
     pub in_toc: bool,
     /// A shorter form of the title for running heads (`{short="…"}` on the heading).
     pub running_head: Option<String>,
+    /// The chapter's number as the style labels it, above the title; `None`
+    /// for an unnumbered section.
+    pub label: Option<ChapterLabel>,
     /// The blocks; a titled chapter starts with its level-1 heading.
     pub blocks: Vec<Block>,
     /// Footnotes referenced in this section, in order of first reference.
@@ -155,6 +162,16 @@ impl Section {
             _ => None,
         })
     }
+}
+
+/// A chapter's number, resolved once for both editions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChapterLabel {
+    pub number: u32,
+    /// As the style shows it over the title: "Chapter One", "Kapitel 3", "IX".
+    pub text: String,
+    /// The number alone, as the contents lists it: "1", "IX".
+    pub short: String,
 }
 
 /// A book-wide block number, in reading order. Page breaks point at these.
@@ -324,12 +341,15 @@ pub struct CrossTarget {
     pub title: String,
 }
 
-/// How marked text is set: `~~struck~~`, `^raised^`, `~lowered~`.
+/// How marked text is set: `~~struck~~`, `^raised^`, `~lowered~`, and
+/// `[small capitals]{.smallcaps}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TextMark {
     Strikethrough,
     Superscript,
     Subscript,
+    /// Lower-case letters as small capitals (capitals stay capitals).
+    SmallCaps,
 }
 
 /// A footnote, numbered per section.
@@ -392,6 +412,51 @@ pub fn for_each_text<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a str)) {
             | Inline::Marked { content: c, .. } => for_each_text(c, f),
             Inline::LineBreak => f("\n"),
             Inline::NoteRef { .. } => {}
+        }
+    }
+}
+
+/// Removes the first `chars` characters of the inlines' text (a chapter
+/// number read from its heading, a drop cap's initial); wrappers left empty go too.
+pub fn drop_leading_chars(content: &mut Vec<Inline>, chars: usize) {
+    let mut left = chars;
+    drop_chars(content, &mut left);
+}
+
+fn drop_chars(content: &mut Vec<Inline>, left: &mut usize) {
+    let mut i = 0;
+    while i < content.len() && *left > 0 {
+        let empty = match &mut content[i] {
+            Inline::Text(t) | Inline::Code(t) => {
+                let n = t.chars().count();
+                if n <= *left {
+                    *left -= n;
+                    true
+                } else {
+                    let at = t.char_indices().nth(*left).map_or(t.len(), |(at, _)| at);
+                    t.replace_range(..at, "");
+                    *left = 0;
+                    false
+                }
+            }
+            Inline::LineBreak => {
+                *left -= 1;
+                true
+            }
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Link { content: c, .. }
+            | Inline::CrossRef { content: c, .. }
+            | Inline::Marked { content: c, .. } => {
+                drop_chars(c, left);
+                plain_text(c).is_empty()
+            }
+            Inline::NoteRef { .. } => false,
+        };
+        if empty {
+            content.remove(i);
+        } else {
+            i += 1;
         }
     }
 }

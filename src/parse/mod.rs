@@ -77,6 +77,10 @@ pub fn options() -> Options {
 /// Parses one manuscript file. `file` is its index in the book's sources and
 /// `path` its project-relative path (for diagnostics).
 pub fn parse(text: &str, file: u32, path: &str) -> ParsedFile {
+    parse_with(text, file, path, true)
+}
+
+fn parse_with(text: &str, file: u32, path: &str, spans: bool) -> ParsedFile {
     let mut builder = Builder {
         text,
         file,
@@ -93,6 +97,9 @@ pub fn parse(text: &str, file: u32, path: &str) -> ParsedFile {
         too_deep_reported: false,
         wrappers_dropped: (0, 0),
         text_run: None,
+        spans,
+        skip_to: 0,
+        heading_close: None,
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         builder.event(event, range);
@@ -149,6 +156,8 @@ enum Frame {
         start: usize,
         /// Images met inside a paragraph: (index into `out.images`, alt, caption).
         images: Vec<(u32, String, String)>,
+        /// The `[`s in `content` still open, innermost last.
+        openers: Vec<Opener>,
     },
     Code {
         text: String,
@@ -182,6 +191,34 @@ struct Builder<'t> {
     wrappers_dropped: (usize, usize),
     /// The source range of the text events read since the last other event.
     text_run: Option<std::ops::Range<usize>>,
+    /// Read bracketed spans (`[Small Caps]{.smallcaps}`); off only to test
+    /// that they change nothing else.
+    spans: bool,
+    /// Text up to this offset is a span's attribute block, already read.
+    skip_to: usize,
+    /// The `]` of a heading's last span, when pulldown-cmark took the span's
+    /// `{.smallcaps}` for the heading's attributes (`## Chapter [One]{.sc}`).
+    heading_close: Option<usize>,
+}
+
+/// A `[` in a frame's content that may open a bracketed span.
+#[derive(Debug, Clone, Copy)]
+struct Opener {
+    /// Where its `[` is in the frame's content; `None` for a bracket that
+    /// opens no span (`[^note]`, `![`) but still pairs with a `]`.
+    index: Option<usize>,
+}
+
+/// What follows a `]`.
+#[derive(Debug, PartialEq)]
+enum SpanAttributes {
+    /// Not an attribute block: the `]` is text.
+    None,
+    /// `{.smallcaps}` (or `.sc`, `.small-caps`), `len` bytes long; `others`:
+    /// it names more than the class, which is not used.
+    SmallCaps { len: usize, others: bool },
+    /// An attribute block without a small-caps class (`{.other}`).
+    Other { len: usize },
 }
 
 const PLACEHOLDER: BlockId = BlockId(0);
@@ -238,6 +275,7 @@ impl Builder<'_> {
             Event::Text(text) => match self.stack.last_mut() {
                 Some(Frame::Code { text: code, .. }) => code.push_str(&text),
                 Some(Frame::Html { text: html, .. }) => html.push_str(&text),
+                _ if self.spans => self.text(text.into_string(), range),
                 _ => self.push_inline(Inline::Text(text.into_string()), range.start),
             },
             Event::Code(code) => self.push_inline(Inline::Code(code.into_string()), range.start),
@@ -295,6 +333,7 @@ impl Builder<'_> {
                 content: Vec::new(),
                 start,
                 images: Vec::new(),
+                openers: Vec::new(),
             },
             Tag::Heading {
                 level,
@@ -315,7 +354,16 @@ impl Builder<'_> {
                     .iter()
                     .filter(|(key, _)| key.as_ref() != "short")
                     .count();
-                if !classes.is_empty() || others > 0 {
+                // `## Chapter [One]{.sc}`: the span's class, read as the heading's.
+                self.heading_close = None;
+                if self.spans
+                    && others == 0
+                    && !short
+                    && matches!(classes.as_slice(), [class] if is_small_caps_class(class))
+                {
+                    self.heading_close = self.heading_span_close(start);
+                }
+                if self.heading_close.is_none() && (!classes.is_empty() || others > 0) {
                     self.warn_at(
                         start,
                         "a heading's classes and attributes (`{.class key=value}`) are not used"
@@ -328,6 +376,7 @@ impl Builder<'_> {
                     content: Vec::new(),
                     start,
                     images: Vec::new(),
+                    openers: Vec::new(),
                 }
             }
             Tag::BlockQuote(_) => {
@@ -428,12 +477,141 @@ impl Builder<'_> {
         self.stack.push(frame);
     }
 
+    /// The offset of the `]` that ends a heading's first line right before
+    /// its attribute block (`## Chapter [One]{.sc}`), if it does.
+    fn heading_span_close(&self, start: usize) -> Option<usize> {
+        let line_end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |e| start + e);
+        let line = self.text[start..line_end].trim_end();
+        let open = line.strip_suffix('}')?.rfind('{')?;
+        let close = start + line[..open].strip_suffix(']')?.len();
+        (!self.escaped(close)).then_some(close)
+    }
+
+    /// Whether the character at `offset` is escaped with a backslash.
+    fn escaped(&self, offset: usize) -> bool {
+        let before = &self.text.as_bytes()[..offset.min(self.text.len())];
+        before.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
+    }
+
+    /// A text event in inline content, where a bracketed span may open or
+    /// close. pulldown-cmark has no spans: `[Small Caps]{.smallcaps}` arrives
+    /// as the texts `[`, `Small Caps`, `]` and `{.smallcaps}` (with any
+    /// emphasis inside as events of its own). A `[` is remembered in its
+    /// frame; a `]` pairs with the frame's innermost one, as link brackets
+    /// do, and makes the span when `{.smallcaps}` follows it in the source.
+    fn text(&mut self, mut text: String, mut range: std::ops::Range<usize>) {
+        // The attribute block of a span just closed: read, not text.
+        if self.skip_to > range.start {
+            let cut = self.skip_to.min(range.end);
+            if let Some(rest) = self
+                .text
+                .get(range.start..cut)
+                .and_then(|written| text.strip_prefix(written))
+            {
+                text = rest.to_string();
+                range.start = cut;
+            }
+            if text.is_empty() {
+                return;
+            }
+        }
+        let source = self.text.get(range.clone()).unwrap_or_default();
+        let escaped = self.escaped(range.start);
+        if !escaped && (text == "[" && source == "[" || text == "![" && source == "![") {
+            let opens_span = text == "[" && !self.text[range.end..].starts_with('^');
+            self.push_inline(Inline::Text(text), range.start);
+            if let Some(Frame::Inlines {
+                content, openers, ..
+            }) = self.stack.last_mut()
+            {
+                let index = opens_span.then(|| content.len() - 1);
+                openers.push(Opener { index });
+            }
+            return;
+        }
+        if escaped || !text.starts_with(']') || !source.starts_with(']') {
+            return self.push_inline(Inline::Text(text), range.start);
+        }
+        let after = range.start + 1;
+        let attributes = if self.heading_close == Some(range.start) {
+            SpanAttributes::SmallCaps {
+                len: 0,
+                others: false,
+            }
+        } else {
+            span_attributes(&self.text[after..])
+        };
+        let opener = match self.stack.last_mut() {
+            Some(Frame::Inlines { openers, .. }) => openers.pop(),
+            _ => None,
+        };
+        match (attributes, opener) {
+            (SpanAttributes::SmallCaps { len, others }, Some(Opener { index: Some(index) })) => {
+                if let Some(Frame::Inlines { content, .. }) = self.stack.last_mut()
+                    && index < content.len()
+                {
+                    let inner: Vec<Inline> = content.drain(index + 1..).collect();
+                    content.truncate(index);
+                    if !inner.is_empty() {
+                        content.push(Inline::Marked {
+                            mark: TextMark::SmallCaps,
+                            content: merge_text(inner),
+                        });
+                    }
+                }
+                if others {
+                    self.warn_at(
+                        after,
+                        format!(
+                            "a span's attributes other than its small-caps class are not used: `{}`",
+                            &self.text[after..after + len]
+                        ),
+                        "only the class is read: [Small Caps]{.smallcaps}; styling comes from book.toml",
+                    );
+                }
+                self.skip_to = after + len;
+                text.remove(0);
+                if !text.is_empty() {
+                    self.text(text, after..range.end);
+                }
+            }
+            (SpanAttributes::SmallCaps { len, .. }, None) => {
+                let written = if len == 0 {
+                    "{.smallcaps}"
+                } else {
+                    &self.text[after..after + len]
+                };
+                self.warn_at(
+                    after,
+                    format!("`]{written}` closes no `[` here; it is set as text"),
+                    "a span's `[` and `]` must be in the same emphasis, link or heading: [*Small Caps*]{.smallcaps}",
+                );
+                self.push_inline(Inline::Text(text), range.start);
+            }
+            (SpanAttributes::Other { len }, Some(Opener { index: Some(_) })) => {
+                self.warn_at(
+                    after,
+                    format!(
+                        "a span's classes and attributes (`{}`) are not used; the span is set as written",
+                        &self.text[after..after + len]
+                    ),
+                    "only small capitals are read: [Small Caps]{.smallcaps}; styling comes from book.toml",
+                );
+                self.push_inline(Inline::Text(text), range.start);
+            }
+            _ => self.push_inline(Inline::Text(text), range.start),
+        }
+    }
+
     fn inline_frame(&mut self, kind: InlineKind, start: usize) -> Frame {
         Frame::Inlines {
             kind,
             content: Vec::new(),
             start,
             images: Vec::new(),
+            openers: Vec::new(),
         }
     }
 
@@ -465,6 +643,7 @@ impl Builder<'_> {
                 content,
                 start,
                 images,
+                ..
             } => self.end_inlines(kind, content, start, images, range),
             Frame::Blocks {
                 container,
@@ -547,7 +726,7 @@ impl Builder<'_> {
                 start,
                 verse: true,
             } => {
-                for (stanza, indents) in verse_stanzas(&text, self.file, self.path) {
+                for (stanza, indents) in verse_stanzas(&text, self.file, self.path, self.spans) {
                     self.push_block(
                         BlockKind::Verse {
                             content: stanza,
@@ -830,6 +1009,7 @@ impl Builder<'_> {
                     content: vec![inline],
                     start: offset,
                     images: Vec::new(),
+                    openers: Vec::new(),
                 });
             }
             _ => {}
@@ -851,6 +1031,7 @@ impl Builder<'_> {
                 content,
                 start,
                 images,
+                ..
             }) = self.stack.pop()
             {
                 self.end_inlines(kind, content, start, images, start..end.max(start));
@@ -1033,6 +1214,60 @@ fn split_scripts(text: &str, out: &mut Vec<Inline>) {
     }
 }
 
+/// The small-caps classes a bracketed span may carry: Pandoc's and two
+/// spellings authors reach for.
+fn is_small_caps_class(class: &str) -> bool {
+    matches!(class, "smallcaps" | "sc" | "small-caps")
+}
+
+/// Reads the attribute block after a span's `]`: `{.smallcaps}`, `{ .sc }`,
+/// `{.smallcaps #id}`, `{.other}`. A block is read only when it is plain
+/// text to pulldown-cmark too (no emphasis, quotes or dashes inside), so the
+/// text events it arrives as can be left out whole.
+fn span_attributes(after: &str) -> SpanAttributes {
+    let Some(inside) = after.strip_prefix('{') else {
+        return SpanAttributes::None;
+    };
+    let Some(end) = inside
+        .find(['}', '\n', '{'])
+        .filter(|&e| inside[e..].starts_with('}'))
+    else {
+        return SpanAttributes::None;
+    };
+    let inside = &inside[..end];
+    let len = end + 2;
+    let tokens: Vec<&str> = inside.split_whitespace().collect();
+    let name = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':')
+    };
+    let attribute = |t: &&str| match t.split_once('=') {
+        Some((key, value)) => name(key) && !value.is_empty(),
+        None => t.strip_prefix(['.', '#']).is_some_and(name),
+    };
+    if tokens.is_empty() || !tokens.iter().all(attribute) {
+        return SpanAttributes::None;
+    }
+    let small_caps = tokens
+        .iter()
+        .any(|t| t.strip_prefix('.').is_some_and(is_small_caps_class));
+    // Left out only when pulldown-cmark reads it as plain text, as written.
+    let plain = inside
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || " .#-=:".contains(c))
+        && !inside.contains("--")
+        && !inside.contains("..");
+    if small_caps && plain {
+        SpanAttributes::SmallCaps {
+            len,
+            others: tokens.len() > 1,
+        }
+    } else {
+        SpanAttributes::Other { len }
+    }
+}
+
 /// Tags that open a block: an implicit paragraph in a tight list item ends there.
 fn is_block_tag(tag: &Tag<'_>) -> bool {
     matches!(
@@ -1063,7 +1298,7 @@ fn heading_level(level: HeadingLevel) -> u8 {
 /// A ```verse block: stanzas (split at blank lines) of lines, each line's
 /// Markdown read as inline text (emphasis, notes…), with its leading spaces
 /// (a tab counts 4) as its indent.
-fn verse_stanzas(text: &str, file: u32, path: &str) -> Vec<(Vec<Inline>, Vec<u16>)> {
+fn verse_stanzas(text: &str, file: u32, path: &str, spans: bool) -> Vec<(Vec<Inline>, Vec<u16>)> {
     let mut stanzas = Vec::new();
     for stanza in text
         .split("\n\n")
@@ -1100,7 +1335,7 @@ fn verse_stanzas(text: &str, file: u32, path: &str) -> Vec<(Vec<Inline>, Vec<u16
         for label in labels {
             source.push_str(&format!("\n\n[^{label}]: .\n"));
         }
-        let parsed = parse(&source, file, path);
+        let parsed = parse_with(&source, file, path, spans);
         let content = parsed
             .blocks
             .into_iter()
@@ -1362,6 +1597,342 @@ mod tests {
         assert!(p.diagnostics.iter().any(|d| d.is_error()));
         let text = ">".repeat(50) + " deep\n";
         assert!(parse_str(&text).diagnostics.is_empty());
+    }
+
+    fn paragraph(p: &ParsedFile) -> &[Inline] {
+        match &p.blocks[0].kind {
+            BlockKind::Paragraph { content, .. } | BlockKind::Heading { content, .. } => content,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn sc(content: Vec<Inline>) -> Inline {
+        Inline::Marked {
+            mark: TextMark::SmallCaps,
+            content,
+        }
+    }
+
+    fn text(t: &str) -> Inline {
+        Inline::Text(t.to_string())
+    }
+
+    #[test]
+    fn bracketed_spans_are_small_capitals() {
+        let p = parse_str("At [nasa]{.smallcaps} and [Small *Caps*]{.sc}, [bbc]{ .small-caps }.\n");
+        assert_eq!(
+            paragraph(&p),
+            [
+                text("At "),
+                sc(vec![text("nasa")]),
+                text(" and "),
+                sc(vec![text("Small "), Inline::Emphasis(vec![text("Caps")])]),
+                text(", "),
+                sc(vec![text("bbc")]),
+                text("."),
+            ]
+        );
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        // Inside emphasis, a link, a heading; with raised text and a note inside.
+        let p = parse_str("*see [ad]{.sc}* [[x^2^]{.sc}](https://e.org)[^1]\n\n[^1]: [a]{.sc}\n");
+        assert_eq!(
+            paragraph(&p),
+            [
+                Inline::Emphasis(vec![text("see "), sc(vec![text("ad")])]),
+                text(" "),
+                Inline::Link {
+                    url: "https://e.org".into(),
+                    content: vec![sc(vec![
+                        text("x"),
+                        Inline::Marked {
+                            mark: TextMark::Superscript,
+                            content: vec![text("2")]
+                        }
+                    ])]
+                },
+                Inline::NoteRef {
+                    note: u32::MAX,
+                    label: "1".into()
+                },
+            ]
+        );
+        let BlockKind::Paragraph { content, .. } = &p.notes[0].blocks[0].kind else {
+            panic!()
+        };
+        assert_eq!(content, &[sc(vec![text("a")])]);
+        // Two in a row, text straight after the attribute block.
+        let p = parse_str("[a]{.sc}x[b]{.sc}y\n");
+        assert_eq!(
+            paragraph(&p),
+            [
+                sc(vec![text("a")]),
+                text("x"),
+                sc(vec![text("b")]),
+                text("y")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_span_at_a_headings_end_is_not_the_headings_class() {
+        // pulldown-cmark reads a trailing `{.sc}` as the heading's attributes.
+        let p = parse_str("## Chapter [One]{.sc}\n\n## [Two]{.sc} more {#two}\n");
+        let BlockKind::Heading {
+            content, anchor, ..
+        } = &p.blocks[0].kind
+        else {
+            panic!()
+        };
+        assert_eq!(content, &[text("Chapter "), sc(vec![text("One")])]);
+        assert_eq!(anchor, "chapter-one");
+        let BlockKind::Heading {
+            content, anchor, ..
+        } = &p.blocks[1].kind
+        else {
+            panic!()
+        };
+        assert_eq!(content, &[sc(vec![text("Two")]), text(" more")]);
+        assert_eq!(anchor, "two");
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        // A heading's own class still warns.
+        let p = parse_str("## Chapter One {.unnumbered}\n");
+        assert_eq!(p.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn other_brackets_stay_as_written() {
+        for (source, plain) in [
+            ("[text] alone", "[text] alone"),
+            ("[a][ref] and [b]", "[a][ref] and [b]"),
+            ("[a](https://e.org) [b][r]\n\n[r]: https://f.org", "a b"),
+            ("\\[a\\]{.sc}", "[a]{.sc}"),
+            ("`[a]{.sc}`", "[a]{.sc}"),
+            ("[a]{.smallcaps", "[a]{.smallcaps"),
+            ("[a] {.sc}", "[a] {.sc}"),
+            ("[a]{}", "[a]{}"),
+            ("[a]{not an attribute}", "[a]{not an attribute}"),
+            ("![a]{.sc}", "![a]{.sc}"),
+            ("[^missing]{.sc}", "[^missing]{.sc}"),
+            ("&#91;a]{.sc}", "[a]{.sc}"),
+        ] {
+            let p = parse_str(source);
+            let all: String = p
+                .blocks
+                .iter()
+                .map(|b| match &b.kind {
+                    BlockKind::Paragraph { content, .. } => plain_text(content),
+                    _ => String::new(),
+                })
+                .collect();
+            assert_eq!(all, plain, "{source}");
+            let marked = p.blocks.iter().any(|b| {
+                matches!(&b.kind, BlockKind::Paragraph { content, .. }
+                    if content.iter().any(|i| matches!(i, Inline::Marked { .. })))
+            });
+            assert!(!marked, "{source}: {:?}", p.blocks);
+        }
+        let p = parse_str("[^missing]{.sc}\n");
+        assert_eq!(p.unmatched_notes.len(), 1);
+        assert_eq!(p.unmatched_notes[0].1.start, 0);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    }
+
+    #[test]
+    fn span_warnings_name_their_place() {
+        let p = parse_str("One.\n\nA [word]{.other} here, *[a*]{.sc}, [b]{.sc #id}.\n");
+        let shown: Vec<String> = p.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert_eq!(shown.len(), 3, "{shown:#?}");
+        assert!(
+            shown[0].starts_with(
+                "warning: a span's classes and attributes (`{.other}`) are not used; the span is set as written\n  --> manuscript/test.md:3:9\n"
+            ),
+            "{}",
+            shown[0]
+        );
+        assert!(
+            shown[1].starts_with(
+                "warning: `]{.sc}` closes no `[` here; it is set as text\n  --> manuscript/test.md:3:29\n"
+            ),
+            "{}",
+            shown[1]
+        );
+        assert!(
+            shown[2].starts_with(
+                "warning: a span's attributes other than its small-caps class are not used: `{.sc #id}`\n  --> manuscript/test.md:3:39\n"
+            ),
+            "{}",
+            shown[2]
+        );
+        assert_eq!(
+            plain_text(&match &p.blocks[1].kind {
+                BlockKind::Paragraph { content, .. } => content.clone(),
+                _ => panic!(),
+            }),
+            "A [word]{.other} here, [a]{.sc}, b."
+        );
+    }
+
+    #[test]
+    fn spans_keep_the_places_the_parser_records() {
+        let text = "Before [x]{.sc} then[^n] and <b>\n\n![](a.png)\n";
+        let p = parse_str(text);
+        let without = parse_with(text, 0, "manuscript/test.md", false);
+        let spans = |p: &ParsedFile| {
+            (
+                p.blocks.iter().map(|b| b.span).collect::<Vec<_>>(),
+                p.images.clone(),
+                p.unmatched_notes.clone(),
+                p.diagnostics
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(spans(&p), spans(&without));
+        assert_eq!(
+            p.unmatched_notes[0].1.start as usize,
+            text.find("[^n]").unwrap()
+        );
+        assert_eq!(p.diagnostics.len(), 2, "{:?}", p.diagnostics);
+        assert!(p.diagnostics[0].to_string().contains("test.md:1:30"));
+    }
+
+    /// Odd brackets never panic, and the text read is the text without
+    /// spans, less the `[` and `]{.sc}` of each small-caps span made.
+    #[test]
+    fn odd_brackets_keep_their_text() {
+        fn all_text(p: &ParsedFile) -> (String, usize) {
+            fn count(inlines: &[Inline]) -> usize {
+                inlines
+                    .iter()
+                    .map(|i| match i {
+                        Inline::Marked {
+                            mark: TextMark::SmallCaps,
+                            content,
+                        } => 1 + count(content),
+                        Inline::Emphasis(c)
+                        | Inline::Strong(c)
+                        | Inline::Link { content: c, .. }
+                        | Inline::Marked { content: c, .. } => count(c),
+                        _ => 0,
+                    })
+                    .sum()
+            }
+            let mut text = String::new();
+            let mut spans = 0;
+            let mut blocks: Vec<&Block> = Vec::new();
+            walk_all(&p.blocks, &mut blocks);
+            for note in &p.notes {
+                walk_all(&note.blocks, &mut blocks);
+            }
+            for b in blocks {
+                if let BlockKind::Paragraph { content, .. }
+                | BlockKind::Heading { content, .. }
+                | BlockKind::Verse { content, .. } = &b.kind
+                {
+                    text.push_str(&plain_text(content));
+                    text.push('\n');
+                    spans += count(content);
+                }
+            }
+            (text, spans)
+        }
+        fn walk_all<'a>(blocks: &'a [Block], out: &mut Vec<&'a Block>) {
+            crate::model::walk_blocks(blocks, &mut |b| out.push(b));
+        }
+        let strip = |s: &str| {
+            s.replace("{.smallcaps}", "")
+                .replace("{.sc}", "")
+                .replace(['[', ']', '\n'], "")
+        };
+        let check = |source: &str| {
+            let with = all_text(&parse_str(source));
+            let without = all_text(&parse_with(source, 0, "manuscript/test.md", false));
+            assert_eq!(without.1, 0);
+            assert_eq!(strip(&with.0), strip(&without.0), "{source:?}");
+            let letters = |s: &str| s.chars().filter(|&c| c != '\n').count();
+            let removed = letters(&without.0) - letters(&with.0);
+            // A span made takes out at least its `[` and `]` (a heading's
+            // `{.sc}` is no text; a verse line break in a span splits it).
+            assert!(
+                with.1 == 0 || removed >= 2,
+                "{source:?}: {with:?} vs {without:?}"
+            );
+        };
+        for source in [
+            "[",
+            "]",
+            "]{.smallcaps}",
+            "[[a]{.sc}]",
+            "[a]{.smallcaps",
+            "*[a*]{.sc}",
+            "[*a]{.sc}*",
+            "[]{.sc}",
+            "[[[]]]{.sc}{.sc}",
+            "[a\nb]{.sc}",
+            "[a  \nb]{.sc}",
+            "> [a\n> b]{.sc}",
+            "- [a]{.sc}\n- [b",
+            "| [a]{.sc} | b] |\n|---|---|\n| [c | d]{.sc} |",
+            "```verse\n[a]{.sc}\n[b\n```",
+            "# [Title]{.sc}",
+            "[a]{.sc}[^1]\n\n[^1]: [b]{.sc}",
+        ] {
+            check(source);
+            assert_eq!(
+                strip(&all_text(&parse_str(source)).0),
+                strip(&all_text(&parse_with(source, 0, "x", false)).0)
+            );
+        }
+        let exact = |source: &str, expected: &str| {
+            assert_eq!(all_text(&parse_str(source)).0, expected, "{source:?}");
+        };
+        exact("[[a]{.sc}]", "[a]\n");
+        exact("]{.smallcaps}", "]{.smallcaps}\n");
+        exact("[a]{.smallcaps", "[a]{.smallcaps\n");
+        exact("*[a*]{.sc}", "[a]{.sc}\n");
+        exact("[x [a] y]{.sc} [z", "x [a] y [z\n");
+        // Pseudo-random strings of the pieces that matter.
+        let pieces = [
+            "[",
+            "]",
+            "{.sc}",
+            "{.smallcaps}",
+            "{.other}",
+            "*",
+            "_",
+            "a",
+            " ",
+            "\\",
+            "`",
+            "^",
+            "!",
+            "\n",
+            "(u)",
+            "{",
+            "}",
+            "<b>",
+            "~~",
+            "#",
+            "> ",
+            "\"",
+            "...",
+            "--",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            let mut source = String::new();
+            for _ in 0..(state % 24) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                source.push_str(pieces[(state >> 32) as usize % pieces.len()]);
+            }
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            check(&source);
+        }
     }
 
     #[test]

@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use printpdf::{
-    Codepoint, Color, Line, LinePoint, Op, PaintMode, PdfFontHandle, PdfPage, Point, Rect,
-    TextItem, TextMatrix, XObjectId, XObjectTransform,
+    Codepoint, Color, Line, LinePoint, Op, PaintMode, PdfFontHandle, PdfPage, Point, Polygon,
+    PolygonRing, Rect, TextItem, TextMatrix, TextRenderingMode, WindingOrder, XObjectId,
+    XObjectTransform,
 };
 
 use crate::fonts::{Fonts, Style};
@@ -192,8 +193,50 @@ pub fn draw(
                     });
                     current_spacing = spacing_pt;
                 }
+                if run.hidden {
+                    ops.push(Op::SetTextRenderingMode {
+                        mode: TextRenderingMode::Invisible,
+                    });
+                }
                 ops.push(Op::ShowText {
                     items: vec![TextItem::GlyphIds(glyphs)],
+                });
+                if run.hidden {
+                    ops.push(Op::SetTextRenderingMode {
+                        mode: TextRenderingMode::Fill,
+                    });
+                }
+            }
+            Item::Path { rings, color } => {
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                set_color(&mut ops, &mut current_color, *color);
+                let rings = rings
+                    .iter()
+                    .map(|ring| PolygonRing {
+                        points: ring
+                            .iter()
+                            .map(|&(x, y, control)| {
+                                let (x, y) = place.point(x.0, y.0);
+                                LinePoint {
+                                    p: Point {
+                                        x: printpdf::Pt(x as f32),
+                                        y: printpdf::Pt(y as f32),
+                                    },
+                                    bezier: control,
+                                }
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                ops.push(Op::DrawPolygon {
+                    polygon: Polygon {
+                        rings,
+                        mode: PaintMode::Fill,
+                        winding_order: WindingOrder::NonZero,
+                    },
                 });
             }
             Item::Fill {

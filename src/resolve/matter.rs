@@ -28,6 +28,7 @@ fn generated(kind: SectionKind, id: &str, title: &str, blocks: Vec<Block>) -> Se
         title: title.to_string(),
         in_toc: false,
         running_head: None,
+        label: None,
         blocks,
         notes: Vec::new(),
         source: None,
@@ -206,6 +207,7 @@ pub fn part(number: usize, title: &str) -> Section {
         title: title.trim().to_string(),
         in_toc: true,
         running_head: None,
+        label: None,
         blocks: vec![Block {
             id: BlockId(0),
             kind: BlockKind::Heading {
@@ -230,8 +232,14 @@ pub fn fill_contents(sections: &mut [Section], contents_at: usize, in_parts: &[S
             continue;
         }
         let in_part = in_parts.contains(&section.id);
+        let title = match &section.label {
+            Some(label) if label.text != section.title => {
+                format!("{}. {}", label.short, section.title)
+            }
+            _ => section.title.clone(),
+        };
         entries.push(ContentsEntry {
-            title: section.title.clone(),
+            title,
             level: if in_part { 2 } else { 1 },
             section: section.id.clone(),
             anchor: None,

@@ -4,6 +4,7 @@
 //! files, paragraph indents, the generated front matter and the contents,
 //! and the book-wide block ids that page positions refer to.
 
+mod chapters;
 mod files;
 mod links;
 mod matter;
@@ -194,6 +195,7 @@ pub fn assemble(
             title,
             in_toc: true,
             running_head: parsed.running_head.clone(),
+            label: None,
             blocks,
             notes,
             source: Some(file_index as u32),
@@ -250,6 +252,8 @@ pub fn assemble(
         }
         sections.push(section);
     }
+    chapters::number_chapters(&mut sections, config.style.numbering, &meta.language);
+    chapters::lead_ins(&mut sections, config.style.opening.lead_in);
     matter::fill_contents(&mut sections, contents_at, &in_parts);
 
     for section in &mut sections {
@@ -267,6 +271,7 @@ pub fn assemble(
         meta,
         print: config.print.clone(),
         fonts: config.fonts.clone(),
+        style: config.style.clone(),
         sections,
         images: images.assets,
         cover_art,

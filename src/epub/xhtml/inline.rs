@@ -54,6 +54,7 @@ impl<'a> Writer<'a> {
                         TextMark::Strikethrough => ("<del>", "</del>"),
                         TextMark::Superscript => ("<sup>", "</sup>"),
                         TextMark::Subscript => ("<sub>", "</sub>"),
+                        TextMark::SmallCaps => ("<span class=\"sc\">", "</span>"),
                     };
                     marks.flush(&mut self.out);
                     self.out.push_str(open);

@@ -5,6 +5,52 @@ use super::*;
 use crate::epub::plan::plan;
 use crate::model::{BlockId, Inline, ListItem, PageMap, PageStart, TextPos};
 
+/// A book in `style` (a `style = …` value) from Markdown chapters.
+fn styled_book(style: &str, chapters: &[&str]) -> Book {
+    let mut files = vec![(
+        "manuscript/book.toml".to_string(),
+        format!("title = \"T\"\nauthors = [\"A\"]\ndate = \"2024-01-01\"\nstyle = {style}\n"),
+    )];
+    for (i, markdown) in chapters.iter().enumerate() {
+        files.push((format!("manuscript/{:02}.md", i + 1), markdown.to_string()));
+    }
+    let project = crate::project::Project::from_files(files);
+    crate::load_book(&project, &crate::Options::default())
+        .unwrap()
+        .0
+}
+
+/// The XHTML of chapter `n` (from 0) with pages at (block index, offset) in it.
+fn render_chapter(book: &Book, n: usize, pages: &[(usize, u32)]) -> String {
+    let chapter = book
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind == SectionKind::Chapter)
+        .nth(n)
+        .unwrap()
+        .0;
+    let map = PageMap {
+        pages: pages
+            .iter()
+            .enumerate()
+            .map(|(i, &(block, offset))| PageStart {
+                label: (i + 1).to_string(),
+                section: chapter as u32,
+                at: TextPos {
+                    block: book.sections[chapter].blocks[block].id,
+                    offset,
+                },
+                blank: false,
+            })
+            .collect(),
+    };
+    let plan = plan(book, &map);
+    let xhtml = section_document(book, &plan, &[], chapter);
+    well_formed(&xhtml);
+    xhtml
+}
+
 /// A one-chapter book from Markdown.
 fn book(markdown: &str) -> Book {
     let project = crate::project::Project::from_files([
@@ -181,7 +227,9 @@ fn lists_keep_their_numbers_and_figures_their_text() {
         "{xhtml}"
     );
     assert!(
-        xhtml.contains("<hr class=\"scene-break\"/>\n<p class=\"noindent\">After.</p>"),
+        xhtml.contains(
+            "<p class=\"scene-break\" role=\"separator\"><span aria-hidden=\"true\">⁂</span></p>\n<p class=\"noindent\">After.</p>"
+        ),
         "{xhtml}"
     );
     assert_eq!(
@@ -313,4 +361,126 @@ fn generated_pages_and_contents() {
     assert!(title_page.contains("<p class=\"author\">A</p>"));
     assert!(title_page.contains("<body epub:type=\"frontmatter\">"));
     assert!(title_page.contains("lang=\"en\" xml:lang=\"en\""));
+}
+
+#[test]
+fn a_chapters_label_is_written_inside_its_title() {
+    let b = styled_book(
+        "\"classic\"",
+        &[
+            "# Loomings Begin\n\nCall me Ishmael.\n",
+            "# The Carpet-Bag\n\nI stuffed a shirt.\n",
+        ],
+    );
+    assert_eq!(b.sections.iter().filter(|s| s.label.is_some()).count(), 2);
+    let xhtml = render_chapter(&b, 0, &[(0, 0), (0, 9)]);
+    // The label is not in the model's text: page marks count the title only.
+    assert!(
+        xhtml.contains(&format!(
+            "{}<h1 id=\"loomings-begin\"><span class=\"chapter-label\">Chapter One</span> <span class=\"chapter-title\">Loomings {}Begin</span></h1>",
+            mark("1"),
+            mark("2")
+        )),
+        "{xhtml}"
+    );
+    assert!(
+        xhtml.contains("aria-labelledby=\"loomings-begin\""),
+        "{xhtml}"
+    );
+    let second = render_chapter(&b, 1, &[]);
+    assert!(
+        second.contains("<span class=\"chapter-label\">Chapter Two</span>"),
+        "{second}"
+    );
+}
+
+#[test]
+fn a_label_without_a_title_is_a_line_of_its_own() {
+    let b = styled_book(
+        "\"classic\"",
+        &["Call me Ishmael.\n", "I stuffed a shirt or two.\n"],
+    );
+    let xhtml = render_chapter(&b, 1, &[(0, 0)]);
+    assert!(
+        xhtml.contains(&format!(
+            "{}<p class=\"chapter-label\">Chapter Two</p>\n<p class=\"noindent opening\">",
+            mark("1")
+        )),
+        "{xhtml}"
+    );
+    assert!(!xhtml.contains("<h1"), "{xhtml}");
+    assert_eq!(xhtml.matches("chapter-label").count(), 1);
+}
+
+#[test]
+fn the_opening_paragraph_is_classed_for_its_drop_cap() {
+    let chapters = [
+        "# One\n\n> A motto.\n\nCall me *Ishmael*. Some years ago.\n\nAnother paragraph.\n",
+        "# Two\n\nText.\n",
+    ];
+    let classic = styled_book("\"classic\"", &chapters);
+    let xhtml = render_chapter(&classic, 0, &[]);
+    // The epigraph is marked; the paragraph after it opens the chapter, its
+    // lead-in in small capitals and its first word whole.
+    assert!(
+        xhtml.contains("<blockquote class=\"epigraph\">\n<p class=\"noindent\">A motto.</p>"),
+        "{xhtml}"
+    );
+    assert!(
+        xhtml.contains(
+            "<p class=\"noindent opening\"><span class=\"sc\">Call me <em>Ishmael</em>.</span> Some years ago.</p>"
+        ),
+        "{xhtml}"
+    );
+    assert_eq!(xhtml.matches("opening").count(), 1);
+    // Without a drop cap there is nothing to class.
+    let plain = styled_book("\"plain\"", &chapters);
+    let xhtml = render_chapter(&plain, 0, &[]);
+    assert!(!xhtml.contains("opening"), "{xhtml}");
+    assert!(
+        xhtml.contains("<p class=\"noindent\">Call me <em>Ishmael</em>. Some years ago.</p>"),
+        "{xhtml}"
+    );
+    assert_eq!(
+        xhtml.contains("chapter-label"),
+        plain.sections.iter().any(|s| s.label.is_some())
+    );
+}
+
+#[test]
+fn small_caps_from_the_manuscript_are_a_span() {
+    let b = book("# T\n\nThe [BBC]{.smallcaps} said.\n");
+    let xhtml = render(&b, &[]);
+    assert!(
+        xhtml.contains("The <span class=\"sc\">BBC</span> said."),
+        "{xhtml}"
+    );
+}
+
+#[test]
+fn a_scene_break_shows_the_styles_ornament_as_a_separator() {
+    let chapters = ["# One\n\nBefore.\n\n***\n\nAfter.\n", "# Two\n\nText.\n"];
+    let classic = render_chapter(&styled_book("\"classic\"", &chapters), 0, &[]);
+    assert!(
+        classic.contains(
+            "<p class=\"noindent opening\"><span class=\"sc\">Before.</span></p>\n<p class=\"scene-break\" role=\"separator\"><span aria-hidden=\"true\">❧</span></p>\n<p class=\"noindent\">After.</p>"
+        ),
+        "{classic}"
+    );
+    let modern = render_chapter(&styled_book("\"modern\"", &chapters), 0, &[]);
+    assert!(
+        modern.contains(
+            "<span aria-hidden=\"true\">•\u{a0}\u{a0}\u{a0}•\u{a0}\u{a0}\u{a0}•</span></p>"
+        ),
+        "{modern}"
+    );
+    let mut empty = styled_book("\"plain\"", &chapters);
+    empty.style.scene_break = crate::model::style::SceneBreak {
+        ornaments: Vec::new(),
+    };
+    let fallback = render_chapter(&empty, 0, &[]);
+    assert!(
+        fallback.contains("<span aria-hidden=\"true\">⁂</span></p>"),
+        "no ornament named: the fallback stands in: {fallback}"
+    );
 }

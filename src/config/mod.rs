@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+mod style;
+
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -49,6 +51,8 @@ struct BookToml {
     fonts: FontsToml,
     #[serde(default)]
     cover: CoverToml,
+    style: Option<Spanned<style::StyleToml>>,
+    chapter_numbers: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -194,6 +198,8 @@ pub struct Config {
     pub blurb: Option<String>,
     /// A manuscript file holding the back-cover text (not a chapter).
     pub blurb_file: Option<FileRef>,
+    /// The book's design: the named style with the author's overrides.
+    pub style: crate::model::style::BookStyle,
 }
 
 /// A part of the book: its title page and chapters.
@@ -373,6 +379,17 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             .collect(),
     };
 
+    let mut style_errors = Vec::new();
+    let book_style = style::resolve(
+        raw.style.as_ref(),
+        raw.chapter_numbers,
+        &locate,
+        &mut style_errors,
+    );
+    for e in style_errors {
+        diagnostics.push(e);
+    }
+
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
@@ -454,6 +471,7 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         cover_image,
         blurb: raw.cover.blurb,
         blurb_file: raw.cover.blurb_file.as_ref().map(file_ref),
+        style: book_style,
     })
 }
 
