@@ -8,7 +8,7 @@ use std::io::{Cursor, Read};
 const CHAPTERS: [(&str, &str); 3] = [
     (
         "manuscript/01.md",
-        "# Chapter 1. Loomings\n\nCall me Ishmael. Some years ago—never mind how long precisely—having little or no money in my purse, and nothing particular to interest me on shore, I thought I would sail about a little and see the watery part of the world.\n\n* * *\n\nIt is a way I have of driving off the spleen, and regulating the circulation. [Rome]{.smallcaps} was not built in a day.\n",
+        "# Chapter 1. Loomings\n\nCall me Ishmael. Some years ago—never mind how long precisely—having little or no money in my purse, and nothing particular to interest me on shore, I thought I would sail about a little and see the watery part of the world.\n\n* * *\n\nIt is a way I have of driving off the spleen, and regulating the circulation. [Rome]{.smallcaps} was not built in a day, nor NASA.\n",
     ),
     (
         "manuscript/02.md",
@@ -65,16 +65,19 @@ fn words(xhtml: &str) -> String {
         })
         .collect::<String>();
     let mut out = String::new();
-    let mut in_tag = false;
+    let mut tag: Option<String> = None;
     for c in without_ornaments.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
+        match (c, &mut tag) {
+            ('<', None) => tag = Some(String::new()),
+            ('>', Some(name)) => {
+                // Inline elements join their text; block elements part it.
+                if !(name.starts_with("span") || name.starts_with("/span")) {
+                    out.push(' ');
+                }
+                tag = None;
             }
-            _ if !in_tag => out.push(c),
-            _ => {}
+            (_, Some(name)) => name.push(c),
+            (_, None) => out.push(c),
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -160,6 +163,14 @@ fn numbered_styles_read_the_authors_numbers_and_label_them() {
         "the epilogue is not numbered"
     );
     assert!(text.contains("<span class=\"sc\">Rome</span>"));
+    // Words in full capitals are spaced small capitals in the classic style only.
+    assert!(text.contains("<span class=\"caps\">NASA</span>"), "{text}");
+    let modern_text = entries(&build("modern"))
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".xhtml"))
+        .map(|(_, b)| String::from_utf8(b).unwrap())
+        .collect::<String>();
+    assert!(!modern_text.contains("class=\"caps\""));
     let modern = build("modern");
     let pages = modern.pages;
     assert!(pages > 0);

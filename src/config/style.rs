@@ -55,6 +55,7 @@ pub(super) struct StyleTable {
     sink: Option<Spanned<f64>>,
     scene_break: Option<Spanned<String>>,
     figures: Option<Figures>,
+    capitals: Option<Capitals>,
     label: Option<ElementToml>,
     chapter_title: Option<ElementToml>,
     subtitle: Option<ElementToml>,
@@ -66,6 +67,14 @@ pub(super) struct StyleTable {
     epigraph: Option<ElementToml>,
     caption: Option<ElementToml>,
     note: Option<ElementToml>,
+}
+
+/// How words written in full capitals are set.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Capitals {
+    AsWritten,
+    SmallCaps,
 }
 
 /// One element's overrides: `[style.chapter-title]`.
@@ -203,6 +212,9 @@ fn apply(style: &mut BookStyle, table: &StyleTable, error: &mut ErrorSink<'_>) {
     }
     if let Some(figures) = table.figures {
         style.figures = figures;
+    }
+    if let Some(capitals) = table.capitals {
+        style.capitals_as_small_caps = matches!(capitals, Capitals::SmallCaps);
     }
     let elements: [(&Option<ElementToml>, &mut TextStyle); 11] = [
         (&table.label, &mut style.opening.label),

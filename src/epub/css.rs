@@ -330,6 +330,17 @@ impl<'s> Design<'s> {
             sc.push(("font-variant-numeric", figures.into()));
         }
         push_rule(css, "span.sc", &sc);
+        if style.capitals_as_small_caps {
+            // Words written in capitals: a reader without all-small-caps keeps the capitals.
+            push_rule(
+                css,
+                "span.caps",
+                &vec![
+                    ("font-variant-caps", "all-small-caps".to_string()),
+                    ("letter-spacing", "0.05em".to_string()),
+                ],
+            );
+        }
 
         if matches!(opening.drop_cap, 2 | 3) {
             self.drop_cap(css, opening.drop_cap);

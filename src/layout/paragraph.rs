@@ -348,6 +348,9 @@ pub fn capitals(text: &str) -> String {
         .collect()
 }
 
+/// Letter-spacing of words in full capitals set as small capitals, in ems.
+const CAPITALS_SPACING: f64 = 0.05;
+
 /// Small capitals made from capitals at this share of the size, where the
 /// face has none of its own.
 const SYNTHETIC_SMALL_CAPS: f64 = 0.78;
@@ -532,6 +535,14 @@ fn segments_in<'a>(
                     },
                     TextMark::SmallCaps => Look {
                         features: look.features.with(Features::SMALL_CAPS),
+                        upper: false,
+                        ..look
+                    },
+                    TextMark::Capitals => Look {
+                        features: look
+                            .features
+                            .with(Features::SMALL_CAPS.with(Features::CAPS_TO_SMALL)),
+                        tracking: look.tracking + look.size.0 * CAPITALS_SPACING,
                         upper: false,
                         ..look
                     },

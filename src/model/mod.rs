@@ -350,6 +350,9 @@ pub enum TextMark {
     Subscript,
     /// Lower-case letters as small capitals (capitals stay capitals).
     SmallCaps,
+    /// A word the author wrote in full capitals, set in spaced small
+    /// capitals where the style asks (an acronym, an inscription).
+    Capitals,
 }
 
 /// A footnote, numbered per section.

@@ -164,6 +164,8 @@ pub struct BookStyle {
     pub note: TextStyle,
     /// Figures in running text (tables keep lining, tabular figures).
     pub figures: Figures,
+    /// Words written in full capitals are set in spaced small capitals.
+    pub capitals_as_small_caps: bool,
 }
 
 use Face::{Bold, Italic, Regular};
@@ -219,6 +221,7 @@ impl BookStyle {
             caption: TextStyle::new(Italic, 0.82, Center),
             note: TextStyle::new(Regular, 0.82, Justify),
             figures: Figures::Default,
+            capitals_as_small_caps: false,
         }
     }
 
@@ -252,6 +255,7 @@ impl BookStyle {
             caption: TextStyle::new(Italic, 0.82, Center),
             note: TextStyle::new(Regular, 0.82, Justify),
             figures: Figures::OldStyle,
+            capitals_as_small_caps: true,
         }
     }
 
@@ -287,6 +291,7 @@ impl BookStyle {
             caption: TextStyle::new(Regular, 0.82, Left),
             note: TextStyle::new(Regular, 0.82, Justify),
             figures: Figures::Lining,
+            capitals_as_small_caps: false,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! files, paragraph indents, the generated front matter and the contents,
 //! and the book-wide block ids that page positions refer to.
 
+mod capitals;
 mod chapters;
 mod files;
 mod links;
@@ -254,6 +255,9 @@ pub fn assemble(
     }
     chapters::number_chapters(&mut sections, config.style.numbering, &meta.language);
     chapters::lead_ins(&mut sections, config.style.opening.lead_in);
+    if config.style.capitals_as_small_caps {
+        capitals::mark_capitals(&mut sections);
+    }
     matter::fill_contents(&mut sections, contents_at, &in_parts);
 
     for section in &mut sections {

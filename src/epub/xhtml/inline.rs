@@ -55,6 +55,7 @@ impl<'a> Writer<'a> {
                         TextMark::Superscript => ("<sup>", "</sup>"),
                         TextMark::Subscript => ("<sub>", "</sub>"),
                         TextMark::SmallCaps => ("<span class=\"sc\">", "</span>"),
+                        TextMark::Capitals => ("<span class=\"caps\">", "</span>"),
                     };
                     marks.flush(&mut self.out);
                     self.out.push_str(open);
