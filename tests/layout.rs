@@ -473,29 +473,7 @@ fn bundled_book_layout_snapshot() {
 #[test]
 fn every_style_has_a_layout_snapshot() {
     for name in quire::model::style::BookStyle::NAMES {
-        let dir = common::root().join("tests/fixtures/everything");
-        let mut project = Project::from_files(common::font_files());
-        let mut stack = vec![dir.join("manuscript")];
-        while let Some(folder) = stack.pop() {
-            for entry in std::fs::read_dir(&folder).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let relative = path
-                    .strip_prefix(&dir)
-                    .unwrap()
-                    .to_str()
-                    .unwrap()
-                    .replace('\\', "/");
-                let mut bytes = std::fs::read(&path).unwrap();
-                if relative.ends_with("book.toml") {
-                    bytes.splice(0..0, format!("style = \"{name}\"\n").into_bytes());
-                }
-                project.insert(relative, bytes);
-            }
-        }
+        let project = common::everything(&format!("style = \"{name}\"\n"));
         let (book, laid) = lay(&project);
         assert_eq!(book.style.name, name);
         compare_snapshot(&format!("style-{name}.dump.txt"), &laid.dump);

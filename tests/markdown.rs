@@ -775,34 +775,10 @@ fn task_lists_and_unsupported_constructs() {
     assert!(page_text(page).contains('☐') && page_text(page).contains('☑'));
 }
 
-/// The manuscript of `tests/fixtures/everything` (every construct of issue 11), with the bundled fonts.
-fn everything() -> Project {
-    let dir = common::root().join("tests/fixtures/everything");
-    let mut project = Project::from_files(common::font_files());
-    let mut stack = vec![dir.join("manuscript")];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let relative = path
-                    .strip_prefix(&dir)
-                    .unwrap()
-                    .to_str()
-                    .unwrap()
-                    .replace('\\', "/");
-                project.insert(relative, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    project
-}
-
 #[test]
 fn the_everything_manuscript_builds_with_every_element_in_place() {
-    let outputs =
-        quire::build(&everything(), &quire::Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let outputs = quire::build(&common::everything(""), &quire::Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     let warnings: Vec<String> = outputs.warnings.iter().map(|w| w.to_string()).collect();
     // Only the two warnings the manuscript asks for: the fallback characters and the long code line.
     assert_eq!(warnings.len(), 2, "{warnings:?}");

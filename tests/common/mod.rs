@@ -101,3 +101,33 @@ pub fn write_project(dir: &Path, files: &[(&str, &[u8])]) {
         std::fs::write(target, bytes).unwrap();
     }
 }
+
+/// The manuscript of `tests/fixtures/everything` (every construct the
+/// manuscript language has), with the bundled fonts; `toml_first` is put
+/// before its book.toml (top-level keys such as `style = "classic"`).
+pub fn everything(toml_first: &str) -> Project {
+    let dir = root().join("tests/fixtures/everything");
+    let mut project = Project::from_files(font_files());
+    let mut stack = vec![dir.join("manuscript")];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = path
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .replace('\\', "/");
+            let mut bytes = std::fs::read(&path).unwrap();
+            if relative == "manuscript/book.toml" {
+                bytes.splice(0..0, toml_first.bytes());
+            }
+            project.insert(relative, bytes);
+        }
+    }
+    project
+}

@@ -30,15 +30,27 @@ fn render_chapter(book: &Book, n: usize, pages: &[(usize, u32)]) -> String {
         .nth(n)
         .unwrap()
         .0;
+    let xhtml = render_section(book, chapter, pages, &[]);
+    well_formed(&xhtml);
+    xhtml
+}
+
+/// Section `index`'s XHTML with pages at (block index in it, offset).
+fn render_section(
+    book: &Book,
+    index: usize,
+    pages: &[(usize, u32)],
+    hrefs: &[Option<String>],
+) -> String {
     let map = PageMap {
         pages: pages
             .iter()
             .enumerate()
             .map(|(i, &(block, offset))| PageStart {
                 label: (i + 1).to_string(),
-                section: chapter as u32,
+                section: index as u32,
                 at: TextPos {
-                    block: book.sections[chapter].blocks[block].id,
+                    block: book.sections[index].blocks[block].id,
                     offset,
                 },
                 blank: false,
@@ -46,9 +58,7 @@ fn render_chapter(book: &Book, n: usize, pages: &[(usize, u32)]) -> String {
             .collect(),
     };
     let plan = plan(book, &map);
-    let xhtml = section_document(book, &plan, &[], chapter);
-    well_formed(&xhtml);
-    xhtml
+    section_document(book, &plan, hrefs, index)
 }
 
 /// A one-chapter book from Markdown.
@@ -74,25 +84,8 @@ fn chapter_index(book: &Book) -> usize {
 
 /// The chapter's XHTML with pages at (block index in the chapter, offset).
 fn render(book: &Book, pages: &[(usize, u32)]) -> String {
-    let chapter = chapter_index(book);
-    let map = PageMap {
-        pages: pages
-            .iter()
-            .enumerate()
-            .map(|(i, &(block, offset))| PageStart {
-                label: (i + 1).to_string(),
-                section: chapter as u32,
-                at: TextPos {
-                    block: book.sections[chapter].blocks[block].id,
-                    offset,
-                },
-                blank: false,
-            })
-            .collect(),
-    };
-    let plan = plan(book, &map);
     let hrefs = vec![Some("images/image-1.png".to_string()); book.images.len()];
-    section_document(book, &plan, &hrefs, chapter)
+    render_section(book, chapter_index(book), pages, &hrefs)
 }
 
 fn mark(label: &str) -> String {
