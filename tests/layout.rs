@@ -836,3 +836,71 @@ fn letters_are_never_spaced_past_the_limit() {
         "justified lines take up slack between letters"
     );
 }
+
+/// A scene break's ornament is never the first or the last line of a page:
+/// the page break moves into the scene before it or after it, so the break
+/// stays visible on both sides.
+#[test]
+fn an_ornament_never_stands_alone_at_a_page_top_or_foot() {
+    let mut chapter = String::from("# One\n\n");
+    for n in 0..90u64 {
+        chapter.push_str(&words(n, 12 + (n as usize * 37) % 90));
+        chapter.push_str(".\n\n");
+        if n % 3 == 2 && n < 89 {
+            chapter.push_str("* * *\n\n");
+        }
+    }
+    for style in quire::model::style::BookStyle::NAMES {
+        let toml = format!(
+            "title = \"Scenes\"\nauthors = [\"A\"]\ndate = \"2026-01-01\"\nstyle = \"{style}\"\n"
+        );
+        let project = common::project(&[
+            ("manuscript/book.toml", toml.as_str()),
+            ("manuscript/01.md", chapter.as_str()),
+            ("manuscript/02.md", "# Two\n\nThe end.\n"),
+        ]);
+        let (book, laid) = lay(&project);
+        let ornament = match book
+            .style
+            .scene_break
+            .ornaments
+            .iter()
+            .find(|o| !o.contains('⁂'))
+        {
+            Some(o) => o.replace('\u{a0}', ""),
+            None => unreachable!(),
+        };
+        let body = book.print.font_size.0;
+        let mut seen = 0;
+        for (n, page) in laid.pages.pages.iter().enumerate() {
+            // Body lines by baseline: runs at the body size (heads and folios are smaller).
+            let mut lines: Vec<(f64, String)> = Vec::new();
+            for item in &page.items {
+                if let Item::Glyphs(run) = item
+                    && (run.size.0 - body).abs() < 0.01
+                {
+                    match lines.iter_mut().find(|(y, _)| (y - run.y.0).abs() < 0.5) {
+                        Some((_, text)) => text.push_str(&run.text),
+                        None => lines.push((run.y.0, run.text.clone())),
+                    }
+                }
+            }
+            lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let is_ornament = |text: &str| text.replace([' ', '\u{a0}'], "") == ornament;
+            seen += lines.iter().filter(|(_, t)| is_ornament(t)).count();
+            if let (Some(first), Some(last)) = (lines.first(), lines.last()) {
+                assert!(
+                    !is_ornament(&first.1),
+                    "{style}: page {} opens with the ornament",
+                    n + 1
+                );
+                assert!(
+                    !is_ornament(&last.1),
+                    "{style}: page {} ends with the ornament: {lines:?}",
+                    n + 1
+                );
+            }
+        }
+        assert!(seen >= 25, "{style}: {seen} ornaments found");
+    }
+}
