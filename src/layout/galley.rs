@@ -131,11 +131,75 @@ pub struct NoteBlock {
 
 /// A body paragraph the pagination may set again a line longer or shorter:
 /// a justified paragraph of the section's own text (not in a list or quote).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Reshapable {
     pub block: BlockId,
     pub para: ParaStyle,
     pub x: Pt,
+    /// The chapter's opening paragraph: its drop cap, set with it again.
+    pub drop_cap: Option<std::sync::Arc<DropCap>>,
+}
+
+/// A drop cap, drawn: the initial's outlines (from the text block's left
+/// edge and the first line's baseline) and its hidden letter, the
+/// characters it takes from the paragraph and the lines it spans.
+#[derive(Debug)]
+pub struct DropCap {
+    chars: usize,
+    depth: u32,
+    outlines: Vec<Vec<(f64, f64, bool)>>,
+    hidden: Vec<LineRun>,
+}
+
+impl DropCap {
+    /// The paragraph without its initial, set beside it (`looseness` lines
+    /// longer or shorter than its best, with the demerits that adds), the
+    /// initial on its first line; `None` when it would take fewer lines than
+    /// the drop, or cannot be set so.
+    pub fn set(
+        &self,
+        setter: &mut Setter<'_, '_>,
+        content: &[crate::model::Inline],
+        para: &ParaStyle,
+        looseness: i32,
+    ) -> Option<(Vec<Line>, f64)> {
+        let mut rest = content.to_vec();
+        crate::model::drop_leading_chars(&mut rest, self.chars);
+        let (mut lines, extra) = if looseness == 0 {
+            (setter.set(&rest, para), 0.0)
+        } else {
+            setter.set_loose(&rest, para, looseness)?
+        };
+        if (lines.len() as u32) < self.depth {
+            return None;
+        }
+        for line in &mut lines {
+            line.start += self.chars as u32;
+        }
+        let first = &mut lines[0];
+        first.start = 0;
+        let shift = first.x.0;
+        first.outlines = self
+            .outlines
+            .iter()
+            .map(|ring| ring.iter().map(|&(x, y, c)| (x - shift, y, c)).collect())
+            .collect();
+        first.runs.splice(0..0, self.hidden.iter().cloned());
+        Some((lines, extra))
+    }
+
+    /// The lines as galley items; the dropped lines stay together on the page.
+    pub fn items(&self, block: BlockId, lines: Vec<Line>, x: Pt) -> impl Iterator<Item = VItem> {
+        let count = self.depth as usize;
+        paragraph_items(block, lines, x, Role::Body)
+            .enumerate()
+            .map(move |(i, mut item)| {
+                if i + 1 < count {
+                    item.break_after = INFINITY;
+                }
+                item
+            })
+    }
 }
 
 /// One section's galley.
@@ -592,6 +656,7 @@ impl GalleyBuilder<'_, '_, '_> {
                         block: block.id,
                         para,
                         x,
+                        drop_cap: None,
                     });
                 }
                 self.push_paragraph(block.id, lines, x, Role::Body, out);
@@ -803,7 +868,7 @@ impl GalleyBuilder<'_, '_, '_> {
     /// quotation mark) set from the first line's cap height down to the
     /// baseline of the style's last dropped line, and those lines set beside
     /// it. A paragraph too short for the drop takes a shallower one (two
-    /// lines), or none (`None`, set as usual).
+    /// lines), or none (`None`, set as usual). The paragraph stays reshapable.
     fn drop_cap(
         &mut self,
         block: BlockId,
@@ -813,9 +878,6 @@ impl GalleyBuilder<'_, '_, '_> {
         let text = crate::model::plain_text(content);
         let end = crate::model::style::initial_end(&text)?;
         let initial = &text[..end];
-        let initial_chars = initial.chars().count();
-        let mut rest = content.to_vec();
-        crate::model::drop_leading_chars(&mut rest, initial_chars);
         let body = self.scale.body;
         let leading = self.geometry.leading;
         let cap = self.setter.shaper.cap_height(Style::Regular);
@@ -828,18 +890,8 @@ impl GalleyBuilder<'_, '_, '_> {
             let gap = body * 0.3;
             let mut para = self.para(Style::Regular, body, Align::Justify, measure);
             para.wrap = (depth, glyphs.width + gap);
-            let mut lines = self.setter.set(&rest, &para);
-            if (lines.len() as u32) < depth {
-                depth -= 1;
-                continue;
-            }
-            for line in &mut lines {
-                line.start += initial_chars as u32;
-            }
-            // The initial is drawn as outlines from the first line, lowered to
-            // the last dropped line's baseline; its letter is read (by search,
-            // by screen readers, by pdftotext) from a hidden copy at the text
-            // size just before the line's first word, so the word stays whole.
+            // Its letter is read (by search, by screen readers, by pdftotext)
+            // from a hidden copy at the text size before the rest of the word.
             let hidden = self
                 .setter
                 .set_text(
@@ -847,14 +899,13 @@ impl GalleyBuilder<'_, '_, '_> {
                     &ParaStyle::plain(Style::Regular, body, Align::Left, Pt(1e6)),
                 )
                 .pop()?;
-            let first = &mut lines[0];
-            first.start = 0;
             let drop = leading.0 * f64::from(depth - 1);
+            let mut outlines = Vec::new();
             for run in &glyphs.runs {
                 for g in &run.glyphs {
-                    let x = run.x.0 + g.x.0 - first.x.0;
+                    let x = run.x.0 + g.x.0;
                     for ring in self.setter.shaper.outline(run.style, g.id, run.size.0) {
-                        first.outlines.push(
+                        outlines.push(
                             ring.into_iter()
                                 .map(|(px, py, c)| (x + px, drop + py, c))
                                 .collect(),
@@ -862,24 +913,34 @@ impl GalleyBuilder<'_, '_, '_> {
                     }
                 }
             }
-            let runs = hidden.runs.into_iter().map(|mut run| {
-                run.x -= hidden.width;
-                run.hidden = true;
-                run
-            });
-            first.runs.splice(0..0, runs);
-            let count = depth as usize;
-            let items: Vec<VItem> = paragraph_items(block, lines, Pt::ZERO, Role::Body)
-                .enumerate()
-                .map(|(i, mut item)| {
-                    // The dropped lines stay together on the page.
-                    if i + 1 < count {
-                        item.break_after = INFINITY;
-                    }
-                    item
+            let hidden_runs = hidden
+                .runs
+                .into_iter()
+                .map(|mut run| {
+                    run.x -= hidden.width;
+                    run.hidden = true;
+                    run
                 })
                 .collect();
-            return Some(items);
+            let shape = std::sync::Arc::new(DropCap {
+                chars: initial.chars().count(),
+                depth,
+                outlines,
+                hidden: hidden_runs,
+            });
+            let Some((lines, _)) = shape.set(self.setter, content, &para, 0) else {
+                depth -= 1;
+                continue;
+            };
+            if !para.draft {
+                self.reshapable.push(Reshapable {
+                    block,
+                    para,
+                    x: Pt::ZERO,
+                    drop_cap: Some(shape.clone()),
+                });
+            }
+            return Some(shape.items(block, lines, Pt::ZERO).collect());
         }
         None
     }

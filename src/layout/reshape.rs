@@ -69,7 +69,7 @@ pub fn paginate_full(
                 .reshapable
                 .iter()
                 .find(|r| r.block == candidate)
-                .copied()
+                .cloned()
             else {
                 continue;
             };
@@ -80,7 +80,11 @@ pub fn paginate_full(
                 continue;
             }
             for looseness in [1, -1] {
-                let Some((set, extra)) = setter.set_loose(content, &shape.para, looseness) else {
+                let set = match &shape.drop_cap {
+                    Some(drop) => drop.set(setter, content, &shape.para, looseness),
+                    None => setter.set_loose(content, &shape.para, looseness),
+                };
+                let Some((set, extra)) = set else {
                     continue;
                 };
                 let runt = if is_runt(&set, &shape.para) {
@@ -88,7 +92,9 @@ pub fn paginate_full(
                 } else {
                     0.0
                 };
-                let Some(changed) = replace_paragraph(&current, candidate, set, shape.x) else {
+                let Some(changed) =
+                    replace_paragraph(&current, candidate, set, shape.x, shape.drop_cap.as_deref())
+                else {
                     continue;
                 };
                 let (new_slices, new_cost) = paginate(&changed);
@@ -171,6 +177,7 @@ fn replace_paragraph(
     block: BlockId,
     lines: Vec<super::paragraph::Line>,
     x: crate::model::Pt,
+    drop_cap: Option<&super::galley::DropCap>,
 ) -> Option<Galley> {
     let start = galley
         .items
@@ -187,9 +194,12 @@ fn replace_paragraph(
         opening_sink: galley.opening_sink,
     };
     changed.items.extend_from_slice(&galley.items[..start]);
-    changed
-        .items
-        .extend(paragraph_items(block, lines, x, Role::Body));
+    match drop_cap {
+        Some(drop) => changed.items.extend(drop.items(block, lines, x)),
+        None => changed
+            .items
+            .extend(paragraph_items(block, lines, x, Role::Body)),
+    }
     changed
         .items
         .extend_from_slice(&galley.items[start + count..]);
