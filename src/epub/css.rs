@@ -337,7 +337,7 @@ impl<'s> Design<'s> {
                 "span.caps",
                 &vec![
                     ("font-variant-caps", "all-small-caps".to_string()),
-                    ("letter-spacing", "0.05em".to_string()),
+                    ("letter-spacing", "0.02em".to_string()),
                 ],
             );
         }

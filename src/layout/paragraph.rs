@@ -349,7 +349,7 @@ pub fn capitals(text: &str) -> String {
 }
 
 /// Letter-spacing of words in full capitals set as small capitals, in ems.
-const CAPITALS_SPACING: f64 = 0.05;
+const CAPITALS_SPACING: f64 = 0.02;
 
 /// Small capitals made from capitals at this share of the size, where the
 /// face has none of its own.
