@@ -724,7 +724,7 @@ impl Setter<'_, '_> {
     }
 
     /// The styled pieces of inline content, as the paragraph builder takes them.
-    fn segments_of<'i>(&self, inlines: &'i [Inline], para: &ParaStyle) -> Vec<Segment<'i>> {
+    fn segments_of<'i>(&mut self, inlines: &'i [Inline], para: &ParaStyle) -> Vec<Segment<'i>> {
         let mut segs = Vec::new();
         let mut offset = 0;
         segments(
@@ -735,28 +735,31 @@ impl Setter<'_, '_> {
             &mut offset,
             &mut segs,
         );
-        if segs.iter().any(|s| {
-            s.features.contains(Features::SMALL_CAPS) && !self.shaper.has_small_caps(s.style)
-        }) {
+        if segs
+            .iter()
+            .any(|s| s.features.contains(Features::SMALL_CAPS))
+        {
             segs = self.synthesise_small_caps(segs);
         }
         segs
     }
 
-    /// Small capitals for a face without its own: lower-case letters (and
-    /// capitals too, for all small caps) set as capitals at a smaller size.
-    fn synthesise_small_caps<'i>(&self, segs: Vec<Segment<'i>>) -> Vec<Segment<'i>> {
+    /// Small capitals where the face has none of its own (or none for these
+    /// letters: a face may have Latin small caps and not Cyrillic ones):
+    /// lower-case letters (and capitals too, for all small caps) set as
+    /// capitals at a smaller size.
+    fn synthesise_small_caps<'i>(&mut self, segs: Vec<Segment<'i>>) -> Vec<Segment<'i>> {
         let mut out = Vec::with_capacity(segs.len());
         for seg in segs {
+            let all = seg.features.contains(Features::CAPS_TO_SMALL);
             // Code is set as typed, never in capitals.
             if !seg.features.contains(Features::SMALL_CAPS)
-                || self.shaper.has_small_caps(seg.style)
                 || seg.style == Style::Mono
+                || self.shaper.small_caps_cover(seg.style, &seg.text, all)
             {
                 out.push(seg);
                 continue;
             }
-            let all = seg.features.contains(Features::CAPS_TO_SMALL);
             let plain = seg
                 .features
                 .without(Features::SMALL_CAPS.with(Features::CAPS_TO_SMALL));
@@ -799,12 +802,9 @@ impl Setter<'_, '_> {
     }
 
     /// Plain text as segments, small capitals made up where the face has none.
-    fn plain_segments<'t>(&self, text: &'t str, para: &ParaStyle) -> Vec<Segment<'t>> {
+    fn plain_segments<'t>(&mut self, text: &'t str, para: &ParaStyle) -> Vec<Segment<'t>> {
         let segs = vec![plain_segment(text, para)];
-        if para.case == Case::AsWritten
-            || para.case == Case::Upper
-            || self.shaper.has_small_caps(para.style)
-        {
+        if para.case == Case::AsWritten || para.case == Case::Upper {
             segs
         } else {
             self.synthesise_small_caps(segs)

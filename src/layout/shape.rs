@@ -135,6 +135,9 @@ pub struct Shaper<'f> {
     cache: Vec<HashMap<Box<str>, Arc<Word>>>,
     /// Faces with small capitals of their own (`smcp`).
     small_caps: Vec<bool>,
+    /// Letters the face has a small capital for, by face, letter and whether
+    /// capitals are asked for too (`c2sc`): a face may cover Latin and not Cyrillic.
+    small_cap_letters: HashMap<(Style, char, bool), bool>,
     /// Words shaped with the face's superior figures (`sups`), or `None` where it has none.
     superiors: HashMap<(Style, Box<str>), Option<Arc<Word>>>,
     language: Option<Language>,
@@ -164,6 +167,7 @@ impl<'f> Shaper<'f> {
             plans: HashMap::default(),
             cache: vec![HashMap::default(); count * Features::COMBINATIONS],
             small_caps,
+            small_cap_letters: HashMap::default(),
             superiors: HashMap::default(),
             language: language.parse().ok(),
             units_per_em,
@@ -287,6 +291,43 @@ impl<'f> Shaper<'f> {
     /// them, small capitals are made from scaled capitals.
     pub fn has_small_caps(&self, style: Style) -> bool {
         self.small_caps[style.index()]
+    }
+
+    /// Whether the face has a small capital for every letter of `text` that
+    /// small caps change: the lower-case letters, and with `capitals` the
+    /// capitals too. Letters it lacks them for are made from scaled capitals.
+    pub fn small_caps_cover(&mut self, style: Style, text: &str, capitals: bool) -> bool {
+        if !self.small_caps[style.index()] {
+            return false;
+        }
+        let features = if capitals {
+            Features::SMALL_CAPS.with(Features::CAPS_TO_SMALL)
+        } else {
+            Features::SMALL_CAPS
+        };
+        for c in text.chars() {
+            if !(c.is_lowercase() || (capitals && c.is_uppercase())) {
+                continue;
+            }
+            let key = (style, c, capitals);
+            let covered = match self.small_cap_letters.get(&key) {
+                Some(&covered) => covered,
+                None => {
+                    let mut letter = [0u8; 4];
+                    let letter = c.encode_utf8(&mut letter);
+                    let plain = self.shape_in(style, letter, Features::NONE, false);
+                    let small = self.shape_in(style, letter, features, false);
+                    let covered =
+                        plain.glyphs.first().map(|g| g.id) != small.glyphs.first().map(|g| g.id);
+                    self.small_cap_letters.insert(key, covered);
+                    covered
+                }
+            };
+            if !covered {
+                return false;
+            }
+        }
+        true
     }
 
     /// Shapes `text` (a word, without spaces) in `style`, from the cache when seen before.
@@ -630,6 +671,10 @@ mod tests {
         let old = shaper.word_with(Style::Regular, Features::OLDSTYLE, "1");
         let lining = shaper.word_with(Style::Regular, Features::LINING, "1");
         assert_ne!(old.glyphs[0].id, lining.glyphs[0].id);
+        // EB Garamond has Latin small capitals, not Cyrillic ones: those are made up.
+        assert!(shaper.small_caps_cover(Style::Regular, "Chapter one", false));
+        assert!(shaper.small_caps_cover(Style::Regular, "CHAPTER", true));
+        assert!(!shaper.small_caps_cover(Style::Regular, "Глава", false));
         // The code face is set as typed.
         let code = shaper.word_with(Style::Mono, Features::SMALL_CAPS, "ab");
         assert_eq!(code, shaper.word(Style::Mono, "ab"));
