@@ -164,6 +164,22 @@ impl Fonts {
         Ok(Fonts { faces })
     }
 
+    /// Keeps, of a style's scene-break ornaments, the first the text face
+    /// has every character of, so both editions show the same one (the
+    /// list is left as it is when the face has none of them).
+    pub fn settle_ornament(&self, scene_break: &mut crate::model::style::SceneBreak) {
+        let face = self.get(Style::Regular).face();
+        let drawn = |ornament: &String| {
+            ornament
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+                .all(|c| face.glyph_index(c).is_some())
+        };
+        if let Some(ornament) = scene_break.ornaments.iter().find(|o| drawn(o)).cloned() {
+            scene_break.ornaments = vec![ornament];
+        }
+    }
+
     pub fn get(&self, style: Style) -> &FontFace {
         &self.faces[style.index()]
     }

@@ -227,10 +227,11 @@ pub fn build_with(
     let started = Instant::now();
     let mut timings = Timings::default();
 
-    let (book, mut warnings) = load_book_with(project, options, cache)?;
+    let (mut book, mut warnings) = load_book_with(project, options, cache)?;
     timings.parse = started.elapsed();
 
     let fonts = fonts::Fonts::load(project, &book.fonts)?;
+    fonts.settle_ornament(&mut book.style.scene_break);
     let font_bytes: Vec<&[u8]> = fonts.iter().map(|(_, f)| &f.bytes[..]).collect();
     let settings = format!(
         "{}|{}|{}|{}",

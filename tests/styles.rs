@@ -171,6 +171,18 @@ fn numbered_styles_read_the_authors_numbers_and_label_them() {
         .map(|(_, b)| String::from_utf8(b).unwrap())
         .collect::<String>();
     assert!(!modern_text.contains("class=\"caps\""));
+    // Both editions show the ornament the text face has: EB Garamond has ❧ but
+    // not ⁂, so plain's break is three asterisks in the EPUB as in print.
+    assert!(text.contains("<span aria-hidden=\"true\">❧</span>"));
+    let plain_text = entries(&build("plain"))
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".xhtml"))
+        .map(|(_, b)| String::from_utf8(b).unwrap())
+        .collect::<String>();
+    assert!(
+        plain_text.contains("<span aria-hidden=\"true\">*\u{a0}\u{a0}*\u{a0}\u{a0}*</span>"),
+        "{plain_text}"
+    );
     let modern = build("modern");
     let pages = modern.pages;
     assert!(pages > 0);
