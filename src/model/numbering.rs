@@ -129,11 +129,18 @@ pub fn number_word(number: u32, language: &str) -> Option<String> {
 pub fn leading_number(title: &str, language: &str) -> Option<(u32, usize)> {
     let start = title.len() - title.trim_start().len();
     let heading = &title[start..];
+    // The book's language first, then the others: a chapter word is
+    // distinctive enough ("Kapitel 3" in an English book is still numbered).
     let book = Language::of(language);
-    let languages = [Some(book), (book != Language::En).then_some(Language::En)];
-    let (number, end) = languages
-        .into_iter()
-        .flatten()
+    let others = [
+        Language::En,
+        Language::De,
+        Language::Fr,
+        Language::Es,
+        Language::Ru,
+    ];
+    let (number, end) = std::iter::once(book)
+        .chain(others.into_iter().filter(|&l| l != book))
         .find_map(|lang| labelled(heading, lang))
         .or_else(|| bare(heading))?;
     Some((number, rest_start(title, start + end)))
@@ -1116,9 +1123,13 @@ mod tests {
         for title in cases {
             assert_eq!(leading_number(title, "en"), None, "{title}");
         }
-        // Another language's chapter word, when the book is in neither.
-        assert_eq!(leading_number("Kapitel 3", "en"), None);
-        assert_eq!(leading_number("Drittes Kapitel", "fr"), None);
+        // Another language's chapter word is read too (a quotation, a translation).
+        assert_eq!(leading_number("Kapitel 3", "en"), Some((3, 9)));
+        assert_eq!(leading_number("Drittes Kapitel", "fr"), Some((3, 15)));
+        assert_eq!(
+            leading_number("Глава 2. Вторая", "de"),
+            Some((2, "Глава 2. ".len()))
+        );
         // German spells its number before "Kapitel".
         assert_eq!(leading_number("Kapitel Drittes", "de"), None);
         assert_eq!(leading_number("Drittes Kapitelchen", "de"), None);
