@@ -217,6 +217,15 @@ pub fn build(project: &Project, options: &Options) -> Result<Outputs, Diagnostic
     build_with(project, options, &mut BuildCache::default())
 }
 
+/// The book's faces, loaded and checked; what the design takes from them is
+/// settled in the book (the scene-break ornament the text face has), so
+/// every stage that reads the book agrees.
+pub fn load_fonts(project: &Project, book: &mut Book) -> Result<fonts::Fonts, Diagnostics> {
+    let fonts = fonts::Fonts::load(project, &book.fonts)?;
+    fonts.settle_ornament(&mut book.style.scene_break);
+    Ok(fonts)
+}
+
 /// Runs the pipeline, reusing what `cache` holds from earlier builds and
 /// leaving this build's work in it for the next one.
 pub fn build_with(
@@ -230,8 +239,7 @@ pub fn build_with(
     let (mut book, mut warnings) = load_book_with(project, options, cache)?;
     timings.parse = started.elapsed();
 
-    let fonts = fonts::Fonts::load(project, &book.fonts)?;
-    fonts.settle_ornament(&mut book.style.scene_break);
+    let fonts = load_fonts(project, &mut book)?;
     let font_bytes: Vec<&[u8]> = fonts.iter().map(|(_, f)| &f.bytes[..]).collect();
     let settings = format!(
         "{}|{}|{}|{}",

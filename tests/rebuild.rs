@@ -82,3 +82,24 @@ fn a_changed_font_setting_is_not_served_from_the_cache() {
     // Only the hyphens the author wrote remain.
     assert!(rebuilt.report.hyphenated_lines < first.report.hyphenated_lines / 4);
 }
+
+/// A change of style's figures sets every paragraph with figures again: the
+/// set paragraphs are kept by their figures as well as their text and setting.
+#[test]
+fn a_changed_style_is_not_served_from_the_cache() {
+    let mut project = common::bundled();
+    let options = Options::default();
+    let mut cache = BuildCache::for_rebuilds();
+    let toml = String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+    let styled =
+        |figures: &str| format!("{toml}\n[style]\nbase = \"classic\"\nfigures = \"{figures}\"\n");
+    project.insert("manuscript/book.toml", styled("old-style"));
+    build_with(&project, &options, &mut cache).unwrap();
+    project.insert("manuscript/book.toml", styled("lining"));
+    let rebuilt = build_with(&project, &options, &mut cache).unwrap();
+    let fresh = build(&project, &options).unwrap();
+    assert!(
+        files(&rebuilt) == files(&fresh),
+        "a rebuild after the figures changed differs from a fresh build"
+    );
+}

@@ -20,7 +20,7 @@ use crate::layout::geometry::kdp_gutter_inches;
 use crate::layout::{LaidOut, MAX_END_BLANKS};
 use crate::model::{BlockKind, Book, DisplayRole, SectionKind, plain_text};
 use crate::project::Project;
-use crate::{Options, cover, epub, fonts, layout, pdf};
+use crate::{Options, cover, epub, layout, pdf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
@@ -162,8 +162,8 @@ pub fn release_gate(
     project: &Project,
     options: &Options,
 ) -> Result<(Report, Vec<crate::diag::Diagnostic>), Diagnostics> {
-    let (book, mut warnings) = crate::load_book(project, options)?;
-    let fonts = fonts::Fonts::load(project, &book.fonts)?;
+    let (mut book, mut warnings) = crate::load_book(project, options)?;
+    let fonts = crate::load_fonts(project, &mut book)?;
     let laid = layout::layout(&book, &fonts)?;
     warnings.extend(laid.warnings.iter().cloned());
     let jpeg = cover::ebook_cover(&book, &fonts)?;

@@ -249,7 +249,7 @@ pub fn contents_galley(
             && let BlockKind::Heading { content, .. } = &block.kind
         {
             let fit = DisplayFit {
-                size: scale.chapter_title,
+                size: scale.looks.title.size,
                 floor: scale.body,
                 measure: geometry.measure,
                 grid: geometry.leading,

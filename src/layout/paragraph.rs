@@ -680,7 +680,10 @@ impl Setter<'_, '_> {
     ) -> Vec<Line> {
         // (Only builds that keep a cache pay for the keys.)
         let key = self.reuse.as_ref().map(|_| {
-            paragraph_key(inlines, para) ^ u64::from(balanced) ^ (u64::from(self.show_urls) << 1)
+            paragraph_key(inlines, para)
+                ^ u64::from(balanced)
+                ^ (u64::from(self.show_urls) << 1)
+                ^ ((self.figures.index() as u64) << 2)
         });
         if let (Some(reuse), Some(key)) = (&self.reuse, key)
             && let Some(lines) = reuse.get(key)

@@ -287,12 +287,6 @@ impl<'f> Shaper<'f> {
         rings.rings
     }
 
-    /// Whether the face has small capitals of its own (`smcp`); without
-    /// them, small capitals are made from scaled capitals.
-    pub fn has_small_caps(&self, style: Style) -> bool {
-        self.small_caps[style.index()]
-    }
-
     /// Whether the face has a small capital for every letter of `text` that
     /// small caps change: the lower-case letters, and with `capitals` the
     /// capitals too. Letters it lacks them for are made from scaled capitals.
@@ -655,8 +649,8 @@ mod tests {
     fn small_caps_and_figures_from_the_face() {
         let fonts = bundled_fonts();
         let mut shaper = Shaper::new(&fonts, "en");
-        assert!(shaper.has_small_caps(Style::Regular));
-        assert!(!shaper.has_small_caps(Style::Mono));
+        assert!(shaper.small_caps_cover(Style::Regular, "a", false));
+        assert!(!shaper.small_caps_cover(Style::Mono, "a", false));
         let plain = shaper.word(Style::Regular, "Ab1");
         let small = shaper.word_with(Style::Regular, Features::SMALL_CAPS, "Ab1");
         let all = shaper.word_with(
