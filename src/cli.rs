@@ -7,6 +7,7 @@ use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand, ValueEnum};
 use quire::model::style::BookStyle;
+use quire::stores::Store;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -35,6 +36,10 @@ pub enum Command {
         /// Print the typographic report of the print layout.
         #[arg(long)]
         report: bool,
+        /// Write this store's edition into OUT/NAME/ (repeatable; `all` for every
+        /// store) instead of the stores book.toml names.
+        #[arg(long = "store", value_name = "NAME", value_parser = StoreName)]
+        stores: Vec<StoreChoice>,
     },
     /// Build, then rebuild whenever manuscript/, fonts/ or cover/ change.
     Watch {
@@ -54,6 +59,10 @@ pub enum Command {
         /// Print the checks as JSON.
         #[arg(long)]
         json: bool,
+        /// Check this store's rules too (repeatable; `all` for every store)
+        /// besides those of the stores book.toml names.
+        #[arg(long = "store", value_name = "NAME", value_parser = StoreName)]
+        stores: Vec<StoreChoice>,
     },
     /// Create a new book project in an empty folder.
     Init {
@@ -95,6 +104,72 @@ impl TypedValueParser for StyleName {
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
         Some(Box::new(
             BookStyle::NAMES.into_iter().map(PossibleValue::new),
+        ))
+    }
+}
+
+/// A store named on the command line, or all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreChoice {
+    One(Store),
+    All,
+}
+
+/// The stores `--store` names, in the order of [`Store::ALL`], each once;
+/// `None` when none was named.
+pub fn chosen_stores(choices: &[StoreChoice]) -> Option<Vec<Store>> {
+    if choices.is_empty() {
+        return None;
+    }
+    Some(
+        Store::ALL
+            .into_iter()
+            .filter(|s| {
+                choices
+                    .iter()
+                    .any(|c| *c == StoreChoice::All || *c == StoreChoice::One(*s))
+            })
+            .collect(),
+    )
+}
+
+/// A store for `--store`: one of [`Store::ALL`] or `all`; another name is a
+/// usage error (exit code 2) listing them.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreName;
+
+impl TypedValueParser for StoreName {
+    type Value = StoreChoice;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<StoreChoice, clap::Error> {
+        let name = value.to_string_lossy();
+        if name.trim().eq_ignore_ascii_case("all") {
+            return Ok(StoreChoice::All);
+        }
+        if let Some(store) = Store::parse(&name) {
+            return Ok(StoreChoice::One(store));
+        }
+        let mut cmd = cmd.clone();
+        Err(cmd.error(
+            ErrorKind::InvalidValue,
+            format!(
+                "unknown store `{name}`: expected one of {} or `all`",
+                Store::known()
+            ),
+        ))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            Store::ALL
+                .into_iter()
+                .map(|s| PossibleValue::new(s.name()))
+                .chain([PossibleValue::new("all")]),
         ))
     }
 }
@@ -142,6 +217,35 @@ mod tests {
                 "error: unknown style `fancy`: expected one of `classic`, `modern`, `plain`\n"
             ),
             "{shown}"
+        );
+    }
+
+    #[test]
+    fn stores_are_named_once_each_or_all() {
+        let stores = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["quire", "build"].iter().chain(args))?;
+            match cli.command {
+                Command::Build { stores, .. } => Ok(chosen_stores(&stores)),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(stores(&[]).unwrap(), None);
+        assert_eq!(
+            stores(&["--store", "kobo", "--store", "kindle", "--store", "kobo"]).unwrap(),
+            Some(vec![Store::Kindle, Store::Kobo])
+        );
+        assert_eq!(
+            stores(&["--store", "all"]).unwrap(),
+            Some(Store::ALL.to_vec())
+        );
+        let err: clap::Error = stores(&["--store", "nook"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.render().to_string().starts_with(
+                "error: unknown store `nook`: expected one of `kindle`, `apple`, `kobo`, `google`, `generic` or `all`\n"
+            ),
+            "{}",
+            err.render()
         );
     }
 

@@ -24,6 +24,7 @@ pub mod parse;
 pub mod pdf;
 pub mod project;
 pub mod resolve;
+pub mod stores;
 pub mod watch;
 
 use std::collections::HashMap;
@@ -54,6 +55,8 @@ pub struct Options {
     pub formats: Formats,
     /// `SOURCE_DATE_EPOCH`: dates in the outputs. `None`: the configured date.
     pub source_date_epoch: Option<i64>,
+    /// The store editions to write (`--store`); `None`: the ones `book.toml` names.
+    pub stores: Option<Vec<stores::Store>>,
 }
 
 impl Default for Options {
@@ -61,7 +64,17 @@ impl Default for Options {
         Options {
             formats: Formats::ALL,
             source_date_epoch: None,
+            stores: None,
         }
+    }
+}
+
+impl Options {
+    /// The store editions this build writes.
+    pub fn stores_for(&self, book: &Book) -> Vec<stores::Store> {
+        self.stores
+            .clone()
+            .unwrap_or_else(|| book.ebook.stores.clone())
     }
 }
 
@@ -92,6 +105,8 @@ pub struct Timings {
     pub cover: Duration,
     /// The print wrap cover (PDF).
     pub print_cover: Duration,
+    /// The store editions, made from the finished EPUB.
+    pub stores: Duration,
     pub total: Duration,
 }
 
@@ -237,6 +252,12 @@ pub fn build_with(
     let mut timings = Timings::default();
 
     let (mut book, mut warnings) = load_book_with(project, options, cache)?;
+    let store_editions = if options.formats.epub {
+        options.stores_for(&book)
+    } else {
+        Vec::new()
+    };
+    stores::check_requirements(&book, &store_editions, book.settings_at.get("stores"))?;
     timings.parse = started.elapsed();
 
     let fonts = load_fonts(project, &mut book)?;
@@ -356,6 +377,26 @@ pub fn build_with(
             name: format!("{stem}-cover.pdf"),
             bytes: bytes?,
         });
+    }
+    if !store_editions.is_empty() {
+        let t = Instant::now();
+        let find = |suffix: &str| {
+            files
+                .iter()
+                .find(|f| f.name == format!("{stem}{suffix}"))
+                .map(|f| &f.bytes[..])
+        };
+        let sources = stores::Sources {
+            book: &book,
+            stem: &stem,
+            epub: find(".epub").unwrap_or_default(),
+            cover_jpeg: &cover_jpeg,
+            pdf: find(".pdf"),
+        };
+        let (mut editions, mut more) = stores::editions(&store_editions, &sources)?;
+        files.append(&mut editions);
+        warnings.append(&mut more);
+        timings.stores = t.elapsed();
     }
     // Only a successful build updates what the next one reuses.
     if cache.keep {

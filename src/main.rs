@@ -27,11 +27,18 @@ fn main() -> ExitCode {
             out,
             format,
             report,
+            stores,
         } => {
             let out = out.unwrap_or_else(|| dir.join("out"));
-            build(&dir, &out, format.formats(), report)
+            build(
+                &dir,
+                &out,
+                format.formats(),
+                cli::chosen_stores(&stores),
+                report,
+            )
         }
-        cli::Command::Check { dir, json } => check(&dir, json),
+        cli::Command::Check { dir, json, stores } => check(&dir, json, cli::chosen_stores(&stores)),
         cli::Command::Watch { dir, out, format } => {
             let out = out.unwrap_or_else(|| dir.join("out"));
             watch(&dir, &out, format.formats())
@@ -83,16 +90,26 @@ fn source_date_epoch() -> Result<Option<i64>, Diagnostic> {
     }
 }
 
-fn options(formats: quire::Formats) -> Result<Options, Diagnostics> {
+fn options(
+    formats: quire::Formats,
+    stores: Option<Vec<quire::stores::Store>>,
+) -> Result<Options, Diagnostics> {
     Ok(Options {
         formats,
         source_date_epoch: source_date_epoch()?,
+        stores,
     })
 }
 
-fn build(dir: &Path, out: &Path, formats: quire::Formats, report: bool) -> Result<(), Diagnostics> {
+fn build(
+    dir: &Path,
+    out: &Path,
+    formats: quire::Formats,
+    stores: Option<Vec<quire::stores::Store>>,
+    report: bool,
+) -> Result<(), Diagnostics> {
     let started = Instant::now();
-    let options = options(formats)?;
+    let options = options(formats, stores)?;
     let project = Project::load(dir)?;
     let outputs = quire::build(&project, &options)?;
     print_diagnostics(&outputs.warnings);
@@ -113,7 +130,7 @@ fn build(dir: &Path, out: &Path, formats: quire::Formats, report: bool) -> Resul
 
 fn watch(dir: &Path, out: &Path, formats: quire::Formats) -> Result<(), Diagnostics> {
     use std::io::Write;
-    let options = options(formats)?;
+    let options = options(formats, None)?;
     // A warning is printed when it first appears, not again on every rebuild it survives.
     let mut shown: Vec<String> = Vec::new();
     let mut report = |event: &quire::watch::Event| {
@@ -176,8 +193,12 @@ fn watch(dir: &Path, out: &Path, formats: quire::Formats) -> Result<(), Diagnost
     quire::watch::run(dir, out, &options, &mut report, &|| false).map_err(Diagnostics::from)
 }
 
-fn check(dir: &Path, json: bool) -> Result<(), Diagnostics> {
-    let options = options(quire::Formats::ALL)?;
+fn check(
+    dir: &Path,
+    json: bool,
+    stores: Option<Vec<quire::stores::Store>>,
+) -> Result<(), Diagnostics> {
+    let options = options(quire::Formats::ALL, stores)?;
     let project = Project::load(dir)?;
     let (report, warnings) = quire::check::release_gate(&project, &options)?;
     print_diagnostics(&warnings);

@@ -48,10 +48,53 @@ fn write_all_with(
         ))
         .with_hint("choose another folder with --out")
     })?;
-    remove_stale(dir);
-    // A target that is not a file (a folder, say) cannot be replaced: find out before touching any.
+    // A name may hold a folder (`kindle/book.epub`): each file is staged beside its target.
+    let mut placed_in: Vec<(PathBuf, String)> = Vec::with_capacity(files.len());
     for file in files {
-        let target = dir.join(&file.name);
+        let relative = Path::new(&file.name);
+        let safe = relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        let (Some(name), true) = (relative.file_name(), safe) else {
+            return Err(Diagnostic::error(format!(
+                "cannot write {}: not a file name inside the output folder",
+                file.name
+            ))
+            .with_hint("this is a bug in quire: please report it"));
+        };
+        let folder = match relative.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => dir.join(parent),
+            _ => dir.to_path_buf(),
+        };
+        placed_in.push((folder, name.to_string_lossy().into_owned()));
+    }
+    let mut folders: Vec<&PathBuf> = placed_in.iter().map(|(f, _)| f).collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        if let Ok(meta) = std::fs::symlink_metadata(folder)
+            && !meta.is_dir()
+        {
+            return Err(Diagnostic::error(format!(
+                "cannot write into {}: it is a file, not a folder",
+                folder.display()
+            ))
+            .with_hint(
+                "move it out of the way, or choose another folder with --out; no file was replaced",
+            ));
+        }
+        std::fs::create_dir_all(folder).map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot create the folder {}: {e}",
+                folder.display()
+            ))
+            .with_hint("choose another folder with --out; no file was replaced")
+        })?;
+        remove_stale(folder);
+    }
+    // A target that is not a file (a folder, say) cannot be replaced: find out before touching any.
+    for (folder, name) in &placed_in {
+        let target = folder.join(name);
         if let Ok(meta) = std::fs::symlink_metadata(&target)
             && !meta.is_file()
         {
@@ -71,15 +114,15 @@ fn write_all_with(
     }
 
     let mut staged = Vec::with_capacity(files.len());
-    for file in files {
-        let (temp, mut handle) = temp_file(dir, &file.name, STAGED)
-            .map_err(|e| write_error(dir, &file.name, e, "no file was replaced"))?;
+    for (file, (folder, name)) in files.iter().zip(&placed_in) {
+        let (temp, mut handle) = temp_file(folder, name, STAGED)
+            .map_err(|e| write_error(folder, name, e, "no file was replaced"))?;
         handle
             .write_all(&file.bytes)
             .and_then(|_| handle.sync_data())
             .and_then(|_| make_readable(&handle))
-            .map_err(|e| write_error(dir, &file.name, e, "no file was replaced"))?;
-        staged.push((temp, dir.join(&file.name), file.bytes.len() as u64));
+            .map_err(|e| write_error(folder, name, e, "no file was replaced"))?;
+        staged.push((temp, folder.join(name), file.bytes.len() as u64));
     }
 
     // Keep each old file aside, so a failed rename can be undone.
@@ -91,7 +134,8 @@ fn write_all_with(
             kept.push(None);
             continue;
         }
-        let backup = temp_path(dir, &name, KEPT);
+        let folder = target.parent().unwrap_or(dir);
+        let backup = temp_path(folder, &name, KEPT);
         let saved = Temp::create(backup, |path| {
             std::fs::hard_link(target, path).or_else(|_| std::fs::copy(target, path).map(|_| ()))
         });
@@ -383,6 +427,53 @@ mod tests {
         let new = [file("c.jpg", b"new c"), file("a.epub", b"new a")];
         write_all_with(dir.path(), &new, &fail_first).unwrap_err();
         assert_eq!(names(dir.path()), ["a.epub", "b.pdf"]);
+    }
+
+    #[test]
+    fn files_in_folders_are_replaced_with_the_rest_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        write_all(
+            dir.path(),
+            &[file("a.epub", b"old a"), file("kindle/a.epub", b"old k")],
+        )
+        .unwrap();
+        let fail_kobo = |from: &Path, to: &Path| {
+            if to.ends_with("kobo/a.kepub.epub") {
+                Err(std::io::Error::other("disk on fire"))
+            } else {
+                std::fs::rename(from, to)
+            }
+        };
+        let new = [
+            file("a.epub", b"new a"),
+            file("kindle/a.epub", b"new k"),
+            file("kobo/a.kepub.epub", b"new kobo"),
+        ];
+        write_all_with(dir.path(), &new, &fail_kobo).unwrap_err();
+        assert_eq!(std::fs::read(dir.path().join("a.epub")).unwrap(), b"old a");
+        assert_eq!(
+            std::fs::read(dir.path().join("kindle/a.epub")).unwrap(),
+            b"old k"
+        );
+        assert_eq!(names(&dir.path().join("kindle")), ["a.epub"]);
+        assert!(names(&dir.path().join("kobo")).is_empty());
+        let written = write_all(dir.path(), &new).unwrap();
+        assert_eq!(written.len(), 3);
+        assert_eq!(
+            std::fs::read(dir.path().join("kobo/a.kepub.epub")).unwrap(),
+            b"new kobo"
+        );
+        // A file where a store's folder goes, or a name leaving the folder, replaces nothing.
+        std::fs::write(dir.path().join("apple"), b"x").unwrap();
+        let err = write_all(
+            dir.path(),
+            &[file("a.epub", b"n"), file("apple/a.epub", b"n")],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("it is a file, not a folder"), "{err}");
+        assert!(write_all(dir.path(), &[file("../escape.epub", b"n")]).is_err());
+        assert_eq!(std::fs::read(dir.path().join("a.epub")).unwrap(), b"new a");
     }
 
     #[test]

@@ -14,6 +14,7 @@ fn pdf_options() -> Options {
             pdf: true,
         },
         source_date_epoch: None,
+        stores: None,
     }
 }
 

@@ -11,10 +11,11 @@ use toml::Spanned;
 
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::model::{
-    ChapterOpening, Contributor, Date, FontFiles, Isbn, Paper, PrintSettings, PrintUrls, Pt, Role,
-    RunningHead, Trim,
+    ChapterOpening, Contributor, Date, EbookSettings, FontFiles, Isbn, NotePlacement, Paper,
+    PrintSettings, PrintUrls, Pt, Role, RunningHead, Trim,
 };
 use crate::project::CONFIG_FILE;
+use crate::stores::Store;
 
 /// The whole of `book.toml`, as the author wrote it.
 #[derive(Debug, Deserialize)]
@@ -53,6 +54,17 @@ struct BookToml {
     cover: CoverToml,
     style: Option<Spanned<style::StyleToml>>,
     chapter_numbers: Option<bool>,
+    notes: Option<Spanned<String>>,
+    stores: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    epub: EpubToml,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct EpubToml {
+    #[serde(default)]
+    embed_fonts: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -200,6 +212,8 @@ pub struct Config {
     pub blurb_file: Option<FileRef>,
     /// The book's design: the named style with the author's overrides.
     pub style: crate::model::style::BookStyle,
+    /// Notes, fonts and store editions of the ebook.
+    pub ebook: EbookSettings,
 }
 
 /// A part of the book: its title page and chapters.
@@ -390,6 +404,40 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         diagnostics.push(e);
     }
 
+    let notes = match &raw.notes {
+        None => NotePlacement::Chapter,
+        Some(value) => match value.get_ref().trim() {
+            "chapter" => NotePlacement::Chapter,
+            "book" => NotePlacement::Book,
+            other => {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "unknown notes placement `{other}`: expected `chapter` or `book`"
+                    ))
+                    .at(Some(locate(value.span())))
+                    .with_hint("notes = \"chapter\" puts each chapter's notes after it; notes = \"book\" gathers them at the end of the book"),
+                );
+                NotePlacement::Chapter
+            }
+        },
+    };
+    let mut stores = Vec::new();
+    for name in raw.stores.iter().flat_map(|s| s.get_ref()) {
+        match Store::parse(name.get_ref()) {
+            Some(store) if !stores.contains(&store) => stores.push(store),
+            Some(_) => {}
+            None => diagnostics.push(
+                Diagnostic::error(format!(
+                    "unknown store `{}`: expected one of {}",
+                    name.get_ref(),
+                    Store::known()
+                ))
+                .at(Some(locate(name.span())))
+                .with_hint("stores = [\"kindle\", \"apple\", \"kobo\", \"google\", \"generic\"] writes a folder for each under out/"),
+            ),
+        }
+    }
+
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
@@ -404,6 +452,9 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
     }
     if let Some(l) = &raw.language {
         locations.insert("language".to_string(), locate(l.span()));
+    }
+    if let Some(s) = &raw.stores {
+        locations.insert("stores".to_string(), locate(s.span()));
     }
     Ok(Config {
         title,
@@ -472,6 +523,11 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         blurb: raw.cover.blurb,
         blurb_file: raw.cover.blurb_file.as_ref().map(file_ref),
         style: book_style,
+        ebook: EbookSettings {
+            notes,
+            embed_fonts: raw.epub.embed_fonts,
+            stores,
+        },
     })
 }
 

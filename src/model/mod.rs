@@ -28,6 +28,8 @@ pub struct Book {
     pub fonts: FontFiles,
     /// The book's design, resolved from its style and overrides.
     pub style: style::BookStyle,
+    /// Notes, fonts and store editions of the ebook.
+    pub ebook: EbookSettings,
     /// Every section in reading order: front matter, chapters, back matter.
     pub sections: Vec<Section>,
     /// Images used by figures, in order of first use.
@@ -41,6 +43,27 @@ pub struct Book {
     /// Where book.toml sets the keys the metadata comes from (`title`,
     /// `subtitle`, `authors`, `language`), for messages about them.
     pub settings_at: std::collections::BTreeMap<String, Location>,
+}
+
+/// How the ebook is made, beyond its text and design.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EbookSettings {
+    /// Where the notes go.
+    pub notes: NotePlacement,
+    /// The book's faces embedded in the EPUB (subset, obfuscated).
+    pub embed_fonts: bool,
+    /// The stores `book.toml` names, each written to a folder of its own.
+    pub stores: Vec<crate::stores::Store>,
+}
+
+/// Where an ebook's notes go (book.toml's `notes`). Print keeps footnotes at the foot of the page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NotePlacement {
+    /// After the text of their chapter (as popups in readers that show them).
+    #[default]
+    Chapter,
+    /// All together in a Notes document at the end of the book.
+    Book,
 }
 
 impl Book {

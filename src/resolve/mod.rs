@@ -276,6 +276,7 @@ pub fn assemble(
         print: config.print.clone(),
         fonts: config.fonts.clone(),
         style: config.style.clone(),
+        ebook: config.ebook.clone(),
         sections,
         images: images.assets,
         cover_art,
