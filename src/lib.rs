@@ -241,6 +241,61 @@ pub fn load_fonts(project: &Project, book: &mut Book) -> Result<fonts::Fonts, Di
     Ok(fonts)
 }
 
+/// The faces the EPUB embeds: none unless `epub.embed-fonts` is set; then
+/// the text family's four, the code face and the fallbacks, each under its
+/// own family name (the text family's for all four of its faces).
+pub fn epub_faces<'a>(book: &Book, fonts: &'a fonts::Fonts) -> Vec<epub::EmbedFace<'a>> {
+    use epub::FaceRole;
+    use fonts::Style;
+    if !book.ebook.embed_fonts {
+        return Vec::new();
+    }
+    let family_of = |face: &fonts::FontFace| {
+        let parsed = face.face();
+        let name = [
+            ttf_parser::name_id::TYPOGRAPHIC_FAMILY,
+            ttf_parser::name_id::FAMILY,
+        ]
+        .into_iter()
+        .find_map(|id| {
+            parsed
+                .names()
+                .into_iter()
+                .filter(|n| n.name_id == id && n.is_unicode())
+                .find_map(|n| n.to_string())
+        });
+        name.unwrap_or_else(|| face.postscript_name.clone())
+    };
+    let text_family = family_of(fonts.get(Style::Regular));
+    let mut faces: Vec<epub::EmbedFace<'a>> = Vec::new();
+    for (style, face) in fonts.iter() {
+        let file_name = face
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or(&face.path)
+            .to_string();
+        // One file may serve two faces (a family without a bold): embed it once.
+        if faces.iter().any(|f| f.file_name == file_name) {
+            continue;
+        }
+        let (family, role) = match style {
+            Style::Mono => (family_of(face), FaceRole::Code),
+            Style::Fallback(_) => (family_of(face), FaceRole::Fallback),
+            _ => (text_family.clone(), FaceRole::Text),
+        };
+        faces.push(epub::EmbedFace {
+            family,
+            italic: matches!(style, Style::Italic | Style::BoldItalic),
+            bold: matches!(style, Style::Bold | Style::BoldItalic),
+            role,
+            file_name,
+            bytes: &face.bytes,
+        });
+    }
+    faces
+}
+
 /// Runs the pipeline, reusing what `cache` holds from earlier builds and
 /// leaving this build's work in it for the next one.
 pub fn build_with(
@@ -330,7 +385,8 @@ pub fn build_with(
         let epub = options.formats.epub.then(|| {
             scope.spawn(|| {
                 let t = Instant::now();
-                let bytes = epub::write(&book, &laid_out.page_map, &cover_jpeg);
+                let faces = epub_faces(&book, &fonts);
+                let bytes = epub::write_embedding(&book, &laid_out.page_map, &cover_jpeg, &faces);
                 (bytes, t.elapsed())
             })
         });

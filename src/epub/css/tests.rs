@@ -284,8 +284,11 @@ fn plain_is_quires_first_look() {
     assert_eq!(value(&css, "h2 em", "font-style").unwrap(), "normal");
     assert_eq!(value(&css, "h3", "text-align").unwrap(), "left");
     assert_eq!(value(&css, "figcaption", "font-size").unwrap(), "0.82em");
-    assert_eq!(value(&css, ".endnotes", "font-size").unwrap(), "0.82em");
-    assert_eq!(value(&css, ".endnotes p", "text-align").unwrap(), "justify");
+    assert_eq!(value(&css, "aside.note", "font-size").unwrap(), "0.82em");
+    assert_eq!(
+        value(&css, "aside.note p", "text-align").unwrap(),
+        "justify"
+    );
     assert_eq!(
         value(&css, "section p.subtitle", "font-size").unwrap(),
         "1.35em"

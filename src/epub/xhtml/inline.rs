@@ -117,7 +117,7 @@ impl<'a> Writer<'a> {
     /// A footnote reference: a superscript link to the note (plain inside a link).
     fn note_ref(&mut self, n: usize, label: &str) {
         let label = note_label(label, n);
-        let Some(note_id) = self.ids.notes.get(n) else {
+        let Some(note_href) = self.plan.note_href(self.index, n) else {
             self.out.push_str("<sup>");
             push_text(&mut self.out, &label);
             self.out.push_str("</sup>");
@@ -145,8 +145,8 @@ impl<'a> Writer<'a> {
             push_attr(&mut self.out, ref_id);
             self.out.push('"');
         }
-        self.out.push_str(" href=\"#");
-        push_attr(&mut self.out, note_id);
+        self.out.push_str(" href=\"");
+        push_attr(&mut self.out, &note_href);
         self.out.push_str("\">");
         push_text(&mut self.out, &label);
         self.out.push_str("</a></sup>");

@@ -155,7 +155,7 @@ fn line_breaks_count_one_and_note_references_none() {
 }
 
 #[test]
-fn footnotes_become_endnotes_with_backlinks() {
+fn footnotes_become_footnote_asides_with_backlinks() {
     let b = book("# T\n\nA[^a] and again[^a], then[^b].\n\n[^a]: First.\n\n[^b]: - listed\n");
     let xhtml = render(&b, &[]);
     well_formed(&xhtml);
@@ -164,12 +164,17 @@ fn footnotes_become_endnotes_with_backlinks() {
         xhtml.contains("id=\"ref-note-chapter-1-1-2\" href=\"#note-chapter-1-1\">1</a>"),
         "{xhtml}"
     );
-    assert!(
-        xhtml.contains("<section class=\"endnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\">")
-    );
-    assert!(xhtml.contains("<li id=\"note-chapter-1-1\">\n<p class=\"noindent\"><a class=\"note-label\" href=\"#ref-note-chapter-1-1\" role=\"doc-backlink\">1</a> First.</p>"), "{xhtml}");
+    assert!(xhtml.contains("<aside id=\"note-chapter-1-1\" class=\"note\" epub:type=\"footnote\" role=\"doc-footnote\">\n<p class=\"noindent\"><a class=\"note-label\" href=\"#ref-note-chapter-1-1\" role=\"doc-backlink\">1</a> First.</p>\n</aside>"), "{xhtml}");
     // A note that opens with a list gets its label on a line of its own.
-    assert!(xhtml.contains("<li id=\"note-chapter-1-2\">\n<p class=\"noindent\"><a class=\"note-label\" href=\"#ref-note-chapter-1-2\" role=\"doc-backlink\">2</a> </p>\n<ul>"), "{xhtml}");
+    assert!(xhtml.contains("<aside id=\"note-chapter-1-2\" class=\"note\" epub:type=\"footnote\" role=\"doc-footnote\">\n<p class=\"noindent\"><a class=\"note-label\" href=\"#ref-note-chapter-1-2\" role=\"doc-backlink\">2</a> </p>\n<ul>"), "{xhtml}");
+    // The notes close the chapter's section, after its text.
+    assert!(xhtml.find("then").unwrap() < xhtml.find("<aside").unwrap());
+    assert!(
+        xhtml
+            .trim_end()
+            .ends_with("</aside>\n</section>\n</body>\n</html>"),
+        "{xhtml}"
+    );
 }
 
 #[test]
