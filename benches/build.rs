@@ -19,7 +19,7 @@ fn ms(d: Duration) -> String {
 
 fn stages(t: &Timings) -> String {
     format!(
-        "parse {} | shape {} (CPU, inside set) | set (shape + break) {} | paginate {} | layout {} | cover {} | EPUB {} | PDF write {} | total {}",
+        "parse {} | shape {} (CPU, inside set) | set (shape + break) {} | paginate {} | layout {} | cover {} | EPUB {} | PDF write {} | stores {} | total {}",
         ms(t.parse),
         ms(t.shape),
         ms(t.set),
@@ -28,6 +28,7 @@ fn stages(t: &Timings) -> String {
         ms(t.cover),
         ms(t.epub),
         ms(t.pdf),
+        ms(t.stores),
         ms(t.total)
     )
 }
@@ -63,12 +64,15 @@ fn moby_dick() -> Option<Project> {
 }
 
 fn time_full(name: &str, project: &Project, runs: usize) {
-    let options = Options::default();
+    time_full_with(name, project, runs, &Options::default());
+}
+
+fn time_full_with(name: &str, project: &Project, runs: usize, options: &Options) {
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..runs {
         let started = Instant::now();
-        let outputs = build(project, &options).expect("the book builds");
+        let outputs = build(project, options).expect("the book builds");
         times.push(started.elapsed());
         last = Some(outputs);
     }
@@ -92,6 +96,23 @@ fn main() {
         return;
     };
     time_full("Moby-Dick", &moby, 5);
+    // The same with all five store editions (ISBNs for Google's names).
+    let toml = String::from_utf8(moby.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+    let mut with_isbns = moby.clone();
+    with_isbns.insert(
+        "manuscript/book.toml",
+        format!("{toml}[isbn]\nebook = \"978-0-306-40615-7\"\nprint = \"978-1-4028-9462-6\"\n"),
+    );
+    let all_stores = Options {
+        stores: Some(quire::stores::Store::ALL.to_vec()),
+        ..Options::default()
+    };
+    time_full_with(
+        "Moby-Dick with the five store editions",
+        &with_isbns,
+        5,
+        &all_stores,
+    );
 
     // A one-word edit in one chapter, rebuilt with the cache of the build before.
     let options = Options::default();

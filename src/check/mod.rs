@@ -5,6 +5,7 @@
 //! never the settings that were meant to produce them.
 
 mod reading_order;
+mod stores;
 
 pub use reading_order::PageListOrder;
 
@@ -167,7 +168,8 @@ pub fn release_gate(
     let laid = layout::layout(&book, &fonts)?;
     warnings.extend(laid.warnings.iter().cloned());
     let jpeg = cover::ebook_cover(&book, &fonts)?;
-    let epub = epub::write(&book, &laid.page_map, &jpeg)?;
+    let faces = crate::epub_faces(&book, &fonts);
+    let epub = epub::write_embedding(&book, &laid.page_map, &jpeg, &faces)?;
     let interior = pdf::write(&book, &laid.pages, &fonts)?;
     let print_cover = cover::print_cover(&book, &fonts, laid.pages.pages.len())?;
     let cover_pdf = pdf::write_cover(&book, &print_cover.pages, &fonts, &print_cover.images)?;
@@ -178,6 +180,20 @@ pub fn release_gate(
     check_cover(&mut report, &book, &laid, &jpeg, &print_cover, &cover_pdf);
     check_typography(&mut report, &laid);
     check_placeholders(&mut report, &book);
+    // The stores book.toml names, and those `--store` surveys.
+    let surveyed = options.stores.clone().unwrap_or_default();
+    let store_list: Vec<crate::stores::Store> = crate::stores::Store::ALL
+        .into_iter()
+        .filter(|s| book.ebook.stores.contains(s) || surveyed.contains(s))
+        .collect();
+    let sources = crate::stores::Sources {
+        book: &book,
+        stem: &crate::output_stem(&book),
+        epub: &epub,
+        cover_jpeg: &jpeg,
+        pdf: Some(&interior),
+    };
+    stores::check_stores(&mut report, &book, &store_list, &sources);
     Ok((report, warnings))
 }
 

@@ -14,7 +14,7 @@
 //! The transforms run side by side, one thread per store.
 
 mod apple;
-mod archive;
+pub(crate) mod archive;
 pub mod css;
 pub mod kepub;
 mod kindle;
