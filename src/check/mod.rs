@@ -8,6 +8,7 @@ mod reading_order;
 mod stores;
 
 pub use reading_order::PageListOrder;
+pub use stores::check_edition;
 
 use std::collections::HashMap;
 use std::fmt;

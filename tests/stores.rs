@@ -1,0 +1,600 @@
+//! Store editions, read back: each store's folder holds the files that store
+//! takes, every EPUB passes EPUBCheck, and each transform did its work
+//! (koboSpans present, unique and unnested; Apple's display options; the
+//! Kindle toc depth; Google's names by ISBN); notes pop up; fonts embed; the
+//! gate reads the stores' rules and fails at the right row on editions made
+//! to break them.
+
+mod common;
+
+use std::io::{Cursor, Read, Write};
+
+use common::epubcheck;
+use quire::check::Status;
+use quire::project::Project;
+use quire::stores::{Store, kepub};
+use quire::{Options, OutputFile};
+
+const ISBNS: &str = "\n[isbn]\nebook = \"978-0-306-40615-7\"\nprint = \"978-1-4028-9462-6\"\n";
+const ALL_STORES: &str = "stores = [\"kindle\", \"apple\", \"kobo\", \"google\", \"generic\"]\n";
+
+/// The bundled essay with all five stores and ISBNs.
+fn essay_for_all_stores() -> Project {
+    let mut project = common::bundled();
+    let toml = String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+    project.insert("manuscript/book.toml", format!("{ALL_STORES}{toml}{ISBNS}"));
+    project
+}
+
+fn file<'a>(files: &'a [OutputFile], name: &str) -> &'a [u8] {
+    &files
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| {
+            let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+            panic!("no {name} among {names:?}")
+        })
+        .bytes
+}
+
+/// Every entry of an EPUB: name and bytes, in archive order.
+fn entries(epub: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(epub)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            (entry.name().to_string(), bytes)
+        })
+        .collect()
+}
+
+fn text(entries: &[(String, Vec<u8>)], name: &str) -> String {
+    let (_, bytes) = entries
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no {name}"));
+    String::from_utf8(bytes.clone()).unwrap()
+}
+
+fn chapters(entries: &[(String, Vec<u8>)]) -> Vec<(String, String)> {
+    entries
+        .iter()
+        .filter(|(n, _)| n.ends_with(".xhtml") && !n.ends_with("nav.xhtml"))
+        .map(|(n, b)| (n.clone(), String::from_utf8(b.clone()).unwrap()))
+        .collect()
+}
+
+/// Levels of `ol` in the toc nav.
+fn toc_depth(nav: &str) -> usize {
+    let doc = roxmltree::Document::parse_with_options(
+        nav,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let toc = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("nav")
+                && n.attribute(("http://www.idpf.org/2007/ops", "type")) == Some("toc")
+        })
+        .unwrap();
+    toc.descendants()
+        .filter(|n| n.has_tag_name("ol"))
+        .map(|n| n.ancestors().filter(|a| a.has_tag_name("ol")).count())
+        .max()
+        .unwrap()
+}
+
+fn check_edition_files(files: &[OutputFile], stem: &str) {
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    for store in Store::ALL {
+        assert!(
+            names
+                .iter()
+                .any(|n| n.starts_with(&format!("{}/", store.name()))),
+            "no {} folder in {names:?}",
+            store.name()
+        );
+    }
+    // Google: named by the ISBNs' digits.
+    for name in [
+        "google/9780306406157.epub",
+        "google/9780306406157_frontcover.jpg",
+        "google/9781402894626_interior.pdf",
+    ] {
+        assert!(names.contains(&name), "{name} missing: {names:?}");
+    }
+    assert_eq!(
+        file(files, "google/9781402894626_interior.pdf"),
+        file(files, &format!("{stem}.pdf")),
+        "Google's original pages are the print PDF"
+    );
+
+    // Kobo: every spine document has unique, unnested spans around all its text.
+    let kepub_entries = entries(file(files, &format!("kobo/{stem}.kepub.epub")));
+    let mut spans = 0;
+    for (name, xhtml) in chapters(&kepub_entries) {
+        let report = kepub::span_report(&xhtml).unwrap();
+        assert!(report.wrapped_body, "{name}");
+        assert!(report.duplicate_ids.is_empty(), "{name}: {report:?}");
+        assert_eq!(report.nested, 0, "{name}");
+        assert_eq!(report.malformed_ids, 0, "{name}");
+        assert_eq!(report.unwrapped_text, 0, "{name}");
+        assert_eq!(report.unwrapped_images, 0, "{name}");
+        spans += report.spans;
+    }
+    assert!(spans > 20, "{spans} spans");
+    let opf = text(&kepub_entries, "OEBPS/content.opf");
+    assert!(opf.contains("properties=\"cover-image\""));
+
+    // Apple: display options, and otherwise the text as it was.
+    let apple = entries(file(files, &format!("apple/{stem}.epub")));
+    let options = text(&apple, "META-INF/com.apple.ibooks.display-options.xml");
+    assert!(
+        options.contains("<option name=\"specified-fonts\">false</option>"),
+        "{options}"
+    );
+
+    // Kindle: two levels at most, every document declares its encoding, a text start.
+    let kindle = entries(file(files, &format!("kindle/{stem}.epub")));
+    assert!(toc_depth(&text(&kindle, "OEBPS/nav.xhtml")) <= 2);
+    for (name, xhtml) in chapters(&kindle) {
+        assert!(
+            xhtml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
+            "{name}"
+        );
+        assert!(!xhtml.contains('\u{ad}'), "{name}: a soft hyphen");
+    }
+    assert!(text(&kindle, "OEBPS/content.opf").contains("<reference type=\"text\""));
+
+    // Generic: today's EPUB.
+    assert_eq!(
+        file(files, &format!("generic/{stem}.epub")),
+        file(files, &format!("{stem}.epub"))
+    );
+    for f in files.iter().filter(|f| f.name.ends_with(".epub")) {
+        epubcheck(&f.name.replace('/', "-"), &f.bytes);
+    }
+}
+
+#[test]
+fn the_essay_writes_a_folder_for_each_store() {
+    let outputs = quire::build(&essay_for_all_stores(), &Options::default()).unwrap();
+    check_edition_files(&outputs.files, "none-of-us-are-free");
+}
+
+#[test]
+fn moby_dick_writes_a_folder_for_each_store() {
+    let Some(mut moby) = common::moby_dick() else {
+        return;
+    };
+    moby.insert(
+        "manuscript/book.toml",
+        format!("{ALL_STORES}{}{ISBNS}", common::MOBY_DICK_TOML),
+    );
+    let outputs = quire::build(&moby, &Options::default()).unwrap();
+    check_edition_files(&outputs.files, "moby-dick");
+}
+
+#[test]
+fn the_command_line_chooses_stores_and_the_default_is_one_epub() {
+    let plain = quire::build(&common::bundled(), &Options::default()).unwrap();
+    assert!(plain.files.iter().all(|f| !f.name.contains('/')));
+    let options = Options {
+        stores: Some(vec![Store::Kobo]),
+        ..Options::default()
+    };
+    let kobo = quire::build(&common::bundled(), &options).unwrap();
+    let folders: Vec<&str> = kobo
+        .files
+        .iter()
+        .filter_map(|f| f.name.split_once('/').map(|(d, _)| d))
+        .collect();
+    assert!(
+        !folders.is_empty() && folders.iter().all(|d| *d == "kobo"),
+        "{folders:?}"
+    );
+}
+
+#[test]
+fn google_without_an_isbn_names_the_key_and_an_unknown_store_lists_the_known() {
+    let mut project = common::bundled();
+    let toml = String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+    project.insert(
+        "manuscript/book.toml",
+        format!("stores = [\"google\"]\n{toml}"),
+    );
+    let err = quire::build(&project, &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`isbn.ebook` is not set"), "{err}");
+    assert!(err.contains("`isbn.print` is not set"), "{err}");
+    assert!(err.contains("manuscript/book.toml:1:10"), "{err}");
+
+    project.insert(
+        "manuscript/book.toml",
+        format!("stores = [\"kindle\", \"nook\"]\n{toml}"),
+    );
+    let err = quire::build(&project, &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "unknown store `nook`: expected one of `kindle`, `apple`, `kobo`, `google`, `generic`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("manuscript/book.toml:1:21"), "{err}");
+}
+
+#[test]
+fn notes_gathered_at_the_end_link_both_ways() {
+    let project = common::everything("notes = \"book\"\n");
+    let outputs = quire::build(&project, &Options::default()).unwrap();
+    let epub = file(&outputs.files, "everything-books-write.epub");
+    epubcheck("notes-at-the-end", epub);
+    let all = entries(epub);
+    let notes = text(&all, "OEBPS/endnotes.xhtml");
+    assert!(
+        notes.contains("epub:type=\"endnotes\" role=\"doc-endnotes\""),
+        "{notes}"
+    );
+    assert!(notes.contains("<aside id=\"note-chapter-4-1\" class=\"note\" epub:type=\"footnote\" role=\"doc-footnote\">"), "{notes}");
+    assert!(
+        notes.contains("href=\"chapter-4.xhtml#ref-note-chapter-4-1\" role=\"doc-backlink\""),
+        "{notes}"
+    );
+    let chapter = text(&all, "OEBPS/chapter-4.xhtml");
+    assert!(
+        chapter.contains("href=\"endnotes.xhtml#note-chapter-4-1\""),
+        "{chapter}"
+    );
+    assert!(
+        !chapter.contains("<aside"),
+        "the chapter keeps no notes: {chapter}"
+    );
+    // In the spine after the last chapter, and in the contents.
+    let opf = text(&all, "OEBPS/content.opf");
+    let at = |s: &str| opf.find(s).unwrap_or_else(|| panic!("{s}: {opf}"));
+    assert!(
+        at("<itemref idref=\"id_chapter-4.xhtml\"/>")
+            < at("<itemref idref=\"id_endnotes.xhtml\"/>")
+    );
+    assert!(text(&all, "OEBPS/nav.xhtml").contains("href=\"endnotes.xhtml\""));
+    // By default each chapter closes with its own notes.
+    let outputs = quire::build(&common::everything(""), &Options::default()).unwrap();
+    let all = entries(file(&outputs.files, "everything-books-write.epub"));
+    assert!(all.iter().all(|(n, _)| n != "OEBPS/endnotes.xhtml"));
+    let chapter = text(&all, "OEBPS/chapter-4.xhtml");
+    assert!(
+        chapter.contains("<aside id=\"note-chapter-4-1\""),
+        "{chapter}"
+    );
+    assert!(chapter.contains("href=\"#note-chapter-4-1\""), "{chapter}");
+}
+
+#[test]
+fn embedded_fonts_are_subset_obfuscated_and_declared() {
+    let project = common::everything("stores = [\"apple\"]\nepub = { embed-fonts = true }\n");
+    let outputs = quire::build(&project, &Options::default()).unwrap();
+    let epub = file(&outputs.files, "everything-books-write.epub");
+    epubcheck("embedded-fonts", epub);
+    let all = entries(epub);
+    let opf = text(&all, "OEBPS/content.opf");
+    let id_start =
+        opf.find("<dc:identifier id=\"pub-id\">").unwrap() + "<dc:identifier id=\"pub-id\">".len();
+    let identifier = &opf[id_start..id_start + opf[id_start..].find('<').unwrap()];
+    let key = quire::epub::fonts::obfuscation_key(identifier);
+    let encryption = text(&all, "META-INF/encryption.xml");
+    let fonts: Vec<&(String, Vec<u8>)> = all.iter().filter(|(n, _)| n.ends_with(".ttf")).collect();
+    assert!(fonts.len() >= 5, "{fonts:?}");
+    let regular = std::fs::read(common::root().join("fonts/EBGaramond-Regular.ttf")).unwrap();
+    for (name, bytes) in &fonts {
+        assert!(
+            encryption.contains(&format!("URI=\"{name}\"")),
+            "{name} is not declared"
+        );
+        assert!(opf.contains(&format!("href=\"{}\"", name.trim_start_matches("OEBPS/"))));
+        assert!(
+            ttf_parser::Face::parse(bytes, 0).is_err(),
+            "{name} is stored in the clear"
+        );
+        let clear = quire::epub::fonts::obfuscate(bytes, &key);
+        let face = ttf_parser::Face::parse(&clear, 0).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // The fallback face keeps only what the text face lacks.
+        if !name.ends_with("DejaVuSans.ttf") {
+            assert!(
+                face.glyph_index('E').is_some(),
+                "{name}: the text's letters are kept"
+            );
+        }
+        if name.ends_with("EBGaramond-Regular.ttf") {
+            assert!(
+                clear.len() * 4 < regular.len(),
+                "subset: {} of {}",
+                clear.len(),
+                regular.len()
+            );
+            assert!(
+                face.glyph_index('\u{2603}').is_none(),
+                "a snowman is not in the book"
+            );
+        }
+    }
+    let css = text(&all, "OEBPS/stylesheet.css");
+    assert!(
+        css.contains("@font-face {\n  font-family: \"EB Garamond\";"),
+        "{css}"
+    );
+    assert!(
+        css.contains("body {\n  font-family: \"EB Garamond\""),
+        "{css}"
+    );
+    assert!(
+        !css.contains("body {\n  font-size"),
+        "the reader keeps its size"
+    );
+    let apple = entries(file(&outputs.files, "apple/everything-books-write.epub"));
+    assert!(
+        text(&apple, "META-INF/com.apple.ibooks.display-options.xml")
+            .contains("<option name=\"specified-fonts\">true</option>")
+    );
+}
+
+// ------------------------------------------------------------------ the gate
+
+fn gate(project: &Project, stores: Option<Vec<Store>>) -> quire::check::Report {
+    let options = Options {
+        stores,
+        ..Options::default()
+    };
+    quire::check::release_gate(project, &options).unwrap().0
+}
+
+fn row<'a>(report: &'a quire::check::Report, group: &str, name: &str) -> &'a quire::check::Check {
+    report
+        .checks
+        .iter()
+        .find(|c| c.group == group && c.name == name)
+        .unwrap_or_else(|| panic!("no {group} / {name} row"))
+}
+
+#[test]
+fn the_gate_passes_the_essay_in_every_store() {
+    let report = gate(&essay_for_all_stores(), Some(Store::ALL.to_vec()));
+    let failed: Vec<String> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| format!("{} {}: {}", c.group, c.name, c.value))
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    for store in Store::ALL {
+        assert!(
+            report.checks.iter().any(|c| c.group == store.name()),
+            "{}",
+            store.name()
+        );
+    }
+    assert!(
+        row(&report, "kobo", "kepub spans")
+            .value
+            .contains("spans in")
+    );
+    // Without ISBNs, a surveyed Google warns and a committed one fails.
+    let surveyed = gate(&common::bundled(), Some(Store::ALL.to_vec()));
+    assert_eq!(row(&surveyed, "google", "file names").status, Status::Warn);
+    assert!(!surveyed.failed(), "{surveyed}");
+    let mut committed = common::bundled();
+    let toml = String::from_utf8(committed.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+    committed.insert(
+        "manuscript/book.toml",
+        format!("stores = [\"kobo\"]\n{toml}"),
+    );
+    let report = gate(&committed, None);
+    assert!(report.checks.iter().any(|c| c.group == "kobo"));
+    assert!(
+        report.checks.iter().all(|c| c.group != "kindle"),
+        "only the stores named"
+    );
+}
+
+/// An EPUB with one entry's text changed by `edit`.
+fn edited(epub: &[u8], name: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (entry, bytes) in entries(epub) {
+        let method = if entry == "mimetype" {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        let options = zip::write::SimpleFileOptions::default().compression_method(method);
+        out.start_file(entry.as_str(), options).unwrap();
+        if entry == name {
+            out.write_all(edit(std::str::from_utf8(&bytes).unwrap()).as_bytes())
+                .unwrap();
+        } else {
+            out.write_all(&bytes).unwrap();
+        }
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// The gate's row for `store` on an edition whose EPUB `name` was broken by `edit`.
+fn broken_row(
+    store: Store,
+    entry: &str,
+    edit: impl Fn(&str) -> String,
+    row_name: &str,
+) -> quire::check::Check {
+    let outputs = quire::build(&essay_for_all_stores(), &Options::default()).unwrap();
+    let mut files: Vec<OutputFile> = outputs
+        .files
+        .into_iter()
+        .filter(|f| f.name.starts_with(&format!("{}/", store.name())))
+        .collect();
+    let clean = {
+        let mut report = quire::check::Report::default();
+        quire::check::check_edition(&mut report, store, &files);
+        report
+    };
+    assert!(
+        !clean.failed(),
+        "the edition passes before it is broken: {clean}"
+    );
+    for f in files.iter_mut().filter(|f| f.name.ends_with(".epub")) {
+        if store != Store::Kobo || f.name.ends_with(".kepub.epub") == row_name.contains("kepub") {
+            f.bytes = edited(&f.bytes, entry, &edit);
+        }
+    }
+    let mut report = quire::check::Report::default();
+    quire::check::check_edition(&mut report, store, &files);
+    row(&report, store.name(), row_name).clone()
+}
+
+#[test]
+fn the_gate_fails_each_broken_store_rule_at_its_place() {
+    let chapter = "OEBPS/chapter-1.xhtml";
+    // Kindle: a declaration without its encoding, a soft hyphen, a link to a body id.
+    let row = broken_row(
+        Store::Kindle,
+        chapter,
+        |t| t.replacen(" encoding=\"UTF-8\"", "", 1),
+        "conversion hazards",
+    );
+    assert_eq!(row.status, Status::Fail);
+    assert!(
+        row.value
+            .contains("OEBPS/chapter-1.xhtml:1: no XML declaration with its encoding"),
+        "{}",
+        row.value
+    );
+    let row = broken_row(
+        Store::Kindle,
+        chapter,
+        |t| t.replacen("social media", "so\u{ad}cial media", 1),
+        "conversion hazards",
+    );
+    assert!(
+        row.value
+            .contains("OEBPS/chapter-1.xhtml:12: a soft hyphen"),
+        "{}",
+        row.value
+    );
+    let row = broken_row(
+        Store::Kindle,
+        chapter,
+        |t| {
+            t.replacen("<body ", "<body id=\"top\" ", 1).replacen(
+                "<p>",
+                "<p><a href=\"chapter-1.xhtml#top\">top</a>",
+                1,
+            )
+        },
+        "conversion hazards",
+    );
+    assert!(
+        row.value
+            .contains("a link to a <body> id (chapter-1.xhtml#top)"),
+        "{}",
+        row.value
+    );
+    let row = broken_row(
+        Store::Kindle,
+        "OEBPS/nav.xhtml",
+        |t| {
+            t.replacen("What is behind the rage?</a>", "What is behind the rage?</a><ol><li><a href=\"chapter-1.xhtml\">deeper</a></li></ol>", 1)
+        },
+        "toc depth",
+    );
+    assert_eq!(row.status, Status::Fail);
+    assert!(row.value.starts_with("3 levels"), "{}", row.value);
+    // Apple: emoji glyphs, two landmark types, display options against fonts.
+    let row = broken_row(
+        Store::Apple,
+        chapter,
+        |t| t.replacen("social media", "social ↩ media", 1),
+        "emoji glyphs",
+    );
+    assert!(
+        row.value.contains("OEBPS/chapter-1.xhtml:12: ↩"),
+        "{}",
+        row.value
+    );
+    let row = broken_row(
+        Store::Apple,
+        "OEBPS/nav.xhtml",
+        |t| {
+            t.replacen(
+                "epub:type=\"toc\" href",
+                "epub:type=\"toc frontmatter\" href",
+                1,
+            )
+        },
+        "landmarks",
+    );
+    assert_eq!(row.status, Status::Fail);
+    assert!(row.value.contains("OEBPS/nav.xhtml:"), "{}", row.value);
+    let row = broken_row(
+        Store::Apple,
+        "META-INF/com.apple.ibooks.display-options.xml",
+        |t| t.replace("false", "maybe"),
+        "display options",
+    );
+    assert_eq!(
+        row.status,
+        Status::Pass,
+        "no fonts: nothing to specify ({})",
+        row.value
+    );
+    // Kobo: a span inside a span, and text outside any; RMSDK's calc().
+    let row = broken_row(
+        Store::Kobo,
+        chapter,
+        |t| {
+            t.replacen(
+                "<span class=\"koboSpan\" id=\"kobo.3.2\">",
+                "<span class=\"koboSpan\" id=\"kobo.3.1\">",
+                1,
+            )
+        },
+        "kepub spans",
+    );
+    assert!(
+        row.value
+            .contains("OEBPS/chapter-1.xhtml: span id kobo.3.1 used twice"),
+        "{}",
+        row.value
+    );
+    let row = broken_row(
+        Store::Kobo,
+        chapter,
+        |t| {
+            t.replacen("</h1>", "</h1><p>loose <span class=\"koboSpan\" id=\"kobo.99.1\"><span class=\"koboSpan\" id=\"kobo.99.2\">x</span></span></p>", 1)
+        },
+        "kepub spans",
+    );
+    assert_eq!(row.status, Status::Fail);
+    assert!(
+        row.value.contains("spans inside spans") || row.value.contains("outside a span"),
+        "{}",
+        row.value
+    );
+    let row = broken_row(
+        Store::Kobo,
+        "OEBPS/stylesheet.css",
+        |t| format!("{t}\n.wide {{ width: calc(100% - 1em); }}\n"),
+        "RMSDK CSS hazards",
+    );
+    assert_eq!(row.status, Status::Fail);
+    assert!(
+        row.value.contains("OEBPS/stylesheet.css:") && row.value.contains("`calc()`"),
+        "{}",
+        row.value
+    );
+}
