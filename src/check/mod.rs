@@ -271,11 +271,7 @@ fn unzip(bytes: &[u8]) -> Option<(Vec<String>, HashMap<String, String>)> {
 }
 
 fn parse_xml(text: &str) -> Option<roxmltree::Document<'_>> {
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: true,
-        ..roxmltree::ParsingOptions::default()
-    };
-    roxmltree::Document::parse_with_options(text, options).ok()
+    crate::stores::xml::parse(text).ok()
 }
 
 const EPUB_NS: &str = "http://www.idpf.org/2007/ops";

@@ -10,11 +10,12 @@ use std::io::Cursor;
 
 use super::{Report, Status};
 use crate::OutputFile;
+use crate::epub::DISPLAY_OPTIONS;
 use crate::model::Book;
 use crate::stores::archive::Archive;
 use crate::stores::css::{Reader, hazards};
 use crate::stores::xml::{self, Package};
-use crate::stores::{self, DISPLAY_OPTIONS, EMOJI_PRONE, Store, TEXT_PRESENTATION, TOC_DEPTH};
+use crate::stores::{self, EMOJI_PRONE, Store, TEXT_PRESENTATION, TOC_DEPTH};
 
 /// Checks each store in `stores`: those `book.toml` names are commitments
 /// (a missing ISBN fails), the others are surveyed (it warns).

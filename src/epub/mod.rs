@@ -23,6 +23,8 @@ mod xhtml;
 
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
 
+pub use package::{DISPLAY_OPTIONS, display_options};
+
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Book, PageMap, SectionKind, plain_text};
 
@@ -244,10 +246,9 @@ fn embed_faces(
         "META-INF/encryption.xml".into(),
         fonts::encryption_xml(&paths),
     ));
-    embedded.meta_inf.push((
-        crate::stores::DISPLAY_OPTIONS.into(),
-        crate::stores::display_options(true),
-    ));
+    embedded
+        .meta_inf
+        .push((DISPLAY_OPTIONS.into(), package::display_options(true)));
     Ok(embedded)
 }
 

@@ -25,7 +25,16 @@ use crate::model::Date;
 pub const OPF_PATH: &str = "OEBPS/content.opf";
 pub const NAV_PATH: &str = "OEBPS/nav.xhtml";
 const CONTAINER_PATH: &str = "META-INF/container.xml";
-const DROPPED: [&str; 2] = ["mimetype", "META-INF/com.apple.ibooks.display-options.xml"];
+/// Apple's display options (Apple Books Asset Guide): whether Books uses the embedded fonts.
+pub const DISPLAY_OPTIONS: &str = "META-INF/com.apple.ibooks.display-options.xml";
+const DROPPED: [&str; 2] = ["mimetype", DISPLAY_OPTIONS];
+
+/// Apple's display options file, saying whether the book's own fonts are used.
+pub fn display_options(specified_fonts: bool) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<display_options>\n  <platform name=\"*\">\n    <option name=\"specified-fonts\">{specified_fonts}</option>\n  </platform>\n</display_options>\n"
+    )
+}
 
 /// Content documents, already deflated, in a small archive of their own.
 pub type Deflated = ZipArchive<Cursor<Vec<u8>>>;

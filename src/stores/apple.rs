@@ -12,8 +12,7 @@
 
 use super::archive::Archive;
 use super::xml::{self, Package, splice};
-
-pub const DISPLAY_OPTIONS: &str = "META-INF/com.apple.ibooks.display-options.xml";
+use crate::epub::{DISPLAY_OPTIONS, display_options};
 
 /// Characters with an emoji form that iOS picks when the text face lacks
 /// them (Unicode's `Emoji=Yes, Emoji_Presentation=No` set, the ones books use).
@@ -46,13 +45,6 @@ pub fn transform(epub: &[u8]) -> Result<Vec<u8>, String> {
         archive.set_text(&item.path, fixed)?;
     }
     archive.finish()
-}
-
-/// Apple's display options.
-pub fn display_options(specified_fonts: bool) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<display_options>\n  <platform name=\"*\">\n    <option name=\"specified-fonts\">{specified_fonts}</option>\n  </platform>\n</display_options>\n"
-    )
 }
 
 /// Each emoji-prone character followed by U+FE0E (once).

@@ -21,7 +21,7 @@ mod kindle;
 mod kobo;
 pub mod xml;
 
-pub use apple::{DISPLAY_OPTIONS, EMOJI_PRONE, TEXT_PRESENTATION, display_options};
+pub use apple::{EMOJI_PRONE, TEXT_PRESENTATION};
 pub use kindle::TOC_DEPTH;
 
 use crate::OutputFile;
