@@ -132,6 +132,8 @@ pub struct BuildCache {
     /// Set paragraphs, valid for `layout_key`'s fonts and settings.
     paragraphs: Option<(u64, Arc<layout::paragraph::ParagraphCache>)>,
     cover: Option<(u64, Arc<Vec<u8>>)>,
+    /// The interior's font subsets and compressed page streams.
+    pdf: pdf::PdfCache,
 }
 
 impl BuildCache {
@@ -146,6 +148,11 @@ impl BuildCache {
     /// Paragraphs the cache holds (for tests and the benchmark).
     pub fn cached_paragraphs(&self) -> usize {
         self.paragraphs.as_ref().map_or(0, |(_, p)| p.len())
+    }
+
+    /// Compressed PDF page streams the cache holds (for tests).
+    pub fn cached_page_streams(&self) -> usize {
+        self.pdf.cached_streams()
     }
 }
 
@@ -380,6 +387,11 @@ pub fn build_with(
 
     let stem = output_stem(&book);
     let mut files = Vec::new();
+    let mut pdf_cache = if cache.keep {
+        std::mem::take(&mut cache.pdf)
+    } else {
+        pdf::PdfCache::default()
+    };
     // The editions are independent once the layout is known: write them side by side.
     let (epub, pdf, print_cover) = std::thread::scope(|scope| {
         let epub = options.formats.epub.then(|| {
@@ -400,7 +412,7 @@ pub fn build_with(
         });
         let pdf = options.formats.pdf.then(|| {
             let t = Instant::now();
-            let bytes = pdf::write(&book, &laid_out.pages, &fonts);
+            let bytes = pdf::write_reusing(&book, &laid_out.pages, &fonts, &mut pdf_cache);
             (bytes, t.elapsed())
         });
         (
@@ -460,6 +472,9 @@ pub fn build_with(
     }
     if cache.keep && options.formats.epub {
         cache.cover = Some((cover_key, cover_jpeg));
+    }
+    if cache.keep {
+        cache.pdf = pdf_cache;
     }
     timings.total = started.elapsed();
     Ok(Outputs {

@@ -26,6 +26,14 @@ fn a_one_word_edit_rebuilds_to_the_same_bytes_as_a_fresh_build() {
         cache.cached_paragraphs()
     );
 
+    let pages = build(&project, &options).unwrap().pages;
+    // Every page's stream is kept; blank pages share one.
+    let streams = cache.cached_page_streams();
+    assert!(
+        streams > pages / 4 && streams <= pages,
+        "{streams} streams for {pages} pages"
+    );
+
     let essay = String::from_utf8(project.get("manuscript/essay.md").unwrap().to_vec()).unwrap();
     let edited = essay.replacen("tremendously", "enormously", 1);
     assert_ne!(essay, edited);

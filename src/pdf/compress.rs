@@ -51,3 +51,12 @@ fn deflate(stream: &mut Stream) {
         stream.set_content(compressed);
     }
 }
+
+/// Deflates one stream's bytes at the same level (a page's content, which
+/// is then placed with its filter already set).
+pub fn deflate_bytes(raw: &[u8]) -> Vec<u8> {
+    let mut encoder = ZlibEncoder::new(Vec::with_capacity(raw.len() / 3), Compression::new(4));
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(raw);
+    encoder.finish().unwrap_or_default()
+}

@@ -10,7 +10,8 @@ mod page;
 mod pdfx;
 mod subset;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use printpdf::{FontId, PdfDocument, PdfSaveOptions, XObjectId};
 
@@ -29,7 +30,18 @@ pub enum Document {
 
 /// Draws the interior's pages.
 pub fn write(book: &Book, pages: &PagedBook, fonts: &Fonts) -> Result<Vec<u8>, Diagnostics> {
-    write_document(book, pages, fonts, Document::Interior, &book.images)
+    write_reusing(book, pages, fonts, &mut PdfCache::default())
+}
+
+/// Draws the interior's pages, reusing the font subsets and page streams
+/// `cache` holds from the write before and leaving this write's there.
+pub fn write_reusing(
+    book: &Book,
+    pages: &PagedBook,
+    fonts: &Fonts,
+    cache: &mut PdfCache,
+) -> Result<Vec<u8>, Diagnostics> {
+    write_document(book, pages, fonts, Document::Interior, &book.images, cache)
 }
 
 /// Draws the print cover; `ImageId(i)` on it is `images[i]`.
@@ -39,7 +51,14 @@ pub fn write_cover(
     fonts: &Fonts,
     images: &[ImageAsset],
 ) -> Result<Vec<u8>, Diagnostics> {
-    write_document(book, pages, fonts, Document::Cover, images)
+    write_document(
+        book,
+        pages,
+        fonts,
+        Document::Cover,
+        images,
+        &mut PdfCache::default(),
+    )
 }
 
 fn write_document(
@@ -48,6 +67,7 @@ fn write_document(
     fonts: &Fonts,
     kind: Document,
     images: &[ImageAsset],
+    cache: &mut PdfCache,
 ) -> Result<Vec<u8>, Diagnostics> {
     let mut doc = PdfDocument::new(&book.meta.title);
     metadata::set_info(&mut doc, book, kind);
@@ -58,40 +78,49 @@ fn write_document(
 
     // Resource ids are chosen here, in a fixed order, so the bytes never depend on
     // printpdf's process-wide id counter.
-    let font_ids = embed_fonts(&mut doc, pages, fonts)?;
+    let texts = page::glyph_texts(&pages.pages);
+    let (font_ids, subsets) = embed_fonts(&mut doc, &texts, fonts, cache)?;
     // PDF/X-4 with a CMYK output intent takes no DeviceRGB: a PDF/X interior's images are grey.
     let grey = (book.print.grayscale_images || pdf_x) && kind == Document::Interior;
     let image_ids = embed_images(&mut doc, images, grey, pages)?;
     let widths = page::GlyphWidths::new(fonts);
-    let last_use = page::LastUse::new(&pages.pages);
+    let resources = page::Resources {
+        fonts: &font_ids,
+        images: &image_ids,
+        widths: &widths,
+    };
+    let streams = content_streams(&pages.pages, &resources, subsets, cache);
 
-    // Pages draw independently: share them out over the cores, in order.
-    let workers = crate::workers();
-    let chunk = pages.pages.len().div_ceil(workers).max(1);
-    let pdf_pages: Vec<printpdf::PdfPage> = std::thread::scope(|scope| {
-        let handles: Vec<_> = pages
-            .pages
-            .chunks(chunk)
-            .enumerate()
-            .map(|(c, share)| {
-                let (last_use, font_ids, image_ids, widths) =
-                    (&last_use, &font_ids, &image_ids, &widths);
-                scope.spawn(move || {
-                    share
-                        .iter()
-                        .enumerate()
-                        .map(|(i, p)| {
-                            page::draw((c * chunk + i, p), last_use, font_ids, image_ids, widths)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("drawing a page does not panic"))
-            .collect()
-    });
+    // printpdf writes the document around the streams: its pages carry only
+    // their boxes, and the first the fonts' glyph census, from which it
+    // builds each font's widths and ToUnicode map (the census stream is then
+    // replaced like every other).
+    let mut pdf_pages: Vec<printpdf::PdfPage> = pages
+        .pages
+        .iter()
+        .map(|p| {
+            let (media, trim) = page::boxes(p);
+            // printpdf writes a Rect as [x y width height], but PDF boxes are
+            // [llx lly urx ury]: give it the upper-right corner in place of the size.
+            let rect = |[a, b, c, d]: page::PdfRect| {
+                printpdf::Rect::from_xywh(
+                    printpdf::Pt(a),
+                    printpdf::Pt(b),
+                    printpdf::Pt(c),
+                    printpdf::Pt(d),
+                )
+            };
+            printpdf::PdfPage {
+                media_box: rect(media),
+                trim_box: rect(trim),
+                crop_box: rect(media),
+                ops: Vec::new(),
+            }
+        })
+        .collect();
+    if let Some(first) = pdf_pages.first_mut() {
+        first.ops = glyph_census(&texts, &font_ids);
+    }
     doc.with_pages(pdf_pages);
     for (i, entry) in pages.outline.iter().enumerate() {
         doc.bookmarks.map.insert(
@@ -110,6 +139,7 @@ fn write_document(
     };
     let mut warnings = Vec::new();
     let mut objects = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
+    place_streams(&mut objects, &streams)?;
     compress::deflate_streams(&mut objects);
     metadata::set_file_id(&mut objects, book, kind);
     pdfx::finish(&mut objects, book, pdf_x);
@@ -120,40 +150,196 @@ fn write_document(
     Ok(bytes)
 }
 
+/// What a rebuild reuses from the PDF written before it: font subsets by
+/// glyph set, and compressed page streams by [`page::content_key`]. Both
+/// are keyed by content, so a stale entry is never used; each write keeps
+/// only what it used.
+#[derive(Default)]
+pub struct PdfCache {
+    subsets: HashMap<(usize, u64), Arc<subset::SubsetFace>>,
+    streams: HashMap<u64, Arc<Vec<u8>>>,
+}
+
+impl PdfCache {
+    /// Page streams the cache holds (for tests).
+    pub fn cached_streams(&self) -> usize {
+        self.streams.len()
+    }
+}
+
+impl std::fmt::Debug for PdfCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PdfCache")
+            .field("subsets", &self.subsets.len())
+            .field("streams", &self.streams.len())
+            .finish()
+    }
+}
+
+/// Every page's content stream, deflated: reused from `cache` when the
+/// page's content key is there, else encoded and compressed on all cores.
+fn content_streams(
+    pages: &[crate::layout::frame::Page],
+    resources: &page::Resources,
+    subsets: u64,
+    cache: &mut PdfCache,
+) -> Vec<Arc<Vec<u8>>> {
+    let keys: Vec<u64> = pages
+        .iter()
+        .map(|p| page::content_key(p, subsets))
+        .collect();
+    let missing: Vec<usize> = (0..pages.len())
+        .filter(|&i| !cache.streams.contains_key(&keys[i]))
+        .collect();
+    let workers = crate::workers();
+    let chunk = missing.len().div_ceil(workers).max(1);
+    let made: Vec<(u64, Arc<Vec<u8>>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = missing
+            .chunks(chunk)
+            .map(|share| {
+                let keys = &keys;
+                scope.spawn(move || {
+                    share
+                        .iter()
+                        .map(|&i| {
+                            let raw = page::encode(&pages[i], resources);
+                            (keys[i], Arc::new(compress::deflate_bytes(&raw)))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("encoding a page does not panic"))
+            .collect()
+    });
+    let mut kept: HashMap<u64, Arc<Vec<u8>>> = HashMap::with_capacity(pages.len());
+    for (key, stream) in made {
+        kept.insert(key, stream);
+    }
+    let streams = keys
+        .iter()
+        .map(|key| {
+            let stream = kept
+                .get(key)
+                .or_else(|| cache.streams.get(key))
+                .expect("every page's stream was made or cached")
+                .clone();
+            kept.insert(*key, stream.clone());
+            stream
+        })
+        .collect();
+    cache.streams = kept;
+    streams
+}
+
+/// One text object per face showing each glyph the pages use once, with its text.
+fn glyph_census(
+    texts: &BTreeMap<Style, BTreeMap<u16, Option<String>>>,
+    fonts: &BTreeMap<Style, EmbeddedFont>,
+) -> Vec<printpdf::Op> {
+    use printpdf::{Codepoint, Op, PdfFontHandle, TextItem};
+    let mut ops = Vec::new();
+    for (style, glyphs) in texts {
+        let Some(font) = fonts.get(style) else {
+            continue;
+        };
+        ops.push(Op::StartTextSection);
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(font.id.clone()),
+            size: printpdf::Pt(10.0),
+        });
+        let census = glyphs
+            .iter()
+            .map(|(&id, text)| Codepoint {
+                gid: font.subset.glyph(id),
+                offset: 0.0,
+                cid: text.clone(),
+            })
+            .collect();
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(census)],
+        });
+        ops.push(Op::EndTextSection);
+    }
+    ops
+}
+
+/// Puts each page's deflated stream in place of the one printpdf wrote.
+fn place_streams(
+    objects: &mut lopdf::Document,
+    streams: &[Arc<Vec<u8>>],
+) -> Result<(), Diagnostics> {
+    let fail = || {
+        Diagnostics::from(Diagnostic::error(
+            "cannot write the PDF: a page lost its content stream",
+        ))
+    };
+    let pages = objects.get_pages();
+    if pages.len() != streams.len() {
+        return Err(fail());
+    }
+    for ((_, page_id), stream) in pages.into_iter().zip(streams) {
+        let contents = objects
+            .get_dictionary(page_id)
+            .and_then(|page| page.get(b"Contents"))
+            .and_then(lopdf::Object::as_reference)
+            .map_err(|_| fail())?;
+        let mut dict = lopdf::Dictionary::new();
+        dict.set("Filter", "FlateDecode");
+        let mut content = lopdf::Stream::new(dict, stream.to_vec());
+        content.allows_compression = false;
+        objects
+            .objects
+            .insert(contents, lopdf::Object::Stream(content));
+    }
+    Ok(())
+}
+
 /// An embedded face: its resource id and its subset's glyph numbering.
 pub(crate) struct EmbeddedFont {
     pub id: FontId,
-    pub subset: subset::SubsetFace,
+    pub subset: Arc<subset::SubsetFace>,
 }
 
-/// Adds the faces the pages use, subset to the glyphs they use, with deterministic resource names.
+/// Adds the faces the pages use, subset to the glyphs they use, with
+/// deterministic resource names; and a hash of the glyph sets (the subsets'
+/// numbering, which the page streams depend on).
 fn embed_fonts(
     doc: &mut PdfDocument,
-    pages: &PagedBook,
+    texts: &BTreeMap<Style, BTreeMap<u16, Option<String>>>,
     fonts: &Fonts,
-) -> Result<BTreeMap<Style, EmbeddedFont>, Diagnostics> {
-    let mut used: Vec<BTreeSet<u16>> = vec![BTreeSet::new(); fonts.len()];
-    for page in &pages.pages {
-        for item in &page.items {
-            if let Item::Glyphs(run) = item {
-                used[run.style.index()].extend(run.glyphs.iter().map(|g| g.id));
-            }
-        }
-    }
+    cache: &mut PdfCache,
+) -> Result<(BTreeMap<Style, EmbeddedFont>, u64), Diagnostics> {
+    use std::hash::{Hash, Hasher};
     let mut embedded = BTreeMap::new();
+    let mut all_sets = rustc_hash::FxHasher::default();
+    let mut kept = HashMap::new();
     for (style, face) in fonts.iter() {
-        if used[style.index()].is_empty() {
+        let Some(glyphs) = texts.get(&style).filter(|g| !g.is_empty()) else {
             continue;
-        }
-        let subset = subset::subset(face, &used[style.index()]).map_err(|e| {
-            Diagnostics::from(
-                Diagnostic::error(format!(
-                    "cannot embed the font {} in the PDF: {e}",
-                    face.path
-                ))
-                .with_hint("use another OpenType or TrueType font file"),
-            )
-        })?;
+        };
+        let used: BTreeSet<u16> = glyphs.keys().copied().collect();
+        let mut set_hash = rustc_hash::FxHasher::default();
+        face.bytes.len().hash(&mut set_hash);
+        face.postscript_name.hash(&mut set_hash);
+        used.hash(&mut set_hash);
+        let key = (style.index(), set_hash.finish());
+        key.hash(&mut all_sets);
+        let subset = match cache.subsets.get(&key) {
+            Some(subset) => subset.clone(),
+            None => Arc::new(subset::subset(face, &used).map_err(|e| {
+                Diagnostics::from(
+                    Diagnostic::error(format!(
+                        "cannot embed the font {} in the PDF: {e}",
+                        face.path
+                    ))
+                    .with_hint("use another OpenType or TrueType font file"),
+                )
+            })?),
+        };
+        kept.insert(key, subset.clone());
         let id = FontId(format!("F{}", style.index() + 1));
         doc.resources
             .fonts
@@ -161,11 +347,12 @@ fn embed_fonts(
             .insert(id.clone(), printpdf::PdfFont::new(subset.parsed.clone()));
         embedded.insert(style, EmbeddedFont { id, subset });
     }
-    Ok(embedded)
+    cache.subsets = kept;
+    Ok((embedded, all_sets.finish()))
 }
 
 /// Adds the images the pages place, decoded once each (greyscale when the book asks for it).
-type ImageIds = BTreeMap<ImageId, (XObjectId, u32, u32)>;
+type ImageIds = BTreeMap<ImageId, (String, u32, u32)>;
 
 fn embed_images(
     doc: &mut PdfDocument,
@@ -202,11 +389,11 @@ fn embed_images(
                     asset.path
                 )))
             })?;
-            let id = XObjectId(format!("Im{}", image.0 + 1));
+            let id = format!("Im{}", image.0 + 1);
             doc.resources
                 .xobjects
                 .map
-                .insert(id.clone(), printpdf::XObject::Image(raw));
+                .insert(XObjectId(id.clone()), printpdf::XObject::Image(raw));
             ids.insert(*image, (id, asset.width, asset.height));
         }
     }

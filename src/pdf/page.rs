@@ -1,15 +1,15 @@
-//! One laid-out page → one printpdf page: page boxes (media box = trim +
-//! bleed, trim box inset, the bleed on the outside edge), glyph runs as
-//! shaped glyph ids placed with absolute text matrices and positioned with
-//! `TJ` offsets, rules and images.
+//! One laid-out page → its PDF content stream, encoded straight to bytes
+//! with `pdf-writer`'s `Content` (no per-glyph objects), and its page boxes
+//! (media box = trim + bleed, trim box inset, the bleed on the outside
+//! edge). Glyph runs are shaped glyph ids placed with absolute text
+//! matrices and positioned with `TJ` offsets; then rules, fills, outlines
+//! and images.
 
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 
-use printpdf::{
-    Codepoint, Color, Line, LinePoint, Op, PaintMode, PdfFontHandle, PdfPage, Point, Polygon,
-    PolygonRing, Rect, TextItem, TextMatrix, TextRenderingMode, WindingOrder, XObjectId,
-    XObjectTransform,
-};
+use pdf_writer::types::TextRenderingMode;
+use pdf_writer::{Content, Name, Str};
 
 use crate::fonts::{Fonts, Style};
 use crate::layout::frame::{GlyphRun, Item, Page, Rgb, Side};
@@ -47,11 +47,42 @@ impl GlyphWidths {
     }
 }
 
-fn pt(v: crate::model::Pt) -> printpdf::Pt {
-    printpdf::Pt(v.0 as f32)
+/// A PDF rectangle `[llx lly urx ury]`, in points.
+pub type PdfRect = [f32; 4];
+
+/// The page's media box (trim + bleed) and trim box.
+pub fn boxes(page: &Page) -> (PdfRect, PdfRect) {
+    let (trim_left, bleed) = (trim_left(page), page.bleed.0);
+    let media_width = page.trim.width.0
+        + if page.side == Side::Cover {
+            2.0 * bleed
+        } else {
+            bleed
+        };
+    let media_height = page.trim.height.0 + 2.0 * bleed;
+    (
+        [0.0, 0.0, media_width as f32, media_height as f32],
+        [
+            trim_left as f32,
+            bleed as f32,
+            (trim_left + page.trim.width.0) as f32,
+            (bleed + page.trim.height.0) as f32,
+        ],
+    )
 }
 
-/// Converts layout coordinates (trim top-left origin, y down) to PDF user space.
+/// The bleed is on the outside edge: the left of a verso, the right of a recto.
+fn trim_left(page: &Page) -> f64 {
+    if page.side == Side::Recto {
+        0.0
+    } else {
+        page.bleed.0
+    }
+}
+
+/// Converts layout coordinates (trim top-left origin, y down) to PDF user
+/// space, rounded to a thousandth of a point so the streams stay short and
+/// the bytes stable.
 struct Placement {
     trim_left: f64,
     trim_bottom: f64,
@@ -59,185 +90,54 @@ struct Placement {
 }
 
 impl Placement {
-    fn point(&self, x: f64, y: f64) -> (f64, f64) {
-        (self.trim_left + x, self.trim_bottom + self.trim_height - y)
+    fn point(&self, x: f64, y: f64) -> (f32, f32) {
+        (
+            round(self.trim_left + x),
+            round(self.trim_bottom + self.trim_height - y),
+        )
     }
 }
 
-/// Where in the document each glyph is drawn for the last time, per face.
-///
-/// printpdf builds each font's ToUnicode map from the text (`cid`) given
-/// with the glyphs, the last occurrence of a glyph winning. Giving the text
-/// only at that occurrence yields the same map without allocating a string
-/// for every glyph drawn: a million of them in a long book.
-pub struct LastUse {
-    faces: Vec<Vec<Option<GlyphPlace>>>,
+fn round(v: f64) -> f32 {
+    ((v * 1000.0).round() / 1000.0) as f32
 }
 
-/// Page, item on the page, glyph in the run.
-type GlyphPlace = (u32, u32, u32);
-
-impl LastUse {
-    pub fn new(pages: &[Page]) -> LastUse {
-        let mut faces: Vec<Vec<Option<GlyphPlace>>> = Vec::new();
-        for (p, page) in pages.iter().enumerate() {
-            for (i, item) in page.items.iter().enumerate() {
-                let Item::Glyphs(run) = item else { continue };
-                let face = run.style.index();
-                if faces.len() <= face {
-                    faces.resize(face + 1, Vec::new());
-                }
-                let last = &mut faces[face];
-                for (g, glyph) in run.glyphs.iter().enumerate() {
-                    let id = glyph.id as usize;
-                    if last.len() <= id {
-                        last.resize(id + 1, None);
-                    }
-                    last[id] = Some((p as u32, i as u32, g as u32));
-                }
-            }
-        }
-        LastUse { faces }
-    }
-
-    fn is_last(&self, style: Style, glyph: u16, place: GlyphPlace) -> bool {
-        self.faces
-            .get(style.index())
-            .and_then(|face| face.get(glyph as usize))
-            == Some(&Some(place))
-    }
+/// What a page's stream is drawn with besides the page itself: each face's
+/// resource name and subset numbering, the images' names, the advances.
+pub struct Resources<'a> {
+    pub fonts: &'a BTreeMap<Style, super::EmbeddedFont>,
+    pub images: &'a BTreeMap<ImageId, (String, u32, u32)>,
+    pub widths: &'a GlyphWidths,
 }
 
-pub fn draw(
-    (page_index, page): (usize, &Page),
-    last_use: &LastUse,
-    fonts: &BTreeMap<Style, super::EmbeddedFont>,
-    images: &BTreeMap<ImageId, (XObjectId, u32, u32)>,
-    widths: &GlyphWidths,
-) -> PdfPage {
-    let bleed = page.bleed.0;
-    let trim = page.trim;
-    // The bleed is on the outside edge: the left of a verso, the right of a recto.
-    let trim_left = if page.side == Side::Recto { 0.0 } else { bleed };
-    let media_width = trim.width.0
-        + if page.side == Side::Cover {
-            2.0 * bleed
-        } else {
-            bleed
-        };
-    let media_height = trim.height.0 + 2.0 * bleed;
-    let place = Placement {
-        trim_left,
-        trim_bottom: bleed,
-        trim_height: trim.height.0,
-    };
-    let mut ops = Vec::with_capacity(page.items.len() * 4 + 4);
-    let mut in_text = false;
-    let mut current_font: Option<(Style, f64)> = None;
-    let mut current_spacing = 0.0f32;
-    let mut current_color = Rgb::BLACK;
-    let set_color = |ops: &mut Vec<Op>, current: &mut Rgb, color: Rgb| {
-        if *current != color {
-            let [r, g, b] = color.0;
-            ops.push(Op::SetFillColor {
-                col: Color::Rgb(printpdf::Rgb {
-                    r,
-                    g,
-                    b,
-                    icc_profile: None,
-                }),
-            });
-            *current = color;
-        }
-    };
-    for (item_index, item) in page.items.iter().enumerate() {
+/// A key for the page's content stream: equal keys give equal streams, for
+/// the same fonts' subsets (`subsets`, a hash of the glyph sets). Folios and
+/// running heads are items like any other, so they are in it.
+pub fn content_key(page: &Page, subsets: u64) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    subsets.hash(&mut h);
+    for v in [page.trim.width.0, page.trim.height.0, page.bleed.0] {
+        v.to_bits().hash(&mut h);
+    }
+    (page.side as u8).hash(&mut h);
+    let pt = |h: &mut rustc_hash::FxHasher, v: crate::model::Pt| v.0.to_bits().hash(h);
+    let rgb = |h: &mut rustc_hash::FxHasher, c: Rgb| c.0.map(f32::to_bits).hash(h);
+    for item in &page.items {
         match item {
             Item::Glyphs(run) => {
-                let Some(font) = fonts.get(&run.style) else {
-                    continue;
-                };
-                if !in_text {
-                    ops.push(Op::StartTextSection);
-                    in_text = true;
+                0u8.hash(&mut h);
+                run.style.index().hash(&mut h);
+                pt(&mut h, run.size);
+                pt(&mut h, run.x);
+                pt(&mut h, run.y);
+                rgb(&mut h, run.color);
+                run.rotation.to_bits().hash(&mut h);
+                run.hidden.hash(&mut h);
+                run.glyphs.len().hash(&mut h);
+                for g in &run.glyphs {
+                    g.id.hash(&mut h);
+                    g.x.0.to_bits().hash(&mut h);
                 }
-                if current_font != Some((run.style, run.size.0)) {
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(font.id.clone()),
-                        size: pt(run.size),
-                    });
-                    current_font = Some((run.style, run.size.0));
-                }
-                set_color(&mut ops, &mut current_color, run.color);
-                let (x, y) = place.point(run.x.0, run.y.0);
-                let matrix = if run.rotation == 0.0 {
-                    TextMatrix::Translate(printpdf::Pt(x as f32), printpdf::Pt(y as f32))
-                } else {
-                    // Clockwise about the start of the baseline.
-                    let (sin, cos) = run.rotation.to_radians().sin_cos();
-                    TextMatrix::Raw([cos, -sin, sin, cos, x as f32, y as f32])
-                };
-                ops.push(Op::SetTextMatrix { matrix });
-                // A justified line's letter-spacing is the text state's `Tc`,
-                // so its glyphs need no offsets of their own.
-                let (glyphs, spacing) = codepoints(run, widths, &font.subset, |glyph, g| {
-                    last_use.is_last(
-                        run.style,
-                        glyph,
-                        (page_index as u32, item_index as u32, g as u32),
-                    )
-                });
-                let spacing_pt = (spacing * run.size.0 / 1000.0) as f32;
-                if spacing_pt != current_spacing {
-                    ops.push(Op::SetCharacterSpacing {
-                        multiplier: spacing_pt,
-                    });
-                    current_spacing = spacing_pt;
-                }
-                if run.hidden {
-                    ops.push(Op::SetTextRenderingMode {
-                        mode: TextRenderingMode::Invisible,
-                    });
-                }
-                ops.push(Op::ShowText {
-                    items: vec![TextItem::GlyphIds(glyphs)],
-                });
-                if run.hidden {
-                    ops.push(Op::SetTextRenderingMode {
-                        mode: TextRenderingMode::Fill,
-                    });
-                }
-            }
-            Item::Path { rings, color } => {
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
-                }
-                set_color(&mut ops, &mut current_color, *color);
-                let rings = rings
-                    .iter()
-                    .map(|ring| PolygonRing {
-                        points: ring
-                            .iter()
-                            .map(|&(x, y, control)| {
-                                let (x, y) = place.point(x.0, y.0);
-                                LinePoint {
-                                    p: Point {
-                                        x: printpdf::Pt(x as f32),
-                                        y: printpdf::Pt(y as f32),
-                                    },
-                                    bezier: control,
-                                }
-                            })
-                            .collect(),
-                    })
-                    .collect();
-                ops.push(Op::DrawPolygon {
-                    polygon: Polygon {
-                        rings,
-                        mode: PaintMode::Fill,
-                        winding_order: WindingOrder::NonZero,
-                    },
-                });
             }
             Item::Fill {
                 x,
@@ -246,22 +146,23 @@ pub fn draw(
                 height,
                 color,
             } => {
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
+                1u8.hash(&mut h);
+                for v in [x, y, width, height] {
+                    pt(&mut h, *v);
                 }
-                set_color(&mut ops, &mut current_color, *color);
-                let (left, bottom) = place.point(x.0, y.0 + height.0);
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: printpdf::Pt(left as f32),
-                        y: printpdf::Pt(bottom as f32),
-                        width: pt(*width),
-                        height: pt(*height),
-                        mode: Some(PaintMode::Fill),
-                        winding_order: None,
-                    },
-                });
+                rgb(&mut h, *color);
+            }
+            Item::Path { rings, color } => {
+                2u8.hash(&mut h);
+                rgb(&mut h, *color);
+                for ring in rings {
+                    ring.len().hash(&mut h);
+                    for &(x, y, control) in ring {
+                        pt(&mut h, x);
+                        pt(&mut h, y);
+                        control.hash(&mut h);
+                    }
+                }
             }
             Item::Rule {
                 x1,
@@ -270,34 +171,10 @@ pub fn draw(
                 y2,
                 width,
             } => {
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
+                3u8.hash(&mut h);
+                for v in [x1, y1, x2, y2, width] {
+                    pt(&mut h, *v);
                 }
-                let (ax, ay) = place.point(x1.0, y1.0);
-                let (bx, by) = place.point(x2.0, y2.0);
-                ops.push(Op::SetOutlineThickness { pt: pt(*width) });
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![
-                            LinePoint {
-                                p: Point {
-                                    x: printpdf::Pt(ax as f32),
-                                    y: printpdf::Pt(ay as f32),
-                                },
-                                bezier: false,
-                            },
-                            LinePoint {
-                                p: Point {
-                                    x: printpdf::Pt(bx as f32),
-                                    y: printpdf::Pt(by as f32),
-                                },
-                                bezier: false,
-                            },
-                        ],
-                        is_closed: false,
-                    },
-                });
             }
             Item::Image {
                 image,
@@ -306,51 +183,192 @@ pub fn draw(
                 width,
                 height,
             } => {
-                let Some((id, pixels_wide, pixels_high)) = images.get(image) else {
-                    continue;
-                };
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
+                4u8.hash(&mut h);
+                image.0.hash(&mut h);
+                for v in [x, y, width, height] {
+                    pt(&mut h, *v);
                 }
-                // Images are placed by their lower-left corner.
-                let (left, bottom) = place.point(x.0, y.0 + height.0);
-                ops.push(Op::UseXobject {
-                    id: id.clone(),
-                    // At 72 dpi printpdf sizes the image one point per pixel; scale from there.
-                    transform: XObjectTransform {
-                        translate_x: Some(printpdf::Pt(left as f32)),
-                        translate_y: Some(printpdf::Pt(bottom as f32)),
-                        dpi: Some(72.0),
-                        scale_x: Some((width.0 / *pixels_wide as f64) as f32),
-                        scale_y: Some((height.0 / *pixels_high as f64) as f32),
-                        ..XObjectTransform::default()
-                    },
-                });
             }
         }
     }
-    if in_text {
-        ops.push(Op::EndTextSection);
+    h.finish()
+}
+
+/// The page's content stream, uncompressed.
+pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
+    let place = Placement {
+        trim_left: trim_left(page),
+        trim_bottom: page.bleed.0,
+        trim_height: page.trim.height.0,
+    };
+    let glyph_count: usize = page
+        .items
+        .iter()
+        .map(|item| match item {
+            Item::Glyphs(run) => run.glyphs.len(),
+            _ => 1,
+        })
+        .sum();
+    let mut content = Content::with_capacity(glyph_count * 8 + 64);
+    let mut in_text = false;
+    let mut current_font: Option<(Style, f64)> = None;
+    let mut current_spacing = 0.0f32;
+    let mut current_color = Rgb::BLACK;
+    let set_color = |content: &mut Content, current: &mut Rgb, color: Rgb| {
+        if *current != color {
+            let [r, g, b] = color.0;
+            content.set_fill_rgb(r, g, b);
+            *current = color;
+        }
+    };
+    let end_text = |content: &mut Content, in_text: &mut bool| {
+        if *in_text {
+            content.end_text();
+            *in_text = false;
+        }
+    };
+    let mut glyph_bytes = Vec::new();
+    for item in &page.items {
+        match item {
+            Item::Glyphs(run) => {
+                let Some(font) = resources.fonts.get(&run.style) else {
+                    continue;
+                };
+                if !in_text {
+                    content.begin_text();
+                    in_text = true;
+                }
+                if current_font != Some((run.style, run.size.0)) {
+                    content.set_font(Name(font.id.0.as_bytes()), run.size.0 as f32);
+                    current_font = Some((run.style, run.size.0));
+                }
+                set_color(&mut content, &mut current_color, run.color);
+                let (x, y) = place.point(run.x.0, run.y.0);
+                if run.rotation == 0.0 {
+                    content.set_text_matrix([1.0, 0.0, 0.0, 1.0, x, y]);
+                } else {
+                    // Clockwise about the start of the baseline.
+                    let (sin, cos) = run.rotation.to_radians().sin_cos();
+                    content.set_text_matrix([cos, -sin, sin, cos, x, y]);
+                }
+                // A justified line's letter-spacing is the text state's `Tc`,
+                // so its glyphs need no offsets of their own.
+                let (offsets, spacing) = offsets(run, resources.widths);
+                let spacing_pt = (spacing * run.size.0 / 1000.0) as f32;
+                if spacing_pt != current_spacing {
+                    content.set_char_spacing(spacing_pt);
+                    current_spacing = spacing_pt;
+                }
+                if run.hidden {
+                    content.set_text_rendering_mode(TextRenderingMode::Invisible);
+                }
+                {
+                    let mut shown = content.show_positioned();
+                    let mut items = shown.items();
+                    glyph_bytes.clear();
+                    for (g, offset) in run.glyphs.iter().zip(&offsets) {
+                        glyph_bytes.extend_from_slice(&font.subset.glyph(g.id).to_be_bytes());
+                        if *offset != 0 {
+                            items.show(Str(&glyph_bytes));
+                            items.adjust(*offset as f32 / 100.0);
+                            glyph_bytes.clear();
+                        }
+                    }
+                    if !glyph_bytes.is_empty() {
+                        items.show(Str(&glyph_bytes));
+                    }
+                }
+                if run.hidden {
+                    content.set_text_rendering_mode(TextRenderingMode::Fill);
+                }
+            }
+            Item::Path { rings, color } => {
+                end_text(&mut content, &mut in_text);
+                set_color(&mut content, &mut current_color, *color);
+                for ring in rings {
+                    path(&mut content, &place, ring);
+                }
+                content.fill_nonzero();
+            }
+            Item::Fill {
+                x,
+                y,
+                width,
+                height,
+                color,
+            } => {
+                end_text(&mut content, &mut in_text);
+                set_color(&mut content, &mut current_color, *color);
+                let (left, bottom) = place.point(x.0, y.0 + height.0);
+                content.rect(left, bottom, round(width.0), round(height.0));
+                content.fill_nonzero();
+            }
+            Item::Rule {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+            } => {
+                end_text(&mut content, &mut in_text);
+                let (ax, ay) = place.point(x1.0, y1.0);
+                let (bx, by) = place.point(x2.0, y2.0);
+                content.set_line_width(round(width.0));
+                content.move_to(ax, ay).line_to(bx, by).stroke();
+            }
+            Item::Image {
+                image,
+                x,
+                y,
+                width,
+                height,
+            } => {
+                let Some((name, _, _)) = resources.images.get(image) else {
+                    continue;
+                };
+                end_text(&mut content, &mut in_text);
+                // An image is the unit square, scaled to its size and placed by its lower-left corner.
+                let (left, bottom) = place.point(x.0, y.0 + height.0);
+                content
+                    .save_state()
+                    .transform([round(width.0), 0.0, 0.0, round(height.0), left, bottom])
+                    .x_object(Name(name.as_bytes()))
+                    .restore_state();
+            }
+        }
     }
-    let media = Rect::from_wh(
-        printpdf::Pt(media_width as f32),
-        printpdf::Pt(media_height as f32),
-    );
-    // printpdf writes a Rect as [x y width height], but PDF boxes are
-    // [llx lly urx ury]: give it the upper-right corner in place of the size.
-    let trim_box = Rect::from_xywh(
-        printpdf::Pt(trim_left as f32),
-        printpdf::Pt(bleed as f32),
-        printpdf::Pt((trim_left + trim.width.0) as f32),
-        printpdf::Pt((bleed + trim.height.0) as f32),
-    );
-    PdfPage {
-        media_box: media.clone(),
-        trim_box,
-        crop_box: media,
-        ops,
+    end_text(&mut content, &mut in_text);
+    content.finish().into_vec()
+}
+
+/// One closed ring: a point marked as a control point and the one after it
+/// are the handles of a cubic Bézier ending at the next point.
+fn path(
+    content: &mut Content,
+    place: &Placement,
+    ring: &[(crate::model::Pt, crate::model::Pt, bool)],
+) {
+    let Some(&(x, y, _)) = ring.first() else {
+        return;
+    };
+    let (x, y) = place.point(x.0, y.0);
+    content.move_to(x, y);
+    let mut i = 1;
+    while i < ring.len() {
+        let (x, y, control) = ring[i];
+        if control && i + 2 < ring.len() && ring[i + 1].2 {
+            let (x1, y1) = place.point(x.0, y.0);
+            let (x2, y2) = place.point(ring[i + 1].0.0, ring[i + 1].1.0);
+            let (x3, y3) = place.point(ring[i + 2].0.0, ring[i + 2].1.0);
+            content.cubic_to(x1, y1, x2, y2, x3, y3);
+            i += 3;
+        } else {
+            let (x, y) = place.point(x.0, y.0);
+            content.line_to(x, y);
+            i += 1;
+        }
     }
+    content.close_path();
 }
 
 /// The letter-spacing more than half of a run's glyph pairs share beyond
@@ -380,20 +398,14 @@ fn common_spacing(gaps: &[i64]) -> i64 {
     }
 }
 
-/// The run's glyphs with `TJ` offsets that move each glyph from where the
-/// viewer would put it (after the previous glyph's hmtx advance) to where
-/// layout placed it. The text a glyph shows goes with it only where
-/// `carries_text` says (see [`LastUse`]).
-fn codepoints(
-    run: &GlyphRun,
-    widths: &GlyphWidths,
-    subset: &super::subset::SubsetFace,
-    carries_text: impl Fn(u16, usize) -> bool,
-) -> (Vec<Codepoint>, f64) {
+/// For each glyph of the run, the `TJ` offset (in hundredths of a
+/// thousandth of an em) that moves its successor from where the viewer
+/// would put it (after this glyph's hmtx advance and the `Tc` spacing) to
+/// where layout placed it; and that spacing, in thousandths of an em.
+fn offsets(run: &GlyphRun, widths: &GlyphWidths) -> (Vec<i64>, f64) {
     let size = run.size.0;
-    // How far each glyph's successor is from where the viewer would put it, in
-    // hundredths (rounded to keep the content stream short and the bytes stable).
-    let gaps: Vec<i64> = run
+    // Rounded to hundredths to keep the content stream short and the bytes stable.
+    let mut gaps: Vec<i64> = run
         .glyphs
         .windows(2)
         .map(|pair| {
@@ -403,24 +415,125 @@ fn codepoints(
         })
         .collect();
     let spacing = common_spacing(&gaps);
-    let mut out = Vec::with_capacity(run.glyphs.len());
-    for (i, g) in run.glyphs.iter().enumerate() {
-        let offset = gaps
-            .get(i)
-            .map_or(0.0, |&gap| (spacing - gap) as f64 / 100.0);
-        let cid = carries_text(g.id, i)
-            .then(|| {
-                let start = g.text_start as usize;
-                run.text.get(start..start + g.text_len as usize)
-            })
-            .flatten()
-            .filter(|text| !text.is_empty())
-            .map(str::to_string);
-        out.push(Codepoint {
-            gid: subset.glyph(g.id),
-            offset: offset as f32,
-            cid,
-        });
+    for gap in &mut gaps {
+        *gap = spacing - *gap;
     }
-    (out, spacing as f64 / 100.0)
+    // The last glyph moves nothing after it.
+    gaps.push(0);
+    (gaps, spacing as f64 / 100.0)
+}
+
+/// Each face's glyphs with the text each shows, taken where the glyph is
+/// drawn for the last time: what printpdf builds the fonts' widths and
+/// ToUnicode maps from. A glyph whose text is empty there gets the font's
+/// own character for it.
+pub fn glyph_texts(pages: &[Page]) -> BTreeMap<Style, BTreeMap<u16, Option<String>>> {
+    // Indexed by glyph id: a million glyphs in a long book, so no map per glyph.
+    let mut faces: BTreeMap<Style, Vec<Option<Option<&str>>>> = BTreeMap::new();
+    for page in pages {
+        for item in &page.items {
+            let Item::Glyphs(run) = item else { continue };
+            let face = faces.entry(run.style).or_default();
+            for g in &run.glyphs {
+                let start = g.text_start as usize;
+                let text = run
+                    .text
+                    .get(start..start + g.text_len as usize)
+                    .filter(|t| !t.is_empty());
+                let id = g.id as usize;
+                if face.len() <= id {
+                    face.resize(id + 1, None);
+                }
+                face[id] = Some(text);
+            }
+        }
+    }
+    faces
+        .into_iter()
+        .map(|(style, glyphs)| {
+            let glyphs = glyphs
+                .into_iter()
+                .enumerate()
+                .filter_map(|(id, text)| Some((id as u16, text?.map(str::to_string))))
+                .collect();
+            (style, glyphs)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::frame::PlacedGlyph;
+    use crate::model::Pt;
+
+    /// Where a viewer puts each glyph of the run from the `TJ` offsets and
+    /// `Tc`: after each glyph, its width plus the spacing, less the offset.
+    fn viewer_positions(run: &GlyphRun, widths: &GlyphWidths) -> Vec<f64> {
+        let (offsets, spacing) = offsets(run, widths);
+        let size = run.size.0;
+        let tc = (spacing * size / 1000.0) as f32 as f64;
+        let mut x = run.glyphs[0].x.0;
+        let mut out = Vec::new();
+        for (g, offset) in run.glyphs.iter().zip(offsets) {
+            out.push(x);
+            let width = widths.thousandths(run.style, g.id);
+            x += width * size / 1000.0 + tc - (offset as f32 / 100.0) as f64 * size / 1000.0;
+        }
+        out
+    }
+
+    fn run_at(xs: &[f64], ids: &[u16]) -> GlyphRun {
+        GlyphRun {
+            style: Style::Regular,
+            size: Pt(11.0),
+            x: Pt(0.0),
+            y: Pt(0.0),
+            glyphs: xs
+                .iter()
+                .zip(ids)
+                .map(|(&x, &id)| PlacedGlyph {
+                    id,
+                    x: Pt(x),
+                    advance: Pt(0.0),
+                    text_start: 0,
+                    text_len: 0,
+                })
+                .collect(),
+            text: String::new(),
+            color: Rgb::BLACK,
+            rotation: 0.0,
+            hidden: false,
+        }
+    }
+
+    #[test]
+    fn the_viewer_puts_every_glyph_where_layout_placed_it() {
+        // Widths 500, 250 and 600 thousandths of an em (a 1000-unit em).
+        let widths = GlyphWidths {
+            faces: vec![(vec![0, 500, 250, 600], 1000.0)],
+        };
+        let ids = [1, 2, 3, 1, 2, 3, 1];
+        let advance = |id: u16| [0.0, 5.5, 2.75, 6.6][id as usize];
+        // Untouched, kerned, tracked (a justified line), and tracked with kerns.
+        for (extra, kern) in [(0.0, 0.0), (0.0, -0.31), (0.137, 0.0), (0.2, 0.45)] {
+            let mut xs = vec![0.0];
+            for (i, &id) in ids.iter().enumerate().take(ids.len() - 1) {
+                let k = if i == 2 { kern } else { 0.0 };
+                xs.push(xs[i] + advance(id) + extra + k);
+            }
+            let run = run_at(&xs, &ids);
+            for (got, want) in viewer_positions(&run, &widths).iter().zip(&xs) {
+                assert!((got - want).abs() < 0.002, "{got} against {want}");
+            }
+        }
+    }
+
+    #[test]
+    fn spacing_needs_a_majority_of_equal_positive_gaps() {
+        assert_eq!(common_spacing(&[5, 5, 5, 1]), 5);
+        assert_eq!(common_spacing(&[5, 5, 1, 2, 3]), 0);
+        assert_eq!(common_spacing(&[-5, -5, -5, -5]), 0);
+        assert_eq!(common_spacing(&[5, 5, 5]), 0);
+    }
 }
