@@ -19,7 +19,7 @@ fn ms(d: Duration) -> String {
 
 fn stages(t: &Timings) -> String {
     format!(
-        "parse {} | shape {} (CPU, inside set) | set (shape + break) {} | paginate {} | layout {} | cover {} | EPUB {} | PDF write {} | stores {} | total {}",
+        "parse {} | shape {} (CPU, inside set) | set (shape + break) {} | paginate {} | layout {} | cover {} | EPUB {} | PDF write {} | print cover {} | stores {} | total {}",
         ms(t.parse),
         ms(t.shape),
         ms(t.set),
@@ -28,6 +28,7 @@ fn stages(t: &Timings) -> String {
         ms(t.cover),
         ms(t.epub),
         ms(t.pdf),
+        ms(t.print_cover),
         ms(t.stores),
         ms(t.total)
     )

@@ -24,10 +24,12 @@ pub struct Cli {
 pub enum Command {
     /// Build the editions into the output folder.
     Build {
-        /// The book's folder (holding manuscript/, fonts/, cover/).
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
-        /// Where to write the files [default: out/ in the book's folder].
+        /// The book's folder (holding manuscript/, fonts/, cover/). Repeat it,
+        /// or give several (`--dir books/*`), to build a catalogue in one
+        /// process: each book into its own out/, sharing fonts and shaped words.
+        #[arg(long, default_value = ".", num_args = 1..)]
+        dir: Vec<PathBuf>,
+        /// Where to write the files [default: out/ in the book's folder]; one book only.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Which edition to write.
@@ -63,6 +65,12 @@ pub enum Command {
         /// besides those of the stores book.toml names.
         #[arg(long = "store", value_name = "NAME", value_parser = StoreName)]
         stores: Vec<StoreChoice>,
+    },
+    /// Remove the build cache (.quire/cache/ in the book's folder); the
+    /// outputs stay. Builds never need the cache, only go faster with it.
+    Clean {
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
     },
     /// Create a new book project in an empty folder.
     Init {

@@ -6,9 +6,11 @@
 //! shapes with them and the PDF embeds them; the typographic cover draws with
 //! them. The EPUB never sees them.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::layout::shape::WordTable;
 use crate::model::FontFiles;
 use crate::project::{CONFIG_FILE, FONTS_DIR, Project};
 
@@ -118,6 +120,8 @@ impl FontFace {
 #[derive(Debug, Clone)]
 pub struct Fonts {
     faces: Vec<FontFace>,
+    /// Words shaped in these faces, per language (see [`WordTable`]).
+    words: Arc<Mutex<HashMap<String, Arc<WordTable>>>>,
 }
 
 /// At most this many fallback faces (they are numbered in a byte).
@@ -161,7 +165,26 @@ impl Fonts {
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
-        Ok(Fonts { faces })
+        Ok(Fonts::from_faces(faces))
+    }
+
+    fn from_faces(faces: Vec<FontFace>) -> Fonts {
+        Fonts {
+            faces,
+            words: Arc::default(),
+        }
+    }
+
+    /// The words shaped in these faces for `language`, shared by every shaper.
+    pub fn word_table(&self, language: &str) -> Arc<WordTable> {
+        let mut tables = match self.words.lock() {
+            Ok(tables) => tables,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        tables
+            .entry(language.to_string())
+            .or_insert_with(|| Arc::new(WordTable::new(self.faces.len())))
+            .clone()
     }
 
     /// Keeps, of a style's scene-break ornaments, the first the text face

@@ -16,6 +16,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod cover;
@@ -140,6 +141,12 @@ pub struct BuildCache {
     cover: Option<(u64, Arc<Vec<u8>>)>,
     /// The interior's font subsets and compressed page streams.
     pdf: pdf::PdfCache,
+    /// The cache folder shared with later processes (the cover), if any.
+    disk: Option<cache::DiskCache>,
+    /// Keep the loaded fonts (and the words shaped in them) for the next
+    /// build, even when nothing else is kept (a catalogue of books).
+    share_fonts: bool,
+    fonts: Option<(u64, fonts::Fonts)>,
 }
 
 impl BuildCache {
@@ -149,6 +156,34 @@ impl BuildCache {
             keep: true,
             ..BuildCache::default()
         }
+    }
+
+    /// A cache for building several books one after another (a catalogue):
+    /// each reuses the fonts and the words shaped in them when its fonts are
+    /// the same files; nothing of one book's text is reused for another.
+    pub fn for_catalogue() -> BuildCache {
+        BuildCache {
+            share_fonts: true,
+            ..BuildCache::default()
+        }
+    }
+
+    /// Distinct words shaped in the kept fonts, for `language` (for tests and the benchmark).
+    pub fn shaped_words(&self, language: &str) -> usize {
+        self.fonts
+            .as_ref()
+            .map_or(0, |(_, f)| f.word_table(language).len())
+    }
+
+    /// Also keeps what is worth keeping across processes in `folder` (see [`cache`]).
+    pub fn with_folder(mut self, folder: impl Into<std::path::PathBuf>) -> BuildCache {
+        self.set_folder(folder);
+        self
+    }
+
+    /// Keeps what is worth keeping across processes in `folder` from now on.
+    pub fn set_folder(&mut self, folder: impl Into<std::path::PathBuf>) {
+        self.disk = Some(cache::DiskCache::new(folder));
     }
 
     /// Paragraphs the cache holds (for tests and the benchmark).
@@ -328,8 +363,22 @@ pub fn build_with(
     stores::check_requirements(&book, &store_editions, book.settings_at.get("stores"))?;
     timings.parse = started.elapsed();
 
-    let fonts = load_fonts(project, &mut book)?;
+    let mut fonts = load_fonts(project, &mut book)?;
     let font_bytes: Vec<&[u8]> = fonts.iter().map(|(_, f)| &f.bytes[..]).collect();
+    let fonts_key = content_hash(&[
+        &font_bytes.concat(),
+        format!(
+            "{:?}",
+            fonts.iter().map(|(_, f)| &f.path).collect::<Vec<_>>()
+        )
+        .as_bytes(),
+    ]);
+    // The same faces as the build before: take its fonts, with the words shaped in them.
+    match &cache.fonts {
+        Some((key, kept)) if *key == fonts_key => fonts = kept.clone(),
+        _ if cache.keep || cache.share_fonts => cache.fonts = Some((fonts_key, fonts.clone())),
+        _ => {}
+    }
     let settings = format!(
         "{}|{}|{}|{}",
         book.meta.language,
@@ -337,7 +386,7 @@ pub fn build_with(
         book.print.hyphenate_capitalized,
         book.print.draft
     );
-    let layout_key = content_hash(&[&font_bytes.concat(), settings.as_bytes()]);
+    let layout_key = content_hash(&[&fonts_key.to_le_bytes(), settings.as_bytes()]);
     let reuse = cache.keep.then(|| {
         cache
             .paragraphs
@@ -356,11 +405,20 @@ pub fn build_with(
         let art = book.cover_art.as_ref().map_or(&[][..], |a| &a.bytes[..]);
         content_hash(&[meta.as_bytes(), art, &layout_key.to_le_bytes()])
     };
-    let cached_cover = cache
+    let valid_cover =
+        |bytes: &[u8]| cache::is_jpeg_of(bytes, cover::EBOOK_WIDTH, cover::EBOOK_HEIGHT);
+    let mut cached_cover = cache
         .cover
         .as_ref()
         .filter(|(k, _)| *k == cover_key)
         .map(|(_, c)| c.clone());
+    if cached_cover.is_none() && options.formats.epub {
+        cached_cover = cache
+            .disk
+            .as_ref()
+            .and_then(|disk| disk.read("cover", cover_key, "jpg", valid_cover))
+            .map(Arc::new);
+    }
     let (laid_out, cover_jpeg) = std::thread::scope(|scope| {
         let cover = (options.formats.epub && cached_cover.is_none()).then(|| {
             scope.spawn(|| {
@@ -382,7 +440,11 @@ pub fn build_with(
     let cover_jpeg: Arc<Vec<u8>> = match (cover_jpeg, cached_cover) {
         (Some((jpeg, elapsed)), _) => {
             timings.cover = elapsed;
-            Arc::new(jpeg?)
+            let jpeg = jpeg?;
+            if let Some(disk) = &cache.disk {
+                disk.write("cover", cover_key, "jpg", &jpeg);
+            }
+            Arc::new(jpeg)
         }
         (None, Some(cached)) => cached,
         (None, None) => Arc::new(Vec::new()),

@@ -28,16 +28,14 @@ fn main() -> ExitCode {
             format,
             report,
             stores,
-        } => {
-            let out = out.unwrap_or_else(|| dir.join("out"));
-            build(
-                &dir,
-                &out,
-                format.formats(),
-                cli::chosen_stores(&stores),
-                report,
-            )
-        }
+        } => build_all(
+            &dir,
+            out.as_deref(),
+            format.formats(),
+            cli::chosen_stores(&stores),
+            report,
+        ),
+        cli::Command::Clean { dir } => clean(&dir),
         cli::Command::Check { dir, json, stores } => check(&dir, json, cli::chosen_stores(&stores)),
         cli::Command::Watch { dir, out, format } => {
             let out = out.unwrap_or_else(|| dir.join("out"));
@@ -101,17 +99,70 @@ fn options(
     })
 }
 
-fn build(
-    dir: &Path,
-    out: &Path,
+/// Builds each book in turn, sharing fonts and shaped words (a catalogue
+/// when there are several); every book is reported, and the run fails when
+/// any book did.
+fn build_all(
+    dirs: &[std::path::PathBuf],
+    out: Option<&Path>,
     formats: quire::Formats,
     stores: Option<Vec<quire::stores::Store>>,
     report: bool,
 ) -> Result<(), Diagnostics> {
-    let started = Instant::now();
     let options = options(formats, stores)?;
+    if dirs.len() > 1 && out.is_some() {
+        return Err(Diagnostics::from(
+            Diagnostic::error("--out names one folder, and several books are being built")
+                .with_hint("leave out --out: each book is written to out/ in its own folder"),
+        ));
+    }
+    if dirs.len() == 1 {
+        let out = out.map_or_else(|| dirs[0].join("out"), Path::to_path_buf);
+        return build(
+            &dirs[0],
+            &out,
+            &options,
+            report,
+            &mut quire::BuildCache::default(),
+        );
+    }
+    let started = Instant::now();
+    let mut cache = quire::BuildCache::for_catalogue();
+    let mut failed = 0;
+    for dir in dirs {
+        println!("{}:", dir.display());
+        if let Err(diagnostics) = build(dir, &dir.join("out"), &options, report, &mut cache) {
+            print_diagnostics(&diagnostics.0);
+            failed += 1;
+        }
+    }
+    println!(
+        "built {} of {} books in {} ms",
+        dirs.len() - failed,
+        dirs.len(),
+        started.elapsed().as_millis()
+    );
+    if failed > 0 {
+        return Err(Diagnostics::from(Diagnostic::error(format!(
+            "{failed} of {} books failed to build (their errors are above)",
+            dirs.len()
+        ))));
+    }
+    Ok(())
+}
+
+fn build(
+    dir: &Path,
+    out: &Path,
+    options: &Options,
+    report: bool,
+    cache: &mut quire::BuildCache,
+) -> Result<(), Diagnostics> {
+    let started = Instant::now();
     let project = Project::load(dir)?;
-    let outputs = quire::build(&project, &options)?;
+    // The book's own cache folder (a catalogue's books each have theirs).
+    cache.set_folder(quire::cache::folder(dir));
+    let outputs = quire::build_with(&project, options, cache)?;
     print_diagnostics(&outputs.warnings);
     let written = output::write_all(out, &outputs.files)?;
     for (path, size) in written {
@@ -125,6 +176,21 @@ fn build(
         outputs.pages,
         started.elapsed().as_millis()
     );
+    Ok(())
+}
+
+fn clean(dir: &Path) -> Result<(), Diagnostics> {
+    let folder = quire::cache::folder(dir);
+    match quire::cache::clean(dir) {
+        Ok(true) => println!("removed {}", folder.display()),
+        Ok(false) => println!("no cache to remove at {}", folder.display()),
+        Err(e) => {
+            return Err(Diagnostics::from(
+                Diagnostic::error(format!("cannot remove {}: {e}", folder.display()))
+                    .with_hint("check the folder's permissions, or remove it by hand"),
+            ));
+        }
+    }
     Ok(())
 }
 

@@ -50,7 +50,7 @@ pub fn run(
     // root in the same form, whatever relative form (`.`, `..`, `book`) was given.
     let resolved = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let root = resolved.as_path();
-    let mut cache = BuildCache::for_rebuilds();
+    let mut cache = BuildCache::for_rebuilds().with_folder(crate::cache::folder(root));
     let mut project = match Project::load(root) {
         Ok(project) => project,
         Err(diagnostics) => {

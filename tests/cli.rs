@@ -317,3 +317,112 @@ fn an_interrupted_build_leaves_no_temporary_files() {
     assert_eq!(quire(&["build"], dir.path()).status.code(), Some(0));
     assert_eq!(leftovers(), Vec::<String>::new());
 }
+
+#[test]
+fn several_books_build_in_one_call_each_into_its_own_folder() {
+    let root = tempfile::tempdir().unwrap();
+    let (a, b, broken) = (
+        root.path().join("a"),
+        root.path().join("b"),
+        root.path().join("broken"),
+    );
+    common::write_project(
+        &a,
+        &[
+            ("manuscript/book.toml", GOOD_TOML),
+            ("manuscript/01.md", CHAPTER),
+        ],
+    );
+    common::write_project(
+        &b,
+        &[
+            (
+                "manuscript/book.toml",
+                b"title = \"Second\"\nauthors = [\"B. Writer\"]\ndate = \"2026-01-01\"\n",
+            ),
+            ("manuscript/01.md", b"# Two\n\nAnother book entirely.\n"),
+        ],
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["build", "--dir"])
+        .args([&a, &b])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(a.join("out/fixture.epub").exists() && a.join("out/fixture.pdf").exists());
+    assert!(b.join("out/second.epub").exists() && b.join("out/second.pdf").exists());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("built 2 of 2 books"), "{stdout}");
+
+    // One broken book fails the run with its own error; the others are built.
+    common::write_project(
+        &broken,
+        &[("manuscript/book.toml", b"subtitle = \"no title\"\n")],
+    );
+    std::fs::remove_dir_all(a.join("out")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["build", "--dir"])
+        .args([&broken, &a])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("1 of 2 books failed"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(a.join("out/fixture.pdf").exists());
+
+    // --out names one folder: refused for several books.
+    let out = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["build", "--out"])
+        .arg(root.path().join("o"))
+        .arg("--dir")
+        .args([&a, &b])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("leave out --out"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_cover_cache_is_reused_across_processes_and_clean_removes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_project(
+        dir.path(),
+        &[
+            ("manuscript/book.toml", GOOD_TOML),
+            ("manuscript/01.md", CHAPTER),
+        ],
+    );
+    assert!(quire(&["build"], dir.path()).status.success());
+    let cover = std::fs::read(dir.path().join("out/fixture-cover.jpg")).unwrap();
+    let cache = dir.path().join(".quire/cache");
+    let entries: Vec<_> = std::fs::read_dir(&cache).unwrap().flatten().collect();
+    assert_eq!(entries.len(), 1, "one cover in the cache");
+    assert_eq!(std::fs::read(entries[0].path()).unwrap(), cover);
+
+    // A damaged entry is made again, never served.
+    std::fs::write(entries[0].path(), b"\xff\xd8 not a jpeg \xff\xd9").unwrap();
+    std::fs::remove_file(dir.path().join("out/fixture-cover.jpg")).unwrap();
+    assert!(quire(&["build"], dir.path()).status.success());
+    assert_eq!(
+        std::fs::read(dir.path().join("out/fixture-cover.jpg")).unwrap(),
+        cover
+    );
+    assert_eq!(std::fs::read(entries[0].path()).unwrap(), cover);
+
+    let out = quire(&["clean"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!dir.path().join(".quire").exists());
+    assert!(
+        dir.path().join("out/fixture.pdf").exists(),
+        "clean keeps the outputs"
+    );
+    // Without the cache the build makes the same cover.
+    assert!(quire(&["build"], dir.path()).status.success());
+    assert_eq!(
+        std::fs::read(dir.path().join("out/fixture-cover.jpg")).unwrap(),
+        cover
+    );
+}

@@ -111,3 +111,60 @@ fn a_changed_style_is_not_served_from_the_cache() {
         "a rebuild after the figures changed differs from a fresh build"
     );
 }
+
+#[test]
+fn the_cover_comes_from_the_cache_folder_with_the_same_bytes() {
+    let project = common::bundled();
+    let options = Options::default();
+    let folder = tempfile::tempdir().unwrap();
+    let fresh = build(&project, &options).unwrap();
+    let mut first = BuildCache::default().with_folder(folder.path());
+    build_with(&project, &options, &mut first).unwrap();
+    // A new process: nothing in memory, the cover on disk.
+    let mut second = BuildCache::default().with_folder(folder.path());
+    let cached = build_with(&project, &options, &mut second).unwrap();
+    assert_eq!(
+        cached.timings.cover,
+        std::time::Duration::ZERO,
+        "the cover was read back"
+    );
+    assert!(
+        files(&cached) == files(&fresh),
+        "a cached cover changes nothing"
+    );
+    // Another title is another cover, made and kept beside the first.
+    let mut retitled = project.clone();
+    let toml = String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+    retitled.insert(
+        "manuscript/book.toml",
+        toml.replacen(
+            "title = \"None of Us Are Free\"",
+            "title = \"Another Title\"",
+            1,
+        ),
+    );
+    let mut third = BuildCache::default().with_folder(folder.path());
+    let other = build_with(&retitled, &options, &mut third).unwrap();
+    assert_ne!(
+        other.timings.cover,
+        std::time::Duration::ZERO,
+        "a new cover was made"
+    );
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn a_catalogue_shapes_each_word_once_for_all_its_books() {
+    let essay = common::bundled();
+    let options = Options::default();
+    let mut cache = BuildCache::for_catalogue();
+    let first = build_with(&essay, &options, &mut cache).unwrap();
+    let words = cache.shaped_words("en");
+    assert!(words > 500, "{words} words");
+    let again = build_with(&essay, &options, &mut cache).unwrap();
+    assert_eq!(cache.shaped_words("en"), words, "no word shaped twice");
+    assert_eq!(again.timings.shape, std::time::Duration::ZERO);
+    assert!(files(&again) == files(&first));
+    // Nothing of the text is kept: the second build set every paragraph again.
+    assert_eq!(cache.cached_paragraphs(), 0);
+}

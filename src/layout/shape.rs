@@ -125,14 +125,82 @@ impl Word {
     }
 }
 
+/// Words shaped in one set of faces for one language, shared by every
+/// shaper on those faces (the layout workers, the covers, the next book of
+/// a catalogue set in the same fonts), so each distinct word is shaped once:
+/// a worker that asks for a word another is shaping waits for it.
+pub struct WordTable {
+    /// Per face and feature combination, then per shard of the words' hashes.
+    slots: Vec<Vec<WordShard>>,
+}
+
+type WordCell = Arc<std::sync::OnceLock<Arc<Word>>>;
+type WordShard = std::sync::Mutex<HashMap<Box<str>, WordCell>>;
+
+/// Shards per slot: enough that workers seldom meet on one lock.
+const SHARDS: usize = 32;
+
+impl WordTable {
+    pub fn new(faces: usize) -> WordTable {
+        WordTable {
+            slots: (0..faces * Features::COMBINATIONS)
+                .map(|_| {
+                    (0..SHARDS)
+                        .map(|_| std::sync::Mutex::new(HashMap::default()))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// The word's cell, made empty when the word is new.
+    fn cell(&self, slot: usize, text: &str) -> Option<WordCell> {
+        use std::hash::BuildHasher;
+        let shard = (rustc_hash::FxBuildHasher.hash_one(text) as usize) % SHARDS;
+        // A worker that panicked holding the lock left the map whole: carry on with it.
+        let mut map = match self.slots.get(slot)?[shard].lock() {
+            Ok(map) => map,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(cell) = map.get(text) {
+            return Some(cell.clone());
+        }
+        let cell = WordCell::default();
+        map.insert(text.into(), cell.clone());
+        Some(cell)
+    }
+
+    /// Distinct words shaped (for tests and benchmarks).
+    pub fn len(&self) -> usize {
+        self.slots
+            .iter()
+            .flatten()
+            .map(|shard| shard.lock().map_or(0, |m| m.len()))
+            .sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl std::fmt::Debug for WordTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WordTable({} words)", self.len())
+    }
+}
+
 /// Shapes words in the book's faces, caching each distinct word.
 pub struct Shaper<'f> {
     faces: Vec<Face<'f>>,
     fallbacks: Vec<Style>,
     /// Shaping plans by face, script, direction, features and superior figures on.
     plans: HashMap<(Style, Script, Direction, Features, bool), ShapePlan>,
-    /// Per face and feature combination (`face * COMBINATIONS + features`).
+    /// Per face and feature combination (`face * COMBINATIONS + features`):
+    /// this shaper's words, looked up without a lock.
     cache: Vec<HashMap<Box<str>, Arc<Word>>>,
+    /// Every shaper's words on these faces and this language.
+    shared: Arc<WordTable>,
     /// Faces with small capitals of their own (`smcp`).
     small_caps: Vec<bool>,
     /// Letters the face has a small capital for, by face, letter and whether
@@ -166,6 +234,7 @@ impl<'f> Shaper<'f> {
             fallbacks: fonts.fallbacks().collect(),
             plans: HashMap::default(),
             cache: vec![HashMap::default(); count * Features::COMBINATIONS],
+            shared: fonts.word_table(language),
             small_caps,
             small_cap_letters: HashMap::default(),
             superiors: HashMap::default(),
@@ -340,14 +409,23 @@ impl<'f> Shaper<'f> {
         if let Some(word) = self.cache[slot].get(text) {
             return word.clone();
         }
+        let word = match self.shared.cell(slot, text) {
+            Some(cell) => cell
+                .get_or_init(|| Arc::new(self.shape_word(style, features, text)))
+                .clone(),
+            None => Arc::new(self.shape_word(style, features, text)),
+        };
+        self.cache[slot].insert(text.into(), word.clone());
+        word
+    }
+
+    fn shape_word(&mut self, style: Style, features: Features, text: &str) -> Word {
         let started = std::time::Instant::now();
         let mut word = self.shape_in(style, text, features, false);
         if word.missing.is_some() && !self.fallbacks.is_empty() {
             word = self.with_fallbacks(style, text, word);
         }
-        let word = Arc::new(word);
         self.shaping += started.elapsed();
-        self.cache[slot].insert(text.into(), word.clone());
         word
     }
 
@@ -585,6 +663,43 @@ mod tests {
             &crate::config::parse("title = \"t\"").unwrap().fonts,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn shapers_on_the_same_fonts_shape_each_word_once() {
+        let fonts = bundled_fonts();
+        let mut first = Shaper::new(&fonts, "en");
+        let mut second = Shaper::new(&fonts, "en");
+        let a = first.word(Style::Regular, "whale");
+        let b = second.word(Style::Regular, "whale");
+        assert!(
+            Arc::ptr_eq(&a, &b),
+            "the second shaper took the first one's word"
+        );
+        assert_eq!(fonts.word_table("en").len(), 1);
+        // Another face, and another language, are other words.
+        second.word(Style::Italic, "whale");
+        Shaper::new(&fonts, "de").word(Style::Regular, "whale");
+        assert_eq!(fonts.word_table("en").len(), 2);
+        assert_eq!(fonts.word_table("de").len(), 1);
+        // Workers on all cores at once agree on every word.
+        let words: Vec<String> = (0..400).map(|i| format!("w{}", i % 97)).collect();
+        let shaped: Vec<Vec<Arc<Word>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| {
+                    let (fonts, words) = (&fonts, &words);
+                    scope.spawn(move || {
+                        let mut shaper = Shaper::new(fonts, "en");
+                        words.iter().map(|w| shaper.word(Style::Bold, w)).collect()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for other in &shaped[1..] {
+            assert!(other.iter().zip(&shaped[0]).all(|(x, y)| Arc::ptr_eq(x, y)));
+        }
+        assert_eq!(fonts.word_table("en").len(), 2 + 97);
     }
 
     #[test]
