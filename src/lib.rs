@@ -141,6 +141,10 @@ pub struct BuildCache {
     cover: Option<(u64, Arc<Vec<u8>>)>,
     /// The interior's font subsets and compressed page streams.
     pdf: pdf::PdfCache,
+    /// The EPUB's deflated documents.
+    epub: epub::EpubCache,
+    /// The print cover, by a hash of what it shows (the spine follows the page count).
+    print_cover: Option<(u64, Arc<Vec<u8>>)>,
     /// The cache folder shared with later processes (the cover), if any.
     disk: Option<cache::DiskCache>,
     /// Keep the loaded fonts (and the words shaped in them) for the next
@@ -189,6 +193,11 @@ impl BuildCache {
     /// Paragraphs the cache holds (for tests and the benchmark).
     pub fn cached_paragraphs(&self) -> usize {
         self.paragraphs.as_ref().map_or(0, |(_, p)| p.len())
+    }
+
+    /// Deflated EPUB documents the cache holds (for tests).
+    pub fn cached_epub_documents(&self) -> usize {
+        self.epub.len()
     }
 
     /// Compressed PDF page streams the cache holds (for tests).
@@ -455,10 +464,30 @@ pub fn build_with(
 
     let stem = output_stem(&book);
     let mut files = Vec::new();
-    let mut pdf_cache = if cache.keep {
-        std::mem::take(&mut cache.pdf)
+    // The print cover shows the metadata, the art and the spine, whose width
+    // follows the page count; its document information is the metadata too.
+    let print_cover_key = {
+        let art = book.cover_art.as_ref().map_or(&[][..], |a| &a.bytes[..]);
+        let shown = format!(
+            "{:?}|{:?}|{}",
+            book.meta,
+            book.print,
+            laid_out.pages.pages.len()
+        );
+        content_hash(&[shown.as_bytes(), art, &fonts_key.to_le_bytes()])
+    };
+    let cached_print_cover = cache
+        .print_cover
+        .as_ref()
+        .filter(|(key, _)| *key == print_cover_key)
+        .map(|(_, bytes)| bytes.clone());
+    let (mut pdf_cache, mut epub_cache) = if cache.keep {
+        (
+            std::mem::take(&mut cache.pdf),
+            std::mem::take(&mut cache.epub),
+        )
     } else {
-        pdf::PdfCache::default()
+        Default::default()
     };
     // The editions are independent once the layout is known: write them side by side.
     let (epub, pdf, print_cover) = std::thread::scope(|scope| {
@@ -466,12 +495,21 @@ pub fn build_with(
             scope.spawn(|| {
                 let t = Instant::now();
                 let faces = epub_faces(&book, &fonts);
-                let bytes = epub::write_embedding(&book, &laid_out.page_map, &cover_jpeg, &faces);
+                let bytes = epub::write_reusing(
+                    &book,
+                    &laid_out.page_map,
+                    &cover_jpeg,
+                    &faces,
+                    &mut epub_cache,
+                );
                 (bytes, t.elapsed())
             })
         });
         let print_cover = options.formats.pdf.then(|| {
             scope.spawn(|| {
+                if let Some(bytes) = &cached_print_cover {
+                    return (Ok(bytes.to_vec()), Duration::ZERO);
+                }
                 let t = Instant::now();
                 let bytes = cover::print_cover(&book, &fonts, laid_out.pages.pages.len())
                     .and_then(|c| pdf::write_cover(&book, &c.pages, &fonts, &c.images));
@@ -509,9 +547,13 @@ pub fn build_with(
     }
     if let Some((bytes, elapsed)) = print_cover {
         timings.print_cover = elapsed;
+        let bytes = bytes?;
+        if cache.keep {
+            cache.print_cover = Some((print_cover_key, Arc::new(bytes.clone())));
+        }
         files.push(OutputFile {
             name: format!("{stem}-cover.pdf"),
-            bytes: bytes?,
+            bytes,
         });
     }
     if !store_editions.is_empty() {
@@ -543,6 +585,7 @@ pub fn build_with(
     }
     if cache.keep {
         cache.pdf = pdf_cache;
+        cache.epub = epub_cache;
     }
     timings.total = started.elapsed();
     Ok(Outputs {

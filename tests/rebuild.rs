@@ -49,6 +49,11 @@ fn a_one_word_edit_rebuilds_to_the_same_bytes_as_a_fresh_build() {
         std::time::Duration::ZERO,
         "the cover was reused"
     );
+    assert_eq!(
+        rebuilt.timings.print_cover,
+        std::time::Duration::ZERO,
+        "the print cover was reused (the page count did not change)"
+    );
 }
 
 #[test]

@@ -55,7 +55,40 @@ pub enum FaceRole {
 
 /// Writes the EPUB. `cover_jpeg` is the cover image (1600 × 2560).
 pub fn write(book: &Book, page_map: &PageMap, cover_jpeg: &[u8]) -> Result<Vec<u8>, Diagnostics> {
-    write_with_workers(book, page_map, cover_jpeg, &[], worker_count())
+    write_with_workers(
+        book,
+        page_map,
+        cover_jpeg,
+        &[],
+        worker_count(),
+        &mut EpubCache::default(),
+    )
+}
+
+/// What a rebuild reuses from the EPUB written before it: each content
+/// document deflated, by its archive path and a hash of its text. Keyed by
+/// content, so a stale entry is never used; each write keeps only what it used.
+#[derive(Debug, Default)]
+pub struct EpubCache {
+    documents: std::collections::HashMap<(String, u64), std::sync::Arc<Vec<u8>>>,
+}
+
+impl EpubCache {
+    /// Deflated documents the cache holds (for tests).
+    pub fn len(&self) -> usize {
+        self.documents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty()
+    }
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// [`write`], embedding `faces` (each subset to the characters the book uses, obfuscated).
@@ -65,7 +98,19 @@ pub fn write_embedding(
     cover_jpeg: &[u8],
     faces: &[EmbedFace<'_>],
 ) -> Result<Vec<u8>, Diagnostics> {
-    write_with_workers(book, page_map, cover_jpeg, faces, worker_count())
+    write_reusing(book, page_map, cover_jpeg, faces, &mut EpubCache::default())
+}
+
+/// [`write_embedding`], re-deflating only the documents whose text is not in
+/// `cache`, and leaving this write's documents there for the next.
+pub fn write_reusing(
+    book: &Book,
+    page_map: &PageMap,
+    cover_jpeg: &[u8],
+    faces: &[EmbedFace<'_>],
+    cache: &mut EpubCache,
+) -> Result<Vec<u8>, Diagnostics> {
+    write_with_workers(book, page_map, cover_jpeg, faces, worker_count(), cache)
 }
 
 /// [`write`] with the documents spread over `workers` threads.
@@ -75,6 +120,7 @@ fn write_with_workers(
     cover_jpeg: &[u8],
     faces: &[EmbedFace<'_>],
     workers: usize,
+    cache: &mut EpubCache,
 ) -> Result<Vec<u8>, Diagnostics> {
     if book.sections.is_empty() {
         return Err(Diagnostic::error("the book has no text to put in the EPUB")
@@ -96,51 +142,67 @@ fn write_with_workers(
     let chunks = split_sections(book, workers.max(1));
     let embedding = !faces.is_empty();
     // With fonts to embed, each worker also collects the characters its documents use.
+    let cached = &*cache;
+    // Each document deflated on its own (a one-entry archive), so that a
+    // rebuild re-deflates only the documents whose text changed.
     let write_chunk = |range: std::ops::Range<usize>| {
         let mut chars = std::collections::BTreeSet::new();
-        let documents: Vec<(String, String)> = range
-            .map(|index| {
-                let text = xhtml::section_document(book, &plan, &media.hrefs, index);
-                if embedding {
-                    chars.extend(text.chars());
-                }
-                (format!("OEBPS/{}", plan.files[index]), text)
-            })
-            .collect();
-        package::deflate_documents(documents).map(|d| (d, chars))
+        let mut documents = Vec::with_capacity(range.len());
+        for index in range {
+            let text = xhtml::section_document(book, &plan, &media.hrefs, index);
+            if embedding {
+                chars.extend(text.chars());
+            }
+            let key = (format!("OEBPS/{}", plan.files[index]), text_hash(&text));
+            let deflated = match cached.documents.get(&key) {
+                Some(bytes) => bytes.clone(),
+                None => std::sync::Arc::new(package::deflate_document(&key.0, &text)?),
+            };
+            documents.push((key, deflated));
+        }
+        Ok::<_, String>((documents, chars))
     };
-    let (generated, deflated) = std::thread::scope(|scope| {
+    let (generated, written) = std::thread::scope(|scope| {
         let workers: Vec<_> = chunks[1..]
             .iter()
             .map(|range| scope.spawn(|| write_chunk(range.clone())))
             .collect();
         let generated = assemble(book, &plan, &media, &toc, faces);
-        let mut deflated = vec![write_chunk(chunks[0].clone())];
+        let mut written = vec![write_chunk(chunks[0].clone())];
         if let (Some(file), Some(notes)) = (
             &plan.notes_file,
             xhtml::notes_document(book, &plan, &media.hrefs),
         ) {
             let chars = notes.chars().collect();
-            deflated.push(
-                package::deflate_documents([(format!("OEBPS/{file}"), notes)]).map(|d| (d, chars)),
+            let key = (format!("OEBPS/{file}"), text_hash(&notes));
+            written.push(
+                package::deflate_document(&key.0, &notes)
+                    .map(|d| (vec![(key, std::sync::Arc::new(d))], chars)),
             );
         }
         for worker in workers {
-            deflated.push(
+            written.push(
                 worker
                     .join()
                     .unwrap_or_else(|_| Err("a worker writing documents stopped".into())),
             );
         }
-        (generated, deflated)
+        (generated, written)
     });
     let generated = generated.map_err(internal)?;
-    let (deflated, char_sets): (Vec<_>, Vec<_>) = deflated
+    let (documents, char_sets): (Vec<_>, Vec<_>) = written
         .into_iter()
         .collect::<Result<Vec<_>, _>>()
         .map_err(internal)?
         .into_iter()
         .unzip();
+    let documents: Vec<_> = documents.into_iter().flatten().collect();
+    let deflated = documents
+        .iter()
+        .map(|(_, bytes)| package::Deflated::new(std::io::Cursor::new(bytes.to_vec())))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| internal(format!("deflating: {e}")))?;
+    cache.documents = documents.into_iter().collect();
     let embedded = embed_faces(book, faces, char_sets)?;
 
     let facts = opf::Facts {
@@ -497,10 +559,25 @@ mod tests {
     #[test]
     fn output_does_not_depend_on_the_number_of_workers() {
         let book = book();
-        let one = write_with_workers(&book, &PageMap::default(), &cover(), &[], 1).unwrap();
+        let one = write_with_workers(
+            &book,
+            &PageMap::default(),
+            &cover(),
+            &[],
+            1,
+            &mut EpubCache::default(),
+        )
+        .unwrap();
         for workers in [2, 3, 4, 16] {
-            let many =
-                write_with_workers(&book, &PageMap::default(), &cover(), &[], workers).unwrap();
+            let many = write_with_workers(
+                &book,
+                &PageMap::default(),
+                &cover(),
+                &[],
+                workers,
+                &mut EpubCache::default(),
+            )
+            .unwrap();
             assert!(one == many, "{workers} workers give other bytes");
         }
     }

@@ -10,7 +10,7 @@
 //! book embeds its fonts.
 //!
 //! epub-builder is given empty placeholders for the content documents and
-//! images: the documents are deflated beforehand by [`deflate_documents`]
+//! images: the documents are deflated beforehand by [`deflate_document`]
 //! (on several threads) and copied in as they are; images are stored, as
 //! they are compressed already. Unchanged entries are copied without
 //! recompressing them.
@@ -60,26 +60,21 @@ pub struct Patches<'a> {
     pub modified_epoch: i64,
 }
 
-/// Deflates documents (archive path, text) into a small archive, whose
-/// entries [`repack`] copies as they are. Deflate's output depends only on
-/// its input, so documents can be deflated on any thread.
-pub fn deflate_documents(
-    documents: impl IntoIterator<Item = (String, String)>,
-) -> Result<Deflated, String> {
+/// One document deflated into a one-entry archive (its bytes), whose entry
+/// [`repack`] copies as it is.
+pub fn deflate_document(path: &str, text: &str) -> Result<Vec<u8>, String> {
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .last_modified_time(DateTime::default());
-    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
-    for (path, text) in documents {
-        writer
-            .start_file(path.as_str(), options)
-            .map_err(|e| format!("{path}: {e}"))?;
-        writer
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("{path}: {e}"))?;
-    }
+    let mut writer = ZipWriter::new(Cursor::new(Vec::with_capacity(text.len() / 3 + 128)));
+    writer
+        .start_file(path, options)
+        .map_err(|e| format!("{path}: {e}"))?;
+    writer
+        .write_all(text.as_bytes())
+        .map_err(|e| format!("{path}: {e}"))?;
     let bytes = writer.finish().map_err(|e| format!("deflating: {e}"))?;
-    ZipArchive::new(bytes).map_err(|e| format!("deflating: {e}"))
+    Ok(bytes.into_inner())
 }
 
 /// Re-packs epub-builder's archive with the patches, the deflated documents

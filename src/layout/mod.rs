@@ -53,7 +53,8 @@ pub struct LaidOut {
     pub page_map: PageMap,
     pub report: Report,
     pub warnings: Vec<Diagnostic>,
-    /// The stable text dump of the pages, for snapshot tests.
+    /// The stable text dump of the pages, for snapshot tests ([`layout`]
+    /// makes it; it is empty from [`layout_reusing`], a build's layout).
     pub dump: String,
     pub timings: LayoutTimings,
     /// The paragraphs this build set, for a rebuild to reuse.
@@ -79,7 +80,7 @@ pub struct LayoutTimings {
 /// Sets the book in pages. The inside margin depends on the page count
 /// (KDP's gutter table), so the book is set again until the count is stable.
 pub fn layout(book: &Book, fonts: &Fonts) -> Result<LaidOut, Diagnostics> {
-    layout_reusing(book, fonts, None, true)
+    layout_with(book, fonts, None, true, true)
 }
 
 /// Sets the book in pages, taking unchanged paragraphs from an earlier build's
@@ -90,6 +91,17 @@ pub fn layout_reusing(
     fonts: &Fonts,
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
+) -> Result<LaidOut, Diagnostics> {
+    // A build has no use for the text dump (a tenth of a rebuild's layout).
+    layout_with(book, fonts, reuse, for_print, false)
+}
+
+fn layout_with(
+    book: &Book,
+    fonts: &Fonts,
+    reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
+    for_print: bool,
+    dump: bool,
 ) -> Result<LaidOut, Diagnostics> {
     let right_to_left = right_to_left_blocks(book);
     if !right_to_left.is_empty() {
@@ -115,11 +127,11 @@ pub fn layout_reusing(
             }
             return Err(errors);
         }
-        let mut laid = layout_reusing_ltr(book, fonts, reuse, for_print)?;
+        let mut laid = layout_reusing_ltr(book, fonts, reuse, for_print, dump)?;
         laid.warnings.extend(diagnostics);
         return Ok(laid);
     }
-    layout_reusing_ltr(book, fonts, reuse, for_print)
+    layout_reusing_ltr(book, fonts, reuse, for_print, dump)
 }
 
 /// The blocks whose text begins (at its first letter) in a right-to-left script.
@@ -164,6 +176,7 @@ fn layout_reusing_ltr(
     fonts: &Fonts,
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
+    dump: bool,
 ) -> Result<LaidOut, Diagnostics> {
     let noted;
     let book =
@@ -174,20 +187,20 @@ fn layout_reusing_ltr(
             book
         };
     if !crossrefs::wants_pages(book) {
-        return layout_pass(book, fonts, reuse, for_print);
+        return layout_pass(book, fonts, reuse, for_print, dump);
     }
     // Page references need the pages they point to: set the book with a
     // placeholder as wide as a folio, then with the real numbers, and once
     // more if that moved a target.
     let mut working = book.clone();
     crossrefs::fill(&mut working, |_| "000".to_string());
-    let mut laid = layout_pass(&working, fonts, reuse, for_print)?;
+    let mut laid = layout_pass(&working, fonts, reuse, for_print, dump)?;
     for _ in 0..2 {
         let folios = crossrefs::folios(&laid.page_map);
         if !crossrefs::fill(&mut working, |block| folios.page_of(block)) {
             break;
         }
-        laid = layout_pass(&working, fonts, reuse, for_print)?;
+        laid = layout_pass(&working, fonts, reuse, for_print, dump)?;
     }
     Ok(laid)
 }
@@ -197,6 +210,7 @@ fn layout_pass(
     fonts: &Fonts,
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
+    want_dump: bool,
 ) -> Result<LaidOut, Diagnostics> {
     let scale = TypeScale::new(&book.print, &book.style);
     let mut shaper = Shaper::new(fonts, &book.meta.language);
@@ -376,7 +390,11 @@ fn layout_pass(
         }
     }
     report.measure_em = geometry.measure.0 / scale.body.0;
-    let dump = dump::dump(&built.pages, &built.facts);
+    let dump = if want_dump {
+        dump::dump(&built.pages, &built.facts)
+    } else {
+        String::new()
+    };
     let page_map = PageMap {
         pages: built
             .pages
