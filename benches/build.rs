@@ -1,12 +1,25 @@
-//! `cargo bench`: build times of the bundled essay and of Moby-Dick (from
-//! `../shared/corpus/moby-dick`, with a book.toml written here), and of a
-//! Moby-Dick rebuild after a one-word edit, with each stage's time and the
-//! process's peak memory. Medians of several runs.
+//! `cargo bench`: how fast quire builds, against the targets and against the
+//! figures the README's Speed table records.
+//!
+//! In-process (medians): the bundled essay; Moby-Dick (from
+//! `../shared/corpus/moby-dick`, with a book.toml written here), plain and
+//! with the five store editions; a Moby-Dick rebuild after a one-word edit
+//! with the watch cache, and the part of it before the writers; a catalogue
+//! of 20 essays and 5 Moby-Dicks in one call. Whole processes (the release
+//! `quire build` binary on folders written here, medians of 5, peak memory
+//! from `/usr/bin/time` when it is installed): the essay and Moby-Dick, each
+//! with its cover cache warm, as an author's second build finds it.
+//!
+//! Every stage's time is printed; then each target, met or missed; then
+//! each figure beside the README's (rows of the Speed table whose first cell
+//! is a `key` in backticks), flagged when more than 10 % slower.
 
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use quire::project::Project;
-use quire::{BuildCache, Options, Timings, build, build_with};
+use quire::{BuildCache, Options, Timings, build_with};
 
 fn median(mut runs: Vec<Duration>) -> Duration {
     runs.sort();
@@ -42,7 +55,7 @@ fn peak_memory_mb() -> Option<f64> {
 }
 
 fn moby_dick() -> Option<Project> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = root.join("../shared/corpus/moby-dick");
     let mut project = Project::from_files(Vec::<(String, Vec<u8>)>::new());
     for entry in std::fs::read_dir(&corpus).ok()? {
@@ -64,39 +77,155 @@ fn moby_dick() -> Option<Project> {
     Some(project)
 }
 
-fn time_full(name: &str, project: &Project, runs: usize) {
-    time_full_with(name, project, runs, &Options::default());
+/// What the run measured, by the keys of the README's Speed table.
+#[derive(Default)]
+struct Figures(BTreeMap<&'static str, f64>);
+
+impl Figures {
+    fn record(&mut self, key: &'static str, d: Duration) {
+        self.0.insert(key, d.as_secs_f64() * 1000.0);
+    }
 }
 
-fn time_full_with(name: &str, project: &Project, runs: usize, options: &Options) {
+/// One-shot builds in this process, each with the cover cache in `folder` (warm after the first).
+fn time_full(
+    name: &str,
+    project: &Project,
+    runs: usize,
+    options: &Options,
+    folder: &Path,
+) -> Duration {
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..runs {
+        let mut cache = BuildCache::default().with_folder(folder);
         let started = Instant::now();
-        let outputs = build(project, options).expect("the book builds");
+        let outputs = build_with(project, options, &mut cache).expect("the book builds");
         times.push(started.elapsed());
         last = Some(outputs);
     }
     let outputs = last.unwrap();
+    let time = median(times);
     println!(
-        "{name}: full build (EPUB + PDF + cover), median of {runs}: {} — {} pages",
-        ms(median(times)),
+        "{name}: full build (EPUB + PDF + covers), median of {runs}: {} — {} pages",
+        ms(time),
         outputs.pages
     );
     println!("  stages of the last run: {}", stages(&outputs.timings));
+    time
+}
+
+/// Writes the project's files under `dir`.
+fn write_project(project: &Project, dir: &Path) {
+    for folder in ["manuscript", "fonts", "cover"] {
+        for (path, bytes) in project.files_under(folder) {
+            let target = dir.join(path);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(target, bytes).unwrap();
+        }
+    }
+}
+
+/// `quire build` as a process on `dir`, five runs after one to warm the
+/// cover cache: the median time and the median peak memory (MB).
+fn time_process(dir: &Path) -> (Duration, Option<f64>) {
+    let quire = env!("CARGO_BIN_EXE_quire");
+    let time_tool = Path::new("/usr/bin/time");
+    let run = || {
+        let started = Instant::now();
+        let out = if time_tool.exists() {
+            std::process::Command::new(time_tool)
+                .args(["-f", "%M"])
+                .arg(quire)
+                .args(["build", "--dir"])
+                .arg(dir)
+                .output()
+        } else {
+            std::process::Command::new(quire)
+                .args(["build", "--dir"])
+                .arg(dir)
+                .output()
+        }
+        .expect("quire runs");
+        let elapsed = started.elapsed();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let kb = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse::<f64>().ok());
+        (elapsed, kb.map(|kb| kb / 1024.0))
+    };
+    run();
+    let runs: Vec<_> = (0..5).map(|_| run()).collect();
+    let time = median(runs.iter().map(|r| r.0).collect());
+    let mut memory: Vec<f64> = runs.iter().filter_map(|r| r.1).collect();
+    memory.sort_by(f64::total_cmp);
+    (time, memory.get(memory.len() / 2).copied())
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; any other argument filters nothing here.
-    let essay = Project::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
-        .expect("the bundled book loads");
-    time_full("essay", &essay, 15);
+    let mut figures = Figures::default();
+    let mut targets: Vec<(String, bool)> = Vec::new();
+    let options = Options::default();
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+
+    let essay = Project::load(root).expect("the bundled book loads");
+    let cold = scratch.path().join("cold");
+    let mut cache = BuildCache::default().with_folder(&cold);
+    let first = build_with(&essay, &options, &mut cache).expect("the essay builds");
+    println!(
+        "essay: cover made (cold cache) in {}, the rest read it back",
+        ms(first.timings.cover)
+    );
+    let essay_time = time_full("essay", &essay, 15, &options, &cold);
+    figures.record("essay", essay_time);
+
+    let essay_dir = scratch.path().join("essay");
+    write_project(&essay, &essay_dir);
+    let (essay_process, essay_memory) = time_process(&essay_dir);
+    println!(
+        "essay: `quire build` as a process, median of 5: {}{}",
+        ms(essay_process),
+        essay_memory.map_or(String::new(), |mb| format!(", {mb:.0} MB peak"))
+    );
+    figures.record("essay process", essay_process);
+    targets.push((
+        format!("the essay as a process ≤ 30 ms: {}", ms(essay_process)),
+        essay_process <= Duration::from_millis(30),
+    ));
 
     let Some(mut moby) = moby_dick() else {
         println!("Moby-Dick: ../shared/corpus/moby-dick is absent; skipped");
         return;
     };
-    time_full("Moby-Dick", &moby, 5);
+    let moby_time = time_full("Moby-Dick", &moby, 5, &options, &cold);
+    figures.record("moby", moby_time);
+
+    let moby_dir = scratch.path().join("moby");
+    write_project(&moby, &moby_dir);
+    let (moby_process, moby_memory) = time_process(&moby_dir);
+    println!(
+        "Moby-Dick: `quire build` as a process, median of 5: {}{}",
+        ms(moby_process),
+        moby_memory.map_or(String::new(), |mb| format!(", {mb:.0} MB peak"))
+    );
+    figures.record("moby process", moby_process);
+    targets.push((
+        format!("Moby-Dick as a process ≤ 250 ms: {}", ms(moby_process)),
+        moby_process <= Duration::from_millis(250),
+    ));
+    if let Some(mb) = moby_memory {
+        targets.push((
+            format!("Moby-Dick's peak memory ≤ 120 MB: {mb:.0} MB"),
+            mb <= 120.0,
+        ));
+    }
+
     // The same with all five store editions (ISBNs for Google's names).
     let toml = String::from_utf8(moby.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
     let mut with_isbns = moby.clone();
@@ -108,45 +237,121 @@ fn main() {
         stores: Some(quire::stores::Store::ALL.to_vec()),
         ..Options::default()
     };
-    time_full_with(
+    let stores_time = time_full(
         "Moby-Dick with the five store editions",
         &with_isbns,
         5,
         &all_stores,
+        &cold,
     );
+    figures.record("moby stores", stores_time);
 
-    // A one-word edit in one chapter, rebuilt with the cache of the build before.
-    let options = Options::default();
-    let mut cache = BuildCache::for_rebuilds();
+    // A one-word edit in one chapter, rebuilt with the watch cache.
+    let mut cache = BuildCache::for_rebuilds().with_folder(&cold);
     build_with(&moby, &options, &mut cache).expect("Moby-Dick builds");
     let path = "manuscript/043-chapter-42-the-whiteness-of-the-whale.md";
     let original = String::from_utf8(moby.get(path).expect("chapter 42").to_vec()).unwrap();
     let mut times = Vec::new();
-    let mut before_pdf = Vec::new();
+    let mut before_writers = Vec::new();
     let mut last = None;
-    for i in 0..5 {
+    for i in 0..9 {
         let word = if i % 2 == 0 { "pallor" } else { "paleness" };
         moby.insert(path, original.replacen("whiteness", word, 1));
         let started = Instant::now();
         let outputs = build_with(&moby, &options, &mut cache).expect("the edit builds");
         times.push(started.elapsed());
-        // Everything but the two writers (which run side by side at the end).
-        before_pdf.push(
-            outputs
-                .timings
-                .total
-                .saturating_sub(outputs.timings.pdf.max(outputs.timings.epub)),
-        );
+        // Everything but the writers (the EPUB, the PDF and the print cover, side by side at the end).
+        let t = &outputs.timings;
+        before_writers.push(t.total.saturating_sub(t.pdf.max(t.epub).max(t.print_cover)));
         last = Some(outputs);
     }
     let outputs = last.unwrap();
+    let (rebuild, before) = (median(times), median(before_writers));
     println!(
-        "Moby-Dick: rebuild after a one-word edit, both files, median of 5: {} (before the writers: {})",
-        ms(median(times)),
-        ms(median(before_pdf))
+        "Moby-Dick: rebuild after a one-word edit, both files, median of 9: {} (before the writers: {})",
+        ms(rebuild),
+        ms(before)
     );
     println!("  stages of the last run: {}", stages(&outputs.timings));
+    figures.record("moby edit", rebuild);
+    figures.record("moby edit before writers", before);
+    targets.push((
+        format!("Moby-Dick's one-word edit ≤ 100 ms: {}", ms(rebuild)),
+        rebuild <= Duration::from_millis(100),
+    ));
+    targets.push((
+        format!(
+            "Moby-Dick's one-word edit before the writers ≤ 30 ms: {}",
+            ms(before)
+        ),
+        before <= Duration::from_millis(30),
+    ));
+
+    // A catalogue: 20 essays and 5 Moby-Dicks in one call, sharing fonts and shaped words.
+    let mut catalogue = BuildCache::for_catalogue().with_folder(&cold);
+    let started = Instant::now();
+    let mut pages = 0;
+    for book in std::iter::repeat_n(&essay, 20).chain(std::iter::repeat_n(&moby, 5)) {
+        pages += build_with(book, &options, &mut catalogue)
+            .expect("the book builds")
+            .pages;
+    }
+    let catalogue_time = started.elapsed();
+    println!(
+        "catalogue: 20 essays and 5 Moby-Dicks in one call: {} ({pages} pages; {} words shaped once for all)",
+        ms(catalogue_time),
+        catalogue.shaped_words("en")
+    );
+    figures.record("catalogue", catalogue_time);
     if let Some(mb) = peak_memory_mb() {
         println!("peak memory of this process: {mb:.0} MB");
+    }
+
+    println!("\ntargets (issue 15):");
+    for (target, met) in &targets {
+        println!("  {} {target}", if *met { "met   " } else { "MISSED" });
+    }
+    compare_with_readme(&figures, &root.join("README.md"));
+}
+
+/// Prints each figure beside the README's, flagging those more than 10 % slower.
+fn compare_with_readme(figures: &Figures, readme: &Path) {
+    let Ok(text) = std::fs::read_to_string(readme) else {
+        return;
+    };
+    println!("\nagainst the README's Speed table:");
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix("| `") else {
+            continue;
+        };
+        let Some((key, rest)) = rest.split_once('`') else {
+            continue;
+        };
+        let Some(now) = figures.0.get(key) else {
+            continue;
+        };
+        // The row's figure: the first number followed by "ms" or "s".
+        let cells: Vec<&str> = rest.split('|').map(str::trim).collect();
+        let Some(recorded) = cells.get(1).and_then(|c| figure_ms(c)) else {
+            continue;
+        };
+        let change = (now - recorded) / recorded * 100.0;
+        let flag = if change > 10.0 {
+            "  ← slower by more than 10 %"
+        } else {
+            ""
+        };
+        println!("  {key}: {now:.1} ms now, {recorded:.1} ms in the README ({change:+.0} %){flag}");
+    }
+}
+
+/// "48 ms" → 48, "0.31 s" → 310.
+fn figure_ms(cell: &str) -> Option<f64> {
+    let mut words = cell.split_whitespace();
+    let number: f64 = words.next()?.parse().ok()?;
+    match words.next()? {
+        "ms" => Some(number),
+        "s" => Some(number * 1000.0),
+        _ => None,
     }
 }

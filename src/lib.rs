@@ -577,8 +577,10 @@ pub fn build_with(
         timings.stores = t.elapsed();
     }
     // Only a successful build updates what the next one reuses.
+    let mut laid_out = laid_out;
     if cache.keep {
-        cache.paragraphs = Some((layout_key, Arc::new(laid_out.paragraphs)));
+        let paragraphs = std::mem::take(&mut laid_out.paragraphs);
+        cache.paragraphs = Some((layout_key, Arc::new(paragraphs)));
     }
     if cache.keep && options.formats.epub {
         cache.cover = Some((cover_key, cover_jpeg));
@@ -587,12 +589,18 @@ pub fn build_with(
         cache.pdf = pdf_cache;
         cache.epub = epub_cache;
     }
+    let pages = laid_out.pages.pages.len();
+    let report = std::mem::take(&mut laid_out.report);
+    // Freeing a long book's pages, lines and model is a tenth of its build:
+    // leave it to another thread while the caller writes the files.
+    // (Should no thread start, the closure and what it holds are dropped here.)
+    let _ = std::thread::Builder::new().spawn(move || drop((laid_out, book, fonts)));
     timings.total = started.elapsed();
     Ok(Outputs {
         files,
         warnings,
-        pages: laid_out.pages.pages.len(),
-        report: laid_out.report,
+        pages,
+        report,
         timings,
     })
 }

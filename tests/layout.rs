@@ -727,7 +727,9 @@ fn running_heads_take_the_short_form_and_never_truncate() {
         .filter(|p| p.side == Side::Recto)
         .flat_map(|p| {
             p.items.iter().filter_map(|item| match item {
-                Item::Glyphs(r) if r.y.0 < g.first_baseline.0 - g.leading.0 => Some(r.text.clone()),
+                Item::Glyphs(r) if r.y.0 < g.first_baseline.0 - g.leading.0 => {
+                    Some(r.text.to_string())
+                }
                 _ => None,
             })
         })
@@ -881,7 +883,7 @@ fn an_ornament_never_stands_alone_at_a_page_top_or_foot() {
                 {
                     match lines.iter_mut().find(|(y, _)| (y - run.y.0).abs() < 0.5) {
                         Some((_, text)) => text.push_str(&run.text),
-                        None => lines.push((run.y.0, run.text.clone())),
+                        None => lines.push((run.y.0, run.text.to_string())),
                     }
                 }
             }

@@ -173,3 +173,35 @@ fn a_catalogue_shapes_each_word_once_for_all_its_books() {
     // Nothing of the text is kept: the second build set every paragraph again.
     assert_eq!(cache.cached_paragraphs(), 0);
 }
+
+#[test]
+fn moby_dick_rebuilt_after_edits_is_what_a_fresh_build_writes() {
+    let Some(mut moby) = common::moby_dick() else {
+        common::skipped("Moby-Dick is absent");
+        return;
+    };
+    let options = Options::default();
+    let mut cache = BuildCache::for_rebuilds();
+    let first = build_with(&moby, &options, &mut cache).unwrap();
+    let path = "manuscript/043-chapter-42-the-whiteness-of-the-whale.md";
+    let original = String::from_utf8(moby.get(path).unwrap().to_vec()).unwrap();
+    // A word (the chapter keeps its pages), then a long paragraph more (the
+    // chapter grows, every later block and page moves).
+    let paragraph = "\n\nAnd yet, for all this, there is nothing so pale as the whale. ".repeat(1)
+        + &"The pallor of the deep is older than the sea. ".repeat(40)
+        + "\n\n";
+    for edited in [
+        original.replacen("whiteness", "pallor", 1),
+        original.replacen("\n\n", &paragraph, 1),
+    ] {
+        moby.insert(path, edited);
+        let rebuilt = build_with(&moby, &options, &mut cache).unwrap();
+        let fresh = quire::build(&moby, &options).unwrap();
+        assert!(
+            files(&rebuilt) == files(&fresh),
+            "a rebuild of Moby-Dick differs from a fresh build"
+        );
+        assert_eq!(rebuilt.pages, fresh.pages);
+    }
+    assert!(cache.cached_page_streams() > first.pages / 2);
+}

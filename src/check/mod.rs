@@ -1276,7 +1276,8 @@ mod tests {
                 advance: Pt(10.0),
                 text_start: 0,
                 text_len: 1,
-            }],
+            }]
+            .into(),
             text: "x".into(),
             color: Rgb::BLACK,
             rotation: 0.0,

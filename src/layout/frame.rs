@@ -2,8 +2,142 @@
 //! top-left corner of the trim box, y growing downwards. The PDF writer only
 //! translates this; it decides nothing.
 
+use std::sync::Arc;
+
 use crate::fonts::Style;
 use crate::model::{ImageId, Pt, Trim};
+
+/// A run's glyphs, shared by the set line, the rebuild cache and the pages
+/// it is drawn on: cloning counts a reference instead of copying a million
+/// glyphs a build. Pushing copies only when another holder shares them.
+#[derive(Debug, Clone, Default)]
+pub struct Glyphs(Arc<Vec<PlacedGlyph>>);
+
+impl Glyphs {
+    pub fn push(&mut self, glyph: PlacedGlyph) {
+        Arc::make_mut(&mut self.0).push(glyph);
+    }
+}
+
+impl std::ops::Deref for Glyphs {
+    type Target = [PlacedGlyph];
+    fn deref(&self) -> &[PlacedGlyph] {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Glyphs {
+    fn deref_mut(&mut self) -> &mut [PlacedGlyph] {
+        Arc::make_mut(&mut self.0).as_mut_slice()
+    }
+}
+
+impl From<Vec<PlacedGlyph>> for Glyphs {
+    fn from(glyphs: Vec<PlacedGlyph>) -> Glyphs {
+        Glyphs(Arc::new(glyphs))
+    }
+}
+
+impl FromIterator<PlacedGlyph> for Glyphs {
+    fn from_iter<I: IntoIterator<Item = PlacedGlyph>>(iter: I) -> Glyphs {
+        Glyphs(Arc::new(iter.into_iter().collect()))
+    }
+}
+
+impl<'a> IntoIterator for &'a Glyphs {
+    type Item = &'a PlacedGlyph;
+    type IntoIter = std::slice::Iter<'a, PlacedGlyph>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Glyphs {
+    type Item = &'a mut PlacedGlyph;
+    type IntoIter = std::slice::IterMut<'a, PlacedGlyph>;
+    fn into_iter(self) -> Self::IntoIter {
+        Arc::make_mut(&mut self.0).iter_mut()
+    }
+}
+
+/// A run's text, shared like its [`Glyphs`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunText(Arc<String>);
+
+impl RunText {
+    pub fn push(&mut self, c: char) {
+        Arc::make_mut(&mut self.0).push(c);
+    }
+
+    pub fn push_str(&mut self, text: &str) {
+        Arc::make_mut(&mut self.0).push_str(text);
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for RunText {
+    fn eq(&self, other: &str) -> bool {
+        self.0.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for RunText {
+    fn eq(&self, other: &&str) -> bool {
+        self.0.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for RunText {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl From<RunText> for String {
+    fn from(text: RunText) -> String {
+        Arc::unwrap_or_clone(text.0)
+    }
+}
+
+impl std::borrow::Borrow<str> for RunText {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Extend<char> for RunText {
+    fn extend<I: IntoIterator<Item = char>>(&mut self, iter: I) {
+        Arc::make_mut(&mut self.0).extend(iter);
+    }
+}
+
+impl std::ops::Deref for RunText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for RunText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for RunText {
+    fn from(text: String) -> RunText {
+        RunText(Arc::new(text))
+    }
+}
+
+impl From<&str> for RunText {
+    fn from(text: &str) -> RunText {
+        RunText(Arc::new(text.to_string()))
+    }
+}
 
 /// All pages of the print interior.
 #[derive(Debug, Clone, Default)]
@@ -92,9 +226,9 @@ pub struct GlyphRun {
     /// Start of the baseline.
     pub x: Pt,
     pub y: Pt,
-    pub glyphs: Vec<PlacedGlyph>,
+    pub glyphs: Glyphs,
     /// The text the glyphs show (for the PDF's text layer and for tests).
-    pub text: String,
+    pub text: RunText,
     pub color: Rgb,
     /// Clockwise rotation about the start of the baseline, in degrees (spine text: 90).
     pub rotation: f32,

@@ -410,8 +410,8 @@ fn leader_run(
     // The run starts at its first dot: glyph places are relative to it.
     let mut run = super::paragraph::LineRun {
         hidden: false,
-        glyphs: Vec::new(),
-        text: String::new(),
+        glyphs: Default::default(),
+        text: Default::default(),
         x: Pt(start),
         ..dot
     };

@@ -427,6 +427,7 @@ fn layout_pass(
             for (key, lines) in std::mem::take(&mut setter.fresh) {
                 cache.insert(key, lines);
             }
+            cache.sections = built.sections.into_iter().collect();
             cache
         },
     })
@@ -515,6 +516,48 @@ type PaginatedSection = (
     Option<std::sync::Arc<(Galley, reshape::Reshaped)>>,
 );
 
+/// A body section's pages as a build set them, for the next build to take
+/// when neither the section nor anything book-wide changed: its pagination,
+/// and each page's items, first text and line facts (composed, before the
+/// running heads and folios, which depend on where the section falls).
+#[derive(Debug)]
+pub struct SectionPages {
+    paginated: PaginatedSection,
+    composed: std::sync::OnceLock<Vec<ComposedSlice>>,
+}
+
+/// One page of a section, composed: its items, first text and line facts.
+type ComposedSlice = (Vec<frame::Item>, Option<TextPos>, Vec<LineFact>);
+
+/// What every body section's pages depend on besides the section itself:
+/// the geometry, the type scale, the sink, the print settings, the style,
+/// the language and the images' sizes (fonts and hyphenation settings are
+/// in the paragraph cache's own key).
+fn book_wide_key(book: &Book, geometry: &PageGeometry, scale: &TypeScale, sink: u32) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    format!(
+        "{geometry:?}|{scale:?}|{sink}|{:?}|{:?}|{}|{:?}",
+        book.print,
+        book.style,
+        book.meta.language,
+        book.images
+            .iter()
+            .map(|i| (&i.path, i.width, i.height, i.bytes.len()))
+            .collect::<Vec<_>>()
+    )
+    .hash(&mut hasher);
+    hasher.finish()
+}
+
+fn section_key(section: &crate::model::Section, book_wide: u64, first_recto: bool) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    (book_wide, first_recto).hash(&mut hasher);
+    section.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// One complete setting of the book at one geometry.
 struct Built {
     pages: Vec<ComposedPage>,
@@ -532,6 +575,8 @@ struct Built {
     /// Sections whose running head was too long to set and was left off.
     dropped_heads: Vec<usize>,
     timings: LayoutTimings,
+    /// Body sections' pages, for the next build.
+    sections: Vec<(u64, std::sync::Arc<SectionPages>)>,
 }
 
 fn layout_once(
@@ -594,6 +639,7 @@ fn layout_once(
         &costs,
         &note_lines,
         &mut slice_cache,
+        reuse,
         false,
     );
     folios = assembled
@@ -614,6 +660,7 @@ fn layout_once(
         &costs,
         &note_lines,
         &mut slice_cache,
+        reuse,
         true,
     );
     debug_assert_eq!(
@@ -643,9 +690,12 @@ fn assemble(
     sink: u32,
     costs: &PageCosts,
     note_lines: &dyn Fn(&[u32], &Galley) -> u32,
-    slice_cache: &mut HashMap<(usize, bool), PaginatedSection>,
+    slice_cache: &mut HashMap<(usize, bool), std::sync::Arc<SectionPages>>,
+    reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     compose: bool,
 ) -> Built {
+    let book_wide = reuse.map(|_| book_wide_key(book, geometry, scale, sink));
+    let mut sections = Vec::new();
     let mut pages: Vec<ComposedPage> = Vec::new();
     let mut facts: Vec<Vec<LineFact>> = Vec::new();
     let mut outline = Vec::new();
@@ -766,42 +816,77 @@ fn assemble(
                 let lines_fn = |notes: &[u32]| note_lines(notes, galley);
                 // Body sections paginate the same way in both passes: do it once per side,
                 // reshaping paragraphs where a page would run short.
-                let (slices, reshaped) = if section.kind == SectionKind::Contents {
+                let (entry, key) = if section.kind == SectionKind::Contents {
                     let slices =
                         paginate(galley, geometry.lines as u32, first_recto, &lines_fn, costs);
-                    (slices, None)
+                    let pages = SectionPages {
+                        paginated: (slices, None),
+                        composed: Default::default(),
+                    };
+                    (std::sync::Arc::new(pages), None)
                 } else {
-                    slice_cache
+                    let key = book_wide.map(|k| section_key(section, k, first_recto));
+                    let from_before =
+                        key.and_then(|key| reuse.and_then(|r| r.sections.get(&key)).cloned());
+                    let entry = slice_cache
                         .entry((s, first_recto))
                         .or_insert_with(|| {
-                            let (slices, reshaped) = reshape::paginate_full(
-                                section,
-                                galley,
-                                setter,
-                                geometry.lines as u32,
-                                first_recto,
-                                note_lines,
-                                costs,
-                            );
-                            (slices, reshaped.map(std::sync::Arc::new))
+                            from_before.unwrap_or_else(|| {
+                                let (slices, reshaped) = reshape::paginate_full(
+                                    section,
+                                    galley,
+                                    setter,
+                                    geometry.lines as u32,
+                                    first_recto,
+                                    note_lines,
+                                    costs,
+                                );
+                                std::sync::Arc::new(SectionPages {
+                                    paginated: (slices, reshaped.map(std::sync::Arc::new)),
+                                    composed: Default::default(),
+                                })
+                            })
                         })
-                        .clone()
+                        .clone();
+                    (entry, key)
                 };
-                let galley = match &reshaped {
+                let (slices, reshaped) = &entry.paginated;
+                let galley = match reshaped {
                     Some(changed) => {
                         reshaped_blocks.extend(changed.1.paragraphs.iter().map(|(b, _)| *b));
                         &changed.0
                     }
                     None => galley,
                 };
+                // Sides alternate from the section's first page, so the
+                // composed pages depend only on the section's entry.
+                let composed = compose.then(|| {
+                    entry.composed.get_or_init(|| {
+                        let start = pages.len();
+                        slices
+                            .iter()
+                            .enumerate()
+                            .map(|(k, slice)| {
+                                let side = side_of(start + k);
+                                let (items, first) =
+                                    compose_slice(galley, slice, geometry, scale, side);
+                                (items, first, compose::facts(galley, slice))
+                            })
+                            .collect()
+                    })
+                });
                 for (k, slice) in slices.iter().enumerate() {
                     let side = side_of(pages.len());
-                    let (items, first) = if compose {
-                        facts.push(compose::facts(galley, slice));
-                        compose_slice(galley, slice, geometry, scale, side)
-                    } else {
-                        facts.push(Vec::new());
-                        (Vec::new(), None)
+                    let (items, first) = match composed {
+                        Some(composed) => {
+                            let (items, first, page_facts) = &composed[k];
+                            facts.push(page_facts.clone());
+                            (items.clone(), *first)
+                        }
+                        None => {
+                            facts.push(Vec::new());
+                            (Vec::new(), None)
+                        }
                     };
                     pages.push(ComposedPage {
                         page: page_of(side, items),
@@ -811,6 +896,9 @@ fn assemble(
                         blank: false,
                         opening: k == 0,
                     });
+                }
+                if let (Some(key), true) = (key, compose) {
+                    sections.push((key, entry.clone()));
                 }
             }
         }
@@ -903,5 +991,6 @@ fn assemble(
         reshaped: reshaped_blocks,
         dropped_heads,
         timings: LayoutTimings::default(),
+        sections,
     }
 }

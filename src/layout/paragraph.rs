@@ -85,8 +85,8 @@ pub struct LineRun {
     /// Invisible text (the words of something drawn as a shape).
     pub hidden: bool,
     pub x: Pt,
-    pub glyphs: Vec<PlacedGlyph>,
-    pub text: String,
+    pub glyphs: super::frame::Glyphs,
+    pub text: super::frame::RunText,
 }
 
 /// One set line.
@@ -248,10 +248,13 @@ pub struct Setter<'s, 'f> {
     pub figures: Features,
 }
 
-/// Set paragraphs from earlier builds, by a hash of their content and setting.
+/// Set paragraphs from earlier builds, by a hash of their content and
+/// setting; and body sections paginated and composed, by a hash of the
+/// section and of everything book-wide its pages depend on.
 #[derive(Debug, Default, Clone)]
 pub struct ParagraphCache {
     lines: rustc_hash::FxHashMap<u64, Arc<[Line]>>,
+    pub(crate) sections: rustc_hash::FxHashMap<u64, Arc<super::SectionPages>>,
 }
 
 impl ParagraphCache {
@@ -1725,8 +1728,8 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
                 rise: piece.rise,
                 strike: piece.strike,
                 x: Pt(pen),
-                glyphs: Vec::new(),
-                text: String::new(),
+                glyphs: Default::default(),
+                text: Default::default(),
             });
         }
         let run = runs.last_mut().expect("a run was just pushed");

@@ -151,7 +151,7 @@ impl SectionKind {
 }
 
 /// A unit that opens on a new page in print and is one XHTML file in the EPUB.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Section {
     pub kind: SectionKind,
     /// Unique, stable, XML-name-safe: `title-page`, `chapter-3`, `about-the-author`.
@@ -188,7 +188,7 @@ impl Section {
 }
 
 /// A chapter's number, resolved once for both editions.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ChapterLabel {
     pub number: u32,
     /// As the style shows it over the title: "Chapter One", "Kapitel 3", "IX".
@@ -202,7 +202,7 @@ pub struct ChapterLabel {
 pub struct BlockId(pub u32);
 
 /// One block with its id and source span.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Block {
     pub id: BlockId,
     pub kind: BlockKind,
@@ -226,7 +226,7 @@ pub enum DisplayRole {
     Attribution,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum BlockKind {
     /// Level 1 is a section's title; 2–6 are headings inside it.
     Heading {
@@ -304,14 +304,14 @@ impl BlockKind {
 }
 
 /// A list item with its resolved marker ("1.", "•").
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct ListItem {
     pub marker: String,
     pub blocks: Vec<Block>,
 }
 
 /// One line of the contents.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct ContentsEntry {
     pub title: String,
     /// 1 for sections, 2 for their level-2 headings.
@@ -379,7 +379,7 @@ pub enum TextMark {
 }
 
 /// A footnote, numbered per section.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Footnote {
     pub label: String,
     /// Anchor of the note (`note-3-1`); the reference's anchor is `ref-` + this.

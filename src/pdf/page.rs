@@ -500,7 +500,7 @@ mod tests {
                     text_len: 0,
                 })
                 .collect(),
-            text: String::new(),
+            text: Default::default(),
             color: Rgb::BLACK,
             rotation: 0.0,
             hidden: false,
