@@ -2,15 +2,19 @@
 //! a fast level: printpdf's own option compresses one stream at a time at
 //! the slowest level, which doubled the save time of a long book.
 
+use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::io::Write;
 
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use lopdf::{Object, Stream};
 
-/// Compresses every stream that allows it and has no filter yet.
-pub fn deflate_streams(doc: &mut lopdf::Document) {
-    let mut streams: Vec<&mut Stream> = doc
+/// Compresses every stream that allows it and has no filter yet, taking
+/// each from `earlier` (by a hash of its bytes) when a write before made it,
+/// and leaving this write's there.
+pub fn deflate_streams(doc: &mut lopdf::Document, earlier: &mut HashMap<u64, Vec<u8>>) {
+    let streams: Vec<&mut Stream> = doc
         .objects
         .values_mut()
         .filter_map(|object| match object {
@@ -22,17 +26,43 @@ pub fn deflate_streams(doc: &mut lopdf::Document) {
             _ => None,
         })
         .collect();
+    let keys: Vec<u64> = streams
+        .iter()
+        .map(|s| rustc_hash::FxBuildHasher.hash_one(&s.content))
+        .collect();
+    let mut kept = HashMap::new();
+    let mut fresh = Vec::new();
+    for (stream, key) in streams.into_iter().zip(keys) {
+        match earlier.remove(&key) {
+            Some(compressed) => {
+                set_compressed(stream, compressed.clone());
+                kept.insert(key, compressed);
+            }
+            None => fresh.push((key, stream)),
+        }
+    }
     let workers = crate::workers();
-    let chunk = streams.len().div_ceil(workers).max(1);
+    let chunk = fresh.len().div_ceil(workers).max(1);
     std::thread::scope(|scope| {
-        for part in streams.chunks_mut(chunk) {
+        for part in fresh.chunks_mut(chunk) {
             scope.spawn(move || {
-                for stream in part {
+                for (_, stream) in part {
                     deflate(stream);
                 }
             });
         }
     });
+    for (key, stream) in fresh {
+        if stream.dict.get(b"Filter").is_ok() {
+            kept.insert(key, stream.content.clone());
+        }
+    }
+    *earlier = kept;
+}
+
+fn set_compressed(stream: &mut Stream, compressed: Vec<u8>) {
+    stream.dict.set("Filter", "FlateDecode");
+    stream.set_content(compressed);
 }
 
 fn deflate(stream: &mut Stream) {
@@ -47,8 +77,7 @@ fn deflate(stream: &mut Stream) {
         return;
     };
     if compressed.len() + 19 < stream.content.len() {
-        stream.dict.set("Filter", "FlateDecode");
-        stream.set_content(compressed);
+        set_compressed(stream, compressed);
     }
 }
 

@@ -140,7 +140,7 @@ fn write_document(
     let mut warnings = Vec::new();
     let mut objects = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
     place_streams(&mut objects, &streams)?;
-    compress::deflate_streams(&mut objects);
+    compress::deflate_streams(&mut objects, &mut cache.deflated);
     metadata::set_file_id(&mut objects, book, kind);
     pdfx::finish(&mut objects, book, pdf_x);
     let mut bytes = Vec::new();
@@ -151,13 +151,16 @@ fn write_document(
 }
 
 /// What a rebuild reuses from the PDF written before it: font subsets by
-/// glyph set, and compressed page streams by [`page::content_key`]. Both
+/// glyph set, compressed page streams by [`page::content_key`], and the
+/// other streams deflated, by their bytes. Both
 /// are keyed by content, so a stale entry is never used; each write keeps
 /// only what it used.
 #[derive(Default)]
 pub struct PdfCache {
     subsets: HashMap<(usize, u64), Arc<subset::SubsetFace>>,
     streams: HashMap<u64, Arc<Vec<u8>>>,
+    /// The other streams (fonts, images, the ToUnicode maps) deflated, by a hash of their bytes.
+    deflated: HashMap<u64, Vec<u8>>,
 }
 
 impl PdfCache {
