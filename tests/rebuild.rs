@@ -187,7 +187,8 @@ fn moby_dick_rebuilt_after_edits_is_what_a_fresh_build_writes() {
     let original = String::from_utf8(moby.get(path).unwrap().to_vec()).unwrap();
     // A word (the chapter keeps its pages), then a long paragraph more (the
     // chapter grows, every later block and page moves).
-    let paragraph = "\n\nAnd yet, for all this, there is nothing so pale as the whale. ".repeat(1)
+    let paragraph = "\n\nAnd yet, for all this, there is nothing so pale as the whale. "
+        .to_string()
         + &"The pallor of the deep is older than the sea. ".repeat(40)
         + "\n\n";
     for edited in [
