@@ -40,13 +40,14 @@ pub struct ComposedPage {
 pub struct LineFact {
     /// Grid line on the page (0-based).
     pub grid: u32,
-    pub text: String,
+    /// Shared with the cached copy a rebuild takes.
+    pub text: std::sync::Arc<str>,
     pub ratio: f64,
     pub hyphenated: bool,
     pub overfull: bool,
     pub role: Role,
     pub para: Option<(BlockId, u32, u32)>,
-    pub spaces_em: Vec<f32>,
+    pub spaces_em: std::sync::Arc<[f32]>,
 }
 
 /// The facts of the lines of one page.
@@ -57,13 +58,13 @@ pub fn facts(galley: &Galley, slice: &PageSlice) -> Vec<LineFact> {
         if let Content::Text { line, .. } = &item.content {
             out.push(LineFact {
                 grid,
-                text: line.text(),
+                text: line.text().into(),
                 ratio: line.ratio,
                 hyphenated: line.hyphenated,
                 overfull: line.overfull,
                 role: item.role,
                 para: item.para,
-                spaces_em: line.spaces_em.clone(),
+                spaces_em: line.spaces_em.as_slice().into(),
             });
         }
         grid += item_height(item, k, slice);
