@@ -428,8 +428,53 @@ fn offsets(run: &GlyphRun, widths: &GlyphWidths) -> (Vec<i64>, f64) {
 /// ToUnicode maps from. A glyph whose text is empty there gets the font's
 /// own character for it.
 pub fn glyph_texts(pages: &[Page]) -> BTreeMap<Style, BTreeMap<u16, Option<String>>> {
-    // Indexed by glyph id: a million glyphs in a long book, so no map per glyph.
-    let mut faces: BTreeMap<Style, Vec<Option<Option<&str>>>> = BTreeMap::new();
+    // A million glyphs in a long book: the pages are shared out over the
+    // cores, and a later share's last uses win over an earlier one's.
+    let workers = crate::workers();
+    let chunk = pages.len().div_ceil(workers).max(1);
+    let shares: Vec<LastTexts> = std::thread::scope(|scope| {
+        let handles: Vec<_> = pages
+            .chunks(chunk)
+            .map(|share| scope.spawn(move || last_texts(share)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("reading glyphs does not panic"))
+            .collect()
+    });
+    let mut merged: LastTexts = BTreeMap::new();
+    for share in shares {
+        for (style, glyphs) in share {
+            let face = merged.entry(style).or_default();
+            if face.len() < glyphs.len() {
+                face.resize(glyphs.len(), None);
+            }
+            for (id, text) in glyphs.into_iter().enumerate() {
+                if text.is_some() {
+                    face[id] = text;
+                }
+            }
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(style, glyphs)| {
+            let glyphs = glyphs
+                .into_iter()
+                .enumerate()
+                .filter_map(|(id, text)| Some((id as u16, text?.map(str::to_string))))
+                .collect();
+            (style, glyphs)
+        })
+        .collect()
+}
+
+/// Per face, indexed by glyph id: the text at the glyph's last use, when it is used.
+type LastTexts<'a> = BTreeMap<Style, Vec<Option<Option<&'a str>>>>;
+
+fn last_texts(pages: &[Page]) -> LastTexts<'_> {
+    // Indexed by glyph id, so no map lookup per glyph.
+    let mut faces: LastTexts = BTreeMap::new();
     for page in pages {
         for item in &page.items {
             let Item::Glyphs(run) = item else { continue };
@@ -449,16 +494,6 @@ pub fn glyph_texts(pages: &[Page]) -> BTreeMap<Style, BTreeMap<u16, Option<Strin
         }
     }
     faces
-        .into_iter()
-        .map(|(style, glyphs)| {
-            let glyphs = glyphs
-                .into_iter()
-                .enumerate()
-                .filter_map(|(id, text)| Some((id as u16, text?.map(str::to_string))))
-                .collect();
-            (style, glyphs)
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -505,6 +540,47 @@ mod tests {
             rotation: 0.0,
             hidden: false,
         }
+    }
+
+    #[test]
+    fn each_glyph_keeps_the_text_of_its_last_use() {
+        let page = |text: &str, ids: &[u16]| {
+            let mut run = run_at(&vec![0.0; ids.len()], ids);
+            run.text = text.into();
+            for (i, g) in run.glyphs.iter_mut().enumerate() {
+                g.text_start = i as u32;
+                g.text_len = 1;
+            }
+            Page {
+                folio: String::new(),
+                side: Side::Recto,
+                trim: crate::model::Trim {
+                    width: Pt(360.0),
+                    height: Pt(576.0),
+                },
+                bleed: Pt(0.0),
+                items: vec![Item::Glyphs(run)],
+            }
+        };
+        // More pages than cores, so the last use is in a later share.
+        let pages: Vec<Page> = (0..9)
+            .map(|i| match i {
+                0 => page("qa", &[7, 5]),
+                8 => page("zb", &[9, 5]),
+                _ => page("ax", &[5, 3]),
+            })
+            .collect();
+        let texts = glyph_texts(&pages);
+        let regular = &texts[&Style::Regular];
+        assert_eq!(regular[&5], Some("b".to_string()));
+        assert_eq!(regular[&3], Some("x".to_string()));
+        assert_eq!(
+            regular[&7],
+            Some("q".to_string()),
+            "used in the first share only"
+        );
+        assert_eq!(regular[&9], Some("z".to_string()));
+        assert_eq!(regular.len(), 4);
     }
 
     #[test]
