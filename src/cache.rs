@@ -1,9 +1,8 @@
 //! The cache folder a one-shot build shares with the next (`.quire/cache/`
 //! in the book's folder): results that are costly to make and depend on few
 //! inputs, stored under a hash of those inputs and of the code that makes
-//! them. Today
-//! that is the typographic ebook cover, whose JPEG would otherwise be most
-//! of a short book's build.
+//! them. Today that is the typographic ebook cover, whose JPEG would
+//! otherwise be most of a short book's build.
 //!
 //! The cache is never required for correctness: a missing, unreadable or
 //! damaged entry is made again; a failed write is ignored. Entries are
