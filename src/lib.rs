@@ -214,6 +214,28 @@ pub(crate) fn workers() -> usize {
         .clamp(1, 8)
 }
 
+/// `work` on contiguous shares of `items`, one per core, side by side: the
+/// shares' results in order.
+pub(crate) fn on_all_cores<'a, T: Sync, R: Send>(
+    items: &'a [T],
+    work: impl Fn(&'a [T]) -> R + Sync,
+) -> Vec<R> {
+    let chunk = items.len().div_ceil(workers()).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|share| {
+                let work = &work;
+                scope.spawn(move || work(share))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a worker does not panic"))
+            .collect()
+    })
+}
+
 fn content_hash(parts: &[&[u8]]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -547,12 +569,11 @@ pub fn build_with(
             bytes: bytes?,
         });
     }
+    let mut made_print_cover = None;
     if let Some((bytes, elapsed)) = print_cover {
         timings.print_cover = elapsed;
         let bytes = bytes?;
-        if cache.keep {
-            cache.print_cover = Some((print_cover_key, Arc::new(bytes.clone())));
-        }
+        made_print_cover = cache.keep.then(|| bytes.clone());
         files.push(OutputFile {
             name: format!("{stem}-cover.pdf"),
             bytes,
@@ -590,6 +611,9 @@ pub fn build_with(
     if cache.keep {
         cache.pdf = pdf_cache;
         cache.epub = epub_cache;
+        if let Some(bytes) = made_print_cover {
+            cache.print_cover = Some((print_cover_key, Arc::new(bytes)));
+        }
     }
     let pages = laid_out.pages.pages.len();
     let report = std::mem::take(&mut laid_out.report);

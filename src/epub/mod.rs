@@ -82,7 +82,21 @@ impl EpubCache {
     pub fn is_empty(&self) -> bool {
         self.documents.is_empty()
     }
+
+    /// The document deflated (a one-entry archive), from the cache when its
+    /// text is there, with its key.
+    fn deflated(&self, path: String, text: &str) -> Result<DeflatedDocument, String> {
+        let key = (path, text_hash(text));
+        let bytes = match self.documents.get(&key) {
+            Some(bytes) => bytes.clone(),
+            None => std::sync::Arc::new(package::deflate_document(&key.0, text)?),
+        };
+        Ok((key, bytes))
+    }
 }
+
+/// A document's cache key (archive path, text hash) and its deflated archive.
+type DeflatedDocument = ((String, u64), std::sync::Arc<Vec<u8>>);
 
 fn text_hash(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -153,12 +167,7 @@ fn write_with_workers(
             if embedding {
                 chars.extend(text.chars());
             }
-            let key = (format!("OEBPS/{}", plan.files[index]), text_hash(&text));
-            let deflated = match cached.documents.get(&key) {
-                Some(bytes) => bytes.clone(),
-                None => std::sync::Arc::new(package::deflate_document(&key.0, &text)?),
-            };
-            documents.push((key, deflated));
+            documents.push(cached.deflated(format!("OEBPS/{}", plan.files[index]), &text)?);
         }
         Ok::<_, String>((documents, chars))
     };
@@ -174,10 +183,10 @@ fn write_with_workers(
             xhtml::notes_document(book, &plan, &media.hrefs),
         ) {
             let chars = notes.chars().collect();
-            let key = (format!("OEBPS/{file}"), text_hash(&notes));
             written.push(
-                package::deflate_document(&key.0, &notes)
-                    .map(|d| (vec![(key, std::sync::Arc::new(d))], chars)),
+                cached
+                    .deflated(format!("OEBPS/{file}"), &notes)
+                    .map(|d| (vec![d], chars)),
             );
         }
         for worker in workers {

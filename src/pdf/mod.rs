@@ -191,32 +191,23 @@ fn content_streams(
         .iter()
         .map(|p| page::content_key(p, subsets))
         .collect();
+    // Each distinct stream once (blank pages share theirs).
+    let mut seen = std::collections::HashSet::new();
     let missing: Vec<usize> = (0..pages.len())
-        .filter(|&i| !cache.streams.contains_key(&keys[i]))
+        .filter(|&i| !cache.streams.contains_key(&keys[i]) && seen.insert(keys[i]))
         .collect();
-    let workers = crate::workers();
-    let chunk = missing.len().div_ceil(workers).max(1);
-    let made: Vec<(u64, Arc<Vec<u8>>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = missing
-            .chunks(chunk)
-            .map(|share| {
-                let keys = &keys;
-                scope.spawn(move || {
-                    share
-                        .iter()
-                        .map(|&i| {
-                            let raw = page::encode(&pages[i], resources);
-                            (keys[i], Arc::new(compress::deflate_bytes(&raw)))
-                        })
-                        .collect::<Vec<_>>()
-                })
+    let made: Vec<(u64, Arc<Vec<u8>>)> = crate::on_all_cores(&missing, |share| {
+        share
+            .iter()
+            .map(|&i| {
+                let raw = page::encode(&pages[i], resources);
+                (keys[i], Arc::new(compress::deflate_bytes(&raw)))
             })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("encoding a page does not panic"))
-            .collect()
-    });
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     let mut kept: HashMap<u64, Arc<Vec<u8>>> = HashMap::with_capacity(pages.len());
     for (key, stream) in made {
         kept.insert(key, stream);

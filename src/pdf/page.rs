@@ -430,18 +430,7 @@ fn offsets(run: &GlyphRun, widths: &GlyphWidths) -> (Vec<i64>, f64) {
 pub fn glyph_texts(pages: &[Page]) -> BTreeMap<Style, BTreeMap<u16, Option<String>>> {
     // A million glyphs in a long book: the pages are shared out over the
     // cores, and a later share's last uses win over an earlier one's.
-    let workers = crate::workers();
-    let chunk = pages.len().div_ceil(workers).max(1);
-    let shares: Vec<LastTexts> = std::thread::scope(|scope| {
-        let handles: Vec<_> = pages
-            .chunks(chunk)
-            .map(|share| scope.spawn(move || last_texts(share)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("reading glyphs does not panic"))
-            .collect()
-    });
+    let shares: Vec<LastTexts> = crate::on_all_cores(pages, last_texts);
     let mut merged: LastTexts = BTreeMap::new();
     for share in shares {
         for (style, glyphs) in share {
