@@ -1,4 +1,4 @@
-//! The command line: `quire build | check | watch | init`, with clap.
+//! The command line: `quire build | check | watch | serve | clean | init`, with clap.
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
@@ -52,6 +52,27 @@ pub enum Command {
         out: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::All)]
         format: Format,
+    },
+    /// Show both editions side by side in the browser, live: rebuilt and
+    /// redrawn on every save under manuscript/, fonts/ or cover/.
+    Serve {
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// The port [default: 7410, or a free one when it is taken; 0: any free port].
+        #[arg(long)]
+        port: Option<u16>,
+        /// The address to listen on. Anything but loopback lets other machines
+        /// read the book: a warning is printed.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        /// Open the page in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// The command that opens a source file at a line, run when you click
+        /// "open in editor": `{file}`, `{line}` and `{column}` are filled in
+        /// (e.g. `code -g {file}:{line}`, `vim +{line} {file}`). No shell runs it.
+        #[arg(long, value_name = "TEMPLATE")]
+        editor: Option<String>,
     },
     /// The release gate: run the whole pipeline, write nothing, and check the
     /// results against what stores and printers require (exit 1 on any FAIL).

@@ -31,6 +31,7 @@ pub mod parse;
 pub mod pdf;
 pub mod project;
 pub mod resolve;
+pub mod serve;
 pub mod stores;
 pub mod watch;
 
@@ -204,6 +205,104 @@ impl BuildCache {
     pub fn cached_page_streams(&self) -> usize {
         self.pdf.cached_streams()
     }
+}
+
+impl BuildCache {
+    /// `fonts`, or the same faces as the build before with the words shaped
+    /// in them; and the key of their files.
+    fn share(&mut self, fonts: fonts::Fonts) -> (fonts::Fonts, u64) {
+        // Megabytes of font files: hashed with FxHash, several times faster than
+        // SipHash here (a tenth of a short book's build), and stable across processes.
+        let fonts_key = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = rustc_hash::FxHasher::default();
+            for (_, face) in fonts.iter() {
+                face.path.hash(&mut hasher);
+                face.bytes.hash(&mut hasher);
+            }
+            hasher.finish()
+        };
+        match &self.fonts {
+            Some((key, kept)) if *key == fonts_key => return (kept.clone(), fonts_key),
+            _ if self.keep || self.share_fonts => {
+                self.fonts = Some((fonts_key, fonts.clone()));
+            }
+            _ => {}
+        }
+        (fonts, fonts_key)
+    }
+
+    /// The key of what set paragraphs depend on besides their text (fonts,
+    /// language, hyphenation), and the paragraphs kept under it, when this
+    /// cache keeps work.
+    fn paragraphs_for(
+        &self,
+        book: &Book,
+        fonts_key: u64,
+    ) -> (u64, Option<Arc<layout::paragraph::ParagraphCache>>) {
+        let settings = format!(
+            "{}|{}|{}|{}",
+            book.meta.language,
+            book.print.hyphenate,
+            book.print.hyphenate_capitalized,
+            book.print.draft
+        );
+        let layout_key = content_hash(&[&fonts_key.to_le_bytes(), settings.as_bytes()]);
+        let reuse = self.keep.then(|| {
+            self.paragraphs
+                .as_ref()
+                .filter(|(key, _)| *key == layout_key)
+                .map(|(_, p)| p.clone())
+                .unwrap_or_default()
+        });
+        (layout_key, reuse)
+    }
+}
+
+/// What `quire serve` shows of one build: the book, its print pages as
+/// layout set them (the PDF draws exactly these), the ebook's documents and
+/// the faults `quire check` counts, at their places.
+pub struct Preview {
+    pub book: Book,
+    pub fonts: fonts::Fonts,
+    pub laid_out: layout::LaidOut,
+    pub ebook: epub::PreviewEbook,
+    pub findings: Vec<layout::frame::Finding>,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// Parses, lays out and writes the preview's ebook, reusing what `cache`
+/// holds (as [`build_with`] does) and leaving this build's paragraphs there.
+/// Writes no PDF and packs no EPUB: the preview draws from the pages.
+pub fn preview_with(
+    project: &Project,
+    options: &Options,
+    cache: &mut BuildCache,
+) -> Result<Preview, Diagnostics> {
+    let started = Instant::now();
+    let (mut book, mut warnings) = load_book_with(project, options, cache)?;
+    let fonts = load_fonts(project, &mut book)?;
+    let (fonts, fonts_key) = cache.share(fonts);
+    let (layout_key, reuse) = cache.paragraphs_for(&book, fonts_key);
+    let mut laid_out = layout::layout_reusing(&book, &fonts, reuse.as_ref(), true)?;
+    warnings.extend(laid_out.warnings.iter().cloned());
+    let faces = epub_faces(&book, &fonts);
+    let ebook = epub::preview(&book, &laid_out.page_map, &faces)?;
+    let findings = check::findings(&book, &laid_out);
+    if cache.keep {
+        let paragraphs = std::mem::take(&mut laid_out.paragraphs);
+        cache.paragraphs = Some((layout_key, Arc::new(paragraphs)));
+    }
+    Ok(Preview {
+        book,
+        fonts,
+        laid_out,
+        ebook,
+        findings,
+        warnings,
+        elapsed: started.elapsed(),
+    })
 }
 
 /// Threads to share parallel work over (chapters, pages, PDF streams): the
@@ -394,40 +493,9 @@ pub fn build_with(
     stores::check_requirements(&book, &store_editions, book.settings_at.get("stores"))?;
     timings.parse = started.elapsed();
 
-    let mut fonts = load_fonts(project, &mut book)?;
-    // Megabytes of font files: hashed with FxHash, several times faster than
-    // SipHash here (a tenth of a short book's build), and stable across processes.
-    let fonts_key = {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = rustc_hash::FxHasher::default();
-        for (_, face) in fonts.iter() {
-            face.path.hash(&mut hasher);
-            face.bytes.hash(&mut hasher);
-        }
-        hasher.finish()
-    };
-    // The same faces as the build before: take its fonts, with the words shaped in them.
-    match &cache.fonts {
-        Some((key, kept)) if *key == fonts_key => fonts = kept.clone(),
-        _ if cache.keep || cache.share_fonts => cache.fonts = Some((fonts_key, fonts.clone())),
-        _ => {}
-    }
-    let settings = format!(
-        "{}|{}|{}|{}",
-        book.meta.language,
-        book.print.hyphenate,
-        book.print.hyphenate_capitalized,
-        book.print.draft
-    );
-    let layout_key = content_hash(&[&fonts_key.to_le_bytes(), settings.as_bytes()]);
-    let reuse = cache.keep.then(|| {
-        cache
-            .paragraphs
-            .as_ref()
-            .filter(|(key, _)| *key == layout_key)
-            .map(|(_, p)| p.clone())
-            .unwrap_or_default()
-    });
+    let fonts = load_fonts(project, &mut book)?;
+    let (fonts, fonts_key) = cache.share(fonts);
+    let (layout_key, reuse) = cache.paragraphs_for(&book, fonts_key);
 
     // The cover depends only on the metadata, the art and the fonts: make it while layout runs.
     let cover_key = {

@@ -5,7 +5,7 @@
 mod cli;
 mod init;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -17,7 +17,12 @@ use quire::{Options, output};
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     // An interrupted build leaves no temporary files (the previous edition is untouched).
+    // `quire serve` stops on Ctrl-C by itself, after closing its connections.
     let _ = ctrlc::set_handler(|| {
+        if SERVING.load(std::sync::atomic::Ordering::SeqCst) {
+            INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+            return;
+        }
         output::remove_pending();
         std::process::exit(130);
     });
@@ -41,6 +46,13 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| dir.join("out"));
             watch(&dir, &out, format.formats())
         }
+        cli::Command::Serve {
+            dir,
+            port,
+            host,
+            open,
+            editor,
+        } => serve(dir, port, host, open, editor),
         cli::Command::Init { dir, style } => init::run(&dir, &style).map_err(Diagnostics::from),
     };
     match result {
@@ -59,6 +71,87 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     for d in sorted {
         eprintln!("{d}");
     }
+}
+
+/// Set while `quire serve` runs: Ctrl-C then asks it to stop instead of exiting.
+static SERVING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn serve(
+    dir: PathBuf,
+    port: Option<u16>,
+    host: std::net::IpAddr,
+    open: bool,
+    editor: Option<String>,
+) -> Result<(), Diagnostics> {
+    use quire::serve::{Event, Server, Settings};
+    use std::io::Write;
+    use std::sync::atomic::Ordering;
+    if !dir.is_dir() {
+        return Err(
+            Diagnostic::error(format!("no book folder at {}", dir.display()))
+                .with_hint("give the folder that holds manuscript/ with --dir")
+                .into(),
+        );
+    }
+    let settings = Settings {
+        root: dir,
+        host,
+        port,
+        editor,
+        options: options(quire::Formats::ALL, None)?,
+    };
+    if !host.is_loopback() {
+        eprintln!(
+            "warning: serving on {host}: anyone who can reach this machine can read the book\nhint: leave out --host to serve to this machine only"
+        );
+    }
+    let server = Server::bind(&settings)?;
+    let url = server.url();
+    println!("serving {url} (Ctrl-C stops)");
+    let _ = std::io::stdout().flush();
+    if open {
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        if let Err(e) = std::process::Command::new(opener).arg(&url).spawn() {
+            eprintln!("warning: cannot open a browser ({opener}: {e}); open {url} yourself");
+        }
+    }
+    SERVING.store(true, Ordering::SeqCst);
+    let mut report = |event: &Event| {
+        match event {
+            Event::Built {
+                changed,
+                elapsed,
+                pages,
+                changed_pages,
+                warnings,
+            } => {
+                if changed.is_empty() {
+                    print_diagnostics(warnings);
+                    println!("built {pages} pages in {} ms", elapsed.as_millis());
+                } else {
+                    println!(
+                        "rebuilt in {} ms, {changed_pages} of {pages} pages redrawn: {} changed",
+                        elapsed.as_millis(),
+                        changed.join(", ")
+                    );
+                }
+            }
+            Event::Failed { diagnostics, .. } => {
+                print_diagnostics(&diagnostics.0);
+                println!("build failed; the page shows the last good build and the errors");
+            }
+        }
+        let _ = std::io::stdout().flush();
+    };
+    let stop = || INTERRUPTED.load(Ordering::SeqCst);
+    server.run(&settings, &mut report, &stop)?;
+    println!("stopped");
+    Ok(())
 }
 
 /// The last second of the year 9999: EPUB dates have four-digit years.

@@ -37,6 +37,15 @@ pub enum Event {
 /// How long a burst of file events is gathered before rebuilding.
 pub const DEBOUNCE: Duration = Duration::from_millis(60);
 
+/// What [`follow`] hands its caller.
+pub enum Change<'a> {
+    /// The project as it now is (first as it was found), and the files that
+    /// changed (none the first time).
+    Project(&'a Project, Vec<String>),
+    /// The project could not be read (its diagnostics).
+    Unreadable(Diagnostics),
+}
+
 /// Builds `root` into `out`, then rebuilds on every change until the watcher
 /// fails or `stop` returns true. `report` is called after each build.
 pub fn run(
@@ -46,18 +55,39 @@ pub fn run(
     report: &mut dyn FnMut(&Event),
     stop: &dyn Fn() -> bool,
 ) -> Result<(), Diagnostic> {
+    let resolved = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut cache = BuildCache::for_rebuilds().with_folder(crate::cache::folder(&resolved));
+    follow(
+        root,
+        &mut |change| match change {
+            Change::Project(project, changed) => {
+                rebuild(project, out, options, &mut cache, changed, report)
+            }
+            Change::Unreadable(diagnostics) => report(&Event::Failed {
+                changed: Vec::new(),
+                diagnostics,
+            }),
+        },
+        stop,
+    )
+}
+
+/// Reads the project in `root`, hands it to `on_change`, then again after
+/// every burst of saves under `manuscript/`, `fonts/` or `cover/` (only the
+/// changed files are read again), until the watcher fails or `stop` returns true.
+pub fn follow(
+    root: &Path,
+    on_change: &mut dyn FnMut(Change<'_>),
+    stop: &dyn Fn() -> bool,
+) -> Result<(), Diagnostic> {
     // The watcher reports absolute, resolved paths: compare them with the
     // root in the same form, whatever relative form (`.`, `..`, `book`) was given.
     let resolved = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let root = resolved.as_path();
-    let mut cache = BuildCache::for_rebuilds().with_folder(crate::cache::folder(root));
     let mut project = match Project::load(root) {
         Ok(project) => project,
         Err(diagnostics) => {
-            report(&Event::Failed {
-                changed: Vec::new(),
-                diagnostics,
-            });
+            on_change(Change::Unreadable(diagnostics));
             let mut empty = Project::from_files(Vec::<(String, Vec<u8>)>::new());
             empty.root = root.to_path_buf();
             empty
@@ -84,7 +114,7 @@ pub fn run(
     };
     watch_inputs(&mut debouncer);
 
-    rebuild(&project, out, options, &mut cache, Vec::new(), report);
+    on_change(Change::Project(&project, Vec::new()));
     while !stop() {
         let batch = match events.recv_timeout(Duration::from_millis(200)) {
             Ok(batch) => batch,
@@ -119,17 +149,14 @@ pub fn run(
         let changed = match project.refresh(root, &paths) {
             Ok(changed) => changed,
             Err(diagnostics) => {
-                report(&Event::Failed {
-                    changed: Vec::new(),
-                    diagnostics,
-                });
+                on_change(Change::Unreadable(diagnostics));
                 continue;
             }
         };
         if changed.is_empty() {
             continue;
         }
-        rebuild(&project, out, options, &mut cache, changed, report);
+        on_change(Change::Project(&project, changed));
     }
     Ok(())
 }

@@ -703,9 +703,7 @@ fn check_print(report: &mut Report, book: &Book, laid: &LaidOut, pdf_bytes: &[u8
     );
 
     // Margins, measured from the ink on every page.
-    let bleed = book.print.bleed;
-    let kdp_outer = if bleed { 0.375 } else { 0.25 } * 72.0;
-    let gutter = kdp_gutter_inches(pages) * 72.0;
+    let limits = MarginLimits::of(book, pages);
     let mut least = (f64::MAX, f64::MAX, f64::MAX, f64::MAX);
     for page in &laid.pages.pages {
         if let Some(m) = page_margins(page) {
@@ -717,14 +715,8 @@ fn check_print(report: &mut Report, book: &Book, laid: &LaidOut, pdf_bytes: &[u8
             );
         }
     }
-    let outer = least.1.min(least.2).min(least.3);
-    let status = if least.0 + 0.01 < gutter || outer + 0.01 < kdp_outer {
-        Status::Fail
-    } else if least.0.min(outer) + 0.01 < 36.0 {
-        Status::Warn
-    } else {
-        Status::Pass
-    };
+    let status = limits.status(least);
+    let (gutter, kdp_outer) = (limits.gutter, limits.outer);
     report.add(
         "print",
         "margins",
@@ -822,6 +814,79 @@ fn check_print(report: &mut Report, book: &Book, laid: &LaidOut, pdf_bytes: &[u8
         if inner_run <= 2 && end_run <= MAX_END_BLANKS { Status::Pass } else { Status::Fail },
         format!("at most {inner_run} in a row before the end (≤ 2), {end_run} at the end (≤ {MAX_END_BLANKS})"),
     );
+}
+
+/// What the margins are held to: KDP's gutter for the page count and its
+/// outside margin (larger with bleed); under half an inch is a warning.
+struct MarginLimits {
+    gutter: f64,
+    outer: f64,
+}
+
+impl MarginLimits {
+    fn of(book: &Book, pages: usize) -> MarginLimits {
+        MarginLimits {
+            gutter: kdp_gutter_inches(pages) * 72.0,
+            outer: if book.print.bleed { 0.375 } else { 0.25 } * 72.0,
+        }
+    }
+
+    /// The verdict on margins (inside, outside, top, bottom).
+    fn status(&self, (inside, outside, top, bottom): (f64, f64, f64, f64)) -> Status {
+        let outer = outside.min(top).min(bottom);
+        if inside + 0.01 < self.gutter || outer + 0.01 < self.outer {
+            Status::Fail
+        } else if inside.min(outer) + 0.01 < 36.0 {
+            Status::Warn
+        } else {
+            Status::Pass
+        }
+    }
+}
+
+/// Every fault `quire check` counts on the print pages, where it is: the
+/// typographic report's, each image below 300 dpi and each page whose ink
+/// comes nearer the trim than the margins allow. In page order.
+pub fn findings(book: &Book, laid: &LaidOut) -> Vec<layout::frame::Finding> {
+    use layout::frame::{Finding, FindingKind};
+    let mut findings = laid.report.findings.clone();
+    for (id, dpi) in &laid.low_resolution {
+        for (p, page) in laid.pages.pages.iter().enumerate() {
+            if page
+                .items
+                .iter()
+                .any(|i| matches!(i, Item::Image { image, .. } if image == id))
+            {
+                findings.push(Finding {
+                    kind: FindingKind::LowResolution,
+                    page: p,
+                    grid: None,
+                    detail: format!("{} at {dpi:.0} dpi (300 wanted)", book.image(*id).path),
+                });
+            }
+        }
+    }
+    let limits = MarginLimits::of(book, laid.pages.pages.len());
+    for (p, page) in laid.pages.pages.iter().enumerate() {
+        if let Some(m) = page_margins(page)
+            && limits.status(m) != Status::Pass
+        {
+            findings.push(Finding {
+                kind: FindingKind::OutsideMargins,
+                page: p,
+                grid: None,
+                detail: format!(
+                    "ink {} from the inside, {} outside, {} top, {} bottom",
+                    inches(m.0),
+                    inches(m.1),
+                    inches(m.2),
+                    inches(m.3)
+                ),
+            });
+        }
+    }
+    findings.sort_by_key(|f| (f.page, f.grid, f.kind));
+    findings
 }
 
 fn yes(b: bool) -> &'static str {
@@ -1193,6 +1258,8 @@ fn check_typography(report: &mut Report, laid: &LaidOut) {
     count("widows", r.widows, report);
     count("orphans", r.orphans, report);
     count("headings at a page foot", r.headings_at_foot, report);
+    count("hyphens at a page foot", r.hyphens_at_page_foot, report);
+    count("lines set tight", r.tight_lines, report);
     count("unequal facing pages", r.unequal_spreads.len(), report);
     report.add(
         "typography",

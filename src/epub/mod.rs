@@ -19,11 +19,13 @@ mod opf;
 mod package;
 mod pagebreaks;
 mod plan;
+pub mod preview;
 mod xhtml;
 
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
 
 pub use package::{DISPLAY_OPTIONS, display_options};
+pub use preview::{PreviewEbook, preview};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Book, PageMap, SectionKind, plain_text};

@@ -42,6 +42,28 @@ pub fn section_document(
     image_hrefs: &[Option<String>],
     index: usize,
 ) -> String {
+    write_section(book, plan, image_hrefs, index, false)
+}
+
+/// [`section_document`] with each leaf block's element marked with its
+/// block number (`data-block="12"`), for the preview to find the place a
+/// reader clicks in the print pages. Never in the EPUB itself.
+pub fn section_document_marked(
+    book: &Book,
+    plan: &Plan,
+    image_hrefs: &[Option<String>],
+    index: usize,
+) -> String {
+    write_section(book, plan, image_hrefs, index, true)
+}
+
+fn write_section(
+    book: &Book,
+    plan: &Plan,
+    image_hrefs: &[Option<String>],
+    index: usize,
+    mark_blocks: bool,
+) -> String {
     let section = &book.sections[index];
     let ids = &plan.sections[index];
     let mut writer = Writer {
@@ -57,6 +79,7 @@ pub fn section_document(
         refs_written: vec![0; section.notes.len()],
         link_depth: 0,
         backlink_for: None,
+        mark_blocks,
     };
     writer.document(book);
     writer.out
@@ -132,6 +155,7 @@ pub fn notes_document(book: &Book, plan: &Plan, image_hrefs: &[Option<String>]) 
             refs_written: plan.sections[index].refs_in_text.clone(),
             link_depth: 0,
             backlink_for: None,
+            mark_blocks: false,
         };
         writer.note_asides();
         out = writer.out;
@@ -268,6 +292,8 @@ struct Writer<'a> {
     link_depth: usize,
     /// A note whose backlink goes at the start of the next paragraph.
     backlink_for: Option<usize>,
+    /// Mark each leaf's element with its block number (the preview's).
+    mark_blocks: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -474,6 +500,18 @@ impl<'a> Writer<'a> {
         // A page that starts with this block is marked before it, outside the element.
         marks.flush(&mut self.out);
         self.pending_label();
+        let start = self.out.len();
+        self.leaf_element(block, marks);
+        if self.mark_blocks && self.out[start..].starts_with('<') {
+            let name_end = self.out[start..]
+                .find([' ', '>', '/'])
+                .map_or(self.out.len(), |i| start + i);
+            self.out
+                .insert_str(name_end, &format!(" data-block=\"{}\"", block.id.0));
+        }
+    }
+
+    fn leaf_element(&mut self, block: &'a Block, mut marks: Marks<'a>) {
         match &block.kind {
             BlockKind::Heading { level, content, .. } => {
                 let level = (*level).clamp(1, 6);

@@ -47,6 +47,8 @@ pub struct LineFact {
     pub overfull: bool,
     pub role: Role,
     pub para: Option<(BlockId, u32, u32)>,
+    /// Where the line's text starts in the model (the preview's click-to-sync).
+    pub pos: Option<TextPos>,
     pub spaces_em: std::sync::Arc<[f32]>,
 }
 
@@ -64,6 +66,7 @@ pub fn facts(galley: &Galley, slice: &PageSlice) -> Vec<LineFact> {
                 overfull: line.overfull,
                 role: item.role,
                 para: item.para,
+                pos: item.pos,
                 spaces_em: line.spaces_em.as_slice().into(),
             });
         }

@@ -296,7 +296,98 @@ pub struct Report {
     pub measure_em: f64,
     /// The loosest full line: its page's folio, mean word space (em) and text.
     pub loosest_line: Option<(String, f64, String)>,
+    /// Justified lines whose word spaces are shrunk to the limit.
+    pub tight_lines: usize,
+    /// Each counted fault at its place, for the preview to draw on the page.
+    pub findings: Vec<Finding>,
 }
+
+/// One fault the report counts, where it is: `quire check` counts these,
+/// `quire serve` draws them on the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// Index into the book's pages.
+    pub page: usize,
+    /// The grid line on the page, for a fault of one line.
+    pub grid: Option<u32>,
+    /// What is wrong, in words (with the line's text when there is one).
+    pub detail: String,
+}
+
+/// The kinds of [`Finding`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FindingKind {
+    OverfullLine,
+    LooseLine,
+    TightLine,
+    Widow,
+    Orphan,
+    HeadingAtFoot,
+    HyphenAtFoot,
+    HyphenRun,
+    ShortPage,
+    UnequalSpread,
+    LowResolution,
+    OutsideMargins,
+}
+
+impl FindingKind {
+    pub const ALL: [FindingKind; 12] = [
+        FindingKind::OverfullLine,
+        FindingKind::LooseLine,
+        FindingKind::TightLine,
+        FindingKind::Widow,
+        FindingKind::Orphan,
+        FindingKind::HeadingAtFoot,
+        FindingKind::HyphenAtFoot,
+        FindingKind::HyphenRun,
+        FindingKind::ShortPage,
+        FindingKind::UnequalSpread,
+        FindingKind::LowResolution,
+        FindingKind::OutsideMargins,
+    ];
+
+    /// The name of the `quire check` row that counts this kind.
+    pub fn check_name(self) -> &'static str {
+        match self {
+            FindingKind::OverfullLine => "overfull lines",
+            FindingKind::LooseLine => "lines spaced 0.5 em or more",
+            FindingKind::TightLine => "lines set tight",
+            FindingKind::Widow => "widows",
+            FindingKind::Orphan => "orphans",
+            FindingKind::HeadingAtFoot => "headings at a page foot",
+            FindingKind::HyphenAtFoot => "hyphens at a page foot",
+            FindingKind::HyphenRun => "hyphens in a row",
+            FindingKind::ShortPage => "pages 2+ lines short",
+            FindingKind::UnequalSpread => "unequal facing pages",
+            FindingKind::LowResolution => "images ≥ 300 dpi",
+            FindingKind::OutsideMargins => "margins",
+        }
+    }
+
+    /// A short key for scripts and style sheets: `widow`, `loose-line`.
+    pub fn key(self) -> &'static str {
+        match self {
+            FindingKind::OverfullLine => "overfull-line",
+            FindingKind::LooseLine => "loose-line",
+            FindingKind::TightLine => "tight-line",
+            FindingKind::Widow => "widow",
+            FindingKind::Orphan => "orphan",
+            FindingKind::HeadingAtFoot => "heading-at-foot",
+            FindingKind::HyphenAtFoot => "hyphen-at-foot",
+            FindingKind::HyphenRun => "hyphen-run",
+            FindingKind::ShortPage => "short-page",
+            FindingKind::UnequalSpread => "unequal-spread",
+            FindingKind::LowResolution => "low-resolution",
+            FindingKind::OutsideMargins => "outside-margins",
+        }
+    }
+}
+
+/// A justified line's word spaces are shrunk this far (or further) toward
+/// the limit of a third of a space: the line is tight.
+pub const TIGHT_RATIO: f64 = -0.95;
 
 /// The narrowest measure, in ems, held to the novel's hyphenation limit: a
 /// narrower one needs more hyphens for even spacing, as typographers accept.

@@ -62,6 +62,8 @@ pub struct LaidOut {
     pub geometry: PageGeometry,
     /// Images placed below 300 dpi, with their effective resolution.
     pub low_resolution: Vec<(crate::model::ImageId, f64)>,
+    /// Each page's text lines: grid line, text and place in the model.
+    pub lines: Vec<Vec<LineFact>>,
 }
 
 /// Blank pages a printer accepts at the end of a book (KDP's manual review).
@@ -421,6 +423,7 @@ fn layout_pass(
         dump,
         geometry,
         low_resolution: built.low_resolution.clone(),
+        lines: built.facts,
         timings: built.timings,
         paragraphs: {
             let mut cache = paragraph::ParagraphCache::default();

@@ -3,7 +3,7 @@
 //! facing pages of unequal depth.
 
 use super::compose::{ComposedPage, LineFact};
-use super::frame::{Report, Side};
+use super::frame::{Finding, FindingKind, Report, Side, TIGHT_RATIO};
 use super::galley::Role;
 
 /// Measures the laid-out book; `full_depth` is the grid lines of a full page.
@@ -17,6 +17,18 @@ pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>], full_depth: u32)
     let mut run = 0;
     let mut spaces: Vec<f32> = Vec::new();
     let mut line_means: Vec<f32> = Vec::new();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut found = |kind, page: usize, fact: Option<&LineFact>, detail: String| {
+        findings.push(Finding {
+            kind,
+            page,
+            grid: fact.map(|f| f.grid),
+            detail: match fact {
+                Some(f) => format!("{detail}: “{}”", f.text.trim()),
+                None => detail,
+            },
+        });
+    };
     for (p, page_facts) in facts.iter().enumerate() {
         for fact in page_facts {
             report.lines += 1;
@@ -24,11 +36,29 @@ pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>], full_depth: u32)
                 report.hyphenated_lines += 1;
                 run += 1;
                 report.longest_hyphen_run = report.longest_hyphen_run.max(run);
+                if run > 2 {
+                    found(
+                        FindingKind::HyphenRun,
+                        p,
+                        Some(fact),
+                        format!("hyphen {run} in a row"),
+                    );
+                }
             } else {
                 run = 0;
             }
             if fact.overfull {
                 report.overfull_lines += 1;
+                found(
+                    FindingKind::OverfullLine,
+                    p,
+                    Some(fact),
+                    "overfull line".into(),
+                );
+            }
+            if !fact.spaces_em.is_empty() && fact.ratio <= TIGHT_RATIO {
+                report.tight_lines += 1;
+                found(FindingKind::TightLine, p, Some(fact), "tight line".into());
             }
             if !fact.spaces_em.is_empty() {
                 // Word space relative to natural: stretch is half a space, shrink a third.
@@ -43,6 +73,14 @@ pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>], full_depth: u32)
                 if fact.spaces_em.len() >= 3 {
                     let mean = fact.spaces_em.iter().sum::<f32>() / fact.spaces_em.len() as f32;
                     line_means.push(mean);
+                    if mean >= 0.5 {
+                        found(
+                            FindingKind::LooseLine,
+                            p,
+                            Some(fact),
+                            format!("word space {mean:.2} em"),
+                        );
+                    }
                     if report
                         .loosest_line
                         .as_ref()
@@ -69,6 +107,7 @@ pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>], full_depth: u32)
                 .is_some_and(|(b, m, _)| b == block && m == 2)
         {
             report.orphans += 1;
+            found(FindingKind::Orphan, p, Some(last), "orphan".into());
         }
         if let Some(next) = next_first
             && let Some((block, n, count)) = next.para
@@ -77,15 +116,28 @@ pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>], full_depth: u32)
             && last.para.is_some_and(|(b, _, _)| b == block)
         {
             report.widows += 1;
+            found(FindingKind::Widow, p + 1, Some(next), "widow".into());
         }
         if matches!(last.role, Role::Heading | Role::Title)
             && next_first.is_some()
             && pages[p].section == pages[p + 1].section
         {
             report.headings_at_foot += 1;
+            found(
+                FindingKind::HeadingAtFoot,
+                p,
+                Some(last),
+                "heading at the foot".into(),
+            );
         }
         if last.hyphenated {
             report.hyphens_at_page_foot += 1;
+            found(
+                FindingKind::HyphenAtFoot,
+                p,
+                Some(last),
+                "hyphen at the page foot".into(),
+            );
         }
     }
     // Facing pages: a verso and the recto after it, both full text pages of one section.
@@ -103,10 +155,17 @@ pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>], full_depth: u32)
             && !last_of_section
             && verso.depth != recto.depth
         {
-            report.unequal_spreads.push(format!(
+            let spread = format!(
                 "{}–{} ({} and {} lines)",
                 verso.page.folio, recto.page.folio, verso.depth, recto.depth
-            ));
+            );
+            found(
+                FindingKind::UnequalSpread,
+                p,
+                None,
+                format!("facing pages {spread}"),
+            );
+            report.unequal_spreads.push(spread);
         }
     }
     // Pages inside a section that end short of the full depth.
@@ -116,10 +175,21 @@ pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>], full_depth: u32)
             .get(p + 1)
             .is_some_and(|n| n.section == page.section && !n.blank && !n.opening);
         if !page.blank && !page.opening && next_in_section && page.depth < full_depth {
-            *short.entry(full_depth - page.depth).or_default() += 1;
+            let lines = full_depth - page.depth;
+            *short.entry(lines).or_default() += 1;
+            if lines >= 2 {
+                found(
+                    FindingKind::ShortPage,
+                    p,
+                    None,
+                    format!("{lines} lines short"),
+                );
+            }
         }
     }
     report.short_pages = short.into_iter().collect();
+    findings.sort_by_key(|f| (f.page, f.grid, f.kind));
+    report.findings = findings;
     report.full_lines = line_means.len();
     report.lines_at_least_04_em = line_means.iter().filter(|&&m| m >= 0.4).count();
     report.lines_at_least_05_em = line_means.iter().filter(|&&m| m >= 0.5).count();

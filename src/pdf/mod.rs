@@ -393,3 +393,9 @@ fn embed_images(
     }
     Ok(ids)
 }
+
+/// A key for what `page` shows: equal keys, equal pages (the preview
+/// re-sends only the pages whose key changed).
+pub fn page_key(page: &crate::layout::frame::Page) -> u64 {
+    page::content_key(page, 0)
+}

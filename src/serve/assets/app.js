@@ -1,0 +1,405 @@
+// quire serve: the print edition as spreads of SVG pages (drawn by the
+// server from layout's pages with the book's own glyph outlines), the ebook's
+// XHTML in a reader-sized frame, the findings of `quire check` on the pages,
+// and a WebSocket that announces each build. Only pages whose key changed
+// are fetched again; both views keep their place.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const token = document.querySelector('meta[name="quire-token"]').content;
+let state = null;
+let sheetKey = null;
+let pageBoxes = [];     // per page: its .page element
+let loadedKeys = [];    // per page: the key of the SVG it shows
+let currentDoc = -1;    // spine index in the reader
+let docKey = null;
+let zoom = 1;
+
+const quire = (window.quire = { version: 0, updates: 0, lastUpdate: 0 });
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// ---------------------------------------------------------------- state
+
+async function refresh() {
+  const response = await fetch("/state.json", { cache: "no-store" });
+  const next = await response.json();
+  if (state && next.version <= state.version) return;
+  await apply(next);
+}
+
+async function apply(next) {
+  const previous = state;
+  state = next;
+  showProblems(next);
+  if (!next.pages.length) return;
+  $("title").textContent = next.title || "quire";
+  if (next.sheet !== sheetKey) {
+    const svg = await (await fetch("/sheet.svg?k=" + next.sheet, { cache: "no-store" })).text();
+    $("glyphs").innerHTML = svg;
+    sheetKey = next.sheet;
+  }
+  if (!previous || !previous.pages.length || previous.pages.length !== next.pages.length ||
+      previous.pages.some((p, i) => p.recto !== next.pages[i].recto)) {
+    layoutSpreads();
+  } else {
+    next.pages.forEach((p, i) => {
+      pageBoxes[i].querySelector(".folio").textContent = p.folio;
+    });
+  }
+  fillSections();
+  await loadVisible();
+  drawFindings();
+  await showDoc(currentDoc < 0 ? firstBodyDoc() : Math.min(currentDoc, next.spine.length - 1), null, true);
+  quire.version = next.version;
+  quire.updates += 1;
+  quire.lastUpdate = performance.now();
+  document.body.dataset.version = String(next.version);
+  $("status").textContent = `build ${next.version} · ${next.pages.length} pages · ${next.elapsed_ms.toFixed(0)} ms`;
+  $("status").classList.toggle("failed", !next.ok);
+}
+
+function showProblems(next) {
+  const box = $("problems");
+  box.replaceChildren();
+  if (next.ok) { box.hidden = true; return; }
+  box.appendChild(el("h2", "", "The build failed: the views show the last good build."));
+  for (const p of next.problems) {
+    const item = el("div", "problem");
+    item.appendChild(el("div", "", `${p.severity}: ${p.message}`));
+    if (p.file) item.appendChild(el("div", "where", `  --> ${p.file}:${p.line}:${p.column}`));
+    if (p.hint) item.appendChild(el("div", "hint", `hint: ${p.hint}`));
+    box.appendChild(item);
+  }
+  box.hidden = false;
+  $("status").textContent = `build ${next.version} failed`;
+  $("status").classList.add("failed");
+  quire.version = next.version;
+  document.body.dataset.version = String(next.version);
+}
+
+// ---------------------------------------------------------------- print
+
+function layoutSpreads() {
+  const spreads = $("spreads");
+  spreads.replaceChildren();
+  pageBoxes = [];
+  loadedKeys = [];
+  let spread = null;
+  state.pages.forEach((p, i) => {
+    // A recto after a verso completes the spread; a recto alone starts one.
+    if (!spread || p.recto === false || spread.childElementCount === 2 || spread.lastChild.dataset.recto === "true") {
+      spread = el("div", "spread");
+      spreads.appendChild(spread);
+    }
+    const box = el("div", "page placeholder");
+    box.dataset.index = String(i);
+    box.dataset.recto = String(p.recto);
+    box.style.width = p.width * zoom + "px";
+    box.style.height = p.height * zoom + "px";
+    box.appendChild(el("div", "folio", p.folio));
+    spread.appendChild(box);
+    pageBoxes.push(box);
+    loadedKeys.push(null);
+    observer.observe(box);
+  });
+}
+
+const observer = new IntersectionObserver((entries) => {
+  for (const e of entries) e.target.dataset.visible = e.isIntersecting ? "1" : "";
+  loadVisible();
+}, { root: $("print"), rootMargin: "600px 0px" });
+
+async function loadPage(i) {
+  const p = state.pages[i];
+  if (loadedKeys[i] === p.key) return;
+  loadedKeys[i] = p.key;
+  const svg = await (await fetch(`/page/${i}.svg?k=${p.key}`, { cache: "no-store" })).text();
+  if (state.pages[i] !== p) return;
+  const box = pageBoxes[i];
+  const folio = box.querySelector(".folio");
+  box.innerHTML = svg;
+  box.appendChild(folio);
+  box.classList.remove("placeholder");
+  drawFindingsOn(i);
+}
+
+async function loadVisible() {
+  if (!state) return;
+  const wanted = [];
+  pageBoxes.forEach((box, i) => {
+    if (box.dataset.visible === "1" && loadedKeys[i] !== state.pages[i].key) wanted.push(i);
+    else if (box.dataset.visible !== "1" && loadedKeys[i] !== state.pages[i].key && loadedKeys[i] !== null) {
+      // Out of sight and out of date: drawn again when it comes into view.
+      loadedKeys[i] = null;
+    }
+  });
+  await Promise.all(wanted.map(loadPage));
+}
+
+function setZoom(value) {
+  const print = $("print");
+  const ratio = print.scrollTop / Math.max(1, print.scrollHeight);
+  zoom = value;
+  state.pages.forEach((p, i) => {
+    pageBoxes[i].style.width = p.width * zoom + "px";
+    pageBoxes[i].style.height = p.height * zoom + "px";
+  });
+  print.scrollTop = ratio * print.scrollHeight;
+}
+
+async function showPage(i, block) {
+  const box = pageBoxes[i];
+  if (!box) return;
+  box.scrollIntoView({ block: "center" });
+  box.dataset.visible = "1";
+  await loadPage(i);
+  if (block === undefined || block === null) return;
+  for (const text of box.querySelectorAll(`text[data-block="${block}"]`)) flashText(box, text);
+}
+
+function flashText(box, text) {
+  const svg = box.querySelector("svg");
+  const r = text.getBBox();
+  const scale = box.clientWidth / svg.viewBox.baseVal.width;
+  const flash = el("div", "flash");
+  flash.style.left = (r.x - 2) * scale + "px";
+  flash.style.top = (r.y - 1) * scale + "px";
+  flash.style.width = (r.width + 4) * scale + "px";
+  flash.style.height = (r.height + 2) * scale + "px";
+  box.appendChild(flash);
+  setTimeout(() => flash.remove(), 2600);
+}
+
+// The body line nearest a click on a page.
+function lineAt(box, event) {
+  const svg = box.querySelector("svg");
+  if (!svg) return null;
+  const scale = box.clientWidth / svg.viewBox.baseVal.width;
+  const rect = box.getBoundingClientRect();
+  const y = (event.clientY - rect.top) / scale;
+  let best = null, distance = Infinity;
+  for (const text of svg.querySelectorAll("text[data-block]")) {
+    const b = text.getBBox();
+    const d = y < b.y ? b.y - y : y > b.y + b.height ? y - b.y - b.height : 0;
+    if (d < distance) { best = text; distance = d; }
+  }
+  return distance < 30 ? best : null;
+}
+
+$("spreads").addEventListener("click", async (event) => {
+  const box = event.target.closest(".page");
+  if (!box || window.getSelection().toString()) return;
+  const line = lineAt(box, event);
+  if (!line) return;
+  const where = await locate(line.dataset.block, line.dataset.offset);
+  if (!where) return;
+  flashText(box, line);
+  await showDoc(where.doc, where.block);
+});
+
+// ---------------------------------------------------------------- findings
+
+function drawFindingsOn(i) {
+  const box = pageBoxes[i];
+  box.querySelectorAll(".finding").forEach((f) => f.remove());
+  const page = state.pages[i];
+  for (const f of state.findings) {
+    if (f.page !== i) continue;
+    const mark = el("div", "finding " + f.kind);
+    mark.title = `${f.check}: ${f.detail}`;
+    if (f.rect) {
+      const [x, y, w, h] = f.rect;
+      mark.style.left = (x / page.width) * 100 + "%";
+      mark.style.top = (y / page.height) * 100 + "%";
+      mark.style.width = (w / page.width) * 100 + "%";
+      mark.style.height = (h / page.height) * 100 + "%";
+    } else {
+      mark.classList.add("page-wide");
+    }
+    box.appendChild(mark);
+  }
+}
+
+function drawFindings() {
+  pageBoxes.forEach((_, i) => drawFindingsOn(i));
+  const list = $("findingList");
+  list.replaceChildren();
+  for (const f of state.findings) {
+    const item = el("li");
+    const link = el("a");
+    link.href = "#";
+    link.appendChild(el("span", "kind", `p. ${f.folio} · ${f.check}`));
+    link.appendChild(el("div", "", f.detail));
+    link.addEventListener("click", (e) => { e.preventDefault(); showPage(f.page); });
+    item.appendChild(link);
+    list.appendChild(item);
+  }
+  $("findingCount").textContent = `(${state.findings.length})`;
+  const counts = $("counts");
+  counts.replaceChildren();
+  for (const [name, n] of state.counts) {
+    if (n > 0) counts.appendChild(el("li", "", `${name}: ${n}`));
+  }
+}
+
+function toggleFindings(show) {
+  document.body.classList.toggle("no-findings", !show);
+  $("showFindings").checked = show;
+}
+
+// ---------------------------------------------------------------- ebook
+
+function firstBodyDoc() {
+  // The first document a body page's marker is in; else the first.
+  const spine = state.spine;
+  const index = spine.findIndex((s) => /chapter|part/.test(s.path));
+  return index >= 0 ? index : 0;
+}
+
+function fillSections() {
+  const select = $("doc");
+  const chosen = select.value;
+  select.replaceChildren();
+  state.spine.forEach((s, i) => {
+    const option = el("option", "", s.title);
+    option.value = String(i);
+    select.appendChild(option);
+  });
+  if (chosen) select.value = chosen;
+}
+
+function readerStyle(doc) {
+  const style = doc.createElement("style");
+  style.textContent = `
+    html { scroll-behavior: auto; }
+    body { position: relative; padding-left: 2.2em !important; padding-right: 1.2em !important; }
+    span[role="doc-pagebreak"]::before { content: attr(aria-label); position: absolute; left: .2em;
+      font: 10px/1 system-ui, sans-serif; color: rgba(128,128,128,.7); border-top: 1px solid rgba(128,128,128,.4);
+      padding-top: 1px; }
+    [data-block] { cursor: pointer; }
+    .quire-flash { background: rgba(255, 210, 0, .35); transition: background 2s; }
+    html.quire-dark, html.quire-dark body { background: #161616 !important; color: #ddd !important; }
+    html.quire-dark a { color: #9cf; }
+    html.quire-dark img { filter: brightness(.85); }`;
+  doc.head.appendChild(style);
+  doc.documentElement.classList.toggle("quire-dark", $("dark").checked);
+  doc.addEventListener("click", async (event) => {
+    const target = event.target.closest("[data-block]");
+    if (!target || doc.getSelection().toString()) return;
+    if (event.target.closest("a")) return;
+    const where = await locate(target.dataset.block, 0);
+    if (where && where.page !== null) await showPage(where.page, where.block);
+    flashElement(target);
+  });
+}
+
+function flashElement(target) {
+  target.classList.add("quire-flash");
+  setTimeout(() => target.classList.remove("quire-flash"), 1500);
+}
+
+// Shows spine document `index` in the reader; `block` scrolls to that
+// paragraph. With `keep`, a document already shown is reloaded only when
+// it changed, at the same scroll position.
+async function showDoc(index, block, keep) {
+  const entry = state.spine[index];
+  if (!entry) return;
+  const frame = $("reader");
+  const same = index === currentDoc;
+  if (same && entry.key === docKey && frame.contentDocument && frame.contentDocument.body) {
+    if (block !== undefined && block !== null) scrollToBlock(block);
+    return;
+  }
+  const scroll = same && keep && frame.contentWindow ? frame.contentWindow.scrollY : 0;
+  currentDoc = index;
+  docKey = entry.key;
+  $("doc").value = String(index);
+  await new Promise((resolve) => {
+    frame.onload = () => resolve();
+    frame.src = `/epub/${entry.path}?k=${entry.key}`;
+  });
+  readerStyle(frame.contentDocument);
+  if (block !== undefined && block !== null) scrollToBlock(block);
+  else frame.contentWindow.scrollTo(0, scroll);
+}
+
+function scrollToBlock(block) {
+  const doc = $("reader").contentDocument;
+  const target = doc && doc.querySelector(`[data-block="${block}"]`);
+  if (!target) return;
+  target.scrollIntoView({ block: "center" });
+  flashElement(target);
+}
+
+// ---------------------------------------------------------------- source
+
+async function locate(block, offset) {
+  const response = await fetch(`/where?block=${encodeURIComponent(block)}&offset=${encodeURIComponent(offset || 0)}`);
+  if (!response.ok) return null;
+  const where = await response.json();
+  showSource(where);
+  return where;
+}
+
+function showSource(where) {
+  const box = $("source");
+  box.replaceChildren();
+  if (!where.file) {
+    box.appendChild(el("p", "hint", "This text is made by quire (no manuscript line)."));
+    return;
+  }
+  const folio = where.page !== null ? state.pages[where.page].folio : "?";
+  box.appendChild(el("div", "", `p. ${folio} · ${where.file}:${where.line}`));
+  box.dataset.file = where.file;
+  box.dataset.line = String(where.line);
+  if (state.editor) {
+    const link = el("a", "", "open in editor");
+    link.href = "#";
+    link.addEventListener("click", (e) => {
+      e.preventDefault();
+      fetch(`/open?block=${where.block}&token=${token}`);
+    });
+    box.appendChild(link);
+  } else {
+    box.appendChild(el("p", "hint", "Start quire serve with --editor \"code -g {file}:{line}\" to open it from here."));
+  }
+}
+
+// ---------------------------------------------------------------- controls
+
+$("zoom").addEventListener("input", (e) => setZoom(Number(e.target.value)));
+$("width").addEventListener("change", (e) => { $("reader").style.width = e.target.value + "px"; });
+$("dark").addEventListener("change", (e) => {
+  const doc = $("reader").contentDocument;
+  if (doc) doc.documentElement.classList.toggle("quire-dark", e.target.checked);
+});
+$("showFindings").addEventListener("change", (e) => toggleFindings(e.target.checked));
+$("doc").addEventListener("change", async (e) => {
+  const index = Number(e.target.value);
+  await showDoc(index, null, false);
+  const page = state.pages.findIndex((p) => p.doc === index && !p.blank);
+  if (page >= 0) await showPage(page);
+});
+document.addEventListener("keydown", (e) => {
+  if (e.target.closest("input, select, textarea")) return;
+  if (e.key === "f" || e.key === "F") toggleFindings(document.body.classList.contains("no-findings"));
+});
+
+// ---------------------------------------------------------------- live
+
+function connect() {
+  const socket = new WebSocket(`ws://${location.host}/events`);
+  socket.onmessage = (message) => {
+    const { version } = JSON.parse(message.data);
+    if (!state || version > state.version) refresh();
+  };
+  socket.onclose = () => setTimeout(connect, 1000);
+}
+
+refresh().then(connect);

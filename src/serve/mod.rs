@@ -1,0 +1,527 @@
+//! `quire serve`: both editions side by side in the browser, live. The book
+//! is built with the watch cache on every save ([`crate::watch::follow`]);
+//! each build becomes a [`View`]: the print pages drawn as SVG from layout's
+//! pages ([`svg`]), the ebook's documents as the EPUB holds them, and the
+//! faults `quire check` counts, at their places. A WebSocket tells the page
+//! of each build; the page fetches only what changed.
+//!
+//! Safe by default: loopback only, GET only, a `Host` header naming this
+//! server (no DNS rebinding), only generated views and the page's own assets
+//! (nothing is read from disk on request, so no path can reach outside),
+//! and an editor command run only from its template, with a file and line
+//! the server looked up itself.
+
+mod routes;
+pub mod svg;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
+use crate::layout::frame::{FindingKind, Side};
+use crate::model::{BlockId, TextPos, walk_blocks};
+use crate::{BuildCache, Options, Preview};
+
+/// The port `quire serve` tries first.
+pub const DEFAULT_PORT: u16 = 7410;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The book's folder.
+    pub root: PathBuf,
+    pub host: IpAddr,
+    /// `None`: [`DEFAULT_PORT`], or any free port when it is taken; `Some(0)`: any free port.
+    pub port: Option<u16>,
+    /// `--editor`: a command template (`code -g {file}:{line}`).
+    pub editor: Option<String>,
+    pub options: Options,
+}
+
+/// A running server: its address and the state its workers answer from.
+pub struct Server {
+    pub address: SocketAddr,
+    shared: Arc<Shared>,
+    workers: Vec<std::thread::JoinHandle<()>>,
+}
+
+/// What the request workers share with the builder.
+struct Shared {
+    live: Mutex<Live>,
+    /// One sender per open event stream.
+    clients: Mutex<Vec<mpsc::Sender<Arc<str>>>>,
+    /// `Host` header values this server answers to.
+    hosts: Vec<String>,
+    /// The page's key for opening the editor (a page from another site cannot know it).
+    token: String,
+    editor: Option<String>,
+    root: PathBuf,
+    /// Set when the server stops: the workers finish.
+    stopping: AtomicBool,
+}
+
+/// The latest build: its view (the last good one stays after a failure)
+/// and the diagnostics of a failed build.
+#[derive(Default)]
+struct Live {
+    view: Option<Arc<View>>,
+    problems: Vec<DiagnosticView>,
+    version: u64,
+    /// The state as JSON, made once per build.
+    state: Arc<str>,
+}
+
+/// One good build, as the browser sees it.
+pub struct View {
+    pub preview: Preview,
+    /// Per print page, a key of what it shows.
+    pub page_keys: Vec<u64>,
+    /// The glyph sheet: every glyph the pages use, as outlines.
+    pub sheet: String,
+    pub sheet_key: u64,
+    /// Per block: its section and its place in the manuscript.
+    blocks: HashMap<BlockId, (usize, Option<Location>)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct DiagnosticView {
+    severity: &'static str,
+    message: String,
+    file: Option<String>,
+    line: Option<u32>,
+    column: Option<u32>,
+    hint: Option<String>,
+}
+
+impl From<&Diagnostic> for DiagnosticView {
+    fn from(d: &Diagnostic) -> DiagnosticView {
+        DiagnosticView {
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            message: d.message.clone(),
+            file: d.location.as_ref().map(|l| l.file.clone()),
+            line: d.location.as_ref().map(|l| l.line),
+            column: d.location.as_ref().map(|l| l.column),
+            hint: d.hint.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PageState<'a> {
+    folio: &'a str,
+    recto: bool,
+    width: f64,
+    height: f64,
+    key: String,
+    blank: bool,
+    /// The spine document and element id of the page's marker in the ebook.
+    doc: Option<usize>,
+    mark: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FindingState<'a> {
+    kind: &'static str,
+    check: &'static str,
+    page: usize,
+    folio: &'a str,
+    /// The box to mark, in points from the trim's top-left (the whole page when `None`).
+    rect: Option<[f64; 4]>,
+    detail: &'a str,
+}
+
+#[derive(Serialize)]
+struct SpineState<'a> {
+    path: &'a str,
+    title: &'a str,
+    key: String,
+}
+
+#[derive(Serialize)]
+struct State<'a> {
+    version: u64,
+    title: &'a str,
+    ok: bool,
+    problems: &'a [DiagnosticView],
+    warnings: Vec<DiagnosticView>,
+    elapsed_ms: f64,
+    sheet: String,
+    pages: Vec<PageState<'a>>,
+    spine: Vec<SpineState<'a>>,
+    findings: Vec<FindingState<'a>>,
+    /// Findings per `quire check` row, as the check counts them.
+    counts: Vec<(&'static str, usize)>,
+    editor: bool,
+}
+
+fn hex(key: u64) -> String {
+    format!("{key:016x}")
+}
+
+impl View {
+    fn new(preview: Preview, outlines: &mut svg::Outlines) -> View {
+        let pages = &preview.laid_out.pages.pages;
+        let page_keys: Vec<u64> = pages.iter().map(crate::pdf::page_key).collect();
+        let used = svg::used_glyphs(pages);
+        let sheet = outlines.sheet(&preview.fonts, &used);
+        let sheet_key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            sheet.hash(&mut h);
+            h.finish()
+        };
+        let mut blocks = HashMap::new();
+        for (index, section) in preview.book.sections.iter().enumerate() {
+            walk_blocks(&section.blocks, &mut |block| {
+                let place = block.span.and_then(|s| preview.book.locate(s));
+                blocks.insert(block.id, (index, place));
+            });
+        }
+        View {
+            preview,
+            page_keys,
+            sheet,
+            sheet_key,
+            blocks,
+        }
+    }
+
+    fn state(&self, version: u64, problems: &[DiagnosticView], editor: bool) -> String {
+        let preview = &self.preview;
+        let laid = &preview.laid_out;
+        let geometry = &laid.geometry;
+        let pages = laid
+            .pages
+            .pages
+            .iter()
+            .zip(&laid.page_map.pages)
+            .enumerate()
+            .map(|(i, (page, start))| {
+                let place = preview.ebook.pages.get(i);
+                PageState {
+                    folio: &page.folio,
+                    recto: page.side != Side::Verso,
+                    width: page.trim.width.0,
+                    height: page.trim.height.0,
+                    key: hex(self.page_keys[i]),
+                    blank: start.blank,
+                    doc: place.map(|p| p.document),
+                    mark: place.map(|p| p.id.as_str()),
+                }
+            })
+            .collect();
+        let spine = preview
+            .ebook
+            .spine
+            .iter()
+            .map(|entry| SpineState {
+                path: &entry.path,
+                title: &entry.title,
+                key: preview
+                    .ebook
+                    .files
+                    .get(&entry.path)
+                    .map_or(String::new(), |f| {
+                        use std::hash::{Hash, Hasher};
+                        let mut h = rustc_hash::FxHasher::default();
+                        f.bytes.hash(&mut h);
+                        hex(h.finish())
+                    }),
+            })
+            .collect();
+        let findings = preview
+            .findings
+            .iter()
+            .map(|f| {
+                let page = &laid.pages.pages[f.page];
+                let rect = f.grid.map(|grid| {
+                    let baseline = geometry.baseline(grid as usize).0;
+                    let left = geometry.text_left(page.side != Side::Verso).0;
+                    [
+                        left - 4.0,
+                        baseline - geometry.leading.0 * 0.8,
+                        geometry.measure.0 + 8.0,
+                        geometry.leading.0,
+                    ]
+                });
+                FindingState {
+                    kind: f.kind.key(),
+                    check: f.kind.check_name(),
+                    page: f.page,
+                    folio: &page.folio,
+                    rect,
+                    detail: &f.detail,
+                }
+            })
+            .collect();
+        let counts = FindingKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.check_name(),
+                    preview.findings.iter().filter(|f| f.kind == *k).count(),
+                )
+            })
+            .collect();
+        let state = State {
+            version,
+            title: &preview.book.meta.title,
+            ok: problems.is_empty(),
+            problems,
+            warnings: preview.warnings.iter().map(DiagnosticView::from).collect(),
+            elapsed_ms: preview.elapsed.as_secs_f64() * 1000.0,
+            sheet: hex(self.sheet_key),
+            pages,
+            spine,
+            findings,
+            counts,
+            editor,
+        };
+        serde_json::to_string(&state).unwrap_or_default()
+    }
+
+    /// The print page where the text at `pos` is.
+    fn page_of(&self, pos: TextPos) -> Option<usize> {
+        let starts = &self.preview.laid_out.page_map.pages;
+        let after = starts.partition_point(|p| p.blank || p.at <= pos);
+        let mut page = after.checked_sub(1)?;
+        while page > 0 && starts[page].blank {
+            page -= 1;
+        }
+        Some(page)
+    }
+}
+
+impl Server {
+    /// Binds the server (the default port, or any free one when it is taken)
+    /// and starts its request workers; nothing is served until the first build.
+    pub fn bind(settings: &Settings) -> Result<Server, Diagnostic> {
+        let bind = |port: u16| tiny_http::Server::http(SocketAddr::new(settings.host, port));
+        let http = match settings.port {
+            Some(port) => bind(port).map_err(|e| {
+                Diagnostic::error(format!("cannot listen on {}:{port}: {e}", settings.host))
+                    .with_hint("choose another port with --port, or --port 0 for any free one")
+            })?,
+            None => bind(DEFAULT_PORT).or_else(|_| bind(0)).map_err(|e| {
+                Diagnostic::error(format!("cannot listen on {}: {e}", settings.host))
+            })?,
+        };
+        let address = http
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| Diagnostic::error("the server has no IP address"))?;
+        let port = address.port();
+        let named = match settings.host {
+            IpAddr::V4(ip) => format!("{ip}:{port}"),
+            IpAddr::V6(ip) => format!("[{ip}]:{port}"),
+        };
+        // The address itself first (the one printed), and `localhost` when it is loopback.
+        let mut hosts = vec![named];
+        if settings.host.is_loopback() {
+            hosts.push(format!("localhost:{port}"));
+        }
+        let shared = Arc::new(Shared {
+            live: Mutex::new(Live::default()),
+            clients: Mutex::new(Vec::new()),
+            hosts,
+            token: session_token(),
+            editor: settings.editor.clone(),
+            root: std::fs::canonicalize(&settings.root).unwrap_or_else(|_| settings.root.clone()),
+            stopping: AtomicBool::new(false),
+        });
+        let http = Arc::new(http);
+        let workers = (0..4)
+            .map(|_| {
+                let (http, shared) = (http.clone(), shared.clone());
+                std::thread::spawn(move || {
+                    // Waking now and then to see whether the server is stopping.
+                    while !shared.stopping.load(Ordering::SeqCst) {
+                        match http.recv_timeout(Duration::from_millis(200)) {
+                            Ok(Some(request)) => routes::answer(request, &shared),
+                            Ok(None) => {}
+                            Err(_) => break,
+                        }
+                    }
+                })
+            })
+            .collect();
+        Ok(Server {
+            address,
+            shared,
+            workers,
+        })
+    }
+
+    /// The address to open in a browser.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.shared.hosts[0])
+    }
+
+    /// Builds the book and serves it, rebuilding on every save, until the
+    /// watcher fails or `stop` returns true; `report` hears of each build.
+    pub fn run(
+        self,
+        settings: &Settings,
+        report: &mut dyn FnMut(&Event),
+        stop: &dyn Fn() -> bool,
+    ) -> Result<(), Diagnostic> {
+        let root = self.shared.root.clone();
+        let mut cache = BuildCache::for_rebuilds().with_folder(crate::cache::folder(&root));
+        let mut outlines = svg::Outlines::default();
+        let result = crate::watch::follow(
+            &root,
+            &mut |change| {
+                let (event, published) = match change {
+                    crate::watch::Change::Project(project, changed) => {
+                        let started = Instant::now();
+                        match crate::preview_with(project, &settings.options, &mut cache) {
+                            Ok(preview) => {
+                                let view = View::new(preview, &mut outlines);
+                                let pages = view.page_keys.len();
+                                let warnings = view.preview.warnings.clone();
+                                let changed_pages = self.publish(Ok(view));
+                                (
+                                    Event::Built {
+                                        changed,
+                                        elapsed: started.elapsed(),
+                                        pages,
+                                        changed_pages,
+                                        warnings,
+                                    },
+                                    true,
+                                )
+                            }
+                            Err(diagnostics) => {
+                                self.publish(Err(&diagnostics));
+                                (
+                                    Event::Failed {
+                                        changed,
+                                        diagnostics,
+                                    },
+                                    true,
+                                )
+                            }
+                        }
+                    }
+                    crate::watch::Change::Unreadable(diagnostics) => {
+                        self.publish(Err(&diagnostics));
+                        (
+                            Event::Failed {
+                                changed: Vec::new(),
+                                diagnostics,
+                            },
+                            true,
+                        )
+                    }
+                };
+                if published {
+                    report(&event);
+                }
+            },
+            stop,
+        );
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        for worker in self.workers {
+            let _ = worker.join();
+        }
+        // The event streams end when their senders go.
+        self.shared.clients.lock().map(|mut c| c.clear()).ok();
+        result
+    }
+
+    /// Makes a build the one served and tells every open page; the pages
+    /// whose drawing changed (all of them for the first build).
+    fn publish(&self, build: Result<View, &Diagnostics>) -> usize {
+        let Ok(mut live) = self.shared.live.lock() else {
+            return 0;
+        };
+        live.version += 1;
+        let version = live.version;
+        let mut changed_pages = 0;
+        match build {
+            Ok(view) => {
+                changed_pages = match &live.view {
+                    Some(old) => view
+                        .page_keys
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, k)| old.page_keys.get(*i) != Some(k))
+                        .count(),
+                    None => view.page_keys.len(),
+                };
+                live.problems.clear();
+                live.view = Some(Arc::new(view));
+            }
+            Err(diagnostics) => {
+                live.problems = diagnostics.0.iter().map(DiagnosticView::from).collect();
+            }
+        }
+        let editor = self.shared.editor.is_some();
+        live.state = match &live.view {
+            Some(view) => view.state(version, &live.problems, editor),
+            None => serde_json::json!({
+                "version": version,
+                "ok": false,
+                "problems": live.problems,
+                "pages": [],
+                "spine": [],
+                "findings": [],
+                "counts": [],
+                "warnings": [],
+                "editor": editor,
+            })
+            .to_string(),
+        }
+        .into();
+        drop(live);
+        let message: Arc<str> = format!("{{\"version\":{version}}}").into();
+        if let Ok(mut clients) = self.shared.clients.lock() {
+            clients.retain(|client| client.send(message.clone()).is_ok());
+        }
+        changed_pages
+    }
+}
+
+/// What a serve session tells its user.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Built {
+        changed: Vec<String>,
+        elapsed: std::time::Duration,
+        pages: usize,
+        /// Pages whose drawing changed, and so are sent again.
+        changed_pages: usize,
+        warnings: Vec<Diagnostic>,
+    },
+    Failed {
+        changed: Vec<String>,
+        diagnostics: Diagnostics,
+    },
+}
+
+/// 128 bits no other site can guess: from the process's randomly seeded hasher keys.
+fn session_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut token = String::new();
+    for salt in 0..2u64 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(salt);
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        h.write_u32(std::process::id());
+        token.push_str(&hex(h.finish()));
+    }
+    token
+}
