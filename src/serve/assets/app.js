@@ -164,14 +164,13 @@ async function showPage(i, block) {
 }
 
 function flashText(box, text) {
-  const svg = box.querySelector("svg");
-  const r = text.getBBox();
-  const scale = box.clientWidth / svg.viewBox.baseVal.width;
+  const r = text.getBoundingClientRect();
+  const page = box.getBoundingClientRect();
   const flash = el("div", "flash");
-  flash.style.left = (r.x - 2) * scale + "px";
-  flash.style.top = (r.y - 1) * scale + "px";
-  flash.style.width = (r.width + 4) * scale + "px";
-  flash.style.height = (r.height + 2) * scale + "px";
+  flash.style.left = r.left - page.left - 2 + "px";
+  flash.style.top = r.top - page.top - 1 + "px";
+  flash.style.width = r.width + 4 + "px";
+  flash.style.height = r.height + 2 + "px";
   box.appendChild(flash);
   setTimeout(() => flash.remove(), 2600);
 }
@@ -181,15 +180,14 @@ function lineAt(box, event) {
   const svg = box.querySelector("svg");
   if (!svg) return null;
   const scale = box.clientWidth / svg.viewBox.baseVal.width;
-  const rect = box.getBoundingClientRect();
-  const y = (event.clientY - rect.top) / scale;
+  const y = event.clientY;
   let best = null, distance = Infinity;
   for (const text of svg.querySelectorAll("text[data-block]")) {
-    const b = text.getBBox();
-    const d = y < b.y ? b.y - y : y > b.y + b.height ? y - b.y - b.height : 0;
+    const b = text.getBoundingClientRect();
+    const d = y < b.top ? b.top - y : y > b.bottom ? y - b.bottom : 0;
     if (d < distance) { best = text; distance = d; }
   }
-  return distance < 30 ? best : null;
+  return distance < 30 * scale ? best : null;
 }
 
 $("spreads").addEventListener("click", async (event) => {
@@ -289,6 +287,7 @@ function readerStyle(doc) {
     html.quire-dark img { filter: brightness(.85); }`;
   doc.head.appendChild(style);
   doc.documentElement.classList.toggle("quire-dark", $("dark").checked);
+  doc.addEventListener("keydown", onKey);
   doc.addEventListener("click", async (event) => {
     const target = event.target.closest("[data-block]");
     if (!target || doc.getSelection().toString()) return;
@@ -386,10 +385,11 @@ $("doc").addEventListener("change", async (e) => {
   const page = state.pages.findIndex((p) => p.doc === index && !p.blank);
   if (page >= 0) await showPage(page);
 });
-document.addEventListener("keydown", (e) => {
-  if (e.target.closest("input, select, textarea")) return;
+function onKey(e) {
+  if (e.target.closest && e.target.closest("input, select, textarea")) return;
   if (e.key === "f" || e.key === "F") toggleFindings(document.body.classList.contains("no-findings"));
-});
+}
+document.addEventListener("keydown", onKey);
 
 // ---------------------------------------------------------------- live
 
