@@ -186,3 +186,14 @@ pub fn epubcheck(name: &str, bytes: &[u8]) {
         );
     }
 }
+
+/// Copies a folder's files (not its subfolders) into `to`, creating it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}

@@ -1,0 +1,583 @@
+//! `quire serve` as a browser meets it, over real sockets: what it answers
+//! (the page, the state, pages as SVG drawn at layout's glyph positions, the
+//! ebook's documents with the manuscript's raw HTML still escaped), what it
+//! refuses (paths outside its views, encoded or through a symlink; any method
+//! but GET; a Host header that is not its own; the editor without the
+//! page's token; a WebSocket from another origin), the event stream that
+//! announces each rebuild, and Ctrl-C stopping it cleanly.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+struct Served {
+    child: Child,
+    address: String,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Served {
+    fn start(dir: &Path, extra: &[&str]) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_quire"))
+            .args(["serve", "--port", "0", "--dir", dir.to_str().unwrap()])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (sender, lines) = mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let sender = sender.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = sender.send(line);
+                }
+            });
+        }
+        let mut served = Served {
+            child,
+            address: String::new(),
+            lines,
+        };
+        let line = served.wait_for("serving http://");
+        served.address = line
+            .split("http://")
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        served.wait_for("built ");
+        served
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100))
+                && line.contains(text)
+            {
+                return line;
+            }
+        }
+        panic!("quire serve never printed `{text}`");
+    }
+
+    /// Sends `request` as written (the request line and headers) and returns
+    /// the status code, the headers and the body.
+    fn raw(&self, request: &str) -> (u16, String, Vec<u8>) {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        let split = response
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a response with headers");
+        let head = String::from_utf8_lossy(&response[..split]).to_string();
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        (status, head, response[split + 4..].to_vec())
+    }
+
+    fn get_with_host(&self, path: &str, host: &str) -> (u16, String, Vec<u8>) {
+        self.raw(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        ))
+    }
+
+    fn get(&self, path: &str) -> (u16, String, Vec<u8>) {
+        self.get_with_host(path, &self.address)
+    }
+}
+
+/// A small book in a temporary folder, with raw HTML in its text and a
+/// symlink in its manuscript pointing outside the book.
+fn book() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let manuscript = dir.path().join("manuscript");
+    std::fs::create_dir_all(&manuscript).unwrap();
+    std::fs::write(
+        manuscript.join("book.toml"),
+        "title = \"Served\"\nauthors = [\"A. Writer\"]\nlanguage = \"en\"\n",
+    )
+    .unwrap();
+    let mut text = String::from("# The First\n\nIt was a bright cold day in April.\n\n");
+    text.push_str("<script>alert('owned')</script>\n\n");
+    for i in 0..40 {
+        text.push_str(&format!(
+            "Paragraph {i} runs on for a while so that the chapter fills a few pages of the book and \
+             the preview has pages to draw, with words enough to justify a line or two.\n\n"
+        ));
+    }
+    std::fs::write(manuscript.join("01-first.md"), text).unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "the secret").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path().join("secret.txt"), manuscript.join("link.txt")).unwrap();
+    common::copy_dir(&common::root().join("fonts"), &dir.path().join("fonts"));
+    dir
+}
+
+#[test]
+fn serves_the_views_and_refuses_everything_else() {
+    let dir = book();
+    let served = Served::start(dir.path(), &[]);
+
+    // What it answers.
+    let (status, head, page) = served.get("/");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("Content-Security-Policy: default-src 'none'"),
+        "{head}"
+    );
+    assert!(String::from_utf8_lossy(&page).contains("/assets/app.js"));
+    let (status, _, state) = served.get("/state.json");
+    assert_eq!(status, 200);
+    let state: serde_json::Value = serde_json::from_slice(&state).unwrap();
+    assert_eq!(state["ok"], true);
+    assert!(state["pages"].as_array().unwrap().len() >= 4);
+    let chapter = state["spine"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"] == "The First")
+        .expect("the chapter is in the spine")["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, head, xhtml) = served.get(&format!("/epub/{chapter}"));
+    assert_eq!(status, 200);
+    assert!(head.contains("application/xhtml+xml"));
+    assert!(head.contains("Content-Security-Policy: default-src 'none'"));
+    let xhtml = String::from_utf8(xhtml).unwrap();
+    assert!(xhtml.contains("It was a bright cold day in April."));
+    assert!(xhtml.contains("data-block="));
+    // The manuscript's raw HTML is text in the views, never markup.
+    assert!(!xhtml.contains("<script"), "{xhtml}");
+    assert!(xhtml.contains("&lt;script&gt;"));
+    let (status, _, svg) = served.get("/page/0.svg");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&svg).starts_with("<svg"));
+    assert_eq!(served.get("/sheet.svg").0, 200);
+    assert_eq!(served.get("/assets/app.css").0, 200);
+    // Under the name `localhost` too.
+    let port = served.address.rsplit(':').next().unwrap();
+    assert_eq!(
+        served.get_with_host("/", &format!("localhost:{port}")).0,
+        200
+    );
+
+    // Paths outside the views: plain, encoded, absolute, through a symlink.
+    for path in [
+        "/epub/../../secret.txt",
+        "/epub/%2e%2e/%2e%2e/secret.txt",
+        "/epub/%2E%2E%2F%2E%2E%2Fsecret.txt",
+        "/epub/..%2f..%2fsecret.txt",
+        "/%2e%2e/secret.txt",
+        "/..",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/epub//etc/passwd",
+        "/epub/%2fetc%2fpasswd",
+        "/epub/link.txt",
+        "/manuscript/link.txt",
+        "/manuscript/01-first.md",
+        "/secret.txt",
+        "/link.txt",
+        "/assets/../secret.txt",
+        "/epub/..\\..\\secret.txt",
+        "/page/999.svg",
+        "/page/-1.svg",
+        "/image/0",
+        "/nothing",
+    ] {
+        let (status, _, body) = served.get(path);
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains("the secret"),
+            "{path}"
+        );
+    }
+    // The absolute form of the request target.
+    let (status, _, _) = served.raw(&format!(
+        "GET http://{}/state.json HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        served.address, served.address
+    ));
+    assert_eq!(status, 404);
+
+    // Only GET.
+    for method in ["POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"] {
+        let (status, head, _) = served.raw(&format!(
+            "{method} /state.json HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            served.address
+        ));
+        assert_eq!(status, 405, "{method}");
+        assert!(head.contains("Allow: GET"), "{method}: {head}");
+    }
+
+    // DNS rebinding: another host name, or none.
+    assert_eq!(
+        served
+            .get_with_host("/state.json", &format!("evil.example:{port}"))
+            .0,
+        403
+    );
+    assert_eq!(served.get_with_host("/state.json", "127.0.0.1:1").0, 403);
+    let (status, _, _) = served.raw("GET /state.json HTTP/1.0\r\n\r\n");
+    assert_eq!(status, 403);
+
+    // The editor needs the page's token (and a configured editor).
+    assert_eq!(served.get("/open?block=1&token=guess").0, 403);
+
+    // A WebSocket from another site's page.
+    let (status, _, _) = served.raw(&format!(
+        "GET /events HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
+         Origin: http://evil.example\r\n\r\n",
+        served.address
+    ));
+    assert_eq!(status, 403);
+}
+
+#[test]
+fn the_event_stream_announces_each_build_and_ctrl_c_stops_the_server() {
+    let dir = book();
+    let mut served = Served::start(dir.path(), &[]);
+    let (mut socket, _) = tungstenite::connect(format!("ws://{}/events", served.address)).unwrap();
+    let first = socket.read().unwrap().into_text().unwrap();
+    assert_eq!(first.as_str(), r#"{"version":1}"#);
+
+    // An edit: the next build is announced, with the new word in the ebook
+    // and on a page that was sent again.
+    let chapter = dir.path().join("manuscript/01-first.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let (_, _, before) = served.get("/state.json");
+    let before: serde_json::Value = serde_json::from_slice(&before).unwrap();
+    std::fs::write(&chapter, text.replace("bright cold", "bright Quillwhistle")).unwrap();
+    let second = socket.read().unwrap().into_text().unwrap();
+    assert_eq!(second.as_str(), r#"{"version":2}"#);
+    let (_, _, after) = served.get("/state.json");
+    let after: serde_json::Value = serde_json::from_slice(&after).unwrap();
+    let keys = |state: &serde_json::Value| -> Vec<String> {
+        state["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let changed: Vec<usize> = keys(&before)
+        .iter()
+        .zip(keys(&after))
+        .enumerate()
+        .filter(|(_, (a, b))| *a != b)
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!changed.is_empty(), "the edited page's key changed");
+    assert!(
+        changed.len() < keys(&after).len(),
+        "only some pages changed: {changed:?}"
+    );
+    let edited = changed.iter().any(|i| {
+        let (_, _, svg) = served.get(&format!("/page/{i}.svg"));
+        String::from_utf8_lossy(&svg).contains("Quillwhistle")
+    });
+    assert!(edited, "a changed page shows the new word");
+    served.wait_for("rebuilt in");
+
+    // A broken edit is announced too, its diagnostics in the state; the views stay.
+    let config = dir.path().join("manuscript/book.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{good}\ntrim = [\n")).unwrap();
+    let third = socket.read().unwrap().into_text().unwrap();
+    assert_eq!(third.as_str(), r#"{"version":3}"#);
+    let (_, _, state) = served.get("/state.json");
+    let state: serde_json::Value = serde_json::from_slice(&state).unwrap();
+    assert_eq!(state["ok"], false);
+    let problem = &state["problems"][0];
+    assert_eq!(problem["file"], "manuscript/book.toml");
+    assert!(problem["line"].as_u64().unwrap() > 1);
+    assert!(problem["hint"].is_string());
+    assert_eq!(
+        state["pages"].as_array().unwrap().len(),
+        keys(&after).len(),
+        "the last good pages stay"
+    );
+    std::fs::write(&config, good).unwrap();
+    let fourth = socket.read().unwrap().into_text().unwrap();
+    assert_eq!(fourth.as_str(), r#"{"version":4}"#);
+    let (_, _, state) = served.get("/state.json");
+    let state: serde_json::Value = serde_json::from_slice(&state).unwrap();
+    assert_eq!(state["ok"], true);
+
+    // Ctrl-C: the server says so and exits 0.
+    let status = Command::new("kill")
+        .args(["-INT", &served.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    served.wait_for("stopped");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(exit) = served.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "quire serve did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+}
+
+#[test]
+fn the_editor_runs_only_its_template_on_a_file_the_server_found() {
+    let dir = book();
+    let marker = dir.path().join("opened.txt");
+    // The "editor" writes its arguments to a file.
+    let script = dir.path().join("editor.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$@\" > {}\n", marker.display()),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let template = format!("{} {{file}} {{line}}", script.display());
+    let served = Served::start(dir.path(), &["--editor", &template]);
+    let (_, _, page) = served.get("/");
+    let page = String::from_utf8(page).unwrap();
+    let token = page
+        .split("name=\"quire-token\" content=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    // The chapter's first paragraph: find its block in the ebook.
+    let (_, _, state) = served.get("/state.json");
+    let state: serde_json::Value = serde_json::from_slice(&state).unwrap();
+    let chapter = state["spine"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"] == "The First")
+        .unwrap()["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, _, xhtml) = served.get(&format!("/epub/{chapter}"));
+    let xhtml = String::from_utf8(xhtml).unwrap();
+    let at = xhtml.find("It was a bright").unwrap();
+    let block: u32 = xhtml[..at]
+        .rsplit("data-block=\"")
+        .next()
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (status, _, where_) = served.get(&format!("/where?block={block}"));
+    assert_eq!(status, 200);
+    let where_: serde_json::Value = serde_json::from_slice(&where_).unwrap();
+    assert_eq!(where_["file"], "manuscript/01-first.md");
+    assert_eq!(where_["line"], 3);
+    assert!(where_["page"].as_u64().is_some());
+
+    assert_eq!(served.get(&format!("/open?block={block}&token=x")).0, 403);
+    assert!(!marker.exists());
+    // A file named by the request is never used: only the block's own.
+    let (status, _, _) = served.get(&format!(
+        "/open?block={block}&token={token}&file=/etc/passwd"
+    ));
+    assert_eq!(status, 200);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !marker.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let args = std::fs::read_to_string(&marker).unwrap();
+    let expected = std::fs::canonicalize(dir.path())
+        .unwrap()
+        .join("manuscript/01-first.md");
+    assert_eq!(args.trim(), format!("{} 3", expected.display()));
+}
+
+/// The (x, y) of every glyph a page's SVG draws, in points: each run is a
+/// `<g … transform="translate(X Y) scale(S)">` of `<use href="#gF-ID" x="U"/>`.
+fn drawn_glyphs(svg: &str) -> Vec<(u16, f64, f64)> {
+    let mut glyphs = Vec::new();
+    for group in svg.split("<g fill=").skip(1) {
+        let transform = group.split("transform=\"").nth(1).unwrap();
+        let numbers: Vec<f64> = transform
+            .split('"')
+            .next()
+            .unwrap()
+            .replace(['(', ')'], " ")
+            .split_whitespace()
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        if transform.contains("rotate") {
+            continue;
+        }
+        let (x, y, scale) = (numbers[0], numbers[1], numbers[2]);
+        for used in group
+            .split("</g>")
+            .next()
+            .unwrap()
+            .split("<use href=\"#g")
+            .skip(1)
+        {
+            let id: u16 = used
+                .split('-')
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let ux: f64 = used
+                .split("x=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            glyphs.push((id, x + ux * scale, y));
+        }
+    }
+    glyphs
+}
+
+#[test]
+fn the_pages_draw_each_glyph_where_the_pdf_prints_it() {
+    use quire::layout::frame::Item;
+    let preview = quire::preview_with(
+        &common::bundled(),
+        &quire::Options::default(),
+        &mut quire::BuildCache::default(),
+    )
+    .unwrap();
+    let laid = &preview.laid_out;
+    let mut compared = 0;
+    for (index, page) in laid.pages.pages.iter().enumerate() {
+        let svg = quire::serve::svg::page(
+            page,
+            index,
+            &preview.fonts,
+            &laid.geometry,
+            &laid.lines[index],
+            &|id| format!("/image/{}", id.0),
+        );
+        let drawn = drawn_glyphs(&svg);
+        let laid_glyphs: Vec<(u16, f64, f64)> = page
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Glyphs(run) if !run.hidden && run.rotation == 0.0 => Some(run),
+                _ => None,
+            })
+            .flat_map(|run| {
+                run.glyphs
+                    .iter()
+                    .map(move |g| (g.id, run.x.0 + g.x.0, run.y.0))
+            })
+            .collect();
+        assert_eq!(drawn.len(), laid_glyphs.len(), "page {index}");
+        for (d, l) in drawn.iter().zip(&laid_glyphs) {
+            assert_eq!(d.0, l.0, "page {index}: the same glyph");
+            assert!(
+                (d.1 - l.1).abs() < 0.02,
+                "page {index}: x {} against {}",
+                d.1,
+                l.1
+            );
+            assert!(
+                (d.2 - l.2).abs() < 0.006,
+                "page {index}: y {} against {}",
+                d.2,
+                l.2
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 5_000, "{compared} glyphs compared");
+}
+
+#[test]
+fn the_findings_are_what_quire_check_counts() {
+    let project = common::moby_dick().unwrap_or_else(common::bundled);
+    let options = quire::Options::default();
+    let (report, _) = quire::check::release_gate(&project, &options).unwrap();
+    let preview =
+        quire::preview_with(&project, &options, &mut quire::BuildCache::default()).unwrap();
+    use quire::layout::frame::FindingKind;
+    let mut found_any = false;
+    for kind in FindingKind::ALL {
+        let row = report
+            .checks
+            .iter()
+            .find(|c| c.name == kind.check_name())
+            .unwrap_or_else(|| panic!("quire check has a row `{}`", kind.check_name()));
+        let found = preview.findings.iter().filter(|f| f.kind == kind).count();
+        found_any |= found > 0;
+        let counted: Option<usize> = row
+            .value
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse().ok());
+        match kind {
+            // Rows that give a count: the findings are as many.
+            FindingKind::OverfullLine
+            | FindingKind::TightLine
+            | FindingKind::LooseLine
+            | FindingKind::Widow
+            | FindingKind::Orphan
+            | FindingKind::HeadingAtFoot
+            | FindingKind::HyphenAtFoot
+            | FindingKind::ShortPage
+            | FindingKind::UnequalSpread => {
+                assert_eq!(counted, Some(found), "{}: {}", row.name, row.value)
+            }
+            // Rows that give a verdict: findings exactly when it is not a pass.
+            FindingKind::HyphenRun | FindingKind::LowResolution | FindingKind::OutsideMargins => {
+                assert_eq!(
+                    found > 0,
+                    row.status != quire::check::Status::Pass,
+                    "{}: {} ({found} findings)",
+                    row.name,
+                    row.value
+                )
+            }
+        }
+        for finding in preview.findings.iter().filter(|f| f.kind == kind) {
+            assert!(finding.page < preview.laid_out.pages.pages.len());
+            assert!(!finding.detail.is_empty());
+        }
+    }
+    assert!(found_any, "the book has something to find");
+}
