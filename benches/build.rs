@@ -420,7 +420,10 @@ fn serve_edit(
     figures.record("moby serve edit", shown);
     figures.record("moby serve rebuild", rebuilt);
     targets.push((
-        format!("Moby-Dick's edit in serve, save to pages fetched ≤ 150 ms: {}", ms(shown)),
+        format!(
+            "Moby-Dick's edit in serve, save to pages fetched ≤ 150 ms: {}",
+            ms(shown)
+        ),
         shown <= Duration::from_millis(150),
     ));
     targets.push((

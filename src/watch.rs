@@ -37,6 +37,11 @@ pub enum Event {
 /// How long a burst of file events is gathered before rebuilding.
 pub const DEBOUNCE: Duration = Duration::from_millis(60);
 
+/// The same for `quire serve`, where the author watches the page: an
+/// editor's save (a write, or a temporary file renamed over the original)
+/// takes a few milliseconds; a save caught halfway is only rebuilt again.
+pub const LIVE_DEBOUNCE: Duration = Duration::from_millis(20);
+
 /// What [`follow`] hands its caller.
 pub enum Change<'a> {
     /// The project as it now is (first as it was found), and the files that
@@ -59,6 +64,7 @@ pub fn run(
     let mut cache = BuildCache::for_rebuilds().with_folder(crate::cache::folder(&resolved));
     follow(
         root,
+        DEBOUNCE,
         &mut |change| match change {
             Change::Project(project, changed) => {
                 rebuild(project, out, options, &mut cache, changed, report)
@@ -77,6 +83,7 @@ pub fn run(
 /// changed files are read again), until the watcher fails or `stop` returns true.
 pub fn follow(
     root: &Path,
+    debounce: Duration,
     on_change: &mut dyn FnMut(Change<'_>),
     stop: &dyn Fn() -> bool,
 ) -> Result<(), Diagnostic> {
@@ -94,7 +101,7 @@ pub fn follow(
         }
     };
     let (sender, events) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(DEBOUNCE, None, sender)
+    let mut debouncer = new_debouncer(debounce, None, sender)
         .map_err(|e| Diagnostic::error(format!("cannot watch {}: {e}", root.display())))?;
     // The input folders recursively, and the book's folder itself for folders created later.
     debouncer

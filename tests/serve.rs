@@ -1,5 +1,5 @@
 //! `quire serve` as a browser meets it, over real sockets: what it answers
-//! (the page, the state, pages as SVG drawn at layout's glyph positions, the
+//! (the page, the state, pages drawn at layout's glyph positions, the
 //! ebook's documents with the manuscript's raw HTML still escaped), what it
 //! refuses (paths outside its views, encoded or through a symlink; any method
 //! but GET; a Host header that is not its own; the editor without the
@@ -173,10 +173,22 @@ fn serves_the_views_and_refuses_everything_else() {
     // The manuscript's raw HTML is text in the views, never markup.
     assert!(!xhtml.contains("<script"), "{xhtml}");
     assert!(xhtml.contains("&lt;script&gt;"));
-    let (status, _, svg) = served.get("/page/0.svg");
+    let (status, _, drawing) = served.get("/page/0.json");
     assert_eq!(status, 200);
-    assert!(String::from_utf8_lossy(&svg).starts_with("<svg"));
-    assert_eq!(served.get("/sheet.svg").0, 200);
+    let drawing: serde_json::Value = serde_json::from_slice(&drawing).unwrap();
+    assert!(drawing["text"].as_str().unwrap().starts_with("<svg"));
+    assert!(!drawing["ink"].as_array().unwrap().is_empty());
+    let (status, _, sheet) = served.get("/glyphs.json");
+    assert_eq!(status, 200);
+    let sheet: serde_json::Value = serde_json::from_slice(&sheet)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&sheet)));
+    assert!(
+        sheet
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|d| d.as_str().unwrap().starts_with('M'))
+    );
     assert_eq!(served.get("/assets/app.css").0, 200);
     // Under the name `localhost` too.
     let port = served.address.rsplit(':').next().unwrap();
@@ -204,8 +216,9 @@ fn serves_the_views_and_refuses_everything_else() {
         "/link.txt",
         "/assets/../secret.txt",
         "/epub/..\\..\\secret.txt",
-        "/page/999.svg",
-        "/page/-1.svg",
+        "/page/999.json",
+        "/page/-1.json",
+        "/page/0.svg",
         "/image/0",
         "/nothing",
     ] {
@@ -272,8 +285,9 @@ fn the_event_stream_announces_each_build_and_ctrl_c_stops_the_server() {
     let (_, _, before) = served.get("/state.json");
     let before: serde_json::Value = serde_json::from_slice(&before).unwrap();
     std::fs::write(&chapter, text.replace("bright cold", "bright Quillwhistle")).unwrap();
-    let second = socket.read().unwrap().into_text().unwrap();
-    assert_eq!(second.as_str(), r#"{"version":2}"#);
+    let second: serde_json::Value =
+        serde_json::from_str(&socket.read().unwrap().into_text().unwrap()).unwrap();
+    assert_eq!(second["version"], 2);
     let (_, _, after) = served.get("/state.json");
     let after: serde_json::Value = serde_json::from_slice(&after).unwrap();
     let keys = |state: &serde_json::Value| -> Vec<String> {
@@ -297,18 +311,32 @@ fn the_event_stream_announces_each_build_and_ctrl_c_stops_the_server() {
         "only some pages changed: {changed:?}"
     );
     let edited = changed.iter().any(|i| {
-        let (_, _, svg) = served.get(&format!("/page/{i}.svg"));
-        String::from_utf8_lossy(&svg).contains("Quillwhistle")
+        let (_, _, drawing) = served.get(&format!("/page/{i}.json"));
+        String::from_utf8_lossy(&drawing).contains("Quillwhistle")
     });
     assert!(edited, "a changed page shows the new word");
+    // The event named the changed pages with their keys, for the page to fetch at once.
+    let named: Vec<usize> = second["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[0].as_u64().unwrap() as usize)
+        .collect();
+    assert_eq!(named, changed);
+    for c in second["changed"].as_array().unwrap() {
+        let index = c[0].as_u64().unwrap() as usize;
+        assert_eq!(c[1], after["pages"][index]["key"]);
+    }
     served.wait_for("rebuilt in");
 
     // A broken edit is announced too, its diagnostics in the state; the views stay.
     let config = dir.path().join("manuscript/book.toml");
     let good = std::fs::read_to_string(&config).unwrap();
     std::fs::write(&config, format!("{good}\ntrim = [\n")).unwrap();
-    let third = socket.read().unwrap().into_text().unwrap();
-    assert_eq!(third.as_str(), r#"{"version":3}"#);
+    let third: serde_json::Value =
+        serde_json::from_str(&socket.read().unwrap().into_text().unwrap()).unwrap();
+    assert_eq!(third["version"], 3);
+    assert_eq!(third["changed"], serde_json::json!([]));
     let (_, _, state) = served.get("/state.json");
     let state: serde_json::Value = serde_json::from_slice(&state).unwrap();
     assert_eq!(state["ok"], false);
@@ -322,8 +350,9 @@ fn the_event_stream_announces_each_build_and_ctrl_c_stops_the_server() {
         "the last good pages stay"
     );
     std::fs::write(&config, good).unwrap();
-    let fourth = socket.read().unwrap().into_text().unwrap();
-    assert_eq!(fourth.as_str(), r#"{"version":4}"#);
+    let fourth: serde_json::Value =
+        serde_json::from_str(&socket.read().unwrap().into_text().unwrap()).unwrap();
+    assert_eq!(fourth["version"], 4);
     let (_, _, state) = served.get("/state.json");
     let state: serde_json::Value = serde_json::from_slice(&state).unwrap();
     assert_eq!(state["ok"], true);
@@ -424,50 +453,23 @@ fn the_editor_runs_only_its_template_on_a_file_the_server_found() {
     assert_eq!(args.trim(), format!("{} 3", expected.display()));
 }
 
-/// The (x, y) of every glyph a page's SVG draws, in points: each run is a
-/// `<g … transform="translate(X Y) scale(S)">` of `<use href="#gF-ID" x="U"/>`.
-fn drawn_glyphs(svg: &str) -> Vec<(u16, f64, f64)> {
+/// The (glyph, x, y) of every glyph a page's drawing paints, in points:
+/// each run is `["g", face, scale, x, y, rotation, colour, [glyph, x, …]]`.
+fn drawn_glyphs(drawing: &str) -> Vec<(u16, f64, f64)> {
+    let drawing: serde_json::Value = serde_json::from_str(drawing).unwrap();
     let mut glyphs = Vec::new();
-    for group in svg.split("<g fill=").skip(1) {
-        let transform = group.split("transform=\"").nth(1).unwrap();
-        let numbers: Vec<f64> = transform
-            .split('"')
-            .next()
-            .unwrap()
-            .replace(['(', ')'], " ")
-            .split_whitespace()
-            .filter_map(|t| t.parse().ok())
-            .collect();
-        if transform.contains("rotate") {
+    for op in drawing["ink"].as_array().unwrap() {
+        if op[0] != "g" || op[5].as_f64().unwrap() != 0.0 {
             continue;
         }
-        let (x, y, scale) = (numbers[0], numbers[1], numbers[2]);
-        for used in group
-            .split("</g>")
-            .next()
-            .unwrap()
-            .split("<use href=\"#g")
-            .skip(1)
-        {
-            let id: u16 = used
-                .split('-')
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
-            let ux: f64 = used
-                .split("x=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
-            glyphs.push((id, x + ux * scale, y));
+        let (scale, x, y) = (
+            op[2].as_f64().unwrap(),
+            op[3].as_f64().unwrap(),
+            op[4].as_f64().unwrap(),
+        );
+        for pair in op[7].as_array().unwrap().chunks(2) {
+            let id = pair[0].as_u64().unwrap() as u16;
+            glyphs.push((id, x + pair[1].as_f64().unwrap() * scale, y));
         }
     }
     glyphs
@@ -485,7 +487,7 @@ fn the_pages_draw_each_glyph_where_the_pdf_prints_it() {
     let laid = &preview.laid_out;
     let mut compared = 0;
     for (index, page) in laid.pages.pages.iter().enumerate() {
-        let svg = quire::serve::svg::page(
+        let drawing = quire::serve::draw::page(
             page,
             index,
             &preview.fonts,
@@ -493,7 +495,7 @@ fn the_pages_draw_each_glyph_where_the_pdf_prints_it() {
             &laid.lines[index],
             &|id| format!("/image/{}", id.0),
         );
-        let drawn = drawn_glyphs(&svg);
+        let drawn = drawn_glyphs(&drawing);
         let laid_glyphs: Vec<(u16, f64, f64)> = page
             .items
             .iter()

@@ -1,7 +1,7 @@
 //! `quire serve`: both editions side by side in the browser, live. The book
 //! is built with the watch cache on every save ([`crate::watch::follow`]);
-//! each build becomes a [`View`]: the print pages drawn as SVG from layout's
-//! pages ([`svg`]), the ebook's documents as the EPUB holds them, and the
+//! each build becomes a [`View`]: the print pages drawn from layout's pages
+//! ([`draw`]), the ebook's documents as the EPUB holds them, and the
 //! faults `quire check` counts, at their places. A WebSocket tells the page
 //! of each build; the page fetches only what changed.
 //!
@@ -11,10 +11,9 @@
 //! and an editor command run only from its template, with a file and line
 //! the server looked up itself.
 
+pub mod draw;
 mod routes;
-pub mod svg;
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -85,8 +84,16 @@ pub struct View {
     /// The glyph sheet: every glyph the pages use, as outlines.
     pub sheet: String,
     pub sheet_key: u64,
-    /// Per block: its section and its place in the manuscript.
-    blocks: HashMap<BlockId, (usize, Option<Location>)>,
+    /// Per spine document, a key of its text; and the stylesheet's.
+    doc_keys: Vec<u64>,
+    style_key: u64,
+}
+
+fn bytes_key(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -161,6 +168,10 @@ struct State<'a> {
     /// Findings per `quire check` row, as the check counts them.
     counts: Vec<(&'static str, usize)>,
     editor: bool,
+    /// The spine document of the first body section (where the reader opens).
+    first_body: usize,
+    /// A key of the ebook's stylesheet (a document is swapped in place while it stays).
+    style: String,
 }
 
 fn hex(key: u64) -> String {
@@ -168,10 +179,15 @@ fn hex(key: u64) -> String {
 }
 
 impl View {
-    fn new(preview: Preview, outlines: &mut svg::Outlines) -> View {
+    fn new(preview: Preview, outlines: &mut draw::Outlines) -> View {
         let pages = &preview.laid_out.pages.pages;
-        let page_keys: Vec<u64> = pages.iter().map(crate::pdf::page_key).collect();
-        let used = svg::used_glyphs(pages);
+        let page_keys: Vec<u64> = crate::on_all_cores(pages, |share| {
+            share.iter().map(crate::pdf::page_key).collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        let used = draw::used_glyphs(pages);
         let sheet = outlines.sheet(&preview.fonts, &used);
         let sheet_key = {
             use std::hash::{Hash, Hasher};
@@ -179,19 +195,27 @@ impl View {
             sheet.hash(&mut h);
             h.finish()
         };
-        let mut blocks = HashMap::new();
-        for (index, section) in preview.book.sections.iter().enumerate() {
-            walk_blocks(&section.blocks, &mut |block| {
-                let place = block.span.and_then(|s| preview.book.locate(s));
-                blocks.insert(block.id, (index, place));
-            });
-        }
+        let key_of = |path: &str| {
+            preview
+                .ebook
+                .files
+                .get(path)
+                .map_or(0, |f| bytes_key(&f.bytes))
+        };
+        let doc_keys = preview
+            .ebook
+            .spine
+            .iter()
+            .map(|e| key_of(&e.path))
+            .collect();
+        let style_key = key_of("stylesheet.css");
         View {
             preview,
             page_keys,
             sheet,
             sheet_key,
-            blocks,
+            doc_keys,
+            style_key,
         }
     }
 
@@ -223,19 +247,11 @@ impl View {
             .ebook
             .spine
             .iter()
-            .map(|entry| SpineState {
+            .zip(&self.doc_keys)
+            .map(|(entry, key)| SpineState {
                 path: &entry.path,
                 title: &entry.title,
-                key: preview
-                    .ebook
-                    .files
-                    .get(&entry.path)
-                    .map_or(String::new(), |f| {
-                        use std::hash::{Hash, Hasher};
-                        let mut h = rustc_hash::FxHasher::default();
-                        f.bytes.hash(&mut h);
-                        hex(h.finish())
-                    }),
+                key: hex(*key),
             })
             .collect();
         let findings = preview
@@ -285,14 +301,39 @@ impl View {
             findings,
             counts,
             editor,
+            first_body: preview
+                .book
+                .sections
+                .iter()
+                .position(|s| s.kind.matter() == crate::model::Matter::Body)
+                .unwrap_or(0),
+            style: hex(self.style_key),
         };
         serde_json::to_string(&state).unwrap_or_default()
+    }
+
+    /// Block `id`'s section and its place in the manuscript (looked up when
+    /// a reader clicks, not made for every block on every build).
+    fn block(&self, id: BlockId) -> Option<(usize, Option<Location>)> {
+        let book = &self.preview.book;
+        let mut found = None;
+        for (index, section) in book.sections.iter().enumerate() {
+            walk_blocks(&section.blocks, &mut |block| {
+                if block.id == id && found.is_none() {
+                    found = Some((index, block.span.and_then(|s| book.locate(s))));
+                }
+            });
+            if found.is_some() {
+                break;
+            }
+        }
+        found
     }
 
     /// The print page where the text at `pos` is.
     fn page_of(&self, pos: TextPos) -> Option<usize> {
         let starts = &self.preview.laid_out.page_map.pages;
-        let after = starts.partition_point(|p| p.blank || p.at <= pos);
+        let after = starts.partition_point(|p| p.at <= pos);
         let mut page = after.checked_sub(1)?;
         while page > 0 && starts[page].blank {
             page -= 1;
@@ -305,7 +346,7 @@ impl Server {
     /// Binds the server (the default port, or any free one when it is taken)
     /// and starts its request workers; nothing is served until the first build.
     pub fn bind(settings: &Settings) -> Result<Server, Diagnostic> {
-        let bind = |port: u16| tiny_http::Server::http(SocketAddr::new(settings.host, port));
+        let bind = |port: u16| listen(SocketAddr::new(settings.host, port));
         let http = match settings.port {
             Some(port) => bind(port).map_err(|e| {
                 Diagnostic::error(format!("cannot listen on {}:{port}: {e}", settings.host))
@@ -376,9 +417,10 @@ impl Server {
     ) -> Result<(), Diagnostic> {
         let root = self.shared.root.clone();
         let mut cache = BuildCache::for_rebuilds().with_folder(crate::cache::folder(&root));
-        let mut outlines = svg::Outlines::default();
+        let mut outlines = draw::Outlines::default();
         let result = crate::watch::follow(
             &root,
+            crate::watch::LIVE_DEBOUNCE,
             &mut |change| {
                 let (event, published) = match change {
                     crate::watch::Change::Project(project, changed) => {
@@ -447,19 +489,33 @@ impl Server {
         live.version += 1;
         let version = live.version;
         let mut changed_pages = 0;
+        let mut replaced = None;
+        // What changed, for the page to fetch while it reads the state.
+        let mut changed: Vec<(usize, String)> = Vec::new();
+        let mut changed_docs: Vec<(usize, String)> = Vec::new();
         match build {
             Ok(view) => {
-                changed_pages = match &live.view {
-                    Some(old) => view
+                if let Some(old) = &live.view {
+                    changed = view
                         .page_keys
                         .iter()
                         .enumerate()
                         .filter(|(i, k)| old.page_keys.get(*i) != Some(k))
-                        .count(),
-                    None => view.page_keys.len(),
-                };
+                        .map(|(i, k)| (i, hex(*k)))
+                        .collect();
+                    changed_pages = changed.len();
+                    changed_docs = view
+                        .doc_keys
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, k)| old.doc_keys.get(*i) != Some(k))
+                        .map(|(i, k)| (i, hex(*k)))
+                        .collect();
+                } else {
+                    changed_pages = view.page_keys.len();
+                }
                 live.problems.clear();
-                live.view = Some(Arc::new(view));
+                replaced = live.view.replace(Arc::new(view));
             }
             Err(diagnostics) => {
                 live.problems = diagnostics.0.iter().map(DiagnosticView::from).collect();
@@ -483,7 +539,29 @@ impl Server {
         }
         .into();
         drop(live);
-        let message: Arc<str> = format!("{{\"version\":{version}}}").into();
+        // Freeing a long book's pages takes tens of milliseconds of a core:
+        // not under the lock, and not while the page fetches the new ones.
+        if let Some(old) = replaced {
+            let _ = std::thread::Builder::new().spawn(move || {
+                std::thread::sleep(Duration::from_millis(400));
+                drop(old)
+            });
+        }
+        // A few changed pages are named with their keys (an edit's one or
+        // two); a reflow of the whole book is left to the state.
+        changed.truncate(if changed.len() > 24 { 0 } else { changed.len() });
+        changed_docs.truncate(if changed_docs.len() > 24 {
+            0
+        } else {
+            changed_docs.len()
+        });
+        let message: Arc<str> = serde_json::json!({
+            "version": version,
+            "changed": changed,
+            "docs": changed_docs,
+        })
+        .to_string()
+        .into();
         if let Ok(mut clients) = self.shared.clients.lock() {
             clients.retain(|client| client.send(message.clone()).is_ok());
         }
@@ -506,6 +584,26 @@ pub enum Event {
         changed: Vec<String>,
         diagnostics: Diagnostics,
     },
+}
+
+/// A listening socket whose connections send each write at once
+/// (TCP_NODELAY, which accepted sockets inherit): with Nagle's algorithm an
+/// answer's headers went first and its body waited for their delayed
+/// acknowledgement, 40 ms on loopback.
+fn listen(address: SocketAddr) -> std::io::Result<tiny_http::Server> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(
+        Domain::for_address(address),
+        Type::STREAM,
+        Some(Protocol::TCP),
+    )?;
+    socket.set_tcp_nodelay(true)?;
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&address.into())?;
+    socket.listen(128)?;
+    let listener: std::net::TcpListener = socket.into();
+    tiny_http::Server::from_listener(listener, None).map_err(std::io::Error::other)
 }
 
 /// 128 bits no other site can guess: from the process's randomly seeded hasher keys.

@@ -1,5 +1,5 @@
 //! What `quire serve` answers: the page and its assets, the state of the
-//! latest build, the print pages as SVG, the ebook's files, a block's place,
+//! latest build, the print pages' drawing, the ebook's files, a block's place,
 //! the editor and the event stream. Everything else is refused: a request
 //! with a `Host` this server is not (403), any method but GET (405), and any
 //! path that is not one of these (404): `..` and `.` segments (also encoded),
@@ -28,7 +28,9 @@ fn header(name: &str, value: &str) -> Header {
 }
 
 fn send(request: Request, status: u16, media_type: &str, body: Vec<u8>, policy: &str) {
+    // The length is known: never chunked (tiny_http chunks from 32 KB on).
     let response = Response::from_data(body)
+        .with_chunked_threshold(usize::MAX)
         .with_status_code(StatusCode(status))
         .with_header(header("Content-Type", media_type))
         .with_header(header("Cache-Control", "no-store"))
@@ -132,16 +134,16 @@ fn from_view(
 ) {
     let preview = &view.preview;
     match segments {
-        ["sheet.svg"] => send(
+        ["glyphs.json"] => send(
             request,
             200,
-            "image/svg+xml",
+            "application/json",
             view.sheet.clone().into_bytes(),
             PAGE_POLICY,
         ),
         ["page", name] => {
             let index = name
-                .strip_suffix(".svg")
+                .strip_suffix(".json")
                 .and_then(|n| n.parse::<usize>().ok())
                 .filter(|&n| n < preview.laid_out.pages.pages.len());
             let Some(index) = index else {
@@ -149,7 +151,7 @@ fn from_view(
             };
             let laid = &preview.laid_out;
             let lines = laid.lines.get(index).map_or(&[][..], |l| &l[..]);
-            let svg = super::svg::page(
+            let drawn = super::draw::page(
                 &laid.pages.pages[index],
                 index,
                 &preview.fonts,
@@ -157,7 +159,13 @@ fn from_view(
                 lines,
                 &|id| format!("/image/{}", id.0),
             );
-            send(request, 200, "image/svg+xml", svg.into_bytes(), PAGE_POLICY)
+            send(
+                request,
+                200,
+                "application/json",
+                drawn.into_bytes(),
+                PAGE_POLICY,
+            )
         }
         ["image", id] => {
             let image = id
@@ -195,7 +203,7 @@ fn from_view(
             let Some(block) = number("block").map(BlockId) else {
                 return refuse(request, 404, "no such block");
             };
-            let Some((section, place)) = view.blocks.get(&block) else {
+            let Some((section, place)) = view.block(block) else {
                 return refuse(request, 404, "no such block");
             };
             let pos = TextPos {
@@ -240,8 +248,8 @@ fn open_in_editor(request: Request, view: &View, query: &[(String, String)], sha
     };
     let place = value("block")
         .and_then(|b| b.parse::<u32>().ok())
-        .and_then(|b| view.blocks.get(&BlockId(b)))
-        .and_then(|(_, place)| place.clone());
+        .and_then(|b| view.block(BlockId(b)))
+        .and_then(|(_, place)| place);
     let Some(place) = place else {
         return refuse(request, 404, "no source for this block");
     };
@@ -283,7 +291,8 @@ pub fn editor_command(template: &str, file: &str, line: u32, column: u32) -> Vec
         .collect()
 }
 
-/// The event stream: a WebSocket that hears `{"version":N}` after each build.
+/// The event stream: a WebSocket that hears `{"version":N,"changed":[[page,key],…]}`
+/// after each build (at first, just the current version).
 fn events(request: Request, shared: &Shared) {
     let upgrade =
         header_value(&request, "Upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket"));

@@ -1,5 +1,6 @@
-// quire serve: the print edition as spreads of SVG pages (drawn by the
-// server from layout's pages with the book's own glyph outlines), the ebook's
+// quire serve: the print edition as spreads of pages painted on canvases
+// from the server's drawing of layout's pages (the book's own glyph
+// outlines at the PDF's positions) under an SVG text layer, the ebook's
 // XHTML in a reader-sized frame, the findings of `quire check` on the pages,
 // and a WebSocket that announces each build. Only pages whose key changed
 // are fetched again; both views keep their place.
@@ -9,10 +10,15 @@ const $ = (id) => document.getElementById(id);
 const token = document.querySelector('meta[name="quire-token"]').content;
 let state = null;
 let sheetKey = null;
+let glyphs = {};        // "face-glyph" → path data (font units, y up)
+let glyphPaths = new Map();
+let drawings = [];      // per page: the drawing fetched for it
+const images = new Map();
 let pageBoxes = [];     // per page: its .page element
 let loadedKeys = [];    // per page: the key of the SVG it shows
 let currentDoc = -1;    // spine index in the reader
 let docKey = null;
+let styleKey = null;   // the ebook stylesheet's key when the reader loaded it
 let zoom = 1;
 
 const quire = (window.quire = { version: 0, updates: 0, lastUpdate: 0 });
@@ -27,6 +33,7 @@ function el(tag, cls, text) {
 // ---------------------------------------------------------------- state
 
 async function refresh() {
+  quire.asked = performance.now();
   const response = await fetch("/state.json", { cache: "no-store" });
   const next = await response.json();
   if (state && next.version <= state.version) return;
@@ -34,14 +41,15 @@ async function refresh() {
 }
 
 async function apply(next) {
+  const t = { start: performance.now() };
   const previous = state;
   state = next;
   showProblems(next);
   if (!next.pages.length) return;
   $("title").textContent = next.title || "quire";
   if (next.sheet !== sheetKey) {
-    const svg = await (await fetch("/sheet.svg?k=" + next.sheet, { cache: "no-store" })).text();
-    $("glyphs").innerHTML = svg;
+    glyphs = await (await fetch("/glyphs.json?k=" + next.sheet, { cache: "no-store" })).json();
+    glyphPaths = new Map();
     sheetKey = next.sheet;
   }
   if (!previous || !previous.pages.length || previous.pages.length !== next.pages.length ||
@@ -52,10 +60,17 @@ async function apply(next) {
       pageBoxes[i].querySelector(".folio").textContent = p.folio;
     });
   }
+  t.layout = performance.now();
   fillSections();
-  await loadVisible();
+  // The changed pages and the ebook's document side by side.
+  const doc = currentDoc < 0 ? firstBodyDoc() : Math.min(currentDoc, next.spine.length - 1);
+  await Promise.all([
+    loadVisible().then(() => { t.pages = performance.now(); }),
+    showDoc(doc, null, true).then(() => { t.ebook = performance.now(); }),
+  ]);
   drawFindings();
-  await showDoc(currentDoc < 0 ? firstBodyDoc() : Math.min(currentDoc, next.spine.length - 1), null, true);
+  t.findings = performance.now();
+  quire.timings = t;
   quire.version = next.version;
   quire.updates += 1;
   quire.lastUpdate = performance.now();
@@ -90,6 +105,7 @@ function layoutSpreads() {
   spreads.replaceChildren();
   pageBoxes = [];
   loadedKeys = [];
+  drawings = [];
   let spread = null;
   state.pages.forEach((p, i) => {
     // A recto after a verso completes the spread; a recto alone starts one.
@@ -119,14 +135,108 @@ async function loadPage(i) {
   const p = state.pages[i];
   if (loadedKeys[i] === p.key) return;
   loadedKeys[i] = p.key;
-  const svg = await (await fetch(`/page/${i}.svg?k=${p.key}`, { cache: "no-store" })).text();
+  const t0 = performance.now();
+  const drawing = await fetchPage(i, p.key);
   if (state.pages[i] !== p) return;
+  const t1 = performance.now();
+  drawings[i] = drawing;
   const box = pageBoxes[i];
-  const folio = box.querySelector(".folio");
-  box.innerHTML = svg;
-  box.appendChild(folio);
+  box.replaceChildren();
+  const canvas = el("canvas", "ink");
+  box.appendChild(canvas);
+  box.insertAdjacentHTML("beforeend", drawing.text);
+  box.appendChild(el("div", "folio", p.folio));
   box.classList.remove("placeholder");
+  paint(i);
   drawFindingsOn(i);
+  quire.pageTimes = [t1 - t0, performance.now() - t1];
+}
+
+// Page drawings asked for before the state arrives (the event names the changed pages).
+const prefetched = new Map();
+let prefetchedDoc = null;   // { id: "doc:key", text: Promise }
+function fetchPage(i, key) {
+  const id = `${i}:${key}`;
+  const early = prefetched.get(id);
+  if (early) { prefetched.delete(id); return early; }
+  return fetch(`/page/${i}.json?k=${key}`, { cache: "no-store" }).then((r) => r.json());
+}
+
+function glyphPath(key) {
+  let path = glyphPaths.get(key);
+  if (!path) {
+    path = new Path2D(glyphs[key] || "");
+    glyphPaths.set(key, path);
+  }
+  return path;
+}
+
+function image(href, then) {
+  let img = images.get(href);
+  if (!img) {
+    img = new Image();
+    img.src = href;
+    images.set(href, img);
+  }
+  if (!img.complete) img.addEventListener("load", then, { once: true });
+  return img;
+}
+
+// Paints page i's ink on its canvas at the current zoom (and the screen's pixel density).
+function paint(i) {
+  const drawing = drawings[i];
+  const canvas = pageBoxes[i].querySelector("canvas.ink");
+  if (!drawing || !canvas) return;
+  const density = window.devicePixelRatio || 1;
+  const scale = zoom * density;
+  canvas.width = Math.round(drawing.width * scale);
+  canvas.height = Math.round(drawing.height * scale);
+  canvas.dataset.zoom = String(zoom);
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(scale, 0, 0, scale, 0, 0);
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, drawing.width, drawing.height);
+  for (const op of drawing.ink) {
+    switch (op[0]) {
+      case "g": {
+        const [, face, s, x, y, rotation, color, list] = op;
+        ctx.save();
+        ctx.translate(x, y);
+        if (rotation) ctx.rotate((rotation * Math.PI) / 180);
+        ctx.scale(s, -s);
+        ctx.fillStyle = color;
+        let at = 0;
+        for (let k = 0; k < list.length; k += 2) {
+          ctx.translate(list[k + 1] - at, 0);
+          at = list[k + 1];
+          ctx.fill(glyphPath(face + "-" + list[k]));
+        }
+        ctx.restore();
+        break;
+      }
+      case "f":
+        ctx.fillStyle = op[5];
+        ctx.fillRect(op[1], op[2], op[3], op[4]);
+        break;
+      case "p":
+        ctx.fillStyle = op[1];
+        ctx.fill(new Path2D(op[2]));
+        break;
+      case "l":
+        ctx.strokeStyle = "#000";
+        ctx.lineWidth = op[5];
+        ctx.beginPath();
+        ctx.moveTo(op[1], op[2]);
+        ctx.lineTo(op[3], op[4]);
+        ctx.stroke();
+        break;
+      case "i": {
+        const img = image(op[1], () => paint(i));
+        if (img.complete && img.naturalWidth) ctx.drawImage(img, op[2], op[3], op[4], op[5]);
+        break;
+      }
+    }
+  }
 }
 
 async function loadVisible() {
@@ -151,6 +261,15 @@ function setZoom(value) {
     pageBoxes[i].style.height = p.height * zoom + "px";
   });
   print.scrollTop = ratio * print.scrollHeight;
+  clearTimeout(setZoom.timer);
+  // Painted again at the new size once the slider rests (pages in view first).
+  setZoom.timer = setTimeout(() => {
+    pageBoxes.forEach((box, i) => { if (box.dataset.visible === "1") paint(i); });
+    pageBoxes.forEach((box, i) => {
+      const canvas = box.querySelector("canvas.ink");
+      if (box.dataset.visible !== "1" && canvas && canvas.dataset.zoom !== String(zoom)) paint(i);
+    });
+  }, 120);
 }
 
 async function showPage(i, block) {
@@ -254,10 +373,7 @@ function toggleFindings(show) {
 // ---------------------------------------------------------------- ebook
 
 function firstBodyDoc() {
-  // The first document a body page's marker is in; else the first.
-  const spine = state.spine;
-  const index = spine.findIndex((s) => /chapter|part/.test(s.path));
-  return index >= 0 ? index : 0;
+  return Math.min(state.first_body || 0, state.spine.length - 1);
 }
 
 function fillSections() {
@@ -311,13 +427,32 @@ async function showDoc(index, block, keep) {
   if (!entry) return;
   const frame = $("reader");
   const same = index === currentDoc;
-  if (same && entry.key === docKey && frame.contentDocument && frame.contentDocument.body) {
+  const doc = frame.contentDocument;
+  const ready = same && doc && doc.body;
+  if (ready && entry.key === docKey) {
     if (block !== undefined && block !== null) scrollToBlock(block);
     return;
+  }
+  // The same document changed, and the stylesheet did not: its new body in
+  // place, where the reader was (no reload, no flash).
+  if (ready && keep && state.style === styleKey) {
+    const early = prefetchedDoc && prefetchedDoc.id === `${index}:${entry.key}` ? prefetchedDoc.text : null;
+    prefetchedDoc = null;
+    const text = await (early || fetch(`/epub/${entry.path}?k=${entry.key}`, { cache: "no-store" }).then((r) => r.text()));
+    const fresh = new DOMParser().parseFromString(text, "application/xhtml+xml");
+    if (fresh.body && !fresh.querySelector("parsererror")) {
+      const y = frame.contentWindow.scrollY;
+      doc.body.replaceWith(doc.importNode(fresh.body, true));
+      frame.contentWindow.scrollTo(0, y);
+      docKey = entry.key;
+      if (block !== undefined && block !== null) scrollToBlock(block);
+      return;
+    }
   }
   const scroll = same && keep && frame.contentWindow ? frame.contentWindow.scrollY : 0;
   currentDoc = index;
   docKey = entry.key;
+  styleKey = state.style;
   $("doc").value = String(index);
   await new Promise((resolve) => {
     frame.onload = () => resolve();
@@ -396,8 +531,24 @@ document.addEventListener("keydown", onKey);
 function connect() {
   const socket = new WebSocket(`ws://${location.host}/events`);
   socket.onmessage = (message) => {
-    const { version } = JSON.parse(message.data);
-    if (!state || version > state.version) refresh();
+    const { version, changed, docs } = JSON.parse(message.data);
+    if (!state || version <= state.version) return;
+    // Pages in view that changed: fetched while the state is.
+    for (const [i, key] of changed || []) {
+      if (pageBoxes[i] && pageBoxes[i].dataset.visible === "1" && !prefetched.has(`${i}:${key}`)) {
+        prefetched.set(`${i}:${key}`, fetch(`/page/${i}.json?k=${key}`, { cache: "no-store" }).then((r) => r.json()));
+      }
+    }
+    // The reader's document, when it changed.
+    for (const [i, key] of docs || []) {
+      if (i === currentDoc && state.spine[i]) {
+        prefetchedDoc = {
+          id: `${i}:${key}`,
+          text: fetch(`/epub/${state.spine[i].path}?k=${key}`, { cache: "no-store" }).then((r) => r.text()),
+        };
+      }
+    }
+    refresh();
   };
   socket.onclose = () => setTimeout(connect, 1000);
 }

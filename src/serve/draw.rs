@@ -1,9 +1,13 @@
-//! The print pages as SVG, drawn from layout's pages exactly as the PDF
-//! writer draws them: each glyph is the font's own outline (the same glyph
-//! id the PDF shows, defined once in a glyph sheet) at the position layout
-//! gave it, so what the browser shows is what the PDF prints. Over the ink
-//! lies an invisible text layer, line by line, for selecting, finding and
-//! clicking (each body line knows its place in the model).
+//! The print pages for the browser, drawn from layout's pages exactly as
+//! the PDF writer draws them: each glyph is the font's own outline (the
+//! same glyph id the PDF shows) at the position layout gave it, so what the
+//! page shows is what the PDF prints. A page is sent as its ink, a list of
+//! drawing operations in points that the page's script paints on a canvas
+//! (a canvas paints a page of two thousand glyphs in a few milliseconds,
+//! SVG `<use>` elements took a tenth of a second), and a text layer, SVG
+//! text over the ink, line by line, for selecting, finding and clicking
+//! (each body line knows its place in the model). The outlines go once, in
+//! a glyph sheet.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
@@ -13,16 +17,38 @@ use crate::layout::compose::LineFact;
 use crate::layout::frame::{Item, Page, Rgb};
 use crate::layout::geometry::PageGeometry;
 
-/// The glyphs a book's pages use, per face index ([`Style::index`]).
+/// The glyphs a book's pages use, per face index ([`crate::fonts::Style::index`]),
+/// in order. (A long book draws a million glyphs: marked in a bitmap per
+/// face rather than inserted one by one into a set.)
 pub fn used_glyphs(pages: &[Page]) -> BTreeSet<(usize, u16)> {
-    let mut used = BTreeSet::new();
+    let mut seen: Vec<Vec<u64>> = Vec::new();
     for page in pages {
         for item in &page.items {
             if let Item::Glyphs(run) = item
                 && !run.hidden
             {
                 let face = run.style.index();
-                used.extend(run.glyphs.iter().map(|g| (face, g.id)));
+                if seen.len() <= face {
+                    seen.resize(face + 1, Vec::new());
+                }
+                let bits = &mut seen[face];
+                if bits.is_empty() {
+                    bits.resize(1024, 0);
+                }
+                for glyph in run.glyphs.iter() {
+                    bits[glyph.id as usize >> 6] |= 1 << (glyph.id & 63);
+                }
+            }
+        }
+    }
+    let mut used = BTreeSet::new();
+    for (face, bits) in seen.iter().enumerate() {
+        for (word, &value) in bits.iter().enumerate() {
+            let mut value = value;
+            while value != 0 {
+                let bit = value.trailing_zeros();
+                used.insert((face, (word as u32 * 64 + bit) as u16));
+                value &= value - 1;
             }
         }
     }
@@ -37,13 +63,11 @@ pub struct Outlines {
 }
 
 impl Outlines {
-    /// A hidden SVG whose `<defs>` hold each glyph of `used` as
-    /// `<path id="g{face}-{glyph}">`, flipped so that y grows downwards.
+    /// The glyph sheet: a JSON object giving each glyph of `used`, keyed
+    /// `"{face}-{glyph}"`, as SVG path data in font units, y up.
     pub fn sheet(&mut self, fonts: &Fonts, used: &BTreeSet<(usize, u16)>) -> String {
         let faces: Vec<_> = fonts.iter().collect();
-        let mut out = String::from(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"0\" height=\"0\" aria-hidden=\"true\"><defs>",
-        );
+        let mut out = String::from("{");
         for &(face, glyph) in used {
             let Some((_, font)) = faces.iter().find(|(s, _)| s.index() == face) else {
                 continue;
@@ -52,12 +76,12 @@ impl Outlines {
                 .paths
                 .entry((face, glyph))
                 .or_insert_with(|| outline(&font.face(), glyph));
-            let _ = write!(
-                out,
-                "<path id=\"g{face}-{glyph}\" transform=\"scale(1,-1)\" d=\"{path}\"/>"
-            );
+            if out.len() > 1 {
+                out.push(',');
+            }
+            let _ = write!(out, "\"{face}-{glyph}\":\"{path}\"");
         }
-        out.push_str("</defs></svg>");
+        out.push('}');
         out
     }
 }
@@ -115,9 +139,15 @@ fn push_escaped(out: &mut String, text: &str) {
     }
 }
 
-/// Page `index` as an SVG element, in points, the trim box's top-left at
-/// the origin. `lines` are the page's text lines (for the text layer's
-/// places in the model); `image_href` names an image's URL.
+/// Page `index` as JSON: `{"width", "height", "ink": [...], "text": "<svg…>"}`.
+/// The ink, in points from the trim's top-left, in drawing order:
+/// `["g", face, scale, x, y, rotation, colour, [glyph, x, glyph, x, …]]` (a
+/// glyph run; each glyph's x in font units from the run's start),
+/// `["f", x, y, width, height, colour]` (a fill), `["p", colour, path data]`
+/// (a filled outline), `["l", x1, y1, x2, y2, width]` (a rule) and
+/// `["i", href, x, y, width, height]` (an image). `lines` are the page's
+/// text lines (for the text layer's places in the model); `image_href`
+/// names an image's URL.
 pub fn page(
     page: &Page,
     index: usize,
@@ -127,16 +157,21 @@ pub fn page(
     image_href: &dyn Fn(crate::model::ImageId) -> String,
 ) -> String {
     let (w, h) = (page.trim.width.0, page.trim.height.0);
-    let mut out = String::with_capacity(page.items.len() * 400);
+    let mut out = String::with_capacity(page.items.len() * 200);
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sheet\" viewBox=\"0 0 {} {}\" data-page=\"{index}\"><rect class=\"paper\" width=\"{}\" height=\"{}\"/>",
-        num(w),
-        num(h),
+        "{{\"index\":{index},\"width\":{},\"height\":{},\"ink\":[",
         num(w),
         num(h)
     );
     let mut text_layer = String::new();
+    let mut first = true;
+    let mut next = |out: &mut String| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+    };
     for item in &page.items {
         match item {
             Item::Glyphs(run) => {
@@ -148,23 +183,22 @@ pub fn page(
                     String::new()
                 };
                 if !run.hidden {
+                    next(&mut out);
                     let _ = write!(
                         out,
-                        "<g fill=\"{}\" transform=\"translate({} {}){rotate} scale({})\">",
-                        color(run.color),
+                        "[\"g\",{face},{scale},{},{},{},\"{}\",[",
                         num(run.x.0),
                         num(run.y.0),
-                        scale
+                        run.rotation,
+                        color(run.color)
                     );
-                    for glyph in &run.glyphs {
-                        let _ = write!(
-                            out,
-                            "<use href=\"#g{face}-{}\" x=\"{}\"/>",
-                            glyph.id,
-                            (glyph.x.0 / scale).round() as i64
-                        );
+                    for (i, glyph) in run.glyphs.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        let _ = write!(out, "{},{}", glyph.id, (glyph.x.0 / scale).round() as i64);
                     }
-                    out.push_str("</g>");
+                    out.push_str("]]");
                 }
                 text_line(&mut text_layer, run, geometry, lines, &rotate);
             }
@@ -175,9 +209,10 @@ pub fn page(
                 height,
                 color: c,
             } => {
+                next(&mut out);
                 let _ = write!(
                     out,
-                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>",
+                    "[\"f\",{},{},{},{},\"{}\"]",
                     num(x.0),
                     num(y.0),
                     num(width.0),
@@ -186,11 +221,12 @@ pub fn page(
                 );
             }
             Item::Path { rings, color: c } => {
-                let _ = write!(out, "<path fill=\"{}\" d=\"", color(*c));
+                next(&mut out);
+                let _ = write!(out, "[\"p\",\"{}\",\"", color(*c));
                 for ring in rings {
                     ring_data(&mut out, ring);
                 }
-                out.push_str("\"/>");
+                out.push_str("\"]");
             }
             Item::Rule {
                 x1,
@@ -199,9 +235,10 @@ pub fn page(
                 y2,
                 width,
             } => {
+                next(&mut out);
                 let _ = write!(
                     out,
-                    "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#000\" stroke-width=\"{}\"/>",
+                    "[\"l\",{},{},{},{},{}]",
                     num(x1.0),
                     num(y1.0),
                     num(x2.0),
@@ -216,11 +253,11 @@ pub fn page(
                 width,
                 height,
             } => {
-                out.push_str("<image href=\"");
-                push_escaped(&mut out, &image_href(*image));
+                next(&mut out);
+                let href = serde_json::to_string(&image_href(*image)).unwrap_or_default();
                 let _ = write!(
                     out,
-                    "\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" preserveAspectRatio=\"none\"/>",
+                    "[\"i\",{href},{},{},{},{}]",
                     num(x.0),
                     num(y.0),
                     num(width.0),
@@ -229,9 +266,16 @@ pub fn page(
             }
         }
     }
-    out.push_str("<g class=\"text\">");
-    out.push_str(&text_layer);
-    out.push_str("</g></svg>");
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"text\" viewBox=\"0 0 {} {}\">{text_layer}</svg>",
+        num(w),
+        num(h)
+    );
+    let _ = write!(
+        out,
+        "],\"text\":{}}}",
+        serde_json::to_string(&svg).unwrap_or_default()
+    );
     out
 }
 
