@@ -102,6 +102,12 @@ function showProblems(next) {
 
 function layoutSpreads() {
   const spreads = $("spreads");
+  // At first, a spread as wide as the pane allows (never larger than life).
+  if (!pageBoxes.length && state.pages.length) {
+    const room = $("print").clientWidth - 40;
+    zoom = Math.max(0.4, Math.min(1, room / (2 * state.pages[0].width)));
+    $("zoom").value = String(Math.round(zoom * 10) / 10);
+  }
   spreads.replaceChildren();
   pageBoxes = [];
   loadedKeys = [];
@@ -392,9 +398,9 @@ function readerStyle(doc) {
   const style = doc.createElement("style");
   style.textContent = `
     html { scroll-behavior: auto; }
-    body { position: relative; padding-left: 2.2em !important; padding-right: 1.2em !important; }
-    span[role="doc-pagebreak"]::before { content: attr(aria-label); position: absolute; left: .2em;
-      font: 10px/1 system-ui, sans-serif; color: rgba(128,128,128,.7); border-top: 1px solid rgba(128,128,128,.4);
+    body { position: relative; padding-left: 3em !important; padding-right: 1.2em !important; }
+    span[role="doc-pagebreak"]::before { content: attr(aria-label); position: absolute; left: .3em;
+      font: 9px/1 system-ui, sans-serif; color: rgba(128,128,128,.7); border-top: 1px solid rgba(128,128,128,.4);
       padding-top: 1px; }
     [data-block] { cursor: pointer; }
     .quire-flash { background: rgba(255, 210, 0, .35); transition: background 2s; }
