@@ -496,21 +496,9 @@ impl Server {
         match build {
             Ok(view) => {
                 if let Some(old) = &live.view {
-                    changed = view
-                        .page_keys
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, k)| old.page_keys.get(*i) != Some(k))
-                        .map(|(i, k)| (i, hex(*k)))
-                        .collect();
+                    changed = changed_keys(&old.page_keys, &view.page_keys);
                     changed_pages = changed.len();
-                    changed_docs = view
-                        .doc_keys
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, k)| old.doc_keys.get(*i) != Some(k))
-                        .map(|(i, k)| (i, hex(*k)))
-                        .collect();
+                    changed_docs = changed_keys(&old.doc_keys, &view.doc_keys);
                 } else {
                     changed_pages = view.page_keys.len();
                 }
@@ -584,6 +572,15 @@ pub enum Event {
         changed: Vec<String>,
         diagnostics: Diagnostics,
     },
+}
+
+/// The places whose key differs from the one before, with their new keys.
+fn changed_keys(old: &[u64], new: &[u64]) -> Vec<(usize, String)> {
+    new.iter()
+        .enumerate()
+        .filter(|(i, k)| old.get(*i) != Some(k))
+        .map(|(i, k)| (i, hex(*k)))
+        .collect()
 }
 
 /// A listening socket whose connections send each write at once
