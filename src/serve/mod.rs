@@ -57,6 +57,9 @@ struct Shared {
     clients: Mutex<Vec<mpsc::Sender<Arc<str>>>>,
     /// `Host` header values this server answers to.
     hosts: Vec<String>,
+    /// Listening beyond loopback (`--host`): any IP address with our port is
+    /// a Host we answer to too (a DNS name still is not: that is rebinding).
+    any_address: Option<u16>,
     /// The page's key for opening the editor (a page from another site cannot know it).
     token: String,
     editor: Option<String>,
@@ -342,6 +345,20 @@ impl View {
     }
 }
 
+impl Shared {
+    /// Whether a request's `Host` header names this server.
+    fn answers_to(&self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        if self.hosts.contains(&host) {
+            return true;
+        }
+        let Some(port) = self.any_address else {
+            return false;
+        };
+        host.parse::<SocketAddr>().is_ok_and(|a| a.port() == port)
+    }
+}
+
 impl Server {
     /// Binds the server (the default port, or any free one when it is taken)
     /// and starts its request workers; nothing is served until the first build.
@@ -374,6 +391,7 @@ impl Server {
             live: Mutex::new(Live::default()),
             clients: Mutex::new(Vec::new()),
             hosts,
+            any_address: (!settings.host.is_loopback()).then_some(port),
             token: session_token(),
             editor: settings.editor.clone(),
             root: std::fs::canonicalize(&settings.root).unwrap_or_else(|_| settings.root.clone()),
@@ -619,4 +637,55 @@ fn session_token() -> String {
         token.push_str(&hex(h.finish()));
     }
     token
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared(any_address: Option<u16>) -> Shared {
+        Shared {
+            live: Mutex::new(Live::default()),
+            clients: Mutex::new(Vec::new()),
+            hosts: vec!["127.0.0.1:7410".into(), "localhost:7410".into()],
+            any_address,
+            token: session_token(),
+            editor: None,
+            root: PathBuf::from("."),
+            stopping: AtomicBool::new(false),
+        }
+    }
+
+    #[test]
+    fn the_host_header_must_name_this_server() {
+        let loopback = shared(None);
+        assert!(loopback.answers_to("127.0.0.1:7410"));
+        assert!(loopback.answers_to("LOCALHOST:7410"));
+        for other in [
+            "evil.example:7410",
+            "192.168.1.2:7410",
+            "127.0.0.1:80",
+            "",
+            "127.0.0.1",
+        ] {
+            assert!(!loopback.answers_to(other), "{other}");
+        }
+        // Served to the network (--host): its addresses, never a DNS name.
+        let network = shared(Some(7410));
+        assert!(network.answers_to("192.168.1.2:7410"));
+        assert!(network.answers_to("[fe80::1]:7410"));
+        for other in [
+            "evil.example:7410",
+            "192.168.1.2:80",
+            "rebind.127.0.0.1.nip.io:7410",
+        ] {
+            assert!(!network.answers_to(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn session_tokens_differ() {
+        assert_ne!(session_token(), session_token());
+        assert_eq!(session_token().len(), 32);
+    }
 }

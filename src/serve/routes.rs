@@ -65,8 +65,7 @@ fn header_value<'a>(request: &'a Request, name: &'static str) -> Option<&'a str>
 /// Answers one request.
 pub(super) fn answer(request: Request, shared: &Shared) {
     // DNS rebinding: a page from elsewhere reaches us under its own host name.
-    let host = header_value(&request, "Host").map(str::to_ascii_lowercase);
-    if !host.is_some_and(|h| shared.hosts.contains(&h)) {
+    if !header_value(&request, "Host").is_some_and(|h| shared.answers_to(h)) {
         return refuse(request, 403, "this server answers only to its own address");
     }
     if *request.method() != Method::Get {
