@@ -347,11 +347,17 @@ fn text_after(doc: &roxmltree::Document, node: roxmltree::Node, len: usize) -> S
         let formatting = n
             .text()
             .is_some_and(|t| t.starts_with('\n') && t.trim().is_empty());
-        // Note labels are not part of the block's text.
-        let note_label = n
-            .ancestors()
-            .any(|a| epub_type(a) == Some("noteref") || a.attribute("class") == Some("note-label"));
-        if started && n.is_text() && !formatting && !note_label {
+        // Note labels and chapter labels (the style's) are not part of the block's text.
+        let note_label = n.ancestors().any(|a| {
+            epub_type(a) == Some("noteref")
+                || matches!(
+                    a.attribute("class"),
+                    Some("note-label" | "chapter-label" | "chapter-number")
+                )
+        });
+        // The space between a chapter's label and its title is the label's.
+        let label_gap = out.is_empty() && n.text().is_some_and(|t| t.trim().is_empty());
+        if started && n.is_text() && !formatting && !note_label && !label_gap {
             out.push_str(n.text().unwrap_or_default());
             if out.chars().count() >= len {
                 break;

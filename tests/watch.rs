@@ -241,12 +241,12 @@ fn watch_prints_a_warning_once() {
     );
     std::fs::write(
         dir.path().join("manuscript/02.md"),
-        "# Two\n\nMore <br> text.\n",
+        "# Two\n\nMore <hr> text.\n",
     )
     .unwrap();
     let mut seen = watcher.expect("rebuilt in");
     seen.extend(watcher.drain());
     let new: Vec<&String> = seen.iter().filter(|l| l.starts_with("warning:")).collect();
     assert_eq!(new.len(), 1, "only the new warning: {seen:?}");
-    assert!(new[0].contains("<br>"), "{seen:?}");
+    assert!(new[0].contains("<hr>"), "{seen:?}");
 }

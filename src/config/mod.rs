@@ -54,6 +54,7 @@ struct BookToml {
     cover: CoverToml,
     style: Option<Spanned<style::StyleToml>>,
     chapter_numbers: Option<bool>,
+    contents_depth: Option<Spanned<i64>>,
     notes: Option<Spanned<String>>,
     stores: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
@@ -203,6 +204,10 @@ pub struct Config {
     pub epigraph: Option<(String, Option<String>)>,
     /// Parts: each a title and its chapters, in order.
     pub parts: Vec<Part>,
+    /// Heading levels the printed contents lists (`contents-depth`): 1 for
+    /// parts and chapters, 2 adds their `##` sections. `None`: 1, or 2 for a
+    /// book of one chapter (an essay), whose sections are all there is to list.
+    pub contents_depth: Option<u8>,
     pub print: PrintSettings,
     pub fonts: FontFiles,
     /// Cover art, project-relative (`cover/illustration.jpg`), when named.
@@ -404,6 +409,22 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         diagnostics.push(e);
     }
 
+    let contents_depth = raw.contents_depth.as_ref().and_then(|depth| {
+        match u8::try_from(*depth.get_ref()) {
+            Ok(d @ 1..=6) => Some(d),
+            _ => {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "contents-depth = {} is not a heading level",
+                        depth.get_ref()
+                    ))
+                    .at(Some(locate(depth.span())))
+                    .with_hint("1 lists parts and chapters; 2 adds their ## sections, 3 their ### ones (at most 6)"),
+                );
+                None
+            }
+        }
+    });
     let notes = match &raw.notes {
         None => NotePlacement::Chapter,
         Some(value) => match value.get_ref().trim() {
@@ -491,6 +512,7 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             .epigraph
             .filter(|e| !e.trim().is_empty())
             .map(|e| (e, raw.epigraph_source.filter(|s| !s.trim().is_empty()))),
+        contents_depth,
         parts: raw
             .parts
             .iter()

@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use crate::diag::Diagnostic;
 use crate::model::style::{
-    BookStyle, Case, Face, Figures, LabelForm, LeadIn, SceneBreak, TextAlign, TextStyle,
+    BookStyle, Case, Face, Figures, LabelForm, LeadIn, NumberMode, SceneBreak, TextAlign, TextStyle,
 };
 
 /// `style = "…"` or `[style]`.
@@ -61,6 +61,7 @@ pub(super) struct StyleTable {
     subtitle: Option<ElementToml>,
     heading: Option<ElementToml>,
     subheading: Option<ElementToml>,
+    section_number: Option<ElementToml>,
     running_head: Option<ElementToml>,
     folio: Option<ElementToml>,
     block_quote: Option<ElementToml>,
@@ -133,15 +134,20 @@ pub(super) fn resolve(
     book_style
 }
 
-/// `chapter-numbers`: `false` turns numbering off; `true` turns it on in a
-/// style that does not number (with arabic labels, "Chapter 4").
+/// `chapter-numbers`: `false` turns numbering off (headings as written);
+/// `true` counts the chapters whatever the book (with arabic labels, "Chapter
+/// 4", in a style that has none).
 fn numbers(style: &mut BookStyle, chapter_numbers: Option<bool>) {
     match chapter_numbers {
-        Some(false) => style.numbering.form = None,
-        Some(true) if style.numbering.form.is_none() => {
-            style.numbering.form = Some(LabelForm::Arabic)
+        Some(false) => {
+            style.numbering.form = None;
+            style.numbering.mode = NumberMode::Off;
         }
-        _ => {}
+        Some(true) => {
+            style.numbering.form = style.numbering.form.or(Some(LabelForm::Arabic));
+            style.numbering.mode = NumberMode::Always;
+        }
+        None => {}
     }
 }
 
@@ -150,9 +156,18 @@ type ErrorSink<'a> = dyn FnMut(Range<usize>, String, String) + 'a;
 fn apply(style: &mut BookStyle, table: &StyleTable, error: &mut ErrorSink<'_>) {
     if let Some(form) = &table.chapter_label {
         match form.get_ref().as_str() {
-            "none" => style.numbering.form = None,
+            "none" => {
+                style.numbering.form = None;
+                style.numbering.mode = NumberMode::Off;
+            }
             name => match LabelForm::parse(name) {
-                Some(f) => style.numbering.form = Some(f),
+                Some(f) => {
+                    style.numbering.form = Some(f);
+                    // A label on a style that had none: counted as the named styles count.
+                    if matches!(style.numbering.mode, NumberMode::Off | NumberMode::Written) {
+                        style.numbering.mode = NumberMode::Auto;
+                    }
+                }
                 None => error(
                     form.span(),
                     format!("unknown chapter label `{name}`"),
@@ -216,12 +231,13 @@ fn apply(style: &mut BookStyle, table: &StyleTable, error: &mut ErrorSink<'_>) {
     if let Some(capitals) = table.capitals {
         style.capitals_as_small_caps = matches!(capitals, Capitals::SmallCaps);
     }
-    let elements: [(&Option<ElementToml>, &mut TextStyle); 11] = [
+    let elements: [(&Option<ElementToml>, &mut TextStyle); 12] = [
         (&table.label, &mut style.opening.label),
         (&table.chapter_title, &mut style.opening.title),
         (&table.subtitle, &mut style.subtitle),
         (&table.heading, &mut style.heading),
         (&table.subheading, &mut style.subheading),
+        (&table.section_number, &mut style.section_number),
         (&table.running_head, &mut style.running_head),
         (&table.folio, &mut style.folio),
         (&table.block_quote, &mut style.block_quote),

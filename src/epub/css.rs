@@ -253,6 +253,12 @@ impl<'s> Design<'s> {
             "h1 .chapter-label",
             &self.text(label, label_size / title_size),
         );
+        // A chapter whose heading was only its number: the label is the heading.
+        push_rule(
+            css,
+            "h1 .chapter-number",
+            &self.text(label, label_size / title_size),
+        );
         let mut alone = vec![
             ("margin", format!("{sink} 0 1.5em")),
             ("text-indent", "0".into()),
@@ -264,7 +270,7 @@ impl<'s> Design<'s> {
         alone.extend(self.text(label, label_size));
         push_rule(css, "p.chapter-label", &alone);
         if label.face.is_italic() {
-            italic.push(".chapter-label");
+            italic.extend([".chapter-label", ".chapter-number"]);
         }
 
         if opening.rule {
@@ -301,6 +307,11 @@ impl<'s> Design<'s> {
         );
         if style.subheading.face.is_italic() {
             italic.extend(["h3", "h4", "h5", "h6"]);
+        }
+        let number = &style.section_number;
+        push_rule(css, ".section-number", &self.text(number, number.size));
+        if number.face.is_italic() {
+            italic.push(".section-number");
         }
         push_rule(
             css,

@@ -355,16 +355,36 @@ fn internal(detail: String) -> Diagnostics {
         .into()
 }
 
-/// Per section, its entry in the `toc` nav: title and level-2 headings.
+/// Per section, its entry in the `toc` nav: title and children (its level-2
+/// headings; a part's chapters, each with its own).
 #[derive(Debug, Clone)]
 struct TocEntry {
     title: String,
-    children: Vec<(String, String)>,
+    children: Vec<TocNode>,
+}
+
+/// An entry below a section's: href, title, and its own children.
+#[derive(Debug, Clone)]
+struct TocNode {
+    href: String,
+    title: String,
+    children: Vec<TocNode>,
+}
+
+impl TocNode {
+    fn element(&self) -> TocElement {
+        self.children.iter().fold(
+            TocElement::new(self.href.clone(), self.title.clone()),
+            |e, c| e.child(c.element()),
+        )
+    }
 }
 
 /// The `toc` nav's entries: sections in the contents, each with its level-2
-/// headings (two levels, as Kindle shows). Never empty: a book whose sections
-/// are all outside the contents gets its first chapter listed.
+/// headings (section numbers, `## II`, are not entries). In a book with parts
+/// a part's chapters are its children, with their headings under them. Never
+/// empty: a book whose sections are all outside the contents gets its first
+/// chapter listed.
 fn toc_entries(book: &Book, plan: &plan::Plan) -> Vec<Option<TocEntry>> {
     let mut entries: Vec<Option<TocEntry>> = book
         .sections
@@ -379,14 +399,17 @@ fn toc_entries(book: &Book, plan: &plan::Plan) -> Vec<Option<TocEntry>> {
                 .subheadings()
                 .filter_map(|(anchor, content)| {
                     let text = escape::clean(plain_text(content).trim());
-                    (!text.is_empty()).then(|| (plan.href_at(index, Some(anchor)), text))
+                    (!text.is_empty()).then(|| TocNode {
+                        href: plan.href_at(index, Some(anchor)),
+                        title: text,
+                        children: Vec::new(),
+                    })
                 })
                 .collect();
             Some(TocEntry { title, children })
         })
         .collect();
-    // In a book with parts, a part's chapters are its children in the nav
-    // (the contents lists them at level 2).
+    // The contents says which chapters are in parts (at level 2, by section).
     let in_parts: Vec<&str> = book
         .sections
         .iter()
@@ -403,9 +426,6 @@ fn toc_entries(book: &Book, plan: &plan::Plan) -> Vec<Option<TocEntry>> {
     for (index, section) in book.sections.iter().enumerate() {
         if section.kind == SectionKind::Part {
             part = entries[index].as_ref().map(|_| index);
-            if let Some(entry) = entries[index].as_mut() {
-                entry.children.clear();
-            }
             continue;
         }
         if !in_parts.contains(&section.id.as_str()) {
@@ -415,7 +435,11 @@ fn toc_entries(book: &Book, plan: &plan::Plan) -> Vec<Option<TocEntry>> {
         if let (Some(p), Some(entry)) = (part, entries[index].take()) {
             let href = plan.href_at(index, None);
             if let Some(parent) = entries[p].as_mut() {
-                parent.children.push((href, entry.title));
+                parent.children.push(TocNode {
+                    href,
+                    title: entry.title,
+                    children: entry.children,
+                });
             }
         }
     }
@@ -517,8 +541,8 @@ fn assemble(
         let mut content = EpubContent::new(file.clone(), &b""[..]);
         if let Some(entry) = &toc[index] {
             content = content.title(entry.title.clone());
-            for (href, title) in &entry.children {
-                content = content.child(TocElement::new(href.clone(), title.clone()));
+            for child in &entry.children {
+                content = content.child(child.element());
             }
         }
         if let Some(reference) = reference_type(book, index) {

@@ -627,6 +627,7 @@ mod tests {
                 level: 2,
                 anchor: "page-3".into(),
                 content: vec![text("Page 3")],
+                numeral: false,
             },
         );
         let book = test_book(vec![

@@ -513,7 +513,12 @@ impl<'a> Writer<'a> {
 
     fn leaf_element(&mut self, block: &'a Block, mut marks: Marks<'a>) {
         match &block.kind {
-            BlockKind::Heading { level, content, .. } => {
+            BlockKind::Heading {
+                level,
+                content,
+                numeral,
+                ..
+            } => {
                 let level = (*level).clamp(1, 6);
                 let id = self.ids.headings.get(self.headings_written).cloned();
                 self.headings_written += 1;
@@ -523,8 +528,17 @@ impl<'a> Writer<'a> {
                     push_attr(&mut self.out, &id);
                     self.out.push('"');
                 }
+                if *numeral {
+                    self.out.push_str(" class=\"section-number\"");
+                }
                 self.out.push('>');
                 match self.opening.label.filter(|_| self.opening.is_title(block)) {
+                    // A heading that was only its number: the label is the heading.
+                    Some(label) if content.is_empty() => {
+                        self.out.push_str("<span class=\"chapter-number\">");
+                        push_text(&mut self.out, label.text.trim());
+                        self.out.push_str("</span>");
+                    }
                     // The label is the style's, not the text's: no page marks count it.
                     Some(label) => {
                         self.out.push_str("<span class=\"chapter-label\">");

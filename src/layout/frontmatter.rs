@@ -295,11 +295,12 @@ pub fn contents_galley(
         } else {
             Style::Regular
         };
-        let folio = if entry.anchor.is_none() {
-            folios.get(&entry.section).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let folio = match &entry.anchor {
+            None => folios.get(&entry.section),
+            Some(anchor) => folios.get(&format!("{}#{anchor}", entry.section)),
+        }
+        .cloned()
+        .unwrap_or_default();
         let folio_line = setter
             .set_text(
                 &folio,

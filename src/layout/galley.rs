@@ -538,13 +538,16 @@ impl GalleyBuilder<'_, '_, '_> {
                     set.into_items(BlockId(0), Role::Title)
                         .map(|item| VItem { pos: None, ..item }),
                 );
-                if heading.is_some() {
+                if heading.is_some_and(|(content, ..)| !content.is_empty()) {
                     galley.items.push(VItem::space(1, false, INFINITY));
                 }
             }
             if let Some((content, id, span)) = heading {
-                let title = self.display(content, &looks.title, room, span);
-                galley.items.extend(title.into_items(id, Role::Title));
+                // A chapter opened by its label alone ("Chapter I") has an empty title.
+                if !content.is_empty() {
+                    let title = self.display(content, &looks.title, room, span);
+                    galley.items.extend(title.into_items(id, Role::Title));
+                }
                 blocks.next();
             }
             if self.book.style.opening.rule {
@@ -618,10 +621,13 @@ impl GalleyBuilder<'_, '_, '_> {
             BlockKind::Heading {
                 level: heading,
                 content,
+                numeral,
                 ..
             } => {
                 out.push(VItem::space(1, true, 0.0));
-                let look = if *heading <= 2 {
+                let look = if *numeral {
+                    self.scale.looks.section_number
+                } else if *heading <= 2 {
                     self.scale.looks.heading
                 } else {
                     self.scale.looks.subheading

@@ -628,7 +628,13 @@ fn layout_once(
     let mut folios: HashMap<String, String> = book
         .sections
         .iter()
-        .map(|s| (s.id.clone(), "000".to_string()))
+        .flat_map(|s| {
+            let headings = s
+                .headings()
+                .map(|(_, anchor, _)| format!("{}#{anchor}", s.id));
+            std::iter::once(s.id.clone()).chain(headings)
+        })
+        .map(|key| (key, "000".to_string()))
         .collect();
     let mut slice_cache = HashMap::new();
     let mut assembled = assemble(
@@ -645,12 +651,7 @@ fn layout_once(
         reuse,
         false,
     );
-    folios = assembled
-        .pages
-        .iter()
-        .filter(|p| p.opening)
-        .map(|p| (book.sections[p.section].id.clone(), p.page.folio.clone()))
-        .collect();
+    folios = contents_folios(book, &assembled.pages);
     let before = assembled.pages.len();
     assembled = assemble(
         book,
@@ -680,6 +681,35 @@ fn layout_once(
         paginate: started.elapsed() - set_time,
     };
     assembled
+}
+
+/// The folio of every contents entry: each section's first page (by its
+/// id) and each heading's page (by `section#anchor`).
+fn contents_folios(book: &Book, pages: &[ComposedPage]) -> HashMap<String, String> {
+    let mut folios: HashMap<String, String> = pages
+        .iter()
+        .filter(|p| p.opening)
+        .map(|p| (book.sections[p.section].id.clone(), p.page.folio.clone()))
+        .collect();
+    let starts: Vec<(crate::model::BlockId, &str)> = pages
+        .iter()
+        .filter(|p| !p.blank)
+        .filter_map(|p| p.first.map(|f| (f.block, p.page.folio.as_str())))
+        .collect();
+    for section in &book.sections {
+        for block in &section.blocks {
+            if let BlockKind::Heading {
+                level: 2.., anchor, ..
+            } = &block.kind
+            {
+                let after = starts.partition_point(|(first, _)| *first <= block.id);
+                if let Some((_, folio)) = starts.get(after.saturating_sub(1)) {
+                    folios.insert(format!("{}#{anchor}", section.id), folio.to_string());
+                }
+            }
+        }
+    }
+    folios
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -888,7 +918,10 @@ fn assemble(
                         }
                         None => {
                             facts.push(Vec::new());
-                            (Vec::new(), None)
+                            // Where the page starts is enough to find a heading's page.
+                            let first =
+                                galley.items[slice.items.clone()].iter().find_map(|i| i.pos);
+                            (Vec::new(), first)
                         }
                     };
                     pages.push(ComposedPage {

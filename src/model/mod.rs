@@ -176,12 +176,21 @@ pub struct Section {
 impl Section {
     /// Level-2 headings (anchor, content), for a second level in the contents.
     pub fn subheadings(&self) -> impl Iterator<Item = (&str, &[Inline])> {
+        self.headings()
+            .filter(|&(level, _, _)| level == 2)
+            .map(|(_, anchor, content)| (anchor, content))
+    }
+
+    /// Headings inside the section (levels 2–6) that can be entries of the
+    /// contents: (level, anchor, content); section numbers are not.
+    pub fn headings(&self) -> impl Iterator<Item = (u8, &str, &[Inline])> {
         self.blocks.iter().filter_map(|b| match &b.kind {
             BlockKind::Heading {
-                level: 2,
+                level,
                 anchor,
                 content,
-            } => Some((anchor.as_str(), content.as_slice())),
+                numeral: false,
+            } if *level >= 2 => Some((*level, anchor.as_str(), content.as_slice())),
             _ => None,
         })
     }
@@ -233,6 +242,10 @@ pub enum BlockKind {
         level: u8,
         anchor: String,
         content: Vec<Inline>,
+        /// A heading inside a section that is only a number (`## II`, `### 12`,
+        /// `## Chapter IV`): a section number, set centred as the style sets
+        /// it, never an entry of the contents or the navigation.
+        numeral: bool,
     },
     /// Body text. `indent` is false for the first paragraph after a heading,
     /// scene break, quote, list or figure (resolved once, for both editions).

@@ -120,10 +120,28 @@ pub struct SceneBreak {
 /// How chapters are numbered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Numbering {
-    /// The label's form; `None` turns numbering off.
+    /// The label's form; `None`: the number as the author wrote it ("Chapter
+    /// XII"), or no label when `mode` is `Off`.
     pub form: Option<LabelForm>,
+    pub mode: NumberMode,
     /// Numbers start again at 1 in each part.
     pub restart_per_part: bool,
+}
+
+/// When a chapter gets a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberMode {
+    /// Never: headings stay as written (`chapter-numbers = false`, `chapter-label = "none"`).
+    Off,
+    /// The numbers the author wrote are read into labels; none is invented (`plain`).
+    Written,
+    /// As `Written`; and when the author numbered nothing, the chapters of a
+    /// book that reads as chapters (not a dictionary's letters, a collection's
+    /// stories or poems) are counted (`classic`, `modern`).
+    Auto,
+    /// As `Written`; and when the author numbered nothing, every chapter is
+    /// counted (`chapter-numbers = true`).
+    Always,
 }
 
 /// How a chapter opens.
@@ -155,6 +173,9 @@ pub struct BookStyle {
     pub heading: TextStyle,
     /// Level-3 to level-6 headings.
     pub subheading: TextStyle,
+    /// A heading that is only a number inside a chapter or story (`## II`):
+    /// a section number, centred.
+    pub section_number: TextStyle,
     pub running_head: TextStyle,
     pub folio: TextStyle,
     pub scene_break: SceneBreak,
@@ -200,6 +221,7 @@ impl BookStyle {
             name: "plain",
             numbering: Numbering {
                 form: None,
+                mode: NumberMode::Written,
                 restart_per_part: false,
             },
             opening: Opening {
@@ -213,6 +235,7 @@ impl BookStyle {
             subtitle: TextStyle::new(Italic, 1.35, Center),
             heading: TextStyle::new(Italic, 1.1, Center),
             subheading: TextStyle::new(Italic, 1.0, Left),
+            section_number: TextStyle::new(Regular, 1.0, Center),
             running_head: TextStyle::new(Italic, 0.9, Center),
             folio: TextStyle::new(Regular, 0.9, Center),
             scene_break: ornaments(&["⁂", "*\u{a0}\u{a0}*\u{a0}\u{a0}*"]),
@@ -234,6 +257,7 @@ impl BookStyle {
             name: "classic",
             numbering: Numbering {
                 form: Some(LabelForm::Words),
+                mode: NumberMode::Auto,
                 restart_per_part: false,
             },
             opening: Opening {
@@ -247,6 +271,7 @@ impl BookStyle {
             subtitle: TextStyle::new(Italic, 1.35, Center),
             heading: TextStyle::new(Regular, 1.0, Center).cased(Case::AllSmallCaps, 0.08),
             subheading: TextStyle::new(Italic, 1.0, Left),
+            section_number: TextStyle::new(Regular, 1.0, Center).cased(Case::AllSmallCaps, 0.08),
             running_head: TextStyle::new(Regular, 0.9, Center).cased(Case::AllSmallCaps, 0.1),
             folio: TextStyle::new(Regular, 0.9, Center),
             scene_break: ornaments(&["❧", "❦", "⁂", "*\u{a0}\u{a0}*\u{a0}\u{a0}*"]),
@@ -267,6 +292,7 @@ impl BookStyle {
             name: "modern",
             numbering: Numbering {
                 form: Some(LabelForm::Numeral),
+                mode: NumberMode::Auto,
                 restart_per_part: false,
             },
             opening: Opening {
@@ -280,6 +306,7 @@ impl BookStyle {
             subtitle: TextStyle::new(Regular, 1.35, Center),
             heading: TextStyle::new(Bold, 1.1, Left),
             subheading: TextStyle::new(Bold, 1.0, Left),
+            section_number: TextStyle::new(Bold, 1.0, Center),
             running_head: TextStyle::new(Regular, 0.75, Center).cased(Case::Upper, 0.1),
             folio: TextStyle::new(Regular, 0.9, Center),
             scene_break: ornaments(&[
@@ -314,6 +341,8 @@ pub fn opening_paragraph(section: &super::Section) -> Option<usize> {
     for (i, block) in section.blocks.iter().enumerate() {
         match &block.kind {
             BlockKind::Heading { level: 1, .. } if i == 0 => {}
+            // A story's first section number ("## I") comes before its opening.
+            BlockKind::Heading { numeral: true, .. } => {}
             BlockKind::Quote(_) | BlockKind::Figure { .. } => {}
             BlockKind::Paragraph { content, .. } => {
                 return initial_end(&super::plain_text(content)).map(|_| i);

@@ -46,6 +46,36 @@ pub struct ParsedFile {
     pub diagnostics: Vec<Diagnostic>,
     /// The title's short form for running heads (`# Title {short="Short"}`).
     pub running_head: Option<String>,
+    /// The title heading is marked `{-}` or `{.unnumbered}`: never a numbered chapter.
+    pub unnumbered: bool,
+    /// The title heading is marked `{.unlisted}`: not in the contents.
+    pub unlisted: bool,
+}
+
+/// What Pandoc's attribute block on a heading line says beyond its id.
+#[derive(Debug, Default)]
+struct HeadingMarks {
+    unnumbered: bool,
+    unlisted: bool,
+    /// A one-character token other than `-`, which pulldown-cmark drops unread.
+    unknown: bool,
+}
+
+fn heading_marks(line: &str) -> HeadingMarks {
+    let mut marks = HeadingMarks::default();
+    let line = line.trim_end();
+    let Some(open) = line.rfind('{').filter(|_| line.ends_with('}')) else {
+        return marks;
+    };
+    for token in line[open + 1..line.len() - 1].split_ascii_whitespace() {
+        match token {
+            "-" | ".unnumbered" => marks.unnumbered = true,
+            ".unlisted" => marks.unlisted = true,
+            t if t.len() == 1 => marks.unknown = true,
+            _ => {}
+        }
+    }
+    marks
 }
 
 /// The value of `short="…"` (or `short=word`) in a heading's attribute block.
@@ -304,6 +334,11 @@ impl Builder<'_> {
                     self.drop_wrapper(range.start);
                     return;
                 }
+                // `<br>`, as converters write a line break inside a heading or a cell.
+                if is_line_break_tag(&html) {
+                    self.push_inline(Inline::LineBreak, range.start);
+                    return;
+                }
                 self.warn_at(
                     range.start,
                     format!("raw HTML is set as text: `{}`", html.trim()),
@@ -354,6 +389,23 @@ impl Builder<'_> {
                     .iter()
                     .filter(|(key, _)| key.as_ref() != "short")
                     .count();
+                // Pandoc's `{-}` and `{.unnumbered}` (pulldown-cmark drops a
+                // one-character token, so the line is read) and `{.unlisted}`.
+                let line_end = self.text[start..]
+                    .find('\n')
+                    .map_or(self.text.len(), |e| start + e);
+                let marks = heading_marks(&self.text[start..line_end]);
+                let classes: Vec<_> = classes
+                    .into_iter()
+                    .filter(|c| !matches!(c.as_ref(), "unnumbered" | "unlisted"))
+                    .collect();
+                if level == pulldown_cmark::HeadingLevel::H1
+                    && self.out.title.is_none()
+                    && self.out.blocks.is_empty()
+                {
+                    self.out.unnumbered = marks.unnumbered;
+                    self.out.unlisted = marks.unlisted;
+                }
                 // `## Chapter [One]{.sc}`: the span's class, read as the heading's.
                 self.heading_close = None;
                 if self.spans
@@ -363,12 +415,14 @@ impl Builder<'_> {
                 {
                     self.heading_close = self.heading_span_close(start);
                 }
-                if self.heading_close.is_none() && (!classes.is_empty() || others > 0) {
+                if self.heading_close.is_none()
+                    && (!classes.is_empty() || others > 0 || marks.unknown)
+                {
                     self.warn_at(
                         start,
                         "a heading's classes and attributes (`{.class key=value}`) are not used"
                             .into(),
-                        "only an id is read: `{#id}`; styling comes from book.toml",
+                        "only an id, `{-}` or `{.unnumbered}` (no chapter number) and `{.unlisted}` (not in the contents) are read; styling comes from book.toml",
                     );
                 }
                 Frame::Inlines {
@@ -872,6 +926,7 @@ impl Builder<'_> {
                         level,
                         anchor,
                         content,
+                        numeral: false,
                     },
                     span: Some(span),
                 };
@@ -1216,6 +1271,12 @@ fn split_scripts(text: &str, out: &mut Vec<Inline>) {
 
 /// The small-caps classes a bracketed span may carry: Pandoc's and two
 /// spellings authors reach for.
+/// `<br>`, `<br/>`, `<br />` (any case).
+fn is_line_break_tag(html: &str) -> bool {
+    let tag = html.trim().to_ascii_lowercase();
+    matches!(tag.as_str(), "<br>" | "<br/>" | "<br />")
+}
+
 fn is_small_caps_class(class: &str) -> bool {
     matches!(class, "smallcaps" | "sc" | "small-caps")
 }
@@ -1694,9 +1755,29 @@ mod tests {
         assert_eq!(content, &[sc(vec![text("Two")]), text(" more")]);
         assert_eq!(anchor, "two");
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
-        // A heading's own class still warns.
-        let p = parse_str("## Chapter One {.unnumbered}\n");
+        // A heading's own class still warns; Pandoc's `{-}`, `.unnumbered` and `.unlisted` are read.
+        let p = parse_str("## Chapter One {.fancy}\n");
         assert_eq!(p.diagnostics.len(), 1);
+        for marked in [
+            "# Prologue {-}\n",
+            "# Prologue {.unnumbered}\n",
+            "# Prologue {- #pro}\n",
+        ] {
+            let p = parse_str(marked);
+            assert!(
+                p.unnumbered && p.diagnostics.is_empty(),
+                "{marked}: {:?}",
+                p.diagnostics
+            );
+        }
+        let p = parse_str("# Notes {.unlisted}\n");
+        assert!(p.unlisted && !p.unnumbered && p.diagnostics.is_empty());
+        let p = parse_str("# Notes {x}\n");
+        assert_eq!(
+            p.diagnostics.len(),
+            1,
+            "a one-letter token is not read, and says so"
+        );
     }
 
     #[test]

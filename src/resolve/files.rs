@@ -85,12 +85,18 @@ pub fn manuscript_files(
                 .filter_map(|f| resolve_manuscript_path(&f.written).ok())
                 .collect();
             let prefix = format!("{MANUSCRIPT_DIR}/");
-            for (path, _) in project.files_under(MANUSCRIPT_DIR) {
-                let name = &path[prefix.len()..];
-                if name.ends_with(".md") && !name.contains('/') && !named.iter().any(|n| n == path)
-                {
-                    listed.push((path.to_string(), SectionKind::Chapter));
-                }
+            let mut chapters: Vec<&str> = project
+                .files_under(MANUSCRIPT_DIR)
+                .map(|(path, _)| path)
+                .filter(|path| {
+                    let name = &path[prefix.len()..];
+                    name.ends_with(".md") && !name.contains('/') && !named.iter().any(|n| n == path)
+                })
+                .collect();
+            // Natural order: `chapter2.md` before `chapter10.md`.
+            chapters.sort_by(|a, b| natural_order(a, b));
+            for path in chapters {
+                listed.push((path.to_string(), SectionKind::Chapter));
             }
         }
     }
@@ -169,6 +175,42 @@ pub fn manuscript_files(
     }
 }
 
+/// Compares file names as people read them: runs of digits by their value
+/// (`2` before `10`, `02` beside `2`), the rest by character; names equal
+/// that way keep their plain order (`02` before `2`).
+pub fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> impl Iterator<Item = (bool, &str)> {
+        let mut rest = s;
+        std::iter::from_fn(move || {
+            let first = rest.chars().next()?;
+            let digits = first.is_ascii_digit();
+            let end = rest
+                .find(|c: char| c.is_ascii_digit() != digits)
+                .unwrap_or(rest.len());
+            let (chunk, tail) = rest.split_at(end);
+            rest = tail;
+            Some((digits, chunk))
+        })
+    }
+    let mut left = chunks(a);
+    let mut right = chunks(b);
+    loop {
+        let order = match (left.next(), right.next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => std::cmp::Ordering::Less,
+            (Some(_), None) => std::cmp::Ordering::Greater,
+            (Some((true, x)), Some((true, y))) => {
+                let (x, y) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+                x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+            }
+            (Some((_, x)), Some((_, y))) => x.cmp(y),
+        };
+        if order != std::cmp::Ordering::Equal {
+            return order;
+        }
+    }
+}
+
 fn available_hint(project: &Project) -> String {
     let prefix = format!("{MANUSCRIPT_DIR}/");
     let names: Vec<&str> = project
@@ -184,5 +226,38 @@ fn available_hint(project: &Project) -> String {
             "paths are relative to manuscript/, which has: {}",
             names.join(", ")
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_order;
+
+    #[test]
+    fn names_sort_by_their_numbers() {
+        let mut names = vec![
+            "chapter10.md",
+            "chapter2.md",
+            "chapter1.md",
+            "appendix.md",
+            "chapter02b.md",
+            "chapter02.md",
+            "ch-100.md",
+            "ch-99.md",
+        ];
+        names.sort_by(|a, b| natural_order(a, b));
+        assert_eq!(
+            names,
+            [
+                "appendix.md",
+                "ch-99.md",
+                "ch-100.md",
+                "chapter1.md",
+                "chapter02.md",
+                "chapter2.md",
+                "chapter02b.md",
+                "chapter10.md",
+            ]
+        );
     }
 }

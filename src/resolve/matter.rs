@@ -110,6 +110,7 @@ pub fn front_matter(meta: &Meta) -> Vec<Section> {
                         level: 1,
                         anchor: "contents".into(),
                         content: vec![Inline::Text("Contents".into())],
+                        numeral: false,
                     },
                     span: None,
                 },
@@ -214,6 +215,7 @@ pub fn part(number: usize, title: &str) -> Section {
                 level: 1,
                 anchor: format!("part-{number}"),
                 content: inline_markdown(title),
+                numeral: false,
             },
             span: None,
         }],
@@ -222,43 +224,99 @@ pub fn part(number: usize, title: &str) -> Section {
     }
 }
 
-/// Lists every section after the contents page (and chapters' level-2
-/// headings). In a book with parts, a part's chapters are listed under it
-/// (without their headings: two levels, as reading systems show).
-pub fn fill_contents(sections: &mut [Section], contents_at: usize, in_parts: &[String]) {
+/// Lists every section after the contents page, and the headings inside
+/// them down to `depth` (1: parts and chapters; 2 adds `##` sections).
+/// In a book with parts, a part's chapters are listed under it, their
+/// sections under them. Section numbers (`## II`) are never entries.
+pub fn fill_contents(sections: &mut [Section], contents_at: usize, in_parts: &[String], depth: u8) {
     let mut entries = Vec::new();
     for section in &sections[contents_at + 1..] {
         if !section.in_toc {
             continue;
         }
-        let in_part = in_parts.contains(&section.id);
+        let base = if in_parts.contains(&section.id) { 2 } else { 1 };
         let title = match &section.label {
-            Some(label) if label.text != section.title => {
+            Some(label) if label.text != section.title && section.kind == SectionKind::Part => {
+                format!("{}: {}", label.text, section.title)
+            }
+            Some(label) if label.text != section.title && label_only(section).is_none() => {
                 format!("{}. {}", label.short, section.title)
             }
             _ => section.title.clone(),
         };
         entries.push(ContentsEntry {
             title,
-            level: if in_part { 2 } else { 1 },
+            level: base,
             section: section.id.clone(),
             anchor: None,
         });
-        if in_part {
-            continue;
-        }
-        for (anchor, content) in section.subheadings() {
+        for (level, anchor, content) in section.headings() {
+            if level > depth {
+                continue;
+            }
             entries.push(ContentsEntry {
                 title: plain_text(content).trim().to_string(),
-                level: 2,
+                level: base + level - 1,
                 section: section.id.clone(),
                 anchor: Some(anchor.to_string()),
             });
         }
     }
+    collapse_letters(&mut entries);
     for block in &mut sections[contents_at].blocks {
         if let BlockKind::Contents(list) = &mut block.kind {
             *list = std::mem::take(&mut entries);
         }
     }
+}
+
+/// A section opened by its label alone (its title heading empty): the label
+/// names it, in full, in the contents.
+fn label_only(section: &Section) -> Option<()> {
+    match section.blocks.first()?.kind {
+        BlockKind::Heading {
+            level: 1,
+            ref content,
+            ..
+        } if content.is_empty() => Some(()),
+        _ => None,
+    }
+}
+
+/// Whether a contents title is a dictionary's letter: "A", "Ch", "X–Z".
+fn is_letter(title: &str) -> bool {
+    let letters = title.chars().filter(|c| c.is_alphabetic()).count();
+    (1..=3).contains(&letters)
+        && !title.contains(' ')
+        && title
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '–' | '-' | '.'))
+}
+
+/// A dictionary's letters, one section each, make one entry of the contents:
+/// "A–Z" at the first letter's page. A reader finds a letter by the running
+/// heads; a page of single letters (some of them roman numerals) helps no one.
+fn collapse_letters(entries: &mut Vec<ContentsEntry>) {
+    const RUN: usize = 3;
+    let mut out: Vec<ContentsEntry> = Vec::with_capacity(entries.len());
+    let mut i = 0;
+    while i < entries.len() {
+        let end = entries[i..]
+            .iter()
+            .position(|e| e.anchor.is_some() || e.level != entries[i].level || !is_letter(&e.title))
+            .map_or(entries.len(), |n| i + n);
+        if end - i >= RUN {
+            let first = entries[i].title.trim_end_matches('.');
+            let last = entries[end - 1].title.trim_end_matches('.');
+            out.push(ContentsEntry {
+                title: format!("{first}–{last}"),
+                ..entries[i].clone()
+            });
+            i = end;
+        } else {
+            out.push(entries[i].clone());
+            i += 1;
+        }
+    }
+    *entries = out;
 }

@@ -9,6 +9,7 @@ mod chapters;
 mod files;
 mod links;
 mod matter;
+mod structure;
 
 pub use files::{ManuscriptFile, manuscript_files};
 
@@ -67,11 +68,22 @@ pub fn assemble(
         }
     };
 
-    // Sections from the manuscript.
-    let chapter_count = files
+    // Sections from the manuscript, each file as what its heading and place make it.
+    let shapes = structure::shape_files(
+        files,
+        parsed,
+        !config.parts.is_empty(),
+        &meta.language,
+        &mut diagnostics,
+    );
+    let chapter_count = shapes
         .iter()
-        .filter(|f| f.kind == SectionKind::Chapter)
+        .flatten()
+        .filter(|s| s.kind == SectionKind::Chapter)
         .count();
+    let mut unnumbered = std::collections::HashSet::new();
+    let mut matter_ids = std::collections::HashSet::new();
+    let mut part_number = 0;
     let mut ids: Vec<String> = matter::GENERATED_IDS
         .iter()
         .map(|s| s.to_string())
@@ -89,7 +101,7 @@ pub fn assemble(
             .map(|(i, _)| files[i].path.clone())
     };
     for (file_index, (file, parsed)) in files.iter().zip(parsed).enumerate() {
-        if parsed.title.is_none() && parsed.blocks.is_empty() && parsed.notes.is_empty() {
+        let Some(shape) = shapes[file_index] else {
             diagnostics.push(
                 Diagnostic::warning(format!(
                     "{} is empty; it is left out of the book",
@@ -99,7 +111,7 @@ pub fn assemble(
                 .with_hint("write the chapter, or remove the file (or its entry in book.toml)"),
             );
             continue;
-        }
+        };
         let mut blocks = parsed.blocks.clone();
         let title = match &parsed.title {
             Some(Block {
@@ -108,7 +120,7 @@ pub fn assemble(
             }) => crate::model::plain_text(content).trim().to_string(),
             // The one chapter of a book without a heading (an essay) is titled
             // with the book's title, which lives in book.toml alone.
-            _ if file.kind == SectionKind::Chapter && chapter_count == 1 => {
+            _ if shape.kind == SectionKind::Chapter && chapter_count == 1 => {
                 let title = meta.title.clone();
                 blocks.insert(
                     0,
@@ -118,6 +130,7 @@ pub fn assemble(
                             level: 1,
                             anchor: slug(&title),
                             content: vec![Inline::Text(title.clone())],
+                            numeral: false,
                         },
                         span: None,
                     },
@@ -126,15 +139,26 @@ pub fn assemble(
             }
             // Otherwise nothing is invented on the page; the contents, the
             // navigation and the bookmarks name it by its role or its first words.
-            _ => untitled_label(file, &blocks),
+            _ => untitled_label(file, shape.kind, &blocks),
         };
-        let id = if file.kind == SectionKind::Chapter {
-            chapter_number += 1;
-            format!("chapter-{chapter_number}")
-        } else {
-            slug(&title)
+        let id = match shape.kind {
+            SectionKind::Chapter => {
+                chapter_number += 1;
+                format!("chapter-{chapter_number}")
+            }
+            SectionKind::Part => {
+                part_number += 1;
+                format!("part-{part_number}")
+            }
+            _ => slug(&title),
         };
         let id = unique(&mut ids, if id.is_empty() { "section".into() } else { id });
+        if shape.unnumbered {
+            unnumbered.insert(id.clone());
+        }
+        if shape.matter {
+            matter_ids.insert(id.clone());
+        }
 
         // Images: written paths → book-wide ids.
         let mut local_to_global = Vec::with_capacity(parsed.images.len());
@@ -191,10 +215,12 @@ pub fn assemble(
         }
 
         written_sections.push(Section {
-            kind: file.kind,
+            kind: shape.kind,
             id,
             title,
-            in_toc: true,
+            // A dedication or an epigraph is a page of its own, not an entry.
+            in_toc: !parsed.unlisted
+                && !matches!(shape.kind, SectionKind::Dedication | SectionKind::Epigraph),
             running_head: parsed.running_head.clone(),
             label: None,
             blocks,
@@ -228,6 +254,15 @@ pub fn assemble(
         sections.insert(contents_at + i, section);
     }
     contents_at = sections.len() - 1;
+    // A dedication or an epigraph the author wrote as a file stands with
+    // book.toml's, before the contents; the rest of the front matter after it.
+    let (pages, written_sections): (Vec<Section>, Vec<Section>) = written_sections
+        .into_iter()
+        .partition(|s| matches!(s.kind, SectionKind::Dedication | SectionKind::Epigraph));
+    for section in pages {
+        sections.insert(contents_at, section);
+        contents_at += 1;
+    }
     let (preface, rest): (Vec<Section>, Vec<Section>) = written_sections
         .into_iter()
         .partition(|s| s.kind == SectionKind::Preface);
@@ -237,6 +272,7 @@ pub fn assemble(
     sections.extend(preface);
     let mut in_parts = Vec::new();
     let mut current_part = None;
+    let mut heading_part = false;
     for section in rest {
         let part = section.source.and_then(|f| files[f as usize].part);
         if part.is_some()
@@ -251,14 +287,37 @@ pub fn assemble(
         if part.is_some() {
             in_parts.push(section.id.clone());
         }
+        // A part made from a heading ("Part Two") holds the chapters after it,
+        // up to the next part or to matter (an epilogue, the back matter).
+        match section.kind {
+            SectionKind::Part => heading_part = section.source.is_some(),
+            SectionKind::Chapter if heading_part && !matter_ids.contains(&section.id) => {
+                in_parts.push(section.id.clone());
+            }
+            _ => heading_part = false,
+        }
         sections.push(section);
     }
-    chapters::number_chapters(&mut sections, config.style.numbering, &meta.language);
+    chapters::mark_numeral_headings(&mut sections, &meta.language);
+    let book_title = format!("{} {}", meta.title, meta.subtitle.as_deref().unwrap_or(""));
+    chapters::number_chapters(
+        &mut sections,
+        config.style.numbering,
+        &chapters::Shapes {
+            unnumbered: &unnumbered,
+            book_title: &book_title,
+            language: &meta.language,
+        },
+    );
     chapters::lead_ins(&mut sections, config.style.opening.lead_in);
     if config.style.capitals_as_small_caps {
         capitals::mark_capitals(&mut sections);
     }
-    matter::fill_contents(&mut sections, contents_at, &in_parts);
+    // A book of one chapter (an essay) lists its sections: they are all there is.
+    let depth = config
+        .contents_depth
+        .unwrap_or(if chapter_count == 1 { 2 } else { 1 });
+    matter::fill_contents(&mut sections, contents_at, &in_parts, depth);
 
     for section in &mut sections {
         set_indents(&mut section.blocks);
@@ -341,8 +400,13 @@ fn blurb_from_file(
 /// What a file without a heading is called in the contents and navigation:
 /// front and back matter by the role its file name gives (`dedication.md` →
 /// "Dedication"), a chapter by its first words ("Call me Ishmael. Some years…").
-fn untitled_label(file: &ManuscriptFile, blocks: &[Block]) -> String {
-    if file.kind != SectionKind::Chapter {
+fn untitled_label(file: &ManuscriptFile, kind: SectionKind, blocks: &[Block]) -> String {
+    match kind {
+        SectionKind::Dedication => return "Dedication".to_string(),
+        SectionKind::Epigraph => return "Epigraph".to_string(),
+        _ => {}
+    }
+    if kind != SectionKind::Chapter {
         let stem = file.path.rsplit('/').next().unwrap_or(&file.path);
         let stem = stem
             .trim_end_matches(".md")

@@ -393,28 +393,46 @@ fn a_chapters_label_is_written_inside_its_title() {
 }
 
 #[test]
-fn a_label_without_a_title_is_a_line_of_its_own() {
-    let b = styled_book(
-        "\"classic\"",
-        &["Call me Ishmael.\n", "I stuffed a shirt or two.\n"],
-    );
-    let xhtml = render_chapter(&b, 1, &[(0, 0)]);
-    assert!(
-        xhtml.contains(&format!(
-            "{}<p class=\"chapter-label\">Chapter Two</p>\n<p class=\"noindent opening\">",
-            mark("1")
-        )),
-        "{xhtml}"
-    );
-    assert!(!xhtml.contains("<h1"), "{xhtml}");
-    assert_eq!(xhtml.matches("chapter-label").count(), 1);
+fn a_label_without_a_title_is_the_chapters_heading() {
+    // Chapters written without headings, and a heading that is only its number.
+    for chapters in [
+        ["Call me Ishmael.\n", "I stuffed a shirt or two.\n"],
+        [
+            "# Chapter I\n\nCall me Ishmael.\n",
+            "# CHAPTER II.\n\nI stuffed a shirt or two.\n",
+        ],
+    ] {
+        let b = styled_book("\"classic\"", &chapters);
+        let xhtml = render_chapter(&b, 1, &[(0, 0)]);
+        assert!(
+            xhtml.contains(&format!("{}<h1 id=\"", mark("1"))),
+            "{xhtml}"
+        );
+        assert!(
+            xhtml.contains(
+                "\"><span class=\"chapter-number\">Chapter Two</span></h1>\n<p class=\"noindent opening\">"
+            ),
+            "{xhtml}"
+        );
+        // Never "Chapter Two Chapter II", nor a label over nothing.
+        assert!(!xhtml.contains("chapter-label"), "{xhtml}");
+        assert!(!xhtml.contains(">Chapter II"), "{xhtml}");
+        assert_eq!(
+            b.sections
+                .iter()
+                .find(|s| s.id == "chapter-2")
+                .unwrap()
+                .title,
+            "Chapter Two"
+        );
+    }
 }
 
 #[test]
 fn the_opening_paragraph_is_classed_for_its_drop_cap() {
     let chapters = [
-        "# One\n\n> A motto.\n\nCall me *Ishmael*. Some years ago.\n\nAnother paragraph.\n",
-        "# Two\n\nText.\n",
+        "# Loomings\n\n> A motto.\n\nCall me *Ishmael*. Some years ago.\n\nAnother paragraph.\n",
+        "# The Carpet-Bag\n\nText.\n",
     ];
     let classic = styled_book("\"classic\"", &chapters);
     let xhtml = render_chapter(&classic, 0, &[]);
