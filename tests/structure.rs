@@ -728,3 +728,51 @@ fn the_corpus_books_in_every_style() {
         );
     }
 }
+
+/// A whole book converted into one file (`pandoc book.epub -t gfm`): each
+/// level-1 heading opens a section of its own, its notes and links kept.
+#[test]
+fn a_book_converted_into_one_file() {
+    let text = format!(
+        "# Preface\n\n{TEXT}\n# CHAPTER I.\n\nA note here.[^a] {TEXT}\n## A Section\n\nSee [the second](#chapter-ii).\n\n# CHAPTER II.\n\nAnd here.[^b] {TEXT}\n# Endnotes\n\n1. An endnote. ↩\n\n[^a]: The first note.\n\n[^b]: The second note.\n"
+    );
+    let list = [("book.md", text)];
+    each_style("one file", "", &files(&list), |style, built| {
+        use quire::model::SectionKind;
+        let kinds: Vec<(SectionKind, &str)> = built
+            .book
+            .sections
+            .iter()
+            .filter(|s| s.source.is_some())
+            .map(|s| (s.kind, s.title.as_str()))
+            .collect();
+        let full = match style {
+            "plain" => "CHAPTER I",
+            "modern" => "Chapter 1",
+            _ => "Chapter One",
+        };
+        assert_eq!(kinds[0], (SectionKind::Preface, "Preface"), "{style}");
+        assert_eq!(kinds[1], (SectionKind::Chapter, full), "{style}");
+        assert_eq!(kinds[3], (SectionKind::Appendix, "Endnotes"), "{style}");
+        let chapters: Vec<_> = built.book.chapters().collect();
+        assert_eq!(chapters.len(), 2);
+        // Each chapter keeps the note it cites, numbered from 1.
+        assert_eq!(chapters[0].notes.len(), 1);
+        assert_eq!(chapters[1].notes.len(), 1);
+        let second = &built
+            .xhtml
+            .iter()
+            .find(|(n, _)| n.ends_with("chapter-1.xhtml"))
+            .unwrap()
+            .1;
+        assert!(
+            second.contains("href=\"chapter-2.xhtml#chapter-ii\""),
+            "{second}"
+        );
+        assert!(
+            built.warnings.iter().all(|w| !w.contains("level")),
+            "{:?}",
+            built.warnings
+        );
+    });
+}

@@ -31,12 +31,29 @@ pub struct NoteDefinition {
     pub span: Span,
 }
 
+/// Where a section of the book starts in a file: every file starts one, and
+/// each level-1 heading after the file's first block starts another (a whole
+/// book converted into one file keeps its chapters).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileSection {
+    /// Index of its first block in `ParsedFile::blocks`.
+    pub start: usize,
+    /// Its first block is its level-1 heading, its title.
+    pub titled: bool,
+    /// The title's short form for running heads (`# Title {short="Short"}`).
+    pub running_head: Option<String>,
+    /// The title is marked `{-}` or `{.unnumbered}`: never a numbered chapter.
+    pub unnumbered: bool,
+    /// The title is marked `{.unlisted}`: not in the contents.
+    pub unlisted: bool,
+}
+
 /// One Markdown file, parsed. Block ids are placeholders until `resolve`;
 /// `Figure::image` indexes `images`, `NoteRef::label` holds the written label.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParsedFile {
-    /// The file's level-1 heading, when it opens the file (its title).
-    pub title: Option<Block>,
+    /// The sections the file holds, in order; at least one.
+    pub sections: Vec<FileSection>,
     pub blocks: Vec<Block>,
     pub notes: Vec<NoteDefinition>,
     pub images: Vec<ImageRef>,
@@ -44,12 +61,40 @@ pub struct ParsedFile {
     /// text by pulldown-cmark), with their place.
     pub unmatched_notes: Vec<(String, Span)>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The title's short form for running heads (`# Title {short="Short"}`).
-    pub running_head: Option<String>,
-    /// The title heading is marked `{-}` or `{.unnumbered}`: never a numbered chapter.
-    pub unnumbered: bool,
-    /// The title heading is marked `{.unlisted}`: not in the contents.
-    pub unlisted: bool,
+}
+
+impl Default for ParsedFile {
+    fn default() -> ParsedFile {
+        ParsedFile {
+            sections: vec![FileSection::default()],
+            blocks: Vec::new(),
+            notes: Vec::new(),
+            images: Vec::new(),
+            unmatched_notes: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
+impl ParsedFile {
+    /// The file's level-1 heading, when it opens the file (its first section's title).
+    pub fn title(&self) -> Option<&Block> {
+        self.sections
+            .first()
+            .filter(|s| s.titled)
+            .and_then(|s| self.blocks.get(s.start))
+    }
+
+    /// Each section's blocks, with its place in [`ParsedFile::sections`].
+    pub fn section_blocks(&self) -> impl Iterator<Item = (&FileSection, &[Block])> {
+        self.sections.iter().enumerate().map(|(i, section)| {
+            let end = self
+                .sections
+                .get(i + 1)
+                .map_or(self.blocks.len(), |next| next.start);
+            (section, &self.blocks[section.start..end])
+        })
+    }
 }
 
 /// What Pandoc's attribute block on a heading line says beyond its id.
@@ -130,6 +175,7 @@ fn parse_with(text: &str, file: u32, path: &str, spans: bool) -> ParsedFile {
         spans,
         skip_to: 0,
         heading_close: None,
+        opening: None,
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         builder.event(event, range);
@@ -229,6 +275,8 @@ struct Builder<'t> {
     /// The `]` of a heading's last span, when pulldown-cmark took the span's
     /// `{.smallcaps}` for the heading's attributes (`## Chapter [One]{.sc}`).
     heading_close: Option<usize>,
+    /// The section a level-1 heading being read opens.
+    opening: Option<FileSection>,
 }
 
 /// A `[` in a frame's content that may open a bracketed span.
@@ -379,12 +427,6 @@ impl Builder<'_> {
                 // `{short="…"}` on a chapter's heading is its running head. pulldown-cmark
                 // splits attribute values at spaces, so the value is read from the source line.
                 let short = attrs.iter().any(|(key, _)| key.as_ref() == "short");
-                if short && level == pulldown_cmark::HeadingLevel::H1 {
-                    let line_end = self.text[start..]
-                        .find('\n')
-                        .map_or(self.text.len(), |e| start + e);
-                    self.out.running_head = short_attribute(&self.text[start..line_end]);
-                }
                 let others = attrs
                     .iter()
                     .filter(|(key, _)| key.as_ref() != "short")
@@ -399,13 +441,16 @@ impl Builder<'_> {
                     .into_iter()
                     .filter(|c| !matches!(c.as_ref(), "unnumbered" | "unlisted"))
                     .collect();
-                if level == pulldown_cmark::HeadingLevel::H1
-                    && self.out.title.is_none()
-                    && self.out.blocks.is_empty()
-                {
-                    self.out.unnumbered = marks.unnumbered;
-                    self.out.unlisted = marks.unlisted;
-                }
+                // A level-1 heading opens a section: what its line says of it.
+                self.opening = (level == pulldown_cmark::HeadingLevel::H1).then(|| FileSection {
+                    start: 0,
+                    titled: true,
+                    running_head: short
+                        .then(|| short_attribute(&self.text[start..line_end]))
+                        .flatten(),
+                    unnumbered: marks.unnumbered,
+                    unlisted: marks.unlisted,
+                });
                 // `## Chapter [One]{.sc}`: the span's class, read as the heading's.
                 self.heading_close = None;
                 if self.spans
@@ -931,19 +976,25 @@ impl Builder<'_> {
                     span: Some(span),
                 };
                 if level == 1 {
-                    let at_top = self.out.title.is_none()
-                        && self.out.blocks.is_empty()
-                        && self.stack.len() == 1;
-                    if at_top {
-                        self.out.title = Some(block.clone());
-                        self.out.blocks.push(block);
+                    // At the top level a level-1 heading is a section's title: the
+                    // file's first, or one more section of the same file.
+                    if let (1, Some(mut opening)) = (self.stack.len(), self.opening.take()) {
+                        opening.start = match self.stack.last() {
+                            Some(Frame::Blocks { blocks, .. }) => blocks.len(),
+                            _ => 0,
+                        };
+                        if opening.start == 0 {
+                            self.out.sections[0] = opening;
+                        } else {
+                            self.out.sections.push(opening);
+                        }
+                        self.push_built(block);
                         return;
                     }
                     self.warn_at(
                         start,
-                        "only a file's first heading can be level 1; this one is set as level 2"
-                            .into(),
-                        "start each chapter in its own file, or use ## for sections",
+                        "a level-1 heading inside a quote or a list is set as level 2".into(),
+                        "a level-1 heading opens a section of the book: write it at the start of a line of its own, or use ## inside",
                     );
                     let mut block = block;
                     if let BlockKind::Heading { level, .. } = &mut block.kind {
@@ -1534,8 +1585,9 @@ mod tests {
     #[test]
     fn title_and_headings() {
         let p = parse_str("# Loomings\n\nCall me Ishmael.\n\n## Part two\n\nMore.\n");
-        assert!(p.title.is_some());
+        assert!(p.title().is_some());
         assert_eq!(p.blocks.len(), 4);
+        assert_eq!(p.sections.len(), 1);
         match &p.blocks[2].kind {
             BlockKind::Heading { level, anchor, .. } => {
                 assert_eq!(*level, 2);
@@ -1543,6 +1595,23 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn each_level_one_heading_opens_a_section() {
+        // A book converted whole into one file: text before the first heading, then chapters.
+        let p = parse_str(
+            "An opening line.\n\n# Chapter I {short=\"One\"}\n\nText.\n\n## A Section\n\n# Chapter II {-}\n\nMore.\n\n> # In a quote\n",
+        );
+        let starts: Vec<(usize, bool)> = p.sections.iter().map(|s| (s.start, s.titled)).collect();
+        assert_eq!(starts, [(0, false), (1, true), (4, true)]);
+        assert_eq!(p.sections[1].running_head.as_deref(), Some("One"));
+        assert!(p.sections[2].unnumbered && !p.sections[1].unnumbered);
+        assert!(p.title().is_none(), "the file does not open with its title");
+        let lengths: Vec<usize> = p.section_blocks().map(|(_, b)| b.len()).collect();
+        assert_eq!(lengths, [1, 3, 3]);
+        // Inside a quote a level-1 heading is one of the quote's, with a warning.
+        assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
     }
 
     #[test]
@@ -1765,13 +1834,13 @@ mod tests {
         ] {
             let p = parse_str(marked);
             assert!(
-                p.unnumbered && p.diagnostics.is_empty(),
+                p.sections[0].unnumbered && p.diagnostics.is_empty(),
                 "{marked}: {:?}",
                 p.diagnostics
             );
         }
         let p = parse_str("# Notes {.unlisted}\n");
-        assert!(p.unlisted && !p.unnumbered && p.diagnostics.is_empty());
+        assert!(p.sections[0].unlisted && !p.sections[0].unnumbered && p.diagnostics.is_empty());
         let p = parse_str("# Notes {x}\n");
         assert_eq!(
             p.diagnostics.len(),

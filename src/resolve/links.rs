@@ -160,17 +160,20 @@ fn locate_url(source: &SourceFile, url: &str, occurrence: usize) -> Option<Locat
 
 /// The book's link targets: sections by their manuscript file, headings by id.
 struct Targets {
-    /// Project-relative path → section index.
-    files: HashMap<String, usize>,
+    /// Project-relative path → the indexes of its sections (a file converted
+    /// whole holds one per level-1 heading), in order.
+    files: HashMap<String, Vec<usize>>,
     sections: Vec<SectionTargets>,
 }
+
+/// A heading a link may name: (anchor, GitHub-style slug of the text, block, text).
+type HeadingTarget = (String, String, crate::model::BlockId, String);
 
 struct SectionTargets {
     id: String,
     title: String,
     first: Option<crate::model::BlockId>,
-    /// (anchor, GitHub-style slug of the text, block, text).
-    headings: Vec<(String, String, crate::model::BlockId, String)>,
+    headings: Vec<HeadingTarget>,
 }
 
 enum Problem {
@@ -218,7 +221,10 @@ impl Targets {
         let mut table = Vec::with_capacity(sections.len());
         for (index, section) in sections.iter().enumerate() {
             if let Some(file) = section.source {
-                files.insert(sources[file as usize].path.clone(), index);
+                files
+                    .entry(sources[file as usize].path.clone())
+                    .or_insert_with(Vec::new)
+                    .push(index);
             }
             let mut headings = Vec::new();
             let mut first = None;
@@ -251,15 +257,16 @@ impl Targets {
         path: Option<&str>,
         fragment: Option<&str>,
     ) -> Result<CrossTarget, Problem> {
-        let index = match path {
-            None => *self.files.get(from).ok_or(Problem::NoFile)?,
+        let indexes = match path {
+            None => self.files.get(from).ok_or(Problem::NoFile)?,
             Some(path) => {
                 let joined = join(from, path);
-                *self.files.get(&joined).ok_or(Problem::NoFile)?
+                self.files.get(&joined).ok_or(Problem::NoFile)?
             }
         };
-        let section = &self.sections[index];
         let Some(fragment) = fragment else {
+            // The file's start: its first section.
+            let section = &self.sections[indexes[0]];
             return Ok(CrossTarget {
                 section: section.id.clone(),
                 anchor: None,
@@ -268,18 +275,26 @@ impl Targets {
             });
         };
         let quire_slug = crate::parse::slug(fragment);
-        let heading = section
-            .headings
-            .iter()
-            .find(|h| h.0 == fragment)
-            .or_else(|| section.headings.iter().find(|h| h.1 == fragment))
-            .or_else(|| section.headings.iter().find(|h| h.0 == quire_slug));
-        let Some((anchor, _, block, text)) = heading else {
+        // The id, the GitHub slug, then quire's slug, in any section of the file.
+        let in_file = |test: &dyn Fn(&HeadingTarget) -> bool| {
+            indexes.iter().find_map(|&i| {
+                let section = &self.sections[i];
+                section
+                    .headings
+                    .iter()
+                    .find(|h| test(h))
+                    .map(|h| (section, h))
+            })
+        };
+        let found = in_file(&|h| h.0 == fragment)
+            .or_else(|| in_file(&|h| h.1 == fragment))
+            .or_else(|| in_file(&|h| h.0 == quire_slug));
+        let Some((section, (anchor, _, block, text))) = found else {
             return Err(Problem::NoId {
                 file: self
                     .files
                     .iter()
-                    .find(|(_, i)| **i == index)
+                    .find(|(_, i)| *i == indexes)
                     .map(|(f, _)| f.clone())
                     .unwrap_or_default(),
             });

@@ -68,10 +68,27 @@ pub fn assemble(
         }
     };
 
-    // Sections from the manuscript, each file as what its heading and place make it.
-    let shapes = structure::shape_files(
-        files,
-        parsed,
+    // Sections from the manuscript: each file's, each as what its heading and place make it.
+    let pieces: Vec<structure::Piece> = files
+        .iter()
+        .zip(parsed)
+        .enumerate()
+        .flat_map(|(file_index, (file, parsed))| {
+            parsed
+                .section_blocks()
+                .map(move |(section, blocks)| structure::Piece {
+                    file: file_index,
+                    path: &file.path,
+                    listed: file.kind,
+                    title: blocks.first().filter(|_| section.titled),
+                    blocks,
+                    section,
+                    empty: blocks.is_empty() && parsed.notes.is_empty(),
+                })
+        })
+        .collect();
+    let shapes = structure::shape_pieces(
+        &pieces,
         !config.parts.is_empty(),
         &meta.language,
         &mut diagnostics,
@@ -100,66 +117,8 @@ pub fn assemble(
             .find(|(i, p)| *i != except && p.unmatched_notes.iter().any(|(l, _)| l == label))
             .map(|(i, _)| files[i].path.clone())
     };
+    let mut pieces_and_shapes = pieces.iter().zip(&shapes).peekable();
     for (file_index, (file, parsed)) in files.iter().zip(parsed).enumerate() {
-        let Some(shape) = shapes[file_index] else {
-            diagnostics.push(
-                Diagnostic::warning(format!(
-                    "{} is empty; it is left out of the book",
-                    file.path
-                ))
-                .at_file(&file.path, 1, 1)
-                .with_hint("write the chapter, or remove the file (or its entry in book.toml)"),
-            );
-            continue;
-        };
-        let mut blocks = parsed.blocks.clone();
-        let title = match &parsed.title {
-            Some(Block {
-                kind: BlockKind::Heading { content, .. },
-                ..
-            }) => crate::model::plain_text(content).trim().to_string(),
-            // The one chapter of a book without a heading (an essay) is titled
-            // with the book's title, which lives in book.toml alone.
-            _ if shape.kind == SectionKind::Chapter && chapter_count == 1 => {
-                let title = meta.title.clone();
-                blocks.insert(
-                    0,
-                    Block {
-                        id: BlockId(0),
-                        kind: BlockKind::Heading {
-                            level: 1,
-                            anchor: slug(&title),
-                            content: vec![Inline::Text(title.clone())],
-                            numeral: false,
-                        },
-                        span: None,
-                    },
-                );
-                title
-            }
-            // Otherwise nothing is invented on the page; the contents, the
-            // navigation and the bookmarks name it by its role or its first words.
-            _ => untitled_label(file, shape.kind, &blocks),
-        };
-        let id = match shape.kind {
-            SectionKind::Chapter => {
-                chapter_number += 1;
-                format!("chapter-{chapter_number}")
-            }
-            SectionKind::Part => {
-                part_number += 1;
-                format!("part-{part_number}")
-            }
-            _ => slug(&title),
-        };
-        let id = unique(&mut ids, if id.is_empty() { "section".into() } else { id });
-        if shape.unnumbered {
-            unnumbered.insert(id.clone());
-        }
-        if shape.matter {
-            matter_ids.insert(id.clone());
-        }
-
         // Images: written paths → book-wide ids.
         let mut local_to_global = Vec::with_capacity(parsed.images.len());
         for image in &parsed.images {
@@ -171,12 +130,9 @@ pub fn assemble(
                 &mut diagnostics,
             ));
         }
-        for block in &mut blocks {
-            map_figures(block, &local_to_global);
-        }
         check_note_labels(file_index, files, all_parsed, &locate, &mut diagnostics);
         let mut seen_labels: Vec<&str> = Vec::new();
-        let mut definitions: Vec<(String, Vec<Block>)> = parsed
+        let definitions: Vec<(String, Vec<Block>)> = parsed
             .notes
             .iter()
             // A second definition of a label is reported (above) and not used.
@@ -193,9 +149,93 @@ pub fn assemble(
                 (n.label.clone(), blocks)
             })
             .collect();
-        let notes = number_notes(&mut blocks, &mut definitions, &id, file, &mut diagnostics);
-        // What numbering left are definitions nothing cites.
-        for (label, _) in &definitions {
+        let mut cited: Vec<String> = Vec::new();
+        while let Some((piece, shape)) = pieces_and_shapes.next_if(|(p, _)| p.file == file_index) {
+            let Some(shape) = *shape else {
+                diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "{} is empty; it is left out of the book",
+                        file.path
+                    ))
+                    .at_file(&file.path, 1, 1)
+                    .with_hint("write the chapter, or remove the file (or its entry in book.toml)"),
+                );
+                continue;
+            };
+            let mut blocks = piece.blocks.to_vec();
+            let title = match piece.title {
+                Some(Block {
+                    kind: BlockKind::Heading { content, .. },
+                    ..
+                }) => crate::model::plain_text(content).trim().to_string(),
+                // The one chapter of a book without a heading (an essay) is titled
+                // with the book's title, which lives in book.toml alone.
+                _ if shape.kind == SectionKind::Chapter && chapter_count == 1 => {
+                    let title = meta.title.clone();
+                    blocks.insert(
+                        0,
+                        Block {
+                            id: BlockId(0),
+                            kind: BlockKind::Heading {
+                                level: 1,
+                                anchor: slug(&title),
+                                content: vec![Inline::Text(title.clone())],
+                                numeral: false,
+                            },
+                            span: None,
+                        },
+                    );
+                    title
+                }
+                // Otherwise nothing is invented on the page; the contents, the
+                // navigation and the bookmarks name it by its role or its first words.
+                _ => untitled_label(file, shape.kind, &blocks),
+            };
+            let id = match shape.kind {
+                SectionKind::Chapter => {
+                    chapter_number += 1;
+                    format!("chapter-{chapter_number}")
+                }
+                SectionKind::Part => {
+                    part_number += 1;
+                    format!("part-{part_number}")
+                }
+                _ => slug(&title),
+            };
+            let id = unique(&mut ids, if id.is_empty() { "section".into() } else { id });
+            if shape.unnumbered {
+                unnumbered.insert(id.clone());
+            }
+            if shape.matter {
+                matter_ids.insert(id.clone());
+            }
+            for block in &mut blocks {
+                map_figures(block, &local_to_global);
+            }
+            let notes = number_notes(
+                &mut blocks,
+                &definitions,
+                &mut cited,
+                &id,
+                file,
+                &mut diagnostics,
+            );
+            written_sections.push(Section {
+                kind: shape.kind,
+                id,
+                title,
+                // A dedication or an epigraph is a page of its own, not an entry.
+                in_toc: !piece.section.unlisted
+                    && !matches!(shape.kind, SectionKind::Dedication | SectionKind::Epigraph),
+                running_head: piece.section.running_head.clone(),
+                label: None,
+                blocks,
+                notes,
+                source: Some(file_index as u32),
+            });
+        }
+        // Definitions no section of the file cites.
+        for (label, _) in definitions.iter().filter(|(l, _)| !cited.contains(l)) {
             let span = parsed
                 .notes
                 .iter()
@@ -213,20 +253,6 @@ pub fn assemble(
                     .with_hint(hint),
             );
         }
-
-        written_sections.push(Section {
-            kind: shape.kind,
-            id,
-            title,
-            // A dedication or an epigraph is a page of its own, not an entry.
-            in_toc: !parsed.unlisted
-                && !matches!(shape.kind, SectionKind::Dedication | SectionKind::Epigraph),
-            running_head: parsed.running_head.clone(),
-            label: None,
-            blocks,
-            notes,
-            source: Some(file_index as u32),
-        });
     }
 
     if !written_sections
@@ -671,16 +697,18 @@ fn check_note_labels(
     }
 }
 
-/// Numbers footnotes in order of first reference and attaches their text.
+/// Numbers footnotes in order of first reference and attaches their text
+/// (the file's `definitions`; several sections of one file share them),
+/// adding each label used to `cited`.
 fn number_notes(
     blocks: &mut [Block],
-    definitions: &mut Vec<(String, Vec<Block>)>,
+    definitions: &[(String, Vec<Block>)],
+    cited: &mut Vec<String>,
     section_id: &str,
     file: &ManuscriptFile,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Footnote> {
     let mut order: Vec<String> = Vec::new();
-    let mut notes: Vec<Footnote> = Vec::new();
     let mut missing: Vec<String> = Vec::new();
     let mut visit = |inline: &mut Inline| {
         if let Inline::NoteRef { note, label } = inline {
@@ -711,14 +739,17 @@ fn number_notes(
                 .with_hint(format!("add a line such as [^{label}]: The note's text.")),
         );
     }
-    for (i, label) in order.iter().enumerate() {
-        if let Some(pos) = definitions.iter().position(|(l, _)| l == label) {
-            let (_, blocks) = definitions.remove(pos);
+    let mut notes = Vec::with_capacity(order.len());
+    for (i, label) in order.into_iter().enumerate() {
+        if let Some((_, blocks)) = definitions.iter().find(|(l, _)| *l == label) {
             notes.push(Footnote {
                 label: (i + 1).to_string(),
                 anchor: format!("note-{section_id}-{}", i + 1),
-                blocks,
+                blocks: blocks.clone(),
             });
+        }
+        if !cited.contains(&label) {
+            cited.push(label);
         }
     }
     notes

@@ -10,13 +10,10 @@
 //! that is unclear). book.toml's `front-matter` and `back-matter` lists and
 //! a heading's `{-}` (or `{.unnumbered}`) always win.
 
-use std::sync::Arc;
-
-use super::files::ManuscriptFile;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::numbering::read_number;
 use crate::model::{Block, BlockKind, SectionKind, block_text, plain_text, walk_blocks};
-use crate::parse::ParsedFile;
+use crate::parse::FileSection;
 
 /// What one manuscript file is in the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -286,6 +283,23 @@ fn untitled_role(blocks: &[Block]) -> Option<SectionKind> {
     }
 }
 
+/// One section of a manuscript file (a file holds one, or one per level-1
+/// heading), as the shape is decided from it.
+#[derive(Debug, Clone, Copy)]
+pub struct Piece<'a> {
+    /// Index of its file.
+    pub file: usize,
+    pub path: &'a str,
+    /// The kind book.toml's lists give its file.
+    pub listed: SectionKind,
+    /// Its level-1 heading, when it has one.
+    pub title: Option<&'a Block>,
+    pub blocks: &'a [Block],
+    pub section: &'a FileSection,
+    /// Nothing in it (an empty file): left out of the book.
+    pub empty: bool,
+}
+
 /// What a file is, before its place is considered.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Class {
@@ -299,33 +313,31 @@ enum Class {
     Untitled(Option<SectionKind>),
 }
 
-/// The shape of each file (`None` for an empty file, left out of the book).
+/// The shape of each piece (`None` for an empty file, left out of the book).
 /// Warnings go to `diagnostics`.
-pub fn shape_files(
-    files: &[ManuscriptFile],
-    parsed: &[Arc<ParsedFile>],
+pub fn shape_pieces(
+    pieces: &[Piece<'_>],
     config_parts: bool,
     language: &str,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Option<FileShape>> {
-    let classes: Vec<Option<Class>> = files
+    let classes: Vec<Option<Class>> = pieces
         .iter()
-        .zip(parsed)
-        .map(|(file, parsed)| {
-            if parsed.title.is_none() && parsed.blocks.is_empty() && parsed.notes.is_empty() {
+        .map(|piece| {
+            if piece.empty {
                 return None;
             }
-            if file.kind != SectionKind::Chapter {
+            if piece.listed != SectionKind::Chapter {
                 return Some(Class::Listed);
             }
-            let heading = match &parsed.title {
+            let heading = match piece.title {
                 Some(Block {
                     kind: BlockKind::Heading { content, .. },
                     ..
                 }) => plain_text(content),
-                _ => return Some(Class::Untitled(untitled_role(&parsed.blocks))),
+                _ => return Some(Class::Untitled(untitled_role(piece.blocks))),
             };
-            if parsed.unnumbered {
+            if piece.section.unnumbered {
                 return Some(Class::Unnumbered);
             }
             let reading = read_number(&heading, language);
@@ -333,7 +345,7 @@ pub fn shape_files(
                 // "Part Two" over a page of its own; a "Book One" holding the
                 // book's text is a chapter under that name.
                 let short =
-                    words(&parsed.blocks) <= PART_PAGE_WORDS + heading.split_whitespace().count();
+                    words(piece.blocks) <= PART_PAGE_WORDS + heading.split_whitespace().count();
                 return Some(if unit.is_part() && short && !config_parts {
                     Class::Part
                 } else {
@@ -360,8 +372,8 @@ pub fn shape_files(
         unnumbered,
         matter,
     };
-    let mut shapes = Vec::with_capacity(files.len());
-    for (i, (class, file)) in classes.iter().zip(files).enumerate() {
+    let mut shapes = Vec::with_capacity(pieces.len());
+    for (i, (class, piece)) in classes.iter().zip(pieces).enumerate() {
         let Some(class) = *class else {
             shapes.push(None);
             continue;
@@ -371,7 +383,7 @@ pub fn shape_files(
         let after = last_core.is_some_and(|l| i > l);
         let shape = match class {
             Class::Listed => FileShape {
-                kind: file.kind,
+                kind: piece.listed,
                 unnumbered: true,
                 matter: true,
             },
@@ -422,14 +434,14 @@ pub fn shape_files(
             Class::Untitled(_) => {
                 // Long enough to be text of its own at either end: an unnumbered
                 // opening or ending. Short, or between chapters: say so.
-                let unclear = !(before || after) || words(&parsed[i].blocks) <= SHORT_PAGE_WORDS;
+                let unclear = !(before || after) || words(piece.blocks) <= SHORT_PAGE_WORDS;
                 if unclear {
                     diagnostics.push(
                         Diagnostic::warning(format!(
                             "{} has no heading; it is set as an unnumbered section",
-                            file.path
+                            piece.path
                         ))
-                        .at_file(&file.path, 1, 1)
+                        .at_file(piece.path, 1, 1)
                         .with_hint("give it a heading (# Title), or name it in book.toml's front-matter or back-matter"),
                     );
                 }
