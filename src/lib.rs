@@ -22,6 +22,7 @@ pub mod config;
 pub mod cover;
 pub mod diag;
 pub mod epub;
+pub mod filename;
 pub mod fonts;
 pub mod images;
 pub mod layout;
@@ -699,12 +700,8 @@ pub fn build_with(
     })
 }
 
-/// Output files are named after the title: `none-of-us-are-free.epub`.
+/// Output files are named after the title: `none-of-us-are-free.epub`
+/// (see [`filename`] for the rule: ASCII, nothing invented in front of a digit).
 pub fn output_stem(book: &Book) -> String {
-    let stem = parse::slug(&book.meta.title);
-    if stem.is_empty() {
-        "book".to_string()
-    } else {
-        stem
-    }
+    filename::file_stem(&book.meta.title)
 }
