@@ -415,7 +415,7 @@ pub fn build(project: &Project, options: &Options) -> Result<Outputs, Diagnostic
 /// settled in the book (the scene-break ornament the text face has), so
 /// every stage that reads the book agrees.
 pub fn load_fonts(project: &Project, book: &mut Book) -> Result<fonts::Fonts, Diagnostics> {
-    let fonts = fonts::Fonts::load(project, &book.fonts)?;
+    let fonts = fonts::Fonts::load_at(project, &book.fonts, &book.settings_at)?;
     fonts.settle_ornament(&mut book.style.scene_break);
     Ok(fonts)
 }

@@ -228,7 +228,7 @@ pub fn print_cover(book: &Book, fonts: &Fonts, pages: usize) -> Result<PrintCove
         for (c, _) in &setter.missing {
             diagnostics.push(
                 Diagnostic::error(format!("the cover font has no glyph for “{c}” (U+{:04X})", *c as u32))
-                    .at_file(crate::project::CONFIG_FILE, 1, 1)
+                    .at(Some(super::setting_with(book, *c)))
                     .with_hint("change the title, author or blurb in book.toml, or set the book in fonts that have it ([fonts])"),
             );
         }

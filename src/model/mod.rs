@@ -87,6 +87,56 @@ impl Book {
     pub fn image(&self, id: ImageId) -> &ImageAsset {
         &self.images[id.0 as usize]
     }
+
+    /// Where book.toml writes text that holds `c`: the key of the first of
+    /// the title, subtitle, authors, contributors, blurb (`cover.blurb-file`,
+    /// `cover.blurb` or `description`, whichever gave it), publisher,
+    /// first-publication note, rights, dedication and epigraph with it.
+    /// `None` when no key the author wrote holds it.
+    pub fn setting_holding(&self, c: char) -> Option<Location> {
+        let meta = &self.meta;
+        let has = |text: Option<&str>| text.is_some_and(|t| t.contains(c));
+        let generated = |kind: SectionKind| {
+            self.sections
+                .iter()
+                .filter(move |s| s.kind == kind)
+                .any(|s| {
+                    let mut found = false;
+                    walk_blocks(&s.blocks, &mut |b| {
+                        found |= block_text(b).is_some_and(|t| t.contains(c));
+                    });
+                    found
+                })
+        };
+        let keys: [(&[&str], bool); 10] = [
+            (&["title"], has(Some(&meta.title))),
+            (&["subtitle"], has(meta.subtitle.as_deref())),
+            (&["authors"], meta.authors.iter().any(|a| a.contains(c))),
+            (
+                &["contributors"],
+                meta.contributors.iter().any(|p| p.name.contains(c)),
+            ),
+            (
+                &["cover.blurb-file", "cover.blurb", "description"],
+                has(meta.blurb.as_deref()),
+            ),
+            (&["description"], has(meta.description.as_deref())),
+            (&["publisher"], has(meta.publisher.as_deref())),
+            (
+                &["first-publication"],
+                has(meta.first_publication.as_deref()),
+            ),
+            (&["rights"], has(meta.rights.as_deref())),
+            (
+                &["dedication", "epigraph", "epigraph-source"],
+                generated(SectionKind::Dedication) || generated(SectionKind::Epigraph),
+            ),
+        ];
+        keys.iter()
+            .filter(|(_, held)| *held)
+            .flat_map(|(names, _)| names.iter())
+            .find_map(|name| self.settings_at.get(*name).cloned())
+    }
 }
 
 /// One manuscript file's text, kept for diagnostics.
