@@ -43,6 +43,22 @@ pub struct Book {
     /// Where book.toml sets the keys the metadata comes from (`title`,
     /// `subtitle`, `authors`, `language`), for messages about them.
     pub settings_at: std::collections::BTreeMap<String, Location>,
+    /// Links to a file or id the book does not have: their words are kept,
+    /// unlinked, in both editions, and `quire check` fails on them.
+    pub dead_links: Vec<DeadLink>,
+}
+
+/// A link whose target is not in the book, as the author wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadLink {
+    /// The address as written: `#academe`, `other.md#nope`, `missing.md`.
+    pub url: String,
+    /// The link's words (kept as text).
+    pub words: String,
+    /// Where the words start in the model, for the print page they fall on.
+    pub at: TextPos,
+    /// Where the link is written in the manuscript.
+    pub location: Option<Location>,
 }
 
 /// How the ebook is made, beyond its text and design.
