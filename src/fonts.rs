@@ -6,10 +6,10 @@
 //! shapes with them and the PDF embeds them; the typographic cover draws with
 //! them. The EPUB never sees them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::layout::shape::WordTable;
 use crate::model::FontFiles;
 use crate::project::{CONFIG_FILE, FONTS_DIR, Project};
@@ -46,6 +46,19 @@ impl Style {
         Style::Bold,
         Style::BoldItalic,
     ];
+
+    /// The book.toml key that names this face: `fonts.regular`,
+    /// `fonts.bold-italic`, the second fallback's `fonts.fallback.1`.
+    pub fn setting(self) -> String {
+        match self {
+            Style::Regular => "fonts.regular".into(),
+            Style::Italic => "fonts.italic".into(),
+            Style::Bold => "fonts.bold".into(),
+            Style::BoldItalic => "fonts.bold-italic".into(),
+            Style::Mono => "fonts.mono".into(),
+            Style::Fallback(n) => format!("fonts.fallback.{n}"),
+        }
+    }
 
     pub fn with_italic(self) -> Style {
         match self {
@@ -130,6 +143,18 @@ const MAX_FALLBACKS: usize = 32;
 impl Fonts {
     /// Reads and checks the faces named in `book.toml` (or the defaults).
     pub fn load(project: &Project, files: &FontFiles) -> Result<Fonts, Diagnostics> {
+        Fonts::load_at(project, files, &BTreeMap::new())
+    }
+
+    /// [`Fonts::load`], with a problem reported at the book.toml key that
+    /// named the face (`fonts.regular`, `fonts.fallback.1`), from the keys'
+    /// places in `settings_at`; a default face the author never named is
+    /// reported at the file's start.
+    pub fn load_at(
+        project: &Project,
+        files: &FontFiles,
+        settings_at: &BTreeMap<String, Location>,
+    ) -> Result<Fonts, Diagnostics> {
         let mut diagnostics = Diagnostics::new();
         let mut faces = Vec::with_capacity(5 + files.fallback.len());
         let mut named = vec![
@@ -146,10 +171,19 @@ impl Fonts {
                 .take(MAX_FALLBACKS)
                 .map(|f| ("fallback", f)),
         );
-        for (key, path) in named {
+        let start = || Location {
+            file: CONFIG_FILE.to_string(),
+            line: 1,
+            column: 1,
+        };
+        for (i, (key, path)) in named.into_iter().enumerate() {
             match load_face(project, key, path) {
                 Ok(face) => faces.push(face),
-                Err(d) => diagnostics.push(d),
+                Err(mut d) => {
+                    let setting = Style::from_index(i).setting();
+                    d.location = Some(settings_at.get(&setting).cloned().unwrap_or_else(start));
+                    diagnostics.push(d);
+                }
             }
         }
         if files.fallback.len() > MAX_FALLBACKS {
@@ -158,7 +192,12 @@ impl Fonts {
                     "fonts.fallback names {} fonts; at most {MAX_FALLBACKS} are used",
                     files.fallback.len()
                 ))
-                .at_file(CONFIG_FILE, 1, 1)
+                .at(Some(
+                    settings_at
+                        .get("fonts.fallback")
+                        .cloned()
+                        .unwrap_or_else(start),
+                ))
                 .with_hint("keep the fallbacks that cover what the book needs"),
             );
         }
@@ -248,9 +287,7 @@ fn load_face(project: &Project, key: &str, path: &str) -> Result<FontFace, Diagn
                 available.join(", ")
             )
         };
-        return Err(Diagnostic::error(format!("font not found: {path}"))
-            .at_file(CONFIG_FILE, 1, 1)
-            .with_hint(hint));
+        return Err(Diagnostic::error(format!("font not found: {path}")).with_hint(hint));
     };
     let face = ttf_parser::Face::parse(bytes, 0).map_err(|err| {
         Diagnostic::error(format!("not a usable font: {path} ({err})"))

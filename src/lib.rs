@@ -22,6 +22,7 @@ pub mod config;
 pub mod cover;
 pub mod diag;
 pub mod epub;
+pub mod filename;
 pub mod fonts;
 pub mod images;
 pub mod layout;
@@ -414,7 +415,7 @@ pub fn build(project: &Project, options: &Options) -> Result<Outputs, Diagnostic
 /// settled in the book (the scene-break ornament the text face has), so
 /// every stage that reads the book agrees.
 pub fn load_fonts(project: &Project, book: &mut Book) -> Result<fonts::Fonts, Diagnostics> {
-    let fonts = fonts::Fonts::load(project, &book.fonts)?;
+    let fonts = fonts::Fonts::load_at(project, &book.fonts, &book.settings_at)?;
     fonts.settle_ornament(&mut book.style.scene_break);
     Ok(fonts)
 }
@@ -699,12 +700,8 @@ pub fn build_with(
     })
 }
 
-/// Output files are named after the title: `none-of-us-are-free.epub`.
+/// Output files are named after the title: `none-of-us-are-free.epub`
+/// (see [`filename`] for the rule: ASCII, nothing invented in front of a digit).
 pub fn output_stem(book: &Book) -> String {
-    let stem = parse::slug(&book.meta.title);
-    if stem.is_empty() {
-        "book".to_string()
-    } else {
-        stem
-    }
+    filename::file_stem(&book.meta.title)
 }

@@ -230,7 +230,104 @@ fn missing_font() {
         ("manuscript/book.toml", b"title = \"A\"\ndate = \"2026-01-01\"\nauthors = [\"B\"]\n[fonts]\nregular = \"Missing.ttf\"\n"),
         ("manuscript/01.md", b"Text.\n"),
     ]);
-    assert!(err.starts_with("error: font not found: fonts/Missing.ttf\n  --> manuscript/book.toml:1:1\nhint: name the regular face in book.toml under [fonts]; fonts/ has: fonts/DejaVuSans.ttf, fonts/EBGaramond-Bold.ttf"), "{err}");
+    // At the key that names it, not at the file's start.
+    assert!(err.starts_with("error: font not found: fonts/Missing.ttf\n  --> manuscript/book.toml:5:11\nhint: name the regular face in book.toml under [fonts]; fonts/ has: fonts/DejaVuSans.ttf, fonts/EBGaramond-Bold.ttf"), "{err}");
+}
+
+/// Every problem book.toml causes is reported at its key's line and column.
+#[test]
+fn book_toml_problems_are_reported_at_their_keys() {
+    let at = |err: &str, message: &str, place: &str| {
+        let found = err
+            .split("error: ")
+            .chain(err.split("warning: "))
+            .find(|d| d.starts_with(message))
+            .unwrap_or_else(|| panic!("no “{message}” in {err}"));
+        assert!(
+            found.contains(&format!("\n  --> manuscript/book.toml:{place}\n")),
+            "{message} at {place}: {err}"
+        );
+    };
+    // A fallback face that is missing, and one that is not a font.
+    let err = fails(&[
+        (
+            "manuscript/book.toml",
+            b"title = \"A\"\ndate = \"2026-01-01\"\nauthors = [\"B\"]\n[fonts]\nbold = \"Junk.ttf\"\nfallback = [\"DejaVuSans.ttf\", \"Nope.ttf\"]\n",
+        ),
+        ("manuscript/01.md", b"Text.\n"),
+        ("fonts/Junk.ttf", b"not a font at all"),
+    ]);
+    at(&err, "not a usable font: fonts/Junk.ttf", "5:8");
+    at(&err, "font not found: fonts/Nope.ttf", "6:31");
+    // Too many fallbacks: at the list.
+    let many: Vec<String> = (0..33).map(|_| "\"DejaVuSans.ttf\"".to_string()).collect();
+    let toml = format!(
+        "title = \"A\"\ndate = \"2026-01-01\"\n[fonts]\nfallback = [{}]\n",
+        many.join(", ")
+    );
+    let err = fails(&[
+        ("manuscript/book.toml", toml.as_bytes()),
+        ("manuscript/01.md", b"Text.\n"),
+    ]);
+    at(&err, "fonts.fallback names 33 fonts", "4:12");
+    // A part without chapters: at its empty list.
+    let err = fails(&[
+        (
+            "manuscript/book.toml",
+            b"title = \"A\"\ndate = \"2026-01-01\"\n\n[[parts]]\ntitle = \"One\"\nchapters = []\n",
+        ),
+        ("manuscript/01.md", b"# One\n\nText.\n"),
+    ]);
+    at(&err, "the part \u{201c}One\u{201d} has no chapters", "6:12");
+    // A file listed twice: at its second mention.
+    let err = fails(&[
+        (
+            "manuscript/book.toml",
+            b"title = \"A\"\ndate = \"2026-01-01\"\nchapters = [\n  \"01.md\",\n  \"01.md\",\n]\n",
+        ),
+        ("manuscript/01.md", b"# One\n\nText.\n"),
+    ]);
+    at(&err, "manuscript/01.md is listed twice", "5:3");
+    // A character no font has, written in book.toml: at the key that writes it.
+    let err = fails(&[
+        (
+            "manuscript/book.toml",
+            "title = \"A\"\ndate = \"2026-01-01\"\nauthors = [\"B\"]\ndedication = \"For 中\"\n"
+                .as_bytes(),
+        ),
+        ("manuscript/01.md", b"# One\n\nText.\n"),
+    ]);
+    at(&err, "no font has a glyph for \u{201c}中\u{201d}", "4:14");
+    // A character the cover's font lacks (the interior takes it from the
+    // fallback face): at the title.
+    let err = fails(&[
+        (
+            "manuscript/book.toml",
+            "date = \"2026-01-01\"\nauthors = [\"B\"]\ntitle = \"Snow ☃\"\n".as_bytes(),
+        ),
+        ("manuscript/01.md", b"# One\n\nText.\n"),
+    ]);
+    at(
+        &err,
+        "the cover font has no glyph for \u{201c}☃\u{201d}",
+        "3:9",
+    );
+
+    // Warnings: a short book's min-pages, and a file no list names.
+    let (err, _dir) = succeeds(&[
+        (
+            "manuscript/book.toml",
+            b"title = \"A\"\ndate = \"2026-01-01\"\nauthors = [\"B\"]\nchapters = [\"01.md\"]\n\n[print]\nmin-pages = 40\n",
+        ),
+        ("manuscript/01.md", b"# One\n\nText.\n"),
+        ("manuscript/02.md", b"# Two\n\nText.\n"),
+    ]);
+    at(
+        &err,
+        "the print edition has 16 pages, short of print.min-pages = 40",
+        "7:13",
+    );
+    at(&err, "manuscript/02.md is not in the book", "4:13");
 }
 
 #[test]

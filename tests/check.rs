@@ -303,3 +303,70 @@ fn placeholders_and_empty_chapters_are_reported() {
     let titles: Vec<&str> = book.chapters().map(|s| s.title.as_str()).collect();
     assert_eq!(titles, ["Chapter One"]);
 }
+
+/// A dead link builds (its words as text) but fails the gate, counted, and
+/// `quire serve` draws each on the line that sets its words.
+#[test]
+fn dead_links_fail_the_gate_and_are_findings_on_their_lines() {
+    let project = common::project(&[
+        ("manuscript/book.toml", TOML),
+        (
+            "manuscript/01.md",
+            "# One\n\n## Academy\n\nThe [academe](#academe) was quiet.\n\nAnd [this](02.md#nope) too.\n",
+        ),
+        (
+            "manuscript/02.md",
+            "# Two\n\nSee [the first](01.md#academy).\n",
+        ),
+    ]);
+    // The build goes through.
+    let outputs = quire::build(&project, &quire::Options::default()).unwrap();
+    assert!(outputs.files.iter().any(|f| f.name.ends_with(".epub")));
+    let (report, warnings) = release_gate(&project, &quire::Options::default()).unwrap();
+    let row = report.get("no dead links").unwrap();
+    assert_eq!(row.group, "links");
+    assert_eq!(row.status, Status::Fail);
+    assert_eq!(
+        row.value,
+        "2 dead links: `#academe` at manuscript/01.md:5:15 and more"
+    );
+    assert!(report.failed());
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|w| w.message.starts_with("the link `"))
+            .count(),
+        2
+    );
+    // The preview's findings: one per dead link, on the line with its words.
+    let preview = quire::preview_with(
+        &project,
+        &quire::Options::default(),
+        &mut quire::BuildCache::default(),
+    )
+    .unwrap();
+    let dead: Vec<_> = preview
+        .findings
+        .iter()
+        .filter(|f| f.kind == quire::layout::frame::FindingKind::DeadLink)
+        .collect();
+    assert_eq!(dead.len(), 2, "{:?}", preview.findings);
+    for (finding, words) in dead.iter().zip(["academe", "this"]) {
+        let grid = finding.grid.expect("on a line");
+        let line = preview.laid_out.lines[finding.page]
+            .iter()
+            .find(|l| l.grid == grid)
+            .unwrap();
+        assert!(line.text.contains(words), "{words}: {}", line.text);
+        assert!(finding.detail.contains(words), "{}", finding.detail);
+    }
+    // A book whose links all lead somewhere passes the row.
+    let fine = gate(&common::project(&[
+        ("manuscript/book.toml", TOML),
+        (
+            "manuscript/01.md",
+            "# One\n\n## Academy\n\nThe [academe](#academy).\n",
+        ),
+    ]));
+    assert_eq!(fine.get("no dead links").unwrap().status, Status::Pass);
+}

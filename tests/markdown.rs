@@ -456,28 +456,82 @@ fn page_section(laid: &LaidOut, needle: &str) -> u32 {
 
 #[test]
 fn a_broken_or_unsafe_link_is_reported_at_its_place() {
-    let text = "# One\n\nA line.\n\nSee [this](02.md#nowhere) and [that](missing.md).\n";
-    let two = "# Two\n\nText.\n";
-    let project = common::project(&[
-        ("manuscript/book.toml", TOML),
-        ("manuscript/01.md", text),
-        ("manuscript/02.md", two),
-    ]);
-    let err = quire::build(&project, &quire::Options::default())
-        .unwrap_err()
-        .to_string();
+    // A dead link never stops the build: a warning at its place names the
+    // nearest ids that exist, and its words stay, unlinked, in both editions.
+    let text = "# Opening\n\n## The Academy\n\nA line.\n\nSee [this](02.md#nowhere) and [that](missing.md), and [academe](#academe).\n\nAs [elsewhere](#somewhere-else).\n";
+    let two = "# Closing\n\n## Somewhere Else\n\nText.\n\n## Nowhere Man\n\nMore.\n";
+    let e = editions(&[("manuscript/01.md", text), ("manuscript/02.md", two)]);
+    let warning = |needle: &str| {
+        e.warnings
+            .iter()
+            .find(|w| w.contains(needle))
+            .unwrap_or_else(|| panic!("no warning with {needle}: {:?}", e.warnings))
+            .clone()
+    };
+    let nowhere =
+        warning("the link `02.md#nowhere` points to an id that manuscript/02.md does not have");
+    assert!(nowhere.starts_with("warning: "), "{nowhere}");
     assert!(
-        err.contains(
-            "the link `02.md#nowhere` points to an id that manuscript/02.md does not have"
+        nowhere.contains("its words “this” are kept as text"),
+        "{nowhere}"
+    );
+    assert!(nowhere.contains("manuscript/01.md:7:12"), "{nowhere}");
+    assert!(
+        nowhere.contains(
+            "hint: the nearest ids: 02.md#nowhere-man, 02.md#closing, 02.md#somewhere-else;"
         ),
-        "{err}"
+        "{nowhere}"
     );
-    assert!(err.contains("manuscript/01.md:5:12"), "{err}");
+    let missing = warning("the link `missing.md` points to a file that is not in the book");
+    assert!(missing.contains("manuscript/01.md:7:38"), "{missing}");
     assert!(
-        err.contains("the link `missing.md` points to a file that is not in the book"),
-        "{err}"
+        missing.contains("the nearest files in the book: 01.md, 02.md"),
+        "{missing}"
     );
-    assert!(err.contains("manuscript/01.md:5:38"), "{err}");
+    let academe =
+        warning("the link `#academe` points to an id that manuscript/01.md does not have");
+    assert!(academe.contains("manuscript/01.md:7:65"), "{academe}");
+    assert!(
+        academe.contains("the nearest ids: #the-academy, #opening"),
+        "{academe}"
+    );
+    // The id another file has is the likeliest meaning: it comes first.
+    let elsewhere = warning("the link `#somewhere-else` points to an id");
+    assert!(
+        elsewhere.contains("the nearest ids: 02.md#somewhere-else, #opening, #the-academy"),
+        "{elsewhere}"
+    );
+    // EPUB: the words as plain text, no <a> for them.
+    let chapter = e
+        .xhtml
+        .values()
+        .find(|x| x.contains("See this"))
+        .unwrap_or_else(|| panic!("{:?}", e.xhtml.keys()));
+    assert!(
+        chapter.contains("See this and that, and academe.</p>"),
+        "{chapter}"
+    );
+    assert!(
+        !chapter.contains("href=\"02.md") && !chapter.contains("missing.md"),
+        "{chapter}"
+    );
+    // Print: the words, and no address after them.
+    let page = page_with(&e.laid, "academe");
+    let line: String = page
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Glyphs(run) => Some(run.text.to_string()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("");
+    // A line's runs carry its words; the spaces between them are glue.
+    assert!(line.contains("Seethisandthat,andacademe."), "{line}");
+    assert!(
+        !line.contains("missing.md") && !line.contains("nowhere"),
+        "{line}"
+    );
 
     let unsafe_link = "# One\n\nClick [here](javascript:alert(1)) or [there](data:text/html,x).\n";
     let e = editions(&[("manuscript/01.md", unsafe_link)]);

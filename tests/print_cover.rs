@@ -123,3 +123,38 @@ fn cover_art_fills_the_front_to_its_bleed() {
     let h = images[0].dict.get(b"Height").unwrap().as_i64().unwrap() as f64;
     assert!((w / h - 369.0 / 594.0).abs() < 0.01, "{w} × {h}");
 }
+
+#[test]
+fn the_spine_parts_the_title_from_the_author() {
+    // A wide space alone was set as a word space: "…Are Free Aizada Arystanbek".
+    let project = common::bundled();
+    let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
+    let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
+    // 300 pages: a spine wide enough for its text.
+    let cover = quire::cover::print_cover(&book, &fonts, 300).unwrap();
+    let spine: Vec<&str> = cover
+        .strings
+        .iter()
+        .filter(|(panel, _)| *panel == quire::cover::print::Panel::Spine)
+        .map(|(_, s)| s.as_str())
+        .collect();
+    assert_eq!(spine, ["None of Us Are Free • Aizada Arystanbek"]);
+    // Read back from the PDF, the bullet stands between them.
+    let pdf = quire::pdf::write_cover(&book, &cover.pages, &fonts, &cover.images).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.pdf"), &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(dir.path().join("c.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("None of Us Are Free • Aizada Arystanbek"),
+        "{text}"
+    );
+}

@@ -598,3 +598,48 @@ fn the_gate_fails_each_broken_store_rule_at_its_place() {
         row.value
     );
 }
+
+#[test]
+fn a_title_of_digits_or_cyrillic_names_the_files_in_ascii_without_a_prefix() {
+    for (title, stem) in [
+        ("1984", "1984"),
+        ("Маяк", "mayak"),
+        ("Οδύσσεια", "odysseia"),
+    ] {
+        let toml = format!(
+            "title = \"{title}\"\nauthors = [\"A\"]\ndate = \"2024-01-01\"\nstores = [\"kindle\", \"kobo\", \"generic\"]\n"
+        );
+        let project = common::project(&[
+            ("manuscript/book.toml", toml.as_str()),
+            ("manuscript/01.md", "# One\n\nText.\n"),
+        ]);
+        let outputs = quire::build(&project, &Options::default()).unwrap();
+        let mut names: Vec<&str> = outputs.files.iter().map(|f| f.name.as_str()).collect();
+        names.sort();
+        for name in [
+            format!("{stem}.epub"),
+            format!("{stem}.pdf"),
+            format!("{stem}-cover.pdf"),
+            format!("{stem}-cover.jpg"),
+            format!("kindle/{stem}.epub"),
+            format!("kobo/{stem}.kepub.epub"),
+            format!("generic/{stem}.epub"),
+        ] {
+            assert!(
+                names.contains(&name.as_str()),
+                "{title}: {name} among {names:?}"
+            );
+        }
+        assert!(names.iter().all(|n| !n.contains("s-")), "{names:?}");
+        // Every store takes the names.
+        let report = gate(&project, None);
+        for store in ["kindle", "kobo", "generic"] {
+            assert_eq!(
+                row(&report, store, "file names").status,
+                Status::Pass,
+                "{title}: {}",
+                row(&report, store, "file names").value
+            );
+        }
+    }
+}

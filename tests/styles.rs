@@ -202,3 +202,72 @@ fn numbered_styles_read_the_authors_numbers_and_label_them() {
         "the drop cap's letter is read with its word"
     );
 }
+
+#[test]
+fn every_chapter_opening_gets_its_drop_cap_the_first_included() {
+    // O. Henry's first story opens on a part heading ("## I") where the
+    // others open on their text: it lost its initial in both editions.
+    let toml = "title = \"Stories\"\nauthors = [\"O. Henry\"]\ndate = \"2026-01-01\"\nstyle = \"classic\"\n";
+    let files = [
+        ("manuscript/book.toml", toml),
+        (
+            "manuscript/01.md",
+            "# Lord Oakhurst’s Curse\n\n## I\n\nLord Oakhurst lay dying in the oak chamber in the eastern wing of Oakhurst Castle. Through the open window came the sweet fragrance of the early violets and budding trees.\n\n## II\n\nA carriage drove rapidly up the avenue and stopped at the door.\n",
+        ),
+        (
+            "manuscript/02.md",
+            "# Bexar Scrip No. 2692\n\nWhenever you visit Austin you should by all means go to see the General Land Office, and the castle on the hill before it.\n",
+        ),
+    ];
+    let project = common::project(&files);
+    let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
+    let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
+    let laid = quire::layout::layout(&book, &fonts).unwrap();
+    // Print: each chapter's opening page draws its initial as an outline.
+    let chapters: Vec<usize> = book
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind == quire::model::SectionKind::Chapter)
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(chapters.len(), 2);
+    for section in chapters {
+        let title = &book.sections[section].title;
+        let opening = laid
+            .page_map
+            .pages
+            .iter()
+            .position(|p| p.section as usize == section && !p.blank)
+            .unwrap();
+        let page = &laid.pages.pages[opening];
+        assert!(
+            page.items
+                .iter()
+                .any(|i| matches!(i, quire::layout::frame::Item::Path { .. })),
+            "{title}: the opening page has its drop cap"
+        );
+    }
+    // EPUB: each chapter's opening paragraph is classed for its initial.
+    let outputs = quire::build(&project, &quire::Options::default()).unwrap();
+    let documents: Vec<String> = entries(&outputs)
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".xhtml"))
+        .map(|(_, b)| String::from_utf8(b).unwrap())
+        .filter(|x| x.contains("dying in the oak") || x.contains("visit Austin"))
+        .collect();
+    assert_eq!(documents.len(), 2);
+    for xhtml in &documents {
+        assert_eq!(
+            xhtml.matches("class=\"noindent opening\"").count(),
+            1,
+            "{xhtml}"
+        );
+    }
+    assert!(
+        documents[0]
+            .contains("<p class=\"noindent opening\"><span class=\"sc\">Lord Oakhurst</span>"),
+        "{}",
+        documents[0]
+    );
+}

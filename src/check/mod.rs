@@ -181,6 +181,7 @@ pub fn release_gate(
     check_cover(&mut report, &book, &laid, &jpeg, &print_cover, &cover_pdf);
     check_typography(&mut report, &laid);
     check_placeholders(&mut report, &book);
+    check_links(&mut report, &book);
     // The stores book.toml names, and those `--store` surveys.
     let surveyed = options.stores.clone().unwrap_or_default();
     let store_list: Vec<crate::stores::Store> = crate::stores::Store::ALL
@@ -244,6 +245,65 @@ fn check_placeholders(report: &mut Report, book: &Book) {
             format!("still as quire init wrote them: {}", found.join(", "))
         },
     );
+}
+
+/// Links to a file or id the book does not have. The build sets their words
+/// as text and goes on; a release must not ship them, so each is counted and
+/// the row fails.
+fn check_links(report: &mut Report, book: &Book) {
+    let dead = &book.dead_links;
+    let value = match dead.first() {
+        None => "0: every link leads to its place in the book".to_string(),
+        Some(first) => {
+            let place = first
+                .location
+                .as_ref()
+                .map_or_else(String::new, |l| format!(" at {l}"));
+            format!(
+                "{} dead link{}: `{}`{place}{}",
+                dead.len(),
+                if dead.len() == 1 { "" } else { "s" },
+                first.url,
+                if dead.len() > 1 { " and more" } else { "" }
+            )
+        }
+    };
+    report.add(
+        "links",
+        layout::frame::FindingKind::DeadLink.check_name(),
+        if dead.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        value,
+    );
+}
+
+/// The print page and grid line where the text at `at` is set: the last
+/// line of its block that starts at or before it, else the page the block
+/// is on (a note's text, for one).
+fn place_of(laid: &LaidOut, at: crate::model::TextPos) -> (usize, Option<u32>) {
+    let mut found = None;
+    for (p, lines) in laid.lines.iter().enumerate() {
+        for line in lines {
+            if let Some(pos) = line.pos
+                && pos.block == at.block
+                && pos.offset <= at.offset
+            {
+                found = Some((p, Some(line.grid)));
+            }
+        }
+    }
+    found.unwrap_or_else(|| {
+        let page = laid
+            .page_map
+            .pages
+            .iter()
+            .rposition(|p| !p.blank && p.at <= at)
+            .unwrap_or(0);
+        (page, None)
+    })
 }
 
 // ------------------------------------------------------------------- EPUB
@@ -845,8 +905,9 @@ impl MarginLimits {
 }
 
 /// Every fault `quire check` counts on the print pages, where it is: the
-/// typographic report's, each image below 300 dpi and each page whose ink
-/// comes nearer the trim than the margins allow. In page order.
+/// typographic report's, each image below 300 dpi, each dead link (on the
+/// line that sets its words) and each page whose ink comes nearer the trim
+/// than the margins allow. In page order.
 pub fn findings(book: &Book, laid: &LaidOut) -> Vec<layout::frame::Finding> {
     use layout::frame::{Finding, FindingKind};
     let mut findings = laid.report.findings.clone();
@@ -865,6 +926,22 @@ pub fn findings(book: &Book, laid: &LaidOut) -> Vec<layout::frame::Finding> {
                 });
             }
         }
+    }
+    for link in &book.dead_links {
+        let (page, grid) = place_of(laid, link.at);
+        let place = link
+            .location
+            .as_ref()
+            .map_or_else(String::new, |l| format!(" ({l})"));
+        findings.push(Finding {
+            kind: FindingKind::DeadLink,
+            page,
+            grid,
+            detail: format!(
+                "`{}` leads nowhere in the book; “{}” is set as text{place}",
+                link.url, link.words
+            ),
+        });
     }
     let limits = MarginLimits::of(book, laid.pages.pages.len());
     for (p, page) in laid.pages.pages.iter().enumerate() {

@@ -24,16 +24,15 @@ struct BookToml {
     title: Spanned<String>,
     subtitle: Option<Spanned<String>>,
     authors: Option<Spanned<Vec<String>>>,
-    #[serde(default)]
-    contributors: Vec<ContributorToml>,
-    publisher: Option<String>,
-    first_publication: Option<String>,
+    contributors: Option<Spanned<Vec<ContributorToml>>>,
+    publisher: Option<Spanned<String>>,
+    first_publication: Option<Spanned<String>>,
     language: Option<Spanned<String>>,
     #[serde(default)]
     isbn: IsbnToml,
     date: Option<Spanned<String>>,
-    rights: Option<String>,
-    description: Option<String>,
+    rights: Option<Spanned<String>>,
+    description: Option<Spanned<String>>,
     #[serde(default)]
     keywords: Vec<String>,
     #[serde(default)]
@@ -41,9 +40,9 @@ struct BookToml {
     chapters: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     back_matter: Vec<Spanned<String>>,
-    dedication: Option<String>,
-    epigraph: Option<String>,
-    epigraph_source: Option<String>,
+    dedication: Option<Spanned<String>>,
+    epigraph: Option<Spanned<String>>,
+    epigraph_source: Option<Spanned<String>>,
     #[serde(default)]
     parts: Vec<PartToml>,
     #[serde(default)]
@@ -72,7 +71,7 @@ struct EpubToml {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct PartToml {
     title: String,
-    chapters: Vec<Spanned<String>>,
+    chapters: Spanned<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,7 +105,7 @@ struct PrintToml {
     draft: bool,
     grayscale_images: bool,
     pdf_x: bool,
-    min_pages: u32,
+    min_pages: Spanned<u32>,
     page_references: bool,
     urls: PrintUrls,
 }
@@ -128,42 +127,31 @@ impl Default for PrintToml {
             draft: false,
             grayscale_images: false,
             pdf_x: false,
-            min_pages: 0,
+            min_pages: Spanned::new(0..0, 0),
             page_references: false,
             urls: PrintUrls::Inline,
         }
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+/// `[fonts]`: each face as written, with where (a missing font is reported
+/// at its key); the defaults are applied in [`parse`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct FontsToml {
-    regular: String,
-    italic: String,
-    bold: String,
-    bold_italic: String,
-    mono: String,
-    fallback: Vec<String>,
-}
-
-impl Default for FontsToml {
-    fn default() -> Self {
-        FontsToml {
-            regular: "EBGaramond-Regular.ttf".into(),
-            italic: "EBGaramond-Italic.ttf".into(),
-            bold: "EBGaramond-Bold.ttf".into(),
-            bold_italic: "EBGaramond-BoldItalic.ttf".into(),
-            mono: "JetBrainsMono-Regular.ttf".into(),
-            fallback: vec!["DejaVuSans.ttf".into()],
-        }
-    }
+    regular: Option<Spanned<String>>,
+    italic: Option<Spanned<String>>,
+    bold: Option<Spanned<String>>,
+    bold_italic: Option<Spanned<String>>,
+    mono: Option<Spanned<String>>,
+    fallback: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct CoverToml {
     image: Option<Spanned<String>>,
-    blurb: Option<String>,
+    blurb: Option<Spanned<String>>,
     blurb_file: Option<Spanned<String>>,
 }
 
@@ -185,8 +173,9 @@ pub struct Config {
     pub publisher: Option<String>,
     pub first_publication: Option<String>,
     pub language: String,
-    /// Where the keys that later stages may complain about are set
-    /// (`title`, `subtitle`, `authors`, `language`).
+    /// Where the keys that later stages may complain about are set, by
+    /// their dotted names (`title`, `print.min-pages`, `fonts.regular`, the
+    /// second fallback face as `fonts.fallback.1`), for messages at the key.
     pub locations: std::collections::BTreeMap<String, crate::diag::Location>,
     pub isbn_ebook: Option<Isbn>,
     pub isbn_print: Option<Isbn>,
@@ -264,7 +253,7 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
     }
 
     let mut contributors = Vec::new();
-    for c in &raw.contributors {
+    for c in raw.contributors.iter().flat_map(|c| c.get_ref()) {
         match Role::parse(c.role.get_ref()) {
             Some(role) => contributors.push(Contributor {
                 name: c.name.trim().to_string(),
@@ -375,27 +364,33 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         );
     }
     for part in &raw.parts {
-        if part.chapters.is_empty() {
+        if part.chapters.get_ref().is_empty() {
             diagnostics.push(
                 Diagnostic::error(format!("the part “{}” has no chapters", part.title))
-                    .at_file(CONFIG_FILE, 1, 1)
+                    .at(Some(locate(part.chapters.span())))
                     .with_hint("list its files: chapters = [\"01-chapter.md\"]"),
             );
         }
     }
 
+    let face = |written: &Option<Spanned<String>>, default: &str| {
+        let name = written.as_ref().map_or(default, |w| w.get_ref().as_str());
+        format!("fonts/{name}")
+    };
     let fonts = FontFiles {
-        regular: format!("fonts/{}", raw.fonts.regular),
-        italic: format!("fonts/{}", raw.fonts.italic),
-        bold: format!("fonts/{}", raw.fonts.bold),
-        bold_italic: format!("fonts/{}", raw.fonts.bold_italic),
-        mono: format!("fonts/{}", raw.fonts.mono),
-        fallback: raw
-            .fonts
-            .fallback
-            .iter()
-            .map(|f| format!("fonts/{f}"))
-            .collect(),
+        regular: face(&raw.fonts.regular, "EBGaramond-Regular.ttf"),
+        italic: face(&raw.fonts.italic, "EBGaramond-Italic.ttf"),
+        bold: face(&raw.fonts.bold, "EBGaramond-Bold.ttf"),
+        bold_italic: face(&raw.fonts.bold_italic, "EBGaramond-BoldItalic.ttf"),
+        mono: face(&raw.fonts.mono, "JetBrainsMono-Regular.ttf"),
+        fallback: match &raw.fonts.fallback {
+            Some(list) => list
+                .get_ref()
+                .iter()
+                .map(|f| format!("fonts/{}", f.get_ref()))
+                .collect(),
+            None => vec!["fonts/DejaVuSans.ttf".to_string()],
+        },
     };
 
     let mut style_errors = Vec::new();
@@ -464,18 +459,60 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
     }
 
     let mut locations = std::collections::BTreeMap::new();
-    locations.insert("title".to_string(), locate(raw.title.span()));
-    if let Some(s) = &raw.subtitle {
-        locations.insert("subtitle".to_string(), locate(s.span()));
+    let mut at = |key: &str, span: Option<Range<usize>>| {
+        // A default's span is empty: it was not written.
+        if let Some(span) = span.filter(|s| !s.is_empty()) {
+            locations.insert(key.to_string(), locate(span));
+        }
+    };
+    at("title", Some(raw.title.span()));
+    at("subtitle", raw.subtitle.as_ref().map(Spanned::span));
+    at("authors", raw.authors.as_ref().map(Spanned::span));
+    at("language", raw.language.as_ref().map(Spanned::span));
+    at("stores", raw.stores.as_ref().map(Spanned::span));
+    at("date", raw.date.as_ref().map(Spanned::span));
+    at("publisher", raw.publisher.as_ref().map(Spanned::span));
+    at(
+        "first-publication",
+        raw.first_publication.as_ref().map(Spanned::span),
+    );
+    at("rights", raw.rights.as_ref().map(Spanned::span));
+    at("description", raw.description.as_ref().map(Spanned::span));
+    at("contributors", raw.contributors.as_ref().map(Spanned::span));
+    at("dedication", raw.dedication.as_ref().map(Spanned::span));
+    at("epigraph", raw.epigraph.as_ref().map(Spanned::span));
+    at(
+        "epigraph-source",
+        raw.epigraph_source.as_ref().map(Spanned::span),
+    );
+    at(
+        "chapters",
+        raw.chapters
+            .as_ref()
+            .and_then(|c| c.first())
+            .map(Spanned::span),
+    );
+    at("print.min-pages", Some(raw.print.min_pages.span()));
+    at("cover.image", raw.cover.image.as_ref().map(Spanned::span));
+    at("cover.blurb", raw.cover.blurb.as_ref().map(Spanned::span));
+    at(
+        "cover.blurb-file",
+        raw.cover.blurb_file.as_ref().map(Spanned::span),
+    );
+    for (key, face) in [
+        ("fonts.regular", &raw.fonts.regular),
+        ("fonts.italic", &raw.fonts.italic),
+        ("fonts.bold", &raw.fonts.bold),
+        ("fonts.bold-italic", &raw.fonts.bold_italic),
+        ("fonts.mono", &raw.fonts.mono),
+    ] {
+        at(key, face.as_ref().map(Spanned::span));
     }
-    if let Some(a) = &raw.authors {
-        locations.insert("authors".to_string(), locate(a.span()));
-    }
-    if let Some(l) = &raw.language {
-        locations.insert("language".to_string(), locate(l.span()));
-    }
-    if let Some(s) = &raw.stores {
-        locations.insert("stores".to_string(), locate(s.span()));
+    if let Some(list) = &raw.fonts.fallback {
+        at("fonts.fallback", Some(list.span()));
+        for (i, face) in list.get_ref().iter().enumerate() {
+            at(&format!("fonts.fallback.{i}"), Some(face.span()));
+        }
     }
     Ok(Config {
         title,
@@ -492,14 +529,14 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             .collect(),
         locations,
         contributors,
-        publisher: raw.publisher,
-        first_publication: raw.first_publication,
+        publisher: raw.publisher.map(Spanned::into_inner),
+        first_publication: raw.first_publication.map(Spanned::into_inner),
         language,
         isbn_ebook,
         isbn_print,
         date,
-        rights: raw.rights,
-        description: raw.description,
+        rights: raw.rights.map(Spanned::into_inner),
+        description: raw.description.map(Spanned::into_inner),
         keywords: raw.keywords,
         front_matter: raw.front_matter.iter().map(file_ref).collect(),
         chapters: raw
@@ -507,18 +544,25 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             .as_ref()
             .map(|list| list.iter().map(file_ref).collect()),
         back_matter: raw.back_matter.iter().map(file_ref).collect(),
-        dedication: raw.dedication.filter(|d| !d.trim().is_empty()),
+        dedication: raw
+            .dedication
+            .map(Spanned::into_inner)
+            .filter(|d| !d.trim().is_empty()),
         epigraph: raw
             .epigraph
+            .map(Spanned::into_inner)
             .filter(|e| !e.trim().is_empty())
-            .map(|e| (e, raw.epigraph_source.filter(|s| !s.trim().is_empty()))),
+            .map(|e| {
+                let source = raw.epigraph_source.map(Spanned::into_inner);
+                (e, source.filter(|s| !s.trim().is_empty()))
+            }),
         contents_depth,
         parts: raw
             .parts
             .iter()
             .map(|p| Part {
                 title: p.title.clone(),
-                chapters: p.chapters.iter().map(file_ref).collect(),
+                chapters: p.chapters.get_ref().iter().map(file_ref).collect(),
             })
             .collect(),
         print: PrintSettings {
@@ -536,13 +580,13 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             draft: raw.print.draft,
             grayscale_images: raw.print.grayscale_images,
             pdf_x: raw.print.pdf_x,
-            min_pages: raw.print.min_pages as usize,
+            min_pages: *raw.print.min_pages.get_ref() as usize,
             page_references: raw.print.page_references,
             urls: raw.print.urls,
         },
         fonts,
         cover_image,
-        blurb: raw.cover.blurb,
+        blurb: raw.cover.blurb.map(Spanned::into_inner),
         blurb_file: raw.cover.blurb_file.as_ref().map(file_ref),
         style: book_style,
         ebook: EbookSettings {

@@ -10,7 +10,9 @@ use super::paint::{self, Colour};
 use super::text::{self, CoverFont, ShapedLine};
 use super::wrap::{Paragraph, widest};
 use super::{EBOOK_HEIGHT, EBOOK_WIDTH};
-use crate::diag::Diagnostics;
+use std::collections::BTreeMap;
+
+use crate::diag::{Diagnostics, Location};
 use crate::fonts::{Fonts, Style};
 use crate::model::Meta;
 
@@ -68,11 +70,24 @@ const STEP: f32 = 0.97;
 /// Below this the type stops shrinking: only absurdly long text gets here.
 const SMALLEST: f32 = 4.0;
 
-/// Composes the cover; errors name characters the fonts cannot draw.
-pub fn typographic_cover(meta: &Meta, fonts: &Fonts) -> Result<RgbImage, Diagnostics> {
-    let title_font = CoverFont::new(fonts.get(TITLE_STYLE))?;
-    let subtitle_font = CoverFont::new(fonts.get(SUBTITLE_STYLE))?;
-    let author_font = CoverFont::new(fonts.get(AUTHOR_STYLE))?;
+/// Composes the cover; errors name characters the fonts cannot draw, at the
+/// book.toml key that holds them (from `settings_at`).
+pub fn typographic_cover(
+    meta: &Meta,
+    fonts: &Fonts,
+    settings_at: &BTreeMap<String, Location>,
+) -> Result<RgbImage, Diagnostics> {
+    let at = |key: &str| settings_at.get(key).cloned();
+    // A face the cover cannot draw with is reported at the key naming it.
+    let font = |style: Style| {
+        CoverFont::new(fonts.get(style)).map_err(|d| match at(&style.setting()) {
+            Some(place) => d.at(Some(place)),
+            None => d,
+        })
+    };
+    let title_font = font(TITLE_STYLE)?;
+    let subtitle_font = font(SUBTITLE_STYLE)?;
+    let author_font = font(AUTHOR_STYLE)?;
 
     let title = Paragraph::new(&title_font, &meta.title, 0.0);
     let subtitle = meta
@@ -84,11 +99,11 @@ pub fn typographic_cover(meta: &Meta, fonts: &Fonts) -> Result<RgbImage, Diagnos
     let author = Paragraph::new(&author_font, &author_text, AUTHOR_TRACKING);
 
     let mut errors = Diagnostics::new();
-    check_glyphs(&title, "in the title", &mut errors);
+    check_glyphs(&title, "in the title", at("title"), &mut errors);
     if let Some(subtitle) = &subtitle {
-        check_glyphs(subtitle, "in the subtitle", &mut errors);
+        check_glyphs(subtitle, "in the subtitle", at("subtitle"), &mut errors);
     }
-    check_glyphs(&author, "in the author's name", &mut errors);
+    check_glyphs(&author, "in the author's name", at("authors"), &mut errors);
     if errors.has_errors() {
         return Err(errors);
     }
@@ -127,10 +142,15 @@ fn author_line(authors: &[String]) -> String {
     }
 }
 
-fn check_glyphs(paragraph: &Paragraph, place: &str, errors: &mut Diagnostics) {
+fn check_glyphs(
+    paragraph: &Paragraph,
+    place: &str,
+    at: Option<Location>,
+    errors: &mut Diagnostics,
+) {
     let whole = text::shape(paragraph.font, &paragraph.text(), paragraph.tracking);
     for c in whole.missing_chars() {
-        errors.push(text::missing_glyph_error(c, place, paragraph.font));
+        errors.push(text::missing_glyph_error(c, place, paragraph.font).at(at.clone()));
     }
 }
 
@@ -421,7 +441,8 @@ mod tests {
             meta.title = title.to_string();
             meta.subtitle = subtitle.map(str::to_string);
             meta.authors = authors.iter().map(|a| a.to_string()).collect();
-            let canvas = typographic_cover(&meta, &fonts).unwrap_or_else(|e| panic!("{case}: {e}"));
+            let canvas = typographic_cover(&meta, &fonts, &BTreeMap::new())
+                .unwrap_or_else(|e| panic!("{case}: {e}"));
             assert_eq!(canvas.dimensions(), (EBOOK_WIDTH, EBOOK_HEIGHT));
             assert_type_inside(&canvas, case);
         }

@@ -14,7 +14,7 @@ pub mod print;
 mod text;
 mod wrap;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::fonts::Fonts;
 use crate::model::Book;
 
@@ -35,7 +35,7 @@ pub fn ebook_cover(book: &Book, fonts: &Fonts) -> Result<Vec<u8>, Diagnostics> {
     match &book.cover_art {
         Some(art) => Ok(fit::fit_art(art)?),
         None => {
-            let canvas = ebook::typographic_cover(&book.meta, fonts)?;
+            let canvas = ebook::typographic_cover(&book.meta, fonts, &book.settings_at)?;
             Ok(paint::encode_jpeg(&canvas)?)
         }
     }
@@ -90,6 +90,16 @@ pub fn cover_warnings(book: &Book) -> Vec<Diagnostic> {
         );
     }
     warnings
+}
+
+/// Where book.toml sets the cover text that holds `c` (see
+/// [`Book::setting_holding`]); the file's start when no written key holds it.
+pub(crate) fn setting_with(book: &Book, c: char) -> Location {
+    book.setting_holding(c).unwrap_or_else(|| Location {
+        file: crate::project::CONFIG_FILE.to_string(),
+        line: 1,
+        column: 1,
+    })
 }
 
 /// The bundled book and its fonts, for the unit tests of this module.

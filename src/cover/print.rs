@@ -21,6 +21,19 @@ pub const BLEED: Pt = Pt(9.0);
 pub const SAFE: Pt = Pt(18.0);
 /// Spine text keeps this far from each fold.
 pub const SPINE_SAFE: Pt = Pt(4.5);
+/// The spine's one line: the title, a separator, the author. A wide space
+/// alone is set as an ordinary word space, and the title then ran into the
+/// author ("…Sherlock Holmes Arthur Conan Doyle"): a bullet with a space
+/// either side parts them (a middle dot where the face has no bullet).
+fn spine_line(book: &Book, has_bullet: bool) -> String {
+    let author = book.meta.author_line();
+    if author.is_empty() {
+        return book.meta.title.clone();
+    }
+    let separator = if has_bullet { '•' } else { '·' };
+    format!("{} {separator} {author}", book.meta.title)
+}
+
 /// Books of this many pages or fewer carry no spine text.
 pub const SPINE_TEXT_MIN_PAGES: usize = 80;
 /// The barcode's clear area on the back: 2 × 1.2 in.
@@ -116,7 +129,7 @@ pub fn print_cover(book: &Book, fonts: &Fonts, pages: usize) -> Result<PrintCove
     if spine_text {
         let size = Pt(11.0).min((spine - SPINE_SAFE * 2.0) / 1.05);
         if size.0 >= 6.0 {
-            let text = format!("{}\u{2003}{}", book.meta.title, book.meta.author_line());
+            let text = spine_line(book, setter.shaper.has_char(Style::Regular, '•'));
             let para = ParaStyle {
                 align: Align::Left,
                 ..plain(Style::Regular, size, Pt(1e6))
@@ -215,7 +228,7 @@ pub fn print_cover(book: &Book, fonts: &Fonts, pages: usize) -> Result<PrintCove
         for (c, _) in &setter.missing {
             diagnostics.push(
                 Diagnostic::error(format!("the cover font has no glyph for “{c}” (U+{:04X})", *c as u32))
-                    .at_file(crate::project::CONFIG_FILE, 1, 1)
+                    .at(Some(super::setting_with(book, *c)))
                     .with_hint("change the title, author or blurb in book.toml, or set the book in fonts that have it ([fonts])"),
             );
         }

@@ -13,7 +13,9 @@
 //! A drop cap is `::first-letter` alone (the word stays whole for screen
 //! readers), inside `@supports`, so a reader that knows neither shows a
 //! plain first letter: floated where `@supports` is known, and set with
-//! `initial-letter` where that is (Apple Books, recent browsers). Small
+//! `initial-letter` where that is (Apple Books, recent browsers); the block
+//! after the opening paragraph clears it, so it never wraps around the
+//! initial of a short first paragraph. Small
 //! capitals in all caps (`AllSmallCaps`) are lower-cased small capitals, as
 //! Kindle has no `font-variant-caps`; readers that have it are given
 //! `all-small-caps` too.
@@ -439,6 +441,12 @@ impl<'s> Design<'s> {
                 ("initial-letter", lines.to_string()),
             ],
         );
+        // A short opening paragraph (a line of dialogue) would leave the
+        // initial hanging into the next block, whose first lines then wrap
+        // around it. `clear` (CSS 2, so outside `@supports` and kept by every
+        // store's converter) starts the next block below the initial, floated
+        // or an `initial-letter` box, which `clear` clears as it clears floats.
+        push_rule(css, "p.opening + *", &vec![("clear", "left".into())]);
     }
 }
 

@@ -330,10 +330,12 @@ pub enum FindingKind {
     UnequalSpread,
     LowResolution,
     OutsideMargins,
+    /// A link to a file or id the book does not have (its words set as text).
+    DeadLink,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 12] = [
+    pub const ALL: [FindingKind; 13] = [
         FindingKind::OverfullLine,
         FindingKind::LooseLine,
         FindingKind::TightLine,
@@ -346,6 +348,7 @@ impl FindingKind {
         FindingKind::UnequalSpread,
         FindingKind::LowResolution,
         FindingKind::OutsideMargins,
+        FindingKind::DeadLink,
     ];
 
     /// The name of the `quire check` row that counts this kind.
@@ -363,6 +366,7 @@ impl FindingKind {
             FindingKind::UnequalSpread => "unequal facing pages",
             FindingKind::LowResolution => "images ≥ 300 dpi",
             FindingKind::OutsideMargins => "margins",
+            FindingKind::DeadLink => "no dead links",
         }
     }
 
@@ -381,6 +385,7 @@ impl FindingKind {
             FindingKind::UnequalSpread => "unequal-spread",
             FindingKind::LowResolution => "low-resolution",
             FindingKind::OutsideMargins => "outside-margins",
+            FindingKind::DeadLink => "dead-link",
         }
     }
 }

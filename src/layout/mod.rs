@@ -374,7 +374,7 @@ fn layout_pass(
                 "the print edition has {count} pages, short of print.min-pages = {} even with {MAX_END_BLANKS} blank pages at the end",
                 book.print.min_pages
             ))
-            .at_file(crate::project::CONFIG_FILE, 1, 1)
+            .at(book.settings_at.get("print.min-pages").cloned())
             .with_hint("printers accept at most 10 blank pages at the end; add content, or choose a smaller print.trim or a larger print.font-size"),
         );
     }
@@ -476,7 +476,8 @@ fn fallback_notice(fell_back: &[(char, crate::fonts::Style)], fonts: &Fonts) -> 
     )
 }
 
-/// Where a character first occurs in the manuscript.
+/// Where a character first occurs in the manuscript, or else the book.toml
+/// key that writes it.
 fn find_char(book: &Book, c: char) -> Option<Location> {
     book.sources
         .iter()
@@ -490,6 +491,7 @@ fn find_char(book: &Book, c: char) -> Option<Location> {
                 }
             })
         })
+        .or_else(|| book.setting_holding(c))
         .or(Some(Location {
             file: crate::project::CONFIG_FILE.to_string(),
             line: 1,

@@ -43,6 +43,22 @@ pub struct Book {
     /// Where book.toml sets the keys the metadata comes from (`title`,
     /// `subtitle`, `authors`, `language`), for messages about them.
     pub settings_at: std::collections::BTreeMap<String, Location>,
+    /// Links to a file or id the book does not have: their words are kept,
+    /// unlinked, in both editions, and `quire check` fails on them.
+    pub dead_links: Vec<DeadLink>,
+}
+
+/// A link whose target is not in the book, as the author wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadLink {
+    /// The address as written: `#academe`, `other.md#nope`, `missing.md`.
+    pub url: String,
+    /// The link's words (kept as text).
+    pub words: String,
+    /// Where the words start in the model, for the print page they fall on.
+    pub at: TextPos,
+    /// Where the link is written in the manuscript.
+    pub location: Option<Location>,
 }
 
 /// How the ebook is made, beyond its text and design.
@@ -86,6 +102,56 @@ impl Book {
 
     pub fn image(&self, id: ImageId) -> &ImageAsset {
         &self.images[id.0 as usize]
+    }
+
+    /// Where book.toml writes text that holds `c`: the key of the first of
+    /// the title, subtitle, authors, contributors, blurb (`cover.blurb-file`,
+    /// `cover.blurb` or `description`, whichever gave it), publisher,
+    /// first-publication note, rights, dedication and epigraph with it.
+    /// `None` when no key the author wrote holds it.
+    pub fn setting_holding(&self, c: char) -> Option<Location> {
+        let meta = &self.meta;
+        let has = |text: Option<&str>| text.is_some_and(|t| t.contains(c));
+        let generated = |kind: SectionKind| {
+            self.sections
+                .iter()
+                .filter(move |s| s.kind == kind)
+                .any(|s| {
+                    let mut found = false;
+                    walk_blocks(&s.blocks, &mut |b| {
+                        found |= block_text(b).is_some_and(|t| t.contains(c));
+                    });
+                    found
+                })
+        };
+        let keys: [(&[&str], bool); 10] = [
+            (&["title"], has(Some(&meta.title))),
+            (&["subtitle"], has(meta.subtitle.as_deref())),
+            (&["authors"], meta.authors.iter().any(|a| a.contains(c))),
+            (
+                &["contributors"],
+                meta.contributors.iter().any(|p| p.name.contains(c)),
+            ),
+            (
+                &["cover.blurb-file", "cover.blurb", "description"],
+                has(meta.blurb.as_deref()),
+            ),
+            (&["description"], has(meta.description.as_deref())),
+            (&["publisher"], has(meta.publisher.as_deref())),
+            (
+                &["first-publication"],
+                has(meta.first_publication.as_deref()),
+            ),
+            (&["rights"], has(meta.rights.as_deref())),
+            (
+                &["dedication", "epigraph", "epigraph-source"],
+                generated(SectionKind::Dedication) || generated(SectionKind::Epigraph),
+            ),
+        ];
+        keys.iter()
+            .filter(|(_, held)| *held)
+            .flat_map(|(names, _)| names.iter())
+            .find_map(|name| self.settings_at.get(*name).cloned())
     }
 }
 

@@ -330,9 +330,10 @@ impl Default for BookStyle {
 }
 
 /// The block (an index into `section.blocks`) that opens a chapter's text:
-/// its first paragraph, after the title and past an epigraph (a quote) or a
-/// figure; `None` when something else comes first (a list, a heading,
-/// verse, a table). The drop cap and the lead-in go here.
+/// its first paragraph, after the title and past an epigraph (a quote), a
+/// figure or a section heading that comes before any text (a story told in
+/// parts opens on `## I`); `None` when something else comes first (a list,
+/// verse, a table, code). The drop cap and the lead-in go here.
 pub fn opening_paragraph(section: &super::Section) -> Option<usize> {
     use super::BlockKind;
     if section.kind != super::SectionKind::Chapter {
@@ -341,8 +342,10 @@ pub fn opening_paragraph(section: &super::Section) -> Option<usize> {
     for (i, block) in section.blocks.iter().enumerate() {
         match &block.kind {
             BlockKind::Heading { level: 1, .. } if i == 0 => {}
-            // A story's first section number ("## I") comes before its opening.
-            BlockKind::Heading { numeral: true, .. } => {}
+            // The chapter's text still opens with the paragraph under the
+            // heading: without this a story whose first part is headed "I"
+            // lost its initial while the stories beside it kept theirs.
+            BlockKind::Heading { level, .. } if *level >= 2 => {}
             BlockKind::Quote(_) | BlockKind::Figure { .. } => {}
             BlockKind::Paragraph { content, .. } => {
                 return initial_end(&super::plain_text(content)).map(|_| i);
@@ -422,6 +425,63 @@ mod tests {
         assert_eq!(initial_end("(Supplied by"), None);
         assert_eq!(initial_end("Ёлка"), Some("Ё".len()));
         assert_eq!(initial_end(""), None);
+    }
+
+    fn chapter(blocks: Vec<super::super::BlockKind>) -> super::super::Section {
+        use super::super::{Block, BlockId, Section, SectionKind};
+        Section {
+            kind: SectionKind::Chapter,
+            id: "chapter-1".into(),
+            title: "One".into(),
+            in_toc: true,
+            running_head: None,
+            label: None,
+            blocks: blocks
+                .into_iter()
+                .enumerate()
+                .map(|(i, kind)| Block {
+                    id: BlockId(i as u32),
+                    kind,
+                    span: None,
+                })
+                .collect(),
+            notes: Vec::new(),
+            source: None,
+        }
+    }
+
+    #[test]
+    fn a_chapter_opens_with_its_first_paragraph_past_a_section_heading() {
+        use super::super::{BlockKind, Inline};
+        let heading = |level: u8, text: &str| BlockKind::Heading {
+            level,
+            anchor: text.to_lowercase(),
+            content: vec![Inline::Text(text.into())],
+            numeral: level > 1,
+        };
+        let paragraph = |text: &str| BlockKind::Paragraph {
+            content: vec![Inline::Text(text.into())],
+            indent: false,
+        };
+        // A story in parts: the title, "I", then its first paragraph.
+        let story = chapter(vec![
+            heading(1, "Lord Oakhurst’s Curse"),
+            heading(2, "I"),
+            paragraph("Lord Oakhurst lay dying."),
+            heading(2, "II"),
+            paragraph("A carriage drove up."),
+        ]);
+        assert_eq!(opening_paragraph(&story), Some(2));
+        let plain = chapter(vec![heading(1, "Two"), paragraph("Whenever you visit.")]);
+        assert_eq!(opening_paragraph(&plain), Some(1));
+        // A chapter whose text opens with code has no opening paragraph.
+        let list = chapter(vec![
+            heading(1, "Three"),
+            heading(2, "I"),
+            BlockKind::Code { text: "x".into() },
+            paragraph("Later."),
+        ]);
+        assert_eq!(opening_paragraph(&list), None);
     }
 
     #[test]

@@ -309,17 +309,22 @@ fn take_number(section: &mut Section, reading: HeadingNumber, full: &str) {
                 BlockKind::Heading {
                     level: 2 | 3,
                     content,
+                    anchor,
                     numeral: false,
-                    ..
                 },
             ..
-        }) if !plain_text(content).trim().is_empty() => Some(content.clone()),
+        }) if !plain_text(content).trim().is_empty() => Some((content.clone(), anchor.clone())),
         _ => None,
     };
-    if let BlockKind::Heading { content, .. } = &mut section.blocks[index].kind {
+    if let BlockKind::Heading {
+        content, anchor, ..
+    } = &mut section.blocks[index].kind
+    {
         match next_title {
-            Some(title) => {
+            // The title keeps its own id, which links name more often than the number's.
+            Some((title, title_anchor)) => {
                 *content = title;
+                *anchor = title_anchor;
                 section.title = plain_text(content).trim().to_string();
                 section.blocks.remove(index + 1);
             }

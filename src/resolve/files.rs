@@ -115,8 +115,10 @@ pub fn manuscript_files(
     }
     for (i, (path, _)) in listed.iter().enumerate() {
         if listed[..i].iter().any(|(p, _)| p == path) {
+            let again = listed[..i].iter().filter(|(p, _)| p == path).count();
             diagnostics.push(
                 Diagnostic::error(format!("{path} is listed twice"))
+                    .at(named_at(config, path, again))
                     .with_hint("each manuscript file can appear once in book.toml"),
             );
         }
@@ -135,7 +137,13 @@ pub fn manuscript_files(
             let name = &path[MANUSCRIPT_DIR.len() + 1..];
             warnings.push(
                 Diagnostic::warning(format!("{path} is not in the book"))
-                    .at_file(crate::project::CONFIG_FILE, 1, 1)
+                    .at(Some(config.locations.get("chapters").cloned().unwrap_or_else(|| {
+                        crate::diag::Location {
+                            file: crate::project::CONFIG_FILE.to_string(),
+                            line: 1,
+                            column: 1,
+                        }
+                    })))
                     .with_hint(if name.contains('/') {
                         format!("files in folders are read only when listed: add \"{name}\" to chapters (or front-matter, back-matter, a part) in book.toml")
                     } else {
@@ -227,6 +235,20 @@ fn available_hint(project: &Project) -> String {
             names.join(", ")
         )
     }
+}
+
+/// Where book.toml names `path` for the `nth` time (from 0), in the order
+/// the lists are read: front matter, the parts' chapters, `chapters`, back matter.
+fn named_at(config: &Config, path: &str, nth: usize) -> Option<crate::diag::Location> {
+    config
+        .front_matter
+        .iter()
+        .chain(config.parts.iter().flat_map(|p| &p.chapters))
+        .chain(config.chapters.iter().flatten())
+        .chain(&config.back_matter)
+        .filter(|f| resolve_manuscript_path(&f.written).is_ok_and(|p| p == path))
+        .nth(nth)
+        .map(|f| f.location.clone())
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! Links, resolved once for both editions. A link to a place in the book
 //! (`other.md#id`, `#id`, `other.md`) becomes a cross-reference naming its
-//! target's section, anchor, block and title; a missing file or id is an
-//! error at the link. A web or mail link stays a link; a `javascript:`,
+//! target's section, anchor, block and title. A link to a file or id the
+//! book does not have never stops a build: it is a warning at the link that
+//! names the nearest ids (or files) that exist, its words are kept as text in
+//! both editions, and it is listed in the book's dead links, on which
+//! `quire check` fails. A web or mail link stays a link; a `javascript:`,
 //! `data:` or other unfollowable link keeps its words and loses its target,
 //! with a warning.
 //!
@@ -13,22 +16,27 @@ use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::model::{
-    Block, BlockKind, CrossTarget, Inline, Section, SourceFile, for_each_section_inline_mut,
+    Block, BlockId, BlockKind, CrossTarget, DeadLink, Inline, Section, SourceFile, TextPos,
     plain_text,
 };
 
-/// Resolves every link in every section (text and notes).
+/// The most ids (or files) a dead link's warning names.
+const NEAREST: usize = 3;
+
+/// Resolves every link in every section (text and notes); returns the dead
+/// ones, whose words stay as text.
 pub fn resolve_links(
     sections: &mut [Section],
     sources: &[SourceFile],
     diagnostics: &mut Diagnostics,
-) {
+) -> Vec<DeadLink> {
     let targets = Targets::new(sections, sources);
+    let mut dead = Vec::new();
     // How many times each (file, url) was met, to point at the right occurrence.
     let mut seen: HashMap<(u32, String), usize> = HashMap::new();
     for section in sections.iter_mut() {
         let Some(file) = section.source else { continue };
-        let mut visit = |inline: &mut Inline| {
+        let mut visit = |inline: &mut Inline, place: TextPos| {
             let Inline::Link { url, content } = inline else {
                 return;
             };
@@ -63,17 +71,106 @@ pub fn resolve_links(
                             };
                         }
                         Err(problem) => {
+                            let words = plain_text(content).trim().to_string();
+                            let location = at();
                             diagnostics.push(
-                                Diagnostic::error(problem.message(url))
-                                    .at(at())
-                                    .with_hint(problem.hint(&targets, path.as_deref())),
+                                Diagnostic::warning(problem.message(url, &words))
+                                    .at(location.clone())
+                                    .with_hint(problem.hint(
+                                        &targets,
+                                        from,
+                                        path.as_deref(),
+                                        fragment.as_deref(),
+                                    )),
                             );
+                            dead.push(DeadLink {
+                                url: url.clone(),
+                                words,
+                                at: place,
+                                location,
+                            });
+                            // No address: both editions set the words as text
+                            // (the EPUB without an `<a>`, print without an address).
+                            url.clear();
                         }
                     }
                 }
             }
         };
-        for_each_section_inline_mut(section, &mut visit);
+        for_each_placed_inline_mut(section, &mut visit);
+    }
+    dead
+}
+
+/// Visits every inline of a section (text, then notes), each before its
+/// children, with where its text starts: its leaf block and the characters
+/// before it, counted as page positions count them ([`crate::model::block_text`]).
+fn for_each_placed_inline_mut(section: &mut Section, f: &mut impl FnMut(&mut Inline, TextPos)) {
+    fn inlines(
+        list: &mut [Inline],
+        block: BlockId,
+        offset: &mut u32,
+        f: &mut impl FnMut(&mut Inline, TextPos),
+    ) {
+        for inline in list {
+            f(
+                inline,
+                TextPos {
+                    block,
+                    offset: *offset,
+                },
+            );
+            match inline {
+                Inline::Text(t) | Inline::Code(t) => *offset += t.chars().count() as u32,
+                Inline::LineBreak => *offset += 1,
+                Inline::NoteRef { .. } => {}
+                Inline::Emphasis(c)
+                | Inline::Strong(c)
+                | Inline::Link { content: c, .. }
+                | Inline::CrossRef { content: c, .. }
+                | Inline::Marked { content: c, .. } => inlines(c, block, offset, f),
+            }
+        }
+    }
+    fn blocks(list: &mut [Block], f: &mut impl FnMut(&mut Inline, TextPos)) {
+        for block in list {
+            let id = block.id;
+            let mut offset = 0;
+            match &mut block.kind {
+                BlockKind::Heading { content, .. }
+                | BlockKind::Paragraph { content, .. }
+                | BlockKind::Verse { content, .. }
+                | BlockKind::Display { content, .. }
+                | BlockKind::Figure {
+                    caption: content, ..
+                } => inlines(content, id, &mut offset, f),
+                BlockKind::Quote(inner) => blocks(inner, f),
+                BlockKind::List { items, .. } => {
+                    for item in items {
+                        blocks(&mut item.blocks, f);
+                    }
+                }
+                // Cell by cell, the header first, each cell ended by a line
+                // break; the caption is not in the table's text.
+                BlockKind::Table {
+                    head,
+                    rows,
+                    caption,
+                    ..
+                } => {
+                    for cell in head.iter_mut().chain(rows.iter_mut()).flatten() {
+                        inlines(cell, id, &mut offset, f);
+                        offset += 1;
+                    }
+                    inlines(caption, id, &mut 0, f);
+                }
+                BlockKind::SceneBreak | BlockKind::Code { .. } | BlockKind::Contents(_) => {}
+            }
+        }
+    }
+    blocks(&mut section.blocks, f);
+    for note in &mut section.notes {
+        blocks(&mut note.blocks, f);
     }
 }
 
@@ -178,41 +275,164 @@ struct SectionTargets {
 
 enum Problem {
     NoFile,
-    NoId { file: String },
+    /// The file is there; the id is not (`sections`: the file's, by index).
+    NoId {
+        file: String,
+        sections: Vec<usize>,
+    },
 }
 
 impl Problem {
-    fn message(&self, url: &str) -> String {
+    fn message(&self, url: &str, words: &str) -> String {
+        let kept = if words.is_empty() {
+            "it has no words, so nothing is set in its place".to_string()
+        } else {
+            format!("its words “{words}” are kept as text")
+        };
         match self {
-            Problem::NoFile => format!("the link `{url}` points to a file that is not in the book"),
-            Problem::NoId { file } => {
-                format!("the link `{url}` points to an id that {file} does not have")
+            Problem::NoFile => {
+                format!("the link `{url}` points to a file that is not in the book; {kept}")
+            }
+            Problem::NoId { file, .. } => {
+                format!("the link `{url}` points to an id that {file} does not have; {kept}")
             }
         }
     }
 
-    fn hint(&self, targets: &Targets, path: Option<&str>) -> String {
+    /// The nearest ids (or files) that exist, then how links are written.
+    fn hint(
+        &self,
+        targets: &Targets,
+        from: &str,
+        path: Option<&str>,
+        fragment: Option<&str>,
+    ) -> String {
         match self {
             Problem::NoFile => {
-                let mut files: Vec<&String> = targets.files.keys().collect();
+                let wanted = path.unwrap_or_default();
+                let mut files: Vec<String> =
+                    targets.files.keys().map(|f| relative(from, f)).collect();
                 files.sort();
-                let names: Vec<String> = files
-                    .iter()
-                    .take(6)
-                    .map(|f| f.trim_start_matches("manuscript/").to_string())
-                    .collect();
-                format!(
-                    "link to a chapter file, relative to this one ({}{}), or check the name{}",
-                    names.join(", "),
-                    if files.len() > 6 { ", …" } else { "" },
-                    path.filter(|p| !p.ends_with(".md"))
-                        .map(|_| "; web addresses start with https://")
-                        .unwrap_or_default()
-                )
+                let nearest = nearest(wanted, files.iter().map(|f| (f.clone(), vec![f.as_str()])));
+                let web = if wanted.ends_with(".md") {
+                    ""
+                } else {
+                    "; web addresses start with https://"
+                };
+                if nearest.is_empty() {
+                    format!("link to a chapter file, relative to this one{web}")
+                } else {
+                    format!(
+                        "the nearest files in the book: {}; link to a chapter file, relative to this one{web}",
+                        nearest.join(", ")
+                    )
+                }
             }
-            Problem::NoId { .. } => "ids are a heading's {#id}, or its text in lowercase with spaces as hyphens (## Terms of Art → #terms-of-art)".to_string(),
+            Problem::NoId { file, sections } => {
+                let wanted = fragment.unwrap_or_default();
+                let how = "ids are a heading's {#id}, or its text in lowercase with spaces as hyphens (## Terms of Art → #terms-of-art)";
+                // The id as written in another file: the likeliest slip.
+                let elsewhere = targets.sections.iter().enumerate().find_map(|(i, s)| {
+                    (!sections.contains(&i))
+                        .then(|| s.headings.iter().find(|h| h.0 == wanted || h.1 == wanted))
+                        .flatten()
+                        .and_then(|h| {
+                            let other = targets.files.iter().find(|(_, at)| at.contains(&i))?.0;
+                            Some(format!("{}#{}", relative(from, other), h.0))
+                        })
+                });
+                let prefix = match path {
+                    Some(p) => p.to_string(),
+                    None => String::new(),
+                };
+                let headings = sections.iter().flat_map(|&i| &targets.sections[i].headings);
+                let mut shown: Vec<String> = elsewhere.into_iter().collect();
+                shown.extend(nearest(
+                    wanted,
+                    headings.map(|(anchor, github, _, _)| {
+                        (
+                            format!("{prefix}#{anchor}"),
+                            vec![anchor.as_str(), github.as_str()],
+                        )
+                    }),
+                ));
+                shown.truncate(NEAREST);
+                if shown.is_empty() {
+                    format!(
+                        "{file} has no headings to link to: link to the file alone, or give a heading an id; {how}"
+                    )
+                } else {
+                    format!("the nearest ids: {}; {how}", shown.join(", "))
+                }
+            }
         }
     }
+}
+
+/// Up to [`NEAREST`] of the `candidates` (shown form, names it goes by)
+/// nearest to `wanted` by edit distance, nearest first, ties in their order.
+fn nearest<'a>(
+    wanted: &str,
+    candidates: impl Iterator<Item = (String, Vec<&'a str>)>,
+) -> Vec<String> {
+    let wanted = wanted.to_lowercase();
+    let mut scored: Vec<(usize, usize, String)> = candidates
+        .enumerate()
+        .map(|(order, (shown, names))| {
+            let distance = names
+                .iter()
+                .map(|n| edit_distance(&wanted, &n.to_lowercase()))
+                .min()
+                .unwrap_or(usize::MAX);
+            (distance, order, shown)
+        })
+        .collect();
+    scored.sort();
+    let mut out: Vec<String> = Vec::new();
+    for (_, _, shown) in scored {
+        if !out.contains(&shown) {
+            out.push(shown);
+        }
+        if out.len() == NEAREST {
+            break;
+        }
+    }
+    out
+}
+
+/// Levenshtein distance in characters: insertions, deletions, substitutions.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// The project path `to` as a link from the file `from` writes it (`02.md`,
+/// `../02.md`, `part/03.md`).
+fn relative(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len().saturating_sub(1));
+    let mut parts: Vec<&str> = vec![".."; from_dirs.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
 }
 
 impl Targets {
@@ -297,6 +517,7 @@ impl Targets {
                     .find(|(_, i)| *i == indexes)
                     .map(|(f, _)| f.clone())
                     .unwrap_or_default(),
+                sections: indexes.clone(),
             });
         };
         let first_heading = section.headings.first().map(|h| h.2) == Some(*block);
@@ -359,6 +580,48 @@ mod tests {
             join("manuscript/01.md", "./part/03.md"),
             "manuscript/part/03.md"
         );
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("academe", "academy"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn the_nearest_names_come_first_up_to_three() {
+        let names = [
+            "introduction",
+            "academy",
+            "the-academy",
+            "academic-life",
+            "methods",
+        ];
+        let shown = nearest("academe", names.iter().map(|n| (format!("#{n}"), vec![*n])));
+        assert_eq!(shown, ["#academy", "#the-academy", "#academic-life"]);
+        assert!(nearest("x", std::iter::empty()).is_empty());
+    }
+
+    #[test]
+    fn paths_are_shown_relative_to_the_linking_file() {
+        assert_eq!(relative("manuscript/01.md", "manuscript/02.md"), "02.md");
+        assert_eq!(
+            relative("manuscript/part/01.md", "manuscript/02.md"),
+            "../02.md"
+        );
+        assert_eq!(
+            relative("manuscript/01.md", "manuscript/part/03.md"),
+            "part/03.md"
+        );
+        // `relative` and `join` agree.
+        for (from, to) in [
+            ("manuscript/a/b/01.md", "manuscript/c/02.md"),
+            ("manuscript/01.md", "manuscript/01.md"),
+        ] {
+            assert_eq!(join(from, &relative(from, to)), to);
+        }
     }
 
     #[test]

@@ -354,7 +354,7 @@ pub fn assemble(
         }
     }
     let block_count = assign_ids(&mut sections);
-    links::resolve_links(&mut sections, &sources, &mut diagnostics);
+    let dead_links = links::resolve_links(&mut sections, &sources, &mut diagnostics);
 
     let book = Book {
         meta,
@@ -368,6 +368,7 @@ pub fn assemble(
         sources,
         block_count,
         settings_at: config.locations.clone(),
+        dead_links,
     };
     diagnostics.into_result(book)
 }

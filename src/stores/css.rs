@@ -12,6 +12,10 @@
 //!   and grid rule; its `@supports` handling is unreliable, so those rules
 //!   are unwrapped too.
 //!
+//! A `@supports` group that asks for `initial-letter`, which neither has,
+//! is left out instead of unwrapped: its rules would override the floated
+//! drop cap before it.
+//!
 //! [`hazards`] lists what either would reject, with the line, for the gate.
 
 /// One declaration, as written.
@@ -119,6 +123,14 @@ fn contains_function(value: &str, function: &str) -> bool {
     })
 }
 
+/// Whether a `@supports` group asks for what neither converter has
+/// (`initial-letter`): its rules are for other readers, and unwrapped they
+/// would undo the rules before them (the drop cap's `float: none` after its
+/// floated initial), so the group is left out rather than unwrapped.
+fn asks_for_what_converters_lack(prelude: &str) -> bool {
+    prelude.to_ascii_lowercase().contains("initial-letter")
+}
+
 fn is_supports(prelude: &str) -> bool {
     prelude
         .trim_start()
@@ -203,7 +215,9 @@ fn write_items(out: &mut String, items: &[Item], reader: Reader, depth: usize) {
             }
             Item::Group { prelude, items, .. } => {
                 if is_supports(prelude) {
-                    write_items(out, items, reader, depth);
+                    if !asks_for_what_converters_lack(prelude) {
+                        write_items(out, items, reader, depth);
+                    }
                     continue;
                 }
                 let mut inner = String::new();
@@ -444,6 +458,28 @@ mod tests {
         }
         assert!(make_safe(SHEET, Reader::Rmsdk).contains("initial-letter: 3"));
         assert!(!make_safe(SHEET, Reader::Kindle).contains("initial-letter"));
+    }
+
+    #[test]
+    fn the_floated_drop_cap_survives_both_converters() {
+        // As the EPUB's stylesheet writes a classic drop cap: floated where
+        // floats are known, then set with initial-letter where that is.
+        let sheet = "@supports (float: left) {\n  p.opening::first-letter { float: left; font-size: 4em; }\n}\n@supports (initial-letter: 3) or (-webkit-initial-letter: 3) {\n  p.opening::first-letter { float: none; font-size: 1em; initial-letter: 3; }\n}\np.opening + * { clear: left; }\n";
+        for reader in [Reader::Kindle, Reader::Rmsdk] {
+            let safe = make_safe(sheet, reader);
+            assert!(hazards(&safe, reader).is_empty(), "{safe}");
+            // Unwrapped, the second rule set the initial back to 1 em, unfloated.
+            assert!(!safe.contains("float: none"), "{safe}");
+            assert!(!safe.contains("initial-letter"), "{safe}");
+            assert!(
+                safe.contains("p.opening::first-letter {\n  float: left;\n  font-size: 4em;\n}"),
+                "{safe}"
+            );
+            assert!(
+                safe.contains("p.opening + * {\n  clear: left;\n}"),
+                "{safe}"
+            );
+        }
     }
 
     #[test]

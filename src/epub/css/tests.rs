@@ -227,6 +227,11 @@ fn classic_sets_its_label_in_spaced_small_capitals_over_a_drop_cap() {
     );
     assert!(initial.1.contains(" initial-letter: 3;"), "{}", initial.1);
     assert!(initial.1.contains("float: none;"), "{}", initial.1);
+    // The block after a short opening paragraph starts below the initial,
+    // whichever way the reader sets it.
+    assert_eq!(value(&css, "p.opening + *", "clear").unwrap(), "left");
+    let plain = self::rules(&stylesheet(&BookStyle::plain()));
+    assert!(!has_rule(&plain, "p.opening + *"));
 }
 
 #[test]
