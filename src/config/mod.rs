@@ -94,7 +94,7 @@ struct PrintToml {
     trim: Spanned<String>,
     bleed: bool,
     paper: Paper,
-    chapters_open: ChapterOpening,
+    chapters_open: Option<ChapterOpening>,
     running_head_verso: RunningHead,
     running_head_recto: RunningHead,
     hyphenate: bool,
@@ -116,7 +116,7 @@ impl Default for PrintToml {
             trim: Spanned::new(0..0, "6x9".to_string()),
             bleed: false,
             paper: Paper::White,
-            chapters_open: ChapterOpening::Recto,
+            chapters_open: None,
             running_head_verso: RunningHead::Author,
             running_head_recto: RunningHead::Chapter,
             hyphenate: true,
@@ -193,6 +193,9 @@ pub struct Config {
     pub epigraph: Option<(String, Option<String>)>,
     /// Parts: each a title and its chapters, in order.
     pub parts: Vec<Part>,
+    /// `print.chapters-open` was written: a poetry collection's poems open
+    /// on the next page unless the author said otherwise.
+    pub chapters_open_given: bool,
     /// Heading levels the printed contents lists (`contents-depth`): 1 for
     /// parts and chapters, 2 adds their `##` sections. `None`: 1, or 2 for a
     /// book of one chapter (an essay), whose sections are all there is to list.
@@ -557,6 +560,7 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
                 (e, source.filter(|s| !s.trim().is_empty()))
             }),
         contents_depth,
+        chapters_open_given: raw.print.chapters_open.is_some(),
         parts: raw
             .parts
             .iter()
@@ -569,7 +573,7 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             trim,
             bleed: raw.print.bleed,
             paper: raw.print.paper,
-            chapters_open: raw.print.chapters_open,
+            chapters_open: raw.print.chapters_open.unwrap_or(ChapterOpening::Recto),
             running_head_verso: raw.print.running_head_verso,
             running_head_recto: raw.print.running_head_recto,
             hyphenate: raw.print.hyphenate,

@@ -193,20 +193,7 @@ fn reads_as_chapters(sections: &[Section], shapes: &Shapes<'_>) -> bool {
     if titles.len() > MANY_PIECES {
         return false;
     }
-    // Poems: sections mostly of verse.
-    let verse = chapters
-        .iter()
-        .filter(|s| {
-            let (mut lines, mut paragraphs) = (0, 0);
-            crate::model::walk_blocks(&s.blocks, &mut |b| match b.kind {
-                BlockKind::Verse { .. } => lines += 1,
-                BlockKind::Paragraph { .. } => paragraphs += 1,
-                _ => {}
-            });
-            lines > paragraphs
-        })
-        .count();
-    if verse * 2 > chapters.len() {
+    if verse_collection(sections, shapes.unnumbered) {
         return false;
     }
     // Stories in sections of their own ("## I", "## II").
@@ -226,6 +213,28 @@ fn reads_as_chapters(sections: &[Section], shapes: &Shapes<'_>) -> bool {
         })
         .count();
     sectioned < 2
+}
+
+/// Whether the chapters are mostly poems (more stanzas than paragraphs in
+/// more than half of them): a poetry collection.
+pub fn verse_collection(sections: &[Section], unnumbered: &HashSet<String>) -> bool {
+    let chapters: Vec<&Section> = sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Chapter && !unnumbered.contains(&s.id))
+        .collect();
+    let verse = chapters
+        .iter()
+        .filter(|s| {
+            let (mut stanzas, mut paragraphs) = (0, 0);
+            crate::model::walk_blocks(&s.blocks, &mut |b| match b.kind {
+                BlockKind::Verse { .. } => stanzas += 1,
+                BlockKind::Paragraph { .. } => paragraphs += 1,
+                _ => {}
+            });
+            stanzas > paragraphs
+        })
+        .count();
+    verse * 2 > chapters.len()
 }
 
 /// The label and the title a chapter has when its heading holds nothing

@@ -356,9 +356,14 @@ pub fn assemble(
     let block_count = assign_ids(&mut sections);
     let dead_links = links::resolve_links(&mut sections, &sources, &mut diagnostics);
 
+    let mut print = config.print.clone();
+    // A poetry collection's poems open on the next page, not each on a recto.
+    if !config.chapters_open_given && chapters::verse_collection(&sections, &unnumbered) {
+        print.chapters_open = crate::model::ChapterOpening::Any;
+    }
     let book = Book {
         meta,
-        print: config.print.clone(),
+        print,
         fonts: config.fonts.clone(),
         style: config.style.clone(),
         ebook: config.ebook.clone(),
