@@ -496,6 +496,12 @@ fn a_poetry_collection_with_numbered_sections() {
             "{toc}"
         );
     });
+    // Each poem opens a page of its own, not each on a recto.
+    let built = build("classic", "", &files(&list));
+    assert_eq!(
+        built.book.print.chapters_open,
+        quire::model::ChapterOpening::Any
+    );
     // With `contents-depth = 2` the poems are listed too, each with its page.
     each_style(
         "poetry, depth 2",
@@ -546,6 +552,11 @@ fn a_story_collection_with_numbered_sections() {
             assert!(first.contains("<p class=\"noindent opening\">"), "{first}");
         }
     });
+    let built = build("classic", "", &files(&list));
+    assert_eq!(
+        built.book.print.chapters_open,
+        quire::model::ChapterOpening::Recto
+    );
     // Unless the author asks.
     let built = build("classic", "chapter-numbers = true\n", &files(&list));
     assert_eq!(labels(&built)[1].1.as_deref(), Some("Chapter Two"));
@@ -775,4 +786,30 @@ fn a_book_converted_into_one_file() {
             built.warnings
         );
     });
+}
+
+/// A dedication written as a letter runs over pages: its first is a display
+/// page, the ones after it carry their folios.
+#[test]
+fn a_long_dedication_keeps_its_folios_after_its_first_page() {
+    let letter = format!("# Dedication\n\nTo W. Townend.\n\n{}", TEXT.repeat(12));
+    let list = [
+        ("00.md", letter),
+        ("01.md", format!("# The Arrival\n\n{TEXT}")),
+        ("02.md", format!("# The Storm\n\n{TEXT}")),
+    ];
+    let built = build("classic", "", &files(&list));
+    let first = built
+        .pages
+        .iter()
+        .position(|p| p.contains("To W. Townend."))
+        .unwrap();
+    let folio = |page: &str| {
+        page.lines().filter(|l| !l.trim().is_empty()).any(|l| {
+            l.split_whitespace()
+                .any(|w| ["v", "vi", "vii", "viii", "ix", "x"].contains(&w))
+        })
+    };
+    assert!(!folio(&built.pages[first]), "{}", built.pages[first]);
+    assert!(folio(&built.pages[first + 1]), "{}", built.pages[first + 1]);
 }

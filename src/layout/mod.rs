@@ -973,11 +973,13 @@ fn assemble(
     for page in pages.iter_mut().filter(|_| compose) {
         let section = &book.sections[page.section];
         let furniture = if page.blank
-            || matches!(
-                section.kind,
-                SectionKind::Dedication | SectionKind::Epigraph | SectionKind::Part
-            ) {
-            // Display pages carry no running head or folio.
+            || (page.opening
+                && matches!(
+                    section.kind,
+                    SectionKind::Dedication | SectionKind::Epigraph | SectionKind::Part
+                )) {
+            // Display pages carry no running head or folio; a dedication that runs
+            // on (a letter to a friend) has them on the pages after its first.
             Furniture::None
         } else if page.opening {
             match section.kind {
