@@ -129,6 +129,17 @@ fn in_sequence(numbers: &[u32]) -> bool {
     steps * 3 >= (numbers.len() - 1) * 2
 }
 
+/// A dictionary's heading: a letter or two ("A", "Ch"), or a run of them ("X–Z").
+pub fn is_letter_heading(title: &str) -> bool {
+    let title = title.trim().trim_end_matches('.');
+    let mut parts = title.split(['–', '-', '—']);
+    let letters = |p: &str| {
+        let p = p.trim();
+        (1..=2).contains(&p.chars().count()) && p.chars().all(char::is_alphabetic)
+    };
+    parts.all(letters) && title.split(['–', '-', '—']).count() <= 2
+}
+
 /// Words in a book's title that say it gathers pieces rather than chapters.
 const COLLECTION_WORDS: [&str; 24] = [
     "stories",
@@ -176,10 +187,7 @@ fn reads_as_chapters(sections: &[Section], shapes: &Shapes<'_>) -> bool {
         return true;
     }
     // A dictionary: "A", "B", "Ch", "X–Z".
-    let letters = titles
-        .iter()
-        .filter(|t| t.chars().filter(|c| c.is_alphabetic()).count() <= 3 && !t.contains(' '))
-        .count();
+    let letters = titles.iter().filter(|t| is_letter_heading(t)).count();
     if letters * 2 >= titles.len() {
         return false;
     }
@@ -948,5 +956,15 @@ mod tests {
         number(&mut book, numbering(LabelForm::Numeral), "en");
         assert_eq!(labels(&book), [Some("Part Two"), Some("1"), Some("2")]);
         assert_eq!(book[0].title, "The Sea");
+    }
+
+    #[test]
+    fn letter_headings() {
+        for letter in ["A", "Ch", "X–Z", "Q.", "Ll"] {
+            assert!(is_letter_heading(letter), "{letter}");
+        }
+        for title in ["Fog", "Sea", "The A", "A–B–C", "12", ""] {
+            assert!(!is_letter_heading(title), "{title}");
+        }
     }
 }

@@ -283,16 +283,6 @@ fn label_only(section: &Section) -> Option<()> {
     }
 }
 
-/// Whether a contents title is a dictionary's letter: "A", "Ch", "X–Z".
-fn is_letter(title: &str) -> bool {
-    let letters = title.chars().filter(|c| c.is_alphabetic()).count();
-    (1..=3).contains(&letters)
-        && !title.contains(' ')
-        && title
-            .chars()
-            .all(|c| c.is_alphabetic() || matches!(c, '–' | '-' | '.'))
-}
-
 /// A dictionary's letters, one section each, make one entry of the contents:
 /// "A–Z" at the first letter's page. A reader finds a letter by the running
 /// heads; a page of single letters (some of them roman numerals) helps no one.
@@ -303,7 +293,11 @@ fn collapse_letters(entries: &mut Vec<ContentsEntry>) {
     while i < entries.len() {
         let end = entries[i..]
             .iter()
-            .position(|e| e.anchor.is_some() || e.level != entries[i].level || !is_letter(&e.title))
+            .position(|e| {
+                e.anchor.is_some()
+                    || e.level != entries[i].level
+                    || !super::chapters::is_letter_heading(&e.title)
+            })
             .map_or(entries.len(), |n| i + n);
         if end - i >= RUN {
             let first = entries[i].title.trim_end_matches('.');

@@ -62,6 +62,8 @@ const MATTER: &[(&str, Place, SectionKind)] = {
         ("transcriber’s notes", Front, Pre),
         ("note to the reader", Front, Pre),
         ("list of illustrations", Front, Pre),
+        ("contents", Front, Pre),
+        ("table of contents", Front, Pre),
         ("illustrations", Front, Pre),
         ("prologue", Body, SectionKind::Chapter),
         ("introduction", Body, SectionKind::Chapter),
@@ -95,6 +97,8 @@ const MATTER: &[(&str, Place, SectionKind)] = {
         ("permissions", Back, Back_),
         ("imprint", Back, Back_),
         ("uncopyright", Back, Back_),
+        ("the full project gutenberg license", Back, Back_),
+        ("project gutenberg", Back, Back_),
         // German
         ("vorwort", Front, Pre),
         ("geleitwort", Front, Pre),
@@ -169,6 +173,7 @@ const CONNECTORS: &[&str] = &["to", "of", "on", "for", "by", "zur", "zum", "de",
 /// of Typee".
 const OPEN_ENDED: &[&str] = &[
     "appendix",
+    "project gutenberg",
     "also by",
     "by the same author",
     "other books by",
@@ -497,6 +502,8 @@ mod tests {
             ("Agradecimientos", SectionKind::Appendix),
             ("Предисловие", SectionKind::Preface),
             ("Примечания", SectionKind::Appendix),
+            ("CONTENTS", SectionKind::Preface),
+            ("THE FULL PROJECT GUTENBERG LICENSE", SectionKind::Appendix),
         ] {
             assert_eq!(matter_of(heading).map(|(_, k)| k), Some(kind), "{heading}");
         }
