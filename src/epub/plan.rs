@@ -141,18 +141,9 @@ pub fn walk_blocks<'a>(blocks: &'a [Block], mut visit: impl FnMut(Visit<'a>)) {
         match step {
             Visit::Enter(block) => {
                 visit(Visit::Enter(block));
-                match &block.kind {
-                    BlockKind::Quote(children) => {
-                        stack.push(Visit::Exit(block));
-                        stack.extend(children.iter().rev().map(Visit::Enter));
-                    }
-                    BlockKind::List { items, .. } => {
-                        stack.push(Visit::Exit(block));
-                        for item in items.iter().rev() {
-                            stack.extend(item.blocks.iter().rev().map(Visit::Enter));
-                        }
-                    }
-                    _ => {}
+                if block.kind.is_container() {
+                    stack.push(Visit::Exit(block));
+                    stack.extend(block.kind.children().rev().map(Visit::Enter));
                 }
             }
             exit @ Visit::Exit(_) => visit(exit),
@@ -170,14 +161,7 @@ pub fn walk_inlines<'a>(inlines: &'a [Inline], mut f: impl FnMut(&'a Inline)) {
             }
             Some(inline) => {
                 f(inline);
-                if let Inline::Emphasis(c)
-                | Inline::Strong(c)
-                | Inline::Link { content: c, .. }
-                | Inline::CrossRef { content: c, .. }
-                | Inline::Marked { content: c, .. } = inline
-                {
-                    stack.push(c.iter());
-                }
+                stack.push(inline.children().iter());
             }
         }
     }

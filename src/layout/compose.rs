@@ -267,8 +267,10 @@ fn place_notes(
         width: Pt(0.75),
     });
     for note in notes {
-        for (line, x) in &note.lines {
-            place_line(items, line, left + *x, baseline);
+        for parts in &note.lines {
+            for (line, x) in parts {
+                place_line(items, line, left + *x, baseline);
+            }
             baseline += scale.note_leading;
         }
     }

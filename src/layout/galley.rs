@@ -108,9 +108,16 @@ impl VItem {
         }
     }
 
-    /// Footnotes referenced on this item.
-    pub fn notes(&self) -> &[u32] {
-        self.line().map_or(&[], |l| &l.notes)
+    /// Footnotes referenced on this item: a line's, or every cell's of a table row.
+    pub fn notes(&self) -> impl Iterator<Item = &u32> {
+        let row = match &self.content {
+            Content::Row(row) => Some(row.cells.iter().flat_map(|(lines, _)| lines)),
+            _ => None,
+        };
+        self.line()
+            .into_iter()
+            .chain(row.into_iter().flatten())
+            .flat_map(|line| &line.notes)
     }
 
     /// Grid lines set above this item when it starts a page (a table's header, again).
@@ -122,10 +129,12 @@ impl VItem {
     }
 }
 
-/// A footnote, set: its lines (in the footnote size) and its height in grid lines.
+/// A footnote, set: its lines in the footnote size, from the top, each a
+/// baseline of the note area holding one line or, in a table, a row's
+/// cells side by side; each with its x from the text block's left edge.
 #[derive(Debug, Clone)]
 pub struct NoteBlock {
-    pub lines: Vec<(Line, Pt)>,
+    pub lines: Vec<Vec<(Line, Pt)>>,
     pub pos: Option<TextPos>,
 }
 
@@ -255,6 +264,8 @@ pub struct GalleyBuilder<'a, 's, 'f> {
     pub reshapable: Vec<Reshapable>,
     /// The paragraph that opens the chapter being set (its drop cap).
     pub opening: Option<BlockId>,
+    /// A footnote's blocks are being set (at the note's size, in its look).
+    pub in_note: bool,
 }
 
 /// Where display type must fit: its size and the smallest it may be set at,
@@ -650,6 +661,9 @@ impl GalleyBuilder<'_, '_, '_> {
                 let mut para = if level.right > 0 {
                     let quote = self.scale.looks.block_quote;
                     self.para(quote.style, quote.size, quote.align, measure)
+                } else if self.in_note {
+                    let note = self.scale.looks.note;
+                    self.para(note.style, note.size, note.align, measure)
                 } else {
                     self.para(Style::Regular, self.scale.body, Align::Justify, measure)
                 };
@@ -657,7 +671,12 @@ impl GalleyBuilder<'_, '_, '_> {
                     para.first_indent = self.scale.indent;
                 }
                 let lines = self.setter.set(content, &para);
-                if level.left == 0 && level.right == 0 && !para.draft && lines.len() > 1 {
+                if level.left == 0
+                    && level.right == 0
+                    && !para.draft
+                    && !self.in_note
+                    && lines.len() > 1
+                {
                     self.reshapable.push(Reshapable {
                         block: block.id,
                         para,
@@ -1083,36 +1102,70 @@ impl GalleyBuilder<'_, '_, '_> {
 
     /// A footnote set as a book sets it: its number hanging in the margin of
     /// the note area, ranged right before the text, and every line of the text,
-    /// turnovers included, aligned at `hang`.
+    /// turnovers included, aligned at `hang`. Its blocks are set as the body's
+    /// are, at the note's size and leading: paragraphs, quotes, lists, verse,
+    /// code, tables, headings (a figure's image stays in the text, with a warning).
     fn note(&mut self, note: &crate::model::Footnote, hang: Pt) -> NoteBlock {
         let measure = self.geometry.measure - hang;
-        let note_look = self.scale.looks.note;
-        let para = self.para(note_look.style, self.scale.note, note_look.align, measure);
-        let mut lines = Vec::new();
+        let note_scale = self.scale.for_notes();
+        let note_geometry = PageGeometry {
+            measure,
+            leading: note_scale.leading,
+            ..self.geometry
+        };
+        let body_scale = std::mem::replace(&mut self.scale, note_scale);
+        let body_geometry = std::mem::replace(&mut self.geometry, note_geometry);
+        let opening = self.opening.take();
+        let reshapable = std::mem::take(&mut self.reshapable);
+        let in_note = std::mem::replace(&mut self.in_note, true);
+        crate::model::walk_blocks(&note.blocks, &mut |block| {
+            if let BlockKind::Figure { image, .. } = &block.kind {
+                let path = &self.book.image(*image).path;
+                self.warnings.push(
+                    crate::diag::Diagnostic::warning(format!(
+                        "an image in a footnote is not printed in the note area: {path}"
+                    ))
+                    .at(block.span.and_then(|s| self.book.locate(s)))
+                    .with_hint(
+                        "put the image in the chapter's text; its caption stays in the note",
+                    ),
+                );
+            }
+        });
+        let mut items = Vec::new();
+        for block in &note.blocks {
+            self.block(block, Nesting::default(), &mut items);
+        }
+        self.scale = body_scale;
+        self.geometry = body_geometry;
+        self.opening = opening;
+        self.reshapable = reshapable;
+        self.in_note = in_note;
+        let mut lines: Vec<Vec<(Line, Pt)>> = Vec::new();
         let mut pos = None;
-        for (i, block) in note.blocks.iter().enumerate() {
-            let content = match &block.kind {
-                BlockKind::Paragraph { content, .. } => content.clone(),
-                _ => continue,
-            };
-            let mut p = para;
-            if i > 0 {
-                p.first_indent = self.scale.note;
-            }
-            let set = self.setter.set(&content, &p);
-            if pos.is_none() {
-                pos = set.first().map(|l| TextPos {
-                    block: block.id,
-                    offset: l.start,
-                });
-            }
-            for line in set {
-                lines.push((line, hang));
+        for item in items {
+            pos = pos.or(item.pos);
+            match item.content {
+                Content::Text { line, x, .. } => lines.push(vec![(line, hang + x)]),
+                Content::Row(row) => {
+                    let depth = row.lines() as usize;
+                    for n in 0..depth {
+                        let parts = row
+                            .cells
+                            .iter()
+                            .filter_map(|(cell, x)| cell.get(n).map(|l| (l.clone(), hang + *x)))
+                            .collect();
+                        lines.push(parts);
+                    }
+                }
+                // The note area is set solid: no blank lines, no table rules.
+                Content::Space | Content::Rule { .. } => {}
+                Content::Figure { .. } => {}
             }
         }
         let label_para = self.para(Style::Regular, self.scale.note, Align::Left, measure);
         if let (Some((first, _)), Some(label)) = (
-            lines.first_mut(),
+            lines.first_mut().and_then(|parts| parts.first_mut()),
             self.setter
                 .set_text(&format!("{}.", note.label), &label_para)
                 .into_iter()

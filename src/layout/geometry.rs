@@ -108,6 +108,42 @@ pub struct TypeScale {
 }
 
 impl TypeScale {
+    /// The scale a footnote's blocks are set in: every size in proportion to
+    /// the note's, on the note leading.
+    pub fn for_notes(&self) -> TypeScale {
+        let factor = self.note.0 / self.body.0;
+        let scaled = |look: Look| Look {
+            size: look.size * factor,
+            ..look
+        };
+        let l = self.looks;
+        TypeScale {
+            body: self.note,
+            leading: self.note_leading,
+            small: self.small * factor,
+            note: self.note,
+            note_leading: self.note_leading,
+            code: self.code * factor,
+            indent: self.indent * factor,
+            looks: Looks {
+                label: scaled(l.label),
+                title: scaled(l.title),
+                subtitle: scaled(l.subtitle),
+                heading: scaled(l.heading),
+                subheading: scaled(l.subheading),
+                section_number: scaled(l.section_number),
+                running_head: l.running_head,
+                folio: l.folio,
+                block_quote: scaled(l.block_quote),
+                epigraph: scaled(l.epigraph),
+                caption: scaled(l.caption),
+                // The note's own look is at the note size already.
+                note: l.note,
+            },
+            ..*self
+        }
+    }
+
     pub fn new(settings: &PrintSettings, style: &BookStyle) -> TypeScale {
         let body = settings.font_size;
         let leading = settings.leading;

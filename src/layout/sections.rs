@@ -145,6 +145,7 @@ fn set_share(
     setter.figures = super::shape::Features::of_figures(book.style.figures);
     let mut builder = GalleyBuilder {
         opening: None,
+        in_note: false,
         setter: &mut setter,
         scale: *scale,
         geometry: *geometry,

@@ -10,6 +10,7 @@ mod meta;
 pub mod numbering;
 mod pagemap;
 pub mod style;
+mod walk;
 
 pub use geometry::{Pt, Trim};
 pub use meta::{
@@ -17,6 +18,9 @@ pub use meta::{
     Role, RunningHead,
 };
 pub use pagemap::{PageMap, PageStart, TextPos, block_text, block_text_len};
+pub use walk::{
+    any_inline, for_each_inline_mut, for_each_section_inline_mut, walk_blocks, walk_blocks_mut,
+};
 
 use crate::diag::{LineIndex, Location};
 
@@ -573,118 +577,6 @@ pub fn plain_text(inlines: &[Inline]) -> String {
     out
 }
 
-/// Visits every block in reading order, containers before their children.
-pub fn walk_blocks<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Block)) {
-    for block in blocks {
-        f(block);
-        match &block.kind {
-            BlockKind::Quote(inner) => walk_blocks(inner, f),
-            BlockKind::List { items, .. } => {
-                for item in items {
-                    walk_blocks(&item.blocks, f);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Visits every inline of `blocks` (text, notes' blocks excepted), each
-/// before its children, with the chance to change it.
-pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Inline)) {
-    fn inlines(list: &mut [Inline], f: &mut impl FnMut(&mut Inline)) {
-        for inline in list {
-            f(inline);
-            match inline {
-                Inline::Emphasis(c)
-                | Inline::Strong(c)
-                | Inline::Link { content: c, .. }
-                | Inline::CrossRef { content: c, .. }
-                | Inline::Marked { content: c, .. } => inlines(c, f),
-                _ => {}
-            }
-        }
-    }
-    for block in blocks {
-        match &mut block.kind {
-            BlockKind::Heading { content, .. }
-            | BlockKind::Paragraph { content, .. }
-            | BlockKind::Verse { content, .. }
-            | BlockKind::Display { content, .. }
-            | BlockKind::Figure {
-                caption: content, ..
-            } => inlines(content, f),
-            BlockKind::Quote(inner) => for_each_inline_mut(inner, f),
-            BlockKind::List { items, .. } => {
-                for item in items {
-                    for_each_inline_mut(&mut item.blocks, f);
-                }
-            }
-            BlockKind::Table {
-                head,
-                rows,
-                caption,
-                ..
-            } => {
-                for cell in head.iter_mut().chain(rows.iter_mut()).flatten() {
-                    inlines(cell, f);
-                }
-                inlines(caption, f);
-            }
-            BlockKind::SceneBreak | BlockKind::Code { .. } | BlockKind::Contents(_) => {}
-        }
-    }
-}
-
-/// Every inline of a section, its notes included (see [`for_each_inline_mut`]).
-pub fn for_each_section_inline_mut(section: &mut Section, f: &mut impl FnMut(&mut Inline)) {
-    for_each_inline_mut(&mut section.blocks, f);
-    for note in &mut section.notes {
-        for_each_inline_mut(&mut note.blocks, f);
-    }
-}
-
-/// Whether any inline of `blocks` (at any depth) satisfies `test`.
-pub fn any_inline(blocks: &[Block], test: &mut impl FnMut(&Inline) -> bool) -> bool {
-    fn inlines(list: &[Inline], test: &mut impl FnMut(&Inline) -> bool) -> bool {
-        list.iter().any(|inline| {
-            test(inline)
-                || match inline {
-                    Inline::Emphasis(c)
-                    | Inline::Strong(c)
-                    | Inline::Link { content: c, .. }
-                    | Inline::CrossRef { content: c, .. }
-                    | Inline::Marked { content: c, .. } => inlines(c, test),
-                    _ => false,
-                }
-        })
-    }
-    blocks.iter().any(|block| match &block.kind {
-        BlockKind::Heading { content, .. }
-        | BlockKind::Paragraph { content, .. }
-        | BlockKind::Verse { content, .. }
-        | BlockKind::Display { content, .. }
-        | BlockKind::Figure {
-            caption: content, ..
-        } => inlines(content, test),
-        BlockKind::Quote(inner) => any_inline(inner, test),
-        BlockKind::List { items, .. } => items.iter().any(|item| any_inline(&item.blocks, test)),
-        BlockKind::Table {
-            head,
-            rows,
-            caption,
-            ..
-        } => {
-            head.iter()
-                .chain(rows)
-                .flatten()
-                .any(|cell| inlines(cell, test))
-                || inlines(caption, test)
-        }
-        BlockKind::SceneBreak | BlockKind::Code { .. } | BlockKind::Contents(_) => false,
-    })
-}
-
 /// The lines of verse content: split at its top-level line breaks.
 pub fn verse_lines(content: &[Inline]) -> impl Iterator<Item = &[Inline]> {
     content.split(|i| matches!(i, Inline::LineBreak))
@@ -695,15 +587,9 @@ type Rewrap = Box<dyn Fn(Vec<Inline>) -> Inline>;
 
 /// Whether inlines hold a line break, at any depth.
 pub fn has_line_break(inlines: &[Inline]) -> bool {
-    inlines.iter().any(|i| match i {
-        Inline::LineBreak => true,
-        Inline::Emphasis(c)
-        | Inline::Strong(c)
-        | Inline::Link { content: c, .. }
-        | Inline::CrossRef { content: c, .. }
-        | Inline::Marked { content: c, .. } => has_line_break(c),
-        _ => false,
-    })
+    inlines
+        .iter()
+        .any(|i| matches!(i, Inline::LineBreak) || has_line_break(i.children()))
 }
 
 /// Moves line breaks nested in emphasis, links or marks to the top level,

@@ -17,20 +17,19 @@ pub fn mark_capitals(sections: &mut [Section]) {
 }
 
 fn blocks(list: &mut [Block]) {
-    for block in list {
-        match &mut block.kind {
-            BlockKind::Paragraph { content, .. } | BlockKind::Verse { content, .. } => {
-                inlines(content)
-            }
-            BlockKind::Quote(inner) => blocks(inner),
-            BlockKind::List { items, .. } => {
-                for item in items {
-                    blocks(&mut item.blocks);
-                }
-            }
-            _ => {}
-        }
-    }
+    crate::model::walk_blocks_mut(list, &mut |block| match &mut block.kind {
+        // Running text: display type (headings, titles) and tables keep their capitals.
+        BlockKind::Paragraph { content, .. } | BlockKind::Verse { content, .. } => inlines(content),
+        BlockKind::Heading { .. }
+        | BlockKind::Display { .. }
+        | BlockKind::Quote(_)
+        | BlockKind::List { .. }
+        | BlockKind::SceneBreak
+        | BlockKind::Code { .. }
+        | BlockKind::Figure { .. }
+        | BlockKind::Contents(_)
+        | BlockKind::Table { .. } => {}
+    });
 }
 
 fn inlines(content: &mut Vec<Inline>) {

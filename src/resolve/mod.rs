@@ -633,23 +633,15 @@ impl ImageTable {
     }
 }
 
-/// Rewrites parse-local image indexes to book-wide ids; drops figures whose image failed.
+/// Rewrites parse-local image indexes to book-wide ids, at any depth.
 fn map_figures(block: &mut Block, local_to_global: &[Option<ImageId>]) {
-    match &mut block.kind {
-        BlockKind::Figure { image, .. } => {
-            if let Some(Some(global)) = local_to_global.get(image.0 as usize) {
-                *image = *global;
-            }
+    crate::model::walk_blocks_mut(std::slice::from_mut(block), &mut |block| {
+        if let BlockKind::Figure { image, .. } = &mut block.kind
+            && let Some(Some(global)) = local_to_global.get(image.0 as usize)
+        {
+            *image = *global;
         }
-        BlockKind::Quote(blocks) => blocks
-            .iter_mut()
-            .for_each(|b| map_figures(b, local_to_global)),
-        BlockKind::List { items, .. } => items
-            .iter_mut()
-            .flat_map(|i| i.blocks.iter_mut())
-            .for_each(|b| map_figures(b, local_to_global)),
-        _ => {}
-    }
+    });
 }
 
 /// Warns of footnote labels that cannot be matched in file `index`: a
@@ -764,36 +756,27 @@ fn number_notes(
 /// A table column whose delimiter row gives no alignment is ranged right when
 /// every cell of its body holds a figure (`1,200`, `−3.5 %`, `$40`), left otherwise.
 fn align_table_columns(blocks: &mut [Block]) {
-    for block in blocks {
-        match &mut block.kind {
-            BlockKind::Table { columns, rows, .. } => {
-                for (c, align) in columns.iter_mut().enumerate() {
-                    if *align != ColumnAlign::Auto {
-                        continue;
-                    }
-                    let mut cells = rows
-                        .iter()
-                        .filter_map(|row| row.get(c))
-                        .map(|cell| crate::model::plain_text(cell))
-                        .filter(|t| !t.trim().is_empty())
-                        .peekable();
-                    let figures = cells.peek().is_some() && cells.all(|t| is_figure(&t));
-                    *align = if figures {
-                        ColumnAlign::Right
-                    } else {
-                        ColumnAlign::Left
-                    };
+    crate::model::walk_blocks_mut(blocks, &mut |block| {
+        if let BlockKind::Table { columns, rows, .. } = &mut block.kind {
+            for (c, align) in columns.iter_mut().enumerate() {
+                if *align != ColumnAlign::Auto {
+                    continue;
                 }
+                let mut cells = rows
+                    .iter()
+                    .filter_map(|row| row.get(c))
+                    .map(|cell| crate::model::plain_text(cell))
+                    .filter(|t| !t.trim().is_empty())
+                    .peekable();
+                let figures = cells.peek().is_some() && cells.all(|t| is_figure(&t));
+                *align = if figures {
+                    ColumnAlign::Right
+                } else {
+                    ColumnAlign::Left
+                };
             }
-            BlockKind::Quote(inner) => align_table_columns(inner),
-            BlockKind::List { items, .. } => {
-                for item in items {
-                    align_table_columns(&mut item.blocks);
-                }
-            }
-            _ => {}
         }
-    }
+    });
 }
 
 /// A number as tables print them: digits with separators, a sign, a currency or a unit mark.
@@ -838,19 +821,10 @@ fn set_indents(blocks: &mut [Block]) {
 /// Numbers every block in reading order (notes after their section's text).
 fn assign_ids(sections: &mut [Section]) -> u32 {
     fn number(blocks: &mut [Block], next: &mut u32) {
-        for block in blocks {
+        crate::model::walk_blocks_mut(blocks, &mut |block| {
             block.id = BlockId(*next);
             *next += 1;
-            match &mut block.kind {
-                BlockKind::Quote(inner) => number(inner, next),
-                BlockKind::List { items, .. } => {
-                    for item in items {
-                        number(&mut item.blocks, next);
-                    }
-                }
-                _ => {}
-            }
-        }
+        });
     }
     let mut next = 0;
     for section in sections {

@@ -7,7 +7,7 @@
 //! chapter numbers (or a dictionary's letters "C", "D", "I") is decided from
 //! the sequence of its headings, in `resolve`, not here.
 
-use super::words::{english_ordinals, fold, spellings};
+use super::words::{english_ordinals, fold, may_begin_cardinal, spellings};
 use super::{Language, Unit, roman};
 
 /// How the author wrote a number.
@@ -132,6 +132,15 @@ fn unit_first(heading: &str, unit_word: &str, lang: Language) -> Option<(u32, Wr
 
 /// "Drittes Kapitel", "Zweiter Teil", "3. Kapitel", "III. Kapitel".
 fn german_number_first(heading: &str, unit: Unit) -> Option<(u32, Written, usize)> {
+    // The noun must be there (cheap), before any spelling is looked up.
+    let nouns = unit.words(Language::De);
+    if !heading.split_whitespace().any(|w| {
+        nouns
+            .iter()
+            .any(|n| fold(w.trim_end_matches([':', '.'])) == fold(n))
+    }) {
+        return None;
+    }
     let (number, written, end) = spelled(heading, 0, Language::De)
         .map(|(n, end)| (n, Written::Words, end))
         .or_else(|| {
@@ -162,7 +171,7 @@ fn bare(heading: &str) -> Option<(u32, Option<Unit>, Written, usize)> {
 /// Home", "Deux". Cardinals only: German and Russian spell chapters as
 /// ordinals, which alone ("Erstes", "First") are titles.
 fn bare_spelled(heading: &str, lang: Language) -> Option<(u32, Option<Unit>, Written, usize)> {
-    if matches!(lang, Language::De | Language::Ru) {
+    if !may_begin_cardinal(&heading[..word_end(heading, 0)], lang) {
         return None;
     }
     let (number, end) = spelled(heading, 0, lang)?;

@@ -428,6 +428,23 @@ pub(super) fn english_ordinal(number: u32, british: bool) -> String {
     format!("{head}{last}")
 }
 
+/// Whether `word` (the first word of a heading) can begin a cardinal
+/// spelled in `lang` ("Twenty-One", "vingt", "dieciséis"): a cheap test, so
+/// a heading that is no number never builds the spelling tables. German and
+/// Russian chapters are ordinals, never read bare: always false.
+pub(super) fn may_begin_cardinal(word: &str, lang: Language) -> bool {
+    let first = fold(word.split(is_hyphen).next().unwrap_or_default());
+    let any = |list: &[&str]| list.iter().any(|w| !w.is_empty() && fold(w) == first);
+    match lang {
+        Language::En => any(&EN_ONES) || any(&EN_TENS),
+        Language::Fr => {
+            any(&FR_ONES) || any(&FR_TENS) || any(&["cent", "quatre", "soixante", "premier"])
+        }
+        Language::Es => any(&ES_ONES) || any(&ES_TENS) || any(&ES_HUNDREDS) || first == "cien",
+        Language::De | Language::Ru => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::number_word;
