@@ -370,3 +370,30 @@ fn dead_links_fail_the_gate_and_are_findings_on_their_lines() {
     ]));
     assert_eq!(fine.get("no dead links").unwrap().status, Status::Pass);
 }
+
+/// The gate compares the manuscript's words with each edition's: a note
+/// holding a list, code, a quotation and a table (which print once dropped)
+/// loses nothing in either.
+#[test]
+fn the_gate_counts_every_word_in_both_editions() {
+    let chapter = "# One\n\nText with a long note.[^long] And a cell:\n\n| Column | Other |\n|---|---|\n| a cell[^c] | b |\n\n\
+        [^long]: Its first paragraph.\n\n    - a listed lnoteword\n\n    > quoted qnoteword\n\n    | tnoteword | other |\n    |---|---|\n    | x | y |\n\n\
+        [^c]: The cell's cnoteword.\n";
+    let project = common::project(&[
+        (
+            "manuscript/book.toml",
+            "title = \"Words\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\n",
+        ),
+        ("manuscript/01.md", chapter),
+    ]);
+    let report = gate(&project);
+    for name in ["every word in the EPUB", "every word in print"] {
+        let row = report
+            .checks
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no row {name}"));
+        assert_eq!(row.status, Status::Pass, "{name}: {}", row.value);
+        assert!(row.value.ends_with(" words"), "{}", row.value);
+    }
+}

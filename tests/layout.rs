@@ -906,3 +906,171 @@ fn an_ornament_never_stands_alone_at_a_page_top_or_foot() {
         assert!(seen >= 25, "{style}: {seen} ornaments found");
     }
 }
+
+/// A table of 25 columns is too wide for any page: it is set in parts of
+/// its columns, each opening with the first, every word whole (never a
+/// letter per line), with one warning for the table.
+#[test]
+fn a_table_too_wide_is_set_in_parts_never_a_letter_per_line() {
+    let columns = 25;
+    let header: Vec<String> = (0..columns).map(|c| format!("Col{c}")).collect();
+    let row: Vec<String> = (0..columns).map(|c| format!("v{c}x")).collect();
+    let table = format!(
+        "# One\n\nBefore.\n\n| {} |\n|{}\n| {} |\n\nAfter.\n",
+        header.join(" | "),
+        "---|".repeat(columns),
+        row.join(" | ")
+    );
+    let project = common::project(&[
+        (
+            "manuscript/book.toml",
+            "title = \"Wide\"\nauthors = [\"A\"]\ndate = \"2026-01-01\"\n",
+        ),
+        ("manuscript/01.md", &table),
+    ]);
+    let (_, laid) = lay(&project);
+    let text: Vec<String> = laid
+        .pages
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            Item::Glyphs(run) => Some(run.text.as_str().to_string()),
+            _ => None,
+        })
+        .collect();
+    for word in header.iter().chain(&row) {
+        assert!(
+            text.iter().any(|t| t.split_whitespace().any(|w| w == word)),
+            "{word} is not set whole: {text:?}"
+        );
+    }
+    // The first column opens every part.
+    let parts = text.iter().filter(|t| t.as_str() == "Col0").count();
+    assert!(parts >= 2, "{parts} parts");
+    let table_warnings: Vec<String> = laid
+        .warnings
+        .iter()
+        .map(|w| w.to_string())
+        .filter(|w| w.contains("table") || w.contains("broken"))
+        .collect();
+    assert_eq!(table_warnings.len(), 1, "{table_warnings:?}");
+    assert!(
+        table_warnings[0].contains(&format!("{parts} parts")),
+        "{table_warnings:?}"
+    );
+}
+
+/// The caption's descenders and the last row's keep clear of the rules.
+#[test]
+fn a_tables_rules_keep_clear_of_its_caption_and_its_last_row() {
+    let project = common::project(&[
+        (
+            "manuscript/book.toml",
+            "title = \"Ruled\"\nauthors = [\"A\"]\ndate = \"2026-01-01\"\n",
+        ),
+        (
+            "manuscript/01.md",
+            "# One\n\nBefore.\n\n| Quay | Depth |\n|---|---|\n| Nantucket | 12 |\n| Sag Harbor | 9 |\n\nTable: Soundings, by quay and gauge\n\nAfter.\n",
+        ),
+    ]);
+    let (_, laid) = lay(&project);
+    let page = laid
+        .pages
+        .pages
+        .iter()
+        .find(|p| {
+            p.items
+                .iter()
+                .any(|i| matches!(i, Item::Glyphs(r) if r.text.as_str().contains("Soundings")))
+        })
+        .unwrap();
+    let baseline = |needle: &str| {
+        page.items
+            .iter()
+            .find_map(|i| match i {
+                Item::Glyphs(r) if r.text.as_str().contains(needle) => Some((r.y.0, r.size.0)),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let rules: Vec<f64> = page
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Rule { y1, .. } => Some(y1.0),
+            _ => None,
+        })
+        .collect();
+    // EB Garamond's descenders reach about 0.27 em below the baseline, its ascenders 0.8 above.
+    let (caption, caption_size) = baseline("Soundings");
+    let (last, last_size) = baseline("Harbor");
+    let (header, header_size) = baseline("Quay");
+    let top = rules.iter().copied().fold(f64::MAX, f64::min);
+    let bottom = rules.iter().copied().fold(f64::MIN, f64::max);
+    assert!(
+        top - (caption + 0.27 * caption_size) >= 1.5,
+        "caption {caption}, top rule {top}"
+    );
+    assert!(
+        (header - 0.8 * header_size) - top >= 1.0,
+        "header {header}, top rule {top}"
+    );
+    assert!(
+        bottom - (last + 0.27 * last_size) >= 2.0,
+        "last row {last}, bottom rule {bottom}"
+    );
+}
+
+/// A cell's words joined by a no-break space ("Mr. Penne", as converted
+/// plays write a speaker) are measured together: the column is wide enough,
+/// and the cell never runs into the next.
+#[test]
+fn a_no_break_space_in_a_cell_widens_its_column() {
+    let speech = "Good morning, Miss Lore. Glad to see you so prompt. We should finish that June installment for the Epoch today. Leverett is crowding me for the copy, and the printers wait on no one in this house.";
+    let chapter = format!(
+        "# Sound and Fury\n\nPersons of the drama.\n\n|  |  |\n|----|----|\n| Mr.\u{a0}Penne | {speech} |\n| Miss\u{a0}Lore | Excuse me; you mean “rose from her knees”? |\n"
+    );
+    let project = common::project(&[
+        (
+            "manuscript/book.toml",
+            "title = \"Play\"\nauthors = [\"A\"]\ndate = \"2026-01-01\"\n",
+        ),
+        ("manuscript/01.md", &chapter),
+    ]);
+    let (_, laid) = lay(&project);
+    let runs: Vec<&quire::layout::frame::GlyphRun> = laid
+        .pages
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            Item::Glyphs(run) => Some(run),
+            _ => None,
+        })
+        .collect();
+    let end_of = |needle: &str| {
+        runs.iter()
+            .find(|r| r.text.as_str().contains(needle))
+            .map(|r| {
+                (
+                    r.y.0,
+                    r.x.0 + r.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0),
+                )
+            })
+            .unwrap_or_else(|| panic!("{needle}"))
+    };
+    let start_of = |needle: &str| {
+        runs.iter()
+            .find(|r| r.text.as_str().starts_with(needle))
+            .map(|r| (r.y.0, r.x.0, r.size.0))
+            .unwrap_or_else(|| panic!("{needle}"))
+    };
+    let (penne_y, penne_end) = end_of("Penne");
+    let (good_y, good_x, size) = start_of("Good");
+    assert!((penne_y - good_y).abs() < 0.1, "one baseline");
+    assert!(
+        good_x - penne_end >= size * 0.8,
+        "{penne_end} runs into {good_x}"
+    );
+}

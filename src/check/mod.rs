@@ -6,6 +6,7 @@
 
 mod reading_order;
 mod stores;
+mod words;
 
 pub use reading_order::PageListOrder;
 pub use stores::check_edition;
@@ -182,6 +183,7 @@ pub fn release_gate(
     check_typography(&mut report, &laid);
     check_placeholders(&mut report, &book);
     check_links(&mut report, &book);
+    words::check_words(&mut report, &book, &laid, &epub);
     // The stores book.toml names, and those `--store` surveys.
     let surveyed = options.stores.clone().unwrap_or_default();
     let store_list: Vec<crate::stores::Store> = crate::stores::Store::ALL

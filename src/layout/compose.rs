@@ -117,9 +117,10 @@ fn place_row(
     }
     if let Some(width) = row.rule_below {
         let last = at + row.lines() as usize - 1;
+        // Clear of the last row's descenders (a quarter em at the table's size).
         rule(
             items,
-            geometry.baseline(last) + geometry.leading * 0.3,
+            geometry.baseline(last) + geometry.leading * 0.42,
             width,
         );
     }

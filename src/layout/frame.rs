@@ -236,6 +236,38 @@ pub struct GlyphRun {
     pub hidden: bool,
 }
 
+impl GlyphRun {
+    /// A run's text with a space wherever its glyphs leave a word space's gap
+    /// (a justified line's runs hold its words, the spaces being only distance),
+    /// as a PDF reader finds the words.
+    pub fn spaced_text(&self) -> String {
+        let run = self;
+        let text = run.text.as_str();
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut end: Option<f64> = None;
+        let mut taken = 0;
+        for glyph in &run.glyphs {
+            let start = glyph.text_start as usize;
+            let stop = (start + glyph.text_len as usize).min(text.len());
+            if let Some(end) = end
+                && glyph.x.0 - end > run.size.0 * 0.12
+                && !out.ends_with(' ')
+            {
+                out.push(' ');
+            }
+            if start >= taken && text.is_char_boundary(start) && text.is_char_boundary(stop) {
+                out.push_str(&text[start..stop]);
+                taken = stop;
+            }
+            end = Some(glyph.x.0 + glyph.advance.0);
+        }
+        if taken < text.len() && text.is_char_boundary(taken) {
+            out.push_str(&text[taken..]);
+        }
+        out
+    }
+}
+
 /// A glyph at its final horizontal position (relative to the run's start).
 #[derive(Debug, Clone, Copy)]
 pub struct PlacedGlyph {

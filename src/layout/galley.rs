@@ -89,7 +89,7 @@ impl VItem {
         }
     }
 
-    fn space(lines: u32, discardable: bool, break_after: f64) -> VItem {
+    pub(super) fn space(lines: u32, discardable: bool, break_after: f64) -> VItem {
         VItem {
             content: Content::Space,
             role: Role::Other,
@@ -840,7 +840,12 @@ impl GalleyBuilder<'_, '_, '_> {
                         para: None,
                     });
                 }
+                // The heavy rule above the table keeps its distance from the caption.
+                if !caption.is_empty() {
+                    out.push(VItem::space(1, false, INFINITY));
+                }
                 // Tables keep lining figures, which line up in columns.
+                let broken_before = self.setter.broken_words.len();
                 let figures = self.setter.figures;
                 self.setter.figures = super::shape::Features::LINING;
                 let problem = super::table::table_items(
@@ -855,14 +860,38 @@ impl GalleyBuilder<'_, '_, '_> {
                     out,
                 );
                 self.setter.figures = figures;
-                if let Some(problem) = problem {
+                // Words broken in the cells are this table's one warning, not one each.
+                let broken: Vec<String> = self.setter.broken_words.drain(broken_before..).collect();
+                let message = match problem {
+                    Some(super::table::TableProblem::Split { parts, size }) => Some(format!(
+                        "a table is too wide for the page even at {:.1} pt; it is set in {parts} parts of its columns, one under another, each opening with the first column",
+                        size.0
+                    )),
+                    Some(super::table::TableProblem::Squeezed { size }) => Some(format!(
+                        "a table is too wide for the page even at {:.1} pt, a column wider than the page by itself; its columns are squeezed and long words broken",
+                        size.0
+                    )),
+                    None if !broken.is_empty() => Some(format!(
+                        "{} word{} of a table {} wider than {} column and {} broken: {}",
+                        broken.len(),
+                        if broken.len() == 1 { "" } else { "s" },
+                        if broken.len() == 1 { "is" } else { "are" },
+                        if broken.len() == 1 { "its" } else { "their" },
+                        if broken.len() == 1 { "was" } else { "were" },
+                        broken
+                            .iter()
+                            .take(3)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                    None => None,
+                };
+                if let Some(message) = message {
                     self.warnings.push(
-                        crate::diag::Diagnostic::warning(format!(
-                            "a table is too wide for the page even at {:.1} pt; its columns are squeezed",
-                            problem.size.0
-                        ))
-                        .at(block.span.and_then(|s| self.book.locate(s)))
-                        .with_hint("use fewer columns or shorter cells, or a wider print.trim"),
+                        crate::diag::Diagnostic::warning(message)
+                            .at(block.span.and_then(|s| self.book.locate(s)))
+                            .with_hint("use fewer columns or shorter cells, or a wider print.trim"),
                     );
                 }
                 out.push(VItem::space(1, true, 0.0));

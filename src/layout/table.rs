@@ -53,13 +53,90 @@ impl TableRow {
 }
 
 /// What setting a table found that the author should hear about.
-pub struct TableProblem {
-    /// The table was set at this size, below which it would not shrink.
-    pub size: Pt,
+pub enum TableProblem {
+    /// Too wide for the measure even at the smallest size: set in `parts`
+    /// tables of its columns one under another, the first column repeated in each.
+    Split { parts: usize, size: Pt },
+    /// Too wide even so (a single column wider than the measure): its columns
+    /// squeezed at `size`, long words broken.
+    Squeezed { size: Pt },
+}
+
+/// The widths a table's columns ask for at one size: its text on one line
+/// (`natural`), and its longest unbreakable piece (`least`).
+struct Demand {
+    natural: Vec<Pt>,
+    least: Vec<Pt>,
+}
+
+/// Measures the columns `chosen` (indexes into each row) at `size`.
+fn demand(
+    setter: &mut Setter<'_, '_>,
+    rows: &[(&[Vec<Inline>], Style)],
+    chosen: &[usize],
+    size: Pt,
+) -> Demand {
+    let mut natural = vec![Pt::ZERO; chosen.len()];
+    let mut least = vec![Pt::ZERO; chosen.len()];
+    for (row, style) in rows {
+        for (k, &c) in chosen.iter().enumerate() {
+            let Some(cell) = row.get(c) else { continue };
+            let text = plain_text(cell);
+            // (A hair over the shaped width, so rounding never breaks a word.)
+            let slack = Pt(0.5);
+            natural[k] = natural[k].max(setter.measure_text(&text, *style, size) + slack);
+            for piece in unbreakable(&text) {
+                least[k] = least[k].max(setter.measure_text(piece, *style, size) + slack);
+            }
+        }
+    }
+    Demand { natural, least }
+}
+
+/// The pieces a line cannot break inside: words (a no-break space joins
+/// two), split after a dash or a hyphen as the line breaker splits them
+/// ("so—so" is "so—" and "so").
+fn unbreakable(text: &str) -> impl Iterator<Item = &str> {
+    // A no-break space ("Mr.\u{a0}Penne") holds its words together.
+    let breaks = |c: char| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}');
+    text.split(breaks)
+        .filter(|w| !w.is_empty())
+        .flat_map(|word| {
+            word.split_inclusive(['-', '\u{2010}', '–', '—'])
+                .filter(|p| !p.is_empty())
+        })
+}
+
+/// Column widths for `demand` in `room`: each column its natural width when
+/// all fit, else its least and a share of what is left in proportion to what
+/// more it asks; `None` when even the least widths do not fit.
+fn widths(demand: &Demand, room: Pt) -> Option<Vec<Pt>> {
+    let total_natural: f64 = demand.natural.iter().map(|w| w.0).sum();
+    let total_least: f64 = demand.least.iter().map(|w| w.0).sum();
+    if total_natural <= room.0 {
+        return Some(demand.natural.clone());
+    }
+    if total_least > room.0 {
+        return None;
+    }
+    let spare = room.0 - total_least;
+    let wanted = (total_natural - total_least).max(1e-6);
+    Some(
+        demand
+            .least
+            .iter()
+            .zip(&demand.natural)
+            .map(|(least, natural)| *least + Pt((natural.0 - least.0) * spare / wanted))
+            .collect(),
+    )
 }
 
 /// A table in galley items (header, rows) for a block whose text starts at
-/// `block`'s offset 0. `x` and `measure` are the nesting's left offset and width.
+/// `block`'s offset 0. `x` and `measure` are the nesting's left offset and
+/// width. A table too wide for the measure is set smaller, down to a floor;
+/// too wide even so, it is set in parts of its columns, one under another,
+/// each opening with the first column (as books print wide tables); only a
+/// column wider than the measure by itself is squeezed.
 #[allow(clippy::too_many_arguments)]
 pub fn table_items(
     setter: &mut Setter<'_, '_>,
@@ -80,126 +157,209 @@ pub fn table_items(
         return None;
     }
     // Each row with the face it is set in: the header in italic.
-    let every_row = || {
-        head.into_iter()
-            .map(|h| (h, Style::Italic))
-            .chain(rows.iter().map(|r| (r.as_slice(), Style::Regular)))
-    };
+    let every_row: Vec<(&[Vec<Inline>], Style)> = head
+        .into_iter()
+        .map(|h| (h, Style::Italic))
+        .chain(rows.iter().map(|r| (r.as_slice(), Style::Regular)))
+        .collect();
+    let room_at = |size: Pt, columns: usize| measure - size * COLUMN_GAP * (columns as f64 - 1.0);
+    let all: Vec<usize> = (0..count).collect();
 
     // The largest size from TABLE_SIZE down to TABLE_FLOOR at which the columns fit.
+    let floor = body * TABLE_FLOOR;
     let mut size = body * TABLE_SIZE;
-    let (widths, problem) = loop {
-        let gap = size * COLUMN_GAP;
-        let room = measure - gap * (count as f64 - 1.0);
-        let mut natural = vec![Pt::ZERO; count];
-        let mut least = vec![Pt::ZERO; count];
-        for (row, style) in every_row() {
-            for (c, cell) in row.iter().enumerate().take(count) {
-                let text = plain_text(cell);
-                // (A hair over the shaped width, so rounding never breaks a word.)
-                let slack = Pt(0.5);
-                natural[c] = natural[c].max(setter.measure_text(&text, style, size) + slack);
-                for word in text.split_whitespace() {
-                    least[c] = least[c].max(setter.measure_text(word, style, size) + slack);
-                }
-            }
+    loop {
+        let demand = demand(setter, &every_row, &all, size);
+        if let Some(widths) = widths(&demand, room_at(size, count)) {
+            let table = Part {
+                chosen: &all,
+                widths,
+                size,
+                positions: true,
+            };
+            table.emit(setter, block, columns, head, rows, x, measure, out);
+            return None;
         }
-        let total_natural: f64 = natural.iter().map(|w| w.0).sum();
-        let total_least: f64 = least.iter().map(|w| w.0).sum();
-        if total_natural <= room.0 {
-            break (natural, None);
-        }
-        if total_least <= room.0 {
-            // Share the room out: each column gets its longest word, and the rest
-            // in proportion to how much more its natural width asks.
-            let spare = room.0 - total_least;
-            let wanted = (total_natural - total_least).max(1e-6);
-            let widths = (0..count)
-                .map(|c| least[c] + Pt((natural[c].0 - least[c].0) * spare / wanted))
-                .collect();
-            break (widths, None);
-        }
-        let floor = body * TABLE_FLOOR;
         if size.0 <= floor.0 + 0.01 {
-            // Too wide even at the floor: each column gets its share of the room.
-            let widths = (0..count)
-                .map(|c| Pt(room.0 * least[c].0 / total_least.max(1e-6)))
-                .collect();
-            break (widths, Some(TableProblem { size }));
+            break;
         }
         size = (size * 0.95).max(floor);
-    };
+    }
 
-    let gap = size * COLUMN_GAP;
-    let width = Pt(widths.iter().map(|w| w.0).sum::<f64>()) + gap * (count as f64 - 1.0);
-    let left = x + ((measure - width) / 2.0).max(Pt::ZERO);
-    let mut offset = 0u32;
-    let mut set_row = |setter: &mut Setter<'_, '_>, row: &[Vec<Inline>], style: Style| {
-        let mut cells = Vec::with_capacity(count);
-        let mut cell_x = left;
-        for (c, width) in widths.iter().enumerate() {
-            let align = match columns.get(c) {
-                Some(ColumnAlign::Center) => Align::Center,
-                Some(ColumnAlign::Right) => Align::Right,
-                _ => Align::Left,
-            };
-            let para = ParaStyle::plain(style, size, align, *width);
-            let lines = row
-                .get(c)
-                .map_or(Vec::new(), |cell| setter.set(cell, &para));
-            cells.push((lines, cell_x));
-            cell_x += *width + gap;
+    // Too wide at the floor: parts of as many columns as fit, each after the first column.
+    let demand = demand(setter, &every_row, &all, floor);
+    let mut parts: Vec<Vec<usize>> = Vec::new();
+    let mut current = vec![0];
+    for c in 1..count {
+        let mut trial = current.clone();
+        trial.push(c);
+        let least: f64 = trial.iter().map(|&k| demand.least[k].0).sum();
+        if least > room_at(floor, trial.len()).0 && current.len() > 1 {
+            parts.push(std::mem::replace(&mut current, vec![0, c]));
+        } else {
+            current = trial;
         }
-        let start = offset;
-        for cell in row {
-            offset += crate::model::plain_text(cell).chars().count() as u32 + 1;
-        }
-        (cells, start)
+    }
+    parts.push(current);
+    // As many columns in each part as the parts allow, where that fits too
+    // (twelve, twelve and one read worse than nine, eight and eight).
+    let fits = |part: &[usize]| {
+        let least: f64 = part.iter().map(|&k| demand.least[k].0).sum();
+        least <= room_at(floor, part.len()).0
     };
+    let others = count - 1;
+    let even: Vec<Vec<usize>> = (0..parts.len())
+        .map(|n| {
+            let from = 1 + n * others / parts.len();
+            let to = 1 + (n + 1) * others / parts.len();
+            std::iter::once(0).chain(from..to).collect()
+        })
+        .collect();
+    if even.iter().all(|part| fits(part)) {
+        parts = even;
+    }
+    let mut squeezed = false;
+    for (n, chosen) in parts.iter().enumerate() {
+        let part_demand = Demand {
+            natural: chosen.iter().map(|&c| demand.natural[c]).collect(),
+            least: chosen.iter().map(|&c| demand.least[c]).collect(),
+        };
+        let room = room_at(floor, chosen.len());
+        let widths = widths(&part_demand, room).unwrap_or_else(|| {
+            // A column wider than the measure by itself: shares of the room.
+            squeezed = true;
+            let total: f64 = part_demand.least.iter().map(|w| w.0).sum();
+            part_demand
+                .least
+                .iter()
+                .map(|w| Pt(room.0 * w.0 / total.max(1e-6)))
+                .collect()
+        });
+        if n > 0 {
+            out.push(VItem::space(1, true, 0.0));
+        }
+        let part = Part {
+            chosen,
+            widths,
+            size: floor,
+            // Only the first part's rows mark places in the text: the page map
+            // follows the text's order, row by row, which the parts after it revisit.
+            positions: n == 0,
+        };
+        part.emit(setter, block, columns, head, rows, x, measure, out);
+    }
+    Some(if squeezed {
+        TableProblem::Squeezed { size: floor }
+    } else {
+        TableProblem::Split {
+            parts: parts.len(),
+            size: floor,
+        }
+    })
+}
 
-    let header = head.map(|h| {
-        let (cells, start) = set_row(setter, h, Style::Italic);
-        (
-            Arc::new(TableRow {
+/// Columns of a table set together: which, how wide, at what size.
+struct Part<'c> {
+    chosen: &'c [usize],
+    widths: Vec<Pt>,
+    size: Pt,
+    /// Its rows carry their places in the block's text.
+    positions: bool,
+}
+
+impl Part<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn emit(
+        &self,
+        setter: &mut Setter<'_, '_>,
+        block: crate::model::BlockId,
+        columns: &[ColumnAlign],
+        head: Option<&[Vec<Inline>]>,
+        rows: &[Vec<Vec<Inline>>],
+        x: Pt,
+        measure: Pt,
+        out: &mut Vec<VItem>,
+    ) {
+        let size = self.size;
+        let gap = size * COLUMN_GAP;
+        let width = Pt(self.widths.iter().map(|w| w.0).sum::<f64>())
+            + gap * (self.chosen.len() as f64 - 1.0);
+        let left = x + ((measure - width) / 2.0).max(Pt::ZERO);
+        let mut offset = 0u32;
+        let mut set_row = |setter: &mut Setter<'_, '_>, row: &[Vec<Inline>], style: Style| {
+            let mut cells = Vec::with_capacity(self.chosen.len());
+            let mut cell_x = left;
+            for (&c, width) in self.chosen.iter().zip(&self.widths) {
+                let align = match columns.get(c) {
+                    Some(ColumnAlign::Center) => Align::Center,
+                    Some(ColumnAlign::Right) => Align::Right,
+                    _ => Align::Left,
+                };
+                let para = ParaStyle::plain(style, size, align, *width);
+                let lines = row
+                    .get(c)
+                    .map_or(Vec::new(), |cell| setter.set(cell, &para));
+                cells.push((lines, cell_x));
+                cell_x += *width + gap;
+            }
+            let start = offset;
+            for cell in row {
+                offset += crate::model::plain_text(cell).chars().count() as u32 + 1;
+            }
+            (cells, start)
+        };
+        let positions = self.positions;
+        let item = |row: TableRow, start: u32, break_after: f64| {
+            let mut item = row_item(row, block, start, break_after);
+            if !positions {
+                item.pos = None;
+            }
+            item
+        };
+
+        let header = head.map(|h| {
+            let (cells, start) = set_row(setter, h, Style::Italic);
+            (
+                Arc::new(TableRow {
+                    cells,
+                    left,
+                    width,
+                    rule_above: Some(HEAVY_RULE),
+                    rule_below: Some(LIGHT_RULE),
+                    repeat: None,
+                }),
+                start,
+            )
+        });
+        if let Some((row, start)) = &header {
+            out.push(item(row.as_ref().clone(), *start, INFINITY));
+        }
+        let last = rows.len().saturating_sub(1);
+        for (r, row) in rows.iter().enumerate() {
+            let (cells, start) = set_row(setter, row, Style::Regular);
+            let set = TableRow {
                 cells,
                 left,
                 width,
-                rule_above: Some(HEAVY_RULE),
-                rule_below: Some(LIGHT_RULE),
-                repeat: None,
-            }),
-            start,
-        )
-    });
-    if let Some((row, start)) = &header {
-        out.push(row_item(row.as_ref().clone(), block, *start, INFINITY));
-    }
-    let last = rows.len().saturating_sub(1);
-    for (r, row) in rows.iter().enumerate() {
-        let (cells, start) = set_row(setter, row, Style::Regular);
-        let set = TableRow {
-            cells,
-            left,
-            width,
-            rule_above: (r == 0 && header.is_none()).then_some(HEAVY_RULE),
-            rule_below: (r == last).then_some(HEAVY_RULE),
-            repeat: if r > 0 {
-                header.as_ref().map(|(h, _)| h.clone())
+                rule_above: (r == 0 && header.is_none()).then_some(HEAVY_RULE),
+                rule_below: (r == last).then_some(HEAVY_RULE),
+                repeat: if r > 0 {
+                    header.as_ref().map(|(h, _)| h.clone())
+                } else {
+                    None
+                },
+            };
+            // Keep at least two body rows together at either end of a page break.
+            let break_after = if r == last {
+                0.0
+            } else if r == 0 || r + 2 == rows.len() {
+                LONELY_ROW
             } else {
-                None
-            },
-        };
-        // Keep at least two body rows together at either end of a page break.
-        let break_after = if r == last {
-            0.0
-        } else if r == 0 || r + 2 == rows.len() {
-            LONELY_ROW
-        } else {
-            0.0
-        };
-        out.push(row_item(set, block, start, break_after));
+                0.0
+            };
+            out.push(item(set, start, break_after));
+        }
     }
-    problem
 }
 
 fn row_item(row: TableRow, block: crate::model::BlockId, offset: u32, break_after: f64) -> VItem {

@@ -288,7 +288,7 @@ fn text_line(
     lines: &[LineFact],
     rotate: &str,
 ) {
-    let text = spaced_text(run);
+    let text = run.spaced_text();
     if text.trim().is_empty() {
         return;
     }
@@ -322,35 +322,6 @@ fn text_line(
     out.push('>');
     push_escaped(out, &text);
     out.push_str("</text>");
-}
-
-/// A run's text with a space wherever its glyphs leave a word space's gap
-/// (a justified line's runs hold its words, the spaces being only distance),
-/// as a PDF reader finds the words.
-pub fn spaced_text(run: &crate::layout::frame::GlyphRun) -> String {
-    let text = run.text.as_str();
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut end: Option<f64> = None;
-    let mut taken = 0;
-    for glyph in &run.glyphs {
-        let start = glyph.text_start as usize;
-        let stop = (start + glyph.text_len as usize).min(text.len());
-        if let Some(end) = end
-            && glyph.x.0 - end > run.size.0 * 0.12
-            && !out.ends_with(' ')
-        {
-            out.push(' ');
-        }
-        if start >= taken && text.is_char_boundary(start) && text.is_char_boundary(stop) {
-            out.push_str(&text[start..stop]);
-            taken = stop;
-        }
-        end = Some(glyph.x.0 + glyph.advance.0);
-    }
-    if taken < text.len() && text.is_char_boundary(taken) {
-        out.push_str(&text[taken..]);
-    }
-    out
 }
 
 /// A ring of points as path data: runs of two control points and an end
