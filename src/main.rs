@@ -65,11 +65,8 @@ fn main() -> ExitCode {
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
-    // Warnings first, errors last, so the reason for failing is at the bottom.
-    let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
-    sorted.sort_by_key(|d| d.severity);
-    for d in sorted {
-        eprintln!("{d}");
+    for line in quire::diag::grouped(diagnostics) {
+        eprintln!("{line}");
     }
 }
 

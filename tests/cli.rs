@@ -182,6 +182,36 @@ fn init_makes_a_book_that_builds() {
     assert_eq!(again.status.code(), Some(1));
 }
 
+/// `quire init` into a folder that already holds an author's files writes
+/// only what is missing, and says what it kept.
+#[test]
+fn init_never_overwrites_an_authors_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("fonts")).unwrap();
+    std::fs::write(dir.path().join("fonts/OFL.txt"), "my own licence notes").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "my notes").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .arg("init")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("fonts/OFL.txt")).unwrap(),
+        "my own licence notes"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "my notes"
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("kept") && said.contains("fonts/OFL.txt"),
+        "{said}"
+    );
+    assert!(dir.path().join("manuscript/book.toml").exists());
+}
+
 #[test]
 fn two_builds_racing_on_one_output_folder_leave_whole_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -424,5 +454,44 @@ fn the_cover_cache_is_reused_across_processes_and_clean_removes_it() {
     assert_eq!(
         std::fs::read(dir.path().join("out/fixture-cover.jpg")).unwrap(),
         cover
+    );
+}
+
+/// A hundred warnings of one kind print as a few and a count, and the gate
+/// counts them all.
+#[test]
+fn warnings_of_one_kind_are_grouped_and_the_gate_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let chapter: String = std::iter::once("# One\n\n".to_string())
+        .chain((0..8).map(|n| format!("Paragraph {n} with <kbd>raw</kbd> HTML.\n\n")))
+        .collect();
+    common::write_project(
+        dir.path(),
+        &[
+            ("manuscript/book.toml", GOOD_TOML),
+            ("manuscript/01.md", chapter.as_bytes()),
+        ],
+    );
+    let out = quire(&["build"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("warning: raw HTML is set as text").count(),
+        3,
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: 13 more like “raw HTML is set as text” (16 in all"),
+        "{err}"
+    );
+    let out = quire(&["check"], dir.path());
+    let table = String::from_utf8_lossy(&out.stdout);
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("build") && l.contains("warnings"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        row.contains("WARN") && row.contains("17 warnings of 2 kinds"),
+        "{row}"
     );
 }

@@ -304,6 +304,17 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
     };
     let isbn_ebook = isbn(&raw.isbn.ebook);
     let isbn_print = isbn(&raw.isbn.print);
+    // Each edition has its own ISBN: stores and Google's files tell them apart by it.
+    if let (Some(ebook), Some(print), Some(written)) =
+        (&isbn_ebook, &isbn_print, raw.isbn.print.as_ref())
+        && ebook.digits() == print.digits()
+    {
+        error(
+            written.span(),
+            format!("isbn.print is the same ISBN as isbn.ebook ({print})"),
+            "each edition needs its own ISBN (the paperback's and the ebook's differ); leave one out if you have only one",
+        );
+    }
 
     let date = raw.date.as_ref().and_then(|d| {
         let parsed = Date::parse(d.get_ref().trim());
