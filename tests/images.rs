@@ -1,7 +1,8 @@
 //! The manuscript's pictures in print, read back from the written PDFs:
 //! transparency comes out as the paper's white (rendered with `pdftoppm`
 //! and compared with the source image composited on white), JPEGs pass
-//! through as `DCTDecode` and other images are deflated.
+//! through as `DCTDecode` and other images are deflated, and an image path
+//! with spaces or `%20` is set as the image.
 
 mod common;
 
@@ -360,5 +361,68 @@ fn a_png_is_deflated_with_a_predictor() {
         (0, 0),
         144.0,
         "plate",
+    );
+}
+
+/// The figures of a book's EPUB and PDF, and its warnings.
+fn figures(text: &str, files: &[(&str, Vec<u8>)]) -> (usize, usize, Vec<String>) {
+    let mut project =
+        common::project(&[("manuscript/book.toml", TOML), ("manuscript/01.md", text)]);
+    for (path, bytes) in files {
+        project.insert(*path, bytes.clone());
+    }
+    let outputs = build(&project);
+    let epub = file(&outputs, ".epub");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub.to_vec())).unwrap();
+    let epub_images = (0..zip.len())
+        .filter(|&i| zip.by_index(i).unwrap().name().contains("images/"))
+        .count();
+    let pdf_images = placed_images(file(&outputs, ".pdf")).len();
+    (
+        epub_images,
+        pdf_images,
+        outputs.warnings.iter().map(|w| w.to_string()).collect(),
+    )
+}
+
+#[test]
+fn an_image_path_with_spaces_or_percent_escapes_is_set() {
+    let map = png(&DynamicImage::ImageRgba8(ornament(40, 40, 20)));
+    let files = [("manuscript/my map.png", map)];
+    for written in [
+        "![A map](my%20map.png)",
+        "![A map](<my map.png>)",
+        "![A map](my map.png)",
+        "![A map](my map.png \"The voyage\")",
+    ] {
+        let text = format!("# Maps\n\nThe voyage.\n\n{written}\n\nHome.\n");
+        let (epub, pdf, warnings) = figures(&text, &files);
+        assert_eq!((epub, pdf), (1, 1), "{written}: {warnings:?}");
+        assert!(
+            !warnings
+                .iter()
+                .any(|w| w.contains("map.png") && !w.contains("dpi")),
+            "{written}: {warnings:?}"
+        );
+    }
+}
+
+#[test]
+fn an_image_path_with_spaces_inside_text_is_a_warning_at_its_place() {
+    let map = png(&DynamicImage::ImageRgba8(ornament(40, 40, 20)));
+    let text = "# Maps\n\nThe voyage.\n\nSee ![A map](my map.png) here.\n";
+    let (epub, pdf, warnings) = figures(text, &[("manuscript/my map.png", map)]);
+    assert_eq!((epub, pdf), (0, 0));
+    let spaced: Vec<&String> = warnings.iter().filter(|w| w.contains("spaces")).collect();
+    assert_eq!(spaced.len(), 1, "{warnings:?}");
+    let warning = spaced[0];
+    assert!(
+        warning.contains("an image path with spaces is read as text: ![A map](my map.png)"),
+        "{warning}"
+    );
+    assert!(warning.contains("manuscript/01.md:5:5"), "{warning}");
+    assert!(
+        warning.contains("<my map.png>") && warning.contains("%20"),
+        "{warning}"
     );
 }
