@@ -148,12 +148,16 @@ struct SpacedImage<'t> {
 
 /// The first `![alt](destination)` in `source` whose destination has a space
 /// outside angle brackets (which CommonMark does not read as an image), with
-/// its offset.
+/// its offset; not inside a code span.
 fn find_spaced_image(source: &str) -> Option<(usize, SpacedImage<'_>)> {
     let mut from = 0;
     while let Some(found) = source[from..].find("![") {
         let at = from + found;
         from = at + 2;
+        // Inside a code span it is an example of Markdown, not an image.
+        if source[..at].matches('`').count() % 2 == 1 {
+            continue;
+        }
         let rest = &source[at + 2..];
         let Some(close) = rest.find("](") else {
             continue;
@@ -2226,6 +2230,7 @@ mod tests {
         assert_eq!(find_spaced_image("![A map](<my map.png>)"), None);
         assert_eq!(find_spaced_image("![A map](map.png \"Title\")"), None);
         assert_eq!(find_spaced_image("![A map](my%20map.png)"), None);
+        assert_eq!(find_spaced_image("Write `![A map](my map.png)` so."), None);
         assert!(has_image_extension("my map.JPG") && !has_image_extension("my notes.md"));
     }
 }
