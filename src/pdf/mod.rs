@@ -402,10 +402,10 @@ fn embed_images(
             {
                 Some(xobject) => xobject,
                 None => Arc::new(image::xobject(asset, options).map_err(|e| {
-                    Diagnostics::from(Diagnostic::error(format!(
-                        "cannot embed image {}: {e}",
-                        asset.path
-                    )))
+                    Diagnostics::from(
+                        Diagnostic::error(format!("cannot embed image {}: {e}", asset.path))
+                            .with_hint("open and re-save the image in an image editor, or replace the file"),
+                    )
                 })?),
             };
             let id = format!("Im{}", image.0 + 1);
