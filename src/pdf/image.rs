@@ -6,8 +6,10 @@
 //! - A JPEG the PDF can take (baseline or progressive, 8-bit, grey, RGB or
 //!   CMYK) is passed through as `DCTDecode`, its bytes unchanged; converting
 //!   it to grey re-encodes it as a grey JPEG.
-//! - Anything else is deflated with PNG row predictors (`FlateDecode`), grey
-//!   images in one channel.
+//! - An 8-bit grey or RGB PNG without transparency keeps its own compressed
+//!   rows (`FlateDecode` with PNG predictors, as the file has them).
+//! - Anything else is deflated with PNG row predictors, grey images in one
+//!   channel.
 //! - Transparency (an alpha channel, a grey image with alpha, a palette with
 //!   `tRNS`) is kept as a soft mask (`/SMask`) or composited on the paper's
 //!   white, as [`Transparency`] says.
@@ -64,6 +66,21 @@ pub fn xobject(asset: &ImageAsset, options: Options) -> Result<ExternalXObject, 
             let jpeg = read_jpeg(&out).ok_or("the grey JPEG could not be read back")?;
             dct(&jpeg, out)
         }
+    } else if asset.format == ImageFormat::Png
+        && let Some(png) = read_png(&asset.bytes).filter(|p| !options.grey || p.colours == 1)
+    {
+        // Its own compressed rows, as they are: nothing to decode or deflate.
+        let colour_space = if png.colours == 1 {
+            "DeviceGray"
+        } else {
+            "DeviceRGB"
+        };
+        let mut dict = image_dict(png.width, png.height, colour_space, "FlateDecode");
+        dict.insert(
+            "DecodeParms".into(),
+            predictor_parms(png.width, i64::from(png.colours)),
+        );
+        (dict, png.data)
     } else {
         flate(crate::images::decode(asset)?, options)
     };
@@ -132,6 +149,71 @@ fn read_jpeg(bytes: &[u8]) -> Option<Jpeg> {
             _ => {}
         }
         at += 2 + length;
+    }
+    None
+}
+
+/// A PNG whose compressed rows the PDF reads as they are.
+#[derive(Debug, PartialEq)]
+struct Png {
+    width: u32,
+    height: u32,
+    colours: u8,
+    /// The IDAT chunks' data, joined: a zlib stream of rows filtered with PNG
+    /// predictors, which is `FlateDecode` with `/Predictor 15`.
+    data: Vec<u8>,
+}
+
+/// Reads a PNG's chunks; `None` unless it is 8-bit grey or RGB, not
+/// interlaced, without a transparency chunk (anything else is decoded).
+fn read_png(bytes: &[u8]) -> Option<Png> {
+    let mut at = bytes.strip_prefix(b"\x89PNG\r\n\x1a\n").map(|_| 8)?;
+    let mut png: Option<Png> = None;
+    while let Some(header) = bytes.get(at..at + 8) {
+        let length = u32::from_be_bytes(header[..4].try_into().ok()?) as usize;
+        let data = bytes.get(at + 8..at + 8 + length)?;
+        match &header[4..] {
+            b"IHDR" => {
+                let [
+                    w1,
+                    w2,
+                    w3,
+                    w4,
+                    h1,
+                    h2,
+                    h3,
+                    h4,
+                    depth,
+                    colour,
+                    _,
+                    _,
+                    interlace,
+                ] = *data
+                else {
+                    return None;
+                };
+                let colours = match colour {
+                    0 => 1,
+                    2 => 3,
+                    _ => return None,
+                };
+                if depth != 8 || interlace != 0 {
+                    return None;
+                }
+                png = Some(Png {
+                    width: u32::from_be_bytes([w1, w2, w3, w4]),
+                    height: u32::from_be_bytes([h1, h2, h3, h4]),
+                    colours,
+                    data: Vec::new(),
+                });
+            }
+            b"tRNS" => return None,
+            b"IDAT" => png.as_mut()?.data.extend_from_slice(data),
+            b"IEND" => return png.filter(|p| !p.data.is_empty()),
+            _ => {}
+        }
+        // Length, type, data and CRC.
+        at += 12 + length;
     }
     None
 }
@@ -451,6 +533,38 @@ mod tests {
         assert_eq!(content, bytes);
         assert_eq!(name(&dict, "ColorSpace"), "DeviceCMYK");
         assert!(matches!(dict.get("Decode"), Some(DictItem::Array(a)) if a.len() == 8));
+    }
+
+    #[test]
+    fn an_opaque_png_keeps_its_own_compressed_rows() {
+        let plate = DynamicImage::ImageRgb8(image::RgbImage::from_fn(30, 20, |x, y| {
+            image::Rgb([x as u8 * 8, y as u8 * 12, 200])
+        }));
+        let asset = png(plate.clone());
+        let x = xobject(&asset, PLAIN).unwrap();
+        assert_eq!(name(&x.stream.dict, "Filter"), "FlateDecode");
+        // The file's IDAT data, byte for byte, read back as the pixels.
+        let idat = read_png(&asset.bytes).unwrap().data;
+        assert_eq!(x.stream.content, idat);
+        assert!(asset.bytes.len() - idat.len() < 100);
+        assert_eq!(
+            unpredict(&inflate(&idat), 90, 3),
+            plate.to_rgb8().into_raw()
+        );
+        // In grey it is converted; with alpha or a palette it is decoded.
+        let grey = xobject(
+            &asset,
+            Options {
+                grey: true,
+                ..PLAIN
+            },
+        )
+        .unwrap();
+        assert_eq!(name(&grey.stream.dict, "ColorSpace"), "DeviceGray");
+        let rgba = DynamicImage::ImageRgba8(plate.to_rgba8());
+        assert_eq!(read_png(&crate::images::encode_png(&rgba)), None);
+        assert_eq!(read_png(&indexed_png(&[1, 2, 3], &[255], &[0])), None);
+        assert_eq!(read_png(&asset.bytes[..asset.bytes.len() - 20]), None);
     }
 
     #[test]
