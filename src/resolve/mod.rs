@@ -590,7 +590,8 @@ impl ImageTable {
             );
             return None;
         }
-        let path = match resolve_manuscript_path(written) {
+        // A path is a URL, as a link's is: `my%20map.png` names `my map.png`.
+        let path = match resolve_manuscript_path(&links::percent_decode(written)) {
             Ok(path) => path,
             Err(why) => {
                 diagnostics.push(
