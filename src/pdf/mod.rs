@@ -20,7 +20,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::fonts::{Fonts, Style};
 use crate::layout::PagedBook;
 use crate::layout::frame::Item;
-use crate::model::{Book, ImageAsset, ImageId};
+use crate::model::{Book, ImageAsset, ImageId, PdfX};
 
 /// Which document is being written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,8 +72,8 @@ fn write_document(
 ) -> Result<Vec<u8>, Diagnostics> {
     let mut doc = PdfDocument::new(&book.meta.title);
     metadata::set_info(&mut doc, book, kind);
-    let pdf_x = book.print.pdf_x && kind == Document::Interior;
-    if pdf_x {
+    let pdf_x = book.print.pdf_x.filter(|_| kind == Document::Interior);
+    if pdf_x.is_some() {
         pdfx::declare(&mut doc);
     }
 
@@ -82,8 +82,8 @@ fn write_document(
     let texts = page::glyph_texts(&pages.pages);
     let (font_ids, subsets) = embed_fonts(&mut doc, &texts, fonts, cache)?;
     let image_options = image::Options {
-        // PDF/X-4 with a CMYK output intent takes no DeviceRGB: a PDF/X interior's images are grey.
-        grey: (book.print.grayscale_images || pdf_x) && kind == Document::Interior,
+        // PDF/X with a CMYK output intent takes no DeviceRGB: a PDF/X interior's images are grey.
+        grey: (book.print.grayscale_images || pdf_x.is_some()) && kind == Document::Interior,
         transparency: transparency(pdf_x),
     };
     let image_ids = embed_images(&mut doc, images, image_options, pages, cache)?;
@@ -147,6 +147,10 @@ fn write_document(
     compress::deflate_streams(&mut objects, &mut cache.deflated);
     metadata::set_file_id(&mut objects, book, kind);
     pdfx::finish(&mut objects, book, pdf_x);
+    if kind == Document::Interior {
+        let folios: Vec<String> = pages.pages.iter().map(|p| p.folio.clone()).collect();
+        pdfx::page_labels(&mut objects, &folios);
+    }
     let mut bytes = Vec::new();
     objects
         .save_to(&mut bytes)
@@ -357,11 +361,10 @@ fn embed_fonts(
 /// get their images composited on the paper's white: on a page, where nothing
 /// lies under a figure, that looks the same. A standard that forbids
 /// transparency (PDF/X-1a) takes the same `Flatten`.
-fn transparency(pdf_x: bool) -> image::Transparency {
-    if pdf_x {
-        image::Transparency::SoftMask
-    } else {
-        image::Transparency::Flatten
+fn transparency(pdf_x: Option<PdfX>) -> image::Transparency {
+    match pdf_x {
+        Some(PdfX::X4) => image::Transparency::SoftMask,
+        Some(PdfX::X1a) | None => image::Transparency::Flatten,
     }
 }
 
