@@ -465,3 +465,72 @@ fn an_unknown_pdf_x_standard_is_an_error_at_its_key() {
     assert!(text.contains("unknown PDF/X standard `x-3`"), "{text}");
     assert!(text.contains(&format!("book.toml:{line}:")), "{text}");
 }
+
+/// A PDF/X cover claims the interior's standard, with its art and colours
+/// converted to CMYK through the output intent's profile: no RGB anywhere.
+#[test]
+fn a_pdf_x_cover_is_cmyk() {
+    for standard in ["x-1a", "x-4"] {
+        let mut project = common::bundled();
+        let toml =
+            String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+        project.insert(
+            "manuscript/book.toml",
+            toml.replace("[print]", &format!("[print]\npdf-x = \"{standard}\"")),
+        );
+        let art = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(1800, 2700, |x, _| {
+            if x < 900 {
+                image::Rgb([30, 80, 160])
+            } else {
+                image::Rgb([220, 40, 30])
+            }
+        }));
+        project.insert("cover/art.png", quire::images::encode_png(&art));
+        let outputs = quire::build(&project, &pdf_options()).unwrap_or_else(|e| panic!("{e}"));
+        let cover = outputs
+            .files
+            .iter()
+            .find(|f| f.name.ends_with("-cover.pdf"))
+            .expect("a print cover");
+        let doc = Document::load_mem(&cover.bytes).unwrap();
+        let info = doc
+            .get_object(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
+            .unwrap()
+            .as_dict()
+            .unwrap();
+        assert!(info.get(b"GTS_PDFXVersion").is_ok(), "{standard}");
+        assert!(doc.catalog().unwrap().get(b"OutputIntents").is_ok());
+        let mut images = Vec::new();
+        for object in doc.objects.values() {
+            if let Ok(stream) = object.as_stream()
+                && stream
+                    .dict
+                    .get(b"Subtype")
+                    .ok()
+                    .and_then(|s| s.as_name().ok())
+                    == Some(b"Image".as_slice())
+            {
+                images.push(
+                    stream
+                        .dict
+                        .get(b"ColorSpace")
+                        .unwrap()
+                        .as_name()
+                        .unwrap()
+                        .to_vec(),
+                );
+            }
+        }
+        assert_eq!(images.len(), 1, "{standard}");
+        assert_eq!(images[0], b"DeviceCMYK");
+        for (_, &page) in doc.get_pages().iter() {
+            let ops = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+            assert!(
+                !ops.operations
+                    .iter()
+                    .any(|op| op.operator == "rg" || op.operator == "RG"),
+                "{standard}: nothing painted in RGB"
+            );
+        }
+    }
+}

@@ -4,6 +4,7 @@
 //! produced files (the EPUB unzipped, the PDF parsed) or the layout itself,
 //! never the settings that were meant to produce them.
 
+mod pdfx;
 mod reading_order;
 mod stores;
 mod words;
@@ -180,6 +181,7 @@ pub fn release_gate(
     check_epub(&mut report, &book, &laid, &epub);
     check_print(&mut report, &book, &laid, &interior);
     check_cover(&mut report, &book, &laid, &jpeg, &print_cover, &cover_pdf);
+    pdfx::check(&mut report, &book, &laid, &interior, &cover_pdf);
     check_typography(&mut report, &laid);
     check_placeholders(&mut report, &book);
     check_links(&mut report, &book);

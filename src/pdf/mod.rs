@@ -4,6 +4,7 @@
 //! subsets and the images, writes the document information and one
 //! bookmark per section, and makes the bytes reproducible (`metadata`).
 
+mod colour;
 mod compress;
 mod image;
 mod metadata;
@@ -72,7 +73,9 @@ fn write_document(
 ) -> Result<Vec<u8>, Diagnostics> {
     let mut doc = PdfDocument::new(&book.meta.title);
     metadata::set_info(&mut doc, book, kind);
-    let pdf_x = book.print.pdf_x.filter(|_| kind == Document::Interior);
+    // The cover claims the interior's standard, its colours in CMYK.
+    let pdf_x = book.print.pdf_x;
+    let cmyk = pdf_x.is_some() && kind == Document::Cover;
     if pdf_x.is_some() {
         pdfx::declare(&mut doc);
     }
@@ -84,14 +87,25 @@ fn write_document(
     let image_options = image::Options {
         // PDF/X with a CMYK output intent takes no DeviceRGB: a PDF/X interior's images are grey.
         grey: (book.print.grayscale_images || pdf_x.is_some()) && kind == Document::Interior,
+        cmyk,
         transparency: transparency(pdf_x),
     };
     let image_ids = embed_images(&mut doc, images, image_options, pages, cache)?;
     let widths = page::GlyphWidths::new(fonts);
+    let cmyk_colours = if cmyk {
+        Some(page::cmyk_colours(&pages.pages).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(format!(
+                "cannot write the PDF/X cover: {e}"
+            )))
+        })?)
+    } else {
+        None
+    };
     let resources = page::Resources {
         fonts: &font_ids,
         images: &image_ids,
         widths: &widths,
+        cmyk: cmyk_colours.as_ref(),
     };
     let streams = content_streams(&pages.pages, &resources, subsets, cache);
 
@@ -146,7 +160,7 @@ fn write_document(
     place_streams(&mut objects, &streams)?;
     compress::deflate_streams(&mut objects, &mut cache.deflated);
     metadata::set_file_id(&mut objects, book, kind);
-    pdfx::finish(&mut objects, book, pdf_x);
+    pdfx::finish(&mut objects, book, pdf_x, kind);
     if kind == Document::Interior {
         let folios: Vec<String> = pages.pages.iter().map(|p| p.folio.clone()).collect();
         pdfx::page_labels(&mut objects, &folios);

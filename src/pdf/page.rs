@@ -108,6 +108,33 @@ pub struct Resources<'a> {
     pub fonts: &'a BTreeMap<Style, super::EmbeddedFont>,
     pub images: &'a BTreeMap<ImageId, (String, u32, u32)>,
     pub widths: &'a GlyphWidths,
+    /// Each colour the pages use in CMYK, when the document takes no RGB (a
+    /// PDF/X cover); `None` paints in RGB (greys in DeviceGray either way).
+    pub cmyk: Option<&'a CmykColours>,
+}
+
+/// Colours converted to CMYK, by their RGB components' bits.
+pub type CmykColours = std::collections::HashMap<[u32; 3], [f32; 4]>;
+
+/// The colours `pages` paint that are not grey, converted to CMYK.
+pub fn cmyk_colours(pages: &[Page]) -> Result<CmykColours, String> {
+    let mut colours = CmykColours::new();
+    for page in pages {
+        for item in &page.items {
+            let color = match item {
+                Item::Glyphs(run) => run.color,
+                Item::Path { color, .. } | Item::Fill { color, .. } => *color,
+                _ => continue,
+            };
+            let [r, g, b] = color.0;
+            let key = color.0.map(f32::to_bits);
+            let grey = r == g && g == b;
+            if !grey && !colours.contains_key(&key) {
+                colours.insert(key, super::colour::cmyk_of(color.0)?);
+            }
+        }
+    }
+    Ok(colours)
 }
 
 /// A key for the page's content stream: equal keys give equal streams, for
@@ -214,12 +241,17 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
     let mut current_font: Option<(Style, f64)> = None;
     let mut current_spacing = 0.0f32;
     let mut current_color = Rgb::BLACK;
+    let cmyk = resources.cmyk;
     let set_color = |content: &mut Content, current: &mut Rgb, color: Rgb| {
         if *current != color {
             let [r, g, b] = color.0;
             // A grey is DeviceGray, which every PDF/X output intent takes.
             if r == g && g == b {
                 content.set_fill_gray(r);
+            } else if let Some([c, m, y, k]) =
+                cmyk.and_then(|colours| colours.get(&color.0.map(f32::to_bits)))
+            {
+                content.set_fill_cmyk(*c, *m, *y, *k);
             } else {
                 content.set_fill_rgb(r, g, b);
             }

@@ -25,7 +25,12 @@ pub fn declare(doc: &mut printpdf::PdfDocument) {
 /// Finishes the serialised document: the output intent's profile key, the
 /// XMP packet, identification and version for PDF/X, and no empty
 /// `GTS_PDFXVersion` in a plain PDF.
-pub fn finish(objects: &mut lopdf::Document, book: &Book, pdf_x: Option<PdfX>) {
+pub fn finish(
+    objects: &mut lopdf::Document,
+    book: &Book,
+    pdf_x: Option<PdfX>,
+    kind: super::Document,
+) {
     if let Ok(info) = objects.trailer.get(b"Info").and_then(Object::as_reference)
         && let Ok(Object::Dictionary(dict)) = objects.get_object_mut(info)
     {
@@ -57,7 +62,7 @@ pub fn finish(objects: &mut lopdf::Document, book: &Book, pdf_x: Option<PdfX>) {
     }
     .to_string();
     correct_output_intent(objects);
-    let packet = xmp(book, standard);
+    let packet = xmp(book, standard, kind);
     for object in objects.objects.values_mut() {
         if let Object::Stream(stream) = object
             && stream.dict.get(b"Type").and_then(Object::as_name).ok()
@@ -204,10 +209,14 @@ fn escape(text: &str) -> String {
 }
 
 /// The XMP packet of a PDF/X file.
-fn xmp(book: &Book, standard: PdfX) -> String {
+fn xmp(book: &Book, standard: PdfX, kind: super::Document) -> String {
     let meta = &book.meta;
     let date = &meta.modified;
-    let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, meta.print_identifier.as_bytes());
+    // The interior and the cover are two documents: two ids.
+    let id = uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        format!("{}{kind:?}", meta.print_identifier).as_bytes(),
+    );
     let instance = uuid::Uuid::new_v5(&id, date.as_bytes());
     format!(
         r#"<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
