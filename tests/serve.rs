@@ -714,6 +714,25 @@ fn past_its_cap_connections_are_answered_503() {
     assert_eq!(status, 503);
     assert!(head.contains("Retry-After"), "{head}");
     assert!(asked.elapsed() < Duration::from_millis(100));
+    // One that sends a body before it reads (a form's POST) reads its 503
+    // too: what it sends is drained, never met with a reset.
+    let mut poster = TcpStream::connect(&served.address).unwrap();
+    poster
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let body = vec![b'x'; 256 << 10];
+    let head = format!(
+        "POST /state.json HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\n\r\n",
+        served.address,
+        body.len()
+    );
+    poster.write_all(head.as_bytes()).unwrap();
+    poster
+        .write_all(&body)
+        .expect("the refused client's body is read, not reset");
+    let mut answer = Vec::new();
+    poster.read_to_end(&mut answer).unwrap();
+    assert!(answer.starts_with(b"HTTP/1.1 503"));
     drop(connections);
     std::thread::sleep(Duration::from_millis(1500));
     served.assert_answers_quickly("connections past the cap");

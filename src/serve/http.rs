@@ -28,7 +28,8 @@ pub const MAX_HEAD: usize = 32 * 1024;
 /// The most headers a request may have (more: `431`).
 pub const MAX_HEADERS: usize = 64;
 /// Descriptors left to the builder (project files, the cache, the watcher)
-/// when the connection cap is set from the process's limit.
+/// and to refused connections while they close ([`LINGERING`]) when the
+/// connection cap is set from the process's limit.
 const RESERVED_DESCRIPTORS: usize = 64;
 
 /// What one connection may take of the server.
@@ -81,9 +82,10 @@ impl Limits {
     }
 }
 
+/// The process's soft limit on open descriptors (`None`: unlimited).
 #[cfg(unix)]
 fn descriptor_limit() -> Option<usize> {
-    let (soft, _) = rlimit::getrlimit(rlimit::Resource::NOFILE).ok()?;
+    let soft = rustix::process::getrlimit(rustix::process::Resource::Nofile).current?;
     Some(usize::try_from(soft).unwrap_or(usize::MAX))
 }
 
@@ -231,22 +233,27 @@ fn read_head(stream: &mut impl Read, buffer: &mut Vec<u8>, timeout: Duration) ->
     // How far the searches went: each byte is looked at once, however the
     // head arrives (a byte at a time costs no more than all at once).
     let mut scanned = 0;
-    let mut line_seen = false;
+    // Where the request line ends, once it has, and how far it was looked for.
+    let mut line_end: Option<usize> = None;
+    let mut line_scanned = 0;
     loop {
-        if let Some(head) = complete_head(buffer, &mut scanned) {
-            return head;
+        // The limits hold however the head arrives, in pieces or in one.
+        if line_end.is_none() {
+            line_end = buffer[line_scanned..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|at| line_scanned + at);
+            line_scanned = buffer.len();
         }
-        if !line_seen {
-            match buffer.iter().position(|&b| b == b'\n') {
-                Some(end) if end > MAX_REQUEST_LINE => {
-                    return Head::Refused(414, "the request line is too long");
-                }
-                Some(_) => line_seen = true,
-                None if buffer.len() > MAX_REQUEST_LINE => {
-                    return Head::Refused(414, "the request line is too long");
-                }
-                None => {}
+        if line_end.unwrap_or(buffer.len()) > MAX_REQUEST_LINE {
+            return Head::Refused(414, "the request line is too long");
+        }
+        match complete_head(buffer, &mut scanned) {
+            Some(Head::Request(_, length)) if length > MAX_HEAD => {
+                return Head::Refused(431, "the request's headers are too long");
             }
+            Some(head) => return head,
+            None => {}
         }
         if buffer.len() > MAX_HEAD {
             return Head::Refused(431, "the request's headers are too long");
@@ -279,15 +286,23 @@ fn timed_out(e: &io::Error) -> bool {
 }
 
 /// The request whose head `buffer` holds whole, if it does: parsed only
-/// where an empty line may end it.
+/// where an empty line may end it (`\n\n` or `\n\r\n`).
 fn complete_head(buffer: &[u8], scanned: &mut usize) -> Option<Head> {
     while *scanned + 1 < buffer.len() {
         let at = *scanned;
+        let ends = match (buffer[at], buffer[at + 1]) {
+            (b'\n', b'\n') => true,
+            (b'\n', b'\r') => match buffer.get(at + 2) {
+                Some(&next) => next == b'\n',
+                // The empty line's `\n` is still to come (a head may arrive
+                // a byte at a time): looked at again when more comes.
+                None => return None,
+            },
+            _ => false,
+        };
         *scanned += 1;
-        if buffer[at] == b'\n' && matches!(buffer[at + 1], b'\n' | b'\r') {
-            if let Some(head) = parse_head(buffer) {
-                return Some(head);
-            }
+        if ends && let Some(head) = parse_head(buffer) {
+            return Some(head);
         }
     }
     None
@@ -476,15 +491,78 @@ fn close_gently(mut stream: TcpStream) {
     }
 }
 
-/// Answers `503` from the accept loop, never waiting on the client.
-fn refuse_busy(mut stream: TcpStream) {
+/// Answers `503` from the accept loop, never waiting on the client, and
+/// hands the connection to [`linger`] to be closed once the client has read
+/// it (closed at once, its request unread, it would be reset, and a reset
+/// may discard the answer before it is sent or read).
+fn refuse_busy(stream: TcpStream, lingering: &mpsc::SyncSender<TcpStream>) {
     let response =
         Response::plain(503, "busy: too many connections; try again").with("Retry-After", "1");
-    if stream.set_nonblocking(true).is_ok() {
-        let _ = stream.write(&response.bytes(true));
-        // What the client sent already is read, so the close is no reset.
-        let _ = stream.read(&mut [0u8; 4096]);
+    if stream.set_nonblocking(true).is_err() {
+        return;
     }
+    let _ = (&stream).write(&response.bytes(true));
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    // With as many already lingering, it is closed now.
+    let _ = lingering.try_send(stream);
+}
+
+/// Refused connections held at once, at most (and as many again waiting
+/// their turn): descriptors taken from the reserve, and only for a moment.
+const LINGERING: usize = 16;
+/// How long a refused connection is held for its client to read the answer and close.
+const LINGER: Duration = Duration::from_secs(1);
+const LINGER_TICK: Duration = Duration::from_millis(20);
+
+/// Closes refused connections (non-blocking, their answer sent) once each
+/// client has closed its end or a second has passed, reading and dropping
+/// what they send meanwhile. One thread for all of them; it ends with the
+/// accept loop.
+fn linger(refused: mpsc::Receiver<TcpStream>) {
+    let mut held: Vec<(TcpStream, Instant)> = Vec::new();
+    loop {
+        let next = if held.is_empty() {
+            refused
+                .recv()
+                .map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+        } else if held.len() < LINGERING {
+            refused.recv_timeout(LINGER_TICK)
+        } else {
+            std::thread::sleep(LINGER_TICK);
+            Err(mpsc::RecvTimeoutError::Timeout)
+        };
+        match next {
+            Ok(stream) => held.push((stream, Instant::now() + LINGER)),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) if held.is_empty() => return,
+            Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(LINGER_TICK),
+        }
+        while held.len() < LINGERING {
+            match refused.try_recv() {
+                Ok(stream) => held.push((stream, Instant::now() + LINGER)),
+                Err(_) => break,
+            }
+        }
+        let now = Instant::now();
+        held.retain(|(stream, until)| now < *until && still_open(stream));
+    }
+}
+
+/// Whether a non-blocking connection's client has yet to close its end
+/// (what it sent is read and dropped).
+fn still_open(mut stream: &TcpStream) -> bool {
+    let mut sink = [0u8; 4096];
+    // A client sending without end is let go with the rest.
+    for _ in 0..16 {
+        match stream.read(&mut sink) {
+            Ok(0) => return false,
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return true,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    true
 }
 
 /// The accept loop's memory of trouble: it is told once, and its end once.
@@ -548,6 +626,12 @@ pub fn accept_loop(
         since: None,
     };
     let mut backoff = BACKOFF_MIN;
+    // Without a thread to linger on (none could start), refused connections
+    // are closed at once.
+    let (lingering, refused) = mpsc::sync_channel(LINGERING);
+    let _ = std::thread::Builder::new()
+        .name("quire-linger".into())
+        .spawn(move || linger(refused));
     loop {
         let accepted = accept();
         if (handlers.stopping)() {
@@ -573,7 +657,7 @@ pub fn accept_loop(
                     limits.connections
                 )
             });
-            refuse_busy(stream);
+            refuse_busy(stream, &lingering);
             continue;
         }
         active.fetch_add(1, Ordering::SeqCst);
@@ -602,7 +686,7 @@ pub fn accept_loop(
                 });
                 let stream = handoff.lock().ok().and_then(|mut s| s.take());
                 if let Some(stream) = stream {
-                    refuse_busy(stream);
+                    refuse_busy(stream, &lingering);
                 }
                 std::thread::sleep(backoff);
                 backoff = (backoff * 2).min(BACKOFF_MAX);
@@ -656,7 +740,7 @@ mod tests {
                 assert_eq!(request.target, "/a?b=c");
                 assert_eq!(request.header("host"), Some("x:1"));
                 assert!(!request.keeps_alive());
-                assert_eq!(length, 52);
+                assert_eq!(length, 53);
             }
             other => panic!("{other:?}"),
         }
@@ -676,6 +760,9 @@ mod tests {
         assert!(matches!(head(endless.as_bytes()), Head::Refused(414, _)));
         let big_header = format!("GET / HTTP/1.1\r\nX: {}\r\n", "a".repeat(MAX_HEAD));
         assert!(matches!(head(big_header.as_bytes()), Head::Refused(431, _)));
+        // Whole, in one piece, and still too long.
+        let big_header = format!("{big_header}\r\n");
+        assert!(matches!(head(big_header.as_bytes()), Head::Refused(431, _)));
         let many: String = (0..MAX_HEADERS + 1)
             .map(|i| format!("X-{i}: y\r\n"))
             .collect();
@@ -689,6 +776,42 @@ mod tests {
             head(b"GET / HTTP/1.1\r\nHost: x\r\n"),
             Head::Closed
         ));
+    }
+
+    /// A reader that gives one byte per read, as a slow client sends.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            match self.0.split_first() {
+                Some((&byte, rest)) if !out.is_empty() => {
+                    out[0] = byte;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    /// A head that arrives a byte at a time is answered when its last byte
+    /// comes (its `\r` and `\n` in separate reads), not when the timeout ends.
+    #[test]
+    fn a_head_arriving_a_byte_at_a_time_is_read_whole() {
+        for sent in [
+            &b"GET /x HTTP/1.1\r\nHost: a\r\n\r\n"[..],
+            b"GET /x HTTP/1.1\nHost: a\n\n",
+            b"\r\nGET /x HTTP/1.1\r\nHost: a\r\n\r\n",
+        ] {
+            let mut buffer = Vec::new();
+            match read_head(&mut Trickle(sent), &mut buffer, Duration::from_secs(1)) {
+                Head::Request(request, length) => {
+                    assert_eq!(request.target, "/x");
+                    assert_eq!(length, sent.len());
+                }
+                other => panic!("{:?}: {other:?}", String::from_utf8_lossy(sent)),
+            }
+        }
     }
 
     /// A loop whose accept fails (as out of descriptors) and whose threads
@@ -778,8 +901,9 @@ mod tests {
         .within_descriptors();
         #[cfg(unix)]
         {
-            let (soft, _) = rlimit::getrlimit(rlimit::Resource::NOFILE).unwrap();
-            assert!(limits.connections < soft as usize);
+            if let Some(soft) = descriptor_limit() {
+                assert!(limits.connections < soft);
+            }
         }
         assert!(limits.connections >= 4);
     }
