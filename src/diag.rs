@@ -126,6 +126,69 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
+/// Warnings of one kind shown in full before the rest are counted.
+pub const SHOWN_PER_KIND: usize = 3;
+
+impl Diagnostic {
+    /// What kind of message this is: its words before the first quoted or
+    /// named thing ("a word is wider than the line and was broken"), so that
+    /// a hundred of one kind can be told as one.
+    pub fn kind(&self) -> &str {
+        let end = self
+            .message
+            .find([':', '“', '`', '(', '"'])
+            .unwrap_or(self.message.len());
+        self.message[..end].trim_end()
+    }
+}
+
+/// The diagnostics as the terminal shows them: warnings first, errors last
+/// (the reason for failing at the bottom); of each kind of warning the first
+/// [`SHOWN_PER_KIND`] in full, then a line counting the rest. Errors are all shown.
+pub fn grouped(diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
+    sorted.sort_by_key(|d| d.severity);
+    let mut shown: Vec<(&str, usize)> = Vec::new();
+    let mut out = Vec::new();
+    for d in &sorted {
+        if d.is_error() {
+            out.push(d.to_string());
+            continue;
+        }
+        let kind = d.kind();
+        match shown.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => {
+                *n += 1;
+                if *n <= SHOWN_PER_KIND {
+                    out.push(d.to_string());
+                }
+            }
+            None => {
+                shown.push((kind, 1));
+                out.push(d.to_string());
+            }
+        }
+    }
+    // The counts go after the warnings they continue, before any error.
+    let errors = out
+        .iter()
+        .rposition(|l| !l.starts_with("error"))
+        .map_or(0, |i| i + 1);
+    let counts: Vec<String> = shown
+        .iter()
+        .filter(|(_, n)| *n > SHOWN_PER_KIND)
+        .map(|(kind, n)| {
+            format!(
+                "warning: {} more like “{}” ({n} in all; `quire check` counts them)",
+                n - SHOWN_PER_KIND,
+                Escaped(kind)
+            )
+        })
+        .collect();
+    out.splice(errors..errors, counts);
+    out
+}
+
 /// The diagnostics of a failed stage: at least one error, possibly warnings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
@@ -223,6 +286,45 @@ impl LineIndex {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn warnings_of_one_kind_are_counted_after_a_few() {
+        let mut all: Vec<Diagnostic> = (1..=7)
+            .map(|n| {
+                Diagnostic::warning("raw HTML is set as text: `<hr>`").at_file(
+                    "manuscript/01.md",
+                    n,
+                    1,
+                )
+            })
+            .collect();
+        all.push(Diagnostic::error("the manuscript has no chapters"));
+        all.push(Diagnostic::warning(
+            "the book has no date; its files are dated 2000-01-01",
+        ));
+        let lines = grouped(&all);
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| l.contains("raw HTML is set as text: `<hr>`"))
+                .count(),
+            SHOWN_PER_KIND
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("warning: 4 more like “raw HTML is set as text” (7 in all")),
+            "{lines:?}"
+        );
+        assert!(lines.iter().any(|l| l.contains("no date")));
+        assert!(
+            lines
+                .last()
+                .unwrap()
+                .starts_with("error: the manuscript has no chapters"),
+            "{lines:?}"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -96,6 +96,13 @@ pub fn decode(asset: &ImageAsset) -> Result<DynamicImage, String> {
     reader.decode().map_err(|e| e.to_string())
 }
 
+/// A colour sample of alpha `a` composited on white: what a transparent
+/// pixel shows on a white page or cover.
+pub fn over_white(c: u8, a: u8) -> u8 {
+    let (c, a) = (u32::from(c), u32::from(a));
+    ((c * a + 255 * (255 - a) + 127) / 255) as u8
+}
+
 /// Encodes pixels as a baseline JPEG at the given quality (deterministic).
 pub fn encode_jpeg(image: &DynamicImage, quality: u8) -> Vec<u8> {
     let rgb = image.to_rgb8();

@@ -75,12 +75,27 @@ pub fn run(dir: &Path, style: &str) -> Result<(), Diagnostic> {
     }
     let toml = book_toml(style);
     let files = std::iter::once(("manuscript/book.toml", toml.as_bytes())).chain(FILES);
+    // Never over an author's file: what is there already stays, and is named.
+    let mut kept = Vec::new();
     for (path, bytes) in files {
         let target = dir.join(path);
+        if target.exists() {
+            if std::fs::read(&target).ok().as_deref() != Some(bytes) {
+                kept.push(path);
+            }
+            continue;
+        }
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| cannot_write(&target, e))?;
         }
         std::fs::write(&target, bytes).map_err(|e| cannot_write(&target, e))?;
+    }
+    if !kept.is_empty() {
+        println!(
+            "kept what {} already held, unchanged: {}",
+            dir.display(),
+            kept.join(", ")
+        );
     }
     std::fs::create_dir_all(dir.join("cover")).map_err(|e| cannot_write(&dir.join("cover"), e))?;
     let build = if dir == Path::new(".") || dir.as_os_str().is_empty() {

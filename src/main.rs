@@ -69,12 +69,17 @@ fn main() -> ExitCode {
     }
 }
 
+/// Puts back the last whole edition in `out` when a build died placing its
+/// files (killed, crashed), before anything else, and says so.
+fn recover(out: &Path) {
+    if let Some(done) = output::recover(out) {
+        eprintln!("note: {done}");
+    }
+}
+
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
-    // Warnings first, errors last, so the reason for failing is at the bottom.
-    let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
-    sorted.sort_by_key(|d| d.severity);
-    for d in sorted {
-        eprintln!("{d}");
+    for line in quire::diag::grouped(diagnostics) {
+        eprintln!("{line}");
     }
 }
 
@@ -93,6 +98,7 @@ fn serve(
     use quire::serve::{Event, Server, Settings};
     use std::io::Write;
     use std::sync::atomic::Ordering;
+    recover(&dir.join("out"));
     if !dir.is_dir() {
         return Err(
             Diagnostic::error(format!("no book folder at {}", dir.display()))
@@ -261,6 +267,7 @@ fn build(
     cache: &mut quire::BuildCache,
 ) -> Result<(), Diagnostics> {
     let started = Instant::now();
+    recover(out);
     let project = Project::load(dir)?;
     // The book's own cache folder (a catalogue's books each have theirs).
     cache.set_folder(quire::cache::folder(dir));
@@ -298,6 +305,7 @@ fn clean(dir: &Path) -> Result<(), Diagnostics> {
 
 fn watch(dir: &Path, out: &Path, formats: quire::Formats) -> Result<(), Diagnostics> {
     use std::io::Write;
+    recover(out);
     let options = options(formats, None)?;
     // A warning is printed when it first appears, not again on every rebuild it survives.
     let mut shown: Vec<String> = Vec::new();
@@ -367,6 +375,7 @@ fn check(
     stores: Option<Vec<quire::stores::Store>>,
 ) -> Result<(), Diagnostics> {
     let options = options(quire::Formats::ALL, stores)?;
+    recover(&dir.join("out"));
     let project = Project::load(dir)?;
     let (report, warnings) = quire::check::release_gate(&project, &options)?;
     print_diagnostics(&warnings);

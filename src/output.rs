@@ -6,6 +6,13 @@
 //! the writing process's id, so a later build removes those of a process that
 //! is gone (killed, crashed), and a signal handler removes them on Ctrl-C or
 //! `kill -TERM` ([`remove_pending`]).
+//!
+//! A process killed while renaming (`kill -9`, a crash, a power cut) cannot
+//! undo anything: a journal (`.quire-journal`, written before the first
+//! rename) lists each file, its new version and its old one, and the next
+//! quire command on the book ([`recover`]) puts the old edition back whole
+//! before anything else. Builds into one folder take turns: a lock file
+//! (`.quire-lock`, holding its writer's process id) makes a second wait.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,6 +35,13 @@ static PLACING: Mutex<()> = Mutex::new(());
 const TEMP_MARK: &str = ".quire-";
 const STAGED: &str = ".part";
 const KEPT: &str = ".old";
+/// The journal of a build placing its files, and the lock of one writing them.
+const JOURNAL: &str = ".quire-journal";
+const LOCK: &str = ".quire-lock";
+/// How long a build waits for another writing into the same folder.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+/// A lock older than this is taken over: no build writes for ten minutes.
+const STALE_LOCK: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Writes all files into `dir` (created if needed); returns their paths and sizes.
 /// Either every file is replaced or none is.
@@ -48,6 +62,8 @@ fn write_all_with(
         ))
         .with_hint("choose another folder with --out")
     })?;
+    let _lock = Lock::take(dir)?;
+    recover(dir);
     // A name may hold a folder (`kindle/book.epub`): each file is staged beside its target.
     let mut placed_in: Vec<(PathBuf, String)> = Vec::with_capacity(files.len());
     for file in files {
@@ -146,12 +162,28 @@ fn write_all_with(
     }
 
     let placing = PLACING.lock();
+    // Written before the first rename: what to put back if the process dies now.
+    let entries: Vec<JournalEntry> = staged
+        .iter()
+        .zip(&kept)
+        .map(|((temp, target, _), backup)| JournalEntry {
+            target: target.clone(),
+            staged: temp.path.clone(),
+            kept: backup.as_ref().map(|b| b.path.clone()),
+        })
+        .collect();
+    write_journal(dir, &entries)
+        .map_err(|e| write_error(dir, JOURNAL, e, "no file was replaced"))?;
     let mut placed: Vec<usize> = Vec::new();
     for (i, (temp, target, _)) in staged.iter().enumerate() {
+        crash_for_test(i);
         if let Err(err) = rename(&temp.path, target) {
             let undone = placed
                 .iter()
                 .all(|&j| undo(&staged[j].1, kept[j].as_ref(), rename));
+            if undone {
+                let _ = std::fs::remove_file(dir.join(JOURNAL));
+            }
             let name = target.display().to_string();
             return Err(if undone || placed.is_empty() {
                 write_error(dir, &name, err, "no file was replaced")
@@ -174,11 +206,190 @@ fn write_all_with(
         temp.placed();
         placed.push(i);
     }
+    // Every file is in place: the old ones go (dropping `kept`), then the journal.
+    drop(kept);
+    let _ = std::fs::remove_file(dir.join(JOURNAL));
     drop(placing);
     Ok(staged
         .into_iter()
         .map(|(_, path, size)| (path, size))
         .collect())
+}
+
+/// One file a build is placing: where it goes, its new version, its old one.
+struct JournalEntry {
+    target: PathBuf,
+    staged: PathBuf,
+    kept: Option<PathBuf>,
+}
+
+/// Writes the journal (whole, by a rename, and synced) before the renames.
+fn write_journal(dir: &Path, entries: &[JournalEntry]) -> std::io::Result<()> {
+    let mut text = format!("quire journal {}\n", std::process::id());
+    for entry in entries {
+        let path = |p: &Path| {
+            p.strip_prefix(dir)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .into_owned()
+        };
+        text.push_str(&format!(
+            "{}\t{}\t{}\n",
+            path(&entry.target),
+            path(&entry.staged),
+            entry.kept.as_deref().map_or("-".to_string(), path)
+        ));
+    }
+    let (temp, mut file) = temp_file(dir, JOURNAL.trim_start_matches('.'), STAGED)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    std::fs::rename(&temp.path, dir.join(JOURNAL))?;
+    temp.placed();
+    // The rename itself is on disk before any output is touched.
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}
+
+/// Finds a build that died while placing its files in `dir` (its journal is
+/// there and its process gone) and puts the previous edition back whole:
+/// each old file over its new one, a file that had no old version removed.
+/// Safe to run again if interrupted itself. Returns what was done, for the
+/// terminal, when anything was.
+pub fn recover(dir: &Path) -> Option<String> {
+    let journal = dir.join(JOURNAL);
+    let text = std::fs::read_to_string(&journal).ok()?;
+    let mut lines = text.lines();
+    let owner: Option<u32> = lines
+        .next()
+        .and_then(|l| l.strip_prefix("quire journal "))
+        .and_then(|pid| pid.trim().parse().ok());
+    // A journal of a running build (this process's is never left) is its own.
+    if owner.is_some_and(|pid| pid != std::process::id() && process_alive(pid) == Some(true)) {
+        return None;
+    }
+    let mut restored = Vec::new();
+    for line in lines {
+        let mut fields = line.split('\t');
+        let (Some(target), Some(staged), Some(kept)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let (target, staged) = (dir.join(target), dir.join(staged));
+        match kept {
+            "-" => {
+                // No old version: a new file already in place goes.
+                if !staged.exists() && target.exists() {
+                    let _ = std::fs::remove_file(&target);
+                }
+            }
+            kept => {
+                let kept = dir.join(kept);
+                if kept.exists() && std::fs::rename(&kept, &target).is_ok() {
+                    restored.push(target.display().to_string());
+                }
+                // A hard link to the file still in place: renaming it over
+                // its twin does nothing, so it goes by name.
+                let _ = std::fs::remove_file(&kept);
+            }
+        }
+        let _ = std::fs::remove_file(&staged);
+    }
+    let _ = std::fs::remove_file(&journal);
+    // The dead build's lock goes with it.
+    let lock = dir.join(LOCK);
+    let holder: Option<u32> = std::fs::read_to_string(&lock)
+        .ok()
+        .and_then(|t| t.trim().parse().ok());
+    if holder.is_some_and(|pid| pid != std::process::id() && process_alive(pid) == Some(false)) {
+        let _ = std::fs::remove_file(&lock);
+    }
+    Some(if restored.is_empty() {
+        format!(
+            "an interrupted build's files in {} were removed",
+            dir.display()
+        )
+    } else {
+        format!(
+            "an interrupted build was undone: the previous edition is back ({})",
+            restored.join(", ")
+        )
+    })
+}
+
+/// The output folder's lock, held while a build writes into it; its file is
+/// removed when it is dropped (and by the signal handler, as the temporary
+/// files are).
+struct Lock {
+    _file: Temp,
+}
+
+impl Lock {
+    /// Takes the lock, waiting for a build of another process to finish (a
+    /// lock whose process is gone is stale and taken over).
+    fn take(dir: &Path) -> Result<Lock, Diagnostic> {
+        let path = dir.join(LOCK);
+        let started = std::time::Instant::now();
+        loop {
+            let made = Temp::create(path.clone(), |path| {
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(path)?;
+                file.write_all(std::process::id().to_string().as_bytes())
+            });
+            match made {
+                Ok((file, ())) => return Ok(Lock { _file: file }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder: Option<u32> = std::fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|t| t.trim().parse().ok());
+                    // A lock whose process is gone, or that no build would hold
+                    // this long (a reused process id), is stale.
+                    let old = std::fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok())
+                        .is_some_and(|age| age > STALE_LOCK);
+                    let alive = !old && holder.is_some_and(|pid| process_alive(pid) != Some(false));
+                    if !alive {
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
+                    if started.elapsed() > LOCK_WAIT {
+                        return Err(Diagnostic::error(format!(
+                            "another build (process {}) is writing into {}",
+                            holder.unwrap_or_default(),
+                            dir.display()
+                        ))
+                        .with_hint(
+                            "wait for it to finish, or build into another folder with --out",
+                        ));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => {
+                    return Err(write_error(dir, LOCK, e, "no file was replaced"));
+                }
+            }
+        }
+    }
+}
+
+/// For the tests of a crash while placing files: a debug build dies at the
+/// rename numbered `QUIRE_TEST_CRASH_AT_RENAME`, as `kill -9` would (no
+/// clean-up runs). Release builds never read it.
+fn crash_for_test(rename: usize) {
+    if cfg!(debug_assertions)
+        && std::env::var("QUIRE_TEST_CRASH_AT_RENAME")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            == Some(rename)
+    {
+        std::process::abort();
+    }
 }
 
 /// Puts the old file back over a new one (or removes the new one when there was none).

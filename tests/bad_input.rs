@@ -298,20 +298,23 @@ fn book_toml_problems_are_reported_at_their_keys() {
         ("manuscript/01.md", b"# One\n\nText.\n"),
     ]);
     at(&err, "no font has a glyph for \u{201c}中\u{201d}", "4:14");
-    // A character the cover's font lacks (the interior takes it from the
-    // fallback face): at the title.
-    let err = fails(&[
+    // A character the cover's face lacks is drawn from the fallback face, as
+    // the interior sets it; one no face has is an error at the title.
+    let (_, _dir) = succeeds(&[
         (
             "manuscript/book.toml",
             "date = \"2026-01-01\"\nauthors = [\"B\"]\ntitle = \"Snow ☃\"\n".as_bytes(),
         ),
         ("manuscript/01.md", b"# One\n\nText.\n"),
     ]);
-    at(
-        &err,
-        "the cover font has no glyph for \u{201c}☃\u{201d}",
-        "3:9",
-    );
+    let err = fails(&[
+        (
+            "manuscript/book.toml",
+            "date = \"2026-01-01\"\nauthors = [\"B\"]\ntitle = \"Snow 中\"\n".as_bytes(),
+        ),
+        ("manuscript/01.md", b"# One\n\nText.\n"),
+    ]);
+    at(&err, "no font has a glyph for \u{201c}中\u{201d}", "3:9");
 
     // Warnings: a short book's min-pages, and a file no list names.
     let (err, _dir) = succeeds(&[
@@ -723,4 +726,37 @@ fn a_character_no_font_has_does_not_block_the_epub() {
     );
     assert!(dir.path().join("out/fixture.epub").is_file());
     assert!(!dir.path().join("out/fixture.pdf").exists());
+}
+
+#[test]
+fn one_isbn_for_both_editions() {
+    let err = fails(&[
+        (
+            "manuscript/book.toml",
+            b"title = \"Two Editions\"\n[isbn]\nebook = \"978-0-306-40615-7\"\nprint = \"9780306406157\"\n",
+        ),
+        ("manuscript/01.md", b"# One\n\nText.\n"),
+    ]);
+    assert!(
+        err.contains("isbn.print is the same ISBN as isbn.ebook")
+            && err.contains("manuscript/book.toml:4:9"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_note_with_no_definition_in_a_verse_fence_warns_at_its_place() {
+    let (warnings, _dir) = succeeds(&[
+        ("manuscript/book.toml", b"title = \"Verse\"\n"),
+        (
+            "manuscript/01.md",
+            b"# One\n\nText.\n\n```verse\nA line of verse,[^gone]\nand another.\n```\n",
+        ),
+    ]);
+    assert!(
+        warnings
+            .contains("footnote reference `[^gone]` has no definition; it is printed as written")
+            && warnings.contains("manuscript/01.md:6:17"),
+        "{warnings}"
+    );
 }

@@ -182,6 +182,36 @@ fn init_makes_a_book_that_builds() {
     assert_eq!(again.status.code(), Some(1));
 }
 
+/// `quire init` into a folder that already holds an author's files writes
+/// only what is missing, and says what it kept.
+#[test]
+fn init_never_overwrites_an_authors_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("fonts")).unwrap();
+    std::fs::write(dir.path().join("fonts/OFL.txt"), "my own licence notes").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "my notes").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .arg("init")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("fonts/OFL.txt")).unwrap(),
+        "my own licence notes"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "my notes"
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("kept") && said.contains("fonts/OFL.txt"),
+        "{said}"
+    );
+    assert!(dir.path().join("manuscript/book.toml").exists());
+}
+
 #[test]
 fn two_builds_racing_on_one_output_folder_leave_whole_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -424,5 +454,157 @@ fn the_cover_cache_is_reused_across_processes_and_clean_removes_it() {
     assert_eq!(
         std::fs::read(dir.path().join("out/fixture-cover.jpg")).unwrap(),
         cover
+    );
+}
+
+/// A hundred warnings of one kind print as a few and a count, and the gate
+/// counts them all.
+#[test]
+fn warnings_of_one_kind_are_grouped_and_the_gate_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let chapter: String = std::iter::once("# One\n\n".to_string())
+        .chain((0..8).map(|n| format!("Paragraph {n} with <kbd>raw</kbd> HTML.\n\n")))
+        .collect();
+    common::write_project(
+        dir.path(),
+        &[
+            ("manuscript/book.toml", GOOD_TOML),
+            ("manuscript/01.md", chapter.as_bytes()),
+        ],
+    );
+    let out = quire(&["build"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("warning: raw HTML is set as text").count(),
+        3,
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: 13 more like “raw HTML is set as text” (16 in all"),
+        "{err}"
+    );
+    let out = quire(&["check"], dir.path());
+    let table = String::from_utf8_lossy(&out.stdout);
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("build") && l.contains("warnings"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        row.contains("WARN") && row.contains("17 warnings of 2 kinds"),
+        "{row}"
+    );
+}
+
+/// A build killed at any of its final renames (`kill -9` while placing files)
+/// leaves a journal; the next command puts the previous edition back whole.
+/// The debug binary dies at the rename `QUIRE_TEST_CRASH_AT_RENAME` names.
+#[test]
+fn a_build_killed_at_any_rename_leaves_the_previous_edition_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_project(
+        dir.path(),
+        &[
+            ("manuscript/book.toml", GOOD_TOML),
+            ("manuscript/01.md", b"# One\n\nThe first edition's words.\n"),
+        ],
+    );
+    assert_eq!(quire(&["build"], dir.path()).status.code(), Some(0));
+    let read_out = || -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.path().join("out"))
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                (
+                    e.file_name().into_string().unwrap(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let first = read_out();
+    assert_eq!(first.len(), 4);
+    std::fs::write(
+        dir.path().join("manuscript/01.md"),
+        "# One\n\nThe second edition's words, longer.\n",
+    )
+    .unwrap();
+    for rename in 0..first.len() {
+        let crashed = Command::new(env!("CARGO_BIN_EXE_quire"))
+            .args(["build", "--dir"])
+            .arg(dir.path())
+            .env("QUIRE_TEST_CRASH_AT_RENAME", rename.to_string())
+            .output()
+            .unwrap();
+        assert_ne!(crashed.status.code(), Some(0), "rename {rename}: it died");
+        // The next command (the gate, which writes nothing) puts it back first.
+        let next = quire(&["check"], dir.path());
+        let said = stderr(&next);
+        if rename > 0 {
+            assert!(
+                said.contains("the previous edition is back"),
+                "rename {rename}: {said}"
+            );
+        }
+        // (Compared by name and size first: a failure should not print megabytes.)
+        let now = read_out();
+        let sizes = |files: &[(String, Vec<u8>)]| -> Vec<(String, usize)> {
+            files.iter().map(|(n, b)| (n.clone(), b.len())).collect()
+        };
+        assert_eq!(
+            sizes(&now),
+            sizes(&first),
+            "rename {rename}: the first edition, whole"
+        );
+        assert!(now == first, "rename {rename}: the first edition's bytes");
+    }
+    // And a build after it writes the second edition whole.
+    assert_eq!(quire(&["build"], dir.path()).status.code(), Some(0));
+    let second = read_out();
+    assert_eq!(second.len(), 4);
+    for (new, old) in second.iter().zip(&first) {
+        assert_eq!(new.0, old.0);
+        // The text changed: the EPUB and the PDF are new (the covers need not be).
+        if new.0.ends_with(".epub") || new.0 == "fixture.pdf" {
+            assert!(new.1 != old.1, "{} is the second edition", new.0);
+        }
+    }
+}
+
+/// A second build into a folder another is writing waits for it; a lock left
+/// by a process that is gone is taken over.
+#[test]
+fn builds_into_one_folder_take_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_project(
+        dir.path(),
+        &[
+            ("manuscript/book.toml", GOOD_TOML),
+            ("manuscript/01.md", CHAPTER),
+        ],
+    );
+    std::fs::create_dir_all(dir.path().join("out")).unwrap();
+    // A lock held by a live process: the build waits until it is gone.
+    let mut holder = Command::new("sleep").arg("30").spawn().unwrap();
+    std::fs::write(dir.path().join("out/.quire-lock"), holder.id().to_string()).unwrap();
+    let started = std::time::Instant::now();
+    let build = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["build", "--dir"])
+        .arg(dir.path())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(!dir.path().join("out/fixture.pdf").exists(), "it waits");
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    let out = build.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(started.elapsed().as_secs() < 30);
+    assert!(dir.path().join("out/fixture.pdf").exists());
+    assert!(
+        !dir.path().join("out/.quire-lock").exists(),
+        "the lock is gone with its build"
     );
 }

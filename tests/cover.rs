@@ -190,22 +190,27 @@ fn long_titles_wrap_and_shrink_inside_the_margins() {
 
 #[test]
 fn missing_glyphs_are_an_error_naming_the_character() {
-    let (book, fonts) = book_with("Snow ☃ Man", Some("Fine"), &["Ann Author"], None);
+    // No face has these, the fallbacks included (☃ and ✈ the fallback draws).
+    let (book, fonts) = book_with("Snow 中 Man", Some("Fine ☃"), &["Ann Author"], None);
     let err = ebook_cover(&book, &fonts).unwrap_err();
     let messages: Vec<String> = err.iter().map(|d| d.message.clone()).collect();
     assert_eq!(
         messages,
-        ["the cover font has no glyph for “☃” (U+2603) in the title"]
+        ["the cover font has no glyph for “中” (U+4E2D) in the title"]
     );
     let d = err.iter().next().unwrap();
     assert_eq!(d.severity, Severity::Error);
     assert!(d.hint.as_deref().unwrap().contains("book.toml"), "{d}");
 
-    let (book, fonts) = book_with("Fine", Some("Smile 😀"), &["Ann ✈ Author"], None);
+    let (book, fonts) = book_with("Fine", Some("Smile 日"), &["Ann ✈ 本 Author"], None);
     let err = ebook_cover(&book, &fonts).unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("“😀” (U+1F600) in the subtitle"), "{text}");
-    assert!(text.contains("“✈” (U+2708) in the author's name"), "{text}");
+    assert!(text.contains("“日” (U+65E5) in the subtitle"), "{text}");
+    assert!(
+        text.contains("“本” (U+672C) in the author's name"),
+        "{text}"
+    );
+    assert!(!text.contains('✈'), "{text}");
 }
 
 #[test]
@@ -420,4 +425,18 @@ fn fitting_large_art_takes_reasonable_time() {
         println!("cover from {width} × {height} art: {elapsed:?}");
         assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
     }
+}
+
+/// A name or title in a script the book's face lacks is drawn from the
+/// fallback faces (`fonts.fallback`), as print sets it: an Arabic author's
+/// name on an EPUB-only build's cover.
+#[test]
+fn the_typographic_cover_draws_from_the_fallback_faces() {
+    let (book, fonts) = book_with("The Cairo Trilogy: Ένα Βιβλίο", None, &["نجيب محفوظ"], None);
+    let (_, image) = cover(&book, &fonts, "fallback");
+    let background = assert_clean_margin(&image);
+    assert!(
+        ink_in_rows(&image, 2100..2220, background) > 1_000,
+        "the author's name is drawn"
+    );
 }

@@ -271,3 +271,56 @@ fn every_chapter_opening_gets_its_drop_cap_the_first_included() {
         documents[0]
     );
 }
+
+/// The text of a PDF's pages as `pdftotext` reads it (poppler-utils), words
+/// joined by single spaces.
+fn pdf_words(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn a_one_letter_word_under_a_drop_cap_keeps_its_space_in_the_text_layer() {
+    // The initial is an outline with a hidden copy of the letter before the
+    // rest of the line: a word of one letter read "Iwas born".
+    let toml = "title = \"Openings\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\nstyle = \"classic\"\n";
+    let files = [
+        ("manuscript/book.toml", toml),
+        (
+            "manuscript/01.md",
+            "# Childhood\n\nI was born in the year 1632, in the city of York, of a good family, though not of that country, my father being a foreigner of Bremen, who settled first at Hull.\n",
+        ),
+        (
+            "manuscript/02.md",
+            "# The Light\n\n\"A keeper of a lighthouse,\" she said, \"has nothing to do but watch the sea and trim the wick, and yet it is the loneliest trade there is.\"\n",
+        ),
+        (
+            "manuscript/03.md",
+            "# The Call\n\nCall me Ishmael. Some years ago, never mind how long precisely, having little or no money in my purse, I thought I would sail about a little.\n",
+        ),
+    ];
+    let outputs = quire::build(&common::project(&files), &quire::Options::default()).unwrap();
+    let pdf = &outputs
+        .files
+        .iter()
+        .find(|f| f.name.ends_with(".pdf") && !f.name.ends_with("-cover.pdf"))
+        .unwrap()
+        .bytes;
+    let text = pdf_words(pdf);
+    assert!(text.contains("I was born in the year"), "{text}");
+    assert!(text.contains("“A keeper of a lighthouse"), "{text}");
+    // A letter that begins a longer word still reads with it.
+    assert!(text.contains("Call me Ishmael"), "{text}");
+}

@@ -184,6 +184,7 @@ pub fn release_gate(
     check_placeholders(&mut report, &book);
     check_links(&mut report, &book);
     words::check_words(&mut report, &book, &laid, &epub);
+    check_warnings(&mut report, &warnings);
     // The stores book.toml names, and those `--store` surveys.
     let surveyed = options.stores.clone().unwrap_or_default();
     let store_list: Vec<crate::stores::Store> = crate::stores::Store::ALL
@@ -199,6 +200,38 @@ pub fn release_gate(
     };
     stores::check_stores(&mut report, &book, &store_list, &sources);
     Ok((report, warnings))
+}
+
+/// Every warning the build prints, counted (the terminal shows a few of each
+/// kind): a WARN naming how many, of how many kinds, and the first.
+fn check_warnings(report: &mut Report, warnings: &[crate::diag::Diagnostic]) {
+    let mut kinds: Vec<&str> = warnings.iter().map(|w| w.kind()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    report.add(
+        "build",
+        "warnings",
+        if warnings.is_empty() {
+            Status::Pass
+        } else {
+            Status::Warn
+        },
+        match warnings.first() {
+            None => "0 warnings".to_string(),
+            Some(first) => format!(
+                "{} warning{} of {} kind{}, the first: {}{}",
+                warnings.len(),
+                if warnings.len() == 1 { "" } else { "s" },
+                kinds.len(),
+                if kinds.len() == 1 { "" } else { "s" },
+                first.message,
+                first
+                    .location
+                    .as_ref()
+                    .map_or_else(String::new, |l| format!(" at {l}"))
+            ),
+        },
+    );
 }
 
 /// What `quire init` writes for the author to replace.

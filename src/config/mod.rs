@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::model::{
-    ChapterOpening, Contributor, Date, EbookSettings, FontFiles, Isbn, NotePlacement, Paper,
+    ChapterOpening, Contributor, Date, EbookSettings, FontFiles, Isbn, NotePlacement, Paper, PdfX,
     PrintSettings, PrintUrls, Pt, Role, RunningHead, Trim,
 };
 use crate::project::CONFIG_FILE;
@@ -88,6 +88,14 @@ struct IsbnToml {
     print: Option<Spanned<String>>,
 }
 
+/// `print.pdf-x`: `true` (PDF/X-4) or a standard's name.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum PdfXToml {
+    Flag(bool),
+    Named(String),
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 struct PrintToml {
@@ -104,7 +112,7 @@ struct PrintToml {
     leading: Option<Spanned<f32>>,
     draft: bool,
     grayscale_images: bool,
-    pdf_x: bool,
+    pdf_x: Option<Spanned<PdfXToml>>,
     min_pages: Spanned<u32>,
     page_references: bool,
     urls: PrintUrls,
@@ -126,7 +134,7 @@ impl Default for PrintToml {
             leading: None,
             draft: false,
             grayscale_images: false,
-            pdf_x: false,
+            pdf_x: None,
             min_pages: Spanned::new(0..0, 0),
             page_references: false,
             urls: PrintUrls::Inline,
@@ -304,6 +312,17 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
     };
     let isbn_ebook = isbn(&raw.isbn.ebook);
     let isbn_print = isbn(&raw.isbn.print);
+    // Each edition has its own ISBN: stores and Google's files tell them apart by it.
+    if let (Some(ebook), Some(print), Some(written)) =
+        (&isbn_ebook, &isbn_print, raw.isbn.print.as_ref())
+        && ebook.digits() == print.digits()
+    {
+        error(
+            written.span(),
+            format!("isbn.print is the same ISBN as isbn.ebook ({print})"),
+            "each edition needs its own ISBN (the paperback's and the ebook's differ); leave one out if you have only one",
+        );
+    }
 
     let date = raw.date.as_ref().and_then(|d| {
         let parsed = Date::parse(d.get_ref().trim());
@@ -328,6 +347,23 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             Trim::parse("6x9").expect("the default trim parses")
         }
     };
+
+    let pdf_x = raw.print.pdf_x.as_ref().and_then(|value| match value.get_ref() {
+        PdfXToml::Flag(false) => None,
+        PdfXToml::Flag(true) => Some(PdfX::X4),
+        PdfXToml::Named(name) => match name.trim().to_ascii_lowercase().as_str() {
+            "x-4" | "x4" | "pdf/x-4" => Some(PdfX::X4),
+            "x-1a" | "x1a" | "pdf/x-1a" => Some(PdfX::X1a),
+            _ => {
+                error(
+                    value.span(),
+                    format!("unknown PDF/X standard `{name}`: expected \"x-4\" or \"x-1a\""),
+                    "pdf-x = \"x-4\" (or true) writes PDF/X-4:2010; pdf-x = \"x-1a\" writes PDF/X-1a:2001, which IngramSpark prefers",
+                );
+                None
+            }
+        },
+    });
 
     let font_size = *raw.print.font_size.get_ref();
     if !(6.0..=24.0).contains(&font_size) {
@@ -583,7 +619,7 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             leading: Pt(leading as f64),
             draft: raw.print.draft,
             grayscale_images: raw.print.grayscale_images,
-            pdf_x: raw.print.pdf_x,
+            pdf_x,
             min_pages: *raw.print.min_pages.get_ref() as usize,
             page_references: raw.print.page_references,
             urls: raw.print.urls,

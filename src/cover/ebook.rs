@@ -80,10 +80,12 @@ pub fn typographic_cover(
     let at = |key: &str| settings_at.get(key).cloned();
     // A face the cover cannot draw with is reported at the key naming it.
     let font = |style: Style| {
-        CoverFont::new(fonts.get(style)).map_err(|d| match at(&style.setting()) {
-            Some(place) => d.at(Some(place)),
-            None => d,
-        })
+        CoverFont::new(fonts.get(style))
+            .map(|font| font.with_fallbacks(fonts.fallbacks().map(|s| fonts.get(s))))
+            .map_err(|d| match at(&style.setting()) {
+                Some(place) => d.at(Some(place)),
+                None => d,
+            })
     };
     let title_font = font(TITLE_STYLE)?;
     let subtitle_font = font(SUBTITLE_STYLE)?;

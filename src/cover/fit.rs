@@ -151,10 +151,7 @@ fn flatten(pixels: DynamicImage) -> RgbImage {
     }
     let rgba = pixels.into_rgba8();
     let (width, height) = rgba.dimensions();
-    let over_white = |c: u8, a: u8| {
-        let (c, a) = (u32::from(c), u32::from(a));
-        ((c * a + 255 * (255 - a) + 127) / 255) as u8
-    };
+    let over_white = crate::images::over_white;
     let rgb: Vec<u8> = rgba
         .as_raw()
         .chunks_exact(4)

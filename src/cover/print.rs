@@ -449,7 +449,8 @@ fn track(line: &mut Line, tracking: Pt, measure: Pt) {
     line.x = ((measure - line.width) / 2.0).max(Pt::ZERO);
 }
 
-/// The art cropped (centred) to a width ÷ height ratio, re-encoded as JPEG.
+/// The art cropped (centred) to a width ÷ height ratio, re-encoded in its
+/// own format (a PNG keeps its transparency for the PDF writer to flatten).
 fn crop_to(art: &ImageAsset, ratio: f64) -> Result<ImageAsset, Diagnostics> {
     let image = crate::images::decode(art).map_err(|e| {
         Diagnostics::from(Diagnostic::error(format!(
@@ -464,11 +465,14 @@ fn crop_to(art: &ImageAsset, ratio: f64) -> Result<ImageAsset, Diagnostics> {
         (width, ((width as f64) / ratio).round() as u32)
     };
     let cropped = image.crop_imm((width - cw) / 2, (height - ch) / 2, cw.max(1), ch.max(1));
-    let bytes = crate::images::encode_jpeg(&cropped, 92);
+    let bytes = match art.format {
+        ImageFormat::Jpeg => crate::images::encode_jpeg(&cropped, 92),
+        ImageFormat::Png => crate::images::encode_png(&cropped),
+    };
     Ok(ImageAsset {
         path: art.path.clone(),
         bytes: Arc::from(bytes),
-        format: ImageFormat::Jpeg,
+        format: art.format,
         width: cropped.width(),
         height: cropped.height(),
     })

@@ -22,6 +22,9 @@ pub struct CoverFont<'a> {
     units_per_em: f32,
     cap_height: f32,
     descender: f32,
+    /// The book's fallback faces (`fonts.fallback`), tried in order for a
+    /// character this face lacks (an Arabic name, a Greek word).
+    fallbacks: Vec<CoverFont<'a>>,
 }
 
 impl<'a> CoverFont<'a> {
@@ -45,7 +48,37 @@ impl<'a> CoverFont<'a> {
             units_per_em,
             cap_height,
             descender,
+            fallbacks: Vec::new(),
         })
+    }
+
+    /// This face with `faces` to fall back on; one that cannot be drawn
+    /// with is left out (the layout reports it).
+    pub fn with_fallbacks(mut self, faces: impl IntoIterator<Item = &'a FontFace>) -> Self {
+        self.fallbacks = faces
+            .into_iter()
+            .filter_map(|face| CoverFont::new(face).ok())
+            .collect();
+        self
+    }
+
+    /// The face a glyph of a shaped line is drawn from (0: this one).
+    fn face(&self, index: u8) -> &CoverFont<'a> {
+        match index {
+            0 => self,
+            n => self.fallbacks.get(n as usize - 1).unwrap_or(self),
+        }
+    }
+
+    /// The first face, this one or a fallback, that has `c`: its index.
+    fn face_for(&self, c: char) -> Option<u8> {
+        if self.has_char(c) || c.is_whitespace() || c.is_control() {
+            return Some(0);
+        }
+        self.fallbacks
+            .iter()
+            .position(|f| f.has_char(c))
+            .and_then(|i| u8::try_from(i + 1).ok())
     }
 
     /// Pixels per font unit at `size` pixels per em.
@@ -68,11 +101,18 @@ impl<'a> CoverFont<'a> {
     pub fn ink_bounds(&self, line: &ShapedLine) -> Option<(f32, f32, f32, f32)> {
         let mut bounds: Option<(f32, f32, f32, f32)> = None;
         for placed in &line.glyphs {
-            let Some(outline) = self.outlines.outline(GlyphId(placed.id)) else {
+            let face = self.face(placed.face);
+            let Some(outline) = face.outlines.outline(GlyphId(placed.id)) else {
                 continue;
             };
-            // ab_glyph keeps the font's top (y_max) in `min.y` and its bottom in `max.y`.
-            let b = outline.bounds;
+            // ab_glyph keeps the font's top (y_max) in `min.y` and its bottom in
+            // `max.y`; a fallback's units are scaled to this face's.
+            let ratio = self.units_per_em / face.units_per_em;
+            let mut b = outline.bounds;
+            b.min.x *= ratio;
+            b.min.y *= ratio;
+            b.max.x *= ratio;
+            b.max.y *= ratio;
             let glyph = (
                 b.min.x + placed.x,
                 b.max.y + placed.y,
@@ -98,10 +138,13 @@ impl<'a> CoverFont<'a> {
     }
 }
 
-/// A glyph of a shaped line, placed in font units from the line's origin.
+/// A glyph of a shaped line, placed in font units (the line's first face's)
+/// from the line's origin.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlacedGlyph {
     pub id: u16,
+    /// The face it is drawn from: 0 the line's own, then its fallbacks in order.
+    pub face: u8,
     pub x: f32,
     /// Upwards, as fonts measure.
     pub y: f32,
@@ -145,8 +188,6 @@ impl ShapedLine {
 /// ems (letter spacing); tracked text is set without ligatures, as spaced
 /// capitals are.
 pub fn shape(font: &CoverFont, text: &str, tracking: f32) -> ShapedLine {
-    let mut buffer = UnicodeBuffer::new();
-    buffer.push_str(text);
     let features: Vec<Feature> = if tracking > 0.0 {
         [b"liga", b"clig", b"dlig"]
             .into_iter()
@@ -155,21 +196,41 @@ pub fn shape(font: &CoverFont, text: &str, tracking: f32) -> ShapedLine {
     } else {
         Vec::new()
     };
-    let shaped = rustybuzz::shape(&font.shaper, &features, buffer);
     let spacing = tracking * font.units_per_em;
     let mut pen = 0.0;
-    let mut glyphs = Vec::with_capacity(shaped.len());
-    for (info, position) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
-        glyphs.push(PlacedGlyph {
-            id: u16::try_from(info.glyph_id).unwrap_or(0),
-            x: pen + position.x_offset as f32,
-            y: position.y_offset as f32,
-            cluster: info.cluster as usize,
-        });
-        pen += position.x_advance as f32;
-        // Marks have no advance and stay on their base.
-        if position.x_advance != 0 {
-            pen += spacing;
+    let mut glyphs = Vec::with_capacity(text.len());
+    // Runs of characters one face draws (marks go with their base); a
+    // character no face has stays with the line's own face, as `.notdef`.
+    let mut runs: Vec<(u8, usize, usize)> = Vec::new();
+    for (at, c) in text.char_indices() {
+        let face = match runs.last() {
+            Some(&(face, _, _)) if is_mark(c) => face,
+            _ => font.face_for(c).unwrap_or(0),
+        };
+        match runs.last_mut() {
+            Some(run) if run.0 == face => run.2 = at + c.len_utf8(),
+            _ => runs.push((face, at, at + c.len_utf8())),
+        }
+    }
+    for (face_index, start, end) in runs {
+        let face = font.face(face_index);
+        let ratio = font.units_per_em / face.units_per_em;
+        let mut buffer = UnicodeBuffer::new();
+        buffer.push_str(&text[start..end]);
+        let shaped = rustybuzz::shape(&face.shaper, &features, buffer);
+        for (info, position) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
+            glyphs.push(PlacedGlyph {
+                id: u16::try_from(info.glyph_id).unwrap_or(0),
+                face: face_index,
+                x: pen + position.x_offset as f32 * ratio,
+                y: position.y_offset as f32 * ratio,
+                cluster: start + info.cluster as usize,
+            });
+            pen += position.x_advance as f32 * ratio;
+            // Marks have no advance and stay on their base.
+            if position.x_advance != 0 {
+                pen += spacing;
+            }
         }
     }
     if !glyphs.is_empty() && spacing > 0.0 {
@@ -180,6 +241,11 @@ pub fn shape(font: &CoverFont, text: &str, tracking: f32) -> ShapedLine {
         glyphs,
         advance: pen.max(0.0),
     }
+}
+
+/// A combining mark, drawn from its base's face.
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36f}' | '\u{610}'..='\u{61a}' | '\u{64b}'..='\u{65f}' | '\u{670}' | '\u{1ab0}'..='\u{1aff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
 }
 
 /// Draws a shaped line at `size` px per em with its baseline starting at
@@ -193,14 +259,16 @@ pub fn draw(
     colour: Colour,
 ) {
     let scale = font.scale(size);
-    let factor = PxScaleFactor {
-        horizontal: scale,
-        vertical: scale,
-    };
     for placed in &line.glyphs {
         let id = GlyphId(placed.id);
+        let face = font.face(placed.face);
+        let face_scale = face.scale(size);
+        let factor = PxScaleFactor {
+            horizontal: face_scale,
+            vertical: face_scale,
+        };
         // Spaces have no outline.
-        let Some(outline) = font.outlines.outline(id) else {
+        let Some(outline) = face.outlines.outline(id) else {
             continue;
         };
         let glyph = Glyph {

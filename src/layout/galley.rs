@@ -967,11 +967,19 @@ impl GalleyBuilder<'_, '_, '_> {
                     }
                 }
             }
+            // An initial that is a whole word ("I was", "“A keeper") stands a
+            // word space before the rest, or the text layer reads "Iwas".
+            let space = if text[end..].starts_with(char::is_whitespace) {
+                let shaper = &self.setter.shaper;
+                body * f64::from(shaper.space(Style::Regular) / shaper.units_per_em(Style::Regular))
+            } else {
+                Pt::ZERO
+            };
             let hidden_runs = hidden
                 .runs
                 .into_iter()
                 .map(|mut run| {
-                    run.x -= hidden.width;
+                    run.x -= hidden.width + space;
                     run.hidden = true;
                     run
                 })

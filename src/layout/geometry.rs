@@ -278,7 +278,7 @@ mod tests {
             leading: Pt(14.25),
             draft: false,
             grayscale_images: false,
-            pdf_x: false,
+            pdf_x: None,
             min_pages: 0,
             page_references: false,
             urls: crate::model::PrintUrls::Inline,

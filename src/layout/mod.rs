@@ -31,7 +31,8 @@ pub use frame::{PagedBook, Report};
 
 use std::collections::HashMap;
 
-use compose::{ComposedPage, Furniture, LineFact, compose_slice, furnish, roman};
+pub use compose::roman;
+use compose::{ComposedPage, Furniture, LineFact, compose_slice, furnish};
 use frame::{OutlineEntry, Page, Side};
 use galley::Galley;
 use geometry::{PageGeometry, TypeScale, kdp_gutter_inches};

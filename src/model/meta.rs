@@ -222,12 +222,33 @@ pub struct PrintSettings {
     pub leading: Pt,
     pub draft: bool,
     pub grayscale_images: bool,
-    pub pdf_x: bool,
+    /// The PDF/X standard the print files claim, when the author asks for one.
+    pub pdf_x: Option<PdfX>,
     /// Blank pages are added at the end to reach this count (printers' minimums).
     pub min_pages: usize,
     /// A cross-reference with words is followed by "(page N)".
     pub page_references: bool,
     pub urls: PrintUrls,
+}
+
+/// A PDF/X standard for the print files: what a printer's preflight checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PdfX {
+    /// PDF/X-4:2010 (PDF 1.6): live transparency, a grey interior.
+    X4,
+    /// PDF/X-1a:2001 (PDF 1.3): grey and CMYK only, no transparency:
+    /// IngramSpark's preferred interior and cover.
+    X1a,
+}
+
+impl PdfX {
+    /// The name the file declares (`GTS_PDFXVersion`).
+    pub fn version(self) -> &'static str {
+        match self {
+            PdfX::X4 => "PDF/X-4",
+            PdfX::X1a => "PDF/X-1:2001",
+        }
+    }
 }
 
 /// An ISBN-13, checked (ISBN-10s are converted).

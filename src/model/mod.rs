@@ -14,8 +14,8 @@ mod walk;
 
 pub use geometry::{Pt, Trim};
 pub use meta::{
-    ChapterOpening, Contributor, Date, FontFiles, Isbn, Meta, Paper, PrintSettings, PrintUrls,
-    Role, RunningHead,
+    ChapterOpening, Contributor, Date, FontFiles, Isbn, Meta, Paper, PdfX, PrintSettings,
+    PrintUrls, Role, RunningHead,
 };
 pub use pagemap::{PageMap, PageStart, TextPos, block_text, block_text_len};
 pub use walk::{

@@ -136,6 +136,86 @@ fn short_attribute(line: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_string())
 }
 
+/// `![alt](path with spaces "title")`, found in a paragraph's source.
+#[derive(Debug, PartialEq)]
+struct SpacedImage<'t> {
+    alt: &'t str,
+    path: &'t str,
+    title: Option<String>,
+    /// Its length in the source, from `!` to `)`.
+    len: usize,
+}
+
+/// The first `![alt](destination)` in `source` whose destination has a space
+/// outside angle brackets (which CommonMark does not read as an image), with
+/// its offset; not inside a code span.
+fn find_spaced_image(source: &str) -> Option<(usize, SpacedImage<'_>)> {
+    let mut from = 0;
+    while let Some(found) = source[from..].find("![") {
+        let at = from + found;
+        from = at + 2;
+        // Inside a code span it is an example of Markdown, not an image.
+        if source[..at].matches('`').count() % 2 == 1 {
+            continue;
+        }
+        let rest = &source[at + 2..];
+        let Some(close) = rest.find("](") else {
+            continue;
+        };
+        let alt = &rest[..close];
+        if alt.contains(['[', ']', '\n']) {
+            continue;
+        }
+        let inner_start = close + 2;
+        let Some(end) = rest[inner_start..].find(')') else {
+            continue;
+        };
+        let inner = &rest[inner_start..inner_start + end];
+        if inner.starts_with('<') || inner.contains(['(', '\n']) {
+            continue;
+        }
+        let inner = inner.trim();
+        // A title after the path: `"…"` or `'…'`.
+        let (path, title) = match inner.strip_suffix(['"', '\'']) {
+            Some(without) => {
+                let quote = inner.as_bytes()[inner.len() - 1] as char;
+                match without.rfind(quote) {
+                    Some(open) if without[..open].ends_with(char::is_whitespace) => (
+                        without[..open].trim_end(),
+                        Some(without[open + 1..].to_string()),
+                    ),
+                    _ => (inner, None),
+                }
+            }
+            None => (inner, None),
+        };
+        if !path.contains(char::is_whitespace) {
+            continue;
+        }
+        let len = 2 + inner_start + end + 1;
+        return Some((
+            at,
+            SpacedImage {
+                alt,
+                path,
+                title,
+                len,
+            },
+        ));
+    }
+    None
+}
+
+/// Whether a path names an image file by its extension.
+fn has_image_extension(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [
+        ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".tif", ".tiff",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
+}
+
 /// The pulldown-cmark options quire uses everywhere.
 pub fn options() -> Options {
     Options::ENABLE_FOOTNOTES
@@ -883,6 +963,12 @@ impl Builder<'_> {
         let content = merge_text(content);
         match kind {
             InlineKind::Paragraph => {
+                let (content, images) = if images.is_empty() {
+                    self.spaced_image(start..range.end)
+                        .map_or((content, images), |image| (Vec::new(), vec![image]))
+                } else {
+                    (content, images)
+                };
                 // Nothing left once comments and wrapper tags are left out.
                 if images.is_empty()
                     && content
@@ -1044,6 +1130,42 @@ impl Builder<'_> {
                 }
             }
         }
+    }
+
+    /// A paragraph that is an image whose path has spaces, `![A map](my
+    /// map.png "Caption")`, as authors and exporters write it: CommonMark
+    /// leaves it as text, but its meaning is plain, so it is set as the image
+    /// (alt, index into `out.images`, caption). Such an image among other
+    /// text is left as text, with a warning saying how to write it.
+    fn spaced_image(&mut self, range: std::ops::Range<usize>) -> Option<(u32, String, String)> {
+        let source = &self.text[range.clone()];
+        let (at, found) = find_spaced_image(source)?;
+        let whole = source[..at].trim().is_empty() && source[at + found.len..].trim().is_empty();
+        if !whole || !has_image_extension(found.path) {
+            self.warn_at(
+                range.start + at,
+                format!(
+                    "an image path with spaces is read as text: {}",
+                    &source[at..at + found.len]
+                ),
+                "write the path in angle brackets, ![alt](<my map.png>), or with %20 for each space, ![alt](my%20map.png), in a paragraph of its own",
+            );
+            return None;
+        }
+        // The alt text read as Markdown (escapes, smart punctuation), as an image's is.
+        let mut alt = String::new();
+        for event in Parser::new_ext(found.alt, options()) {
+            if let Event::Text(t) | Event::Code(t) = event {
+                alt.push_str(&t);
+            }
+        }
+        let index = self.out.images.len() as u32;
+        let span = self.span(range.start + at..range.start + at + found.len);
+        self.out.images.push(ImageRef {
+            written: found.path.to_string(),
+            span,
+        });
+        Some((index, alt, found.title.unwrap_or_default()))
     }
 
     /// Where a paragraph has a line starting `: ` (Pandoc's definition list).
@@ -2089,5 +2211,26 @@ mod tests {
     fn scene_break() {
         let p = parse_str("a\n\n* * *\n\nb\n");
         assert!(matches!(p.blocks[1].kind, BlockKind::SceneBreak));
+    }
+
+    #[test]
+    fn finds_image_paths_with_spaces() {
+        let (at, found) =
+            find_spaced_image("See ![A map](my map.png \"The voyage\") here").unwrap();
+        assert_eq!(at, 4);
+        assert_eq!(
+            found,
+            SpacedImage {
+                alt: "A map",
+                path: "my map.png",
+                title: Some("The voyage".into()),
+                len: 33,
+            }
+        );
+        assert_eq!(find_spaced_image("![A map](<my map.png>)"), None);
+        assert_eq!(find_spaced_image("![A map](map.png \"Title\")"), None);
+        assert_eq!(find_spaced_image("![A map](my%20map.png)"), None);
+        assert_eq!(find_spaced_image("Write `![A map](my map.png)` so."), None);
+        assert!(has_image_extension("my map.JPG") && !has_image_extension("my notes.md"));
     }
 }

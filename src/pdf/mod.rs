@@ -5,6 +5,7 @@
 //! bookmark per section, and makes the bytes reproducible (`metadata`).
 
 mod compress;
+mod image;
 mod metadata;
 mod page;
 mod pdfx;
@@ -19,7 +20,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::fonts::{Fonts, Style};
 use crate::layout::PagedBook;
 use crate::layout::frame::Item;
-use crate::model::{Book, ImageAsset, ImageId};
+use crate::model::{Book, ImageAsset, ImageId, PdfX};
 
 /// Which document is being written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,8 +72,8 @@ fn write_document(
 ) -> Result<Vec<u8>, Diagnostics> {
     let mut doc = PdfDocument::new(&book.meta.title);
     metadata::set_info(&mut doc, book, kind);
-    let pdf_x = book.print.pdf_x && kind == Document::Interior;
-    if pdf_x {
+    let pdf_x = book.print.pdf_x.filter(|_| kind == Document::Interior);
+    if pdf_x.is_some() {
         pdfx::declare(&mut doc);
     }
 
@@ -80,9 +81,12 @@ fn write_document(
     // printpdf's process-wide id counter.
     let texts = page::glyph_texts(&pages.pages);
     let (font_ids, subsets) = embed_fonts(&mut doc, &texts, fonts, cache)?;
-    // PDF/X-4 with a CMYK output intent takes no DeviceRGB: a PDF/X interior's images are grey.
-    let grey = (book.print.grayscale_images || pdf_x) && kind == Document::Interior;
-    let image_ids = embed_images(&mut doc, images, grey, pages)?;
+    let image_options = image::Options {
+        // PDF/X with a CMYK output intent takes no DeviceRGB: a PDF/X interior's images are grey.
+        grey: (book.print.grayscale_images || pdf_x.is_some()) && kind == Document::Interior,
+        transparency: transparency(pdf_x),
+    };
+    let image_ids = embed_images(&mut doc, images, image_options, pages, cache)?;
     let widths = page::GlyphWidths::new(fonts);
     let resources = page::Resources {
         fonts: &font_ids,
@@ -143,6 +147,10 @@ fn write_document(
     compress::deflate_streams(&mut objects, &mut cache.deflated);
     metadata::set_file_id(&mut objects, book, kind);
     pdfx::finish(&mut objects, book, pdf_x);
+    if kind == Document::Interior {
+        let folios: Vec<String> = pages.pages.iter().map(|p| p.folio.clone()).collect();
+        pdfx::page_labels(&mut objects, &folios);
+    }
     let mut bytes = Vec::new();
     objects
         .save_to(&mut bytes)
@@ -159,8 +167,10 @@ fn write_document(
 pub struct PdfCache {
     subsets: HashMap<(usize, u64), Arc<subset::SubsetFace>>,
     streams: HashMap<u64, Arc<Vec<u8>>>,
-    /// The other streams (fonts, images, the ToUnicode maps) deflated, by a hash of their bytes.
+    /// The other streams (fonts, the ToUnicode maps) deflated, by a hash of their bytes.
     deflated: HashMap<u64, Vec<u8>>,
+    /// The images as written, by a hash of the file's bytes and how they were embedded.
+    images: HashMap<(u64, image::Options), Arc<printpdf::ExternalXObject>>,
 }
 
 impl PdfCache {
@@ -345,15 +355,33 @@ fn embed_fonts(
     Ok((embedded, all_sets.finish()))
 }
 
-/// Adds the images the pages place, decoded once each (greyscale when the book asks for it).
+/// What becomes of transparent pixels in a document. PDF/X-4 allows live
+/// transparency, so its images keep their alpha as a soft mask. A plain PDF
+/// (KDP's upload, which asks for transparency flattened) and the print cover
+/// get their images composited on the paper's white: on a page, where nothing
+/// lies under a figure, that looks the same. A standard that forbids
+/// transparency (PDF/X-1a) takes the same `Flatten`.
+fn transparency(pdf_x: Option<PdfX>) -> image::Transparency {
+    match pdf_x {
+        Some(PdfX::X4) => image::Transparency::SoftMask,
+        Some(PdfX::X1a) | None => image::Transparency::Flatten,
+    }
+}
+
+/// The resource name and pixel size of each image the pages place.
 type ImageIds = BTreeMap<ImageId, (String, u32, u32)>;
 
+/// Adds the images the pages place, each once (greyscale when the book asks
+/// for it), reusing the ones the write before prepared from the same bytes.
 fn embed_images(
     doc: &mut PdfDocument,
     images: &[ImageAsset],
-    grayscale: bool,
+    options: image::Options,
     pages: &PagedBook,
+    cache: &mut PdfCache,
 ) -> Result<ImageIds, Diagnostics> {
+    use std::hash::BuildHasher;
+    let mut kept = HashMap::new();
     let mut ids = BTreeMap::new();
     for page in &pages.pages {
         for item in &page.items {
@@ -366,31 +394,33 @@ fn embed_images(
             let Some(asset) = images.get(image.0 as usize) else {
                 continue;
             };
-            let decoded = crate::images::decode(asset).map_err(|e| {
-                Diagnostics::from(Diagnostic::error(format!(
-                    "cannot read image {}: {e}",
-                    asset.path
-                )))
-            })?;
-            let decoded = if grayscale {
-                image::DynamicImage::ImageLuma8(decoded.to_luma8())
-            } else {
-                image::DynamicImage::ImageRgb8(decoded.to_rgb8())
+            let key = (
+                rustc_hash::FxBuildHasher.hash_one(&asset.bytes[..]),
+                options,
+            );
+            let xobject = match kept
+                .get(&key)
+                .cloned()
+                .or_else(|| cache.images.remove(&key))
+            {
+                Some(xobject) => xobject,
+                None => Arc::new(image::xobject(asset, options).map_err(|e| {
+                    Diagnostics::from(
+                        Diagnostic::error(format!("cannot embed image {}: {e}", asset.path))
+                            .with_hint("open and re-save the image in an image editor, or replace the file"),
+                    )
+                })?),
             };
-            let raw = printpdf::RawImage::from_dynamic_image(decoded).map_err(|e| {
-                Diagnostics::from(Diagnostic::error(format!(
-                    "cannot embed image {}: {e}",
-                    asset.path
-                )))
-            })?;
             let id = format!("Im{}", image.0 + 1);
-            doc.resources
-                .xobjects
-                .map
-                .insert(XObjectId(id.clone()), printpdf::XObject::Image(raw));
+            doc.resources.xobjects.map.insert(
+                XObjectId(id.clone()),
+                printpdf::XObject::External((*xobject).clone()),
+            );
+            kept.insert(key, xobject);
             ids.insert(*image, (id, asset.width, asset.height));
         }
     }
+    cache.images = kept;
     Ok(ids)
 }
 

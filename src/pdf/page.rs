@@ -217,7 +217,12 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
     let set_color = |content: &mut Content, current: &mut Rgb, color: Rgb| {
         if *current != color {
             let [r, g, b] = color.0;
-            content.set_fill_rgb(r, g, b);
+            // A grey is DeviceGray, which every PDF/X output intent takes.
+            if r == g && g == b {
+                content.set_fill_gray(r);
+            } else {
+                content.set_fill_rgb(r, g, b);
+            }
             *current = color;
         }
     };

@@ -590,7 +590,8 @@ impl ImageTable {
             );
             return None;
         }
-        let path = match resolve_manuscript_path(written) {
+        // A path is a URL, as a link's is: `my%20map.png` names `my map.png`.
+        let path = match resolve_manuscript_path(&links::percent_decode(written)) {
             Ok(path) => path,
             Err(why) => {
                 diagnostics.push(
@@ -730,11 +731,21 @@ fn number_notes(
         }
     };
     crate::model::for_each_inline_mut(blocks, &mut visit);
+    // (Only a reference parse could not see, such as one in a verse fence,
+    // gets here: the reference is printed as written, as elsewhere.)
     for label in &missing {
+        let written = format!("[^{label}]");
+        let (line, column) = file.text.find(&written).map_or((1, 1), |at| {
+            LineIndex::new(&file.text).line_column(&file.text, at)
+        });
         diagnostics.push(
-            Diagnostic::error(format!("footnote `[^{label}]` has no text"))
-                .at_file(&file.path, 1, 1)
-                .with_hint(format!("add a line such as [^{label}]: The note's text.")),
+            Diagnostic::warning(format!(
+                "footnote reference `{written}` has no definition; it is printed as written"
+            ))
+            .at_file(&file.path, line, column)
+            .with_hint(format!(
+                "add a line such as {written}: The note's text. to this file, or write \\{written} to print the brackets"
+            )),
         );
     }
     let mut notes = Vec::with_capacity(order.len());
