@@ -507,8 +507,8 @@ fn refuse_busy(stream: TcpStream, lingering: &mpsc::SyncSender<TcpStream>) {
     let _ = lingering.try_send(stream);
 }
 
-/// Refused connections held at once, at most (and as many again waiting
-/// their turn): descriptors taken from the reserve, and only for a moment.
+/// Refused connections held at once, at most (and as many again queued):
+/// descriptors taken from the reserve, and only for a moment.
 const LINGERING: usize = 16;
 /// How long a refused connection is held for its client to read the answer and close.
 const LINGER: Duration = Duration::from_secs(1);
@@ -516,32 +516,34 @@ const LINGER_TICK: Duration = Duration::from_millis(20);
 
 /// Closes refused connections (non-blocking, their answer sent) once each
 /// client has closed its end or a second has passed, reading and dropping
-/// what they send meanwhile. One thread for all of them; it ends with the
-/// accept loop.
+/// what they send meanwhile. With more than [`LINGERING`] the oldest goes
+/// first (it had the longest to read its answer). One thread for all of
+/// them; it ends with the accept loop.
 fn linger(refused: mpsc::Receiver<TcpStream>) {
-    let mut held: Vec<(TcpStream, Instant)> = Vec::new();
+    let mut held: std::collections::VecDeque<(TcpStream, Instant)> = Default::default();
     loop {
         let next = if held.is_empty() {
             refused
                 .recv()
                 .map_err(|_| mpsc::RecvTimeoutError::Disconnected)
-        } else if held.len() < LINGERING {
-            refused.recv_timeout(LINGER_TICK)
         } else {
-            std::thread::sleep(LINGER_TICK);
-            Err(mpsc::RecvTimeoutError::Timeout)
+            refused.recv_timeout(LINGER_TICK)
         };
-        match next {
-            Ok(stream) => held.push((stream, Instant::now() + LINGER)),
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        let mut arrived = match next {
+            Ok(stream) => vec![stream],
+            Err(mpsc::RecvTimeoutError::Timeout) => Vec::new(),
             Err(mpsc::RecvTimeoutError::Disconnected) if held.is_empty() => return,
-            Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(LINGER_TICK),
-        }
-        while held.len() < LINGERING {
-            match refused.try_recv() {
-                Ok(stream) => held.push((stream, Instant::now() + LINGER)),
-                Err(_) => break,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                std::thread::sleep(LINGER_TICK);
+                Vec::new()
             }
+        };
+        arrived.extend(refused.try_iter());
+        for stream in arrived {
+            if held.len() == LINGERING {
+                held.pop_front();
+            }
+            held.push_back((stream, Instant::now() + LINGER));
         }
         let now = Instant::now();
         held.retain(|(stream, until)| now < *until && still_open(stream));
