@@ -52,7 +52,12 @@ fn main() -> ExitCode {
             host,
             open,
             editor,
-        } => serve(dir, port, host, open, editor),
+            max_connections,
+            timeout_ms,
+        } => {
+            let limits = quire::serve::Limits::chosen(max_connections, timeout_ms);
+            serve(dir, port, host, open, editor, limits)
+        }
         cli::Command::Init { dir, style } => init::run(&dir, &style).map_err(Diagnostics::from),
     };
     match result {
@@ -88,6 +93,7 @@ fn serve(
     host: std::net::IpAddr,
     open: bool,
     editor: Option<String>,
+    limits: quire::serve::Limits,
 ) -> Result<(), Diagnostics> {
     use quire::serve::{Event, Server, Settings};
     use std::io::Write;
@@ -106,6 +112,7 @@ fn serve(
         port,
         editor,
         options: options(quire::Formats::ALL, None)?,
+        limits,
     };
     if !host.is_loopback() {
         eprintln!(
@@ -151,6 +158,8 @@ fn serve(
                 print_diagnostics(&diagnostics.0);
                 println!("build failed; the page shows the last good build and the errors");
             }
+            Event::Stalled(warning) => print_diagnostics(std::slice::from_ref(warning)),
+            Event::Answering => println!("the preview answers again"),
         }
         let _ = std::io::stdout().flush();
     };
