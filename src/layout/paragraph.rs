@@ -956,31 +956,34 @@ impl Setter<'_, '_> {
         }
         let params = Params {
             runt_width: measure * 0.15,
+            varying_lines: wrapped,
             ..Params::default()
+        };
+        let at_tolerance = |tolerance: f64| Params {
+            tolerance,
+            // Names are hyphenated only where a very loose line is the alternative.
+            max_penalty: if tolerance <= 2.0 {
+                HYPHEN_PENALTY
+            } else {
+                INFINITY
+            },
+            ..params
         };
         let attempt = |items: &[Item], hang: &Hang, tolerances: &[f64]| {
             tolerances.iter().find_map(|&tolerance| {
-                linebreak::fits(
-                    items,
-                    &measure_fn,
-                    &Params {
-                        tolerance,
-                        // Names are hyphenated only where a very loose line is the alternative.
-                        max_penalty: if tolerance <= 2.0 {
-                            HYPHEN_PENALTY
-                        } else {
-                            INFINITY
-                        },
-                        ..params
-                    },
-                    Some(hang),
-                )
+                linebreak::fits(items, &measure_fn, &at_tolerance(tolerance), Some(hang))
             })
         };
         let mut hang = self.hang(&items, &pieces);
         let (breaks, extra) = if looseness != 0 {
             // A paragraph reshaped for the page keeps the normal tolerance.
-            attempt(&items, &hang, &[TOLERANCE[0]])?.with_looseness(looseness)?
+            linebreak::fits_by_line_count(
+                &items,
+                &measure_fn,
+                &at_tolerance(TOLERANCE[0]),
+                Some(&hang),
+            )?
+            .with_looseness(looseness)?
         } else {
             // Looser and looser: a loose line is better than an overfull one.
             match attempt(&items, &hang, &TOLERANCE) {
@@ -1060,6 +1063,25 @@ impl Setter<'_, '_> {
                 (Item::Box { width }, Some(piece)) if width > measure => {
                     self.broken_words.push(piece.text.to_string());
                     let scale = piece.size.0 / piece.word.units_per_em as f64;
+                    // Each letter's offset counts the characters from where the
+                    // piece starts (the word's start for its first piece), looked
+                    // up in one count of the piece's characters.
+                    let clusters = || {
+                        piece.word.glyphs[piece.glyphs.clone()]
+                            .iter()
+                            .map(|g| g.cluster as usize)
+                    };
+                    let base = if piece.glyphs.start == 0 {
+                        0
+                    } else {
+                        clusters().min().unwrap_or(0)
+                    };
+                    let top = clusters().max().unwrap_or(0).max(base);
+                    let mut chars_from_base = vec![0u32; top - base + 1];
+                    let starts = piece.text[base..].char_indices().map(|(at, _)| at);
+                    for (count, at) in (0..).zip(starts.take_while(|&at| at <= top - base)) {
+                        chars_from_base[at] = count;
+                    }
                     for g in piece.glyphs.clone() {
                         if g > piece.glyphs.start {
                             new_items.push(Item::Penalty {
@@ -1070,8 +1092,7 @@ impl Setter<'_, '_> {
                             new_pieces.push(None);
                         }
                         let glyph = piece.word.glyphs[g];
-                        let chars_before =
-                            piece.text[..glyph.cluster as usize].chars().count() as u32;
+                        let chars_before = chars_from_base[glyph.cluster as usize - base];
                         new_items.push(Item::Box {
                             width: glyph.advance as f64 * scale,
                         });
@@ -1271,13 +1292,17 @@ impl Setter<'_, '_> {
         }
         points.sort_by_key(|p| p.0);
         points.dedup_by_key(|p| p.0);
+        // The points ascend: each counts the characters from the one before.
+        let (mut counted_bytes, mut counted_chars) = (0, 0);
         let points = points
             .into_iter()
             .filter_map(|(byte, kind)| {
                 let glyph = word.glyph_index_at(byte);
-                (glyph > 0 && glyph < word.glyphs.len()).then(|| BreakPoint {
+                counted_chars += text[counted_bytes..byte as usize].chars().count() as u32;
+                counted_bytes = byte as usize;
+                (glyph > 0 && glyph < word.glyphs.len()).then_some(BreakPoint {
                     glyph: glyph as u32,
-                    chars_before: text[..byte as usize].chars().count() as u32,
+                    chars_before: counted_chars,
                     kind,
                 })
             })
@@ -1742,12 +1767,8 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
         } else {
             let cluster_end = piece
                 .word
-                .glyphs
-                .iter()
-                .map(|n| n.cluster as usize)
-                .filter(|&c| c > cluster_start)
-                .min()
-                .unwrap_or(piece.text.len());
+                .cluster_end(g.cluster)
+                .map_or(piece.text.len(), |c| c as usize);
             piece.text.get(cluster_start..cluster_end).unwrap_or("")
         };
         previous_cluster = Some(g.cluster);
