@@ -299,9 +299,6 @@ fn search(
     if items.is_empty() {
         return None;
     }
-    if std::env::var_os("QUIRE_DEBUG_SEARCH").is_some() {
-        eprintln!("search {} {:?} tol {}", items.len(), band, params.tolerance);
-    }
     // What of a node's line count its future depends on: its measures
     // (lines before `varying_lines`), and whether it is the first line (a
     // runt is a last line after others).
@@ -447,9 +444,6 @@ fn search(
         }
         if active.is_empty() {
             return None;
-        }
-        if std::env::var_os("QUIRE_DEBUG_SEARCH").is_some() && b % 1000 == 0 {
-            eprintln!("at {b} active {} nodes {}", active.len(), nodes.len());
         }
     }
 
