@@ -5,7 +5,7 @@
 
 use super::geometry::{Look, PageGeometry, TypeScale};
 use super::linebreak::INFINITY;
-use super::paragraph::{Align, Line, LineRun, ParaStyle, Setter};
+use super::paragraph::{Align, Line, LineRun, Loosened, ParaStyle, Setter};
 use crate::fonts::Style;
 use crate::model::{Block, BlockId, BlockKind, Book, DisplayRole, ImageId, Pt, Section, TextPos};
 
@@ -161,24 +161,43 @@ pub struct DropCap {
 }
 
 impl DropCap {
-    /// The paragraph without its initial, set beside it (`looseness` lines
-    /// longer or shorter than its best, with the demerits that adds), the
-    /// initial on its first line; `None` when it would take fewer lines than
-    /// the drop, or cannot be set so.
+    /// The paragraph without its initial, set beside it, the initial on its
+    /// first line; `None` when it would take fewer lines than the drop.
     pub fn set(
         &self,
         setter: &mut Setter<'_, '_>,
         content: &[crate::model::Inline],
         para: &ParaStyle,
-        looseness: i32,
-    ) -> Option<(Vec<Line>, f64)> {
+    ) -> Option<Vec<Line>> {
+        let rest = self.rest(content);
+        self.place(setter.set(&rest, para))
+    }
+
+    /// The paragraph set a line longer and a line shorter, as
+    /// [`Setter::set_loose`] sets it, each beside the initial.
+    pub fn set_loose(
+        &self,
+        setter: &mut Setter<'_, '_>,
+        content: &[crate::model::Inline],
+        para: &ParaStyle,
+    ) -> Loosened {
+        let rest = self.rest(content);
+        setter
+            .set_loose(&rest, para)
+            .into_iter()
+            .filter_map(|(looseness, lines, extra)| Some((looseness, self.place(lines)?, extra)))
+            .collect()
+    }
+
+    /// The paragraph's content without the initial's characters.
+    fn rest(&self, content: &[crate::model::Inline]) -> Vec<crate::model::Inline> {
         let mut rest = content.to_vec();
         crate::model::drop_leading_chars(&mut rest, self.chars);
-        let (mut lines, extra) = if looseness == 0 {
-            (setter.set(&rest, para), 0.0)
-        } else {
-            setter.set_loose(&rest, para, looseness)?
-        };
+        rest
+    }
+
+    /// The initial put on the first of `lines`.
+    fn place(&self, mut lines: Vec<Line>) -> Option<Vec<Line>> {
         if (lines.len() as u32) < self.depth {
             return None;
         }
@@ -194,7 +213,7 @@ impl DropCap {
             .map(|ring| ring.iter().map(|&(x, y, c)| (x - shift, y, c)).collect())
             .collect();
         first.runs.splice(0..0, self.hidden.iter().cloned());
-        Some((lines, extra))
+        Some(lines)
     }
 
     /// The lines as galley items; the dropped lines stay together on the page.
@@ -990,7 +1009,7 @@ impl GalleyBuilder<'_, '_, '_> {
                 outlines,
                 hidden: hidden_runs,
             });
-            let Some((lines, _)) = shape.set(self.setter, content, &para, 0) else {
+            let Some(lines) = shape.set(self.setter, content, &para) else {
                 depth -= 1;
                 continue;
             };

@@ -211,6 +211,39 @@ struct Prepared {
 /// Per face, unhyphenated and hyphenated.
 type PreparedCache = Vec<[rustc_hash::FxHashMap<Box<str>, Arc<Prepared>>; 2]>;
 
+/// A paragraph set a line longer or shorter than its best: the looseness
+/// (+1, −1), the lines and the demerits that adds, for each that can be set.
+pub type Loosened = Vec<(i32, Vec<Line>, f64)>;
+
+/// The width of each line of a paragraph: narrower beside a drop cap.
+fn line_measure(para: &ParaStyle) -> impl Fn(usize) -> f64 {
+    let measure = para.measure.0;
+    let (wrapped, inset) = (para.wrap.0 as usize, para.wrap.1.0);
+    move |line: usize| {
+        if line < wrapped {
+            measure - inset
+        } else {
+            measure
+        }
+    }
+}
+
+/// Line breaking's settings for a justified paragraph at a tolerance.
+fn break_params(para: &ParaStyle, tolerance: f64) -> Params {
+    Params {
+        tolerance,
+        // Names are hyphenated only where a very loose line is the alternative.
+        max_penalty: if tolerance <= 2.0 {
+            HYPHEN_PENALTY
+        } else {
+            INFINITY
+        },
+        runt_width: para.measure.0 * 0.15,
+        varying_lines: para.wrap.0 as usize,
+        ..Params::default()
+    }
+}
+
 /// Drawing data for one box.
 #[derive(Debug, Clone)]
 struct Piece {
@@ -715,18 +748,13 @@ impl Setter<'_, '_> {
         lines
     }
 
-    /// Sets inline content `looseness` lines longer (positive) or shorter than
-    /// its best setting, for a page that needs it, with the demerits that adds;
-    /// `None` when it cannot be set so within the normal tolerance. (A runt
-    /// last line is for the caller to weigh: see [`is_runt`].)
-    pub fn set_loose(
-        &mut self,
-        inlines: &[Inline],
-        para: &ParaStyle,
-        looseness: i32,
-    ) -> Option<(Vec<Line>, f64)> {
+    /// Sets inline content a line longer and a line shorter than its best
+    /// setting, for a page that needs it: each that can be set within the
+    /// normal tolerance, with its looseness (+1, −1) and the demerits it
+    /// adds. (A runt last line is for the caller to weigh: see [`is_runt`].)
+    pub fn set_loose(&mut self, inlines: &[Inline], para: &ParaStyle) -> Loosened {
         let segs = self.segments_of(inlines, para);
-        self.set_segments_loose(&segs, para, looseness)
+        self.set_segments_loose(&segs, para)
     }
 
     /// The styled pieces of inline content, as the paragraph builder takes them.
@@ -917,86 +945,71 @@ impl Setter<'_, '_> {
         Pt(width * size.0 / upem)
     }
 
+    /// Sets segments in their best setting.
     fn set_segments(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> Vec<Line> {
-        self.set_segments_loose(segs, para, 0)
-            .map(|(lines, _)| lines)
-            .unwrap_or_default()
-    }
-
-    /// Sets segments in their best setting (`looseness` 0), or in the best
-    /// one that many lines longer or shorter, with the demerits that adds;
-    /// `None` when the paragraph cannot be set so within the normal tolerance.
-    fn set_segments_loose(
-        &mut self,
-        segs: &[Segment<'_>],
-        para: &ParaStyle,
-        looseness: i32,
-    ) -> Option<(Vec<Line>, f64)> {
         let (mut items, mut pieces) = self.items(segs, para);
         if items.len() <= 3 {
-            return (looseness == 0).then(|| (Vec::new(), 0.0));
+            return Vec::new();
         }
         let measure = para.measure.0;
-        let (wrapped, inset) = (para.wrap.0 as usize, para.wrap.1.0);
-        let measure_fn = |line: usize| {
-            if line < wrapped {
-                measure - inset
-            } else {
-                measure
-            }
-        };
+        let measure_fn = line_measure(para);
         if para.draft || para.align != Align::Justify {
-            if looseness != 0 {
-                return None;
-            }
             self.split_overlong(&mut items, &mut pieces, measure);
             let breaks = linebreak::first_fit(&items, &measure_fn);
-            let lines = self.lines(&items, &pieces, &breaks, para, &Hang::default());
-            return Some((lines, 0.0));
+            return self.lines(&items, &pieces, &breaks, para, &Hang::default());
         }
-        let params = Params {
-            runt_width: measure * 0.15,
-            ..Params::default()
-        };
         let attempt = |items: &[Item], hang: &Hang, tolerances: &[f64]| {
             tolerances.iter().find_map(|&tolerance| {
                 linebreak::fits(
                     items,
                     &measure_fn,
-                    &Params {
-                        tolerance,
-                        // Names are hyphenated only where a very loose line is the alternative.
-                        max_penalty: if tolerance <= 2.0 {
-                            HYPHEN_PENALTY
-                        } else {
-                            INFINITY
-                        },
-                        ..params
-                    },
+                    &break_params(para, tolerance),
                     Some(hang),
                 )
             })
         };
         let mut hang = self.hang(&items, &pieces);
-        let (breaks, extra) = if looseness != 0 {
-            // A paragraph reshaped for the page keeps the normal tolerance.
-            attempt(&items, &hang, &[TOLERANCE[0]])?.with_looseness(looseness)?
-        } else {
-            // Looser and looser: a loose line is better than an overfull one.
-            match attempt(&items, &hang, &TOLERANCE) {
-                Some(fits) => (fits.best(), 0.0),
-                None => {
-                    // Some word is wider than the measure: break it between letters, and say so.
-                    self.split_overlong(&mut items, &mut pieces, measure);
-                    hang = self.hang(&items, &pieces);
-                    let breaks = attempt(&items, &hang, &[50.0])
-                        .map(|fits| fits.best())
-                        .unwrap_or_else(|| linebreak::first_fit(&items, &measure_fn));
-                    (breaks, 0.0)
-                }
+        // Looser and looser: a loose line is better than an overfull one.
+        let breaks = match attempt(&items, &hang, &TOLERANCE) {
+            Some(fits) => fits.best(),
+            None => {
+                // Some word is wider than the measure: break it between letters, and say so.
+                self.split_overlong(&mut items, &mut pieces, measure);
+                hang = self.hang(&items, &pieces);
+                attempt(&items, &hang, &[50.0])
+                    .map(|fits| fits.best())
+                    .unwrap_or_else(|| linebreak::first_fit(&items, &measure_fn))
             }
         };
-        Some((self.lines(&items, &pieces, &breaks, para, &hang), extra))
+        self.lines(&items, &pieces, &breaks, para, &hang)
+    }
+
+    /// Sets segments a line longer and a line shorter than their best
+    /// setting, from one search: each setting that can be made within the
+    /// normal tolerance, with its looseness (+1, −1) and the demerits it adds.
+    fn set_segments_loose(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> Loosened {
+        let (items, pieces) = self.items(segs, para);
+        if items.len() <= 3 || para.draft || para.align != Align::Justify {
+            return Vec::new();
+        }
+        let hang = self.hang(&items, &pieces);
+        // A paragraph reshaped for the page keeps the normal tolerance.
+        let Some(fits) = linebreak::fits_by_line_count(
+            &items,
+            &line_measure(para),
+            &break_params(para, TOLERANCE[0]),
+            Some(&hang),
+        ) else {
+            return Vec::new();
+        };
+        [1, -1]
+            .into_iter()
+            .filter_map(|looseness| {
+                let (breaks, extra) = fits.with_looseness(looseness)?;
+                let lines = self.lines(&items, &pieces, &breaks, para, &hang);
+                Some((looseness, lines, extra))
+            })
+            .collect()
     }
 
     /// How far each possible line may hang into the margins: the conventional
@@ -1060,6 +1073,25 @@ impl Setter<'_, '_> {
                 (Item::Box { width }, Some(piece)) if width > measure => {
                     self.broken_words.push(piece.text.to_string());
                     let scale = piece.size.0 / piece.word.units_per_em as f64;
+                    // Each letter's offset counts the characters from where the
+                    // piece starts (the word's start for its first piece), looked
+                    // up in one count of the piece's characters.
+                    let clusters = || {
+                        piece.word.glyphs[piece.glyphs.clone()]
+                            .iter()
+                            .map(|g| g.cluster as usize)
+                    };
+                    let base = if piece.glyphs.start == 0 {
+                        0
+                    } else {
+                        clusters().min().unwrap_or(0)
+                    };
+                    let top = clusters().max().unwrap_or(0).max(base);
+                    let mut chars_from_base = vec![0u32; top - base + 1];
+                    let starts = piece.text[base..].char_indices().map(|(at, _)| at);
+                    for (count, at) in (0..).zip(starts.take_while(|&at| at <= top - base)) {
+                        chars_from_base[at] = count;
+                    }
                     for g in piece.glyphs.clone() {
                         if g > piece.glyphs.start {
                             new_items.push(Item::Penalty {
@@ -1070,8 +1102,7 @@ impl Setter<'_, '_> {
                             new_pieces.push(None);
                         }
                         let glyph = piece.word.glyphs[g];
-                        let chars_before =
-                            piece.text[..glyph.cluster as usize].chars().count() as u32;
+                        let chars_before = chars_from_base[glyph.cluster as usize - base];
                         new_items.push(Item::Box {
                             width: glyph.advance as f64 * scale,
                         });
@@ -1271,13 +1302,17 @@ impl Setter<'_, '_> {
         }
         points.sort_by_key(|p| p.0);
         points.dedup_by_key(|p| p.0);
+        // The points ascend: each counts the characters from the one before.
+        let (mut counted_bytes, mut counted_chars) = (0, 0);
         let points = points
             .into_iter()
             .filter_map(|(byte, kind)| {
                 let glyph = word.glyph_index_at(byte);
-                (glyph > 0 && glyph < word.glyphs.len()).then(|| BreakPoint {
+                counted_chars += text[counted_bytes..byte as usize].chars().count() as u32;
+                counted_bytes = byte as usize;
+                (glyph > 0 && glyph < word.glyphs.len()).then_some(BreakPoint {
                     glyph: glyph as u32,
-                    chars_before: text[..byte as usize].chars().count() as u32,
+                    chars_before: counted_chars,
                     kind,
                 })
             })
@@ -1742,12 +1777,8 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
         } else {
             let cluster_end = piece
                 .word
-                .glyphs
-                .iter()
-                .map(|n| n.cluster as usize)
-                .filter(|&c| c > cluster_start)
-                .min()
-                .unwrap_or(piece.text.len());
+                .cluster_end(g.cluster)
+                .map_or(piece.text.len(), |c| c as usize);
             piece.text.get(cluster_start..cluster_end).unwrap_or("")
         };
         previous_cluster = Some(g.cluster);

@@ -10,7 +10,7 @@
 
 use super::galley::{Galley, ORPHAN, Role, paragraph_items};
 use super::paginate::{PageCosts, PageSlice, paginate_costed};
-use super::paragraph::{Setter, is_runt};
+use super::paragraph::{Loosened, Setter, is_runt};
 use crate::model::{BlockId, BlockKind, Section};
 
 /// How much a paragraph's extra demerits count against the pages' costs: a
@@ -56,6 +56,9 @@ pub fn paginate_full(
     let mut current = galley.clone();
     let mut done = Reshaped::default();
     let mut given_up: Vec<usize> = Vec::new();
+    // Each paragraph set a line longer and shorter once: a long paragraph is
+    // a candidate for every page it runs over, round after round.
+    let mut settings: rustc_hash::FxHashMap<BlockId, Loosened> = Default::default();
     for _ in 0..MAX_ROUNDS {
         let Some(page) = bad_pages(&current, &slices, lines)
             .into_iter()
@@ -79,14 +82,13 @@ pub fn paginate_full(
             if done.paragraphs.iter().any(|(b, _)| *b == candidate) {
                 continue;
             }
-            for looseness in [1, -1] {
-                let set = match &shape.drop_cap {
-                    Some(drop) => drop.set(setter, content, &shape.para, looseness),
-                    None => setter.set_loose(content, &shape.para, looseness),
-                };
-                let Some((set, extra)) = set else {
-                    continue;
-                };
+            let loosened = settings
+                .entry(candidate)
+                .or_insert_with(|| match &shape.drop_cap {
+                    Some(drop) => drop.set_loose(setter, content, &shape.para),
+                    None => setter.set_loose(content, &shape.para),
+                });
+            for (looseness, set, extra) in loosened.iter().cloned() {
                 let runt = if is_runt(&set, &shape.para) {
                     RUNT_COST
                 } else {
