@@ -940,3 +940,273 @@ fn converters_wrapper_tags_are_left_out_with_one_warning() {
             .any(|w| w.starts_with("warning: raw HTML is set as text: `<b>`"))
     );
 }
+
+/// The page (0-based) whose glyph runs set `needle`.
+fn page_index(laid: &LaidOut, needle: &str) -> usize {
+    laid.pages
+        .pages
+        .iter()
+        .position(|p| page_text(p).contains(needle))
+        .unwrap_or_else(|| panic!("no page sets “{needle}”"))
+}
+
+#[test]
+fn a_bracketed_span_with_a_language_is_a_language_span_in_both_editions() {
+    let e = editions(&[(
+        "manuscript/01.md",
+        "# One\n\nThe Greeks called it [ἀρετή]{lang=el}; the French say [*le mot juste*]{lang=fr .smallcaps}, \
+         and a [Weltschmerz]{lang=\"de\"} came over him.\n",
+    )]);
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(
+        x.contains("called it <span lang=\"el\" xml:lang=\"el\">ἀρετή</span>;"),
+        "{x}"
+    );
+    assert!(
+        x.contains("<span lang=\"fr\" xml:lang=\"fr\"><span class=\"sc\"><em>le mot juste</em></span></span>"),
+        "{x}"
+    );
+    assert!(
+        x.contains("a <span lang=\"de\" xml:lang=\"de\">Weltschmerz</span> came"),
+        "{x}"
+    );
+    assert!(!x.contains("{lang") && !x.contains("[ἀρετή]"), "{x}");
+    // Print sets the words without their brackets and attributes.
+    let text = page_text(page_with(&e.laid, "Greeks"));
+    assert!(
+        text.contains("ἀρετή") && text.contains("Weltschmerz"),
+        "{text}"
+    );
+    assert!(!text.contains('[') && !text.contains('{'), "{text}");
+    assert!(
+        e.warnings.iter().all(|w| !w.contains("01.md")),
+        "{:?}",
+        e.warnings
+    );
+    // The model carries the language, for the print edition's tagging.
+    let project = common::project(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", "# One\n\nSay [ἀρετή]{lang=el}.\n"),
+    ]);
+    let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
+    let mut tags = Vec::new();
+    let mut chapter = book.chapters().next().unwrap().clone();
+    quire::model::for_each_section_inline_mut(&mut chapter, &mut |inline| {
+        if let quire::model::Inline::Language { tag, content } = inline {
+            tags.push((tag.clone(), quire::model::plain_text(content)));
+        }
+    });
+    assert_eq!(tags, vec![("el".to_string(), "ἀρετή".to_string())]);
+
+    // A tag that is no language is an error at its place.
+    let project = common::project(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", "# One\n\nSay [mot]{lang=xx}.\n"),
+    ]);
+    let Err(err) = quire::build(&project, &quire::Options::default()) else {
+        panic!("built with lang=xx");
+    };
+    let err = err.to_string();
+    assert!(
+        err.starts_with("error: `lang=xx` is not a language tag")
+            && err.contains("--> manuscript/01.md:3:10"),
+        "{err}"
+    );
+}
+
+#[test]
+fn fenced_divs_are_blocks_the_style_sets() {
+    let toml = format!(
+        "{TOML}[style]\nbase = \"classic\"\n[style.class.sidebar]\nface = \"bold\"\nalign = \"center\"\n"
+    );
+    let text = "# One\n\nThe body text runs on here, justified, at the full measure of the page.\n\n\
+                ::: {.epigraph}\nWhoso list to hunt, I know where is an hind.\n:::\n\n\
+                ::: sidebar\nA box the author defined.\n:::\n\n\
+                ::: {.callout}\nA class no style knows.\n:::\n\n\
+                ::: poem\nTyger Tyger, burning bright,\nIn the forests of the night;\n:::\n\nAfter.\n";
+    let e = editions_with(&toml, &[("manuscript/01.md", text)]);
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(
+        x.contains("<div class=\"epigraph\" epub:type=\"epigraph\" role=\"doc-epigraph\">\n<p class=\"noindent\">Whoso list"),
+        "{x}"
+    );
+    assert!(x.contains("<div class=\"sidebar\">"), "{x}");
+    assert!(x.contains("<div class=\"verse\">\n<div class=\"stanza\">\n<p class=\"line\">Tyger Tyger, burning bright,</p>\n<p class=\"line\">In the forests"), "{x}");
+    assert!(!x.contains(":::"), "{x}");
+    // The stylesheet sets the classes the book uses as the style says.
+    let outputs = quire::build(
+        &common::project(&[("manuscript/book.toml", &toml), ("manuscript/01.md", text)]),
+        &quire::Options::default(),
+    )
+    .unwrap();
+    let epub = &outputs
+        .files
+        .iter()
+        .find(|f| f.name.ends_with(".epub"))
+        .unwrap()
+        .bytes;
+    let mut zip = zip::ZipArchive::new(Cursor::new(epub.clone())).unwrap();
+    let mut css = String::new();
+    zip.by_name("OEBPS/stylesheet.css")
+        .unwrap()
+        .read_to_string(&mut css)
+        .unwrap();
+    assert!(
+        css.contains("div.epigraph {\n  font-size: 1em;\n  font-style: italic;"),
+        "{css}"
+    );
+    assert!(
+        css.contains(
+            "div.sidebar {\n  font-size: 1em;\n  font-style: normal;\n  font-weight: bold;"
+        ),
+        "{css}"
+    );
+    assert!(
+        css.contains("div.sidebar p {\n  text-align: center;"),
+        "{css}"
+    );
+    assert!(!css.contains("div.callout"), "{css}");
+
+    // Print: the epigraph indented on both sides in the style's italic, the
+    // sidebar centred in bold, the poem's lines each a line; no fences.
+    let page = page_with(&e.laid, "Whoso");
+    let glyphs = |needle: &str| {
+        page.items
+            .iter()
+            .find_map(|i| match i {
+                Item::Glyphs(run) if run.text.contains(needle) => Some(run.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{needle}"))
+    };
+    let body = glyphs("body");
+    let whoso = glyphs("Whoso");
+    assert!(
+        whoso.x.0 > body.x.0 + 5.0,
+        "indented: {} vs {}",
+        whoso.x.0,
+        body.x.0
+    );
+    assert_eq!(whoso.style, quire::fonts::Style::Italic);
+    let sidebar = glyphs("box");
+    assert_eq!(sidebar.style, quire::fonts::Style::Bold);
+    assert!(sidebar.x.0 > body.x.0 + 20.0, "centred: {}", sidebar.x.0);
+    assert!(!page_text(page).contains(":::"));
+    let lines: Vec<&str> = e
+        .laid
+        .dump
+        .lines()
+        .filter(|l| l.contains("Tyger") || l.contains("forests"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", e.laid.dump);
+
+    // One warning, at the div, naming the class no style knows.
+    let warned: Vec<&String> = e
+        .warnings
+        .iter()
+        .filter(|w| w.contains(".callout"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", e.warnings);
+    assert!(
+        warned[0].starts_with("warning: the style sets no div of class .callout")
+            && warned[0].contains("--> manuscript/01.md:13:1"),
+        "{}",
+        warned[0]
+    );
+    assert!(
+        e.warnings.iter().all(|w| !w.contains("sidebar")),
+        "{:?}",
+        e.warnings
+    );
+}
+
+#[test]
+fn divs_around_a_chapter_heading_keep_the_chapters() {
+    // Pandoc's `--section-divs` wraps each chapter in a div of class `section`.
+    let text = "::: {#one .section .level1}\n# One\n\nFirst text.\n:::\n\n::: {#two .section .level1}\n# Two\n\nSecond text.\n\n::: epigraph\nA quotation.\n:::\n:::\n";
+    let e = editions(&[("manuscript/01.md", text)]);
+    assert!(
+        e.xhtml.contains_key("chapter-2.xhtml"),
+        "{:?}",
+        e.xhtml.keys()
+    );
+    assert!(e.xhtml["chapter-2.xhtml"].contains("<div class=\"epigraph\""));
+    assert!(
+        e.warnings.iter().all(|w| !w.contains("01.md")),
+        "{:?}",
+        e.warnings
+    );
+    // A closing fence with no div, and a div never closed, are named at their place.
+    let e = editions(&[(
+        "manuscript/01.md",
+        "# One\n\nText.\n\n:::\n\n::: epigraph\nNever closed.\n",
+    )]);
+    assert!(
+        e.warnings
+            .iter()
+            .any(|w| w.starts_with("warning: `:::` closes no div here") && w.contains("01.md:5:1")),
+        "{:?}",
+        e.warnings
+    );
+    assert!(
+        e.warnings.iter().any(|w| w
+            .starts_with("warning: `::: epigraph` is not closed before the end of the file")
+            && w.contains("01.md:7:1")),
+        "{:?}",
+        e.warnings
+    );
+}
+
+#[test]
+fn newpage_starts_a_new_page_in_print() {
+    let text =
+        "# One\n\nBefore the break.\n\n\\newpage\n\nAfter the break.\n\n\\pagebreak\n\nLast.\n";
+    let e = editions(&[("manuscript/01.md", text)]);
+    let before = page_index(&e.laid, "Before");
+    let after = page_index(&e.laid, "After");
+    let last = page_index(&e.laid, "Last.");
+    assert_eq!((after, last), (before + 1, before + 2));
+    // Short by the author's wish: not a short page.
+    assert!(
+        e.laid.report.short_pages.is_empty(),
+        "{:?}",
+        e.laid.report.short_pages
+    );
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(!x.contains("newpage"), "{x}");
+    assert!(
+        x.contains("<div class=\"page-break\" aria-hidden=\"true\"></div>"),
+        "{x}"
+    );
+    assert!(
+        e.warnings.iter().all(|w| !w.contains("01.md")),
+        "{:?}",
+        e.warnings
+    );
+}
+
+#[test]
+fn math_is_kept_as_written_with_one_warning_at_its_place() {
+    let text = "# One\n\nMoney first: it cost $20,000 and $30,000.\n\nEinstein wrote $E = mc^2$ and $a*b*c$, and\n\n$$\\int_0^1 x\\,dx$$\n";
+    let (pdf, warnings) = pdf_of(&[("manuscript/01.md", text)]);
+    let math: Vec<&String> = warnings.iter().filter(|w| w.contains("math")).collect();
+    assert_eq!(math.len(), 1, "{warnings:?}");
+    assert!(
+        math[0].starts_with("warning: math is not set yet: $E = mc^2$ and 2 more in this file are printed as written\n  --> manuscript/01.md:5:16"),
+        "{}",
+        math[0]
+    );
+    let printed = pdf_text(&pdf);
+    assert!(printed.contains("$E = mc^2$"), "{printed}");
+    assert!(
+        printed.contains("$a*b*c$"),
+        "emphasis is not read in math: {printed}"
+    );
+    assert!(printed.contains("\\int_0^1 x\\,dx"), "{printed}");
+    // Money alone is no math.
+    let (_, warnings) = pdf_of(&[(
+        "manuscript/01.md",
+        "# One\n\nIt cost $20,000 and $30,000.\n",
+    )]);
+    assert!(warnings.iter().all(|w| !w.contains("math")), "{warnings:?}");
+}

@@ -467,6 +467,34 @@ impl<'a> Writer<'a> {
                         stack.push(Step::Close("</blockquote>\n"));
                         stack.extend(children.iter().rev().map(Step::Block));
                     }
+                    BlockKind::Div {
+                        classes,
+                        lang,
+                        blocks,
+                    } => {
+                        self.pending_label();
+                        self.out.push_str("<div");
+                        if let Some(lang) = lang {
+                            self.out.push_str(" lang=\"");
+                            push_attr(&mut self.out, lang);
+                            self.out.push_str("\" xml:lang=\"");
+                            push_attr(&mut self.out, lang);
+                            self.out.push('"');
+                        }
+                        let names = crate::epub::css::div_classes(classes);
+                        if !names.is_empty() {
+                            self.out.push_str(" class=\"");
+                            push_attr(&mut self.out, &names);
+                            self.out.push('"');
+                        }
+                        if names.split(' ').any(|c| c == "epigraph") {
+                            self.out
+                                .push_str(" epub:type=\"epigraph\" role=\"doc-epigraph\"");
+                        }
+                        self.out.push_str(">\n");
+                        stack.push(Step::Close("</div>\n"));
+                        stack.extend(blocks.iter().rev().map(Step::Block));
+                    }
                     BlockKind::List { ordered, items } => {
                         self.pending_label();
                         let values = list_values(*ordered, items);
@@ -663,7 +691,13 @@ impl<'a> Writer<'a> {
                 rows,
                 caption,
             } => self.table(columns, head.as_deref(), rows, caption, &mut marks),
-            BlockKind::Quote(_) | BlockKind::List { .. } => {}
+            BlockKind::PageBreak => {
+                // Print starts a new page here; a reader that paginates may too.
+                marks.finish(&mut self.out);
+                self.out
+                    .push_str("<div class=\"page-break\" aria-hidden=\"true\"></div>\n");
+            }
+            BlockKind::Quote(_) | BlockKind::Div { .. } | BlockKind::List { .. } => {}
         }
     }
 

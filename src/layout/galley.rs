@@ -266,7 +266,13 @@ pub struct GalleyBuilder<'a, 's, 'f> {
     pub opening: Option<BlockId>,
     /// A footnote's blocks are being set (at the note's size, in its look).
     pub in_note: bool,
+    /// The look of the fenced div being set (`::: {.epigraph}`), which its
+    /// paragraphs and verse take.
+    pub div: Option<Look>,
 }
+
+/// A page break the author asked for (`\newpage`): a page must end here.
+pub const FORCED_BREAK: f64 = -INFINITY;
 
 /// Where display type must fit: its size and the smallest it may be set at,
 /// the measure, the body grid and the grid lines it may take.
@@ -404,7 +410,14 @@ impl GalleyBuilder<'_, '_, '_> {
         for (i, line) in crate::model::verse_lines(content).enumerate() {
             let indent = body * (0.5 * f64::from(indents.get(i).copied().unwrap_or(0).min(16)));
             let room = Pt((measure.0 - indent.0 - hang.0).max(body.0 * 6.0));
-            let mut para = self.para(Style::Regular, body, Align::Left, room);
+            let mut para = match self.div {
+                Some(div) => ParaStyle {
+                    draft: self.draft,
+                    ..div.para(room)
+                },
+                None => self.para(Style::Regular, body, Align::Left, room),
+            };
+            para.align = Align::Left;
             para.first_indent = Pt(-hang.0);
             let lines = self.setter.set(line, &para);
             let count = lines.len();
@@ -658,7 +671,13 @@ impl GalleyBuilder<'_, '_, '_> {
                     out.extend(lines);
                     return;
                 }
-                let mut para = if level.right > 0 {
+                let mut para = if let Some(div) = self.div {
+                    ParaStyle {
+                        hyphenate: self.hyphenate && div.align == Align::Justify,
+                        draft: self.draft,
+                        ..div.para(measure)
+                    }
+                } else if level.right > 0 {
                     let quote = self.scale.looks.block_quote;
                     self.para(quote.style, quote.size, quote.align, measure)
                 } else if self.in_note {
@@ -667,7 +686,9 @@ impl GalleyBuilder<'_, '_, '_> {
                 } else {
                     self.para(Style::Regular, self.scale.body, Align::Justify, measure)
                 };
-                if *indent {
+                // Centred or ranged text in a div is never indented.
+                let ragged_div = self.div.is_some() && para.align != Align::Justify;
+                if *indent && !ragged_div {
                     para.first_indent = self.scale.indent;
                 }
                 let lines = self.setter.set(content, &para);
@@ -724,6 +745,47 @@ impl GalleyBuilder<'_, '_, '_> {
                 let para = self.para(style, self.scale.body, align, measure);
                 let lines = self.setter.set(content, &para);
                 self.push_paragraph(block.id, lines, x, Role::Other, out);
+            }
+            BlockKind::Div {
+                classes, blocks, ..
+            } => {
+                let style = &self.book.style;
+                let Some(class) = classes.iter().find_map(|c| style.class(c)) else {
+                    // A class the style does not know (resolve warned): set as the text around it.
+                    for inner in blocks {
+                        self.block(inner, level, out);
+                    }
+                    return;
+                };
+                let look = Look::new(&class.text, self.scale.body);
+                let outer = self.div.replace(look);
+                let inner_level = if class.indented {
+                    out.push(VItem::space(1, true, 0.0));
+                    level.quote()
+                } else {
+                    level
+                };
+                for inner in blocks {
+                    self.block(inner, inner_level, out);
+                }
+                if class.indented
+                    && !matches!(
+                        out.last(),
+                        Some(VItem {
+                            content: Content::Space,
+                            discardable: true,
+                            ..
+                        })
+                    )
+                {
+                    out.push(VItem::space(1, true, 0.0));
+                }
+                self.div = outer;
+            }
+            BlockKind::PageBreak => {
+                // An empty item that vanishes at a page's top or foot: where a
+                // page already ends, it asks for nothing more.
+                out.push(VItem::space(0, true, FORCED_BREAK));
             }
             BlockKind::Quote(blocks) => {
                 out.push(VItem::space(1, true, 0.0));

@@ -758,6 +758,7 @@ fn assemble(
         depth: 0,
         section,
         blank: true,
+        asked_break: false,
         opening: false,
     };
     let side_of = |index: usize| {
@@ -824,6 +825,7 @@ fn assemble(
                     section: s,
                     blank: false,
                     opening: true,
+                    asked_break: false,
                 });
                 facts.push(Vec::new());
             }
@@ -933,6 +935,7 @@ fn assemble(
                         section: s,
                         blank: false,
                         opening: k == 0,
+                        asked_break: slice.asked_break,
                     });
                 }
                 if let (Some(key), true) = (key, compose) {

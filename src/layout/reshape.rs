@@ -129,7 +129,7 @@ fn bad_pages(galley: &Galley, slices: &[PageSlice], lines: u32) -> Vec<usize> {
     (1..last)
         .filter(|&k| {
             let slice = &slices[k];
-            let short = slice.depth + 2 <= lines;
+            let short = slice.depth + 2 <= lines && !slice.asked_break;
             let split = slice
                 .items
                 .end

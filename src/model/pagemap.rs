@@ -49,7 +49,7 @@ pub fn block_text(block: &Block) -> Option<String> {
             .map(|e| e.title.as_str())
             .collect::<Vec<_>>()
             .join("\n"),
-        BlockKind::SceneBreak => String::new(),
+        BlockKind::SceneBreak | BlockKind::PageBreak => String::new(),
         // Cell by cell, row by row (the header first), each cell ended by `\n`.
         table @ BlockKind::Table { .. } => {
             let mut text = String::new();
@@ -61,7 +61,7 @@ pub fn block_text(block: &Block) -> Option<String> {
             }
             text
         }
-        BlockKind::Quote(_) | BlockKind::List { .. } => return None,
+        BlockKind::Quote(_) | BlockKind::Div { .. } | BlockKind::List { .. } => return None,
     })
 }
 

@@ -160,6 +160,107 @@ pub struct Opening {
     pub lead_in: LeadIn,
 }
 
+/// How the blocks of a fenced div of one class are set (`::: {.epigraph}`):
+/// their text, whether they are indented on both sides as a quotation is,
+/// and whether their paragraphs are verse (each line of the source a line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassStyle {
+    /// The class as the author writes it, without the dot: `epigraph`.
+    pub name: String,
+    pub text: TextStyle,
+    pub indented: bool,
+    pub verse: bool,
+}
+
+/// Other spellings of the built-in classes, as Pandoc users and LaTeX
+/// templates write them: (alias, class).
+const CLASS_ALIASES: [(&str, &str); 10] = [
+    ("centered", "center"),
+    ("centre", "center"),
+    ("flushright", "right"),
+    ("blockquote", "quote"),
+    ("quotation", "quote"),
+    ("sc", "smallcaps"),
+    ("small-caps", "smallcaps"),
+    ("poem", "verse"),
+    ("poetry", "verse"),
+    ("flushleft", "left"),
+];
+
+/// The classes every style sets (aliases aside), as messages list them.
+pub const BUILT_IN_CLASSES: [&str; 8] = [
+    "epigraph",
+    "quote",
+    "center",
+    "right",
+    "left",
+    "smallcaps",
+    "verse",
+    "dedication",
+];
+
+/// Whether a div of this class holds verse (`::: {.poem}`): each line of
+/// its paragraphs is a line of the poem.
+pub fn is_verse_class(class: &str) -> bool {
+    matches!(class, "verse" | "poem" | "poetry")
+}
+
+/// Classes Pandoc writes for a book's structure (`--section-divs`, converted
+/// EPUB and HTML): not a design, so a div of them is set as the text around it.
+pub fn is_structural_class(class: &str) -> bool {
+    matches!(
+        class,
+        "section"
+            | "chapter"
+            | "part"
+            | "unnumbered"
+            | "unlisted"
+            | "level1"
+            | "level2"
+            | "level3"
+            | "level4"
+            | "level5"
+            | "level6"
+    )
+}
+
+/// The classes every style sets, from its own elements: an epigraph and a
+/// quotation as the style sets them, centred, ranged-right and ranged-left
+/// text, small capitals, verse and a dedication.
+fn built_in_classes(epigraph: TextStyle, block_quote: TextStyle) -> Vec<ClassStyle> {
+    let class = |name: &str, text: TextStyle, indented: bool, verse: bool| ClassStyle {
+        name: name.to_string(),
+        text,
+        indented,
+        verse,
+    };
+    vec![
+        class("epigraph", epigraph, true, false),
+        class("quote", block_quote, true, false),
+        class("center", TextStyle::new(Regular, 1.0, Center), false, false),
+        class(
+            "right",
+            TextStyle::new(Regular, 1.0, TextAlign::Right),
+            false,
+            false,
+        ),
+        class("left", TextStyle::new(Regular, 1.0, Left), false, false),
+        class(
+            "smallcaps",
+            TextStyle::new(Regular, 1.0, Justify).cased(Case::SmallCaps, 0.0),
+            false,
+            false,
+        ),
+        class("verse", TextStyle::new(Regular, 1.0, Left), false, true),
+        class(
+            "dedication",
+            TextStyle::new(Italic, 1.0, Center),
+            false,
+            false,
+        ),
+    ]
+}
+
 /// The whole design of the book.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BookStyle {
@@ -187,6 +288,9 @@ pub struct BookStyle {
     pub figures: Figures,
     /// Words written in full capitals are set in spaced small capitals.
     pub capitals_as_small_caps: bool,
+    /// The classes of fenced divs book.toml sets (`[style.class.NAME]`),
+    /// beside (or instead of) the built-in ones (see [`BookStyle::class`]).
+    pub classes: Vec<ClassStyle>,
 }
 
 use Face::{Bold, Italic, Regular};
@@ -200,6 +304,38 @@ fn ornaments(list: &[&str]) -> SceneBreak {
 }
 
 impl BookStyle {
+    /// How the style sets a div of `class` (an alias of a built-in class
+    /// too: `centered`, `poem`), or `None` for a class it does not know.
+    pub fn class(&self, class: &str) -> Option<ClassStyle> {
+        let name = BookStyle::class_name(class);
+        self.classes
+            .iter()
+            .find(|c| c.name == name)
+            .cloned()
+            .or_else(|| self.built_in_class(name))
+    }
+
+    /// A built-in class as this style sets it (its epigraph and quotation
+    /// as the style's own, overrides included).
+    pub fn built_in_class(&self, name: &str) -> Option<ClassStyle> {
+        built_in_classes(self.epigraph, self.block_quote)
+            .into_iter()
+            .find(|c| c.name == name)
+    }
+
+    /// Running text as the body sets it: regular, justified, at the body size.
+    pub fn body_text() -> TextStyle {
+        TextStyle::new(Regular, 1.0, Justify)
+    }
+
+    /// The class a name stands for, an alias resolved (`centered` → `center`).
+    pub fn class_name(class: &str) -> &str {
+        CLASS_ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == class)
+            .map_or(class, |(_, name)| name)
+    }
+
     /// The named styles, in the order messages list them.
     pub const NAMES: [&'static str; 3] = ["classic", "modern", "plain"];
 
@@ -245,6 +381,7 @@ impl BookStyle {
             note: TextStyle::new(Regular, 0.82, Justify),
             figures: Figures::Default,
             capitals_as_small_caps: false,
+            classes: Vec::new(),
         }
     }
 
@@ -281,6 +418,7 @@ impl BookStyle {
             note: TextStyle::new(Regular, 0.82, Justify),
             figures: Figures::OldStyle,
             capitals_as_small_caps: true,
+            classes: Vec::new(),
         }
     }
 
@@ -319,6 +457,7 @@ impl BookStyle {
             note: TextStyle::new(Regular, 0.82, Justify),
             figures: Figures::Lining,
             capitals_as_small_caps: false,
+            classes: Vec::new(),
         }
     }
 }

@@ -23,8 +23,10 @@ fn blocks(list: &mut [Block]) {
         BlockKind::Heading { .. }
         | BlockKind::Display { .. }
         | BlockKind::Quote(_)
+        | BlockKind::Div { .. }
         | BlockKind::List { .. }
         | BlockKind::SceneBreak
+        | BlockKind::PageBreak
         | BlockKind::Code { .. }
         | BlockKind::Figure { .. }
         | BlockKind::Contents(_)
@@ -48,6 +50,10 @@ fn inlines(content: &mut Vec<Inline>) {
             Inline::Link { url, mut content } => {
                 inlines(&mut content);
                 out.push(Inline::Link { url, content });
+            }
+            Inline::Language { tag, mut content } => {
+                inlines(&mut content);
+                out.push(Inline::Language { tag, content });
             }
             // A lead-in's capitals are small capitals like the rest of it.
             Inline::Marked {
