@@ -824,7 +824,18 @@ fn task_lists_and_unsupported_constructs() {
         "warning: a heading's classes and attributes",
         "manuscript/01.md:6:1",
     );
-    warned("warning: a definition list", "manuscript/01.md:12:1");
+    // A definition list is read (see `definition_lists_in_both_editions`).
+    assert!(
+        x.contains(
+            "<dl>\n<dt>Term</dt>\n<dd>\n<p class=\"noindent\">its definition</p>\n</dd>\n</dl>"
+        ),
+        "{x}"
+    );
+    assert!(
+        e.warnings.iter().all(|w| !w.contains("definition")),
+        "{:?}",
+        e.warnings
+    );
     // Print sets the boxes (from the fallback face).
     let page = page_with(&e.laid, "todo");
     assert!(page_text(page).contains('☐') && page_text(page).contains('☑'));
@@ -1209,4 +1220,189 @@ fn math_is_kept_as_written_with_one_warning_at_its_place() {
         "# One\n\nIt cost $20,000 and $30,000.\n",
     )]);
     assert!(warnings.iter().all(|w| !w.contains("math")), "{warnings:?}");
+}
+
+/// The left edge of each text line on a page (the first run's x) and its
+/// text without spaces (the glue is not text), by baseline, top down.
+fn line_starts(page: &Page) -> Vec<(f64, f64, String)> {
+    let mut lines: Vec<(f64, f64, String)> = Vec::new();
+    for item in &page.items {
+        if let Item::Glyphs(run) = item {
+            match lines.iter_mut().find(|l| (l.0 - run.y.0).abs() < 0.5) {
+                Some(line) => {
+                    line.1 = line.1.min(run.x.0);
+                    line.2.push_str(&run.text);
+                }
+                None => lines.push((run.y.0, run.x.0, run.text.to_string())),
+            }
+        }
+    }
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    lines
+}
+
+#[test]
+fn hard_breaks_make_verse_only_where_the_lines_read_as_verse() {
+    let letter = "Dear Sir,\\\nI write to tell you that the abacus you ordered has arrived, and that it is a very fine one indeed, \
+                  with ninety beads of polished ebony and a frame of oak, just as you asked of us in the spring.";
+    let text = format!(
+        "# One\n\nSome text first.\n\n{letter}\n\nRoses are red,\\\nViolets are blue,\\\nSugar is sweet,\\\nAnd so are you.\n\n\
+         ```verse\nA line of a poem written long enough to fill the whole measure of the page and then some more words\nShort.\n```\n"
+    );
+    let e = editions(&[("manuscript/01.md", &text)]);
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(
+        x.contains("<p>Dear Sir,<br/>I write to tell you"),
+        "the letter is a paragraph with a break: {x}"
+    );
+    assert!(x.contains("<p class=\"line\">Roses are red,</p>"), "{x}");
+    assert!(
+        x.contains("<p class=\"line\">A line of a poem written long enough"),
+        "a verse fence is verse whatever its lines: {x}"
+    );
+    assert_eq!(x.matches("class=\"stanza\"").count(), 2, "{x}");
+
+    // Print: the letter's lines start at the margin (its break ends a line,
+    // its turnover is no hanging verse turnover); the rhyme's lines are lines.
+    let page = page_with(&e.laid, "abacus");
+    let lines = line_starts(page);
+    // (The letter's first line has the paragraph's indent.)
+    let margin = lines.iter().find(|l| l.2.starts_with("Some")).unwrap().1;
+    let write = lines
+        .iter()
+        .position(|l| l.2.starts_with("Iwrite"))
+        .unwrap();
+    assert!((lines[write].1 - margin).abs() < 0.5, "{lines:?}");
+    assert!(
+        (lines[write + 1].1 - margin).abs() < 0.5,
+        "a prose turnover at the margin: {lines:?}"
+    );
+    // Justified: the full line runs to the measure, beyond the ragged verse lines.
+    let full = e
+        .laid
+        .lines
+        .iter()
+        .flatten()
+        .find(|l| l.text.starts_with("I write") || l.text.starts_with("Iwrite"))
+        .unwrap();
+    assert!(
+        full.ratio.abs() > 1e-3,
+        "the line is justified: {}",
+        full.ratio
+    );
+    let roses = lines
+        .iter()
+        .filter(|l| {
+            ["Roses", "Violets", "Sugar", "Andso"]
+                .iter()
+                .any(|w| l.2.starts_with(w))
+        })
+        .count();
+    assert_eq!(roses, 4, "{lines:?}");
+}
+
+#[test]
+fn definition_lists_in_both_editions() {
+    let text = "# Glossary\n\nApple\n: A round fruit of a tree of the rose family, which typically has thin red or green skin and crisp flesh.\n\
+                : The tree which bears apples.\n\nBanana\n: A long curved fruit.\n\nAfter.\n";
+    // The plain style hangs the definitions under a bold term.
+    let e = editions(&[("manuscript/01.md", text)]);
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(
+        x.contains("<dl>\n<dt>Apple</dt>\n<dd>\n<p class=\"noindent\">A round fruit of a tree"),
+        "{x}"
+    );
+    assert!(
+        x.contains("</dd>\n<dd>\n<p class=\"noindent\">The tree which bears apples.</p>\n</dd>\n<dt>Banana</dt>"),
+        "several definitions of one term: {x}"
+    );
+    assert!(
+        e.warnings.iter().all(|w| !w.contains("01.md")),
+        "{:?}",
+        e.warnings
+    );
+    let page = page_with(&e.laid, "Apple");
+    let lines = line_starts(page);
+    let at = |w: &str| {
+        lines
+            .iter()
+            .find(|l| l.2.starts_with(w))
+            .unwrap_or_else(|| panic!("{w}: {lines:?}"))
+            .1
+    };
+    assert!(at("Around") > at("Apple") + 5.0, "{lines:?}");
+    assert!((at("Thetree") - at("Around")).abs() < 0.5, "{lines:?}");
+    let apple = page
+        .items
+        .iter()
+        .find_map(|i| match i {
+            Item::Glyphs(run) if run.text.contains("Apple") => Some(run.style),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(apple, quire::fonts::Style::Bold);
+
+    // The classic style runs the term in before its definition, in small capitals.
+    let toml = format!("{TOML}style = \"classic\"\n");
+    let e = editions_with(&toml, &[("manuscript/01.md", text)]);
+    let page = page_with(&e.laid, "round");
+    let lines = line_starts(page);
+    let first = lines.iter().find(|l| l.2.contains("roundfruit")).unwrap();
+    assert!(first.2.starts_with("AppleAround"), "run in: {lines:?}");
+    let turnover = lines
+        .iter()
+        .position(|l| l.2.contains("roundfruit"))
+        .unwrap()
+        + 1;
+    assert!(
+        lines[turnover].1 > first.1 + 5.0,
+        "the turnover hangs: {lines:?}"
+    );
+}
+
+#[test]
+fn a_converted_dictionary_is_set_as_entries() {
+    // As `pandoc -t gfm` writes a dictionary: each entry a term, a hard break, its definition.
+    let entries = [
+        (
+            "Abacus",
+            "A frame with rows of wires or grooves along which beads are slid, used for calculating and formerly in teaching children to count.",
+        ),
+        (
+            "Abandon",
+            "To give up completely a course of action, a practice, or a way of thinking; to leave a place without intending to return.",
+        ),
+        (
+            "Abase",
+            "To behave in a way so as to belittle or degrade someone, or oneself; to lower in rank, office, prestige or esteem.",
+        ),
+        ("Abate", "To become less intense or widespread."),
+    ];
+    let mut text = String::from("# A\n\n");
+    for (term, definition) in entries {
+        text.push_str(&format!("**{term}**\\\n{definition}\n\n"));
+    }
+    let toml = format!("{TOML}style = \"classic\"\n");
+    let e = editions_with(&toml, &[("manuscript/01.md", &text)]);
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(!x.contains("stanza"), "entries are no stanzas: {x}");
+    assert_eq!(x.matches("<dt>").count(), 4, "{x}");
+    assert!(
+        x.contains("<dt><strong>Abate</strong></dt>\n<dd>\n<p class=\"noindent\">To become less intense or widespread.</p>\n</dd>"),
+        "{x}"
+    );
+    // Print: each term runs in before its definition, the turnovers hang.
+    let page = page_with(&e.laid, "Abacus");
+    let lines = line_starts(page);
+    let abacus = lines
+        .iter()
+        .position(|l| l.2.contains("framewithrows"))
+        .unwrap();
+    assert!(lines[abacus].2.contains("bacus"), "run in: {lines:?}");
+    assert!(
+        lines[abacus + 1].1 > lines[abacus].1 + 5.0,
+        "the turnover hangs: {lines:?}"
+    );
+    let abate = lines.iter().find(|l| l.2.contains("lessintense")).unwrap();
+    assert!(abate.2.contains("bate"), "{lines:?}");
 }

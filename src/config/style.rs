@@ -11,8 +11,8 @@ use toml::Spanned;
 
 use crate::diag::Diagnostic;
 use crate::model::style::{
-    BookStyle, Case, ClassStyle, Face, Figures, LabelForm, LeadIn, NumberMode, SceneBreak,
-    TextAlign, TextStyle,
+    BookStyle, Case, ClassStyle, Face, Figures, Glossary, LabelForm, LeadIn, NumberMode,
+    SceneBreak, TextAlign, TextStyle,
 };
 
 /// `style = "…"` or `[style]`.
@@ -69,6 +69,9 @@ pub(super) struct StyleTable {
     epigraph: Option<ElementToml>,
     caption: Option<ElementToml>,
     note: Option<ElementToml>,
+    term: Option<ElementToml>,
+    /// `definitions = "run-in"` or `"hanging"`: how print sets a definition list.
+    definitions: Option<Glossary>,
     /// `[style.class.NAME]`: how a fenced div of a class is set.
     class: Option<std::collections::BTreeMap<String, Spanned<ClassToml>>>,
 }
@@ -84,8 +87,6 @@ struct ClassToml {
     align: Option<TextAlign>,
     /// Indented on both sides, as a quotation is.
     indent: Option<bool>,
-    /// Its paragraphs are verse, each line of the source a line.
-    verse: Option<bool>,
 }
 
 /// How words written in full capitals are set.
@@ -246,10 +247,13 @@ fn apply(style: &mut BookStyle, table: &StyleTable, error: &mut ErrorSink<'_>) {
     if let Some(figures) = table.figures {
         style.figures = figures;
     }
+    if let Some(glossary) = table.definitions {
+        style.glossary = glossary;
+    }
     if let Some(capitals) = table.capitals {
         style.capitals_as_small_caps = matches!(capitals, Capitals::SmallCaps);
     }
-    let elements: [(&Option<ElementToml>, &mut TextStyle); 12] = [
+    let elements: [(&Option<ElementToml>, &mut TextStyle); 13] = [
         (&table.label, &mut style.opening.label),
         (&table.chapter_title, &mut style.opening.title),
         (&table.subtitle, &mut style.subtitle),
@@ -262,6 +266,7 @@ fn apply(style: &mut BookStyle, table: &StyleTable, error: &mut ErrorSink<'_>) {
         (&table.epigraph, &mut style.epigraph),
         (&table.caption, &mut style.caption),
         (&table.note, &mut style.note),
+        (&table.term, &mut style.term),
     ];
     for (overrides, element) in elements {
         let Some(o) = overrides else { continue };
@@ -296,7 +301,6 @@ fn apply(style: &mut BookStyle, table: &StyleTable, error: &mut ErrorSink<'_>) {
             name: canonical.clone(),
             text: BookStyle::body_text(),
             indented: false,
-            verse: false,
         });
         set_text(
             &mut set.text,
@@ -309,9 +313,6 @@ fn apply(style: &mut BookStyle, table: &StyleTable, error: &mut ErrorSink<'_>) {
         );
         if let Some(indent) = o.indent {
             set.indented = indent;
-        }
-        if let Some(verse) = o.verse {
-            set.verse = verse;
         }
         style.classes.retain(|c| c.name != canonical);
         style.classes.push(set);

@@ -92,6 +92,7 @@ pub fn stylesheet(style: &BookStyle) -> String {
 pub fn block_rules(book: &crate::model::Book) -> String {
     let mut classes: Vec<String> = Vec::new();
     let mut page_break = false;
+    let mut definitions = false;
     for section in &book.sections {
         let notes = section.notes.iter().map(|n| &n.blocks);
         for blocks in std::iter::once(&section.blocks).chain(notes) {
@@ -107,6 +108,7 @@ pub fn block_rules(book: &crate::model::Book) -> String {
                     }
                 }
                 crate::model::BlockKind::PageBreak => page_break = true,
+                crate::model::BlockKind::Definitions(_) => definitions = true,
                 _ => {}
             });
         }
@@ -122,8 +124,26 @@ pub fn block_rules(book: &crate::model::Book) -> String {
             ],
         );
     }
-    classes.sort();
     let design = Design::new(&book.style);
+    if definitions {
+        // The term as the style sets it, each definition under it at the hang.
+        push_rule(&mut css, "dl", &vec![("margin", "1em 0".into())]);
+        let term = &book.style.term;
+        let mut dt = design.text(term, term.size);
+        dt.extend([
+            ("margin", "0.5em 0 0".into()),
+            ("page-break-after", "avoid".into()),
+            ("break-after", "avoid".into()),
+        ]);
+        push_rule(&mut css, "dt", &dt);
+        push_rule(&mut css, "dd", &vec![("margin", "0 0 0 1.5em".into())]);
+        push_rule(
+            &mut css,
+            "dd > p:first-child",
+            &vec![("text-indent", "0".into())],
+        );
+    }
+    classes.sort();
     for name in classes {
         let Some(class) = book.style.class(&name) else {
             continue;

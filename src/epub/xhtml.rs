@@ -495,6 +495,17 @@ impl<'a> Writer<'a> {
                         stack.push(Step::Close("</div>\n"));
                         stack.extend(blocks.iter().rev().map(Step::Block));
                     }
+                    BlockKind::Definitions(children) => {
+                        self.pending_label();
+                        self.out.push_str("<dl>\n");
+                        stack.push(Step::Close("</dl>\n"));
+                        stack.extend(children.iter().rev().map(Step::Block));
+                    }
+                    BlockKind::Definition(children) => {
+                        self.out.push_str("<dd>\n");
+                        stack.push(Step::Close("</dd>\n"));
+                        stack.extend(children.iter().rev().map(Step::Block));
+                    }
                     BlockKind::List { ordered, items } => {
                         self.pending_label();
                         let values = list_values(*ordered, items);
@@ -626,6 +637,12 @@ impl<'a> Writer<'a> {
                 }
                 self.out.push_str("</div>\n");
             }
+            BlockKind::Term { content } => {
+                self.out.push_str("<dt>");
+                self.inlines(content, &mut marks);
+                marks.finish(&mut self.out);
+                self.out.push_str("</dt>\n");
+            }
             BlockKind::Display { role, content } => {
                 let (open, close) = display_tags(*role);
                 self.out.push_str(open);
@@ -697,7 +714,11 @@ impl<'a> Writer<'a> {
                 self.out
                     .push_str("<div class=\"page-break\" aria-hidden=\"true\"></div>\n");
             }
-            BlockKind::Quote(_) | BlockKind::Div { .. } | BlockKind::List { .. } => {}
+            BlockKind::Quote(_)
+            | BlockKind::Div { .. }
+            | BlockKind::List { .. }
+            | BlockKind::Definitions(_)
+            | BlockKind::Definition(_) => {}
         }
     }
 

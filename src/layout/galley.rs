@@ -782,6 +782,27 @@ impl GalleyBuilder<'_, '_, '_> {
                 }
                 self.div = outer;
             }
+            BlockKind::Definitions(children) => {
+                out.push(VItem::space(1, true, 0.0));
+                self.definitions(children, level, out);
+                if !matches!(
+                    out.last(),
+                    Some(VItem {
+                        content: Content::Space,
+                        discardable: true,
+                        ..
+                    })
+                ) {
+                    out.push(VItem::space(1, true, 0.0));
+                }
+            }
+            // Outside a list (never made so), set as a list would set them.
+            BlockKind::Term { content } => self.term(block.id, content, level, out),
+            BlockKind::Definition(blocks) => {
+                for inner in blocks {
+                    self.block(inner, level.list(), out);
+                }
+            }
             BlockKind::PageBreak => {
                 // An empty item that vanishes at a page's top or foot: where a
                 // page already ends, it asks for nothing more.
@@ -959,6 +980,125 @@ impl GalleyBuilder<'_, '_, '_> {
                 out.push(VItem::space(1, true, 0.0));
             }
             BlockKind::Contents(_) => {}
+        }
+    }
+
+    /// A definition list's entries, as the style sets them: each term run in
+    /// before its first definition, the rest hanging under it at the
+    /// indent (`Glossary::RunIn`), or each term on a line of its own with its
+    /// definitions hanging under it (`Glossary::Hanging`).
+    fn definitions(&mut self, children: &[Block], level: Nesting, out: &mut Vec<VItem>) {
+        let run_in = self.book.style.glossary == crate::model::style::Glossary::RunIn;
+        let mut i = 0;
+        while i < children.len() {
+            let block = &children[i];
+            match &block.kind {
+                BlockKind::Term { content } => {
+                    let first = match children.get(i + 1).map(|b| &b.kind) {
+                        Some(BlockKind::Definition(blocks)) if run_in => blocks.first(),
+                        _ => None,
+                    };
+                    match first {
+                        Some(
+                            paragraph @ Block {
+                                kind: BlockKind::Paragraph { content: text, .. },
+                                ..
+                            },
+                        ) => {
+                            self.run_in(block.id, content, paragraph.id, text, level, out);
+                            if let Some(BlockKind::Definition(blocks)) =
+                                children.get(i + 1).map(|b| &b.kind)
+                            {
+                                for inner in &blocks[1..] {
+                                    self.block(inner, level.list(), out);
+                                }
+                            }
+                            i += 2;
+                            continue;
+                        }
+                        _ => self.term(block.id, content, level, out),
+                    }
+                }
+                _ => self.block(block, level, out),
+            }
+            i += 1;
+        }
+    }
+
+    /// A term on a line of its own, in the style's look, kept with the
+    /// definition after it.
+    fn term(
+        &mut self,
+        block: BlockId,
+        content: &[crate::model::Inline],
+        level: Nesting,
+        out: &mut Vec<VItem>,
+    ) {
+        let (x, measure) = self.measure_at(level);
+        let look = self.scale.looks.term;
+        let para = ParaStyle {
+            draft: self.draft,
+            ..look.para(measure)
+        };
+        let lines = self.setter.set(content, &para);
+        let count = lines.len();
+        // Never the last line of a page: a term goes with its definition.
+        for (k, line) in lines.into_iter().enumerate() {
+            out.push(VItem::text_line(
+                block,
+                line,
+                x,
+                Role::Body,
+                INFINITY,
+                Some((block, k as u32 + 1, count as u32)),
+            ));
+        }
+    }
+
+    /// A term run in before its definition's first paragraph, as a
+    /// dictionary sets it: the term in the style's look, a space, the
+    /// definition, justified, its turnovers hanging at the indent. The first
+    /// line's place is the term's; the others are the paragraph's.
+    fn run_in(
+        &mut self,
+        term_block: BlockId,
+        term: &[crate::model::Inline],
+        paragraph: BlockId,
+        text: &[crate::model::Inline],
+        level: Nesting,
+        out: &mut Vec<VItem>,
+    ) {
+        let (x, measure) = self.measure_at(level);
+        let hang = self.scale.indent;
+        let mut content = styled(term, &self.book.style.term);
+        content.push(crate::model::Inline::Text(" ".into()));
+        let term_chars = (crate::model::plain_text(term).chars().count() + 1) as u32;
+        content.extend(text.iter().cloned());
+        let mut para = self.para(
+            Style::Regular,
+            self.scale.body,
+            Align::Justify,
+            measure - hang,
+        );
+        para.first_indent = Pt(-hang.0);
+        let lines = self.setter.set(&content, &para);
+        for (k, mut item) in paragraph_items(paragraph, lines, x + hang, Role::Body).enumerate() {
+            if let Content::Text { line, .. } = &mut item.content {
+                if k == 0 {
+                    line.start = 0;
+                    item.pos = Some(TextPos {
+                        block: term_block,
+                        offset: 0,
+                    });
+                } else {
+                    line.start = line.start.saturating_sub(term_chars);
+                    item.pos = Some(TextPos {
+                        block: paragraph,
+                        offset: line.start,
+                    });
+                }
+            }
+            out.push(item);
         }
     }
 
@@ -1287,6 +1427,36 @@ impl NoteBlock {
     pub fn height(&self, note_leading: Pt) -> Pt {
         note_leading * self.lines.len() as f64
     }
+}
+
+/// Inlines in a text style's face and case, to run in with text of another
+/// look (a run-in term): bold as strong, italic as emphasis, small capitals
+/// as marked.
+fn styled(
+    content: &[crate::model::Inline],
+    text: &crate::model::style::TextStyle,
+) -> Vec<crate::model::Inline> {
+    use crate::model::style::{Case, Face};
+    use crate::model::{Inline, TextMark};
+    let mut inlines = content.to_vec();
+    inlines = match text.case {
+        Case::SmallCaps => vec![Inline::Marked {
+            mark: TextMark::SmallCaps,
+            content: inlines,
+        }],
+        Case::AllSmallCaps => vec![Inline::Marked {
+            mark: TextMark::Capitals,
+            content: inlines,
+        }],
+        Case::AsWritten | Case::Upper => inlines,
+    };
+    if text.face.is_italic() {
+        inlines = vec![Inline::Emphasis(inlines)];
+    }
+    if matches!(text.face, Face::Bold | Face::BoldItalic) {
+        inlines = vec![Inline::Strong(inlines)];
+    }
+    inlines
 }
 
 /// A paragraph's lines as galley items, each with the cost of a page break

@@ -145,6 +145,7 @@ fn right_to_left_blocks(book: &Book) -> Vec<Option<Location>> {
                 BlockKind::Paragraph { content, .. }
                 | BlockKind::Verse { content, .. }
                 | BlockKind::Heading { content, .. }
+                | BlockKind::Term { content }
                 | BlockKind::Display { content, .. } => content,
                 _ => return,
             };

@@ -346,6 +346,16 @@ pub enum BlockKind {
         lang: Option<String>,
         blocks: Vec<Block>,
     },
+    /// A definition list (`Term` then `: definition`, or a converted
+    /// dictionary's `Term⏎definition` entries): `Term` and `Definition`
+    /// blocks in order, each term before the definitions it has.
+    Definitions(Vec<Block>),
+    /// A term of a definition list.
+    Term {
+        content: Vec<Inline>,
+    },
+    /// One definition of the term before it, as blocks (several may follow a term).
+    Definition(Vec<Block>),
     /// `\newpage` (or `\pagebreak`, `\clearpage`) in a paragraph of its own:
     /// the print edition starts a new page here; the EPUB asks its reader to.
     PageBreak,

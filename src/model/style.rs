@@ -110,6 +110,16 @@ pub enum LeadIn {
     Words,
 }
 
+/// How print sets a definition list's entries: the term run in before its
+/// definition (a dictionary's look), or on a line of its own with the
+/// definitions hanging under it (a glossary's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Glossary {
+    RunIn,
+    Hanging,
+}
+
 /// What marks a scene break: a centred ornament, the first of these that
 /// the text face has (print); the EPUB uses the first.
 #[derive(Debug, Clone, PartialEq)]
@@ -161,15 +171,15 @@ pub struct Opening {
 }
 
 /// How the blocks of a fenced div of one class are set (`::: {.epigraph}`):
-/// their text, whether they are indented on both sides as a quotation is,
-/// and whether their paragraphs are verse (each line of the source a line).
+/// their text, and whether they are indented on both sides as a quotation
+/// is. (A verse div's lines are read as lines by the parser: see
+/// [`is_verse_class`].)
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassStyle {
     /// The class as the author writes it, without the dot: `epigraph`.
     pub name: String,
     pub text: TextStyle,
     pub indented: bool,
-    pub verse: bool,
 }
 
 /// Other spellings of the built-in classes, as Pandoc users and LaTeX
@@ -228,36 +238,28 @@ pub fn is_structural_class(class: &str) -> bool {
 /// quotation as the style sets them, centred, ranged-right and ranged-left
 /// text, small capitals, verse and a dedication.
 fn built_in_classes(epigraph: TextStyle, block_quote: TextStyle) -> Vec<ClassStyle> {
-    let class = |name: &str, text: TextStyle, indented: bool, verse: bool| ClassStyle {
+    let class = |name: &str, text: TextStyle, indented: bool| ClassStyle {
         name: name.to_string(),
         text,
         indented,
-        verse,
     };
     vec![
-        class("epigraph", epigraph, true, false),
-        class("quote", block_quote, true, false),
-        class("center", TextStyle::new(Regular, 1.0, Center), false, false),
+        class("epigraph", epigraph, true),
+        class("quote", block_quote, true),
+        class("center", TextStyle::new(Regular, 1.0, Center), false),
         class(
             "right",
             TextStyle::new(Regular, 1.0, TextAlign::Right),
             false,
-            false,
         ),
-        class("left", TextStyle::new(Regular, 1.0, Left), false, false),
+        class("left", TextStyle::new(Regular, 1.0, Left), false),
         class(
             "smallcaps",
             TextStyle::new(Regular, 1.0, Justify).cased(Case::SmallCaps, 0.0),
             false,
-            false,
         ),
-        class("verse", TextStyle::new(Regular, 1.0, Left), false, true),
-        class(
-            "dedication",
-            TextStyle::new(Italic, 1.0, Center),
-            false,
-            false,
-        ),
+        class("verse", TextStyle::new(Regular, 1.0, Left), false),
+        class("dedication", TextStyle::new(Italic, 1.0, Center), false),
     ]
 }
 
@@ -284,6 +286,10 @@ pub struct BookStyle {
     pub epigraph: TextStyle,
     pub caption: TextStyle,
     pub note: TextStyle,
+    /// A definition list's terms (the EPUB's `<dt>`).
+    pub term: TextStyle,
+    /// How print sets a definition list's entries.
+    pub glossary: Glossary,
     /// Figures in running text (tables keep lining, tabular figures).
     pub figures: Figures,
     /// Words written in full capitals are set in spaced small capitals.
@@ -379,6 +385,8 @@ impl BookStyle {
             epigraph: TextStyle::new(Regular, 1.0, Justify),
             caption: TextStyle::new(Italic, 0.82, Center),
             note: TextStyle::new(Regular, 0.82, Justify),
+            term: TextStyle::new(Bold, 1.0, Left),
+            glossary: Glossary::Hanging,
             figures: Figures::Default,
             capitals_as_small_caps: false,
             classes: Vec::new(),
@@ -416,6 +424,8 @@ impl BookStyle {
             epigraph: TextStyle::new(Italic, 1.0, Justify),
             caption: TextStyle::new(Italic, 0.82, Center),
             note: TextStyle::new(Regular, 0.82, Justify),
+            term: TextStyle::new(Regular, 1.0, Left).cased(Case::SmallCaps, 0.0),
+            glossary: Glossary::RunIn,
             figures: Figures::OldStyle,
             capitals_as_small_caps: true,
             classes: Vec::new(),
@@ -455,6 +465,8 @@ impl BookStyle {
             epigraph: TextStyle::new(Italic, 1.0, Left),
             caption: TextStyle::new(Regular, 0.82, Left),
             note: TextStyle::new(Regular, 0.82, Justify),
+            term: TextStyle::new(Bold, 1.0, Left),
+            glossary: Glossary::RunIn,
             figures: Figures::Lining,
             capitals_as_small_caps: false,
             classes: Vec::new(),

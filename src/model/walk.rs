@@ -11,11 +11,16 @@ impl BlockKind {
     /// A quote or a list: a block made of blocks (whose text is its children's).
     pub fn is_container(&self) -> bool {
         match self {
-            BlockKind::Quote(_) | BlockKind::Div { .. } | BlockKind::List { .. } => true,
+            BlockKind::Quote(_)
+            | BlockKind::Div { .. }
+            | BlockKind::List { .. }
+            | BlockKind::Definitions(_)
+            | BlockKind::Definition(_) => true,
             BlockKind::Heading { .. }
             | BlockKind::Paragraph { .. }
             | BlockKind::Verse { .. }
             | BlockKind::Display { .. }
+            | BlockKind::Term { .. }
             | BlockKind::SceneBreak
             | BlockKind::PageBreak
             | BlockKind::Code { .. }
@@ -29,12 +34,16 @@ impl BlockKind {
     /// list item's.
     pub fn children(&self) -> impl DoubleEndedIterator<Item = &Block> {
         let (quoted, items): (&[Block], &[ListItem]) = match self {
-            BlockKind::Quote(blocks) | BlockKind::Div { blocks, .. } => (blocks, &[]),
+            BlockKind::Quote(blocks)
+            | BlockKind::Div { blocks, .. }
+            | BlockKind::Definitions(blocks)
+            | BlockKind::Definition(blocks) => (blocks, &[]),
             BlockKind::List { items, .. } => (&[], items),
             BlockKind::Heading { .. }
             | BlockKind::Paragraph { .. }
             | BlockKind::Verse { .. }
             | BlockKind::Display { .. }
+            | BlockKind::Term { .. }
             | BlockKind::SceneBreak
             | BlockKind::PageBreak
             | BlockKind::Code { .. }
@@ -50,12 +59,16 @@ impl BlockKind {
     /// [`BlockKind::children`], to change them.
     pub fn children_mut(&mut self) -> impl Iterator<Item = &mut Block> {
         let (quoted, items): (&mut [Block], &mut [ListItem]) = match self {
-            BlockKind::Quote(blocks) | BlockKind::Div { blocks, .. } => (blocks, &mut []),
+            BlockKind::Quote(blocks)
+            | BlockKind::Div { blocks, .. }
+            | BlockKind::Definitions(blocks)
+            | BlockKind::Definition(blocks) => (blocks, &mut []),
             BlockKind::List { items, .. } => (&mut [], items),
             BlockKind::Heading { .. }
             | BlockKind::Paragraph { .. }
             | BlockKind::Verse { .. }
             | BlockKind::Display { .. }
+            | BlockKind::Term { .. }
             | BlockKind::SceneBreak
             | BlockKind::PageBreak
             | BlockKind::Code { .. }
@@ -76,7 +89,8 @@ impl BlockKind {
             BlockKind::Heading { content, .. }
             | BlockKind::Paragraph { content, .. }
             | BlockKind::Verse { content, .. }
-            | BlockKind::Display { content, .. } => (Some(content), None, &[][..], None),
+            | BlockKind::Display { content, .. }
+            | BlockKind::Term { content } => (Some(content), None, &[][..], None),
             BlockKind::Figure { caption, .. } => (Some(caption), None, &[][..], None),
             BlockKind::Table {
                 head,
@@ -87,6 +101,8 @@ impl BlockKind {
             BlockKind::Quote(_)
             | BlockKind::Div { .. }
             | BlockKind::List { .. }
+            | BlockKind::Definitions(_)
+            | BlockKind::Definition(_)
             | BlockKind::SceneBreak
             | BlockKind::PageBreak
             | BlockKind::Code { .. }
@@ -104,7 +120,8 @@ impl BlockKind {
             BlockKind::Heading { content, .. }
             | BlockKind::Paragraph { content, .. }
             | BlockKind::Verse { content, .. }
-            | BlockKind::Display { content, .. } => (Some(content), None, &mut [][..], None),
+            | BlockKind::Display { content, .. }
+            | BlockKind::Term { content } => (Some(content), None, &mut [][..], None),
             BlockKind::Figure { caption, .. } => (Some(caption), None, &mut [][..], None),
             BlockKind::Table {
                 head,
@@ -115,6 +132,8 @@ impl BlockKind {
             BlockKind::Quote(_)
             | BlockKind::Div { .. }
             | BlockKind::List { .. }
+            | BlockKind::Definitions(_)
+            | BlockKind::Definition(_)
             | BlockKind::SceneBreak
             | BlockKind::PageBreak
             | BlockKind::Code { .. }

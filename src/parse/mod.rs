@@ -219,6 +219,7 @@ fn has_image_extension(path: &str) -> bool {
 /// The pulldown-cmark options quire uses everywhere.
 pub fn options() -> Options {
     Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_TABLES
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_STRIKETHROUGH
@@ -232,10 +233,25 @@ pub fn options() -> Options {
 /// Parses one manuscript file. `file` is its index in the book's sources and
 /// `path` its project-relative path (for diagnostics).
 pub fn parse(text: &str, file: u32, path: &str) -> ParsedFile {
-    parse_with(text, file, path, true)
+    parse_for(text, file, path, NOMINAL_MEASURE_CHARS)
 }
 
-fn parse_with(text: &str, file: u32, path: &str, spans: bool) -> ParsedFile {
+/// A 6 × 9 in page's measure at 11 pt, in characters of a book face.
+pub const NOMINAL_MEASURE_CHARS: f64 = 78.0;
+
+/// [`parse`], reading hard-broken lines against a measure of `measure_chars`
+/// characters (see [`measure_chars`]).
+pub fn parse_for(text: &str, file: u32, path: &str, measure_chars: f64) -> ParsedFile {
+    parse_with(text, file, path, true, measure_chars)
+}
+
+/// The print measure in characters: a book face sets about 2.8 characters
+/// of running text to the em (EB Garamond, 6 × 9 in at 11 pt: 79 to a line).
+pub fn measure_chars(measure: crate::model::Pt, font_size: crate::model::Pt) -> f64 {
+    measure.0 / font_size.0 * 2.8
+}
+
+fn parse_with(text: &str, file: u32, path: &str, spans: bool, measure_chars: f64) -> ParsedFile {
     let mut builder = Builder {
         text,
         file,
@@ -260,6 +276,8 @@ fn parse_with(text: &str, file: u32, path: &str, spans: bool) -> ParsedFile {
         next_fence: 0,
         dissolved: 0,
         math: (0, 0),
+        measure_chars,
+        html_paragraphs: Vec::new(),
     };
     // Fenced divs: their fence lines are blanked (same length, so every offset
     // holds) for pulldown-cmark, which has no divs, and acted on in order.
@@ -286,6 +304,9 @@ enum Container {
     Quote,
     Item,
     Note(String),
+    /// A definition list, and one definition in it.
+    Definitions,
+    Definition,
     /// A fenced div (`::: {.epigraph}`), opened at `at`.
     Div {
         classes: Vec<String>,
@@ -310,8 +331,8 @@ enum InlineKind {
     Marked(crate::model::TextMark),
     /// A table cell's content.
     Cell,
-    /// Marks a book does not set: their text is kept.
-    Transparent,
+    /// A definition list's term.
+    Term,
     /// Read and left out (a metadata block), with a warning.
     Dropped,
 }
@@ -387,6 +408,12 @@ struct Builder<'t> {
     dissolved: usize,
     /// Math (`$…$`, `$$…$$`) read in the file: how many, and where the first is.
     math: (usize, usize),
+    /// The print measure in characters of running text, against which a
+    /// paragraph's hard-broken lines are read as verse or as prose.
+    measure_chars: f64,
+    /// Where raw HTML set as text starts: its lines are shown as written,
+    /// never read as verse.
+    html_paragraphs: Vec<u32>,
 }
 
 /// A `[` in a frame's content that may open a bracketed span.
@@ -695,10 +722,20 @@ impl Builder<'_> {
                 );
                 self.inline_frame(InlineKind::Dropped, start)
             }
-            // Not enabled in `options()` (`: text` is a Pandoc table caption), but kept harmless.
-            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
-                self.inline_frame(InlineKind::Transparent, start)
+            Tag::DefinitionList => {
+                self.enter_nesting(start);
+                Frame::Blocks {
+                    container: Container::Definitions,
+                    blocks: Vec::new(),
+                    start,
+                }
             }
+            Tag::DefinitionListTitle => self.inline_frame(InlineKind::Term, start),
+            Tag::DefinitionListDefinition => Frame::Blocks {
+                container: Container::Definition,
+                blocks: Vec::new(),
+                start,
+            },
         };
         self.stack.push(frame);
     }
@@ -900,7 +937,12 @@ impl Builder<'_> {
     fn end(&mut self, tag: TagEnd, range: std::ops::Range<usize>) {
         if matches!(
             tag,
-            TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition | TagEnd::List(_)
+            TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::FootnoteDefinition
+                | TagEnd::List(_)
+                | TagEnd::DefinitionList
+                | TagEnd::DefinitionListDefinition
         ) {
             self.close_implicit_paragraph(range.end);
             self.close_unclosed_divs(range.end, "its quote, list item or note");
@@ -943,6 +985,13 @@ impl Builder<'_> {
                         };
                         items.push(ListItem { marker, blocks });
                     }
+                }
+                Container::Definitions => {
+                    self.depth -= 1;
+                    self.push_block(BlockKind::Definitions(blocks), start..range.end);
+                }
+                Container::Definition => {
+                    self.push_block(BlockKind::Definition(blocks), start..range.end);
                 }
                 Container::Div { classes, lang, .. } => {
                     self.depth -= 1;
@@ -1044,6 +1093,7 @@ impl Builder<'_> {
                     }
                     content.push(Inline::Text(line.to_string()));
                 }
+                self.html_paragraphs.push(start as u32);
                 self.push_block(
                     BlockKind::Paragraph {
                         content,
@@ -1066,7 +1116,7 @@ impl Builder<'_> {
         let content = merge_text(content);
         if matches!(
             kind,
-            InlineKind::Paragraph | InlineKind::Heading(..) | InlineKind::Cell
+            InlineKind::Paragraph | InlineKind::Heading(..) | InlineKind::Cell | InlineKind::Term
         ) {
             self.count_math(start..range.end);
         }
@@ -1097,19 +1147,15 @@ impl Builder<'_> {
                     if let Some(at) = self.definition_line(start..range.end) {
                         self.warn_at(
                             at,
-                            "a definition list (`Term` then `: definition`) is not supported; the lines are set as a paragraph".into(),
-                            "write the term in **bold** at the start of a paragraph, or use a list: `- **Term**: definition`",
+                            "a definition (`: …`) with no term before it is set as a paragraph"
+                                .into(),
+                            "write the term on the line before it: Term, then : its definition",
                         );
                     }
-                    // Hard-broken lines are verse (or an address, a letter's
-                    // close): each line its own, never run together.
-                    let kind = if crate::model::has_line_break(&content) {
-                        let content = crate::model::lift_line_breaks(content);
-                        let lines = crate::model::verse_lines(&content).count();
-                        BlockKind::Verse {
-                            content,
-                            indents: vec![0; lines],
-                        }
+                    // Hard-broken lines in a verse div are verse; elsewhere
+                    // the whole file decides, once it is read (`settle_line_breaks`).
+                    let kind = if self.in_verse_div() && crate::model::has_line_break(&content) {
+                        verse(content)
                     } else {
                         BlockKind::Paragraph {
                             content,
@@ -1213,11 +1259,7 @@ impl Builder<'_> {
                     cells.push(content);
                 }
             }
-            InlineKind::Transparent => {
-                for inline in content {
-                    self.push_inline(inline, start);
-                }
-            }
+            InlineKind::Term => self.push_block(BlockKind::Term { content }, start..range.end),
             InlineKind::Dropped => {}
             InlineKind::ImageAlt { url, title } => {
                 let alt = crate::model::plain_text(&content);
@@ -1683,6 +1725,26 @@ impl Builder<'_> {
         if let Some(Frame::Blocks { blocks, .. }) = self.stack.pop() {
             self.out.blocks.extend(blocks);
         }
+        let settle = Settle {
+            measure_chars: self.measure_chars,
+            as_written: std::mem::take(&mut self.html_paragraphs),
+        };
+        // Section by section, so each section's start stays its first block.
+        let mut blocks = std::mem::take(&mut self.out.blocks);
+        let mut pieces = Vec::with_capacity(self.out.sections.len());
+        for section in self.out.sections.iter().rev() {
+            let start = section.start.min(blocks.len());
+            pieces.push(blocks.split_off(start));
+        }
+        pieces.reverse();
+        for (section, mut piece) in self.out.sections.iter_mut().zip(pieces) {
+            settle_line_breaks(&mut piece, &settle);
+            section.start = self.out.blocks.len();
+            self.out.blocks.extend(piece);
+        }
+        for note in &mut self.out.notes {
+            settle_line_breaks(&mut note.blocks, &settle);
+        }
         self.out
     }
 }
@@ -2045,6 +2107,9 @@ fn is_block_tag(tag: &Tag<'_>) -> bool {
             | Tag::Item
             | Tag::FootnoteDefinition(_)
             | Tag::Table(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
     )
 }
 
@@ -2057,6 +2122,229 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
     }
+}
+
+/// Hard-broken lines as a stanza: line breaks lifted to the top level,
+/// each line without an indent.
+fn verse(content: Vec<Inline>) -> BlockKind {
+    let content = crate::model::lift_line_breaks(content);
+    let lines = crate::model::verse_lines(&content).count();
+    BlockKind::Verse {
+        content,
+        indents: vec![0; lines],
+    }
+}
+
+/// A line of verse leaves room for its turnover: one that fills more than
+/// this share of the measure is a line of prose.
+const VERSE_LINE_SHARE: f64 = 0.85;
+
+/// The lengths in characters of a paragraph's hard-broken lines.
+fn line_lengths(content: &[Inline]) -> Vec<usize> {
+    let mut lengths = vec![0usize];
+    fn walk(inlines: &[Inline], lengths: &mut Vec<usize>) {
+        for inline in inlines {
+            match inline {
+                Inline::LineBreak => lengths.push(0),
+                Inline::Text(t) | Inline::Code(t) => {
+                    if let Some(last) = lengths.last_mut() {
+                        *last += t.trim().chars().count();
+                    }
+                }
+                other => walk(other.children(), lengths),
+            }
+        }
+    }
+    walk(content, &mut lengths);
+    lengths
+}
+
+/// Whether hard-broken lines read as verse: most of them (more than half)
+/// shorter than the measure leaves for a line of verse.
+fn reads_as_verse(content: &[Inline], measure_chars: f64) -> bool {
+    let lengths = line_lengths(content);
+    let short = lengths
+        .iter()
+        .filter(|&&n| (n as f64) < measure_chars * VERSE_LINE_SHARE)
+        .count();
+    short * 2 > lengths.len()
+}
+
+/// The most words a dictionary's term line holds (`**Abacus**, *n.*`).
+const TERM_WORDS: usize = 6;
+
+/// Whether a paragraph is a converted dictionary's entry, `Term⏎definition`:
+/// a short first line (a few words, under two fifths of the measure) and
+/// at least twice as much text after it.
+fn is_entry(content: &[Inline], measure_chars: f64) -> bool {
+    let lifted = crate::model::lift_line_breaks(content.to_vec());
+    let mut lines = crate::model::verse_lines(&lifted);
+    let Some(term) = lines.next() else {
+        return false;
+    };
+    let term = crate::model::plain_text(term);
+    let term_chars = term.trim().chars().count();
+    let definition: Vec<usize> = lines
+        .map(|l| crate::model::plain_text(l).trim().chars().count())
+        .collect();
+    let rest: usize = definition.iter().sum();
+    // Lines after the first that read as verse make a stanza, not a definition.
+    let short = definition
+        .iter()
+        .filter(|&&n| (n as f64) < measure_chars * VERSE_LINE_SHARE)
+        .count();
+    let prose = definition.len() == 1 || short * 2 <= definition.len();
+    term_chars > 0
+        && prose
+        && term.split_whitespace().count() <= TERM_WORDS
+        && (term_chars as f64) < measure_chars * 0.4
+        && rest >= 2 * term_chars
+}
+
+/// Entries in a row that make a dictionary (a letter's `Dear Sir,⏎…` is one).
+const ENTRIES_IN_A_ROW: usize = 3;
+
+/// Settles each hard-broken paragraph of a file, in every container: a run
+/// of dictionary entries (`Term⏎definition`, as Pandoc converts a
+/// dictionary) becomes a definition list; a paragraph whose lines read as
+/// verse becomes a stanza; the rest stay paragraphs, each break ending a
+/// line of a justified paragraph.
+fn settle_line_breaks(blocks: &mut Vec<Block>, settle: &Settle) {
+    let measure_chars = settle.measure_chars;
+    for block in blocks.iter_mut() {
+        match &mut block.kind {
+            BlockKind::Quote(inner)
+            | BlockKind::Div { blocks: inner, .. }
+            | BlockKind::Definitions(inner)
+            | BlockKind::Definition(inner) => settle_line_breaks(inner, settle),
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    settle_line_breaks(&mut item.blocks, settle);
+                }
+            }
+            _ => {}
+        }
+    }
+    let broken = |block: &Block| {
+        matches!(&block.kind, BlockKind::Paragraph { content, .. }
+            if crate::model::has_line_break(content) && is_entry(content, measure_chars))
+            && !settle.keeps(block)
+    };
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut rest = std::mem::take(blocks).into_iter().peekable();
+    while let Some(block) = rest.next() {
+        if broken(&block) {
+            let mut run = vec![block];
+            while let Some(next) = rest.next_if(broken) {
+                run.push(next);
+            }
+            if run.len() >= ENTRIES_IN_A_ROW {
+                out.push(entries(run));
+                continue;
+            }
+            out.extend(run.into_iter().map(|b| settle_paragraph(b, settle)));
+            continue;
+        }
+        out.push(settle_paragraph(block, settle));
+    }
+    *blocks = out;
+}
+
+/// What settling a file's hard-broken paragraphs reads them against.
+struct Settle {
+    measure_chars: f64,
+    /// Where raw HTML set as text starts (its lines are kept as written).
+    as_written: Vec<u32>,
+}
+
+impl Settle {
+    fn keeps(&self, block: &Block) -> bool {
+        block
+            .span
+            .is_some_and(|s| self.as_written.contains(&s.start))
+    }
+}
+
+/// A hard-broken paragraph that reads as verse, as a stanza.
+fn settle_paragraph(block: Block, settle: &Settle) -> Block {
+    if settle.keeps(&block) {
+        return block;
+    }
+    match block.kind {
+        BlockKind::Paragraph { content, indent } if crate::model::has_line_break(&content) => {
+            let kind = if reads_as_verse(&content, settle.measure_chars) {
+                verse(content)
+            } else {
+                BlockKind::Paragraph { content, indent }
+            };
+            Block { kind, ..block }
+        }
+        kind => Block { kind, ..block },
+    }
+}
+
+/// Dictionary entries as one definition list: each first line a term, the
+/// lines after it its definition.
+fn entries(run: Vec<Block>) -> Block {
+    let span = match (
+        run.first().and_then(|b| b.span),
+        run.last().and_then(|b| b.span),
+    ) {
+        (Some(first), Some(last)) => Some(Span {
+            end: last.end,
+            ..first
+        }),
+        (first, _) => first,
+    };
+    let mut items = Vec::with_capacity(run.len() * 2);
+    for block in run {
+        let BlockKind::Paragraph { content, .. } = block.kind else {
+            continue;
+        };
+        let lifted = crate::model::lift_line_breaks(content);
+        let at = lifted
+            .iter()
+            .position(|i| matches!(i, Inline::LineBreak))
+            .unwrap_or(lifted.len());
+        let mut term = lifted;
+        let definition: Vec<Inline> = term.drain(at..).skip(1).collect();
+        items.push(Block {
+            id: PLACEHOLDER,
+            kind: BlockKind::Term {
+                content: trim_inlines(term),
+            },
+            span: block.span,
+        });
+        items.push(Block {
+            id: PLACEHOLDER,
+            kind: BlockKind::Definition(vec![Block {
+                id: PLACEHOLDER,
+                kind: BlockKind::Paragraph {
+                    content: trim_inlines(definition),
+                    indent: false,
+                },
+                span: block.span,
+            }]),
+            span: block.span,
+        });
+    }
+    Block {
+        id: PLACEHOLDER,
+        kind: BlockKind::Definitions(items),
+        span,
+    }
+}
+
+/// Inlines without the spaces at their ends (left by a line break's split).
+fn trim_inlines(mut content: Vec<Inline>) -> Vec<Inline> {
+    if let Some(Inline::Text(t)) = content.first_mut() {
+        *t = t.trim_start().to_string();
+    }
+    if let Some(Inline::Text(t)) = content.last_mut() {
+        *t = t.trim_end().to_string();
+    }
+    content.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
+    content
 }
 
 /// A ```verse block: stanzas (split at blank lines) of lines, each line's
@@ -2099,7 +2387,7 @@ fn verse_stanzas(text: &str, file: u32, path: &str, spans: bool) -> Vec<(Vec<Inl
         for label in labels {
             source.push_str(&format!("\n\n[^{label}]: .\n"));
         }
-        let parsed = parse_with(&source, file, path, spans);
+        let parsed = parse_with(&source, file, path, spans, NOMINAL_MEASURE_CHARS);
         let content = parsed
             .blocks
             .into_iter()
@@ -2560,7 +2848,7 @@ mod tests {
         );
         assert!(
             shown[2].starts_with(
-                "warning: a span's attributes other than its small-caps class are not used: `{.sc #id}`\n  --> manuscript/test.md:3:39\n"
+                "warning: a span's attribute is not used: `#id`\n  --> manuscript/test.md:3:39\n"
             ),
             "{}",
             shown[2]
@@ -2578,7 +2866,7 @@ mod tests {
     fn spans_keep_the_places_the_parser_records() {
         let text = "Before [x]{.sc} then[^n] and <b>\n\n![](a.png)\n";
         let p = parse_str(text);
-        let without = parse_with(text, 0, "manuscript/test.md", false);
+        let without = parse_with(text, 0, "manuscript/test.md", false, NOMINAL_MEASURE_CHARS);
         let spans = |p: &ParsedFile| {
             (
                 p.blocks.iter().map(|b| b.span).collect::<Vec<_>>(),
@@ -2649,7 +2937,13 @@ mod tests {
         };
         let check = |source: &str| {
             let with = all_text(&parse_str(source));
-            let without = all_text(&parse_with(source, 0, "manuscript/test.md", false));
+            let without = all_text(&parse_with(
+                source,
+                0,
+                "manuscript/test.md",
+                false,
+                NOMINAL_MEASURE_CHARS,
+            ));
             assert_eq!(without.1, 0);
             assert_eq!(strip(&with.0), strip(&without.0), "{source:?}");
             let letters = |s: &str| s.chars().filter(|&c| c != '\n').count();
@@ -2683,7 +2977,7 @@ mod tests {
             check(source);
             assert_eq!(
                 strip(&all_text(&parse_str(source)).0),
-                strip(&all_text(&parse_with(source, 0, "x", false)).0)
+                strip(&all_text(&parse_with(source, 0, "x", false, NOMINAL_MEASURE_CHARS)).0)
             );
         }
         let exact = |source: &str, expected: &str| {

@@ -142,10 +142,14 @@ fn for_each_placed_inline_mut(section: &mut Section, f: &mut impl FnMut(&mut Inl
                 | BlockKind::Paragraph { content, .. }
                 | BlockKind::Verse { content, .. }
                 | BlockKind::Display { content, .. }
+                | BlockKind::Term { content }
                 | BlockKind::Figure {
                     caption: content, ..
                 } => inlines(content, id, &mut offset, f),
-                BlockKind::Quote(inner) | BlockKind::Div { blocks: inner, .. } => blocks(inner, f),
+                BlockKind::Quote(inner)
+                | BlockKind::Div { blocks: inner, .. }
+                | BlockKind::Definitions(inner)
+                | BlockKind::Definition(inner) => blocks(inner, f),
                 BlockKind::List { items, .. } => {
                     for item in items {
                         blocks(&mut item.blocks, f);

@@ -858,7 +858,20 @@ fn set_indents(blocks: &mut [Block]) {
                 previous_is_paragraph = true;
                 continue;
             }
-            BlockKind::Quote(inner) | BlockKind::Div { blocks: inner, .. } => set_indents(inner),
+            BlockKind::Quote(inner)
+            | BlockKind::Div { blocks: inner, .. }
+            | BlockKind::Definitions(inner) => set_indents(inner),
+            // A definition's first paragraph starts at the hang, never indented.
+            BlockKind::Definition(inner) => {
+                set_indents(inner);
+                if let Some(Block {
+                    kind: BlockKind::Paragraph { indent, .. },
+                    ..
+                }) = inner.first_mut()
+                {
+                    *indent = false;
+                }
+            }
             BlockKind::List { items, .. } => {
                 for item in items {
                     set_indents(&mut item.blocks);
