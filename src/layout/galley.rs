@@ -13,6 +13,12 @@ use crate::model::{Block, BlockId, BlockKind, Book, DisplayRole, ImageId, Pt, Se
 pub const ORPHAN: f64 = 1_000_000.0;
 /// Penalty for a page break that carries one line of a paragraph to the next page.
 pub const WIDOW: f64 = 1_000_000.0;
+/// Penalty for a page break inside a stanza (two lines or more each side):
+/// more than a page a line short costs, less than one two lines short.
+pub const STANZA_SPLIT: f64 = 3_000.0;
+/// Penalty for a page break inside a verse paragraph longer than half a
+/// page: less than a page a line short costs, as in prose.
+pub const VERSE_PARAGRAPH_SPLIT: f64 = 200.0;
 
 /// How deep indents go before nesting stops adding more (50 nested quotes must still fit).
 const MAX_INDENT_LEVELS: usize = 4;
@@ -392,8 +398,10 @@ impl GalleyBuilder<'_, '_, '_> {
 
     /// A stanza: each line flush left at its indent (half an em per space
     /// written), never justified or hyphenated; a line too long for the
-    /// measure turns over 2 em further in. A turnover never ends a page, and
-    /// a stanza that fits in half a page is kept together where possible.
+    /// measure turns over 2 em further in. A turnover never ends a page, a
+    /// page break inside a stanza leaves two lines or more each side, and
+    /// costs more than one between stanzas; `quoted` verse (in a quotation)
+    /// is kept whole where it fits in half a page.
     fn verse(
         &mut self,
         block: BlockId,
@@ -401,6 +409,7 @@ impl GalleyBuilder<'_, '_, '_> {
         indents: &[u16],
         x: Pt,
         measure: Pt,
+        quoted: bool,
         out: &mut Vec<VItem>,
     ) {
         let body = self.scale.body;
@@ -428,17 +437,29 @@ impl GalleyBuilder<'_, '_, '_> {
             offset += crate::model::plain_text(line).chars().count() as u32 + 1;
         }
         let total = set.len();
-        let keep_together = total <= self.geometry.lines / 2;
+        // A page breaks between stanzas where it can; inside a stanza it
+        // leaves two lines or more each side, at a price between a page one
+        // line short and one two lines short (so a stanza is split rather
+        // than a page left two lines short). A long verse paragraph (more
+        // than half a page) splits as a prose paragraph does, cheaper than
+        // a page a line short.
+        let split = if total > self.geometry.lines / 2 {
+            VERSE_PARAGRAPH_SPLIT
+        } else if quoted {
+            // Verse quoted in running text is a block quotation: kept whole
+            // where it fits in half a page.
+            WIDOW / 2.0
+        } else {
+            STANZA_SPLIT
+        };
         for (n, (line, at, turns_over)) in set.into_iter().enumerate() {
             let last = n + 1 == total;
             let break_after = if last {
                 0.0
             } else if turns_over || n == 0 || n + 2 == total {
                 WIDOW
-            } else if keep_together {
-                WIDOW / 2.0
             } else {
-                0.0
+                split
             };
             out.push(VItem::text_line(
                 block,
@@ -597,8 +618,23 @@ impl GalleyBuilder<'_, '_, '_> {
             galley.items.push(VItem::space(sink_lines, false, INFINITY));
             galley.opening_sink = u32::from(sink_lines > 2);
         }
+        // A title (the section's, or a heading's) and the headnote under it
+        // (an epigraph, a dedication, a note) stay with the poem after them:
+        // where the items after the last title start, while only such blocks followed.
+        let mut headnote = Some(galley.items.len());
         for block in blocks {
+            if let (Some(from), BlockKind::Verse { .. }) = (headnote, &block.kind) {
+                keep_with_verse(&mut galley.items[from..], self.geometry.lines);
+            }
             self.block(block, Nesting::default(), &mut galley.items);
+            headnote = match &block.kind {
+                BlockKind::Heading { .. } => Some(galley.items.len()),
+                BlockKind::Quote(_)
+                | BlockKind::Div { .. }
+                | BlockKind::Paragraph { .. }
+                | BlockKind::Display { .. } => headnote,
+                _ => None,
+            };
         }
         let hang = self.note_hang(section);
         for note in &section.notes {
@@ -718,7 +754,7 @@ impl GalleyBuilder<'_, '_, '_> {
                 ) {
                     out.push(VItem::space(1, true, 0.0));
                 }
-                self.verse(block.id, content, indents, x, measure, out);
+                self.verse(block.id, content, indents, x, measure, level.right > 0, out);
                 out.push(VItem::space(1, true, 0.0));
             }
             BlockKind::Display { content, role } => {
@@ -1426,6 +1462,20 @@ impl NoteBlock {
     /// Height of the note in grid lines (with the given leadings).
     pub fn height(&self, note_leading: Pt) -> Pt {
         note_leading * self.lines.len() as f64
+    }
+}
+
+/// A title's headnote (the items between a heading and the poem after it):
+/// no page ends inside it or after it, so the title, the headnote and the
+/// poem's first lines share a page. A headnote longer than a third of a
+/// page is text of its own, and breaks as text does.
+fn keep_with_verse(items: &mut [VItem], page_lines: usize) {
+    let lines: u32 = items.iter().map(|i| i.lines).sum();
+    if items.is_empty() || lines as usize > page_lines / 3 {
+        return;
+    }
+    for item in items {
+        item.break_after = INFINITY;
     }
 }
 

@@ -34,7 +34,13 @@ pub struct PageCosts {
     pub unequal_spread: f64,
     /// An opening page's sink set a line shallower.
     pub shallow_sink: f64,
+    /// Each line a section's last page (not its first) has fewer than
+    /// [`FINAL_PAGE_LINES`]: a chapter ending on a page of two lines.
+    pub runt_final_page: f64,
 }
+
+/// The fewest lines a section's last page should carry (beyond its first).
+pub const FINAL_PAGE_LINES: u32 = 4;
 
 impl Default for PageCosts {
     fn default() -> Self {
@@ -44,6 +50,7 @@ impl Default for PageCosts {
             hyphen_at_foot: 30000.0,
             unequal_spread: 50000.0,
             shallow_sink: 20000.0,
+            runt_final_page: 10000.0,
         }
     }
 }
@@ -171,7 +178,9 @@ pub fn paginate_costed(
                     continue;
                 }
                 let ends = is_final || asked;
-                let mut page_cost = if ends {
+                let mut page_cost = if is_final && i > 0 {
+                    f64::from(FINAL_PAGE_LINES.saturating_sub(depth)) * costs.runt_final_page
+                } else if ends {
                     0.0
                 } else {
                     depth_cost(depth, lines, costs) + items[j - 1].break_after
