@@ -387,12 +387,20 @@ fn load_book_with(
     warnings.append(&mut unlisted);
     let mut parsed = Vec::with_capacity(files.len());
     let mut kept = HashMap::with_capacity(files.len());
+    // Hard-broken lines read as verse or prose against the print measure.
+    let measure = layout::geometry::nominal_measure(&config.print);
+    let measure_chars = parse::measure_chars(measure, config.print.font_size);
     for (i, file) in files.iter().enumerate() {
         let key = (i as u32, file.path.clone());
-        let hash = content_hash(&[file.text.as_bytes()]);
+        let hash = content_hash(&[file.text.as_bytes(), &measure_chars.to_le_bytes()]);
         let parse = match cache.parsed.get(&key) {
             Some((h, parse)) if *h == hash => parse.clone(),
-            _ => Arc::new(parse::parse(&file.text, i as u32, &file.path)),
+            _ => Arc::new(parse::parse_for(
+                &file.text,
+                i as u32,
+                &file.path,
+                measure_chars,
+            )),
         };
         kept.insert(key, (hash, parse.clone()));
         parsed.push(parse);

@@ -748,7 +748,7 @@ fn translate_toml_error(message: &str, written: Option<(String, String)>) -> Dia
 
 /// A well-formed BCP 47 tag whose every part is in the IANA subtag registry
 /// (what DAISY Ace and the stores check); the reason otherwise.
-fn check_language_tag(tag: &str) -> Result<(), String> {
+pub(crate) fn check_language_tag(tag: &str) -> Result<(), String> {
     use language_tags::{LanguageTag, ValidationError as V};
     let parsed = LanguageTag::parse(tag).map_err(|_| {
         if tag.contains('_') {

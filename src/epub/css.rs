@@ -86,6 +86,108 @@ pub fn stylesheet(style: &BookStyle) -> String {
     css
 }
 
+/// The rules for the fenced divs and page breaks a book uses (nothing for a
+/// book without them): each class the style knows as the style sets it, its
+/// letters on the div and its alignment on its paragraphs.
+pub fn block_rules(book: &crate::model::Book) -> String {
+    let mut classes: Vec<String> = Vec::new();
+    let mut page_break = false;
+    let mut definitions = false;
+    for section in &book.sections {
+        let notes = section.notes.iter().map(|n| &n.blocks);
+        for blocks in std::iter::once(&section.blocks).chain(notes) {
+            crate::model::walk_blocks(blocks, &mut |block| match &block.kind {
+                crate::model::BlockKind::Div {
+                    classes: written, ..
+                } => {
+                    for class in div_classes(written).split(' ') {
+                        if book.style.class(class).is_some() && !classes.iter().any(|c| c == class)
+                        {
+                            classes.push(class.to_string());
+                        }
+                    }
+                }
+                crate::model::BlockKind::PageBreak => page_break = true,
+                crate::model::BlockKind::Definitions(_) => definitions = true,
+                _ => {}
+            });
+        }
+    }
+    let mut css = String::new();
+    if page_break {
+        push_rule(
+            &mut css,
+            "div.page-break",
+            &vec![
+                ("page-break-after", "always".into()),
+                ("break-after", "page".into()),
+            ],
+        );
+    }
+    let design = Design::new(&book.style);
+    if definitions {
+        // The term as the style sets it, each definition under it at the hang.
+        push_rule(&mut css, "dl", &vec![("margin", "1em 0".into())]);
+        let term = &book.style.term;
+        let mut dt = design.text(term, term.size);
+        dt.extend([
+            ("margin", "0.5em 0 0".into()),
+            ("page-break-after", "avoid".into()),
+            ("break-after", "avoid".into()),
+        ]);
+        push_rule(&mut css, "dt", &dt);
+        push_rule(&mut css, "dd", &vec![("margin", "0 0 0 1.5em".into())]);
+        push_rule(
+            &mut css,
+            "dd > p:first-child",
+            &vec![("text-indent", "0".into())],
+        );
+    }
+    classes.sort();
+    for name in classes {
+        let Some(class) = book.style.class(&name) else {
+            continue;
+        };
+        let text = &class.text;
+        let mut rule = design.letters(text, text.size);
+        if class.indented {
+            rule.push(("margin", "1em 1.5em".into()));
+        }
+        push_rule(&mut css, &format!("div.{name}"), &rule);
+        let mut paragraphs = vec![("text-align", align(text.align).into())];
+        if text.align != TextAlign::Justify {
+            paragraphs.push(("text-indent", "0".into()));
+        }
+        push_rule(&mut css, &format!("div.{name} p"), &paragraphs);
+        if text.face.is_italic() {
+            push_rule(
+                &mut css,
+                &format!("div.{name} em"),
+                &vec![("font-style", "normal".into())],
+            );
+        }
+    }
+    css
+}
+
+/// A div's classes as the EPUB writes them: each the style's name for it
+/// (`centered` → `center`), safe in an attribute and a selector, in order,
+/// once each.
+pub fn div_classes(classes: &[String]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for class in classes {
+        let name = BookStyle::class_name(class);
+        let safe = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if safe && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names.join(" ")
+}
+
 /// A style's name, safe inside a CSS comment.
 fn clean(name: &str) -> String {
     name.replace("*/", "").replace(['\n', '\r'], " ")

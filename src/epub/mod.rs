@@ -511,6 +511,7 @@ fn assemble(
         .unwrap_or("Contents");
     builder.set_toc_name(escape::clean(contents_title));
     let mut stylesheet = css::stylesheet(&book.style);
+    stylesheet.push_str(&css::block_rules(book));
     stylesheet.push_str(&css::font_faces(faces, font_href));
     builder.stylesheet(stylesheet.as_bytes()).map_err(fail)?;
     for face in faces {

@@ -86,6 +86,7 @@ pub fn preview(
         ebook.files.insert(file.clone(), xhtml_file(notes));
     }
     let mut stylesheet = css::stylesheet(&book.style);
+    stylesheet.push_str(&css::block_rules(book));
     stylesheet.push_str(&css::font_faces(faces, font_href));
     ebook.files.insert(
         "stylesheet.css".into(),

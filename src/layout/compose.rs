@@ -33,6 +33,9 @@ pub struct ComposedPage {
     pub section: usize,
     pub blank: bool,
     pub opening: bool,
+    /// The page ends where the author asked for a new page (`\newpage`):
+    /// short by design, never a fault.
+    pub asked_break: bool,
 }
 
 /// What the report and the dump need to know of a line on a page.

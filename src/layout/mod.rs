@@ -146,6 +146,7 @@ fn right_to_left_blocks(book: &Book) -> Vec<Option<Location>> {
                 BlockKind::Paragraph { content, .. }
                 | BlockKind::Verse { content, .. }
                 | BlockKind::Heading { content, .. }
+                | BlockKind::Term { content }
                 | BlockKind::Display { content, .. } => content,
                 _ => return,
             };
@@ -759,6 +760,7 @@ fn assemble(
         depth: 0,
         section,
         blank: true,
+        asked_break: false,
         opening: false,
     };
     let side_of = |index: usize| {
@@ -825,6 +827,7 @@ fn assemble(
                     section: s,
                     blank: false,
                     opening: true,
+                    asked_break: false,
                 });
                 facts.push(Vec::new());
             }
@@ -934,6 +937,7 @@ fn assemble(
                         section: s,
                         blank: false,
                         opening: k == 0,
+                        asked_break: slice.asked_break,
                     });
                 }
                 if let (Some(key), true) = (key, compose) {

@@ -534,6 +534,7 @@ fn segments_in<'a>(
                 offset,
                 out,
             ),
+            Inline::Language { content, .. } => segments_in(content, look, offset, out),
             Inline::Link { url, content } => {
                 segments_in(content, look, offset, out);
                 if let Some(shown) = shown_url(url, content, look.show_urls) {

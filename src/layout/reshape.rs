@@ -9,7 +9,7 @@
 //! the page are tried.
 
 use super::galley::{Galley, ORPHAN, Role, paragraph_items};
-use super::paginate::{PageCosts, PageSlice, paginate_costed};
+use super::paginate::{FINAL_PAGE_LINES, PageCosts, PageSlice, paginate_costed};
 use super::paragraph::{Loosened, Setter, is_runt};
 use crate::model::{BlockId, BlockKind, Section};
 
@@ -124,14 +124,17 @@ pub fn paginate_full(
 }
 
 /// Pages (indexes into `slices`) a designer would send back: short by two
-/// lines or more, or ending at a widow or an orphan. The opening page has its
+/// lines or more, ending at a widow or an orphan, or a section's last page
+/// holding a line or two. The opening page has its
 /// own depth (the sink) and the section's last page may run short.
 fn bad_pages(galley: &Galley, slices: &[PageSlice], lines: u32) -> Vec<usize> {
     let last = slices.len().saturating_sub(1);
+    // A section ending on a page of a line or two (see `FINAL_PAGE_LINES`).
+    let runt = (last > 0 && slices[last].depth < FINAL_PAGE_LINES).then_some(last);
     (1..last)
         .filter(|&k| {
             let slice = &slices[k];
-            let short = slice.depth + 2 <= lines;
+            let short = slice.depth + 2 <= lines && !slice.asked_break;
             let split = slice
                 .items
                 .end
@@ -140,6 +143,7 @@ fn bad_pages(galley: &Galley, slices: &[PageSlice], lines: u32) -> Vec<usize> {
                 .is_some_and(|item| item.break_after >= ORPHAN);
             short || split
         })
+        .chain(runt)
         .collect()
 }
 

@@ -337,6 +337,28 @@ pub enum BlockKind {
         content: Vec<Inline>,
     },
     Quote(Vec<Block>),
+    /// A fenced div (`::: {.epigraph}` … `:::`, as Pandoc writes it): its
+    /// blocks, set as the style sets the class (the first of `classes` the
+    /// style knows; resolve warns about the others).
+    Div {
+        classes: Vec<String>,
+        /// The language of its text (`::: {lang=fr}`), a checked BCP 47 tag.
+        lang: Option<String>,
+        blocks: Vec<Block>,
+    },
+    /// A definition list (`Term` then `: definition`, or a converted
+    /// dictionary's `Term⏎definition` entries): `Term` and `Definition`
+    /// blocks in order, each term before the definitions it has.
+    Definitions(Vec<Block>),
+    /// A term of a definition list.
+    Term {
+        content: Vec<Inline>,
+    },
+    /// One definition of the term before it, as blocks (several may follow a term).
+    Definition(Vec<Block>),
+    /// `\newpage` (or `\pagebreak`, `\clearpage`) in a paragraph of its own:
+    /// the print edition starts a new page here; the EPUB asks its reader to.
+    PageBreak,
     List {
         ordered: bool,
         items: Vec<ListItem>,
@@ -436,6 +458,13 @@ pub enum Inline {
         label: String,
     },
     LineBreak,
+    /// A passage in another language (`[ἀρετή]{lang=el}`): a BCP 47 tag
+    /// checked against the IANA registry, for the EPUB's `lang` and the
+    /// print edition's tagging and hyphenation.
+    Language {
+        tag: String,
+        content: Vec<Inline>,
+    },
 }
 
 /// Where a cross-reference leads.
@@ -518,7 +547,8 @@ pub fn for_each_text<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a str)) {
             | Inline::Strong(c)
             | Inline::Link { content: c, .. }
             | Inline::CrossRef { content: c, .. }
-            | Inline::Marked { content: c, .. } => for_each_text(c, f),
+            | Inline::Marked { content: c, .. }
+            | Inline::Language { content: c, .. } => for_each_text(c, f),
             Inline::LineBreak => f("\n"),
             Inline::NoteRef { .. } => {}
         }
@@ -556,7 +586,8 @@ fn drop_chars(content: &mut Vec<Inline>, left: &mut usize) {
             | Inline::Strong(c)
             | Inline::Link { content: c, .. }
             | Inline::CrossRef { content: c, .. }
-            | Inline::Marked { content: c, .. } => {
+            | Inline::Marked { content: c, .. }
+            | Inline::Language { content: c, .. } => {
                 drop_chars(c, left);
                 plain_text(c).is_empty()
             }
@@ -618,6 +649,13 @@ pub fn lift_line_breaks(content: Vec<Inline>) -> Vec<Inline> {
             Inline::Marked { mark, content } if has_break(&content) => Some((
                 content,
                 Box::new(move |c| Inline::Marked { mark, content: c }),
+            )),
+            Inline::Language { tag, content } if has_break(&content) => Some((
+                content,
+                Box::new(move |c| Inline::Language {
+                    tag: tag.clone(),
+                    content: c,
+                }),
             )),
             other => {
                 out.push(other);

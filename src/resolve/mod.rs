@@ -363,6 +363,7 @@ pub fn assemble(
             align_table_columns(&mut note.blocks);
         }
     }
+    check_div_classes(&sections, &config.style, &locate, &mut diagnostics);
     let block_count = assign_ids(&mut sections);
     let dead_links = links::resolve_links(&mut sections, &sources, &mut diagnostics);
 
@@ -860,6 +861,54 @@ fn is_figure(text: &str) -> bool {
             .all(|c| c.is_ascii_digit() || " ,.+-−–%$€£¥()\u{a0}\u{202f}".contains(c))
 }
 
+/// A warning at each fenced div whose classes the style does not set,
+/// naming them (a class Pandoc writes for structure, `.section`, is none of
+/// the style's business and passes quietly).
+fn check_div_classes(
+    sections: &[Section],
+    style: &crate::model::style::BookStyle,
+    locate: &dyn Fn(Span) -> crate::diag::Location,
+    diagnostics: &mut Diagnostics,
+) {
+    for section in sections {
+        let notes = section.notes.iter().map(|n| &n.blocks);
+        for blocks in std::iter::once(&section.blocks).chain(notes) {
+            crate::model::walk_blocks(blocks, &mut |block| {
+                let BlockKind::Div { classes, .. } = &block.kind else {
+                    return;
+                };
+                let unknown: Vec<String> = classes
+                    .iter()
+                    .filter(|c| {
+                        style.class(c).is_none() && !crate::model::style::is_structural_class(c)
+                    })
+                    .map(|c| format!(".{c}"))
+                    .collect();
+                if unknown.is_empty() {
+                    return;
+                }
+                let set_as = if classes.iter().any(|c| style.class(c).is_some()) {
+                    "the div is set as its other class says"
+                } else {
+                    "its text is set as the text around it"
+                };
+                diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "the style sets no div of class {}; {set_as}",
+                        unknown.join(" ")
+                    ))
+                    .at(block.span.map(locate))
+                    .with_hint(format!(
+                        "the classes a style sets: {}; or give book.toml a [style.class.{}] table (face, size, case, letter-spacing, align, indent)",
+                        crate::model::style::BUILT_IN_CLASSES.map(|c| format!(".{c}")).join(", "),
+                        unknown[0].trim_start_matches('.')
+                    )),
+                );
+            });
+        }
+    }
+}
+
 /// First paragraph of a section, and any paragraph after a non-paragraph, is not indented.
 fn set_indents(blocks: &mut [Block]) {
     let mut previous_is_paragraph = false;
@@ -870,7 +919,20 @@ fn set_indents(blocks: &mut [Block]) {
                 previous_is_paragraph = true;
                 continue;
             }
-            BlockKind::Quote(inner) => set_indents(inner),
+            BlockKind::Quote(inner)
+            | BlockKind::Div { blocks: inner, .. }
+            | BlockKind::Definitions(inner) => set_indents(inner),
+            // A definition's first paragraph starts at the hang, never indented.
+            BlockKind::Definition(inner) => {
+                set_indents(inner);
+                if let Some(Block {
+                    kind: BlockKind::Paragraph { indent, .. },
+                    ..
+                }) = inner.first_mut()
+                {
+                    *indent = false;
+                }
+            }
             BlockKind::List { items, .. } => {
                 for item in items {
                     set_indents(&mut item.blocks);
