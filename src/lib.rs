@@ -65,7 +65,7 @@ pub struct Options {
     /// `SOURCE_DATE_EPOCH`: dates in the outputs. `None`: the configured date.
     pub source_date_epoch: Option<i64>,
     /// The store editions to write (`--store`); `None`: the ones `book.toml` names.
-    pub stores: Option<Vec<stores::Store>>,
+    pub stores: Option<Vec<model::Store>>,
 }
 
 impl Default for Options {
@@ -80,7 +80,7 @@ impl Default for Options {
 
 impl Options {
     /// The store editions this build writes.
-    pub fn stores_for(&self, book: &Book) -> Vec<stores::Store> {
+    pub fn stores_for(&self, book: &Book) -> Vec<model::Store> {
         self.stores
             .clone()
             .unwrap_or_else(|| book.ebook.stores.clone())

@@ -101,14 +101,27 @@ fn check_edition_files(files: &[OutputFile], stem: &str) {
             store.name()
         );
     }
-    // Google: named by the ISBNs' digits.
-    for name in [
-        "google/9780306406157.epub",
-        "google/9780306406157_frontcover.jpg",
-        "google/9781402894626_interior.pdf",
-    ] {
-        assert!(names.contains(&name), "{name} missing: {names:?}");
-    }
+    // Google: named by the ISBNs' digits, each identifier's set complete:
+    // the EPUB and its cover under the ebook ISBN, the interior and its
+    // front cover under the print ISBN.
+    let google: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.starts_with("google/"))
+        .collect();
+    assert_eq!(
+        google,
+        [
+            "google/9780306406157.epub",
+            "google/9780306406157_frontcover.jpg",
+            "google/9781402894626_interior.pdf",
+            "google/9781402894626_frontcover.jpg",
+        ]
+    );
+    assert_eq!(
+        file(files, "google/9781402894626_frontcover.jpg"),
+        file(files, &format!("{stem}-cover.jpg"))
+    );
     assert_eq!(
         file(files, "google/9781402894626_interior.pdf"),
         file(files, &format!("{stem}.pdf")),
@@ -401,6 +414,122 @@ fn the_gate_passes_the_essay_in_every_store() {
     assert!(
         report.checks.iter().all(|c| c.group != "kindle"),
         "only the stores named"
+    );
+}
+
+#[test]
+fn every_store_has_its_row_and_the_gate_runs_all_of_it() {
+    use quire::stores::{Content, EpubCheck, SetCheck, rules};
+    let report = gate(&essay_for_all_stores(), Some(Store::ALL.to_vec()));
+    for store in Store::ALL {
+        let rules = rules(store);
+        assert_eq!(rules.store, store, "{store:?} has another store's row");
+        let group = store.name();
+        for name in ["file size", "file names", "cover pixels"] {
+            row(&report, group, name);
+        }
+        for file in rules.files {
+            if let Content::Epub { checks, .. } = file.content {
+                for check in checks {
+                    // Exhaustive on purpose: a new check names its row here.
+                    let name = match check {
+                        EpubCheck::Images => "images",
+                        EpubCheck::KindleConversion => "conversion hazards",
+                        EpubCheck::KindleTocDepth => "toc depth",
+                        EpubCheck::KdpLanguage => "language",
+                        EpubCheck::AppleDisplayOptions => "display options",
+                        EpubCheck::AppleLandmarks => "landmarks",
+                        EpubCheck::AppleEmoji => "emoji glyphs",
+                        EpubCheck::KepubSpans => "kepub spans",
+                        EpubCheck::RmsdkCss => "RMSDK CSS hazards",
+                    };
+                    assert_eq!(check.row(), name);
+                    row(&report, group, name);
+                }
+            }
+        }
+        for check in rules.set_checks {
+            match check {
+                SetCheck::GoogleSet => assert_eq!(check.row(), "file sets"),
+            }
+            row(&report, group, check.row());
+        }
+        // Each row's caps are its own: the size row says the row's source.
+        assert!(
+            row(&report, group, "file size")
+                .value
+                .contains(rules.size_cap.source),
+            "{group}"
+        );
+    }
+    // Rows name no store but their own.
+    assert!(row(&report, "kobo", "cover pixels").value.contains("Kobo"));
+    assert!(
+        row(&report, "generic", "cover pixels")
+            .value
+            .contains("625")
+    );
+}
+
+#[test]
+fn google_fails_a_set_that_would_not_process() {
+    let outputs = quire::build(&essay_for_all_stores(), &Options::default()).unwrap();
+    let google: Vec<OutputFile> = outputs
+        .files
+        .into_iter()
+        .filter(|f| f.name.starts_with("google/"))
+        .collect();
+    let mut report = quire::check::Report::default();
+    quire::check::check_edition(&mut report, Store::Google, &google);
+    assert_eq!(row(&report, "google", "file sets").status, Status::Pass);
+    // The set quire wrote before: the print ISBN's interior without its front cover.
+    let incomplete: Vec<OutputFile> = google
+        .iter()
+        .filter(|f| f.name != "google/9781402894626_frontcover.jpg")
+        .cloned()
+        .collect();
+    let mut report = quire::check::Report::default();
+    quire::check::check_edition(&mut report, Store::Google, &incomplete);
+    let sets = row(&report, "google", "file sets");
+    assert_eq!(sets.status, Status::Fail);
+    assert!(
+        sets.value
+            .contains("9781402894626_interior.pdf has no 9781402894626_frontcover.jpg beside it"),
+        "{}",
+        sets.value
+    );
+    // A cover with no content under its identifier is pending, never processed.
+    let problems = quire::check::google_set_problems(
+        ["google/9780306406157_frontcover.jpg", "google/book.epub"].into_iter(),
+    );
+    assert_eq!(
+        problems,
+        [
+            "book.epub is not named by a 13-digit ISBN",
+            "9780306406157 has a cover but no content (no 9780306406157.epub or 9780306406157_interior.pdf)"
+        ]
+    );
+    // Without the print edition there is no interior, and no second cover.
+    let options = Options {
+        formats: quire::Formats {
+            epub: true,
+            pdf: false,
+        },
+        ..Options::default()
+    };
+    let epub_only = quire::build(&essay_for_all_stores(), &options).unwrap();
+    let names: Vec<&str> = epub_only
+        .files
+        .iter()
+        .map(|f| f.name.as_str())
+        .filter(|n| n.starts_with("google/"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "google/9780306406157.epub",
+            "google/9780306406157_frontcover.jpg"
+        ]
     );
 }
 

@@ -10,12 +10,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::model::Store;
 use crate::model::{
     ChapterOpening, Contributor, Date, EbookSettings, FontFiles, Isbn, NotePlacement, Paper,
     PrintSettings, PrintUrls, Pt, Role, RunningHead, Trim,
 };
 use crate::project::CONFIG_FILE;
-use crate::stores::Store;
 
 /// The whole of `book.toml`, as the author wrote it.
 #[derive(Debug, Deserialize)]

@@ -9,6 +9,7 @@ mod geometry;
 mod meta;
 pub mod numbering;
 mod pagemap;
+mod store;
 pub mod style;
 mod walk;
 
@@ -18,6 +19,7 @@ pub use meta::{
     Role, RunningHead,
 };
 pub use pagemap::{PageMap, PageStart, TextPos, block_text, block_text_len};
+pub use store::Store;
 pub use walk::{
     any_inline, for_each_inline_mut, for_each_section_inline_mut, walk_blocks, walk_blocks_mut,
 };
@@ -73,7 +75,7 @@ pub struct EbookSettings {
     /// The book's faces embedded in the EPUB (subset, obfuscated).
     pub embed_fonts: bool,
     /// The stores `book.toml` names, each written to a folder of its own.
-    pub stores: Vec<crate::stores::Store>,
+    pub stores: Vec<Store>,
 }
 
 /// Where an ebook's notes go (book.toml's `notes`). Print keeps footnotes at the foot of the page.
