@@ -400,6 +400,7 @@ fn load_book_with(
     cache.parsed = kept;
     let resolve_options = resolve::ResolveOptions {
         source_date_epoch: options.source_date_epoch,
+        input_time: project.input_time(),
     };
     let (book, mut more) = resolve::assemble(project, &config, &files, &parsed, &resolve_options)?;
     warnings.append(&mut more);
@@ -426,7 +427,7 @@ pub fn load_fonts(project: &Project, book: &mut Book) -> Result<fonts::Fonts, Di
 pub fn epub_faces<'a>(book: &Book, fonts: &'a fonts::Fonts) -> Vec<epub::EmbedFace<'a>> {
     use epub::FaceRole;
     use fonts::Style;
-    if !book.ebook.embed_fonts {
+    if !book.ebook.embed_fonts.embeds() {
         return Vec::new();
     }
     let family_of = |face: &fonts::FontFace| {

@@ -291,12 +291,130 @@ fn notes_gathered_at_the_end_link_both_ways() {
     assert!(chapter.contains("href=\"#note-chapter-4-1\""), "{chapter}");
 }
 
+/// The EPUB's text as MuPDF reads it (`mutool draw -F txt`), or `Err` with
+/// MuPDF's message when it refuses the book; `None` (noted) without
+/// `mutool`, when `QUIRE_SKIP_MUPDF=1` allows that.
+fn mupdf_text(name: &str, epub: &[u8]) -> Option<Result<String, String>> {
+    if std::process::Command::new("mutool")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("QUIRE_SKIP_MUPDF").is_some(),
+            "mutool is not on the PATH: install Debian's mupdf-tools, or set QUIRE_SKIP_MUPDF=1"
+        );
+        common::skipped("mutool is absent");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("{name}.epub"));
+    std::fs::write(&path, epub).unwrap();
+    let out = dir.path().join("text.txt");
+    let run = std::process::Command::new("mutool")
+        .args(["draw", "-F", "txt", "-o"])
+        .arg(&out)
+        .arg(&path)
+        .output()
+        .unwrap();
+    Some(if run.status.success() {
+        Ok(std::fs::read_to_string(&out).unwrap())
+    } else {
+        Err(String::from_utf8_lossy(&run.stderr).into_owned())
+    })
+}
+
 #[test]
-fn embedded_fonts_are_subset_obfuscated_and_declared() {
+fn embedded_fonts_are_plain_subsets_every_reader_opens() {
     let project = common::everything("stores = [\"apple\"]\nepub = { embed-fonts = true }\n");
     let outputs = quire::build(&project, &Options::default()).unwrap();
     let epub = file(&outputs.files, "everything-books-write.epub");
     epubcheck("embedded-fonts", epub);
+    let all = entries(epub);
+    assert!(
+        all.iter().all(|(n, _)| n != "META-INF/encryption.xml"),
+        "OFL fonts need no obfuscation"
+    );
+    let opf = text(&all, "OEBPS/content.opf");
+    let fonts: Vec<&(String, Vec<u8>)> = all.iter().filter(|(n, _)| n.ends_with(".ttf")).collect();
+    assert!(fonts.len() >= 5, "{fonts:?}");
+    let regular = std::fs::read(common::root().join("fonts/EBGaramond-Regular.ttf")).unwrap();
+    for (name, bytes) in &fonts {
+        assert!(opf.contains(&format!("href=\"{}\"", name.trim_start_matches("OEBPS/"))));
+        let face = ttf_parser::Face::parse(bytes, 0)
+            .unwrap_or_else(|e| panic!("{name} is not a plain font file: {e}"));
+        if name.ends_with("EBGaramond-Regular.ttf") {
+            assert!(
+                bytes.len() * 2 < regular.len(),
+                "subset: {} of {}",
+                bytes.len(),
+                regular.len()
+            );
+            assert!(
+                face.glyph_index('\u{2603}').is_none(),
+                "a snowman is not in the book"
+            );
+            // Kerning and ligatures: the layout tables are kept.
+            for table in [b"GSUB", b"GPOS", b"GDEF"] {
+                assert!(
+                    face.raw_face()
+                        .table(ttf_parser::Tag::from_bytes(table))
+                        .is_some()
+                );
+            }
+        }
+    }
+    // The book's face, then the generic family: never the fallback before it.
+    let css = text(&all, "OEBPS/stylesheet.css");
+    assert!(
+        css.contains("body {\n  font-family: \"EB Garamond\", serif;\n}"),
+        "{css}"
+    );
+    assert!(
+        css.contains("code, pre, kbd, samp {\n  font-family: \"JetBrains Mono\", monospace;\n}"),
+        "{css}"
+    );
+    assert!(!css.contains("\"DejaVu Sans\", serif"), "{css}");
+    assert!(
+        !css.contains("body {\n  font-size"),
+        "the reader keeps its size"
+    );
+    // The fallback supplies only what the book's face lacks (the task list's
+    // boxes), under the book's family, before the book's own face.
+    let fallback_rule = css
+        .find("src: url(\"fonts/DejaVuSans.ttf\");\n  unicode-range: ")
+        .unwrap_or_else(|| panic!("{css}"));
+    let own_rule = css
+        .find("src: url(\"fonts/EBGaramond-Regular.ttf\")")
+        .unwrap();
+    assert!(fallback_rule < own_rule, "{css}");
+    let range_line = css[fallback_rule..].lines().nth(1).unwrap();
+    assert!(
+        range_line.contains("U+2610"),
+        "☐ comes from the fallback: {range_line}"
+    );
+    assert!(
+        !range_line.contains("U+41"),
+        "not the Latin letters: {range_line}"
+    );
+    let apple = entries(file(&outputs.files, "apple/everything-books-write.epub"));
+    assert!(
+        text(&apple, "META-INF/com.apple.ibooks.display-options.xml")
+            .contains("<option name=\"specified-fonts\">true</option>")
+    );
+    // MuPDF opens it (it refuses obfuscated fonts as "locked by DRM").
+    if let Some(read) = mupdf_text("embedded-fonts", epub) {
+        let text = read.unwrap_or_else(|e| panic!("MuPDF refuses the book: {e}"));
+        assert!(text.contains("Everything"), "{text}");
+    }
+}
+
+#[test]
+fn fonts_are_obfuscated_only_when_asked() {
+    let project = common::everything("epub = { embed-fonts = \"obfuscated\" }\n");
+    let outputs = quire::build(&project, &Options::default()).unwrap();
+    let epub = file(&outputs.files, "everything-books-write.epub");
+    epubcheck("obfuscated-fonts", epub);
     let all = entries(epub);
     let opf = text(&all, "OEBPS/content.opf");
     let id_start =
@@ -306,57 +424,28 @@ fn embedded_fonts_are_subset_obfuscated_and_declared() {
     let encryption = text(&all, "META-INF/encryption.xml");
     let fonts: Vec<&(String, Vec<u8>)> = all.iter().filter(|(n, _)| n.ends_with(".ttf")).collect();
     assert!(fonts.len() >= 5, "{fonts:?}");
-    let regular = std::fs::read(common::root().join("fonts/EBGaramond-Regular.ttf")).unwrap();
     for (name, bytes) in &fonts {
         assert!(
             encryption.contains(&format!("URI=\"{name}\"")),
             "{name} is not declared"
         );
-        assert!(opf.contains(&format!("href=\"{}\"", name.trim_start_matches("OEBPS/"))));
         assert!(
             ttf_parser::Face::parse(bytes, 0).is_err(),
             "{name} is stored in the clear"
         );
         let clear = quire::epub::fonts::obfuscate(bytes, &key);
-        let face = ttf_parser::Face::parse(&clear, 0).unwrap_or_else(|e| panic!("{name}: {e}"));
-        // The fallback face keeps only what the text face lacks.
-        if !name.ends_with("DejaVuSans.ttf") {
-            assert!(
-                face.glyph_index('E').is_some(),
-                "{name}: the text's letters are kept"
-            );
-        }
-        if name.ends_with("EBGaramond-Regular.ttf") {
-            assert!(
-                clear.len() * 4 < regular.len(),
-                "subset: {} of {}",
-                clear.len(),
-                regular.len()
-            );
-            assert!(
-                face.glyph_index('\u{2603}').is_none(),
-                "a snowman is not in the book"
-            );
-        }
+        ttf_parser::Face::parse(&clear, 0).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
-    let css = text(&all, "OEBPS/stylesheet.css");
+    // A wrong value says what it takes, at its place.
+    let bad = common::everything("epub = { embed-fonts = \"yes\" }\n");
+    let err = quire::build(&bad, &Options::default())
+        .unwrap_err()
+        .to_string();
     assert!(
-        css.contains("@font-face {\n  font-family: \"EB Garamond\";"),
-        "{css}"
+        err.contains("epub.embed-fonts is `\"yes\"`: expected true, false or \"obfuscated\""),
+        "{err}"
     );
-    assert!(
-        css.contains("body {\n  font-family: \"EB Garamond\""),
-        "{css}"
-    );
-    assert!(
-        !css.contains("body {\n  font-size"),
-        "the reader keeps its size"
-    );
-    let apple = entries(file(&outputs.files, "apple/everything-books-write.epub"));
-    assert!(
-        text(&apple, "META-INF/com.apple.ibooks.display-options.xml")
-            .contains("<option name=\"specified-fonts\">true</option>")
-    );
+    assert!(err.contains("manuscript/book.toml:1:"), "{err}");
 }
 
 // ------------------------------------------------------------------ the gate
@@ -468,6 +557,46 @@ fn every_store_has_its_row_and_the_gate_runs_all_of_it() {
         row(&report, "generic", "cover pixels")
             .value
             .contains("625")
+    );
+}
+
+#[test]
+fn kindle_fails_a_language_kdp_does_not_sell() {
+    let mut project = common::bundled();
+    let toml = String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+    project.insert(
+        "manuscript/book.toml",
+        format!(
+            "stores = [\"kindle\", \"kobo\"]\n{}",
+            toml.replace("language = \"en\"", "language = \"kk\"")
+        ),
+    );
+    let report = gate(&project, None);
+    let language = row(&report, "kindle", "language");
+    assert_eq!(language.status, Status::Fail, "{}", language.value);
+    assert!(
+        language
+            .value
+            .contains("`kk` is not among the languages KDP sells eBooks in"),
+        "{}",
+        language.value
+    );
+    // Kobo sells Kazakh: no row of its own fails it.
+    assert!(
+        report
+            .checks
+            .iter()
+            .filter(|c| c.group == "kobo")
+            .all(|c| c.status != Status::Fail)
+    );
+    // English passes, with KDP's name for it.
+    let report = gate(&essay_for_all_stores(), None);
+    let language = row(&report, "kindle", "language");
+    assert_eq!(language.status, Status::Pass);
+    assert!(
+        language.value.contains("en (English)"),
+        "{}",
+        language.value
     );
 }
 
