@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand, ValueEnum};
+use quire::model::Store;
 use quire::model::style::BookStyle;
-use quire::stores::Store;
 
 #[derive(Debug, Parser)]
 #[command(

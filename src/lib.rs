@@ -65,7 +65,7 @@ pub struct Options {
     /// `SOURCE_DATE_EPOCH`: dates in the outputs. `None`: the configured date.
     pub source_date_epoch: Option<i64>,
     /// The store editions to write (`--store`); `None`: the ones `book.toml` names.
-    pub stores: Option<Vec<stores::Store>>,
+    pub stores: Option<Vec<model::Store>>,
 }
 
 impl Default for Options {
@@ -80,7 +80,7 @@ impl Default for Options {
 
 impl Options {
     /// The store editions this build writes.
-    pub fn stores_for(&self, book: &Book) -> Vec<stores::Store> {
+    pub fn stores_for(&self, book: &Book) -> Vec<model::Store> {
         self.stores
             .clone()
             .unwrap_or_else(|| book.ebook.stores.clone())
@@ -408,6 +408,7 @@ fn load_book_with(
     cache.parsed = kept;
     let resolve_options = resolve::ResolveOptions {
         source_date_epoch: options.source_date_epoch,
+        input_time: project.input_time(),
     };
     let (book, mut more) = resolve::assemble(project, &config, &files, &parsed, &resolve_options)?;
     warnings.append(&mut more);
@@ -434,7 +435,7 @@ pub fn load_fonts(project: &Project, book: &mut Book) -> Result<fonts::Fonts, Di
 pub fn epub_faces<'a>(book: &Book, fonts: &'a fonts::Fonts) -> Vec<epub::EmbedFace<'a>> {
     use epub::FaceRole;
     use fonts::Style;
-    if !book.ebook.embed_fonts {
+    if !book.ebook.embed_fonts.embeds() {
         return Vec::new();
     }
     let family_of = |face: &fonts::FontFace| {

@@ -198,7 +198,7 @@ fn source_date_epoch() -> Result<Option<i64>, Diagnostic> {
 
 fn options(
     formats: quire::Formats,
-    stores: Option<Vec<quire::stores::Store>>,
+    stores: Option<Vec<quire::model::Store>>,
 ) -> Result<Options, Diagnostics> {
     Ok(Options {
         formats,
@@ -214,7 +214,7 @@ fn build_all(
     dirs: &[std::path::PathBuf],
     out: Option<&Path>,
     formats: quire::Formats,
-    stores: Option<Vec<quire::stores::Store>>,
+    stores: Option<Vec<quire::model::Store>>,
     report: bool,
 ) -> Result<(), Diagnostics> {
     let options = options(formats, stores)?;
@@ -372,7 +372,7 @@ fn watch(dir: &Path, out: &Path, formats: quire::Formats) -> Result<(), Diagnost
 fn check(
     dir: &Path,
     json: bool,
-    stores: Option<Vec<quire::stores::Store>>,
+    stores: Option<Vec<quire::model::Store>>,
 ) -> Result<(), Diagnostics> {
     let options = options(quire::Formats::ALL, stores)?;
     recover(&dir.join("out"));

@@ -10,7 +10,7 @@ mod stores;
 mod words;
 
 pub use reading_order::PageListOrder;
-pub use stores::check_edition;
+pub use stores::{check_edition, google_set_problems};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -189,7 +189,7 @@ pub fn release_gate(
     check_warnings(&mut report, &warnings);
     // The stores book.toml names, and those `--store` surveys.
     let surveyed = options.stores.clone().unwrap_or_default();
-    let store_list: Vec<crate::stores::Store> = crate::stores::Store::ALL
+    let store_list: Vec<crate::model::Store> = crate::model::Store::ALL
         .into_iter()
         .filter(|s| book.ebook.stores.contains(s) || surveyed.contains(s))
         .collect();

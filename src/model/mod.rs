@@ -9,15 +9,17 @@ mod geometry;
 mod meta;
 pub mod numbering;
 mod pagemap;
+mod store;
 pub mod style;
 mod walk;
 
 pub use geometry::{Pt, Trim};
 pub use meta::{
-    ChapterOpening, Contributor, Date, FontFiles, Isbn, Meta, Paper, PdfX, PrintSettings,
-    PrintUrls, Role, RunningHead,
+    ACCESSIBILITY_HAZARDS, Accessibility, ChapterOpening, Contributor, Date, FontFiles, Isbn, Meta,
+    Paper, PdfX, PrintSettings, PrintUrls, Role, RunningHead,
 };
 pub use pagemap::{PageMap, PageStart, TextPos, block_text, block_text_len};
+pub use store::Store;
 pub use walk::{
     any_inline, for_each_inline_mut, for_each_section_inline_mut, walk_blocks, walk_blocks_mut,
 };
@@ -70,10 +72,31 @@ pub struct DeadLink {
 pub struct EbookSettings {
     /// Where the notes go.
     pub notes: NotePlacement,
-    /// The book's faces embedded in the EPUB (subset, obfuscated).
-    pub embed_fonts: bool,
+    /// Whether the book's faces are embedded in the EPUB, and how.
+    pub embed_fonts: FontEmbedding,
     /// The stores `book.toml` names, each written to a folder of its own.
-    pub stores: Vec<crate::stores::Store>,
+    pub stores: Vec<Store>,
+}
+
+/// How the EPUB carries the book's faces (book.toml's `epub.embed-fonts`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FontEmbedding {
+    /// Not at all: the reader's own fonts (`false`, the default).
+    #[default]
+    None,
+    /// Subset, as plain font files every reader opens (`true`): right for
+    /// fonts under the OFL and other licences that allow embedding.
+    Plain,
+    /// Subset and obfuscated with the IDPF algorithm (`"obfuscated"`), for
+    /// a licence that asks for it. Some readers (MuPDF and those built on
+    /// it, epub.js) cannot open obfuscated fonts.
+    Obfuscated,
+}
+
+impl FontEmbedding {
+    pub fn embeds(self) -> bool {
+        self != FontEmbedding::None
+    }
 }
 
 /// Where an ebook's notes go (book.toml's `notes`). Print keeps footnotes at the foot of the page.

@@ -31,6 +31,10 @@ use crate::project::{COVER_DIR, Project, resolve_manuscript_path};
 pub struct ResolveOptions {
     /// `SOURCE_DATE_EPOCH`, when set: the EPUB's modification date and the PDF's dates.
     pub source_date_epoch: Option<i64>,
+    /// When the book's input last changed: the newest modification time of
+    /// the files read from disk (`None` for a project held only in memory).
+    /// Dates the outputs when `SOURCE_DATE_EPOCH` is not set.
+    pub input_time: Option<i64>,
 }
 
 /// Assembles the book. `parsed[i]` is the parse of `files[i]`.
@@ -510,9 +514,14 @@ fn meta(config: &Config, options: &ResolveOptions, diagnostics: &mut Diagnostics
         Some(isbn) => isbn.urn(),
         None => format!("urn:uuid:{}", name_uuid(&format!("print\u{0}{names}"))),
     };
-    let modified_epoch = match (options.source_date_epoch, config.date) {
-        (Some(epoch), _) => epoch,
-        (None, Some(date)) => date.days_since_epoch() * 86_400,
+    // The outputs' date: SOURCE_DATE_EPOCH, else when the input last
+    // changed, else the publication date; never earlier than that date (a
+    // reissue built from files dated 1892 is modified today, not in 1892).
+    let date_epoch = config.date.map(|date| date.days_since_epoch() * 86_400);
+    let modified_epoch = match (options.source_date_epoch.or(options.input_time), date_epoch) {
+        (Some(epoch), Some(date)) => epoch.max(date),
+        (Some(epoch), None) => epoch,
+        (None, Some(date)) => date,
         (None, None) => {
             diagnostics.push(
                 Diagnostic::warning("the book has no date; its files are dated 2000-01-01")
@@ -548,6 +557,7 @@ fn meta(config: &Config, options: &ResolveOptions, diagnostics: &mut Diagnostics
         description: config.description.clone(),
         keywords: config.keywords.clone(),
         blurb: config.blurb.clone().or_else(|| config.description.clone()),
+        accessibility: config.accessibility.clone(),
     }
 }
 
