@@ -1074,3 +1074,141 @@ fn a_no_break_space_in_a_cell_widens_its_column() {
         "{penne_end} runs into {good_x}"
     );
 }
+
+const POEMS_TOML: &str = "title = \"Poems\"\nauthors = [\"A. Poet\"]\ndate = \"2026-01-01\"\n";
+
+/// A stanza of `lines` short lines, numbered so each line is its own.
+fn stanza(seed: u64, lines: usize) -> String {
+    (0..lines)
+        .map(|k| {
+            format!(
+                "{} {}",
+                words(seed * 100 + k as u64, 5),
+                seed * 100 + k as u64
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\\\n")
+}
+
+/// Each page's text lines: (block, offset) of each, in order.
+fn page_blocks(laid: &LaidOut) -> Vec<Vec<u32>> {
+    laid.lines
+        .iter()
+        .map(|page| {
+            page.iter()
+                .filter_map(|l| l.pos.map(|p| p.block.0))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_poem_fills_its_pages_breaking_between_stanzas_or_two_lines_in() {
+    // Stanzas of six lines, each kept whole before, left most pages three or
+    // more lines short; a page may now break inside a stanza, two lines or
+    // more each side.
+    let poem: Vec<String> = (0..60).map(|n| stanza(n, 6)).collect();
+    let text = format!("# A Long Poem\n\n{}\n", poem.join("\n\n"));
+    let project = common::project(&[
+        ("manuscript/book.toml", POEMS_TOML),
+        ("manuscript/01.md", &text),
+    ]);
+    let (_, laid) = lay(&project);
+    let short: Vec<(u32, usize)> = laid
+        .report
+        .short_pages
+        .iter()
+        .copied()
+        .filter(|(lines, _)| *lines >= 2)
+        .collect();
+    assert!(short.is_empty(), "pages 2+ lines short: {short:?}");
+    // A stanza split across pages keeps two lines or more on each.
+    let pages = page_blocks(&laid);
+    for pair in pages.windows(2) {
+        let (Some(&last), Some(&first)) = (pair[0].last(), pair[1].first()) else {
+            continue;
+        };
+        if last == first {
+            let before = pair[0].iter().rev().take_while(|&&b| b == last).count();
+            let after = pair[1].iter().take_while(|&&b| b == first).count();
+            assert!(
+                before >= 2 && after >= 2,
+                "{before} and {after} lines of a stanza"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_poems_title_and_headnote_are_never_the_last_thing_on_a_page() {
+    // Whatever fills the page before it, the second poem's title, its
+    // epigraph and its first lines share a page.
+    for filler in 20..44 {
+        let first: Vec<String> = (0..1).map(|_| stanza(1, filler)).collect();
+        let text = format!(
+            "# Poems\n\n{}\n\n## The Second Poem\n\n> Whoso list to hunt, I know where is an hind,\\\n> But as for me, alas, I may no more.\n\n{}\n\n{}\n",
+            first.join("\n\n"),
+            stanza(7, 8),
+            stanza(8, 8)
+        );
+        let project = common::project(&[
+            ("manuscript/book.toml", POEMS_TOML),
+            ("manuscript/01.md", &text),
+        ]);
+        let (_, laid) = lay(&project);
+        // The last page that sets it (the contents lists the title too).
+        let page_of = |needle: &str| {
+            laid.lines
+                .iter()
+                .rposition(|page| page.iter().any(|l| l.text.contains(needle)))
+                .unwrap_or_else(|| panic!("{needle}"))
+        };
+        let title = page_of("Second");
+        assert_eq!(
+            title,
+            page_of("Whoso"),
+            "filler {filler}: the headnote left its title"
+        );
+        assert_eq!(
+            title,
+            page_of("700"),
+            "filler {filler}: the title and headnote ended a page"
+        );
+    }
+}
+
+#[test]
+fn a_chapter_never_ends_on_a_page_of_a_line_or_two() {
+    for count in 6..30 {
+        let text = format!(
+            "# One\n\n{}\n\n# Two\n\nNext.\n",
+            paragraphs(count as u64, count)
+        );
+        let project = common::project(&[
+            ("manuscript/book.toml", POEMS_TOML),
+            ("manuscript/01.md", &text),
+        ]);
+        let (_, laid) = lay(&project);
+        // The chapter's last page: the page before the one that sets "Next.".
+        let next = laid
+            .lines
+            .iter()
+            .position(|page| page.iter().any(|l| l.text.contains("Next.")))
+            .unwrap();
+        let last = (0..next)
+            .rev()
+            .find(|&p| !laid.lines[p].is_empty())
+            .unwrap();
+        let opening = (0..next)
+            .find(|&p| laid.lines[p].iter().any(|l| &*l.text == "One"))
+            .unwrap();
+        if last > opening {
+            assert!(
+                laid.lines[last].len() >= 4,
+                "{count} paragraphs: the chapter ends on a page of {} lines",
+                laid.lines[last].len()
+            );
+        }
+    }
+}
