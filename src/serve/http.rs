@@ -125,11 +125,32 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Whether the connection stays open after the answer: HTTP/1.1 unless
+    /// it says `close`, HTTP/1.0 only when it says `keep-alive` (as `ab -k`
+    /// and some proxies do).
     fn keeps_alive(&self) -> bool {
-        let close = self
-            .header("Connection")
-            .is_some_and(|c| c.split(',').any(|t| t.trim().eq_ignore_ascii_case("close")));
-        self.http11 && !close && !self.has_body
+        let says = |token: &str| {
+            self.header("Connection")
+                .is_some_and(|c| c.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+        };
+        let asked = if self.http11 {
+            !says("close")
+        } else {
+            says("keep-alive")
+        };
+        asked && !self.has_body
+    }
+
+    /// The `Connection` header its answer needs: `close` when the
+    /// connection ends, `keep-alive` when an HTTP/1.0 one stays open.
+    fn connection(&self) -> Option<&'static str> {
+        if !self.keeps_alive() {
+            Some("close")
+        } else if !self.http11 {
+            Some("keep-alive")
+        } else {
+            None
+        }
     }
 }
 
@@ -164,7 +185,7 @@ impl Response {
     }
 
     /// The bytes on the wire, head and body.
-    fn bytes(&self, close: bool) -> Vec<u8> {
+    fn bytes(&self, connection: Option<&str>) -> Vec<u8> {
         let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
@@ -172,8 +193,8 @@ impl Response {
         // A 101 has no body, and says no more: the WebSocket follows.
         if self.status != 101 {
             head.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
-            if close {
-                head.push_str("Connection: close\r\n");
+            if let Some(connection) = connection {
+                head.push_str(&format!("Connection: {connection}\r\n"));
             }
         }
         head.push_str("\r\n");
@@ -378,7 +399,7 @@ fn serve_connection(
             Head::Request(request, length) => (request, length),
             Head::Closed => return,
             Head::Refused(status, why) => {
-                let _ = stream.write_all(&Response::plain(status, why).bytes(true));
+                let _ = stream.write_all(&Response::plain(status, why).bytes(Some("close")));
                 return close_gently(stream);
             }
         };
@@ -386,15 +407,24 @@ fn serve_connection(
         match answer(&request) {
             Answer::Respond(response) => {
                 let keep = request.keeps_alive();
-                if stream.write_all(&response.bytes(!keep)).is_err() {
+                if stream
+                    .write_all(&response.bytes(request.connection()))
+                    .is_err()
+                {
                     return;
                 }
                 if !keep {
-                    return close_gently(stream);
+                    // A client that said it is done has nothing more to
+                    // send, and a plain close is not reset; one that sent a
+                    // body or more requests is drained first.
+                    if request.has_body || !buffer.is_empty() {
+                        close_gently(stream);
+                    }
+                    return;
                 }
             }
             Answer::Upgrade(response, events) => {
-                if stream.write_all(&response.bytes(false)).is_ok() {
+                if stream.write_all(&response.bytes(None)).is_ok() {
                     stream_events(stream, std::mem::take(&mut buffer), events);
                 }
                 return;
@@ -501,7 +531,7 @@ fn refuse_busy(stream: TcpStream, lingering: &mpsc::SyncSender<TcpStream>) {
     if stream.set_nonblocking(true).is_err() {
         return;
     }
-    let _ = (&stream).write(&response.bytes(true));
+    let _ = (&stream).write(&response.bytes(Some("close")));
     let _ = stream.shutdown(std::net::Shutdown::Write);
     // With as many already lingering, it is closed now.
     let _ = lingering.try_send(stream);
@@ -634,9 +664,12 @@ pub fn accept_loop(
     let _ = std::thread::Builder::new()
         .name("quire-linger".into())
         .spawn(move || linger(refused));
+    let idle = Arc::new(Idle::default());
     loop {
         let accepted = accept();
         if (handlers.stopping)() {
+            // The waiting threads end now, not a second later.
+            idle.dismiss();
             return;
         }
         let stream = match accepted {
@@ -668,7 +701,7 @@ pub fn accept_loop(
         // start leaves it to be answered 503.
         let handoff = Arc::new(Mutex::new(Some(stream)));
         let (given, handlers_for) = (handoff.clone(), handlers.clone());
-        let started = spawn(Box::new(move || {
+        let work: Job = Box::new(move || {
             let _slot = slot;
             let stream = given.lock().ok().and_then(|mut s| s.take());
             if let Some(stream) = stream {
@@ -679,7 +712,19 @@ pub fn accept_loop(
                     &*handlers_for.stream_events,
                 );
             }
-        }));
+        });
+        // A thread that served a connection and waits for another takes it;
+        // else a new thread starts, and waits in its turn when done.
+        let started = match idle.hand(work) {
+            Ok(()) => Ok(()),
+            Err(work) => {
+                let idle = idle.clone();
+                spawn(Box::new(move || {
+                    work();
+                    idle.keep_serving();
+                }))
+            }
+        };
         match started {
             Ok(()) => trouble.served(),
             Err(e) => {
@@ -693,6 +738,89 @@ pub fn accept_loop(
                 std::thread::sleep(backoff);
                 backoff = (backoff * 2).min(BACKOFF_MAX);
             }
+        }
+    }
+}
+
+/// A connection's work, for a thread.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Threads that served a connection and wait a moment for the next, so
+/// that a client opening a connection for each request (as `ab` does, or a
+/// script) does not pay a thread's start each time: half the requests per
+/// second without them. Few, and briefly, so that the threads of closed
+/// connections are soon gone.
+#[derive(Default)]
+struct Idle {
+    /// Each waiting thread's own channel, the latest last (it takes the
+    /// next connection: the others are the first to end).
+    waiting: Mutex<Vec<(u64, mpsc::Sender<Job>)>>,
+    next: std::sync::atomic::AtomicU64,
+}
+
+/// Threads waiting for a connection, at most.
+const IDLE_THREADS: usize = 16;
+/// How long a thread waits for another connection before it ends.
+const IDLE_WAIT: Duration = Duration::from_secs(1);
+
+impl Idle {
+    /// Gives `work` to a waiting thread; back when none waits.
+    fn hand(&self, mut work: Job) -> Result<(), Job> {
+        loop {
+            let Some((_, thread)) = self.waiting.lock().ok().and_then(|mut w| w.pop()) else {
+                return Err(work);
+            };
+            match thread.send(work) {
+                Ok(()) => return Ok(()),
+                // That thread has just ended: the next one, or a new thread.
+                Err(mpsc::SendError(back)) => work = back,
+            }
+        }
+    }
+
+    /// A connection's thread, its work done: it serves the connections
+    /// handed to it while one comes within [`IDLE_WAIT`].
+    fn keep_serving(&self) {
+        loop {
+            let (sender, receiver) = mpsc::channel::<Job>();
+            let id = self.next.fetch_add(1, Ordering::SeqCst);
+            match self.waiting.lock() {
+                Ok(mut waiting) if waiting.len() < IDLE_THREADS => waiting.push((id, sender)),
+                _ => return,
+            }
+            let work = match receiver.recv_timeout(IDLE_WAIT) {
+                Ok(work) => work,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let mut waiting = match self.waiting.lock() {
+                        Ok(waiting) => waiting,
+                        Err(_) => return,
+                    };
+                    match waiting.iter().position(|(waiter, _)| *waiter == id) {
+                        // Still waiting, and no longer: nothing can come now.
+                        Some(at) => {
+                            waiting.remove(at);
+                            return;
+                        }
+                        // Taken just now: the work is on its way.
+                        None => {
+                            drop(waiting);
+                            match receiver.recv() {
+                                Ok(work) => work,
+                                Err(_) => return,
+                            }
+                        }
+                    }
+                }
+            };
+            work();
+        }
+    }
+
+    /// Ends every waiting thread.
+    fn dismiss(&self) {
+        if let Ok(mut waiting) = self.waiting.lock() {
+            waiting.clear();
         }
     }
 }
@@ -747,7 +875,16 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match head(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n") {
-            Head::Request(request, _) => assert!(request.keeps_alive()),
+            Head::Request(request, _) => assert_eq!(request.connection(), None),
+            other => panic!("{other:?}"),
+        }
+        // HTTP/1.0 stays open only when it asks, and is told so.
+        match head(b"GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n") {
+            Head::Request(request, _) => assert_eq!(request.connection(), Some("keep-alive")),
+            other => panic!("{other:?}"),
+        }
+        match head(b"GET / HTTP/1.0\r\n\r\n") {
+            Head::Request(request, _) => assert_eq!(request.connection(), Some("close")),
             other => panic!("{other:?}"),
         }
         // A body is never read: the connection closes after the answer.
@@ -892,6 +1029,68 @@ mod tests {
             "{told:?}"
         );
         assert_eq!(told[1], Health::Answering);
+    }
+
+    /// Connections one after another (a client that opens one per request)
+    /// are served by the thread that served the one before, not one each;
+    /// the waiting thread ends when the loop does.
+    #[test]
+    fn a_thread_serves_the_next_connection() {
+        use std::sync::atomic::AtomicBool;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let handlers = Arc::new(Handlers {
+            answer: Box::new(|_| Answer::Respond(Response::new(200, b"ok".to_vec()))),
+            stream_events: Box::new(|_, _, _| {}),
+            stopping: Box::new({
+                let stop = stop.clone();
+                move || stop.load(Ordering::SeqCst)
+            }),
+        });
+        let started = Arc::new(AtomicUsize::new(0));
+        let ended = Arc::new(AtomicUsize::new(0));
+        let (starts, ends) = (started.clone(), ended.clone());
+        let counting_spawn = move |work: Job| {
+            starts.fetch_add(1, Ordering::SeqCst);
+            let ends = ends.clone();
+            spawn_thread(Box::new(move || {
+                work();
+                ends.fetch_add(1, Ordering::SeqCst);
+            }))
+        };
+        let (health, _) = mpsc::channel();
+        let looping = std::thread::spawn(move || {
+            accept_loop(
+                accept_from(listener),
+                counting_spawn,
+                Limits::default(),
+                handlers,
+                health,
+            )
+        });
+        for _ in 0..50 {
+            let mut stream = TcpStream::connect(address).unwrap();
+            stream
+                .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).unwrap();
+            assert!(answer.ends_with("ok"), "{answer}");
+        }
+        // One, or a few when a connection came as the last was closing: not 50.
+        assert!(started.load(Ordering::SeqCst) < 10, "{started:?} threads");
+        stop.store(true, Ordering::SeqCst);
+        wake(address);
+        looping.join().unwrap();
+        let deadline = Instant::now() + Duration::from_millis(500);
+        while ended.load(Ordering::SeqCst) < started.load(Ordering::SeqCst) {
+            assert!(
+                Instant::now() < deadline,
+                "a waiting thread outlived its loop"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     #[test]
