@@ -426,8 +426,7 @@ impl GalleyBuilder<'_, '_, '_> {
         block: BlockId,
         content: &[crate::model::Inline],
         indents: &[u16],
-        x: Pt,
-        measure: Pt,
+        (x, measure): (Pt, Pt),
         quoted: bool,
         out: &mut Vec<VItem>,
     ) {
@@ -773,7 +772,14 @@ impl GalleyBuilder<'_, '_, '_> {
                 ) {
                     out.push(VItem::space(1, true, 0.0));
                 }
-                self.verse(block.id, content, indents, x, measure, level.right > 0, out);
+                self.verse(
+                    block.id,
+                    content,
+                    indents,
+                    (x, measure),
+                    level.right > 0,
+                    out,
+                );
                 out.push(VItem::space(1, true, 0.0));
             }
             BlockKind::Display { content, role } => {
