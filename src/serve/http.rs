@@ -745,17 +745,29 @@ pub fn accept_loop(
 /// A connection's work, for a thread.
 type Job = Box<dyn FnOnce() + Send>;
 
+/// A waiting thread: its number, and the channel it waits on.
+type Waiter = (u64, mpsc::Sender<Job>);
+
 /// Threads that served a connection and wait a moment for the next, so
 /// that a client opening a connection for each request (as `ab` does, or a
 /// script) does not pay a thread's start each time: half the requests per
 /// second without them. Few, and briefly, so that the threads of closed
 /// connections are soon gone.
-#[derive(Default)]
 struct Idle {
     /// Each waiting thread's own channel, the latest last (it takes the
     /// next connection: the others are the first to end).
-    waiting: Mutex<Vec<(u64, mpsc::Sender<Job>)>>,
+    /// `None` once the accept loop has ended: no thread waits any more.
+    waiting: Mutex<Option<Vec<Waiter>>>,
     next: std::sync::atomic::AtomicU64,
+}
+
+impl Default for Idle {
+    fn default() -> Idle {
+        Idle {
+            waiting: Mutex::new(Some(Vec::new())),
+            next: Default::default(),
+        }
+    }
 }
 
 /// Threads waiting for a connection, at most.
@@ -767,7 +779,8 @@ impl Idle {
     /// Gives `work` to a waiting thread; back when none waits.
     fn hand(&self, mut work: Job) -> Result<(), Job> {
         loop {
-            let Some((_, thread)) = self.waiting.lock().ok().and_then(|mut w| w.pop()) else {
+            let waiter = self.waiting.lock().ok().and_then(|mut w| w.as_mut()?.pop());
+            let Some((_, thread)) = waiter else {
                 return Err(work);
             };
             match thread.send(work) {
@@ -784,8 +797,8 @@ impl Idle {
         loop {
             let (sender, receiver) = mpsc::channel::<Job>();
             let id = self.next.fetch_add(1, Ordering::SeqCst);
-            match self.waiting.lock() {
-                Ok(mut waiting) if waiting.len() < IDLE_THREADS => waiting.push((id, sender)),
+            match self.waiting.lock().as_deref_mut() {
+                Ok(Some(waiting)) if waiting.len() < IDLE_THREADS => waiting.push((id, sender)),
                 _ => return,
             }
             let work = match receiver.recv_timeout(IDLE_WAIT) {
@@ -796,10 +809,15 @@ impl Idle {
                         Ok(waiting) => waiting,
                         Err(_) => return,
                     };
-                    match waiting.iter().position(|(waiter, _)| *waiter == id) {
+                    let place = waiting
+                        .as_ref()
+                        .and_then(|w| w.iter().position(|(waiter, _)| *waiter == id));
+                    match place {
                         // Still waiting, and no longer: nothing can come now.
                         Some(at) => {
-                            waiting.remove(at);
+                            if let Some(waiting) = waiting.as_mut() {
+                                waiting.remove(at);
+                            }
                             return;
                         }
                         // Taken just now: the work is on its way.
@@ -817,10 +835,11 @@ impl Idle {
         }
     }
 
-    /// Ends every waiting thread.
+    /// Ends every waiting thread, and those that finish later at once
+    /// (rather than a second later).
     fn dismiss(&self) {
         if let Ok(mut waiting) = self.waiting.lock() {
-            waiting.clear();
+            *waiting = None;
         }
     }
 }
