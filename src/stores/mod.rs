@@ -19,7 +19,7 @@ pub(crate) mod archive;
 pub mod css;
 pub mod kepub;
 mod kindle;
-mod kobo;
+pub mod kobo;
 pub mod languages;
 pub mod xml;
 
