@@ -384,3 +384,47 @@ fn regenerate_kepubify_fixtures() {
         }
     }
 }
+
+/// The comparison on any book, against the kepubify named in `KEPUBIFY`:
+/// `QUIRE_BOOK=DIR KEPUBIFY=… cargo test --test kepubify -- --ignored any_book`.
+#[test]
+#[ignore = "needs kepubify and a book: QUIRE_BOOK=DIR KEPUBIFY=PATH"]
+fn the_kepub_is_kepubifys_for_any_book() {
+    let kepubify = std::env::var_os("KEPUBIFY").expect("KEPUBIFY names the kepubify binary");
+    let book =
+        PathBuf::from(std::env::var_os("QUIRE_BOOK").expect("QUIRE_BOOK names a book's folder"));
+    let project = Project::load(&book).unwrap();
+    let (epub, kepub) = editions(&project);
+    let work = tempfile::tempdir().unwrap();
+    let input = work.path().join("book.epub");
+    let output = work.path().join("book.kepub.epub");
+    std::fs::write(
+        &input,
+        quire::stores::kobo::kobo_source_epub(&epub).unwrap(),
+    )
+    .unwrap();
+    let run = std::process::Command::new(&kepubify)
+        .arg("-o")
+        .arg(&output)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let theirs = documents(&std::fs::read(&output).unwrap());
+    let ours = documents(&kepub);
+    assert_eq!(ours.len(), theirs.len());
+    let mut spans = 0;
+    for ((name, text), (their_name, their_text)) in ours.iter().zip(&theirs) {
+        assert_eq!(name, their_name);
+        compare(name, text, their_text).unwrap_or_else(|e| panic!("{e}"));
+        spans += text.matches("class=\"koboSpan\"").count();
+    }
+    eprintln!(
+        "{} documents, {spans} spans: the same as kepubify's",
+        ours.len()
+    );
+}

@@ -432,7 +432,7 @@ fn format4(runs: &[(u16, u16, u16)]) -> Option<Vec<u8>> {
 /// An sfnt file of `tables`, sorted by tag, with checksums and the head's
 /// checksum adjustment.
 fn sfnt(mut tables: Vec<([u8; 4], Vec<u8>)>) -> Vec<u8> {
-    tables.sort_by(|a, b| a.0.cmp(&b.0));
+    tables.sort_by_key(|a| a.0);
     let count = tables.len() as u16;
     let entry_selector = 15 - count.leading_zeros() as u16;
     let search_range = (1u16 << entry_selector) * 16;

@@ -578,8 +578,8 @@ impl<'a> SpanWriter<'a> {
                 let end = text_run_end(source, node);
                 let raw = source.get(start..end).unwrap_or_default();
                 // A CDATA section is part of the run: it stays one piece.
-                let pieces = if raw.contains('<') {
-                    vec![0..raw.len()]
+                let pieces: Vec<Range<usize>> = if raw.contains('<') {
+                    std::iter::once(0..raw.len()).collect()
                 } else {
                     sentences(raw)
                 };
