@@ -839,7 +839,37 @@ fn the_gate_fails_each_broken_store_rule_at_its_place() {
     );
     assert_eq!(row.status, Status::Fail);
     assert!(
-        row.value.contains("spans inside spans") || row.value.contains("outside a span"),
+        row.value
+            .contains("OEBPS/chapter-1.xhtml: 1 koboSpans inside another span"),
+        "{}",
+        row.value
+    );
+    // "None inside another span" counts the book's own spans too.
+    let row = broken_row(
+        Store::Kobo,
+        chapter,
+        |t| {
+            t.replacen("</h1>", "</h1><p><span class=\"sc\"><span class=\"koboSpan\" id=\"kobo.99.1\">x</span></span></p>", 1)
+        },
+        "kepub spans",
+    );
+    assert_eq!(row.status, Status::Fail);
+    assert!(
+        row.value
+            .contains("OEBPS/chapter-1.xhtml: 1 koboSpans inside another span"),
+        "{}",
+        row.value
+    );
+    // kepubify's style hacks, in the navigation document too.
+    let row = broken_row(
+        Store::Kobo,
+        "OEBPS/nav.xhtml",
+        |t| t.replace("class=\"kobostylehacks\"", "class=\"other\""),
+        "kepub spans",
+    );
+    assert!(
+        row.value
+            .contains("OEBPS/nav.xhtml: no <style class=\"kobostylehacks\"> in the head"),
         "{}",
         row.value
     );

@@ -707,15 +707,15 @@ fn check_emoji(report: &mut Report, group: &'static str, edition: &Edition) {
     );
 }
 
-/// koboSpans in every spine document of the kepub.
+/// kepubify's markup in every XHTML document of the kepub (the navigation
+/// document too, as kepubify converts it): the style hacks, the body
+/// wrapped, koboSpans unique, each `kobo.N.M`, none inside another span (a
+/// koboSpan or the book's own) or in verbatim text (`pre`, `script`…), and
+/// every text and image inside one.
 fn check_kepub(report: &mut Report, group: &'static str, edition: &Edition) {
     let mut problems = Vec::new();
     let (mut spans, mut documents) = (0, 0);
-    let nav = edition.package.nav().map(|n| n.id.clone());
-    for item in edition.package.spine_documents() {
-        if Some(&item.id) == nav.as_ref() {
-            continue;
-        }
+    for item in edition.package.documents() {
         let Some(text) = edition.text(&item.path) else {
             continue;
         };
@@ -724,6 +724,11 @@ fn check_kepub(report: &mut Report, group: &'static str, edition: &Edition) {
             Ok(r) => {
                 spans += r.spans;
                 let path = &item.path;
+                if !r.style_hacks {
+                    problems.push(format!(
+                        "{path}: no <style class=\"kobostylehacks\"> in the head"
+                    ));
+                }
                 if !r.wrapped_body {
                     problems.push(format!(
                         "{path}: body not in div#book-columns > div#book-inner"
@@ -733,7 +738,16 @@ fn check_kepub(report: &mut Report, group: &'static str, edition: &Edition) {
                     problems.push(format!("{path}: span id {id} used twice"));
                 }
                 if r.nested > 0 {
-                    problems.push(format!("{path}: {} spans inside spans", r.nested));
+                    problems.push(format!(
+                        "{path}: {} koboSpans inside another span",
+                        r.nested
+                    ));
+                }
+                if r.spans_in_verbatim > 0 {
+                    problems.push(format!(
+                        "{path}: {} koboSpans in pre, script, style, svg or math text",
+                        r.spans_in_verbatim
+                    ));
                 }
                 if r.malformed_ids > 0 {
                     problems.push(format!("{path}: {} span ids not kobo.N.M", r.malformed_ids));
@@ -767,7 +781,7 @@ fn check_kepub(report: &mut Report, group: &'static str, edition: &Edition) {
         EpubCheck::KepubSpans.row(),
         if problems.is_empty() { Status::Pass } else { Status::Fail },
         if problems.is_empty() {
-            format!("{spans} spans in {documents} documents, unique, none nested, all text and images inside one")
+            format!("{spans} spans in {documents} documents, unique, none inside another span, all text and images inside one, style hacks present")
         } else {
             first_and_count(&problems)
         },

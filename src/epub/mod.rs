@@ -108,7 +108,7 @@ fn text_hash(text: &str) -> u64 {
     hasher.finish()
 }
 
-/// [`write`], embedding `faces` (each subset to the characters the book uses, obfuscated).
+/// [`write`], embedding `faces` (each subset to the characters the book uses; obfuscated when `epub.embed-fonts = "obfuscated"`).
 pub fn write_embedding(
     book: &Book,
     page_map: &PageMap,

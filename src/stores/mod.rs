@@ -19,7 +19,7 @@ pub(crate) mod archive;
 pub mod css;
 pub mod kepub;
 mod kindle;
-mod kobo;
+pub mod kobo;
 pub mod languages;
 pub mod xml;
 
@@ -323,7 +323,7 @@ const KOBO: StoreRules = StoreRules {
     cover: CoverRule::AtLeast {
         width: 625,
         height: 1000,
-        source: "KDP's minimum, which Kobo's 1400 px recommendation exceeds",
+        source: "KDP's minimum; Kobo states none in pixels",
     },
     images: ImageRule {
         max_bytes: Some(5_000_000),
@@ -406,7 +406,7 @@ const GENERIC: StoreRules = StoreRules {
     cover: CoverRule::AtLeast {
         width: 625,
         height: 1000,
-        source: "KDP, the largest minimum of the stores that state one in pixels",
+        source: "KDP's, the largest minimum any store states in pixels",
     },
     images: ImageRule {
         max_bytes: None,
