@@ -108,6 +108,8 @@ pub struct Timings {
     pub paginate: Duration,
     /// All of layout (set + paginate + the gutter's re-layout if any).
     pub layout: Duration,
+    /// Times layout set the whole book (see [`layout::LayoutTimings::passes`]).
+    pub layout_passes: u32,
     pub epub: Duration,
     pub pdf: Duration,
     /// The ebook cover (JPEG).
@@ -539,6 +541,7 @@ pub fn build_with(
     timings.shape = laid_out.timings.shape;
     timings.set = laid_out.timings.set;
     timings.paginate = laid_out.timings.paginate;
+    timings.layout_passes = laid_out.timings.passes;
     let cover_jpeg: Arc<Vec<u8>> = match (cover_jpeg, cached_cover) {
         (Some((jpeg, elapsed)), _) => {
             timings.cover = elapsed;
