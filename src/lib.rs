@@ -176,6 +176,18 @@ impl BuildCache {
         }
     }
 
+    /// After each build, successful or not: a cache that keeps work for the
+    /// next build forgets the shaped words the last two builds did not use,
+    /// so a watch or serve session's memory follows the book, not the edits
+    /// made to it (a catalogue's books share their words and keep them).
+    fn end_build(&mut self) {
+        if self.keep
+            && let Some((_, fonts)) = &self.fonts
+        {
+            fonts.end_build();
+        }
+    }
+
     /// Distinct words shaped in the kept fonts, for `language` (for tests and the benchmark).
     pub fn shaped_words(&self, language: &str) -> usize {
         self.fonts
@@ -279,6 +291,16 @@ pub struct Preview {
 /// holds (as [`build_with`] does) and leaving this build's paragraphs there.
 /// Writes no PDF and packs no EPUB: the preview draws from the pages.
 pub fn preview_with(
+    project: &Project,
+    options: &Options,
+    cache: &mut BuildCache,
+) -> Result<Preview, Diagnostics> {
+    let preview = preview_once(project, options, cache);
+    cache.end_build();
+    preview
+}
+
+fn preview_once(
     project: &Project,
     options: &Options,
     cache: &mut BuildCache,
@@ -480,6 +502,16 @@ pub fn epub_faces<'a>(book: &Book, fonts: &'a fonts::Fonts) -> Vec<epub::EmbedFa
 /// Runs the pipeline, reusing what `cache` holds from earlier builds and
 /// leaving this build's work in it for the next one.
 pub fn build_with(
+    project: &Project,
+    options: &Options,
+    cache: &mut BuildCache,
+) -> Result<Outputs, Diagnostics> {
+    let outputs = build_once(project, options, cache);
+    cache.end_build();
+    outputs
+}
+
+fn build_once(
     project: &Project,
     options: &Options,
     cache: &mut BuildCache,

@@ -405,7 +405,7 @@ fn an_8000_letter_running_head_is_left_off_and_named_by_its_start() {
         ("manuscript/book.toml", TOML),
         ("manuscript/01.md", text.as_bytes()),
     ]);
-    let start = "ACGT".repeat(15);
+    let start = "ACGT".repeat(25);
     assert!(
         stderr.contains(&format!(
             "warning: the running head “{start}…” is too long for the page even set smaller, and is left off"

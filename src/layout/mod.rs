@@ -271,9 +271,9 @@ fn layout_pass(
     for &s in &built.dropped_heads {
         let section = &book.sections[s];
         let head = section.running_head.as_ref().unwrap_or(&section.title);
-        // A head of thousands of letters is named by its start.
-        let shown: String = head.chars().take(60).collect();
-        let more = if head.chars().nth(60).is_some() {
+        // A head of thousands of letters is named by its start (a long title in full).
+        let shown: String = head.chars().take(100).collect();
+        let more = if head.chars().nth(100).is_some() {
             "…"
         } else {
             ""
