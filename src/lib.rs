@@ -108,6 +108,8 @@ pub struct Timings {
     pub paginate: Duration,
     /// All of layout (set + paginate + the gutter's re-layout if any).
     pub layout: Duration,
+    /// Times layout set the whole book (see [`layout::LayoutTimings::passes`]).
+    pub layout_passes: u32,
     pub epub: Duration,
     pub pdf: Duration,
     /// The ebook cover (JPEG).
@@ -171,6 +173,18 @@ impl BuildCache {
         BuildCache {
             share_fonts: true,
             ..BuildCache::default()
+        }
+    }
+
+    /// After each build, successful or not: a cache that keeps work for the
+    /// next build forgets the shaped words the last two builds did not use,
+    /// so a watch or serve session's memory follows the book, not the edits
+    /// made to it (a catalogue's books share their words and keep them).
+    fn end_build(&mut self) {
+        if self.keep
+            && let Some((_, fonts)) = &self.fonts
+        {
+            fonts.end_build();
         }
     }
 
@@ -277,6 +291,16 @@ pub struct Preview {
 /// holds (as [`build_with`] does) and leaving this build's paragraphs there.
 /// Writes no PDF and packs no EPUB: the preview draws from the pages.
 pub fn preview_with(
+    project: &Project,
+    options: &Options,
+    cache: &mut BuildCache,
+) -> Result<Preview, Diagnostics> {
+    let preview = preview_once(project, options, cache);
+    cache.end_build();
+    preview
+}
+
+fn preview_once(
     project: &Project,
     options: &Options,
     cache: &mut BuildCache,
@@ -491,6 +515,16 @@ pub fn build_with(
     options: &Options,
     cache: &mut BuildCache,
 ) -> Result<Outputs, Diagnostics> {
+    let outputs = build_once(project, options, cache);
+    cache.end_build();
+    outputs
+}
+
+fn build_once(
+    project: &Project,
+    options: &Options,
+    cache: &mut BuildCache,
+) -> Result<Outputs, Diagnostics> {
     let started = Instant::now();
     let mut timings = Timings::default();
 
@@ -548,6 +582,7 @@ pub fn build_with(
     timings.shape = laid_out.timings.shape;
     timings.set = laid_out.timings.set;
     timings.paginate = laid_out.timings.paginate;
+    timings.layout_passes = laid_out.timings.passes;
     let cover_jpeg: Arc<Vec<u8>> = match (cover_jpeg, cached_cover) {
         (Some((jpeg, elapsed)), _) => {
             timings.cover = elapsed;

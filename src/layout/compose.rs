@@ -280,6 +280,10 @@ fn place_notes(
     }
 }
 
+/// Running heads as set, by their text: a head is the same line on every
+/// page it runs over, set once (a long one is tried at four sizes).
+pub type Heads = rustc_hash::FxHashMap<String, Option<Line>>;
+
 /// Adds the running head and folio (or drop folio) to a page; `false` when
 /// the head was too long to set even smaller and was left off.
 pub fn furnish(
@@ -288,6 +292,7 @@ pub fn furnish(
     geometry: &PageGeometry,
     scale: &TypeScale,
     setter: &mut Setter<'_, '_>,
+    heads: &mut Heads,
 ) -> bool {
     let recto = page.side == Side::Recto;
     let left = geometry.text_left(recto);
@@ -324,11 +329,13 @@ pub fn furnish(
                 // A head never truncates: too long, it is set a little smaller,
                 // down to 85 %; longer still, the page goes without it.
                 let room = geometry.measure * 0.7;
-                let fitted = [1.0, 0.95, 0.9, 0.85].into_iter().find_map(|factor| {
-                    let factor: f64 = factor;
-                    single(setter, text, &head, factor).filter(|line| line.width.0 <= room.0)
+                let fitted = heads.entry(text.clone()).or_insert_with(|| {
+                    [1.0, 0.95, 0.9, 0.85].into_iter().find_map(|factor| {
+                        let factor: f64 = factor;
+                        single(setter, text, &head, factor).filter(|line| line.width.0 <= room.0)
+                    })
                 });
-                match fitted {
+                match fitted.clone() {
                     Some(mut line) => {
                         line.x = (geometry.measure - line.width) / 2.0;
                         place_line(&mut page.items, &line, left, geometry.head_baseline);

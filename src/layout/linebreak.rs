@@ -299,6 +299,10 @@ fn search(
     if items.is_empty() {
         return None;
     }
+    let debug = std::env::var_os("QUIRE_DEBUG_SEARCH").is_some() && items.len() > 1000;
+    if debug {
+        eprintln!("search {} {:?}", items.len(), band);
+    }
     // What of a node's line count its future depends on: its measures
     // (lines before `varying_lines`), and whether it is the first line (a
     // runt is a last line after others).
@@ -444,6 +448,9 @@ fn search(
         }
         if active.is_empty() {
             return None;
+        }
+        if debug && b % 20000 < 2 {
+            eprintln!("at {b} active {} nodes {}", active.len(), nodes.len());
         }
     }
 

@@ -206,6 +206,10 @@ struct Prepared {
     word: Arc<Word>,
     text: Arc<str>,
     points: Box<[BreakPoint]>,
+    /// [`letter_stretch`] of the word.
+    letter_stretch: f64,
+    /// The word has a letter (not only figures and punctuation).
+    has_letters: bool,
 }
 
 /// Per face, unhyphenated and hyphenated.
@@ -258,6 +262,11 @@ struct Piece {
     note: Option<u32>,
     /// Space added after each glyph but a word's last, in points.
     tracking: f64,
+    /// How far apart the word's letters may go at full stretch, in ems
+    /// ([`letter_stretch`] of the whole word, found once for all its pieces).
+    letter_stretch: f64,
+    /// The word has a letter (not only figures and punctuation).
+    has_letters: bool,
 }
 
 /// What the paragraph builder needs besides the text.
@@ -923,6 +932,8 @@ impl Setter<'_, '_> {
             offset: 0,
             note: None,
             tracking: 0.0,
+            letter_stretch: letter_stretch(text),
+            has_letters: text.chars().any(char::is_alphabetic),
         };
         let mut runs = Vec::new();
         push_glyphs(&mut runs, &piece, 0.0, 0.0);
@@ -1322,6 +1333,8 @@ impl Setter<'_, '_> {
             word,
             text: Arc::from(text),
             points,
+            letter_stretch: letter_stretch(text),
+            has_letters: text.chars().any(char::is_alphabetic),
         });
         self.prepared[slot][hyphenate as usize].insert(text.into(), prepared.clone());
         prepared
@@ -1355,6 +1368,8 @@ impl Setter<'_, '_> {
                 offset: char_offset,
                 note: seg.note,
                 tracking: 0.0,
+                letter_stretch: letter_stretch(text),
+                has_letters: text.chars().any(char::is_alphabetic),
             }));
             return;
         }
@@ -1366,6 +1381,7 @@ impl Setter<'_, '_> {
             .shaper
             .hyphen(seg.style)
             .map_or(seg.size.0 * 0.3, |g| g.advance as f64 * scale);
+        let stretch = prepared.letter_stretch;
         let piece = |from_glyph: usize, to_glyph: usize, chars_before: u32| {
             // Letter-spacing after every glyph but the word's last.
             let tracked = to_glyph - from_glyph - usize::from(to_glyph == word.glyphs.len());
@@ -1390,6 +1406,8 @@ impl Setter<'_, '_> {
                 },
                 note: seg.note,
                 tracking: seg.tracking,
+                letter_stretch: stretch,
+                has_letters: prepared.has_letters,
             };
             (Item::Box { width }, Some(piece))
         };
@@ -1397,7 +1415,7 @@ impl Setter<'_, '_> {
         // word spaces stretch less: each box may be tracked out by up to
         // `LETTER_STRETCH` between its glyphs (not a right-to-left word).
         let track = (para.align == Align::Justify && !para.draft && !word.rtl)
-            .then_some(seg.size.0 * letter_stretch(text));
+            .then_some(seg.size.0 * stretch);
         let letter_glue =
             |items: &mut Vec<Item>, pieces: &mut Vec<Option<Piece>>, glyphs: usize| {
                 let Some(track) = track else { return };
@@ -1529,7 +1547,7 @@ impl Setter<'_, '_> {
         // No two letters ever go further apart than `MAX_TRACKING`.
         let letter_ratio = ratio.clamp(0.0, 3.0);
         let spacing_of = |piece: &Piece| {
-            let stretch = letter_stretch(&piece.text);
+            let stretch = piece.letter_stretch;
             let most = if stretch > LETTER_STRETCH {
                 MAX_CAPITALS_TRACKING
             } else {
@@ -1693,7 +1711,7 @@ fn visual_order(items: &[Item], pieces: &[Option<Piece>]) -> Option<Vec<usize>> 
         let word_pieces = || pieces[start..i].iter().flatten();
         let class = if word_pieces().any(|p| p.word.rtl) {
             Class::Rtl
-        } else if word_pieces().any(|p| p.text.chars().any(char::is_alphabetic)) {
+        } else if word_pieces().any(|p| p.has_letters) {
             Class::Ltr
         } else {
             Class::Neutral

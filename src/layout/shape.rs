@@ -206,10 +206,14 @@ impl Word {
 pub struct WordTable {
     /// Per face and feature combination, then per shard of the words' hashes.
     slots: Vec<Vec<WordShard>>,
+    /// The build under way, by number: each word is stamped with the last
+    /// build that asked for it, so a long session can forget the others.
+    build: std::sync::atomic::AtomicU32,
 }
 
 type WordCell = Arc<std::sync::OnceLock<Arc<Word>>>;
-type WordShard = std::sync::Mutex<HashMap<Box<str>, WordCell>>;
+/// A word's cell and the last build that asked for it.
+type WordShard = std::sync::Mutex<HashMap<Box<str>, (WordCell, u32)>>;
 
 /// Shards per slot: enough that workers seldom meet on one lock.
 const SHARDS: usize = 32;
@@ -224,6 +228,7 @@ impl WordTable {
                         .collect()
                 })
                 .collect(),
+            build: std::sync::atomic::AtomicU32::new(0),
         }
     }
 
@@ -231,17 +236,41 @@ impl WordTable {
     fn cell(&self, slot: usize, text: &str) -> Option<WordCell> {
         use std::hash::BuildHasher;
         let shard = (rustc_hash::FxBuildHasher.hash_one(text) as usize) % SHARDS;
+        let build = self.build.load(std::sync::atomic::Ordering::Relaxed);
         // A worker that panicked holding the lock left the map whole: carry on with it.
         let mut map = match self.slots.get(slot)?[shard].lock() {
             Ok(map) => map,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if let Some(cell) = map.get(text) {
+        if let Some((cell, asked)) = map.get_mut(text) {
+            *asked = build;
             return Some(cell.clone());
         }
         let cell = WordCell::default();
-        map.insert(text.into(), cell.clone());
+        map.insert(text.into(), (cell.clone(), build));
         Some(cell)
+    }
+
+    /// Ends a build: forgets the words neither it nor the build before it
+    /// asked for, and counts the next build. A session that rebuilds on
+    /// every edit (`quire watch`, `quire serve`) keeps the words of its last
+    /// two builds, not of every edit since it started; a word forgotten and
+    /// needed again is shaped again. (Each build's shapers are new, so every
+    /// word a build sets asks the table once.) Returns the words forgotten.
+    pub fn end_build(&self) -> usize {
+        use std::sync::atomic::Ordering;
+        let ended = self.build.fetch_add(1, Ordering::Relaxed);
+        let mut forgotten = 0;
+        for shard in self.slots.iter().flatten() {
+            let mut map = match shard.lock() {
+                Ok(map) => map,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let before = map.len();
+            map.retain(|_, (_, asked)| ended.wrapping_sub(*asked) <= 1);
+            forgotten += before - map.len();
+        }
+        forgotten
     }
 
     /// Distinct words shaped (for tests and benchmarks).
