@@ -12,7 +12,7 @@ use pdf_writer::types::TextRenderingMode;
 use pdf_writer::{Content, Name, Str};
 
 use crate::fonts::{Fonts, Style};
-use crate::layout::frame::{GlyphRun, Item, Page, Rgb, Side};
+use crate::layout::frame::{GlyphRun, Item, Mark, Page, Part, Rgb, Side};
 use crate::model::ImageId;
 
 /// Horizontal advances from each face's `hmtx`, in thousandths of an em: what a
@@ -150,6 +150,8 @@ pub fn content_key(page: &Page, subsets: u64) -> u64 {
     let pt = |h: &mut rustc_hash::FxHasher, v: crate::model::Pt| v.0.to_bits().hash(h);
     let rgb = |h: &mut rustc_hash::FxHasher, c: Rgb| c.0.map(f32::to_bits).hash(h);
     for item in &page.items {
+        // The marks decide the marked-content sequences and their MCIDs.
+        item.mark().hash(&mut h);
         match item {
             Item::Glyphs(run) => {
                 0u8.hash(&mut h);
@@ -209,6 +211,7 @@ pub fn content_key(page: &Page, subsets: u64) -> u64 {
                 y,
                 width,
                 height,
+                ..
             } => {
                 4u8.hash(&mut h);
                 image.0.hash(&mut h);
@@ -265,7 +268,15 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
         }
     };
     let mut glyph_bytes = Vec::new();
+    let mut sequences = Sequences::default();
     for item in &page.items {
+        // A change of mark closes the marked-content sequence and opens the
+        // next, outside any text object (the text state carries over).
+        let mark = item.mark();
+        if sequences.current != Some(mark) {
+            end_text(&mut content, &mut in_text);
+            sequences.open(&mut content, mark, item);
+        }
         match item {
             Item::Glyphs(run) => {
                 let Some(font) = resources.fonts.get(&run.style) else {
@@ -359,6 +370,7 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
                 y,
                 width,
                 height,
+                ..
             } => {
                 let Some((name, _, _)) = resources.images.get(image) else {
                     continue;
@@ -375,7 +387,66 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
         }
     }
     end_text(&mut content, &mut in_text);
+    sequences.close(&mut content);
     content.finish().into_vec()
+}
+
+/// The marked-content sequences of a page's stream as they are written:
+/// the one open, and the next MCID.
+#[derive(Default)]
+struct Sequences {
+    current: Option<Mark>,
+    next_mcid: i32,
+}
+
+impl Sequences {
+    fn close(&mut self, content: &mut Content) {
+        if self.current.take().is_some() {
+            content.end_marked_content();
+        }
+    }
+
+    /// Opens `mark`'s sequence: an artifact, or the next MCID under a tag
+    /// naming what `item` shows.
+    fn open(&mut self, content: &mut Content, mark: Mark, item: &Item) {
+        self.close(content);
+        match mark {
+            Mark::Artifact => {
+                content.begin_marked_content(Name(b"Artifact"));
+            }
+            Mark::Block(_, part) => {
+                let tag: &[u8] = match (item, part) {
+                    (Item::Image { .. }, _) => b"Figure",
+                    (_, Part::Label) => b"Lbl",
+                    (_, Part::NoteRef(_)) => b"Reference",
+                    _ => b"Span",
+                };
+                content
+                    .begin_marked_content_with_properties(Name(tag))
+                    .properties()
+                    .pair(Name(b"MCID"), self.next_mcid);
+                self.next_mcid += 1;
+            }
+        }
+        self.current = Some(mark);
+    }
+}
+
+/// The block and part each MCID of the page's stream marks, in order (the
+/// same sequences [`encode`] writes: one per run of items with one mark).
+pub fn marked_content(page: &Page) -> Vec<(crate::model::BlockId, Part)> {
+    let mut out = Vec::new();
+    let mut current = None;
+    for item in &page.items {
+        let mark = item.mark();
+        if current != Some(mark) {
+            if let Mark::Block(block, part) = mark {
+                out.push((block, part));
+            }
+            current = Some(mark);
+        }
+    }
+    out
 }
 
 /// One closed ring: a point marked as a control point and the one after it
@@ -565,6 +636,7 @@ mod tests {
             color: Rgb::BLACK,
             rotation: 0.0,
             hidden: false,
+            mark: Mark::Artifact,
         }
     }
 
