@@ -430,3 +430,33 @@ fn a_pdf_x_file_keeps_its_links_out_of_the_trim() {
     let tagging = quire::check::tagged::read(&pdf).unwrap();
     assert!(tagging.tree && tagging.untagged.is_empty());
 }
+
+#[test]
+fn the_tree_is_written_compactly_except_in_pdf_1_3() {
+    // The structure tree's small objects go in compressed object streams…
+    let (plain, _) = build(&common::everything(""));
+    let contains = |bytes: &[u8], needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(plain.starts_with(b"%PDF-1.7"));
+    assert!(contains(&plain, b"/ObjStm"));
+    // …and the marked-content properties are written on one line.
+    let doc = lopdf::Document::load_mem(&plain).unwrap();
+    let first = *doc.get_pages().values().nth(4).unwrap();
+    let content = doc.get_page_content(first);
+    assert!(
+        contains(&content, b"/Span<</MCID 0>>BDC"),
+        "{}",
+        String::from_utf8_lossy(&content[..200.min(content.len())])
+    );
+    // PDF/X-1a is PDF 1.3, which has no object streams.
+    let mut project = common::everything("");
+    let toml = std::fs::read_to_string(
+        common::root().join("tests/fixtures/everything/manuscript/book.toml"),
+    )
+    .unwrap()
+    .replace("[print]\n", "[print]\npdf-x = \"x-1a\"\n");
+    project.insert("manuscript/book.toml".to_string(), toml.into_bytes());
+    let (x1a, _) = build(&project);
+    assert!(x1a.starts_with(b"%PDF-1.3"));
+    assert!(!contains(&x1a, b"/ObjStm"));
+    assert!(quire::check::tagged::read(&x1a).unwrap().tree);
+}

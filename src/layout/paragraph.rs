@@ -1595,6 +1595,10 @@ impl Setter<'_, '_> {
             ratio
         };
         let mut tracked = false;
+        // The space between the last box's letters: a word space starts that
+        // far after it, so the PDF's letter-spacing (`Tc`) places it and the
+        // stream needs no offset there.
+        let mut letter_gap = 0.0;
         let mut x = 0.0;
         let mut runs: Vec<LineRun> = Vec::new();
         let mut spaces_em = Vec::new();
@@ -1620,6 +1624,7 @@ impl Setter<'_, '_> {
                     let spacing = if tracked { spacing_of(piece) } else { 0.0 };
                     push_glyphs(&mut runs, piece, x, spacing);
                     x += width + spacing * piece.glyphs.len().saturating_sub(1) as f64;
+                    letter_gap = spacing + piece.tracking;
                 }
                 (Item::Box { width }, None) => x += width,
                 (item @ Item::Glue { .. }, _) if is_letter_glue(item) => tracked = true,
@@ -1645,7 +1650,8 @@ impl Setter<'_, '_> {
                         }
                         // A break allowed inside an address (after `/` or `.`) is no space.
                         if *width > 0.0 {
-                            self.push_space(&mut runs, x, adjusted);
+                            let gap = letter_gap.min(adjusted);
+                            self.push_space(&mut runs, x + gap, adjusted - gap);
                         }
                         x += adjusted;
                     } else if *stretch < 1e4 {

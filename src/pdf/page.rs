@@ -239,7 +239,11 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
             _ => 1,
         })
         .sum();
-    let mut content = Content::with_capacity(glyph_count * 8 + 64);
+    // Compact: the marked-content properties on one line (`/Span<</MCID 3>>BDC`).
+    let mut content = Content::with_settings_and_capacity(
+        pdf_writer::Settings { pretty: false },
+        glyph_count * 8 + 64,
+    );
     let mut in_text = false;
     let mut current_font: Option<(Style, f64)> = None;
     let mut current_spacing = 0.0f32;
