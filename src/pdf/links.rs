@@ -67,10 +67,19 @@ pub fn geometry(pages: &[Page]) -> Geometry {
         rects: Vec::new(),
     };
     for (p, page) in pages.iter().enumerate() {
+        let mut previous = None;
         for item in &page.items {
-            let Mark::Block(block, part) = item.mark() else {
+            let mark = item.mark();
+            let Mark::Block(block, part) = mark else {
+                previous = Some(mark);
                 continue;
             };
+            // A mark's first place is taken where it starts; only links need every run.
+            let starts = previous != Some(mark);
+            previous = Some(mark);
+            if !starts && !linkable(part) {
+                continue;
+            }
             let (left, top, right, bottom) = match item {
                 Item::Glyphs(run) if !run.glyphs.is_empty() => {
                     let first = run.glyphs.first().map_or(0.0, |g| g.x.0);
@@ -98,8 +107,10 @@ pub fn geometry(pages: &[Page]) -> Geometry {
                 x: x0,
                 top: y0,
             };
-            geometry.first.entry((block, part)).or_insert(place);
-            geometry.block_first.entry(block).or_insert(place);
+            if starts {
+                geometry.first.entry((block, part)).or_insert(place);
+                geometry.block_first.entry(block).or_insert(place);
+            }
             if linkable(part) {
                 // Runs of one mark on one line make one rectangle.
                 match geometry.rects.last_mut() {

@@ -180,7 +180,9 @@ fn write_document(
             .use_object_streams(true)
             .use_xref_streams(true)
             .max_objects_per_stream(500)
-            .compression_level(6)
+            // One core deflates them: the fastest level (the tree's
+            // repetitive dictionaries compress well even so).
+            .compression_level(1)
             .build();
         objects.save_with_options(&mut bytes, options)
     };

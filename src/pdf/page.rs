@@ -149,9 +149,15 @@ pub fn content_key(page: &Page, subsets: u64) -> u64 {
     (page.side as u8).hash(&mut h);
     let pt = |h: &mut rustc_hash::FxHasher, v: crate::model::Pt| v.0.to_bits().hash(h);
     let rgb = |h: &mut rustc_hash::FxHasher, c: Rgb| c.0.map(f32::to_bits).hash(h);
+    let mut previous = None;
     for item in &page.items {
-        // The marks decide the marked-content sequences and their MCIDs.
-        item.mark().hash(&mut h);
+        // Where the marked-content sequences open and what they are tagged
+        // decide the stream (MCIDs count per page), never the block ids: an
+        // edit that renumbers the blocks after it keeps the pages it does not move.
+        let mark = item.mark();
+        (previous != Some(mark)).hash(&mut h);
+        tag(item, mark).hash(&mut h);
+        previous = Some(mark);
         match item {
             Item::Glyphs(run) => {
                 0u8.hash(&mut h);
@@ -418,21 +424,26 @@ impl Sequences {
             Mark::Artifact => {
                 content.begin_marked_content(Name(b"Artifact"));
             }
-            Mark::Block(_, part) => {
-                let tag: &[u8] = match (item, part) {
-                    (Item::Image { .. }, _) => b"Figure",
-                    (_, Part::Label) => b"Lbl",
-                    (_, Part::NoteRef(_)) => b"Reference",
-                    _ => b"Span",
-                };
+            Mark::Block(..) => {
                 content
-                    .begin_marked_content_with_properties(Name(tag))
+                    .begin_marked_content_with_properties(Name(tag(item, mark).unwrap_or(b"Span")))
                     .properties()
                     .pair(Name(b"MCID"), self.next_mcid);
                 self.next_mcid += 1;
             }
         }
         self.current = Some(mark);
+    }
+}
+
+/// The tag a marked-content sequence of `item` opens with; `None` for an artifact.
+fn tag(item: &Item, mark: Mark) -> Option<&'static [u8]> {
+    match (item, mark) {
+        (_, Mark::Artifact) => None,
+        (Item::Image { .. }, _) => Some(b"Figure"),
+        (_, Mark::Block(_, Part::Label)) => Some(b"Lbl"),
+        (_, Mark::Block(_, Part::NoteRef(_))) => Some(b"Reference"),
+        _ => Some(b"Span"),
     }
 }
 
@@ -705,6 +716,39 @@ mod tests {
                 assert!((got - want).abs() < 0.002, "{got} against {want}");
             }
         }
+    }
+
+    #[test]
+    fn the_stream_key_covers_the_marked_content_not_the_block_ids() {
+        use crate::model::BlockId;
+        let page = |marks: [Mark; 3]| Page {
+            folio: String::new(),
+            side: Side::Recto,
+            trim: crate::model::Trim {
+                width: Pt(360.0),
+                height: Pt(576.0),
+            },
+            bleed: Pt(0.0),
+            items: marks
+                .iter()
+                .map(|&mark| Item::Glyphs(GlyphRun {
+                    mark,
+                    ..run_at(&[0.0], &[1])
+                }))
+                .collect(),
+        };
+        let block = |n| Mark::Block(BlockId(n), Part::Text);
+        let one_paragraph = page([block(4), block(4), Mark::Artifact]);
+        // The same page after an edit before it renumbered the blocks: the same stream.
+        let renumbered = page([block(9), block(9), Mark::Artifact]);
+        assert_eq!(content_key(&one_paragraph, 0), content_key(&renumbered, 0));
+        assert_eq!(marked_content(&one_paragraph).len(), 1);
+        // Two paragraphs are two sequences with two MCIDs: another stream.
+        let two_paragraphs = page([block(4), block(5), Mark::Artifact]);
+        assert_ne!(content_key(&one_paragraph, 0), content_key(&two_paragraphs, 0));
+        assert_eq!(marked_content(&two_paragraphs).len(), 2);
+        let untagged = page([Mark::Artifact; 3]);
+        assert_ne!(content_key(&one_paragraph, 0), content_key(&untagged, 0));
     }
 
     #[test]
