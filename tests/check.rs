@@ -31,6 +31,7 @@ fn the_bundled_book_is_ready_to_upload() {
         "fonts embedded",
         "spine width",
         "strings match the interior",
+        "tagging",
     ] {
         assert!(report.get(name).is_some(), "missing check {name}");
     }

@@ -7,6 +7,7 @@
 mod pdfx;
 mod reading_order;
 mod stores;
+pub mod tagged;
 mod words;
 
 pub use reading_order::PageListOrder;
@@ -182,6 +183,7 @@ pub fn release_gate(
     check_print(&mut report, &book, &laid, &interior);
     check_cover(&mut report, &book, &laid, &jpeg, &print_cover, &cover_pdf);
     pdfx::check(&mut report, &book, &laid, &interior, &cover_pdf);
+    tagged::check(&mut report, &interior);
     check_typography(&mut report, &laid);
     check_placeholders(&mut report, &book);
     check_links(&mut report, &book);
@@ -1458,6 +1460,7 @@ mod tests {
 
     fn run_at(x: f64, y: f64, size: f64) -> Item {
         Item::Glyphs(GlyphRun {
+            mark: crate::layout::frame::Mark::Artifact,
             hidden: false,
             style: crate::fonts::Style::Regular,
             size: Pt(size),

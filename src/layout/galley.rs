@@ -3,9 +3,10 @@
 //! after it (widows, orphans, headings kept with their text) and the place
 //! in the model where its text starts. Pagination cuts this list into pages.
 
+use super::frame::{Mark, Part};
 use super::geometry::{Look, PageGeometry, TypeScale};
 use super::linebreak::INFINITY;
-use super::paragraph::{Align, Line, LineRun, Loosened, ParaStyle, Setter};
+use super::paragraph::{Align, Line, LineRun, Loosened, ParaStyle, RunRole, Setter};
 use crate::fonts::Style;
 use crate::model::{Block, BlockId, BlockKind, Book, DisplayRole, ImageId, Pt, Section, TextPos};
 
@@ -65,6 +66,8 @@ pub struct VItem {
     pub pos: Option<TextPos>,
     /// For text lines of a paragraph: (block, line number from 1, lines in the paragraph).
     pub para: Option<(BlockId, u32, u32)>,
+    /// What the item's text or image is to a reader (its block and part), for the PDF's tags.
+    pub mark: Mark,
 }
 
 impl VItem {
@@ -92,6 +95,7 @@ impl VItem {
             discardable: false,
             break_after,
             para,
+            mark: Mark::Block(block, Part::Text),
         }
     }
 
@@ -104,6 +108,7 @@ impl VItem {
             break_after,
             pos: None,
             para: None,
+            mark: Mark::Artifact,
         }
     }
 
@@ -140,7 +145,7 @@ impl VItem {
 /// cells side by side; each with its x from the text block's left edge.
 #[derive(Debug, Clone)]
 pub struct NoteBlock {
-    pub lines: Vec<Vec<(Line, Pt)>>,
+    pub lines: Vec<Vec<(Line, Pt, Mark)>>,
     pub pos: Option<TextPos>,
 }
 
@@ -402,6 +407,7 @@ impl DisplayLines {
                 discardable: false,
                 break_after: INFINITY,
                 para: None,
+                mark: Mark::Block(block, Part::Text),
             })
     }
 }
@@ -434,6 +440,9 @@ impl GalleyBuilder<'_, '_, '_> {
         let hang = body * 2.0;
         let mut set: Vec<(Line, Pt, bool)> = Vec::new();
         let mut offset = 0u32;
+        let verse_count = crate::model::verse_lines(content).count();
+        // The stanza's links are numbered through its lines.
+        self.setter.link_base = 0;
         for (i, line) in crate::model::verse_lines(content).enumerate() {
             let indent = body * (0.5 * f64::from(indents.get(i).copied().unwrap_or(0).min(16)));
             let room = Pt((measure.0 - indent.0 - hang.0).max(body.0 * 6.0));
@@ -446,7 +455,14 @@ impl GalleyBuilder<'_, '_, '_> {
             };
             para.align = Align::Left;
             para.first_indent = Pt(-hang.0);
-            let lines = self.setter.set(line, &para);
+            let mut lines = self.setter.set(line, &para);
+            self.setter.link_base += crate::model::link_count(line);
+            // A line of verse reads a word apart from the next.
+            if i + 1 < verse_count
+                && let Some(last) = lines.last_mut()
+            {
+                self.setter.end_with_space(last);
+            }
             let count = lines.len();
             for (k, mut l) in lines.into_iter().enumerate() {
                 l.start += offset;
@@ -454,6 +470,7 @@ impl GalleyBuilder<'_, '_, '_> {
             }
             offset += crate::model::plain_text(line).chars().count() as u32 + 1;
         }
+        self.setter.link_base = 0;
         let total = set.len();
         // A page breaks between stanzas where it can; inside a stanza it
         // leaves two lines or more each side, at a price between a page one
@@ -563,6 +580,12 @@ impl GalleyBuilder<'_, '_, '_> {
                 }
             }
             offset += source.chars().count() as u32 + 1;
+            // The text read from the page keeps the block's lines a word apart.
+            if number + 1 < expanded.len()
+                && let Some(last) = lines.last_mut()
+            {
+                self.setter.end_with_space(last);
+            }
         }
         (lines, wrapped)
     }
@@ -594,13 +617,29 @@ impl GalleyBuilder<'_, '_, '_> {
             let mut room = (self.geometry.lines as u32).saturating_sub(sink_lines + 2);
             if let Some(label) = &section.label {
                 let text = [crate::model::Inline::Text(label.text.clone())];
-                let set = self.display(&text, &looks.label, room, heading.and_then(|h| h.2));
+                let mut set = self.display(&text, &looks.label, room, heading.and_then(|h| h.2));
                 room = room.saturating_sub(set.grid_lines() + 1);
-                // The label is the style's, not the book's text: no place in the page map.
-                galley.items.extend(
-                    set.into_items(BlockId(0), Role::Title)
-                        .map(|item| VItem { pos: None, ..item }),
-                );
+                // The label is the style's, not the book's text: no place in
+                // the page map; it is read with the chapter's title, a word
+                // space apart, as one heading (or as the heading, when the
+                // chapter has no title).
+                let mark = match (heading, section.blocks.first()) {
+                    (Some((content, id, _)), _) if !content.is_empty() => {
+                        if let Some((line, ..)) = set.lines.last_mut() {
+                            self.setter.end_with_space(line);
+                        }
+                        Mark::Block(id, Part::Text)
+                    }
+                    (_, Some(first)) => Mark::Block(first.id, Part::ChapterLabel),
+                    (_, None) => Mark::Artifact,
+                };
+                galley
+                    .items
+                    .extend(set.into_items(BlockId(0), Role::Title).map(|item| VItem {
+                        pos: None,
+                        mark,
+                        ..item
+                    }));
                 if heading.is_some_and(|(content, ..)| !content.is_empty()) {
                     galley.items.push(VItem::space(1, false, INFINITY));
                 }
@@ -626,6 +665,7 @@ impl GalleyBuilder<'_, '_, '_> {
                     break_after: INFINITY,
                     pos: None,
                     para: None,
+                    mark: Mark::Artifact,
                 });
                 galley.items.push(VItem::space(1, false, INFINITY));
             } else {
@@ -926,6 +966,8 @@ impl GalleyBuilder<'_, '_, '_> {
                             offset: 0,
                         }),
                         para: None,
+                        // An ornament between scenes is not read.
+                        mark: Mark::Artifact,
                     });
                 }
             }
@@ -982,6 +1024,7 @@ impl GalleyBuilder<'_, '_, '_> {
                         discardable: false,
                         break_after: INFINITY,
                         para: None,
+                        mark: Mark::Block(block.id, Part::Caption),
                     });
                 }
                 // The heavy rule above the table keeps its distance from the caption.
@@ -995,6 +1038,7 @@ impl GalleyBuilder<'_, '_, '_> {
                 let problem = super::table::table_items(
                     self.setter,
                     block.id,
+                    crate::model::link_count(caption),
                     columns,
                     head.as_deref(),
                     rows,
@@ -1306,6 +1350,7 @@ impl GalleyBuilder<'_, '_, '_> {
                 .into_iter()
                 .map(|mut r| {
                     r.x += shift;
+                    r.role = RunRole::Label;
                     r
                 })
                 .collect();
@@ -1324,6 +1369,13 @@ impl GalleyBuilder<'_, '_, '_> {
         let Some(asset) = self.book.images.get(image.0 as usize) else {
             return;
         };
+        let decorative = matches!(
+            &block.kind,
+            BlockKind::Figure {
+                decorative: true,
+                ..
+            }
+        );
         let (x, measure) = self.measure_at(level);
         let leading = self.geometry.leading;
         let look = self.scale.looks.caption;
@@ -1363,6 +1415,11 @@ impl GalleyBuilder<'_, '_, '_> {
                 offset: 0,
             }),
             para: None,
+            mark: if decorative {
+                Mark::Artifact
+            } else {
+                Mark::Block(block.id, Part::Text)
+            },
         });
         let count = caption_lines.len();
         for (i, line) in caption_lines.into_iter().enumerate() {
@@ -1381,6 +1438,7 @@ impl GalleyBuilder<'_, '_, '_> {
                 discardable: false,
                 break_after: if i + 1 == count { 0.0 } else { INFINITY },
                 para: None,
+                mark: Mark::Block(block.id, Part::Caption),
             });
         }
         out.push(VItem::space(1, true, 0.0));
@@ -1441,19 +1499,22 @@ impl GalleyBuilder<'_, '_, '_> {
         self.opening = opening;
         self.reshapable = reshapable;
         self.in_note = in_note;
-        let mut lines: Vec<Vec<(Line, Pt)>> = Vec::new();
+        let mut lines: Vec<Vec<(Line, Pt, Mark)>> = Vec::new();
         let mut pos = None;
         for item in items {
             pos = pos.or(item.pos);
             match item.content {
-                Content::Text { line, x, .. } => lines.push(vec![(line, hang + x)]),
+                Content::Text { line, x, .. } => lines.push(vec![(line, hang + x, item.mark)]),
                 Content::Row(row) => {
                     let depth = row.lines() as usize;
                     for n in 0..depth {
                         let parts = row
                             .cells
                             .iter()
-                            .filter_map(|(cell, x)| cell.get(n).map(|l| (l.clone(), hang + *x)))
+                            .zip(&row.marks)
+                            .filter_map(|((cell, x), mark)| {
+                                cell.get(n).map(|l| (l.clone(), hang + *x, *mark))
+                            })
                             .collect();
                         lines.push(parts);
                     }
@@ -1464,7 +1525,7 @@ impl GalleyBuilder<'_, '_, '_> {
             }
         }
         let label_para = self.para(Style::Regular, self.scale.note, Align::Left, measure);
-        if let (Some((first, _)), Some(label)) = (
+        if let (Some((first, _, _)), Some(label)) = (
             lines.first_mut().and_then(|parts| parts.first_mut()),
             self.setter
                 .set_text(&format!("{}.", note.label), &label_para)
@@ -1475,6 +1536,7 @@ impl GalleyBuilder<'_, '_, '_> {
             let shift = Pt(-(label.width.0 + self.scale.note.0 * 0.5)) - first.x;
             let runs = label.runs.into_iter().map(|mut run| {
                 run.x += shift;
+                run.role = RunRole::Label;
                 run
             });
             first.runs.splice(0..0, runs);

@@ -186,14 +186,30 @@ fn layout_reusing_ltr(
     for_print: bool,
     dump: bool,
 ) -> Result<LaidOut, Diagnostics> {
-    let noted;
-    let book =
-        if book.print.urls == crate::model::PrintUrls::Footnote && urlnotes::has_web_links(book) {
-            noted = urlnotes::with_url_notes(book);
-            &noted
-        } else {
-            book
-        };
+    let noted = (book.print.urls == crate::model::PrintUrls::Footnote
+        && urlnotes::has_web_links(book))
+    .then(|| urlnotes::with_url_notes(book));
+    let mut laid = layout_passes(
+        noted.as_ref().unwrap_or(book),
+        fonts,
+        reuse,
+        for_print,
+        dump,
+    )?;
+    if let Some(noted) = noted {
+        laid.pages.sections = Some(std::sync::Arc::new(noted.sections));
+    }
+    Ok(laid)
+}
+
+/// The layout passes page references need (one when there are none).
+fn layout_passes(
+    book: &Book,
+    fonts: &Fonts,
+    reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
+    for_print: bool,
+    dump: bool,
+) -> Result<LaidOut, Diagnostics> {
     if !crossrefs::wants_pages(book) {
         return layout_pass(book, fonts, reuse, for_print, dump);
     }
@@ -434,6 +450,7 @@ fn layout_pass(
         pages: PagedBook {
             pages: built.pages.into_iter().map(|p| p.page).collect(),
             outline: built.outline,
+            sections: None,
         },
         page_map,
         report,

@@ -391,6 +391,7 @@ mod tests {
                 },
                 pos: None,
                 para: Some((BlockId(block), n, count)),
+                mark: crate::layout::frame::Mark::Artifact,
             })
             .collect()
     }
@@ -471,6 +472,7 @@ mod tests {
             break_after: INFINITY,
             pos: None,
             para: None,
+            mark: crate::layout::frame::Mark::Artifact,
         }];
         let mut kept = paragraph(1, 8);
         for item in &mut kept[..7] {

@@ -87,6 +87,26 @@ pub struct LineRun {
     pub x: Pt,
     pub glyphs: super::frame::Glyphs,
     pub text: super::frame::RunText,
+    /// What the run is in its block, for the PDF's tags.
+    pub role: RunRole,
+}
+
+/// What a run of a line is within the block the line belongs to (the block
+/// itself is the line's, known where the line is placed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunRole {
+    /// The block's text.
+    #[default]
+    Text,
+    /// A list item's marker or a footnote's number.
+    Label,
+    /// A footnote reference: the note's index in its section.
+    NoteRef(u32),
+    /// The words of a link (a web address or a cross-reference): the link's
+    /// place among the block's links, in reading order.
+    Link(u32),
+    /// Not read: a hyphen added at the line's end, leader dots.
+    Artifact,
 }
 
 /// One set line.
@@ -136,9 +156,14 @@ impl Line {
         let mut previous_end: Option<f64> = None;
         for run in &self.runs {
             // Letter-spaced text: a word space is a gap wider than the letters' own.
+            let is_space = |g: &PlacedGlyph| {
+                let start = g.text_start as usize;
+                run.text.get(start..start + g.text_len as usize) == Some(" ")
+            };
             let tracking = run
                 .glyphs
                 .windows(2)
+                .filter(|w| !is_space(&w[0]) && !is_space(&w[1]))
                 .map(|w| w[1].x.0 - (w[0].x.0 + w[0].advance.0))
                 .reduce(f64::min)
                 .map_or(0.0, |gap| gap.clamp(0.0, run.size.0 * 0.5));
@@ -156,6 +181,8 @@ impl Line {
                 previous_end = Some(left + g.advance.0);
             }
         }
+        // The space a line ends with when the paragraph goes on is not its text.
+        out.truncate(out.trim_end_matches(' ').len());
         out
     }
 }
@@ -182,6 +209,8 @@ struct Segment<'a> {
     features: Features,
     /// Space added between letters, in points.
     tracking: f64,
+    /// Inside a link: its place among the block's links.
+    link: Option<u32>,
 }
 
 /// A place inside a word where a line may break.
@@ -267,6 +296,8 @@ struct Piece {
     letter_stretch: f64,
     /// The word has a letter (not only figures and punctuation).
     has_letters: bool,
+    /// Inside a link: its place among the block's links.
+    link: Option<u32>,
 }
 
 /// What the paragraph builder needs besides the text.
@@ -288,6 +319,10 @@ pub struct Setter<'s, 'f> {
     pub show_urls: bool,
     /// The figures of running text (old-style or lining), as the style asks.
     pub figures: Features,
+    /// The place among its block's links of the first link in the content
+    /// set next: a block set in pieces (a stanza by its lines, a table by its
+    /// cells) numbers its links through, so each is known by its block and place.
+    pub link_base: u32,
 }
 
 /// Set paragraphs from earlier builds, by a hash of their content and
@@ -346,6 +381,8 @@ struct Look {
     tracking: f64,
     /// Set in capitals.
     upper: bool,
+    /// Inside a link: its place among the block's links.
+    link: Option<u32>,
 }
 
 /// Flattens inlines into styled segments, counting characters like the page map does.
@@ -355,6 +392,7 @@ fn segments<'a>(
     show_urls: bool,
     figures: Features,
     offset: &mut u32,
+    links: &mut u32,
     out: &mut Vec<Segment<'a>>,
 ) {
     let look = Look {
@@ -366,8 +404,9 @@ fn segments<'a>(
         features: figures.with(case_features(para.case)),
         tracking: para.tracking * para.size.0,
         upper: para.case == Case::Upper,
+        link: None,
     };
-    segments_in(inlines, look, offset, out);
+    segments_in(inlines, look, offset, links, out);
 }
 
 /// The features a case is set with.
@@ -492,6 +531,7 @@ fn segments_in<'a>(
     inlines: &'a [Inline],
     look: Look,
     offset: &mut u32,
+    links: &mut u32,
     out: &mut Vec<Segment<'a>>,
 ) {
     for inline in inlines {
@@ -511,6 +551,7 @@ fn segments_in<'a>(
             superior: None,
             features: look.features,
             tracking: look.tracking,
+            link: look.link,
         };
         match inline {
             Inline::Text(t) => {
@@ -532,6 +573,7 @@ fn segments_in<'a>(
                     ..look
                 },
                 offset,
+                links,
                 out,
             ),
             Inline::Strong(inner) => segments_in(
@@ -541,24 +583,37 @@ fn segments_in<'a>(
                     ..look
                 },
                 offset,
+                links,
                 out,
             ),
-            Inline::Language { content, .. } => segments_in(content, look, offset, out),
+            Inline::Language { content, .. } => segments_in(content, look, offset, links, out),
             Inline::Link { url, content } => {
-                segments_in(content, look, offset, out);
+                let look = Look {
+                    link: Some(*links),
+                    ..look
+                };
+                *links += 1;
+                segments_in(content, look, offset, links, out);
                 if let Some(shown) = shown_url(url, content, look.show_urls) {
                     out.push(Segment {
                         text: shown.into(),
                         counted: false,
+                        link: look.link,
                         ..text("", *offset)
                     });
                 }
             }
             Inline::CrossRef { content, page, .. } => {
-                segments_in(content, look, offset, out);
+                let look = Look {
+                    link: Some(*links),
+                    ..look
+                };
+                *links += 1;
+                segments_in(content, look, offset, links, out);
                 if let Some(page) = page {
                     out.push(Segment {
                         counted: false,
+                        link: look.link,
                         ..text(page, *offset)
                     });
                 }
@@ -593,7 +648,7 @@ fn segments_in<'a>(
                         ..look
                     },
                 };
-                segments_in(content, marked, offset, out);
+                segments_in(content, marked, offset, links, out);
             }
             Inline::NoteRef { note, label } => out.push(Segment {
                 text: label.as_str().into(),
@@ -608,6 +663,7 @@ fn segments_in<'a>(
                 superior: Some((look.size, look.rise)),
                 features: Features::NONE,
                 tracking: 0.0,
+                link: None,
             }),
             Inline::LineBreak => {
                 out.push(text("\n", *offset));
@@ -696,6 +752,7 @@ impl<'s, 'f> Setter<'s, 'f> {
             fresh: Vec::new(),
             show_urls: false,
             figures: Features::NONE,
+            link_base: 0,
         }
     }
 }
@@ -730,6 +787,7 @@ impl Setter<'_, '_> {
                 ^ u64::from(balanced)
                 ^ (u64::from(self.show_urls) << 1)
                 ^ ((self.figures.index() as u64) << 2)
+                ^ (u64::from(self.link_base) << 8)
         });
         if let (Some(reuse), Some(key)) = (&self.reuse, key)
             && let Some(lines) = reuse.get(key)
@@ -771,12 +829,14 @@ impl Setter<'_, '_> {
     fn segments_of<'i>(&mut self, inlines: &'i [Inline], para: &ParaStyle) -> Vec<Segment<'i>> {
         let mut segs = Vec::new();
         let mut offset = 0;
+        let mut links = self.link_base;
         segments(
             inlines,
             para,
             self.show_urls,
             self.figures,
             &mut offset,
+            &mut links,
             &mut segs,
         );
         if segs
@@ -934,6 +994,7 @@ impl Setter<'_, '_> {
             tracking: 0.0,
             letter_stretch: letter_stretch(text),
             has_letters: text.chars().any(char::is_alphabetic),
+            link: None,
         };
         let mut runs = Vec::new();
         push_glyphs(&mut runs, &piece, 0.0, 0.0);
@@ -1370,6 +1431,7 @@ impl Setter<'_, '_> {
                 tracking: 0.0,
                 letter_stretch: letter_stretch(text),
                 has_letters: text.chars().any(char::is_alphabetic),
+                link: None,
             }));
             return;
         }
@@ -1408,6 +1470,7 @@ impl Setter<'_, '_> {
                 tracking: seg.tracking,
                 letter_stretch: stretch,
                 has_letters: prepared.has_letters,
+                link: seg.link,
             };
             (Item::Box { width }, Some(piece))
         };
@@ -1492,10 +1555,16 @@ impl Setter<'_, '_> {
                 para,
                 is_last,
             );
-            if let Item::Penalty { width, .. } = items[b.position]
-                && width > 0.0
-            {
-                self.append_hyphen(&mut line);
+            match items.get(b.position) {
+                Some(Item::Penalty { width, .. }) if *width > 0.0 => self.append_hyphen(&mut line),
+                // A break at a word space, or a hard line break inside the paragraph.
+                Some(Item::Glue { width, .. }) if *width > 0.0 && !is_last => {
+                    self.end_with_space(&mut line)
+                }
+                Some(Item::Penalty { cost, .. }) if *cost <= -INFINITY && !is_last => {
+                    self.end_with_space(&mut line)
+                }
+                _ => {}
             }
             // A justified line hangs its edge punctuation into the margins; the
             // glyphs themselves stay inside the measure.
@@ -1580,6 +1649,10 @@ impl Setter<'_, '_> {
             ratio
         };
         let mut tracked = false;
+        // The space between the last box's letters: a word space starts that
+        // far after it, so the PDF's letter-spacing (`Tc`) places it and the
+        // stream needs no offset there.
+        let mut letter_gap = 0.0;
         let mut x = 0.0;
         let mut runs: Vec<LineRun> = Vec::new();
         let mut spaces_em = Vec::new();
@@ -1605,6 +1678,7 @@ impl Setter<'_, '_> {
                     let spacing = if tracked { spacing_of(piece) } else { 0.0 };
                     push_glyphs(&mut runs, piece, x, spacing);
                     x += width + spacing * piece.glyphs.len().saturating_sub(1) as f64;
+                    letter_gap = spacing + piece.tracking;
                 }
                 (Item::Box { width }, None) => x += width,
                 (item @ Item::Glue { .. }, _) if is_letter_glue(item) => tracked = true,
@@ -1627,6 +1701,11 @@ impl Setter<'_, '_> {
                         let em = runs.last().map_or(para.size.0, |r| r.size.0);
                         if para.align == Align::Justify && !is_last {
                             spaces_em.push((adjusted / em) as f32);
+                        }
+                        // A break allowed inside an address (after `/` or `.`) is no space.
+                        if *width > 0.0 {
+                            let gap = letter_gap.min(adjusted);
+                            self.push_space(&mut runs, x + gap, adjusted - gap);
                         }
                         x += adjusted;
                     } else if *stretch < 1e4 {
@@ -1657,25 +1736,81 @@ impl Setter<'_, '_> {
         }
     }
 
+    /// A word space as the face's space glyph at `x` (line-relative), `width`
+    /// wide: the gap is the same, and the text a reader takes from the page
+    /// (a screen reader's, from the tagged structure) has its spaces. It goes
+    /// at the end of the text run before it, or in a run of its own after a
+    /// note reference or a marker, which are tagged apart from the text.
+    fn push_space(&mut self, runs: &mut Vec<LineRun>, x: f64, width: f64) {
+        let Some(last) = runs.last() else {
+            return;
+        };
+        let Some(glyph) = self.shaper.space_glyph(last.style) else {
+            return;
+        };
+        if last.role != RunRole::Text || last.hidden {
+            let run = LineRun {
+                x: Pt(x),
+                glyphs: Default::default(),
+                text: Default::default(),
+                role: RunRole::Text,
+                hidden: false,
+                ..last.clone()
+            };
+            runs.push(run);
+        }
+        let run = runs.last_mut().expect("a run is there");
+        let text_start = run.text.len() as u32;
+        run.text.push(' ');
+        run.glyphs.push(PlacedGlyph {
+            id: glyph.id,
+            x: Pt(x - run.x.0),
+            advance: Pt(width),
+            text_start,
+            text_len: 1,
+        });
+    }
+
+    /// A hyphen added where a word breaks at the line's end: a run of its
+    /// own, an artifact, so the word reads whole from the tagged text.
     fn append_hyphen(&mut self, line: &mut Line) {
-        let Some(run) = line.runs.last_mut() else {
+        let Some(run) = line.runs.last() else {
             return;
         };
         let Some(glyph) = self.shaper.hyphen(run.style) else {
             return;
         };
         let scale = run.size.0 / self.shaper.units_per_em(run.style) as f64;
-        let x = run.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0);
-        let text_start = run.text.len() as u32;
-        run.text.push('-');
-        run.glyphs.push(PlacedGlyph {
-            id: glyph.id,
+        let x = run.x.0 + run.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0);
+        let mut hyphen = LineRun {
             x: Pt(x),
+            glyphs: Default::default(),
+            text: "-".into(),
+            role: RunRole::Artifact,
+            hidden: false,
+            ..run.clone()
+        };
+        hyphen.glyphs.push(PlacedGlyph {
+            id: glyph.id,
+            x: Pt::ZERO,
             advance: Pt(glyph.advance as f64 * scale),
-            text_start,
+            text_start: 0,
             text_len: 1,
         });
-        line.width = Pt(run.x.0 + x + glyph.advance as f64 * scale);
+        line.runs.push(hyphen);
+        line.width = Pt(x + glyph.advance as f64 * scale);
+    }
+
+    /// A space after the line's last word when the paragraph goes on after
+    /// it at a word space or a hard line break: no width (the line's measure
+    /// and ink are unchanged), but the tagged text does not run the line's
+    /// last word into the next line's first.
+    pub fn end_with_space(&mut self, line: &mut Line) {
+        let Some(last) = line.runs.last() else {
+            return;
+        };
+        let x = last.x.0 + last.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0);
+        self.push_space(&mut line.runs, x, 0.0);
     }
 }
 
@@ -1768,11 +1903,17 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
         } else {
             g.face
         };
+        let role = match (piece.note, piece.link) {
+            (Some(note), _) => RunRole::NoteRef(note),
+            (None, Some(link)) => RunRole::Link(link),
+            (None, None) => RunRole::Text,
+        };
         let same = runs.last().is_some_and(|r| {
             r.style == face
                 && r.size == piece.size
                 && r.rise == piece.rise
                 && r.strike == piece.strike
+                && r.role == role
         });
         if !same {
             runs.push(LineRun {
@@ -1784,6 +1925,7 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
                 x: Pt(pen),
                 glyphs: Default::default(),
                 text: Default::default(),
+                role,
             });
         }
         let run = runs.last_mut().expect("a run was just pushed");
@@ -1842,6 +1984,7 @@ fn plain_segment<'t>(text: &'t str, para: &ParaStyle) -> Segment<'t> {
         superior: None,
         features: case_features(para.case),
         tracking: para.tracking * para.size.0,
+        link: None,
     }
 }
 

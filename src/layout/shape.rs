@@ -315,6 +315,8 @@ pub struct Shaper<'f> {
     units_per_em: Vec<f32>,
     space: Vec<f32>,
     hyphen: Vec<Option<Glyph>>,
+    /// Each face's space glyph: set between words so the text reads with its spaces.
+    space_glyph: Vec<Option<Glyph>>,
     /// Kept between calls: shaping reuses its allocation.
     buffer: Option<UnicodeBuffer>,
     /// Time spent shaping (cache misses), for the benchmark.
@@ -345,6 +347,7 @@ impl<'f> Shaper<'f> {
             units_per_em,
             space: vec![0.0; count],
             hyphen: vec![None; count],
+            space_glyph: vec![None; count],
             shaping: std::time::Duration::ZERO,
             buffer: None,
         };
@@ -359,6 +362,11 @@ impl<'f> Shaper<'f> {
             };
             let hyphen = shaper.shape_in(style, "-", Features::NONE, false);
             shaper.hyphen[index] = hyphen.glyphs.first().copied().filter(|g| g.id != 0);
+            shaper.space_glyph[index] = space
+                .glyphs
+                .first()
+                .copied()
+                .filter(|g| g.id != 0 && space.missing.is_none());
         }
         shaper
     }
@@ -375,6 +383,11 @@ impl<'f> Shaper<'f> {
     /// The face's natural word space, in font units.
     pub fn space(&self, style: Style) -> f32 {
         self.space[style.index()]
+    }
+
+    /// The space glyph of a face, when it has one.
+    pub fn space_glyph(&self, style: Style) -> Option<Glyph> {
+        self.space_glyph[style.index()]
     }
 
     /// The hyphen glyph of a face.

@@ -624,6 +624,29 @@ fn drop_chars(content: &mut Vec<Inline>, left: &mut usize) {
     }
 }
 
+/// The links of inlines, web links and cross-references, in reading order:
+/// print knows a block's links by their place in this order (a table's
+/// caption first, then its cells row by row, the header first).
+pub fn links<'a>(inlines: &'a [Inline], out: &mut Vec<&'a Inline>) {
+    for inline in inlines {
+        match inline {
+            Inline::Link { .. } | Inline::CrossRef { .. } => out.push(inline),
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Marked { content: c, .. }
+            | Inline::Language { content: c, .. } => links(c, out),
+            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak | Inline::NoteRef { .. } => {}
+        }
+    }
+}
+
+/// How many links [`links`] finds.
+pub fn link_count(inlines: &[Inline]) -> u32 {
+    let mut found = Vec::new();
+    links(inlines, &mut found);
+    found.len() as u32
+}
+
 /// The plain text of inlines (see [`for_each_text`]).
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();

@@ -1,5 +1,6 @@
-//! PDF/X for the print files, when `print.pdf-x` asks for it, and the page
-//! labels every interior carries.
+//! PDF/X for the print files, when `print.pdf-x` asks for it, the XMP
+//! packet every PDF carries (its PDF/UA-1 identification, and PDF/X's in the
+//! same packet), and the page labels every interior carries.
 //!
 //! printpdf's PDF/X-4 conformance setting adds the output intent (Coated
 //! FOGRA39, CMYK, its ICC profile embedded) and an XMP packet; quire then
@@ -53,26 +54,39 @@ pub fn finish(
             }
         }
     }
-    let Some(standard) = pdf_x else {
-        return;
-    };
-    objects.version = match standard {
-        PdfX::X4 => "1.6",
-        PdfX::X1a => "1.3",
-    }
-    .to_string();
-    correct_output_intent(objects);
-    let packet = xmp(book, standard, kind);
-    for object in objects.objects.values_mut() {
-        if let Object::Stream(stream) = object
-            && stream.dict.get(b"Type").and_then(Object::as_name).ok()
-                == Some(b"Metadata".as_slice())
-        {
-            // XMP stays uncompressed so preflight tools can read it.
-            *stream = Stream::new(stream.dict.clone(), packet.clone().into_bytes())
-                .with_compression(false);
-            stream.dict.remove(b"Filter");
+    if let Some(standard) = pdf_x {
+        objects.version = match standard {
+            PdfX::X4 => "1.6",
+            PdfX::X1a => "1.3",
         }
+        .to_string();
+        correct_output_intent(objects);
+    } else {
+        // Tagged PDF as PDF/UA-1 reads it: ISO 32000-1.
+        objects.version = "1.7".to_string();
+    }
+    // One XMP packet makes every claim: PDF/UA, and PDF/X when it is on.
+    let stale: Vec<lopdf::ObjectId> = objects
+        .objects
+        .iter()
+        .filter(|(_, object)| {
+            matches!(object, Object::Stream(stream)
+                if stream.dict.get(b"Type").and_then(Object::as_name).ok()
+                    == Some(b"Metadata".as_slice()))
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    for id in stale {
+        objects.objects.remove(&id);
+    }
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"Metadata".to_vec()));
+    dict.set("Subtype", Object::Name(b"XML".to_vec()));
+    // XMP stays uncompressed so preflight tools and checkers can read it.
+    let stream = Stream::new(dict, xmp(book, pdf_x, kind).into_bytes()).with_compression(false);
+    let metadata = objects.add_object(Object::Stream(stream));
+    if let Ok(catalog) = objects.catalog_mut() {
+        catalog.set("Metadata", Object::Reference(metadata));
     }
 }
 
@@ -208,8 +222,9 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The XMP packet of a PDF/X file.
-fn xmp(book: &Book, standard: PdfX, kind: super::Document) -> String {
+/// The XMP packet: the document's title, author and dates, its PDF/UA-1
+/// identification, and the PDF/X identification when it is on.
+fn xmp(book: &Book, pdf_x: Option<PdfX>, kind: super::Document) -> String {
     let meta = &book.meta;
     let date = &meta.modified;
     // The interior and the cover are two documents: two ids.
@@ -227,8 +242,7 @@ fn xmp(book: &Book, standard: PdfX, kind: super::Document) -> String {
     xmlns:xmp="http://ns.adobe.com/xap/1.0/"
     xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
     xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
-    xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/"
-    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/">
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"{pdfx_namespaces}>
    <dc:format>application/pdf</dc:format>
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
    <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
@@ -241,9 +255,7 @@ fn xmp(book: &Book, standard: PdfX, kind: super::Document) -> String {
    <xmpMM:RenditionClass>default</xmpMM:RenditionClass>
    <xmpMM:VersionID>1</xmpMM:VersionID>
    <pdf:Producer>quire {version}</pdf:Producer>
-   <pdf:Trapped>False</pdf:Trapped>
-   <pdfx:GTS_PDFXVersion>{standard}</pdfx:GTS_PDFXVersion>{conformance}
-   <pdfxid:GTS_PDFXVersion>{standard}</pdfxid:GTS_PDFXVersion>
+   <pdfuaid:part>1</pdfuaid:part>{pdfx}
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>
@@ -251,10 +263,22 @@ fn xmp(book: &Book, standard: PdfX, kind: super::Document) -> String {
         title = escape(&meta.full_title()),
         author = escape(&meta.author_line()),
         version = env!("CARGO_PKG_VERSION"),
-        standard = standard.version(),
-        conformance = match standard {
-            PdfX::X1a => "\n   <pdfx:GTS_PDFXConformance>PDF/X-1a:2001</pdfx:GTS_PDFXConformance>",
-            PdfX::X4 => "",
+        pdfx_namespaces = if pdf_x.is_some() {
+            "\n    xmlns:pdfx=\"http://ns.adobe.com/pdfx/1.3/\"\n    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\""
+        } else {
+            ""
+        },
+        pdfx = match pdf_x {
+            Some(standard) => format!(
+                "\n   <pdf:Trapped>False</pdf:Trapped>\n   <pdfx:GTS_PDFXVersion>{v}</pdfx:GTS_PDFXVersion>{conformance}\n   <pdfxid:GTS_PDFXVersion>{v}</pdfxid:GTS_PDFXVersion>",
+                v = standard.version(),
+                conformance = match standard {
+                    PdfX::X1a =>
+                        "\n   <pdfx:GTS_PDFXConformance>PDF/X-1a:2001</pdfx:GTS_PDFXConformance>",
+                    PdfX::X4 => "",
+                },
+            ),
+            None => String::new(),
         },
     )
 }

@@ -265,6 +265,7 @@ pub fn page(
                 y,
                 width,
                 height,
+                ..
             } => {
                 next(&mut out);
                 let href = serde_json::to_string(&image_href(*image)).unwrap_or_default();
