@@ -731,10 +731,12 @@ mod tests {
             bleed: Pt(0.0),
             items: marks
                 .iter()
-                .map(|&mark| Item::Glyphs(GlyphRun {
-                    mark,
-                    ..run_at(&[0.0], &[1])
-                }))
+                .map(|&mark| {
+                    Item::Glyphs(GlyphRun {
+                        mark,
+                        ..run_at(&[0.0], &[1])
+                    })
+                })
                 .collect(),
         };
         let block = |n| Mark::Block(BlockId(n), Part::Text);
@@ -745,7 +747,10 @@ mod tests {
         assert_eq!(marked_content(&one_paragraph).len(), 1);
         // Two paragraphs are two sequences with two MCIDs: another stream.
         let two_paragraphs = page([block(4), block(5), Mark::Artifact]);
-        assert_ne!(content_key(&one_paragraph, 0), content_key(&two_paragraphs, 0));
+        assert_ne!(
+            content_key(&one_paragraph, 0),
+            content_key(&two_paragraphs, 0)
+        );
         assert_eq!(marked_content(&two_paragraphs).len(), 2);
         let untagged = page([Mark::Artifact; 3]);
         assert_ne!(content_key(&one_paragraph, 0), content_key(&untagged, 0));
