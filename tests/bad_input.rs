@@ -397,9 +397,11 @@ fn a_10000_character_word_is_broken_with_a_warning() {
 /// off every page, and the warning names it by its start, not in full.
 #[test]
 fn an_8000_letter_running_head_is_left_off_and_named_by_its_start() {
+    // Text enough to turn the chapter's first page: an opening page has no head.
     let text = format!(
-        "# One {{short=\"{}\"}}\n\nSome text.\n",
-        "ACGT".repeat(2_000)
+        "# One {{short=\"{}\"}}\n\n{}\n",
+        "ACGT".repeat(2_000),
+        "Some text here and there. ".repeat(600)
     );
     let (stderr, _dir) = succeeds(&[
         ("manuscript/book.toml", TOML),
