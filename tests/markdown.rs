@@ -1229,12 +1229,14 @@ fn line_starts(page: &Page) -> Vec<(f64, f64, String)> {
     let mut lines: Vec<(f64, f64, String)> = Vec::new();
     for item in &page.items {
         if let Item::Glyphs(run) = item {
+            // Letters only: word spaces are glyphs of their own in the runs.
+            let letters = run.text.replace(' ', "");
             match lines.iter_mut().find(|l| (l.0 - run.y.0).abs() < 0.5) {
                 Some(line) => {
                     line.1 = line.1.min(run.x.0);
-                    line.2.push_str(&run.text);
+                    line.2.push_str(&letters);
                 }
-                None => lines.push((run.y.0, run.x.0, run.text.to_string())),
+                None => lines.push((run.y.0, run.x.0, letters)),
             }
         }
     }
