@@ -6,7 +6,7 @@
 
 mod reading_order;
 mod stores;
-mod words;
+pub(crate) mod words;
 
 pub use reading_order::PageListOrder;
 pub use stores::check_edition;

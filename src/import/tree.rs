@@ -103,13 +103,25 @@ pub enum Role {
     Back,
 }
 
+/// What the source says a file is, beyond its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum What {
+    #[default]
+    Text,
+    Dedication,
+    Epigraph,
+}
+
 /// One output file: a chapter, a part's page, or a piece of matter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chapter {
     pub role: Role,
+    pub what: What,
     pub blocks: Vec<Block>,
     /// Where it came from, for the report (`OEBPS/ch01.xhtml`, `book.docx`).
     pub source: String,
+    /// A name for it when it has no heading (`preface`, from the source's label).
+    pub label: Option<String>,
 }
 
 impl Chapter {
@@ -146,6 +158,37 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             | Inline::Link { content: c, .. } => push_plain(c, out),
         }
     }
+}
+
+/// The plain text of blocks, a space between each piece (code included).
+pub fn plain_blocks(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for_each_inlines(blocks, &mut |inlines| {
+        out.push_str(&plain(inlines));
+        out.push(' ');
+    });
+    fn code(blocks: &[Block], out: &mut String) {
+        for block in blocks {
+            match block {
+                Block::Code(text) => {
+                    out.push_str(text);
+                    out.push(' ');
+                }
+                Block::Quote(children) => code(children, out),
+                Block::List { items, .. } => {
+                    for item in items {
+                        code(item, out);
+                    }
+                }
+                Block::Figure { alt, .. } => {
+                    let _ = alt;
+                }
+                _ => {}
+            }
+        }
+    }
+    code(blocks, &mut out);
+    out
 }
 
 /// Every piece of inline content in the blocks (headings, paragraphs, cells,
