@@ -48,6 +48,7 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
             i += 1;
         }
     }
+    let (part_titles, part_of) = take_parts(&mut source);
     let Source {
         mut meta,
         mut chapters,
@@ -316,12 +317,43 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
     }
     let roles: Vec<Role> = chapters.iter().map(|c| c.role).collect();
     let mut lists = Lists::default();
+    if !part_titles.is_empty() {
+        // With parts, book.toml lists every file: the matter as the source
+        // marks it, the chapters in their parts.
+        for (i, name) in names.iter().enumerate() {
+            match (roles[i], part_of[i]) {
+                (Role::Front, _) => lists.front.push(name.clone()),
+                (Role::Back, _) => lists.back.push(name.clone()),
+                (Role::Body, Some(part)) => {
+                    while lists.parts.len() <= part {
+                        lists
+                            .parts
+                            .push((part_titles[lists.parts.len()].clone(), Vec::new()));
+                    }
+                    lists.parts[part].1.push(name.clone());
+                }
+                (Role::Body, None) => lists.front.push(name.clone()),
+            }
+        }
+        lists.parts.retain(|(_, chapters)| !chapters.is_empty());
+        report.line(format!(
+            "{} part{} in book.toml: {}",
+            lists.parts.len(),
+            if lists.parts.len() == 1 { "" } else { "s" },
+            lists
+                .parts
+                .iter()
+                .map(|(t, _)| format!("“{t}”"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     let mut toml = book_toml(&meta, &lists);
     files.insert(0, (CONFIG_FILE.to_string(), toml.clone().into_bytes()));
     // quire's reading of the book; matter it would number as a chapter is
     // listed as what the source says it is.
     let (book, _) = load(&files, &report.source)?;
-    for (i, name) in names.iter().enumerate() {
+    for (i, name) in names.iter().enumerate().filter(|_| part_titles.is_empty()) {
         let path = format!("manuscript/{name}");
         let matter: Vec<crate::model::Matter> = book
             .sections
@@ -341,7 +373,7 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
             lists.back.push(name.clone());
         }
     }
-    if !lists.front.is_empty() || !lists.back.is_empty() {
+    if lists.parts.is_empty() && (!lists.front.is_empty() || !lists.back.is_empty()) {
         // Listing front matter puts it first: all of it is listed, in order.
         if !lists.front.is_empty() {
             let last = roles.iter().rposition(|r| *r == Role::Front).unwrap_or(0);
@@ -436,11 +468,54 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
     })
 }
 
-/// Files of matter book.toml must name (the rest quire places by their headings).
+/// Files of matter book.toml must name (the rest quire places by their
+/// headings), and the parts with their chapters.
 #[derive(Debug, Default)]
 struct Lists {
     front: Vec<String>,
     back: Vec<String>,
+    parts: Vec<(String, Vec<String>)>,
+}
+
+/// The source's part pages that hold only their title become book.toml's
+/// `[[parts]]`: the titles, and for each remaining chapter the part it is
+/// in. Only when every chapter of the body stands in a part (a chapter
+/// before the first part keeps the part pages as files quire reads).
+fn take_parts(source: &mut Source) -> (Vec<String>, Vec<Option<usize>>) {
+    let title_only = |c: &Chapter| {
+        c.what == tree::What::Part
+            && matches!(c.blocks.as_slice(), [Block::Heading { level: 1, .. }])
+    };
+    let parts = source
+        .chapters
+        .iter()
+        .filter(|c| c.what == tree::What::Part)
+        .count();
+    let first = source.chapters.iter().position(title_only);
+    let eligible = parts > 0
+        && source.chapters.iter().filter(|c| title_only(c)).count() == parts
+        && first.is_some_and(|f| source.chapters[..f].iter().all(|c| c.role != Role::Body));
+    if !eligible {
+        return (Vec::new(), vec![None; source.chapters.len()]);
+    }
+    let mut titles = Vec::new();
+    let mut of = Vec::new();
+    let mut current = None;
+    let mut i = 0;
+    while i < source.chapters.len() {
+        if title_only(&source.chapters[i]) {
+            titles.push(source.chapters[i].title().unwrap_or_default());
+            current = Some(titles.len() - 1);
+            source.remove_chapter(i);
+            continue;
+        }
+        of.push(match source.chapters[i].role {
+            Role::Body => current,
+            _ => None,
+        });
+        i += 1;
+    }
+    (titles, of)
 }
 
 /// Loads the book as quire will; an error here is the importer's fault,
@@ -718,13 +793,25 @@ fn book_toml(meta: &Metadata, lists: &Lists) -> String {
         "\n# The design: one of {names}; a [style] table (base = \"…\") overrides it element by element.\nstyle = \"plain\"\n"
     ));
     if meta.isbn_ebook.is_some() || meta.isbn_print.is_some() {
-        out.push_str("\n[isbn]\n");
-        if let Some(i) = &meta.isbn_ebook {
-            out.push_str(&format!("ebook = {}\n", toml_string(i)));
-        }
-        if let Some(i) = &meta.isbn_print {
-            out.push_str(&format!("print = {}\n", toml_string(i)));
-        }
+        out.push_str(&isbn_table(meta));
+    }
+    for (title, chapters) in &lists.parts {
+        out.push_str(&format!(
+            "\n[[parts]]\ntitle = {}\nchapters = {}\n",
+            toml_string(title),
+            toml_array(chapters)
+        ));
+    }
+    out
+}
+
+fn isbn_table(meta: &Metadata) -> String {
+    let mut out = String::from("\n[isbn]\n");
+    if let Some(i) = &meta.isbn_ebook {
+        out.push_str(&format!("ebook = {}\n", toml_string(i)));
+    }
+    if let Some(i) = &meta.isbn_print {
+        out.push_str(&format!("print = {}\n", toml_string(i)));
     }
     out
 }

@@ -149,6 +149,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Source, Diagnostic> {
             .map(|k| match k {
                 Kind::Dedication => What::Dedication,
                 Kind::Epigraph => What::Epigraph,
+                Kind::Part => What::Part,
                 _ => What::Text,
             })
             .collect();

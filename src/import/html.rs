@@ -53,7 +53,9 @@ pub enum Kind {
     Dedication,
     Epigraph,
     Notes,
-    /// Text: a chapter, a part, front or back matter.
+    /// A part's title page.
+    Part,
+    /// Text: a chapter, front or back matter.
     Text(Option<Role>),
 }
 
@@ -101,6 +103,9 @@ pub struct Converter<'d, 'a, 'z> {
     in_heading: Option<u32>,
     /// Converting a note's body (its ids stay with the chapter that cites it).
     in_note: bool,
+    /// Converting a page the source generated: its pictures (a publisher's
+    /// logo) are not the book's, and nothing in it is warned of.
+    in_generated: bool,
 }
 
 /// The note markers books use: a number, a letter, a roman numeral or a
@@ -298,6 +303,7 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
             under: None,
             in_heading: None,
             in_note: false,
+            in_generated: false,
         };
         converter.index_ids();
         converter.find_notes();
@@ -562,7 +568,10 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
             {
                 return Kind::Text(Some(matter.unwrap_or(Role::Back)));
             }
-            if is("chapter") || is("part") || is("volume") || is("epilogue") {
+            if is("part") || is("volume") || class_is("part") {
+                return Kind::Part;
+            }
+            if is("chapter") || is("epilogue") {
                 return Kind::Text(Some(Role::Body));
             }
         }
@@ -602,7 +611,13 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
                     let mut blocks = Vec::new();
                     let saved = self.chapters.len();
                     self.set_levels(&body);
+                    self.in_generated = true;
+                    let warnings = self.report.warnings.len();
+                    let left_out = self.report.words_left_out;
                     self.blocks_of(body, &mut blocks);
+                    self.report.warnings.truncate(warnings);
+                    self.report.words_left_out = left_out;
+                    self.in_generated = false;
                     // A generated page's ids lead to the book's start.
                     self.chapters.truncate(saved);
                     let lines = lines_of(&blocks);
@@ -616,7 +631,7 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
                     });
                     self.pending_ids.clear();
                 }
-                Kind::Dedication | Kind::Epigraph | Kind::Notes | Kind::Text(_) => {
+                Kind::Dedication | Kind::Epigraph | Kind::Notes | Kind::Part | Kind::Text(_) => {
                     self.text_document(d, body, kind)
                 }
             }
@@ -628,6 +643,7 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
         let mut blocks = Vec::new();
         let role = match kind {
             Kind::Text(Some(role)) => Some(role),
+            Kind::Part => Some(Role::Body),
             Kind::Dedication | Kind::Epigraph => Some(Role::Front),
             Kind::Notes => Some(Role::Back),
             _ => None,
@@ -1612,6 +1628,9 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
 
     fn figure(&mut self, node: Node<'_, '_>, caption: Option<Vec<Inline>>, out: &mut Vec<Block>) {
         self.settle_ids(self.under, false);
+        if self.in_generated {
+            return;
+        }
         // An <svg> holding an <image>: the image it shows.
         let (src, alt_node) = if name(&node) == "svg" {
             let image = node.descendants().find(|n| name(n) == "image");

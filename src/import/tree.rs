@@ -110,6 +110,8 @@ pub enum What {
     Text,
     Dedication,
     Epigraph,
+    /// A part's title page: book.toml's `[[parts]]` when it holds only its title.
+    Part,
 }
 
 /// One output file: a chapter, a part's page, or a piece of matter.
@@ -364,7 +366,9 @@ pub fn normalize(inlines: Vec<Inline>) -> Vec<Inline> {
             }),
             Inline::Link { target, content } => {
                 let content = normalize(unlink(content));
-                if content.is_empty() {
+                // A link with no words is a page reference (`[](ch.md#x)`),
+                // kept when it names a place; otherwise there is nothing.
+                if content.is_empty() && !matches!(&target, Target::Internal { id: Some(_), .. }) {
                     continue;
                 }
                 Some(Inline::Link { target, content })
