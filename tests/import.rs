@@ -658,7 +658,10 @@ fn docx_words(bytes: &[u8]) -> Vec<String> {
         "word/endnotes.xml",
     ] {
         let mut xml = String::new();
-        zip.by_name(part).unwrap().read_to_string(&mut xml).unwrap();
+        let Ok(mut entry) = zip.by_name(part) else {
+            continue;
+        };
+        entry.read_to_string(&mut xml).unwrap();
         let doc = roxmltree::Document::parse(&xml).unwrap();
         let mut text = String::new();
         // (A table of contents Word made is left to quire to make.)
@@ -783,7 +786,7 @@ fn a_word_manuscript_without_heading_styles_finds_its_chapters() {
     let body = [
         p("", CENTRED, &r("<w:b/>", "The Salt Road")),
         p("", CENTRED, &format!("{}{}", t("by Ines Vale"), PAGE_BREAK)),
-        p("", CENTRED, &format!("{}", r("<w:b/>", "PROLOGUE"))),
+        p("", CENTRED, &r("<w:b/>", "PROLOGUE")),
         p(
             "",
             "",
@@ -830,6 +833,40 @@ fn a_word_manuscript_without_heading_styles_finds_its_chapters() {
         .filter(|w| w != "by")
         .collect();
     builds_in_every_style(&imported, "the unstyled manuscript", &source);
+}
+
+/// A file python-docx made from Word's own template (its styles.xml and
+/// numbering.xml as Word writes them: "List Bullet 2" a list of its own,
+/// styles by English name, a picture's alt text in its properties).
+#[test]
+fn a_word_file_from_words_template_comes_through() {
+    let bytes =
+        std::fs::read(common::root().join("tests/fixtures/import/python-docx.docx")).unwrap();
+    let imported = import("lighthouse.docx", &bytes);
+    let toml = file(&imported, "manuscript/book.toml");
+    for line in [
+        "title = \"The Lighthouse Keeper\"",
+        "subtitle = \"A Novel\"",
+        "authors = [\"Mara Quill\"]",
+        "dedication = \"For my father, who kept the light.\"",
+    ] {
+        assert!(toml.contains(line), "{line}\n{toml}");
+    }
+    let files = chapters(&imported);
+    assert_eq!(files.len(), 3, "{files:?}");
+    let one = files[0].1;
+    for snippet in [
+        "- oil for the lamp\n\n- wicks, trimmed\n\n  - a spare wick\n\n- a clean glass\n\n1. Light the lamp.\n2. Wind the clock.",
+        "> The sea is a desert of waves, a wilderness of water.",
+        "![A hand-drawn map of the coast](images/image1.png \"The coast, as the keeper drew it.\")",
+    ] {
+        assert!(one.contains(snippet), "{snippet}\n---\n{one}");
+    }
+    let source: Vec<String> = docx_words(&bytes)
+        .into_iter()
+        .filter(|w| w != "by")
+        .collect();
+    builds_in_every_style(&imported, "the python-docx file", &source);
 }
 
 // ---------------------------------------------------------------- EPUB
@@ -1206,6 +1243,82 @@ fn pandoc_epubs_come_through() {
         doubled.is_empty() && matter.is_empty(),
         "{doubled:?} {matter:?}"
     );
+}
+
+/// An EPUB 2 from its documents (path under OEBPS/, XHTML body), in order.
+fn epub2(title: &str, author: &str, docs: &[(&str, &str)]) -> Vec<u8> {
+    let mut entries: Vec<(String, Vec<u8>)> = vec![
+        ("mimetype".into(), b"application/epub+zip".to_vec()),
+        ("META-INF/container.xml".into(), br#"<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"#.to_vec()),
+    ];
+    let mut manifest = String::new();
+    let mut spine = String::new();
+    for (i, (path, body)) in docs.iter().enumerate() {
+        manifest.push_str(&format!(
+            "<item id=\"d{i}\" href=\"{path}\" media-type=\"application/xhtml+xml\"/>"
+        ));
+        spine.push_str(&format!("<itemref idref=\"d{i}\"/>"));
+        entries.push((
+            format!("OEBPS/{path}"),
+            format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.1//EN\" \"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>{title}</title></head><body>{body}</body></html>").into_bytes(),
+        ));
+    }
+    entries.push((
+        "OEBPS/content.opf".into(),
+        format!("<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\" unique-identifier=\"id\"><metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:opf=\"http://www.idpf.org/2007/opf\"><dc:identifier id=\"id\" opf:scheme=\"URI\">http://www.gutenberg.org/1</dc:identifier><dc:title>{title}</dc:title><dc:creator opf:role=\"aut\">{author}</dc:creator><dc:language>en</dc:language><dc:date opf:event=\"publication\">1813</dc:date></metadata><manifest>{manifest}</manifest><spine>{spine}</spine></package>").into_bytes(),
+    ));
+    zip(&entries)
+}
+
+/// A Project Gutenberg EPUB's shape: their header and licence around the
+/// text, a title page and a contents written as text, chapters as `h2`
+/// under the book's `h1`, a chapter split over two files, notes as
+/// bracketed numbers linking to a footnote block that links back, and
+/// HTML's named entities.
+#[test]
+fn a_project_gutenberg_epub_comes_through() {
+    let header = "<section class=\"pg-boilerplate pgheader\" id=\"pg-header\"><h2>The Project Gutenberg eBook of The Old Mill</h2><p>This ebook is for the use of anyone anywhere in the United States and most other parts of the world at no cost.</p><div>*** START OF THE PROJECT GUTENBERG EBOOK THE OLD MILL ***</div></section>";
+    let one = format!(
+        "{header}<h1>The Old Mill</h1><p class=\"center\">by Jane Miller</p><h2>Contents</h2><ul><li><a href=\"#chap01\">CHAPTER I.</a></li><li><a href=\"part2.xhtml#chap02\">CHAPTER II.</a></li></ul><div class=\"chapter\"><h2><a id=\"chap01\"></a>CHAPTER I.<br/>THE WHEEL</h2><p>The mill&nbsp;stood by the river, as it had for a hundred years.<a id=\"FNanchor_1_1\" href=\"#Footnote_1_1\" class=\"fnanchor\">[1]</a> Its wheel turned&mdash;slowly.</p><p>The miller was <i>old</i>, and his son was <b>young</b>.</p><div class=\"footnote\"><p><a id=\"Footnote_1_1\" href=\"#FNanchor_1_1\"><span class=\"label\">[1]</span></a> The river was the Wey.</p></div></div>"
+    );
+    let split = "<p>It went on turning all that winter, into the next chapter of the file.</p>";
+    let two = "<div class=\"chapter\"><h2><a id=\"chap02\"></a>CHAPTER II.<br/>THE FLOOD</h2><p>Then the river rose.</p></div><section class=\"pg-boilerplate pgfooter\" id=\"pg-footer\"><div>*** END OF THE PROJECT GUTENBERG EBOOK THE OLD MILL ***</div><h2>THE FULL PROJECT GUTENBERG LICENSE</h2><p>To protect the Project Gutenberg mission of promoting the free distribution of electronic works, you agree to comply with all the terms of the Full Project Gutenberg License.</p></section>";
+    let epub = epub2(
+        "The Old Mill",
+        "Jane Miller",
+        &[
+            ("part1.xhtml", &one),
+            ("part1a.xhtml", split),
+            ("part2.xhtml", two),
+        ],
+    );
+    let imported = import("pg1.epub", &epub);
+    let files = chapters(&imported);
+    let headings: Vec<&str> = files
+        .iter()
+        .flat_map(|(_, md)| md.lines().filter(|l| l.starts_with('#')))
+        .collect();
+    assert_eq!(
+        headings,
+        ["# CHAPTER I. THE WHEEL", "# CHAPTER II. THE FLOOD"],
+        "{files:?}"
+    );
+    let text = files.iter().map(|(_, md)| *md).collect::<String>();
+    for snippet in [
+        "The mill\u{a0}stood by the river, as it had for a hundred years.[^1] Its wheel turned—slowly.",
+        "The miller was *old*, and his son was **young**.\n\nIt went on turning all that winter",
+        "[^1]: The river was the Wey.",
+    ] {
+        assert!(text.contains(snippet), "{snippet}\n---\n{text}");
+    }
+    for gone in ["Project Gutenberg", "Contents", "by Jane Miller", "[1]"] {
+        assert!(!text.contains(gone), "{gone}\n---\n{text}");
+    }
+    assert!(file(&imported, "manuscript/book.toml").contains("date = \"1813-01-01\""));
+    let source: Vec<String> = words(
+        "The mill stood by the river, as it had for a hundred years. Its wheel turned—slowly. The miller was old, and his son was young. The river was the Wey. It went on turning all that winter, into the next chapter of the file. Then the river rose. THE WHEEL THE FLOOD",
+    );
+    builds_in_every_style(&imported, "the Gutenberg book", &source);
 }
 
 // ---------------------------------------------------------------- the command

@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::markdown;
-use super::report::{Place, Report, count_words};
+use super::report::{self, Report, count_words};
 use super::tree::{self, Block, Chapter, Inline, Role, Target};
 use super::{Anchor, Metadata, Source};
 use crate::diag::Diagnostic;
@@ -30,6 +30,10 @@ pub struct Imported {
     pub source_words: usize,
     pub manuscript_words: usize,
 }
+
+/// Where a link leads: a chapter, a heading in it (none: its start), and
+/// whether the source's id stood on that heading.
+type Place = (usize, Option<u32>, bool);
 
 /// The longest chapter file name's slug, in characters.
 const SLUG_CHARS: usize = 40;
@@ -89,8 +93,7 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
     // Heading anchors: only for headings a link leads to (not a file's
     // title, which the file name reaches), chosen as quire will read them.
     let mut wanted: HashSet<u32> = HashSet::new();
-    let mut link_targets: HashMap<(String, Option<String>), Option<(usize, Option<u32>, bool)>> =
-        HashMap::new();
+    let mut link_targets: HashMap<(String, Option<String>), Option<Place>> = HashMap::new();
     let titles: HashMap<usize, u32> = chapters
         .iter()
         .enumerate()
@@ -212,7 +215,7 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
     for target in dead {
         report.warn(
             format!("a link to {target} is not carried (it leads to a page quire makes itself, or nowhere); its words are kept"),
-            &Place::None,
+            &report::Place::None,
             "",
             0,
         );
@@ -299,7 +302,7 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
                 .to_string();
             report.warn(
                 format!("the source gives no title; the book is titled “{stem}” after its file"),
-                &Place::None,
+                &report::Place::None,
                 "set the title in manuscript/book.toml",
                 0,
             );
@@ -310,7 +313,7 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
     if meta.authors.is_empty() {
         report.warn(
             "the source names no author",
-            &Place::None,
+            &report::Place::None,
             "set authors = [\"Your Name\"] in manuscript/book.toml",
             0,
         );
@@ -666,7 +669,7 @@ fn check_keys(meta: &mut Metadata, report: &mut Report) {
             } else {
                 report.warn(
                     format!("the language `{language}` is not a language tag quire knows; it is left out"),
-                    &Place::None,
+                    &report::Place::None,
                     "set language in manuscript/book.toml (en, en-GB, fr…)",
                     0,
                 );
@@ -679,7 +682,7 @@ fn check_keys(meta: &mut Metadata, report: &mut Report) {
         if crate::config::parse(&toml).is_err() {
             report.warn(
                 format!("the date `{date}` is not one book.toml can hold; it is left out"),
-                &Place::None,
+                &report::Place::None,
                 "set date = \"YYYY-MM-DD\" in manuscript/book.toml",
                 0,
             );

@@ -1595,9 +1595,9 @@ impl Reader<'_, '_> {
                 while list_indents.last().is_some_and(|&top| top > indent + SAME) {
                     list_indents.pop();
                 }
-                if !list_indents
+                if list_indents
                     .last()
-                    .is_some_and(|&top| (top - indent).abs() <= SAME)
+                    .is_none_or(|&top| (top - indent).abs() > SAME)
                 {
                     list_indents.push(indent);
                 }
@@ -1949,8 +1949,8 @@ impl Reader<'_, '_> {
                     && next.heading.is_none()
                     && count_words(&next.text()) <= 12
                     && (next.centred || all_bold(&next.inlines))
-                    && !read_number(next.text().trim(), &self.language)
-                        .is_some_and(|n| n.unit.is_some())
+                    && read_number(next.text().trim(), &self.language)
+                        .is_none_or(|n| n.unit.is_none())
                 {
                     content.push(Inline::Text(": ".into()));
                     content.extend(unbold(next.inlines.clone()));
@@ -2029,12 +2029,7 @@ impl Reader<'_, '_> {
             let mut leftover: Vec<(String, Para)> = Vec::new();
             for (text, p) in lines {
                 let t = tree::collapse_space(&text).trim().to_string();
-                let lower = t.to_lowercase();
-                if let Some(name) = lower.strip_prefix("by ") {
-                    let name = t[t.len() - name.len()..]
-                        .trim()
-                        .trim_end_matches('.')
-                        .to_string();
+                if let Some(name) = super::epub::after_words(&t, "by ") {
                     if meta.authors.is_empty() {
                         meta.authors.push(name);
                     }

@@ -214,7 +214,127 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Source, Diagnostic> {
         report,
     };
     keys_from_pages(&mut source);
+    title_pages_in_text(&mut source);
     Ok(source)
+}
+
+/// A title page written into a text document (Project Gutenberg's: the
+/// book's title as a heading, then "by" and the author) is the book's
+/// title page, which quire makes: left out, and the document's other
+/// headings moved up a level (its chapters are the book's). A contents
+/// written as a heading and a list of links is quire's to make too.
+fn title_pages_in_text(source: &mut Source) {
+    let title = source
+        .meta
+        .title
+        .as_deref()
+        .map(|t| tree::collapse_space(t).trim().to_lowercase());
+    let authors: Vec<String> = source
+        .meta
+        .authors
+        .iter()
+        .map(|a| a.to_lowercase())
+        .collect();
+    for chapter in &mut source.chapters {
+        let is_title = match chapter.blocks.first() {
+            Some(Block::Heading {
+                level: 1, content, ..
+            }) => {
+                title.as_deref()
+                    == Some(
+                        tree::collapse_space(&tree::plain(content))
+                            .trim()
+                            .to_lowercase()
+                            .as_str(),
+                    )
+            }
+            _ => false,
+        };
+        let by = |b: &Block| match b {
+            Block::Paragraph(content) | Block::Heading { content, .. } => {
+                let text = tree::collapse_space(&tree::plain(content))
+                    .trim()
+                    .to_string();
+                let lower = text.to_lowercase();
+                after_words(&text, "by ").is_some()
+                    || authors.contains(&lower.trim_end_matches('.').to_string())
+            }
+            _ => false,
+        };
+        if is_title && chapter.blocks.get(1).is_some_and(by) {
+            let mut words = 0;
+            let mut cut = 1;
+            while chapter.blocks.get(cut).is_some_and(by) {
+                cut += 1;
+            }
+            for block in chapter.blocks.drain(..cut) {
+                words += count_words(&tree::plain_blocks(std::slice::from_ref(&block)));
+            }
+            source.report.words_generated += words;
+            source.report.line(format!(
+                "{}: the book's title page written as text ({words} words) is left out: quire makes its own",
+                chapter.source
+            ));
+            // Its chapters move up to be the book's.
+            let has_top = chapter
+                .blocks
+                .iter()
+                .any(|b| matches!(b, Block::Heading { level: 1, .. }));
+            if !has_top {
+                for block in &mut chapter.blocks {
+                    if let Block::Heading { level, .. } = block {
+                        *level = level.saturating_sub(1).max(1);
+                    }
+                }
+            }
+        }
+        drop_written_contents(chapter, &mut source.report);
+    }
+}
+
+/// A section headed "Contents" that is all links: the source's contents.
+fn drop_written_contents(chapter: &mut super::tree::Chapter, report: &mut Report) {
+    let mut i = 0;
+    while i < chapter.blocks.len() {
+        let Block::Heading { level, content, .. } = &chapter.blocks[i] else {
+            i += 1;
+            continue;
+        };
+        let name = tree::plain(content)
+            .trim()
+            .trim_end_matches('.')
+            .to_lowercase();
+        if !matches!(name.as_str(), "contents" | "table of contents") {
+            i += 1;
+            continue;
+        }
+        let level = *level;
+        let end = chapter.blocks[i + 1..]
+            .iter()
+            .position(|b| matches!(b, Block::Heading { level: l, .. } if *l <= level))
+            .map_or(chapter.blocks.len(), |p| i + 1 + p);
+        let body = &chapter.blocks[i + 1..end];
+        let (mut all, mut linked) = (0, 0);
+        tree::for_each_inlines(body, &mut |inlines| {
+            all += count_words(&tree::plain(inlines));
+            tree::walk_inlines(inlines, &mut |inline| {
+                if let Inline::Link { content, .. } = inline {
+                    linked += count_words(&tree::plain(content));
+                }
+            });
+        });
+        if all > 0 && linked * 5 >= all * 4 {
+            let words = all + count_words(&name);
+            chapter.blocks.drain(i..end);
+            report.words_generated += words;
+            report.line(format!(
+                "{}: the source's contents ({words} words) is left out: quire makes its own",
+                chapter.source
+            ));
+            continue;
+        }
+        i += 1;
+    }
 }
 
 /// A document's label, for naming a file that has no heading: its
@@ -521,16 +641,10 @@ fn read_generated(generated: &[Generated], meta: &mut Metadata, report: &mut Rep
                     read.push("title");
                 }
                 for line in &page.lines {
-                    let lower = line.to_lowercase();
-                    if let Some(name) = lower.strip_prefix("by ")
+                    if let Some(name) = after_words(line, "by ")
                         && meta.authors.is_empty()
                     {
-                        meta.authors.push(
-                            line[line.len() - name.len()..]
-                                .trim()
-                                .trim_end_matches('.')
-                                .to_string(),
-                        );
+                        meta.authors.push(name);
                         read.push("authors");
                     }
                 }
@@ -538,16 +652,10 @@ fn read_generated(generated: &[Generated], meta: &mut Metadata, report: &mut Rep
             Kind::Copyright => read_copyright(&page.lines, meta, &mut read),
             Kind::Imprint => {
                 for line in &page.lines {
-                    let lower = line.to_lowercase();
                     if meta.publisher.is_none()
-                        && let Some(rest) = lower.strip_prefix("published by ")
+                        && let Some(name) = after_words(line, "published by ")
                     {
-                        meta.publisher = Some(
-                            line[line.len() - rest.len()..]
-                                .trim()
-                                .trim_end_matches('.')
-                                .to_string(),
-                        );
+                        meta.publisher = Some(name);
                         read.push("publisher");
                     }
                 }
@@ -616,10 +724,10 @@ pub fn read_copyright(lines: &[String], meta: &mut Metadata, read: &mut Vec<&'st
             .map(|(key, role)| (role.credit_prefix().to_lowercase(), *key))
             .find(|(prefix, _)| lower.starts_with(&format!("{prefix} ")))
         {
-            let name = trimmed[prefix.len()..]
-                .trim()
-                .trim_end_matches('.')
-                .to_string();
+            let Some(name) = after_words(trimmed, &format!("{prefix} ")) else {
+                rights.push(trimmed.to_string());
+                continue;
+            };
             if !meta
                 .contributors
                 .iter()
@@ -658,6 +766,19 @@ pub fn read_copyright(lines: &[String], meta: &mut Metadata, read: &mut Vec<&'st
         meta.rights = Some(rights.join(" "));
         read.push("rights");
     }
+}
+
+/// What follows words at the start of a line, in any case ("By A. Writer."
+/// → "A. Writer"), without a final full stop; `None` when the line does not
+/// start with them or nothing follows.
+pub fn after_words(line: &str, words: &str) -> Option<String> {
+    let line = line.trim();
+    let head = line.get(..words.len())?;
+    if !head.eq_ignore_ascii_case(words) {
+        return None;
+    }
+    let rest = line[words.len()..].trim().trim_end_matches('.').trim();
+    (!rest.is_empty()).then(|| rest.to_string())
 }
 
 /// A dedication or epigraph page simple enough for book.toml's keys (short

@@ -350,6 +350,9 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
     /// Marks notes: each reference with the block that holds its note.
     fn find_notes(&mut self) {
         let mut found = Vec::new();
+        // References found so far: a link to one of them (or to the `<sup>`
+        // around one) is its note's link back, not another reference.
+        let mut refs: std::collections::HashSet<(usize, NodeId)> = std::collections::HashSet::new();
         for (d, doc) in self.docs.iter().enumerate() {
             for a in doc.xml.descendants().filter(|n| name(n) == "a") {
                 let Some(href) = a.attribute("href") else {
@@ -371,7 +374,13 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
                 // (Nor is a link to a reference, or to the `<sup>` around one.)
                 let wraps_ref = matches!(name(&target_node), "sup" | "span")
                     && target_node.descendants().any(|n| is_ref(&n));
-                if back(&a) || is_ref(&target_node) || wraps_ref {
+                let to_ref = std::iter::successors(Some(target_node), Node::parent)
+                    .take(2)
+                    .any(|n| {
+                        refs.contains(&(t, n.id()))
+                            || n.children().any(|c| refs.contains(&(t, c.id())))
+                    });
+                if back(&a) || is_ref(&target_node) || wraps_ref || to_ref {
                     continue;
                 }
                 let marked = has_type(&a, &["noteref"])
@@ -405,6 +414,7 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
                 {
                     continue;
                 }
+                refs.insert((d, a.id()));
                 found.push(((d, a.id()), (t, body.id())));
             }
         }
@@ -591,9 +601,8 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
 
     /// Converts the documents in spine order (`kinds` from [`Converter::kind`]).
     pub fn convert(&mut self, kinds: &[Kind]) {
-        for d in 0..self.docs.len() {
+        for (d, &kind) in kinds.iter().enumerate().take(self.docs.len()) {
             self.doc = d;
-            let kind = kinds[d];
             let body = {
                 let root = self.docs[d].xml.root_element();
                 root.children().find(|n| name(n) == "body")
@@ -674,7 +683,7 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
             && role.is_none()
             && kind == Kind::Text(None)
             && chapter > 0
-            && !matches!(self.chapters[chapter - 1].blocks.first(), None);
+            && !self.chapters[chapter - 1].blocks.is_empty();
         if blocks.is_empty()
             || blocks.iter().all(|b| matches!(b, Block::Heading { .. })) && kind == Kind::Notes
         {
@@ -853,6 +862,20 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
     }
 
     fn block(&mut self, node: Node<'_, '_>, out: &mut Vec<Block>) {
+        // Project Gutenberg's header and licence: theirs, not the book's.
+        if has_class(&node, &["pg-boilerplate", "pgheader", "pgfooter"])
+            || node
+                .attribute("id")
+                .is_some_and(|id| id == "pg-header" || id == "pg-footer")
+        {
+            let words = count_words(&super::xml::text_of(&node));
+            self.report.words_generated += words;
+            self.report.line(format!(
+                "{}: Project Gutenberg's header or licence ({words} words) is left out: it is theirs, not the book's",
+                self.docs[self.doc].path
+            ));
+            return;
+        }
         if let Some(id) = node.attribute("id") {
             self.record(id);
         }
