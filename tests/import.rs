@@ -1247,11 +1247,18 @@ fn pandoc_epubs_come_through() {
 
 /// An EPUB 2 from its documents (path under OEBPS/, XHTML body), in order.
 fn epub2(title: &str, author: &str, docs: &[(&str, &str)]) -> Vec<u8> {
+    epub2_styled(title, author, docs, "")
+}
+
+/// The same, with a stylesheet the documents' classes are read from.
+fn epub2_styled(title: &str, author: &str, docs: &[(&str, &str)], css: &str) -> Vec<u8> {
     let mut entries: Vec<(String, Vec<u8>)> = vec![
         ("mimetype".into(), b"application/epub+zip".to_vec()),
         ("META-INF/container.xml".into(), br#"<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"#.to_vec()),
     ];
-    let mut manifest = String::new();
+    let mut manifest =
+        String::from("<item id=\"css\" href=\"stylesheet.css\" media-type=\"text/css\"/>");
+    entries.push(("OEBPS/stylesheet.css".into(), css.as_bytes().to_vec()));
     let mut spine = String::new();
     for (i, (path, body)) in docs.iter().enumerate() {
         manifest.push_str(&format!(
@@ -1319,6 +1326,53 @@ fn a_project_gutenberg_epub_comes_through() {
         "The mill stood by the river, as it had for a hundred years. Its wheel turned—slowly. The miller was old, and his son was young. The river was the Wey. It went on turning all that winter, into the next chapter of the file. Then the river rose. THE WHEEL THE FLOOD",
     );
     builds_in_every_style(&imported, "the Gutenberg book", &source);
+}
+
+/// A converter's EPUB (Calibre's shape): no heading elements, the chapter
+/// titles in classed paragraphs, italic and small caps only in the CSS, a
+/// long chapter split into two files.
+#[test]
+fn an_epub_without_heading_elements_finds_its_chapters() {
+    let css = ".calibre1 { display: block; font-size: 1.5em; font-weight: bold }\n.calibre3 { font-style: italic }\n.sc { font-variant: small-caps }";
+    let docs = [
+        (
+            "index_split_000.html",
+            "<p class=\"calibre1\">Chapter 1</p><p class=\"calibre2\">It began with a <span class=\"calibre3\">letter</span> from <span class=\"sc\">Dover</span>.</p>",
+        ),
+        (
+            "index_split_001.html",
+            "<p class=\"calibre2\">The letter went on for pages.</p>",
+        ),
+        (
+            "index_split_002.html",
+            "<p class=\"chapter-title\">The Second Letter</p><p class=\"calibre2\">It came a week later.</p>",
+        ),
+        (
+            "index_split_003.html",
+            "<p class=\"calibre1\">Epilogue</p><p class=\"calibre2\">Nobody wrote again.</p>",
+        ),
+    ];
+    let epub = epub2_styled("Letters", "A. Writer", &docs, css);
+    let imported = import("letters.epub", &epub);
+    let files = chapters(&imported);
+    let headings: Vec<&str> = files
+        .iter()
+        .map(|(_, md)| md.lines().next().unwrap())
+        .collect();
+    assert_eq!(
+        headings,
+        ["# Chapter 1", "# The Second Letter", "# Epilogue"],
+        "{files:?}"
+    );
+    assert!(
+        files[0].1.contains(
+            "It began with a *letter* from [Dover]{.smallcaps}.\n\nThe letter went on for pages."
+        ),
+        "{}",
+        files[0].1
+    );
+    let source = epub_words(&epub, true);
+    builds_in_every_style(&imported, "the converter's EPUB", &source);
 }
 
 // ---------------------------------------------------------------- the command

@@ -1130,6 +1130,21 @@ impl Reader<'_, '_> {
             ..look
         };
         if look.hidden == Some(true) {
+            // Hidden text is not the book's to print; what it held is said.
+            let text: String = run
+                .children()
+                .filter(|c| is(c, W, "t"))
+                .filter_map(|c| c.text())
+                .collect();
+            let words = count_words(&text);
+            if words > 0 {
+                self.report.warn(
+                    "hidden text is not carried",
+                    &para.place_now(self.paragraphs),
+                    "show it in Word (Font, untick Hidden) if it belongs to the book",
+                    words,
+                );
+            }
             return;
         }
         // A field whose result is about to be read starts here.

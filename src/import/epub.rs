@@ -136,13 +136,14 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Source, Diagnostic> {
         });
     }
 
+    let cover_path = package.cover.map(|i| package.items[i].path.clone());
     let mut images = Images::default();
     let (chapters, notes, anchors, doc_chapters, generated) = {
         let mut converter = Converter::new(&docs, &styles, &mut archive, &mut images, &mut report);
         let kinds: Vec<Kind> = texts
             .iter()
             .enumerate()
-            .map(|(d, (_, _, nav))| converter.kind(d, *nav))
+            .map(|(d, (_, _, nav))| converter.kind(d, *nav, cover_path.as_deref()))
             .collect();
         let whats: Vec<What> = kinds
             .iter()

@@ -480,7 +480,7 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
     }
 
     /// What a document is.
-    pub fn kind(&self, d: usize, nav: bool) -> Kind {
+    pub fn kind(&self, d: usize, nav: bool, cover: Option<&str>) -> Kind {
         let doc = &self.docs[d];
         let root = doc.xml.root_element();
         let Some(body) = root.children().find(|n| name(n) == "body") else {
@@ -585,13 +585,24 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
                 return Kind::Text(Some(Role::Body));
             }
         }
-        // A page that is only a picture (a cover document, an image page).
+        // A page that is only a picture: the cover's (the package's cover
+        // image, or a file named for it), not the book's text.
         let text = super::xml::text_of(&body);
+        let pictures: Vec<String> = body
+            .descendants()
+            .filter_map(|n| match name(&n) {
+                "img" => n.attribute("src"),
+                "image" => n
+                    .attribute(("http://www.w3.org/1999/xlink", "href"))
+                    .or_else(|| n.attribute("href")),
+                _ => None,
+            })
+            .filter_map(|src| archive::resolve(&doc.path, src))
+            .collect();
         if text.trim().is_empty()
-            && body
-                .descendants()
-                .any(|n| matches!(name(&n), "img" | "image" | "svg"))
-            && (doc.path.to_lowercase().contains("cover")
+            && !pictures.is_empty()
+            && (pictures.iter().all(|p| Some(p.as_str()) == cover)
+                || doc.path.to_lowercase().contains("cover")
                 || doc.path.to_lowercase().contains("titlepage"))
         {
             return Kind::Cover;
@@ -649,6 +660,9 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
 
     fn text_document(&mut self, d: usize, body: Node<'_, '_>, kind: Kind) {
         self.set_levels(&body);
+        let has_headings = body
+            .descendants()
+            .any(|n| heading_level(&n).is_some() || name(&n) == "hgroup");
         let mut blocks = Vec::new();
         let role = match kind {
             Kind::Text(Some(role)) => Some(role),
@@ -672,7 +686,10 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
             self.record(id);
         }
         self.blocks_of(body, &mut blocks);
-        let blocks = tidy_blocks(blocks);
+        let mut blocks = tidy_blocks(blocks);
+        if !has_headings {
+            self.heading_from_paragraph(body, &mut blocks);
+        }
         let titled = blocks
             .iter()
             .any(|b| matches!(b, Block::Heading { level: 1, .. }));
@@ -715,6 +732,54 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
         }
         self.chapters[chapter].blocks = blocks;
         self.doc_chapters.insert(self.docs[d].path.clone(), chapter);
+    }
+
+    /// A document with no heading element whose first paragraph is its
+    /// title all the same (converters that write `<p class="chapter-title">`
+    /// or a bold "CHAPTER 1"): a short line that names a chapter or matter,
+    /// or a paragraph whose class says it is a title.
+    fn heading_from_paragraph(&mut self, body: Node<'_, '_>, blocks: &mut [Block]) {
+        let Some(Block::Paragraph(content)) = blocks.first() else {
+            return;
+        };
+        let text = tree::plain(content);
+        let text = text.trim();
+        if count_words(text) == 0 || count_words(text) > 12 || text.ends_with([',', ';']) {
+            return;
+        }
+        let first_class = body
+            .descendants()
+            .find(|n| name(n) == "p" && !super::xml::text_of(n).trim().is_empty())
+            .map(|n| classes(&n).to_ascii_lowercase())
+            .unwrap_or_default();
+        let titled_class = first_class.split_whitespace().any(|c| {
+            !c.contains("subtitle")
+                && [
+                    "chapter-title",
+                    "chaptertitle",
+                    "chapter-head",
+                    "chapterhead",
+                    "chapter_title",
+                    "heading",
+                    "title",
+                    "chapter",
+                ]
+                .iter()
+                .any(|t| c.contains(t))
+        });
+        let names = read_number(text, "en").is_some_and(|n| n.unit.is_some())
+            || crate::resolve::structure::names_matter(text);
+        if !(names || titled_class) {
+            return;
+        }
+        let content = tree::unbold_whole(tree::breaks_to_spaces(content.clone()));
+        let key = self.heading_key;
+        self.heading_key += 1;
+        blocks[0] = Block::Heading {
+            level: 1,
+            content,
+            key,
+        };
     }
 
     /// Anchors recorded for chapter `from` now lead to chapter `to`.
@@ -1018,7 +1083,7 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
         }
         let segments = self.heading_segments(node);
         self.in_heading = None;
-        let content = join_segments(segments);
+        let content = tree::unbold_whole(join_segments(segments));
         if is_blank(&content) {
             return;
         }

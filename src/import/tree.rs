@@ -614,6 +614,15 @@ pub fn breaks_to_spaces(inlines: Vec<Inline>) -> Vec<Inline> {
     normalize(inlines)
 }
 
+/// A heading's content without bold over the whole of it: a heading's
+/// weight is its style's, not the author's emphasis.
+pub fn unbold_whole(content: Vec<Inline>) -> Vec<Inline> {
+    match content.as_slice() {
+        [Inline::Strong(inner)] => inner.clone(),
+        _ => content,
+    }
+}
+
 /// True when the content has no text (only spaces, breaks, empty marks).
 pub fn is_blank(inlines: &[Inline]) -> bool {
     let mut blank = true;
