@@ -169,7 +169,7 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
     // Each link made a Markdown address, or its words alone.
     let mut retargeted = 0;
     let mut dead: Vec<String> = Vec::new();
-    let mut rewrite = |blocks: &mut Vec<Block>, from: usize| {
+    let mut rewrite = |blocks: &mut Vec<Block>| {
         tree::for_each_inlines_mut(blocks, &mut |inlines| {
             rewrite_links(inlines, &mut |doc, id| match link_targets
                 .get(&(doc.to_string(), id.map(str::to_string)))
@@ -179,7 +179,6 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
                         retargeted += 1;
                     }
                     let file = names.get(*chapter)?;
-                    let _ = from;
                     Some(match heading.and_then(|h| heading_anchor.get(&h)) {
                         Some(anchor) => format!("{file}#{anchor}"),
                         None => file.clone(),
@@ -198,12 +197,12 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
             });
         });
     };
-    for (i, chapter) in chapters.iter_mut().enumerate() {
-        rewrite(&mut chapter.blocks, i);
+    for chapter in chapters.iter_mut() {
+        rewrite(&mut chapter.blocks);
     }
     let mut notes = notes;
     for note in &mut notes {
-        rewrite(note, usize::MAX);
+        rewrite(note);
     }
     if retargeted > 0 {
         report.line(format!(

@@ -47,18 +47,32 @@ impl Styles {
     pub fn add_stylesheet(&mut self, css: &str) {
         let css = strip_comments(css);
         let mut rest = css.as_str();
-        while let Some(open) = rest.find('{') {
+        loop {
+            // A `}` here closes an at-rule's block (`@media … { … }`), whose
+            // rules are read as any.
+            rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '}');
+            if rest.is_empty() {
+                break;
+            }
+            if rest.starts_with('@') {
+                // `@charset …;`, `@namespace …;`, or an at-rule's header.
+                match (rest.find('{'), rest.find(';')) {
+                    (Some(brace), Some(semi)) if semi < brace => rest = &rest[semi + 1..],
+                    (Some(brace), _) => rest = &rest[brace + 1..],
+                    (None, Some(semi)) => rest = &rest[semi + 1..],
+                    (None, None) => break,
+                }
+                continue;
+            }
+            let Some(open) = rest.find('{') else {
+                break;
+            };
             let selectors = &rest[..open];
             let Some(close) = rest[open..].find('}') else {
                 break;
             };
             let body = &rest[open + 1..open + close];
             rest = &rest[open + close + 1..];
-            // An at-rule's block (`@media { … }`): its rules are read as any.
-            let selectors = selectors.rsplit('}').next().unwrap_or(selectors);
-            let selectors = selectors
-                .rsplit_once('{')
-                .map_or(selectors, |(_, after)| after);
             let look = declarations(body);
             if look == Look::default() {
                 continue;

@@ -1832,8 +1832,7 @@ impl Reader<'_, '_> {
             .unwrap_or(items.len());
         let rest = items.split_off(first);
         let mut chapters: Vec<Chapter> = Vec::new();
-        let front_keys_count = self.front_pages(items, &mut meta, &mut chapters);
-        let _ = front_keys_count;
+        self.front_pages(items, &mut meta, &mut chapters);
 
         // Chapters: one per top-level heading.
         let mut groups: Vec<Vec<Item>> = Vec::new();
@@ -1846,7 +1845,6 @@ impl Reader<'_, '_> {
         }
         let mut anchors: HashMap<(String, String), Anchor> = HashMap::new();
         let mut next_key: u32 = 0;
-        let body_start = chapters.len();
         for group in groups {
             // Page breaks inside a chapter have no place in quire's text
             // (its pages are its own): each is said.
@@ -1906,7 +1904,6 @@ impl Reader<'_, '_> {
                 label: None,
             });
         }
-        let _ = body_start;
         // A document with no heading at all: one chapter, the book's title over it.
         if chapters.is_empty() {
             chapters.push(Chapter {

@@ -360,7 +360,7 @@ mod tests {
     fn a_broken_document_is_an_error_at_its_place() {
         let err = parse("<a>\n<b></a>", "book.epub/OEBPS/x.xhtml").unwrap_err();
         let location = err.location.unwrap();
-        assert_eq!((location.line, location.column), (2, 6), "{}", err.message);
+        assert_eq!((location.line, location.column), (2, 4), "{}", err.message);
         assert!(
             err.message
                 .starts_with("book.epub/OEBPS/x.xhtml is not well-formed XML")
