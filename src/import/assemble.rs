@@ -455,12 +455,15 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
     ));
     lines.append(&mut report.lines);
     report.lines = lines;
-    for warning in warnings {
-        report.warnings.push(Diagnostic {
-            message: format!("quire build will say: {}", warning.message),
-            ..warning
-        });
+    // What a build of the folder will warn of, said now (at the manuscript's places).
+    if !warnings.is_empty() {
+        report.lines.push(format!(
+            "quire build will warn of {} thing{} in the manuscript, listed with the warnings below",
+            warnings.len(),
+            if warnings.len() == 1 { "" } else { "s" }
+        ));
     }
+    report.warnings.extend(warnings);
     Ok(Imported {
         files,
         report,
