@@ -126,7 +126,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Source, Diagnostic> {
             );
         }
         let nav = item.properties.split_whitespace().any(|p| p == "nav");
-        texts.push((item.path.clone(), text, nav));
+        texts.push((item.path.clone(), declare_epub_prefix(text), nav));
     }
     let mut docs = Vec::with_capacity(texts.len());
     for (path, text, _) in &texts {
@@ -335,6 +335,22 @@ fn drop_written_contents(chapter: &mut super::tree::Chapter, report: &mut Report
             continue;
         }
         i += 1;
+    }
+}
+
+/// A document that uses `epub:type` without declaring the prefix (some
+/// tools write it so) gets the declaration, rather than failing to parse.
+fn declare_epub_prefix(text: String) -> String {
+    if !text.contains("epub:") || text.contains("xmlns:epub") {
+        return text;
+    }
+    match text.find("<html") {
+        Some(at) => format!(
+            "{}<html xmlns:epub=\"http://www.idpf.org/2007/ops\"{}",
+            &text[..at],
+            &text[at + "<html".len()..]
+        ),
+        None => text,
     }
 }
 
@@ -928,6 +944,20 @@ fn is_label(content: &[Inline], labels: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_undeclared_epub_prefix_is_declared() {
+        let text =
+            "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body epub:type=\"bodymatter\"/></html>"
+                .to_string();
+        let fixed = declare_epub_prefix(text);
+        let doc = super::super::xml::parse(&fixed, "x.xhtml").unwrap();
+        let body = doc.descendants().find(|n| n.has_tag_name("body")).unwrap();
+        assert_eq!(
+            body.attribute(("http://www.idpf.org/2007/ops", "type")),
+            Some("bodymatter")
+        );
+    }
 
     #[test]
     fn isbns_and_dates_as_book_toml_writes_them() {
