@@ -367,6 +367,7 @@ fn serve_edit(
         port: Some(0),
         editor: None,
         options: Options::default(),
+        limits: quire::serve::Limits::default(),
     };
     let server = quire::serve::Server::bind(&settings).expect("the server binds");
     let address = server.address.to_string();

@@ -47,7 +47,10 @@ impl DiskCache {
         valid(&bytes).then_some(bytes)
     }
 
-    /// Stores the entry; any failure leaves the cache as it was.
+    /// Stores the entry, and keeps only the newest [`KEPT_OF_A_KIND`]
+    /// entries of its kind: the folder holds the covers of the last few
+    /// titles tried, not of every one tried in a `quire watch` session (nor
+    /// those of older quires). Any failure leaves the cache as it was.
     pub fn write(&self, kind: &str, key: u64, extension: &str, bytes: &[u8]) {
         use std::io::Write;
         if std::fs::create_dir_all(&self.dir).is_err() {
@@ -56,11 +59,33 @@ impl DiskCache {
         let Ok(mut file) = tempfile::NamedTempFile::new_in(&self.dir) else {
             return;
         };
-        if file.write_all(bytes).is_ok() {
-            let _ = file.persist(self.path(kind, key, extension));
+        let path = self.path(kind, key, extension);
+        if file.write_all(bytes).is_err() || file.persist(&path).is_err() {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let (prefix, suffix) = (format!("{kind}-"), format!(".{extension}"));
+        let mut others: Vec<(std::time::SystemTime, PathBuf)> = entries
+            .flatten()
+            .filter(|entry| {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                name.starts_with(&prefix) && name.ends_with(&suffix) && entry.path() != path
+            })
+            .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
+            .collect();
+        // Newest first; the entry just written is the newest of all.
+        others.sort_by(|a, b| b.cmp(a));
+        for (_, stale) in others.into_iter().skip(KEPT_OF_A_KIND - 1) {
+            let _ = std::fs::remove_file(stale);
         }
     }
 }
+
+/// Entries of one kind the cache folder keeps (the newest).
+pub const KEPT_OF_A_KIND: usize = 4;
 
 /// Removes the cache folder of the book in `dir`, and `.quire/` when that
 /// leaves it empty; returns whether there was anything to remove.
@@ -113,6 +138,23 @@ mod tests {
         assert_eq!(cache.read("cover", 7, "jpg", |_| true).unwrap(), b"abc");
         assert!(cache.read("cover", 8, "jpg", |_| true).is_none());
         assert!(cache.read("cover", 7, "jpg", |b| b.len() > 3).is_none());
+        // Only the newest few entries of a kind are kept, of another kind too.
+        cache.write("other", 1, "jpg", b"kept");
+        for key in 8..8 + KEPT_OF_A_KIND as u64 {
+            // Modification times a clock tick apart, on any file system.
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            cache.write("cover", key, "jpg", b"defg");
+        }
+        assert!(
+            cache.read("cover", 7, "jpg", |_| true).is_none(),
+            "the oldest went"
+        );
+        for key in 8..8 + KEPT_OF_A_KIND as u64 {
+            assert_eq!(cache.read("cover", key, "jpg", |_| true).unwrap(), b"defg");
+        }
+        assert_eq!(cache.read("other", 1, "jpg", |_| true).unwrap(), b"kept");
+        let files = std::fs::read_dir(folder(dir.path())).unwrap().count();
+        assert_eq!(files, KEPT_OF_A_KIND + 1);
         assert!(clean(dir.path()).unwrap());
         assert!(!dir.path().join(".quire").exists());
         assert!(!clean(dir.path()).unwrap());

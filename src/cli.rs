@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand, ValueEnum};
+use quire::model::Store;
 use quire::model::style::BookStyle;
-use quire::stores::Store;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -73,6 +73,14 @@ pub enum Command {
         /// (e.g. `code -g {file}:{line}`, `vim +{line} {file}`). No shell runs it.
         #[arg(long, value_name = "TEMPLATE")]
         editor: Option<String>,
+        /// Tests only: connections served at once (default: 256, fewer under
+        /// a low descriptor limit).
+        #[arg(long, hide = true)]
+        max_connections: Option<usize>,
+        /// Tests only: the connections' read and write timeout and the
+        /// WebSocket heartbeat, in milliseconds (default: 10 s and 15 s).
+        #[arg(long, hide = true)]
+        timeout_ms: Option<u64>,
     },
     /// The release gate: run the whole pipeline, write nothing, and check the
     /// results against what stores and printers require (exit 1 on any FAIL).

@@ -226,6 +226,26 @@ impl Fonts {
             .clone()
     }
 
+    /// Ends a build for the words shaped in these faces (see
+    /// [`WordTable::end_build`]): each language's table forgets the words
+    /// the last two builds did not ask for, and a language they did not use
+    /// at all is dropped. Returns the words forgotten.
+    pub fn end_build(&self) -> usize {
+        let mut tables = match self.words.lock() {
+            Ok(tables) => tables,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let forgotten = tables.values().map(|table| table.end_build()).sum();
+        tables.retain(|_, table| !table.is_empty());
+        forgotten
+    }
+
+    /// Whether `other` is this load of the faces (or a clone of it, which
+    /// shares its shaped words), rather than another reading of the files.
+    pub fn same_load(&self, other: &Fonts) -> bool {
+        Arc::ptr_eq(&self.words, &other.words)
+    }
+
     /// Keeps, of a style's scene-break ornaments, the first the text face
     /// has every character of, so both editions show the same one (the
     /// list is left as it is when the face has none of them).

@@ -66,7 +66,7 @@ pub struct Options {
     /// `SOURCE_DATE_EPOCH`: dates in the outputs. `None`: the configured date.
     pub source_date_epoch: Option<i64>,
     /// The store editions to write (`--store`); `None`: the ones `book.toml` names.
-    pub stores: Option<Vec<stores::Store>>,
+    pub stores: Option<Vec<model::Store>>,
 }
 
 impl Default for Options {
@@ -81,7 +81,7 @@ impl Default for Options {
 
 impl Options {
     /// The store editions this build writes.
-    pub fn stores_for(&self, book: &Book) -> Vec<stores::Store> {
+    pub fn stores_for(&self, book: &Book) -> Vec<model::Store> {
         self.stores
             .clone()
             .unwrap_or_else(|| book.ebook.stores.clone())
@@ -109,6 +109,8 @@ pub struct Timings {
     pub paginate: Duration,
     /// All of layout (set + paginate + the gutter's re-layout if any).
     pub layout: Duration,
+    /// Times layout set the whole book (see [`layout::LayoutTimings::passes`]).
+    pub layout_passes: u32,
     pub epub: Duration,
     pub pdf: Duration,
     /// The ebook cover (JPEG).
@@ -172,6 +174,18 @@ impl BuildCache {
         BuildCache {
             share_fonts: true,
             ..BuildCache::default()
+        }
+    }
+
+    /// After each build, successful or not: a cache that keeps work for the
+    /// next build forgets the shaped words the last two builds did not use,
+    /// so a watch or serve session's memory follows the book, not the edits
+    /// made to it (a catalogue's books share their words and keep them).
+    fn end_build(&mut self) {
+        if self.keep
+            && let Some((_, fonts)) = &self.fonts
+        {
+            fonts.end_build();
         }
     }
 
@@ -282,6 +296,16 @@ pub fn preview_with(
     options: &Options,
     cache: &mut BuildCache,
 ) -> Result<Preview, Diagnostics> {
+    let preview = preview_once(project, options, cache);
+    cache.end_build();
+    preview
+}
+
+fn preview_once(
+    project: &Project,
+    options: &Options,
+    cache: &mut BuildCache,
+) -> Result<Preview, Diagnostics> {
     let started = Instant::now();
     let (mut book, mut warnings) = load_book_with(project, options, cache)?;
     let fonts = load_fonts(project, &mut book)?;
@@ -388,12 +412,20 @@ fn load_book_with(
     warnings.append(&mut unlisted);
     let mut parsed = Vec::with_capacity(files.len());
     let mut kept = HashMap::with_capacity(files.len());
+    // Hard-broken lines read as verse or prose against the print measure.
+    let measure = layout::geometry::nominal_measure(&config.print);
+    let measure_chars = parse::measure_chars(measure, config.print.font_size);
     for (i, file) in files.iter().enumerate() {
         let key = (i as u32, file.path.clone());
-        let hash = content_hash(&[file.text.as_bytes()]);
+        let hash = content_hash(&[file.text.as_bytes(), &measure_chars.to_le_bytes()]);
         let parse = match cache.parsed.get(&key) {
             Some((h, parse)) if *h == hash => parse.clone(),
-            _ => Arc::new(parse::parse(&file.text, i as u32, &file.path)),
+            _ => Arc::new(parse::parse_for(
+                &file.text,
+                i as u32,
+                &file.path,
+                measure_chars,
+            )),
         };
         kept.insert(key, (hash, parse.clone()));
         parsed.push(parse);
@@ -401,6 +433,7 @@ fn load_book_with(
     cache.parsed = kept;
     let resolve_options = resolve::ResolveOptions {
         source_date_epoch: options.source_date_epoch,
+        input_time: project.input_time(),
     };
     let (book, mut more) = resolve::assemble(project, &config, &files, &parsed, &resolve_options)?;
     warnings.append(&mut more);
@@ -427,7 +460,7 @@ pub fn load_fonts(project: &Project, book: &mut Book) -> Result<fonts::Fonts, Di
 pub fn epub_faces<'a>(book: &Book, fonts: &'a fonts::Fonts) -> Vec<epub::EmbedFace<'a>> {
     use epub::FaceRole;
     use fonts::Style;
-    if !book.ebook.embed_fonts {
+    if !book.ebook.embed_fonts.embeds() {
         return Vec::new();
     }
     let family_of = |face: &fonts::FontFace| {
@@ -479,6 +512,16 @@ pub fn epub_faces<'a>(book: &Book, fonts: &'a fonts::Fonts) -> Vec<epub::EmbedFa
 /// Runs the pipeline, reusing what `cache` holds from earlier builds and
 /// leaving this build's work in it for the next one.
 pub fn build_with(
+    project: &Project,
+    options: &Options,
+    cache: &mut BuildCache,
+) -> Result<Outputs, Diagnostics> {
+    let outputs = build_once(project, options, cache);
+    cache.end_build();
+    outputs
+}
+
+fn build_once(
     project: &Project,
     options: &Options,
     cache: &mut BuildCache,
@@ -540,6 +583,7 @@ pub fn build_with(
     timings.shape = laid_out.timings.shape;
     timings.set = laid_out.timings.set;
     timings.paginate = laid_out.timings.paginate;
+    timings.layout_passes = laid_out.timings.passes;
     let cover_jpeg: Arc<Vec<u8>> = match (cover_jpeg, cached_cover) {
         (Some((jpeg, elapsed)), _) => {
             timings.cover = elapsed;

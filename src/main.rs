@@ -52,7 +52,12 @@ fn main() -> ExitCode {
             host,
             open,
             editor,
-        } => serve(dir, port, host, open, editor),
+            max_connections,
+            timeout_ms,
+        } => {
+            let limits = quire::serve::Limits::chosen(max_connections, timeout_ms);
+            serve(dir, port, host, open, editor, limits)
+        }
         cli::Command::Init { dir, style } => init::run(&dir, &style).map_err(Diagnostics::from),
         cli::Command::Import { file, dir } => init::import(&file, dir.as_deref()),
     };
@@ -89,6 +94,7 @@ fn serve(
     host: std::net::IpAddr,
     open: bool,
     editor: Option<String>,
+    limits: quire::serve::Limits,
 ) -> Result<(), Diagnostics> {
     use quire::serve::{Event, Server, Settings};
     use std::io::Write;
@@ -107,6 +113,7 @@ fn serve(
         port,
         editor,
         options: options(quire::Formats::ALL, None)?,
+        limits,
     };
     if !host.is_loopback() {
         eprintln!(
@@ -152,6 +159,8 @@ fn serve(
                 print_diagnostics(&diagnostics.0);
                 println!("build failed; the page shows the last good build and the errors");
             }
+            Event::Stalled(warning) => print_diagnostics(std::slice::from_ref(warning)),
+            Event::Answering => println!("the preview answers again"),
         }
         let _ = std::io::stdout().flush();
     };
@@ -190,7 +199,7 @@ fn source_date_epoch() -> Result<Option<i64>, Diagnostic> {
 
 fn options(
     formats: quire::Formats,
-    stores: Option<Vec<quire::stores::Store>>,
+    stores: Option<Vec<quire::model::Store>>,
 ) -> Result<Options, Diagnostics> {
     Ok(Options {
         formats,
@@ -206,7 +215,7 @@ fn build_all(
     dirs: &[std::path::PathBuf],
     out: Option<&Path>,
     formats: quire::Formats,
-    stores: Option<Vec<quire::stores::Store>>,
+    stores: Option<Vec<quire::model::Store>>,
     report: bool,
 ) -> Result<(), Diagnostics> {
     let options = options(formats, stores)?;
@@ -364,7 +373,7 @@ fn watch(dir: &Path, out: &Path, formats: quire::Formats) -> Result<(), Diagnost
 fn check(
     dir: &Path,
     json: bool,
-    stores: Option<Vec<quire::stores::Store>>,
+    stores: Option<Vec<quire::model::Store>>,
 ) -> Result<(), Diagnostics> {
     let options = options(quire::Formats::ALL, stores)?;
     recover(&dir.join("out"));

@@ -24,6 +24,9 @@ pub struct Project {
     /// Where the project lives on disk (only for messages; empty for in-memory projects).
     pub root: PathBuf,
     files: BTreeMap<String, Vec<u8>>,
+    /// The newest modification time (seconds since 1970) of the files read
+    /// from disk: when the input last changed. `None` in memory.
+    newest: Option<i64>,
 }
 
 impl Project {
@@ -32,6 +35,7 @@ impl Project {
         let mut project = Project {
             root: root.to_path_buf(),
             files: BTreeMap::new(),
+            newest: None,
         };
         let mut diagnostics = Diagnostics::new();
         let manuscript = root.join(MANUSCRIPT_DIR);
@@ -66,6 +70,29 @@ impl Project {
                 .into_iter()
                 .map(|(p, b)| (p.into(), b.into()))
                 .collect(),
+            newest: None,
+        }
+    }
+
+    /// When the input last changed: the newest modification time of the
+    /// files read from disk, in seconds since 1970 (`None` for files given
+    /// in memory). The outputs are dated by it when `SOURCE_DATE_EPOCH` is
+    /// not set.
+    pub fn input_time(&self) -> Option<i64> {
+        self.newest
+    }
+
+    /// Notes a file's modification time.
+    fn saw(&mut self, metadata: &std::fs::Metadata) {
+        // A time before 1970 or past the year 9999 dates nothing.
+        let seconds = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .and_then(|d| i64::try_from(d.as_secs()).ok())
+            .filter(|&s| s <= 253_402_300_799);
+        if let Some(seconds) = seconds {
+            self.newest = Some(self.newest.map_or(seconds, |n| n.max(seconds)));
         }
     }
 
@@ -140,6 +167,9 @@ impl Project {
             } else if full.is_file() {
                 match std::fs::read(&full) {
                     Ok(bytes) => {
+                        if let Ok(metadata) = std::fs::metadata(&full) {
+                            self.saw(&metadata);
+                        }
                         self.files.insert(rel.clone(), bytes);
                     }
                     Err(err) => {
@@ -209,6 +239,7 @@ impl Project {
                 }
                 match std::fs::read(&path) {
                     Ok(bytes) => {
+                        self.saw(&meta);
                         self.files.insert(rel_path, bytes);
                     }
                     Err(err) => diagnostics

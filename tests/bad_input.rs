@@ -393,6 +393,28 @@ fn a_10000_character_word_is_broken_with_a_warning() {
     );
 }
 
+/// A running head of 8,000 letters (a short title nobody shortened) is left
+/// off every page, and the warning names it by its start, not in full.
+#[test]
+fn an_8000_letter_running_head_is_left_off_and_named_by_its_start() {
+    let text = format!(
+        "# One {{short=\"{}\"}}\n\nSome text.\n",
+        "ACGT".repeat(2_000)
+    );
+    let (stderr, _dir) = succeeds(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", text.as_bytes()),
+    ]);
+    let start = "ACGT".repeat(25);
+    assert!(
+        stderr.contains(&format!(
+            "warning: the running head “{start}…” is too long for the page even set smaller, and is left off"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.len() < 2_000, "{} bytes of messages", stderr.len());
+}
+
 #[test]
 fn a_5_mb_paragraph_builds() {
     let mut text = String::from("# One\n\n");

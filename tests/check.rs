@@ -31,6 +31,7 @@ fn the_bundled_book_is_ready_to_upload() {
         "fonts embedded",
         "spine width",
         "strings match the interior",
+        "tagging",
     ] {
         assert!(report.get(name).is_some(), "missing check {name}");
     }
@@ -396,4 +397,28 @@ fn the_gate_counts_every_word_in_both_editions() {
         assert_eq!(row.status, Status::Pass, "{name}: {}", row.value);
         assert!(row.value.ends_with(" words"), "{}", row.value);
     }
+}
+
+/// A drop cap that is a word of its own ("I was", "A keeper") is read apart
+/// from the next word, and one that begins a word ("Call") joins it: the gate
+/// finds every word in print in the classic style, which drops its initials.
+#[test]
+fn the_gate_reads_a_drop_cap_as_the_text_reads() {
+    let long = "the rest of a paragraph long enough to run past the dropped lines ".repeat(8);
+    let project = common::project(&[
+        (
+            "manuscript/book.toml",
+            "title = \"Words\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\nstyle = \"classic\"\n",
+        ),
+        ("manuscript/01.md", &format!("# One\n\nI was born {long}\n")),
+        ("manuscript/02.md", &format!("# Two\n\nA keeper {long}\n")),
+        ("manuscript/03.md", &format!("# Three\n\nCall me {long}\n")),
+    ]);
+    let report = gate(&project);
+    let row = report
+        .checks
+        .iter()
+        .find(|c| c.name == "every word in print")
+        .expect("a words row");
+    assert_eq!(row.status, Status::Pass, "{}", row.value);
 }

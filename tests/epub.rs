@@ -494,7 +494,24 @@ fn package_metadata_comes_from_the_model() {
         ]
     );
 
-    assert_eq!(top("dcterms:modified"), ["2026-11-25T00:00:00Z"]);
+    // Dated by the input: the newest file read, never before the book's date.
+    let newest = ["manuscript", "fonts", "cover"]
+        .iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+                .into_iter()
+                .flatten()
+        })
+        .filter_map(|entry| entry.ok()?.metadata().ok()?.modified().ok())
+        .max()
+        .unwrap()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert_eq!(
+        top("dcterms:modified"),
+        [quire::resolve::format_timestamp(newest.max(1_795_564_800))]
+    );
     assert_eq!(
         top("pageBreakSource"),
         std::slice::from_ref(&book.meta.print_identifier)
@@ -524,7 +541,8 @@ fn package_metadata_comes_from_the_model() {
         top("dcterms:conformsTo"),
         ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
     );
-    assert_eq!(top("a11y:certifiedBy"), ["Lossi 36"]);
+    // Nobody is named as the evaluator unless book.toml names them.
+    assert!(top("a11y:certifiedBy").is_empty(), "{opf}");
     // Nothing of epub-builder's own metadata is left.
     assert!(!opf.contains("epub-creator"), "{opf}");
     assert!(!opf.contains("epub-id-1"), "{opf}");
@@ -539,7 +557,7 @@ fn package_metadata_comes_from_the_model() {
 #[test]
 fn modified_date_follows_source_date_epoch() {
     let options = quire::Options {
-        source_date_epoch: Some(1_700_000_000),
+        source_date_epoch: Some(1_800_000_000),
         ..quire::Options::default()
     };
     let book = load(&bundled_project(), &options);
@@ -547,8 +565,17 @@ fn modified_date_follows_source_date_epoch() {
     let files = Unzipped::new(&bytes);
     let opf = files.opf();
     assert!(
-        opf.contains("<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>"),
+        opf.contains("<meta property=\"dcterms:modified\">2027-01-15T08:00:00Z</meta>"),
         "{opf}"
+    );
+    // Never earlier than the book's date (2026-11-25).
+    let early = quire::Options {
+        source_date_epoch: Some(1_700_000_000),
+        ..quire::Options::default()
+    };
+    assert_eq!(
+        load(&bundled_project(), &early).meta.modified,
+        "2026-11-25T00:00:00Z"
     );
     // Without a page map: no page-list, no pageBreakSource, no page navigation claim.
     assert!(!opf.contains("pageBreakSource"));
@@ -569,11 +596,93 @@ fn modified_date_follows_source_date_epoch() {
                 t.minute(),
                 t.second()
             ),
-            (2023, 11, 14, 22, 13, 20),
+            (2027, 1, 15, 8, 0, 0),
             "{}",
             file.name()
         );
     }
+}
+
+#[test]
+fn a_reissue_is_dated_by_its_input_not_its_first_publication() {
+    let dir = tempfile::tempdir().unwrap();
+    let manuscript = dir.path().join("manuscript");
+    std::fs::create_dir_all(&manuscript).unwrap();
+    let files = [
+        (
+            "book.toml",
+            "title = \"Moby-Dick\"\nauthors = [\"Herman Melville\"]\ndate = \"1851-10-18\"\n",
+        ),
+        ("01.md", "# Loomings\n\nCall me Ishmael.\n"),
+    ];
+    // 2026-01-02T03:04:05Z and an hour earlier.
+    let newest = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_767_323_045);
+    for (i, (name, text)) in files.iter().enumerate() {
+        let path = manuscript.join(name);
+        std::fs::write(&path, text).unwrap();
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(newest - std::time::Duration::from_secs(3600 * i as u64))
+            .unwrap();
+    }
+    let project = Project::load(dir.path()).unwrap();
+    assert_eq!(project.input_time(), Some(1_767_323_045));
+    let book = load(&project, &quire::Options::default());
+    assert_eq!(book.meta.modified, "2026-01-02T03:04:05Z");
+    let opf = Unzipped::new(&write(&book, &PageMap::default())).opf();
+    assert!(opf.contains("<dc:date>1851-10-18</dc:date>"), "{opf}");
+    assert!(
+        opf.contains("<meta property=\"dcterms:modified\">2026-01-02T03:04:05Z</meta>"),
+        "{opf}"
+    );
+    // A book dated after its files were last changed is dated by its date.
+    std::fs::write(
+        manuscript.join("book.toml"),
+        "title = \"Moby-Dick\"\ndate = \"2030-05-06\"\n",
+    )
+    .unwrap();
+    let file = std::fs::File::options()
+        .write(true)
+        .open(manuscript.join("book.toml"))
+        .unwrap();
+    file.set_modified(newest).unwrap();
+    let book = load(
+        &Project::load(dir.path()).unwrap(),
+        &quire::Options::default(),
+    );
+    assert_eq!(book.meta.modified, "2030-05-06T00:00:00Z");
+}
+
+#[test]
+fn the_ncx_is_titled_by_the_book_with_its_depth_and_identifier() {
+    let book = essay();
+    let files = Unzipped::new(&write(&book, &PageMap::default()));
+    let ncx = files.text("OEBPS/toc.ncx");
+    let doc = parse_xml(&ncx).unwrap();
+    let meta = |name: &str| {
+        doc.descendants()
+            .find(|n| n.has_tag_name("meta") && n.attribute("name") == Some(name))
+            .and_then(|n| n.attribute("content"))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        meta("dtb:uid").as_deref(),
+        Some(book.meta.identifier.as_str())
+    );
+    // The essay's chapter has its sections under it: two levels.
+    let depth = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("navPoint"))
+        .map(|n| n.ancestors().filter(|a| a.has_tag_name("navPoint")).count())
+        .max()
+        .unwrap();
+    assert_eq!(depth, 2);
+    assert_eq!(meta("dtb:depth"), Some(depth.to_string()));
+    let title = doc
+        .descendants()
+        .find(|n| n.has_tag_name("docTitle"))
+        .and_then(|t| t.descendants().find(|n| n.has_tag_name("text")))
+        .and_then(|t| t.text());
+    assert_eq!(title, Some("None of Us Are Free"));
 }
 
 #[test]

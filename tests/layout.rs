@@ -68,14 +68,22 @@ const TOML: &str = "title = \"Fixture\"\nauthors = [\"A. Writer\"]\ndate = \"202
 /// (optical margins), never more than 0.7 of the glyph.
 fn hang(run: &quire::layout::frame::GlyphRun) -> (f64, f64) {
     let first = run.text.chars().next().unwrap_or(' ');
-    let last = run.text.chars().last().unwrap_or(' ');
+    // A line's closing space (for the text a reader takes) has no width.
+    let last = run.text.trim_end_matches(' ').chars().last().unwrap_or(' ');
     let left = if "“‘\"'«»„".contains(first) {
         run.glyphs[0].advance.0 * 0.7
     } else {
         0.0
     };
     let right = if ".,-’'”\"»«:;–—!?".contains(last) {
-        run.glyphs.last().unwrap().advance.0 * 0.7
+        run.glyphs
+            .iter()
+            .rev()
+            .find(|g| g.advance.0 > 0.0)
+            .unwrap()
+            .advance
+            .0
+            * 0.7
     } else {
         0.0
     };
@@ -392,11 +400,20 @@ fn hyphenation_follows_the_house_rules() {
     assert!(laid.report.hyphenated_lines > 10, "{}", laid.report);
     assert!(laid.report.longest_hyphen_run <= 2, "{}", laid.report);
     for page in &laid.pages.pages {
-        for item in &page.items {
-            if let Item::Glyphs(run) = item
-                && let Some(fragment) = words_of(run)
-                    .pop()
-                    .and_then(|w| w.strip_suffix('-').map(str::to_string))
+        // A hyphen added at a line's end is a run of its own, after the fragment's.
+        let runs: Vec<&quire::layout::frame::GlyphRun> = page
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Glyphs(run) => Some(run),
+                _ => None,
+            })
+            .collect();
+        for pair in runs.windows(2) {
+            let (run, hyphen) = (pair[0], pair[1]);
+            if hyphen.text == "-"
+                && hyphen.y == run.y
+                && let Some(fragment) = words_of(run).pop()
             {
                 let letters = fragment.trim_start_matches(|c: char| !c.is_alphabetic());
                 assert!(letters.chars().count() >= 2, "{}", run.text);
@@ -564,15 +581,20 @@ fn words_of(run: &quire::layout::frame::GlyphRun) -> Vec<String> {
     let mut words = vec![String::new()];
     let mut end: Option<f64> = None;
     for g in &run.glyphs {
-        if end.is_some_and(|e| g.x.0 - e > run.size.0 * 0.12) {
+        let start = g.text_start as usize;
+        let text = &run.text[start..start + g.text_len as usize];
+        // A word space is a space glyph, or (in runs set without one) a gap.
+        if text == " " || end.is_some_and(|e| g.x.0 - e > run.size.0 * 0.12) {
             words.push(String::new());
         }
-        let start = g.text_start as usize;
-        words
-            .last_mut()
-            .unwrap()
-            .push_str(&run.text[start..start + g.text_len as usize]);
+        if text != " " {
+            words.last_mut().unwrap().push_str(text);
+        }
         end = Some(g.x.0 + g.advance.0);
+    }
+    words.retain(|w| !w.is_empty());
+    if words.is_empty() {
+        words.push(String::new());
     }
     words
 }
@@ -735,7 +757,7 @@ fn running_heads_take_the_short_form_and_never_truncate() {
         })
         .filter(|t| t.chars().any(char::is_alphabetic))
         .collect();
-    assert!(heads.iter().any(|h| h == "TheShortForm"), "{heads:?}");
+    assert!(heads.iter().any(|h| h == "The Short Form"), "{heads:?}");
     assert!(heads.iter().all(|h| !h.contains('…')), "{heads:?}");
     // The second chapter's head cannot fit: left off, with a warning at its heading.
     assert!(heads.iter().all(|h| !h.contains("Again")), "{heads:?}");
@@ -780,7 +802,7 @@ fn notes_hang_their_numbers_and_contents_entries_turn_over_indented() {
         .expect("the note's number");
     let first = runs
         .iter()
-        .find(|r| r.text.starts_with("Alongernote"))
+        .find(|r| r.text.starts_with("A longer note"))
         .expect("the note's first line");
     let turnover = runs
         .iter()
@@ -797,7 +819,7 @@ fn notes_hang_their_numbers_and_contents_entries_turn_over_indented() {
     // The contents: the long entry turns over indented, with leader dots before its page number.
     let entry = runs
         .iter()
-        .find(|r| r.text.starts_with("AChapterWith"))
+        .find(|r| r.text.starts_with("A Chapter With"))
         .expect("the contents entry");
     let entry_turnover = runs
         .iter()
@@ -1073,4 +1095,142 @@ fn a_no_break_space_in_a_cell_widens_its_column() {
         good_x - penne_end >= size * 0.8,
         "{penne_end} runs into {good_x}"
     );
+}
+
+const POEMS_TOML: &str = "title = \"Poems\"\nauthors = [\"A. Poet\"]\ndate = \"2026-01-01\"\n";
+
+/// A stanza of `lines` short lines, numbered so each line is its own.
+fn stanza(seed: u64, lines: usize) -> String {
+    (0..lines)
+        .map(|k| {
+            format!(
+                "{} {}",
+                words(seed * 100 + k as u64, 5),
+                seed * 100 + k as u64
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\\\n")
+}
+
+/// Each page's text lines: (block, offset) of each, in order.
+fn page_blocks(laid: &LaidOut) -> Vec<Vec<u32>> {
+    laid.lines
+        .iter()
+        .map(|page| {
+            page.iter()
+                .filter_map(|l| l.pos.map(|p| p.block.0))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_poem_fills_its_pages_breaking_between_stanzas_or_two_lines_in() {
+    // Stanzas of six lines, each kept whole before, left most pages three or
+    // more lines short; a page may now break inside a stanza, two lines or
+    // more each side.
+    let poem: Vec<String> = (0..60).map(|n| stanza(n, 6)).collect();
+    let text = format!("# A Long Poem\n\n{}\n", poem.join("\n\n"));
+    let project = common::project(&[
+        ("manuscript/book.toml", POEMS_TOML),
+        ("manuscript/01.md", &text),
+    ]);
+    let (_, laid) = lay(&project);
+    let short: Vec<(u32, usize)> = laid
+        .report
+        .short_pages
+        .iter()
+        .copied()
+        .filter(|(lines, _)| *lines >= 2)
+        .collect();
+    assert!(short.is_empty(), "pages 2+ lines short: {short:?}");
+    // A stanza split across pages keeps two lines or more on each.
+    let pages = page_blocks(&laid);
+    for pair in pages.windows(2) {
+        let (Some(&last), Some(&first)) = (pair[0].last(), pair[1].first()) else {
+            continue;
+        };
+        if last == first {
+            let before = pair[0].iter().rev().take_while(|&&b| b == last).count();
+            let after = pair[1].iter().take_while(|&&b| b == first).count();
+            assert!(
+                before >= 2 && after >= 2,
+                "{before} and {after} lines of a stanza"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_poems_title_and_headnote_are_never_the_last_thing_on_a_page() {
+    // Whatever fills the page before it, the second poem's title, its
+    // epigraph and its first lines share a page.
+    for filler in 20..44 {
+        let first: Vec<String> = (0..1).map(|_| stanza(1, filler)).collect();
+        let text = format!(
+            "# Poems\n\n{}\n\n## The Second Poem\n\n> Whoso list to hunt, I know where is an hind,\\\n> But as for me, alas, I may no more.\n\n{}\n\n{}\n",
+            first.join("\n\n"),
+            stanza(7, 8),
+            stanza(8, 8)
+        );
+        let project = common::project(&[
+            ("manuscript/book.toml", POEMS_TOML),
+            ("manuscript/01.md", &text),
+        ]);
+        let (_, laid) = lay(&project);
+        // The last page that sets it (the contents lists the title too).
+        let page_of = |needle: &str| {
+            laid.lines
+                .iter()
+                .rposition(|page| page.iter().any(|l| l.text.contains(needle)))
+                .unwrap_or_else(|| panic!("{needle}"))
+        };
+        let title = page_of("Second");
+        assert_eq!(
+            title,
+            page_of("Whoso"),
+            "filler {filler}: the headnote left its title"
+        );
+        assert_eq!(
+            title,
+            page_of("700"),
+            "filler {filler}: the title and headnote ended a page"
+        );
+    }
+}
+
+#[test]
+fn a_chapter_never_ends_on_a_page_of_a_line_or_two() {
+    for count in 6..30 {
+        let text = format!(
+            "# One\n\n{}\n\n# Two\n\nNext.\n",
+            paragraphs(count as u64, count)
+        );
+        let project = common::project(&[
+            ("manuscript/book.toml", POEMS_TOML),
+            ("manuscript/01.md", &text),
+        ]);
+        let (_, laid) = lay(&project);
+        // The chapter's last page: the page before the one that sets "Next.".
+        let next = laid
+            .lines
+            .iter()
+            .position(|page| page.iter().any(|l| l.text.contains("Next.")))
+            .unwrap();
+        let last = (0..next)
+            .rev()
+            .find(|&p| !laid.lines[p].is_empty())
+            .unwrap();
+        let opening = (0..next)
+            .find(|&p| laid.lines[p].iter().any(|l| &*l.text == "One"))
+            .unwrap();
+        if last > opening {
+            assert!(
+                laid.lines[last].len() >= 4,
+                "{count} paragraphs: the chapter ends on a page of {} lines",
+                laid.lines[last].len()
+            );
+        }
+    }
 }

@@ -526,8 +526,8 @@ fn a_broken_or_unsafe_link_is_reported_at_its_place() {
         })
         .collect::<Vec<_>>()
         .join("");
-    // A line's runs carry its words; the spaces between them are glue.
-    assert!(line.contains("Seethisandthat,andacademe."), "{line}");
+    // A line's runs carry its words, and its word spaces as space glyphs.
+    assert!(line.contains("See this and that, and academe."), "{line}");
     assert!(
         !line.contains("missing.md") && !line.contains("nowhere"),
         "{line}"
@@ -595,12 +595,13 @@ fn code_is_set_in_the_code_face_with_every_space() {
             _ => None,
         })
         .collect();
-    let texts: Vec<&str> = mono.iter().map(|r| r.text.as_str()).collect();
+    // A line's closing space (the line break, for the text a reader takes) aside.
+    let texts: Vec<&str> = mono.iter().map(|r| r.text.trim_end_matches(' ')).collect();
     // Spaces are kept as written (a tab is four columns), never collapsed.
     assert!(texts.contains(&"    let a   = 1;  // aligned"), "{texts:?}");
     assert!(texts.contains(&"    let b = 2;"), "{texts:?}");
     assert!(
-        texts.contains(&"letx=1;"),
+        texts.contains(&"let x = 1;"),
         "inline code is in the code face: {texts:?}"
     );
     // Columns line up: the same character count gives the same width.
@@ -784,7 +785,7 @@ fn dedication_epigraph_and_parts_in_both_editions() {
         .unwrap();
     let text = page_text(contents);
     assert!(
-        text.contains("PartOne") && text.contains("First") && !text.contains("ASection"),
+        text.contains("Part One") && text.contains("First") && !text.contains("A Section"),
         "{text}"
     );
 
@@ -824,9 +825,20 @@ fn task_lists_and_unsupported_constructs() {
         "warning: a heading's classes and attributes",
         "manuscript/01.md:6:1",
     );
-    warned("warning: a definition list", "manuscript/01.md:12:1");
+    // A definition list is read (see `definition_lists_in_both_editions`).
+    assert!(
+        x.contains(
+            "<dl>\n<dt>Term</dt>\n<dd>\n<p class=\"noindent\">its definition</p>\n</dd>\n</dl>"
+        ),
+        "{x}"
+    );
+    assert!(
+        e.warnings.iter().all(|w| !w.contains("definition")),
+        "{:?}",
+        e.warnings
+    );
     // Print sets the boxes (from the fallback face).
-    let page = page_with(&e.laid, "todo");
+    let page = page_with(&e.laid, "to do");
     assert!(page_text(page).contains('☐') && page_text(page).contains('☑'));
 }
 
@@ -939,4 +951,459 @@ fn converters_wrapper_tags_are_left_out_with_one_warning() {
             .iter()
             .any(|w| w.starts_with("warning: raw HTML is set as text: `<b>`"))
     );
+}
+
+/// The page (0-based) whose glyph runs set `needle`.
+fn page_index(laid: &LaidOut, needle: &str) -> usize {
+    laid.pages
+        .pages
+        .iter()
+        .position(|p| page_text(p).contains(needle))
+        .unwrap_or_else(|| panic!("no page sets “{needle}”"))
+}
+
+#[test]
+fn a_bracketed_span_with_a_language_is_a_language_span_in_both_editions() {
+    let e = editions(&[(
+        "manuscript/01.md",
+        "# One\n\nThe Greeks called it [ἀρετή]{lang=el}; the French say [*le mot juste*]{lang=fr .smallcaps}, \
+         and a [Weltschmerz]{lang=\"de\"} came over him.\n",
+    )]);
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(
+        x.contains("called it <span lang=\"el\" xml:lang=\"el\">ἀρετή</span>;"),
+        "{x}"
+    );
+    assert!(
+        x.contains("<span lang=\"fr\" xml:lang=\"fr\"><span class=\"sc\"><em>le mot juste</em></span></span>"),
+        "{x}"
+    );
+    assert!(
+        x.contains("a <span lang=\"de\" xml:lang=\"de\">Weltschmerz</span> came"),
+        "{x}"
+    );
+    assert!(!x.contains("{lang") && !x.contains("[ἀρετή]"), "{x}");
+    // Print sets the words without their brackets and attributes.
+    let text = page_text(page_with(&e.laid, "Greeks"));
+    assert!(
+        text.contains("ἀρετή") && text.contains("Weltschmerz"),
+        "{text}"
+    );
+    assert!(!text.contains('[') && !text.contains('{'), "{text}");
+    assert!(
+        e.warnings.iter().all(|w| !w.contains("01.md")),
+        "{:?}",
+        e.warnings
+    );
+    // The model carries the language, for the print edition's tagging.
+    let project = common::project(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", "# One\n\nSay [ἀρετή]{lang=el}.\n"),
+    ]);
+    let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
+    let mut tags = Vec::new();
+    let mut chapter = book.chapters().next().unwrap().clone();
+    quire::model::for_each_section_inline_mut(&mut chapter, &mut |inline| {
+        if let quire::model::Inline::Language { tag, content } = inline {
+            tags.push((tag.clone(), quire::model::plain_text(content)));
+        }
+    });
+    assert_eq!(tags, vec![("el".to_string(), "ἀρετή".to_string())]);
+
+    // A tag that is no language is an error at its place.
+    let project = common::project(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", "# One\n\nSay [mot]{lang=xx}.\n"),
+    ]);
+    let Err(err) = quire::build(&project, &quire::Options::default()) else {
+        panic!("built with lang=xx");
+    };
+    let err = err.to_string();
+    assert!(
+        err.starts_with("error: `lang=xx` is not a language tag")
+            && err.contains("--> manuscript/01.md:3:10"),
+        "{err}"
+    );
+}
+
+#[test]
+fn fenced_divs_are_blocks_the_style_sets() {
+    let toml = format!(
+        "{TOML}[style]\nbase = \"classic\"\n[style.class.sidebar]\nface = \"bold\"\nalign = \"center\"\n"
+    );
+    let text = "# One\n\nThe body text runs on here, justified, at the full measure of the page.\n\n\
+                ::: {.epigraph}\nWhoso list to hunt, I know where is an hind.\n:::\n\n\
+                ::: sidebar\nA box the author defined.\n:::\n\n\
+                ::: {.callout}\nA class no style knows.\n:::\n\n\
+                ::: poem\nTyger Tyger, burning bright,\nIn the forests of the night;\n:::\n\nAfter.\n";
+    let e = editions_with(&toml, &[("manuscript/01.md", text)]);
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(
+        x.contains("<div class=\"epigraph\" epub:type=\"epigraph\" role=\"doc-epigraph\">\n<p class=\"noindent\">Whoso list"),
+        "{x}"
+    );
+    assert!(x.contains("<div class=\"sidebar\">"), "{x}");
+    assert!(x.contains("<div class=\"verse\">\n<div class=\"stanza\">\n<p class=\"line\">Tyger Tyger, burning bright,</p>\n<p class=\"line\">In the forests"), "{x}");
+    assert!(!x.contains(":::"), "{x}");
+    // The stylesheet sets the classes the book uses as the style says.
+    let outputs = quire::build(
+        &common::project(&[("manuscript/book.toml", &toml), ("manuscript/01.md", text)]),
+        &quire::Options::default(),
+    )
+    .unwrap();
+    let epub = &outputs
+        .files
+        .iter()
+        .find(|f| f.name.ends_with(".epub"))
+        .unwrap()
+        .bytes;
+    let mut zip = zip::ZipArchive::new(Cursor::new(epub.clone())).unwrap();
+    let mut css = String::new();
+    zip.by_name("OEBPS/stylesheet.css")
+        .unwrap()
+        .read_to_string(&mut css)
+        .unwrap();
+    assert!(
+        css.contains("div.epigraph {\n  font-size: 1em;\n  font-style: italic;"),
+        "{css}"
+    );
+    assert!(
+        css.contains(
+            "div.sidebar {\n  font-size: 1em;\n  font-style: normal;\n  font-weight: bold;"
+        ),
+        "{css}"
+    );
+    assert!(
+        css.contains("div.sidebar p {\n  text-align: center;"),
+        "{css}"
+    );
+    assert!(!css.contains("div.callout"), "{css}");
+
+    // Print: the epigraph indented on both sides in the style's italic, the
+    // sidebar centred in bold, the poem's lines each a line; no fences.
+    let page = page_with(&e.laid, "Whoso");
+    let glyphs = |needle: &str| {
+        page.items
+            .iter()
+            .find_map(|i| match i {
+                Item::Glyphs(run) if run.text.contains(needle) => Some(run.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{needle}"))
+    };
+    let body = glyphs("body");
+    let whoso = glyphs("Whoso");
+    assert!(
+        whoso.x.0 > body.x.0 + 5.0,
+        "indented: {} vs {}",
+        whoso.x.0,
+        body.x.0
+    );
+    assert_eq!(whoso.style, quire::fonts::Style::Italic);
+    let sidebar = glyphs("box");
+    assert_eq!(sidebar.style, quire::fonts::Style::Bold);
+    assert!(sidebar.x.0 > body.x.0 + 20.0, "centred: {}", sidebar.x.0);
+    assert!(!page_text(page).contains(":::"));
+    let lines: Vec<&str> = e
+        .laid
+        .dump
+        .lines()
+        .filter(|l| l.contains("Tyger") || l.contains("forests"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", e.laid.dump);
+
+    // One warning, at the div, naming the class no style knows.
+    let warned: Vec<&String> = e
+        .warnings
+        .iter()
+        .filter(|w| w.contains(".callout"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", e.warnings);
+    assert!(
+        warned[0].starts_with("warning: the style sets no div of class .callout")
+            && warned[0].contains("--> manuscript/01.md:13:1"),
+        "{}",
+        warned[0]
+    );
+    assert!(
+        e.warnings.iter().all(|w| !w.contains("sidebar")),
+        "{:?}",
+        e.warnings
+    );
+}
+
+#[test]
+fn divs_around_a_chapter_heading_keep_the_chapters() {
+    // Pandoc's `--section-divs` wraps each chapter in a div of class `section`.
+    let text = "::: {#one .section .level1}\n# One\n\nFirst text.\n:::\n\n::: {#two .section .level1}\n# Two\n\nSecond text.\n\n::: epigraph\nA quotation.\n:::\n:::\n";
+    let e = editions(&[("manuscript/01.md", text)]);
+    assert!(
+        e.xhtml.contains_key("chapter-2.xhtml"),
+        "{:?}",
+        e.xhtml.keys()
+    );
+    assert!(e.xhtml["chapter-2.xhtml"].contains("<div class=\"epigraph\""));
+    assert!(
+        e.warnings.iter().all(|w| !w.contains("01.md")),
+        "{:?}",
+        e.warnings
+    );
+    // A closing fence with no div, and a div never closed, are named at their place.
+    let e = editions(&[(
+        "manuscript/01.md",
+        "# One\n\nText.\n\n:::\n\n::: epigraph\nNever closed.\n",
+    )]);
+    assert!(
+        e.warnings
+            .iter()
+            .any(|w| w.starts_with("warning: `:::` closes no div here") && w.contains("01.md:5:1")),
+        "{:?}",
+        e.warnings
+    );
+    assert!(
+        e.warnings.iter().any(|w| w
+            .starts_with("warning: `::: epigraph` is not closed before the end of the file")
+            && w.contains("01.md:7:1")),
+        "{:?}",
+        e.warnings
+    );
+}
+
+#[test]
+fn newpage_starts_a_new_page_in_print() {
+    let text =
+        "# One\n\nBefore the break.\n\n\\newpage\n\nAfter the break.\n\n\\pagebreak\n\nLast.\n";
+    let e = editions(&[("manuscript/01.md", text)]);
+    let before = page_index(&e.laid, "Before");
+    let after = page_index(&e.laid, "After");
+    let last = page_index(&e.laid, "Last.");
+    assert_eq!((after, last), (before + 1, before + 2));
+    // Short by the author's wish: not a short page.
+    assert!(
+        e.laid.report.short_pages.is_empty(),
+        "{:?}",
+        e.laid.report.short_pages
+    );
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(!x.contains("newpage"), "{x}");
+    assert!(
+        x.contains("<div class=\"page-break\" aria-hidden=\"true\"></div>"),
+        "{x}"
+    );
+    assert!(
+        e.warnings.iter().all(|w| !w.contains("01.md")),
+        "{:?}",
+        e.warnings
+    );
+}
+
+#[test]
+fn math_is_kept_as_written_with_one_warning_at_its_place() {
+    let text = "# One\n\nMoney first: it cost $20,000 and $30,000.\n\nEinstein wrote $E = mc^2$ and $a*b*c$, and\n\n$$\\int_0^1 x\\,dx$$\n";
+    let (pdf, warnings) = pdf_of(&[("manuscript/01.md", text)]);
+    let math: Vec<&String> = warnings.iter().filter(|w| w.contains("math")).collect();
+    assert_eq!(math.len(), 1, "{warnings:?}");
+    assert!(
+        math[0].starts_with("warning: math is not set yet: $E = mc^2$ and 2 more in this file are printed as written\n  --> manuscript/01.md:5:16"),
+        "{}",
+        math[0]
+    );
+    let printed = pdf_text(&pdf);
+    assert!(printed.contains("$E = mc^2$"), "{printed}");
+    assert!(
+        printed.contains("$a*b*c$"),
+        "emphasis is not read in math: {printed}"
+    );
+    assert!(printed.contains("\\int_0^1 x\\,dx"), "{printed}");
+    // Money alone is no math.
+    let (_, warnings) = pdf_of(&[(
+        "manuscript/01.md",
+        "# One\n\nIt cost $20,000 and $30,000.\n",
+    )]);
+    assert!(warnings.iter().all(|w| !w.contains("math")), "{warnings:?}");
+}
+
+/// The left edge of each text line on a page (the first run's x) and its
+/// text without spaces (the glue is not text), by baseline, top down.
+fn line_starts(page: &Page) -> Vec<(f64, f64, String)> {
+    let mut lines: Vec<(f64, f64, String)> = Vec::new();
+    for item in &page.items {
+        if let Item::Glyphs(run) = item {
+            match lines.iter_mut().find(|l| (l.0 - run.y.0).abs() < 0.5) {
+                Some(line) => {
+                    line.1 = line.1.min(run.x.0);
+                    line.2.push_str(&run.text);
+                }
+                None => lines.push((run.y.0, run.x.0, run.text.to_string())),
+            }
+        }
+    }
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    lines
+}
+
+#[test]
+fn hard_breaks_make_verse_only_where_the_lines_read_as_verse() {
+    let letter = "Dear Sir,\\\nI write to tell you that the abacus you ordered has arrived, and that it is a very fine one indeed, \
+                  with ninety beads of polished ebony and a frame of oak, just as you asked of us in the spring.";
+    let text = format!(
+        "# One\n\nSome text first.\n\n{letter}\n\nRoses are red,\\\nViolets are blue,\\\nSugar is sweet,\\\nAnd so are you.\n\n\
+         ```verse\nA line of a poem written long enough to fill the whole measure of the page and then some more words\nShort.\n```\n"
+    );
+    let e = editions(&[("manuscript/01.md", &text)]);
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(
+        x.contains("<p>Dear Sir,<br/>I write to tell you"),
+        "the letter is a paragraph with a break: {x}"
+    );
+    assert!(x.contains("<p class=\"line\">Roses are red,</p>"), "{x}");
+    assert!(
+        x.contains("<p class=\"line\">A line of a poem written long enough"),
+        "a verse fence is verse whatever its lines: {x}"
+    );
+    assert_eq!(x.matches("class=\"stanza\"").count(), 2, "{x}");
+
+    // Print: the letter's lines start at the margin (its break ends a line,
+    // its turnover is no hanging verse turnover); the rhyme's lines are lines.
+    let page = page_with(&e.laid, "abacus");
+    let lines = line_starts(page);
+    // (The letter's first line has the paragraph's indent.)
+    let margin = lines.iter().find(|l| l.2.starts_with("Some")).unwrap().1;
+    let write = lines
+        .iter()
+        .position(|l| l.2.starts_with("Iwrite"))
+        .unwrap();
+    assert!((lines[write].1 - margin).abs() < 0.5, "{lines:?}");
+    assert!(
+        (lines[write + 1].1 - margin).abs() < 0.5,
+        "a prose turnover at the margin: {lines:?}"
+    );
+    // Justified: the full line runs to the measure, beyond the ragged verse lines.
+    let full = e
+        .laid
+        .lines
+        .iter()
+        .flatten()
+        .find(|l| l.text.starts_with("I write") || l.text.starts_with("Iwrite"))
+        .unwrap();
+    assert!(
+        full.ratio.abs() > 1e-3,
+        "the line is justified: {}",
+        full.ratio
+    );
+    let roses = lines
+        .iter()
+        .filter(|l| {
+            ["Roses", "Violets", "Sugar", "Andso"]
+                .iter()
+                .any(|w| l.2.starts_with(w))
+        })
+        .count();
+    assert_eq!(roses, 4, "{lines:?}");
+}
+
+#[test]
+fn definition_lists_in_both_editions() {
+    let text = "# Glossary\n\nApple\n: A round fruit of a tree of the rose family, which typically has thin red or green skin and crisp flesh.\n\
+                : The tree which bears apples.\n\nBanana\n: A long curved fruit.\n\nAfter.\n";
+    // The plain style hangs the definitions under a bold term.
+    let e = editions(&[("manuscript/01.md", text)]);
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(
+        x.contains("<dl>\n<dt>Apple</dt>\n<dd>\n<p class=\"noindent\">A round fruit of a tree"),
+        "{x}"
+    );
+    assert!(
+        x.contains("</dd>\n<dd>\n<p class=\"noindent\">The tree which bears apples.</p>\n</dd>\n<dt>Banana</dt>"),
+        "several definitions of one term: {x}"
+    );
+    assert!(
+        e.warnings.iter().all(|w| !w.contains("01.md")),
+        "{:?}",
+        e.warnings
+    );
+    let page = page_with(&e.laid, "Apple");
+    let lines = line_starts(page);
+    let at = |w: &str| {
+        lines
+            .iter()
+            .find(|l| l.2.starts_with(w))
+            .unwrap_or_else(|| panic!("{w}: {lines:?}"))
+            .1
+    };
+    assert!(at("Around") > at("Apple") + 5.0, "{lines:?}");
+    assert!((at("Thetree") - at("Around")).abs() < 0.5, "{lines:?}");
+    let apple = page
+        .items
+        .iter()
+        .find_map(|i| match i {
+            Item::Glyphs(run) if run.text.contains("Apple") => Some(run.style),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(apple, quire::fonts::Style::Bold);
+
+    // The classic style runs the term in before its definition, in small capitals.
+    let toml = format!("{TOML}style = \"classic\"\n");
+    let e = editions_with(&toml, &[("manuscript/01.md", text)]);
+    let page = page_with(&e.laid, "round");
+    let lines = line_starts(page);
+    let first = lines.iter().find(|l| l.2.contains("roundfruit")).unwrap();
+    assert!(first.2.starts_with("AppleAround"), "run in: {lines:?}");
+    let turnover = lines
+        .iter()
+        .position(|l| l.2.contains("roundfruit"))
+        .unwrap()
+        + 1;
+    assert!(
+        lines[turnover].1 > first.1 + 5.0,
+        "the turnover hangs: {lines:?}"
+    );
+}
+
+#[test]
+fn a_converted_dictionary_is_set_as_entries() {
+    // As `pandoc -t gfm` writes a dictionary: each entry a term, a hard break, its definition.
+    let entries = [
+        (
+            "Abacus",
+            "A frame with rows of wires or grooves along which beads are slid, used for calculating and formerly in teaching children to count.",
+        ),
+        (
+            "Abandon",
+            "To give up completely a course of action, a practice, or a way of thinking; to leave a place without intending to return.",
+        ),
+        (
+            "Abase",
+            "To behave in a way so as to belittle or degrade someone, or oneself; to lower in rank, office, prestige or esteem.",
+        ),
+        ("Abate", "To become less intense or widespread."),
+    ];
+    let mut text = String::from("# A\n\n");
+    for (term, definition) in entries {
+        text.push_str(&format!("**{term}**\\\n{definition}\n\n"));
+    }
+    let toml = format!("{TOML}style = \"classic\"\n");
+    let e = editions_with(&toml, &[("manuscript/01.md", &text)]);
+    let x = &e.xhtml["chapter-1.xhtml"];
+    assert!(!x.contains("stanza"), "entries are no stanzas: {x}");
+    assert_eq!(x.matches("<dt>").count(), 4, "{x}");
+    assert!(
+        x.contains("<dt><strong>Abate</strong></dt>\n<dd>\n<p class=\"noindent\">To become less intense or widespread.</p>\n</dd>"),
+        "{x}"
+    );
+    // Print: each term runs in before its definition, the turnovers hang.
+    let page = page_with(&e.laid, "Abacus");
+    let lines = line_starts(page);
+    let abacus = lines
+        .iter()
+        .position(|l| l.2.contains("framewithrows"))
+        .unwrap();
+    assert!(lines[abacus].2.contains("bacus"), "run in: {lines:?}");
+    assert!(
+        lines[abacus + 1].1 > lines[abacus].1 + 5.0,
+        "the turnover hangs: {lines:?}"
+    );
+    let abate = lines.iter().find(|l| l.2.contains("lessintense")).unwrap();
+    assert!(abate.2.contains("bate"), "{lines:?}");
 }

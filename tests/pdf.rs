@@ -114,7 +114,8 @@ fn pages_boxes_and_fonts() {
 
 #[test]
 fn document_information() {
-    let pdf = build_pdf(&common::bundled());
+    let project = common::bundled();
+    let pdf = build_pdf(&project);
     let doc = Document::load_mem(&pdf).unwrap();
     let info_ref = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
     let info = doc.get_object(info_ref).unwrap().as_dict().unwrap();
@@ -136,7 +137,15 @@ fn document_information() {
     );
     assert_eq!(text(b"Author"), "Aizada Arystanbek");
     assert!(text(b"Keywords").contains("Illustration by Amanda Sonesson"));
-    assert!(text(b"CreationDate").starts_with("D:20261125"));
+    // Dated as the EPUB is: by the input's time, never before the book's date.
+    let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
+    let day = book.meta.modified[..10].replace('-', "");
+    assert!(day.as_str() >= "20261125", "{day}");
+    assert!(
+        text(b"CreationDate").starts_with(&format!("D:{day}")),
+        "{}",
+        text(b"CreationDate")
+    );
     // One bookmark per section in the contents (chapter and back matter) plus the contents.
     let catalog = doc.catalog().unwrap();
     let outlines = doc
@@ -247,7 +256,23 @@ fn pdf_x4_interior_has_output_intent_xmp_and_grey_images() {
     let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
     let intent = intents[0].as_dict().unwrap();
     assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFX");
-    assert!(intent.get(b"DestinationOutputProfile").is_ok());
+    // ISO 32000-1 table 365 names the profile `/DestOutputProfile`.
+    let profile = doc
+        .dereference(
+            intent
+                .get(b"DestOutputProfile")
+                .expect("the intent's profile"),
+        )
+        .unwrap()
+        .1
+        .as_stream()
+        .unwrap();
+    assert_eq!(
+        profile.dict.get(b"N").unwrap().as_i64().unwrap(),
+        4,
+        "a CMYK profile"
+    );
+    assert!(intent.get(b"DestinationOutputProfile").is_err());
     let metadata = doc
         .dereference(catalog.get(b"Metadata").unwrap())
         .unwrap()
@@ -312,4 +337,209 @@ fn a_plain_pdf_claims_no_pdf_x() {
         .as_dict()
         .unwrap();
     assert!(info.get(b"GTS_PDFXVersion").is_err());
+}
+
+/// `/PageLabels` read back: the page index each range starts at, its style
+/// and its first number.
+fn page_labels(doc: &Document) -> Vec<(i64, Option<Vec<u8>>, i64)> {
+    let catalog = doc.catalog().unwrap();
+    let labels = doc
+        .dereference(catalog.get(b"PageLabels").expect("page labels"))
+        .unwrap()
+        .1
+        .as_dict()
+        .unwrap();
+    let nums = labels.get(b"Nums").unwrap().as_array().unwrap();
+    nums.chunks(2)
+        .map(|pair| {
+            let range = pair[1].as_dict().unwrap();
+            (
+                pair[0].as_i64().unwrap(),
+                range.get(b"S").ok().map(|s| s.as_name().unwrap().to_vec()),
+                range.get(b"St").map_or(1, |n| n.as_i64().unwrap()),
+            )
+        })
+        .collect()
+}
+
+/// A viewer shows the folios the pages print: roman for the front matter,
+/// arabic from the first chapter's page 1.
+#[test]
+fn page_labels_read_as_the_folios() {
+    let project = common::bundled();
+    let (book, _) = quire::load_book(&project, &Options::default()).unwrap();
+    let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
+    let laid = quire::layout::layout(&book, &fonts).unwrap();
+    let pdf = quire::pdf::write(&book, &laid.pages, &fonts).unwrap();
+    let doc = Document::load_mem(&pdf).unwrap();
+    let labels = page_labels(&doc);
+    let folios: Vec<&str> = laid.pages.pages.iter().map(|p| p.folio.as_str()).collect();
+    let first_arabic = folios.iter().position(|f| *f == "1").expect("a page 1");
+    assert!(first_arabic > 0, "the essay has front matter");
+    assert_eq!(
+        labels,
+        vec![
+            (0, Some(b"r".to_vec()), 1),
+            (first_arabic as i64, Some(b"D".to_vec()), 1)
+        ],
+        "folios {folios:?}"
+    );
+}
+
+/// `pdf-x = "x-1a"`: PDF 1.3, X-1a identification, the intent with its
+/// profile, grey images without a soft mask, nothing in RGB, no transparency.
+#[test]
+fn pdf_x1a_interior_is_grey_opaque_and_identified() {
+    let mut project = common::bundled();
+    let toml = String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+    project.insert(
+        "manuscript/book.toml",
+        toml.replace("[print]", "[print]\npdf-x = \"x-1a\""),
+    );
+    let essay = String::from_utf8(project.get("manuscript/essay.md").unwrap().to_vec()).unwrap();
+    project.insert(
+        "manuscript/essay.md",
+        format!("{essay}\n\n![A translucent square](glass.png)\n"),
+    );
+    let glass = image::DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+        600,
+        600,
+        image::Rgba([20, 40, 200, 128]),
+    ));
+    project.insert("manuscript/glass.png", quire::images::encode_png(&glass));
+    let pdf = build_pdf(&project);
+    assert!(
+        pdf.starts_with(b"%PDF-1.3"),
+        "PDF/X-1a:2001 files are PDF 1.3"
+    );
+    let doc = Document::load_mem(&pdf).unwrap();
+    let info = doc
+        .get_object(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    assert_eq!(
+        info.get(b"GTS_PDFXVersion").unwrap().as_str().unwrap(),
+        b"PDF/X-1:2001"
+    );
+    assert_eq!(
+        info.get(b"GTS_PDFXConformance").unwrap().as_str().unwrap(),
+        b"PDF/X-1a:2001"
+    );
+    assert_eq!(info.get(b"Trapped").unwrap().as_name().unwrap(), b"False");
+    let catalog = doc.catalog().unwrap();
+    let intent = catalog.get(b"OutputIntents").unwrap().as_array().unwrap()[0]
+        .as_dict()
+        .unwrap();
+    assert!(intent.get(b"DestOutputProfile").is_ok());
+    assert!(intent.get(b"OutputConditionIdentifier").is_ok());
+    let mut images = 0;
+    for object in doc.objects.values() {
+        let dict = match object {
+            lopdf::Object::Dictionary(d) => d,
+            lopdf::Object::Stream(s) => &s.dict,
+            _ => continue,
+        };
+        assert!(dict.get(b"SMask").is_err(), "no soft mask in X-1a");
+        assert!(dict.get(b"Group").is_err(), "no transparency group in X-1a");
+        if dict.get(b"Subtype").ok().and_then(|s| s.as_name().ok()) == Some(b"Image".as_slice()) {
+            images += 1;
+            assert_eq!(
+                dict.get(b"ColorSpace").unwrap().as_name().unwrap(),
+                b"DeviceGray"
+            );
+        }
+    }
+    assert_eq!(images, 1);
+    for (_, &page) in doc.get_pages().iter() {
+        let ops = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+        assert!(
+            !ops.operations
+                .iter()
+                .any(|op| matches!(op.operator.as_str(), "rg" | "RG" | "gs"))
+        );
+    }
+    assert!(build_pdf(&project) == pdf, "reproducible");
+}
+
+#[test]
+fn an_unknown_pdf_x_standard_is_an_error_at_its_key() {
+    let mut project = common::bundled();
+    let toml = String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+    let toml = toml.replace("[print]", "[print]\npdf-x = \"x-3\"");
+    let line = toml.lines().position(|l| l.starts_with("pdf-x")).unwrap() + 1;
+    project.insert("manuscript/book.toml", toml);
+    let errors = quire::build(&project, &quire::Options::default()).unwrap_err();
+    let text = errors.to_string();
+    assert!(text.contains("unknown PDF/X standard `x-3`"), "{text}");
+    assert!(text.contains(&format!("book.toml:{line}:")), "{text}");
+}
+
+/// A PDF/X cover claims the interior's standard, with its art and colours
+/// converted to CMYK through the output intent's profile: no RGB anywhere.
+#[test]
+fn a_pdf_x_cover_is_cmyk() {
+    for standard in ["x-1a", "x-4"] {
+        let mut project = common::bundled();
+        let toml =
+            String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+        project.insert(
+            "manuscript/book.toml",
+            toml.replace("[print]", &format!("[print]\npdf-x = \"{standard}\"")),
+        );
+        let art = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(1800, 2700, |x, _| {
+            if x < 900 {
+                image::Rgb([30, 80, 160])
+            } else {
+                image::Rgb([220, 40, 30])
+            }
+        }));
+        project.insert("cover/art.png", quire::images::encode_png(&art));
+        let outputs = quire::build(&project, &pdf_options()).unwrap_or_else(|e| panic!("{e}"));
+        let cover = outputs
+            .files
+            .iter()
+            .find(|f| f.name.ends_with("-cover.pdf"))
+            .expect("a print cover");
+        let doc = Document::load_mem(&cover.bytes).unwrap();
+        let info = doc
+            .get_object(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
+            .unwrap()
+            .as_dict()
+            .unwrap();
+        assert!(info.get(b"GTS_PDFXVersion").is_ok(), "{standard}");
+        assert!(doc.catalog().unwrap().get(b"OutputIntents").is_ok());
+        let mut images = Vec::new();
+        for object in doc.objects.values() {
+            if let Ok(stream) = object.as_stream()
+                && stream
+                    .dict
+                    .get(b"Subtype")
+                    .ok()
+                    .and_then(|s| s.as_name().ok())
+                    == Some(b"Image".as_slice())
+            {
+                images.push(
+                    stream
+                        .dict
+                        .get(b"ColorSpace")
+                        .unwrap()
+                        .as_name()
+                        .unwrap()
+                        .to_vec(),
+                );
+            }
+        }
+        assert_eq!(images.len(), 1, "{standard}");
+        assert_eq!(images[0], b"DeviceCMYK");
+        for (_, &page) in doc.get_pages().iter() {
+            let ops = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+            assert!(
+                !ops.operations
+                    .iter()
+                    .any(|op| op.operator == "rg" || op.operator == "RG"),
+                "{standard}: nothing painted in RGB"
+            );
+        }
+    }
 }

@@ -206,3 +206,61 @@ fn moby_dick_rebuilt_after_edits_is_what_a_fresh_build_writes() {
     }
     assert!(cache.cached_page_streams() > first.pages / 2);
 }
+
+/// A long watch or serve session keeps the words its book uses, not every
+/// word ever typed: 200 edits, each putting five words never seen before in
+/// place of the last edit's, leave the shaped-word table (and every other
+/// cache) the size it was after the first few.
+#[test]
+fn two_hundred_edits_of_new_words_keep_the_caches_bounded() {
+    let chapter = |edit: usize| {
+        let new_words: Vec<String> = (0..5).map(|w| format!("zqx{edit}w{w}")).collect();
+        format!(
+            "# One\n\nThe whale swam on, as whales do, through the grey sea.\n\nA line for edit {edit}: {}.\n\nAnd the ship sailed after it, slowly.\n",
+            new_words.join(" ")
+        )
+    };
+    let mut project = common::project(&[
+        (
+            "manuscript/book.toml",
+            "title = \"Edits\"\nauthors = [\"A. Writer\"]\ndate = \"2024-01-01\"\n",
+        ),
+        ("manuscript/01.md", &chapter(0)),
+    ]);
+    let options = Options::default();
+    let mut cache = BuildCache::for_rebuilds();
+    let mut sizes = Vec::new();
+    for edit in 0..200 {
+        project.insert("manuscript/01.md", chapter(edit).into_bytes());
+        build_with(&project, &options, &mut cache).unwrap();
+        sizes.push((
+            cache.shaped_words("en"),
+            cache.cached_paragraphs(),
+            cache.cached_epub_documents(),
+            cache.cached_page_streams(),
+        ));
+    }
+    let early = sizes[..10].iter().map(|s| s.0).max().unwrap();
+    let late = sizes[100..].iter().map(|s| s.0).max().unwrap();
+    // The last two builds' words: the book's, and one edit's five more.
+    assert!(
+        late <= early + 5,
+        "shaped words: {early} early, {late} late"
+    );
+    for (name, of) in [
+        (
+            "paragraphs",
+            (|s: &(usize, usize, usize, usize)| s.1) as fn(&_) -> usize,
+        ),
+        ("EPUB documents", |s| s.2),
+        ("page streams", |s| s.3),
+    ] {
+        let early = sizes[..10].iter().map(of).max().unwrap();
+        let late = sizes[100..].iter().map(of).max().unwrap();
+        assert!(late <= early, "{name}: {early} early, {late} late");
+    }
+    // A word forgotten and asked for again is shaped again, the same.
+    project.insert("manuscript/01.md", chapter(0).into_bytes());
+    let again = build_with(&project, &options, &mut cache).unwrap();
+    assert!(files(&again) == files(&build(&project, &options).unwrap()));
+}

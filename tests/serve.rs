@@ -4,7 +4,11 @@
 //! refuses (paths outside its views, encoded or through a symlink; any method
 //! but GET; a Host header that is not its own; the editor without the
 //! page's token; a WebSocket from another origin), the event stream that
-//! announces each rebuild, and Ctrl-C stopping it cleanly.
+//! announces each rebuild, and Ctrl-C stopping it cleanly; and what it
+//! outlives: clients past its descriptor limit and its cap, a reader that
+//! reads nothing, oversized request heads, a thousand WebSockets opened and
+//! closed, and a peer that vanishes, each followed by a normal request
+//! answered in under 100 ms.
 
 mod common;
 
@@ -30,7 +34,25 @@ impl Drop for Served {
 
 impl Served {
     fn start(dir: &Path, extra: &[&str]) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_quire"))
+        Served::launch(dir, None, extra)
+    }
+
+    /// `quire serve`, under a descriptor limit when one is given: the shell
+    /// lowers it and becomes quire (`exec`), so the child's id is quire's.
+    fn launch(dir: &Path, descriptors: Option<u32>, extra: &[&str]) -> Served {
+        let binary = env!("CARGO_BIN_EXE_quire");
+        let mut command = match descriptors {
+            Some(limit) => {
+                let mut shell = Command::new("sh");
+                shell
+                    .arg("-c")
+                    .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+                    .arg(binary);
+                shell
+            }
+            None => Command::new(binary),
+        };
+        let mut child = command
             .args(["serve", "--port", "0", "--dir", dir.to_str().unwrap()])
             .args(extra)
             .stdout(Stdio::piped())
@@ -95,6 +117,70 @@ impl Served {
 
     fn get(&self, path: &str) -> (u16, String, Vec<u8>) {
         self.get_with_host(path, &self.address)
+    }
+
+    /// A normal request's time: the median of five fetches of the state.
+    fn answer_time(&self) -> Duration {
+        let mut times: Vec<Duration> = (0..5)
+            .map(|_| {
+                let asked = Instant::now();
+                let (status, _, _) = self.get("/state.json");
+                assert_eq!(status, 200);
+                asked.elapsed()
+            })
+            .collect();
+        times.sort();
+        times[2]
+    }
+
+    fn assert_answers_quickly(&self, after: &str) {
+        let time = self.answer_time();
+        println!("after {after}: a normal request answered in {time:?}");
+        assert!(time < Duration::from_millis(100), "after {after}: {time:?}");
+    }
+
+    /// A number from /proc/PID/status (`Threads:`, `VmHWM:` in kB).
+    fn status(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|line| {
+                line.strip_prefix(field)?
+                    .split_whitespace()
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or_else(|| panic!("no {field} in {status}"))
+    }
+
+    fn threads(&self) -> u64 {
+        self.status("Threads:")
+    }
+
+    /// The thread count once it stops changing (a build's helpers end).
+    fn settled_threads(&self) -> u64 {
+        let mut last = self.threads();
+        loop {
+            std::thread::sleep(Duration::from_millis(500));
+            let now = self.threads();
+            if now == last {
+                return now;
+            }
+            last = now;
+        }
+    }
+
+    /// Waits for the thread count to fall to `at_most`; the count it fell to.
+    fn threads_fall_to(&self, at_most: u64) -> u64 {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let now = self.threads();
+            if now <= at_most || Instant::now() > deadline {
+                return now;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -572,4 +658,283 @@ fn the_findings_are_what_quire_check_counts() {
         }
     }
     assert!(found_any, "the book has something to find");
+}
+
+/// Under `ulimit -n 256`, with the connection cap set past it: the accept
+/// loop runs out of descriptors, says so once, and answers again when the
+/// connections close (tiny_http's accept thread died, and the listener with it).
+#[test]
+fn running_out_of_descriptors_is_survived_and_told() {
+    let dir = book();
+    let served = Served::launch(dir.path(), Some(256), &["--max-connections", "1000"]);
+    // More than the server's 256 descriptors; the rest wait in its backlog.
+    let held: Vec<TcpStream> = (0..300)
+        .filter_map(|_| {
+            TcpStream::connect_timeout(&served.address.parse().unwrap(), Duration::from_secs(1))
+                .ok()
+        })
+        .collect();
+    assert!(held.len() > 256, "{} connections made", held.len());
+    let warning = served.wait_for("stopped answering");
+    assert!(warning.contains("Too many open files"), "{warning}");
+    drop(held);
+    // Its back-off is short, and the episode ends a second after the last failure.
+    std::thread::sleep(Duration::from_millis(1500));
+    served.assert_answers_quickly("running out of descriptors");
+    served.wait_for("the preview answers again");
+    assert_eq!(served.get("/glyphs.json").0, 200);
+}
+
+/// Under `ulimit -n 256` with the default cap (the limit less 64 for the
+/// builder): connections past the cap are answered 503 at once, and the
+/// server never runs out of descriptors.
+#[test]
+fn past_its_cap_connections_are_answered_503() {
+    let dir = book();
+    let served = Served::launch(dir.path(), Some(256), &[]);
+    let cap = 256 - 64;
+    let mut connections: Vec<TcpStream> = (0..250)
+        .map(|_| TcpStream::connect(&served.address).unwrap())
+        .collect();
+    served.wait_for(&format!("{cap} connections are open, its limit"));
+    std::thread::sleep(Duration::from_millis(300));
+    let mut refused = 0;
+    for stream in &mut connections {
+        stream.set_nonblocking(true).unwrap();
+        let mut answer = [0u8; 64];
+        if let Ok(n) = stream.read(&mut answer) {
+            assert!(answer[..n].starts_with(b"HTTP/1.1 503"));
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 250 - cap);
+    // A browser's request meanwhile is refused at once too, never left waiting.
+    let asked = Instant::now();
+    let (status, head, _) = served.get("/state.json");
+    assert_eq!(status, 503);
+    assert!(head.contains("Retry-After"), "{head}");
+    assert!(asked.elapsed() < Duration::from_millis(100));
+    // One that sends a body before it reads (a form's POST) reads its 503
+    // too: what it sends is drained, never met with a reset.
+    let mut poster = TcpStream::connect(&served.address).unwrap();
+    poster
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let body = vec![b'x'; 256 << 10];
+    let head = format!(
+        "POST /state.json HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\n\r\n",
+        served.address,
+        body.len()
+    );
+    poster.write_all(head.as_bytes()).unwrap();
+    poster
+        .write_all(&body)
+        .expect("the refused client's body is read, not reset");
+    let mut answer = Vec::new();
+    poster.read_to_end(&mut answer).unwrap();
+    assert!(answer.starts_with(b"HTTP/1.1 503"));
+    drop(connections);
+    std::thread::sleep(Duration::from_millis(1500));
+    served.assert_answers_quickly("connections past the cap");
+    served.wait_for("the preview answers again");
+}
+
+/// Clients that pipeline requests for the glyph sheet and read nothing: each
+/// holds only its own thread, and only until the write timeout.
+#[test]
+fn a_reader_that_reads_nothing_stalls_no_one() {
+    let dir = book();
+    let served = Served::start(dir.path(), &["--timeout-ms", "1000"]);
+    let threads = served.settled_threads();
+    let sheet = served.get("/glyphs.json").2.len();
+    // Answers enough to fill the sockets' buffers a few times over.
+    let pipelined = ((16 << 20) / sheet.max(1) + 40).min(2000);
+    let request = format!(
+        "GET /glyphs.json HTTP/1.1\r\nHost: {}\r\n\r\n",
+        served.address
+    );
+    let stalled: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&served.address).unwrap();
+            let _ = stream.write_all(request.repeat(pipelined).as_bytes());
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    served.assert_answers_quickly("four readers stalled");
+    // After the write timeout the server has let go of them: reading what
+    // was sent comes to the end, rather than waiting.
+    std::thread::sleep(Duration::from_millis(1500));
+    for mut stream in stalled {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut sink = vec![0u8; 1 << 20];
+        loop {
+            match stream.read(&mut sink) {
+                Ok(0) => break,
+                Ok(_) => {}
+                // Closed with requests unread: a reset. Only a wait is wrong.
+                Err(e) => {
+                    assert!(
+                        !matches!(
+                            e.kind(),
+                            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                        ),
+                        "the server still holds a stalled reader"
+                    );
+                    break;
+                }
+            }
+        }
+    }
+    let after = served.threads_fall_to(threads);
+    assert!(after <= threads, "{after} threads, against {threads}");
+    served.assert_answers_quickly("the stalled readers");
+}
+
+/// A request line past 8 KiB is answered 414, a head past 32 KiB or with
+/// more than 64 headers 431, without reading the rest: a 64 MiB header line
+/// costs the server no memory.
+#[test]
+fn oversized_request_heads_are_refused_unread() {
+    let dir = book();
+    let served = Served::start(dir.path(), &[]);
+    // Sends `head` from another thread (the server may stop reading it) and
+    // returns the status it answers.
+    let refused = |head: Vec<u8>| -> u16 {
+        let mut stream = TcpStream::connect(&served.address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let sending = std::thread::spawn(move || {
+            for chunk in head.chunks(1 << 20) {
+                if writer.write_all(chunk).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut answer = [0u8; 12];
+        stream.read_exact(&mut answer).unwrap();
+        drop(stream);
+        sending.join().unwrap();
+        String::from_utf8_lossy(&answer[9..12]).parse().unwrap()
+    };
+    let host = format!("Host: {}\r\n", served.address);
+    let long_path = format!("GET /{} HTTP/1.1\r\n{host}\r\n", "a".repeat(64 << 10));
+    assert_eq!(refused(long_path.into_bytes()), 414);
+    let long_header = format!(
+        "GET / HTTP/1.1\r\n{host}X-Big: {}\r\n\r\n",
+        "b".repeat(64 << 10)
+    );
+    assert_eq!(refused(long_header.into_bytes()), 431);
+    let many: String = (0..100).map(|i| format!("X-{i}: y\r\n")).collect();
+    assert_eq!(
+        refused(format!("GET / HTTP/1.1\r\n{host}{many}\r\n").into_bytes()),
+        431
+    );
+    let peak = served.status("VmHWM:");
+    let mut huge = format!("GET / HTTP/1.1\r\n{host}X-Huge: ").into_bytes();
+    huge.resize(64 << 20, b'h');
+    assert_eq!(refused(huge), 431);
+    let grown = served.status("VmHWM:").saturating_sub(peak);
+    println!("a 64 MiB header line: the server's peak memory grew {grown} kB");
+    assert!(grown < 8 << 10, "the peak grew {grown} kB");
+    served.assert_answers_quickly("oversized heads");
+}
+
+/// A thousand WebSockets, a hundred at a time, half closed with a close
+/// frame and half dropped: each one's thread ends with it (they used to
+/// keep two threads each until the second rebuild).
+#[test]
+fn a_thousand_closed_websockets_leave_no_threads() {
+    let dir = book();
+    let served = Served::start(dir.path(), &[]);
+    let threads = served.settled_threads();
+    let url = format!("ws://{}/events", served.address);
+    let mut most = 0;
+    for _ in 0..10 {
+        let mut sockets: Vec<_> = (0..100)
+            .map(|_| {
+                let (mut socket, _) = tungstenite::connect(&url).unwrap();
+                if let tungstenite::stream::MaybeTlsStream::Plain(stream) = socket.get_mut() {
+                    stream
+                        .set_read_timeout(Some(Duration::from_secs(5)))
+                        .unwrap();
+                }
+                assert!(socket.read().unwrap().is_text());
+                socket
+            })
+            .collect();
+        most = most.max(served.threads());
+        // Half say goodbye (all at once, then each hears the answer); the others just go.
+        let (closing, dropped): (Vec<_>, Vec<_>) =
+            sockets.drain(..).enumerate().partition(|(i, _)| i % 2 == 0);
+        drop(dropped);
+        let mut closing: Vec<_> = closing.into_iter().map(|(_, s)| s).collect();
+        for socket in &mut closing {
+            let _ = socket.close(None);
+        }
+        for socket in &mut closing {
+            while socket.read().is_ok() {}
+        }
+    }
+    let after = served.threads_fall_to(threads);
+    println!("1,000 WebSockets: {threads} threads before, {most} with 100 open, {after} after");
+    assert!(after <= threads, "{after} threads, against {threads}");
+    served.assert_answers_quickly("a thousand WebSockets");
+}
+
+/// With a 300 ms heartbeat: a peer that answers no ping is let go, and one
+/// that answers stays and hears the next build.
+#[test]
+fn a_vanished_peer_is_let_go_and_a_live_one_kept() {
+    let dir = book();
+    let served = Served::start(dir.path(), &["--timeout-ms", "300"]);
+    let threads = served.settled_threads();
+    // The live page: a client reading all the while answers each ping.
+    let (mut live, _) = tungstenite::connect(format!("ws://{}/events", served.address)).unwrap();
+    let (heard, messages) = mpsc::channel();
+    std::thread::spawn(move || {
+        while let Ok(message) = live.read() {
+            if message.is_text() {
+                let _ = heard.send(message.into_text().unwrap().to_string());
+            }
+        }
+    });
+    assert_eq!(
+        messages.recv_timeout(Duration::from_secs(5)).unwrap(),
+        r#"{"version":1}"#
+    );
+    // The vanished one: a handshake, then nothing read or answered.
+    let mut vanished = TcpStream::connect(&served.address).unwrap();
+    write!(
+        vanished,
+        "GET /events HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        served.address
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    vanished
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut received = Vec::new();
+    let _ = vanished.read_to_end(&mut received);
+    let frames = &received[received.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4..];
+    assert!(frames.starts_with(b"\x81"), "the version first: {frames:?}");
+    assert!(
+        frames.windows(2).any(|w| w == b"\x89\x00"),
+        "pinged: {frames:?}"
+    );
+    assert_eq!(served.threads_fall_to(threads + 1), threads + 1);
+    // The live one still hears of a build, after many heartbeats.
+    let chapter = dir.path().join("manuscript/01-first.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(&chapter, text.replace("bright cold", "bright Quillwhistle")).unwrap();
+    let next: serde_json::Value =
+        serde_json::from_str(&messages.recv_timeout(Duration::from_secs(30)).unwrap()).unwrap();
+    assert_eq!(next["version"], 2);
+    served.assert_answers_quickly("a vanished peer");
 }

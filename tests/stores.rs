@@ -101,14 +101,27 @@ fn check_edition_files(files: &[OutputFile], stem: &str) {
             store.name()
         );
     }
-    // Google: named by the ISBNs' digits.
-    for name in [
-        "google/9780306406157.epub",
-        "google/9780306406157_frontcover.jpg",
-        "google/9781402894626_interior.pdf",
-    ] {
-        assert!(names.contains(&name), "{name} missing: {names:?}");
-    }
+    // Google: named by the ISBNs' digits, each identifier's set complete:
+    // the EPUB and its cover under the ebook ISBN, the interior and its
+    // front cover under the print ISBN.
+    let google: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.starts_with("google/"))
+        .collect();
+    assert_eq!(
+        google,
+        [
+            "google/9780306406157.epub",
+            "google/9780306406157_frontcover.jpg",
+            "google/9781402894626_interior.pdf",
+            "google/9781402894626_frontcover.jpg",
+        ]
+    );
+    assert_eq!(
+        file(files, "google/9781402894626_frontcover.jpg"),
+        file(files, &format!("{stem}-cover.jpg"))
+    );
     assert_eq!(
         file(files, "google/9781402894626_interior.pdf"),
         file(files, &format!("{stem}.pdf")),
@@ -278,12 +291,130 @@ fn notes_gathered_at_the_end_link_both_ways() {
     assert!(chapter.contains("href=\"#note-chapter-4-1\""), "{chapter}");
 }
 
+/// The EPUB's text as MuPDF reads it (`mutool draw -F txt`), or `Err` with
+/// MuPDF's message when it refuses the book; `None` (noted) without
+/// `mutool`, when `QUIRE_SKIP_MUPDF=1` allows that.
+fn mupdf_text(name: &str, epub: &[u8]) -> Option<Result<String, String>> {
+    if std::process::Command::new("mutool")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("QUIRE_SKIP_MUPDF").is_some(),
+            "mutool is not on the PATH: install Debian's mupdf-tools, or set QUIRE_SKIP_MUPDF=1"
+        );
+        common::skipped("mutool is absent");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("{name}.epub"));
+    std::fs::write(&path, epub).unwrap();
+    let out = dir.path().join("text.txt");
+    let run = std::process::Command::new("mutool")
+        .args(["draw", "-F", "txt", "-o"])
+        .arg(&out)
+        .arg(&path)
+        .output()
+        .unwrap();
+    Some(if run.status.success() {
+        Ok(std::fs::read_to_string(&out).unwrap())
+    } else {
+        Err(String::from_utf8_lossy(&run.stderr).into_owned())
+    })
+}
+
 #[test]
-fn embedded_fonts_are_subset_obfuscated_and_declared() {
+fn embedded_fonts_are_plain_subsets_every_reader_opens() {
     let project = common::everything("stores = [\"apple\"]\nepub = { embed-fonts = true }\n");
     let outputs = quire::build(&project, &Options::default()).unwrap();
     let epub = file(&outputs.files, "everything-books-write.epub");
     epubcheck("embedded-fonts", epub);
+    let all = entries(epub);
+    assert!(
+        all.iter().all(|(n, _)| n != "META-INF/encryption.xml"),
+        "OFL fonts need no obfuscation"
+    );
+    let opf = text(&all, "OEBPS/content.opf");
+    let fonts: Vec<&(String, Vec<u8>)> = all.iter().filter(|(n, _)| n.ends_with(".ttf")).collect();
+    assert!(fonts.len() >= 5, "{fonts:?}");
+    let regular = std::fs::read(common::root().join("fonts/EBGaramond-Regular.ttf")).unwrap();
+    for (name, bytes) in &fonts {
+        assert!(opf.contains(&format!("href=\"{}\"", name.trim_start_matches("OEBPS/"))));
+        let face = ttf_parser::Face::parse(bytes, 0)
+            .unwrap_or_else(|e| panic!("{name} is not a plain font file: {e}"));
+        if name.ends_with("EBGaramond-Regular.ttf") {
+            assert!(
+                bytes.len() * 2 < regular.len(),
+                "subset: {} of {}",
+                bytes.len(),
+                regular.len()
+            );
+            assert!(
+                face.glyph_index('\u{2603}').is_none(),
+                "a snowman is not in the book"
+            );
+            // Kerning and ligatures: the layout tables are kept.
+            for table in [b"GSUB", b"GPOS", b"GDEF"] {
+                assert!(
+                    face.raw_face()
+                        .table(ttf_parser::Tag::from_bytes(table))
+                        .is_some()
+                );
+            }
+        }
+    }
+    // The book's face, then the generic family: never the fallback before it.
+    let css = text(&all, "OEBPS/stylesheet.css");
+    assert!(
+        css.contains("body {\n  font-family: \"EB Garamond\", serif;\n}"),
+        "{css}"
+    );
+    assert!(
+        css.contains("code, pre, kbd, samp {\n  font-family: \"JetBrains Mono\", monospace;\n}"),
+        "{css}"
+    );
+    assert!(!css.contains("\"DejaVu Sans\", serif"), "{css}");
+    assert!(
+        !css.contains("body {\n  font-size"),
+        "the reader keeps its size"
+    );
+    // The fallback supplies only what the book's face lacks (the task list's
+    // boxes), under the book's family, before the book's own face.
+    let fallback_rule = css
+        .find("src: url(\"fonts/DejaVuSans.ttf\");\n  unicode-range: ")
+        .unwrap_or_else(|| panic!("{css}"));
+    let own_rule = css
+        .find("src: url(\"fonts/EBGaramond-Regular.ttf\")")
+        .unwrap();
+    assert!(fallback_rule < own_rule, "{css}");
+    let range_line = css[fallback_rule..].lines().nth(1).unwrap();
+    assert!(
+        range_line.contains("U+2610"),
+        "☐ comes from the fallback: {range_line}"
+    );
+    assert!(
+        !range_line.contains("U+41"),
+        "not the Latin letters: {range_line}"
+    );
+    let apple = entries(file(&outputs.files, "apple/everything-books-write.epub"));
+    assert!(
+        text(&apple, "META-INF/com.apple.ibooks.display-options.xml")
+            .contains("<option name=\"specified-fonts\">true</option>")
+    );
+    // MuPDF opens it (it refuses obfuscated fonts as "locked by DRM").
+    if let Some(read) = mupdf_text("embedded-fonts", epub) {
+        let text = read.unwrap_or_else(|e| panic!("MuPDF refuses the book: {e}"));
+        assert!(text.contains("Everything"), "{text}");
+    }
+}
+
+#[test]
+fn fonts_are_obfuscated_only_when_asked() {
+    let project = common::everything("epub = { embed-fonts = \"obfuscated\" }\n");
+    let outputs = quire::build(&project, &Options::default()).unwrap();
+    let epub = file(&outputs.files, "everything-books-write.epub");
+    epubcheck("obfuscated-fonts", epub);
     let all = entries(epub);
     let opf = text(&all, "OEBPS/content.opf");
     let id_start =
@@ -293,57 +424,28 @@ fn embedded_fonts_are_subset_obfuscated_and_declared() {
     let encryption = text(&all, "META-INF/encryption.xml");
     let fonts: Vec<&(String, Vec<u8>)> = all.iter().filter(|(n, _)| n.ends_with(".ttf")).collect();
     assert!(fonts.len() >= 5, "{fonts:?}");
-    let regular = std::fs::read(common::root().join("fonts/EBGaramond-Regular.ttf")).unwrap();
     for (name, bytes) in &fonts {
         assert!(
             encryption.contains(&format!("URI=\"{name}\"")),
             "{name} is not declared"
         );
-        assert!(opf.contains(&format!("href=\"{}\"", name.trim_start_matches("OEBPS/"))));
         assert!(
             ttf_parser::Face::parse(bytes, 0).is_err(),
             "{name} is stored in the clear"
         );
         let clear = quire::epub::fonts::obfuscate(bytes, &key);
-        let face = ttf_parser::Face::parse(&clear, 0).unwrap_or_else(|e| panic!("{name}: {e}"));
-        // The fallback face keeps only what the text face lacks.
-        if !name.ends_with("DejaVuSans.ttf") {
-            assert!(
-                face.glyph_index('E').is_some(),
-                "{name}: the text's letters are kept"
-            );
-        }
-        if name.ends_with("EBGaramond-Regular.ttf") {
-            assert!(
-                clear.len() * 4 < regular.len(),
-                "subset: {} of {}",
-                clear.len(),
-                regular.len()
-            );
-            assert!(
-                face.glyph_index('\u{2603}').is_none(),
-                "a snowman is not in the book"
-            );
-        }
+        ttf_parser::Face::parse(&clear, 0).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
-    let css = text(&all, "OEBPS/stylesheet.css");
+    // A wrong value says what it takes, at its place.
+    let bad = common::everything("epub = { embed-fonts = \"yes\" }\n");
+    let err = quire::build(&bad, &Options::default())
+        .unwrap_err()
+        .to_string();
     assert!(
-        css.contains("@font-face {\n  font-family: \"EB Garamond\";"),
-        "{css}"
+        err.contains("epub.embed-fonts is `\"yes\"`: expected true, false or \"obfuscated\""),
+        "{err}"
     );
-    assert!(
-        css.contains("body {\n  font-family: \"EB Garamond\""),
-        "{css}"
-    );
-    assert!(
-        !css.contains("body {\n  font-size"),
-        "the reader keeps its size"
-    );
-    let apple = entries(file(&outputs.files, "apple/everything-books-write.epub"));
-    assert!(
-        text(&apple, "META-INF/com.apple.ibooks.display-options.xml")
-            .contains("<option name=\"specified-fonts\">true</option>")
-    );
+    assert!(err.contains("manuscript/book.toml:1:"), "{err}");
 }
 
 // ------------------------------------------------------------------ the gate
@@ -401,6 +503,162 @@ fn the_gate_passes_the_essay_in_every_store() {
     assert!(
         report.checks.iter().all(|c| c.group != "kindle"),
         "only the stores named"
+    );
+}
+
+#[test]
+fn every_store_has_its_row_and_the_gate_runs_all_of_it() {
+    use quire::stores::{Content, EpubCheck, SetCheck, rules};
+    let report = gate(&essay_for_all_stores(), Some(Store::ALL.to_vec()));
+    for store in Store::ALL {
+        let rules = rules(store);
+        assert_eq!(rules.store, store, "{store:?} has another store's row");
+        let group = store.name();
+        for name in ["file size", "file names", "cover pixels"] {
+            row(&report, group, name);
+        }
+        for file in rules.files {
+            if let Content::Epub { checks, .. } = file.content {
+                for check in checks {
+                    // Exhaustive on purpose: a new check names its row here.
+                    let name = match check {
+                        EpubCheck::Images => "images",
+                        EpubCheck::KindleConversion => "conversion hazards",
+                        EpubCheck::KindleTocDepth => "toc depth",
+                        EpubCheck::KdpLanguage => "language",
+                        EpubCheck::AppleDisplayOptions => "display options",
+                        EpubCheck::AppleLandmarks => "landmarks",
+                        EpubCheck::AppleEmoji => "emoji glyphs",
+                        EpubCheck::KepubSpans => "kepub spans",
+                        EpubCheck::RmsdkCss => "RMSDK CSS hazards",
+                    };
+                    assert_eq!(check.row(), name);
+                    row(&report, group, name);
+                }
+            }
+        }
+        for check in rules.set_checks {
+            match check {
+                SetCheck::GoogleSet => assert_eq!(check.row(), "file sets"),
+            }
+            row(&report, group, check.row());
+        }
+        // Each row's caps are its own: the size row says the row's source.
+        assert!(
+            row(&report, group, "file size")
+                .value
+                .contains(rules.size_cap.source),
+            "{group}"
+        );
+    }
+    // Rows name no store but their own.
+    assert!(row(&report, "kobo", "cover pixels").value.contains("Kobo"));
+    assert!(
+        row(&report, "generic", "cover pixels")
+            .value
+            .contains("625")
+    );
+}
+
+#[test]
+fn kindle_fails_a_language_kdp_does_not_sell() {
+    let mut project = common::bundled();
+    let toml = String::from_utf8(project.get("manuscript/book.toml").unwrap().to_vec()).unwrap();
+    project.insert(
+        "manuscript/book.toml",
+        format!(
+            "stores = [\"kindle\", \"kobo\"]\n{}",
+            toml.replace("language = \"en\"", "language = \"kk\"")
+        ),
+    );
+    let report = gate(&project, None);
+    let language = row(&report, "kindle", "language");
+    assert_eq!(language.status, Status::Fail, "{}", language.value);
+    assert!(
+        language
+            .value
+            .contains("`kk` is not among the languages KDP sells eBooks in"),
+        "{}",
+        language.value
+    );
+    // Kobo sells Kazakh: no row of its own fails it.
+    assert!(
+        report
+            .checks
+            .iter()
+            .filter(|c| c.group == "kobo")
+            .all(|c| c.status != Status::Fail)
+    );
+    // English passes, with KDP's name for it.
+    let report = gate(&essay_for_all_stores(), None);
+    let language = row(&report, "kindle", "language");
+    assert_eq!(language.status, Status::Pass);
+    assert!(
+        language.value.contains("en (English)"),
+        "{}",
+        language.value
+    );
+}
+
+#[test]
+fn google_fails_a_set_that_would_not_process() {
+    let outputs = quire::build(&essay_for_all_stores(), &Options::default()).unwrap();
+    let google: Vec<OutputFile> = outputs
+        .files
+        .into_iter()
+        .filter(|f| f.name.starts_with("google/"))
+        .collect();
+    let mut report = quire::check::Report::default();
+    quire::check::check_edition(&mut report, Store::Google, &google);
+    assert_eq!(row(&report, "google", "file sets").status, Status::Pass);
+    // The set quire wrote before: the print ISBN's interior without its front cover.
+    let incomplete: Vec<OutputFile> = google
+        .iter()
+        .filter(|f| f.name != "google/9781402894626_frontcover.jpg")
+        .cloned()
+        .collect();
+    let mut report = quire::check::Report::default();
+    quire::check::check_edition(&mut report, Store::Google, &incomplete);
+    let sets = row(&report, "google", "file sets");
+    assert_eq!(sets.status, Status::Fail);
+    assert!(
+        sets.value
+            .contains("9781402894626_interior.pdf has no 9781402894626_frontcover.jpg beside it"),
+        "{}",
+        sets.value
+    );
+    // A cover with no content under its identifier is pending, never processed.
+    let problems = quire::check::google_set_problems(
+        ["google/9780306406157_frontcover.jpg", "google/book.epub"].into_iter(),
+    );
+    assert_eq!(
+        problems,
+        [
+            "book.epub is not named by a 13-digit ISBN",
+            "9780306406157 has a cover but no content (no 9780306406157.epub or 9780306406157_interior.pdf)"
+        ]
+    );
+    // Without the print edition there is no interior, and no second cover.
+    let options = Options {
+        formats: quire::Formats {
+            epub: true,
+            pdf: false,
+        },
+        ..Options::default()
+    };
+    let epub_only = quire::build(&essay_for_all_stores(), &options).unwrap();
+    let names: Vec<&str> = epub_only
+        .files
+        .iter()
+        .map(|f| f.name.as_str())
+        .filter(|n| n.starts_with("google/"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "google/9780306406157.epub",
+            "google/9780306406157_frontcover.jpg"
+        ]
     );
 }
 
@@ -581,7 +839,37 @@ fn the_gate_fails_each_broken_store_rule_at_its_place() {
     );
     assert_eq!(row.status, Status::Fail);
     assert!(
-        row.value.contains("spans inside spans") || row.value.contains("outside a span"),
+        row.value
+            .contains("OEBPS/chapter-1.xhtml: 1 koboSpans inside another span"),
+        "{}",
+        row.value
+    );
+    // "None inside another span" counts the book's own spans too.
+    let row = broken_row(
+        Store::Kobo,
+        chapter,
+        |t| {
+            t.replacen("</h1>", "</h1><p><span class=\"sc\"><span class=\"koboSpan\" id=\"kobo.99.1\">x</span></span></p>", 1)
+        },
+        "kepub spans",
+    );
+    assert_eq!(row.status, Status::Fail);
+    assert!(
+        row.value
+            .contains("OEBPS/chapter-1.xhtml: 1 koboSpans inside another span"),
+        "{}",
+        row.value
+    );
+    // kepubify's style hacks, in the navigation document too.
+    let row = broken_row(
+        Store::Kobo,
+        "OEBPS/nav.xhtml",
+        |t| t.replace("class=\"kobostylehacks\"", "class=\"other\""),
+        "kepub spans",
+    );
+    assert!(
+        row.value
+            .contains("OEBPS/nav.xhtml: no <style class=\"kobostylehacks\"> in the head"),
         "{}",
         row.value
     );

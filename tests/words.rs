@@ -206,7 +206,7 @@ impl Manuscript {
         let count = choices.next().map_or(1, |c| 1 + (c % 3) as usize);
         for _ in 0..count {
             let Some(&choice) = choices.next() else { break };
-            let block = match (choice % 9, depth) {
+            let block = match (choice % 12, depth) {
                 (1, d) if d < 3 => self.blocks(choices, d + 1, "> ", ordered),
                 (2, d) if d < 3 => {
                     let first = self.blocks(choices, d + 1, "  ", ordered);
@@ -248,6 +248,23 @@ impl Manuscript {
                     self.word(ordered),
                     self.words(4, ordered)
                 ),
+                // A definition list: a term with two definitions.
+                (9, _) => format!(
+                    "{}\n: {}\n: {}",
+                    self.words(2, ordered),
+                    self.words(5, ordered),
+                    self.words(4, ordered)
+                ),
+                // A fenced div of a class the style sets, holding blocks.
+                (10, d) if d < 3 => {
+                    let inner = self.blocks(choices, d + 1, "", ordered);
+                    format!("::: epigraph\n{}\n:::", inner.trim_end())
+                }
+                // A converted dictionary's entries: `Term⏎definition`, three in a row.
+                (11, _) => (0..3)
+                    .map(|_| format!("{}\\\n{}", self.word(ordered), self.words(8, ordered)))
+                    .collect::<Vec<_>>()
+                    .join("\n\n"),
                 _ => self.words(6, ordered),
             };
             for line in block.lines() {
@@ -331,6 +348,9 @@ fn every_block_kind_nested_in_every_other() {
         vec![2, 6, 2, 1, 1, 2, 2, 1, 3, 8],
         vec![2, 6, 2, 2, 5, 6, 2, 7, 8],
         vec![2, 1, 1, 2, 2, 6, 2, 4, 8, 7, 3],
+        vec![2, 9, 2, 10, 2, 11, 1, 9, 0],
+        vec![2, 10, 2, 9, 11, 1, 2, 10, 1, 3],
+        vec![2, 1, 2, 10, 1, 11, 9, 2, 6, 2, 9, 10],
     ] {
         for style in ["plain", "classic", "modern"] {
             check_words(&choices, style).unwrap_or_else(|e| panic!("{e}"));

@@ -4,12 +4,14 @@
 //! produced files (the EPUB unzipped, the PDF parsed) or the layout itself,
 //! never the settings that were meant to produce them.
 
+mod pdfx;
 mod reading_order;
 mod stores;
+pub mod tagged;
 pub(crate) mod words;
 
 pub use reading_order::PageListOrder;
-pub use stores::check_edition;
+pub use stores::{check_edition, google_set_problems};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -180,6 +182,8 @@ pub fn release_gate(
     check_epub(&mut report, &book, &laid, &epub);
     check_print(&mut report, &book, &laid, &interior);
     check_cover(&mut report, &book, &laid, &jpeg, &print_cover, &cover_pdf);
+    pdfx::check(&mut report, &book, &laid, &interior, &cover_pdf);
+    tagged::check(&mut report, &interior);
     check_typography(&mut report, &laid);
     check_placeholders(&mut report, &book);
     check_links(&mut report, &book);
@@ -187,7 +191,7 @@ pub fn release_gate(
     check_warnings(&mut report, &warnings);
     // The stores book.toml names, and those `--store` surveys.
     let surveyed = options.stores.clone().unwrap_or_default();
-    let store_list: Vec<crate::stores::Store> = crate::stores::Store::ALL
+    let store_list: Vec<crate::model::Store> = crate::model::Store::ALL
         .into_iter()
         .filter(|s| book.ebook.stores.contains(s) || surveyed.contains(s))
         .collect();
@@ -1456,6 +1460,7 @@ mod tests {
 
     fn run_at(x: f64, y: f64, size: f64) -> Item {
         Item::Glyphs(GlyphRun {
+            mark: crate::layout::frame::Mark::Artifact,
             hidden: false,
             style: crate::fonts::Style::Regular,
             size: Pt(size),

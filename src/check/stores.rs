@@ -1,10 +1,12 @@
 //! The gate's store rules: each store's edition is made as `quire build`
 //! makes it and its files are read back, so a rule is measured on what is
-//! uploaded. One group of rows per store (named as the store): file size
-//! against the store's cap, cover pixels, image caps, file names, and the
-//! store's own hazards (Kindle: conversion rejections and toc depth; Apple:
-//! display options, landmarks, emoji glyphs; Kobo: kepub spans and the
-//! RMSDK stylesheet hazards).
+//! uploaded. The rules are the store's row ([`crate::stores::rules`]): one
+//! group of rows per store (named as the store) with the file size against
+//! the row's cap, its file names, its cover and image rules, the checks the
+//! row lists for each EPUB (Kindle: conversion rejections, toc depth, KDP's
+//! languages; Apple: display options, landmarks, emoji glyphs; Kobo: kepub
+//! spans and the RMSDK stylesheet hazards) and for the set (Google: every
+//! identifier's files complete).
 
 use std::io::Cursor;
 
@@ -15,7 +17,10 @@ use crate::model::Book;
 use crate::stores::archive::Archive;
 use crate::stores::css::{Reader, hazards};
 use crate::stores::xml::{self, Package};
-use crate::stores::{self, EMOJI_PRONE, Store, TEXT_PRESENTATION, TOC_DEPTH};
+use crate::stores::{
+    self, Content, EMOJI_PRONE, EditionFile, EpubCheck, SetCheck, Store, StoreRules,
+    TEXT_PRESENTATION, TOC_DEPTH,
+};
 
 /// Checks each store in `stores`: those `book.toml` names are commitments
 /// (a missing ISBN fails), the others are surveyed (it warns).
@@ -27,32 +32,24 @@ pub fn check_stores(
 ) {
     for &store in stores {
         let group = store.name();
-        if store == Store::Google {
-            let missing: Vec<&str> = [
-                ("isbn.ebook", book.meta.isbn_ebook.is_none()),
-                ("isbn.print", book.meta.isbn_print.is_none()),
-            ]
-            .into_iter()
-            .filter(|(_, missing)| *missing)
-            .map(|(key, _)| key)
-            .collect();
-            if !missing.is_empty() {
-                let committed = book.ebook.stores.contains(&store);
-                report.add(
-                    group,
-                    "file names",
-                    if committed {
-                        Status::Fail
-                    } else {
-                        Status::Warn
-                    },
-                    format!(
-                        "Google names the files by ISBN: {} not set in book.toml",
-                        missing.join(" and ")
-                    ),
-                );
-                continue;
-            }
+        let missing = stores::missing_isbns(book, store);
+        if !missing.is_empty() {
+            let committed = book.ebook.stores.contains(&store);
+            report.add(
+                group,
+                "file names",
+                if committed {
+                    Status::Fail
+                } else {
+                    Status::Warn
+                },
+                format!(
+                    "{} names files by ISBN: {} not set in book.toml",
+                    store.name(),
+                    missing.join(" and ")
+                ),
+            );
+            continue;
         }
         match stores::editions(&[store], sources) {
             Ok((files, _)) => check_edition(report, store, &files),
@@ -61,11 +58,11 @@ pub fn check_stores(
     }
 }
 
-/// The rules of `store`, measured on its edition's files (`STORE/NAME`).
+/// The rules of `store`'s row, measured on its edition's files (`STORE/NAME`).
 pub fn check_edition(report: &mut Report, store: Store, files: &[OutputFile]) {
+    let rules = stores::rules(store);
     let group = store.name();
     let epubs: Vec<&OutputFile> = files.iter().filter(|f| f.name.ends_with(".epub")).collect();
-    let (cap, source) = store.size_cap();
     let largest = epubs
         .iter()
         .map(|f| f.bytes.len() as u64)
@@ -74,30 +71,62 @@ pub fn check_edition(report: &mut Report, store: Store, files: &[OutputFile]) {
     report.add(
         group,
         "file size",
-        if largest <= cap {
+        if largest <= rules.size_cap.bytes {
             Status::Pass
         } else {
             Status::Fail
         },
-        format!("{} (cap {source})", crate::output::human_size(largest)),
+        format!(
+            "{} (cap {})",
+            crate::output::human_size(largest),
+            rules.size_cap.source
+        ),
     );
-    check_names(report, store, files);
-    if let Some(cover) = files.iter().find(|f| f.name.ends_with(".jpg")) {
-        check_cover(report, store, &cover.bytes);
+    check_names(report, rules, files);
+    for check in rules.set_checks {
+        match check {
+            SetCheck::GoogleSet => check_google_set(report, group, files),
+        }
     }
-    for (n, epub) in epubs.iter().enumerate() {
-        let kepub = epub.name.ends_with(".kepub.epub");
+    let covers: Vec<&OutputFile> = files
+        .iter()
+        .filter(|f| {
+            row_file(rules, &f.name)
+                .is_some_and(|r| matches!(r.content, Content::Cover | Content::InteriorCover))
+        })
+        .collect();
+    if let Some(cover) = covers.first() {
+        check_cover(report, rules, &cover.bytes);
+    }
+    for epub in epubs {
+        let checks = match row_file(rules, &epub.name).map(|r| &r.content) {
+            Some(Content::Epub { checks, .. }) => *checks,
+            _ => {
+                report.add(
+                    group,
+                    "file names",
+                    Status::Fail,
+                    format!("{} is not a file the {group} edition has", epub.name),
+                );
+                continue;
+            }
+        };
         match Edition::read(&epub.bytes) {
             Ok(edition) => {
-                if n == 0 {
-                    check_images(report, store, &edition);
-                }
-                match store {
-                    Store::Kindle => check_kindle(report, &edition),
-                    Store::Apple => check_apple(report, &edition),
-                    Store::Kobo if kepub => check_kepub(report, &edition),
-                    Store::Kobo => check_rmsdk(report, &edition),
-                    _ => {}
+                for check in checks {
+                    match check {
+                        EpubCheck::Images => check_images(report, rules, &edition),
+                        EpubCheck::KindleConversion => check_kindle(report, group, &edition),
+                        EpubCheck::KindleTocDepth => check_toc_depth(report, group, &edition),
+                        EpubCheck::KdpLanguage => check_kdp_language(report, group, &edition),
+                        EpubCheck::AppleDisplayOptions => {
+                            check_display_options(report, group, &edition)
+                        }
+                        EpubCheck::AppleLandmarks => check_landmarks(report, group, &edition),
+                        EpubCheck::AppleEmoji => check_emoji(report, group, &edition),
+                        EpubCheck::KepubSpans => check_kepub(report, group, &edition),
+                        EpubCheck::RmsdkCss => check_rmsdk(report, group, &edition),
+                    }
                 }
             }
             Err(e) => report.add(
@@ -108,6 +137,16 @@ pub fn check_edition(report: &mut Report, store: Store, files: &[OutputFile]) {
             ),
         }
     }
+}
+
+/// The row's file that `name` is: the one whose suffix it ends with, the
+/// longest such suffix first (`.kepub.epub` before `.epub`).
+fn row_file<'a>(rules: &'a StoreRules, name: &str) -> Option<&'a EditionFile> {
+    rules
+        .files
+        .iter()
+        .filter(|f| name.ends_with(f.name.suffix()))
+        .max_by_key(|f| f.name.suffix().len())
 }
 
 /// An edition's EPUB, read back: its package and every text entry.
@@ -170,9 +209,9 @@ fn first_and_count(found: &[String]) -> String {
     }
 }
 
-/// File names: what the store expects, in characters every store's upload takes.
-fn check_names(report: &mut Report, store: Store, files: &[OutputFile]) {
-    let group = store.name();
+/// File names: in characters every store's upload takes, and each file the
+/// row lists present (the interior and its cover only with each other).
+fn check_names(report: &mut Report, rules: &StoreRules, files: &[OutputFile]) {
     let safe = |name: &str| {
         name.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
@@ -182,28 +221,19 @@ fn check_names(report: &mut Report, store: Store, files: &[OutputFile]) {
         .filter(|f| !safe(&f.name))
         .map(|f| format!("{} has characters outside A–Z, 0–9, - _ .", f.name))
         .collect();
-    let expected: &[&str] = match store {
-        Store::Kobo => &[".kepub.epub", ".epub"],
-        Store::Google => &["_interior.pdf", "_frontcover.jpg", ".epub"],
-        _ => &[".epub"],
-    };
-    for suffix in expected {
-        if !files.iter().any(|f| f.name.ends_with(suffix)) {
-            problems.push(format!("no *{suffix} file"));
-        }
-    }
-    if store == Store::Google {
-        for f in files {
-            let stem = f.name.rsplit('/').next().unwrap_or(&f.name);
-            let digits: String = stem.chars().take_while(char::is_ascii_digit).collect();
-            if digits.len() != 13 {
-                problems.push(format!("{} is not named by a 13-digit ISBN", f.name));
-            }
+    for expected in rules.files {
+        let optional = matches!(expected.content, Content::Interior | Content::InteriorCover);
+        let suffix = expected.name.suffix();
+        let present = files
+            .iter()
+            .any(|f| row_file(rules, &f.name).is_some_and(|r| r.name.suffix() == suffix));
+        if !present && !optional {
+            problems.push(format!("no *{} file", expected.name.suffix()));
         }
     }
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     report.add(
-        group,
+        rules.store.name(),
         "file names",
         if problems.is_empty() {
             Status::Pass
@@ -218,46 +248,108 @@ fn check_names(report: &mut Report, store: Store, files: &[OutputFile]) {
     );
 }
 
-/// The marketing cover's pixels against the store's rule.
-fn check_cover(report: &mut Report, store: Store, jpeg: &[u8]) {
+/// Google's sets (Partner Center, "Files and uploading overview"): files
+/// are matched to a book by the identifier before `_` or `.`, a 13-digit
+/// ISBN here; `ID_interior.pdf` processes only with `ID_frontcover.*`, a
+/// cover alone stays "pending content", and each identifier needs its
+/// content (`ID.epub`, `ID.pdf` or `ID_interior.pdf`).
+fn check_google_set(report: &mut Report, group: &'static str, files: &[OutputFile]) {
+    let problems = google_set_problems(files.iter().map(|f| f.name.as_str()));
+    report.add(
+        group,
+        SetCheck::GoogleSet.row(),
+        if problems.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        if problems.is_empty() {
+            "every identifier's set complete (each interior with its front cover)".to_string()
+        } else {
+            format!(
+                "{} (an incomplete set of files will not process)",
+                first_and_count(&problems)
+            )
+        },
+    );
+}
+
+/// What keeps Google from processing a set of `names` (`FOLDER/FILE`), in order.
+pub fn google_set_problems<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    #[derive(Default)]
+    struct Set {
+        epub: bool,
+        pdf: bool,
+        interior: bool,
+        front_cover: bool,
+    }
+    let mut problems = Vec::new();
+    let mut sets: std::collections::BTreeMap<String, Set> = std::collections::BTreeMap::new();
+    for name in names {
+        let file = name.rsplit('/').next().unwrap_or(name);
+        let id: String = file.chars().take_while(char::is_ascii_digit).collect();
+        let rest = &file[id.len()..];
+        if id.len() != 13 {
+            problems.push(format!("{file} is not named by a 13-digit ISBN"));
+            continue;
+        }
+        let set = sets.entry(id).or_default();
+        match rest.to_ascii_lowercase().as_str() {
+            ".epub" => set.epub = true,
+            ".pdf" => set.pdf = true,
+            "_interior.pdf" => set.interior = true,
+            "_frontcover.jpg" | "_frontcover.jpeg" | "_frontcover.png" | "_frontcover.tif"
+            | "_frontcover.tiff" | "_frontcover.pdf" => set.front_cover = true,
+            _ => problems.push(format!("{file} is not a name Google's sets use")),
+        }
+    }
+    for (id, set) in &sets {
+        if set.interior && !set.front_cover {
+            problems.push(format!(
+                "{id}_interior.pdf has no {id}_frontcover.jpg beside it"
+            ));
+        }
+        if !(set.epub || set.pdf || set.interior) {
+            problems.push(format!(
+                "{id} has a cover but no content (no {id}.epub or {id}_interior.pdf)"
+            ));
+        }
+    }
+    problems
+}
+
+/// The marketing cover's pixels against the row's rule.
+fn check_cover(report: &mut Report, rules: &StoreRules, jpeg: &[u8]) {
+    let group = rules.store.name();
     let size = image::ImageReader::new(Cursor::new(jpeg))
         .with_guessed_format()
         .ok()
         .and_then(|r| r.into_dimensions().ok());
     let Some((w, h)) = size else {
         report.add(
-            store.name(),
+            group,
             "cover pixels",
             Status::Fail,
             "the cover is not a readable image",
         );
         return;
     };
-    let (ok, rule) = match store {
-        Store::Apple => (
-            w.min(h) >= 1400,
-            "Apple: at least 1400 px on the shorter side",
-        ),
-        Store::Google => (
-            (640..=7200).contains(&w) && (640..=7200).contains(&h),
-            "Google: 640–7200 px",
-        ),
-        _ => (w >= 625 && h >= 1000, "KDP: at least 625 × 1000 px"),
-    };
     report.add(
-        store.name(),
+        group,
         "cover pixels",
-        if ok { Status::Pass } else { Status::Fail },
-        format!("{w} × {h} px ({rule})"),
+        if rules.cover.accepts(w, h) {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        format!("{w} × {h} px ({})", rules.cover.describe()),
     );
 }
 
-/// Images inside the EPUB: Kindle and Kobo take at most 5 MB each (KDP's
-/// and Kobo's guides), Kobo only RGB.
-fn check_images(report: &mut Report, store: Store, edition: &Edition) {
-    if !matches!(store, Store::Kindle | Store::Kobo) {
-        return;
-    }
+/// Images inside the EPUB against the row's rule (a size cap per image,
+/// RGB only).
+fn check_images(report: &mut Report, rules: &StoreRules, edition: &Edition) {
+    let rule = rules.images;
     let mut problems = Vec::new();
     let mut largest = 0u64;
     for (path, bytes) in &edition.images {
@@ -267,19 +359,22 @@ fn check_images(report: &mut Report, store: Store, edition: &Edition) {
             .and_then(|r| r.into_dimensions().ok())
             .map(|(w, h)| u64::from(w) * u64::from(h));
         largest = largest.max(pixels.unwrap_or(0));
-        if bytes.len() > 5_000_000 {
+        if let Some(cap) = rule.max_bytes
+            && bytes.len() as u64 > cap
+        {
             problems.push(format!(
-                "{path}: {} over 5 MB",
-                crate::output::human_size(bytes.len() as u64)
+                "{path}: {} over {}",
+                crate::output::human_size(bytes.len() as u64),
+                crate::output::human_size(cap)
             ));
         }
-        if store == Store::Kobo && jpeg_components(bytes) == Some(4) {
-            problems.push(format!("{path}: CMYK, Kobo takes RGB"));
+        if rule.rgb_only && jpeg_components(bytes) == Some(4) {
+            problems.push(format!("{path}: CMYK, the store takes RGB"));
         }
     }
     report.add(
-        store.name(),
-        "images",
+        rules.store.name(),
+        EpubCheck::Images.row(),
         if problems.is_empty() {
             Status::Pass
         } else {
@@ -287,12 +382,13 @@ fn check_images(report: &mut Report, store: Store, edition: &Edition) {
         },
         if problems.is_empty() {
             format!(
-                "{} images, the largest {:.1} MP",
+                "{} images, the largest {:.1} MP ({})",
                 edition.images.len(),
-                largest as f64 / 1e6
+                largest as f64 / 1e6,
+                rule.source
             )
         } else {
-            first_and_count(&problems)
+            format!("{} ({})", first_and_count(&problems), rule.source)
         },
     );
 }
@@ -317,8 +413,8 @@ fn jpeg_components(bytes: &[u8]) -> Option<u8> {
     None
 }
 
-/// KDP's conversion rejections and the toc depth, in the Kindle edition.
-fn check_kindle(report: &mut Report, edition: &Edition) {
+/// KDP's conversion rejections, in the Kindle edition.
+fn check_kindle(report: &mut Report, group: &'static str, edition: &Edition) {
     let mut found = Vec::new();
     for (path, text) in &edition.texts {
         let is_xml = !path.ends_with(".css");
@@ -400,8 +496,8 @@ fn check_kindle(report: &mut Report, edition: &Edition) {
         ));
     }
     report.add(
-        "kindle",
-        "conversion hazards",
+        group,
+        EpubCheck::KindleConversion.row(),
         if found.is_empty() { Status::Pass } else { Status::Fail },
         if found.is_empty() {
             "none (encoding declared, no body links, soft hyphens, inline styles or CSS it cannot convert)".to_string()
@@ -409,6 +505,10 @@ fn check_kindle(report: &mut Report, edition: &Edition) {
             first_and_count(&found)
         },
     );
+}
+
+/// The toc nav's and the NCX's depth against what Kindle shows.
+fn check_toc_depth(report: &mut Report, group: &'static str, edition: &Edition) {
     let nav_depth = edition
         .package
         .nav()
@@ -421,14 +521,55 @@ fn check_kindle(report: &mut Report, edition: &Edition) {
         .map_or(0, ncx_depth);
     let depth = nav_depth.max(ncx_depth);
     report.add(
-        "kindle",
-        "toc depth",
+        group,
+        EpubCheck::KindleTocDepth.row(),
         if depth <= TOC_DEPTH {
             Status::Pass
         } else {
             Status::Fail
         },
         format!("{depth} levels (nav {nav_depth}, NCX {ncx_depth}; Kindle shows {TOC_DEPTH})"),
+    );
+}
+
+/// The book's language (each `dc:language`) among those KDP sells eBooks in.
+fn check_kdp_language(report: &mut Report, group: &'static str, edition: &Edition) {
+    let opf = edition.text(&edition.package.opf_path).unwrap_or("");
+    let languages: Vec<String> = xml::parse(opf)
+        .map(|doc| {
+            doc.descendants()
+                .filter(|n| n.has_tag_name(("http://purl.org/dc/elements/1.1/", "language")))
+                .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut names = Vec::new();
+    let mut problems = Vec::new();
+    for language in &languages {
+        match stores::languages::kdp_supports(language) {
+            Ok(name) => names.push(format!("{language} ({name})")),
+            Err(why) => problems.push(why),
+        }
+    }
+    if languages.is_empty() {
+        problems.push(format!("{}: no dc:language", edition.package.opf_path));
+    }
+    report.add(
+        group,
+        EpubCheck::KdpLanguage.row(),
+        if problems.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        if problems.is_empty() {
+            format!("{}: KDP sells eBooks in it", names.join(", "))
+        } else {
+            format!(
+                "{} (KDP's Language Support page; KDP refuses the upload)",
+                first_and_count(&problems)
+            )
+        },
     );
 }
 
@@ -463,8 +604,8 @@ pub fn ncx_depth(ncx: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// Apple's display options, landmarks and emoji glyphs.
-fn check_apple(report: &mut Report, edition: &Edition) {
+/// Apple's display options agree with the embedded fonts.
+fn check_display_options(report: &mut Report, group: &'static str, edition: &Edition) {
     let fonts = edition.package.fonts().count();
     let options = edition.text(DISPLAY_OPTIONS);
     let specified =
@@ -481,12 +622,15 @@ fn check_apple(report: &mut Report, edition: &Edition) {
         ),
     };
     report.add(
-        "apple",
-        "display options",
+        group,
+        EpubCheck::AppleDisplayOptions.row(),
         if ok { Status::Pass } else { Status::Fail },
         value,
     );
+}
 
+/// One `epub:type` per landmark: Books skips an entry with more.
+fn check_landmarks(report: &mut Report, group: &'static str, edition: &Edition) {
     let mut several = Vec::new();
     if let Some(nav) = edition
         .package
@@ -513,8 +657,8 @@ fn check_apple(report: &mut Report, edition: &Edition) {
         }
     }
     report.add(
-        "apple",
-        "landmarks",
+        group,
+        EpubCheck::AppleLandmarks.row(),
         if several.is_empty() {
             Status::Pass
         } else {
@@ -529,7 +673,10 @@ fn check_apple(report: &mut Report, edition: &Edition) {
             )
         },
     );
+}
 
+/// Every arrow or symbol iOS would draw as emoji followed by U+FE0E.
+fn check_emoji(report: &mut Report, group: &'static str, edition: &Edition) {
     let mut emoji = Vec::new();
     for (path, text) in edition.documents() {
         let mut chars = text.char_indices().peekable();
@@ -542,8 +689,8 @@ fn check_apple(report: &mut Report, edition: &Edition) {
         }
     }
     report.add(
-        "apple",
-        "emoji glyphs",
+        group,
+        EpubCheck::AppleEmoji.row(),
         if emoji.is_empty() {
             Status::Pass
         } else {
@@ -560,15 +707,15 @@ fn check_apple(report: &mut Report, edition: &Edition) {
     );
 }
 
-/// koboSpans in every spine document of the kepub.
-fn check_kepub(report: &mut Report, edition: &Edition) {
+/// kepubify's markup in every XHTML document of the kepub (the navigation
+/// document too, as kepubify converts it): the style hacks, the body
+/// wrapped, koboSpans unique, each `kobo.N.M`, none inside another span (a
+/// koboSpan or the book's own) or in verbatim text (`pre`, `script`…), and
+/// every text and image inside one.
+fn check_kepub(report: &mut Report, group: &'static str, edition: &Edition) {
     let mut problems = Vec::new();
     let (mut spans, mut documents) = (0, 0);
-    let nav = edition.package.nav().map(|n| n.id.clone());
-    for item in edition.package.spine_documents() {
-        if Some(&item.id) == nav.as_ref() {
-            continue;
-        }
+    for item in edition.package.documents() {
         let Some(text) = edition.text(&item.path) else {
             continue;
         };
@@ -577,6 +724,11 @@ fn check_kepub(report: &mut Report, edition: &Edition) {
             Ok(r) => {
                 spans += r.spans;
                 let path = &item.path;
+                if !r.style_hacks {
+                    problems.push(format!(
+                        "{path}: no <style class=\"kobostylehacks\"> in the head"
+                    ));
+                }
                 if !r.wrapped_body {
                     problems.push(format!(
                         "{path}: body not in div#book-columns > div#book-inner"
@@ -586,7 +738,16 @@ fn check_kepub(report: &mut Report, edition: &Edition) {
                     problems.push(format!("{path}: span id {id} used twice"));
                 }
                 if r.nested > 0 {
-                    problems.push(format!("{path}: {} spans inside spans", r.nested));
+                    problems.push(format!(
+                        "{path}: {} koboSpans inside another span",
+                        r.nested
+                    ));
+                }
+                if r.spans_in_verbatim > 0 {
+                    problems.push(format!(
+                        "{path}: {} koboSpans in pre, script, style, svg or math text",
+                        r.spans_in_verbatim
+                    ));
                 }
                 if r.malformed_ids > 0 {
                     problems.push(format!("{path}: {} span ids not kobo.N.M", r.malformed_ids));
@@ -616,11 +777,11 @@ fn check_kepub(report: &mut Report, edition: &Edition) {
         problems.push("no manifest item with properties=\"cover-image\"".into());
     }
     report.add(
-        "kobo",
-        "kepub spans",
+        group,
+        EpubCheck::KepubSpans.row(),
         if problems.is_empty() { Status::Pass } else { Status::Fail },
         if problems.is_empty() {
-            format!("{spans} spans in {documents} documents, unique, none nested, all text and images inside one")
+            format!("{spans} spans in {documents} documents, unique, none inside another span, all text and images inside one, style hacks present")
         } else {
             first_and_count(&problems)
         },
@@ -628,7 +789,7 @@ fn check_kepub(report: &mut Report, edition: &Edition) {
 }
 
 /// Adobe RMSDK's stylesheet hazards in the plain Kobo EPUB.
-fn check_rmsdk(report: &mut Report, edition: &Edition) {
+fn check_rmsdk(report: &mut Report, group: &'static str, edition: &Edition) {
     let mut found = Vec::new();
     for sheet in edition.package.stylesheets() {
         if let Some(css) = edition.text(&sheet.path) {
@@ -638,8 +799,8 @@ fn check_rmsdk(report: &mut Report, edition: &Edition) {
         }
     }
     report.add(
-        "kobo",
-        "RMSDK CSS hazards",
+        group,
+        EpubCheck::RmsdkCss.row(),
         if found.is_empty() {
             Status::Pass
         } else {

@@ -112,7 +112,8 @@ fn epub_words(bytes: &[u8]) -> Option<HashMap<String, usize>> {
 
 /// The words of the print pages, read as a PDF reader reads them: runs on one
 /// baseline make a line (a gap of a word space between them is a space; a
-/// drop cap's hidden letter joins the word it begins), and a word hyphenated
+/// drop cap's hidden letter joins the word it begins, and stands a word
+/// space before the next when it is a word of its own), and a word hyphenated
 /// at a line's end is joined with the first word after it that completes a
 /// word of the manuscript.
 fn print_words(laid: &LaidOut, known: &HashSet<&str>) -> HashMap<String, usize> {
@@ -153,8 +154,7 @@ fn print_words(laid: &LaidOut, known: &HashSet<&str>) -> HashMap<String, usize> 
             let mut line = String::new();
             let mut last: Option<(&GlyphRun, f64)> = None;
             for run in cluster {
-                if let Some((prev, end)) = last
-                    && !prev.hidden
+                if let Some((_, end)) = last
                     && run.x.0 - end > run.size.0 * 0.12
                 {
                     line.push(' ');

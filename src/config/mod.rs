@@ -10,12 +10,13 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::model::Store;
 use crate::model::{
-    ChapterOpening, Contributor, Date, EbookSettings, FontFiles, Isbn, NotePlacement, Paper,
-    PrintSettings, PrintUrls, Pt, Role, RunningHead, Trim,
+    ACCESSIBILITY_HAZARDS, Accessibility, ChapterOpening, Contributor, Date, EbookSettings,
+    FontEmbedding, FontFiles, Isbn, NotePlacement, Paper, PdfX, PrintSettings, PrintUrls, Pt, Role,
+    RunningHead, Trim,
 };
 use crate::project::CONFIG_FILE;
-use crate::stores::Store;
 
 /// The whole of `book.toml`, as the author wrote it.
 #[derive(Debug, Deserialize)]
@@ -58,13 +59,26 @@ struct BookToml {
     stores: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     epub: EpubToml,
+    #[serde(default)]
+    accessibility: AccessibilityToml,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct EpubToml {
-    #[serde(default)]
-    embed_fonts: bool,
+    /// `true`, `false` or `"obfuscated"`: read as a value and checked here,
+    /// so a wrong one gets its own message.
+    embed_fonts: Option<Spanned<toml::Value>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct AccessibilityToml {
+    certified_by: Option<Spanned<String>>,
+    certifier_credential: Option<Spanned<String>>,
+    certifier_report: Option<Spanned<String>>,
+    summary: Option<Spanned<String>>,
+    hazards: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -88,6 +102,14 @@ struct IsbnToml {
     print: Option<Spanned<String>>,
 }
 
+/// `print.pdf-x`: `true` (PDF/X-4) or a standard's name.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum PdfXToml {
+    Flag(bool),
+    Named(String),
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 struct PrintToml {
@@ -104,7 +126,7 @@ struct PrintToml {
     leading: Option<Spanned<f32>>,
     draft: bool,
     grayscale_images: bool,
-    pdf_x: bool,
+    pdf_x: Option<Spanned<PdfXToml>>,
     min_pages: Spanned<u32>,
     page_references: bool,
     urls: PrintUrls,
@@ -126,7 +148,7 @@ impl Default for PrintToml {
             leading: None,
             draft: false,
             grayscale_images: false,
-            pdf_x: false,
+            pdf_x: None,
             min_pages: Spanned::new(0..0, 0),
             page_references: false,
             urls: PrintUrls::Inline,
@@ -211,6 +233,8 @@ pub struct Config {
     pub style: crate::model::style::BookStyle,
     /// Notes, fonts and store editions of the ebook.
     pub ebook: EbookSettings,
+    /// `[accessibility]`: the evaluator and what only the author can say.
+    pub accessibility: Accessibility,
 }
 
 /// A part of the book: its title page and chapters.
@@ -340,6 +364,23 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         }
     };
 
+    let pdf_x = raw.print.pdf_x.as_ref().and_then(|value| match value.get_ref() {
+        PdfXToml::Flag(false) => None,
+        PdfXToml::Flag(true) => Some(PdfX::X4),
+        PdfXToml::Named(name) => match name.trim().to_ascii_lowercase().as_str() {
+            "x-4" | "x4" | "pdf/x-4" => Some(PdfX::X4),
+            "x-1a" | "x1a" | "pdf/x-1a" => Some(PdfX::X1a),
+            _ => {
+                error(
+                    value.span(),
+                    format!("unknown PDF/X standard `{name}`: expected \"x-4\" or \"x-1a\""),
+                    "pdf-x = \"x-4\" (or true) writes PDF/X-4:2010; pdf-x = \"x-1a\" writes PDF/X-1a:2001, which IngramSpark prefers",
+                );
+                None
+            }
+        },
+    });
+
     let font_size = *raw.print.font_size.get_ref();
     if !(6.0..=24.0).contains(&font_size) {
         error(
@@ -451,6 +492,32 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             }
         },
     };
+    let embed_fonts = match raw.epub.embed_fonts.as_ref() {
+        None => FontEmbedding::None,
+        Some(value) => match value.get_ref() {
+            toml::Value::Boolean(false) => FontEmbedding::None,
+            toml::Value::Boolean(true) => FontEmbedding::Plain,
+            toml::Value::String(mode) if mode == "obfuscated" => FontEmbedding::Obfuscated,
+            other => {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "epub.embed-fonts is `{other}`: expected true, false or \"obfuscated\""
+                    ))
+                    .at(Some(locate(value.span())))
+                    .with_hint("embed-fonts = true embeds the fonts as they are (the OFL allows it); \"obfuscated\" obfuscates them, for a licence that asks for it"),
+                );
+                FontEmbedding::None
+            }
+        },
+    };
+    let accessibility = accessibility(&raw.accessibility, &mut |span, message, hint| {
+        diagnostics.push(
+            Diagnostic::error(message)
+                .at(Some(locate(span)))
+                .with_hint(hint),
+        );
+    });
+
     let mut stores = Vec::new();
     for name in raw.stores.iter().flat_map(|s| s.get_ref()) {
         match Store::parse(name.get_ref()) {
@@ -594,7 +661,7 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             leading: Pt(leading as f64),
             draft: raw.print.draft,
             grayscale_images: raw.print.grayscale_images,
-            pdf_x: raw.print.pdf_x,
+            pdf_x,
             min_pages: *raw.print.min_pages.get_ref() as usize,
             page_references: raw.print.page_references,
             urls: raw.print.urls,
@@ -606,10 +673,107 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         style: book_style,
         ebook: EbookSettings {
             notes,
-            embed_fonts: raw.epub.embed_fonts,
+            embed_fonts,
             stores,
         },
+        accessibility,
     })
+}
+
+/// `[accessibility]`, checked: a credential or report needs the certifier
+/// it belongs to, a report is a web address, hazards are schema.org's.
+fn accessibility(
+    raw: &AccessibilityToml,
+    error: &mut dyn FnMut(Range<usize>, String, &str),
+) -> Accessibility {
+    let text = |value: &Option<Spanned<String>>,
+                key: &str,
+                error: &mut dyn FnMut(Range<usize>, String, &str)| {
+        let value = value.as_ref()?;
+        let trimmed = value.get_ref().trim();
+        if trimmed.is_empty() {
+            error(
+                value.span(),
+                format!("accessibility.{key} is empty"),
+                "write it, or leave the key out",
+            );
+            return None;
+        }
+        Some(trimmed.to_string())
+    };
+    let certified_by = text(&raw.certified_by, "certified-by", error);
+    let certifier_credential = text(&raw.certifier_credential, "certifier-credential", error);
+    let certifier_report = text(&raw.certifier_report, "certifier-report", error);
+    for (key, value) in [
+        ("certifier-credential", &raw.certifier_credential),
+        ("certifier-report", &raw.certifier_report),
+    ] {
+        if let Some(value) = value
+            && raw.certified_by.is_none()
+        {
+            error(
+                value.span(),
+                format!("accessibility.{key} is set, but not who holds it"),
+                "add accessibility.certified-by = \"…\", the party that evaluated the book",
+            );
+        }
+    }
+    if let (Some(report), Some(written)) = (&certifier_report, &raw.certifier_report)
+        && !(report.starts_with("https://") || report.starts_with("http://"))
+    {
+        error(
+            written.span(),
+            format!("accessibility.certifier-report `{report}` is not a web address"),
+            "write the report's address, e.g. certifier-report = \"https://example.com/report\"",
+        );
+    }
+    let summary = text(&raw.summary, "summary", error);
+    let mut hazards = Vec::new();
+    if let Some(list) = &raw.hazards {
+        for hazard in list.get_ref() {
+            match ACCESSIBILITY_HAZARDS
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(hazard.get_ref().trim()))
+            {
+                Some(known) if !hazards.contains(&known.to_string()) => {
+                    hazards.push(known.to_string())
+                }
+                Some(_) => {}
+                None => error(
+                    hazard.span(),
+                    format!("unknown accessibility hazard `{}`", hazard.get_ref()),
+                    &format!(
+                        "use schema.org's values: {}",
+                        ACCESSIBILITY_HAZARDS.join(", ")
+                    ),
+                ),
+            }
+        }
+        if hazards.is_empty() {
+            error(
+                list.span(),
+                "accessibility.hazards is empty".into(),
+                "write hazards = [\"none\"], or name each hazard, or leave the key out",
+            );
+        } else if hazards.len() > 1 && hazards.iter().any(|h| h == "none" || h == "unknown") {
+            error(
+                list.span(),
+                "accessibility.hazards says `none` or `unknown` beside other hazards".into(),
+                "either hazards = [\"none\"], or the hazards the book has (\"flashing\", \"noSoundHazard\"…)",
+            );
+        }
+    }
+    Accessibility {
+        certified_by,
+        certifier_credential,
+        certifier_report,
+        summary,
+        hazards: if hazards.is_empty() {
+            Accessibility::default().hazards
+        } else {
+            hazards
+        },
+    }
 }
 
 /// Rewrites serde/toml's messages into the author's terms, with a hint.
@@ -723,7 +887,7 @@ fn translate_toml_error(message: &str, written: Option<(String, String)>) -> Dia
 
 /// A well-formed BCP 47 tag whose every part is in the IANA subtag registry
 /// (what DAISY Ace and the stores check); the reason otherwise.
-fn check_language_tag(tag: &str) -> Result<(), String> {
+pub(crate) fn check_language_tag(tag: &str) -> Result<(), String> {
     use language_tags::{LanguageTag, ValidationError as V};
     let parsed = LanguageTag::parse(tag).map_err(|_| {
         if tag.contains('_') {
@@ -763,6 +927,64 @@ mod tests {
 
     fn error_text(toml: &str) -> String {
         parse(toml).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn accessibility_keys_are_read_and_checked_at_their_place() {
+        let c = parse(
+            "title = \"A\"\n[accessibility]\ncertified-by = \"Benetech\"\ncertifier-credential = \"GCA\"\ncertifier-report = \"https://example.com/r\"\nhazards = [\"noFlashingHazard\", \"nosoundhazard\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.accessibility.certified_by.as_deref(), Some("Benetech"));
+        assert_eq!(
+            c.accessibility.hazards,
+            ["noFlashingHazard", "noSoundHazard"]
+        );
+        // Not set: nobody is named, and the book has no hazards.
+        let plain = parse("title = \"A\"").unwrap();
+        assert_eq!(plain.accessibility, Accessibility::default());
+        assert_eq!(plain.accessibility.hazards, ["none"]);
+
+        let err = error_text("title = \"A\"\n[accessibility]\ncertifier-credential = \"GCA\"\n");
+        assert!(
+            err.contains("accessibility.certifier-credential is set, but not who holds it"),
+            "{err}"
+        );
+        assert!(err.contains("book.toml:3:24"), "{err}");
+        let err = error_text(
+            "title = \"A\"\n[accessibility]\ncertified-by = \"B\"\ncertifier-report = \"report.pdf\"\n",
+        );
+        assert!(err.contains("is not a web address"), "{err}");
+        let err = error_text("title = \"A\"\n[accessibility]\nhazards = [\"loud\"]\n");
+        assert!(err.contains("unknown accessibility hazard `loud`"), "{err}");
+        assert!(err.contains("book.toml:3:12"), "{err}");
+        let err =
+            error_text("title = \"A\"\n[accessibility]\nhazards = [\"none\", \"flashing\"]\n");
+        assert!(
+            err.contains("`none` or `unknown` beside other hazards"),
+            "{err}"
+        );
+        let err = error_text("title = \"A\"\n[accessibility]\ncertified-by = \" \"\n");
+        assert!(err.contains("accessibility.certified-by is empty"), "{err}");
+        let err = error_text("title = \"A\"\n[accessibility]\ncertifed-by = \"B\"\n");
+        assert!(err.contains("certifed-by"), "{err}");
+    }
+
+    #[test]
+    fn embed_fonts_takes_true_false_or_obfuscated() {
+        let mode = |value: &str| {
+            parse(&format!("title = \"A\"\n[epub]\nembed-fonts = {value}\n"))
+                .map(|c| c.ebook.embed_fonts)
+        };
+        assert_eq!(mode("true").unwrap(), FontEmbedding::Plain);
+        assert_eq!(mode("false").unwrap(), FontEmbedding::None);
+        assert_eq!(mode("\"obfuscated\"").unwrap(), FontEmbedding::Obfuscated);
+        let err = mode("1").unwrap_err().to_string();
+        assert!(
+            err.contains("epub.embed-fonts is `1`: expected true, false or \"obfuscated\""),
+            "{err}"
+        );
+        assert!(err.contains("book.toml:3:15"), "{err}");
     }
 
     #[test]

@@ -11,7 +11,8 @@ use toml::Spanned;
 
 use crate::diag::Diagnostic;
 use crate::model::style::{
-    BookStyle, Case, Face, Figures, LabelForm, LeadIn, NumberMode, SceneBreak, TextAlign, TextStyle,
+    BookStyle, Case, ClassStyle, Face, Figures, Glossary, LabelForm, LeadIn, NumberMode,
+    SceneBreak, TextAlign, TextStyle,
 };
 
 /// `style = "…"` or `[style]`.
@@ -68,6 +69,24 @@ pub(super) struct StyleTable {
     epigraph: Option<ElementToml>,
     caption: Option<ElementToml>,
     note: Option<ElementToml>,
+    term: Option<ElementToml>,
+    /// `definitions = "run-in"` or `"hanging"`: how print sets a definition list.
+    definitions: Option<Glossary>,
+    /// `[style.class.NAME]`: how a fenced div of a class is set.
+    class: Option<std::collections::BTreeMap<String, Spanned<ClassToml>>>,
+}
+
+/// A div class's settings: `[style.class.sidebar]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ClassToml {
+    face: Option<Face>,
+    size: Option<Spanned<f64>>,
+    case: Option<Case>,
+    letter_spacing: Option<Spanned<f64>>,
+    align: Option<TextAlign>,
+    /// Indented on both sides, as a quotation is.
+    indent: Option<bool>,
 }
 
 /// How words written in full capitals are set.
@@ -228,10 +247,13 @@ fn apply(style: &mut BookStyle, table: &StyleTable, error: &mut ErrorSink<'_>) {
     if let Some(figures) = table.figures {
         style.figures = figures;
     }
+    if let Some(glossary) = table.definitions {
+        style.glossary = glossary;
+    }
     if let Some(capitals) = table.capitals {
         style.capitals_as_small_caps = matches!(capitals, Capitals::SmallCaps);
     }
-    let elements: [(&Option<ElementToml>, &mut TextStyle); 12] = [
+    let elements: [(&Option<ElementToml>, &mut TextStyle); 13] = [
         (&table.label, &mut style.opening.label),
         (&table.chapter_title, &mut style.opening.title),
         (&table.subtitle, &mut style.subtitle),
@@ -244,19 +266,80 @@ fn apply(style: &mut BookStyle, table: &StyleTable, error: &mut ErrorSink<'_>) {
         (&table.epigraph, &mut style.epigraph),
         (&table.caption, &mut style.caption),
         (&table.note, &mut style.note),
+        (&table.term, &mut style.term),
     ];
     for (overrides, element) in elements {
         let Some(o) = overrides else { continue };
-        if let Some(face) = o.face {
+        set_text(
+            element,
+            o.face,
+            &o.size,
+            o.case,
+            &o.letter_spacing,
+            o.align,
+            error,
+        );
+    }
+    for (name, class) in table.class.iter().flatten() {
+        let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            error(
+                class.span(),
+                format!("`{name}` is not a class name"),
+                "a class is letters, digits, `-` and `_`, starting with a letter, as in ::: {.sidebar}"
+                    .into(),
+            );
+            continue;
+        }
+        let canonical = BookStyle::class_name(name).to_string();
+        let o = class.get_ref();
+        // A built-in class starts from the style's own setting; a new one from the body text.
+        let mut set = style.built_in_class(&canonical).unwrap_or(ClassStyle {
+            name: canonical.clone(),
+            text: BookStyle::body_text(),
+            indented: false,
+        });
+        set_text(
+            &mut set.text,
+            o.face,
+            &o.size,
+            o.case,
+            &o.letter_spacing,
+            o.align,
+            error,
+        );
+        if let Some(indent) = o.indent {
+            set.indented = indent;
+        }
+        style.classes.retain(|c| c.name != canonical);
+        style.classes.push(set);
+    }
+}
+
+/// An element's or a class's text settings from book.toml, each checked.
+fn set_text(
+    element: &mut TextStyle,
+    face: Option<Face>,
+    size: &Option<Spanned<f64>>,
+    case: Option<Case>,
+    letter_spacing: &Option<Spanned<f64>>,
+    align: Option<TextAlign>,
+    error: &mut ErrorSink<'_>,
+) {
+    {
+        if let Some(face) = face {
             element.face = face;
         }
-        if let Some(case) = o.case {
+        if let Some(case) = case {
             element.case = case;
         }
-        if let Some(align) = o.align {
+        if let Some(align) = align {
             element.align = align;
         }
-        if let Some(size) = &o.size {
+        if let Some(size) = size {
             let value = *size.get_ref();
             if (0.5..=5.0).contains(&value) {
                 element.size = value;
@@ -268,7 +351,7 @@ fn apply(style: &mut BookStyle, table: &StyleTable, error: &mut ErrorSink<'_>) {
                 );
             }
         }
-        if let Some(spacing) = &o.letter_spacing {
+        if let Some(spacing) = letter_spacing {
             let value = *spacing.get_ref();
             if (-0.05..=0.5).contains(&value) {
                 element.tracking = value;

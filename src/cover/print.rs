@@ -94,6 +94,7 @@ pub fn print_cover(book: &Book, fonts: &Fonts, pages: usize) -> Result<PrintCove
     let mut sheet = Sheet {
         items: Vec::new(),
         strings: Vec::new(),
+        lines: 0,
     };
 
     // Background over the whole sheet, bleed included.
@@ -119,6 +120,11 @@ pub fn print_cover(book: &Book, fonts: &Fonts, pages: usize) -> Result<PrintCove
                 y: -BLEED,
                 width: fw,
                 height: fh,
+                // Read as the cover's figure, its alt text the title and author.
+                mark: crate::layout::frame::Mark::Block(
+                    crate::model::BlockId(COVER_ART),
+                    crate::layout::frame::Part::Text,
+                ),
             });
         }
         None => front_typography(&mut sheet, &mut setter, book, front_left, panel),
@@ -249,6 +255,7 @@ pub fn print_cover(book: &Book, fonts: &Fonts, pages: usize) -> Result<PrintCove
                 items: sheet.items,
             }],
             outline: Vec::new(),
+            sections: None,
         },
         images,
         panel,
@@ -262,7 +269,14 @@ pub fn print_cover(book: &Book, fonts: &Fonts, pages: usize) -> Result<PrintCove
 struct Sheet {
     items: Vec<Item>,
     strings: Vec<(Panel, String)>,
+    /// Lines of text set so far (each line's tag).
+    lines: u32,
 }
+
+/// The tag of the cover art on the print cover; each line of text is tagged
+/// by its place among the lines set (`BlockId(n)` for the n-th), so the PDF
+/// reads the cover's words in the order they were set.
+pub const COVER_ART: u32 = u32::MAX;
 
 impl Sheet {
     #[allow(clippy::too_many_arguments)]
@@ -276,10 +290,20 @@ impl Sheet {
         panel: Panel,
         text: &str,
     ) {
+        let mark = crate::layout::frame::Mark::Block(
+            crate::model::BlockId(self.lines),
+            crate::layout::frame::Part::Text,
+        );
+        self.lines += 1;
         for run in &line.runs {
             if run.glyphs.is_empty() {
                 continue;
             }
+            let mark = if run.role == crate::layout::paragraph::RunRole::Artifact {
+                crate::layout::frame::Mark::Artifact
+            } else {
+                mark
+            };
             // A rotated line advances down the page from its start.
             let (run_x, run_y) = if rotation == 0.0 {
                 (x + line.x + run.x, baseline - run.rise)
@@ -287,6 +311,7 @@ impl Sheet {
                 (x, baseline + line.x + run.x)
             };
             self.items.push(Item::Glyphs(GlyphRun {
+                mark,
                 hidden: false,
                 style: run.style,
                 size: run.size,

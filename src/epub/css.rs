@@ -30,51 +30,128 @@ const MOST_EM: f64 = 4.0;
 /// The smallest type size, in em.
 const LEAST_SIZE: f64 = 0.5;
 
-/// The `@font-face` rules of embedded faces and the families they set:
-/// the text face (with the fallbacks after it) on the body, the code face on
-/// code. Only families: the reader keeps its own size.
-pub fn font_faces(faces: &[EmbedFace<'_>], href: fn(&EmbedFace<'_>) -> String) -> String {
+/// The `@font-face` rules of embedded faces and the families they set: the
+/// book's face then its generic family on the body (`serif` or
+/// `sans-serif`, as the face is drawn), the code face then `monospace` on
+/// code. Never a fallback face in those lists: a reader without the book's
+/// face must fall to its own serif, not set the whole book in the fallback.
+/// The fallback supplies only what the book's faces lack: its rules come
+/// first, under the book's family names, limited by `unicode-range` to the
+/// characters it supplies (`supplied`, per face, in the order of `faces`).
+/// A reader that composes a family from several faces (CSS Fonts 4) tries
+/// the last rule, the book's own face, first and the fallback for the
+/// characters it lacks; one that does not uses the last rule. Only
+/// families: the reader keeps its own size.
+pub fn font_faces(
+    faces: &[EmbedFace<'_>],
+    href: fn(&EmbedFace<'_>) -> String,
+    supplied: &[std::collections::BTreeSet<char>],
+) -> String {
     if faces.is_empty() {
         return String::new();
     }
     let quoted = |family: &str| format!("\"{}\"", family.replace(['"', '\\'], ""));
-    let mut css = String::new();
-    for face in faces {
-        css.push_str(&format!(
-            "@font-face {{\n  font-family: {};\n  font-style: {};\n  font-weight: {};\n  src: url(\"{}\");\n}}\n",
-            quoted(&face.family),
-            if face.italic { "italic" } else { "normal" },
-            if face.bold { "bold" } else { "normal" },
-            href(face)
-        ));
+    let rule = |css: &mut String,
+                family: &str,
+                italic: bool,
+                bold: bool,
+                src: &str,
+                range: Option<&str>| {
+        let _ = write!(
+            css,
+            "@font-face {{\n  font-family: {};\n  font-style: {};\n  font-weight: {};\n  src: url(\"{}\");\n",
+            quoted(family),
+            if italic { "italic" } else { "normal" },
+            if bold { "bold" } else { "normal" },
+            src
+        );
+        if let Some(range) = range {
+            let _ = writeln!(css, "  unicode-range: {range};");
+        }
+        css.push_str("}\n");
+    };
+    // The faces of the families the body and code are set in: (family, italic, bold).
+    let mut styles: Vec<(&str, bool, bool)> = Vec::new();
+    for face in faces.iter().filter(|f| f.role != FaceRole::Fallback) {
+        let style = (face.family.as_str(), face.italic, face.bold);
+        if !styles.contains(&style) {
+            styles.push(style);
+        }
     }
-    let families = |roles: &[FaceRole]| {
-        let mut names: Vec<String> = Vec::new();
-        for role in roles {
-            for face in faces.iter().filter(|f| f.role == *role) {
-                let name = quoted(&face.family);
-                if !names.contains(&name) {
-                    names.push(name);
+    let mut css = String::new();
+    for (index, face) in faces.iter().enumerate() {
+        if face.role != FaceRole::Fallback {
+            continue;
+        }
+        let chars = supplied.get(index).cloned().unwrap_or_default();
+        match unicode_range(&chars) {
+            Some(range) => {
+                for &(family, italic, bold) in &styles {
+                    rule(&mut css, family, italic, bold, &href(face), Some(&range));
                 }
             }
+            // Nothing to supply: the face under its own name, in no list.
+            None => rule(
+                &mut css,
+                &face.family,
+                face.italic,
+                face.bold,
+                &href(face),
+                None,
+            ),
         }
-        names
-    };
-    let text = families(&[FaceRole::Text, FaceRole::Fallback]);
-    if !text.is_empty() {
-        css.push_str(&format!(
-            "body {{\n  font-family: {}, serif;\n}}\n",
-            text.join(", ")
-        ));
     }
-    let code = families(&[FaceRole::Code, FaceRole::Fallback]);
-    if faces.iter().any(|f| f.role == FaceRole::Code) {
-        css.push_str(&format!(
+    for face in faces.iter().filter(|f| f.role != FaceRole::Fallback) {
+        rule(
+            &mut css,
+            &face.family,
+            face.italic,
+            face.bold,
+            &href(face),
+            None,
+        );
+    }
+    if let Some(text) = faces.iter().find(|f| f.role == FaceRole::Text) {
+        let _ = write!(
+            css,
+            "body {{\n  font-family: {}, {};\n}}\n",
+            quoted(&text.family),
+            super::fonts::generic_family(text.bytes)
+        );
+    }
+    if let Some(code) = faces.iter().find(|f| f.role == FaceRole::Code) {
+        let _ = write!(
+            css,
             "code, pre, kbd, samp {{\n  font-family: {}, monospace;\n}}\n",
-            code.join(", ")
-        ));
+            quoted(&code.family)
+        );
     }
     css
+}
+
+/// `chars` as a CSS `unicode-range` value (`U+391-3A9, U+2190`), or `None`
+/// when there are none.
+fn unicode_range(chars: &std::collections::BTreeSet<char>) -> Option<String> {
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for &c in chars {
+        let c = u32::from(c);
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == c => *end = c,
+            _ => runs.push((c, c)),
+        }
+    }
+    (!runs.is_empty()).then(|| {
+        runs.iter()
+            .map(|&(start, end)| {
+                if start == end {
+                    format!("U+{start:X}")
+                } else {
+                    format!("U+{start:X}-{end:X}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
 }
 
 /// The stylesheet of a book in `style`, written as `stylesheet.css`.
@@ -84,6 +161,108 @@ pub fn stylesheet(style: &BookStyle) -> String {
     let _ = writeln!(css, "/* The design: the {} style. */", clean(style.name));
     Design::new(style).write(&mut css);
     css
+}
+
+/// The rules for the fenced divs and page breaks a book uses (nothing for a
+/// book without them): each class the style knows as the style sets it, its
+/// letters on the div and its alignment on its paragraphs.
+pub fn block_rules(book: &crate::model::Book) -> String {
+    let mut classes: Vec<String> = Vec::new();
+    let mut page_break = false;
+    let mut definitions = false;
+    for section in &book.sections {
+        let notes = section.notes.iter().map(|n| &n.blocks);
+        for blocks in std::iter::once(&section.blocks).chain(notes) {
+            crate::model::walk_blocks(blocks, &mut |block| match &block.kind {
+                crate::model::BlockKind::Div {
+                    classes: written, ..
+                } => {
+                    for class in div_classes(written).split(' ') {
+                        if book.style.class(class).is_some() && !classes.iter().any(|c| c == class)
+                        {
+                            classes.push(class.to_string());
+                        }
+                    }
+                }
+                crate::model::BlockKind::PageBreak => page_break = true,
+                crate::model::BlockKind::Definitions(_) => definitions = true,
+                _ => {}
+            });
+        }
+    }
+    let mut css = String::new();
+    if page_break {
+        push_rule(
+            &mut css,
+            "div.page-break",
+            &vec![
+                ("page-break-after", "always".into()),
+                ("break-after", "page".into()),
+            ],
+        );
+    }
+    let design = Design::new(&book.style);
+    if definitions {
+        // The term as the style sets it, each definition under it at the hang.
+        push_rule(&mut css, "dl", &vec![("margin", "1em 0".into())]);
+        let term = &book.style.term;
+        let mut dt = design.text(term, term.size);
+        dt.extend([
+            ("margin", "0.5em 0 0".into()),
+            ("page-break-after", "avoid".into()),
+            ("break-after", "avoid".into()),
+        ]);
+        push_rule(&mut css, "dt", &dt);
+        push_rule(&mut css, "dd", &vec![("margin", "0 0 0 1.5em".into())]);
+        push_rule(
+            &mut css,
+            "dd > p:first-child",
+            &vec![("text-indent", "0".into())],
+        );
+    }
+    classes.sort();
+    for name in classes {
+        let Some(class) = book.style.class(&name) else {
+            continue;
+        };
+        let text = &class.text;
+        let mut rule = design.letters(text, text.size);
+        if class.indented {
+            rule.push(("margin", "1em 1.5em".into()));
+        }
+        push_rule(&mut css, &format!("div.{name}"), &rule);
+        let mut paragraphs = vec![("text-align", align(text.align).into())];
+        if text.align != TextAlign::Justify {
+            paragraphs.push(("text-indent", "0".into()));
+        }
+        push_rule(&mut css, &format!("div.{name} p"), &paragraphs);
+        if text.face.is_italic() {
+            push_rule(
+                &mut css,
+                &format!("div.{name} em"),
+                &vec![("font-style", "normal".into())],
+            );
+        }
+    }
+    css
+}
+
+/// A div's classes as the EPUB writes them: each the style's name for it
+/// (`centered` → `center`), safe in an attribute and a selector, in order,
+/// once each.
+pub fn div_classes(classes: &[String]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for class in classes {
+        let name = BookStyle::class_name(class);
+        let safe = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if safe && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names.join(" ")
 }
 
 /// A style's name, safe inside a CSS comment.

@@ -1,13 +1,19 @@
 //! Embedded EPUB fonts: each face is subset to the characters the book uses
-//! (with allsorts), obfuscated with the IDPF font obfuscation algorithm
-//! (EPUB OCF 3.3, "Font obfuscation") and declared in `META-INF/encryption.xml`.
+//! and, when the author asks for it (`epub.embed-fonts = "obfuscated"`),
+//! obfuscated with the IDPF font obfuscation algorithm (EPUB OCF 3.3, "Font
+//! obfuscation") and declared in `META-INF/encryption.xml`. Fonts under the
+//! OFL need no obfuscation, and some readers (MuPDF, epub.js) cannot open
+//! obfuscated fonts, so `true` embeds them as they are.
 //!
-//! The subset keeps the tables a standalone font needs (`cmap`, `head`, `hhea`,
-//! `hmtx`, `maxp`, `name`, `OS/2`, `post`), the outlines (`glyf`/`loca` or
-//! `CFF`) and the TrueType hinting programs (`cvt `, `fpgm`, `prep`, which name
-//! no glyph ids). allsorts does not remap `GSUB`, `GPOS`, `GDEF` or `kern`, so
-//! they are dropped: the subset has no ligatures and no kerning, but no table
-//! points at a glyph that is no longer there.
+//! A TrueType face is subset keeping its glyph ids ([`super::sfnt`]), so its
+//! `GSUB`, `GPOS`, `GDEF` and `kern` tables stay valid and are kept: the
+//! reader sets the book with its ligatures, kerning, small capitals and
+//! old-style figures. A CFF (`.otf`) or variable face is subset with
+//! allsorts, which renumbers the glyphs and cannot remap those tables, so
+//! they are dropped: such a subset has no ligatures and no kerning. It
+//! keeps the tables a standalone font needs (`cmap`, `head`, `hhea`,
+//! `hmtx`, `maxp`, `name`, `OS/2`, `post`), the outlines and the TrueType
+//! hinting programs (`cvt `, `fpgm`, `prep`, which name no glyph ids).
 
 use std::collections::BTreeSet;
 
@@ -41,31 +47,51 @@ fn standalone_font_tables() -> Vec<u32> {
 }
 
 /// A face subset to `chars`: a complete, valid OpenType/TrueType font file whose cmap maps every char of
-/// `chars` the face has (others are simply absent), keeping the glyph outlines and metrics (hmtx), and the
-/// kerning/positioning tables when allsorts can keep them consistent; name table kept (licences require the
-/// copyright/licence name records to stay). `.notdef` is always kept. Error (plain message) when the bytes are not a font
-/// allsorts can read or the subset fails.
-///
-/// allsorts cannot remap `GSUB`/`GPOS`/`GDEF`/`kern`, so they are left out (no ligatures, no kerning).
-/// Other characters of the face drawn with one of the kept glyphs (e.g. U+00A0 when the
-/// face draws it with the space glyph) stay mapped too: the glyph is in the subset anyway.
+/// `chars` the face has (others are simply absent), keeping the glyph outlines and metrics (hmtx); the
+/// name table is kept (licences require the copyright/licence name records to stay), and `.notdef` always.
+/// A TrueType face keeps its layout tables (`GSUB`, `GPOS`, `GDEF`, `kern`) and the glyphs they can
+/// substitute; another face is subset with allsorts, without them (see the module's note). Error (plain
+/// message) when the bytes are not a font that can be read or the subset fails.
 pub fn subset_for_text(font: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
     // ttf-parser first: it checks the font thoroughly without panicking, and gives the glyph ids.
     let face = ttf_parser::Face::parse(font, 0)
         .map_err(|error| format!("not a font file that can be read: {error}"))?;
-    let used_glyphs: BTreeSet<u16> = chars
-        .iter()
-        .filter_map(|&ch| face.glyph_index(ch))
-        .map(|glyph| glyph.0)
-        .filter(|&glyph| glyph != 0)
-        .collect();
-    // allsorts requires `.notdef` first; the rest in glyph order, so the output is reproducible.
-    let glyph_ids: Vec<u16> = std::iter::once(0).chain(used_glyphs).collect();
+    subset(font, &face, chars, true)
+}
 
-    // allsorts can panic on damaged data (e.g. arithmetic overflow on glyph coordinates when
-    // overflow checks are on): an author's broken font file must be an error, not a crash.
-    let subset = std::panic::catch_unwind(|| subset_with_allsorts(font, &glyph_ids))
-        .map_err(|_| "the font could not be subset: its data is damaged".to_string())??;
+/// [`subset_for_text`] without the layout tables, for a face that sets
+/// symbols one by one (a fallback supplying arrows or a snowman, whose
+/// kerning tables would outweigh its glyphs many times over).
+pub fn subset_without_layout(font: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
+    let face = ttf_parser::Face::parse(font, 0)
+        .map_err(|error| format!("not a font file that can be read: {error}"))?;
+    subset(font, &face, chars, false)
+}
+
+fn subset(
+    font: &[u8],
+    face: &ttf_parser::Face<'_>,
+    chars: &BTreeSet<char>,
+    keep_layout: bool,
+) -> Result<Vec<u8>, String> {
+    // A TrueType face keeps its glyph ids, and with them its kerning and ligatures.
+    let subset = if keep_layout && super::sfnt::keeps_layout(face) {
+        super::sfnt::subset(face, chars)
+            .map_err(|error| format!("the font could not be subset ({error})"))?
+    } else {
+        let used_glyphs: BTreeSet<u16> = chars
+            .iter()
+            .filter_map(|&ch| face.glyph_index(ch))
+            .map(|glyph| glyph.0)
+            .filter(|&glyph| glyph != 0)
+            .collect();
+        // allsorts requires `.notdef` first; the rest in glyph order, so the output is reproducible.
+        let glyph_ids: Vec<u16> = std::iter::once(0).chain(used_glyphs).collect();
+        // allsorts can panic on damaged data (e.g. arithmetic overflow on glyph coordinates when
+        // overflow checks are on): an author's broken font file must be an error, not a crash.
+        std::panic::catch_unwind(|| subset_with_allsorts(font, &glyph_ids))
+            .map_err(|_| "the font could not be subset: its data is damaged".to_string())??
+    };
 
     // Never embed a file a reading system could not open.
     ttf_parser::Face::parse(&subset, 0)
@@ -89,6 +115,41 @@ fn subset_with_allsorts(font: &[u8], glyph_ids: &[u16]) -> Result<Vec<u8>, Strin
         CmapTarget::Unicode,
     )
     .map_err(|error| format!("the font could not be subset ({error})"))
+}
+
+/// The CSS generic family a face belongs with, after its name in a
+/// `font-family` list: `monospace` for a fixed-pitch face, `sans-serif`
+/// when its PANOSE serif style (OS/2) says sans serif or, without PANOSE,
+/// its family name says "Sans"; `serif` otherwise.
+pub fn generic_family(font: &[u8]) -> &'static str {
+    let Ok(face) = ttf_parser::Face::parse(font, 0) else {
+        return "serif";
+    };
+    if face.is_monospaced() {
+        return "monospace";
+    }
+    let panose = face
+        .raw_face()
+        .table(ttf_parser::Tag::from_bytes(b"OS/2"))
+        .and_then(|os2| os2.get(32..42));
+    match panose {
+        // Latin Text, and the serif style: 11–13 are the sans serifs (normal,
+        // obtuse, perpendicular), 14 flared and 15 rounded read as sans too.
+        Some([2, serif_style, ..]) if (11..=15).contains(serif_style) => "sans-serif",
+        Some([2, serif_style, ..]) if (2..=10).contains(serif_style) => "serif",
+        _ => {
+            let sans = face
+                .names()
+                .into_iter()
+                .filter(|n| n.name_id == ttf_parser::name_id::FAMILY && n.is_unicode())
+                .filter_map(|n| n.to_string())
+                .any(|name| {
+                    name.split_whitespace()
+                        .any(|w| w.eq_ignore_ascii_case("sans"))
+                });
+            if sans { "sans-serif" } else { "serif" }
+        }
+    }
 }
 
 /// The IDPF obfuscation key: SHA-1 of the package's unique identifier with all U+0020, U+0009, U+000D, U+000A removed (20 bytes).
@@ -238,13 +299,32 @@ mod tests {
         })
     }
 
+    /// Subsets the face at `path` to `text`, with and without its layout
+    /// tables, and checks each subset against the original.
+    fn check_subset(path: &str, text: &str, absent: char) {
+        check_subset_keeping(path, text, absent, true);
+        check_subset_keeping(path, text, absent, false);
+    }
+
     /// Subsets the face at `path` to `text` and checks the subset against the original;
     /// returns (original size, subset size).
-    fn check_subset(path: &str, text: &str, absent: char) -> (usize, usize) {
+    fn check_subset_keeping(
+        path: &str,
+        text: &str,
+        absent: char,
+        keep_layout: bool,
+    ) -> (usize, usize) {
         let original_bytes = read_font(path);
         let chars: BTreeSet<char> = text.chars().collect();
         assert!(!chars.contains(&absent));
-        let subset_bytes = subset_for_text(&original_bytes, &chars).expect("subsets");
+        let make = |chars: &BTreeSet<char>| {
+            if keep_layout {
+                subset_for_text(&original_bytes, chars)
+            } else {
+                subset_without_layout(&original_bytes, chars)
+            }
+        };
+        let subset_bytes = make(&chars).expect("subsets");
         let original = ttf_parser::Face::parse(&original_bytes, 0).expect("original parses");
         let subset = ttf_parser::Face::parse(&subset_bytes, 0).expect("subset parses");
 
@@ -277,9 +357,13 @@ mod tests {
         assert_eq!(subset.units_per_em(), original.units_per_em());
         assert_eq!(subset.ascender(), original.ascender());
         assert_eq!(subset.descender(), original.descender());
+        // Only the text's glyphs (and, with the layout tables, what they can become) keep outlines.
+        let drawn = (0..subset.number_of_glyphs())
+            .filter(|&g| outline(&subset, ttf_parser::GlyphId(g)).1.is_some())
+            .count();
         assert!(
-            subset.number_of_glyphs() < 64,
-            "only the text's glyphs are kept"
+            drawn < if keep_layout { 200 } else { 64 },
+            "only the text's glyphs are kept: {drawn}"
         );
         assert_eq!(
             font_media_type(&subset_bytes),
@@ -298,13 +382,17 @@ mod tests {
         assert!(!copyright(&original).is_empty());
         assert_eq!(copyright(&subset), copyright(&original));
 
-        // No table the subsetter cannot remap, so nothing points at a missing glyph.
+        // The layout tables are kept as they are (the glyph ids did not
+        // move), or dropped with the glyph ids renumbered, so nothing points
+        // at a missing glyph.
         let tables = tables_of(&subset_bytes);
-        for dropped in [b"GSUB", b"GPOS", b"GDEF", b"kern"] {
-            assert!(
-                !tables.contains(dropped),
+        let original_tables = tables_of(&original_bytes);
+        for layout in [b"GSUB", b"GPOS", b"GDEF", b"kern"] {
+            assert_eq!(
+                tables.contains(layout),
+                keep_layout && original_tables.contains(layout),
                 "{}",
-                String::from_utf8_lossy(dropped)
+                String::from_utf8_lossy(layout)
             );
         }
         for kept in [
@@ -318,14 +406,17 @@ mod tests {
             0xB1B0_AFBA,
             "head.checkSumAdjustment makes the file sum to the magic number"
         );
+        // Without the layout tables the subset is a tenth of the face; with
+        // them (kerning is most of what is left) under half.
+        let share = if keep_layout { 2 } else { 10 };
         assert!(
-            subset_bytes.len() * 10 < original_bytes.len(),
+            subset_bytes.len() * share < original_bytes.len(),
             "{path}: subset {} bytes of {}",
             subset_bytes.len(),
             original_bytes.len()
         );
         assert_eq!(
-            subset_for_text(&original_bytes, &chars).expect("subsets"),
+            make(&chars).expect("subsets"),
             subset_bytes,
             "deterministic"
         );
@@ -378,10 +469,18 @@ mod tests {
     #[test]
     fn empty_text_keeps_only_notdef() {
         let font = read_font(GARAMOND_REGULAR);
-        let subset = subset_for_text(&font, &BTreeSet::new()).expect("subsets");
+        let subset = subset_without_layout(&font, &BTreeSet::new()).expect("subsets");
         let subset = ttf_parser::Face::parse(&subset, 0).expect("parses");
         assert_eq!(subset.number_of_glyphs(), 1);
         assert_eq!(subset.glyph_index('a'), None);
+        // Keeping the glyph ids, every glyph but .notdef is empty.
+        let subset = subset_for_text(&font, &BTreeSet::new()).expect("subsets");
+        let subset = ttf_parser::Face::parse(&subset, 0).expect("parses");
+        assert_eq!(subset.glyph_index('a'), None);
+        let drawn = (0..subset.number_of_glyphs())
+            .filter(|&g| outline(&subset, ttf_parser::GlyphId(g)).1.is_some())
+            .count();
+        assert!(drawn <= 1, "{drawn}");
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod package;
 mod pagebreaks;
 mod plan;
 pub mod preview;
+mod sfnt;
 mod xhtml;
 
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
@@ -107,7 +108,7 @@ fn text_hash(text: &str) -> u64 {
     hasher.finish()
 }
 
-/// [`write`], embedding `faces` (each subset to the characters the book uses, obfuscated).
+/// [`write`], embedding `faces` (each subset to the characters the book uses; obfuscated when `epub.embed-fonts = "obfuscated"`).
 pub fn write_embedding(
     book: &Book,
     page_map: &PageMap,
@@ -230,12 +231,12 @@ fn write_with_workers(
             .iter()
             .map(|f| (format!("OEBPS/{}", f.href), &f.bytes[..])),
     );
-    stored.extend(
-        embedded
-            .files
-            .iter()
-            .map(|(path, bytes)| (path.clone(), &bytes[..])),
-    );
+    // The stylesheet with the embedded faces, now that their characters are known.
+    let stylesheet = (!faces.is_empty()).then(|| {
+        let mut css = css::stylesheet(&book.style);
+        css.push_str(&css::font_faces(faces, font_href, &embedded.supplied));
+        css
+    });
     let patches = package::Patches {
         package_start: opf::package_start(&book.meta),
         metadata: opf::metadata(&book.meta, &facts),
@@ -244,7 +245,15 @@ fn write_with_workers(
         page_list: nav::page_list(&plan),
         stored,
         meta_inf: embedded.meta_inf,
+        fonts: embedded
+            .files
+            .iter()
+            .map(|(path, bytes)| (path.clone(), &bytes[..]))
+            .collect(),
+        stylesheet,
         modified_epoch: book.meta.modified_epoch,
+        title: opf::title(&book.meta).to_string(),
+        identifier: opf::identifier(&book.meta),
     };
     package::repack(&generated, &patches, deflated).map_err(internal)
 }
@@ -252,9 +261,11 @@ fn write_with_workers(
 /// The embedded fonts, ready for the package.
 #[derive(Default)]
 struct Embedded {
-    /// Archive path and obfuscated bytes of each font.
+    /// Archive path and bytes of each font (obfuscated when asked).
     files: Vec<(String, Vec<u8>)>,
-    /// `META-INF/` files: `encryption.xml` and Apple's display options.
+    /// Per face, in the order of the faces, the characters it supplies.
+    supplied: Vec<std::collections::BTreeSet<char>>,
+    /// `META-INF/` files: `encryption.xml` (obfuscated fonts) and Apple's display options.
     meta_inf: Vec<(String, String)>,
 }
 
@@ -264,7 +275,7 @@ fn font_href(face: &EmbedFace<'_>) -> String {
 }
 
 /// Subsets each face to `chars` (a fallback face only to the ones the text
-/// face lacks) and obfuscates it
+/// face lacks) and, for `epub.embed-fonts = "obfuscated"`, obfuscates it
 /// with the package's identifier (OCF 3.3 § 4.3).
 fn embed_faces(
     book: &Book,
@@ -278,31 +289,27 @@ fn embed_faces(
     // Markup is ASCII; the reader may show any of it (and the contents' titles).
     chars.extend((' '..='~').chain(book.meta.title.chars()));
     chars.retain(|c| !c.is_control());
+    let obfuscate = book.ebook.embed_fonts == crate::model::FontEmbedding::Obfuscated;
     let key = fonts::obfuscation_key(&opf::identifier(&book.meta));
     let text_face = faces.iter().find(|f| f.role == FaceRole::Text);
     let mut embedded = Embedded::default();
     let mut paths = Vec::new();
     for face in faces {
-        let wanted: std::collections::BTreeSet<char> = match face.role {
-            FaceRole::Text => chars.clone(),
-            FaceRole::Code => chars.clone(),
-            FaceRole::Fallback => {
-                let covered = text_face.and_then(|t| ttf_parser::Face::parse(t.bytes, 0).ok());
-                chars
-                    .iter()
-                    .copied()
-                    .filter(|&c| !c.is_ascii())
-                    .filter(|&c| covered.as_ref().is_none_or(|f| f.glyph_index(c).is_none()))
-                    .collect()
-            }
-        };
+        let wanted = supplied_chars(face, text_face, &chars);
         // A fallback with nothing to set still needs a file: its @font-face is written.
-        let wanted = if wanted.is_empty() {
+        let subset_chars = if wanted.is_empty() {
             std::iter::once(' ').collect()
         } else {
-            wanted
+            wanted.clone()
         };
-        let subset = fonts::subset_for_text(face.bytes, &wanted).map_err(|e| {
+        // A fallback that sets no letters (arrows, symbols) needs no kerning tables.
+        let letters = face.role != FaceRole::Fallback || wanted.iter().any(|c| c.is_alphabetic());
+        let subset = if letters {
+            fonts::subset_for_text(face.bytes, &subset_chars)
+        } else {
+            fonts::subset_without_layout(face.bytes, &subset_chars)
+        };
+        let subset = subset.map_err(|e| {
             Diagnostic::error(format!(
                 "cannot embed the font {} in the EPUB: {e}",
                 face.file_name
@@ -310,19 +317,48 @@ fn embed_faces(
             .with_hint("use a TrueType or OpenType font, or set epub.embed-fonts = false")
         })?;
         let path = format!("OEBPS/{}", font_href(face));
-        embedded
-            .files
-            .push((path.clone(), fonts::obfuscate(&subset, &key)));
+        let bytes = if obfuscate {
+            fonts::obfuscate(&subset, &key)
+        } else {
+            subset
+        };
+        embedded.files.push((path.clone(), bytes));
+        embedded.supplied.push(wanted);
         paths.push(path);
     }
-    embedded.meta_inf.push((
-        "META-INF/encryption.xml".into(),
-        fonts::encryption_xml(&paths),
-    ));
+    if obfuscate {
+        embedded.meta_inf.push((
+            "META-INF/encryption.xml".into(),
+            fonts::encryption_xml(&paths),
+        ));
+    }
     embedded
         .meta_inf
         .push((DISPLAY_OPTIONS.into(), package::display_options(true)));
     Ok(embedded)
+}
+
+/// The characters of `chars` that `face` supplies: all of them for the text
+/// and code faces, and for a fallback those it has and the text face lacks.
+pub(crate) fn supplied_chars(
+    face: &EmbedFace<'_>,
+    text_face: Option<&EmbedFace<'_>>,
+    chars: &std::collections::BTreeSet<char>,
+) -> std::collections::BTreeSet<char> {
+    match face.role {
+        FaceRole::Text | FaceRole::Code => chars.clone(),
+        FaceRole::Fallback => {
+            let covered = text_face.and_then(|t| ttf_parser::Face::parse(t.bytes, 0).ok());
+            let own = ttf_parser::Face::parse(face.bytes, 0).ok();
+            chars
+                .iter()
+                .copied()
+                .filter(|&c| !c.is_ascii())
+                .filter(|&c| covered.as_ref().is_none_or(|f| f.glyph_index(c).is_none()))
+                .filter(|&c| own.as_ref().is_some_and(|f| f.glyph_index(c).is_some()))
+                .collect()
+        }
+    }
 }
 
 /// Threads to write documents on: the cores available, at most four.
@@ -510,8 +546,9 @@ fn assemble(
         .filter(|t| !t.is_empty())
         .unwrap_or("Contents");
     builder.set_toc_name(escape::clean(contents_title));
+    // The embedded faces' rules are added in the re-pack, once the subsets are made.
     let mut stylesheet = css::stylesheet(&book.style);
-    stylesheet.push_str(&css::font_faces(faces, font_href));
+    stylesheet.push_str(&css::block_rules(book));
     builder.stylesheet(stylesheet.as_bytes()).map_err(fail)?;
     for face in faces {
         builder

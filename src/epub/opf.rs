@@ -57,28 +57,21 @@ pub fn identifier(meta: &Meta) -> String {
     }
 }
 
-/// Who vouches for the accessibility claim: the publisher, else the first author.
-fn certifier(meta: &Meta) -> Option<&str> {
-    meta.publisher
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .or_else(|| {
-            meta.authors
-                .iter()
-                .map(|a| a.trim())
-                .find(|a| !a.is_empty())
-        })
+/// The book's title as the package names it ("Untitled" when blank).
+pub fn title(meta: &Meta) -> &str {
+    if meta.title.trim().is_empty() {
+        "Untitled"
+    } else {
+        meta.title.trim()
+    }
 }
 
 /// Whether the book may claim [`CONFORMANCE`]: every image has alternative
-/// text, the language is known, there is a table of contents, and someone
-/// stands behind the claim.
+/// text, the language is known and there is a table of contents. Who
+/// evaluated the claim is said only when the author names them
+/// (`accessibility.certified-by`).
 pub fn may_claim_conformance(meta: &Meta, facts: &Facts) -> bool {
-    facts.all_alt()
-        && language_tag(&meta.language) != "und"
-        && facts.toc_entries > 0
-        && certifier(meta).is_some()
+    facts.all_alt() && language_tag(&meta.language) != "und" && facts.toc_entries > 0
 }
 
 /// The `<package>` start tag.
@@ -99,12 +92,7 @@ pub fn metadata(meta: &Meta, facts: &Facts) -> String {
     );
     m.element("dc:identifier", Some("pub-id"), &identifier(meta));
 
-    let title = if meta.title.trim().is_empty() {
-        "Untitled"
-    } else {
-        meta.title.trim()
-    };
-    m.element("dc:title", Some("title"), title);
+    m.element("dc:title", Some("title"), title(meta));
     m.refine("title", "title-type", "main", None);
     if let Some(subtitle) = meta
         .subtitle
@@ -185,15 +173,39 @@ fn accessibility(m: &mut Metadata, meta: &Meta, facts: &Facts) {
     if facts.figures > 0 && facts.all_alt() {
         m.property("schema:accessibilityFeature", "alternativeText");
     }
-    m.property("schema:accessibilityHazard", "none");
+    for hazard in &meta.accessibility.hazards {
+        m.property("schema:accessibilityHazard", hazard);
+    }
     let claim = may_claim_conformance(meta, facts);
-    m.0.push_str("    <meta property=\"schema:accessibilitySummary\" xml:lang=\"en\">");
-    m.0.push_str(&text(&summary(facts, claim)));
+    // quire writes its summary in English; the author's is in the book's language.
+    let (summary, language) = match meta.accessibility.summary.as_deref() {
+        Some(summary) => (summary.to_string(), language_tag(&meta.language)),
+        None => (self::summary(facts, claim), "en"),
+    };
+    m.0.push_str(&format!(
+        "    <meta property=\"schema:accessibilitySummary\" xml:lang=\"{}\">",
+        attr(language)
+    ));
+    m.0.push_str(&text(&summary));
     m.0.push_str("</meta>\n");
     if claim {
         m.property("dcterms:conformsTo", CONFORMANCE);
-        if let Some(certifier) = certifier(meta) {
-            m.property("a11y:certifiedBy", certifier);
+    }
+    // The evaluator, only as the author names them (EPUB Accessibility 1.1
+    // § 5.2: the credential and the report refine the certifier).
+    if let Some(certifier) = meta.accessibility.certified_by.as_deref() {
+        m.0.push_str(&format!(
+            "    <meta property=\"a11y:certifiedBy\" id=\"certifier\">{}</meta>\n",
+            text(certifier)
+        ));
+        if let Some(credential) = meta.accessibility.certifier_credential.as_deref() {
+            m.refine("certifier", "a11y:certifierCredential", credential, None);
+        }
+        if let Some(report) = meta.accessibility.certifier_report.as_deref() {
+            m.0.push_str(&format!(
+                "    <link rel=\"a11y:certifierReport\" refines=\"#certifier\" href=\"{}\"/>\n",
+                attr(report)
+            ));
         }
     }
 }
@@ -364,7 +376,8 @@ mod tests {
         assert!(has("meta[schema:accessibilityFeature]", "alternativeText"));
         assert!(has("meta[schema:accessibilityFeature]", "printPageNumbers"));
         assert!(has("meta[dcterms:conformsTo]", CONFORMANCE));
-        assert!(has("meta[a11y:certifiedBy]", "Press"));
+        // The publisher is not taken for the evaluator.
+        assert!(!xml.contains("a11y:certifiedBy"), "{xml}");
         assert!(package_start(&m).contains("unique-identifier=\"pub-id\" xml:lang=\"kk\""));
     }
 
@@ -403,13 +416,52 @@ mod tests {
             "{summary}"
         );
         assert!(summary.contains("no page numbers"), "{summary}");
-        // With every image described, the author vouches when there is no publisher.
+        // With every image described the book claims conformance, and names
+        // no evaluator but the one book.toml gives.
         let fields = parse(&metadata(&m, &facts()));
-        assert!(fields.contains(&("meta[a11y:certifiedBy]".into(), "A".into())));
+        assert!(fields.contains(&("meta[dcterms:conformsTo]".into(), CONFORMANCE.into())));
+        assert!(!fields.iter().any(|(n, _)| n == "meta[a11y:certifiedBy]"));
         // No language, no claim.
         m.language = "not a tag!".into();
         assert!(!may_claim_conformance(&m, &facts()));
         assert_eq!(language_tag(&m.language), "und");
         assert_eq!(language_tag(" en-GB "), "en-GB");
+    }
+
+    #[test]
+    fn the_author_names_the_evaluator_and_the_hazards() {
+        let mut m = meta();
+        m.accessibility = crate::model::Accessibility {
+            certified_by: Some("Benetech & Co".into()),
+            certifier_credential: Some("GCA".into()),
+            certifier_report: Some("https://example.com/a?b=1&c=2".into()),
+            summary: Some("Шрифт крупный.".into()),
+            hazards: vec!["flashing".into(), "noSoundHazard".into()],
+        };
+        let xml = metadata(&m, &facts());
+        assert!(
+            xml.contains("<meta property=\"a11y:certifiedBy\" id=\"certifier\">Benetech &amp; Co</meta>\n    <meta refines=\"#certifier\" property=\"a11y:certifierCredential\">GCA</meta>\n    <link rel=\"a11y:certifierReport\" refines=\"#certifier\" href=\"https://example.com/a?b=1&amp;c=2\"/>"),
+            "{xml}"
+        );
+        let fields = parse(&xml);
+        let values = |name: &str| -> Vec<String> {
+            fields
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        assert_eq!(
+            values("meta[schema:accessibilityHazard]"),
+            ["flashing", "noSoundHazard"]
+        );
+        assert_eq!(
+            values("meta[schema:accessibilitySummary]"),
+            ["Шрифт крупный."]
+        );
+        assert!(
+            xml.contains("accessibilitySummary\" xml:lang=\"kk\""),
+            "{xml}"
+        );
     }
 }

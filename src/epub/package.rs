@@ -24,6 +24,8 @@ use crate::model::Date;
 
 pub const OPF_PATH: &str = "OEBPS/content.opf";
 pub const NAV_PATH: &str = "OEBPS/nav.xhtml";
+pub const NCX_PATH: &str = "OEBPS/toc.ncx";
+pub const STYLESHEET_PATH: &str = "OEBPS/stylesheet.css";
 const CONTAINER_PATH: &str = "META-INF/container.xml";
 /// Apple's display options (Apple Books Asset Guide): whether Books uses the embedded fonts.
 pub const DISPLAY_OPTIONS: &str = "META-INF/com.apple.ibooks.display-options.xml";
@@ -56,8 +58,16 @@ pub struct Patches<'a> {
     pub stored: Vec<(String, &'a [u8])>,
     /// Files added to `META-INF/` after the container (encryption, display options).
     pub meta_inf: Vec<(String, String)>,
+    /// Archive path and bytes of embedded fonts, written deflated.
+    pub fonts: Vec<(String, &'a [u8])>,
+    /// The stylesheet with the embedded faces' rules, when there are any.
+    pub stylesheet: Option<String>,
     /// Seconds since 1970 for every entry's timestamp.
     pub modified_epoch: i64,
+    /// The book's title, the NCX's `docTitle`.
+    pub title: String,
+    /// The package's unique identifier, the NCX's `dtb:uid`.
+    pub identifier: String,
 }
 
 /// One document deflated into a one-entry archive (its bytes), whose entry
@@ -123,6 +133,13 @@ pub fn repack(
             writer.write_all(bytes).map_err(|e| fail(name, &e))?;
             continue;
         }
+        if let Some((_, bytes)) = patches.fonts.iter().find(|(path, _)| path == name) {
+            writer
+                .start_file(name, compressed)
+                .map_err(|e| fail(name, &e))?;
+            writer.write_all(bytes).map_err(|e| fail(name, &e))?;
+            continue;
+        }
         if let Some(part) = deflated
             .iter_mut()
             .find(|part| part.index_for_name(name).is_some())
@@ -136,6 +153,8 @@ pub fn repack(
         let patched = match name {
             OPF_PATH => Some(patch_opf(&read_text(&mut archive, name)?, patches)?),
             NAV_PATH => Some(patch_nav(&read_text(&mut archive, name)?, patches)?),
+            NCX_PATH => Some(patch_ncx(&read_text(&mut archive, name)?, patches)?),
+            STYLESHEET_PATH => patches.stylesheet.clone(),
             _ => None,
         };
         match patched {
@@ -283,6 +302,73 @@ pub fn patch_nav(nav: &str, patches: &Patches<'_>) -> Result<String, String> {
     Ok(out)
 }
 
+/// The NCX as EPUB 2 reading systems (and Kindle's converter) read it:
+/// titled by the book (epub-builder titles it "Contents"), `dtb:uid` the
+/// package's identifier (the NCX names the publication it belongs to), and
+/// `dtb:depth` the navPoints' real nesting (epub-builder writes 1 whatever
+/// the depth).
+pub fn patch_ncx(ncx: &str, patches: &Patches<'_>) -> Result<String, String> {
+    let shape = |what: &str| format!("epub-builder's toc.ncx has an unexpected shape ({what})");
+    let doc = roxmltree::Document::parse(ncx).map_err(|e| shape(&e.to_string()))?;
+    let depth = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("navPoint"))
+        .map(|n| n.ancestors().filter(|a| a.has_tag_name("navPoint")).count())
+        .max()
+        .unwrap_or(0);
+    let depth_meta = doc
+        .descendants()
+        .find(|n| n.has_tag_name("meta") && n.attribute("name") == Some("dtb:depth"))
+        .ok_or_else(|| shape("no dtb:depth"))?;
+    let depth_value = depth_meta
+        .attributes()
+        .find(|a| a.name() == "content")
+        .ok_or_else(|| shape("dtb:depth has no content"))?
+        .range_value();
+    let title_text = doc
+        .descendants()
+        .find(|n| n.has_tag_name("docTitle"))
+        .and_then(|t| t.children().find(|c| c.has_tag_name("text")))
+        .ok_or_else(|| shape("no docTitle"))?;
+    let title_range = match title_text.first_child() {
+        Some(child) if child.is_text() => child.range(),
+        // `<text/>` or `<text></text>`: the title goes before the end tag.
+        _ => {
+            let end = title_text.range().end;
+            let close = ncx[..end].rfind("</").unwrap_or(end);
+            close..close
+        }
+    };
+    let indent_at = ncx[..depth_meta.range().start]
+        .rfind('\n')
+        .map_or(depth_meta.range().start, |n| n + 1);
+    let indent = &ncx[indent_at..depth_meta.range().start];
+    let mut edits = vec![
+        (
+            depth_meta.range().start..depth_meta.range().start,
+            format!(
+                "<meta name=\"dtb:uid\" content=\"{}\" />\n{indent}",
+                super::escape::attr(&patches.identifier)
+            ),
+        ),
+        (depth_value, depth.max(1).to_string()),
+        (title_range, super::escape::text(&patches.title)),
+    ];
+    edits.sort_by_key(|(range, _)| range.start);
+    let mut out = String::with_capacity(ncx.len() + 256);
+    let mut at = 0;
+    for (range, text) in edits {
+        if range.start < at {
+            return Err(shape("overlapping parts"));
+        }
+        out.push_str(&ncx[at..range.start]);
+        out.push_str(&text);
+        at = range.end;
+    }
+    out.push_str(&ncx[at..]);
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,8 +382,33 @@ mod tests {
             page_list: Some("<nav epub:type=\"page-list\">P</nav>".into()),
             stored: Vec::new(),
             meta_inf: Vec::new(),
+            fonts: Vec::new(),
+            stylesheet: None,
             modified_epoch: 0,
+            title: "Fish & Chips".into(),
+            identifier: "urn:isbn:9780306406157".into(),
         }
+    }
+
+    #[test]
+    fn the_ncx_names_the_book_its_identifier_and_its_depth() {
+        let ncx = "<?xml version=\"1.0\"?>\n<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\">\n  <head>\n    <meta name=\"dtb:depth\" content=\"1\" />\n  </head>\n  <docTitle>\n    <text>Contents</text>\n  </docTitle>\n  <navMap>\n    <navPoint id=\"a\"><navPoint id=\"b\"><navPoint id=\"c\"/></navPoint></navPoint>\n    <navPoint id=\"d\"/>\n  </navMap>\n</ncx>\n";
+        let patched = patch_ncx(ncx, &patches()).unwrap();
+        assert!(
+            patched.contains("    <meta name=\"dtb:uid\" content=\"urn:isbn:9780306406157\" />\n    <meta name=\"dtb:depth\" content=\"3\" />"),
+            "{patched}"
+        );
+        assert!(
+            patched.contains("<text>Fish &amp; Chips</text>"),
+            "{patched}"
+        );
+        let flat = ncx.replace("<navPoint id=\"b\"><navPoint id=\"c\"/></navPoint>", "");
+        assert!(
+            patch_ncx(&flat, &patches())
+                .unwrap()
+                .contains("content=\"1\"")
+        );
+        assert!(patch_ncx("<ncx/>", &patches()).is_err());
     }
 
     #[test]

@@ -174,6 +174,7 @@ pub fn block_inlines(block: &Block) -> Option<&[Inline]> {
         | BlockKind::Paragraph { content, .. }
         | BlockKind::Verse { content, .. }
         | BlockKind::Display { content, .. }
+        | BlockKind::Term { content }
         | BlockKind::Figure {
             caption: content, ..
         } => Some(content),
@@ -249,7 +250,7 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
         let mut pending: Vec<&Block> = Vec::new();
         let mut visit = |step: Visit<'a>| match step {
             Visit::Enter(block) => match &block.kind {
-                BlockKind::Quote(_) | BlockKind::List { .. } => {
+                kind if kind.is_container() => {
                     locations.entry(block.id).or_insert(Location::Container {
                         section: index,
                         first_leaf: None,

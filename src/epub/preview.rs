@@ -86,7 +86,21 @@ pub fn preview(
         ebook.files.insert(file.clone(), xhtml_file(notes));
     }
     let mut stylesheet = css::stylesheet(&book.style);
-    stylesheet.push_str(&css::font_faces(faces, font_href));
+    stylesheet.push_str(&css::block_rules(book));
+    if !faces.is_empty() {
+        let chars: std::collections::BTreeSet<char> = ebook
+            .files
+            .values()
+            .filter_map(|f| std::str::from_utf8(&f.bytes).ok())
+            .flat_map(str::chars)
+            .collect();
+        let text_face = faces.iter().find(|f| f.role == super::FaceRole::Text);
+        let supplied: Vec<_> = faces
+            .iter()
+            .map(|face| super::supplied_chars(face, text_face, &chars))
+            .collect();
+        stylesheet.push_str(&css::font_faces(faces, font_href, &supplied));
+    }
     ebook.files.insert(
         "stylesheet.css".into(),
         PreviewFile {

@@ -467,6 +467,45 @@ impl<'a> Writer<'a> {
                         stack.push(Step::Close("</blockquote>\n"));
                         stack.extend(children.iter().rev().map(Step::Block));
                     }
+                    BlockKind::Div {
+                        classes,
+                        lang,
+                        blocks,
+                    } => {
+                        self.pending_label();
+                        self.out.push_str("<div");
+                        if let Some(lang) = lang {
+                            self.out.push_str(" lang=\"");
+                            push_attr(&mut self.out, lang);
+                            self.out.push_str("\" xml:lang=\"");
+                            push_attr(&mut self.out, lang);
+                            self.out.push('"');
+                        }
+                        let names = crate::epub::css::div_classes(classes);
+                        if !names.is_empty() {
+                            self.out.push_str(" class=\"");
+                            push_attr(&mut self.out, &names);
+                            self.out.push('"');
+                        }
+                        if names.split(' ').any(|c| c == "epigraph") {
+                            self.out
+                                .push_str(" epub:type=\"epigraph\" role=\"doc-epigraph\"");
+                        }
+                        self.out.push_str(">\n");
+                        stack.push(Step::Close("</div>\n"));
+                        stack.extend(blocks.iter().rev().map(Step::Block));
+                    }
+                    BlockKind::Definitions(children) => {
+                        self.pending_label();
+                        self.out.push_str("<dl>\n");
+                        stack.push(Step::Close("</dl>\n"));
+                        stack.extend(children.iter().rev().map(Step::Block));
+                    }
+                    BlockKind::Definition(children) => {
+                        self.out.push_str("<dd>\n");
+                        stack.push(Step::Close("</dd>\n"));
+                        stack.extend(children.iter().rev().map(Step::Block));
+                    }
                     BlockKind::List { ordered, items } => {
                         self.pending_label();
                         let values = list_values(*ordered, items);
@@ -598,6 +637,12 @@ impl<'a> Writer<'a> {
                 }
                 self.out.push_str("</div>\n");
             }
+            BlockKind::Term { content } => {
+                self.out.push_str("<dt>");
+                self.inlines(content, &mut marks);
+                marks.finish(&mut self.out);
+                self.out.push_str("</dt>\n");
+            }
             BlockKind::Display { role, content } => {
                 let (open, close) = display_tags(*role);
                 self.out.push_str(open);
@@ -663,7 +708,17 @@ impl<'a> Writer<'a> {
                 rows,
                 caption,
             } => self.table(columns, head.as_deref(), rows, caption, &mut marks),
-            BlockKind::Quote(_) | BlockKind::List { .. } => {}
+            BlockKind::PageBreak => {
+                // Print starts a new page here; a reader that paginates may too.
+                marks.finish(&mut self.out);
+                self.out
+                    .push_str("<div class=\"page-break\" aria-hidden=\"true\"></div>\n");
+            }
+            BlockKind::Quote(_)
+            | BlockKind::Div { .. }
+            | BlockKind::List { .. }
+            | BlockKind::Definitions(_)
+            | BlockKind::Definition(_) => {}
         }
     }
 

@@ -3,12 +3,12 @@
 //! opening and blank pages, a drop folio at the foot of an opener), and the
 //! page's entry in the page map.
 
-use super::frame::{self, GlyphRun, Item, Page, Side};
+use super::frame::{self, GlyphRun, Item, Mark, Page, Part, Side};
 use super::galley::{Content, Galley, NoteBlock, Role};
 use super::geometry::Look;
 use super::geometry::{PageGeometry, TypeScale};
 use super::paginate::PageSlice;
-use super::paragraph::{Align, Line, ParaStyle, Setter};
+use super::paragraph::{Align, Line, ParaStyle, RunRole, Setter};
 use crate::model::{BlockId, Pt, TextPos};
 
 /// What goes in the margins of a page.
@@ -33,6 +33,9 @@ pub struct ComposedPage {
     pub section: usize,
     pub blank: bool,
     pub opening: bool,
+    /// The page ends where the author asked for a new page (`\newpage`):
+    /// short by design, never a fault.
+    pub asked_break: bool,
 }
 
 /// What the report and the dump need to know of a line on a page.
@@ -87,16 +90,19 @@ fn item_height(item: &super::galley::VItem, k: usize, slice: &PageSlice) -> u32 
 
 /// A table row's cells from grid line `at`, with its rules: one above sits in
 /// the space over the row's first line, one below just under its last line.
+/// A header row set again at the top of a later page (`repeated`) is an artifact.
 fn place_row(
     items: &mut Vec<Item>,
     row: &super::table::TableRow,
     left: Pt,
     geometry: &PageGeometry,
     at: usize,
+    repeated: bool,
 ) {
-    for (lines, x) in &row.cells {
+    for ((lines, x), mark) in row.cells.iter().zip(&row.marks) {
+        let mark = if repeated { Mark::Artifact } else { *mark };
         for (n, set) in lines.iter().enumerate() {
-            place_line(items, set, left + *x, geometry.baseline(at + n));
+            place_line(items, set, left + *x, geometry.baseline(at + n), mark);
         }
     }
     let rule = |items: &mut Vec<Item>, y: Pt, width: Pt| {
@@ -127,8 +133,10 @@ fn place_row(
 }
 
 /// Writes one set line's runs onto a page at a baseline (with a rule through
-/// struck-through runs, at the height of a lower-case letter's middle).
-pub fn place_line(items: &mut Vec<Item>, line: &Line, left: Pt, baseline: Pt) {
+/// struck-through runs, at the height of a lower-case letter's middle), each
+/// run tagged as what it is in `mark`'s block (its text, a marker, a note
+/// reference) or as an artifact.
+pub fn place_line(items: &mut Vec<Item>, line: &Line, left: Pt, baseline: Pt, mark: Mark) {
     if !line.outlines.is_empty() {
         let x = left + line.x;
         items.push(Item::Path {
@@ -161,7 +169,17 @@ pub fn place_line(items: &mut Vec<Item>, line: &Line, left: Pt, baseline: Pt) {
                 width: run.size * 0.05,
             });
         }
+        let run_mark = match (mark, run.role) {
+            (Mark::Artifact, _) | (_, RunRole::Artifact) => Mark::Artifact,
+            (Mark::Block(block, part), RunRole::Text) => Mark::Block(block, part),
+            (Mark::Block(block, _), RunRole::Label) => Mark::Block(block, Part::Label),
+            (Mark::Block(block, _), RunRole::NoteRef(note)) => {
+                Mark::Block(block, Part::NoteRef(note))
+            }
+            (Mark::Block(block, _), RunRole::Link(link)) => Mark::Block(block, Part::Link(link)),
+        };
         items.push(Item::Glyphs(GlyphRun {
+            mark: run_mark,
             hidden: run.hidden,
             style: run.style,
             size: run.size,
@@ -192,9 +210,13 @@ pub fn compose_slice(
             first = item.pos;
         }
         match &item.content {
-            Content::Text { line: set, x, dy } => {
-                place_line(&mut items, set, left + *x, geometry.baseline(line) + *dy)
-            }
+            Content::Text { line: set, x, dy } => place_line(
+                &mut items,
+                set,
+                left + *x,
+                geometry.baseline(line) + *dy,
+                item.mark,
+            ),
             Content::Space => {}
             Content::Rule { x, width, dy } => {
                 let y = geometry.baseline(line) + *dy;
@@ -220,6 +242,7 @@ pub fn compose_slice(
                     y: top,
                     width: *width,
                     height: *height,
+                    mark: item.mark,
                 });
             }
             Content::Row(row) => {
@@ -228,10 +251,10 @@ pub fn compose_slice(
                 if k == 0
                     && let Some(head) = &row.repeat
                 {
-                    place_row(&mut items, head, left, geometry, at);
+                    place_row(&mut items, head, left, geometry, at, true);
                     at += head.lines() as usize;
                 }
-                place_row(&mut items, row, left, geometry, at);
+                place_row(&mut items, row, left, geometry, at, false);
             }
         }
         line += item_height(item, k, slice) as usize;
@@ -269,13 +292,17 @@ fn place_notes(
     });
     for note in notes {
         for parts in &note.lines {
-            for (line, x) in parts {
-                place_line(items, line, left + *x, baseline);
+            for (line, x, mark) in parts {
+                place_line(items, line, left + *x, baseline, *mark);
             }
             baseline += scale.note_leading;
         }
     }
 }
+
+/// Running heads as set, by their text: a head is the same line on every
+/// page it runs over, set once (a long one is tried at four sizes).
+pub type Heads = rustc_hash::FxHashMap<String, Option<Line>>;
 
 /// Adds the running head and folio (or drop folio) to a page; `false` when
 /// the head was too long to set even smaller and was left off.
@@ -285,6 +312,7 @@ pub fn furnish(
     geometry: &PageGeometry,
     scale: &TypeScale,
     setter: &mut Setter<'_, '_>,
+    heads: &mut Heads,
 ) -> bool {
     let recto = page.side == Side::Recto;
     let left = geometry.text_left(recto);
@@ -305,7 +333,13 @@ pub fn furnish(
         Furniture::DropFolio(folio) => {
             if let Some(mut line) = single(setter, folio, &folio_look, 1.0) {
                 line.x = (geometry.measure - line.width) / 2.0;
-                place_line(&mut page.items, &line, left, geometry.foot_baseline);
+                place_line(
+                    &mut page.items,
+                    &line,
+                    left,
+                    geometry.foot_baseline,
+                    Mark::Artifact,
+                );
             }
         }
         Furniture::Head { text, folio } => {
@@ -315,20 +349,34 @@ pub fn furnish(
                 } else {
                     Pt::ZERO
                 };
-                place_line(&mut page.items, &line, left, geometry.head_baseline);
+                place_line(
+                    &mut page.items,
+                    &line,
+                    left,
+                    geometry.head_baseline,
+                    Mark::Artifact,
+                );
             }
             if !text.is_empty() {
                 // A head never truncates: too long, it is set a little smaller,
                 // down to 85 %; longer still, the page goes without it.
                 let room = geometry.measure * 0.7;
-                let fitted = [1.0, 0.95, 0.9, 0.85].into_iter().find_map(|factor| {
-                    let factor: f64 = factor;
-                    single(setter, text, &head, factor).filter(|line| line.width.0 <= room.0)
+                let fitted = heads.entry(text.clone()).or_insert_with(|| {
+                    [1.0, 0.95, 0.9, 0.85].into_iter().find_map(|factor| {
+                        let factor: f64 = factor;
+                        single(setter, text, &head, factor).filter(|line| line.width.0 <= room.0)
+                    })
                 });
-                match fitted {
+                match fitted.clone() {
                     Some(mut line) => {
                         line.x = (geometry.measure - line.width) / 2.0;
-                        place_line(&mut page.items, &line, left, geometry.head_baseline);
+                        place_line(
+                            &mut page.items,
+                            &line,
+                            left,
+                            geometry.head_baseline,
+                            Mark::Artifact,
+                        );
                     }
                     None => return false,
                 }

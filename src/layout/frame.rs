@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::fonts::Style;
-use crate::model::{ImageId, Pt, Trim};
+use crate::model::{BlockId, ImageId, Pt, Trim};
 
 /// A run's glyphs, shared by the set line, the rebuild cache and the pages
 /// it is drawn on: cloning counts a reference instead of copying a million
@@ -145,6 +145,10 @@ pub struct PagedBook {
     pub pages: Vec<Page>,
     /// PDF bookmarks: one per section in the contents.
     pub outline: Vec<OutlineEntry>,
+    /// The sections as layout set them, when they differ in structure from
+    /// the model's (web addresses set as footnotes add notes): the PDF's
+    /// structure tree follows what the pages show.
+    pub sections: Option<Arc<Vec<crate::model::Section>>>,
 }
 
 /// Which side of the spread a page is on.
@@ -215,7 +219,56 @@ pub enum Item {
         y: Pt,
         width: Pt,
         height: Pt,
+        /// A figure's image, or an artifact when it is decorative.
+        mark: Mark,
     },
+}
+
+impl Item {
+    /// What the item is to a reader: rules, fills and outlines (a drop cap's
+    /// drawn initial, whose letter is read from its hidden copy) are never text.
+    pub fn mark(&self) -> Mark {
+        match self {
+            Item::Glyphs(run) => run.mark,
+            Item::Image { mark, .. } => *mark,
+            Item::Fill { .. } | Item::Path { .. } | Item::Rule { .. } => Mark::Artifact,
+        }
+    }
+}
+
+/// What a page item is to a reader, as layout knows it: the PDF writer tags
+/// each item's content with it (marked content under the block's structure
+/// element, or an artifact) without guessing from the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Mark {
+    /// Not read: running heads, folios, rules, ornaments, a drop cap's drawn
+    /// initial, a table header set again on a later page, a hyphen added at a
+    /// line's end, leader dots, a decorative image.
+    #[default]
+    Artifact,
+    /// Part of a block of the model.
+    Block(BlockId, Part),
+}
+
+/// Which part of its block a marked item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// The block's own text or image.
+    Text,
+    /// A list item's marker or a footnote's number: the block is the item's or the note's first.
+    Label,
+    /// A chapter's label over its title ("Chapter One"): the block is the section's first.
+    ChapterLabel,
+    /// A footnote reference in the text: the note's index in its section.
+    NoteRef(u32),
+    /// A table's cell: the row (the header is row 0 when there is one) and the column.
+    Cell(u32, u32),
+    /// A figure's or a table's caption.
+    Caption,
+    /// An entry of the contents, by its index.
+    Entry(u32),
+    /// A link's words: its place among the block's links (see `model::links`).
+    Link(u32),
 }
 
 /// Shaped glyphs on one baseline in one face and size.
@@ -234,6 +287,8 @@ pub struct GlyphRun {
     pub rotation: f32,
     /// Text for readers and search only, drawn invisibly (a drop cap's letter, whose shape is a path).
     pub hidden: bool,
+    /// What the run is to a reader (its block, or an artifact).
+    pub mark: Mark,
 }
 
 impl GlyphRun {

@@ -45,6 +45,7 @@ fn balanced(
 
 /// One display block set for a display page: its role, lines and size.
 struct Stacked {
+    block: crate::model::BlockId,
     role: DisplayRole,
     lines: Vec<Line>,
     size: Pt,
@@ -107,6 +108,7 @@ pub fn display_page(
                         };
                         let size = size_of(role);
                         Stacked {
+                            block: block.id,
                             role,
                             lines: balanced(setter, block, style, size, geometry),
                             size,
@@ -132,8 +134,9 @@ pub fn display_page(
             };
             for (stacked, y) in &stack {
                 let mut y = *y;
+                let mark = super::frame::Mark::Block(stacked.block, super::frame::Part::Text);
                 for line in &stacked.lines {
-                    super::compose::place_line(&mut items, line, left, y);
+                    super::compose::place_line(&mut items, line, left, y, mark);
                     y += stacked.size * PAGE_LEADING;
                 }
             }
@@ -146,29 +149,33 @@ pub fn display_page(
             let mut blocks = Vec::new();
             for (block, _) in displays(section) {
                 if let BlockKind::Display { content, .. } = &block.kind {
-                    blocks.push(setter.set(
-                        content,
-                        &para(Style::Regular, size, Align::Left, geometry.measure),
+                    blocks.push((
+                        block.id,
+                        setter.set(
+                            content,
+                            &para(Style::Regular, size, Align::Left, geometry.measure),
+                        ),
                     ));
                 }
             }
-            let total_lines: usize = blocks.iter().map(Vec::len).sum();
+            let total_lines: usize = blocks.iter().map(|(_, lines)| lines.len()).sum();
             let gaps = blocks.len().saturating_sub(1);
             let mut y = bottom
                 - leading * (total_lines.saturating_sub(1) as f64)
                 - leading * 0.6 * gaps as f64;
             // Too much small print for the page: name what runs longest (the
             // first notice is the book's full title).
-            let longest = (0..blocks.len()).max_by_key(|&i| blocks[i].len());
+            let longest = (0..blocks.len()).max_by_key(|&i| blocks[i].1.len());
             let overflow =
                 (y.0 < geometry.first_baseline.0 - 0.01).then_some(if longest == Some(0) {
                     "title"
                 } else {
                     "rights"
                 });
-            for lines in blocks {
+            for (block, lines) in blocks {
+                let mark = super::frame::Mark::Block(block, super::frame::Part::Text);
                 for line in &lines {
-                    super::compose::place_line(&mut items, line, left, y);
+                    super::compose::place_line(&mut items, line, left, y, mark);
                     y += leading;
                 }
                 y += leading * 0.6;
@@ -244,6 +251,7 @@ pub fn contents_galley(
             break_after: INFINITY,
             pos: None,
             para: None,
+            mark: super::frame::Mark::Artifact,
         });
         if let Some(block) = title.blocks.first()
             && let BlockKind::Heading { content, .. } = &block.kind
@@ -266,6 +274,7 @@ pub fn contents_galley(
             break_after: INFINITY,
             pos: None,
             para: None,
+            mark: super::frame::Mark::Artifact,
         });
         g.items
     };
@@ -325,6 +334,7 @@ pub fn contents_galley(
                 break_after: 0.0,
                 pos: None,
                 para: None,
+                mark: super::frame::Mark::Artifact,
             });
         }
         let entry_para = ParaStyle {
@@ -334,6 +344,8 @@ pub fn contents_galley(
         let mut lines = setter.set_text(&entry.title, &entry_para);
         let x = indent + turn;
         if let (Some(last), Some(folio_line)) = (lines.last_mut(), folio_line) {
+            // The entry's words and its page read a word apart.
+            setter.end_with_space(last);
             let shift = geometry.measure - x - folio_width;
             if leaders {
                 let end = last
@@ -380,6 +392,7 @@ pub fn contents_galley(
                     0.0
                 },
                 para: None,
+                mark: super::frame::Mark::Block(contents.id, super::frame::Part::Entry(i as u32)),
             });
         }
         offset += entry.title.chars().count() as u32 + 1;
@@ -414,6 +427,8 @@ fn leader_run(
         glyphs: Default::default(),
         text: Default::default(),
         x: Pt(start),
+        // The dots lead the eye; a reader reads the entry and its page.
+        role: super::paragraph::RunRole::Artifact,
         ..dot
     };
     let mut at = start;

@@ -3,9 +3,10 @@
 //! after it (widows, orphans, headings kept with their text) and the place
 //! in the model where its text starts. Pagination cuts this list into pages.
 
+use super::frame::{Mark, Part};
 use super::geometry::{Look, PageGeometry, TypeScale};
 use super::linebreak::INFINITY;
-use super::paragraph::{Align, Line, LineRun, ParaStyle, Setter};
+use super::paragraph::{Align, Line, LineRun, Loosened, ParaStyle, RunRole, Setter};
 use crate::fonts::Style;
 use crate::model::{Block, BlockId, BlockKind, Book, DisplayRole, ImageId, Pt, Section, TextPos};
 
@@ -13,6 +14,12 @@ use crate::model::{Block, BlockId, BlockKind, Book, DisplayRole, ImageId, Pt, Se
 pub const ORPHAN: f64 = 1_000_000.0;
 /// Penalty for a page break that carries one line of a paragraph to the next page.
 pub const WIDOW: f64 = 1_000_000.0;
+/// Penalty for a page break inside a stanza (two lines or more each side):
+/// more than a page a line short costs, less than one two lines short.
+pub const STANZA_SPLIT: f64 = 3_000.0;
+/// Penalty for a page break inside a verse paragraph longer than half a
+/// page: less than a page a line short costs, as in prose.
+pub const VERSE_PARAGRAPH_SPLIT: f64 = 200.0;
 
 /// How deep indents go before nesting stops adding more (50 nested quotes must still fit).
 const MAX_INDENT_LEVELS: usize = 4;
@@ -59,6 +66,8 @@ pub struct VItem {
     pub pos: Option<TextPos>,
     /// For text lines of a paragraph: (block, line number from 1, lines in the paragraph).
     pub para: Option<(BlockId, u32, u32)>,
+    /// What the item's text or image is to a reader (its block and part), for the PDF's tags.
+    pub mark: Mark,
 }
 
 impl VItem {
@@ -86,6 +95,7 @@ impl VItem {
             discardable: false,
             break_after,
             para,
+            mark: Mark::Block(block, Part::Text),
         }
     }
 
@@ -98,6 +108,7 @@ impl VItem {
             break_after,
             pos: None,
             para: None,
+            mark: Mark::Artifact,
         }
     }
 
@@ -134,7 +145,7 @@ impl VItem {
 /// cells side by side; each with its x from the text block's left edge.
 #[derive(Debug, Clone)]
 pub struct NoteBlock {
-    pub lines: Vec<Vec<(Line, Pt)>>,
+    pub lines: Vec<Vec<(Line, Pt, Mark)>>,
     pub pos: Option<TextPos>,
 }
 
@@ -161,24 +172,43 @@ pub struct DropCap {
 }
 
 impl DropCap {
-    /// The paragraph without its initial, set beside it (`looseness` lines
-    /// longer or shorter than its best, with the demerits that adds), the
-    /// initial on its first line; `None` when it would take fewer lines than
-    /// the drop, or cannot be set so.
+    /// The paragraph without its initial, set beside it, the initial on its
+    /// first line; `None` when it would take fewer lines than the drop.
     pub fn set(
         &self,
         setter: &mut Setter<'_, '_>,
         content: &[crate::model::Inline],
         para: &ParaStyle,
-        looseness: i32,
-    ) -> Option<(Vec<Line>, f64)> {
+    ) -> Option<Vec<Line>> {
+        let rest = self.rest(content);
+        self.place(setter.set(&rest, para))
+    }
+
+    /// The paragraph set a line longer and a line shorter, as
+    /// [`Setter::set_loose`] sets it, each beside the initial.
+    pub fn set_loose(
+        &self,
+        setter: &mut Setter<'_, '_>,
+        content: &[crate::model::Inline],
+        para: &ParaStyle,
+    ) -> Loosened {
+        let rest = self.rest(content);
+        setter
+            .set_loose(&rest, para)
+            .into_iter()
+            .filter_map(|(looseness, lines, extra)| Some((looseness, self.place(lines)?, extra)))
+            .collect()
+    }
+
+    /// The paragraph's content without the initial's characters.
+    fn rest(&self, content: &[crate::model::Inline]) -> Vec<crate::model::Inline> {
         let mut rest = content.to_vec();
         crate::model::drop_leading_chars(&mut rest, self.chars);
-        let (mut lines, extra) = if looseness == 0 {
-            (setter.set(&rest, para), 0.0)
-        } else {
-            setter.set_loose(&rest, para, looseness)?
-        };
+        rest
+    }
+
+    /// The initial put on the first of `lines`.
+    fn place(&self, mut lines: Vec<Line>) -> Option<Vec<Line>> {
         if (lines.len() as u32) < self.depth {
             return None;
         }
@@ -194,7 +224,7 @@ impl DropCap {
             .map(|ring| ring.iter().map(|&(x, y, c)| (x - shift, y, c)).collect())
             .collect();
         first.runs.splice(0..0, self.hidden.iter().cloned());
-        Some((lines, extra))
+        Some(lines)
     }
 
     /// The lines as galley items; the dropped lines stay together on the page.
@@ -266,7 +296,13 @@ pub struct GalleyBuilder<'a, 's, 'f> {
     pub opening: Option<BlockId>,
     /// A footnote's blocks are being set (at the note's size, in its look).
     pub in_note: bool,
+    /// The look of the fenced div being set (`::: {.epigraph}`), which its
+    /// paragraphs and verse take.
+    pub div: Option<Look>,
 }
+
+/// A page break the author asked for (`\newpage`): a page must end here.
+pub const FORCED_BREAK: f64 = -INFINITY;
 
 /// Where display type must fit: its size and the smallest it may be set at,
 /// the measure, the body grid and the grid lines it may take.
@@ -371,6 +407,7 @@ impl DisplayLines {
                 discardable: false,
                 break_after: INFINITY,
                 para: None,
+                mark: Mark::Block(block, Part::Text),
             })
     }
 }
@@ -386,27 +423,46 @@ impl GalleyBuilder<'_, '_, '_> {
 
     /// A stanza: each line flush left at its indent (half an em per space
     /// written), never justified or hyphenated; a line too long for the
-    /// measure turns over 2 em further in. A turnover never ends a page, and
-    /// a stanza that fits in half a page is kept together where possible.
+    /// measure turns over 2 em further in. A turnover never ends a page, a
+    /// page break inside a stanza leaves two lines or more each side, and
+    /// costs more than one between stanzas; `quoted` verse (in a quotation)
+    /// is kept whole where it fits in half a page.
     fn verse(
         &mut self,
         block: BlockId,
         content: &[crate::model::Inline],
         indents: &[u16],
-        x: Pt,
-        measure: Pt,
+        (x, measure): (Pt, Pt),
+        quoted: bool,
         out: &mut Vec<VItem>,
     ) {
         let body = self.scale.body;
         let hang = body * 2.0;
         let mut set: Vec<(Line, Pt, bool)> = Vec::new();
         let mut offset = 0u32;
+        let verse_count = crate::model::verse_lines(content).count();
+        // The stanza's links are numbered through its lines.
+        self.setter.link_base = 0;
         for (i, line) in crate::model::verse_lines(content).enumerate() {
             let indent = body * (0.5 * f64::from(indents.get(i).copied().unwrap_or(0).min(16)));
             let room = Pt((measure.0 - indent.0 - hang.0).max(body.0 * 6.0));
-            let mut para = self.para(Style::Regular, body, Align::Left, room);
+            let mut para = match self.div {
+                Some(div) => ParaStyle {
+                    draft: self.draft,
+                    ..div.para(room)
+                },
+                None => self.para(Style::Regular, body, Align::Left, room),
+            };
+            para.align = Align::Left;
             para.first_indent = Pt(-hang.0);
-            let lines = self.setter.set(line, &para);
+            let mut lines = self.setter.set(line, &para);
+            self.setter.link_base += crate::model::link_count(line);
+            // A line of verse reads a word apart from the next.
+            if i + 1 < verse_count
+                && let Some(last) = lines.last_mut()
+            {
+                self.setter.end_with_space(last);
+            }
             let count = lines.len();
             for (k, mut l) in lines.into_iter().enumerate() {
                 l.start += offset;
@@ -414,18 +470,31 @@ impl GalleyBuilder<'_, '_, '_> {
             }
             offset += crate::model::plain_text(line).chars().count() as u32 + 1;
         }
+        self.setter.link_base = 0;
         let total = set.len();
-        let keep_together = total <= self.geometry.lines / 2;
+        // A page breaks between stanzas where it can; inside a stanza it
+        // leaves two lines or more each side, at a price between a page one
+        // line short and one two lines short (so a stanza is split rather
+        // than a page left two lines short). A long verse paragraph (more
+        // than half a page) splits as a prose paragraph does, cheaper than
+        // a page a line short.
+        let split = if total > self.geometry.lines / 2 {
+            VERSE_PARAGRAPH_SPLIT
+        } else if quoted {
+            // Verse quoted in running text is a block quotation: kept whole
+            // where it fits in half a page.
+            WIDOW / 2.0
+        } else {
+            STANZA_SPLIT
+        };
         for (n, (line, at, turns_over)) in set.into_iter().enumerate() {
             let last = n + 1 == total;
             let break_after = if last {
                 0.0
             } else if turns_over || n == 0 || n + 2 == total {
                 WIDOW
-            } else if keep_together {
-                WIDOW / 2.0
             } else {
-                0.0
+                split
             };
             out.push(VItem::text_line(
                 block,
@@ -511,6 +580,12 @@ impl GalleyBuilder<'_, '_, '_> {
                 }
             }
             offset += source.chars().count() as u32 + 1;
+            // The text read from the page keeps the block's lines a word apart.
+            if number + 1 < expanded.len()
+                && let Some(last) = lines.last_mut()
+            {
+                self.setter.end_with_space(last);
+            }
         }
         (lines, wrapped)
     }
@@ -542,13 +617,29 @@ impl GalleyBuilder<'_, '_, '_> {
             let mut room = (self.geometry.lines as u32).saturating_sub(sink_lines + 2);
             if let Some(label) = &section.label {
                 let text = [crate::model::Inline::Text(label.text.clone())];
-                let set = self.display(&text, &looks.label, room, heading.and_then(|h| h.2));
+                let mut set = self.display(&text, &looks.label, room, heading.and_then(|h| h.2));
                 room = room.saturating_sub(set.grid_lines() + 1);
-                // The label is the style's, not the book's text: no place in the page map.
-                galley.items.extend(
-                    set.into_items(BlockId(0), Role::Title)
-                        .map(|item| VItem { pos: None, ..item }),
-                );
+                // The label is the style's, not the book's text: no place in
+                // the page map; it is read with the chapter's title, a word
+                // space apart, as one heading (or as the heading, when the
+                // chapter has no title).
+                let mark = match (heading, section.blocks.first()) {
+                    (Some((content, id, _)), _) if !content.is_empty() => {
+                        if let Some((line, ..)) = set.lines.last_mut() {
+                            self.setter.end_with_space(line);
+                        }
+                        Mark::Block(id, Part::Text)
+                    }
+                    (_, Some(first)) => Mark::Block(first.id, Part::ChapterLabel),
+                    (_, None) => Mark::Artifact,
+                };
+                galley
+                    .items
+                    .extend(set.into_items(BlockId(0), Role::Title).map(|item| VItem {
+                        pos: None,
+                        mark,
+                        ..item
+                    }));
                 if heading.is_some_and(|(content, ..)| !content.is_empty()) {
                     galley.items.push(VItem::space(1, false, INFINITY));
                 }
@@ -574,6 +665,7 @@ impl GalleyBuilder<'_, '_, '_> {
                     break_after: INFINITY,
                     pos: None,
                     para: None,
+                    mark: Mark::Artifact,
                 });
                 galley.items.push(VItem::space(1, false, INFINITY));
             } else {
@@ -584,8 +676,23 @@ impl GalleyBuilder<'_, '_, '_> {
             galley.items.push(VItem::space(sink_lines, false, INFINITY));
             galley.opening_sink = u32::from(sink_lines > 2);
         }
+        // A title (the section's, or a heading's) and the headnote under it
+        // (an epigraph, a dedication, a note) stay with the poem after them:
+        // where the items after the last title start, while only such blocks followed.
+        let mut headnote = Some(galley.items.len());
         for block in blocks {
+            if let (Some(from), BlockKind::Verse { .. }) = (headnote, &block.kind) {
+                keep_with_verse(&mut galley.items[from..], self.geometry.lines);
+            }
             self.block(block, Nesting::default(), &mut galley.items);
+            headnote = match &block.kind {
+                BlockKind::Heading { .. } => Some(galley.items.len()),
+                BlockKind::Quote(_)
+                | BlockKind::Div { .. }
+                | BlockKind::Paragraph { .. }
+                | BlockKind::Display { .. } => headnote,
+                _ => None,
+            };
         }
         let hang = self.note_hang(section);
         for note in &section.notes {
@@ -658,7 +765,13 @@ impl GalleyBuilder<'_, '_, '_> {
                     out.extend(lines);
                     return;
                 }
-                let mut para = if level.right > 0 {
+                let mut para = if let Some(div) = self.div {
+                    ParaStyle {
+                        hyphenate: self.hyphenate && div.align == Align::Justify,
+                        draft: self.draft,
+                        ..div.para(measure)
+                    }
+                } else if level.right > 0 {
                     let quote = self.scale.looks.block_quote;
                     self.para(quote.style, quote.size, quote.align, measure)
                 } else if self.in_note {
@@ -667,7 +780,9 @@ impl GalleyBuilder<'_, '_, '_> {
                 } else {
                     self.para(Style::Regular, self.scale.body, Align::Justify, measure)
                 };
-                if *indent {
+                // Centred or ranged text in a div is never indented.
+                let ragged_div = self.div.is_some() && para.align != Align::Justify;
+                if *indent && !ragged_div {
                     para.first_indent = self.scale.indent;
                 }
                 let lines = self.setter.set(content, &para);
@@ -697,7 +812,14 @@ impl GalleyBuilder<'_, '_, '_> {
                 ) {
                     out.push(VItem::space(1, true, 0.0));
                 }
-                self.verse(block.id, content, indents, x, measure, out);
+                self.verse(
+                    block.id,
+                    content,
+                    indents,
+                    (x, measure),
+                    level.right > 0,
+                    out,
+                );
                 out.push(VItem::space(1, true, 0.0));
             }
             BlockKind::Display { content, role } => {
@@ -724,6 +846,68 @@ impl GalleyBuilder<'_, '_, '_> {
                 let para = self.para(style, self.scale.body, align, measure);
                 let lines = self.setter.set(content, &para);
                 self.push_paragraph(block.id, lines, x, Role::Other, out);
+            }
+            BlockKind::Div {
+                classes, blocks, ..
+            } => {
+                let style = &self.book.style;
+                let Some(class) = classes.iter().find_map(|c| style.class(c)) else {
+                    // A class the style does not know (resolve warned): set as the text around it.
+                    for inner in blocks {
+                        self.block(inner, level, out);
+                    }
+                    return;
+                };
+                let look = Look::new(&class.text, self.scale.body);
+                let outer = self.div.replace(look);
+                let inner_level = if class.indented {
+                    out.push(VItem::space(1, true, 0.0));
+                    level.quote()
+                } else {
+                    level
+                };
+                for inner in blocks {
+                    self.block(inner, inner_level, out);
+                }
+                if class.indented
+                    && !matches!(
+                        out.last(),
+                        Some(VItem {
+                            content: Content::Space,
+                            discardable: true,
+                            ..
+                        })
+                    )
+                {
+                    out.push(VItem::space(1, true, 0.0));
+                }
+                self.div = outer;
+            }
+            BlockKind::Definitions(children) => {
+                out.push(VItem::space(1, true, 0.0));
+                self.definitions(children, level, out);
+                if !matches!(
+                    out.last(),
+                    Some(VItem {
+                        content: Content::Space,
+                        discardable: true,
+                        ..
+                    })
+                ) {
+                    out.push(VItem::space(1, true, 0.0));
+                }
+            }
+            // Outside a list (never made so), set as a list would set them.
+            BlockKind::Term { content } => self.term(block.id, content, level, out),
+            BlockKind::Definition(blocks) => {
+                for inner in blocks {
+                    self.block(inner, level.list(), out);
+                }
+            }
+            BlockKind::PageBreak => {
+                // An empty item that vanishes at a page's top or foot: where a
+                // page already ends, it asks for nothing more.
+                out.push(VItem::space(0, true, FORCED_BREAK));
             }
             BlockKind::Quote(blocks) => {
                 out.push(VItem::space(1, true, 0.0));
@@ -782,6 +966,8 @@ impl GalleyBuilder<'_, '_, '_> {
                             offset: 0,
                         }),
                         para: None,
+                        // An ornament between scenes is not read.
+                        mark: Mark::Artifact,
                     });
                 }
             }
@@ -838,6 +1024,7 @@ impl GalleyBuilder<'_, '_, '_> {
                         discardable: false,
                         break_after: INFINITY,
                         para: None,
+                        mark: Mark::Block(block.id, Part::Caption),
                     });
                 }
                 // The heavy rule above the table keeps its distance from the caption.
@@ -851,6 +1038,7 @@ impl GalleyBuilder<'_, '_, '_> {
                 let problem = super::table::table_items(
                     self.setter,
                     block.id,
+                    crate::model::link_count(caption),
                     columns,
                     head.as_deref(),
                     rows,
@@ -897,6 +1085,125 @@ impl GalleyBuilder<'_, '_, '_> {
                 out.push(VItem::space(1, true, 0.0));
             }
             BlockKind::Contents(_) => {}
+        }
+    }
+
+    /// A definition list's entries, as the style sets them: each term run in
+    /// before its first definition, the rest hanging under it at the
+    /// indent (`Glossary::RunIn`), or each term on a line of its own with its
+    /// definitions hanging under it (`Glossary::Hanging`).
+    fn definitions(&mut self, children: &[Block], level: Nesting, out: &mut Vec<VItem>) {
+        let run_in = self.book.style.glossary == crate::model::style::Glossary::RunIn;
+        let mut i = 0;
+        while i < children.len() {
+            let block = &children[i];
+            match &block.kind {
+                BlockKind::Term { content } => {
+                    let first = match children.get(i + 1).map(|b| &b.kind) {
+                        Some(BlockKind::Definition(blocks)) if run_in => blocks.first(),
+                        _ => None,
+                    };
+                    match first {
+                        Some(
+                            paragraph @ Block {
+                                kind: BlockKind::Paragraph { content: text, .. },
+                                ..
+                            },
+                        ) => {
+                            self.run_in(block.id, content, paragraph.id, text, level, out);
+                            if let Some(BlockKind::Definition(blocks)) =
+                                children.get(i + 1).map(|b| &b.kind)
+                            {
+                                for inner in &blocks[1..] {
+                                    self.block(inner, level.list(), out);
+                                }
+                            }
+                            i += 2;
+                            continue;
+                        }
+                        _ => self.term(block.id, content, level, out),
+                    }
+                }
+                _ => self.block(block, level, out),
+            }
+            i += 1;
+        }
+    }
+
+    /// A term on a line of its own, in the style's look, kept with the
+    /// definition after it.
+    fn term(
+        &mut self,
+        block: BlockId,
+        content: &[crate::model::Inline],
+        level: Nesting,
+        out: &mut Vec<VItem>,
+    ) {
+        let (x, measure) = self.measure_at(level);
+        let look = self.scale.looks.term;
+        let para = ParaStyle {
+            draft: self.draft,
+            ..look.para(measure)
+        };
+        let lines = self.setter.set(content, &para);
+        let count = lines.len();
+        // Never the last line of a page: a term goes with its definition.
+        for (k, line) in lines.into_iter().enumerate() {
+            out.push(VItem::text_line(
+                block,
+                line,
+                x,
+                Role::Body,
+                INFINITY,
+                Some((block, k as u32 + 1, count as u32)),
+            ));
+        }
+    }
+
+    /// A term run in before its definition's first paragraph, as a
+    /// dictionary sets it: the term in the style's look, a space, the
+    /// definition, justified, its turnovers hanging at the indent. The first
+    /// line's place is the term's; the others are the paragraph's.
+    fn run_in(
+        &mut self,
+        term_block: BlockId,
+        term: &[crate::model::Inline],
+        paragraph: BlockId,
+        text: &[crate::model::Inline],
+        level: Nesting,
+        out: &mut Vec<VItem>,
+    ) {
+        let (x, measure) = self.measure_at(level);
+        let hang = self.scale.indent;
+        let mut content = styled(term, &self.book.style.term);
+        content.push(crate::model::Inline::Text(" ".into()));
+        let term_chars = (crate::model::plain_text(term).chars().count() + 1) as u32;
+        content.extend(text.iter().cloned());
+        let mut para = self.para(
+            Style::Regular,
+            self.scale.body,
+            Align::Justify,
+            measure - hang,
+        );
+        para.first_indent = Pt(-hang.0);
+        let lines = self.setter.set(&content, &para);
+        for (k, mut item) in paragraph_items(paragraph, lines, x + hang, Role::Body).enumerate() {
+            if let Content::Text { line, .. } = &mut item.content {
+                if k == 0 {
+                    line.start = 0;
+                    item.pos = Some(TextPos {
+                        block: term_block,
+                        offset: 0,
+                    });
+                } else {
+                    line.start = line.start.saturating_sub(term_chars);
+                    item.pos = Some(TextPos {
+                        block: paragraph,
+                        offset: line.start,
+                    });
+                }
+            }
+            out.push(item);
         }
     }
 
@@ -990,7 +1297,7 @@ impl GalleyBuilder<'_, '_, '_> {
                 outlines,
                 hidden: hidden_runs,
             });
-            let Some((lines, _)) = shape.set(self.setter, content, &para, 0) else {
+            let Some(lines) = shape.set(self.setter, content, &para) else {
                 depth -= 1;
                 continue;
             };
@@ -1043,6 +1350,7 @@ impl GalleyBuilder<'_, '_, '_> {
                 .into_iter()
                 .map(|mut r| {
                     r.x += shift;
+                    r.role = RunRole::Label;
                     r
                 })
                 .collect();
@@ -1061,6 +1369,13 @@ impl GalleyBuilder<'_, '_, '_> {
         let Some(asset) = self.book.images.get(image.0 as usize) else {
             return;
         };
+        let decorative = matches!(
+            &block.kind,
+            BlockKind::Figure {
+                decorative: true,
+                ..
+            }
+        );
         let (x, measure) = self.measure_at(level);
         let leading = self.geometry.leading;
         let look = self.scale.looks.caption;
@@ -1100,6 +1415,11 @@ impl GalleyBuilder<'_, '_, '_> {
                 offset: 0,
             }),
             para: None,
+            mark: if decorative {
+                Mark::Artifact
+            } else {
+                Mark::Block(block.id, Part::Text)
+            },
         });
         let count = caption_lines.len();
         for (i, line) in caption_lines.into_iter().enumerate() {
@@ -1118,6 +1438,7 @@ impl GalleyBuilder<'_, '_, '_> {
                 discardable: false,
                 break_after: if i + 1 == count { 0.0 } else { INFINITY },
                 para: None,
+                mark: Mark::Block(block.id, Part::Caption),
             });
         }
         out.push(VItem::space(1, true, 0.0));
@@ -1178,19 +1499,22 @@ impl GalleyBuilder<'_, '_, '_> {
         self.opening = opening;
         self.reshapable = reshapable;
         self.in_note = in_note;
-        let mut lines: Vec<Vec<(Line, Pt)>> = Vec::new();
+        let mut lines: Vec<Vec<(Line, Pt, Mark)>> = Vec::new();
         let mut pos = None;
         for item in items {
             pos = pos.or(item.pos);
             match item.content {
-                Content::Text { line, x, .. } => lines.push(vec![(line, hang + x)]),
+                Content::Text { line, x, .. } => lines.push(vec![(line, hang + x, item.mark)]),
                 Content::Row(row) => {
                     let depth = row.lines() as usize;
                     for n in 0..depth {
                         let parts = row
                             .cells
                             .iter()
-                            .filter_map(|(cell, x)| cell.get(n).map(|l| (l.clone(), hang + *x)))
+                            .zip(&row.marks)
+                            .filter_map(|((cell, x), mark)| {
+                                cell.get(n).map(|l| (l.clone(), hang + *x, *mark))
+                            })
                             .collect();
                         lines.push(parts);
                     }
@@ -1201,7 +1525,7 @@ impl GalleyBuilder<'_, '_, '_> {
             }
         }
         let label_para = self.para(Style::Regular, self.scale.note, Align::Left, measure);
-        if let (Some((first, _)), Some(label)) = (
+        if let (Some((first, _, _)), Some(label)) = (
             lines.first_mut().and_then(|parts| parts.first_mut()),
             self.setter
                 .set_text(&format!("{}.", note.label), &label_para)
@@ -1212,6 +1536,7 @@ impl GalleyBuilder<'_, '_, '_> {
             let shift = Pt(-(label.width.0 + self.scale.note.0 * 0.5)) - first.x;
             let runs = label.runs.into_iter().map(|mut run| {
                 run.x += shift;
+                run.role = RunRole::Label;
                 run
             });
             first.runs.splice(0..0, runs);
@@ -1225,6 +1550,50 @@ impl NoteBlock {
     pub fn height(&self, note_leading: Pt) -> Pt {
         note_leading * self.lines.len() as f64
     }
+}
+
+/// A title's headnote (the items between a heading and the poem after it):
+/// no page ends inside it or after it, so the title, the headnote and the
+/// poem's first lines share a page. A headnote longer than a third of a
+/// page is text of its own, and breaks as text does.
+fn keep_with_verse(items: &mut [VItem], page_lines: usize) {
+    let lines: u32 = items.iter().map(|i| i.lines).sum();
+    if items.is_empty() || lines as usize > page_lines / 3 {
+        return;
+    }
+    for item in items {
+        item.break_after = INFINITY;
+    }
+}
+
+/// Inlines in a text style's face and case, to run in with text of another
+/// look (a run-in term): bold as strong, italic as emphasis, small capitals
+/// as marked.
+fn styled(
+    content: &[crate::model::Inline],
+    text: &crate::model::style::TextStyle,
+) -> Vec<crate::model::Inline> {
+    use crate::model::style::{Case, Face};
+    use crate::model::{Inline, TextMark};
+    let mut inlines = content.to_vec();
+    inlines = match text.case {
+        Case::SmallCaps => vec![Inline::Marked {
+            mark: TextMark::SmallCaps,
+            content: inlines,
+        }],
+        Case::AllSmallCaps => vec![Inline::Marked {
+            mark: TextMark::Capitals,
+            content: inlines,
+        }],
+        Case::AsWritten | Case::Upper => inlines,
+    };
+    if text.face.is_italic() {
+        inlines = vec![Inline::Emphasis(inlines)];
+    }
+    if matches!(text.face, Face::Bold | Face::BoldItalic) {
+        inlines = vec![Inline::Strong(inlines)];
+    }
+    inlines
 }
 
 /// A paragraph's lines as galley items, each with the cost of a page break

@@ -88,6 +88,7 @@ pub struct Looks {
     pub epigraph: Look,
     pub caption: Look,
     pub note: Look,
+    pub term: Look,
 }
 
 /// The sizes quire sets things in, derived from the body size and the style.
@@ -139,6 +140,7 @@ impl TypeScale {
                 caption: scaled(l.caption),
                 // The note's own look is at the note size already.
                 note: l.note,
+                term: scaled(l.term),
             },
             ..*self
         }
@@ -161,6 +163,7 @@ impl TypeScale {
             epigraph: look(&style.epigraph),
             caption: look(&style.caption),
             note: look(&style.note),
+            term: look(&style.term),
         };
         TypeScale {
             body,
@@ -176,6 +179,23 @@ impl TypeScale {
             looks,
         }
     }
+}
+
+/// The measure of a book of about 300 pages at these settings (the gutter
+/// of KDP's middle band): what the parser reads hard-broken lines against,
+/// before the page count is known.
+pub fn nominal_measure(settings: &PrintSettings) -> Pt {
+    let inch = 72.0;
+    let trim = settings.trim;
+    let outside = outside_margin(trim);
+    let inside = Pt::from_inches(kdp_gutter_inches(300)) + Pt(0.125 * inch) + HANG_ROOM;
+    trim.width - inside - outside
+}
+
+/// The outside margin: a tenth of the trim's width, within 0.55 and 0.875 in.
+fn outside_margin(trim: crate::model::Trim) -> Pt {
+    let inch = 72.0;
+    Pt((trim.width.0 * 0.1).clamp(0.55 * inch, 0.875 * inch))
 }
 
 /// Where things go on a page (trim coordinates: origin top-left, y down).
@@ -205,7 +225,7 @@ impl PageGeometry {
         let trim = settings.trim;
         let inch = 72.0;
         // Margins scale a little with the trim; KDP's gutter sets the inside margin.
-        let outside = Pt((trim.width.0 * 0.1).clamp(0.55 * inch, 0.875 * inch));
+        let outside = outside_margin(trim);
         // Half an inch clear of the gutter's minimum, plus room for the
         // punctuation a justified line hangs into it (optical margins), so the
         // ink keeps IngramSpark's half-inch safety even on a short book.
@@ -278,7 +298,7 @@ mod tests {
             leading: Pt(14.25),
             draft: false,
             grayscale_images: false,
-            pdf_x: false,
+            pdf_x: None,
             min_pages: 0,
             page_references: false,
             urls: crate::model::PrintUrls::Inline,

@@ -53,6 +53,10 @@ pub struct Params {
     pub runt_width: f64,
     /// ...and costs this much.
     pub runt_demerits: f64,
+    /// Lines before this one may have measures of their own (a drop cap's
+    /// indented lines); every line from it on has the same measure, so the
+    /// best setting need not tell such lines apart.
+    pub varying_lines: usize,
 }
 
 impl Default for Params {
@@ -67,6 +71,7 @@ impl Default for Params {
             max_penalty: INFINITY,
             runt_width: 0.0,
             runt_demerits: 5000.0,
+            varying_lines: 0,
         }
     }
 }
@@ -192,8 +197,30 @@ fn fitness_class(ratio: f64) -> u8 {
     }
 }
 
-/// The best breaks of a paragraph for each line count it can be set in.
+/// Line counts either side of the cheapest setting of the text up to each
+/// break that the search for a setting a line longer or shorter keeps. The
+/// cheapest setting to a break has about the line count of the best whole
+/// paragraph there, and the best one a line longer or shorter seldom strays
+/// more than a line or two from it; keeping every line count instead costs
+/// time in proportion to lines × breaks, minutes for a 1 MB paragraph. A
+/// paragraph of up to this many lines keeps every count it can be set in.
+pub const LINE_COUNT_BAND: usize = 8;
+
+/// The best setting of a paragraph.
 pub struct Fits {
+    nodes: Vec<Node>,
+    end: usize,
+}
+
+impl Fits {
+    /// The optimum setting.
+    pub fn best(&self) -> Vec<Break> {
+        collect(&self.nodes, self.end)
+    }
+}
+
+/// The best breaks of a paragraph for each line count near the best.
+pub struct LineCounts {
     nodes: Vec<Node>,
     /// The cheapest end node for each line count, fewest lines first.
     ends: Vec<usize>,
@@ -201,7 +228,7 @@ pub struct Fits {
     best: usize,
 }
 
-impl Fits {
+impl LineCounts {
     /// The optimum setting.
     pub fn best(&self) -> Vec<Break> {
         collect(&self.nodes, self.ends[self.best])
@@ -222,21 +249,68 @@ impl Fits {
     }
 }
 
-/// Knuth–Plass optimum fit, keeping the cheapest way to every line count.
-/// `measure(line)` gives the width of each line (0-based); `hang` widens each
-/// line by the punctuation it may hang into the margins. Returns `None` when
-/// no set of breaks keeps every line within `params.tolerance` and unshrunk
-/// beyond its shrink (the caller retries looser), or for no items. The items
-/// must end with a forced break.
+/// Knuth–Plass optimum fit. `measure(line)` gives the width of each line
+/// (0-based); `hang` widens each line by the punctuation it may hang into the
+/// margins. Returns `None` when no set of breaks keeps every line within
+/// `params.tolerance` and unshrunk beyond its shrink (the caller retries
+/// looser), or for no items. The items must end with a forced break.
+///
+/// Settings that reach a break with different line counts compete there (as
+/// TeX's do when `\looseness` is 0), once past `params.varying_lines`: what
+/// follows a break costs the same whatever the count before it, so the time
+/// grows with the paragraph's length, not with its length × its lines.
 pub fn fits(
     items: &[Item],
     measure: &dyn Fn(usize) -> f64,
     params: &Params,
     hang: Option<&Hang>,
 ) -> Option<Fits> {
+    let (nodes, ends, best) = search(items, measure, params, hang, None)?;
+    Some(Fits {
+        end: ends[best],
+        nodes,
+    })
+}
+
+/// [`fits`], keeping the cheapest way to each line count within
+/// [`LINE_COUNT_BAND`] of the cheapest at every break, for a paragraph set a
+/// line longer or shorter (TeX's `\looseness`) for the pagination.
+pub fn fits_by_line_count(
+    items: &[Item],
+    measure: &dyn Fn(usize) -> f64,
+    params: &Params,
+    hang: Option<&Hang>,
+) -> Option<LineCounts> {
+    let (nodes, ends, best) = search(items, measure, params, hang, Some(LINE_COUNT_BAND))?;
+    Some(LineCounts { nodes, ends, best })
+}
+
+/// The search: every node, the cheapest end node of each line count kept
+/// (fewest lines first) and the index of the cheapest among them. `band`:
+/// the line counts kept apart either side of the cheapest at each break, or
+/// `None` to keep apart only the lines before `params.varying_lines`.
+fn search(
+    items: &[Item],
+    measure: &dyn Fn(usize) -> f64,
+    params: &Params,
+    hang: Option<&Hang>,
+    band: Option<usize>,
+) -> Option<(Vec<Node>, Vec<usize>, usize)> {
     if items.is_empty() {
         return None;
     }
+    let debug = std::env::var_os("QUIRE_DEBUG_SEARCH").is_some() && items.len() > 1000;
+    if debug {
+        eprintln!("search {} {:?}", items.len(), band);
+    }
+    // What of a node's line count its future depends on: its measures
+    // (lines before `varying_lines`), and whether it is the first line (a
+    // runt is a last line after others).
+    let counted_from = params.varying_lines.max(1);
+    let line_class = |line: usize| match band {
+        Some(_) => line,
+        None => line.min(counted_from),
+    };
     let totals = Totals::new(items);
     let mut nodes: Vec<Node> = vec![Node {
         position: 0,
@@ -344,18 +418,28 @@ pub fn fits(
                 previous: Some(a),
             });
         }
-        // Keep the best candidate per (fitness class, hyphen run, line count): the
-        // other states can never lead to a better paragraph of that many lines.
+        // Keep the best candidate per (fitness class, hyphen run, line count as
+        // far as it matters): the other states can never lead to a better
+        // paragraph (of that many lines).
         let mut best: Vec<Node> = Vec::new();
         for c in &candidates {
-            match best
-                .iter_mut()
-                .find(|b| b.fitness == c.fitness && b.hyphens == c.hyphens && b.line == c.line)
-            {
+            match best.iter_mut().find(|b| {
+                b.fitness == c.fitness
+                    && b.hyphens == c.hyphens
+                    && line_class(b.line) == line_class(c.line)
+            }) {
                 Some(existing) if existing.demerits <= c.demerits => {}
                 Some(existing) => *existing = *c,
                 None => best.push(*c),
             }
+        }
+        if let Some(band) = band
+            && let Some(cheapest) = best
+                .iter()
+                .min_by(|a, b| a.demerits.total_cmp(&b.demerits))
+                .map(|n| n.line)
+        {
+            best.retain(|n| n.line.abs_diff(cheapest) <= band);
         }
         active = still_active;
         for node in best {
@@ -364,6 +448,9 @@ pub fn fits(
         }
         if active.is_empty() {
             return None;
+        }
+        if debug && b % 20000 < 2 {
+            eprintln!("at {b} active {} nodes {}", active.len(), nodes.len());
         }
     }
 
@@ -382,7 +469,7 @@ pub fn fits(
     let best = (0..ends.len())
         .min_by(|&a, &b| nodes[ends[a]].demerits.total_cmp(&nodes[ends[b]].demerits))
         .unwrap_or(0);
-    Some(Fits { nodes, ends, best })
+    Some((nodes, ends, best))
 }
 
 fn collect(nodes: &[Node], mut at: usize) -> Vec<Break> {
@@ -620,7 +707,7 @@ mod tests {
             tolerance: 2.0,
             ..Params::default()
         };
-        let fits = fits(&items, &|_| 100.0, &params, None).unwrap();
+        let fits = fits_by_line_count(&items, &|_| 100.0, &params, None).unwrap();
         let best = fits.best().len() as i32;
         assert!((4..=6).contains(&best), "{best}");
         for delta in [-2, -1, 1, 2] {
@@ -634,6 +721,80 @@ mod tests {
             }
         }
         assert!(fits.with_looseness(-3).is_none());
+    }
+
+    /// A paragraph of `words` pseudo-random words (widths 4 to 40, a
+    /// hyphenation point in the longer ones), the same for the same seed.
+    fn random_paragraph(words: usize, seed: u64) -> Vec<Item> {
+        let mut state = seed;
+        let mut next = move |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut items = Vec::new();
+        for i in 0..words {
+            if i > 0 {
+                items.push(Item::Glue {
+                    width: 3.0,
+                    stretch: 1.5,
+                    shrink: 1.0,
+                });
+            }
+            let width = 4.0 + next(37) as f64;
+            if width > 20.0 && next(2) == 0 {
+                let first = (width / 2.0).floor();
+                items.push(Item::Box { width: first });
+                items.push(Item::Penalty {
+                    width: 2.0,
+                    cost: 200.0,
+                    flagged: true,
+                });
+                items.push(Item::Box {
+                    width: width - first,
+                });
+            } else {
+                items.push(Item::Box { width });
+            }
+        }
+        items.extend_from_slice(&paragraph(&[5.0])[1..]);
+        items
+    }
+
+    /// Merging the line counts at each break (and, for looseness, keeping
+    /// only those near the cheapest) finds the same settings as keeping every
+    /// line count apart, with a drop cap's narrower first lines too.
+    #[test]
+    fn merged_line_counts_find_the_same_settings() {
+        for seed in 0..40 {
+            let items = random_paragraph(40 + seed as usize * 25, seed);
+            let measure = |line: usize| if line < 3 { 120.0 } else { 150.0 };
+            let params = Params {
+                tolerance: 2.0,
+                runt_width: 20.0,
+                varying_lines: 3,
+                ..Params::default()
+            };
+            let every = search(&items, &measure, &params, None, Some(usize::MAX));
+            let merged = fits(&items, &measure, &params, None);
+            let banded = fits_by_line_count(&items, &measure, &params, None);
+            let Some((nodes, ends, best)) = every else {
+                assert!(merged.is_none() && banded.is_none());
+                continue;
+            };
+            let every = LineCounts { nodes, ends, best };
+            let (merged, banded) = (merged.unwrap(), banded.unwrap());
+            assert_eq!(merged.best(), every.best(), "seed {seed}");
+            assert_eq!(banded.best(), every.best(), "seed {seed}");
+            for delta in [-1, 1] {
+                assert_eq!(
+                    banded.with_looseness(delta),
+                    every.with_looseness(delta),
+                    "seed {seed}, looseness {delta}"
+                );
+            }
+        }
     }
 
     #[test]

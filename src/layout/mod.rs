@@ -31,7 +31,8 @@ pub use frame::{PagedBook, Report};
 
 use std::collections::HashMap;
 
-use compose::{ComposedPage, Furniture, LineFact, compose_slice, furnish, roman};
+pub use compose::roman;
+use compose::{ComposedPage, Furniture, Heads, LineFact, compose_slice, furnish};
 use frame::{OutlineEntry, Page, Side};
 use galley::Galley;
 use geometry::{PageGeometry, TypeScale, kdp_gutter_inches};
@@ -77,6 +78,10 @@ pub struct LayoutTimings {
     pub set: std::time::Duration,
     /// Pagination and composing the pages, front matter included.
     pub paginate: std::time::Duration,
+    /// Times the whole book was set: once, again when its page count moved
+    /// the inside margin (KDP's gutter) from the first guess's, and again
+    /// for the page numbers of cross-references. (The other timings are the last time's.)
+    pub passes: u32,
 }
 
 /// Sets the book in pages. The inside margin depends on the page count
@@ -145,6 +150,7 @@ fn right_to_left_blocks(book: &Book) -> Vec<Option<Location>> {
                 BlockKind::Paragraph { content, .. }
                 | BlockKind::Verse { content, .. }
                 | BlockKind::Heading { content, .. }
+                | BlockKind::Term { content }
                 | BlockKind::Display { content, .. } => content,
                 _ => return,
             };
@@ -180,14 +186,30 @@ fn layout_reusing_ltr(
     for_print: bool,
     dump: bool,
 ) -> Result<LaidOut, Diagnostics> {
-    let noted;
-    let book =
-        if book.print.urls == crate::model::PrintUrls::Footnote && urlnotes::has_web_links(book) {
-            noted = urlnotes::with_url_notes(book);
-            &noted
-        } else {
-            book
-        };
+    let noted = (book.print.urls == crate::model::PrintUrls::Footnote
+        && urlnotes::has_web_links(book))
+    .then(|| urlnotes::with_url_notes(book));
+    let mut laid = layout_passes(
+        noted.as_ref().unwrap_or(book),
+        fonts,
+        reuse,
+        for_print,
+        dump,
+    )?;
+    if let Some(noted) = noted {
+        laid.pages.sections = Some(std::sync::Arc::new(noted.sections));
+    }
+    Ok(laid)
+}
+
+/// The layout passes page references need (one when there are none).
+fn layout_passes(
+    book: &Book,
+    fonts: &Fonts,
+    reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
+    for_print: bool,
+    dump: bool,
+) -> Result<LaidOut, Diagnostics> {
     if !crossrefs::wants_pages(book) {
         return layout_pass(book, fonts, reuse, for_print, dump);
     }
@@ -197,13 +219,16 @@ fn layout_reusing_ltr(
     let mut working = book.clone();
     crossrefs::fill(&mut working, |_| "000".to_string());
     let mut laid = layout_pass(&working, fonts, reuse, for_print, dump)?;
+    let mut passes = laid.timings.passes;
     for _ in 0..2 {
         let folios = crossrefs::folios(&laid.page_map);
         if !crossrefs::fill(&mut working, |block| folios.page_of(block)) {
             break;
         }
         laid = layout_pass(&working, fonts, reuse, for_print, dump)?;
+        passes += laid.timings.passes;
     }
+    laid.timings.passes = passes;
     Ok(laid)
 }
 
@@ -224,7 +249,9 @@ fn layout_pass(
     let mut setter = Setter::new(&mut shaper, &mut hyphenator);
     let mut guess = estimate_pages(book, &scale);
     let mut built = None;
+    let mut passes = 0;
     for _ in 0..4 {
+        passes += 1;
         let geometry = PageGeometry::new(&book.print, &scale, guess);
         let attempt = layout_once(book, fonts, &mut setter, &geometry, &scale, reuse);
         let count = attempt.pages.len();
@@ -261,10 +288,17 @@ fn layout_pass(
     }
     for &s in &built.dropped_heads {
         let section = &book.sections[s];
-        let shown = section.running_head.as_ref().unwrap_or(&section.title);
+        let head = section.running_head.as_ref().unwrap_or(&section.title);
+        // A head of thousands of letters is named by its start (a long title in full).
+        let shown: String = head.chars().take(100).collect();
+        let more = if head.chars().nth(100).is_some() {
+            "…"
+        } else {
+            ""
+        };
         warnings.push(
             Diagnostic::warning(format!(
-                "the running head “{shown}” is too long for the page even set smaller, and is left off"
+                "the running head “{shown}{more}” is too long for the page even set smaller, and is left off"
             ))
             .at(section.blocks.first().and_then(|b| b.span).and_then(|s| book.locate(s)))
             .with_hint("give the heading a short form for its running head: # Title {short=\"Short title\"}"),
@@ -416,6 +450,7 @@ fn layout_pass(
         pages: PagedBook {
             pages: built.pages.into_iter().map(|p| p.page).collect(),
             outline: built.outline,
+            sections: None,
         },
         page_map,
         report,
@@ -424,7 +459,10 @@ fn layout_pass(
         geometry,
         low_resolution: built.low_resolution.clone(),
         lines: built.facts,
-        timings: built.timings,
+        timings: LayoutTimings {
+            passes,
+            ..built.timings
+        },
         paragraphs: {
             let mut cache = paragraph::ParagraphCache::default();
             for (key, lines) in std::mem::take(&mut setter.fresh) {
@@ -653,27 +691,32 @@ fn layout_once(
         reuse,
         false,
     );
-    folios = contents_folios(book, &assembled.pages);
-    let before = assembled.pages.len();
-    assembled = assemble(
-        book,
-        &galleys,
-        &folios,
-        setter,
-        geometry,
-        scale,
-        sink,
-        &costs,
-        &note_lines,
-        &mut slice_cache,
-        reuse,
-        true,
-    );
-    debug_assert_eq!(
-        before,
-        assembled.pages.len(),
-        "real folios do not change the contents' length"
-    );
+    // The real folios are no wider than the placeholder, but narrower ones
+    // can leave an entry that turned over (a title of thousands of letters)
+    // a line shorter, and the contents a page shorter, which moves every
+    // folio after it: the contents are set again with the moved folios until
+    // the page count holds (once, for a book whose contents keep their length).
+    for _ in 0..3 {
+        folios = contents_folios(book, &assembled.pages);
+        let before = assembled.pages.len();
+        assembled = assemble(
+            book,
+            &galleys,
+            &folios,
+            setter,
+            geometry,
+            scale,
+            sink,
+            &costs,
+            &note_lines,
+            &mut slice_cache,
+            reuse,
+            true,
+        );
+        if assembled.pages.len() == before {
+            break;
+        }
+    }
     assembled.low_resolution = low_resolution;
     assembled.too_tall = set.too_tall;
     assembled.notices = set.warnings;
@@ -681,6 +724,7 @@ fn layout_once(
         shape: set.shaping,
         set: set_time,
         paginate: started.elapsed() - set_time,
+        passes: 1,
     };
     assembled
 }
@@ -738,6 +782,7 @@ fn assemble(
     let mut body_start: Option<usize> = None;
     let mut reshaped_blocks = Vec::new();
     let mut dropped_heads = Vec::new();
+    let mut heads = Heads::default();
     let page_of = |side: Side, items: Vec<frame::Item>| Page {
         folio: String::new(),
         side,
@@ -758,6 +803,7 @@ fn assemble(
         depth: 0,
         section,
         blank: true,
+        asked_break: false,
         opening: false,
     };
     let side_of = |index: usize| {
@@ -824,6 +870,7 @@ fn assemble(
                     section: s,
                     blank: false,
                     opening: true,
+                    asked_break: false,
                 });
                 facts.push(Vec::new());
             }
@@ -933,6 +980,7 @@ fn assemble(
                         section: s,
                         blank: false,
                         opening: k == 0,
+                        asked_break: slice.asked_break,
                     });
                 }
                 if let (Some(key), true) = (key, compose) {
@@ -1014,8 +1062,14 @@ fn assemble(
                 folio: page.page.folio.clone(),
             }
         };
-        if !furnish(&mut page.page, &furniture, geometry, scale, setter)
-            && !dropped_heads.contains(&page.section)
+        if !furnish(
+            &mut page.page,
+            &furniture,
+            geometry,
+            scale,
+            setter,
+            &mut heads,
+        ) && !dropped_heads.contains(&page.section)
         {
             dropped_heads.push(page.section);
         }

@@ -5,7 +5,7 @@
 //! pages that end at different depths. Footnotes travel with the line that
 //! references them.
 
-use super::galley::{Galley, VItem};
+use super::galley::{FORCED_BREAK, Galley, VItem};
 use super::linebreak::INFINITY;
 
 /// One page's share of a galley.
@@ -21,6 +21,8 @@ pub struct PageSlice {
     pub note_lines: u32,
     /// Grid lines the first item gives up (an opening sink set a line shallower).
     pub lead_trim: u32,
+    /// The page ends at a page break the author asked for (`\newpage`).
+    pub asked_break: bool,
 }
 
 /// Costs of the page-level rules.
@@ -32,7 +34,13 @@ pub struct PageCosts {
     pub unequal_spread: f64,
     /// An opening page's sink set a line shallower.
     pub shallow_sink: f64,
+    /// Each line a section's last page (not its first) has fewer than
+    /// [`FINAL_PAGE_LINES`]: a chapter ending on a page of two lines.
+    pub runt_final_page: f64,
 }
+
+/// The fewest lines a section's last page should carry (beyond its first).
+pub const FINAL_PAGE_LINES: u32 = 4;
 
 impl Default for PageCosts {
     fn default() -> Self {
@@ -42,6 +50,7 @@ impl Default for PageCosts {
             hyphen_at_foot: 30000.0,
             unequal_spread: 50000.0,
             shallow_sink: 20000.0,
+            runt_final_page: 10000.0,
         }
     }
 }
@@ -93,6 +102,7 @@ pub fn paginate_costed(
             notes: Vec::new(),
             note_lines: 0,
             lead_trim: 0,
+            asked_break: false,
         };
         return (vec![empty], 0.0);
     }
@@ -160,11 +170,17 @@ pub fn paginate_costed(
                     break;
                 }
                 let is_final = j == n;
+                // A break the author asked for ends the page whatever its depth,
+                // and the page after it is not measured against this one.
+                let asked = !is_final && items[j - 1].break_after <= FORCED_BREAK;
                 let breakable = is_final || items[j - 1].break_after < INFINITY;
                 if !breakable || last_kept <= start {
                     continue;
                 }
-                let mut page_cost = if is_final {
+                let ends = is_final || asked;
+                let mut page_cost = if is_final && i > 0 {
+                    f64::from(FINAL_PAGE_LINES.saturating_sub(depth)) * costs.runt_final_page
+                } else if ends {
                     0.0
                 } else {
                     depth_cost(depth, lines, costs) + items[j - 1].break_after
@@ -176,8 +192,8 @@ pub fn paginate_costed(
                 if !is_final && ends_with_hyphen(&items[start..last_kept]) {
                     page_cost += costs.hyphen_at_foot;
                 }
-                candidates.push((j, depth, page_cost, is_final, trim));
-                if depth > most {
+                candidates.push((j, depth, page_cost, ends, trim));
+                if depth > most || asked {
                     break;
                 }
             }
@@ -204,7 +220,11 @@ pub fn paginate_costed(
                 }
                 let next = State {
                     recto_next: !state.recto_next,
-                    verso_depth: if state.recto_next { 0 } else { depth },
+                    verso_depth: if state.recto_next || is_final {
+                        0
+                    } else {
+                        depth
+                    },
                     cost,
                     back: Some((i, k)),
                     depth,
@@ -305,12 +325,18 @@ fn slice(
     } else {
         note_lines(&notes)
     };
+    // The page ends at an asked break when one is among its trailing spaces.
+    let asked_break = j < items.len()
+        && items[end..j]
+            .iter()
+            .any(|item| item.break_after <= FORCED_BREAK);
     PageSlice {
         items: start..end,
         depth,
         notes,
         note_lines,
         lead_trim: 0,
+        asked_break,
     }
 }
 
@@ -365,6 +391,7 @@ mod tests {
                 },
                 pos: None,
                 para: Some((BlockId(block), n, count)),
+                mark: crate::layout::frame::Mark::Artifact,
             })
             .collect()
     }
@@ -445,6 +472,7 @@ mod tests {
             break_after: INFINITY,
             pos: None,
             para: None,
+            mark: crate::layout::frame::Mark::Artifact,
         }];
         let mut kept = paragraph(1, 8);
         for item in &mut kept[..7] {

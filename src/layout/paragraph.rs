@@ -87,6 +87,26 @@ pub struct LineRun {
     pub x: Pt,
     pub glyphs: super::frame::Glyphs,
     pub text: super::frame::RunText,
+    /// What the run is in its block, for the PDF's tags.
+    pub role: RunRole,
+}
+
+/// What a run of a line is within the block the line belongs to (the block
+/// itself is the line's, known where the line is placed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunRole {
+    /// The block's text.
+    #[default]
+    Text,
+    /// A list item's marker or a footnote's number.
+    Label,
+    /// A footnote reference: the note's index in its section.
+    NoteRef(u32),
+    /// The words of a link (a web address or a cross-reference): the link's
+    /// place among the block's links, in reading order.
+    Link(u32),
+    /// Not read: a hyphen added at the line's end, leader dots.
+    Artifact,
 }
 
 /// One set line.
@@ -136,9 +156,14 @@ impl Line {
         let mut previous_end: Option<f64> = None;
         for run in &self.runs {
             // Letter-spaced text: a word space is a gap wider than the letters' own.
+            let is_space = |g: &PlacedGlyph| {
+                let start = g.text_start as usize;
+                run.text.get(start..start + g.text_len as usize) == Some(" ")
+            };
             let tracking = run
                 .glyphs
                 .windows(2)
+                .filter(|w| !is_space(&w[0]) && !is_space(&w[1]))
                 .map(|w| w[1].x.0 - (w[0].x.0 + w[0].advance.0))
                 .reduce(f64::min)
                 .map_or(0.0, |gap| gap.clamp(0.0, run.size.0 * 0.5));
@@ -156,6 +181,8 @@ impl Line {
                 previous_end = Some(left + g.advance.0);
             }
         }
+        // The space a line ends with when the paragraph goes on is not its text.
+        out.truncate(out.trim_end_matches(' ').len());
         out
     }
 }
@@ -182,6 +209,8 @@ struct Segment<'a> {
     features: Features,
     /// Space added between letters, in points.
     tracking: f64,
+    /// Inside a link: its place among the block's links.
+    link: Option<u32>,
 }
 
 /// A place inside a word where a line may break.
@@ -206,10 +235,47 @@ struct Prepared {
     word: Arc<Word>,
     text: Arc<str>,
     points: Box<[BreakPoint]>,
+    /// [`letter_stretch`] of the word.
+    letter_stretch: f64,
+    /// The word has a letter (not only figures and punctuation).
+    has_letters: bool,
 }
 
 /// Per face, unhyphenated and hyphenated.
 type PreparedCache = Vec<[rustc_hash::FxHashMap<Box<str>, Arc<Prepared>>; 2]>;
+
+/// A paragraph set a line longer or shorter than its best: the looseness
+/// (+1, −1), the lines and the demerits that adds, for each that can be set.
+pub type Loosened = Vec<(i32, Vec<Line>, f64)>;
+
+/// The width of each line of a paragraph: narrower beside a drop cap.
+fn line_measure(para: &ParaStyle) -> impl Fn(usize) -> f64 {
+    let measure = para.measure.0;
+    let (wrapped, inset) = (para.wrap.0 as usize, para.wrap.1.0);
+    move |line: usize| {
+        if line < wrapped {
+            measure - inset
+        } else {
+            measure
+        }
+    }
+}
+
+/// Line breaking's settings for a justified paragraph at a tolerance.
+fn break_params(para: &ParaStyle, tolerance: f64) -> Params {
+    Params {
+        tolerance,
+        // Names are hyphenated only where a very loose line is the alternative.
+        max_penalty: if tolerance <= 2.0 {
+            HYPHEN_PENALTY
+        } else {
+            INFINITY
+        },
+        runt_width: para.measure.0 * 0.15,
+        varying_lines: para.wrap.0 as usize,
+        ..Params::default()
+    }
+}
 
 /// Drawing data for one box.
 #[derive(Debug, Clone)]
@@ -225,6 +291,13 @@ struct Piece {
     note: Option<u32>,
     /// Space added after each glyph but a word's last, in points.
     tracking: f64,
+    /// How far apart the word's letters may go at full stretch, in ems
+    /// ([`letter_stretch`] of the whole word, found once for all its pieces).
+    letter_stretch: f64,
+    /// The word has a letter (not only figures and punctuation).
+    has_letters: bool,
+    /// Inside a link: its place among the block's links.
+    link: Option<u32>,
 }
 
 /// What the paragraph builder needs besides the text.
@@ -246,6 +319,10 @@ pub struct Setter<'s, 'f> {
     pub show_urls: bool,
     /// The figures of running text (old-style or lining), as the style asks.
     pub figures: Features,
+    /// The place among its block's links of the first link in the content
+    /// set next: a block set in pieces (a stanza by its lines, a table by its
+    /// cells) numbers its links through, so each is known by its block and place.
+    pub link_base: u32,
 }
 
 /// Set paragraphs from earlier builds, by a hash of their content and
@@ -304,6 +381,8 @@ struct Look {
     tracking: f64,
     /// Set in capitals.
     upper: bool,
+    /// Inside a link: its place among the block's links.
+    link: Option<u32>,
 }
 
 /// Flattens inlines into styled segments, counting characters like the page map does.
@@ -313,6 +392,7 @@ fn segments<'a>(
     show_urls: bool,
     figures: Features,
     offset: &mut u32,
+    links: &mut u32,
     out: &mut Vec<Segment<'a>>,
 ) {
     let look = Look {
@@ -324,8 +404,9 @@ fn segments<'a>(
         features: figures.with(case_features(para.case)),
         tracking: para.tracking * para.size.0,
         upper: para.case == Case::Upper,
+        link: None,
     };
-    segments_in(inlines, look, offset, out);
+    segments_in(inlines, look, offset, links, out);
 }
 
 /// The features a case is set with.
@@ -450,6 +531,7 @@ fn segments_in<'a>(
     inlines: &'a [Inline],
     look: Look,
     offset: &mut u32,
+    links: &mut u32,
     out: &mut Vec<Segment<'a>>,
 ) {
     for inline in inlines {
@@ -469,6 +551,7 @@ fn segments_in<'a>(
             superior: None,
             features: look.features,
             tracking: look.tracking,
+            link: look.link,
         };
         match inline {
             Inline::Text(t) => {
@@ -490,6 +573,7 @@ fn segments_in<'a>(
                     ..look
                 },
                 offset,
+                links,
                 out,
             ),
             Inline::Strong(inner) => segments_in(
@@ -499,23 +583,37 @@ fn segments_in<'a>(
                     ..look
                 },
                 offset,
+                links,
                 out,
             ),
+            Inline::Language { content, .. } => segments_in(content, look, offset, links, out),
             Inline::Link { url, content } => {
-                segments_in(content, look, offset, out);
+                let look = Look {
+                    link: Some(*links),
+                    ..look
+                };
+                *links += 1;
+                segments_in(content, look, offset, links, out);
                 if let Some(shown) = shown_url(url, content, look.show_urls) {
                     out.push(Segment {
                         text: shown.into(),
                         counted: false,
+                        link: look.link,
                         ..text("", *offset)
                     });
                 }
             }
             Inline::CrossRef { content, page, .. } => {
-                segments_in(content, look, offset, out);
+                let look = Look {
+                    link: Some(*links),
+                    ..look
+                };
+                *links += 1;
+                segments_in(content, look, offset, links, out);
                 if let Some(page) = page {
                     out.push(Segment {
                         counted: false,
+                        link: look.link,
                         ..text(page, *offset)
                     });
                 }
@@ -550,7 +648,7 @@ fn segments_in<'a>(
                         ..look
                     },
                 };
-                segments_in(content, marked, offset, out);
+                segments_in(content, marked, offset, links, out);
             }
             Inline::NoteRef { note, label } => out.push(Segment {
                 text: label.as_str().into(),
@@ -565,6 +663,7 @@ fn segments_in<'a>(
                 superior: Some((look.size, look.rise)),
                 features: Features::NONE,
                 tracking: 0.0,
+                link: None,
             }),
             Inline::LineBreak => {
                 out.push(text("\n", *offset));
@@ -653,6 +752,7 @@ impl<'s, 'f> Setter<'s, 'f> {
             fresh: Vec::new(),
             show_urls: false,
             figures: Features::NONE,
+            link_base: 0,
         }
     }
 }
@@ -687,6 +787,7 @@ impl Setter<'_, '_> {
                 ^ u64::from(balanced)
                 ^ (u64::from(self.show_urls) << 1)
                 ^ ((self.figures.index() as u64) << 2)
+                ^ (u64::from(self.link_base) << 8)
         });
         if let (Some(reuse), Some(key)) = (&self.reuse, key)
             && let Some(lines) = reuse.get(key)
@@ -715,30 +816,27 @@ impl Setter<'_, '_> {
         lines
     }
 
-    /// Sets inline content `looseness` lines longer (positive) or shorter than
-    /// its best setting, for a page that needs it, with the demerits that adds;
-    /// `None` when it cannot be set so within the normal tolerance. (A runt
-    /// last line is for the caller to weigh: see [`is_runt`].)
-    pub fn set_loose(
-        &mut self,
-        inlines: &[Inline],
-        para: &ParaStyle,
-        looseness: i32,
-    ) -> Option<(Vec<Line>, f64)> {
+    /// Sets inline content a line longer and a line shorter than its best
+    /// setting, for a page that needs it: each that can be set within the
+    /// normal tolerance, with its looseness (+1, −1) and the demerits it
+    /// adds. (A runt last line is for the caller to weigh: see [`is_runt`].)
+    pub fn set_loose(&mut self, inlines: &[Inline], para: &ParaStyle) -> Loosened {
         let segs = self.segments_of(inlines, para);
-        self.set_segments_loose(&segs, para, looseness)
+        self.set_segments_loose(&segs, para)
     }
 
     /// The styled pieces of inline content, as the paragraph builder takes them.
     fn segments_of<'i>(&mut self, inlines: &'i [Inline], para: &ParaStyle) -> Vec<Segment<'i>> {
         let mut segs = Vec::new();
         let mut offset = 0;
+        let mut links = self.link_base;
         segments(
             inlines,
             para,
             self.show_urls,
             self.figures,
             &mut offset,
+            &mut links,
             &mut segs,
         );
         if segs
@@ -894,6 +992,9 @@ impl Setter<'_, '_> {
             offset: 0,
             note: None,
             tracking: 0.0,
+            letter_stretch: letter_stretch(text),
+            has_letters: text.chars().any(char::is_alphabetic),
+            link: None,
         };
         let mut runs = Vec::new();
         push_glyphs(&mut runs, &piece, 0.0, 0.0);
@@ -917,86 +1018,71 @@ impl Setter<'_, '_> {
         Pt(width * size.0 / upem)
     }
 
+    /// Sets segments in their best setting.
     fn set_segments(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> Vec<Line> {
-        self.set_segments_loose(segs, para, 0)
-            .map(|(lines, _)| lines)
-            .unwrap_or_default()
-    }
-
-    /// Sets segments in their best setting (`looseness` 0), or in the best
-    /// one that many lines longer or shorter, with the demerits that adds;
-    /// `None` when the paragraph cannot be set so within the normal tolerance.
-    fn set_segments_loose(
-        &mut self,
-        segs: &[Segment<'_>],
-        para: &ParaStyle,
-        looseness: i32,
-    ) -> Option<(Vec<Line>, f64)> {
         let (mut items, mut pieces) = self.items(segs, para);
         if items.len() <= 3 {
-            return (looseness == 0).then(|| (Vec::new(), 0.0));
+            return Vec::new();
         }
         let measure = para.measure.0;
-        let (wrapped, inset) = (para.wrap.0 as usize, para.wrap.1.0);
-        let measure_fn = |line: usize| {
-            if line < wrapped {
-                measure - inset
-            } else {
-                measure
-            }
-        };
+        let measure_fn = line_measure(para);
         if para.draft || para.align != Align::Justify {
-            if looseness != 0 {
-                return None;
-            }
             self.split_overlong(&mut items, &mut pieces, measure);
             let breaks = linebreak::first_fit(&items, &measure_fn);
-            let lines = self.lines(&items, &pieces, &breaks, para, &Hang::default());
-            return Some((lines, 0.0));
+            return self.lines(&items, &pieces, &breaks, para, &Hang::default());
         }
-        let params = Params {
-            runt_width: measure * 0.15,
-            ..Params::default()
-        };
         let attempt = |items: &[Item], hang: &Hang, tolerances: &[f64]| {
             tolerances.iter().find_map(|&tolerance| {
                 linebreak::fits(
                     items,
                     &measure_fn,
-                    &Params {
-                        tolerance,
-                        // Names are hyphenated only where a very loose line is the alternative.
-                        max_penalty: if tolerance <= 2.0 {
-                            HYPHEN_PENALTY
-                        } else {
-                            INFINITY
-                        },
-                        ..params
-                    },
+                    &break_params(para, tolerance),
                     Some(hang),
                 )
             })
         };
         let mut hang = self.hang(&items, &pieces);
-        let (breaks, extra) = if looseness != 0 {
-            // A paragraph reshaped for the page keeps the normal tolerance.
-            attempt(&items, &hang, &[TOLERANCE[0]])?.with_looseness(looseness)?
-        } else {
-            // Looser and looser: a loose line is better than an overfull one.
-            match attempt(&items, &hang, &TOLERANCE) {
-                Some(fits) => (fits.best(), 0.0),
-                None => {
-                    // Some word is wider than the measure: break it between letters, and say so.
-                    self.split_overlong(&mut items, &mut pieces, measure);
-                    hang = self.hang(&items, &pieces);
-                    let breaks = attempt(&items, &hang, &[50.0])
-                        .map(|fits| fits.best())
-                        .unwrap_or_else(|| linebreak::first_fit(&items, &measure_fn));
-                    (breaks, 0.0)
-                }
+        // Looser and looser: a loose line is better than an overfull one.
+        let breaks = match attempt(&items, &hang, &TOLERANCE) {
+            Some(fits) => fits.best(),
+            None => {
+                // Some word is wider than the measure: break it between letters, and say so.
+                self.split_overlong(&mut items, &mut pieces, measure);
+                hang = self.hang(&items, &pieces);
+                attempt(&items, &hang, &[50.0])
+                    .map(|fits| fits.best())
+                    .unwrap_or_else(|| linebreak::first_fit(&items, &measure_fn))
             }
         };
-        Some((self.lines(&items, &pieces, &breaks, para, &hang), extra))
+        self.lines(&items, &pieces, &breaks, para, &hang)
+    }
+
+    /// Sets segments a line longer and a line shorter than their best
+    /// setting, from one search: each setting that can be made within the
+    /// normal tolerance, with its looseness (+1, −1) and the demerits it adds.
+    fn set_segments_loose(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> Loosened {
+        let (items, pieces) = self.items(segs, para);
+        if items.len() <= 3 || para.draft || para.align != Align::Justify {
+            return Vec::new();
+        }
+        let hang = self.hang(&items, &pieces);
+        // A paragraph reshaped for the page keeps the normal tolerance.
+        let Some(fits) = linebreak::fits_by_line_count(
+            &items,
+            &line_measure(para),
+            &break_params(para, TOLERANCE[0]),
+            Some(&hang),
+        ) else {
+            return Vec::new();
+        };
+        [1, -1]
+            .into_iter()
+            .filter_map(|looseness| {
+                let (breaks, extra) = fits.with_looseness(looseness)?;
+                let lines = self.lines(&items, &pieces, &breaks, para, &hang);
+                Some((looseness, lines, extra))
+            })
+            .collect()
     }
 
     /// How far each possible line may hang into the margins: the conventional
@@ -1060,6 +1146,25 @@ impl Setter<'_, '_> {
                 (Item::Box { width }, Some(piece)) if width > measure => {
                     self.broken_words.push(piece.text.to_string());
                     let scale = piece.size.0 / piece.word.units_per_em as f64;
+                    // Each letter's offset counts the characters from where the
+                    // piece starts (the word's start for its first piece), looked
+                    // up in one count of the piece's characters.
+                    let clusters = || {
+                        piece.word.glyphs[piece.glyphs.clone()]
+                            .iter()
+                            .map(|g| g.cluster as usize)
+                    };
+                    let base = if piece.glyphs.start == 0 {
+                        0
+                    } else {
+                        clusters().min().unwrap_or(0)
+                    };
+                    let top = clusters().max().unwrap_or(0).max(base);
+                    let mut chars_from_base = vec![0u32; top - base + 1];
+                    let starts = piece.text[base..].char_indices().map(|(at, _)| at);
+                    for (count, at) in (0..).zip(starts.take_while(|&at| at <= top - base)) {
+                        chars_from_base[at] = count;
+                    }
                     for g in piece.glyphs.clone() {
                         if g > piece.glyphs.start {
                             new_items.push(Item::Penalty {
@@ -1070,8 +1175,7 @@ impl Setter<'_, '_> {
                             new_pieces.push(None);
                         }
                         let glyph = piece.word.glyphs[g];
-                        let chars_before =
-                            piece.text[..glyph.cluster as usize].chars().count() as u32;
+                        let chars_before = chars_from_base[glyph.cluster as usize - base];
                         new_items.push(Item::Box {
                             width: glyph.advance as f64 * scale,
                         });
@@ -1271,13 +1375,17 @@ impl Setter<'_, '_> {
         }
         points.sort_by_key(|p| p.0);
         points.dedup_by_key(|p| p.0);
+        // The points ascend: each counts the characters from the one before.
+        let (mut counted_bytes, mut counted_chars) = (0, 0);
         let points = points
             .into_iter()
             .filter_map(|(byte, kind)| {
                 let glyph = word.glyph_index_at(byte);
-                (glyph > 0 && glyph < word.glyphs.len()).then(|| BreakPoint {
+                counted_chars += text[counted_bytes..byte as usize].chars().count() as u32;
+                counted_bytes = byte as usize;
+                (glyph > 0 && glyph < word.glyphs.len()).then_some(BreakPoint {
                     glyph: glyph as u32,
-                    chars_before: text[..byte as usize].chars().count() as u32,
+                    chars_before: counted_chars,
                     kind,
                 })
             })
@@ -1286,6 +1394,8 @@ impl Setter<'_, '_> {
             word,
             text: Arc::from(text),
             points,
+            letter_stretch: letter_stretch(text),
+            has_letters: text.chars().any(char::is_alphabetic),
         });
         self.prepared[slot][hyphenate as usize].insert(text.into(), prepared.clone());
         prepared
@@ -1319,6 +1429,9 @@ impl Setter<'_, '_> {
                 offset: char_offset,
                 note: seg.note,
                 tracking: 0.0,
+                letter_stretch: letter_stretch(text),
+                has_letters: text.chars().any(char::is_alphabetic),
+                link: None,
             }));
             return;
         }
@@ -1330,6 +1443,7 @@ impl Setter<'_, '_> {
             .shaper
             .hyphen(seg.style)
             .map_or(seg.size.0 * 0.3, |g| g.advance as f64 * scale);
+        let stretch = prepared.letter_stretch;
         let piece = |from_glyph: usize, to_glyph: usize, chars_before: u32| {
             // Letter-spacing after every glyph but the word's last.
             let tracked = to_glyph - from_glyph - usize::from(to_glyph == word.glyphs.len());
@@ -1354,6 +1468,9 @@ impl Setter<'_, '_> {
                 },
                 note: seg.note,
                 tracking: seg.tracking,
+                letter_stretch: stretch,
+                has_letters: prepared.has_letters,
+                link: seg.link,
             };
             (Item::Box { width }, Some(piece))
         };
@@ -1361,7 +1478,7 @@ impl Setter<'_, '_> {
         // word spaces stretch less: each box may be tracked out by up to
         // `LETTER_STRETCH` between its glyphs (not a right-to-left word).
         let track = (para.align == Align::Justify && !para.draft && !word.rtl)
-            .then_some(seg.size.0 * letter_stretch(text));
+            .then_some(seg.size.0 * stretch);
         let letter_glue =
             |items: &mut Vec<Item>, pieces: &mut Vec<Option<Piece>>, glyphs: usize| {
                 let Some(track) = track else { return };
@@ -1438,10 +1555,16 @@ impl Setter<'_, '_> {
                 para,
                 is_last,
             );
-            if let Item::Penalty { width, .. } = items[b.position]
-                && width > 0.0
-            {
-                self.append_hyphen(&mut line);
+            match items.get(b.position) {
+                Some(Item::Penalty { width, .. }) if *width > 0.0 => self.append_hyphen(&mut line),
+                // A break at a word space, or a hard line break inside the paragraph.
+                Some(Item::Glue { width, .. }) if *width > 0.0 && !is_last => {
+                    self.end_with_space(&mut line)
+                }
+                Some(Item::Penalty { cost, .. }) if *cost <= -INFINITY && !is_last => {
+                    self.end_with_space(&mut line)
+                }
+                _ => {}
             }
             // A justified line hangs its edge punctuation into the margins; the
             // glyphs themselves stay inside the measure.
@@ -1493,7 +1616,7 @@ impl Setter<'_, '_> {
         // No two letters ever go further apart than `MAX_TRACKING`.
         let letter_ratio = ratio.clamp(0.0, 3.0);
         let spacing_of = |piece: &Piece| {
-            let stretch = letter_stretch(&piece.text);
+            let stretch = piece.letter_stretch;
             let most = if stretch > LETTER_STRETCH {
                 MAX_CAPITALS_TRACKING
             } else {
@@ -1526,6 +1649,10 @@ impl Setter<'_, '_> {
             ratio
         };
         let mut tracked = false;
+        // The space between the last box's letters: a word space starts that
+        // far after it, so the PDF's letter-spacing (`Tc`) places it and the
+        // stream needs no offset there.
+        let mut letter_gap = 0.0;
         let mut x = 0.0;
         let mut runs: Vec<LineRun> = Vec::new();
         let mut spaces_em = Vec::new();
@@ -1551,6 +1678,7 @@ impl Setter<'_, '_> {
                     let spacing = if tracked { spacing_of(piece) } else { 0.0 };
                     push_glyphs(&mut runs, piece, x, spacing);
                     x += width + spacing * piece.glyphs.len().saturating_sub(1) as f64;
+                    letter_gap = spacing + piece.tracking;
                 }
                 (Item::Box { width }, None) => x += width,
                 (item @ Item::Glue { .. }, _) if is_letter_glue(item) => tracked = true,
@@ -1573,6 +1701,11 @@ impl Setter<'_, '_> {
                         let em = runs.last().map_or(para.size.0, |r| r.size.0);
                         if para.align == Align::Justify && !is_last {
                             spaces_em.push((adjusted / em) as f32);
+                        }
+                        // A break allowed inside an address (after `/` or `.`) is no space.
+                        if *width > 0.0 {
+                            let gap = letter_gap.min(adjusted);
+                            self.push_space(&mut runs, x + gap, adjusted - gap);
                         }
                         x += adjusted;
                     } else if *stretch < 1e4 {
@@ -1603,25 +1736,81 @@ impl Setter<'_, '_> {
         }
     }
 
+    /// A word space as the face's space glyph at `x` (line-relative), `width`
+    /// wide: the gap is the same, and the text a reader takes from the page
+    /// (a screen reader's, from the tagged structure) has its spaces. It goes
+    /// at the end of the text run before it, or in a run of its own after a
+    /// note reference or a marker, which are tagged apart from the text.
+    fn push_space(&mut self, runs: &mut Vec<LineRun>, x: f64, width: f64) {
+        let Some(last) = runs.last() else {
+            return;
+        };
+        let Some(glyph) = self.shaper.space_glyph(last.style) else {
+            return;
+        };
+        if last.role != RunRole::Text || last.hidden {
+            let run = LineRun {
+                x: Pt(x),
+                glyphs: Default::default(),
+                text: Default::default(),
+                role: RunRole::Text,
+                hidden: false,
+                ..last.clone()
+            };
+            runs.push(run);
+        }
+        let run = runs.last_mut().expect("a run is there");
+        let text_start = run.text.len() as u32;
+        run.text.push(' ');
+        run.glyphs.push(PlacedGlyph {
+            id: glyph.id,
+            x: Pt(x - run.x.0),
+            advance: Pt(width),
+            text_start,
+            text_len: 1,
+        });
+    }
+
+    /// A hyphen added where a word breaks at the line's end: a run of its
+    /// own, an artifact, so the word reads whole from the tagged text.
     fn append_hyphen(&mut self, line: &mut Line) {
-        let Some(run) = line.runs.last_mut() else {
+        let Some(run) = line.runs.last() else {
             return;
         };
         let Some(glyph) = self.shaper.hyphen(run.style) else {
             return;
         };
         let scale = run.size.0 / self.shaper.units_per_em(run.style) as f64;
-        let x = run.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0);
-        let text_start = run.text.len() as u32;
-        run.text.push('-');
-        run.glyphs.push(PlacedGlyph {
-            id: glyph.id,
+        let x = run.x.0 + run.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0);
+        let mut hyphen = LineRun {
             x: Pt(x),
+            glyphs: Default::default(),
+            text: "-".into(),
+            role: RunRole::Artifact,
+            hidden: false,
+            ..run.clone()
+        };
+        hyphen.glyphs.push(PlacedGlyph {
+            id: glyph.id,
+            x: Pt::ZERO,
             advance: Pt(glyph.advance as f64 * scale),
-            text_start,
+            text_start: 0,
             text_len: 1,
         });
-        line.width = Pt(run.x.0 + x + glyph.advance as f64 * scale);
+        line.runs.push(hyphen);
+        line.width = Pt(x + glyph.advance as f64 * scale);
+    }
+
+    /// A space after the line's last word when the paragraph goes on after
+    /// it at a word space or a hard line break: no width (the line's measure
+    /// and ink are unchanged), but the tagged text does not run the line's
+    /// last word into the next line's first.
+    pub fn end_with_space(&mut self, line: &mut Line) {
+        let Some(last) = line.runs.last() else {
+            return;
+        };
+        let x = last.x.0 + last.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0);
+        self.push_space(&mut line.runs, x, 0.0);
     }
 }
 
@@ -1657,7 +1846,7 @@ fn visual_order(items: &[Item], pieces: &[Option<Piece>]) -> Option<Vec<usize>> 
         let word_pieces = || pieces[start..i].iter().flatten();
         let class = if word_pieces().any(|p| p.word.rtl) {
             Class::Rtl
-        } else if word_pieces().any(|p| p.text.chars().any(char::is_alphabetic)) {
+        } else if word_pieces().any(|p| p.has_letters) {
             Class::Ltr
         } else {
             Class::Neutral
@@ -1714,11 +1903,17 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
         } else {
             g.face
         };
+        let role = match (piece.note, piece.link) {
+            (Some(note), _) => RunRole::NoteRef(note),
+            (None, Some(link)) => RunRole::Link(link),
+            (None, None) => RunRole::Text,
+        };
         let same = runs.last().is_some_and(|r| {
             r.style == face
                 && r.size == piece.size
                 && r.rise == piece.rise
                 && r.strike == piece.strike
+                && r.role == role
         });
         if !same {
             runs.push(LineRun {
@@ -1730,6 +1925,7 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
                 x: Pt(pen),
                 glyphs: Default::default(),
                 text: Default::default(),
+                role,
             });
         }
         let run = runs.last_mut().expect("a run was just pushed");
@@ -1742,12 +1938,8 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
         } else {
             let cluster_end = piece
                 .word
-                .glyphs
-                .iter()
-                .map(|n| n.cluster as usize)
-                .filter(|&c| c > cluster_start)
-                .min()
-                .unwrap_or(piece.text.len());
+                .cluster_end(g.cluster)
+                .map_or(piece.text.len(), |c| c as usize);
             piece.text.get(cluster_start..cluster_end).unwrap_or("")
         };
         previous_cluster = Some(g.cluster);
@@ -1792,6 +1984,7 @@ fn plain_segment<'t>(text: &'t str, para: &ParaStyle) -> Segment<'t> {
         superior: None,
         features: case_features(para.case),
         tracking: para.tracking * para.size.0,
+        link: None,
     }
 }
 

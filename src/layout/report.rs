@@ -151,6 +151,8 @@ pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>], full_depth: u32)
             && !verso.blank
             && !recto.blank
             && !recto.opening
+            && !verso.asked_break
+            && !recto.asked_break
             && verso.section == recto.section
             && !last_of_section
             && verso.depth != recto.depth
@@ -174,7 +176,12 @@ pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>], full_depth: u32)
         let next_in_section = pages
             .get(p + 1)
             .is_some_and(|n| n.section == page.section && !n.blank && !n.opening);
-        if !page.blank && !page.opening && next_in_section && page.depth < full_depth {
+        if !page.blank
+            && !page.opening
+            && !page.asked_break
+            && next_in_section
+            && page.depth < full_depth
+        {
             let lines = full_depth - page.depth;
             *short.entry(lines).or_default() += 1;
             if lines >= 2 {

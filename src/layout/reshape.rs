@@ -9,8 +9,8 @@
 //! the page are tried.
 
 use super::galley::{Galley, ORPHAN, Role, paragraph_items};
-use super::paginate::{PageCosts, PageSlice, paginate_costed};
-use super::paragraph::{Setter, is_runt};
+use super::paginate::{FINAL_PAGE_LINES, PageCosts, PageSlice, paginate_costed};
+use super::paragraph::{Loosened, Setter, is_runt};
 use crate::model::{BlockId, BlockKind, Section};
 
 /// How much a paragraph's extra demerits count against the pages' costs: a
@@ -56,6 +56,9 @@ pub fn paginate_full(
     let mut current = galley.clone();
     let mut done = Reshaped::default();
     let mut given_up: Vec<usize> = Vec::new();
+    // Each paragraph set a line longer and shorter once: a long paragraph is
+    // a candidate for every page it runs over, round after round.
+    let mut settings: rustc_hash::FxHashMap<BlockId, Loosened> = Default::default();
     for _ in 0..MAX_ROUNDS {
         let Some(page) = bad_pages(&current, &slices, lines)
             .into_iter()
@@ -79,14 +82,13 @@ pub fn paginate_full(
             if done.paragraphs.iter().any(|(b, _)| *b == candidate) {
                 continue;
             }
-            for looseness in [1, -1] {
-                let set = match &shape.drop_cap {
-                    Some(drop) => drop.set(setter, content, &shape.para, looseness),
-                    None => setter.set_loose(content, &shape.para, looseness),
-                };
-                let Some((set, extra)) = set else {
-                    continue;
-                };
+            let loosened = settings
+                .entry(candidate)
+                .or_insert_with(|| match &shape.drop_cap {
+                    Some(drop) => drop.set_loose(setter, content, &shape.para),
+                    None => setter.set_loose(content, &shape.para),
+                });
+            for (looseness, set, extra) in loosened.iter().cloned() {
                 let runt = if is_runt(&set, &shape.para) {
                     RUNT_COST
                 } else {
@@ -122,14 +124,17 @@ pub fn paginate_full(
 }
 
 /// Pages (indexes into `slices`) a designer would send back: short by two
-/// lines or more, or ending at a widow or an orphan. The opening page has its
+/// lines or more, ending at a widow or an orphan, or a section's last page
+/// holding a line or two. The opening page has its
 /// own depth (the sink) and the section's last page may run short.
 fn bad_pages(galley: &Galley, slices: &[PageSlice], lines: u32) -> Vec<usize> {
     let last = slices.len().saturating_sub(1);
+    // A section ending on a page of a line or two (see `FINAL_PAGE_LINES`).
+    let runt = (last > 0 && slices[last].depth < FINAL_PAGE_LINES).then_some(last);
     (1..last)
         .filter(|&k| {
             let slice = &slices[k];
-            let short = slice.depth + 2 <= lines;
+            let short = slice.depth + 2 <= lines && !slice.asked_break;
             let split = slice
                 .items
                 .end
@@ -138,6 +143,7 @@ fn bad_pages(galley: &Galley, slices: &[PageSlice], lines: u32) -> Vec<usize> {
                 .is_some_and(|item| item.break_after >= ORPHAN);
             short || split
         })
+        .chain(runt)
         .collect()
 }
 

@@ -146,6 +146,7 @@ fn set_share(
     let mut builder = GalleyBuilder {
         opening: None,
         in_note: false,
+        div: None,
         setter: &mut setter,
         scale: *scale,
         geometry: *geometry,

@@ -99,29 +99,103 @@ pub struct Word {
     pub rtl: bool,
     /// The face's units per em, to scale the glyphs to a size.
     pub units_per_em: f32,
+    /// Lookups by byte offset, for a long word.
+    index: ClusterIndex,
+}
+
+/// Glyphs a word needs before its lookups by byte offset are indexed: a
+/// scan of a shorter word is as quick as a bisection.
+const INDEXED_GLYPHS: usize = 32;
+
+/// What a long word's lookups by byte offset need, so that setting a word
+/// of n glyphs (an 8,000-letter name, a URL, a DNA string), asked once per
+/// glyph or break point, costs n log n rather than n². Empty for a short word.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct ClusterIndex {
+    /// The largest cluster among glyphs `0..=i`: the first glyph whose
+    /// cluster reaches a byte is found by bisection, clusters in any order.
+    reached: Box<[u32]>,
+    /// The clusters' starts, sorted, each once.
+    starts: Box<[u32]>,
+}
+
+impl ClusterIndex {
+    fn of(glyphs: &[Glyph]) -> ClusterIndex {
+        if glyphs.len() < INDEXED_GLYPHS {
+            return ClusterIndex::default();
+        }
+        let mut reached = Vec::with_capacity(glyphs.len());
+        let mut most = 0;
+        for g in glyphs {
+            most = most.max(g.cluster);
+            reached.push(most);
+        }
+        let mut starts: Vec<u32> = glyphs.iter().map(|g| g.cluster).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        ClusterIndex {
+            reached: reached.into(),
+            starts: starts.into(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.reached.is_empty()
+    }
 }
 
 impl Word {
-    /// Width of the glyphs whose clusters start before byte `end` of the word.
-    pub fn width_before(&self, end: u32) -> f32 {
-        self.glyphs
-            .iter()
-            .take_while(|g| g.cluster < end)
-            .map(|g| g.advance)
-            .sum()
+    fn new(
+        glyphs: Box<[Glyph]>,
+        missing: Option<char>,
+        fell_back: Vec<(char, Style)>,
+        rtl: bool,
+        units_per_em: f32,
+    ) -> Word {
+        Word {
+            width: glyphs.iter().map(|g| g.advance).sum(),
+            index: ClusterIndex::of(&glyphs),
+            glyphs,
+            missing,
+            fell_back,
+            rtl,
+            units_per_em,
+        }
     }
 
     /// True when `byte` starts a glyph cluster (a ligature does not span it).
     pub fn is_cluster_boundary(&self, byte: u32) -> bool {
-        self.glyphs.iter().any(|g| g.cluster == byte)
+        if self.index.is_empty() {
+            return self.glyphs.iter().any(|g| g.cluster == byte);
+        }
+        self.index.starts.binary_search(&byte).is_ok()
     }
 
     /// Index of the first glyph whose cluster starts at or after `byte`.
     pub fn glyph_index_at(&self, byte: u32) -> usize {
-        self.glyphs
-            .iter()
-            .position(|g| g.cluster >= byte)
-            .unwrap_or(self.glyphs.len())
+        if self.index.is_empty() {
+            return self
+                .glyphs
+                .iter()
+                .position(|g| g.cluster >= byte)
+                .unwrap_or(self.glyphs.len());
+        }
+        self.index.reached.partition_point(|&c| c < byte)
+    }
+
+    /// Where the cluster starting at byte `start` ends: the next cluster's
+    /// start in logical order, or `None` for the word's last cluster.
+    pub fn cluster_end(&self, start: u32) -> Option<u32> {
+        if self.index.is_empty() {
+            return self
+                .glyphs
+                .iter()
+                .map(|g| g.cluster)
+                .filter(|&c| c > start)
+                .min();
+        }
+        let starts = &self.index.starts;
+        starts.get(starts.partition_point(|&c| c <= start)).copied()
     }
 }
 
@@ -132,10 +206,14 @@ impl Word {
 pub struct WordTable {
     /// Per face and feature combination, then per shard of the words' hashes.
     slots: Vec<Vec<WordShard>>,
+    /// The build under way, by number: each word is stamped with the last
+    /// build that asked for it, so a long session can forget the others.
+    build: std::sync::atomic::AtomicU32,
 }
 
 type WordCell = Arc<std::sync::OnceLock<Arc<Word>>>;
-type WordShard = std::sync::Mutex<HashMap<Box<str>, WordCell>>;
+/// A word's cell and the last build that asked for it.
+type WordShard = std::sync::Mutex<HashMap<Box<str>, (WordCell, u32)>>;
 
 /// Shards per slot: enough that workers seldom meet on one lock.
 const SHARDS: usize = 32;
@@ -150,6 +228,7 @@ impl WordTable {
                         .collect()
                 })
                 .collect(),
+            build: std::sync::atomic::AtomicU32::new(0),
         }
     }
 
@@ -157,17 +236,41 @@ impl WordTable {
     fn cell(&self, slot: usize, text: &str) -> Option<WordCell> {
         use std::hash::BuildHasher;
         let shard = (rustc_hash::FxBuildHasher.hash_one(text) as usize) % SHARDS;
+        let build = self.build.load(std::sync::atomic::Ordering::Relaxed);
         // A worker that panicked holding the lock left the map whole: carry on with it.
         let mut map = match self.slots.get(slot)?[shard].lock() {
             Ok(map) => map,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if let Some(cell) = map.get(text) {
+        if let Some((cell, asked)) = map.get_mut(text) {
+            *asked = build;
             return Some(cell.clone());
         }
         let cell = WordCell::default();
-        map.insert(text.into(), cell.clone());
+        map.insert(text.into(), (cell.clone(), build));
         Some(cell)
+    }
+
+    /// Ends a build: forgets the words neither it nor the build before it
+    /// asked for, and counts the next build. A session that rebuilds on
+    /// every edit (`quire watch`, `quire serve`) keeps the words of its last
+    /// two builds, not of every edit since it started; a word forgotten and
+    /// needed again is shaped again. (Each build's shapers are new, so every
+    /// word a build sets asks the table once.) Returns the words forgotten.
+    pub fn end_build(&self) -> usize {
+        use std::sync::atomic::Ordering;
+        let ended = self.build.fetch_add(1, Ordering::Relaxed);
+        let mut forgotten = 0;
+        for shard in self.slots.iter().flatten() {
+            let mut map = match shard.lock() {
+                Ok(map) => map,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let before = map.len();
+            map.retain(|_, (_, asked)| ended.wrapping_sub(*asked) <= 1);
+            forgotten += before - map.len();
+        }
+        forgotten
     }
 
     /// Distinct words shaped (for tests and benchmarks).
@@ -212,6 +315,8 @@ pub struct Shaper<'f> {
     units_per_em: Vec<f32>,
     space: Vec<f32>,
     hyphen: Vec<Option<Glyph>>,
+    /// Each face's space glyph: set between words so the text reads with its spaces.
+    space_glyph: Vec<Option<Glyph>>,
     /// Kept between calls: shaping reuses its allocation.
     buffer: Option<UnicodeBuffer>,
     /// Time spent shaping (cache misses), for the benchmark.
@@ -242,6 +347,7 @@ impl<'f> Shaper<'f> {
             units_per_em,
             space: vec![0.0; count],
             hyphen: vec![None; count],
+            space_glyph: vec![None; count],
             shaping: std::time::Duration::ZERO,
             buffer: None,
         };
@@ -256,6 +362,11 @@ impl<'f> Shaper<'f> {
             };
             let hyphen = shaper.shape_in(style, "-", Features::NONE, false);
             shaper.hyphen[index] = hyphen.glyphs.first().copied().filter(|g| g.id != 0);
+            shaper.space_glyph[index] = space
+                .glyphs
+                .first()
+                .copied()
+                .filter(|g| g.id != 0 && space.missing.is_none());
         }
         shaper
     }
@@ -272,6 +383,11 @@ impl<'f> Shaper<'f> {
     /// The face's natural word space, in font units.
     pub fn space(&self, style: Style) -> f32 {
         self.space[style.index()]
+    }
+
+    /// The space glyph of a face, when it has one.
+    pub fn space_glyph(&self, style: Style) -> Option<Glyph> {
+        self.space_glyph[style.index()]
     }
 
     /// The hyphen glyph of a face.
@@ -516,14 +632,7 @@ impl<'f> Shaper<'f> {
         }
         fell_back.sort_unstable();
         fell_back.dedup();
-        Word {
-            width: glyphs.iter().map(|g| g.advance).sum(),
-            glyphs: glyphs.into(),
-            missing,
-            fell_back,
-            rtl: word.rtl,
-            units_per_em: own_upem,
-        }
+        Word::new(glyphs.into(), missing, fell_back, word.rtl, own_upem)
     }
 
     /// `text` in the face's superior figures (OpenType `sups`), when the face
@@ -599,16 +708,14 @@ impl<'f> Shaper<'f> {
                 }
             })
             .collect();
-        let width = glyphs.iter().map(|g| g.advance).sum();
         self.buffer = Some(output.clear());
-        Word {
+        Word::new(
             glyphs,
-            width,
             missing,
-            fell_back: Vec::new(),
-            rtl: key.2 == Direction::RightToLeft,
-            units_per_em: self.units_per_em[style.index()],
-        }
+            Vec::new(),
+            key.2 == Direction::RightToLeft,
+            self.units_per_em[style.index()],
+        )
     }
 
     /// Number of distinct words shaped so far (for benchmarks).
@@ -720,6 +827,33 @@ mod tests {
         );
         // A dash has no superior form: the caller scales and raises it.
         assert!(shaper.superior(Style::Regular, "1—2").is_none());
+    }
+
+    /// A long word's lookups by byte offset answer as the scans of a short word do.
+    #[test]
+    fn a_long_words_lookups_agree_with_the_scans() {
+        let fonts = bundled_fonts();
+        let mut shaper = Shaper::new(&fonts, "en");
+        // Ligatures (ffi, fl), a character from the fallback face, right to left.
+        let words = [
+            "officeaffluent→".repeat(12),
+            "ACGT".repeat(100),
+            "\u{5e9}\u{5dc}\u{5d5}\u{5dd}".repeat(20),
+        ];
+        for text in &words {
+            let word = shaper.word(Style::Regular, text);
+            assert!(!word.index.is_empty(), "{} glyphs", word.glyphs.len());
+            let mut scan = (*word).clone();
+            scan.index = ClusterIndex::default();
+            for byte in 0..=text.len() as u32 + 1 {
+                assert_eq!(
+                    word.is_cluster_boundary(byte),
+                    scan.is_cluster_boundary(byte)
+                );
+                assert_eq!(word.glyph_index_at(byte), scan.glyph_index_at(byte));
+                assert_eq!(word.cluster_end(byte), scan.cluster_end(byte));
+            }
+        }
     }
 
     #[test]

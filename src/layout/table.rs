@@ -31,6 +31,10 @@ const LONELY_ROW: f64 = 5000.0;
 #[derive(Debug, Clone)]
 pub struct TableRow {
     pub cells: Vec<(Vec<Line>, Pt)>,
+    /// Each cell's tag: the table's cell at its row and column, or an
+    /// artifact where the cell repeats one set before (the first column of a
+    /// table set in parts, again in each part after the first).
+    pub marks: Vec<super::frame::Mark>,
     /// The table's left edge and width, for the rules.
     pub left: Pt,
     pub width: Pt,
@@ -141,6 +145,7 @@ fn widths(demand: &Demand, room: Pt) -> Option<Vec<Pt>> {
 pub fn table_items(
     setter: &mut Setter<'_, '_>,
     block: crate::model::BlockId,
+    first_link: u32,
     columns: &[ColumnAlign],
     head: Option<&[Vec<Inline>]>,
     rows: &[Vec<Vec<Inline>>],
@@ -177,7 +182,16 @@ pub fn table_items(
                 size,
                 positions: true,
             };
-            table.emit(setter, block, columns, head, rows, x, measure, out);
+            table.emit(
+                setter,
+                (block, first_link),
+                columns,
+                head,
+                rows,
+                x,
+                measure,
+                out,
+            );
             return None;
         }
         if size.0 <= floor.0 + 0.01 {
@@ -246,7 +260,16 @@ pub fn table_items(
             // follows the text's order, row by row, which the parts after it revisit.
             positions: n == 0,
         };
-        part.emit(setter, block, columns, head, rows, x, measure, out);
+        part.emit(
+            setter,
+            (block, first_link),
+            columns,
+            head,
+            rows,
+            x,
+            measure,
+            out,
+        );
     }
     Some(if squeezed {
         TableProblem::Squeezed { size: floor }
@@ -269,10 +292,12 @@ struct Part<'c> {
 
 impl Part<'_> {
     #[allow(clippy::too_many_arguments)]
+    /// `at` is the table's block and the place of its cells' first link
+    /// among the block's links (after the caption's).
     fn emit(
         &self,
         setter: &mut Setter<'_, '_>,
-        block: crate::model::BlockId,
+        at: (crate::model::BlockId, u32),
         columns: &[ColumnAlign],
         head: Option<&[Vec<Inline>]>,
         rows: &[Vec<Vec<Inline>>],
@@ -285,29 +310,58 @@ impl Part<'_> {
         let width = Pt(self.widths.iter().map(|w| w.0).sum::<f64>())
             + gap * (self.chosen.len() as f64 - 1.0);
         let left = x + ((measure - width) / 2.0).max(Pt::ZERO);
+        let (block, first_link) = at;
+        // Each cell's first link, counted row by row from the caption's last.
+        let mut bases: Vec<Vec<u32>> = Vec::new();
+        let mut next = first_link;
+        for row in head.into_iter().chain(rows.iter().map(Vec::as_slice)) {
+            bases.push(
+                row.iter()
+                    .map(|cell| {
+                        let base = next;
+                        next += crate::model::link_count(cell);
+                        base
+                    })
+                    .collect(),
+            );
+        }
         let mut offset = 0u32;
-        let mut set_row = |setter: &mut Setter<'_, '_>, row: &[Vec<Inline>], style: Style| {
-            let mut cells = Vec::with_capacity(self.chosen.len());
-            let mut cell_x = left;
-            for (&c, width) in self.chosen.iter().zip(&self.widths) {
-                let align = match columns.get(c) {
-                    Some(ColumnAlign::Center) => Align::Center,
-                    Some(ColumnAlign::Right) => Align::Right,
-                    _ => Align::Left,
-                };
-                let para = ParaStyle::plain(style, size, align, *width);
-                let lines = row
-                    .get(c)
-                    .map_or(Vec::new(), |cell| setter.set(cell, &para));
-                cells.push((lines, cell_x));
-                cell_x += *width + gap;
-            }
-            let start = offset;
-            for cell in row {
-                offset += crate::model::plain_text(cell).chars().count() as u32 + 1;
-            }
-            (cells, start)
-        };
+        let first_part = self.positions;
+        let mut set_row =
+            |setter: &mut Setter<'_, '_>, row: &[Vec<Inline>], style: Style, index: u32| {
+                let mut cells = Vec::with_capacity(self.chosen.len());
+                let mut marks = Vec::with_capacity(self.chosen.len());
+                let mut cell_x = left;
+                for (&c, width) in self.chosen.iter().zip(&self.widths) {
+                    marks.push(if c == 0 && !first_part {
+                        super::frame::Mark::Artifact
+                    } else {
+                        super::frame::Mark::Block(block, super::frame::Part::Cell(index, c as u32))
+                    });
+                    let align = match columns.get(c) {
+                        Some(ColumnAlign::Center) => Align::Center,
+                        Some(ColumnAlign::Right) => Align::Right,
+                        _ => Align::Left,
+                    };
+                    let para = ParaStyle::plain(style, size, align, *width);
+                    setter.link_base = bases
+                        .get(index as usize)
+                        .and_then(|row| row.get(c))
+                        .copied()
+                        .unwrap_or(0);
+                    let lines = row
+                        .get(c)
+                        .map_or(Vec::new(), |cell| setter.set(cell, &para));
+                    setter.link_base = 0;
+                    cells.push((lines, cell_x));
+                    cell_x += *width + gap;
+                }
+                let start = offset;
+                for cell in row {
+                    offset += crate::model::plain_text(cell).chars().count() as u32 + 1;
+                }
+                (cells, marks, start)
+            };
         let positions = self.positions;
         let item = |row: TableRow, start: u32, break_after: f64| {
             let mut item = row_item(row, block, start, break_after);
@@ -318,10 +372,11 @@ impl Part<'_> {
         };
 
         let header = head.map(|h| {
-            let (cells, start) = set_row(setter, h, Style::Italic);
+            let (cells, marks, start) = set_row(setter, h, Style::Italic, 0);
             (
                 Arc::new(TableRow {
                     cells,
+                    marks,
                     left,
                     width,
                     rule_above: Some(HEAVY_RULE),
@@ -335,10 +390,12 @@ impl Part<'_> {
             out.push(item(row.as_ref().clone(), *start, INFINITY));
         }
         let last = rows.len().saturating_sub(1);
+        let first_body = u32::from(head.is_some());
         for (r, row) in rows.iter().enumerate() {
-            let (cells, start) = set_row(setter, row, Style::Regular);
+            let (cells, marks, start) = set_row(setter, row, Style::Regular, first_body + r as u32);
             let set = TableRow {
                 cells,
+                marks,
                 left,
                 width,
                 rule_above: (r == 0 && header.is_none()).then_some(HEAVY_RULE),
@@ -371,5 +428,6 @@ fn row_item(row: TableRow, block: crate::model::BlockId, offset: u32, break_afte
         break_after,
         pos: Some(TextPos { block, offset }),
         para: None,
+        mark: super::frame::Mark::Block(block, super::frame::Part::Text),
     }
 }

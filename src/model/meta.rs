@@ -222,12 +222,33 @@ pub struct PrintSettings {
     pub leading: Pt,
     pub draft: bool,
     pub grayscale_images: bool,
-    pub pdf_x: bool,
+    /// The PDF/X standard the print files claim, when the author asks for one.
+    pub pdf_x: Option<PdfX>,
     /// Blank pages are added at the end to reach this count (printers' minimums).
     pub min_pages: usize,
     /// A cross-reference with words is followed by "(page N)".
     pub page_references: bool,
     pub urls: PrintUrls,
+}
+
+/// A PDF/X standard for the print files: what a printer's preflight checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PdfX {
+    /// PDF/X-4:2010 (PDF 1.6): live transparency, a grey interior.
+    X4,
+    /// PDF/X-1a:2001 (PDF 1.3): grey and CMYK only, no transparency:
+    /// IngramSpark's preferred interior and cover.
+    X1a,
+}
+
+impl PdfX {
+    /// The name the file declares (`GTS_PDFXVersion`).
+    pub fn version(self) -> &'static str {
+        match self {
+            PdfX::X4 => "PDF/X-4",
+            PdfX::X1a => "PDF/X-1:2001",
+        }
+    }
 }
 
 /// An ISBN-13, checked (ISBN-10s are converted).
@@ -348,7 +369,51 @@ pub struct Meta {
     pub keywords: Vec<String>,
     /// Back-cover text.
     pub blurb: Option<String>,
+    /// What book.toml's `[accessibility]` says beyond what quire measures.
+    pub accessibility: Accessibility,
 }
+
+/// book.toml's `[accessibility]`: who evaluated the book, and what only the
+/// author can say. quire writes the rest of the accessibility metadata from
+/// the book itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accessibility {
+    /// `a11y:certifiedBy`: the party that evaluated the book's
+    /// accessibility. Written only when the author names one.
+    pub certified_by: Option<String>,
+    /// `a11y:certifierCredential`: the evaluator's credential.
+    pub certifier_credential: Option<String>,
+    /// `a11y:certifierReport`: where the evaluation report is (a URL).
+    pub certifier_report: Option<String>,
+    /// `schema:accessibilitySummary`, instead of the one written from the book.
+    pub summary: Option<String>,
+    /// `schema:accessibilityHazard` values (`none` unless the author says otherwise).
+    pub hazards: Vec<String>,
+}
+
+impl Default for Accessibility {
+    fn default() -> Self {
+        Accessibility {
+            certified_by: None,
+            certifier_credential: None,
+            certifier_report: None,
+            summary: None,
+            hazards: vec!["none".to_string()],
+        }
+    }
+}
+
+/// The `schema:accessibilityHazard` values (schema.org's vocabulary).
+pub const ACCESSIBILITY_HAZARDS: [&str; 8] = [
+    "none",
+    "flashing",
+    "noFlashingHazard",
+    "motionSimulation",
+    "noMotionSimulationHazard",
+    "sound",
+    "noSoundHazard",
+    "unknown",
+];
 
 impl Meta {
     /// Authors joined for display: "A", "A and B", "A, B and C".

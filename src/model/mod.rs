@@ -9,15 +9,17 @@ mod geometry;
 mod meta;
 pub mod numbering;
 mod pagemap;
+mod store;
 pub mod style;
 mod walk;
 
 pub use geometry::{Pt, Trim};
 pub use meta::{
-    ChapterOpening, Contributor, Date, FontFiles, Isbn, Meta, Paper, PrintSettings, PrintUrls,
-    Role, RunningHead,
+    ACCESSIBILITY_HAZARDS, Accessibility, ChapterOpening, Contributor, Date, FontFiles, Isbn, Meta,
+    Paper, PdfX, PrintSettings, PrintUrls, Role, RunningHead,
 };
 pub use pagemap::{PageMap, PageStart, TextPos, block_text, block_text_len};
+pub use store::Store;
 pub use walk::{
     any_inline, for_each_inline_mut, for_each_section_inline_mut, walk_blocks, walk_blocks_mut,
 };
@@ -70,10 +72,31 @@ pub struct DeadLink {
 pub struct EbookSettings {
     /// Where the notes go.
     pub notes: NotePlacement,
-    /// The book's faces embedded in the EPUB (subset, obfuscated).
-    pub embed_fonts: bool,
+    /// Whether the book's faces are embedded in the EPUB, and how.
+    pub embed_fonts: FontEmbedding,
     /// The stores `book.toml` names, each written to a folder of its own.
-    pub stores: Vec<crate::stores::Store>,
+    pub stores: Vec<Store>,
+}
+
+/// How the EPUB carries the book's faces (book.toml's `epub.embed-fonts`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FontEmbedding {
+    /// Not at all: the reader's own fonts (`false`, the default).
+    #[default]
+    None,
+    /// Subset, as plain font files every reader opens (`true`): right for
+    /// fonts under the OFL and other licences that allow embedding.
+    Plain,
+    /// Subset and obfuscated with the IDPF algorithm (`"obfuscated"`), for
+    /// a licence that asks for it. Some readers (MuPDF and those built on
+    /// it, epub.js) cannot open obfuscated fonts.
+    Obfuscated,
+}
+
+impl FontEmbedding {
+    pub fn embeds(self) -> bool {
+        self != FontEmbedding::None
+    }
 }
 
 /// Where an ebook's notes go (book.toml's `notes`). Print keeps footnotes at the foot of the page.
@@ -337,6 +360,28 @@ pub enum BlockKind {
         content: Vec<Inline>,
     },
     Quote(Vec<Block>),
+    /// A fenced div (`::: {.epigraph}` … `:::`, as Pandoc writes it): its
+    /// blocks, set as the style sets the class (the first of `classes` the
+    /// style knows; resolve warns about the others).
+    Div {
+        classes: Vec<String>,
+        /// The language of its text (`::: {lang=fr}`), a checked BCP 47 tag.
+        lang: Option<String>,
+        blocks: Vec<Block>,
+    },
+    /// A definition list (`Term` then `: definition`, or a converted
+    /// dictionary's `Term⏎definition` entries): `Term` and `Definition`
+    /// blocks in order, each term before the definitions it has.
+    Definitions(Vec<Block>),
+    /// A term of a definition list.
+    Term {
+        content: Vec<Inline>,
+    },
+    /// One definition of the term before it, as blocks (several may follow a term).
+    Definition(Vec<Block>),
+    /// `\newpage` (or `\pagebreak`, `\clearpage`) in a paragraph of its own:
+    /// the print edition starts a new page here; the EPUB asks its reader to.
+    PageBreak,
     List {
         ordered: bool,
         items: Vec<ListItem>,
@@ -436,6 +481,13 @@ pub enum Inline {
         label: String,
     },
     LineBreak,
+    /// A passage in another language (`[ἀρετή]{lang=el}`): a BCP 47 tag
+    /// checked against the IANA registry, for the EPUB's `lang` and the
+    /// print edition's tagging and hyphenation.
+    Language {
+        tag: String,
+        content: Vec<Inline>,
+    },
 }
 
 /// Where a cross-reference leads.
@@ -518,7 +570,8 @@ pub fn for_each_text<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a str)) {
             | Inline::Strong(c)
             | Inline::Link { content: c, .. }
             | Inline::CrossRef { content: c, .. }
-            | Inline::Marked { content: c, .. } => for_each_text(c, f),
+            | Inline::Marked { content: c, .. }
+            | Inline::Language { content: c, .. } => for_each_text(c, f),
             Inline::LineBreak => f("\n"),
             Inline::NoteRef { .. } => {}
         }
@@ -556,7 +609,8 @@ fn drop_chars(content: &mut Vec<Inline>, left: &mut usize) {
             | Inline::Strong(c)
             | Inline::Link { content: c, .. }
             | Inline::CrossRef { content: c, .. }
-            | Inline::Marked { content: c, .. } => {
+            | Inline::Marked { content: c, .. }
+            | Inline::Language { content: c, .. } => {
                 drop_chars(c, left);
                 plain_text(c).is_empty()
             }
@@ -568,6 +622,29 @@ fn drop_chars(content: &mut Vec<Inline>, left: &mut usize) {
             i += 1;
         }
     }
+}
+
+/// The links of inlines, web links and cross-references, in reading order:
+/// print knows a block's links by their place in this order (a table's
+/// caption first, then its cells row by row, the header first).
+pub fn links<'a>(inlines: &'a [Inline], out: &mut Vec<&'a Inline>) {
+    for inline in inlines {
+        match inline {
+            Inline::Link { .. } | Inline::CrossRef { .. } => out.push(inline),
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Marked { content: c, .. }
+            | Inline::Language { content: c, .. } => links(c, out),
+            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak | Inline::NoteRef { .. } => {}
+        }
+    }
+}
+
+/// How many links [`links`] finds.
+pub fn link_count(inlines: &[Inline]) -> u32 {
+    let mut found = Vec::new();
+    links(inlines, &mut found);
+    found.len() as u32
 }
 
 /// The plain text of inlines (see [`for_each_text`]).
@@ -618,6 +695,13 @@ pub fn lift_line_breaks(content: Vec<Inline>) -> Vec<Inline> {
             Inline::Marked { mark, content } if has_break(&content) => Some((
                 content,
                 Box::new(move |c| Inline::Marked { mark, content: c }),
+            )),
+            Inline::Language { tag, content } if has_break(&content) => Some((
+                content,
+                Box::new(move |c| Inline::Language {
+                    tag: tag.clone(),
+                    content: c,
+                }),
             )),
             other => {
                 out.push(other);

@@ -41,7 +41,8 @@ pub fn block_text(block: &Block) -> Option<String> {
         BlockKind::Heading { content, .. }
         | BlockKind::Paragraph { content, .. }
         | BlockKind::Verse { content, .. }
-        | BlockKind::Display { content, .. } => plain_text(content),
+        | BlockKind::Display { content, .. }
+        | BlockKind::Term { content } => plain_text(content),
         BlockKind::Figure { caption, .. } => plain_text(caption),
         BlockKind::Code { text } => text.clone(),
         BlockKind::Contents(entries) => entries
@@ -49,7 +50,7 @@ pub fn block_text(block: &Block) -> Option<String> {
             .map(|e| e.title.as_str())
             .collect::<Vec<_>>()
             .join("\n"),
-        BlockKind::SceneBreak => String::new(),
+        BlockKind::SceneBreak | BlockKind::PageBreak => String::new(),
         // Cell by cell, row by row (the header first), each cell ended by `\n`.
         table @ BlockKind::Table { .. } => {
             let mut text = String::new();
@@ -61,7 +62,11 @@ pub fn block_text(block: &Block) -> Option<String> {
             }
             text
         }
-        BlockKind::Quote(_) | BlockKind::List { .. } => return None,
+        BlockKind::Quote(_)
+        | BlockKind::Div { .. }
+        | BlockKind::List { .. }
+        | BlockKind::Definitions(_)
+        | BlockKind::Definition(_) => return None,
     })
 }
 
@@ -73,6 +78,7 @@ pub fn block_text_len(block: &Block) -> usize {
         | BlockKind::Paragraph { content, .. }
         | BlockKind::Verse { content, .. }
         | BlockKind::Display { content, .. }
+        | BlockKind::Term { content }
         | BlockKind::Figure {
             caption: content, ..
         } => for_each_text(content, &mut |t| n += t.chars().count()),

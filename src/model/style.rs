@@ -110,6 +110,16 @@ pub enum LeadIn {
     Words,
 }
 
+/// How print sets a definition list's entries: the term run in before its
+/// definition (a dictionary's look), or on a line of its own with the
+/// definitions hanging under it (a glossary's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Glossary {
+    RunIn,
+    Hanging,
+}
+
 /// What marks a scene break: a centred ornament, the first of these that
 /// the text face has (print); the EPUB uses the first.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,6 +170,99 @@ pub struct Opening {
     pub lead_in: LeadIn,
 }
 
+/// How the blocks of a fenced div of one class are set (`::: {.epigraph}`):
+/// their text, and whether they are indented on both sides as a quotation
+/// is. (A verse div's lines are read as lines by the parser: see
+/// [`is_verse_class`].)
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassStyle {
+    /// The class as the author writes it, without the dot: `epigraph`.
+    pub name: String,
+    pub text: TextStyle,
+    pub indented: bool,
+}
+
+/// Other spellings of the built-in classes, as Pandoc users and LaTeX
+/// templates write them: (alias, class).
+const CLASS_ALIASES: [(&str, &str); 10] = [
+    ("centered", "center"),
+    ("centre", "center"),
+    ("flushright", "right"),
+    ("blockquote", "quote"),
+    ("quotation", "quote"),
+    ("sc", "smallcaps"),
+    ("small-caps", "smallcaps"),
+    ("poem", "verse"),
+    ("poetry", "verse"),
+    ("flushleft", "left"),
+];
+
+/// The classes every style sets (aliases aside), as messages list them.
+pub const BUILT_IN_CLASSES: [&str; 8] = [
+    "epigraph",
+    "quote",
+    "center",
+    "right",
+    "left",
+    "smallcaps",
+    "verse",
+    "dedication",
+];
+
+/// Whether a div of this class holds verse (`::: {.poem}`): each line of
+/// its paragraphs is a line of the poem.
+pub fn is_verse_class(class: &str) -> bool {
+    matches!(class, "verse" | "poem" | "poetry")
+}
+
+/// Classes Pandoc writes for a book's structure (`--section-divs`, converted
+/// EPUB and HTML): not a design, so a div of them is set as the text around it.
+pub fn is_structural_class(class: &str) -> bool {
+    matches!(
+        class,
+        "section"
+            | "chapter"
+            | "part"
+            | "unnumbered"
+            | "unlisted"
+            | "level1"
+            | "level2"
+            | "level3"
+            | "level4"
+            | "level5"
+            | "level6"
+    )
+}
+
+/// The classes every style sets, from its own elements: an epigraph and a
+/// quotation as the style sets them, centred, ranged-right and ranged-left
+/// text, small capitals, verse and a dedication.
+fn built_in_classes(epigraph: TextStyle, block_quote: TextStyle) -> Vec<ClassStyle> {
+    let class = |name: &str, text: TextStyle, indented: bool| ClassStyle {
+        name: name.to_string(),
+        text,
+        indented,
+    };
+    vec![
+        class("epigraph", epigraph, true),
+        class("quote", block_quote, true),
+        class("center", TextStyle::new(Regular, 1.0, Center), false),
+        class(
+            "right",
+            TextStyle::new(Regular, 1.0, TextAlign::Right),
+            false,
+        ),
+        class("left", TextStyle::new(Regular, 1.0, Left), false),
+        class(
+            "smallcaps",
+            TextStyle::new(Regular, 1.0, Justify).cased(Case::SmallCaps, 0.0),
+            false,
+        ),
+        class("verse", TextStyle::new(Regular, 1.0, Left), false),
+        class("dedication", TextStyle::new(Italic, 1.0, Center), false),
+    ]
+}
+
 /// The whole design of the book.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BookStyle {
@@ -183,10 +286,17 @@ pub struct BookStyle {
     pub epigraph: TextStyle,
     pub caption: TextStyle,
     pub note: TextStyle,
+    /// A definition list's terms (the EPUB's `<dt>`).
+    pub term: TextStyle,
+    /// How print sets a definition list's entries.
+    pub glossary: Glossary,
     /// Figures in running text (tables keep lining, tabular figures).
     pub figures: Figures,
     /// Words written in full capitals are set in spaced small capitals.
     pub capitals_as_small_caps: bool,
+    /// The classes of fenced divs book.toml sets (`[style.class.NAME]`),
+    /// beside (or instead of) the built-in ones (see [`BookStyle::class`]).
+    pub classes: Vec<ClassStyle>,
 }
 
 use Face::{Bold, Italic, Regular};
@@ -200,6 +310,38 @@ fn ornaments(list: &[&str]) -> SceneBreak {
 }
 
 impl BookStyle {
+    /// How the style sets a div of `class` (an alias of a built-in class
+    /// too: `centered`, `poem`), or `None` for a class it does not know.
+    pub fn class(&self, class: &str) -> Option<ClassStyle> {
+        let name = BookStyle::class_name(class);
+        self.classes
+            .iter()
+            .find(|c| c.name == name)
+            .cloned()
+            .or_else(|| self.built_in_class(name))
+    }
+
+    /// A built-in class as this style sets it (its epigraph and quotation
+    /// as the style's own, overrides included).
+    pub fn built_in_class(&self, name: &str) -> Option<ClassStyle> {
+        built_in_classes(self.epigraph, self.block_quote)
+            .into_iter()
+            .find(|c| c.name == name)
+    }
+
+    /// Running text as the body sets it: regular, justified, at the body size.
+    pub fn body_text() -> TextStyle {
+        TextStyle::new(Regular, 1.0, Justify)
+    }
+
+    /// The class a name stands for, an alias resolved (`centered` → `center`).
+    pub fn class_name(class: &str) -> &str {
+        CLASS_ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == class)
+            .map_or(class, |(_, name)| name)
+    }
+
     /// The named styles, in the order messages list them.
     pub const NAMES: [&'static str; 3] = ["classic", "modern", "plain"];
 
@@ -243,8 +385,11 @@ impl BookStyle {
             epigraph: TextStyle::new(Regular, 1.0, Justify),
             caption: TextStyle::new(Italic, 0.82, Center),
             note: TextStyle::new(Regular, 0.82, Justify),
+            term: TextStyle::new(Bold, 1.0, Left),
+            glossary: Glossary::Hanging,
             figures: Figures::Default,
             capitals_as_small_caps: false,
+            classes: Vec::new(),
         }
     }
 
@@ -279,8 +424,11 @@ impl BookStyle {
             epigraph: TextStyle::new(Italic, 1.0, Justify),
             caption: TextStyle::new(Italic, 0.82, Center),
             note: TextStyle::new(Regular, 0.82, Justify),
+            term: TextStyle::new(Regular, 1.0, Left).cased(Case::SmallCaps, 0.0),
+            glossary: Glossary::RunIn,
             figures: Figures::OldStyle,
             capitals_as_small_caps: true,
+            classes: Vec::new(),
         }
     }
 
@@ -317,8 +465,11 @@ impl BookStyle {
             epigraph: TextStyle::new(Italic, 1.0, Left),
             caption: TextStyle::new(Regular, 0.82, Left),
             note: TextStyle::new(Regular, 0.82, Justify),
+            term: TextStyle::new(Bold, 1.0, Left),
+            glossary: Glossary::RunIn,
             figures: Figures::Lining,
             capitals_as_small_caps: false,
+            classes: Vec::new(),
         }
     }
 }

@@ -11,12 +11,18 @@ impl BlockKind {
     /// A quote or a list: a block made of blocks (whose text is its children's).
     pub fn is_container(&self) -> bool {
         match self {
-            BlockKind::Quote(_) | BlockKind::List { .. } => true,
+            BlockKind::Quote(_)
+            | BlockKind::Div { .. }
+            | BlockKind::List { .. }
+            | BlockKind::Definitions(_)
+            | BlockKind::Definition(_) => true,
             BlockKind::Heading { .. }
             | BlockKind::Paragraph { .. }
             | BlockKind::Verse { .. }
             | BlockKind::Display { .. }
+            | BlockKind::Term { .. }
             | BlockKind::SceneBreak
+            | BlockKind::PageBreak
             | BlockKind::Code { .. }
             | BlockKind::Figure { .. }
             | BlockKind::Contents(_)
@@ -28,13 +34,18 @@ impl BlockKind {
     /// list item's.
     pub fn children(&self) -> impl DoubleEndedIterator<Item = &Block> {
         let (quoted, items): (&[Block], &[ListItem]) = match self {
-            BlockKind::Quote(blocks) => (blocks, &[]),
+            BlockKind::Quote(blocks)
+            | BlockKind::Div { blocks, .. }
+            | BlockKind::Definitions(blocks)
+            | BlockKind::Definition(blocks) => (blocks, &[]),
             BlockKind::List { items, .. } => (&[], items),
             BlockKind::Heading { .. }
             | BlockKind::Paragraph { .. }
             | BlockKind::Verse { .. }
             | BlockKind::Display { .. }
+            | BlockKind::Term { .. }
             | BlockKind::SceneBreak
+            | BlockKind::PageBreak
             | BlockKind::Code { .. }
             | BlockKind::Figure { .. }
             | BlockKind::Contents(_)
@@ -48,13 +59,18 @@ impl BlockKind {
     /// [`BlockKind::children`], to change them.
     pub fn children_mut(&mut self) -> impl Iterator<Item = &mut Block> {
         let (quoted, items): (&mut [Block], &mut [ListItem]) = match self {
-            BlockKind::Quote(blocks) => (blocks, &mut []),
+            BlockKind::Quote(blocks)
+            | BlockKind::Div { blocks, .. }
+            | BlockKind::Definitions(blocks)
+            | BlockKind::Definition(blocks) => (blocks, &mut []),
             BlockKind::List { items, .. } => (&mut [], items),
             BlockKind::Heading { .. }
             | BlockKind::Paragraph { .. }
             | BlockKind::Verse { .. }
             | BlockKind::Display { .. }
+            | BlockKind::Term { .. }
             | BlockKind::SceneBreak
+            | BlockKind::PageBreak
             | BlockKind::Code { .. }
             | BlockKind::Figure { .. }
             | BlockKind::Contents(_)
@@ -73,7 +89,8 @@ impl BlockKind {
             BlockKind::Heading { content, .. }
             | BlockKind::Paragraph { content, .. }
             | BlockKind::Verse { content, .. }
-            | BlockKind::Display { content, .. } => (Some(content), None, &[][..], None),
+            | BlockKind::Display { content, .. }
+            | BlockKind::Term { content } => (Some(content), None, &[][..], None),
             BlockKind::Figure { caption, .. } => (Some(caption), None, &[][..], None),
             BlockKind::Table {
                 head,
@@ -82,8 +99,12 @@ impl BlockKind {
                 ..
             } => (None, head.as_ref(), rows.as_slice(), Some(caption)),
             BlockKind::Quote(_)
+            | BlockKind::Div { .. }
             | BlockKind::List { .. }
+            | BlockKind::Definitions(_)
+            | BlockKind::Definition(_)
             | BlockKind::SceneBreak
+            | BlockKind::PageBreak
             | BlockKind::Code { .. }
             | BlockKind::Contents(_) => (None, None, &[][..], None),
         };
@@ -99,7 +120,8 @@ impl BlockKind {
             BlockKind::Heading { content, .. }
             | BlockKind::Paragraph { content, .. }
             | BlockKind::Verse { content, .. }
-            | BlockKind::Display { content, .. } => (Some(content), None, &mut [][..], None),
+            | BlockKind::Display { content, .. }
+            | BlockKind::Term { content } => (Some(content), None, &mut [][..], None),
             BlockKind::Figure { caption, .. } => (Some(caption), None, &mut [][..], None),
             BlockKind::Table {
                 head,
@@ -108,8 +130,12 @@ impl BlockKind {
                 ..
             } => (None, head.as_mut(), rows.as_mut_slice(), Some(caption)),
             BlockKind::Quote(_)
+            | BlockKind::Div { .. }
             | BlockKind::List { .. }
+            | BlockKind::Definitions(_)
+            | BlockKind::Definition(_)
             | BlockKind::SceneBreak
+            | BlockKind::PageBreak
             | BlockKind::Code { .. }
             | BlockKind::Contents(_) => (None, None, &mut [][..], None),
         };
@@ -128,7 +154,8 @@ impl Inline {
             | Inline::Strong(c)
             | Inline::Link { content: c, .. }
             | Inline::CrossRef { content: c, .. }
-            | Inline::Marked { content: c, .. } => c,
+            | Inline::Marked { content: c, .. }
+            | Inline::Language { content: c, .. } => c,
             Inline::Text(_) | Inline::Code(_) | Inline::NoteRef { .. } | Inline::LineBreak => &[],
         }
     }
@@ -140,7 +167,8 @@ impl Inline {
             | Inline::Strong(c)
             | Inline::Link { content: c, .. }
             | Inline::CrossRef { content: c, .. }
-            | Inline::Marked { content: c, .. } => Some(c),
+            | Inline::Marked { content: c, .. }
+            | Inline::Language { content: c, .. } => Some(c),
             Inline::Text(_) | Inline::Code(_) | Inline::NoteRef { .. } | Inline::LineBreak => None,
         }
     }

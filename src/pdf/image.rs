@@ -5,7 +5,8 @@
 //!
 //! - A JPEG the PDF can take (baseline or progressive, 8-bit, grey, RGB or
 //!   CMYK) is passed through as `DCTDecode`, its bytes unchanged; converting
-//!   it to grey re-encodes it as a grey JPEG.
+//!   it to grey re-encodes it as a grey JPEG, and to CMYK (a PDF/X cover)
+//!   deflates the converted samples.
 //! - An 8-bit grey or RGB PNG without transparency keeps its own compressed
 //!   rows (`FlateDecode` with PNG predictors, as the file has them).
 //! - Anything else is deflated with PNG row predictors, grey images in one
@@ -38,6 +39,8 @@ pub enum Transparency {
 pub struct Options {
     /// Convert to grey (`print.grayscale-images`, or a PDF/X interior).
     pub grey: bool,
+    /// Convert colour to CMYK (a PDF/X cover): no RGB in the file.
+    pub cmyk: bool,
     pub transparency: Transparency,
 }
 
@@ -49,8 +52,12 @@ pub fn xobject(asset: &ImageAsset, options: Options) -> Result<ExternalXObject, 
     let (dict, content) = if asset.format == ImageFormat::Jpeg
         && let Some(jpeg) = read_jpeg(&asset.bytes)
     {
-        if !options.grey || jpeg.components == 1 {
+        // Grey as it is; colour as it is unless grey or CMYK is asked of an RGB JPEG.
+        let converted = options.grey || (options.cmyk && jpeg.components == 3);
+        if jpeg.components == 1 || !converted {
             dct(&jpeg, asset.bytes.to_vec())
+        } else if options.cmyk && !options.grey {
+            flate(crate::images::decode(asset)?, options)?
         } else {
             let grey = crate::images::decode(asset)?.into_luma8();
             let mut out = Vec::new();
@@ -67,7 +74,8 @@ pub fn xobject(asset: &ImageAsset, options: Options) -> Result<ExternalXObject, 
             dct(&jpeg, out)
         }
     } else if asset.format == ImageFormat::Png
-        && let Some(png) = read_png(&asset.bytes).filter(|p| !options.grey || p.colours == 1)
+        && let Some(png) =
+            read_png(&asset.bytes).filter(|p| p.colours == 1 || !(options.grey || options.cmyk))
     {
         // Its own compressed rows, as they are: nothing to decode or deflate.
         let colour_space = if png.colours == 1 {
@@ -82,7 +90,7 @@ pub fn xobject(asset: &ImageAsset, options: Options) -> Result<ExternalXObject, 
         );
         (dict, png.data)
     } else {
-        flate(crate::images::decode(asset)?, options)
+        flate(crate::images::decode(asset)?, options)?
     };
     Ok(ExternalXObject {
         stream: ExternalStream {
@@ -257,7 +265,7 @@ fn dct(jpeg: &Jpeg, bytes: Vec<u8>) -> (Dict, Vec<u8>) {
 
 /// Decoded pixels, deflated: grey or RGB, with the alpha channel as a soft
 /// mask or composited on white.
-fn flate(decoded: DynamicImage, options: Options) -> (Dict, Vec<u8>) {
+fn flate(decoded: DynamicImage, options: Options) -> Result<(Dict, Vec<u8>), String> {
     let (width, height) = (decoded.width(), decoded.height());
     let colour = decoded.color();
     let grey = options.grey || colour.channel_count() <= 2;
@@ -278,7 +286,13 @@ fn flate(decoded: DynamicImage, options: Options) -> (Dict, Vec<u8>) {
             None
         }
     };
-    let colour_space = if grey { "DeviceGray" } else { "DeviceRGB" };
+    let (pixels, channels, colour_space) = if grey {
+        (pixels, channels, "DeviceGray")
+    } else if options.cmyk {
+        (super::colour::rgb_to_cmyk(&pixels)?, 4, "DeviceCMYK")
+    } else {
+        (pixels, channels, "DeviceRGB")
+    };
     let mut dict = image_dict(width, height, colour_space, "FlateDecode");
     dict.insert(
         "DecodeParms".into(),
@@ -299,7 +313,7 @@ fn flate(decoded: DynamicImage, options: Options) -> (Dict, Vec<u8>) {
         );
     }
     let content = deflate(&predict(&pixels, width as usize * channels, channels));
-    (dict, content)
+    Ok((dict, content))
 }
 
 /// The colour samples and the alpha samples of interleaved pixels.
@@ -472,6 +486,7 @@ mod tests {
 
     const PLAIN: Options = Options {
         grey: false,
+        cmyk: false,
         transparency: Transparency::Flatten,
     };
 

@@ -2,14 +2,19 @@
 //! Never sees Markdown and decides nothing about the design: it translates
 //! layout's pages into printpdf operations (`page`), embeds the fonts as
 //! subsets and the images, writes the document information and one
-//! bookmark per section, and makes the bytes reproducible (`metadata`).
+//! bookmark per section, makes the bytes reproducible (`metadata`), and
+//! tags every PDF for PDF/UA-1 (`tagged`: the structure tree from the
+//! model, over the marked content layout's marks put in the page streams).
 
+mod colour;
 mod compress;
 mod image;
+mod links;
 mod metadata;
 mod page;
 mod pdfx;
 mod subset;
+mod tagged;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -20,7 +25,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::fonts::{Fonts, Style};
 use crate::layout::PagedBook;
 use crate::layout::frame::Item;
-use crate::model::{Book, ImageAsset, ImageId};
+use crate::model::{Book, ImageAsset, ImageId, PdfX};
 
 /// Which document is being written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,8 +77,10 @@ fn write_document(
 ) -> Result<Vec<u8>, Diagnostics> {
     let mut doc = PdfDocument::new(&book.meta.title);
     metadata::set_info(&mut doc, book, kind);
-    let pdf_x = book.print.pdf_x && kind == Document::Interior;
-    if pdf_x {
+    // The cover claims the interior's standard, its colours in CMYK.
+    let pdf_x = book.print.pdf_x;
+    let cmyk = pdf_x.is_some() && kind == Document::Cover;
+    if pdf_x.is_some() {
         pdfx::declare(&mut doc);
     }
 
@@ -82,16 +89,27 @@ fn write_document(
     let texts = page::glyph_texts(&pages.pages);
     let (font_ids, subsets) = embed_fonts(&mut doc, &texts, fonts, cache)?;
     let image_options = image::Options {
-        // PDF/X-4 with a CMYK output intent takes no DeviceRGB: a PDF/X interior's images are grey.
-        grey: (book.print.grayscale_images || pdf_x) && kind == Document::Interior,
+        // PDF/X with a CMYK output intent takes no DeviceRGB: a PDF/X interior's images are grey.
+        grey: (book.print.grayscale_images || pdf_x.is_some()) && kind == Document::Interior,
+        cmyk,
         transparency: transparency(pdf_x),
     };
     let image_ids = embed_images(&mut doc, images, image_options, pages, cache)?;
     let widths = page::GlyphWidths::new(fonts);
+    let cmyk_colours = if cmyk {
+        Some(page::cmyk_colours(&pages.pages).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(format!(
+                "cannot write the PDF/X cover: {e}"
+            )))
+        })?)
+    } else {
+        None
+    };
     let resources = page::Resources {
         fonts: &font_ids,
         images: &image_ids,
         widths: &widths,
+        cmyk: cmyk_colours.as_ref(),
     };
     let streams = content_streams(&pages.pages, &resources, subsets, cache);
 
@@ -125,16 +143,8 @@ fn write_document(
     if let Some(first) = pdf_pages.first_mut() {
         first.ops = glyph_census(&texts, &font_ids);
     }
+    // The bookmarks are written with the links, nested (`links`).
     doc.with_pages(pdf_pages);
-    for (i, entry) in pages.outline.iter().enumerate() {
-        doc.bookmarks.map.insert(
-            printpdf::PageAnnotId(format!("B{i:05}")),
-            printpdf::PageAnnotation {
-                name: entry.title.clone(),
-                page: entry.page + 1,
-            },
-        );
-    }
     let options = PdfSaveOptions {
         optimize: false,
         subset_fonts: true,
@@ -146,10 +156,37 @@ fn write_document(
     place_streams(&mut objects, &streams)?;
     compress::deflate_streams(&mut objects, &mut cache.deflated);
     metadata::set_file_id(&mut objects, book, kind);
-    pdfx::finish(&mut objects, book, pdf_x);
+    pdfx::finish(&mut objects, book, pdf_x, kind);
+    let sections = pages.sections.as_deref().unwrap_or(&book.sections);
+    tagged::write(
+        &mut objects,
+        book,
+        sections,
+        &pages.pages,
+        kind,
+        pdf_x.is_none(),
+    );
+    if kind == Document::Interior {
+        let folios: Vec<String> = pages.pages.iter().map(|p| p.folio.clone()).collect();
+        pdfx::page_labels(&mut objects, &folios);
+    }
     let mut bytes = Vec::new();
-    objects
-        .save_to(&mut bytes)
+    // The structure tree is thousands of small objects: in compressed object
+    // streams (PDF 1.5) they cost a tenth. PDF/X-1a is PDF 1.3, written plain.
+    let saved = if pdf_x == Some(PdfX::X1a) {
+        objects.save_to(&mut bytes)
+    } else {
+        let options = lopdf::SaveOptions::builder()
+            .use_object_streams(true)
+            .use_xref_streams(true)
+            .max_objects_per_stream(500)
+            // One core deflates them: the fastest level (the tree's
+            // repetitive dictionaries compress well even so).
+            .compression_level(1)
+            .build();
+        objects.save_with_options(&mut bytes, options)
+    };
+    saved
         .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot write the PDF: {e}"))))?;
     Ok(bytes)
 }
@@ -357,11 +394,10 @@ fn embed_fonts(
 /// get their images composited on the paper's white: on a page, where nothing
 /// lies under a figure, that looks the same. A standard that forbids
 /// transparency (PDF/X-1a) takes the same `Flatten`.
-fn transparency(pdf_x: bool) -> image::Transparency {
-    if pdf_x {
-        image::Transparency::SoftMask
-    } else {
-        image::Transparency::Flatten
+fn transparency(pdf_x: Option<PdfX>) -> image::Transparency {
+    match pdf_x {
+        Some(PdfX::X4) => image::Transparency::SoftMask,
+        Some(PdfX::X1a) | None => image::Transparency::Flatten,
     }
 }
 

@@ -12,7 +12,7 @@ use pdf_writer::types::TextRenderingMode;
 use pdf_writer::{Content, Name, Str};
 
 use crate::fonts::{Fonts, Style};
-use crate::layout::frame::{GlyphRun, Item, Page, Rgb, Side};
+use crate::layout::frame::{GlyphRun, Item, Mark, Page, Part, Rgb, Side};
 use crate::model::ImageId;
 
 /// Horizontal advances from each face's `hmtx`, in thousandths of an em: what a
@@ -108,6 +108,33 @@ pub struct Resources<'a> {
     pub fonts: &'a BTreeMap<Style, super::EmbeddedFont>,
     pub images: &'a BTreeMap<ImageId, (String, u32, u32)>,
     pub widths: &'a GlyphWidths,
+    /// Each colour the pages use in CMYK, when the document takes no RGB (a
+    /// PDF/X cover); `None` paints in RGB (greys in DeviceGray either way).
+    pub cmyk: Option<&'a CmykColours>,
+}
+
+/// Colours converted to CMYK, by their RGB components' bits.
+pub type CmykColours = std::collections::HashMap<[u32; 3], [f32; 4]>;
+
+/// The colours `pages` paint that are not grey, converted to CMYK.
+pub fn cmyk_colours(pages: &[Page]) -> Result<CmykColours, String> {
+    let mut colours = CmykColours::new();
+    for page in pages {
+        for item in &page.items {
+            let color = match item {
+                Item::Glyphs(run) => run.color,
+                Item::Path { color, .. } | Item::Fill { color, .. } => *color,
+                _ => continue,
+            };
+            let [r, g, b] = color.0;
+            let key = color.0.map(f32::to_bits);
+            let grey = r == g && g == b;
+            if !grey && !colours.contains_key(&key) {
+                colours.insert(key, super::colour::cmyk_of(color.0)?);
+            }
+        }
+    }
+    Ok(colours)
 }
 
 /// A key for the page's content stream: equal keys give equal streams, for
@@ -122,7 +149,15 @@ pub fn content_key(page: &Page, subsets: u64) -> u64 {
     (page.side as u8).hash(&mut h);
     let pt = |h: &mut rustc_hash::FxHasher, v: crate::model::Pt| v.0.to_bits().hash(h);
     let rgb = |h: &mut rustc_hash::FxHasher, c: Rgb| c.0.map(f32::to_bits).hash(h);
+    let mut previous = None;
     for item in &page.items {
+        // Where the marked-content sequences open and what they are tagged
+        // decide the stream (MCIDs count per page), never the block ids: an
+        // edit that renumbers the blocks after it keeps the pages it does not move.
+        let mark = item.mark();
+        (previous != Some(mark)).hash(&mut h);
+        tag(item, mark).hash(&mut h);
+        previous = Some(mark);
         match item {
             Item::Glyphs(run) => {
                 0u8.hash(&mut h);
@@ -182,6 +217,7 @@ pub fn content_key(page: &Page, subsets: u64) -> u64 {
                 y,
                 width,
                 height,
+                ..
             } => {
                 4u8.hash(&mut h);
                 image.0.hash(&mut h);
@@ -209,15 +245,29 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
             _ => 1,
         })
         .sum();
-    let mut content = Content::with_capacity(glyph_count * 8 + 64);
+    // Compact: the marked-content properties on one line (`/Span<</MCID 3>>BDC`).
+    let mut content = Content::with_settings_and_capacity(
+        pdf_writer::Settings { pretty: false },
+        glyph_count * 8 + 64,
+    );
     let mut in_text = false;
     let mut current_font: Option<(Style, f64)> = None;
     let mut current_spacing = 0.0f32;
     let mut current_color = Rgb::BLACK;
+    let cmyk = resources.cmyk;
     let set_color = |content: &mut Content, current: &mut Rgb, color: Rgb| {
         if *current != color {
             let [r, g, b] = color.0;
-            content.set_fill_rgb(r, g, b);
+            // A grey is DeviceGray, which every PDF/X output intent takes.
+            if r == g && g == b {
+                content.set_fill_gray(r);
+            } else if let Some([c, m, y, k]) =
+                cmyk.and_then(|colours| colours.get(&color.0.map(f32::to_bits)))
+            {
+                content.set_fill_cmyk(*c, *m, *y, *k);
+            } else {
+                content.set_fill_rgb(r, g, b);
+            }
             *current = color;
         }
     };
@@ -228,7 +278,15 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
         }
     };
     let mut glyph_bytes = Vec::new();
+    let mut sequences = Sequences::default();
     for item in &page.items {
+        // A change of mark closes the marked-content sequence and opens the
+        // next, outside any text object (the text state carries over).
+        let mark = item.mark();
+        if sequences.current != Some(mark) {
+            end_text(&mut content, &mut in_text);
+            sequences.open(&mut content, mark, item);
+        }
         match item {
             Item::Glyphs(run) => {
                 let Some(font) = resources.fonts.get(&run.style) else {
@@ -322,6 +380,7 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
                 y,
                 width,
                 height,
+                ..
             } => {
                 let Some((name, _, _)) = resources.images.get(image) else {
                     continue;
@@ -338,7 +397,71 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
         }
     }
     end_text(&mut content, &mut in_text);
+    sequences.close(&mut content);
     content.finish().into_vec()
+}
+
+/// The marked-content sequences of a page's stream as they are written:
+/// the one open, and the next MCID.
+#[derive(Default)]
+struct Sequences {
+    current: Option<Mark>,
+    next_mcid: i32,
+}
+
+impl Sequences {
+    fn close(&mut self, content: &mut Content) {
+        if self.current.take().is_some() {
+            content.end_marked_content();
+        }
+    }
+
+    /// Opens `mark`'s sequence: an artifact, or the next MCID under a tag
+    /// naming what `item` shows.
+    fn open(&mut self, content: &mut Content, mark: Mark, item: &Item) {
+        self.close(content);
+        match mark {
+            Mark::Artifact => {
+                content.begin_marked_content(Name(b"Artifact"));
+            }
+            Mark::Block(..) => {
+                content
+                    .begin_marked_content_with_properties(Name(tag(item, mark).unwrap_or(b"Span")))
+                    .properties()
+                    .pair(Name(b"MCID"), self.next_mcid);
+                self.next_mcid += 1;
+            }
+        }
+        self.current = Some(mark);
+    }
+}
+
+/// The tag a marked-content sequence of `item` opens with; `None` for an artifact.
+fn tag(item: &Item, mark: Mark) -> Option<&'static [u8]> {
+    match (item, mark) {
+        (_, Mark::Artifact) => None,
+        (Item::Image { .. }, _) => Some(b"Figure"),
+        (_, Mark::Block(_, Part::Label)) => Some(b"Lbl"),
+        (_, Mark::Block(_, Part::NoteRef(_))) => Some(b"Reference"),
+        _ => Some(b"Span"),
+    }
+}
+
+/// The block and part each MCID of the page's stream marks, in order (the
+/// same sequences [`encode`] writes: one per run of items with one mark).
+pub fn marked_content(page: &Page) -> Vec<(crate::model::BlockId, Part)> {
+    let mut out = Vec::new();
+    let mut current = None;
+    for item in &page.items {
+        let mark = item.mark();
+        if current != Some(mark) {
+            if let Mark::Block(block, part) = mark {
+                out.push((block, part));
+            }
+            current = Some(mark);
+        }
+    }
+    out
 }
 
 /// One closed ring: a point marked as a control point and the one after it
@@ -528,6 +651,7 @@ mod tests {
             color: Rgb::BLACK,
             rotation: 0.0,
             hidden: false,
+            mark: Mark::Artifact,
         }
     }
 
@@ -592,6 +716,44 @@ mod tests {
                 assert!((got - want).abs() < 0.002, "{got} against {want}");
             }
         }
+    }
+
+    #[test]
+    fn the_stream_key_covers_the_marked_content_not_the_block_ids() {
+        use crate::model::BlockId;
+        let page = |marks: [Mark; 3]| Page {
+            folio: String::new(),
+            side: Side::Recto,
+            trim: crate::model::Trim {
+                width: Pt(360.0),
+                height: Pt(576.0),
+            },
+            bleed: Pt(0.0),
+            items: marks
+                .iter()
+                .map(|&mark| {
+                    Item::Glyphs(GlyphRun {
+                        mark,
+                        ..run_at(&[0.0], &[1])
+                    })
+                })
+                .collect(),
+        };
+        let block = |n| Mark::Block(BlockId(n), Part::Text);
+        let one_paragraph = page([block(4), block(4), Mark::Artifact]);
+        // The same page after an edit before it renumbered the blocks: the same stream.
+        let renumbered = page([block(9), block(9), Mark::Artifact]);
+        assert_eq!(content_key(&one_paragraph, 0), content_key(&renumbered, 0));
+        assert_eq!(marked_content(&one_paragraph).len(), 1);
+        // Two paragraphs are two sequences with two MCIDs: another stream.
+        let two_paragraphs = page([block(4), block(5), Mark::Artifact]);
+        assert_ne!(
+            content_key(&one_paragraph, 0),
+            content_key(&two_paragraphs, 0)
+        );
+        assert_eq!(marked_content(&two_paragraphs).len(), 2);
+        let untagged = page([Mark::Artifact; 3]);
+        assert_ne!(content_key(&one_paragraph, 0), content_key(&untagged, 0));
     }
 
     #[test]

@@ -19,12 +19,18 @@ pub fn mark_capitals(sections: &mut [Section]) {
 fn blocks(list: &mut [Block]) {
     crate::model::walk_blocks_mut(list, &mut |block| match &mut block.kind {
         // Running text: display type (headings, titles) and tables keep their capitals.
-        BlockKind::Paragraph { content, .. } | BlockKind::Verse { content, .. } => inlines(content),
+        BlockKind::Paragraph { content, .. }
+        | BlockKind::Verse { content, .. }
+        | BlockKind::Term { content } => inlines(content),
         BlockKind::Heading { .. }
         | BlockKind::Display { .. }
         | BlockKind::Quote(_)
+        | BlockKind::Div { .. }
         | BlockKind::List { .. }
+        | BlockKind::Definitions(_)
+        | BlockKind::Definition(_)
         | BlockKind::SceneBreak
+        | BlockKind::PageBreak
         | BlockKind::Code { .. }
         | BlockKind::Figure { .. }
         | BlockKind::Contents(_)
@@ -48,6 +54,10 @@ fn inlines(content: &mut Vec<Inline>) {
             Inline::Link { url, mut content } => {
                 inlines(&mut content);
                 out.push(Inline::Link { url, content });
+            }
+            Inline::Language { tag, mut content } => {
+                inlines(&mut content);
+                out.push(Inline::Language { tag, content });
             }
             // A lead-in's capitals are small capitals like the rest of it.
             Inline::Marked {

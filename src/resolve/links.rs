@@ -128,7 +128,8 @@ fn for_each_placed_inline_mut(section: &mut Section, f: &mut impl FnMut(&mut Inl
                 | Inline::Strong(c)
                 | Inline::Link { content: c, .. }
                 | Inline::CrossRef { content: c, .. }
-                | Inline::Marked { content: c, .. } => inlines(c, block, offset, f),
+                | Inline::Marked { content: c, .. }
+                | Inline::Language { content: c, .. } => inlines(c, block, offset, f),
             }
         }
     }
@@ -141,10 +142,14 @@ fn for_each_placed_inline_mut(section: &mut Section, f: &mut impl FnMut(&mut Inl
                 | BlockKind::Paragraph { content, .. }
                 | BlockKind::Verse { content, .. }
                 | BlockKind::Display { content, .. }
+                | BlockKind::Term { content }
                 | BlockKind::Figure {
                     caption: content, ..
                 } => inlines(content, id, &mut offset, f),
-                BlockKind::Quote(inner) => blocks(inner, f),
+                BlockKind::Quote(inner)
+                | BlockKind::Div { blocks: inner, .. }
+                | BlockKind::Definitions(inner)
+                | BlockKind::Definition(inner) => blocks(inner, f),
                 BlockKind::List { items, .. } => {
                     for item in items {
                         blocks(&mut item.blocks, f);
@@ -164,7 +169,10 @@ fn for_each_placed_inline_mut(section: &mut Section, f: &mut impl FnMut(&mut Inl
                     }
                     inlines(caption, id, &mut 0, f);
                 }
-                BlockKind::SceneBreak | BlockKind::Code { .. } | BlockKind::Contents(_) => {}
+                BlockKind::SceneBreak
+                | BlockKind::PageBreak
+                | BlockKind::Code { .. }
+                | BlockKind::Contents(_) => {}
             }
         }
     }

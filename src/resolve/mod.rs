@@ -31,6 +31,10 @@ use crate::project::{COVER_DIR, Project, resolve_manuscript_path};
 pub struct ResolveOptions {
     /// `SOURCE_DATE_EPOCH`, when set: the EPUB's modification date and the PDF's dates.
     pub source_date_epoch: Option<i64>,
+    /// When the book's input last changed: the newest modification time of
+    /// the files read from disk (`None` for a project held only in memory).
+    /// Dates the outputs when `SOURCE_DATE_EPOCH` is not set.
+    pub input_time: Option<i64>,
 }
 
 /// Assembles the book. `parsed[i]` is the parse of `files[i]`.
@@ -109,13 +113,16 @@ pub fn assemble(
     let mut written_sections = Vec::new();
     let mut chapter_number = 0;
     let all_parsed = parsed;
-    // The file that cites a footnote label it does not define, for a hint at the definition.
+    // The files that cite a footnote label they do not define, and those that
+    // define one, for hints between them.
+    let citing = NoteFiles::of(parsed, |p| {
+        p.unmatched_notes.iter().map(|(l, _)| l.as_str())
+    });
+    let defining = NoteFiles::of(parsed, |p| p.notes.iter().map(|n| n.label.as_str()));
     let cited_in = |label: &str, except: usize| {
-        all_parsed
-            .iter()
-            .enumerate()
-            .find(|(i, p)| *i != except && p.unmatched_notes.iter().any(|(l, _)| l == label))
-            .map(|(i, _)| files[i].path.clone())
+        citing
+            .other_than(label, except)
+            .map(|i| files[i].path.clone())
     };
     let mut pieces_and_shapes = pieces.iter().zip(&shapes).peekable();
     for (file_index, (file, parsed)) in files.iter().zip(parsed).enumerate() {
@@ -130,17 +137,20 @@ pub fn assemble(
                 &mut diagnostics,
             ));
         }
-        check_note_labels(file_index, files, all_parsed, &locate, &mut diagnostics);
-        let mut seen_labels: Vec<&str> = Vec::new();
+        check_note_labels(
+            file_index,
+            files,
+            all_parsed,
+            &defining,
+            &locate,
+            &mut diagnostics,
+        );
+        let mut seen_labels: std::collections::HashSet<&str> = Default::default();
         let definitions: Vec<(String, Vec<Block>)> = parsed
             .notes
             .iter()
             // A second definition of a label is reported (above) and not used.
-            .filter(|n| {
-                let first = !seen_labels.contains(&n.label.as_str());
-                seen_labels.push(&n.label);
-                first
-            })
+            .filter(|n| seen_labels.insert(&n.label))
             .map(|n| {
                 let mut blocks = n.blocks.clone();
                 for block in &mut blocks {
@@ -149,7 +159,11 @@ pub fn assemble(
                 (n.label.clone(), blocks)
             })
             .collect();
-        let mut cited: Vec<String> = Vec::new();
+        let definition_of: HashMap<&str, &[Block]> = definitions
+            .iter()
+            .map(|(label, blocks)| (label.as_str(), blocks.as_slice()))
+            .collect();
+        let mut cited: std::collections::HashSet<String> = Default::default();
         while let Some((piece, shape)) = pieces_and_shapes.next_if(|(p, _)| p.file == file_index) {
             let Some(shape) = *shape else {
                 diagnostics.push(
@@ -214,7 +228,7 @@ pub fn assemble(
             }
             let notes = number_notes(
                 &mut blocks,
-                &definitions,
+                &definition_of,
                 &mut cited,
                 &id,
                 file,
@@ -235,12 +249,12 @@ pub fn assemble(
             });
         }
         // Definitions no section of the file cites.
+        let mut first_span: HashMap<&str, Span> = HashMap::new();
+        for note in &parsed.notes {
+            first_span.entry(&note.label).or_insert(note.span);
+        }
         for (label, _) in definitions.iter().filter(|(l, _)| !cited.contains(l)) {
-            let span = parsed
-                .notes
-                .iter()
-                .find(|n| &n.label == label)
-                .map(|n| n.span);
+            let span = first_span.get(label.as_str()).copied();
             let hint = match cited_in(label, file_index) {
                 Some(other) => format!(
                     "{other} cites [^{label}], but notes belong to the file that cites them: move this definition into {other}"
@@ -353,6 +367,7 @@ pub fn assemble(
             align_table_columns(&mut note.blocks);
         }
     }
+    check_div_classes(&sections, &config.style, &locate, &mut diagnostics);
     let block_count = assign_ids(&mut sections);
     let dead_links = links::resolve_links(&mut sections, &sources, &mut diagnostics);
 
@@ -499,9 +514,14 @@ fn meta(config: &Config, options: &ResolveOptions, diagnostics: &mut Diagnostics
         Some(isbn) => isbn.urn(),
         None => format!("urn:uuid:{}", name_uuid(&format!("print\u{0}{names}"))),
     };
-    let modified_epoch = match (options.source_date_epoch, config.date) {
-        (Some(epoch), _) => epoch,
-        (None, Some(date)) => date.days_since_epoch() * 86_400,
+    // The outputs' date: SOURCE_DATE_EPOCH, else when the input last
+    // changed, else the publication date; never earlier than that date (a
+    // reissue built from files dated 1892 is modified today, not in 1892).
+    let date_epoch = config.date.map(|date| date.days_since_epoch() * 86_400);
+    let modified_epoch = match (options.source_date_epoch.or(options.input_time), date_epoch) {
+        (Some(epoch), Some(date)) => epoch.max(date),
+        (Some(epoch), None) => epoch,
+        (None, Some(date)) => date,
         (None, None) => {
             diagnostics.push(
                 Diagnostic::warning("the book has no date; its files are dated 2000-01-01")
@@ -537,6 +557,7 @@ fn meta(config: &Config, options: &ResolveOptions, diagnostics: &mut Diagnostics
         description: config.description.clone(),
         keywords: config.keywords.clone(),
         blurb: config.blurb.clone().or_else(|| config.description.clone()),
+        accessibility: config.accessibility.clone(),
     }
 }
 
@@ -652,19 +673,14 @@ fn check_note_labels(
     index: usize,
     files: &[ManuscriptFile],
     parsed: &[Arc<ParsedFile>],
+    defining: &NoteFiles<'_>,
     locate: &impl Fn(Span) -> crate::diag::Location,
     diagnostics: &mut Diagnostics,
 ) {
     let here = &parsed[index];
-    let elsewhere = |found: &dyn Fn(&ParsedFile) -> bool| {
-        parsed
-            .iter()
-            .enumerate()
-            .find(|(i, p)| *i != index && found(p))
-            .map(|(i, _)| files[i].path.as_str())
-    };
     for (label, span) in &here.unmatched_notes {
-        let hint = match elsewhere(&|p| p.notes.iter().any(|n| &n.label == label)) {
+        let elsewhere = defining.other_than(label, index);
+        let hint = match elsewhere.map(|i| files[i].path.as_str()) {
             Some(other) => format!(
                 "[^{label}] is defined in {other}, but notes belong to the file that cites them: move the definition into {}",
                 files[index].path
@@ -681,8 +697,11 @@ fn check_note_labels(
             .with_hint(hint),
         );
     }
+    let mut first_of: HashMap<&str, usize> = HashMap::new();
     for (i, note) in here.notes.iter().enumerate() {
-        if let Some(first) = here.notes[..i].iter().find(|n| n.label == note.label) {
+        let first = *first_of.entry(&note.label).or_insert(i);
+        if first != i {
+            let first = &here.notes[first];
             let first_at = locate(first.span);
             diagnostics.push(
                 Diagnostic::warning(format!(
@@ -701,21 +720,23 @@ fn check_note_labels(
 /// adding each label used to `cited`.
 fn number_notes(
     blocks: &mut [Block],
-    definitions: &[(String, Vec<Block>)],
-    cited: &mut Vec<String>,
+    definitions: &HashMap<&str, &[Block]>,
+    cited: &mut std::collections::HashSet<String>,
     section_id: &str,
     file: &ManuscriptFile,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Footnote> {
     let mut order: Vec<String> = Vec::new();
+    let mut numbered: HashMap<String, usize> = HashMap::new();
     let mut missing: Vec<String> = Vec::new();
+    let mut missing_seen: std::collections::HashSet<String> = Default::default();
     let mut visit = |inline: &mut Inline| {
         if let Inline::NoteRef { note, label } = inline {
-            let index = match order.iter().position(|l| l == label) {
-                Some(i) => i,
+            let index = match numbered.get(label.as_str()) {
+                Some(&i) => i,
                 None => {
-                    if !definitions.iter().any(|(l, _)| l == label) {
-                        if !missing.contains(label) {
+                    if !definitions.contains_key(label.as_str()) {
+                        if missing_seen.insert(label.clone()) {
                             missing.push(label.clone());
                         }
                         // Keep the marker visible rather than dropping it silently.
@@ -723,6 +744,7 @@ fn number_notes(
                         return;
                     }
                     order.push(label.clone());
+                    numbered.insert(label.clone(), order.len() - 1);
                     order.len() - 1
                 }
             };
@@ -733,11 +755,23 @@ fn number_notes(
     crate::model::for_each_inline_mut(blocks, &mut visit);
     // (Only a reference parse could not see, such as one in a verse fence,
     // gets here: the reference is printed as written, as elsewhere.)
+    let lines = (!missing.is_empty()).then(|| LineIndex::new(&file.text));
+    // Where each label is first written, found in one pass over the file.
+    let mut written_at: HashMap<&str, usize> = HashMap::new();
+    if !missing.is_empty() {
+        let closes: Vec<usize> = file.text.match_indices(']').map(|(at, _)| at).collect();
+        for (at, _) in file.text.match_indices("[^") {
+            if let Some(&end) = closes.get(closes.partition_point(|&c| c < at + 2)) {
+                written_at.entry(&file.text[at + 2..end]).or_insert(at);
+            }
+        }
+    }
     for label in &missing {
         let written = format!("[^{label}]");
-        let (line, column) = file.text.find(&written).map_or((1, 1), |at| {
-            LineIndex::new(&file.text).line_column(&file.text, at)
-        });
+        let (line, column) = match (written_at.get(label.as_str()), &lines) {
+            (Some(&at), Some(lines)) => lines.line_column(&file.text, at),
+            _ => (1, 1),
+        };
         diagnostics.push(
             Diagnostic::warning(format!(
                 "footnote reference `{written}` has no definition; it is printed as written"
@@ -750,18 +784,56 @@ fn number_notes(
     }
     let mut notes = Vec::with_capacity(order.len());
     for (i, label) in order.into_iter().enumerate() {
-        if let Some((_, blocks)) = definitions.iter().find(|(l, _)| *l == label) {
+        if let Some(blocks) = definitions.get(label.as_str()) {
             notes.push(Footnote {
                 label: (i + 1).to_string(),
                 anchor: format!("note-{section_id}-{}", i + 1),
-                blocks: blocks.clone(),
+                blocks: blocks.to_vec(),
             });
         }
-        if !cited.contains(&label) {
-            cited.push(label);
-        }
+        cited.insert(label);
     }
     notes
+}
+
+/// For each footnote label, the first two files (by index) that hold it (as
+/// a definition, or as a reference they cannot match), so that a hint can
+/// name another file at once.
+struct NoteFiles<'p> {
+    files: HashMap<&'p str, [Option<usize>; 2]>,
+}
+
+impl<'p> NoteFiles<'p> {
+    fn of<'a, I>(
+        parsed: &'p [Arc<ParsedFile>],
+        labels: impl Fn(&'p ParsedFile) -> I,
+    ) -> NoteFiles<'p>
+    where
+        I: Iterator<Item = &'p str>,
+    {
+        let mut files: HashMap<&'p str, [Option<usize>; 2]> = HashMap::new();
+        for (index, p) in parsed.iter().enumerate() {
+            for label in labels(p) {
+                let first_two = files.entry(label).or_default();
+                match *first_two {
+                    [None, _] => first_two[0] = Some(index),
+                    [Some(first), None] if first != index => first_two[1] = Some(index),
+                    _ => {}
+                }
+            }
+        }
+        NoteFiles { files }
+    }
+
+    /// The first file other than `except` that holds `label`.
+    fn other_than(&self, label: &str, except: usize) -> Option<usize> {
+        self.files
+            .get(label)?
+            .iter()
+            .flatten()
+            .copied()
+            .find(|&i| i != except)
+    }
 }
 
 /// A table column whose delimiter row gives no alignment is ranged right when
@@ -799,6 +871,54 @@ fn is_figure(text: &str) -> bool {
             .all(|c| c.is_ascii_digit() || " ,.+-−–%$€£¥()\u{a0}\u{202f}".contains(c))
 }
 
+/// A warning at each fenced div whose classes the style does not set,
+/// naming them (a class Pandoc writes for structure, `.section`, is none of
+/// the style's business and passes quietly).
+fn check_div_classes(
+    sections: &[Section],
+    style: &crate::model::style::BookStyle,
+    locate: &dyn Fn(Span) -> crate::diag::Location,
+    diagnostics: &mut Diagnostics,
+) {
+    for section in sections {
+        let notes = section.notes.iter().map(|n| &n.blocks);
+        for blocks in std::iter::once(&section.blocks).chain(notes) {
+            crate::model::walk_blocks(blocks, &mut |block| {
+                let BlockKind::Div { classes, .. } = &block.kind else {
+                    return;
+                };
+                let unknown: Vec<String> = classes
+                    .iter()
+                    .filter(|c| {
+                        style.class(c).is_none() && !crate::model::style::is_structural_class(c)
+                    })
+                    .map(|c| format!(".{c}"))
+                    .collect();
+                if unknown.is_empty() {
+                    return;
+                }
+                let set_as = if classes.iter().any(|c| style.class(c).is_some()) {
+                    "the div is set as its other class says"
+                } else {
+                    "its text is set as the text around it"
+                };
+                diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "the style sets no div of class {}; {set_as}",
+                        unknown.join(" ")
+                    ))
+                    .at(block.span.map(locate))
+                    .with_hint(format!(
+                        "the classes a style sets: {}; or give book.toml a [style.class.{}] table (face, size, case, letter-spacing, align, indent)",
+                        crate::model::style::BUILT_IN_CLASSES.map(|c| format!(".{c}")).join(", "),
+                        unknown[0].trim_start_matches('.')
+                    )),
+                );
+            });
+        }
+    }
+}
+
 /// First paragraph of a section, and any paragraph after a non-paragraph, is not indented.
 fn set_indents(blocks: &mut [Block]) {
     let mut previous_is_paragraph = false;
@@ -809,7 +929,20 @@ fn set_indents(blocks: &mut [Block]) {
                 previous_is_paragraph = true;
                 continue;
             }
-            BlockKind::Quote(inner) => set_indents(inner),
+            BlockKind::Quote(inner)
+            | BlockKind::Div { blocks: inner, .. }
+            | BlockKind::Definitions(inner) => set_indents(inner),
+            // A definition's first paragraph starts at the hang, never indented.
+            BlockKind::Definition(inner) => {
+                set_indents(inner);
+                if let Some(Block {
+                    kind: BlockKind::Paragraph { indent, .. },
+                    ..
+                }) = inner.first_mut()
+                {
+                    *indent = false;
+                }
+            }
             BlockKind::List { items, .. } => {
                 for item in items {
                     set_indents(&mut item.blocks);

@@ -56,16 +56,29 @@ pub fn used_glyphs(pages: &[Page]) -> BTreeSet<(usize, u16)> {
 }
 
 /// Glyph outlines in font units, y up, as SVG path data; kept across
-/// rebuilds while the fonts stay the same.
+/// rebuilds while the fonts stay the same (the glyphs the last build used).
 #[derive(Default)]
 pub struct Outlines {
     paths: HashMap<(usize, u16), String>,
+    /// The faces the outlines were drawn from.
+    fonts: Option<Fonts>,
 }
 
 impl Outlines {
     /// The glyph sheet: a JSON object giving each glyph of `used`, keyed
-    /// `"{face}-{glyph}"`, as SVG path data in font units, y up.
+    /// `"{face}-{glyph}"`, as SVG path data in font units, y up. Only these
+    /// glyphs' outlines are kept for the next build, and none when the
+    /// fonts have changed (a face replaced under the same name).
     pub fn sheet(&mut self, fonts: &Fonts, used: &BTreeSet<(usize, u16)>) -> String {
+        if !self
+            .fonts
+            .as_ref()
+            .is_some_and(|kept| kept.same_load(fonts))
+        {
+            self.paths.clear();
+            self.fonts = Some(fonts.clone());
+        }
+        self.paths.retain(|glyph, _| used.contains(glyph));
         let faces: Vec<_> = fonts.iter().collect();
         let mut out = String::from("{");
         for &(face, glyph) in used {
@@ -252,6 +265,7 @@ pub fn page(
                 y,
                 width,
                 height,
+                ..
             } => {
                 next(&mut out);
                 let href = serde_json::to_string(&image_href(*image)).unwrap_or_default();
@@ -352,4 +366,39 @@ fn ring_data(out: &mut String, ring: &[(crate::model::Pt, crate::model::Pt, bool
         }
     }
     out.push('Z');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::Project;
+
+    fn fonts(toml: &str) -> Fonts {
+        let project = Project::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        Fonts::load(&project, &crate::config::parse(toml).unwrap().fonts).unwrap()
+    }
+
+    /// The outlines kept are the last sheet's glyphs, drawn from the fonts
+    /// the book has now: a face replaced under the same name is drawn anew.
+    #[test]
+    fn outlines_follow_the_glyphs_used_and_the_fonts() {
+        let garamond = fonts("title = \"t\"");
+        let mut outlines = Outlines::default();
+        let used: BTreeSet<(usize, u16)> = [(0, 36), (0, 37), (0, 38)].into();
+        let first = outlines.sheet(&garamond, &used);
+        assert_eq!(outlines.paths.len(), 3);
+        let fewer: BTreeSet<(usize, u16)> = [(0, 36)].into();
+        outlines.sheet(&garamond.clone(), &fewer);
+        assert_eq!(
+            outlines.paths.len(),
+            1,
+            "only the last sheet's glyphs are kept"
+        );
+        assert_eq!(outlines.sheet(&garamond, &used), first);
+        // The same face 0, another font file: other outlines.
+        let dejavu = fonts("title = \"t\"\n[fonts]\nregular = \"DejaVuSans.ttf\"\n");
+        let other = outlines.sheet(&dejavu, &used);
+        assert_ne!(other, first);
+        assert_eq!(other, Outlines::default().sheet(&dejavu, &used));
+    }
 }

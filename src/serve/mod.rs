@@ -5,6 +5,10 @@
 //! faults `quire check` counts, at their places. A WebSocket tells the page
 //! of each build; the page fetches only what changed.
 //!
+//! It outlives its clients (`http`): a cap on connections, timeouts on
+//! each, limits on request heads, accept errors survived (and told through
+//! [`Event::Stalled`]), and event streams that end with their sockets.
+//!
 //! Safe by default: loopback only, GET only, a `Host` header naming this
 //! server (no DNS rebinding), only generated views and the page's own assets
 //! (nothing is read from disk on request, so no path can reach outside),
@@ -12,11 +16,14 @@
 //! the server looked up itself.
 
 pub mod draw;
+mod http;
 mod routes;
+
+pub use http::Limits;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
@@ -41,20 +48,26 @@ pub struct Settings {
     /// `--editor`: a command template (`code -g {file}:{line}`).
     pub editor: Option<String>,
     pub options: Options,
+    /// What each connection may take ([`Limits::chosen`]).
+    pub limits: Limits,
 }
 
-/// A running server: its address and the state its workers answer from.
+/// A running server: its address, the state its connections answer from,
+/// and its accept loop, which tells how it fares.
 pub struct Server {
     pub address: SocketAddr,
     shared: Arc<Shared>,
-    workers: Vec<std::thread::JoinHandle<()>>,
+    accepting: std::thread::JoinHandle<()>,
+    health: mpsc::Receiver<http::Health>,
 }
 
 /// What the request workers share with the builder.
 struct Shared {
     live: Mutex<Live>,
-    /// One sender per open event stream.
-    clients: Mutex<Vec<mpsc::Sender<Arc<str>>>>,
+    /// One sender per open event stream, with its id (the stream removes
+    /// its own when it ends).
+    clients: Mutex<Vec<(u64, mpsc::Sender<Arc<str>>)>>,
+    next_client: AtomicU64,
     /// `Host` header values this server answers to.
     hosts: Vec<String>,
     /// Listening beyond loopback (`--host`): any IP address with our port is
@@ -64,7 +77,7 @@ struct Shared {
     token: String,
     editor: Option<String>,
     root: PathBuf,
-    /// Set when the server stops: the workers finish.
+    /// Set when the server stops: the accept loop ends.
     stopping: AtomicBool,
 }
 
@@ -364,7 +377,7 @@ impl Server {
     /// and starts its request workers; nothing is served until the first build.
     pub fn bind(settings: &Settings) -> Result<Server, Diagnostic> {
         let bind = |port: u16| listen(SocketAddr::new(settings.host, port));
-        let http = match settings.port {
+        let listener = match settings.port {
             Some(port) => bind(port).map_err(|e| {
                 Diagnostic::error(format!("cannot listen on {}:{port}: {e}", settings.host))
                     .with_hint("choose another port with --port, or --port 0 for any free one")
@@ -373,10 +386,9 @@ impl Server {
                 Diagnostic::error(format!("cannot listen on {}: {e}", settings.host))
             })?,
         };
-        let address = http
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| Diagnostic::error("the server has no IP address"))?;
+        let address = listener
+            .local_addr()
+            .map_err(|e| Diagnostic::error(format!("the server has no address: {e}")))?;
         let port = address.port();
         let named = match settings.host {
             IpAddr::V4(ip) => format!("{ip}:{port}"),
@@ -390,6 +402,7 @@ impl Server {
         let shared = Arc::new(Shared {
             live: Mutex::new(Live::default()),
             clients: Mutex::new(Vec::new()),
+            next_client: AtomicU64::new(0),
             hosts,
             any_address: (!settings.host.is_loopback()).then_some(port),
             token: session_token(),
@@ -397,26 +410,44 @@ impl Server {
             root: std::fs::canonicalize(&settings.root).unwrap_or_else(|_| settings.root.clone()),
             stopping: AtomicBool::new(false),
         });
-        let http = Arc::new(http);
-        let workers = (0..4)
-            .map(|_| {
-                let (http, shared) = (http.clone(), shared.clone());
-                std::thread::spawn(move || {
-                    // Waking now and then to see whether the server is stopping.
-                    while !shared.stopping.load(Ordering::SeqCst) {
-                        match http.recv_timeout(Duration::from_millis(200)) {
-                            Ok(Some(request)) => routes::answer(request, &shared),
-                            Ok(None) => {}
-                            Err(_) => break,
-                        }
+        let limits = settings.limits;
+        let handlers = Arc::new(http::Handlers {
+            answer: Box::new({
+                let shared = shared.clone();
+                move |request| routes::answer(request, &shared)
+            }),
+            stream_events: Box::new({
+                let shared = shared.clone();
+                move |stream, read, events| {
+                    http::websocket(stream, read, &events.messages, &limits);
+                    if let Ok(mut clients) = shared.clients.lock() {
+                        clients.retain(|(id, _)| *id != events.id);
                     }
-                })
+                }
+            }),
+            stopping: Box::new({
+                let shared = shared.clone();
+                move || shared.stopping.load(Ordering::SeqCst)
+            }),
+        });
+        let (told, health) = mpsc::channel();
+        let accepting = std::thread::Builder::new()
+            .name("quire-accept".into())
+            .spawn(move || {
+                http::accept_loop(
+                    http::accept_from(listener),
+                    http::spawn_thread,
+                    limits,
+                    handlers,
+                    told,
+                )
             })
-            .collect();
+            .map_err(|e| Diagnostic::error(format!("cannot start the server's thread: {e}")))?;
         Ok(Server {
             address,
             shared,
-            workers,
+            accepting,
+            health,
         })
     }
 
@@ -434,6 +465,8 @@ impl Server {
         stop: &dyn Fn() -> bool,
     ) -> Result<(), Diagnostic> {
         let root = self.shared.root.clone();
+        // The builder's callbacks and the accept loop's news share the terminal.
+        let report = std::cell::RefCell::new(report);
         let mut cache = BuildCache::for_rebuilds().with_folder(crate::cache::folder(&root));
         let mut outlines = draw::Outlines::default();
         let result = crate::watch::follow(
@@ -484,18 +517,33 @@ impl Server {
                     }
                 };
                 if published {
-                    report(&event);
+                    (*report.borrow_mut())(&event);
                 }
             },
-            stop,
+            &|| {
+                // Between builds (at least every 200 ms): how the server fares.
+                for news in self.health.try_iter() {
+                    (*report.borrow_mut())(&Event::from(news));
+                }
+                stop() || self.accepting.is_finished()
+            },
         );
+        let ended = self.accepting.is_finished();
         self.shared.stopping.store(true, Ordering::SeqCst);
-        for worker in self.workers {
-            let _ = worker.join();
+        if !ended {
+            http::wake(self.address);
+            let _ = self.accepting.join();
         }
         // The event streams end when their senders go.
         self.shared.clients.lock().map(|mut c| c.clear()).ok();
-        result
+        result?;
+        if ended {
+            return Err(
+                Diagnostic::error("the preview stopped answering: its accept loop ended")
+                    .with_hint("start quire serve again"),
+            );
+        }
+        Ok(())
     }
 
     /// Makes a build the one served and tells every open page; the pages
@@ -569,7 +617,7 @@ impl Server {
         .to_string()
         .into();
         if let Ok(mut clients) = self.shared.clients.lock() {
-            clients.retain(|client| client.send(message.clone()).is_ok());
+            clients.retain(|(_, client)| client.send(message.clone()).is_ok());
         }
         changed_pages
     }
@@ -590,6 +638,23 @@ pub enum Event {
         changed: Vec<String>,
         diagnostics: Diagnostics,
     },
+    /// The preview stopped answering new connections (told once, until it
+    /// answers again): why, as a warning.
+    Stalled(Diagnostic),
+    /// It answers again.
+    Answering,
+}
+
+impl From<http::Health> for Event {
+    fn from(health: http::Health) -> Event {
+        match health {
+            http::Health::Stalled(why) => Event::Stalled(
+                Diagnostic::warning(format!("the preview stopped answering: {why}"))
+                    .with_hint("it keeps trying, and says when it answers again"),
+            ),
+            http::Health::Answering => Event::Answering,
+        }
+    }
 }
 
 /// The places whose key differs from the one before, with their new keys.
@@ -605,7 +670,7 @@ fn changed_keys(old: &[u64], new: &[u64]) -> Vec<(usize, String)> {
 /// (TCP_NODELAY, which accepted sockets inherit): with Nagle's algorithm an
 /// answer's headers went first and its body waited for their delayed
 /// acknowledgement, 40 ms on loopback.
-fn listen(address: SocketAddr) -> std::io::Result<tiny_http::Server> {
+fn listen(address: SocketAddr) -> std::io::Result<std::net::TcpListener> {
     use socket2::{Domain, Protocol, Socket, Type};
     let socket = Socket::new(
         Domain::for_address(address),
@@ -617,8 +682,7 @@ fn listen(address: SocketAddr) -> std::io::Result<tiny_http::Server> {
     socket.set_reuse_address(true)?;
     socket.bind(&address.into())?;
     socket.listen(128)?;
-    let listener: std::net::TcpListener = socket.into();
-    tiny_http::Server::from_listener(listener, None).map_err(std::io::Error::other)
+    Ok(socket.into())
 }
 
 /// 128 bits no other site can guess: from the process's randomly seeded hasher keys.
@@ -647,6 +711,7 @@ mod tests {
         Shared {
             live: Mutex::new(Live::default()),
             clients: Mutex::new(Vec::new()),
+            next_client: AtomicU64::new(0),
             hosts: vec!["127.0.0.1:7410".into(), "localhost:7410".into()],
             any_address,
             token: session_token(),

@@ -7,9 +7,9 @@
 //! the lookups are in the build's own tables, never on disk.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
-
+use super::http::{Answer, Events, Request, Response};
 use super::{Shared, View};
 use crate::model::{BlockId, TextPos};
 
@@ -23,63 +23,44 @@ const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'sel
 /// text already; this holds even if it were not).
 const EBOOK_POLICY: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; frame-ancestors 'self'";
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("ASCII header")
+fn send(status: u16, media_type: &str, body: Vec<u8>, policy: &str) -> Answer {
+    Answer::Respond(
+        Response::new(status, body)
+            .with("Content-Type", media_type)
+            .with("Cache-Control", "no-store")
+            .with("X-Content-Type-Options", "nosniff")
+            .with("Referrer-Policy", "no-referrer")
+            .with("Content-Security-Policy", policy),
+    )
 }
 
-fn send(request: Request, status: u16, media_type: &str, body: Vec<u8>, policy: &str) {
-    // The length is known: never chunked (tiny_http chunks from 32 KB on).
-    let response = Response::from_data(body)
-        .with_chunked_threshold(usize::MAX)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", media_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header("Referrer-Policy", "no-referrer"))
-        .with_header(header("Content-Security-Policy", policy));
-    let _ = request.respond(response);
-}
-
-fn refuse(request: Request, status: u16, why: &str) {
-    let response = Response::from_string(format!("{why}\n"))
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    let response = if status == 405 {
-        response.with_header(header("Allow", "GET"))
+fn refuse(status: u16, why: &str) -> Answer {
+    let response = Response::plain(status, why);
+    Answer::Respond(if status == 405 {
+        response.with("Allow", "GET")
     } else {
         response
-    };
-    let _ = request.respond(response);
-}
-
-fn header_value<'a>(request: &'a Request, name: &'static str) -> Option<&'a str> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv(name))
-        .map(|h| h.value.as_str())
+    })
 }
 
 /// Answers one request.
-pub(super) fn answer(request: Request, shared: &Shared) {
+pub(super) fn answer(request: &Request, shared: &Shared) -> Answer {
     // DNS rebinding: a page from elsewhere reaches us under its own host name.
-    if !header_value(&request, "Host").is_some_and(|h| shared.answers_to(h)) {
-        return refuse(request, 403, "this server answers only to its own address");
+    if !request.header("Host").is_some_and(|h| shared.answers_to(h)) {
+        return refuse(403, "this server answers only to its own address");
     }
-    if *request.method() != Method::Get {
-        return refuse(request, 405, "only GET is answered");
+    if request.method != "GET" {
+        return refuse(405, "only GET is answered");
     }
-    let url = request.url().to_string();
-    let (raw_path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let url = request.target.as_str();
+    let (raw_path, query) = url.split_once('?').unwrap_or((url, ""));
     let Some(path) = clean_path(raw_path) else {
-        return refuse(request, 404, "not found");
+        return refuse(404, "not found");
     };
     let query = parse_query(query);
     let live = match shared.live.lock() {
         Ok(live) => (live.view.clone(), live.state.clone()),
-        Err(_) => return refuse(request, 500, "the server stopped"),
+        Err(_) => return refuse(500, "the server stopped"),
     };
     let (view, state) = live;
     let segments: Vec<&str> = path.split('/').skip(1).collect();
@@ -87,7 +68,6 @@ pub(super) fn answer(request: Request, shared: &Shared) {
         [""] => {
             let page = INDEX.replace("{{token}}", &shared.token);
             send(
-                request,
                 200,
                 "text/html; charset=utf-8",
                 page.into_bytes(),
@@ -95,21 +75,13 @@ pub(super) fn answer(request: Request, shared: &Shared) {
             )
         }
         ["assets", "app.js"] => send(
-            request,
             200,
             "text/javascript; charset=utf-8",
             SCRIPT.into(),
             PAGE_POLICY,
         ),
-        ["assets", "app.css"] => send(
-            request,
-            200,
-            "text/css; charset=utf-8",
-            STYLE.into(),
-            PAGE_POLICY,
-        ),
+        ["assets", "app.css"] => send(200, "text/css; charset=utf-8", STYLE.into(), PAGE_POLICY),
         ["state.json"] => send(
-            request,
             200,
             "application/json",
             state.as_bytes().to_vec(),
@@ -117,24 +89,22 @@ pub(super) fn answer(request: Request, shared: &Shared) {
         ),
         ["events"] => events(request, shared),
         _ => match view {
-            Some(view) => from_view(request, &view, &segments, &query, shared),
-            None => refuse(request, 404, "not built yet"),
+            Some(view) => from_view(&view, &segments, &query, shared),
+            None => refuse(404, "not built yet"),
         },
     }
 }
 
 /// What the latest good build answers.
 fn from_view(
-    request: Request,
     view: &View,
     segments: &[&str],
     query: &[(String, String)],
     shared: &Shared,
-) {
+) -> Answer {
     let preview = &view.preview;
     match segments {
         ["glyphs.json"] => send(
-            request,
             200,
             "application/json",
             view.sheet.clone().into_bytes(),
@@ -146,7 +116,7 @@ fn from_view(
                 .and_then(|n| n.parse::<usize>().ok())
                 .filter(|&n| n < preview.laid_out.pages.pages.len());
             let Some(index) = index else {
-                return refuse(request, 404, "no such page");
+                return refuse(404, "no such page");
             };
             let laid = &preview.laid_out;
             let lines = laid.lines.get(index).map_or(&[][..], |l| &l[..]);
@@ -158,13 +128,7 @@ fn from_view(
                 lines,
                 &|id| format!("/image/{}", id.0),
             );
-            send(
-                request,
-                200,
-                "application/json",
-                drawn.into_bytes(),
-                PAGE_POLICY,
-            )
+            send(200, "application/json", drawn.into_bytes(), PAGE_POLICY)
         }
         ["image", id] => {
             let image = id
@@ -173,24 +137,17 @@ fn from_view(
                 .and_then(|i| preview.book.images.get(i));
             match image {
                 Some(image) => send(
-                    request,
                     200,
                     image.format.media_type(),
                     image.bytes.to_vec(),
                     PAGE_POLICY,
                 ),
-                None => refuse(request, 404, "no such image"),
+                None => refuse(404, "no such image"),
             }
         }
         ["epub", rest @ ..] => match preview.ebook.files.get(&rest.join("/")) {
-            Some(file) => send(
-                request,
-                200,
-                file.media_type,
-                file.bytes.clone(),
-                EBOOK_POLICY,
-            ),
-            None => refuse(request, 404, "not in the ebook"),
+            Some(file) => send(200, file.media_type, file.bytes.clone(), EBOOK_POLICY),
+            None => refuse(404, "not in the ebook"),
         },
         ["where"] => {
             let number = |name: &str| {
@@ -200,10 +157,10 @@ fn from_view(
                     .and_then(|(_, v)| v.parse::<u32>().ok())
             };
             let Some(block) = number("block").map(BlockId) else {
-                return refuse(request, 404, "no such block");
+                return refuse(404, "no such block");
             };
             let Some((section, place)) = view.block(block) else {
-                return refuse(request, 404, "no such block");
+                return refuse(404, "no such block");
             };
             let pos = TextPos {
                 block,
@@ -218,21 +175,20 @@ fn from_view(
                 "column": place.as_ref().map(|p| p.column),
             });
             send(
-                request,
                 200,
                 "application/json",
                 body.to_string().into_bytes(),
                 PAGE_POLICY,
             )
         }
-        ["open"] => open_in_editor(request, view, query, shared),
-        _ => refuse(request, 404, "not found"),
+        ["open"] => open_in_editor(view, query, shared),
+        _ => refuse(404, "not found"),
     }
 }
 
 /// Runs the `--editor` template on the file and line of a block the page
 /// names; the page must show this session's token.
-fn open_in_editor(request: Request, view: &View, query: &[(String, String)], shared: &Shared) {
+fn open_in_editor(view: &View, query: &[(String, String)], shared: &Shared) -> Answer {
     let value = |name: &str| {
         query
             .iter()
@@ -240,22 +196,22 @@ fn open_in_editor(request: Request, view: &View, query: &[(String, String)], sha
             .map(|(_, v)| v.as_str())
     };
     if value("token") != Some(shared.token.as_str()) {
-        return refuse(request, 403, "this page did not come from this server");
+        return refuse(403, "this page did not come from this server");
     }
     let Some(template) = &shared.editor else {
-        return refuse(request, 404, "no editor: start quire serve with --editor");
+        return refuse(404, "no editor: start quire serve with --editor");
     };
     let place = value("block")
         .and_then(|b| b.parse::<u32>().ok())
         .and_then(|b| view.block(BlockId(b)))
         .and_then(|(_, place)| place);
     let Some(place) = place else {
-        return refuse(request, 404, "no source for this block");
+        return refuse(404, "no source for this block");
     };
     let file = shared.root.join(&place.file);
     let args = editor_command(template, &file.to_string_lossy(), place.line, place.column);
     let Some((program, args)) = args.split_first() else {
-        return refuse(request, 404, "the --editor template is empty");
+        return refuse(404, "the --editor template is empty");
     };
     match std::process::Command::new(program)
         .args(args)
@@ -263,17 +219,17 @@ fn open_in_editor(request: Request, view: &View, query: &[(String, String)], sha
         .spawn()
     {
         Ok(mut child) => {
-            // Reap it when it ends, without waiting here.
-            std::thread::spawn(move || child.wait());
+            // Reap it when it ends, without waiting here (with no thread to
+            // spare, it is reaped when quire exits).
+            let _ = std::thread::Builder::new().spawn(move || child.wait());
             send(
-                request,
                 200,
                 "application/json",
                 br#"{"opened":true}"#.to_vec(),
                 PAGE_POLICY,
             )
         }
-        Err(e) => refuse(request, 500, &format!("cannot run {program}: {e}")),
+        Err(e) => refuse(500, &format!("cannot run {program}: {e}")),
     }
 }
 
@@ -292,51 +248,39 @@ pub fn editor_command(template: &str, file: &str, line: u32, column: u32) -> Vec
 
 /// The event stream: a WebSocket that hears `{"version":N,"changed":[[page,key],…]}`
 /// after each build (at first, just the current version).
-fn events(request: Request, shared: &Shared) {
-    let upgrade =
-        header_value(&request, "Upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+fn events(request: &Request, shared: &Shared) -> Answer {
+    let upgrade = request
+        .header("Upgrade")
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
     // A page from another origin may open a WebSocket here: only ours may.
-    let origin_ok = header_value(&request, "Origin").is_none_or(|origin| {
+    let origin_ok = request.header("Origin").is_none_or(|origin| {
         shared
             .hosts
             .iter()
             .any(|h| origin.eq_ignore_ascii_case(&format!("http://{h}")))
     });
-    let Some(key) = header_value(&request, "Sec-WebSocket-Key").map(str::to_string) else {
-        return refuse(request, 404, "the event stream is a WebSocket");
+    let Some(key) = request.header("Sec-WebSocket-Key") else {
+        return refuse(404, "the event stream is a WebSocket");
     };
     if !upgrade {
-        return refuse(request, 404, "the event stream is a WebSocket");
+        return refuse(404, "the event stream is a WebSocket");
     }
     if !origin_ok {
-        return refuse(request, 403, "this page did not come from this server");
+        return refuse(403, "this page did not come from this server");
     }
     let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
-    let response =
-        Response::empty(StatusCode(101)).with_header(header("Sec-WebSocket-Accept", &accept));
-    let (sender, receiver) = std::sync::mpsc::channel::<Arc<str>>();
+    let response = Response::new(101, Vec::new())
+        .with("Upgrade", "websocket")
+        .with("Connection", "Upgrade")
+        .with("Sec-WebSocket-Accept", accept);
+    let (sender, messages) = std::sync::mpsc::channel::<Arc<str>>();
     let version = shared.live.lock().map(|l| l.version).unwrap_or(0);
     let _ = sender.send(format!("{{\"version\":{version}}}").into());
+    let id = shared.next_client.fetch_add(1, Ordering::SeqCst);
     if let Ok(mut clients) = shared.clients.lock() {
-        clients.push(sender);
+        clients.push((id, sender));
     }
-    let stream = request.upgrade("websocket", response);
-    std::thread::spawn(move || {
-        let mut socket = tungstenite::WebSocket::from_raw_socket(
-            stream,
-            tungstenite::protocol::Role::Server,
-            None,
-        );
-        while let Ok(message) = receiver.recv() {
-            if socket
-                .send(tungstenite::Message::text(message.to_string()))
-                .is_err()
-            {
-                break;
-            }
-        }
-        let _ = socket.close(None);
-    });
+    Answer::Upgrade(response, Events { id, messages })
 }
 
 /// The path, percent-decoded, when it is one this server could answer:

@@ -62,6 +62,16 @@ impl<'a> Writer<'a> {
                     stack.push(InlineStep::Close(close));
                     stack.extend(content.iter().rev().map(InlineStep::Inline));
                 }
+                Inline::Language { tag, content } => {
+                    marks.flush(&mut self.out);
+                    self.out.push_str("<span lang=\"");
+                    push_attr(&mut self.out, tag);
+                    self.out.push_str("\" xml:lang=\"");
+                    push_attr(&mut self.out, tag);
+                    self.out.push_str("\">");
+                    stack.push(InlineStep::Close("</span>"));
+                    stack.extend(content.iter().rev().map(InlineStep::Inline));
+                }
                 Inline::Link { url, content } => {
                     // Any other target (or a link inside a link) is not
                     // followed: the words stay, as text.
