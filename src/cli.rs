@@ -1,4 +1,4 @@
-//! The command line: `quire build | check | watch | serve | clean | init`, with clap.
+//! The command line: `quire build | check | watch | serve | clean | init | import`, with clap.
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
@@ -109,6 +109,16 @@ pub enum Command {
         /// The book's design, written to book.toml as `style = "NAME"`.
         #[arg(long, value_name = "NAME", value_parser = StyleName, default_value = crate::init::DEFAULT_STYLE)]
         style: String,
+    },
+    /// Make a quire book from a Word manuscript (.docx) or an EPUB: book.toml
+    /// from its metadata, a Markdown file per chapter, its pictures, and a
+    /// report of what could not be carried.
+    Import {
+        /// The .docx or .epub file.
+        file: PathBuf,
+        /// The folder to create; it must be new or empty [default: a new
+        /// folder named after the file, in the current folder].
+        dir: Option<PathBuf>,
     },
 }
 

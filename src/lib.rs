@@ -25,6 +25,7 @@ pub mod epub;
 pub mod filename;
 pub mod fonts;
 pub mod images;
+pub mod import;
 pub mod layout;
 pub mod model;
 pub mod output;

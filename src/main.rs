@@ -59,6 +59,7 @@ fn main() -> ExitCode {
             serve(dir, port, host, open, editor, limits)
         }
         cli::Command::Init { dir, style } => init::run(&dir, &style).map_err(Diagnostics::from),
+        cli::Command::Import { file, dir } => init::import(&file, dir.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

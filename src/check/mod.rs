@@ -8,7 +8,7 @@ mod pdfx;
 mod reading_order;
 mod stores;
 pub mod tagged;
-mod words;
+pub(crate) mod words;
 
 pub use reading_order::PageListOrder;
 pub use stores::{check_edition, google_set_problems};

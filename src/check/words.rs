@@ -15,8 +15,9 @@ use crate::layout::LaidOut;
 use crate::layout::frame::{GlyphRun, Item};
 use crate::model::{Block, BlockKind, Book, block_text, walk_blocks};
 
-/// The words of a text as the check compares them.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+/// The words of a text as the check compares them (and `quire import`
+/// counts them).
+pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric() && !is_hyphen(c))
         .map(|w| {
             w.chars()

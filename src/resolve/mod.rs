@@ -9,7 +9,7 @@ mod chapters;
 mod files;
 mod links;
 mod matter;
-mod structure;
+pub(crate) mod structure;
 
 pub use files::{ManuscriptFile, manuscript_files};
 

@@ -183,6 +183,12 @@ const OPEN_ENDED: &[&str] = &[
     "приложение",
 ];
 
+/// Whether a heading names front or back matter (or a prologue, an
+/// epilogue): `quire import` reads a Word file's unstyled headings with it.
+pub(crate) fn names_matter(heading: &str) -> bool {
+    matter_of(heading).is_some()
+}
+
 /// A heading's matter, if it names one: where it belongs and its kind.
 fn matter_of(heading: &str) -> Option<(Place, SectionKind)> {
     let folded = fold_heading(heading);
