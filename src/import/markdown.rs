@@ -574,13 +574,14 @@ fn looks_like_entity(rest: &[char]) -> bool {
 }
 
 /// A line of a paragraph that would open a block (`- `, `+ `, `1. `, a
-/// setext `=` or `-` line), or start with spaces, made plain text.
+/// setext `=` or `-` line, a definition's `:`, which the reader takes even
+/// without a space after it), or start with spaces, made plain text.
 fn defuse_line_start(line: &str) -> String {
     let line = line.trim_start_matches(' ');
     let mut out = String::with_capacity(line.len() + 1);
     let first = line.chars().next();
     match first {
-        Some('-' | '+' | '=') => {
+        Some('-' | '+' | '=' | ':') => {
             out.push('\\');
             out.push_str(line);
         }
