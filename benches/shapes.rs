@@ -1,5 +1,5 @@
 //! `cargo bench --bench shapes`: how quire's time grows with the odd shapes
-//! books come in (`tests/common/shapes.rs`): a word of 8,000 letters in a
+//! books come in (`tests/testsuite/common/shapes.rs`): a word of 8,000 letters in a
 //! paragraph, a heading, a running head, the author's name and a note; a
 //! 1 MB paragraph; 5,000 notes cited in one paragraph; a table of 20,000
 //! rows; lists and quotes 50 deep; 100,000 one-letter words in a paragraph;
@@ -20,7 +20,7 @@
 //! paragraph note`); `--write DIR` writes each book at 1× into a folder of
 //! DIR instead, to profile the `quire` binary on it.
 
-#[path = "../tests/common/shapes.rs"]
+#[path = "../tests/testsuite/common/shapes.rs"]
 mod shapes;
 
 use std::path::Path;

@@ -9,7 +9,7 @@
 //! passes; and this is the only test in its process, so nothing else runs
 //! beside the builds.
 
-#[path = "common/shapes.rs"]
+#[path = "testsuite/common/shapes.rs"]
 mod shapes;
 
 use quire::project::Project;

@@ -2,7 +2,7 @@
 //! survives a broken edit (the last good edition stays), and follows an editor
 //! that saves by writing a temporary file and renaming it over the original.
 
-mod common;
+use crate::common;
 
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;

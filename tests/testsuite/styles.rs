@@ -1,7 +1,7 @@
 //! Book styles across both editions: choosing a style changes the design of
 //! the EPUB and the PDF, and nothing else (the text, the metadata, the cover).
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Read};
 

@@ -2,7 +2,7 @@
 //! points at the place where that page of the PDF begins. The EPUB side is
 //! read from the unzipped XHTML; the PDF side with poppler's pdftotext.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};

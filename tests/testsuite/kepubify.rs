@@ -11,7 +11,7 @@
 //! once the copies quire makes of the book's own spans (to keep koboSpans
 //! outside them) are joined again.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! still produce exactly what a fresh build produces; an error is reported
 //! again on every rebuild until it is fixed.
 
-mod common;
+use crate::common;
 
 use quire::{BuildCache, Options, build, build_with};
 

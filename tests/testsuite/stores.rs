@@ -5,7 +5,7 @@
 //! gate reads the stores' rules and fails at the right row on editions made
 //! to break them.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Read, Write};
 

@@ -10,7 +10,7 @@
 //! closed, and a peer that vanishes, each followed by a normal request
 //! answered in under 100 ms.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

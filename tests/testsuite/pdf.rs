@@ -2,7 +2,7 @@
 //! without bleed, fonts embedded as subsets, the document information, the
 //! text of the title and copyright pages, bookmarks, and reproducibility.
 
-mod common;
+use crate::common;
 
 use lopdf::{Document, Object};
 use quire::{Formats, Options};

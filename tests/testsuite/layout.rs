@@ -1,7 +1,7 @@
 //! Print layout rules, each on a fixture made to provoke it, plus the
 //! bundled book's layout snapshot and the numbers Moby-Dick must meet.
 
-mod common;
+use crate::common;
 
 use quire::layout::frame::{Item, Side};
 use quire::layout::{LaidOut, layout};

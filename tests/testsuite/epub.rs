@@ -3,7 +3,7 @@
 //! back (package document, navigation, every XHTML file), and checked with the
 //! real EPUBCheck when it is installed.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};

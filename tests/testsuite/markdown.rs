@@ -1,7 +1,7 @@
 //! The Markdown a book is written in, through both editions: each construct
 //! as the EPUB's XHTML carries it and as the print layout sets it.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};

@@ -5,7 +5,7 @@
 //! nested in every other keep every word, in order, in the PDF's text layer
 //! (`pdftotext`) and in the EPUB's text.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Read};
 

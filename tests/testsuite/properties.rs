@@ -2,7 +2,7 @@
 //! without a panic: the build either succeeds with a well-formed EPUB (every
 //! XHTML file parses) and a PDF, or fails with diagnostics.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Read};
 

@@ -2,7 +2,7 @@
 //! there is one, and a hint), exit code 1, and leaves the previous edition in
 //! `out/` untouched. Hostile input that can be built is built, with warnings.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,7 +1,7 @@
 //! The real binary on fixture folders: exit codes, the exact error text,
 //! and that a failed build or a check never touches the previous outputs.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

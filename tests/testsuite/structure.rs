@@ -8,7 +8,7 @@
 //! has its page and none is a bare numeral. The checks read the files, as
 //! `../shared/tools/structure.py` does.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Read};
 

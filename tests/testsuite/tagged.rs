@@ -5,7 +5,7 @@
 //! apart); every page's content is tagged or an artifact, every chapter is
 //! one `H1`, and the catalog and the XMP packet say what a tagged file says.
 
-mod common;
+use crate::common;
 
 use quire::model::{BlockKind, Book, SectionKind, block_text, walk_blocks};
 use quire::{Formats, Options};

@@ -7,7 +7,7 @@
 //! `tests/fixtures/import/standard-ebooks/`. The structure checks read the
 //! files as `../shared/tools/structure.py` does.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Write};

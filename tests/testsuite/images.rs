@@ -4,7 +4,7 @@
 //! through as `DCTDecode` and other images are deflated, and an image path
 //! with spaces or `%20` is set as the image.
 
-mod common;
+use crate::common;
 
 use image::{DynamicImage, Rgb, RgbImage, Rgba, RgbaImage};
 use lopdf::{Document, Object, Stream};

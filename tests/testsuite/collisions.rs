@@ -5,7 +5,7 @@
 //! text at its limits (two- and three-line titles, long headings at every
 //! level, a long title and subtitle, verse, notes).
 
-mod common;
+use crate::common;
 
 use quire::project::Project;
 

@@ -2,7 +2,7 @@
 //! trim box inset by the bleed on all four sides; fonts embedded; the strings
 //! of the interior; cover art scaled to the front's bleed.
 
-mod common;
+use crate::common;
 
 use lopdf::{Document, Object};
 
