@@ -361,9 +361,14 @@ pub(crate) fn on_all_cores<'a, T: Sync, R: Send>(
     })
 }
 
+/// A key for cached work, by the bytes it depends on. FxHash: its algorithm
+/// is fixed by the locked `rustc-hash` version (std's `DefaultHasher` may
+/// change with any Rust release), so a key kept on disk (the covers in
+/// `.quire/cache/`, whose names also carry the code's and the compiler's
+/// fingerprint, see build.rs) means the same thing to the next build.
 fn content_hash(parts: &[&[u8]]) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = rustc_hash::FxHasher::default();
     for part in parts {
         part.hash(&mut hasher);
     }
