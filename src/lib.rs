@@ -521,15 +521,48 @@ pub fn build_with(
     options: &Options,
     cache: &mut BuildCache,
 ) -> Result<Outputs, Diagnostics> {
-    let outputs = build_once(project, options, cache);
+    let outputs = build_once(project, options, cache, None);
     cache.end_build();
     outputs
 }
 
+/// What a build made, kept for `quire check` to measure: the book, its
+/// layout and the print cover's sheet beside the files (a build frees them).
+pub(crate) struct Inspection {
+    pub book: Book,
+    pub laid_out: layout::LaidOut,
+    pub print_cover: Option<cover::PrintCover>,
+}
+
+/// The build `quire check` measures: the same stages as `quire build` (its
+/// files and every warning it prints), with what they made kept.
+pub(crate) fn build_for_inspection(
+    project: &Project,
+    options: &Options,
+) -> Result<(Outputs, Inspection), Diagnostics> {
+    let mut kept = None;
+    let outputs = build_once(
+        project,
+        options,
+        &mut BuildCache::default(),
+        Some(&mut kept),
+    )?;
+    let inspection = kept.ok_or_else(|| {
+        Diagnostics::from(Diagnostic::error(
+            "the build kept nothing to check (an internal error of quire)",
+        ))
+    })?;
+    Ok((outputs, inspection))
+}
+
+/// The one pipeline: `build`, `watch` and `check` run it (`check` asking
+/// for what it made in `inspect`); `serve` runs its first half
+/// ([`preview_with`]), the writers replaced by the preview's documents.
 fn build_once(
     project: &Project,
     options: &Options,
     cache: &mut BuildCache,
+    inspect: Option<&mut Option<Inspection>>,
 ) -> Result<Outputs, Diagnostics> {
     let started = Instant::now();
     let mut timings = Timings::default();
@@ -648,20 +681,28 @@ fn build_once(
                 (bytes, t.elapsed())
             })
         });
+        let keep_sheet = inspect.is_some();
+        let (book, fonts, laid_out) = (&book, &fonts, &laid_out);
+        let cached_print_cover = &cached_print_cover;
         let print_cover = options.formats.pdf.then(|| {
-            scope.spawn(|| {
-                if let Some(bytes) = &cached_print_cover {
-                    return (Ok(bytes.to_vec()), Duration::ZERO);
+            scope.spawn(move || {
+                if let Some(bytes) = &cached_print_cover
+                    && !keep_sheet
+                {
+                    return (Ok((bytes.to_vec(), None)), Duration::ZERO);
                 }
                 let t = Instant::now();
-                let bytes = cover::print_cover(&book, &fonts, laid_out.pages.pages.len())
-                    .and_then(|c| pdf::write_cover(&book, &c.pages, &fonts, &c.images));
-                (bytes, t.elapsed())
+                let made =
+                    cover::print_cover(book, fonts, laid_out.pages.pages.len()).and_then(|c| {
+                        let bytes = pdf::write_cover(book, &c.pages, fonts, &c.images)?;
+                        Ok((bytes, keep_sheet.then_some(c)))
+                    });
+                (made, t.elapsed())
             })
         });
         let pdf = options.formats.pdf.then(|| {
             let t = Instant::now();
-            let bytes = pdf::write_reusing(&book, &laid_out.pages, &fonts, &mut pdf_cache);
+            let bytes = pdf::write_reusing(book, &laid_out.pages, fonts, &mut pdf_cache);
             (bytes, t.elapsed())
         });
         (
@@ -689,9 +730,11 @@ fn build_once(
         });
     }
     let mut made_print_cover = None;
-    if let Some((bytes, elapsed)) = print_cover {
+    let mut print_sheet = None;
+    if let Some((made, elapsed)) = print_cover {
         timings.print_cover = elapsed;
-        let bytes = bytes?;
+        let (bytes, sheet) = made?;
+        print_sheet = sheet;
         made_print_cover = cache.keep.then(|| bytes.clone());
         files.push(OutputFile {
             name: format!("{stem}-cover.pdf"),
@@ -736,6 +779,22 @@ fn build_once(
     }
     let pages = laid_out.pages.pages.len();
     let report = std::mem::take(&mut laid_out.report);
+    timings.total = started.elapsed();
+    if let Some(kept) = inspect {
+        laid_out.report = report.clone();
+        *kept = Some(Inspection {
+            book,
+            laid_out,
+            print_cover: print_sheet,
+        });
+        return Ok(Outputs {
+            files,
+            warnings,
+            pages,
+            report,
+            timings,
+        });
+    }
     // Freeing a long book's pages, lines and model is a tenth of its build:
     // leave it to another thread while the caller writes the files.
     // (Should no thread start, the closure and what it holds are dropped here.)

@@ -30,38 +30,64 @@ use manuscript::{check_links, check_placeholders, check_warnings};
 use print::check_print;
 use typography::check_typography;
 
+use crate::Options;
 use crate::diag::Diagnostics;
 use crate::project::Project;
-use crate::{Options, layout, pdf};
 
 use epub::{EPUB_NS, parse_xml, unzip};
 
-/// Runs the pipeline in memory and checks everything it produced.
+/// Runs the pipeline in memory (the build's own, see
+/// [`crate::build_for_inspection`]) and checks everything it produced.
 pub fn release_gate(
     project: &Project,
     options: &Options,
 ) -> Result<(Report, Vec<crate::diag::Diagnostic>), Diagnostics> {
-    let (mut book, mut warnings) = crate::load_book(project, options)?;
-    let fonts = crate::load_fonts(project, &mut book)?;
-    let laid = layout::layout(&book, &fonts)?;
-    warnings.extend(laid.warnings.iter().cloned());
-    let jpeg = crate::cover::ebook_cover(&book, &fonts)?;
-    let faces = crate::epub_faces(&book, &fonts);
-    let epub = crate::epub::write_embedding(&book, &laid.page_map, &jpeg, &faces)?;
-    let interior = pdf::write(&book, &laid.pages, &fonts)?;
-    let print_cover = crate::cover::print_cover(&book, &fonts, laid.pages.pages.len())?;
-    let cover_pdf = pdf::write_cover(&book, &print_cover.pages, &fonts, &print_cover.images)?;
+    // Both editions, and no store edition: the gate makes each store's
+    // itself below, the stores book.toml names and those `--store` surveys.
+    let built = Options {
+        formats: crate::Formats::ALL,
+        stores: Some(Vec::new()),
+        ..options.clone()
+    };
+    let (outputs, kept) = crate::build_for_inspection(project, &built)?;
+    let crate::Inspection {
+        book,
+        laid_out: laid,
+        print_cover,
+    } = kept;
+    let warnings = outputs.warnings;
+    let stem = crate::output_stem(&book);
+    let file = |suffix: &str| -> Result<&[u8], Diagnostics> {
+        let name = format!("{stem}{suffix}");
+        outputs
+            .files
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| &f.bytes[..])
+            .ok_or_else(|| {
+                Diagnostics::from(crate::diag::Diagnostic::error(format!(
+                    "the build made no {name} to check (an internal error of quire)"
+                )))
+            })
+    };
+    let (epub, jpeg) = (file(".epub")?, file("-cover.jpg")?);
+    let (interior, cover_pdf) = (file(".pdf")?, file("-cover.pdf")?);
+    let Some(print_cover) = print_cover else {
+        return Err(Diagnostics::from(crate::diag::Diagnostic::error(
+            "the build kept no print cover to check (an internal error of quire)",
+        )));
+    };
 
     let mut report = Report::default();
-    check_epub(&mut report, &book, &laid, &epub);
-    check_print(&mut report, &book, &laid, &interior);
-    check_cover(&mut report, &book, &laid, &jpeg, &print_cover, &cover_pdf);
-    pdfx::check(&mut report, &book, &laid, &interior, &cover_pdf);
-    tagged::check(&mut report, &interior);
+    check_epub(&mut report, &book, &laid, epub);
+    check_print(&mut report, &book, &laid, interior);
+    check_cover(&mut report, &book, &laid, jpeg, &print_cover, cover_pdf);
+    pdfx::check(&mut report, &book, &laid, interior, cover_pdf);
+    tagged::check(&mut report, interior);
     check_typography(&mut report, &laid);
     check_placeholders(&mut report, &book);
     check_links(&mut report, &book);
-    words::check_words(&mut report, &book, &laid, &epub);
+    words::check_words(&mut report, &book, &laid, epub);
     check_warnings(&mut report, &warnings);
     // The stores book.toml names, and those `--store` surveys.
     let surveyed = options.stores.clone().unwrap_or_default();
@@ -71,10 +97,10 @@ pub fn release_gate(
         .collect();
     let sources = crate::stores::Sources {
         book: &book,
-        stem: &crate::output_stem(&book),
-        epub: &epub,
-        cover_jpeg: &jpeg,
-        pdf: Some(&interior),
+        stem: &stem,
+        epub,
+        cover_jpeg: jpeg,
+        pdf: Some(interior),
     };
     stores::check_stores(&mut report, &book, &store_list, &sources);
     Ok((report, warnings))

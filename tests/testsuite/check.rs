@@ -428,3 +428,36 @@ fn the_gate_reads_a_drop_cap_as_the_text_reads() {
         .expect("a words row");
     assert_eq!(row.status, Status::Pass, "{}", row.value);
 }
+
+/// The gate runs the build's own pipeline: it counts every warning `quire
+/// build` prints, those about the cover art (made after layout) included,
+/// in the same order, and no other.
+#[test]
+fn the_gate_counts_the_warnings_the_build_prints() {
+    let art = quire::images::encode_png(&image::DynamicImage::new_rgb8(700, 900));
+    let mut project = common::project(&[
+        ("manuscript/book.toml", TOML),
+        ("manuscript/01.md", "# One\n\nSome text.\n"),
+    ]);
+    project.insert("cover/art.png", art);
+    let built = quire::build(&project, &quire::Options::default()).unwrap();
+    let (report, warnings) = release_gate(&project, &quire::Options::default()).unwrap();
+    let messages = |w: &[quire::diag::Diagnostic]| -> Vec<String> {
+        w.iter().map(|d| d.message.clone()).collect()
+    };
+    assert!(
+        built.warnings.iter().any(|w| w
+            .message
+            .starts_with("cover art cover/art.png is 700 × 900 px")),
+        "{:?}",
+        messages(&built.warnings)
+    );
+    assert_eq!(messages(&warnings), messages(&built.warnings));
+    let row = report.get("warnings").unwrap();
+    assert!(
+        row.value
+            .starts_with(&format!("{} warnings", built.warnings.len())),
+        "{}",
+        row.value
+    );
+}
