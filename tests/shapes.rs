@@ -19,6 +19,11 @@ use shapes::{SHAPES, Shape};
 /// The most a shape's time may grow when its size grows fourfold.
 const MOST_FOR_FOUR_TIMES: f64 = 9.0;
 
+/// Shapes measured far from the floor, whose growth is clearly linear: a
+/// tighter limit. A table's cells taken one by one from the whole table for
+/// the PDF's tags grew ×4.6 here (×14 at the benchmark's sizes).
+const STRICTER: &[(&str, f64)] = &[("a table", 3.5)];
+
 /// Times under this (in seconds) count as this: too short to tell growth by.
 const FLOOR: f64 = 0.15;
 
@@ -112,8 +117,12 @@ fn every_shape_grows_linearly() {
             4 * n,
             unit = shape.unit
         );
-        if growth > MOST_FOR_FOUR_TIMES {
-            failures.push(line.clone());
+        let most = STRICTER
+            .iter()
+            .find(|(strict, _)| strict == name)
+            .map_or(MOST_FOR_FOUR_TIMES, |(_, most)| *most);
+        if growth > most {
+            failures.push(format!("{line} (at most ×{most})"));
         }
         report.push(line);
     }
@@ -122,7 +131,7 @@ fn every_shape_grows_linearly() {
     }
     assert!(
         failures.is_empty(),
-        "time grew faster than linearly (over ×{MOST_FOR_FOUR_TIMES} for 4× the size; prose alone {prose:.2} s):\n{}",
+        "time grew faster than linearly (for 4× the size; prose alone {prose:.2} s):\n{}",
         failures.join("\n")
     );
     // Every shape of the benchmark is tried here.

@@ -98,6 +98,53 @@ impl<'a> Tree<'a> {
         taken
     }
 
+    /// All of `block`'s marked content, in page order, grouped by the part
+    /// that owns it (`owner` names a part that opens a group, such as a
+    /// cell; the parts inside it, links and note references, join the
+    /// group before them). Taking a table's cells one by one from the whole
+    /// block would cost the square of its cells.
+    fn groups(
+        &mut self,
+        block: BlockId,
+        owner: impl Fn(Part) -> bool,
+    ) -> HashMap<Option<Part>, Vec<(usize, i32, Part)>> {
+        let mut groups: HashMap<Option<Part>, Vec<(usize, i32, Part)>> = HashMap::new();
+        let mut current = None;
+        for item in self.take(block, |_| true) {
+            if owner(item.2) {
+                current = Some(item.2);
+            }
+            groups.entry(current).or_default().push(item);
+        }
+        groups
+    }
+
+    /// Puts one group of [`Tree::groups`] back as all `block` has, for
+    /// [`Tree::text`] or [`Tree::linked_part`] to take.
+    fn stage(
+        &mut self,
+        block: BlockId,
+        groups: &mut HashMap<Option<Part>, Vec<(usize, i32, Part)>>,
+        part: Part,
+    ) {
+        // What the last group's element did not take waits with the ungrouped.
+        if let Some(left) = self.index.remove(&block) {
+            groups.entry(None).or_default().extend(left);
+        }
+        let group = groups.remove(&Some(part)).unwrap_or_default();
+        self.index.insert(block, group);
+    }
+
+    /// What no group's element took goes back to the block (gathered as stray at the end).
+    fn unstage(&mut self, block: BlockId, groups: HashMap<Option<Part>, Vec<(usize, i32, Part)>>) {
+        let mut left: Vec<(usize, i32, Part)> = self.index.remove(&block).unwrap_or_default();
+        left.extend(groups.into_values().flatten());
+        left.sort_by_key(|&(page, mcid, _)| (page, mcid));
+        if !left.is_empty() {
+            self.index.insert(block, left);
+        }
+    }
+
     /// `block`'s text under `element`, in order: its own content, a link's
     /// words as a `Link` with its annotations, and each footnote reference
     /// as a `Reference` (its link inside) followed by its `Note`.
@@ -321,7 +368,11 @@ impl<'a> Tree<'a> {
             }
             BlockKind::Table { head, rows, .. } => {
                 let table = self.child(parent, "Table");
+                let mut groups = self.groups(block.id, |part| {
+                    matches!(part, Part::Caption | Part::Cell(..))
+                });
                 let caption = self.push("Caption");
+                self.stage(block.id, &mut groups, Part::Caption);
                 self.text(caption, block.id, |part| part == Part::Caption);
                 if !self.elements[caption].kids.is_empty() {
                     self.add(table, caption);
@@ -339,16 +390,22 @@ impl<'a> Tree<'a> {
                             scope.set("Scope", Object::Name(b"Column".to_vec()));
                             self.elements[cell].attributes = Some(scope);
                         }
-                        self.text(cell, block.id, |part| part == Part::Cell(row, column));
+                        let part = Part::Cell(row, column);
+                        self.stage(block.id, &mut groups, part);
+                        self.text(cell, block.id, |p| p == part);
                     }
                 }
+                self.unstage(block.id, groups);
             }
             BlockKind::Contents(entries) => {
                 let toc = self.child(parent, "TOC");
+                let mut groups = self.groups(block.id, |part| matches!(part, Part::Entry(_)));
                 for i in 0..entries.len() as u32 {
                     let item = self.child(toc, "TOCI");
+                    self.stage(block.id, &mut groups, Part::Entry(i));
                     self.linked_part(item, block.id, Part::Entry(i));
                 }
+                self.unstage(block.id, groups);
             }
         }
     }
