@@ -4,9 +4,10 @@
 //! page's entry in the page map.
 
 use super::frame::{self, GlyphRun, Item, Mark, Page, Part, Side};
-use super::galley::{Content, Galley, NoteBlock, Role};
+use super::galley::{Galley, NoteBlock};
 use super::geometry::Look;
 use super::geometry::{PageGeometry, TypeScale};
+use super::items::{Content, Role};
 use super::paginate::PageSlice;
 use super::paragraph::{Align, Line, ParaStyle, RunRole, Setter};
 use crate::model::{BlockId, Pt, TextPos};
@@ -80,7 +81,7 @@ pub fn facts(galley: &Galley, slice: &PageSlice) -> Vec<LineFact> {
 
 /// Grid lines item `k` of a slice takes on its page (the first may give some
 /// up, or bring a table's header with it).
-fn item_height(item: &super::galley::VItem, k: usize, slice: &PageSlice) -> u32 {
+fn item_height(item: &super::items::VItem, k: usize, slice: &PageSlice) -> u32 {
     if k == 0 {
         item.lines.saturating_sub(slice.lead_trim) + item.repeat_lines()
     } else {
@@ -93,7 +94,7 @@ fn item_height(item: &super::galley::VItem, k: usize, slice: &PageSlice) -> u32 
 /// A header row set again at the top of a later page (`repeated`) is an artifact.
 fn place_row(
     items: &mut Vec<Item>,
-    row: &super::table::TableRow,
+    row: &super::items::TableRow,
     left: Pt,
     geometry: &PageGeometry,
     at: usize,

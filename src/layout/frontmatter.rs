@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 
 use super::frame::Item;
-use super::galley::{Content, DisplayFit, Galley, Role, VItem, set_display};
+use super::galley::{DisplayFit, Galley, set_display};
 use super::geometry::{PageGeometry, TypeScale};
+use super::items::{Content, Role, VItem};
 use super::linebreak::INFINITY;
 use super::paragraph::{Align, Line, ParaStyle, Setter};
 use crate::fonts::Style;

@@ -5,6 +5,7 @@
 
 use super::frame::{Mark, Part};
 use super::geometry::{Look, PageGeometry, TypeScale};
+use super::items::{Content, Role, VItem};
 use super::linebreak::INFINITY;
 use super::paragraph::{Align, Line, LineRun, Loosened, ParaStyle, RunRole, Setter};
 use crate::fonts::Style;
@@ -23,122 +24,6 @@ pub const VERSE_PARAGRAPH_SPLIT: f64 = 200.0;
 
 /// How deep indents go before nesting stops adding more (50 nested quotes must still fit).
 const MAX_INDENT_LEVELS: usize = 4;
-
-#[derive(Debug, Clone)]
-pub enum Content {
-    /// A set line, `x` from the left of the text block and `dy` below its
-    /// grid line's baseline (display type at its own leading; 0 for body text).
-    Text { line: Line, x: Pt, dy: Pt },
-    /// Empty grid lines.
-    Space,
-    Figure {
-        image: ImageId,
-        x: Pt,
-        width: Pt,
-        height: Pt,
-    },
-    /// A table row (see `table`).
-    Row(Box<super::table::TableRow>),
-    /// A thin rule across `width` from `x`, `dy` below its grid line's baseline.
-    Rule { x: Pt, width: Pt, dy: Pt },
-}
-
-/// What a galley line is, for the report and the dump.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Body,
-    Heading,
-    Title,
-    Other,
-}
-
-#[derive(Debug, Clone)]
-pub struct VItem {
-    pub content: Content,
-    pub role: Role,
-    /// Height in grid lines.
-    pub lines: u32,
-    /// A space that vanishes at the top or foot of a page.
-    pub discardable: bool,
-    /// Cost of ending a page after this item; `INFINITY` forbids it.
-    pub break_after: f64,
-    /// Where the item's text starts in the model.
-    pub pos: Option<TextPos>,
-    /// For text lines of a paragraph: (block, line number from 1, lines in the paragraph).
-    pub para: Option<(BlockId, u32, u32)>,
-    /// What the item's text or image is to a reader (its block and part), for the PDF's tags.
-    pub mark: Mark,
-}
-
-impl VItem {
-    /// One set line of a block's text, at `x`, on its own grid line.
-    fn text_line(
-        block: BlockId,
-        line: Line,
-        x: Pt,
-        role: Role,
-        break_after: f64,
-        para: Option<(BlockId, u32, u32)>,
-    ) -> VItem {
-        VItem {
-            pos: Some(TextPos {
-                block,
-                offset: line.start,
-            }),
-            content: Content::Text {
-                line,
-                x,
-                dy: Pt::ZERO,
-            },
-            role,
-            lines: 1,
-            discardable: false,
-            break_after,
-            para,
-            mark: Mark::Block(block, Part::Text),
-        }
-    }
-
-    pub(super) fn space(lines: u32, discardable: bool, break_after: f64) -> VItem {
-        VItem {
-            content: Content::Space,
-            role: Role::Other,
-            lines,
-            discardable,
-            break_after,
-            pos: None,
-            para: None,
-            mark: Mark::Artifact,
-        }
-    }
-
-    pub fn line(&self) -> Option<&Line> {
-        match &self.content {
-            Content::Text { line, .. } => Some(line),
-            _ => None,
-        }
-    }
-
-    /// Footnotes referenced on this item: a line's, or every cell's of a table row.
-    pub fn notes(&self) -> impl Iterator<Item = &u32> {
-        let row = match &self.content {
-            Content::Row(row) => Some(row.cells.iter().flat_map(|(lines, _)| lines)),
-            _ => None,
-        };
-        self.line()
-            .into_iter()
-            .chain(row.into_iter().flatten())
-            .flat_map(|line| &line.notes)
-    }
-
-    /// Grid lines set above this item when it starts a page (a table's header, again).
-    pub fn repeat_lines(&self) -> u32 {
-        match &self.content {
-            Content::Row(row) => row.repeat.as_ref().map_or(0, |head| head.lines()),
-            _ => 0,
-        }
-    }
-}
 
 /// A footnote, set: its lines in the footnote size, from the top, each a
 /// baseline of the note area holding one line or, in a table, a row's

@@ -17,6 +17,7 @@ pub mod frontmatter;
 pub mod galley;
 pub mod geometry;
 pub mod hyphenate;
+pub mod items;
 pub mod linebreak;
 pub mod paginate;
 pub mod paragraph;

@@ -5,7 +5,8 @@
 //! pages that end at different depths. Footnotes travel with the line that
 //! references them.
 
-use super::galley::{FORCED_BREAK, Galley, VItem};
+use super::galley::{FORCED_BREAK, Galley};
+use super::items::VItem;
 use super::linebreak::INFINITY;
 
 /// One page's share of a galley.
@@ -369,7 +370,7 @@ fn fallback(galley: &Galley, lines: u32, note_lines: &dyn Fn(&[u32]) -> u32) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::galley::{Content, Role, VItem};
+    use crate::layout::items::{Content, Role, VItem};
     use crate::model::BlockId;
 
     /// A paragraph of `count` one-line items with the galley's widow/orphan penalties.

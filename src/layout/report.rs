@@ -4,7 +4,7 @@
 
 use super::compose::{ComposedPage, LineFact};
 use super::frame::{Finding, FindingKind, Report, Side, TIGHT_RATIO};
-use super::galley::Role;
+use super::items::Role;
 
 /// Measures the laid-out book; `full_depth` is the grid lines of a full page.
 pub fn measure(pages: &[ComposedPage], facts: &[Vec<LineFact>], full_depth: u32) -> Report {

@@ -8,7 +8,8 @@
 //! with such a page pay for the search, and only paragraphs on and around
 //! the page are tried.
 
-use super::galley::{Galley, ORPHAN, Role, paragraph_items};
+use super::galley::{Galley, ORPHAN, paragraph_items};
+use super::items::Role;
 use super::paginate::{FINAL_PAGE_LINES, PageCosts, PageSlice, paginate_costed};
 use super::paragraph::{Loosened, Setter, is_runt};
 use crate::model::{BlockId, BlockKind, Section};

@@ -8,9 +8,9 @@
 
 use std::sync::Arc;
 
-use super::galley::{Content, VItem};
+use super::items::{Content, TableRow, VItem};
 use super::linebreak::INFINITY;
-use super::paragraph::{Align, Line, ParaStyle, Setter};
+use super::paragraph::{Align, ParaStyle, Setter};
 use crate::fonts::Style;
 use crate::model::{ColumnAlign, Inline, Pt, TextPos, plain_text};
 
@@ -25,36 +25,6 @@ pub const HEAVY_RULE: Pt = Pt(0.8);
 pub const LIGHT_RULE: Pt = Pt(0.5);
 /// A table broken after its first body row, or before its last, costs this.
 const LONELY_ROW: f64 = 5000.0;
-
-/// One set row: each cell's lines and its left edge in the text block, and
-/// the rules around it.
-#[derive(Debug, Clone)]
-pub struct TableRow {
-    pub cells: Vec<(Vec<Line>, Pt)>,
-    /// Each cell's tag: the table's cell at its row and column, or an
-    /// artifact where the cell repeats one set before (the first column of a
-    /// table set in parts, again in each part after the first).
-    pub marks: Vec<super::frame::Mark>,
-    /// The table's left edge and width, for the rules.
-    pub left: Pt,
-    pub width: Pt,
-    pub rule_above: Option<Pt>,
-    pub rule_below: Option<Pt>,
-    /// The header row, set again above this row when it starts a page.
-    pub repeat: Option<Arc<TableRow>>,
-}
-
-impl TableRow {
-    /// Grid lines the row's tallest cell takes.
-    pub fn lines(&self) -> u32 {
-        self.cells
-            .iter()
-            .map(|(lines, _)| lines.len() as u32)
-            .max()
-            .unwrap_or(1)
-            .max(1)
-    }
-}
 
 /// What setting a table found that the author should hear about.
 pub enum TableProblem {
@@ -423,7 +393,7 @@ fn row_item(row: TableRow, block: crate::model::BlockId, offset: u32, break_afte
     VItem {
         lines: row.lines(),
         content: Content::Row(Box::new(row)),
-        role: super::galley::Role::Other,
+        role: super::items::Role::Other,
         discardable: false,
         break_after,
         pos: Some(TextPos { block, offset }),
