@@ -567,30 +567,38 @@ impl<'f> Shaper<'f> {
                 i += 1;
                 continue;
             }
-            // A run of .notdef glyphs: the bytes their clusters cover.
+            // A run of .notdef glyphs: the bytes their clusters cover, with
+            // the face's own glyphs in those clusters (a joiner between two
+            // emoji the face lacks is in their cluster: shaped once, with them).
             let mut j = i;
             let (mut from, mut to) = (usize::MAX, 0);
-            while j < word.glyphs.len() && word.glyphs[j].id == 0 {
-                let c = word.glyphs[j].cluster;
-                from = from.min(c as usize);
-                to = to.max(end_of(c));
+            while let Some(g) = word.glyphs.get(j) {
+                if g.id == 0 {
+                    from = from.min(g.cluster as usize);
+                    to = to.max(end_of(g.cluster));
+                } else if !(from..to).contains(&(g.cluster as usize)) {
+                    break;
+                }
                 j += 1;
             }
             let run = &text[from..to];
             // Consecutive characters that the same fallback covers are shaped together.
             let mut pieces: Vec<(usize, usize, Option<Style>)> = Vec::new();
             for (at, c) in run.char_indices() {
-                let face = self
-                    .fallbacks
-                    .iter()
-                    .copied()
-                    .find(|f| self.faces[f.index()].glyph_index(c).is_some())
-                    // A joiner or mark goes with what it joins.
+                // A joiner or mark goes with what it joins, in that face when
+                // it has the joiner (so an emoji sequence can ligate).
+                let joined = is_joining(c)
+                    .then(|| pieces.last().and_then(|p| p.2))
+                    .flatten();
+                let face = joined
+                    .filter(|f| self.faces[f.index()].glyph_index(c).is_some())
                     .or_else(|| {
-                        is_joining(c)
-                            .then(|| pieces.last().and_then(|p| p.2))
-                            .flatten()
-                    });
+                        self.fallbacks
+                            .iter()
+                            .copied()
+                            .find(|f| self.faces[f.index()].glyph_index(c).is_some())
+                    })
+                    .or(joined);
                 match face {
                     Some(f) => fell_back.push((c, f)),
                     None => {
@@ -892,6 +900,26 @@ mod tests {
         // No bundled face has CJK.
         let w = shaper.word(Style::Regular, "a中b");
         assert_eq!(w.missing, Some('中'));
+    }
+
+    #[test]
+    fn emoji_come_from_the_emoji_face_and_a_joined_sequence_is_shaped_once() {
+        let fonts = bundled_fonts();
+        let emoji = fonts
+            .fallbacks()
+            .find(|f| fonts.get(*f).path == crate::fonts::EMOJI)
+            .expect("the emoji face is a default fallback");
+        let mut shaper = Shaper::new(&fonts, "en");
+        let w = shaper.word(Style::Regular, "a🚢b");
+        assert_eq!(w.missing, None);
+        assert_eq!(w.fell_back, [('🚢', emoji)]);
+        // A family (man, woman, girl joined by ZWJ): the text face has the
+        // joiner, not the emoji; each character is drawn once at most.
+        let family = "👨\u{200d}👩\u{200d}👧";
+        let w = shaper.word(Style::Regular, family);
+        assert_eq!(w.missing, None);
+        assert!(w.glyphs.len() <= family.chars().count(), "{:?}", w.glyphs);
+        assert!(w.glyphs.iter().all(|g| g.face == emoji));
     }
 
     #[test]
