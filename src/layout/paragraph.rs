@@ -214,12 +214,16 @@ struct Segment<'a> {
 }
 
 /// A place inside a word where a line may break.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum BreakKind {
     /// A hyphenation point: a hyphen is added if the line breaks here.
     Hyphen { capitalised: bool },
     /// After a hyphen or dash the author wrote.
     Explicit { hyphen: bool },
+    /// Between characters of Chinese, Japanese or Korean, where Unicode's
+    /// line-breaking rules (UAX #14) allow it: no hyphen, and the gap
+    /// takes a justified line's slack.
+    Ideographic,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -727,6 +731,46 @@ fn shown_url(url: &str, content: &[Inline], show: bool) -> Option<String> {
     }
     shown.push(')');
     Some(shown)
+}
+
+/// How far the gap between two CJK characters may open and close on a
+/// justified line, in ems (a line of 25 to 40 characters spreads up to about
+/// an em of slack at a ratio of 0.5 or less).
+const CJK_STRETCH: f64 = 0.08;
+const CJK_SHRINK: f64 = 0.02;
+
+/// A character of Chinese, Japanese or Korean text: Han ideographs, kana,
+/// hangul, their punctuation and the full-width forms.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{11ff}'
+        | '\u{2e80}'..='\u{2fff}'
+        | '\u{3001}'..='\u{33ff}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{a960}'..='\u{a97f}'
+        | '\u{ac00}'..='\u{d7ff}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{fe30}'..='\u{fe4f}'
+        | '\u{ff00}'..='\u{ffef}'
+        | '\u{20000}'..='\u{3ffff}')
+}
+
+/// Byte offsets inside `word` (never its ends) where Unicode's line-breaking
+/// algorithm (UAX #14) allows a break next to a CJK character: between
+/// ideographs and kana, but not before a closing mark or a small kana
+/// (、。」ゃ…) nor after an opening one (「（…), the kinsoku rules. Breaks
+/// between two non-CJK characters (a Latin word inside CJK text) are left
+/// to the rest of the setter.
+fn cjk_breaks(word: &str) -> impl Iterator<Item = u32> + '_ {
+    unicode_linebreak::linebreaks(word).filter_map(move |(at, kind)| {
+        if kind != unicode_linebreak::BreakOpportunity::Allowed || at == 0 || at >= word.len() {
+            return None;
+        }
+        let before = word[..at].chars().next_back();
+        let after = word[at..].chars().next();
+        (before.is_some_and(is_cjk) || after.is_some_and(is_cjk)).then_some(at as u32)
+    })
 }
 
 fn is_break_space(c: char) -> bool {
@@ -1373,6 +1417,13 @@ impl Setter<'_, '_> {
             }
             previous = Some(c);
         }
+        if text.chars().any(is_cjk) {
+            points.extend(
+                cjk_breaks(text)
+                    .filter(|&at| word.is_cluster_boundary(at))
+                    .map(|at| (at, BreakKind::Ideographic)),
+            );
+        }
         points.sort_by_key(|p| p.0);
         points.dedup_by_key(|p| p.0);
         // The points ascend: each counts the characters from the one before.
@@ -1512,6 +1563,25 @@ impl Setter<'_, '_> {
             letter_glue(items, pieces, glyph - start_glyph);
             items.push(item);
             pieces.push(drawn);
+            if point.kind == BreakKind::Ideographic {
+                // A gap that may open (a justified line's slack spread between
+                // the characters, as CJK text is justified) or close a little;
+                // its shrink also keeps it from reading as letter-spacing glue.
+                let (stretch, shrink) = if para.align == Align::Justify {
+                    (seg.size.0 * CJK_STRETCH, seg.size.0 * CJK_SHRINK)
+                } else {
+                    (0.0, 0.0)
+                };
+                items.push(Item::Glue {
+                    width: 0.0,
+                    stretch,
+                    shrink,
+                });
+                pieces.push(None);
+                start_glyph = glyph;
+                start_chars = point.chars_before;
+                continue;
+            }
             let (width, flagged, cost) = match point.kind {
                 BreakKind::Hyphen { capitalised: false } => (hyphen_width, true, HYPHEN_PENALTY),
                 BreakKind::Hyphen { capitalised: true } => {
@@ -1519,6 +1589,7 @@ impl Setter<'_, '_> {
                 }
                 BreakKind::Explicit { hyphen: true } => (0.0, true, HYPHEN_PENALTY),
                 BreakKind::Explicit { hyphen: false } => (0.0, false, DASH_PENALTY),
+                BreakKind::Ideographic => unreachable!("set as glue above"),
             };
             items.push(Item::Penalty {
                 width,
