@@ -269,6 +269,9 @@ pub enum Part {
     Entry(u32),
     /// A link's words: its place among the block's links (see `model::links`).
     Link(u32),
+    /// A passage in another language (`[mot]{lang=fr}`), by its tag's
+    /// `model::language_key`: tagged as a `Span` with its `/Lang`.
+    Language(u32),
 }
 
 /// Shaped glyphs on one baseline in one face and size.

@@ -105,6 +105,8 @@ pub enum RunRole {
     /// The words of a link (a web address or a cross-reference): the link's
     /// place among the block's links, in reading order.
     Link(u32),
+    /// A passage in another language: its tag's [`crate::model::language_key`].
+    Language(u32),
     /// Not read: a hyphen added at the line's end, leader dots.
     Artifact,
 }
@@ -211,6 +213,8 @@ struct Segment<'a> {
     tracking: f64,
     /// Inside a link: its place among the block's links.
     link: Option<u32>,
+    /// Inside a passage in another language: its tag's key.
+    lang: Option<u32>,
 }
 
 /// A place inside a word where a line may break.
@@ -302,6 +306,8 @@ struct Piece {
     has_letters: bool,
     /// Inside a link: its place among the block's links.
     link: Option<u32>,
+    /// Inside a passage in another language: its tag's key.
+    lang: Option<u32>,
 }
 
 /// What the paragraph builder needs besides the text.
@@ -387,6 +393,8 @@ struct Look {
     upper: bool,
     /// Inside a link: its place among the block's links.
     link: Option<u32>,
+    /// Inside a passage in another language: its tag's key.
+    lang: Option<u32>,
 }
 
 /// Flattens inlines into styled segments, counting characters like the page map does.
@@ -409,6 +417,7 @@ fn segments<'a>(
         tracking: para.tracking * para.size.0,
         upper: para.case == Case::Upper,
         link: None,
+        lang: None,
     };
     segments_in(inlines, look, offset, links, out);
 }
@@ -556,6 +565,7 @@ fn segments_in<'a>(
             features: look.features,
             tracking: look.tracking,
             link: look.link,
+            lang: look.lang,
         };
         match inline {
             Inline::Text(t) => {
@@ -590,7 +600,13 @@ fn segments_in<'a>(
                 links,
                 out,
             ),
-            Inline::Language { content, .. } => segments_in(content, look, offset, links, out),
+            Inline::Language { tag, content } => {
+                let look = Look {
+                    lang: Some(crate::model::language_key(tag)),
+                    ..look
+                };
+                segments_in(content, look, offset, links, out)
+            }
             Inline::Link { url, content } => {
                 let look = Look {
                     link: Some(*links),
@@ -668,6 +684,7 @@ fn segments_in<'a>(
                 features: Features::NONE,
                 tracking: 0.0,
                 link: None,
+                lang: None,
             }),
             Inline::LineBreak => {
                 out.push(text("\n", *offset));
@@ -1039,6 +1056,7 @@ impl Setter<'_, '_> {
             letter_stretch: letter_stretch(text),
             has_letters: text.chars().any(char::is_alphabetic),
             link: None,
+            lang: None,
         };
         let mut runs = Vec::new();
         push_glyphs(&mut runs, &piece, 0.0, 0.0);
@@ -1483,6 +1501,7 @@ impl Setter<'_, '_> {
                 letter_stretch: letter_stretch(text),
                 has_letters: text.chars().any(char::is_alphabetic),
                 link: None,
+                lang: None,
             }));
             return;
         }
@@ -1522,6 +1541,7 @@ impl Setter<'_, '_> {
                 letter_stretch: stretch,
                 has_letters: prepared.has_letters,
                 link: seg.link,
+                lang: seg.lang,
             };
             (Item::Box { width }, Some(piece))
         };
@@ -1740,7 +1760,8 @@ impl Setter<'_, '_> {
             }
             None => &mut as_written,
         };
-        for (item, piece) in order.map(|i| (&items[i], &pieces[i])) {
+        for i in order {
+            let (item, piece) = (&items[i], &pieces[i]);
             match (item, piece) {
                 (Item::Box { width }, Some(piece)) => {
                     if let Some(note) = piece.note {
@@ -1776,7 +1797,15 @@ impl Setter<'_, '_> {
                         // A break allowed inside an address (after `/` or `.`) is no space.
                         if *width > 0.0 {
                             let gap = letter_gap.min(adjusted);
-                            self.push_space(&mut runs, x + gap, adjusted - gap);
+                            // A space between two words of a passage in another
+                            // language is the passage's.
+                            let within = pieces[i + 1..]
+                                .iter()
+                                .flatten()
+                                .next()
+                                .map(role_of)
+                                .filter(|r| matches!(r, RunRole::Language(_)));
+                            self.push_space(&mut runs, x + gap, adjusted - gap, within);
                         }
                         x += adjusted;
                     } else if *stretch < 1e4 {
@@ -1812,14 +1841,16 @@ impl Setter<'_, '_> {
     /// (a screen reader's, from the tagged structure) has its spaces. It goes
     /// at the end of the text run before it, or in a run of its own after a
     /// note reference or a marker, which are tagged apart from the text.
-    fn push_space(&mut self, runs: &mut Vec<LineRun>, x: f64, width: f64) {
+    /// `within`: the role of the words on both sides, when the space is theirs.
+    fn push_space(&mut self, runs: &mut Vec<LineRun>, x: f64, width: f64, within: Option<RunRole>) {
         let Some(last) = runs.last() else {
             return;
         };
         let Some(glyph) = self.shaper.space_glyph(last.style) else {
             return;
         };
-        if last.role != RunRole::Text || last.hidden {
+        let joined = within.is_some_and(|role| role == last.role && !last.hidden);
+        if !joined && (last.role != RunRole::Text || last.hidden) {
             let run = LineRun {
                 x: Pt(x),
                 glyphs: Default::default(),
@@ -1881,7 +1912,7 @@ impl Setter<'_, '_> {
             return;
         };
         let x = last.x.0 + last.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0);
-        self.push_space(&mut line.runs, x, 0.0);
+        self.push_space(&mut line.runs, x, 0.0, None);
     }
 }
 
@@ -1962,6 +1993,17 @@ fn visual_order(items: &[Item], pieces: &[Option<Piece>]) -> Option<Vec<usize>> 
 /// face, size and rise match; a glyph from a fallback face starts a run of its own.
 /// Places a box's glyphs from `x`, `spacing` apart beyond their advances
 /// (letter-spacing a justified line takes up).
+/// What a piece's glyphs are to a reader: a note reference, a link's words,
+/// a passage in another language, or the block's text.
+fn role_of(piece: &Piece) -> RunRole {
+    match (piece.note, piece.link, piece.lang) {
+        (Some(note), _, _) => RunRole::NoteRef(note),
+        (None, Some(link), _) => RunRole::Link(link),
+        (None, None, Some(lang)) => RunRole::Language(lang),
+        (None, None, None) => RunRole::Text,
+    }
+}
+
 fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
     let upem_scale = piece.size.0 / piece.word.units_per_em as f64;
     let glyphs = &piece.word.glyphs[piece.glyphs.clone()];
@@ -1974,11 +2016,7 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
         } else {
             g.face
         };
-        let role = match (piece.note, piece.link) {
-            (Some(note), _) => RunRole::NoteRef(note),
-            (None, Some(link)) => RunRole::Link(link),
-            (None, None) => RunRole::Text,
-        };
+        let role = role_of(piece);
         let same = runs.last().is_some_and(|r| {
             r.style == face
                 && r.size == piece.size
@@ -2056,6 +2094,7 @@ fn plain_segment<'t>(text: &'t str, para: &ParaStyle) -> Segment<'t> {
         features: case_features(para.case),
         tracking: para.tracking * para.size.0,
         link: None,
+        lang: None,
     }
 }
 
