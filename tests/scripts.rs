@@ -199,3 +199,64 @@ fn cjk_breaks_between_characters_by_its_rules_and_justifies() {
     }
     assert!(full >= 10, "{full} full lines");
 }
+
+/// Each body line's glyphs left to right as print places them, the text
+/// each shows, words a space apart.
+fn visual_lines(laid: &quire::layout::LaidOut) -> Vec<String> {
+    use quire::layout::frame::{Item, Mark};
+    let mut lines: Vec<(i64, Vec<(f64, String)>)> = Vec::new();
+    for page in &laid.pages.pages {
+        for item in &page.items {
+            let Item::Glyphs(run) = item else { continue };
+            if !matches!(run.mark, Mark::Block(..)) {
+                continue;
+            }
+            let y = (run.y.0 * 10.0).round() as i64;
+            let text = run.text.as_str();
+            let glyphs = run.glyphs.iter().map(|g| {
+                let start = g.text_start as usize;
+                let shown = &text[start..start + g.text_len as usize];
+                (run.x.0 + g.x.0, shown.to_string())
+            });
+            match lines.iter_mut().find(|l| l.0 == y) {
+                Some(line) => line.1.extend(glyphs),
+                None => lines.push((y, glyphs.collect())),
+            }
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(_, mut glyphs)| {
+            glyphs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let text: String = glyphs.into_iter().map(|g| g.1).collect();
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn a_right_to_left_phrase_in_quotation_marks_is_ordered_by_the_bidi_algorithm() {
+    let sentences = [
+        "He said “שלום” to me.",
+        "They wrote “שלום עולם” (in 2024) on the door.",
+        "The word (ספר) means book.",
+    ];
+    let text = format!("Bidi\n\n{}\n", sentences.join("\n\n"));
+    let project = common::project(&[("manuscript/book.toml", TOML), ("manuscript/01.md", &text)]);
+    let (book, _) =
+        quire::load_book(&project, &quire::Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
+    let laid = quire::layout::layout(&book, &fonts).unwrap_or_else(|e| panic!("{e}"));
+    let lines = visual_lines(&laid);
+    for sentence in sentences {
+        // The visual order the Unicode bidi algorithm gives, in a
+        // left-to-right paragraph (as the EPUB's).
+        let info = unicode_bidi::BidiInfo::new(sentence, Some(unicode_bidi::Level::ltr()));
+        let paragraph = &info.paragraphs[0];
+        let visual = info.reorder_line(paragraph, paragraph.range.clone());
+        assert!(
+            lines.iter().any(|l| *l == visual),
+            "{visual} is not a line of {lines:#?}"
+        );
+    }
+}

@@ -245,8 +245,6 @@ struct Prepared {
     points: Box<[BreakPoint]>,
     /// [`letter_stretch`] of the word.
     letter_stretch: f64,
-    /// The word has a letter (not only figures and punctuation).
-    has_letters: bool,
 }
 
 /// Per face, unhyphenated and hyphenated.
@@ -302,12 +300,12 @@ struct Piece {
     /// How far apart the word's letters may go at full stretch, in ems
     /// ([`letter_stretch`] of the whole word, found once for all its pieces).
     letter_stretch: f64,
-    /// The word has a letter (not only figures and punctuation).
-    has_letters: bool,
     /// Inside a link: its place among the block's links.
     link: Option<u32>,
     /// Inside a passage in another language: its tag's key.
     lang: Option<u32>,
+    /// Its bidi embedding level (UAX #9): even left to right, odd right to left.
+    level: u8,
 }
 
 /// What the paragraph builder needs besides the text.
@@ -750,6 +748,17 @@ fn shown_url(url: &str, content: &[Inline], show: bool) -> Option<String> {
     Some(shown)
 }
 
+/// A character written right to left (Hebrew, Arabic…: bidi class R or AL).
+fn is_strong_rtl(c: char) -> bool {
+    // The blocks that hold them, before the table lookup: the curly quotes
+    // and dashes of Latin text are never looked up.
+    matches!(c, '\u{590}'..='\u{8ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{feff}' | '\u{10800}'..='\u{10fff}' | '\u{1e800}'..='\u{1efff}')
+        && matches!(
+            unicode_bidi::bidi_class(c),
+            unicode_bidi::BidiClass::R | unicode_bidi::BidiClass::AL
+        )
+}
+
 /// How far the gap between two CJK characters may open and close on a
 /// justified line, in ems (a line of 25 to 40 characters spreads up to about
 /// an em of slack at a ratio of 0.5 or less).
@@ -1054,9 +1063,9 @@ impl Setter<'_, '_> {
             note: None,
             tracking: 0.0,
             letter_stretch: letter_stretch(text),
-            has_letters: text.chars().any(char::is_alphabetic),
             link: None,
             lang: None,
+            level: u8::from(word.rtl),
         };
         let mut runs = Vec::new();
         push_glyphs(&mut runs, &piece, 0.0, 0.0);
@@ -1282,7 +1291,21 @@ impl Setter<'_, '_> {
                 None,
             );
         }
+        // A paragraph with right-to-left text: the embedding levels of
+        // Unicode's bidi algorithm, per byte of the segments' text (a
+        // left-to-right paragraph, as the EPUB's).
+        let levels = segs
+            .iter()
+            .any(|s| s.text.chars().any(is_strong_rtl))
+            .then(|| {
+                let text: String = segs.iter().map(|s| &*s.text).collect();
+                let info = unicode_bidi::BidiInfo::new(&text, Some(unicode_bidi::Level::ltr()));
+                info.levels.iter().map(|l| l.number()).collect::<Vec<u8>>()
+            });
+        let mut seg_end = 0;
         for seg in segs {
+            let seg_start = seg_end;
+            seg_end += seg.text.len();
             let upem = self.shaper.units_per_em(seg.style) as f64;
             let scale = seg.size.0 / upem;
             if seg.text == "\n" {
@@ -1357,7 +1380,35 @@ impl Setter<'_, '_> {
                     })
                     .unwrap_or(rest.len());
                 let word_text = &rest[..end];
-                self.push_word(word_text, seg, char_offset, para, &mut items, &mut pieces);
+                let at = seg_start + seg.text.len() - rest.len();
+                match levels.as_ref().map(|l| &l[at..at + end]) {
+                    // A word whose characters are at different levels (a
+                    // Hebrew word in quotation marks in English) is set in
+                    // parts, each shaped in its own direction.
+                    Some(word_levels) => {
+                        let mut from = 0;
+                        let mut chars_before = 0;
+                        while from < end {
+                            let level = word_levels[from];
+                            let to = word_levels[from..]
+                                .iter()
+                                .position(|&l| l != level)
+                                .map_or(end, |n| from + n);
+                            let part = &word_text[from..to];
+                            let first = pieces.len();
+                            let offset = char_offset + if seg.counted { chars_before } else { 0 };
+                            self.push_word(part, seg, offset, para, &mut items, &mut pieces);
+                            for piece in pieces[first..].iter_mut().flatten() {
+                                piece.level = level;
+                            }
+                            chars_before += part.chars().count() as u32;
+                            from = to;
+                        }
+                    }
+                    None => {
+                        self.push_word(word_text, seg, char_offset, para, &mut items, &mut pieces)
+                    }
+                }
                 char_offset += if seg.counted {
                     word_text.chars().count() as u32
                 } else {
@@ -1464,7 +1515,6 @@ impl Setter<'_, '_> {
             text: Arc::from(text),
             points,
             letter_stretch: letter_stretch(text),
-            has_letters: text.chars().any(char::is_alphabetic),
         });
         self.prepared[slot][hyphenate as usize].insert(text.into(), prepared.clone());
         prepared
@@ -1499,9 +1549,9 @@ impl Setter<'_, '_> {
                 note: seg.note,
                 tracking: 0.0,
                 letter_stretch: letter_stretch(text),
-                has_letters: text.chars().any(char::is_alphabetic),
                 link: None,
                 lang: None,
+                level: 0,
             }));
             return;
         }
@@ -1539,9 +1589,9 @@ impl Setter<'_, '_> {
                 note: seg.note,
                 tracking: seg.tracking,
                 letter_stretch: stretch,
-                has_letters: prepared.has_letters,
                 link: seg.link,
                 lang: seg.lang,
+                level: u8::from(word.rtl),
             };
             (Item::Box { width }, Some(piece))
         };
@@ -1916,83 +1966,61 @@ impl Setter<'_, '_> {
     }
 }
 
-/// The order in which a line's items are placed, left to right: as written,
-/// except that a phrase of right-to-left words (Arabic, Hebrew) inside
-/// left-to-right text has its words in reverse, so it reads right to left
-/// (each word was already shaped right to left). Figures and punctuation
-/// between two such words belong to the phrase.
-/// `None` when the line has no right-to-left word (placed as written).
+/// The order in which a line's items are placed, left to right: Unicode's
+/// bidi algorithm's (UAX #9, rule L2) on the embedding levels `unicode-bidi`
+/// resolved for the paragraph, each box at its piece's level (a word was
+/// split where its level changes, and each part shaped in its direction):
+/// from the highest level down to the lowest odd one, every run of items at
+/// that level or above is reversed. A space or penalty takes the lower level
+/// of the boxes either side of it (a space between two right-to-left words
+/// is theirs, one between a left-to-right and a right-to-left word the
+/// paragraph's). `None` when every piece is at level 0 (placed as written).
 fn visual_order(items: &[Item], pieces: &[Option<Piece>]) -> Option<Vec<usize>> {
-    if !pieces.iter().flatten().any(|p| p.word.rtl) {
+    if !pieces.iter().flatten().any(|p| p.level > 0) {
         return None;
     }
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    #[derive(Clone, Copy, PartialEq)]
-    enum Class {
-        Rtl,
-        Neutral,
-        Ltr,
+    let n = items.len();
+    let box_level = |i: usize| pieces[i].as_ref().map(|p| p.level);
+    let mut before = vec![None; n];
+    let mut last = None;
+    for (i, slot) in before.iter_mut().enumerate() {
+        *slot = last;
+        last = box_level(i).or(last);
     }
-    // Words: runs of items between glue.
-    let mut words: Vec<(std::ops::Range<usize>, Class)> = Vec::new();
-    let mut i = 0;
-    while i < items.len() {
-        if matches!(items[i], Item::Glue { .. }) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < items.len() && !matches!(items[i], Item::Glue { .. }) {
-            i += 1;
-        }
-        let word_pieces = || pieces[start..i].iter().flatten();
-        let class = if word_pieces().any(|p| p.word.rtl) {
-            Class::Rtl
-        } else if word_pieces().any(|p| p.has_letters) {
-            Class::Ltr
-        } else {
-            Class::Neutral
-        };
-        words.push((start..i, class));
+    let mut levels = vec![0u8; n];
+    let mut next = None;
+    for i in (0..n).rev() {
+        levels[i] = box_level(i).unwrap_or_else(|| match (before[i], next) {
+            (Some(a), Some(b)) => a.min(b),
+            _ => 0,
+        });
+        next = box_level(i).or(next);
     }
-    let mut w = 0;
-    while w < words.len() {
-        if words[w].1 != Class::Rtl {
-            w += 1;
-            continue;
-        }
-        // The phrase: from this right-to-left word to the last one before a left-to-right word.
-        let mut last = w;
-        let mut k = w + 1;
-        while k < words.len() && words[k].1 != Class::Ltr {
-            if words[k].1 == Class::Rtl {
-                last = k;
+    let highest = levels.iter().copied().max().unwrap_or(0);
+    let lowest_odd = levels
+        .iter()
+        .copied()
+        .filter(|l| l % 2 == 1)
+        .min()
+        .unwrap_or(1);
+    let mut order: Vec<(usize, u8)> = levels.into_iter().enumerate().collect();
+    for level in (lowest_odd..=highest).rev() {
+        let mut i = 0;
+        while i < n {
+            if order[i].1 < level {
+                i += 1;
+                continue;
             }
-            k += 1;
-        }
-        if last > w {
-            let span = words[w].0.start..words[last].0.end;
-            // Reverse the words, keeping each word's own items (and the glue
-            // between words) in order.
-            let mut reordered = Vec::with_capacity(span.len());
-            for (index, (range, _)) in words[w..=last].iter().enumerate().rev() {
-                reordered.extend(range.clone());
-                if index > 0 {
-                    let previous_end = words[w + index - 1].0.end;
-                    reordered.extend(previous_end..range.start);
-                }
+            let start = i;
+            while i < n && order[i].1 >= level {
+                i += 1;
             }
-            order.splice(span, reordered);
+            order[start..i].reverse();
         }
-        w = last + 1;
     }
-    Some(order)
+    Some(order.into_iter().map(|(i, _)| i).collect())
 }
 
-/// Adds a box's glyphs at `x` (line-relative), merging into the last run when
-/// face, size and rise match; a glyph from a fallback face starts a run of its own.
-/// Places a box's glyphs from `x`, `spacing` apart beyond their advances
-/// (letter-spacing a justified line takes up).
 /// What a piece's glyphs are to a reader: a note reference, a link's words,
 /// a passage in another language, or the block's text.
 fn role_of(piece: &Piece) -> RunRole {
@@ -2004,6 +2032,10 @@ fn role_of(piece: &Piece) -> RunRole {
     }
 }
 
+/// Adds a box's glyphs at `x` (line-relative), merging into the last run when
+/// face, size and rise match; a glyph from a fallback face starts a run of its own.
+/// Places a box's glyphs from `x`, `spacing` apart beyond their advances
+/// (letter-spacing a justified line takes up).
 fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
     let upem_scale = piece.size.0 / piece.word.units_per_em as f64;
     let glyphs = &piece.word.glyphs[piece.glyphs.clone()];
