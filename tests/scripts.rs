@@ -260,3 +260,62 @@ fn a_right_to_left_phrase_in_quotation_marks_is_ordered_by_the_bidi_algorithm() 
         );
     }
 }
+
+/// Runs of the laid-out book that show `text`: (face, slanted).
+fn runs_showing(laid: &quire::layout::LaidOut, text: &str) -> Vec<(quire::fonts::Style, bool)> {
+    laid.pages
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            quire::layout::frame::Item::Glyphs(run) if run.text.as_str() == text => {
+                Some((run.style, run.slant))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_italic_words_fallback_glyph_is_italic_or_slanted() {
+    use quire::fonts::Style;
+    // Stigma (ϛ), which EB Garamond's italic lacks (its regular has it).
+    let text = "Stigma\n\nThe letter ϛ, and in italics *the letter ϛ*.\n";
+    let project = common::project(&[("manuscript/book.toml", TOML), ("manuscript/01.md", text)]);
+    let (book, _) =
+        quire::load_book(&project, &quire::Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
+    let laid = quire::layout::layout(&book, &fonts).unwrap_or_else(|e| panic!("{e}"));
+    // The bundled fallback has no oblique: the italic word's ϛ is slanted.
+    let mut runs = runs_showing(&laid, "ϛ");
+    runs.sort();
+    assert_eq!(runs, [(Style::Fallback(0), true)]);
+    // The PDF shears it in its text matrix.
+    let pdf = build_pdf(&project);
+    let mut doc = lopdf::Document::load_mem(&pdf).unwrap();
+    doc.decompress();
+    let sheared = doc.get_pages().values().any(|&page| {
+        let content = doc.get_page_content(page);
+        String::from_utf8_lossy(&content).contains(" 0.2126 1 ")
+    });
+    assert!(sheared, "no page has a sheared text matrix");
+
+    // With an oblique of the fallback among the fallbacks, the italic word's ϛ is from it.
+    let oblique = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf";
+    let Ok(bytes) = std::fs::read(oblique) else {
+        common::skipped(&format!("{oblique} (fonts-dejavu-extra) is absent"));
+        return;
+    };
+    let toml =
+        format!("{TOML}[fonts]\nfallback = [\"DejaVuSans.ttf\", \"DejaVuSans-Oblique.ttf\"]\n");
+    let mut project =
+        common::project(&[("manuscript/book.toml", &toml), ("manuscript/01.md", text)]);
+    project.insert("fonts/DejaVuSans-Oblique.ttf", bytes);
+    let (book, _) =
+        quire::load_book(&project, &quire::Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
+    let laid = quire::layout::layout(&book, &fonts).unwrap_or_else(|e| panic!("{e}"));
+    let mut runs = runs_showing(&laid, "ϛ");
+    runs.sort();
+    assert_eq!(runs, [(Style::Fallback(1), false)]);
+}

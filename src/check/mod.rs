@@ -1477,6 +1477,7 @@ mod tests {
             text: "x".into(),
             color: Rgb::BLACK,
             rotation: 0.0,
+            slant: false,
         })
     }
 

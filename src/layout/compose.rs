@@ -192,6 +192,7 @@ pub fn place_line(items: &mut Vec<Item>, line: &Line, left: Pt, baseline: Pt, ma
             text: run.text.clone(),
             color: frame::Rgb::BLACK,
             rotation: 0.0,
+            slant: run.slant,
         }));
     }
 }

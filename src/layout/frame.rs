@@ -292,6 +292,9 @@ pub struct GlyphRun {
     pub hidden: bool,
     /// What the run is to a reader (its block, or an artifact).
     pub mark: Mark,
+    /// Drawn slanted, as an oblique: an italic word's character from an
+    /// upright fallback face (the PDF's text matrix skews it).
+    pub slant: bool,
 }
 
 impl GlyphRun {

@@ -89,6 +89,8 @@ pub struct LineRun {
     pub text: super::frame::RunText,
     /// What the run is in its block, for the PDF's tags.
     pub role: RunRole,
+    /// Drawn slanted (an italic word's character from an upright fallback face).
+    pub slant: bool,
 }
 
 /// What a run of a line is within the block the line belongs to (the block
@@ -2055,6 +2057,7 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
                 && r.rise == piece.rise
                 && r.strike == piece.strike
                 && r.role == role
+                && r.slant == g.slant
         });
         if !same {
             runs.push(LineRun {
@@ -2067,6 +2070,7 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
                 glyphs: Default::default(),
                 text: Default::default(),
                 role,
+                slant: g.slant,
             });
         }
         let run = runs.last_mut().expect("a run was just pushed");

@@ -84,6 +84,9 @@ pub struct Glyph {
     pub cluster: u32,
     /// The face the glyph is drawn from (a fallback, or the word's own).
     pub face: Style,
+    /// Drawn slanted: a character of an italic word from an upright fallback
+    /// face (no italic of its own among the fallbacks).
+    pub slant: bool,
 }
 
 /// A shaped word: glyphs in visual order and the total advance, in font units.
@@ -297,6 +300,13 @@ impl std::fmt::Debug for WordTable {
 pub struct Shaper<'f> {
     faces: Vec<Face<'f>>,
     fallbacks: Vec<Style>,
+    /// The fallbacks in the order tried for a word of each slant and weight
+    /// (`[italic as usize * 2 + bold as usize]`): those of the word's own
+    /// slant and weight first (an italic word's Greek from an italic
+    /// fallback), then the others, each group in the book's order.
+    fallback_order: [Vec<Style>; 4],
+    /// Per face: italic (or oblique).
+    italic: Vec<bool>,
     /// Shaping plans by face, script, direction, features and superior figures on.
     plans: HashMap<(Style, Script, Direction, Features, bool), ShapePlan>,
     /// Per face and feature combination (`face * COMBINATIONS + features`):
@@ -334,9 +344,28 @@ impl<'f> Shaper<'f> {
         let count = faces.len();
         let units_per_em = faces.iter().map(|f| f.units_per_em() as f32).collect();
         let small_caps = faces.iter().map(has_small_caps).collect();
+        let italic: Vec<bool> = faces
+            .iter()
+            .map(|f| f.is_italic() || f.is_oblique())
+            .collect();
+        let bold: Vec<bool> = faces.iter().map(|f| f.is_bold()).collect();
+        let fallbacks: Vec<Style> = fonts.fallbacks().collect();
+        let fallback_order = [0, 1, 2, 3].map(|n: usize| {
+            let (want_italic, want_bold) = (n >= 2, n % 2 == 1);
+            let mut order = fallbacks.clone();
+            order.sort_by_key(|f| {
+                (
+                    italic[f.index()] != want_italic,
+                    bold[f.index()] != want_bold,
+                )
+            });
+            order
+        });
         let mut shaper = Shaper {
             faces,
-            fallbacks: fonts.fallbacks().collect(),
+            fallbacks,
+            fallback_order,
+            italic,
             plans: HashMap::default(),
             cache: vec![HashMap::default(); count * Features::COMBINATIONS],
             shared: fonts.word_table(language),
@@ -584,6 +613,9 @@ impl<'f> Shaper<'f> {
             let run = &text[from..to];
             // Consecutive characters that the same fallback covers are shaped together.
             let mut pieces: Vec<(usize, usize, Option<Style>)> = Vec::new();
+            let italic_word = matches!(style, Style::Italic | Style::BoldItalic);
+            let bold_word = matches!(style, Style::Bold | Style::BoldItalic);
+            let order = &self.fallback_order[usize::from(italic_word) * 2 + usize::from(bold_word)];
             for (at, c) in run.char_indices() {
                 // A joiner or mark goes with what it joins, in that face when
                 // it has the joiner (so an emoji sequence can ligate).
@@ -593,7 +625,7 @@ impl<'f> Shaper<'f> {
                 let face = joined
                     .filter(|f| self.faces[f.index()].glyph_index(c).is_some())
                     .or_else(|| {
-                        self.fallbacks
+                        order
                             .iter()
                             .copied()
                             .find(|f| self.faces[f.index()].glyph_index(c).is_some())
@@ -627,6 +659,7 @@ impl<'f> Shaper<'f> {
                 };
                 let shaped = self.shape_in(face, &text[start..end], Features::NONE, false);
                 let scale = own_upem / self.units_per_em[face.index()];
+                let slant = italic_word && !self.italic[face.index()];
                 glyphs.extend(shaped.glyphs.iter().map(|g| Glyph {
                     id: g.id,
                     advance: g.advance * scale,
@@ -634,6 +667,7 @@ impl<'f> Shaper<'f> {
                     y_offset: g.y_offset * scale,
                     cluster: g.cluster + start as u32,
                     face,
+                    slant,
                 }));
             }
             i = j;
@@ -713,6 +747,7 @@ impl<'f> Shaper<'f> {
                     y_offset: pos.y_offset as f32,
                     cluster: info.cluster,
                     face: style,
+                    slant: false,
                 }
             })
             .collect();
