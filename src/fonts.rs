@@ -26,9 +26,10 @@ pub enum Style {
     Fallback(u8),
 }
 
-/// The monospace face and the fallback quire ships, used when `[fonts]` names
-/// them (the defaults) and the project's `fonts/` does not hold them.
-pub const BUNDLED: [(&str, &[u8]); 2] = [
+/// The monospace face and the fallbacks quire ships (DejaVu Sans, then Noto
+/// Emoji), used when `[fonts]` names them (the defaults) and the project's
+/// `fonts/` does not hold them.
+pub const BUNDLED: [(&str, &[u8]); 3] = [
     (
         "fonts/JetBrainsMono-Regular.ttf",
         include_bytes!("../fonts/JetBrainsMono-Regular.ttf"),
@@ -37,7 +38,13 @@ pub const BUNDLED: [(&str, &[u8]); 2] = [
         "fonts/DejaVuSans.ttf",
         include_bytes!("../fonts/DejaVuSans.ttf"),
     ),
+    (EMOJI, include_bytes!("../fonts/NotoEmoji-Regular.ttf")),
 ];
+
+/// The bundled emoji face (monochrome Noto Emoji), the last default fallback:
+/// emoji print in black, in the text layer. The EPUB does not embed it
+/// (a reader has emoji of its own).
+pub const EMOJI: &str = "fonts/NotoEmoji-Regular.ttf";
 
 impl Style {
     pub const TEXT: [Style; 4] = [

@@ -28,7 +28,7 @@ const FIRST_CHAPTER: (&str, &[u8]) = (
 );
 
 /// The fonts every new or imported book starts with, and their licences.
-const FONTS: [(&str, &[u8]); 9] = [
+const FONTS: [(&str, &[u8]); 11] = [
     (
         "fonts/EBGaramond-Regular.ttf",
         include_bytes!("../fonts/EBGaramond-Regular.ttf"),
@@ -58,6 +58,11 @@ const FONTS: [(&str, &[u8]); 9] = [
     (
         "fonts/DejaVu-LICENSE.txt",
         include_bytes!("../fonts/DejaVu-LICENSE.txt"),
+    ),
+    (quire::fonts::EMOJI, quire::fonts::BUNDLED[2].1),
+    (
+        "fonts/NotoEmoji-OFL.txt",
+        include_bytes!("../fonts/NotoEmoji-OFL.txt"),
     ),
 ];
 

@@ -494,7 +494,10 @@ pub fn epub_faces<'a>(book: &Book, fonts: &'a fonts::Fonts) -> Vec<epub::EmbedFa
             .unwrap_or(&face.path)
             .to_string();
         // One file may serve two faces (a family without a bold): embed it once.
-        if faces.iter().any(|f| f.file_name == file_name) {
+        // The bundled emoji face is for print: a reader brings emoji of its own.
+        if faces.iter().any(|f| f.file_name == file_name)
+            || (matches!(style, Style::Fallback(_)) && face.path == fonts::EMOJI)
+        {
             continue;
         }
         let (family, role) = match style {

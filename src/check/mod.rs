@@ -132,6 +132,7 @@ mod tests {
             text: "x".into(),
             color: Rgb::BLACK,
             rotation: 0.0,
+            slant: false,
         })
     }
 

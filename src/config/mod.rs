@@ -444,7 +444,10 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
                 .iter()
                 .map(|f| format!("fonts/{}", f.get_ref()))
                 .collect(),
-            None => vec!["fonts/DejaVuSans.ttf".to_string()],
+            None => vec![
+                "fonts/DejaVuSans.ttf".to_string(),
+                crate::fonts::EMOJI.to_string(),
+            ],
         },
     };
 

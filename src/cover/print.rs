@@ -321,6 +321,7 @@ impl Sheet {
                 text: run.text.clone(),
                 color,
                 rotation,
+                slant: run.slant,
             }));
         }
         self.strings.push((panel, text.to_string()));

@@ -178,6 +178,9 @@ pub fn place_line(items: &mut Vec<Item>, line: &Line, left: Pt, baseline: Pt, ma
                 Mark::Block(block, Part::NoteRef(note))
             }
             (Mark::Block(block, _), RunRole::Link(link)) => Mark::Block(block, Part::Link(link)),
+            (Mark::Block(block, _), RunRole::Language(lang)) => {
+                Mark::Block(block, Part::Language(lang))
+            }
         };
         items.push(Item::Glyphs(GlyphRun {
             mark: run_mark,
@@ -190,6 +193,7 @@ pub fn place_line(items: &mut Vec<Item>, line: &Line, left: Pt, baseline: Pt, ma
             text: run.text.clone(),
             color: frame::Rgb::BLACK,
             rotation: 0.0,
+            slant: run.slant,
         }));
     }
 }

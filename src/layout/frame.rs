@@ -269,6 +269,9 @@ pub enum Part {
     Entry(u32),
     /// A link's words: its place among the block's links (see `model::links`).
     Link(u32),
+    /// A passage in another language (`[mot]{lang=fr}`), by its tag's
+    /// `model::language_key`: tagged as a `Span` with its `/Lang`.
+    Language(u32),
 }
 
 /// Shaped glyphs on one baseline in one face and size.
@@ -289,6 +292,9 @@ pub struct GlyphRun {
     pub hidden: bool,
     /// What the run is to a reader (its block, or an artifact).
     pub mark: Mark,
+    /// Drawn slanted, as an oblique: an italic word's character from an
+    /// upright fallback face (the PDF's text matrix skews it).
+    pub slant: bool,
 }
 
 impl GlyphRun {

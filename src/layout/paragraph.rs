@@ -89,6 +89,8 @@ pub struct LineRun {
     pub text: super::frame::RunText,
     /// What the run is in its block, for the PDF's tags.
     pub role: RunRole,
+    /// Drawn slanted (an italic word's character from an upright fallback face).
+    pub slant: bool,
 }
 
 /// What a run of a line is within the block the line belongs to (the block
@@ -105,6 +107,8 @@ pub enum RunRole {
     /// The words of a link (a web address or a cross-reference): the link's
     /// place among the block's links, in reading order.
     Link(u32),
+    /// A passage in another language: its tag's [`crate::model::language_key`].
+    Language(u32),
     /// Not read: a hyphen added at the line's end, leader dots.
     Artifact,
 }
@@ -211,15 +215,21 @@ struct Segment<'a> {
     tracking: f64,
     /// Inside a link: its place among the block's links.
     link: Option<u32>,
+    /// Inside a passage in another language: its tag's key.
+    lang: Option<u32>,
 }
 
 /// A place inside a word where a line may break.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum BreakKind {
     /// A hyphenation point: a hyphen is added if the line breaks here.
     Hyphen { capitalised: bool },
     /// After a hyphen or dash the author wrote.
     Explicit { hyphen: bool },
+    /// Between characters of Chinese, Japanese or Korean, where Unicode's
+    /// line-breaking rules (UAX #14) allow it: no hyphen, and the gap
+    /// takes a justified line's slack.
+    Ideographic,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -237,8 +247,6 @@ struct Prepared {
     points: Box<[BreakPoint]>,
     /// [`letter_stretch`] of the word.
     letter_stretch: f64,
-    /// The word has a letter (not only figures and punctuation).
-    has_letters: bool,
 }
 
 /// Per face, unhyphenated and hyphenated.
@@ -294,10 +302,12 @@ struct Piece {
     /// How far apart the word's letters may go at full stretch, in ems
     /// ([`letter_stretch`] of the whole word, found once for all its pieces).
     letter_stretch: f64,
-    /// The word has a letter (not only figures and punctuation).
-    has_letters: bool,
     /// Inside a link: its place among the block's links.
     link: Option<u32>,
+    /// Inside a passage in another language: its tag's key.
+    lang: Option<u32>,
+    /// Its bidi embedding level (UAX #9): even left to right, odd right to left.
+    level: u8,
 }
 
 /// What the paragraph builder needs besides the text.
@@ -383,6 +393,8 @@ struct Look {
     upper: bool,
     /// Inside a link: its place among the block's links.
     link: Option<u32>,
+    /// Inside a passage in another language: its tag's key.
+    lang: Option<u32>,
 }
 
 /// Flattens inlines into styled segments, counting characters like the page map does.
@@ -405,6 +417,7 @@ fn segments<'a>(
         tracking: para.tracking * para.size.0,
         upper: para.case == Case::Upper,
         link: None,
+        lang: None,
     };
     segments_in(inlines, look, offset, links, out);
 }
@@ -552,6 +565,7 @@ fn segments_in<'a>(
             features: look.features,
             tracking: look.tracking,
             link: look.link,
+            lang: look.lang,
         };
         match inline {
             Inline::Text(t) => {
@@ -586,7 +600,13 @@ fn segments_in<'a>(
                 links,
                 out,
             ),
-            Inline::Language { content, .. } => segments_in(content, look, offset, links, out),
+            Inline::Language { tag, content } => {
+                let look = Look {
+                    lang: Some(crate::model::language_key(tag)),
+                    ..look
+                };
+                segments_in(content, look, offset, links, out)
+            }
             Inline::Link { url, content } => {
                 let look = Look {
                     link: Some(*links),
@@ -664,6 +684,7 @@ fn segments_in<'a>(
                 features: Features::NONE,
                 tracking: 0.0,
                 link: None,
+                lang: None,
             }),
             Inline::LineBreak => {
                 out.push(text("\n", *offset));
@@ -727,6 +748,57 @@ fn shown_url(url: &str, content: &[Inline], show: bool) -> Option<String> {
     }
     shown.push(')');
     Some(shown)
+}
+
+/// A character written right to left (Hebrew, Arabic…: bidi class R or AL).
+fn is_strong_rtl(c: char) -> bool {
+    // The blocks that hold them, before the table lookup: the curly quotes
+    // and dashes of Latin text are never looked up.
+    matches!(c, '\u{590}'..='\u{8ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{feff}' | '\u{10800}'..='\u{10fff}' | '\u{1e800}'..='\u{1efff}')
+        && matches!(
+            unicode_bidi::bidi_class(c),
+            unicode_bidi::BidiClass::R | unicode_bidi::BidiClass::AL
+        )
+}
+
+/// How far the gap between two CJK characters may open and close on a
+/// justified line, in ems (a line of 25 to 40 characters spreads up to about
+/// an em of slack at a ratio of 0.5 or less).
+const CJK_STRETCH: f64 = 0.08;
+const CJK_SHRINK: f64 = 0.02;
+
+/// A character of Chinese, Japanese or Korean text: Han ideographs, kana,
+/// hangul, their punctuation and the full-width forms.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{11ff}'
+        | '\u{2e80}'..='\u{2fff}'
+        | '\u{3001}'..='\u{33ff}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{a960}'..='\u{a97f}'
+        | '\u{ac00}'..='\u{d7ff}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{fe30}'..='\u{fe4f}'
+        | '\u{ff00}'..='\u{ffef}'
+        | '\u{20000}'..='\u{3ffff}')
+}
+
+/// Byte offsets inside `word` (never its ends) where Unicode's line-breaking
+/// algorithm (UAX #14) allows a break next to a CJK character: between
+/// ideographs and kana, but not before a closing mark or a small kana
+/// (、。」ゃ…) nor after an opening one (「（…), the kinsoku rules. Breaks
+/// between two non-CJK characters (a Latin word inside CJK text) are left
+/// to the rest of the setter.
+fn cjk_breaks(word: &str) -> impl Iterator<Item = u32> + '_ {
+    unicode_linebreak::linebreaks(word).filter_map(move |(at, kind)| {
+        if kind != unicode_linebreak::BreakOpportunity::Allowed || at == 0 || at >= word.len() {
+            return None;
+        }
+        let before = word[..at].chars().next_back();
+        let after = word[at..].chars().next();
+        (before.is_some_and(is_cjk) || after.is_some_and(is_cjk)).then_some(at as u32)
+    })
 }
 
 fn is_break_space(c: char) -> bool {
@@ -993,8 +1065,9 @@ impl Setter<'_, '_> {
             note: None,
             tracking: 0.0,
             letter_stretch: letter_stretch(text),
-            has_letters: text.chars().any(char::is_alphabetic),
             link: None,
+            lang: None,
+            level: u8::from(word.rtl),
         };
         let mut runs = Vec::new();
         push_glyphs(&mut runs, &piece, 0.0, 0.0);
@@ -1220,7 +1293,21 @@ impl Setter<'_, '_> {
                 None,
             );
         }
+        // A paragraph with right-to-left text: the embedding levels of
+        // Unicode's bidi algorithm, per byte of the segments' text (a
+        // left-to-right paragraph, as the EPUB's).
+        let levels = segs
+            .iter()
+            .any(|s| s.text.chars().any(is_strong_rtl))
+            .then(|| {
+                let text: String = segs.iter().map(|s| &*s.text).collect();
+                let info = unicode_bidi::BidiInfo::new(&text, Some(unicode_bidi::Level::ltr()));
+                info.levels.iter().map(|l| l.number()).collect::<Vec<u8>>()
+            });
+        let mut seg_end = 0;
         for seg in segs {
+            let seg_start = seg_end;
+            seg_end += seg.text.len();
             let upem = self.shaper.units_per_em(seg.style) as f64;
             let scale = seg.size.0 / upem;
             if seg.text == "\n" {
@@ -1295,7 +1382,35 @@ impl Setter<'_, '_> {
                     })
                     .unwrap_or(rest.len());
                 let word_text = &rest[..end];
-                self.push_word(word_text, seg, char_offset, para, &mut items, &mut pieces);
+                let at = seg_start + seg.text.len() - rest.len();
+                match levels.as_ref().map(|l| &l[at..at + end]) {
+                    // A word whose characters are at different levels (a
+                    // Hebrew word in quotation marks in English) is set in
+                    // parts, each shaped in its own direction.
+                    Some(word_levels) => {
+                        let mut from = 0;
+                        let mut chars_before = 0;
+                        while from < end {
+                            let level = word_levels[from];
+                            let to = word_levels[from..]
+                                .iter()
+                                .position(|&l| l != level)
+                                .map_or(end, |n| from + n);
+                            let part = &word_text[from..to];
+                            let first = pieces.len();
+                            let offset = char_offset + if seg.counted { chars_before } else { 0 };
+                            self.push_word(part, seg, offset, para, &mut items, &mut pieces);
+                            for piece in pieces[first..].iter_mut().flatten() {
+                                piece.level = level;
+                            }
+                            chars_before += part.chars().count() as u32;
+                            from = to;
+                        }
+                    }
+                    None => {
+                        self.push_word(word_text, seg, char_offset, para, &mut items, &mut pieces)
+                    }
+                }
                 char_offset += if seg.counted {
                     word_text.chars().count() as u32
                 } else {
@@ -1373,6 +1488,13 @@ impl Setter<'_, '_> {
             }
             previous = Some(c);
         }
+        if text.chars().any(is_cjk) {
+            points.extend(
+                cjk_breaks(text)
+                    .filter(|&at| word.is_cluster_boundary(at))
+                    .map(|at| (at, BreakKind::Ideographic)),
+            );
+        }
         points.sort_by_key(|p| p.0);
         points.dedup_by_key(|p| p.0);
         // The points ascend: each counts the characters from the one before.
@@ -1395,7 +1517,6 @@ impl Setter<'_, '_> {
             text: Arc::from(text),
             points,
             letter_stretch: letter_stretch(text),
-            has_letters: text.chars().any(char::is_alphabetic),
         });
         self.prepared[slot][hyphenate as usize].insert(text.into(), prepared.clone());
         prepared
@@ -1430,8 +1551,9 @@ impl Setter<'_, '_> {
                 note: seg.note,
                 tracking: 0.0,
                 letter_stretch: letter_stretch(text),
-                has_letters: text.chars().any(char::is_alphabetic),
                 link: None,
+                lang: None,
+                level: 0,
             }));
             return;
         }
@@ -1469,8 +1591,9 @@ impl Setter<'_, '_> {
                 note: seg.note,
                 tracking: seg.tracking,
                 letter_stretch: stretch,
-                has_letters: prepared.has_letters,
                 link: seg.link,
+                lang: seg.lang,
+                level: u8::from(word.rtl),
             };
             (Item::Box { width }, Some(piece))
         };
@@ -1512,6 +1635,25 @@ impl Setter<'_, '_> {
             letter_glue(items, pieces, glyph - start_glyph);
             items.push(item);
             pieces.push(drawn);
+            if point.kind == BreakKind::Ideographic {
+                // A gap that may open (a justified line's slack spread between
+                // the characters, as CJK text is justified) or close a little;
+                // its shrink also keeps it from reading as letter-spacing glue.
+                let (stretch, shrink) = if para.align == Align::Justify {
+                    (seg.size.0 * CJK_STRETCH, seg.size.0 * CJK_SHRINK)
+                } else {
+                    (0.0, 0.0)
+                };
+                items.push(Item::Glue {
+                    width: 0.0,
+                    stretch,
+                    shrink,
+                });
+                pieces.push(None);
+                start_glyph = glyph;
+                start_chars = point.chars_before;
+                continue;
+            }
             let (width, flagged, cost) = match point.kind {
                 BreakKind::Hyphen { capitalised: false } => (hyphen_width, true, HYPHEN_PENALTY),
                 BreakKind::Hyphen { capitalised: true } => {
@@ -1519,6 +1661,7 @@ impl Setter<'_, '_> {
                 }
                 BreakKind::Explicit { hyphen: true } => (0.0, true, HYPHEN_PENALTY),
                 BreakKind::Explicit { hyphen: false } => (0.0, false, DASH_PENALTY),
+                BreakKind::Ideographic => unreachable!("set as glue above"),
             };
             items.push(Item::Penalty {
                 width,
@@ -1669,7 +1812,8 @@ impl Setter<'_, '_> {
             }
             None => &mut as_written,
         };
-        for (item, piece) in order.map(|i| (&items[i], &pieces[i])) {
+        for i in order {
+            let (item, piece) = (&items[i], &pieces[i]);
             match (item, piece) {
                 (Item::Box { width }, Some(piece)) => {
                     if let Some(note) = piece.note {
@@ -1705,7 +1849,15 @@ impl Setter<'_, '_> {
                         // A break allowed inside an address (after `/` or `.`) is no space.
                         if *width > 0.0 {
                             let gap = letter_gap.min(adjusted);
-                            self.push_space(&mut runs, x + gap, adjusted - gap);
+                            // A space between two words of a passage in another
+                            // language is the passage's.
+                            let within = pieces[i + 1..]
+                                .iter()
+                                .flatten()
+                                .next()
+                                .map(role_of)
+                                .filter(|r| matches!(r, RunRole::Language(_)));
+                            self.push_space(&mut runs, x + gap, adjusted - gap, within);
                         }
                         x += adjusted;
                     } else if *stretch < 1e4 {
@@ -1741,14 +1893,16 @@ impl Setter<'_, '_> {
     /// (a screen reader's, from the tagged structure) has its spaces. It goes
     /// at the end of the text run before it, or in a run of its own after a
     /// note reference or a marker, which are tagged apart from the text.
-    fn push_space(&mut self, runs: &mut Vec<LineRun>, x: f64, width: f64) {
+    /// `within`: the role of the words on both sides, when the space is theirs.
+    fn push_space(&mut self, runs: &mut Vec<LineRun>, x: f64, width: f64, within: Option<RunRole>) {
         let Some(last) = runs.last() else {
             return;
         };
         let Some(glyph) = self.shaper.space_glyph(last.style) else {
             return;
         };
-        if last.role != RunRole::Text || last.hidden {
+        let joined = within.is_some_and(|role| role == last.role && !last.hidden);
+        if !joined && (last.role != RunRole::Text || last.hidden) {
             let run = LineRun {
                 x: Pt(x),
                 glyphs: Default::default(),
@@ -1810,81 +1964,74 @@ impl Setter<'_, '_> {
             return;
         };
         let x = last.x.0 + last.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0);
-        self.push_space(&mut line.runs, x, 0.0);
+        self.push_space(&mut line.runs, x, 0.0, None);
     }
 }
 
-/// The order in which a line's items are placed, left to right: as written,
-/// except that a phrase of right-to-left words (Arabic, Hebrew) inside
-/// left-to-right text has its words in reverse, so it reads right to left
-/// (each word was already shaped right to left). Figures and punctuation
-/// between two such words belong to the phrase.
-/// `None` when the line has no right-to-left word (placed as written).
+/// The order in which a line's items are placed, left to right: Unicode's
+/// bidi algorithm's (UAX #9, rule L2) on the embedding levels `unicode-bidi`
+/// resolved for the paragraph, each box at its piece's level (a word was
+/// split where its level changes, and each part shaped in its direction):
+/// from the highest level down to the lowest odd one, every run of items at
+/// that level or above is reversed. A space or penalty takes the lower level
+/// of the boxes either side of it (a space between two right-to-left words
+/// is theirs, one between a left-to-right and a right-to-left word the
+/// paragraph's). `None` when every piece is at level 0 (placed as written).
 fn visual_order(items: &[Item], pieces: &[Option<Piece>]) -> Option<Vec<usize>> {
-    if !pieces.iter().flatten().any(|p| p.word.rtl) {
+    if !pieces.iter().flatten().any(|p| p.level > 0) {
         return None;
     }
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    #[derive(Clone, Copy, PartialEq)]
-    enum Class {
-        Rtl,
-        Neutral,
-        Ltr,
+    let n = items.len();
+    let box_level = |i: usize| pieces[i].as_ref().map(|p| p.level);
+    let mut before = vec![None; n];
+    let mut last = None;
+    for (i, slot) in before.iter_mut().enumerate() {
+        *slot = last;
+        last = box_level(i).or(last);
     }
-    // Words: runs of items between glue.
-    let mut words: Vec<(std::ops::Range<usize>, Class)> = Vec::new();
-    let mut i = 0;
-    while i < items.len() {
-        if matches!(items[i], Item::Glue { .. }) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < items.len() && !matches!(items[i], Item::Glue { .. }) {
-            i += 1;
-        }
-        let word_pieces = || pieces[start..i].iter().flatten();
-        let class = if word_pieces().any(|p| p.word.rtl) {
-            Class::Rtl
-        } else if word_pieces().any(|p| p.has_letters) {
-            Class::Ltr
-        } else {
-            Class::Neutral
-        };
-        words.push((start..i, class));
+    let mut levels = vec![0u8; n];
+    let mut next = None;
+    for i in (0..n).rev() {
+        levels[i] = box_level(i).unwrap_or_else(|| match (before[i], next) {
+            (Some(a), Some(b)) => a.min(b),
+            _ => 0,
+        });
+        next = box_level(i).or(next);
     }
-    let mut w = 0;
-    while w < words.len() {
-        if words[w].1 != Class::Rtl {
-            w += 1;
-            continue;
-        }
-        // The phrase: from this right-to-left word to the last one before a left-to-right word.
-        let mut last = w;
-        let mut k = w + 1;
-        while k < words.len() && words[k].1 != Class::Ltr {
-            if words[k].1 == Class::Rtl {
-                last = k;
+    let highest = levels.iter().copied().max().unwrap_or(0);
+    let lowest_odd = levels
+        .iter()
+        .copied()
+        .filter(|l| l % 2 == 1)
+        .min()
+        .unwrap_or(1);
+    let mut order: Vec<(usize, u8)> = levels.into_iter().enumerate().collect();
+    for level in (lowest_odd..=highest).rev() {
+        let mut i = 0;
+        while i < n {
+            if order[i].1 < level {
+                i += 1;
+                continue;
             }
-            k += 1;
-        }
-        if last > w {
-            let span = words[w].0.start..words[last].0.end;
-            // Reverse the words, keeping each word's own items (and the glue
-            // between words) in order.
-            let mut reordered = Vec::with_capacity(span.len());
-            for (index, (range, _)) in words[w..=last].iter().enumerate().rev() {
-                reordered.extend(range.clone());
-                if index > 0 {
-                    let previous_end = words[w + index - 1].0.end;
-                    reordered.extend(previous_end..range.start);
-                }
+            let start = i;
+            while i < n && order[i].1 >= level {
+                i += 1;
             }
-            order.splice(span, reordered);
+            order[start..i].reverse();
         }
-        w = last + 1;
     }
-    Some(order)
+    Some(order.into_iter().map(|(i, _)| i).collect())
+}
+
+/// What a piece's glyphs are to a reader: a note reference, a link's words,
+/// a passage in another language, or the block's text.
+fn role_of(piece: &Piece) -> RunRole {
+    match (piece.note, piece.link, piece.lang) {
+        (Some(note), _, _) => RunRole::NoteRef(note),
+        (None, Some(link), _) => RunRole::Link(link),
+        (None, None, Some(lang)) => RunRole::Language(lang),
+        (None, None, None) => RunRole::Text,
+    }
 }
 
 /// Adds a box's glyphs at `x` (line-relative), merging into the last run when
@@ -1903,17 +2050,14 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
         } else {
             g.face
         };
-        let role = match (piece.note, piece.link) {
-            (Some(note), _) => RunRole::NoteRef(note),
-            (None, Some(link)) => RunRole::Link(link),
-            (None, None) => RunRole::Text,
-        };
+        let role = role_of(piece);
         let same = runs.last().is_some_and(|r| {
             r.style == face
                 && r.size == piece.size
                 && r.rise == piece.rise
                 && r.strike == piece.strike
                 && r.role == role
+                && r.slant == g.slant
         });
         if !same {
             runs.push(LineRun {
@@ -1926,6 +2070,7 @@ fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
                 glyphs: Default::default(),
                 text: Default::default(),
                 role,
+                slant: g.slant,
             });
         }
         let run = runs.last_mut().expect("a run was just pushed");
@@ -1985,6 +2130,7 @@ fn plain_segment<'t>(text: &'t str, para: &ParaStyle) -> Segment<'t> {
         features: case_features(para.case),
         tracking: para.tracking * para.size.0,
         link: None,
+        lang: None,
     }
 }
 

@@ -84,6 +84,9 @@ pub struct Glyph {
     pub cluster: u32,
     /// The face the glyph is drawn from (a fallback, or the word's own).
     pub face: Style,
+    /// Drawn slanted: a character of an italic word from an upright fallback
+    /// face (no italic of its own among the fallbacks).
+    pub slant: bool,
 }
 
 /// A shaped word: glyphs in visual order and the total advance, in font units.
@@ -297,6 +300,13 @@ impl std::fmt::Debug for WordTable {
 pub struct Shaper<'f> {
     faces: Vec<Face<'f>>,
     fallbacks: Vec<Style>,
+    /// The fallbacks in the order tried for a word of each slant and weight
+    /// (`[italic as usize * 2 + bold as usize]`): those of the word's own
+    /// slant and weight first (an italic word's Greek from an italic
+    /// fallback), then the others, each group in the book's order.
+    fallback_order: [Vec<Style>; 4],
+    /// Per face: italic (or oblique).
+    italic: Vec<bool>,
     /// Shaping plans by face, script, direction, features and superior figures on.
     plans: HashMap<(Style, Script, Direction, Features, bool), ShapePlan>,
     /// Per face and feature combination (`face * COMBINATIONS + features`):
@@ -334,9 +344,28 @@ impl<'f> Shaper<'f> {
         let count = faces.len();
         let units_per_em = faces.iter().map(|f| f.units_per_em() as f32).collect();
         let small_caps = faces.iter().map(has_small_caps).collect();
+        let italic: Vec<bool> = faces
+            .iter()
+            .map(|f| f.is_italic() || f.is_oblique())
+            .collect();
+        let bold: Vec<bool> = faces.iter().map(|f| f.is_bold()).collect();
+        let fallbacks: Vec<Style> = fonts.fallbacks().collect();
+        let fallback_order = [0, 1, 2, 3].map(|n: usize| {
+            let (want_italic, want_bold) = (n >= 2, n % 2 == 1);
+            let mut order = fallbacks.clone();
+            order.sort_by_key(|f| {
+                (
+                    italic[f.index()] != want_italic,
+                    bold[f.index()] != want_bold,
+                )
+            });
+            order
+        });
         let mut shaper = Shaper {
             faces,
-            fallbacks: fonts.fallbacks().collect(),
+            fallbacks,
+            fallback_order,
+            italic,
             plans: HashMap::default(),
             cache: vec![HashMap::default(); count * Features::COMBINATIONS],
             shared: fonts.word_table(language),
@@ -567,30 +596,41 @@ impl<'f> Shaper<'f> {
                 i += 1;
                 continue;
             }
-            // A run of .notdef glyphs: the bytes their clusters cover.
+            // A run of .notdef glyphs: the bytes their clusters cover, with
+            // the face's own glyphs in those clusters (a joiner between two
+            // emoji the face lacks is in their cluster: shaped once, with them).
             let mut j = i;
             let (mut from, mut to) = (usize::MAX, 0);
-            while j < word.glyphs.len() && word.glyphs[j].id == 0 {
-                let c = word.glyphs[j].cluster;
-                from = from.min(c as usize);
-                to = to.max(end_of(c));
+            while let Some(g) = word.glyphs.get(j) {
+                if g.id == 0 {
+                    from = from.min(g.cluster as usize);
+                    to = to.max(end_of(g.cluster));
+                } else if !(from..to).contains(&(g.cluster as usize)) {
+                    break;
+                }
                 j += 1;
             }
             let run = &text[from..to];
             // Consecutive characters that the same fallback covers are shaped together.
             let mut pieces: Vec<(usize, usize, Option<Style>)> = Vec::new();
+            let italic_word = matches!(style, Style::Italic | Style::BoldItalic);
+            let bold_word = matches!(style, Style::Bold | Style::BoldItalic);
+            let order = &self.fallback_order[usize::from(italic_word) * 2 + usize::from(bold_word)];
             for (at, c) in run.char_indices() {
-                let face = self
-                    .fallbacks
-                    .iter()
-                    .copied()
-                    .find(|f| self.faces[f.index()].glyph_index(c).is_some())
-                    // A joiner or mark goes with what it joins.
+                // A joiner or mark goes with what it joins, in that face when
+                // it has the joiner (so an emoji sequence can ligate).
+                let joined = is_joining(c)
+                    .then(|| pieces.last().and_then(|p| p.2))
+                    .flatten();
+                let face = joined
+                    .filter(|f| self.faces[f.index()].glyph_index(c).is_some())
                     .or_else(|| {
-                        is_joining(c)
-                            .then(|| pieces.last().and_then(|p| p.2))
-                            .flatten()
-                    });
+                        order
+                            .iter()
+                            .copied()
+                            .find(|f| self.faces[f.index()].glyph_index(c).is_some())
+                    })
+                    .or(joined);
                 match face {
                     Some(f) => fell_back.push((c, f)),
                     None => {
@@ -619,6 +659,7 @@ impl<'f> Shaper<'f> {
                 };
                 let shaped = self.shape_in(face, &text[start..end], Features::NONE, false);
                 let scale = own_upem / self.units_per_em[face.index()];
+                let slant = italic_word && !self.italic[face.index()];
                 glyphs.extend(shaped.glyphs.iter().map(|g| Glyph {
                     id: g.id,
                     advance: g.advance * scale,
@@ -626,6 +667,7 @@ impl<'f> Shaper<'f> {
                     y_offset: g.y_offset * scale,
                     cluster: g.cluster + start as u32,
                     face,
+                    slant,
                 }));
             }
             i = j;
@@ -705,6 +747,7 @@ impl<'f> Shaper<'f> {
                     y_offset: pos.y_offset as f32,
                     cluster: info.cluster,
                     face: style,
+                    slant: false,
                 }
             })
             .collect();
@@ -892,6 +935,26 @@ mod tests {
         // No bundled face has CJK.
         let w = shaper.word(Style::Regular, "a中b");
         assert_eq!(w.missing, Some('中'));
+    }
+
+    #[test]
+    fn emoji_come_from_the_emoji_face_and_a_joined_sequence_is_shaped_once() {
+        let fonts = bundled_fonts();
+        let emoji = fonts
+            .fallbacks()
+            .find(|f| fonts.get(*f).path == crate::fonts::EMOJI)
+            .expect("the emoji face is a default fallback");
+        let mut shaper = Shaper::new(&fonts, "en");
+        let w = shaper.word(Style::Regular, "a🚢b");
+        assert_eq!(w.missing, None);
+        assert_eq!(w.fell_back, [('🚢', emoji)]);
+        // A family (man, woman, girl joined by ZWJ): the text face has the
+        // joiner, not the emoji; each character is drawn once at most.
+        let family = "👨\u{200d}👩\u{200d}👧";
+        let w = shaper.word(Style::Regular, family);
+        assert_eq!(w.missing, None);
+        assert!(w.glyphs.len() <= family.chars().count(), "{:?}", w.glyphs);
+        assert!(w.glyphs.iter().all(|g| g.face == emoji));
     }
 
     #[test]

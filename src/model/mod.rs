@@ -640,6 +640,26 @@ pub fn links<'a>(inlines: &'a [Inline], out: &mut Vec<&'a Inline>) {
     }
 }
 
+/// A language tag as a number print's marks carry (`layout::frame::Part`
+/// is `Copy`): FNV-1a of the tag in lower case, read back by the PDF's
+/// tagging from the book's [`languages`].
+pub fn language_key(tag: &str) -> u32 {
+    tag.bytes().fold(0x811c_9dc5_u32, |hash, b| {
+        (hash ^ u32::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The language tags of passages in inlines (`[mot]{lang=fr}`), by
+/// [`language_key`].
+pub fn languages(inlines: &[Inline], out: &mut std::collections::HashMap<u32, String>) {
+    for inline in inlines {
+        if let Inline::Language { tag, .. } = inline {
+            out.entry(language_key(tag)).or_insert_with(|| tag.clone());
+        }
+        languages(inline.children(), out);
+    }
+}
+
 /// How many links [`links`] finds.
 pub fn link_count(inlines: &[Inline]) -> u32 {
     let mut found = Vec::new();

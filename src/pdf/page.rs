@@ -15,6 +15,8 @@ use crate::fonts::{Fonts, Style};
 use crate::layout::frame::{GlyphRun, Item, Mark, Page, Part, Rgb, Side};
 use crate::model::ImageId;
 
+/// The shear of a slanted run's text matrix: tan 12°.
+const SLANT: f32 = 0.2126;
 /// Horizontal advances from each face's `hmtx`, in thousandths of an em: what a
 /// PDF viewer advances after each glyph, so `TJ` offsets can correct it to the
 /// shaped position.
@@ -167,6 +169,7 @@ pub fn content_key(page: &Page, subsets: u64) -> u64 {
                 pt(&mut h, run.y);
                 rgb(&mut h, run.color);
                 run.rotation.to_bits().hash(&mut h);
+                run.slant.hash(&mut h);
                 run.hidden.hash(&mut h);
                 run.glyphs.len().hash(&mut h);
                 for g in &run.glyphs {
@@ -302,7 +305,11 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
                 }
                 set_color(&mut content, &mut current_color, run.color);
                 let (x, y) = place.point(run.x.0, run.y.0);
-                if run.rotation == 0.0 {
+                if run.slant {
+                    // An oblique: the upright glyphs sheared by 12°, as a
+                    // synthesised italic is.
+                    content.set_text_matrix([1.0, 0.0, SLANT, 1.0, x, y]);
+                } else if run.rotation == 0.0 {
                     content.set_text_matrix([1.0, 0.0, 0.0, 1.0, x, y]);
                 } else {
                     // Clockwise about the start of the baseline.
@@ -650,6 +657,7 @@ mod tests {
             text: Default::default(),
             color: Rgb::BLACK,
             rotation: 0.0,
+            slant: false,
             hidden: false,
             mark: Mark::Artifact,
         }

@@ -8,7 +8,8 @@
 //! `L`/`LI`/`Lbl`/`LBody`, `Table`/`TR`/`TH` (with `Scope`)/`TD`, `Figure`
 //! with the manuscript's alt text, `Caption`, `Code`, `TOC`/`TOCI`, and a
 //! footnote as a `Reference` in its paragraph with the `Note` right after
-//! it. Each element's content is the marked content layout tagged with its
+//! it, and a passage in another language (`[mot]{lang=fr}`) as a `Span`
+//! with its `/Lang`. Each element's content is the marked content layout tagged with its
 //! block (page streams carry `BDC`/`EMC` with MCIDs, see `page`); the
 //! `ParentTree` maps every MCID back to its element. The catalog says the
 //! file is tagged (`/MarkInfo`), its language and that viewers show the
@@ -63,6 +64,9 @@ struct Tree<'a> {
     /// and which are in the tree.
     annotations: HashMap<(BlockId, Part), Vec<usize>>,
     attached: Vec<bool>,
+    /// The tags of the book's passages in other languages, by key (see
+    /// `model::language_key`).
+    languages: HashMap<u32, String>,
 }
 
 impl<'a> Tree<'a> {
@@ -146,15 +150,27 @@ impl<'a> Tree<'a> {
     }
 
     /// `block`'s text under `element`, in order: its own content, a link's
-    /// words as a `Link` with its annotations, and each footnote reference
-    /// as a `Reference` (its link inside) followed by its `Note`.
+    /// words as a `Link` with its annotations, a passage in another language
+    /// as a `Span` with its `/Lang`, and each footnote reference as a
+    /// `Reference` (its link inside) followed by its `Note`.
     fn text(&mut self, element: usize, block: BlockId, wanted: impl Fn(Part) -> bool) {
         let content = self.take(block, |part| {
-            wanted(part) || matches!(part, Part::NoteRef(_) | Part::Link(_))
+            wanted(part) || matches!(part, Part::NoteRef(_) | Part::Link(_) | Part::Language(_))
         });
         let mut open_link: Option<(Part, usize)> = None;
         for (page, mcid, part) in content {
             match part {
+                Part::Language(key) => match open_link {
+                    Some((open, span)) if open == part => {
+                        self.elements[span].kids.push(Kid::Content(page, mcid))
+                    }
+                    _ => {
+                        let span = self.child(element, "Span");
+                        self.elements[span].lang = self.languages.get(&key).cloned();
+                        self.elements[span].kids.push(Kid::Content(page, mcid));
+                        open_link = Some((part, span));
+                    }
+                },
                 Part::NoteRef(note) => {
                     open_link = None;
                     let reference = self.child(element, "Reference");
@@ -474,7 +490,21 @@ fn interior_tree<'a>(
         last_heading: 0,
         annotations: by_owner,
         attached: vec![false; annotations.len()],
+        languages: HashMap::new(),
     };
+    for section in sections {
+        let notes = section.notes.iter().flat_map(|n| &n.blocks);
+        for blocks in [&section.blocks[..]]
+            .into_iter()
+            .chain(notes.map(std::slice::from_ref))
+        {
+            crate::model::walk_blocks(blocks, &mut |block| {
+                for inlines in block.kind.inlines() {
+                    crate::model::languages(inlines, &mut tree.languages);
+                }
+            });
+        }
+    }
     let document = tree.push("Document");
     let mut part: Option<usize> = None;
     for section in sections {
@@ -507,6 +537,7 @@ fn cover_tree<'a>(book: &Book, pages: &[Page]) -> Tree<'a> {
         last_heading: 0,
         annotations: HashMap::new(),
         attached: Vec::new(),
+        languages: HashMap::new(),
     };
     let document = tree.push("Document");
     let mut order: Vec<BlockId> = Vec::new();

@@ -219,8 +219,8 @@ fn character_that_no_font_has() {
     // has is an error of its own, at its first place.
     assert_eq!(
         err,
-        "error: no font has a glyph for “中” (U+4E2D)\n  --> manuscript/01.md:3:19\nhint: neither the book's fonts nor the fallbacks (fonts/DejaVuSans.ttf) can show it; replace it in the text, or add a font that has it to fonts.fallback in book.toml\n\
-         error: no font has a glyph for “文” (U+6587)\n  --> manuscript/01.md:5:6\nhint: neither the book's fonts nor the fallbacks (fonts/DejaVuSans.ttf) can show it; replace it in the text, or add a font that has it to fonts.fallback in book.toml\n"
+        "error: no font has a glyph for “中” (U+4E2D)\n  --> manuscript/01.md:3:19\nhint: neither the book's fonts nor the fallbacks (fonts/DejaVuSans.ttf, fonts/NotoEmoji-Regular.ttf) can show it; replace it in the text, or add a font that has it to fonts.fallback in book.toml\n\
+         error: no font has a glyph for “文” (U+6587)\n  --> manuscript/01.md:5:6\nhint: neither the book's fonts nor the fallbacks (fonts/DejaVuSans.ttf, fonts/NotoEmoji-Regular.ttf) can show it; replace it in the text, or add a font that has it to fonts.fallback in book.toml\n"
     );
 }
 

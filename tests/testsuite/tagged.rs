@@ -460,3 +460,40 @@ fn the_tree_is_written_compactly_except_in_pdf_1_3() {
     assert!(!contains(&x1a, b"/ObjStm"));
     assert!(quire::check::tagged::read(&x1a).unwrap().tree);
 }
+
+#[test]
+fn a_passage_in_another_language_is_a_span_with_its_lang() {
+    let text = "Words\n\nShe said [bonjour, mes amis]{lang=fr} and left; then [καλημέρα]{lang=el} too, and [au revoir]{lang=fr}.\n";
+    let project = common::project(&[
+        (
+            "manuscript/book.toml",
+            "title = \"Mots\"\nauthors = [\"A. Writer\"]\nlanguage = \"en\"\ndate = \"2026-01-01\"\n",
+        ),
+        ("manuscript/01.md", text),
+    ]);
+    let (pdf, _) = build(&project);
+    // The structure elements that carry a language, as lopdf reads them.
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let mut spans: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"S").ok().and_then(|s| s.as_name().ok()) == Some(b"Span".as_slice()))
+        .filter_map(|d| d.get(b"Lang").ok().and_then(|l| l.as_str().ok()))
+        .map(text_of)
+        .collect();
+    spans.sort();
+    assert_eq!(spans, ["el", "fr", "fr"]);
+    // Each passage is one span, whole, its spaces inside it, the sentence around it.
+    let listing = struct_text(&pdf);
+    let quoted: Vec<&str> = listing.lines().map(str::trim).collect();
+    for (i, line) in quoted.iter().enumerate() {
+        if *line == "Span (inline)" {
+            assert!(
+                ["\"bonjour, mes amis\"", "\"καλημέρα\"", "\"au revoir\""].contains(&quoted[i + 1]),
+                "{listing}"
+            );
+        }
+    }
+    assert!(listing.contains("\" and left; then \""), "{listing}");
+}
