@@ -22,6 +22,7 @@ mod pdf;
 mod print_cover;
 mod properties;
 mod rebuild;
+mod scripts;
 mod serve;
 mod stores;
 mod structure;

@@ -2,7 +2,7 @@
 //! between characters by Unicode's line-breaking rules, right-to-left
 //! phrases ordered by the bidi algorithm, fallback glyphs in italic runs.
 
-mod common;
+use crate::common;
 
 use quire::{Formats, Options};
 
