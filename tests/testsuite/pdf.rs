@@ -5,28 +5,9 @@
 use crate::common;
 
 use lopdf::{Document, Object};
-use quire::{Formats, Options};
+use quire::Options;
 
-fn pdf_options() -> Options {
-    Options {
-        formats: Formats {
-            epub: false,
-            pdf: true,
-        },
-        source_date_epoch: None,
-        stores: None,
-    }
-}
-
-fn build_pdf(project: &quire::project::Project) -> Vec<u8> {
-    let outputs = quire::build(project, &pdf_options()).unwrap_or_else(|e| panic!("{e}"));
-    outputs
-        .files
-        .into_iter()
-        .find(|f| f.name.ends_with(".pdf"))
-        .expect("a PDF")
-        .bytes
-}
+use common::{build_pdf, pdf_options};
 
 fn rect(doc: &Document, page: lopdf::ObjectId, key: &[u8]) -> [f64; 4] {
     let dict = doc.get_object(page).unwrap().as_dict().unwrap();

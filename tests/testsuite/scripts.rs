@@ -8,26 +8,7 @@ use quire::{Formats, Options};
 
 const TOML: &str = "title = \"Scripts\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\n";
 
-fn pdf_options() -> Options {
-    Options {
-        formats: Formats {
-            epub: false,
-            pdf: true,
-        },
-        source_date_epoch: None,
-        stores: None,
-    }
-}
-
-fn build_pdf(project: &quire::project::Project) -> Vec<u8> {
-    let outputs = quire::build(project, &pdf_options()).unwrap_or_else(|e| panic!("{e}"));
-    outputs
-        .files
-        .into_iter()
-        .find(|f| f.name.ends_with(".pdf"))
-        .expect("a PDF")
-        .bytes
-}
+use common::build_pdf;
 
 /// The PDF's text as poppler's pdftotext reads it (raw order), and the
 /// fonts pdffonts lists.

@@ -218,3 +218,26 @@ pub fn output_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receive
     }
     lines
 }
+
+/// Options that build the print edition only.
+pub fn pdf_options() -> quire::Options {
+    quire::Options {
+        formats: quire::Formats {
+            epub: false,
+            pdf: true,
+        },
+        source_date_epoch: None,
+        stores: None,
+    }
+}
+
+/// The print interior of `project`, built alone.
+pub fn build_pdf(project: &quire::project::Project) -> Vec<u8> {
+    let outputs = quire::build(project, &pdf_options()).unwrap_or_else(|e| panic!("{e}"));
+    outputs
+        .files
+        .into_iter()
+        .find(|f| f.name.ends_with(".pdf"))
+        .expect("a PDF")
+        .bytes
+}
