@@ -157,7 +157,9 @@ fn unicode_range(chars: &std::collections::BTreeSet<char>) -> Option<String> {
 /// The stylesheet of a book in `style`, written as `stylesheet.css`.
 pub fn stylesheet(style: &BookStyle) -> String {
     let mut css = String::with_capacity(STRUCTURE.len() + 6 * 1024);
-    css.push_str(STRUCTURE);
+    // The table's size is the style's, as print sets it.
+    let table = size(style.proportions.table_size);
+    css.push_str(&STRUCTURE.replace("TABLE_SIZEem", &table));
     let _ = writeln!(css, "/* The design: the {} style. */", clean(style.name));
     Design::new(style).write(&mut css);
     css
@@ -751,7 +753,7 @@ table {
   margin: 1.5em auto;
   border-top: medium solid;
   border-bottom: medium solid;
-  font-size: 0.9em;
+  font-size: TABLE_SIZEem;
   font-variant-numeric: tabular-nums lining-nums;
 }
 figure.table table { margin: 0 auto; }

@@ -918,8 +918,8 @@ impl GalleyBuilder<'_, '_, '_> {
                 }
                 // Tables keep lining figures, which line up in columns.
                 let broken_before = self.setter.broken_words.len();
-                let figures = self.setter.figures;
-                self.setter.figures = super::shape::Features::LINING;
+                let figures = self.setter.book.figures;
+                self.setter.book.figures = super::shape::Features::LINING;
                 let problem = super::table::table_items(
                     self.setter,
                     block.id,
@@ -932,7 +932,7 @@ impl GalleyBuilder<'_, '_, '_> {
                     measure,
                     out,
                 );
-                self.setter.figures = figures;
+                self.setter.book.figures = figures;
                 // Words broken in the cells are this table's one warning, not one each.
                 let broken: Vec<String> = self.setter.broken_words.drain(broken_before..).collect();
                 let message = match problem {

@@ -174,7 +174,7 @@ impl TypeScale {
             head: looks.running_head.size,
             book_title: body * 2.4,
             subtitle: looks.subtitle.size,
-            code: body * 0.82,
+            code: body * style.proportions.code_size,
             indent: body * 1.5,
             looks,
         }

@@ -325,10 +325,8 @@ pub struct Setter<'s, 'f> {
     reuse: Option<std::sync::Arc<ParagraphCache>>,
     /// Paragraphs of this build (set or reused), for the next one.
     pub fresh: Vec<(u64, Arc<[Line]>)>,
-    /// Web links are followed by their address (`print.urls = "inline"`).
-    pub show_urls: bool,
-    /// The figures of running text (old-style or lining), as the style asks.
-    pub figures: Features,
+    /// What the whole book sets its text with.
+    pub book: BookSettings,
     /// The place among its block's links of the first link in the content
     /// set next: a block set in pieces (a stanza by its lines, a table by its
     /// cells) numbers its links through, so each is known by its block and place.
@@ -377,6 +375,17 @@ fn paragraph_key(inlines: &[Inline], para: &ParaStyle) -> u64 {
     hasher.finish()
 }
 
+/// The style's proportions in a paragraph's cache key (they size its code
+/// and note references).
+fn proportions_key(p: crate::model::style::Proportions) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    for value in [p.note_ref_size, p.note_ref_rise, p.table_size, p.code_size] {
+        value.to_bits().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 /// How a run of text is set: face, size, baseline shift and strike-through.
 #[derive(Debug, Clone, Copy)]
 struct Look {
@@ -395,14 +404,36 @@ struct Look {
     link: Option<u32>,
     /// Inside a passage in another language: its tag's key.
     lang: Option<u32>,
+    /// The style's sizes for code and note references.
+    proportions: crate::model::style::Proportions,
+}
+
+/// What the whole book sets its text with, besides each paragraph's style.
+#[derive(Debug, Clone, Copy)]
+pub struct BookSettings {
+    /// Web links are followed by their address (`print.urls = "inline"`).
+    pub show_urls: bool,
+    /// The figures of running text (old-style or lining), as the style asks.
+    pub figures: Features,
+    /// The style's sizes for code, tables and note references.
+    pub proportions: crate::model::style::Proportions,
+}
+
+impl Default for BookSettings {
+    fn default() -> Self {
+        BookSettings {
+            show_urls: false,
+            figures: Features::NONE,
+            proportions: crate::model::style::Proportions::BOOK,
+        }
+    }
 }
 
 /// Flattens inlines into styled segments, counting characters like the page map does.
 fn segments<'a>(
     inlines: &'a [Inline],
     para: &ParaStyle,
-    show_urls: bool,
-    figures: Features,
+    book: BookSettings,
     offset: &mut u32,
     links: &mut u32,
     out: &mut Vec<Segment<'a>>,
@@ -412,12 +443,13 @@ fn segments<'a>(
         size: para.size,
         rise: Pt::ZERO,
         strike: false,
-        show_urls,
-        features: figures.with(case_features(para.case)),
+        show_urls: book.show_urls,
+        features: book.figures.with(case_features(para.case)),
         tracking: para.tracking * para.size.0,
         upper: para.case == Case::Upper,
         link: None,
         lang: None,
+        proportions: book.proportions,
     };
     segments_in(inlines, look, offset, links, out);
 }
@@ -451,10 +483,6 @@ const CAPITALS_SPACING: f64 = 0.02;
 /// Small capitals made from capitals at this share of the size, where the
 /// face has none of its own.
 const SYNTHETIC_SMALL_CAPS: f64 = 0.78;
-
-/// Code in running text, against the text face: monospace faces have a
-/// larger x-height than a book face.
-pub const CODE_SIZE: f64 = 0.82;
 
 /// A paragraph's last line so short it reads as a word left alone (under
 /// 15 % of the measure).
@@ -575,7 +603,7 @@ fn segments_in<'a>(
             Inline::Code(t) => {
                 out.push(Segment {
                     style: Style::Mono,
-                    size: look.size * CODE_SIZE,
+                    size: look.size * look.proportions.code_size,
                     ..text(t, *offset)
                 });
                 *offset += t.chars().count() as u32;
@@ -673,8 +701,8 @@ fn segments_in<'a>(
             Inline::NoteRef { note, label } => out.push(Segment {
                 text: label.as_str().into(),
                 style: Style::Regular,
-                size: look.size * 0.65,
-                rise: look.rise + look.size * 0.36,
+                size: look.size * look.proportions.note_ref_size,
+                rise: look.rise + look.size * look.proportions.note_ref_rise,
                 strike: false,
                 offset: *offset,
                 note: Some(*note),
@@ -822,8 +850,7 @@ impl<'s, 'f> Setter<'s, 'f> {
                 .collect(),
             reuse: None,
             fresh: Vec::new(),
-            show_urls: false,
-            figures: Features::NONE,
+            book: BookSettings::default(),
             link_base: 0,
         }
     }
@@ -857,9 +884,10 @@ impl Setter<'_, '_> {
         let key = self.reuse.as_ref().map(|_| {
             paragraph_key(inlines, para)
                 ^ u64::from(balanced)
-                ^ (u64::from(self.show_urls) << 1)
-                ^ ((self.figures.index() as u64) << 2)
+                ^ (u64::from(self.book.show_urls) << 1)
+                ^ ((self.book.figures.index() as u64) << 2)
                 ^ (u64::from(self.link_base) << 8)
+                ^ proportions_key(self.book.proportions)
         });
         if let (Some(reuse), Some(key)) = (&self.reuse, key)
             && let Some(lines) = reuse.get(key)
@@ -902,15 +930,7 @@ impl Setter<'_, '_> {
         let mut segs = Vec::new();
         let mut offset = 0;
         let mut links = self.link_base;
-        segments(
-            inlines,
-            para,
-            self.show_urls,
-            self.figures,
-            &mut offset,
-            &mut links,
-            &mut segs,
-        );
+        segments(inlines, para, self.book, &mut offset, &mut links, &mut segs);
         if segs
             .iter()
             .any(|s| s.features.contains(Features::SMALL_CAPS))

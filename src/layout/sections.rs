@@ -141,8 +141,11 @@ fn set_share(
         book.print.hyphenate_capitalized,
     );
     let mut setter = Setter::new(&mut shaper, &mut hyphenator).reusing(reuse);
-    setter.show_urls = book.print.urls == crate::model::PrintUrls::Inline;
-    setter.figures = super::shape::Features::of_figures(book.style.figures);
+    setter.book = super::paragraph::BookSettings {
+        show_urls: book.print.urls == crate::model::PrintUrls::Inline,
+        figures: super::shape::Features::of_figures(book.style.figures),
+        proportions: book.style.proportions,
+    };
     let mut builder = GalleyBuilder {
         opening: None,
         in_note: false,

@@ -15,7 +15,6 @@ use crate::fonts::Style;
 use crate::model::{ColumnAlign, Inline, Pt, TextPos, plain_text};
 
 /// Table type starts at this fraction of the body size…
-const TABLE_SIZE: f64 = 0.9;
 /// …and may be set as small as this to fit the measure.
 const TABLE_FLOOR: f64 = 0.75;
 /// Space between columns, in ems of the table's type.
@@ -140,9 +139,9 @@ pub fn table_items(
     let room_at = |size: Pt, columns: usize| measure - size * COLUMN_GAP * (columns as f64 - 1.0);
     let all: Vec<usize> = (0..count).collect();
 
-    // The largest size from TABLE_SIZE down to TABLE_FLOOR at which the columns fit.
+    // The largest size from the style's table size down to TABLE_FLOOR at which the columns fit.
     let floor = body * TABLE_FLOOR;
-    let mut size = body * TABLE_SIZE;
+    let mut size = body * setter.book.proportions.table_size;
     loop {
         let demand = demand(setter, &every_row, &all, size);
         if let Some(widths) = widths(&demand, room_at(size, count)) {

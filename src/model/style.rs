@@ -263,6 +263,31 @@ fn built_in_classes(epigraph: TextStyle, block_quote: TextStyle) -> Vec<ClassSty
     ]
 }
 
+/// The smaller text of the book, as fractions of the text around it: one
+/// place for both editions (print sets these; the EPUB's stylesheet writes
+/// the table's size from here, and leaves code and note references to the
+/// reader's own `code` and `sup`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Proportions {
+    /// A note reference's figure, and how far above the baseline it sits.
+    pub note_ref_size: f64,
+    pub note_ref_rise: f64,
+    /// A table's text (set smaller still, to a floor, when it is too wide).
+    pub table_size: f64,
+    /// Code, in running text and in blocks.
+    pub code_size: f64,
+}
+
+impl Proportions {
+    /// Every style's: superior figures at 0.65 raised 0.36 em, tables at 0.9, code at 0.82.
+    pub const BOOK: Proportions = Proportions {
+        note_ref_size: 0.65,
+        note_ref_rise: 0.36,
+        table_size: 0.9,
+        code_size: 0.82,
+    };
+}
+
 /// The whole design of the book.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BookStyle {
@@ -294,6 +319,8 @@ pub struct BookStyle {
     pub figures: Figures,
     /// Words written in full capitals are set in spaced small capitals.
     pub capitals_as_small_caps: bool,
+    /// The smaller text's sizes and the note reference's rise.
+    pub proportions: Proportions,
     /// The classes of fenced divs book.toml sets (`[style.class.NAME]`),
     /// beside (or instead of) the built-in ones (see [`BookStyle::class`]).
     pub classes: Vec<ClassStyle>,
@@ -389,6 +416,7 @@ impl BookStyle {
             glossary: Glossary::Hanging,
             figures: Figures::Default,
             capitals_as_small_caps: false,
+            proportions: Proportions::BOOK,
             classes: Vec::new(),
         }
     }
@@ -428,6 +456,7 @@ impl BookStyle {
             glossary: Glossary::RunIn,
             figures: Figures::OldStyle,
             capitals_as_small_caps: true,
+            proportions: Proportions::BOOK,
             classes: Vec::new(),
         }
     }
@@ -469,6 +498,7 @@ impl BookStyle {
             glossary: Glossary::RunIn,
             figures: Figures::Lining,
             capitals_as_small_caps: false,
+            proportions: Proportions::BOOK,
             classes: Vec::new(),
         }
     }

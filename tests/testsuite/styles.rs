@@ -324,3 +324,72 @@ fn a_one_letter_word_under_a_drop_cap_keeps_its_space_in_the_text_layer() {
     // A letter that begins a longer word still reads with it.
     assert!(text.contains("Call me Ishmael"), "{text}");
 }
+
+/// The smaller text's proportions live in the style and both editions read
+/// them: a style with them changed sets its code and tables at the new
+/// sizes in print, and its stylesheet's tables too. (EB Garamond's note
+/// references are its superior figures, drawn at the text's size: the
+/// note-reference proportions size only a face without them.)
+#[test]
+fn the_styles_proportions_change_both_editions() {
+    use quire::layout::frame::Item;
+    let text =
+        "# One\n\nA call `main()` in the text.\n\n| Ship | Tons |\n|---|---|\n| Pequod | 300 |\n";
+    let project = common::project(&[
+        (
+            "manuscript/book.toml",
+            "title = \"Proportions\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\n",
+        ),
+        ("manuscript/01.md", text),
+    ]);
+    // The size of the first run whose text is `want`, against the body's.
+    let sizes = |proportions: Option<quire::model::style::Proportions>| {
+        let (mut book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
+        if let Some(p) = proportions {
+            book.style.proportions = p;
+        }
+        let fonts = quire::load_fonts(&project, &mut book).unwrap();
+        let laid = quire::layout::layout(&book, &fonts).unwrap();
+        let run = |want: &str| {
+            laid.pages
+                .pages
+                .iter()
+                .flat_map(|p| &p.items)
+                .find_map(|item| match item {
+                    Item::Glyphs(run) if run.text.trim() == want => Some(run.size.0),
+                    _ => None,
+                })
+                .unwrap_or_else(|| panic!("no run “{want}”"))
+        };
+        let body = run("A call");
+        let jpeg = quire::cover::ebook_cover(&book, &fonts).unwrap();
+        let epub = quire::epub::write(&book, &laid.page_map, &jpeg).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(epub)).unwrap();
+        let mut css = String::new();
+        zip.by_name("OEBPS/stylesheet.css")
+            .unwrap()
+            .read_to_string(&mut css)
+            .unwrap();
+        (run("main()") / body, run("Pequod") / body, css)
+    };
+    let (code, table, css) = sizes(None);
+    assert!((code - 0.82).abs() < 1e-6, "{code}");
+    assert!((table - 0.9).abs() < 1e-6, "{table}");
+    assert!(
+        css.contains("font-size: 0.9em;\n  font-variant-numeric"),
+        "{css}"
+    );
+    let changed = quire::model::style::Proportions {
+        note_ref_size: 0.7,
+        note_ref_rise: 0.3,
+        table_size: 0.85,
+        code_size: 0.8,
+    };
+    let (code, table, css) = sizes(Some(changed));
+    assert!((code - 0.8).abs() < 1e-6, "{code}");
+    assert!((table - 0.85).abs() < 1e-6, "{table}");
+    assert!(
+        css.contains("font-size: 0.85em;\n  font-variant-numeric"),
+        "{css}"
+    );
+}
