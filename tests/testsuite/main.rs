@@ -11,6 +11,7 @@ mod collisions;
 mod common;
 mod cover;
 mod epub;
+mod golden;
 mod images;
 mod import;
 mod kepubify;
