@@ -10,6 +10,7 @@ use std::io::Cursor;
 
 use super::print::{inches, run_box};
 use super::report::{Report, Status};
+use super::rows::Row;
 
 pub(super) fn check_cover(
     report: &mut Report,
@@ -26,8 +27,7 @@ pub(super) fn check_cover(
     let ok = size == Some((crate::cover::EBOOK_WIDTH, crate::cover::EBOOK_HEIGHT))
         && jpeg.starts_with(&[0xff, 0xd8]);
     report.add(
-        "cover",
-        "ebook cover size",
+        Row::EbookCoverSize,
         if ok { Status::Pass } else { Status::Fail },
         size.map_or("not a readable image".into(), |(w, h)| {
             format!("{w} × {h} px JPEG (KDP ideal 1600 × 2560)")
@@ -64,8 +64,7 @@ pub(super) fn check_cover(
         && (sheet_w.inches() - expected_w).abs() < 0.01
         && (sheet_h.inches() - expected_h).abs() < 0.01;
     report.add(
-        "cover",
-        "print cover size",
+        Row::PrintCoverSize,
         if size_ok { Status::Pass } else { Status::Fail },
         format!(
             "{} (expected {expected_w:.3} × {expected_h:.3} in with 0.125 in bleed)",
@@ -73,8 +72,7 @@ pub(super) fn check_cover(
         ),
     );
     report.add(
-        "cover",
-        "spine width",
+        Row::SpineWidth,
         if (cover.spine.inches() - expected_spine).abs() < 1e-6 {
             Status::Pass
         } else {
@@ -108,8 +106,7 @@ pub(super) fn check_cover(
         if clear { Status::Pass } else { Status::Fail }
     };
     report.add(
-        "cover",
-        "spine text",
+        Row::SpineText,
         spine_status,
         if pages < SPINE_TEXT_MIN_PAGES {
             format!("none ({pages} pages; spine text from {SPINE_TEXT_MIN_PAGES})")
@@ -138,8 +135,7 @@ pub(super) fn check_cover(
         worst = worst.min(inset);
     }
     report.add(
-        "cover",
-        "text in the safe area",
+        Row::TextInTheSafeArea,
         if worst + 0.01 >= SAFE.0 {
             Status::Pass
         } else {
@@ -173,7 +169,7 @@ pub(super) fn check_cover(
             format!("{matched} of {expected}; differs: {}", mismatch.join(", ")),
         )
     };
-    report.add("cover", "strings match the interior", status, value);
+    report.add(Row::StringsMatchTheInterior, status, value);
 
     if let Some(art) = &book.cover_art {
         check_cover_art(report, art, cover);
@@ -202,9 +198,7 @@ pub(super) fn check_cover_art(
     } else {
         Status::Pass
     };
-    report.add(
-        "cover",
-        "cover art size",
+    report.add(Row::CoverArtSize,
         status,
         format!(
             "{} is {w} × {h} px (KDP ≥ {min_w} × {min_h}, Apple ≥ {EBOOK_ART_APPLE_MIN} on the shorter side, ideal 1600 × 2560)",
@@ -232,9 +226,7 @@ pub(super) fn check_cover_art(
         } else {
             Status::Pass
         };
-        report.add(
-            "cover",
-            "cover art ≥ 300 dpi",
+        report.add(Row::CoverArtAt300Dpi,
             status,
             format!(
                 "{dpi:.0} dpi on the print cover's front (≥ 300; below {PRINT_ART_DPI_FLOOR:.0} fails)"

@@ -8,6 +8,7 @@ use std::io::{Cursor, Read};
 
 use super::reading_order::{self, PageListOrder};
 use super::report::{Report, Status};
+use super::rows::Row;
 
 pub(super) fn unzip(bytes: &[u8]) -> Option<(Vec<String>, HashMap<String, String>)> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
@@ -52,8 +53,7 @@ pub(super) fn nav_path(opf: &roxmltree::Document<'_>, base: &str) -> Option<Stri
 pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes: &[u8]) {
     let Some((names, texts)) = unzip(bytes) else {
         report.add(
-            "epub",
-            "structure",
+            Row::EpubStructure,
             Status::Fail,
             "not a valid EPUB archive (mimetype must come first, stored)",
         );
@@ -66,8 +66,7 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
         .unwrap_or_default();
     let Some(opf) = texts.get(&opf_name).and_then(|t| parse_xml(t)) else {
         report.add(
-            "epub",
-            "structure",
+            Row::EpubStructure,
             Status::Fail,
             "no readable package document",
         );
@@ -76,6 +75,26 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
     let base = opf_name
         .rsplit_once('/')
         .map_or(String::new(), |(dir, _)| format!("{dir}/"));
+    check_archive(report, &names, &texts, &opf, &base);
+    check_required_metadata(report, &opf);
+    check_navigation(report, laid, &texts, &opf, &base);
+    check_images_alt(report, book);
+    check_table_headers(report, book);
+    check_accessibility_metadata(report, &opf);
+    check_cover_once(report, &opf);
+}
+
+type Texts = HashMap<String, String>;
+
+/// Every file the package lists is in the archive, every document is well
+/// formed, and the reading order is not empty.
+fn check_archive(
+    report: &mut Report,
+    names: &[String],
+    texts: &Texts,
+    opf: &roxmltree::Document<'_>,
+    base: &str,
+) {
     let manifest: Vec<(String, String)> = opf
         .descendants()
         .filter(|n| n.has_tag_name("item"))
@@ -100,8 +119,7 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
         .filter(|n| texts.get(n.as_str()).and_then(|t| parse_xml(t)).is_none())
         .count();
     report.add(
-        "epub",
-        "structure",
+        Row::EpubStructure,
         if missing == 0 && malformed == 0 && spine > 0 {
             Status::Pass
         } else {
@@ -112,8 +130,10 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
             names.len()
         ),
     );
+}
 
-    // Required metadata.
+/// Title, unique identifier, language and modified date.
+fn check_required_metadata(report: &mut Report, opf: &roxmltree::Document<'_>) {
     let dc = |name: &str| {
         opf.descendants()
             .filter(|n| {
@@ -143,8 +163,7 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
     ];
     let present = required.iter().filter(|&&b| b).count();
     report.add(
-        "epub",
-        "required metadata",
+        Row::RequiredMetadata,
         if present == required.len() {
             Status::Pass
         } else {
@@ -152,9 +171,18 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
         },
         format!("{present} of 4 (title, unique identifier, language, modified {modified})"),
     );
+}
 
-    // Navigation: exactly one toc nav, and a page-list that reaches every page.
-    let nav_name = nav_path(&opf, &base).unwrap_or_default();
+/// Navigation: exactly one toc nav, and a page-list that reaches every page
+/// in the reading order.
+fn check_navigation(
+    report: &mut Report,
+    laid: &LaidOut,
+    texts: &Texts,
+    opf: &roxmltree::Document<'_>,
+    base: &str,
+) {
+    let nav_name = nav_path(opf, base).unwrap_or_default();
     let nav = texts.get(&nav_name).and_then(|t| parse_xml(t));
     let navs_of = |kind: &str| {
         nav.as_ref().map_or(0, |d| {
@@ -165,8 +193,7 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
     };
     let tocs = navs_of("toc");
     report.add(
-        "epub",
-        "one toc nav",
+        Row::OneTocNav,
         if tocs == 1 {
             Status::Pass
         } else {
@@ -194,8 +221,7 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
         }
     }
     report.add(
-        "epub",
-        "page-list linked",
+        Row::PageListLinked,
         if entries == pages && linked == entries {
             Status::Pass
         } else {
@@ -204,10 +230,9 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
         format!("{linked} of {entries} entries reach their marker; {pages} print pages"),
     );
 
-    let order = reading_order::page_list_order(&texts, &opf, &base, &nav_name);
+    let order = reading_order::page_list_order(texts, opf, base, &nav_name);
     report.add(
-        "epub",
-        "page-list order",
+        Row::PageListOrder,
         if order.in_order() {
             Status::Pass
         } else {
@@ -215,8 +240,10 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
         },
         page_order_value(&order),
     );
+}
 
-    // Images with alt text, from the model the EPUB was written from.
+/// Images with alt text, from the model the EPUB was written from.
+fn check_images_alt(report: &mut Report, book: &Book) {
     let mut figures = 0;
     let mut without = Vec::new();
     for section in &book.sections {
@@ -236,8 +263,7 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
         });
     }
     report.add(
-        "epub",
-        "images with alt text",
+        Row::ImagesWithAltText,
         if without.is_empty() {
             Status::Pass
         } else {
@@ -253,8 +279,11 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
             )
         },
     );
+}
 
-    // Tables read aloud by their column headers: a table without a header row is harder to follow.
+/// Tables read aloud by their column headers: a table without a header row
+/// is harder to follow.
+fn check_table_headers(report: &mut Report, book: &Book) {
     let mut tables = 0;
     let mut headless = 0;
     for section in &book.sections {
@@ -266,8 +295,7 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
         });
     }
     report.add(
-        "epub",
-        "tables with header rows",
+        Row::TablesWithHeaderRows,
         if headless == 0 {
             Status::Pass
         } else {
@@ -275,7 +303,11 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
         },
         format!("{} of {tables}", tables - headless),
     );
+}
 
+/// The four schema.org properties EPUB Accessibility asks for, and the
+/// conformance claim.
+fn check_accessibility_metadata(report: &mut Report, opf: &roxmltree::Document<'_>) {
     let props: Vec<&str> = opf
         .descendants()
         .filter_map(|n| n.attribute("property"))
@@ -293,8 +325,7 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
         .and_then(|n| n.text())
         .unwrap_or("no conformance claim");
     report.add(
-        "epub",
-        "accessibility metadata",
+        Row::AccessibilityMetadata,
         if found == a11y.len() {
             Status::Pass
         } else {
@@ -302,7 +333,10 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
         },
         format!("{found} of {} properties; {conforms}", a11y.len()),
     );
+}
 
+/// One cover image, not shown in the reading order.
+fn check_cover_once(report: &mut Report, opf: &roxmltree::Document<'_>) {
     let cover_items: Vec<&str> = opf
         .descendants()
         .filter(|n| {
@@ -320,8 +354,7 @@ pub(super) fn check_epub(report: &mut Report, book: &Book, laid: &LaidOut, bytes
                 .is_some_and(|id| cover_items.contains(&id))
         });
     report.add(
-        "epub",
-        "cover once",
+        Row::CoverOnce,
         if cover_items.len() == 1 && !in_spine {
             Status::Pass
         } else {

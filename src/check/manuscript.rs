@@ -1,10 +1,10 @@
 //! Rules read from the manuscript and the build's messages: every warning
 //! counted, no placeholder left from `quire init`, no dead link.
 
-use crate::layout;
 use crate::model::Book;
 
 use super::report::{Report, Status};
+use super::rows::Row;
 
 /// Every warning the build prints, counted (the terminal shows a few of each
 /// kind): a WARN naming how many, of how many kinds, and the first.
@@ -13,8 +13,7 @@ pub(super) fn check_warnings(report: &mut Report, warnings: &[crate::diag::Diagn
     kinds.sort_unstable();
     kinds.dedup();
     report.add(
-        "build",
-        "warnings",
+        Row::BuildWarnings,
         if warnings.is_empty() {
             Status::Pass
         } else {
@@ -71,8 +70,7 @@ pub(super) fn check_placeholders(report: &mut Report, book: &Book) {
         found.push(format!("text “{PLACEHOLDER_TEXT}”"));
     }
     report.add(
-        "epub",
-        "no placeholder text",
+        Row::NoPlaceholderText,
         if found.is_empty() {
             Status::Pass
         } else {
@@ -108,8 +106,7 @@ pub(super) fn check_links(report: &mut Report, book: &Book) {
         }
     };
     report.add(
-        "links",
-        layout::frame::FindingKind::DeadLink.check_name(),
+        Row::NoDeadLinks,
         if dead.is_empty() {
             Status::Pass
         } else {

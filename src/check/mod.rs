@@ -11,6 +11,7 @@ mod pdfx;
 mod print;
 mod reading_order;
 mod report;
+mod rows;
 mod stores;
 pub mod tagged;
 mod typography;
@@ -22,6 +23,7 @@ pub use manuscript::{PLACEHOLDER_AUTHOR, PLACEHOLDER_TEXT, PLACEHOLDER_TITLE};
 pub use print::{blank_runs, count_embedded_fonts, findings};
 pub use reading_order::PageListOrder;
 pub use report::{Check, Report, Status};
+pub use rows::{Row, StoreRow};
 pub use stores::{check_edition, google_set_problems};
 
 use cover::check_cover;
@@ -164,7 +166,7 @@ mod tests {
     #[test]
     fn json_escapes() {
         let mut report = Report::default();
-        report.add("print", "page count", Status::Fail, "13 \"pages\"\n");
+        report.add(Row::PageCount, Status::Fail, "13 \"pages\"\n");
         let json = report.to_json();
         assert!(json.contains("\"passed\": false"));
         assert!(

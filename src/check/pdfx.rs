@@ -5,6 +5,7 @@
 //! identification, no RGB, and for PDF/X-1a no transparency and no font
 //! format newer than PDF 1.3).
 
+use super::rows::Row;
 use lopdf::{Document, Object};
 
 use super::{Report, Status};
@@ -15,8 +16,7 @@ use crate::model::{Book, PdfX};
 pub fn check(report: &mut Report, book: &Book, laid: &LaidOut, interior: &[u8], cover: &[u8]) {
     let Ok(doc) = Document::load_mem(interior) else {
         report.add(
-            "print",
-            "page labels",
+            Row::PageLabels,
             Status::Fail,
             "the interior PDF could not be read back".to_string(),
         );
@@ -25,8 +25,7 @@ pub fn check(report: &mut Report, book: &Book, laid: &LaidOut, interior: &[u8], 
     let expected = laid.pages.pages.len();
     let labelled = page_label_ranges(&doc);
     report.add(
-        "print",
-        "page labels",
+        Row::PageLabels,
         if labelled.is_some_and(|r| r > 0) {
             Status::Pass
         } else {
@@ -55,8 +54,7 @@ pub fn check(report: &mut Report, book: &Book, laid: &LaidOut, interior: &[u8], 
         Err(_) => found.push("the cover PDF could not be read back".to_string()),
     }
     report.add(
-        "print",
-        "PDF/X",
+        Row::PdfX,
         if found.is_empty() {
             Status::Pass
         } else {

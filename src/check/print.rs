@@ -8,6 +8,7 @@ use crate::layout::{LaidOut, MAX_END_BLANKS};
 use crate::model::Book;
 
 use super::report::{Report, Status};
+use super::rows::Row;
 
 /// The ink box of a glyph run (trim coordinates), approximated from its size.
 pub(super) fn run_box(run: &GlyphRun) -> (f64, f64, f64, f64) {
@@ -92,8 +93,7 @@ pub(super) fn check_print(report: &mut Report, book: &Book, laid: &LaidOut, pdf_
     let kdp = (24..=828).contains(&pages);
     let ingram = pages >= 18;
     report.add(
-        "print",
-        "page count",
+        Row::PageCount,
         if kdp && ingram {
             Status::Pass
         } else {
@@ -121,9 +121,7 @@ pub(super) fn check_print(report: &mut Report, book: &Book, laid: &LaidOut, pdf_
     }
     let status = limits.status(least);
     let (gutter, kdp_outer) = (limits.gutter, limits.outer);
-    report.add(
-        "print",
-        "margins",
+    report.add(Row::Margins,
         status,
         format!(
             "inside {} (KDP ≥ {}), outside {}, top {}, bottom {} (KDP ≥ {}, IngramSpark ≥ 0.500 in, heads and folios included)",
@@ -138,8 +136,7 @@ pub(super) fn check_print(report: &mut Report, book: &Book, laid: &LaidOut, pdf_
 
     let (fonts, embedded) = count_embedded_fonts(pdf_bytes);
     report.add(
-        "print",
-        "fonts embedded",
+        Row::FontsEmbedded,
         if fonts > 0 && fonts == embedded {
             Status::Pass
         } else {
@@ -159,8 +156,7 @@ pub(super) fn check_print(report: &mut Report, book: &Book, laid: &LaidOut, pdf_
         })
         .fold(f64::MAX, f64::min);
     report.add(
-        "print",
-        "text ≥ 7 pt",
+        Row::TextAtLeast7Pt,
         if smallest >= 7.0 - 1e-6 {
             Status::Pass
         } else {
@@ -186,8 +182,7 @@ pub(super) fn check_print(report: &mut Report, book: &Book, laid: &LaidOut, pdf_
         .map(|(id, dpi)| format!("{} at {dpi:.0} dpi", book.image(*id).path))
         .collect();
     report.add(
-        "print",
-        "images ≥ 300 dpi",
+        Row::PrintImagesAt300Dpi,
         if low.is_empty() {
             Status::Pass
         } else {
@@ -212,9 +207,7 @@ pub(super) fn check_print(report: &mut Report, book: &Book, laid: &LaidOut, pdf_
             .map(|p| p.blank)
             .collect::<Vec<_>>(),
     );
-    report.add(
-        "print",
-        "blank pages in a row",
+    report.add(Row::BlankPagesInARow,
         if inner_run <= 2 && end_run <= MAX_END_BLANKS { Status::Pass } else { Status::Fail },
         format!("at most {inner_run} in a row before the end (≤ 2), {end_run} at the end (≤ {MAX_END_BLANKS})"),
     );

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::rows::Row;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     Pass,
@@ -23,12 +25,33 @@ impl Status {
 /// One measured rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
-    /// `epub`, `print`, `cover` or `typography`.
-    pub group: &'static str,
-    pub name: &'static str,
+    pub row: Row,
     pub status: Status,
     /// The number behind the verdict, in words.
     pub value: String,
+}
+
+impl Check {
+    /// `epub`, `print`, `cover`, `typography`… or a store.
+    pub fn group(&self) -> &'static str {
+        self.row.group()
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.row.name()
+    }
+}
+
+impl serde::Serialize for Check {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut row = serializer.serialize_struct("Check", 4)?;
+        row.serialize_field("group", self.group())?;
+        row.serialize_field("check", &self.row)?;
+        row.serialize_field("status", self.status.label())?;
+        row.serialize_field("value", &self.value)?;
+        row.end()
+    }
 }
 
 /// All checks of one book.
@@ -38,16 +61,9 @@ pub struct Report {
 }
 
 impl Report {
-    pub(super) fn add(
-        &mut self,
-        group: &'static str,
-        name: &'static str,
-        status: Status,
-        value: impl Into<String>,
-    ) {
+    pub(super) fn add(&mut self, row: Row, status: Status, value: impl Into<String>) {
         self.checks.push(Check {
-            group,
-            name,
+            row,
             status,
             value: value.into(),
         });
@@ -57,36 +73,21 @@ impl Report {
         self.checks.iter().any(|c| c.status == Status::Fail)
     }
 
-    pub fn get(&self, name: &str) -> Option<&Check> {
-        self.checks.iter().find(|c| c.name == name)
+    /// The first check of `row`.
+    pub fn get(&self, row: Row) -> Option<&Check> {
+        self.checks.iter().find(|c| c.row == row)
     }
 
     /// The report as JSON, for machines.
     pub fn to_json(&self) -> String {
         #[derive(serde::Serialize)]
-        struct Row<'a> {
-            group: &'a str,
-            check: &'a str,
-            status: &'a str,
-            value: &'a str,
-        }
-        #[derive(serde::Serialize)]
         struct Json<'a> {
             passed: bool,
-            checks: Vec<Row<'a>>,
+            checks: &'a [Check],
         }
         let json = Json {
             passed: !self.failed(),
-            checks: self
-                .checks
-                .iter()
-                .map(|c| Row {
-                    group: c.group,
-                    check: c.name,
-                    status: c.status.label(),
-                    value: &c.value,
-                })
-                .collect(),
+            checks: &self.checks,
         };
         serde_json::to_string_pretty(&json).expect("strings and booleans serialise")
     }
@@ -97,15 +98,15 @@ impl fmt::Display for Report {
         let name_width = self
             .checks
             .iter()
-            .map(|c| c.name.chars().count())
+            .map(|c| c.name().chars().count())
             .max()
             .unwrap_or(0);
         for c in &self.checks {
             writeln!(
                 f,
                 "{:<10} {:<name_width$}  {}  {}",
-                c.group,
-                c.name,
+                c.group(),
+                c.name(),
                 c.status.label(),
                 c.value
             )?;

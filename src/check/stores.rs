@@ -10,7 +10,7 @@
 
 use std::io::Cursor;
 
-use super::{Report, Status};
+use super::{Report, Row, Status, StoreRow};
 use crate::OutputFile;
 use crate::epub::DISPLAY_OPTIONS;
 use crate::model::Book;
@@ -31,13 +31,11 @@ pub fn check_stores(
     sources: &stores::Sources<'_>,
 ) {
     for &store in stores {
-        let group = store.name();
         let missing = stores::missing_isbns(book, store);
         if !missing.is_empty() {
             let committed = book.ebook.stores.contains(&store);
             report.add(
-                group,
-                "file names",
+                Row::Store(store, StoreRow::FileNames),
                 if committed {
                     Status::Fail
                 } else {
@@ -53,7 +51,11 @@ pub fn check_stores(
         }
         match stores::editions(&[store], sources) {
             Ok((files, _)) => check_edition(report, store, &files),
-            Err(e) => report.add(group, "edition", Status::Fail, e.to_string()),
+            Err(e) => report.add(
+                Row::Store(store, StoreRow::Edition),
+                Status::Fail,
+                e.to_string(),
+            ),
         }
     }
 }
@@ -69,8 +71,7 @@ pub fn check_edition(report: &mut Report, store: Store, files: &[OutputFile]) {
         .max()
         .unwrap_or(0);
     report.add(
-        group,
-        "file size",
+        Row::Store(store, StoreRow::FileSize),
         if largest <= rules.size_cap.bytes {
             Status::Pass
         } else {
@@ -85,7 +86,7 @@ pub fn check_edition(report: &mut Report, store: Store, files: &[OutputFile]) {
     check_names(report, rules, files);
     for check in rules.set_checks {
         match check {
-            SetCheck::GoogleSet => check_google_set(report, group, files),
+            SetCheck::GoogleSet => check_google_set(report, store, files),
         }
     }
     let covers: Vec<&OutputFile> = files
@@ -103,8 +104,7 @@ pub fn check_edition(report: &mut Report, store: Store, files: &[OutputFile]) {
             Some(Content::Epub { checks, .. }) => *checks,
             _ => {
                 report.add(
-                    group,
-                    "file names",
+                    Row::Store(store, StoreRow::FileNames),
                     Status::Fail,
                     format!("{} is not a file the {group} edition has", epub.name),
                 );
@@ -116,22 +116,21 @@ pub fn check_edition(report: &mut Report, store: Store, files: &[OutputFile]) {
                 for check in checks {
                     match check {
                         EpubCheck::Images => check_images(report, rules, &edition),
-                        EpubCheck::KindleConversion => check_kindle(report, group, &edition),
-                        EpubCheck::KindleTocDepth => check_toc_depth(report, group, &edition),
-                        EpubCheck::KdpLanguage => check_kdp_language(report, group, &edition),
+                        EpubCheck::KindleConversion => check_kindle(report, store, &edition),
+                        EpubCheck::KindleTocDepth => check_toc_depth(report, store, &edition),
+                        EpubCheck::KdpLanguage => check_kdp_language(report, store, &edition),
                         EpubCheck::AppleDisplayOptions => {
-                            check_display_options(report, group, &edition)
+                            check_display_options(report, store, &edition)
                         }
-                        EpubCheck::AppleLandmarks => check_landmarks(report, group, &edition),
-                        EpubCheck::AppleEmoji => check_emoji(report, group, &edition),
-                        EpubCheck::KepubSpans => check_kepub(report, group, &edition),
-                        EpubCheck::RmsdkCss => check_rmsdk(report, group, &edition),
+                        EpubCheck::AppleLandmarks => check_landmarks(report, store, &edition),
+                        EpubCheck::AppleEmoji => check_emoji(report, store, &edition),
+                        EpubCheck::KepubSpans => check_kepub(report, store, &edition),
+                        EpubCheck::RmsdkCss => check_rmsdk(report, store, &edition),
                     }
                 }
             }
             Err(e) => report.add(
-                group,
-                "structure",
+                Row::Store(store, StoreRow::Structure),
                 Status::Fail,
                 format!("{}: {e}", epub.name),
             ),
@@ -233,8 +232,7 @@ fn check_names(report: &mut Report, rules: &StoreRules, files: &[OutputFile]) {
     }
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     report.add(
-        rules.store.name(),
-        "file names",
+        Row::Store(rules.store, StoreRow::FileNames),
         if problems.is_empty() {
             Status::Pass
         } else {
@@ -253,11 +251,10 @@ fn check_names(report: &mut Report, rules: &StoreRules, files: &[OutputFile]) {
 /// ISBN here; `ID_interior.pdf` processes only with `ID_frontcover.*`, a
 /// cover alone stays "pending content", and each identifier needs its
 /// content (`ID.epub`, `ID.pdf` or `ID_interior.pdf`).
-fn check_google_set(report: &mut Report, group: &'static str, files: &[OutputFile]) {
+fn check_google_set(report: &mut Report, store: Store, files: &[OutputFile]) {
     let problems = google_set_problems(files.iter().map(|f| f.name.as_str()));
     report.add(
-        group,
-        SetCheck::GoogleSet.row(),
+        Row::StoreSet(store, SetCheck::GoogleSet),
         if problems.is_empty() {
             Status::Pass
         } else {
@@ -320,23 +317,20 @@ pub fn google_set_problems<'a>(names: impl Iterator<Item = &'a str>) -> Vec<Stri
 
 /// The marketing cover's pixels against the row's rule.
 fn check_cover(report: &mut Report, rules: &StoreRules, jpeg: &[u8]) {
-    let group = rules.store.name();
     let size = image::ImageReader::new(Cursor::new(jpeg))
         .with_guessed_format()
         .ok()
         .and_then(|r| r.into_dimensions().ok());
     let Some((w, h)) = size else {
         report.add(
-            group,
-            "cover pixels",
+            Row::Store(rules.store, StoreRow::CoverPixels),
             Status::Fail,
             "the cover is not a readable image",
         );
         return;
     };
     report.add(
-        group,
-        "cover pixels",
+        Row::Store(rules.store, StoreRow::CoverPixels),
         if rules.cover.accepts(w, h) {
             Status::Pass
         } else {
@@ -373,8 +367,7 @@ fn check_images(report: &mut Report, rules: &StoreRules, edition: &Edition) {
         }
     }
     report.add(
-        rules.store.name(),
-        EpubCheck::Images.row(),
+        Row::StoreEpub(rules.store, EpubCheck::Images),
         if problems.is_empty() {
             Status::Pass
         } else {
@@ -414,7 +407,7 @@ fn jpeg_components(bytes: &[u8]) -> Option<u8> {
 }
 
 /// KDP's conversion rejections, in the Kindle edition.
-fn check_kindle(report: &mut Report, group: &'static str, edition: &Edition) {
+fn check_kindle(report: &mut Report, store: Store, edition: &Edition) {
     let mut found = Vec::new();
     for (path, text) in &edition.texts {
         let is_xml = !path.ends_with(".css");
@@ -495,9 +488,7 @@ fn check_kindle(report: &mut Report, group: &'static str, edition: &Edition) {
             edition.package.opf_path
         ));
     }
-    report.add(
-        group,
-        EpubCheck::KindleConversion.row(),
+    report.add(Row::StoreEpub(store, EpubCheck::KindleConversion),
         if found.is_empty() { Status::Pass } else { Status::Fail },
         if found.is_empty() {
             "none (encoding declared, no body links, soft hyphens, inline styles or CSS it cannot convert)".to_string()
@@ -508,7 +499,7 @@ fn check_kindle(report: &mut Report, group: &'static str, edition: &Edition) {
 }
 
 /// The toc nav's and the NCX's depth against what Kindle shows.
-fn check_toc_depth(report: &mut Report, group: &'static str, edition: &Edition) {
+fn check_toc_depth(report: &mut Report, store: Store, edition: &Edition) {
     let nav_depth = edition
         .package
         .nav()
@@ -521,8 +512,7 @@ fn check_toc_depth(report: &mut Report, group: &'static str, edition: &Edition) 
         .map_or(0, ncx_depth);
     let depth = nav_depth.max(ncx_depth);
     report.add(
-        group,
-        EpubCheck::KindleTocDepth.row(),
+        Row::StoreEpub(store, EpubCheck::KindleTocDepth),
         if depth <= TOC_DEPTH {
             Status::Pass
         } else {
@@ -533,7 +523,7 @@ fn check_toc_depth(report: &mut Report, group: &'static str, edition: &Edition) 
 }
 
 /// The book's language (each `dc:language`) among those KDP sells eBooks in.
-fn check_kdp_language(report: &mut Report, group: &'static str, edition: &Edition) {
+fn check_kdp_language(report: &mut Report, store: Store, edition: &Edition) {
     let opf = edition.text(&edition.package.opf_path).unwrap_or("");
     let languages: Vec<String> = xml::parse(opf)
         .map(|doc| {
@@ -555,8 +545,7 @@ fn check_kdp_language(report: &mut Report, group: &'static str, edition: &Editio
         problems.push(format!("{}: no dc:language", edition.package.opf_path));
     }
     report.add(
-        group,
-        EpubCheck::KdpLanguage.row(),
+        Row::StoreEpub(store, EpubCheck::KdpLanguage),
         if problems.is_empty() {
             Status::Pass
         } else {
@@ -605,7 +594,7 @@ pub fn ncx_depth(ncx: &str) -> usize {
 }
 
 /// Apple's display options agree with the embedded fonts.
-fn check_display_options(report: &mut Report, group: &'static str, edition: &Edition) {
+fn check_display_options(report: &mut Report, store: Store, edition: &Edition) {
     let fonts = edition.package.fonts().count();
     let options = edition.text(DISPLAY_OPTIONS);
     let specified =
@@ -622,15 +611,14 @@ fn check_display_options(report: &mut Report, group: &'static str, edition: &Edi
         ),
     };
     report.add(
-        group,
-        EpubCheck::AppleDisplayOptions.row(),
+        Row::StoreEpub(store, EpubCheck::AppleDisplayOptions),
         if ok { Status::Pass } else { Status::Fail },
         value,
     );
 }
 
 /// One `epub:type` per landmark: Books skips an entry with more.
-fn check_landmarks(report: &mut Report, group: &'static str, edition: &Edition) {
+fn check_landmarks(report: &mut Report, store: Store, edition: &Edition) {
     let mut several = Vec::new();
     if let Some(nav) = edition
         .package
@@ -657,8 +645,7 @@ fn check_landmarks(report: &mut Report, group: &'static str, edition: &Edition) 
         }
     }
     report.add(
-        group,
-        EpubCheck::AppleLandmarks.row(),
+        Row::StoreEpub(store, EpubCheck::AppleLandmarks),
         if several.is_empty() {
             Status::Pass
         } else {
@@ -676,7 +663,7 @@ fn check_landmarks(report: &mut Report, group: &'static str, edition: &Edition) 
 }
 
 /// Every arrow or symbol iOS would draw as emoji followed by U+FE0E.
-fn check_emoji(report: &mut Report, group: &'static str, edition: &Edition) {
+fn check_emoji(report: &mut Report, store: Store, edition: &Edition) {
     let mut emoji = Vec::new();
     for (path, text) in edition.documents() {
         let mut chars = text.char_indices().peekable();
@@ -689,8 +676,7 @@ fn check_emoji(report: &mut Report, group: &'static str, edition: &Edition) {
         }
     }
     report.add(
-        group,
-        EpubCheck::AppleEmoji.row(),
+        Row::StoreEpub(store, EpubCheck::AppleEmoji),
         if emoji.is_empty() {
             Status::Pass
         } else {
@@ -712,7 +698,7 @@ fn check_emoji(report: &mut Report, group: &'static str, edition: &Edition) {
 /// wrapped, koboSpans unique, each `kobo.N.M`, none inside another span (a
 /// koboSpan or the book's own) or in verbatim text (`pre`, `script`…), and
 /// every text and image inside one.
-fn check_kepub(report: &mut Report, group: &'static str, edition: &Edition) {
+fn check_kepub(report: &mut Report, store: Store, edition: &Edition) {
     let mut problems = Vec::new();
     let (mut spans, mut documents) = (0, 0);
     for item in edition.package.documents() {
@@ -776,9 +762,7 @@ fn check_kepub(report: &mut Report, group: &'static str, edition: &Edition) {
     if !cover_marked {
         problems.push("no manifest item with properties=\"cover-image\"".into());
     }
-    report.add(
-        group,
-        EpubCheck::KepubSpans.row(),
+    report.add(Row::StoreEpub(store, EpubCheck::KepubSpans),
         if problems.is_empty() { Status::Pass } else { Status::Fail },
         if problems.is_empty() {
             format!("{spans} spans in {documents} documents, unique, none inside another span, all text and images inside one, style hacks present")
@@ -789,7 +773,7 @@ fn check_kepub(report: &mut Report, group: &'static str, edition: &Edition) {
 }
 
 /// Adobe RMSDK's stylesheet hazards in the plain Kobo EPUB.
-fn check_rmsdk(report: &mut Report, group: &'static str, edition: &Edition) {
+fn check_rmsdk(report: &mut Report, store: Store, edition: &Edition) {
     let mut found = Vec::new();
     for sheet in edition.package.stylesheets() {
         if let Some(css) = edition.text(&sheet.path) {
@@ -799,8 +783,7 @@ fn check_rmsdk(report: &mut Report, group: &'static str, edition: &Edition) {
         }
     }
     report.add(
-        group,
-        EpubCheck::RmsdkCss.row(),
+        Row::StoreEpub(store, EpubCheck::RmsdkCss),
         if found.is_empty() {
             Status::Pass
         } else {

@@ -3,6 +3,7 @@
 //! every page's content inside marked content (tagged, or an artifact),
 //! headings that never skip a level, and every figure with alt text.
 
+use super::rows::Row;
 use lopdf::{Document, Object};
 
 use super::{Report, Status};
@@ -161,8 +162,7 @@ pub fn check(report: &mut Report, interior: &[u8]) {
         Ok(tagging) => tagging,
         Err(e) => {
             report.add(
-                "print",
-                "tagging",
+                Row::Tagging,
                 Status::Fail,
                 format!("the interior PDF could not be read back: {e}"),
             );
@@ -215,7 +215,7 @@ pub fn check(report: &mut Report, interior: &[u8]) {
     } else {
         faults.join("; ")
     };
-    report.add("print", "tagging", status, detail);
+    report.add(Row::Tagging, status, detail);
 }
 
 #[cfg(test)]

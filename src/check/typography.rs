@@ -3,28 +3,27 @@
 use crate::layout::LaidOut;
 
 use super::report::{Report, Status};
+use super::rows::Row;
 
 pub(super) fn check_typography(report: &mut Report, laid: &LaidOut) {
     let r = &laid.report;
-    let count = |name: &'static str, n: usize, report: &mut Report| {
+    let count = |row: Row, n: usize, report: &mut Report| {
         report.add(
-            "typography",
-            name,
+            row,
             if n == 0 { Status::Pass } else { Status::Warn },
             n.to_string(),
         );
     };
-    count("overfull lines", r.overfull_lines, report);
-    count("widows", r.widows, report);
-    count("orphans", r.orphans, report);
-    count("headings at a page foot", r.headings_at_foot, report);
-    count("hyphens at a page foot", r.hyphens_at_page_foot, report);
+    count(Row::OverfullLines, r.overfull_lines, report);
+    count(Row::Widows, r.widows, report);
+    count(Row::Orphans, r.orphans, report);
+    count(Row::HeadingsAtAPageFoot, r.headings_at_foot, report);
+    count(Row::HyphensAtAPageFoot, r.hyphens_at_page_foot, report);
     // A justified page has a tight line now and then; many of them mean the
     // measure is too narrow for the spacing asked of it.
     let tight_share = 100.0 * r.tight_lines as f64 / r.lines.max(1) as f64;
     report.add(
-        "typography",
-        "lines set tight",
+        Row::LinesSetTight,
         if tight_share <= 2.0 {
             Status::Pass
         } else {
@@ -32,10 +31,9 @@ pub(super) fn check_typography(report: &mut Report, laid: &LaidOut) {
         },
         format!("{} ({tight_share:.1} % of lines, ≤ 2 %)", r.tight_lines),
     );
-    count("unequal facing pages", r.unequal_spreads.len(), report);
+    count(Row::UnequalFacingPages, r.unequal_spreads.len(), report);
     report.add(
-        "typography",
-        "hyphens in a row",
+        Row::HyphensInARow,
         if r.longest_hyphen_run <= 2 {
             Status::Pass
         } else {
@@ -45,8 +43,7 @@ pub(super) fn check_typography(report: &mut Report, laid: &LaidOut) {
     );
     let narrow = r.measure_em < crate::layout::frame::HYPHEN_LIMIT_MEASURE_EM;
     report.add(
-        "typography",
-        "hyphenated lines",
+        Row::HyphenatedLines,
         if r.hyphenated_share() <= 5.0 || narrow {
             Status::Pass
         } else {
@@ -64,8 +61,7 @@ pub(super) fn check_typography(report: &mut Report, laid: &LaidOut) {
         },
     );
     report.add(
-        "typography",
-        "lines spaced 0.5 em or more",
+        Row::LooseLines,
         if r.lines_at_least_05_em == 0 {
             Status::Pass
         } else {
@@ -79,14 +75,9 @@ pub(super) fn check_typography(report: &mut Report, laid: &LaidOut) {
             _ => "0".to_string(),
         },
     );
-    count(
-        "pages 2+ lines short",
-        r.pages_short_by_two_or_more(),
-        report,
-    );
+    count(Row::ShortPages, r.pages_short_by_two_or_more(), report);
     report.add(
-        "typography",
-        "word spacing",
+        Row::WordSpacing,
         if r.space_p95_em <= 0.40 {
             Status::Pass
         } else {

@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Report, Status, parse_xml, unzip};
+use super::{Report, Row, Status, parse_xml, unzip};
 use crate::layout::LaidOut;
 use crate::layout::frame::{GlyphRun, Item};
 use crate::model::{Block, BlockKind, Book, block_text, walk_blocks};
@@ -220,14 +220,13 @@ fn settle(word: String, known: &HashSet<&str>) -> String {
 fn row(
     report: &mut Report,
     book: &Book,
-    (name, check): (&str, &'static str),
+    (name, check): (&str, Row),
     manuscript: &HashMap<String, (usize, &Block)>,
     found: Option<&HashMap<String, usize>>,
 ) {
     let total: usize = manuscript.values().map(|(n, _)| n).sum();
     let Some(found) = found else {
         report.add(
-            "words",
             check,
             Status::Fail,
             format!("the {name} could not be read back"),
@@ -259,7 +258,6 @@ fn row(
         }
     };
     report.add(
-        "words",
         check,
         if lost.is_empty() {
             Status::Pass
@@ -278,14 +276,14 @@ pub fn check_words(report: &mut Report, book: &Book, laid: &LaidOut, epub: &[u8]
     row(
         report,
         book,
-        ("EPUB", "every word in the EPUB"),
+        ("EPUB", Row::EveryWordInTheEpub),
         &manuscript,
         epub_words(epub).as_ref(),
     );
     row(
         report,
         book,
-        ("print interior", "every word in print"),
+        ("print interior", Row::EveryWordInPrint),
         &manuscript,
         Some(&print_words(laid, &known)),
     );
@@ -331,7 +329,7 @@ mod tests {
         row(
             &mut report,
             &book,
-            ("EPUB", "every word in the EPUB"),
+            ("EPUB", Row::EveryWordInTheEpub),
             &manuscript,
             Some(&all),
         );
@@ -339,7 +337,7 @@ mod tests {
         row(
             &mut report,
             &book,
-            ("print", "every word in print"),
+            ("print", Row::EveryWordInPrint),
             &manuscript,
             Some(&once),
         );

@@ -444,25 +444,6 @@ impl FindingKind {
         FindingKind::DeadLink,
     ];
 
-    /// The name of the `quire check` row that counts this kind.
-    pub fn check_name(self) -> &'static str {
-        match self {
-            FindingKind::OverfullLine => "overfull lines",
-            FindingKind::LooseLine => "lines spaced 0.5 em or more",
-            FindingKind::TightLine => "lines set tight",
-            FindingKind::Widow => "widows",
-            FindingKind::Orphan => "orphans",
-            FindingKind::HeadingAtFoot => "headings at a page foot",
-            FindingKind::HyphenAtFoot => "hyphens at a page foot",
-            FindingKind::HyphenRun => "hyphens in a row",
-            FindingKind::ShortPage => "pages 2+ lines short",
-            FindingKind::UnequalSpread => "unequal facing pages",
-            FindingKind::LowResolution => "images ≥ 300 dpi",
-            FindingKind::OutsideMargins => "margins",
-            FindingKind::DeadLink => "no dead links",
-        }
-    }
-
     /// A short key for scripts and style sheets: `widow`, `loose-line`.
     pub fn key(self) -> &'static str {
         match self {

@@ -287,7 +287,7 @@ impl View {
                 });
                 FindingState {
                     kind: f.kind.key(),
-                    check: f.kind.check_name(),
+                    check: crate::check::Row::counting(f.kind).name(),
                     page: f.page,
                     folio: &page.folio,
                     rect,
@@ -299,7 +299,7 @@ impl View {
             .iter()
             .map(|k| {
                 (
-                    k.check_name(),
+                    crate::check::Row::counting(*k).name(),
                     preview.findings.iter().filter(|f| f.kind == *k).count(),
                 )
             })

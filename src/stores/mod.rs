@@ -195,23 +195,6 @@ pub enum EpubCheck {
     RmsdkCss,
 }
 
-impl EpubCheck {
-    /// The name of the gate's row that reports it.
-    pub fn row(self) -> &'static str {
-        match self {
-            EpubCheck::Images => "images",
-            EpubCheck::KindleConversion => "conversion hazards",
-            EpubCheck::KindleTocDepth => "toc depth",
-            EpubCheck::KdpLanguage => "language",
-            EpubCheck::AppleDisplayOptions => "display options",
-            EpubCheck::AppleLandmarks => "landmarks",
-            EpubCheck::AppleEmoji => "emoji glyphs",
-            EpubCheck::KepubSpans => "kepub spans",
-            EpubCheck::RmsdkCss => "RMSDK CSS hazards",
-        }
-    }
-}
-
 /// A check the gate runs on an edition's files together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetCheck {
@@ -219,15 +202,6 @@ pub enum SetCheck {
     /// complete: an interior PDF with its front cover, an EPUB, nothing
     /// left over.
     GoogleSet,
-}
-
-impl SetCheck {
-    /// The name of the gate's row that reports it.
-    pub fn row(self) -> &'static str {
-        match self {
-            SetCheck::GoogleSet => "file sets",
-        }
-    }
 }
 
 const STEM_EPUB: EditionFile = EditionFile {

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use quire::check::{Status, release_gate};
+use quire::check::{Row, Status, release_gate};
 
 fn gate(project: &quire::project::Project) -> quire::check::Report {
     release_gate(project, &quire::Options::default())
@@ -21,19 +21,19 @@ fn the_bundled_book_is_ready_to_upload() {
         .checks
         .iter()
         .filter(|c| c.status != Status::Pass)
-        .filter(|c| !(c.name == "lines spaced 0.5 em or more" && c.status == Status::Warn))
+        .filter(|c| !(c.name() == "lines spaced 0.5 em or more" && c.status == Status::Warn))
         .collect();
     assert!(bad.is_empty(), "{report}");
     assert!(report.checks.len() >= 25);
-    for name in [
-        "page-list linked",
-        "accessibility metadata",
-        "fonts embedded",
-        "spine width",
-        "strings match the interior",
-        "tagging",
+    for row in [
+        Row::PageListLinked,
+        Row::AccessibilityMetadata,
+        Row::FontsEmbedded,
+        Row::SpineWidth,
+        Row::StringsMatchTheInterior,
+        Row::Tagging,
     ] {
-        assert!(report.get(name).is_some(), "missing check {name}");
+        assert!(report.get(row).is_some(), "missing check {row:?}");
     }
 }
 
@@ -55,7 +55,7 @@ fn a_short_book_fails_the_page_count() {
         ("manuscript/book.toml", TOML),
         ("manuscript/01.md", "# One\n\nShort.\n"),
     ]));
-    let check = report.get("page count").unwrap();
+    let check = report.get(Row::PageCount).unwrap();
     assert_eq!(check.status, Status::Fail);
     assert_eq!(
         check.value,
@@ -75,7 +75,7 @@ fn text_below_7_pt_fails() {
         ("manuscript/book.toml", &toml),
         ("manuscript/01.md", &long_text()),
     ]));
-    let check = report.get("text ≥ 7 pt").unwrap();
+    let check = report.get(Row::TextAtLeast7Pt).unwrap();
     assert_eq!(check.status, Status::Fail, "{report}");
     assert!(
         check.value.starts_with("smallest text 4.92 pt"),
@@ -93,19 +93,19 @@ fn a_low_resolution_image_and_missing_alt_text_warn() {
         common::project(&[("manuscript/book.toml", &toml), ("manuscript/01.md", &text)]);
     project.insert("manuscript/small.png", png);
     let report = gate(&project);
-    let dpi = report.get("images ≥ 300 dpi").unwrap();
+    let dpi = report.get(Row::PrintImagesAt300Dpi).unwrap();
     assert_eq!(dpi.status, Status::Warn, "{report}");
     assert_eq!(
         dpi.value,
         "1 of 1 below 300 dpi: manuscript/small.png at 72 dpi"
     );
-    let alt = report.get("images with alt text").unwrap();
+    let alt = report.get(Row::ImagesWithAltText).unwrap();
     assert_eq!(alt.status, Status::Warn);
     assert_eq!(alt.value, "0 of 1; missing: manuscript/small.png");
     // Without alt text the book does not claim conformance.
     assert!(
         report
-            .get("accessibility metadata")
+            .get(Row::AccessibilityMetadata)
             .unwrap()
             .value
             .ends_with("no conformance claim"),
@@ -128,10 +128,10 @@ fn a_long_book_has_spine_text_inside_the_folds() {
         );
     }
     let report = gate(&project);
-    let spine = report.get("spine text").unwrap();
+    let spine = report.get(Row::SpineText).unwrap();
     assert_eq!(spine.status, Status::Pass, "{report}");
     assert!(spine.value.contains("runs"), "{}", spine.value);
-    let strings = report.get("strings match the interior").unwrap();
+    let strings = report.get(Row::StringsMatchTheInterior).unwrap();
     assert_eq!(strings.status, Status::Pass, "{report}");
     assert_eq!(strings.value, "3 of 3 (title, subtitle, author, ISBN)");
 }
@@ -167,7 +167,7 @@ fn the_gate_fails_a_page_list_out_of_reading_order() {
     use std::io::{Cursor, Read, Write};
     let project = common::bundled();
     let report = gate(&project);
-    let check = report.get("page-list order").unwrap();
+    let check = report.get(Row::PageListOrder).unwrap();
     assert_eq!(check.status, Status::Pass, "{report}");
 
     let outputs = quire::build(&project, &quire::Options::default()).unwrap();
@@ -236,7 +236,7 @@ fn cover_art_below_the_stores_and_printers_minimums_fails() {
             common::project(&[("manuscript/book.toml", &toml), ("manuscript/01.md", &text)]);
         project.insert("cover/art.png", art);
         let report = gate(&project);
-        let check = report.get("cover art size").unwrap();
+        let check = report.get(Row::CoverArtSize).unwrap();
         assert_eq!(check.status, size_status, "{size:?}: {report}");
         assert!(
             check
@@ -245,9 +245,9 @@ fn cover_art_below_the_stores_and_printers_minimums_fails() {
             "{}",
             check.value
         );
-        let dpi = report.get("cover art ≥ 300 dpi").unwrap();
+        let dpi = report.get(Row::CoverArtAt300Dpi).unwrap();
         assert_eq!(dpi.status, dpi_status, "{size:?}: {report}");
-        let strings = report.get("strings match the interior").unwrap();
+        let strings = report.get(Row::StringsMatchTheInterior).unwrap();
         assert_eq!(strings.status, Status::Warn, "{report}");
         assert!(
             strings.value.starts_with("nothing to compare"),
@@ -262,12 +262,12 @@ fn cover_art_below_the_stores_and_printers_minimums_fails() {
                 .map(str::len)
                 .max()
                 .unwrap_or(0);
-            assert!(longest <= 10, "{}: {}", c.name, c.value);
+            assert!(longest <= 10, "{}: {}", c.name(), c.value);
         }
         if size == (10, 10) {
             assert!(report.failed());
             assert_eq!(
-                report.get("text in the safe area").unwrap().value,
+                report.get(Row::TextInTheSafeArea).unwrap().value,
                 "no text set on the front or back"
             );
         }
@@ -289,7 +289,7 @@ fn placeholders_and_empty_chapters_are_reported() {
     ]);
     let (report, warnings) =
         quire::check::release_gate(&project, &quire::Options::default()).unwrap();
-    let check = report.get("no placeholder text").unwrap();
+    let check = report.get(Row::NoPlaceholderText).unwrap();
     assert_eq!(check.status, Status::Warn, "{report}");
     assert_eq!(
         check.value,
@@ -330,8 +330,8 @@ fn dead_links_fail_the_gate_and_are_findings_on_their_lines() {
     let outputs = quire::build(&project, &quire::Options::default()).unwrap();
     assert!(outputs.files.iter().any(|f| f.name.ends_with(".epub")));
     let (report, warnings) = release_gate(&project, &quire::Options::default()).unwrap();
-    let row = report.get("no dead links").unwrap();
-    assert_eq!(row.group, "links");
+    let row = report.get(Row::NoDeadLinks).unwrap();
+    assert_eq!(row.group(), "links");
     assert_eq!(row.status, Status::Fail);
     assert_eq!(
         row.value,
@@ -375,7 +375,7 @@ fn dead_links_fail_the_gate_and_are_findings_on_their_lines() {
             "# One\n\n## Academy\n\nThe [academe](#academy).\n",
         ),
     ]));
-    assert_eq!(fine.get("no dead links").unwrap().status, Status::Pass);
+    assert_eq!(fine.get(Row::NoDeadLinks).unwrap().status, Status::Pass);
 }
 
 /// The gate compares the manuscript's words with each edition's: a note
@@ -398,7 +398,7 @@ fn the_gate_counts_every_word_in_both_editions() {
         let row = report
             .checks
             .iter()
-            .find(|c| c.name == name)
+            .find(|c| c.name() == name)
             .unwrap_or_else(|| panic!("no row {name}"));
         assert_eq!(row.status, Status::Pass, "{name}: {}", row.value);
         assert!(row.value.ends_with(" words"), "{}", row.value);
@@ -424,7 +424,7 @@ fn the_gate_reads_a_drop_cap_as_the_text_reads() {
     let row = report
         .checks
         .iter()
-        .find(|c| c.name == "every word in print")
+        .find(|c| c.name() == "every word in print")
         .expect("a words row");
     assert_eq!(row.status, Status::Pass, "{}", row.value);
 }
@@ -453,7 +453,7 @@ fn the_gate_counts_the_warnings_the_build_prints() {
         messages(&built.warnings)
     );
     assert_eq!(messages(&warnings), messages(&built.warnings));
-    let row = report.get("warnings").unwrap();
+    let row = report.get(Row::BuildWarnings).unwrap();
     assert!(
         row.value
             .starts_with(&format!("{} warnings", built.warnings.len())),

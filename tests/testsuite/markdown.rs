@@ -6,6 +6,7 @@ use crate::common;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
+use quire::check::Row;
 use quire::layout::frame::{Item, Page};
 use quire::layout::{LaidOut, layout};
 use quire::project::Project;
@@ -356,7 +357,7 @@ fn a_table_too_wide_warns_and_a_headless_one_is_flagged() {
     );
     let project = common::project(&[("manuscript/book.toml", TOML), ("manuscript/01.md", &text)]);
     let (report, _) = quire::check::release_gate(&project, &quire::Options::default()).unwrap();
-    let check = report.get("tables with header rows").unwrap();
+    let check = report.get(Row::TablesWithHeaderRows).unwrap();
     assert_eq!(check.status, quire::check::Status::Warn);
     assert_eq!(check.value, "0 of 1");
 }

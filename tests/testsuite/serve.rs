@@ -618,8 +618,13 @@ fn the_findings_are_what_quire_check_counts() {
         let row = report
             .checks
             .iter()
-            .find(|c| c.name == kind.check_name())
-            .unwrap_or_else(|| panic!("quire check has a row `{}`", kind.check_name()));
+            .find(|c| c.row == quire::check::Row::counting(kind))
+            .unwrap_or_else(|| {
+                panic!(
+                    "quire check has a row `{}`",
+                    quire::check::Row::counting(kind).name()
+                )
+            });
         let found = preview.findings.iter().filter(|f| f.kind == kind).count();
         found_any |= found > 0;
         let counted: Option<usize> = row
@@ -639,7 +644,7 @@ fn the_findings_are_what_quire_check_counts() {
             | FindingKind::ShortPage
             | FindingKind::UnequalSpread
             | FindingKind::DeadLink => {
-                assert_eq!(counted, Some(found), "{}: {}", row.name, row.value)
+                assert_eq!(counted, Some(found), "{}: {}", row.name(), row.value)
             }
             // Rows that give a verdict: findings exactly when it is not a pass.
             FindingKind::HyphenRun | FindingKind::LowResolution | FindingKind::OutsideMargins => {
@@ -647,7 +652,7 @@ fn the_findings_are_what_quire_check_counts() {
                     found > 0,
                     row.status != quire::check::Status::Pass,
                     "{}: {} ({found} findings)",
-                    row.name,
+                    row.name(),
                     row.value
                 )
             }
