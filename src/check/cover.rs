@@ -20,6 +20,19 @@ pub(super) fn check_cover(
     cover: &PrintCover,
     cover_pdf: &[u8],
 ) {
+    check_ebook_cover(report, jpeg);
+    let pages = laid.pages.pages.len();
+    check_print_cover_size(report, book, pages, cover, cover_pdf);
+    check_spine_text(report, pages, cover);
+    check_safe_area(report, cover);
+    check_strings(report, book, cover);
+    if let Some(art) = &book.cover_art {
+        check_cover_art(report, art, cover);
+    }
+}
+
+/// The ebook cover: a JPEG of KDP's ideal size.
+fn check_ebook_cover(report: &mut Report, jpeg: &[u8]) {
     let size = image::ImageReader::new(Cursor::new(jpeg))
         .with_guessed_format()
         .ok()
@@ -33,8 +46,17 @@ pub(super) fn check_cover(
             format!("{w} × {h} px JPEG (KDP ideal 1600 × 2560)")
         }),
     );
+}
 
-    let pages = laid.pages.pages.len();
+/// The print cover's sheet (two panels, the spine and the bleed) and its
+/// spine, measured on the PDF against the page count and the paper.
+fn check_print_cover_size(
+    report: &mut Report,
+    book: &Book,
+    pages: usize,
+    cover: &PrintCover,
+    cover_pdf: &[u8],
+) {
     let expected_spine = pages as f64 * book.print.paper.caliper_inches();
     let (sheet_w, sheet_h) = cover.sheet();
     let expected_w = 0.125 * 2.0 + book.print.trim.width.inches() * 2.0 + expected_spine;
@@ -85,8 +107,10 @@ pub(super) fn check_cover(
             book.print.paper
         ),
     );
+}
 
-    // Spine text: only above 79 pages, and clear of the folds.
+/// Spine text: only above 79 pages, and clear of the folds.
+fn check_spine_text(report: &mut Report, pages: usize, cover: &PrintCover) {
     let (w, s) = (cover.panel.width.0, cover.spine.0);
     let spine_runs: Vec<&GlyphRun> = cover_runs(cover)
         .into_iter()
@@ -118,8 +142,11 @@ pub(super) fn check_cover(
             )
         },
     );
+}
 
-    // All other text at least 0.25 in inside the trim of its panel.
+/// All other text at least 0.25 in inside the trim of its panel.
+fn check_safe_area(report: &mut Report, cover: &PrintCover) {
+    let (w, s) = (cover.panel.width.0, cover.spine.0);
     let mut worst = f64::MAX;
     for run in cover_runs(cover).into_iter().filter(|r| r.rotation == 0.0) {
         let b = run_box(run);
@@ -151,7 +178,10 @@ pub(super) fn check_cover(
             )
         },
     );
+}
 
+/// The title, subtitle, author and ISBN on the cover as the interior has them.
+fn check_strings(report: &mut Report, book: &Book, cover: &PrintCover) {
     let (matched, expected, mismatch) = strings_match(book, cover);
     let (status, value) = if expected == 0 {
         (
@@ -170,10 +200,6 @@ pub(super) fn check_cover(
         )
     };
     report.add(Row::StringsMatchTheInterior, status, value);
-
-    if let Some(art) = &book.cover_art {
-        check_cover_art(report, art, cover);
-    }
 }
 
 /// KDP's smallest ebook cover (width × height, px).
