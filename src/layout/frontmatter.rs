@@ -11,7 +11,7 @@ use super::items::{Content, Role, VItem};
 use super::linebreak::INFINITY;
 use super::paragraph::{Align, Line, ParaStyle, Setter};
 use crate::fonts::Style;
-use crate::model::{Block, BlockKind, DisplayRole, Pt, Section, TextPos};
+use crate::model::{Block, BlockKind, ContentsEntry, DisplayRole, Pt, Section, TextPos};
 
 fn para(style: Style, size: Pt, align: Align, measure: Pt) -> ParaStyle {
     ParaStyle::plain(style, size, align, measure)
@@ -237,12 +237,84 @@ pub fn contents_galley(
     sink: u32,
     leaders: bool,
 ) -> Galley {
-    let mut galley = Galley::default();
+    let mut galley = Galley {
+        items: contents_opening(section, setter, geometry, scale, sink),
+        opening_sink: u32::from(sink > 2),
+        ..Galley::default()
+    };
+    let Some(contents) = section
+        .blocks
+        .iter()
+        .find(|b| matches!(b.kind, BlockKind::Contents(_)))
+    else {
+        return galley;
+    };
+    let BlockKind::Contents(entries) = &contents.kind else {
+        return galley;
+    };
+    let mut offset = 0u32;
+    for (i, entry) in entries.iter().enumerate() {
+        // A blank line sets off a section that has sub-entries from the one before.
+        let has_children = entries.get(i + 1).is_some_and(|e| e.level > 1);
+        let after_children = i > 0 && entries[i - 1].level > 1;
+        if entry.level == 1 && i > 0 && (has_children || after_children) {
+            galley.items.push(VItem {
+                content: Content::Space,
+                role: Role::Other,
+                lines: 1,
+                discardable: true,
+                break_after: 0.0,
+                pos: None,
+                para: None,
+                mark: super::frame::Mark::Artifact,
+            });
+        }
+        let (lines, x) = entry_lines(setter, entry, folios, geometry, scale, leaders);
+        let count = lines.len();
+        for (n, line) in lines.into_iter().enumerate() {
+            galley.items.push(VItem {
+                pos: Some(TextPos {
+                    block: contents.id,
+                    offset: offset + line.start,
+                }),
+                content: Content::Text {
+                    line,
+                    x,
+                    dy: Pt::ZERO,
+                },
+                role: Role::Other,
+                lines: 1,
+                discardable: false,
+                // Keep a level-1 entry with its first sub-entry.
+                break_after: if n + 1 < count
+                    || (entry.level == 1 && entries.get(i + 1).is_some_and(|e| e.level > 1))
+                {
+                    INFINITY
+                } else {
+                    0.0
+                },
+                para: None,
+                mark: super::frame::Mark::Block(contents.id, super::frame::Part::Entry(i as u32)),
+            });
+        }
+        offset += entry.title.chars().count() as u32 + 1;
+    }
+    galley
+}
+
+/// The contents page's opening: the sink, the title and the space under it.
+fn contents_opening(
+    section: &Section,
+    setter: &mut Setter<'_, '_>,
+    geometry: &PageGeometry,
+    scale: &TypeScale,
+    sink: u32,
+) -> Vec<VItem> {
     let mut title = section.clone();
     title
         .blocks
         .retain(|b| matches!(b.kind, BlockKind::Heading { level: 1, .. }));
-    let mut builder_items = {
+    {
         let mut g = Galley::default();
         g.items.push(VItem {
             content: Content::Space,
@@ -278,127 +350,80 @@ pub fn contents_galley(
             mark: super::frame::Mark::Artifact,
         });
         g.items
-    };
-    galley.items.append(&mut builder_items);
-    galley.opening_sink = u32::from(sink > 2);
-
-    let Some(contents) = section
-        .blocks
-        .iter()
-        .find(|b| matches!(b.kind, BlockKind::Contents(_)))
-    else {
-        return galley;
-    };
-    let BlockKind::Contents(entries) = &contents.kind else {
-        return galley;
-    };
-    let mut offset = 0u32;
-    for (i, entry) in entries.iter().enumerate() {
-        let indent = if entry.level > 1 {
-            scale.indent
-        } else {
-            Pt::ZERO
-        };
-        // Headings inside a chapter are italic; a part's chapters are sections, upright.
-        let style = if entry.anchor.is_some() {
-            Style::Italic
-        } else {
-            Style::Regular
-        };
-        let folio = match &entry.anchor {
-            None => folios.get(&entry.section),
-            Some(anchor) => folios.get(&format!("{}#{anchor}", entry.section)),
-        }
-        .cloned()
-        .unwrap_or_default();
-        let folio_line = setter
-            .set_text(
-                &folio,
-                &para(Style::Regular, scale.body, Align::Left, geometry.measure),
-            )
-            .into_iter()
-            .next();
-        let folio_width = folio_line.as_ref().map_or(Pt::ZERO, |l| l.width);
-        let room = geometry.measure - indent - folio_width - scale.body * 2.0;
-        // An entry that turns over indents its turnover lines, and its page
-        // number goes with the last line.
-        let turn = scale.indent;
-        // A blank line sets off a section that has sub-entries from the one before.
-        let has_children = entries.get(i + 1).is_some_and(|e| e.level > 1);
-        let after_children = i > 0 && entries[i - 1].level > 1;
-        if entry.level == 1 && i > 0 && (has_children || after_children) {
-            galley.items.push(VItem {
-                content: Content::Space,
-                role: Role::Other,
-                lines: 1,
-                discardable: true,
-                break_after: 0.0,
-                pos: None,
-                para: None,
-                mark: super::frame::Mark::Artifact,
-            });
-        }
-        let entry_para = ParaStyle {
-            first_indent: -turn,
-            ..para(style, scale.body, Align::Left, room - turn)
-        };
-        let mut lines = setter.set_text(&entry.title, &entry_para);
-        let x = indent + turn;
-        if let (Some(last), Some(folio_line)) = (lines.last_mut(), folio_line) {
-            // The entry's words and its page read a word apart.
-            setter.end_with_space(last);
-            let shift = geometry.measure - x - folio_width;
-            if leaders {
-                let end = last
-                    .runs
-                    .iter()
-                    .map(|r| r.x.0 + r.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0))
-                    .fold(0.0, f64::max);
-                if let Some(dots) = leader_run(
-                    setter,
-                    scale,
-                    x,
-                    end + scale.body.0 * 0.5,
-                    shift.0 - scale.body.0 * 0.5,
-                ) {
-                    last.runs.push(dots);
-                }
-            }
-            for mut run in folio_line.runs {
-                run.x += shift;
-                last.runs.push(run);
-            }
-        }
-        let count = lines.len();
-        for (n, line) in lines.into_iter().enumerate() {
-            galley.items.push(VItem {
-                pos: Some(TextPos {
-                    block: contents.id,
-                    offset: offset + line.start,
-                }),
-                content: Content::Text {
-                    line,
-                    x,
-                    dy: Pt::ZERO,
-                },
-                role: Role::Other,
-                lines: 1,
-                discardable: false,
-                // Keep a level-1 entry with its first sub-entry.
-                break_after: if n + 1 < count
-                    || (entry.level == 1 && entries.get(i + 1).is_some_and(|e| e.level > 1))
-                {
-                    INFINITY
-                } else {
-                    0.0
-                },
-                para: None,
-                mark: super::frame::Mark::Block(contents.id, super::frame::Part::Entry(i as u32)),
-            });
-        }
-        offset += entry.title.chars().count() as u32 + 1;
     }
-    galley
+}
+
+/// One entry's lines, its folio ranged right on the last (after leader dots
+/// when the style has them), and the x they are set at.
+fn entry_lines(
+    setter: &mut Setter<'_, '_>,
+    entry: &ContentsEntry,
+    folios: &HashMap<String, String>,
+    geometry: &PageGeometry,
+    scale: &TypeScale,
+    leaders: bool,
+) -> (Vec<Line>, Pt) {
+    let indent = if entry.level > 1 {
+        scale.indent
+    } else {
+        Pt::ZERO
+    };
+    // Headings inside a chapter are italic; a part's chapters are sections, upright.
+    let style = if entry.anchor.is_some() {
+        Style::Italic
+    } else {
+        Style::Regular
+    };
+    let folio = match &entry.anchor {
+        None => folios.get(&entry.section),
+        Some(anchor) => folios.get(&format!("{}#{anchor}", entry.section)),
+    }
+    .cloned()
+    .unwrap_or_default();
+    let folio_line = setter
+        .set_text(
+            &folio,
+            &para(Style::Regular, scale.body, Align::Left, geometry.measure),
+        )
+        .into_iter()
+        .next();
+    let folio_width = folio_line.as_ref().map_or(Pt::ZERO, |l| l.width);
+    let room = geometry.measure - indent - folio_width - scale.body * 2.0;
+    // An entry that turns over indents its turnover lines, and its page
+    // number goes with the last line.
+    let turn = scale.indent;
+    let entry_para = ParaStyle {
+        first_indent: -turn,
+        ..para(style, scale.body, Align::Left, room - turn)
+    };
+    let mut lines = setter.set_text(&entry.title, &entry_para);
+    let x = indent + turn;
+    if let (Some(last), Some(folio_line)) = (lines.last_mut(), folio_line) {
+        // The entry's words and its page read a word apart.
+        setter.end_with_space(last);
+        let shift = geometry.measure - x - folio_width;
+        if leaders {
+            let end = last
+                .runs
+                .iter()
+                .map(|r| r.x.0 + r.glyphs.last().map_or(0.0, |g| g.x.0 + g.advance.0))
+                .fold(0.0, f64::max);
+            if let Some(dots) = leader_run(
+                setter,
+                scale,
+                x,
+                end + scale.body.0 * 0.5,
+                shift.0 - scale.body.0 * 0.5,
+            ) {
+                last.runs.push(dots);
+            }
+        }
+        for mut run in folio_line.runs {
+            run.x += shift;
+            last.runs.push(run);
+        }
+    }
+    (lines, x)
 }
 
 /// Leader dots from `from` to `to` (line coordinates), on a pitch of half an
