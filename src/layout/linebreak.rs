@@ -299,10 +299,6 @@ fn search(
     if items.is_empty() {
         return None;
     }
-    let debug = std::env::var_os("QUIRE_DEBUG_SEARCH").is_some() && items.len() > 1000;
-    if debug {
-        eprintln!("search {} {:?}", items.len(), band);
-    }
     // What of a node's line count its future depends on: its measures
     // (lines before `varying_lines`), and whether it is the first line (a
     // runt is a last line after others).
@@ -350,23 +346,7 @@ fn search(
             let node = nodes[a];
             let width = totals.width[b] - totals.width[node.after] + penalty_width;
             let available = measure(node.line) + hang.map_or(0.0, |h| h.of(node.after, b));
-            let ratio = if width < available {
-                let stretch = totals.stretch[b] - totals.stretch[node.after];
-                if stretch > 0.0 {
-                    (available - width) / stretch
-                } else {
-                    INFINITY
-                }
-            } else if width > available {
-                let shrink = totals.shrink[b] - totals.shrink[node.after];
-                if shrink > 0.0 {
-                    (available - width) / shrink
-                } else {
-                    -INFINITY
-                }
-            } else {
-                0.0
-            };
+            let ratio = adjustment_ratio(&totals, node.after, b, width, available);
             if ratio < -1.0 || forced {
                 // This node can start no later line: the text from it is already too long,
                 // or a forced break ends every line that starts before it.
@@ -380,32 +360,9 @@ fn search(
             if hyphens > params.max_consecutive_hyphens {
                 continue;
             }
-            let badness = 100.0 * ratio.abs().powi(3);
-            let base = params.line_penalty + badness;
-            let mut demerits = if cost >= 0.0 {
-                base * base + cost * cost
-            } else if cost > -INFINITY {
-                base * base - cost * cost
-            } else {
-                base * base
-            };
-            if flagged && node.flagged {
-                demerits += params.double_hyphen_demerits;
-            }
-            if is_final && node.flagged {
-                demerits += params.final_hyphen_demerits;
-            }
             let fitness = fitness_class(ratio);
-            if fitness.abs_diff(node.fitness) > 1 {
-                demerits += params.fitness_demerits;
-            }
-            if is_final && params.runt_width > 0.0 {
-                // The last line's natural width, without the paragraph-filling glue.
-                let natural = totals.width[b] - totals.width[node.after];
-                if natural < params.runt_width && node.line > 0 {
-                    demerits += params.runt_demerits;
-                }
-            }
+            let natural = totals.width[b] - totals.width[node.after];
+            let demerits = line_demerits(params, &node, ratio, cost, flagged, is_final, natural);
             candidates.push(Node {
                 position: b,
                 after: line_start_after(items, b),
@@ -418,29 +375,7 @@ fn search(
                 previous: Some(a),
             });
         }
-        // Keep the best candidate per (fitness class, hyphen run, line count as
-        // far as it matters): the other states can never lead to a better
-        // paragraph (of that many lines).
-        let mut best: Vec<Node> = Vec::new();
-        for c in &candidates {
-            match best.iter_mut().find(|b| {
-                b.fitness == c.fitness
-                    && b.hyphens == c.hyphens
-                    && line_class(b.line) == line_class(c.line)
-            }) {
-                Some(existing) if existing.demerits <= c.demerits => {}
-                Some(existing) => *existing = *c,
-                None => best.push(*c),
-            }
-        }
-        if let Some(band) = band
-            && let Some(cheapest) = best
-                .iter()
-                .min_by(|a, b| a.demerits.total_cmp(&b.demerits))
-                .map(|n| n.line)
-        {
-            best.retain(|n| n.line.abs_diff(cheapest) <= band);
-        }
+        let best = best_candidates(&candidates, &line_class, band);
         active = still_active;
         for node in best {
             nodes.push(node);
@@ -449,11 +384,108 @@ fn search(
         if active.is_empty() {
             return None;
         }
-        if debug && b % 20000 < 2 {
-            eprintln!("at {b} active {} nodes {}", active.len(), nodes.len());
-        }
     }
 
+    let (ends, best) = cheapest_ends(&nodes, &active, last)?;
+    Some((nodes, ends, best))
+}
+
+/// How far a line from `after` to the break `b` must stretch (positive, in
+/// units of its stretch) or shrink (negative) to fill `available`.
+fn adjustment_ratio(totals: &Totals, after: usize, b: usize, width: f64, available: f64) -> f64 {
+    if width < available {
+        let stretch = totals.stretch[b] - totals.stretch[after];
+        if stretch > 0.0 {
+            (available - width) / stretch
+        } else {
+            INFINITY
+        }
+    } else if width > available {
+        let shrink = totals.shrink[b] - totals.shrink[after];
+        if shrink > 0.0 {
+            (available - width) / shrink
+        } else {
+            -INFINITY
+        }
+    } else {
+        0.0
+    }
+}
+
+/// The demerits of a line after `node` at this `ratio` and break `cost`:
+/// Knuth and Plass's, with the hyphen, fitness and runt penalties.
+/// `natural` is the line's width without its stretch.
+fn line_demerits(
+    params: &Params,
+    node: &Node,
+    ratio: f64,
+    cost: f64,
+    flagged: bool,
+    is_final: bool,
+    natural: f64,
+) -> f64 {
+    let badness = 100.0 * ratio.abs().powi(3);
+    let base = params.line_penalty + badness;
+    let mut demerits = if cost >= 0.0 {
+        base * base + cost * cost
+    } else if cost > -INFINITY {
+        base * base - cost * cost
+    } else {
+        base * base
+    };
+    if flagged && node.flagged {
+        demerits += params.double_hyphen_demerits;
+    }
+    if is_final && node.flagged {
+        demerits += params.final_hyphen_demerits;
+    }
+    let fitness = fitness_class(ratio);
+    if fitness.abs_diff(node.fitness) > 1 {
+        demerits += params.fitness_demerits;
+    }
+    if is_final && params.runt_width > 0.0 {
+        // The last line's natural width, without the paragraph-filling glue.
+        if natural < params.runt_width && node.line > 0 {
+            demerits += params.runt_demerits;
+        }
+    }
+    demerits
+}
+
+/// The best candidate per (fitness class, hyphen run, line count as far as
+/// it matters): the other states can never lead to a better paragraph (of
+/// that many lines). With a `band`, only line counts that near the cheapest.
+fn best_candidates(
+    candidates: &[Node],
+    line_class: &dyn Fn(usize) -> usize,
+    band: Option<usize>,
+) -> Vec<Node> {
+    let mut best: Vec<Node> = Vec::new();
+    for c in candidates {
+        match best.iter_mut().find(|b| {
+            b.fitness == c.fitness
+                && b.hyphens == c.hyphens
+                && line_class(b.line) == line_class(c.line)
+        }) {
+            Some(existing) if existing.demerits <= c.demerits => {}
+            Some(existing) => *existing = *c,
+            None => best.push(*c),
+        }
+    }
+    if let Some(band) = band
+        && let Some(cheapest) = best
+            .iter()
+            .min_by(|a, b| a.demerits.total_cmp(&b.demerits))
+            .map(|n| n.line)
+    {
+        best.retain(|n| n.line.abs_diff(cheapest) <= band);
+    }
+    best
+}
+
+/// The active nodes at the paragraph's end, the cheapest of each line
+/// count, fewest lines first, and the index of the cheapest of all.
+fn cheapest_ends(nodes: &[Node], active: &[usize], last: usize) -> Option<(Vec<usize>, usize)> {
     let mut ends: Vec<usize> = Vec::new();
     for &i in active.iter().filter(|&&i| nodes[i].position == last) {
         match ends.iter_mut().find(|e| nodes[**e].line == nodes[i].line) {
@@ -469,7 +501,7 @@ fn search(
     let best = (0..ends.len())
         .min_by(|&a, &b| nodes[ends[a]].demerits.total_cmp(&nodes[ends[b]].demerits))
         .unwrap_or(0);
-    Some((nodes, ends, best))
+    Some((ends, best))
 }
 
 fn collect(nodes: &[Node], mut at: usize) -> Vec<Break> {
