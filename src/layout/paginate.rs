@@ -116,7 +116,7 @@ pub fn paginate_costed(
         depth: 0,
         trim: 0,
     });
-    let mut candidates: Vec<(usize, u32, f64, bool, u32)> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     for i in 0..n {
         if states[i].is_empty() {
             continue;
@@ -131,119 +131,187 @@ pub fn paginate_costed(
         };
         candidates.clear();
         for trim in trims {
-            // A table row starting a page brings its header.
-            let mut body = if start < n {
-                items[start].repeat_lines()
-            } else {
-                0
-            };
-            let mut notes: Vec<u32> = Vec::new();
-            let mut last_kept = start;
-            // Spaces count only once something follows them on the page.
-            let mut pending_space = 0u32;
-            for j in start + 1..=n {
-                let item = &items[j - 1];
-                let height = if j == start + 1 {
-                    item.lines.saturating_sub(trim)
-                } else {
-                    item.lines
-                };
-                if item.discardable {
-                    pending_space += height;
-                } else {
-                    body += pending_space + height;
-                    pending_space = 0;
-                    for &note in item.notes() {
-                        if !notes.contains(&note) {
-                            notes.push(note);
-                        }
-                    }
-                    last_kept = j;
-                }
-                let foot = if notes.is_empty() {
-                    0
-                } else {
-                    note_lines(&notes)
-                };
-                let depth = body + foot;
-                let alone = last_kept == start + 1;
-                if depth > most && !alone {
-                    break;
-                }
-                let is_final = j == n;
-                // A break the author asked for ends the page whatever its depth,
-                // and the page after it is not measured against this one.
-                let asked = !is_final && items[j - 1].break_after <= FORCED_BREAK;
-                let breakable = is_final || items[j - 1].break_after < INFINITY;
-                if !breakable || last_kept <= start {
-                    continue;
-                }
-                let ends = is_final || asked;
-                let mut page_cost = if is_final && i > 0 {
-                    f64::from(FINAL_PAGE_LINES.saturating_sub(depth)) * costs.runt_final_page
-                } else if ends {
-                    0.0
-                } else {
-                    depth_cost(depth, lines, costs) + items[j - 1].break_after
-                };
-                page_cost += trim as f64 * costs.shallow_sink;
-                if depth > most {
-                    page_cost += 1e7; // an item taller than a page: let it overflow rather than fail
-                }
-                if !is_final && ends_with_hyphen(&items[start..last_kept]) {
-                    page_cost += costs.hyphen_at_foot;
-                }
-                candidates.push((j, depth, page_cost, ends, trim));
-                if depth > most || asked {
-                    break;
-                }
-            }
+            let from = PageStart { start, trim, most };
+            page_candidates(items, &from, i, lines, note_lines, costs, &mut candidates);
         }
-        // Pages far shorter than the grid are considered only when nothing else is
-        // possible from here (a tall figure, a long keep): it keeps the states few.
-        let near = |depth: u32| depth + SHORT_PAGE_SLACK >= lines;
-        let any_near = candidates
-            .iter()
-            .any(|&(_, depth, _, is_final, _)| is_final || near(depth));
-        for &(j, depth, page_cost, is_final, trim) in &candidates {
-            if any_near && !is_final && !near(depth) {
-                continue;
-            }
-            let (before, after) = states.split_at_mut(j);
-            for (k, state) in before[i].iter().enumerate() {
-                let mut cost = state.cost + page_cost;
-                if state.recto_next
-                    && state.verso_depth > 0
-                    && !is_final
-                    && depth != state.verso_depth
-                {
-                    cost += costs.unequal_spread * depth.abs_diff(state.verso_depth) as f64;
-                }
-                let next = State {
-                    recto_next: !state.recto_next,
-                    verso_depth: if state.recto_next || is_final {
-                        0
-                    } else {
-                        depth
-                    },
-                    cost,
-                    back: Some((i, k)),
-                    depth,
-                    trim,
-                };
-                insert(&mut after[0], next);
-            }
-        }
+        extend_states(&mut states, i, &candidates, lines, costs);
     }
     // Walk back from the cheapest end state.
-    let Some(end) = states[n]
+    match cheapest_path(&states, items, note_lines) {
+        Some(found) => found,
+        None => (fallback(galley, lines, note_lines), f64::INFINITY),
+    }
+}
+
+/// A page the search may end at `end` (an item index), from one start.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    end: usize,
+    depth: u32,
+    cost: f64,
+    /// The galley ends there, or the author asked for a page break.
+    ends: bool,
+    /// Grid lines of the opening sink given up.
+    trim: u32,
+}
+
+/// Where a page starts: its first kept item, the sink lines it gives up and
+/// the most grid lines it may take.
+struct PageStart {
+    start: usize,
+    trim: u32,
+    most: u32,
+}
+
+/// Every page that can start at `from` (reached at break `i`): each break
+/// after it while the page still fits, with the page's cost.
+fn page_candidates(
+    items: &[VItem],
+    from: &PageStart,
+    i: usize,
+    lines: u32,
+    note_lines: &dyn Fn(&[u32]) -> u32,
+    costs: &PageCosts,
+    candidates: &mut Vec<Candidate>,
+) {
+    let n = items.len();
+    let PageStart { start, trim, most } = *from;
+    // A table row starting a page brings its header.
+    let mut body = if start < n {
+        items[start].repeat_lines()
+    } else {
+        0
+    };
+    let mut notes: Vec<u32> = Vec::new();
+    let mut last_kept = start;
+    // Spaces count only once something follows them on the page.
+    let mut pending_space = 0u32;
+    for j in start + 1..=n {
+        let item = &items[j - 1];
+        let height = if j == start + 1 {
+            item.lines.saturating_sub(trim)
+        } else {
+            item.lines
+        };
+        if item.discardable {
+            pending_space += height;
+        } else {
+            body += pending_space + height;
+            pending_space = 0;
+            for &note in item.notes() {
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            }
+            last_kept = j;
+        }
+        let foot = if notes.is_empty() {
+            0
+        } else {
+            note_lines(&notes)
+        };
+        let depth = body + foot;
+        let alone = last_kept == start + 1;
+        if depth > most && !alone {
+            break;
+        }
+        let is_final = j == n;
+        // A break the author asked for ends the page whatever its depth,
+        // and the page after it is not measured against this one.
+        let asked = !is_final && items[j - 1].break_after <= FORCED_BREAK;
+        let breakable = is_final || items[j - 1].break_after < INFINITY;
+        if !breakable || last_kept <= start {
+            continue;
+        }
+        let ends = is_final || asked;
+        let mut page_cost = if is_final && i > 0 {
+            f64::from(FINAL_PAGE_LINES.saturating_sub(depth)) * costs.runt_final_page
+        } else if ends {
+            0.0
+        } else {
+            depth_cost(depth, lines, costs) + items[j - 1].break_after
+        };
+        page_cost += trim as f64 * costs.shallow_sink;
+        if depth > most {
+            page_cost += 1e7; // an item taller than a page: let it overflow rather than fail
+        }
+        if !is_final && ends_with_hyphen(&items[start..last_kept]) {
+            page_cost += costs.hyphen_at_foot;
+        }
+        candidates.push(Candidate {
+            end: j,
+            depth,
+            cost: page_cost,
+            ends,
+            trim,
+        });
+        if depth > most || asked {
+            break;
+        }
+    }
+}
+
+/// The states reached from break `i` by each candidate page, costed with the
+/// spread it makes with the page before.
+fn extend_states(
+    states: &mut [Vec<State>],
+    i: usize,
+    candidates: &[Candidate],
+    lines: u32,
+    costs: &PageCosts,
+) {
+    // Pages far shorter than the grid are considered only when nothing else is
+    // possible from here (a tall figure, a long keep): it keeps the states few.
+    let near = |depth: u32| depth + SHORT_PAGE_SLACK >= lines;
+    let any_near = candidates.iter().any(|c| c.ends || near(c.depth));
+    for &Candidate {
+        end: j,
+        depth,
+        cost: page_cost,
+        ends: is_final,
+        trim,
+    } in candidates
+    {
+        if any_near && !is_final && !near(depth) {
+            continue;
+        }
+        let (before, after) = states.split_at_mut(j);
+        for (k, state) in before[i].iter().enumerate() {
+            let mut cost = state.cost + page_cost;
+            if state.recto_next && state.verso_depth > 0 && !is_final && depth != state.verso_depth
+            {
+                cost += costs.unequal_spread * depth.abs_diff(state.verso_depth) as f64;
+            }
+            let next = State {
+                recto_next: !state.recto_next,
+                verso_depth: if state.recto_next || is_final {
+                    0
+                } else {
+                    depth
+                },
+                cost,
+                back: Some((i, k)),
+                depth,
+                trim,
+            };
+            insert(&mut after[0], next);
+        }
+    }
+}
+
+/// The pages of the cheapest way to the galley's end, and its cost; `None`
+/// when no state reaches the end.
+fn cheapest_path(
+    states: &[Vec<State>],
+    items: &[VItem],
+    note_lines: &dyn Fn(&[u32]) -> u32,
+) -> Option<(Vec<PageSlice>, f64)> {
+    let n = items.len();
+    let end = states[n]
         .iter()
         .enumerate()
         .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
-        .map(|(k, _)| k)
-    else {
-        return (fallback(galley, lines, note_lines), f64::INFINITY);
-    };
+        .map(|(k, _)| k)?;
     let total = states[n][end].cost;
     let mut breaks = Vec::new();
     let (mut at, mut k) = (n, end);
@@ -260,7 +328,7 @@ pub fn paginate_costed(
             ..slice(items, i, j, depth, note_lines)
         })
         .collect();
-    (slices, total)
+    Some((slices, total))
 }
 
 /// Keeps, per (side, facing depth), only the cheapest way to reach a break point.
