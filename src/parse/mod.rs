@@ -1032,25 +1032,4 @@ mod tests {
         let p = parse_str("a\n\n* * *\n\nb\n");
         assert!(matches!(p.blocks[1].kind, BlockKind::SceneBreak));
     }
-
-    #[test]
-    fn finds_image_paths_with_spaces() {
-        let (at, found) =
-            find_spaced_image("See ![A map](my map.png \"The voyage\") here").unwrap();
-        assert_eq!(at, 4);
-        assert_eq!(
-            found,
-            SpacedImage {
-                alt: "A map",
-                path: "my map.png",
-                title: Some("The voyage".into()),
-                len: 33,
-            }
-        );
-        assert_eq!(find_spaced_image("![A map](<my map.png>)"), None);
-        assert_eq!(find_spaced_image("![A map](map.png \"Title\")"), None);
-        assert_eq!(find_spaced_image("![A map](my%20map.png)"), None);
-        assert_eq!(find_spaced_image("Write `![A map](my map.png)` so."), None);
-        assert!(has_image_extension("my map.JPG") && !has_image_extension("my notes.md"));
-    }
 }

@@ -112,3 +112,16 @@ pub(super) fn formatted(number: u32, format: &str, language: &str) -> String {
         _ => number.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_numbers_in_words_and_letters() {
+        assert_eq!(formatted(4, "upperRoman", "en"), "IV");
+        assert_eq!(formatted(2, "lowerLetter", "en"), "b");
+        assert_eq!(formatted(3, "cardinalText", "en"), "Three");
+        assert_eq!(formatted(12, "decimal", "en"), "12");
+    }
+}

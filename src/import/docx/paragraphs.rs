@@ -537,3 +537,30 @@ impl Reader<'_, '_> {
         index
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_make_links() {
+        let content = vec![Inline::Text("site".into())];
+        assert_eq!(
+            field_result(" HYPERLINK \"https://example.com\" ", content.clone()),
+            vec![Inline::Link {
+                target: Target::Web("https://example.com".into()),
+                content: content.clone()
+            }]
+        );
+        assert_eq!(
+            field_result(" REF _Ref123 \\h ", content.clone()),
+            vec![Inline::Link {
+                target: Target::Internal {
+                    doc: String::new(),
+                    id: Some("_Ref123".into())
+                },
+                content
+            }]
+        );
+    }
+}

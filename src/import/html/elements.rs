@@ -168,3 +168,24 @@ pub fn is_scene_break_text(text: &str) -> bool {
         && !t.chars().all(|c| c == '.')
         && !t.chars().all(|c| matches!(c, '—' | '–' | '-' | '⸻'))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_and_scene_breaks() {
+        for m in ["1", "[12]", "(3)", "*", "†", "a", "iv", "12."] {
+            assert!(is_marker(m), "{m}");
+        }
+        for m in ["12345678", "note", "Chapter"] {
+            assert!(!is_marker(m), "{m}");
+        }
+        for s in ["*", "* * *", "#", "⁂", "❧", "• • •", "~"] {
+            assert!(is_scene_break_text(s), "{s}");
+        }
+        for s in ["...", "—", "A", "1"] {
+            assert!(!is_scene_break_text(s), "{s}");
+        }
+    }
+}

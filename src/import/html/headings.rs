@@ -209,3 +209,25 @@ impl Converter<'_, '_, '_> {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_parts_join_so_the_number_is_read() {
+        let t = |s: &str| vec![Inline::Text(s.into())];
+        assert_eq!(
+            tree::plain(&join_segments(vec![t("I"), t("A Letter")])),
+            "I. A Letter"
+        );
+        assert_eq!(
+            tree::plain(&join_segments(vec![t("Chapter One"), t("The Storm")])),
+            "Chapter One: The Storm"
+        );
+        assert_eq!(
+            tree::plain(&join_segments(vec![t("Book I."), t("Title")])),
+            "Book I. Title"
+        );
+    }
+}
