@@ -412,7 +412,7 @@ fn chapter_files(
 
 /// Numbers a chapter's note references from 1 in order of first reference,
 /// and gives the notes' bodies under those numbers.
-fn number_chapter_notes(blocks: &mut Vec<Block>, notes: &[Vec<Block>]) -> markdown::Notes {
+fn number_chapter_notes(blocks: &mut [Block], notes: &[Vec<Block>]) -> markdown::Notes {
     let mut order: Vec<usize> = Vec::new();
     tree::for_each_inlines_mut(blocks, &mut |inlines| {
         tree::walk_inlines_mut(inlines, &mut |inline| {
