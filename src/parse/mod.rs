@@ -3,6 +3,12 @@
 //! book cannot use (raw HTML) is escaped with a warning naming the line.
 //! Cross-file work (footnote numbers, image files, block ids, indents) is
 //! left to `resolve`.
+//!
+//! Here: the public types, the entry points and the `Builder`'s state. Its
+//! work is in rooms: `blocks` and `inlines` (the frames events open, and what
+//! each becomes when it closes), `spans`, `fences`, `attributes` (what
+//! pulldown-cmark does not read), `source` (what is read from the text
+//! itself), `anchors`, `verse` (hard-broken lines settled once a file is read).
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 

@@ -3,6 +3,10 @@
 //! dates, section order and ids, chapter titles, footnote numbers, image
 //! files, paragraph indents, the generated front matter and the contents,
 //! and the book-wide block ids that page positions refer to.
+//!
+//! Here: `assemble`, in steps (the sections written file by file, put in
+//! reading order, then numbered and checked book-wide); `meta`, `figures`,
+//! `notes`, `blocks` and the other rooms each do one of those things.
 
 mod blocks;
 mod capitals;

@@ -19,6 +19,11 @@
 //! a title page, a copyright page, a dedication or an epigraph into
 //! book.toml, and the document's properties give the title, author,
 //! language, date and description.
+//!
+//! Here: the package's parts read in order and the `Reader`'s state. Its
+//! work is in rooms: `styles` and `numbering` (the document's definitions),
+//! `paragraphs` (runs, fields, notes), `tables`, `pictures`, `blocks` and
+//! `lists` (paragraphs gathered into blocks), `book` (chapters and front pages).
 
 use std::collections::HashMap;
 

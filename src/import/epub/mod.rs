@@ -5,6 +5,10 @@
 //! own title page, copyright page, imprint and colophon fill what the
 //! metadata leaves open; a dedication or epigraph page simple enough for
 //! book.toml's keys becomes them.
+//!
+//! Here: the archive read in order (container, package, stylesheets, spine,
+//! cover). `package` reads the package document; `pages` the source's own
+//! pages for book.toml.
 
 use super::archive::{self, Archive};
 use super::css::Styles;

@@ -16,6 +16,10 @@
 //! Pages the source generated (title page, copyright page, imprint,
 //! colophon, contents, cover) are not chapters: their text is returned for
 //! book.toml.
+//!
+//! Here: the `Converter`'s state and the document loop. Its work is in
+//! rooms: `elements` (what an element is), `kinds` (what a document is),
+//! `notes`, `ids`, `headings`, `blocks`, `inlines`, `tables`, `verse`.
 
 use std::collections::{HashMap, HashSet};
 
