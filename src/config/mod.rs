@@ -4,7 +4,9 @@
 
 use std::ops::Range;
 
+mod raw;
 mod style;
+mod toml_errors;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -18,164 +20,8 @@ use crate::model::{
 };
 use crate::project::CONFIG_FILE;
 
-/// The whole of `book.toml`, as the author wrote it.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct BookToml {
-    title: Spanned<String>,
-    subtitle: Option<Spanned<String>>,
-    authors: Option<Spanned<Vec<String>>>,
-    contributors: Option<Spanned<Vec<ContributorToml>>>,
-    publisher: Option<Spanned<String>>,
-    first_publication: Option<Spanned<String>>,
-    language: Option<Spanned<String>>,
-    #[serde(default)]
-    isbn: IsbnToml,
-    date: Option<Spanned<String>>,
-    rights: Option<Spanned<String>>,
-    description: Option<Spanned<String>>,
-    #[serde(default)]
-    keywords: Vec<String>,
-    #[serde(default)]
-    front_matter: Vec<Spanned<String>>,
-    chapters: Option<Vec<Spanned<String>>>,
-    #[serde(default)]
-    back_matter: Vec<Spanned<String>>,
-    dedication: Option<Spanned<String>>,
-    epigraph: Option<Spanned<String>>,
-    epigraph_source: Option<Spanned<String>>,
-    #[serde(default)]
-    parts: Vec<PartToml>,
-    #[serde(default)]
-    print: PrintToml,
-    #[serde(default)]
-    fonts: FontsToml,
-    #[serde(default)]
-    cover: CoverToml,
-    style: Option<Spanned<style::StyleToml>>,
-    chapter_numbers: Option<bool>,
-    contents_depth: Option<Spanned<i64>>,
-    notes: Option<Spanned<String>>,
-    stores: Option<Spanned<Vec<Spanned<String>>>>,
-    #[serde(default)]
-    epub: EpubToml,
-    #[serde(default)]
-    accessibility: AccessibilityToml,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct EpubToml {
-    /// `true`, `false` or `"obfuscated"`: read as a value and checked here,
-    /// so a wrong one gets its own message.
-    embed_fonts: Option<Spanned<toml::Value>>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct AccessibilityToml {
-    certified_by: Option<Spanned<String>>,
-    certifier_credential: Option<Spanned<String>>,
-    certifier_report: Option<Spanned<String>>,
-    summary: Option<Spanned<String>>,
-    hazards: Option<Spanned<Vec<Spanned<String>>>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct PartToml {
-    title: String,
-    chapters: Spanned<Vec<Spanned<String>>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct ContributorToml {
-    name: String,
-    role: Spanned<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct IsbnToml {
-    ebook: Option<Spanned<String>>,
-    print: Option<Spanned<String>>,
-}
-
-/// `print.pdf-x`: `true` (PDF/X-4) or a standard's name.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum PdfXToml {
-    Flag(bool),
-    Named(String),
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-struct PrintToml {
-    trim: Spanned<String>,
-    bleed: bool,
-    paper: Paper,
-    chapters_open: Option<ChapterOpening>,
-    running_head_verso: RunningHead,
-    running_head_recto: RunningHead,
-    hyphenate: bool,
-    hyphenate_capitalized: bool,
-    contents_leaders: bool,
-    font_size: Spanned<f32>,
-    leading: Option<Spanned<f32>>,
-    draft: bool,
-    grayscale_images: bool,
-    pdf_x: Option<Spanned<PdfXToml>>,
-    min_pages: Spanned<u32>,
-    page_references: bool,
-    urls: PrintUrls,
-}
-
-impl Default for PrintToml {
-    fn default() -> Self {
-        PrintToml {
-            trim: Spanned::new(0..0, "6x9".to_string()),
-            bleed: false,
-            paper: Paper::White,
-            chapters_open: None,
-            running_head_verso: RunningHead::Author,
-            running_head_recto: RunningHead::Chapter,
-            hyphenate: true,
-            hyphenate_capitalized: false,
-            contents_leaders: false,
-            font_size: Spanned::new(0..0, 11.0),
-            leading: None,
-            draft: false,
-            grayscale_images: false,
-            pdf_x: None,
-            min_pages: Spanned::new(0..0, 0),
-            page_references: false,
-            urls: PrintUrls::Inline,
-        }
-    }
-}
-
-/// `[fonts]`: each face as written, with where (a missing font is reported
-/// at its key); the defaults are applied in [`parse`].
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct FontsToml {
-    regular: Option<Spanned<String>>,
-    italic: Option<Spanned<String>>,
-    bold: Option<Spanned<String>>,
-    bold_italic: Option<Spanned<String>>,
-    mono: Option<Spanned<String>>,
-    fallback: Option<Spanned<Vec<Spanned<String>>>>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct CoverToml {
-    image: Option<Spanned<String>>,
-    blurb: Option<Spanned<String>>,
-    blurb_file: Option<Spanned<String>>,
-}
+use raw::{AccessibilityToml, BookToml, FontsToml, PdfXToml};
+use toml_errors::{translate_toml_error, written_at};
 
 /// A manuscript file named in `book.toml`, with where it was named.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,63 +107,143 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         Diagnostics::from(translate_toml_error(err.message(), written).at(location))
     })?;
 
-    let mut diagnostics = Diagnostics::new();
-    let mut error = |span: Range<usize>, message: String, hint: &str| {
-        diagnostics.push(
+    let mut check = Checker {
+        locate: &locate,
+        diagnostics: Diagnostics::new(),
+    };
+    let title = check.title(&raw);
+    let contributors = check.contributors(&raw);
+    let language = check.language(&raw);
+    let (isbn_ebook, isbn_print) = check.isbns(&raw);
+    let date = check.date(&raw);
+    let trim = check.trim(&raw);
+    let pdf_x = check.pdf_x(&raw);
+    let (font_size, leading) = check.type_size(&raw);
+    check.parts(&raw);
+    let style = check.style(&raw);
+    let contents_depth = check.contents_depth(&raw);
+    let notes = check.notes(&raw);
+    let embed_fonts = check.embed_fonts(&raw);
+    let accessibility = accessibility(&raw.accessibility, &mut |span, message, hint| {
+        check.error(span, message, hint)
+    });
+    let stores = check.stores(&raw);
+    if check.diagnostics.has_errors() {
+        return Err(check.diagnostics);
+    }
+
+    let checked = Checked {
+        title,
+        contributors,
+        language,
+        isbn_ebook,
+        isbn_print,
+        date,
+        trim,
+        pdf_x,
+        font_size,
+        leading,
+        style,
+        contents_depth,
+        ebook: EbookSettings {
+            notes,
+            embed_fonts,
+            stores,
+        },
+        accessibility,
+    };
+    Ok(checked.into_config(raw, &locate))
+}
+
+/// Checks book.toml's values one key (or group of keys) at a time,
+/// gathering every error found.
+struct Checker<'l> {
+    locate: &'l dyn Fn(Range<usize>) -> crate::diag::Location,
+    diagnostics: Diagnostics,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, span: Range<usize>, message: String, hint: &str) {
+        let location = (self.locate)(span);
+        self.diagnostics.push(
             Diagnostic::error(message)
-                .at(Some(locate(span)))
+                .at(Some(location))
                 .with_hint(hint),
         );
-    };
-
-    let title = raw.title.get_ref().trim().to_string();
-    if title.is_empty() {
-        error(
-            raw.title.span(),
-            "the title is empty".into(),
-            "write the book's title, e.g. title = \"Moby-Dick\"",
-        );
     }
 
-    let mut contributors = Vec::new();
-    for c in raw.contributors.iter().flat_map(|c| c.get_ref()) {
-        match Role::parse(c.role.get_ref()) {
-            Some(role) => contributors.push(Contributor {
-                name: c.name.trim().to_string(),
-                role,
-            }),
-            None => error(
-                c.role.span(),
-                format!("unknown contributor role `{}`", c.role.get_ref()),
-                &format!("use one of: {}", Role::ALL.map(|(n, _)| n).join(", ")),
-            ),
+    fn title(&mut self, raw: &BookToml) -> String {
+        let title = raw.title.get_ref().trim().to_string();
+        if title.is_empty() {
+            self.error(
+                raw.title.span(),
+                "the title is empty".into(),
+                "write the book's title, e.g. title = \"Moby-Dick\"",
+            );
         }
+        title
     }
 
-    let language = match &raw.language {
-        None => "en".to_string(),
-        Some(lang) => {
-            let value = lang.get_ref().trim();
-            match check_language_tag(value) {
-                Ok(()) => value.to_string(),
-                Err(why) => {
-                    error(
-                        lang.span(),
-                        format!("`{value}` is not a language tag: {why}"),
-                        "use a BCP 47 tag such as \"en\", \"en-GB\", \"de-CH\" or \"kk-Cyrl\" (language, then script and region, joined by `-`)",
-                    );
-                    "en".to_string()
-                }
+    fn contributors(&mut self, raw: &BookToml) -> Vec<Contributor> {
+        let mut contributors = Vec::new();
+        for c in raw.contributors.iter().flat_map(|c| c.get_ref()) {
+            match Role::parse(c.role.get_ref()) {
+                Some(role) => contributors.push(Contributor {
+                    name: c.name.trim().to_string(),
+                    role,
+                }),
+                None => self.error(
+                    c.role.span(),
+                    format!("unknown contributor role `{}`", c.role.get_ref()),
+                    &format!("use one of: {}", Role::ALL.map(|(n, _)| n).join(", ")),
+                ),
             }
         }
-    };
+        contributors
+    }
 
-    let mut isbn = |value: &Option<Spanned<String>>| -> Option<Isbn> {
+    fn language(&mut self, raw: &BookToml) -> String {
+        let Some(lang) = &raw.language else {
+            return "en".to_string();
+        };
+        let value = lang.get_ref().trim();
+        match check_language_tag(value) {
+            Ok(()) => value.to_string(),
+            Err(why) => {
+                self.error(
+                    lang.span(),
+                    format!("`{value}` is not a language tag: {why}"),
+                    "use a BCP 47 tag such as \"en\", \"en-GB\", \"de-CH\" or \"kk-Cyrl\" (language, then script and region, joined by `-`)",
+                );
+                "en".to_string()
+            }
+        }
+    }
+
+    /// The ebook's and the print edition's ISBNs, which must differ.
+    fn isbns(&mut self, raw: &BookToml) -> (Option<Isbn>, Option<Isbn>) {
+        let isbn_ebook = self.isbn(&raw.isbn.ebook);
+        let isbn_print = self.isbn(&raw.isbn.print);
+        // Each edition has its own ISBN: stores and Google's files tell them apart by it.
+        if let (Some(ebook), Some(print), Some(written)) =
+            (&isbn_ebook, &isbn_print, raw.isbn.print.as_ref())
+            && ebook.digits() == print.digits()
+        {
+            self.error(
+                written.span(),
+                format!("isbn.print is the same ISBN as isbn.ebook ({print})"),
+                "each edition needs its own ISBN (the paperback's and the ebook's differ); leave one out if you have only one",
+            );
+        }
+        (isbn_ebook, isbn_print)
+    }
+
+    fn isbn(&mut self, value: &Option<Spanned<String>>) -> Option<Isbn> {
         let value = value.as_ref()?;
         match Isbn::parse(value.get_ref()) {
             Ok(isbn) => Some(isbn),
             Err(why) => {
-                error(
+                self.error(
                     value.span(),
                     format!("invalid ISBN `{}`: {why}", value.get_ref()),
                     "write the 13-digit ISBN from your ISBN agency, hyphens allowed",
@@ -325,120 +251,327 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
                 None
             }
         }
-    };
-    let isbn_ebook = isbn(&raw.isbn.ebook);
-    let isbn_print = isbn(&raw.isbn.print);
-    // Each edition has its own ISBN: stores and Google's files tell them apart by it.
-    if let (Some(ebook), Some(print), Some(written)) =
-        (&isbn_ebook, &isbn_print, raw.isbn.print.as_ref())
-        && ebook.digits() == print.digits()
-    {
-        error(
-            written.span(),
-            format!("isbn.print is the same ISBN as isbn.ebook ({print})"),
-            "each edition needs its own ISBN (the paperback's and the ebook's differ); leave one out if you have only one",
-        );
     }
 
-    let date = raw.date.as_ref().and_then(|d| {
+    fn date(&mut self, raw: &BookToml) -> Option<Date> {
+        let d = raw.date.as_ref()?;
         let parsed = Date::parse(d.get_ref().trim());
         if parsed.is_none() {
-            error(
+            self.error(
                 d.span(),
                 format!("invalid date `{}`", d.get_ref()),
                 "write the publication date as YYYY-MM-DD, e.g. date = \"2026-11-25\"",
             );
         }
         parsed
-    });
+    }
 
-    let trim = match Trim::parse(raw.print.trim.get_ref()) {
-        Ok(trim) => trim,
-        Err(why) => {
-            error(
-                raw.print.trim.span(),
-                format!("invalid trim size `{}`: {why}", raw.print.trim.get_ref()),
-                "use a preset (\"6x9\", \"5.5x8.5\", \"5x8\", \"a5\") or an explicit size such as \"5.5in x 8.5in\" or \"148mm x 210mm\"",
-            );
-            Trim::parse("6x9").expect("the default trim parses")
+    fn trim(&mut self, raw: &BookToml) -> Trim {
+        match Trim::parse(raw.print.trim.get_ref()) {
+            Ok(trim) => trim,
+            Err(why) => {
+                self.error(
+                    raw.print.trim.span(),
+                    format!("invalid trim size `{}`: {why}", raw.print.trim.get_ref()),
+                    "use a preset (\"6x9\", \"5.5x8.5\", \"5x8\", \"a5\") or an explicit size such as \"5.5in x 8.5in\" or \"148mm x 210mm\"",
+                );
+                Trim::parse("6x9").expect("the default trim parses")
+            }
         }
-    };
+    }
 
-    let pdf_x = raw.print.pdf_x.as_ref().and_then(|value| match value.get_ref() {
-        PdfXToml::Flag(false) => None,
-        PdfXToml::Flag(true) => Some(PdfX::X4),
-        PdfXToml::Named(name) => match name.trim().to_ascii_lowercase().as_str() {
-            "x-4" | "x4" | "pdf/x-4" => Some(PdfX::X4),
-            "x-1a" | "x1a" | "pdf/x-1a" => Some(PdfX::X1a),
+    fn pdf_x(&mut self, raw: &BookToml) -> Option<PdfX> {
+        let value = raw.print.pdf_x.as_ref()?;
+        match value.get_ref() {
+            PdfXToml::Flag(false) => None,
+            PdfXToml::Flag(true) => Some(PdfX::X4),
+            PdfXToml::Named(name) => match name.trim().to_ascii_lowercase().as_str() {
+                "x-4" | "x4" | "pdf/x-4" => Some(PdfX::X4),
+                "x-1a" | "x1a" | "pdf/x-1a" => Some(PdfX::X1a),
+                _ => {
+                    self.error(
+                        value.span(),
+                        format!("unknown PDF/X standard `{name}`: expected \"x-4\" or \"x-1a\""),
+                        "pdf-x = \"x-4\" (or true) writes PDF/X-4:2010; pdf-x = \"x-1a\" writes PDF/X-1a:2001, which IngramSpark prefers",
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// The body text's size and leading in points; the leading defaults to
+    /// 1.3 times the size, to the quarter point.
+    fn type_size(&mut self, raw: &BookToml) -> (f32, f32) {
+        let font_size = *raw.print.font_size.get_ref();
+        if !(6.0..=24.0).contains(&font_size) {
+            self.error(
+                raw.print.font_size.span(),
+                format!("font size {font_size} pt is out of range"),
+                "body text is set between 6 and 24 pt; 10.5–12 pt suits most books",
+            );
+        }
+        let leading = match &raw.print.leading {
+            Some(l) => {
+                let value = *l.get_ref();
+                if !(font_size..=font_size * 3.0).contains(&value) {
+                    self.error(
+                        l.span(),
+                        format!(
+                            "leading {value} pt must be between the font size and three times it"
+                        ),
+                        "leading is the baseline-to-baseline distance in points, e.g. 14 for 11 pt text",
+                    );
+                }
+                value
+            }
+            None => (font_size * 1.3 * 4.0).round() / 4.0,
+        };
+        (font_size, leading)
+    }
+
+    /// Parts list their own chapters, and each has some.
+    fn parts(&mut self, raw: &BookToml) {
+        if !raw.parts.is_empty()
+            && let Some(chapters) = &raw.chapters
+        {
+            self.diagnostics.push(
+                Diagnostic::error("book.toml lists chapters both in `chapters` and in `parts`")
+                    .at(chapters.first().map(|c| (self.locate)(c.span())))
+                    .with_hint("with parts, list each part's chapters in its `chapters` and remove the top-level `chapters`"),
+            );
+        }
+        for part in &raw.parts {
+            if part.chapters.get_ref().is_empty() {
+                self.diagnostics.push(
+                    Diagnostic::error(format!("the part “{}” has no chapters", part.title))
+                        .at(Some((self.locate)(part.chapters.span())))
+                        .with_hint("list its files: chapters = [\"01-chapter.md\"]"),
+                );
+            }
+        }
+    }
+
+    fn style(&mut self, raw: &BookToml) -> crate::model::style::BookStyle {
+        let mut style_errors = Vec::new();
+        let book_style = style::resolve(
+            raw.style.as_ref(),
+            raw.chapter_numbers,
+            self.locate,
+            &mut style_errors,
+        );
+        for e in style_errors {
+            self.diagnostics.push(e);
+        }
+        book_style
+    }
+
+    fn contents_depth(&mut self, raw: &BookToml) -> Option<u8> {
+        let depth = raw.contents_depth.as_ref()?;
+        match u8::try_from(*depth.get_ref()) {
+            Ok(d @ 1..=6) => Some(d),
             _ => {
-                error(
-                    value.span(),
-                    format!("unknown PDF/X standard `{name}`: expected \"x-4\" or \"x-1a\""),
-                    "pdf-x = \"x-4\" (or true) writes PDF/X-4:2010; pdf-x = \"x-1a\" writes PDF/X-1a:2001, which IngramSpark prefers",
+                self.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "contents-depth = {} is not a heading level",
+                        depth.get_ref()
+                    ))
+                    .at(Some((self.locate)(depth.span())))
+                    .with_hint("1 lists parts and chapters; 2 adds their ## sections, 3 their ### ones (at most 6)"),
                 );
                 None
             }
-        },
-    });
-
-    let font_size = *raw.print.font_size.get_ref();
-    if !(6.0..=24.0).contains(&font_size) {
-        error(
-            raw.print.font_size.span(),
-            format!("font size {font_size} pt is out of range"),
-            "body text is set between 6 and 24 pt; 10.5–12 pt suits most books",
-        );
+        }
     }
-    let leading = match &raw.print.leading {
-        Some(l) => {
-            let value = *l.get_ref();
-            if !(font_size..=font_size * 3.0).contains(&value) {
-                error(
-                    l.span(),
-                    format!("leading {value} pt must be between the font size and three times it"),
-                    "leading is the baseline-to-baseline distance in points, e.g. 14 for 11 pt text",
+
+    fn notes(&mut self, raw: &BookToml) -> NotePlacement {
+        let Some(value) = &raw.notes else {
+            return NotePlacement::Chapter;
+        };
+        match value.get_ref().trim() {
+            "chapter" => NotePlacement::Chapter,
+            "book" => NotePlacement::Book,
+            other => {
+                self.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "unknown notes placement `{other}`: expected `chapter` or `book`"
+                    ))
+                    .at(Some((self.locate)(value.span())))
+                    .with_hint("notes = \"chapter\" puts each chapter's notes after it; notes = \"book\" gathers them at the end of the book"),
                 );
+                NotePlacement::Chapter
             }
-            value
-        }
-        None => (font_size * 1.3 * 4.0).round() / 4.0,
-    };
-
-    let file_ref = |s: &Spanned<String>| FileRef {
-        written: s.get_ref().clone(),
-        location: locate(s.span()),
-    };
-    let cover_image = raw.cover.image.as_ref().map(file_ref);
-    if !raw.parts.is_empty()
-        && let Some(chapters) = &raw.chapters
-    {
-        diagnostics.push(
-            Diagnostic::error("book.toml lists chapters both in `chapters` and in `parts`")
-                .at(chapters.first().map(|c| locate(c.span())))
-                .with_hint("with parts, list each part's chapters in its `chapters` and remove the top-level `chapters`"),
-        );
-    }
-    for part in &raw.parts {
-        if part.chapters.get_ref().is_empty() {
-            diagnostics.push(
-                Diagnostic::error(format!("the part “{}” has no chapters", part.title))
-                    .at(Some(locate(part.chapters.span())))
-                    .with_hint("list its files: chapters = [\"01-chapter.md\"]"),
-            );
         }
     }
 
+    fn embed_fonts(&mut self, raw: &BookToml) -> FontEmbedding {
+        let Some(value) = raw.epub.embed_fonts.as_ref() else {
+            return FontEmbedding::None;
+        };
+        match value.get_ref() {
+            toml::Value::Boolean(false) => FontEmbedding::None,
+            toml::Value::Boolean(true) => FontEmbedding::Plain,
+            toml::Value::String(mode) if mode == "obfuscated" => FontEmbedding::Obfuscated,
+            other => {
+                self.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "epub.embed-fonts is `{other}`: expected true, false or \"obfuscated\""
+                    ))
+                    .at(Some((self.locate)(value.span())))
+                    .with_hint("embed-fonts = true embeds the fonts as they are (the OFL allows it); \"obfuscated\" obfuscates them, for a licence that asks for it"),
+                );
+                FontEmbedding::None
+            }
+        }
+    }
+
+    /// The stores named, each once, in the order written.
+    fn stores(&mut self, raw: &BookToml) -> Vec<Store> {
+        let mut stores = Vec::new();
+        for name in raw.stores.iter().flat_map(|s| s.get_ref()) {
+            match Store::parse(name.get_ref()) {
+                Some(store) if !stores.contains(&store) => stores.push(store),
+                Some(_) => {}
+                None => self.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "unknown store `{}`: expected one of {}",
+                        name.get_ref(),
+                        Store::known()
+                    ))
+                    .at(Some((self.locate)(name.span())))
+                    .with_hint("stores = [\"kindle\", \"apple\", \"kobo\", \"google\", \"generic\"] writes a folder for each under out/"),
+                ),
+            }
+        }
+        stores
+    }
+}
+
+/// The values that needed checking, checked.
+struct Checked {
+    title: String,
+    contributors: Vec<Contributor>,
+    language: String,
+    isbn_ebook: Option<Isbn>,
+    isbn_print: Option<Isbn>,
+    date: Option<Date>,
+    trim: Trim,
+    pdf_x: Option<PdfX>,
+    font_size: f32,
+    leading: f32,
+    style: crate::model::style::BookStyle,
+    contents_depth: Option<u8>,
+    ebook: EbookSettings,
+    accessibility: Accessibility,
+}
+
+impl Checked {
+    /// The configuration: the checked values with the rest of book.toml as written.
+    fn into_config(
+        self,
+        raw: BookToml,
+        locate: &dyn Fn(Range<usize>) -> crate::diag::Location,
+    ) -> Config {
+        let file_ref = |s: &Spanned<String>| FileRef {
+            written: s.get_ref().clone(),
+            location: locate(s.span()),
+        };
+        let locations = key_locations(&raw, locate);
+        Config {
+            title: self.title,
+            subtitle: raw
+                .subtitle
+                .map(|s| s.into_inner().trim().to_string())
+                .filter(|s| !s.is_empty()),
+            authors: raw
+                .authors
+                .map(Spanned::into_inner)
+                .unwrap_or_default()
+                .iter()
+                .map(|a| a.trim().to_string())
+                .collect(),
+            locations,
+            contributors: self.contributors,
+            publisher: raw.publisher.map(Spanned::into_inner),
+            first_publication: raw.first_publication.map(Spanned::into_inner),
+            language: self.language,
+            isbn_ebook: self.isbn_ebook,
+            isbn_print: self.isbn_print,
+            date: self.date,
+            rights: raw.rights.map(Spanned::into_inner),
+            description: raw.description.map(Spanned::into_inner),
+            keywords: raw.keywords,
+            front_matter: raw.front_matter.iter().map(file_ref).collect(),
+            chapters: raw
+                .chapters
+                .as_ref()
+                .map(|list| list.iter().map(file_ref).collect()),
+            back_matter: raw.back_matter.iter().map(file_ref).collect(),
+            dedication: raw
+                .dedication
+                .map(Spanned::into_inner)
+                .filter(|d| !d.trim().is_empty()),
+            epigraph: raw
+                .epigraph
+                .map(Spanned::into_inner)
+                .filter(|e| !e.trim().is_empty())
+                .map(|e| {
+                    let source = raw.epigraph_source.map(Spanned::into_inner);
+                    (e, source.filter(|s| !s.trim().is_empty()))
+                }),
+            contents_depth: self.contents_depth,
+            chapters_open_given: raw.print.chapters_open.is_some(),
+            parts: raw
+                .parts
+                .iter()
+                .map(|p| Part {
+                    title: p.title.clone(),
+                    chapters: p.chapters.get_ref().iter().map(file_ref).collect(),
+                })
+                .collect(),
+            print: PrintSettings {
+                trim: self.trim,
+                bleed: raw.print.bleed,
+                paper: raw.print.paper,
+                chapters_open: raw.print.chapters_open.unwrap_or(ChapterOpening::Recto),
+                running_head_verso: raw.print.running_head_verso,
+                running_head_recto: raw.print.running_head_recto,
+                hyphenate: raw.print.hyphenate,
+                hyphenate_capitalized: raw.print.hyphenate_capitalized,
+                contents_leaders: raw.print.contents_leaders,
+                font_size: Pt(self.font_size as f64),
+                leading: Pt(self.leading as f64),
+                draft: raw.print.draft,
+                grayscale_images: raw.print.grayscale_images,
+                pdf_x: self.pdf_x,
+                min_pages: *raw.print.min_pages.get_ref() as usize,
+                page_references: raw.print.page_references,
+                urls: raw.print.urls,
+            },
+            fonts: font_files(&raw.fonts),
+            cover_image: raw.cover.image.as_ref().map(file_ref),
+            blurb: raw.cover.blurb.map(Spanned::into_inner),
+            blurb_file: raw.cover.blurb_file.as_ref().map(file_ref),
+            style: self.style,
+            ebook: self.ebook,
+            accessibility: self.accessibility,
+        }
+    }
+}
+
+/// The font files named in `[fonts]`, in `fonts/`, with quire's faces as defaults.
+fn font_files(fonts: &FontsToml) -> FontFiles {
     let face = |written: &Option<Spanned<String>>, default: &str| {
         let name = written.as_ref().map_or(default, |w| w.get_ref().as_str());
         format!("fonts/{name}")
     };
-    let fonts = FontFiles {
-        regular: face(&raw.fonts.regular, "EBGaramond-Regular.ttf"),
-        italic: face(&raw.fonts.italic, "EBGaramond-Italic.ttf"),
-        bold: face(&raw.fonts.bold, "EBGaramond-Bold.ttf"),
-        bold_italic: face(&raw.fonts.bold_italic, "EBGaramond-BoldItalic.ttf"),
-        mono: face(&raw.fonts.mono, "JetBrainsMono-Regular.ttf"),
-        fallback: match &raw.fonts.fallback {
+    FontFiles {
+        regular: face(&fonts.regular, "EBGaramond-Regular.ttf"),
+        italic: face(&fonts.italic, "EBGaramond-Italic.ttf"),
+        bold: face(&fonts.bold, "EBGaramond-Bold.ttf"),
+        bold_italic: face(&fonts.bold_italic, "EBGaramond-BoldItalic.ttf"),
+        mono: face(&fonts.mono, "JetBrainsMono-Regular.ttf"),
+        fallback: match &fonts.fallback {
             Some(list) => list
                 .get_ref()
                 .iter()
@@ -449,99 +582,14 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
                 crate::fonts::EMOJI.to_string(),
             ],
         },
-    };
-
-    let mut style_errors = Vec::new();
-    let book_style = style::resolve(
-        raw.style.as_ref(),
-        raw.chapter_numbers,
-        &locate,
-        &mut style_errors,
-    );
-    for e in style_errors {
-        diagnostics.push(e);
     }
+}
 
-    let contents_depth = raw.contents_depth.as_ref().and_then(|depth| {
-        match u8::try_from(*depth.get_ref()) {
-            Ok(d @ 1..=6) => Some(d),
-            _ => {
-                diagnostics.push(
-                    Diagnostic::error(format!(
-                        "contents-depth = {} is not a heading level",
-                        depth.get_ref()
-                    ))
-                    .at(Some(locate(depth.span())))
-                    .with_hint("1 lists parts and chapters; 2 adds their ## sections, 3 their ### ones (at most 6)"),
-                );
-                None
-            }
-        }
-    });
-    let notes = match &raw.notes {
-        None => NotePlacement::Chapter,
-        Some(value) => match value.get_ref().trim() {
-            "chapter" => NotePlacement::Chapter,
-            "book" => NotePlacement::Book,
-            other => {
-                diagnostics.push(
-                    Diagnostic::error(format!(
-                        "unknown notes placement `{other}`: expected `chapter` or `book`"
-                    ))
-                    .at(Some(locate(value.span())))
-                    .with_hint("notes = \"chapter\" puts each chapter's notes after it; notes = \"book\" gathers them at the end of the book"),
-                );
-                NotePlacement::Chapter
-            }
-        },
-    };
-    let embed_fonts = match raw.epub.embed_fonts.as_ref() {
-        None => FontEmbedding::None,
-        Some(value) => match value.get_ref() {
-            toml::Value::Boolean(false) => FontEmbedding::None,
-            toml::Value::Boolean(true) => FontEmbedding::Plain,
-            toml::Value::String(mode) if mode == "obfuscated" => FontEmbedding::Obfuscated,
-            other => {
-                diagnostics.push(
-                    Diagnostic::error(format!(
-                        "epub.embed-fonts is `{other}`: expected true, false or \"obfuscated\""
-                    ))
-                    .at(Some(locate(value.span())))
-                    .with_hint("embed-fonts = true embeds the fonts as they are (the OFL allows it); \"obfuscated\" obfuscates them, for a licence that asks for it"),
-                );
-                FontEmbedding::None
-            }
-        },
-    };
-    let accessibility = accessibility(&raw.accessibility, &mut |span, message, hint| {
-        diagnostics.push(
-            Diagnostic::error(message)
-                .at(Some(locate(span)))
-                .with_hint(hint),
-        );
-    });
-
-    let mut stores = Vec::new();
-    for name in raw.stores.iter().flat_map(|s| s.get_ref()) {
-        match Store::parse(name.get_ref()) {
-            Some(store) if !stores.contains(&store) => stores.push(store),
-            Some(_) => {}
-            None => diagnostics.push(
-                Diagnostic::error(format!(
-                    "unknown store `{}`: expected one of {}",
-                    name.get_ref(),
-                    Store::known()
-                ))
-                .at(Some(locate(name.span())))
-                .with_hint("stores = [\"kindle\", \"apple\", \"kobo\", \"google\", \"generic\"] writes a folder for each under out/"),
-            ),
-        }
-    }
-
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
-
+/// Where each key the author wrote is, for messages at the key later.
+fn key_locations(
+    raw: &BookToml,
+    locate: &dyn Fn(Range<usize>) -> crate::diag::Location,
+) -> std::collections::BTreeMap<String, crate::diag::Location> {
     let mut locations = std::collections::BTreeMap::new();
     let mut at = |key: &str, span: Option<Range<usize>>| {
         // A default's span is empty: it was not written.
@@ -598,89 +646,7 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
             at(&format!("fonts.fallback.{i}"), Some(face.span()));
         }
     }
-    Ok(Config {
-        title,
-        subtitle: raw
-            .subtitle
-            .map(|s| s.into_inner().trim().to_string())
-            .filter(|s| !s.is_empty()),
-        authors: raw
-            .authors
-            .map(Spanned::into_inner)
-            .unwrap_or_default()
-            .iter()
-            .map(|a| a.trim().to_string())
-            .collect(),
-        locations,
-        contributors,
-        publisher: raw.publisher.map(Spanned::into_inner),
-        first_publication: raw.first_publication.map(Spanned::into_inner),
-        language,
-        isbn_ebook,
-        isbn_print,
-        date,
-        rights: raw.rights.map(Spanned::into_inner),
-        description: raw.description.map(Spanned::into_inner),
-        keywords: raw.keywords,
-        front_matter: raw.front_matter.iter().map(file_ref).collect(),
-        chapters: raw
-            .chapters
-            .as_ref()
-            .map(|list| list.iter().map(file_ref).collect()),
-        back_matter: raw.back_matter.iter().map(file_ref).collect(),
-        dedication: raw
-            .dedication
-            .map(Spanned::into_inner)
-            .filter(|d| !d.trim().is_empty()),
-        epigraph: raw
-            .epigraph
-            .map(Spanned::into_inner)
-            .filter(|e| !e.trim().is_empty())
-            .map(|e| {
-                let source = raw.epigraph_source.map(Spanned::into_inner);
-                (e, source.filter(|s| !s.trim().is_empty()))
-            }),
-        contents_depth,
-        chapters_open_given: raw.print.chapters_open.is_some(),
-        parts: raw
-            .parts
-            .iter()
-            .map(|p| Part {
-                title: p.title.clone(),
-                chapters: p.chapters.get_ref().iter().map(file_ref).collect(),
-            })
-            .collect(),
-        print: PrintSettings {
-            trim,
-            bleed: raw.print.bleed,
-            paper: raw.print.paper,
-            chapters_open: raw.print.chapters_open.unwrap_or(ChapterOpening::Recto),
-            running_head_verso: raw.print.running_head_verso,
-            running_head_recto: raw.print.running_head_recto,
-            hyphenate: raw.print.hyphenate,
-            hyphenate_capitalized: raw.print.hyphenate_capitalized,
-            contents_leaders: raw.print.contents_leaders,
-            font_size: Pt(font_size as f64),
-            leading: Pt(leading as f64),
-            draft: raw.print.draft,
-            grayscale_images: raw.print.grayscale_images,
-            pdf_x,
-            min_pages: *raw.print.min_pages.get_ref() as usize,
-            page_references: raw.print.page_references,
-            urls: raw.print.urls,
-        },
-        fonts,
-        cover_image,
-        blurb: raw.cover.blurb.map(Spanned::into_inner),
-        blurb_file: raw.cover.blurb_file.as_ref().map(file_ref),
-        style: book_style,
-        ebook: EbookSettings {
-            notes,
-            embed_fonts,
-            stores,
-        },
-        accessibility,
-    })
+    locations
 }
 
 /// `[accessibility]`, checked: a credential or report needs the certifier
@@ -777,115 +743,6 @@ fn accessibility(
             hazards
         },
     }
-}
-
-/// Rewrites serde/toml's messages into the author's terms, with a hint.
-/// The key whose value starts at `offset` (the last `key =` before it on its
-/// line) and the value's first characters, as written.
-fn written_at(text: &str, offset: usize) -> (String, String) {
-    let offset = offset.min(text.len());
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let before = &text[line_start..offset];
-    let key = before
-        .rfind('=')
-        .map(|eq| {
-            let name = before[..eq].trim_end();
-            let start = name
-                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
-                .map_or(0, |i| i + 1);
-            name[start..].to_string()
-        })
-        .unwrap_or_default();
-    let value: String = text[offset..].chars().take(12).collect();
-    (key, value)
-}
-
-/// A wrong value type, in the author's terms: what was written, what the key takes.
-fn wrong_type(found: &str, expected: &str, key: &str, value: &str) -> Diagnostic {
-    let lists = [
-        "authors",
-        "keywords",
-        "front-matter",
-        "chapters",
-        "back-matter",
-    ];
-    let expected = if lists.contains(&key) {
-        format!("a list of strings, e.g. {key} = [\"…\", \"…\"]")
-    } else if key == "contributors" {
-        "a list of tables, e.g. contributors = [{ name = \"…\", role = \"illustrator\" }]".into()
-    } else {
-        match expected {
-            "a sequence" => "a list in square brackets".into(),
-            "f32" | "f64" => "a number".into(),
-            "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64" => "a whole number".into(),
-            "a boolean" => "true or false".into(),
-            "a string" => "a string in double quotes".into(),
-            other if other.starts_with("struct ") || other == "a map" => {
-                format!("a table ([{key}] with keys under it)")
-            }
-            other => other.to_string(),
-        }
-    };
-    // TOML reads an unquoted 2020-01-01 as a date-time, which serde calls a map.
-    let date_like = value.len() >= 10 && value.as_bytes()[..4].iter().all(u8::is_ascii_digit);
-    let found = match found.split_once(' ') {
-        _ if found == "map" && date_like => "a TOML date".to_string(),
-        _ if found == "map" => "a table".to_string(),
-        _ if found == "sequence" => "a list".to_string(),
-        Some(("floating", rest)) => format!("a number {}", rest.trim_start_matches("point ")),
-        Some(("integer", rest)) => format!("a whole number {rest}"),
-        Some(("string", rest)) => format!("a string {rest}"),
-        Some(("boolean", rest)) => rest.to_string(),
-        _ => found.to_string(),
-    };
-    let hint = if date_like && found == "a TOML date" {
-        format!(
-            "write the date as a string: {key} = \"{}\"",
-            value.get(..10).unwrap_or(value)
-        )
-    } else {
-        "see the book.toml reference in the README for each key's type".to_string()
-    };
-    let what = if key.is_empty() {
-        String::new()
-    } else {
-        format!(" for `{key}`")
-    };
-    Diagnostic::error(format!("wrong type{what}: {found}, expected {expected}")).with_hint(hint)
-}
-
-fn translate_toml_error(message: &str, written: Option<(String, String)>) -> Diagnostic {
-    let message = message.trim();
-    let first_line = message.lines().next().unwrap_or(message).trim();
-    if first_line.starts_with("missing field `title`") {
-        return Diagnostic::error("the book has no title")
-            .with_hint("add a line such as title = \"Moby-Dick\" to manuscript/book.toml");
-    }
-    if let Some(rest) = first_line.strip_prefix("unknown field `") {
-        let key = rest.split('`').next().unwrap_or(rest);
-        let expected = rest
-            .split_once("expected ")
-            .map(|(_, e)| e.replace("one of ", ""));
-        let hint = match expected {
-            Some(expected) => format!("known keys here: {expected}"),
-            None => "remove the key; the README lists every key".to_string(),
-        };
-        return Diagnostic::error(format!("unknown key `{key}` in book.toml")).with_hint(hint);
-    }
-    if let Some(rest) = first_line.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let (key, value) = written.unwrap_or_default();
-        return wrong_type(found, expected, &key, &value);
-    }
-    if first_line.starts_with("unknown variant") {
-        return Diagnostic::error(format!(
-            "invalid value: {}",
-            first_line.replace("unknown variant ", "")
-        ))
-        .with_hint("use one of the values listed above");
-    }
-    Diagnostic::error(format!("invalid TOML: {first_line}"))
-        .with_hint("book.toml is TOML: key = \"value\", one per line; strings in double quotes")
 }
 
 /// A well-formed BCP 47 tag whose every part is in the IANA subtag registry

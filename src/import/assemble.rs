@@ -39,24 +39,12 @@ type Place = (usize, Option<u32>, bool);
 const SLUG_CHARS: usize = 40;
 
 pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
-    // Chapters with no text at all are left out (a page that held only a
-    // page break, a picture that could not be carried).
-    let mut i = 0;
-    while i < source.chapters.len() {
-        if source.chapters[i].blocks.is_empty() {
-            let gone = source.remove_chapter(i);
-            source
-                .report
-                .line(format!("{}: no text, left out", gone.source));
-        } else {
-            i += 1;
-        }
-    }
+    drop_empty_chapters(&mut source);
     let (part_titles, part_of) = take_parts(&mut source);
     let Source {
         mut meta,
         mut chapters,
-        notes,
+        mut notes,
         images,
         cover,
         anchors,
@@ -69,219 +57,11 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
     }
     let source_words = tree_words(&chapters, &notes, &meta) + report.words_left_out;
 
-    // File names, in reading order.
-    let width = chapters.len().to_string().len().max(2);
-    let mut names: Vec<String> = Vec::with_capacity(chapters.len());
-    for (i, chapter) in chapters.iter().enumerate() {
-        let base = chapter
-            .title()
-            .or_else(|| chapter.label.clone())
-            .map(|t| crate::filename::file_stem(&t))
-            .filter(|s| s != "book")
-            .unwrap_or_else(|| {
-                match chapter.role {
-                    Role::Front => "front-matter",
-                    Role::Body => "text",
-                    Role::Back => "back-matter",
-                }
-                .to_string()
-            });
-        let slug = cut_at_word(&base, SLUG_CHARS);
-        names.push(format!("{:0width$}-{slug}.md", i + 1));
-    }
-
-    // Heading anchors: only for headings a link leads to (not a file's
-    // title, which the file name reaches), chosen as quire will read them.
-    let mut wanted: HashSet<u32> = HashSet::new();
-    let mut link_targets: HashMap<(String, Option<String>), Option<Place>> = HashMap::new();
-    let titles: HashMap<usize, u32> = chapters
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| match c.blocks.first() {
-            Some(Block::Heading { level: 1, key, .. }) => Some((i, *key)),
-            _ => None,
-        })
-        .collect();
-    let resolve = |doc: &str, id: Option<&str>| -> Option<Anchor> {
-        match id {
-            Some(id) => anchors.get(&(doc.to_string(), id.to_string())).copied(),
-            None => doc_chapters.get(doc).map(|&chapter| Anchor {
-                chapter,
-                heading: None,
-                exact: true,
-            }),
-        }
-    };
-    let mut visit_links = |blocks: &[Block]| {
-        tree::for_each_inlines(blocks, &mut |inlines| {
-            tree::walk_inlines(inlines, &mut |inline| {
-                if let Inline::Link {
-                    target: Target::Internal { doc, id },
-                    ..
-                } = inline
-                {
-                    let found = resolve(doc, id.as_deref()).map(|a| {
-                        let heading = a.heading.filter(|h| titles.get(&a.chapter) != Some(h));
-                        (a.chapter, heading, a.exact)
-                    });
-                    if let Some((_, Some(h), _)) = found {
-                        wanted.insert(h);
-                    }
-                    link_targets.insert((doc.clone(), id.clone()), found);
-                }
-            });
-        });
-    };
-    for chapter in &chapters {
-        visit_links(&chapter.blocks);
-    }
-    for note in &notes {
-        visit_links(note);
-    }
-    let mut heading_anchor: HashMap<u32, String> = HashMap::new();
-    for chapter in &chapters {
-        let mut used: HashSet<String> = HashSet::new();
-        for block in &chapter.blocks {
-            let Block::Heading { content, key, .. } = block else {
-                continue;
-            };
-            let text = tree::plain(content);
-            // As quire names a heading: its text, slugged.
-            let slug = crate::parse::slug(&text);
-            let base = if slug.is_empty() {
-                "section".to_string()
-            } else {
-                slug
-            };
-            let mut anchor = base.clone();
-            let mut n = 2;
-            while used.contains(&anchor) {
-                anchor = format!("{base}-{n}");
-                n += 1;
-            }
-            used.insert(anchor.clone());
-            if wanted.contains(key) {
-                heading_anchor.insert(*key, anchor);
-            }
-        }
-    }
-
-    // Each link made a Markdown address, or its words alone.
-    let mut retargeted = 0;
-    let mut dead: Vec<String> = Vec::new();
-    let mut rewrite = |blocks: &mut Vec<Block>| {
-        tree::for_each_inlines_mut(blocks, &mut |inlines| {
-            rewrite_links(inlines, &mut |doc, id| match link_targets
-                .get(&(doc.to_string(), id.map(str::to_string)))
-            {
-                Some(Some((chapter, heading, exact))) => {
-                    if !exact {
-                        retargeted += 1;
-                    }
-                    let file = names.get(*chapter)?;
-                    Some(match heading.and_then(|h| heading_anchor.get(&h)) {
-                        Some(anchor) => format!("{file}#{anchor}"),
-                        None => file.clone(),
-                    })
-                }
-                _ => {
-                    let shown = match id {
-                        Some(id) => format!("{doc}#{id}"),
-                        None => doc.to_string(),
-                    };
-                    if !dead.contains(&shown) {
-                        dead.push(shown);
-                    }
-                    None
-                }
-            });
-        });
-    };
-    for chapter in chapters.iter_mut() {
-        rewrite(&mut chapter.blocks);
-    }
-    let mut notes = notes;
-    for note in &mut notes {
-        rewrite(note);
-    }
-    if retargeted > 0 {
-        report.line(format!(
-            "{retargeted} link{} to a place inside a section now lead{} to the section's heading (quire's links reach headings)",
-            if retargeted == 1 { "" } else { "s" },
-            if retargeted == 1 { "s" } else { "" }
-        ));
-    }
-    for target in dead {
-        report.warn(
-            format!("a link to {target} is not carried (it leads to a page quire makes itself, or nowhere); its words are kept"),
-            &report::Place::None,
-            "",
-            0,
-        );
-    }
-
-    // Notes: numbered in each chapter in order of first reference.
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut note_count = 0;
-    let mut chapter_lines = Vec::new();
-    for (i, chapter) in chapters.iter_mut().enumerate() {
-        let mut order: Vec<usize> = Vec::new();
-        tree::for_each_inlines_mut(&mut chapter.blocks, &mut |inlines| {
-            tree::walk_inlines_mut(inlines, &mut |inline| {
-                if let Inline::Note(n) = inline {
-                    let label = match order.iter().position(|o| o == n) {
-                        Some(p) => p + 1,
-                        None => {
-                            order.push(*n);
-                            order.len()
-                        }
-                    };
-                    *n = label;
-                }
-            });
-        });
-        let defined: markdown::Notes = order
-            .iter()
-            .enumerate()
-            .map(|(k, &n)| {
-                let mut body = notes.get(n).cloned().unwrap_or_default();
-                // A note's own references have nowhere to go: their markers stay as text.
-                tree::for_each_inlines_mut(&mut body, &mut |inlines| {
-                    tree::walk_inlines_mut(inlines, &mut |inline| {
-                        if matches!(inline, Inline::Note(_)) {
-                            *inline = Inline::Text(String::new());
-                        }
-                    });
-                });
-                if body.is_empty() {
-                    body.push(Block::Paragraph(Vec::new()));
-                }
-                ((k + 1).to_string(), body)
-            })
-            .collect();
-        note_count += defined.len();
-        let text = markdown::chapter(&chapter.blocks, &defined, &heading_anchor);
-        let words = count_words(&tree::plain_blocks(&chapter.blocks));
-        chapter_lines.push(format!(
-            "manuscript/{}: {}{} words{}",
-            names[i],
-            chapter
-                .title()
-                .map(|t| format!("“{t}”, "))
-                .unwrap_or_default(),
-            words,
-            if defined.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", {} note{}",
-                    defined.len(),
-                    if defined.len() == 1 { "" } else { "s" }
-                )
-            }
-        ));
-        files.push((format!("manuscript/{}", names[i]), text.into_bytes()));
-    }
+    let names = file_names(&chapters);
+    let links = LinkPlaces::find(&chapters, &notes, &anchors, &doc_chapters);
+    links.rewrite(&mut chapters, &mut notes, &names, &mut report);
+    let written = chapter_files(&mut chapters, &notes, &names, &links.heading_anchor);
+    let mut files = written.files;
     for (path, bytes) in &images.files {
         files.push((format!("manuscript/{path}"), bytes.clone()));
     }
@@ -291,24 +71,7 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
 
     // book.toml, checked key by key against quire's own reader.
     check_keys(&mut meta, &mut report);
-    let title = match &meta.title {
-        Some(t) => t.clone(),
-        None => {
-            let stem = report
-                .source
-                .rsplit_once('.')
-                .map_or(report.source.as_str(), |(s, _)| s)
-                .to_string();
-            report.warn(
-                format!("the source gives no title; the book is titled “{stem}” after its file"),
-                &report::Place::None,
-                "set the title in manuscript/book.toml",
-                0,
-            );
-            stem
-        }
-    };
-    meta.title = Some(title.clone());
+    let title = book_title(&mut meta, &mut report);
     if meta.authors.is_empty() {
         report.warn(
             "the source names no author",
@@ -320,122 +83,38 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
     let roles: Vec<Role> = chapters.iter().map(|c| c.role).collect();
     let mut lists = Lists::default();
     if !part_titles.is_empty() {
-        // With parts, book.toml lists every file: the matter as the source
-        // marks it, the chapters in their parts.
-        for (i, name) in names.iter().enumerate() {
-            match (roles[i], part_of[i]) {
-                (Role::Front, _) => lists.front.push(name.clone()),
-                (Role::Back, _) => lists.back.push(name.clone()),
-                (Role::Body, Some(part)) => {
-                    while lists.parts.len() <= part {
-                        lists
-                            .parts
-                            .push((part_titles[lists.parts.len()].clone(), Vec::new()));
-                    }
-                    lists.parts[part].1.push(name.clone());
-                }
-                (Role::Body, None) => lists.front.push(name.clone()),
-            }
-        }
-        lists.parts.retain(|(_, chapters)| !chapters.is_empty());
-        report.line(format!(
-            "{} part{} in book.toml: {}",
-            lists.parts.len(),
-            if lists.parts.len() == 1 { "" } else { "s" },
-            lists
-                .parts
-                .iter()
-                .map(|(t, _)| format!("“{t}”"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        lists.parts = part_lists(
+            &names,
+            &roles,
+            &part_of,
+            &part_titles,
+            &mut lists,
+            &mut report,
+        );
     }
-    let mut toml = book_toml(&meta, &lists);
-    files.insert(0, (CONFIG_FILE.to_string(), toml.clone().into_bytes()));
-    // quire's reading of the book; matter it would number as a chapter is
-    // listed as what the source says it is.
-    let (book, _) = load(&files, &report.source)?;
-    for (i, name) in names.iter().enumerate().filter(|_| part_titles.is_empty()) {
-        let path = format!("manuscript/{name}");
-        let matter: Vec<crate::model::Matter> = book
-            .sections
-            .iter()
-            .filter(|s| {
-                s.source
-                    .and_then(|f| book.sources.get(f as usize))
-                    .is_some_and(|f| f.path == path)
-            })
-            .map(|s| s.kind.matter())
-            .collect();
-        let read_as =
-            |m: crate::model::Matter| !matter.is_empty() && matter.iter().all(|x| *x == m);
-        if roles[i] == Role::Front && !read_as(crate::model::Matter::Front) {
-            lists.front.push(name.clone());
-        } else if roles[i] == Role::Back && !read_as(crate::model::Matter::Back) {
-            lists.back.push(name.clone());
-        }
+    files.insert(
+        0,
+        (
+            CONFIG_FILE.to_string(),
+            book_toml(&meta, &lists).into_bytes(),
+        ),
+    );
+    if part_titles.is_empty() {
+        list_misread_matter(&files, &names, &roles, &mut lists, &report)?;
     }
     if lists.parts.is_empty() && (!lists.front.is_empty() || !lists.back.is_empty()) {
-        // Listing front matter puts it first: all of it is listed, in order.
-        if !lists.front.is_empty() {
-            let last = roles.iter().rposition(|r| *r == Role::Front).unwrap_or(0);
-            lists.front = names[..=last]
-                .iter()
-                .zip(&roles)
-                .filter(|(_, r)| **r == Role::Front)
-                .map(|(n, _)| n.clone())
-                .collect();
-        }
-        if !lists.back.is_empty() {
-            let first = roles.iter().position(|r| *r == Role::Back).unwrap_or(0);
-            lists.back = names[first..]
-                .iter()
-                .zip(&roles[first..])
-                .filter(|(_, r)| **r == Role::Back)
-                .map(|(n, _)| n.clone())
-                .collect();
-        }
-        for name in lists.front.iter().chain(&lists.back) {
-            report.line(format!(
-                "manuscript/{name}: listed in book.toml as {} matter, as the source marks it",
-                if lists.front.contains(name) {
-                    "front"
-                } else {
-                    "back"
-                }
-            ));
-        }
-        toml = book_toml(&meta, &lists);
-        files[0].1 = toml.clone().into_bytes();
+        list_all_matter(&names, &roles, &mut lists, &mut report);
+        files[0].1 = book_toml(&meta, &lists).into_bytes();
     }
     let (book, warnings) = load(&files, &report.source)?;
     let manuscript_words = model_words(&book);
 
     // The report: what went where.
-    let mut keys: Vec<&str> = Vec::new();
-    for (key, set) in [
-        ("title", meta.title.is_some()),
-        ("subtitle", meta.subtitle.is_some()),
-        ("authors", !meta.authors.is_empty()),
-        ("contributors", !meta.contributors.is_empty()),
-        ("publisher", meta.publisher.is_some()),
-        ("first-publication", meta.first_publication.is_some()),
-        ("language", meta.language.is_some()),
-        ("date", meta.date.is_some()),
-        ("rights", meta.rights.is_some()),
-        ("description", meta.description.is_some()),
-        ("keywords", !meta.keywords.is_empty()),
-        ("isbn.ebook", meta.isbn_ebook.is_some()),
-        ("isbn.print", meta.isbn_print.is_some()),
-        ("dedication", meta.dedication.is_some()),
-        ("epigraph", meta.epigraph.is_some()),
-    ] {
-        if set {
-            keys.push(key);
-        }
-    }
-    let mut lines = vec![format!("manuscript/book.toml: {}", keys.join(", "))];
-    lines.extend(chapter_lines);
+    let mut lines = vec![format!(
+        "manuscript/book.toml: {}",
+        keys_set(&meta).join(", ")
+    )];
+    lines.extend(written.lines);
     if !images.files.is_empty() {
         lines.push(format!(
             "manuscript/images/: {} picture{}",
@@ -446,6 +125,7 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
     if let Some((name, _)) = &cover {
         lines.push(format!("cover/{name}: the cover art"));
     }
+    let note_count = written.note_count;
     lines.push(format!(
         "{} file{} of text, {note_count} note{}, {manuscript_words} words (the source's text: {source_words}; {} left out, each warned below)",
         chapters.len(),
@@ -471,6 +151,458 @@ pub fn assemble(mut source: Source) -> Result<Imported, Diagnostic> {
         source_words,
         manuscript_words,
     })
+}
+
+/// Leaves out chapters with no text at all (a page that held only a page
+/// break, a picture that could not be carried).
+fn drop_empty_chapters(source: &mut Source) {
+    let mut i = 0;
+    while i < source.chapters.len() {
+        if source.chapters[i].blocks.is_empty() {
+            let gone = source.remove_chapter(i);
+            source
+                .report
+                .line(format!("{}: no text, left out", gone.source));
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// The chapter files' names, in reading order: `03-the-storm.md`.
+fn file_names(chapters: &[Chapter]) -> Vec<String> {
+    let width = chapters.len().to_string().len().max(2);
+    let mut names: Vec<String> = Vec::with_capacity(chapters.len());
+    for (i, chapter) in chapters.iter().enumerate() {
+        let base = chapter
+            .title()
+            .or_else(|| chapter.label.clone())
+            .map(|t| crate::filename::file_stem(&t))
+            .filter(|s| s != "book")
+            .unwrap_or_else(|| {
+                match chapter.role {
+                    Role::Front => "front-matter",
+                    Role::Body => "text",
+                    Role::Back => "back-matter",
+                }
+                .to_string()
+            });
+        let slug = cut_at_word(&base, SLUG_CHARS);
+        names.push(format!("{:0width$}-{slug}.md", i + 1));
+    }
+    names
+}
+
+/// Where the source's internal links lead in the new files, and the
+/// anchors of the headings they lead to.
+struct LinkPlaces {
+    /// (document, id) as the source links → the place it leads to, if any.
+    targets: HashMap<(String, Option<String>), Option<Place>>,
+    /// A heading a link leads to → its anchor, chosen as quire will read it.
+    heading_anchor: HashMap<u32, String>,
+}
+
+impl LinkPlaces {
+    fn find(
+        chapters: &[Chapter],
+        notes: &[Vec<Block>],
+        anchors: &HashMap<(String, String), Anchor>,
+        doc_chapters: &HashMap<String, usize>,
+    ) -> LinkPlaces {
+        // Heading anchors: only for headings a link leads to (not a file's
+        // title, which the file name reaches), chosen as quire will read them.
+        let mut wanted: HashSet<u32> = HashSet::new();
+        let mut targets: HashMap<(String, Option<String>), Option<Place>> = HashMap::new();
+        let titles: HashMap<usize, u32> = chapters
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| match c.blocks.first() {
+                Some(Block::Heading { level: 1, key, .. }) => Some((i, *key)),
+                _ => None,
+            })
+            .collect();
+        let resolve = |doc: &str, id: Option<&str>| -> Option<Anchor> {
+            match id {
+                Some(id) => anchors.get(&(doc.to_string(), id.to_string())).copied(),
+                None => doc_chapters.get(doc).map(|&chapter| Anchor {
+                    chapter,
+                    heading: None,
+                    exact: true,
+                }),
+            }
+        };
+        let mut visit_links = |blocks: &[Block]| {
+            tree::for_each_inlines(blocks, &mut |inlines| {
+                tree::walk_inlines(inlines, &mut |inline| {
+                    if let Inline::Link {
+                        target: Target::Internal { doc, id },
+                        ..
+                    } = inline
+                    {
+                        let found = resolve(doc, id.as_deref()).map(|a| {
+                            let heading = a.heading.filter(|h| titles.get(&a.chapter) != Some(h));
+                            (a.chapter, heading, a.exact)
+                        });
+                        if let Some((_, Some(h), _)) = found {
+                            wanted.insert(h);
+                        }
+                        targets.insert((doc.clone(), id.clone()), found);
+                    }
+                });
+            });
+        };
+        for chapter in chapters {
+            visit_links(&chapter.blocks);
+        }
+        for note in notes {
+            visit_links(note);
+        }
+        LinkPlaces {
+            targets,
+            heading_anchor: heading_anchors(chapters, &wanted),
+        }
+    }
+
+    /// Each link made a Markdown address, or its words alone.
+    fn rewrite(
+        &self,
+        chapters: &mut [Chapter],
+        notes: &mut [Vec<Block>],
+        names: &[String],
+        report: &mut Report,
+    ) {
+        let mut retargeted = 0;
+        let mut dead: Vec<String> = Vec::new();
+        let mut rewrite = |blocks: &mut Vec<Block>| {
+            tree::for_each_inlines_mut(blocks, &mut |inlines| {
+                rewrite_links(inlines, &mut |doc, id| match self
+                    .targets
+                    .get(&(doc.to_string(), id.map(str::to_string)))
+                {
+                    Some(Some((chapter, heading, exact))) => {
+                        if !exact {
+                            retargeted += 1;
+                        }
+                        let file = names.get(*chapter)?;
+                        Some(match heading.and_then(|h| self.heading_anchor.get(&h)) {
+                            Some(anchor) => format!("{file}#{anchor}"),
+                            None => file.clone(),
+                        })
+                    }
+                    _ => {
+                        let shown = match id {
+                            Some(id) => format!("{doc}#{id}"),
+                            None => doc.to_string(),
+                        };
+                        if !dead.contains(&shown) {
+                            dead.push(shown);
+                        }
+                        None
+                    }
+                });
+            });
+        };
+        for chapter in chapters.iter_mut() {
+            rewrite(&mut chapter.blocks);
+        }
+        for note in notes.iter_mut() {
+            rewrite(note);
+        }
+        if retargeted > 0 {
+            report.line(format!(
+                "{retargeted} link{} to a place inside a section now lead{} to the section's heading (quire's links reach headings)",
+                if retargeted == 1 { "" } else { "s" },
+                if retargeted == 1 { "s" } else { "" }
+            ));
+        }
+        for target in dead {
+            report.warn(
+                format!("a link to {target} is not carried (it leads to a page quire makes itself, or nowhere); its words are kept"),
+                &report::Place::None,
+                "",
+                0,
+            );
+        }
+    }
+}
+
+/// The anchors of the `wanted` headings, as quire names a heading: its
+/// text slugged, with `-2`, `-3`… for a repeat in the same file.
+fn heading_anchors(chapters: &[Chapter], wanted: &HashSet<u32>) -> HashMap<u32, String> {
+    let mut heading_anchor: HashMap<u32, String> = HashMap::new();
+    for chapter in chapters {
+        let mut used: HashSet<String> = HashSet::new();
+        for block in &chapter.blocks {
+            let Block::Heading { content, key, .. } = block else {
+                continue;
+            };
+            let text = tree::plain(content);
+            // As quire names a heading: its text, slugged.
+            let slug = crate::parse::slug(&text);
+            let base = if slug.is_empty() {
+                "section".to_string()
+            } else {
+                slug
+            };
+            let mut anchor = base.clone();
+            let mut n = 2;
+            while used.contains(&anchor) {
+                anchor = format!("{base}-{n}");
+                n += 1;
+            }
+            used.insert(anchor.clone());
+            if wanted.contains(key) {
+                heading_anchor.insert(*key, anchor);
+            }
+        }
+    }
+    heading_anchor
+}
+
+/// The chapter files written, with what the report says of each.
+struct ChapterFiles {
+    files: Vec<(String, Vec<u8>)>,
+    note_count: usize,
+    /// One report line per file.
+    lines: Vec<String>,
+}
+
+/// Each chapter as Markdown, its notes numbered in order of first
+/// reference and defined at its end.
+fn chapter_files(
+    chapters: &mut [Chapter],
+    notes: &[Vec<Block>],
+    names: &[String],
+    heading_anchor: &HashMap<u32, String>,
+) -> ChapterFiles {
+    let mut written = ChapterFiles {
+        files: Vec::new(),
+        note_count: 0,
+        lines: Vec::new(),
+    };
+    for (i, chapter) in chapters.iter_mut().enumerate() {
+        let defined = number_chapter_notes(&mut chapter.blocks, notes);
+        written.note_count += defined.len();
+        let text = markdown::chapter(&chapter.blocks, &defined, heading_anchor);
+        let words = count_words(&tree::plain_blocks(&chapter.blocks));
+        written.lines.push(format!(
+            "manuscript/{}: {}{} words{}",
+            names[i],
+            chapter
+                .title()
+                .map(|t| format!("“{t}”, "))
+                .unwrap_or_default(),
+            words,
+            if defined.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", {} note{}",
+                    defined.len(),
+                    if defined.len() == 1 { "" } else { "s" }
+                )
+            }
+        ));
+        written
+            .files
+            .push((format!("manuscript/{}", names[i]), text.into_bytes()));
+    }
+    written
+}
+
+/// Numbers a chapter's note references from 1 in order of first reference,
+/// and gives the notes' bodies under those numbers.
+fn number_chapter_notes(blocks: &mut [Block], notes: &[Vec<Block>]) -> markdown::Notes {
+    let mut order: Vec<usize> = Vec::new();
+    tree::for_each_inlines_mut(blocks, &mut |inlines| {
+        tree::walk_inlines_mut(inlines, &mut |inline| {
+            if let Inline::Note(n) = inline {
+                let label = match order.iter().position(|o| o == n) {
+                    Some(p) => p + 1,
+                    None => {
+                        order.push(*n);
+                        order.len()
+                    }
+                };
+                *n = label;
+            }
+        });
+    });
+    order
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| {
+            let mut body = notes.get(n).cloned().unwrap_or_default();
+            // A note's own references have nowhere to go: their markers stay as text.
+            tree::for_each_inlines_mut(&mut body, &mut |inlines| {
+                tree::walk_inlines_mut(inlines, &mut |inline| {
+                    if matches!(inline, Inline::Note(_)) {
+                        *inline = Inline::Text(String::new());
+                    }
+                });
+            });
+            if body.is_empty() {
+                body.push(Block::Paragraph(Vec::new()));
+            }
+            ((k + 1).to_string(), body)
+        })
+        .collect()
+}
+
+/// The book's title, or its file's name when the source gives none (with a warning).
+fn book_title(meta: &mut Metadata, report: &mut Report) -> String {
+    let title = match &meta.title {
+        Some(t) => t.clone(),
+        None => {
+            let stem = report
+                .source
+                .rsplit_once('.')
+                .map_or(report.source.as_str(), |(s, _)| s)
+                .to_string();
+            report.warn(
+                format!("the source gives no title; the book is titled “{stem}” after its file"),
+                &report::Place::None,
+                "set the title in manuscript/book.toml",
+                0,
+            );
+            stem
+        }
+    };
+    meta.title = Some(title.clone());
+    title
+}
+
+/// With parts, book.toml lists every file: the matter as the source marks
+/// it (into `lists`), the chapters in their parts (returned).
+fn part_lists(
+    names: &[String],
+    roles: &[Role],
+    part_of: &[Option<usize>],
+    part_titles: &[String],
+    lists: &mut Lists,
+    report: &mut Report,
+) -> Vec<(String, Vec<String>)> {
+    let mut parts: Vec<(String, Vec<String>)> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        match (roles[i], part_of[i]) {
+            (Role::Front, _) => lists.front.push(name.clone()),
+            (Role::Back, _) => lists.back.push(name.clone()),
+            (Role::Body, Some(part)) => {
+                while parts.len() <= part {
+                    parts.push((part_titles[parts.len()].clone(), Vec::new()));
+                }
+                parts[part].1.push(name.clone());
+            }
+            (Role::Body, None) => lists.front.push(name.clone()),
+        }
+    }
+    parts.retain(|(_, chapters)| !chapters.is_empty());
+    report.line(format!(
+        "{} part{} in book.toml: {}",
+        parts.len(),
+        if parts.len() == 1 { "" } else { "s" },
+        parts
+            .iter()
+            .map(|(t, _)| format!("“{t}”"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    parts
+}
+
+/// Without parts, quire places matter by its headings: a file the source
+/// marks as front or back matter that quire would read otherwise is listed
+/// in book.toml as what the source says it is.
+fn list_misread_matter(
+    files: &[(String, Vec<u8>)],
+    names: &[String],
+    roles: &[Role],
+    lists: &mut Lists,
+    report: &Report,
+) -> Result<(), Diagnostic> {
+    // quire's reading of the book.
+    let (book, _) = load(files, &report.source)?;
+    for (i, name) in names.iter().enumerate() {
+        let path = format!("manuscript/{name}");
+        let matter: Vec<crate::model::Matter> = book
+            .sections
+            .iter()
+            .filter(|s| {
+                s.source
+                    .and_then(|f| book.sources.get(f as usize))
+                    .is_some_and(|f| f.path == path)
+            })
+            .map(|s| s.kind.matter())
+            .collect();
+        let read_as =
+            |m: crate::model::Matter| !matter.is_empty() && matter.iter().all(|x| *x == m);
+        if roles[i] == Role::Front && !read_as(crate::model::Matter::Front) {
+            lists.front.push(name.clone());
+        } else if roles[i] == Role::Back && !read_as(crate::model::Matter::Back) {
+            lists.back.push(name.clone());
+        }
+    }
+    Ok(())
+}
+
+/// Listing front matter puts it first, and back matter last: once any is
+/// listed, all of it is, in order.
+fn list_all_matter(names: &[String], roles: &[Role], lists: &mut Lists, report: &mut Report) {
+    if !lists.front.is_empty() {
+        let last = roles.iter().rposition(|r| *r == Role::Front).unwrap_or(0);
+        lists.front = names[..=last]
+            .iter()
+            .zip(roles)
+            .filter(|(_, r)| **r == Role::Front)
+            .map(|(n, _)| n.clone())
+            .collect();
+    }
+    if !lists.back.is_empty() {
+        let first = roles.iter().position(|r| *r == Role::Back).unwrap_or(0);
+        lists.back = names[first..]
+            .iter()
+            .zip(&roles[first..])
+            .filter(|(_, r)| **r == Role::Back)
+            .map(|(n, _)| n.clone())
+            .collect();
+    }
+    for name in lists.front.iter().chain(&lists.back) {
+        report.line(format!(
+            "manuscript/{name}: listed in book.toml as {} matter, as the source marks it",
+            if lists.front.contains(name) {
+                "front"
+            } else {
+                "back"
+            }
+        ));
+    }
+}
+
+/// The book.toml keys the import sets, for the report.
+fn keys_set(meta: &Metadata) -> Vec<&'static str> {
+    let mut keys: Vec<&str> = Vec::new();
+    for (key, set) in [
+        ("title", meta.title.is_some()),
+        ("subtitle", meta.subtitle.is_some()),
+        ("authors", !meta.authors.is_empty()),
+        ("contributors", !meta.contributors.is_empty()),
+        ("publisher", meta.publisher.is_some()),
+        ("first-publication", meta.first_publication.is_some()),
+        ("language", meta.language.is_some()),
+        ("date", meta.date.is_some()),
+        ("rights", meta.rights.is_some()),
+        ("description", meta.description.is_some()),
+        ("keywords", !meta.keywords.is_empty()),
+        ("isbn.ebook", meta.isbn_ebook.is_some()),
+        ("isbn.print", meta.isbn_print.is_some()),
+        ("dedication", meta.dedication.is_some()),
+        ("epigraph", meta.epigraph.is_some()),
+    ] {
+        if set {
+            keys.push(key);
+        }
+    }
+    keys
 }
 
 /// Files of matter book.toml must name (the rest quire places by their

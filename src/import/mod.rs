@@ -15,6 +15,7 @@ pub mod archive;
 mod assemble;
 pub mod css;
 pub mod docx;
+mod entities;
 pub mod epub;
 pub mod html;
 pub mod markdown;

@@ -30,27 +30,8 @@ pub fn manuscript_files(
     let mut diagnostics = Diagnostics::new();
     let mut listed: Vec<(String, SectionKind)> = Vec::new();
     let mut part_of: Vec<(String, usize)> = Vec::new();
-    let take = |refs: &[FileRef],
-                kind: SectionKind,
-                listed: &mut Vec<(String, SectionKind)>,
-                diagnostics: &mut Diagnostics| {
-        for file in refs {
-            match resolve_manuscript_path(&file.written) {
-                Ok(path) if project.contains(&path) => listed.push((path, kind)),
-                Ok(_) => diagnostics.push(
-                    Diagnostic::error(format!("file not found: {}", file.written))
-                        .at(Some(file.location.clone()))
-                        .with_hint(available_hint(project)),
-                ),
-                Err(why) => diagnostics.push(
-                    Diagnostic::error(format!("invalid path `{}`: {why}", file.written))
-                        .at(Some(file.location.clone()))
-                        .with_hint("paths are relative to manuscript/"),
-                ),
-            }
-        }
-    };
-    take(
+    take_listed(
+        project,
         &config.front_matter,
         SectionKind::Preface,
         &mut listed,
@@ -58,7 +39,8 @@ pub fn manuscript_files(
     );
     for (index, part) in config.parts.iter().enumerate() {
         let before = listed.len();
-        take(
+        take_listed(
+            project,
             &part.chapters,
             SectionKind::Chapter,
             &mut listed,
@@ -70,37 +52,21 @@ pub fn manuscript_files(
     }
     match &config.chapters {
         _ if !config.parts.is_empty() => {}
-        Some(chapters) => take(
+        Some(chapters) => take_listed(
+            project,
             chapters,
             SectionKind::Chapter,
             &mut listed,
             &mut diagnostics,
         ),
         None => {
-            let named: Vec<String> = config
-                .front_matter
-                .iter()
-                .chain(&config.back_matter)
-                .chain(&config.blurb_file)
-                .filter_map(|f| resolve_manuscript_path(&f.written).ok())
-                .collect();
-            let prefix = format!("{MANUSCRIPT_DIR}/");
-            let mut chapters: Vec<&str> = project
-                .files_under(MANUSCRIPT_DIR)
-                .map(|(path, _)| path)
-                .filter(|path| {
-                    let name = &path[prefix.len()..];
-                    name.ends_with(".md") && !name.contains('/') && !named.iter().any(|n| n == path)
-                })
-                .collect();
-            // Natural order: `chapter2.md` before `chapter10.md`.
-            chapters.sort_by(|a, b| natural_order(a, b));
-            for path in chapters {
-                listed.push((path.to_string(), SectionKind::Chapter));
+            for path in default_chapters(project, config) {
+                listed.push((path, SectionKind::Chapter));
             }
         }
     }
-    take(
+    take_listed(
+        project,
         &config.back_matter,
         SectionKind::Appendix,
         &mut listed,
@@ -123,7 +89,72 @@ pub fn manuscript_files(
             );
         }
     }
+    let warnings = unlisted_files(project, config, &listed);
+    let files = read_files(project, listed, &part_of, &mut diagnostics);
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok((files, warnings))
+    }
+}
 
+/// The files book.toml lists (`refs`) added to `listed` as `kind`; a
+/// missing file or a bad path is an error at the place it is named.
+fn take_listed(
+    project: &Project,
+    refs: &[FileRef],
+    kind: SectionKind,
+    listed: &mut Vec<(String, SectionKind)>,
+    diagnostics: &mut Diagnostics,
+) {
+    for file in refs {
+        match resolve_manuscript_path(&file.written) {
+            Ok(path) if project.contains(&path) => listed.push((path, kind)),
+            Ok(_) => diagnostics.push(
+                Diagnostic::error(format!("file not found: {}", file.written))
+                    .at(Some(file.location.clone()))
+                    .with_hint(available_hint(project)),
+            ),
+            Err(why) => diagnostics.push(
+                Diagnostic::error(format!("invalid path `{}`: {why}", file.written))
+                    .at(Some(file.location.clone()))
+                    .with_hint("paths are relative to manuscript/"),
+            ),
+        }
+    }
+}
+
+/// With no chapters listed: every `.md` file directly in `manuscript/` that
+/// book.toml names as nothing else, in natural order.
+fn default_chapters(project: &Project, config: &Config) -> Vec<String> {
+    let named: Vec<String> = config
+        .front_matter
+        .iter()
+        .chain(&config.back_matter)
+        .chain(&config.blurb_file)
+        .filter_map(|f| resolve_manuscript_path(&f.written).ok())
+        .collect();
+    let prefix = format!("{MANUSCRIPT_DIR}/");
+    let mut chapters: Vec<&str> = project
+        .files_under(MANUSCRIPT_DIR)
+        .map(|(path, _)| path)
+        .filter(|path| {
+            let name = &path[prefix.len()..];
+            name.ends_with(".md") && !name.contains('/') && !named.iter().any(|n| n == path)
+        })
+        .collect();
+    // Natural order: `chapter2.md` before `chapter10.md`.
+    chapters.sort_by(|a, b| natural_order(a, b));
+    chapters.into_iter().map(str::to_string).collect()
+}
+
+/// A warning for each Markdown file in `manuscript/` that is not in the
+/// book (nor its blurb), saying how to list it.
+fn unlisted_files(
+    project: &Project,
+    config: &Config,
+    listed: &[(String, SectionKind)],
+) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     let blurb = config
         .blurb_file
@@ -152,7 +183,17 @@ pub fn manuscript_files(
             );
         }
     }
+    warnings
+}
 
+/// The listed files' text, decoded; one that is not UTF-8 is an error at
+/// the first bad byte.
+fn read_files(
+    project: &Project,
+    listed: Vec<(String, SectionKind)>,
+    part_of: &[(String, usize)],
+    diagnostics: &mut Diagnostics,
+) -> Vec<ManuscriptFile> {
     let mut files = Vec::with_capacity(listed.len());
     for (path, kind) in listed {
         let part = part_of.iter().find(|(p, _)| *p == path).map(|(_, i)| *i);
@@ -176,11 +217,7 @@ pub fn manuscript_files(
             }
         }
     }
-    if diagnostics.has_errors() {
-        Err(diagnostics)
-    } else {
-        Ok((files, warnings))
-    }
+    files
 }
 
 /// Compares file names as people read them: runs of digits by their value

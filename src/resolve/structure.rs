@@ -334,40 +334,7 @@ pub fn shape_pieces(
 ) -> Vec<Option<FileShape>> {
     let classes: Vec<Option<Class>> = pieces
         .iter()
-        .map(|piece| {
-            if piece.empty {
-                return None;
-            }
-            if piece.listed != SectionKind::Chapter {
-                return Some(Class::Listed);
-            }
-            let heading = match piece.title {
-                Some(Block {
-                    kind: BlockKind::Heading { content, .. },
-                    ..
-                }) => plain_text(content),
-                _ => return Some(Class::Untitled(untitled_role(piece.blocks))),
-            };
-            if piece.section.unnumbered {
-                return Some(Class::Unnumbered);
-            }
-            let reading = read_number(&heading, language);
-            if let Some(unit) = reading.and_then(|r| r.unit) {
-                // "Part Two" over a page of its own; a "Book One" holding the
-                // book's text is a chapter under that name.
-                let short =
-                    words(piece.blocks) <= PART_PAGE_WORDS + heading.split_whitespace().count();
-                return Some(if unit.is_part() && short && !config_parts {
-                    Class::Part
-                } else {
-                    Class::Chapter
-                });
-            }
-            Some(match matter_of(&heading) {
-                Some((place, kind)) => Class::Matter(place, kind),
-                None => Class::Chapter,
-            })
-        })
+        .map(|piece| classify(piece, config_parts, language))
         .collect();
     let is_core =
         |c: &Option<Class>| matches!(c, Some(Class::Chapter | Class::Part | Class::Unnumbered));
@@ -476,6 +443,42 @@ pub fn shape_pieces(
         }
     }
     shapes
+}
+
+/// What a piece is by its heading, its length and how book.toml lists it;
+/// `None` for an empty one.
+fn classify(piece: &Piece<'_>, config_parts: bool, language: &str) -> Option<Class> {
+    if piece.empty {
+        return None;
+    }
+    if piece.listed != SectionKind::Chapter {
+        return Some(Class::Listed);
+    }
+    let heading = match piece.title {
+        Some(Block {
+            kind: BlockKind::Heading { content, .. },
+            ..
+        }) => plain_text(content),
+        _ => return Some(Class::Untitled(untitled_role(piece.blocks))),
+    };
+    if piece.section.unnumbered {
+        return Some(Class::Unnumbered);
+    }
+    let reading = read_number(&heading, language);
+    if let Some(unit) = reading.and_then(|r| r.unit) {
+        // "Part Two" over a page of its own; a "Book One" holding the
+        // book's text is a chapter under that name.
+        let short = words(piece.blocks) <= PART_PAGE_WORDS + heading.split_whitespace().count();
+        return Some(if unit.is_part() && short && !config_parts {
+            Class::Part
+        } else {
+            Class::Chapter
+        });
+    }
+    Some(match matter_of(&heading) {
+        Some((place, kind)) => Class::Matter(place, kind),
+        None => Class::Chapter,
+    })
 }
 
 #[cfg(test)]
