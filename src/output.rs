@@ -64,7 +64,29 @@ fn write_all_with(
     })?;
     let _lock = Lock::take(dir)?;
     recover(dir);
-    // A name may hold a folder (`kindle/book.epub`): each file is staged beside its target.
+    // Everything that can be found wrong is found before any file is touched.
+    let placed_in = placements(dir, files)?;
+    prepare_folders(&placed_in)?;
+    check_replaceable(&placed_in)?;
+    let staged = stage(files, &placed_in)?;
+    let kept = keep_old(dir, &staged)?;
+    place(dir, &staged, kept, rename)?;
+    Ok(staged
+        .into_iter()
+        .map(|staged| (staged.target, staged.size))
+        .collect())
+}
+
+/// One output written in full beside its target, not yet in place.
+struct Staged {
+    temp: Temp,
+    target: PathBuf,
+    size: u64,
+}
+
+/// Each file's folder and name in `dir`. A name may hold a folder
+/// (`kindle/book.epub`): each file is staged beside its target.
+fn placements(dir: &Path, files: &[OutputFile]) -> Result<Vec<(PathBuf, String)>, Diagnostic> {
     let mut placed_in: Vec<(PathBuf, String)> = Vec::with_capacity(files.len());
     for file in files {
         let relative = Path::new(&file.name);
@@ -84,6 +106,12 @@ fn write_all_with(
         };
         placed_in.push((folder, name.to_string_lossy().into_owned()));
     }
+    Ok(placed_in)
+}
+
+/// Makes each folder the files go in (once each), clearing it of the
+/// temporary files of builds that are gone.
+fn prepare_folders(placed_in: &[(PathBuf, String)]) -> Result<(), Diagnostic> {
     let mut folders: Vec<&PathBuf> = placed_in.iter().map(|(f, _)| f).collect();
     folders.sort();
     folders.dedup();
@@ -108,8 +136,13 @@ fn write_all_with(
         })?;
         remove_stale(folder);
     }
-    // A target that is not a file (a folder, say) cannot be replaced: find out before touching any.
-    for (folder, name) in &placed_in {
+    Ok(())
+}
+
+/// A target that is not a file (a folder, say) cannot be replaced: found
+/// out before touching any.
+fn check_replaceable(placed_in: &[(PathBuf, String)]) -> Result<(), Diagnostic> {
+    for (folder, name) in placed_in {
         let target = folder.join(name);
         if let Ok(meta) = std::fs::symlink_metadata(&target)
             && !meta.is_file()
@@ -128,9 +161,14 @@ fn write_all_with(
             ));
         }
     }
+    Ok(())
+}
 
+/// Writes each file to a temporary file beside its target, synced, so a
+/// rename can put it in place whole.
+fn stage(files: &[OutputFile], placed_in: &[(PathBuf, String)]) -> Result<Vec<Staged>, Diagnostic> {
     let mut staged = Vec::with_capacity(files.len());
-    for (file, (folder, name)) in files.iter().zip(&placed_in) {
+    for (file, (folder, name)) in files.iter().zip(placed_in) {
         let (temp, mut handle) = temp_file(folder, name, STAGED)
             .map_err(|e| write_error(folder, name, e, "no file was replaced"))?;
         handle
@@ -138,12 +176,20 @@ fn write_all_with(
             .and_then(|_| handle.sync_data())
             .and_then(|_| make_readable(&handle))
             .map_err(|e| write_error(folder, name, e, "no file was replaced"))?;
-        staged.push((temp, folder.join(name), file.bytes.len() as u64));
+        staged.push(Staged {
+            temp,
+            target: folder.join(name),
+            size: file.bytes.len() as u64,
+        });
     }
+    Ok(staged)
+}
 
-    // Keep each old file aside, so a failed rename can be undone.
+/// Keeps each old file aside (a hard link, or a copy where links fail), so
+/// a failed rename can be undone; `None` for a target that is new.
+fn keep_old(dir: &Path, staged: &[Staged]) -> Result<Vec<Option<Temp>>, Diagnostic> {
     let mut kept: Vec<Option<Temp>> = Vec::with_capacity(staged.len());
-    for (_, target, _) in &staged {
+    for Staged { target, .. } in staged {
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned());
         let name = name.unwrap_or_default();
         if !target.exists() {
@@ -160,27 +206,38 @@ fn write_all_with(
             Err(e) => return Err(write_error(dir, &name, e, "no file was replaced")),
         }
     }
+    Ok(kept)
+}
 
+/// Renames every staged file into place, the journal written first; if one
+/// rename fails, the ones made are undone with the `kept` old files. A
+/// signal waits (`PLACING`) until all are placed or undone.
+fn place(
+    dir: &Path,
+    staged: &[Staged],
+    kept: Vec<Option<Temp>>,
+    rename: &dyn Fn(&Path, &Path) -> std::io::Result<()>,
+) -> Result<(), Diagnostic> {
     let placing = PLACING.lock();
     // Written before the first rename: what to put back if the process dies now.
     let entries: Vec<JournalEntry> = staged
         .iter()
         .zip(&kept)
-        .map(|((temp, target, _), backup)| JournalEntry {
-            target: target.clone(),
-            staged: temp.path.clone(),
+        .map(|(staged, backup)| JournalEntry {
+            target: staged.target.clone(),
+            staged: staged.temp.path.clone(),
             kept: backup.as_ref().map(|b| b.path.clone()),
         })
         .collect();
     write_journal(dir, &entries)
         .map_err(|e| write_error(dir, JOURNAL, e, "no file was replaced"))?;
     let mut placed: Vec<usize> = Vec::new();
-    for (i, (temp, target, _)) in staged.iter().enumerate() {
+    for (i, Staged { temp, target, .. }) in staged.iter().enumerate() {
         crash_for_test(i);
         if let Err(err) = rename(&temp.path, target) {
             let undone = placed
                 .iter()
-                .all(|&j| undo(&staged[j].1, kept[j].as_ref(), rename));
+                .all(|&j| undo(&staged[j].target, kept[j].as_ref(), rename));
             if undone {
                 let _ = std::fs::remove_file(dir.join(JOURNAL));
             }
@@ -190,7 +247,7 @@ fn write_all_with(
             } else {
                 let replaced: Vec<String> = placed
                     .iter()
-                    .map(|&j| staged[j].1.display().to_string())
+                    .map(|&j| staged[j].target.display().to_string())
                     .collect();
                 write_error(
                     dir,
@@ -210,10 +267,7 @@ fn write_all_with(
     drop(kept);
     let _ = std::fs::remove_file(dir.join(JOURNAL));
     drop(placing);
-    Ok(staged
-        .into_iter()
-        .map(|(_, path, size)| (path, size))
-        .collect())
+    Ok(())
 }
 
 /// One file a build is placing: where it goes, its new version, its old one.

@@ -105,9 +105,57 @@ pub fn print_cover(book: &Book, fonts: &Fonts, pages: usize) -> Result<PrintCove
         height: h + BLEED * 2.0,
         color: BACKGROUND,
     });
+    // The panels in the order their words are read: front, spine, back.
+    let images = front(&mut sheet, &mut setter, book, w + spine, panel)?;
+    let spine_text = pages >= SPINE_TEXT_MIN_PAGES;
+    if spine_text {
+        spine_title(&mut sheet, &mut setter, book, panel, spine);
+    }
+    let barcode = barcode_area(panel);
+    if let Some(blurb) = &book.meta.blurb {
+        back_blurb(&mut sheet, &mut setter, blurb, panel, barcode.1);
+    }
+    imprint(&mut sheet, &mut setter, book, barcode);
 
-    // Front.
-    let front_left = w + spine;
+    if !setter.missing.is_empty() {
+        return Err(missing_glyphs(book, &setter.missing));
+    }
+
+    let sheet_trim = Trim {
+        width: w * 2.0 + spine,
+        height: h,
+    };
+    Ok(PrintCover {
+        pages: PagedBook {
+            pages: vec![Page {
+                folio: String::new(),
+                side: Side::Cover,
+                trim: sheet_trim,
+                bleed: BLEED,
+                items: sheet.items,
+            }],
+            outline: Vec::new(),
+            sections: None,
+        },
+        images,
+        panel,
+        spine,
+        spine_text,
+        barcode,
+        strings: sheet.strings,
+    })
+}
+
+/// The front panel, from `left`: the cover art when the book has it
+/// (returned, as the sheet's one image), else the typographic design.
+fn front(
+    sheet: &mut Sheet,
+    setter: &mut Setter<'_, '_>,
+    book: &Book,
+    left: Pt,
+    panel: Trim,
+) -> Result<Vec<ImageAsset>, Diagnostics> {
+    let (w, h) = (panel.width, panel.height);
     let mut images = Vec::new();
     match &book.cover_art {
         Some(art) => {
@@ -116,7 +164,7 @@ pub fn print_cover(book: &Book, fonts: &Fonts, pages: usize) -> Result<PrintCove
             images.push(crop_to(art, fw.0 / fh.0)?);
             sheet.items.push(Item::Image {
                 image: ImageId(0),
-                x: front_left,
+                x: left,
                 y: -BLEED,
                 width: fw,
                 height: fh,
@@ -127,70 +175,98 @@ pub fn print_cover(book: &Book, fonts: &Fonts, pages: usize) -> Result<PrintCove
                 ),
             });
         }
-        None => front_typography(&mut sheet, &mut setter, book, front_left, panel),
+        None => front_typography(sheet, setter, book, left, panel),
     }
+    Ok(images)
+}
 
-    // Spine.
-    let spine_text = pages >= SPINE_TEXT_MIN_PAGES;
-    if spine_text {
-        let size = Pt(11.0).min((spine - SPINE_SAFE * 2.0) / 1.05);
-        if size.0 >= 6.0 {
-            let text = spine_line(book, setter.shaper.has_char(Style::Regular, '•'));
-            let para = ParaStyle {
-                align: Align::Left,
-                ..plain(Style::Regular, size, Pt(1e6))
-            };
-            if let Some(line) = setter.set_text(&text, &para).into_iter().next() {
-                let length = line.width.min(h - SAFE * 2.0);
-                // Rotated clockwise: the baseline runs down the spine, the letters stand to its right.
-                let baseline_x = w + spine / 2.0 - size * 0.33;
-                let top = (h - length) / 2.0;
-                sheet.place(&line, baseline_x, top, INK, 90.0, Panel::Spine, &text);
-            }
-        }
+/// The spine's one line, rotated, centred along it; none when the spine is
+/// too narrow for 6 pt type inside its safe margins.
+fn spine_title(
+    sheet: &mut Sheet,
+    setter: &mut Setter<'_, '_>,
+    book: &Book,
+    panel: Trim,
+    spine: Pt,
+) {
+    let (w, h) = (panel.width, panel.height);
+    let size = Pt(11.0).min((spine - SPINE_SAFE * 2.0) / 1.05);
+    if size.0 < 6.0 {
+        return;
     }
+    let text = spine_line(book, setter.shaper.has_char(Style::Regular, '•'));
+    let para = ParaStyle {
+        align: Align::Left,
+        ..plain(Style::Regular, size, Pt(1e6))
+    };
+    if let Some(line) = setter.set_text(&text, &para).into_iter().next() {
+        let length = line.width.min(h - SAFE * 2.0);
+        // Rotated clockwise: the baseline runs down the spine, the letters stand to its right.
+        let baseline_x = w + spine / 2.0 - size * 0.33;
+        let top = (h - length) / 2.0;
+        sheet.place(&line, baseline_x, top, INK, 90.0, Panel::Spine, &text);
+    }
+}
 
-    // Back: the blurb above the barcode's clear area, the ISBN and the publisher.
-    let barcode = (
-        w - SAFE - Pt(9.0) - BARCODE.0,
-        h - SAFE - Pt(9.0) - BARCODE.1,
+/// The barcode's clear area on the back, in sheet coordinates (x, y,
+/// width, height): in the lower right corner, inside the safe margin.
+fn barcode_area(panel: Trim) -> (Pt, Pt, Pt, Pt) {
+    (
+        panel.width - SAFE - Pt(9.0) - BARCODE.0,
+        panel.height - SAFE - Pt(9.0) - BARCODE.1,
         BARCODE.0,
         BARCODE.1,
-    );
-    if let Some(blurb) = &book.meta.blurb {
-        let measure = w - Pt(72.0) * 1.5;
-        let room = barcode.1 - Pt(72.0) - Pt(24.0);
-        let mut size = Pt(11.5);
-        loop {
-            let leading = size * 1.4;
-            let mut lines: Vec<(Line, String)> = Vec::new();
-            for paragraph in blurb.split("\n\n") {
-                let para = ParaStyle {
-                    align: Align::Justify,
-                    hyphenate: true,
-                    ..plain(Style::Italic, size, measure)
-                };
-                for line in setter.set_text(paragraph.trim(), &para) {
-                    let text = line.text();
-                    lines.push((line, text));
-                }
-                lines.push((Line::empty(), String::new()));
+    )
+}
+
+/// The blurb on the back, justified italic, ending above the barcode's
+/// top (`barcode_top`): its size steps down by half a point until it fits,
+/// to 8 pt at the least.
+fn back_blurb(
+    sheet: &mut Sheet,
+    setter: &mut Setter<'_, '_>,
+    blurb: &str,
+    panel: Trim,
+    barcode_top: Pt,
+) {
+    let measure = panel.width - Pt(72.0) * 1.5;
+    let room = barcode_top - Pt(72.0) - Pt(24.0);
+    let mut size = Pt(11.5);
+    loop {
+        let leading = size * 1.4;
+        let mut lines: Vec<(Line, String)> = Vec::new();
+        for paragraph in blurb.split("\n\n") {
+            let para = ParaStyle {
+                align: Align::Justify,
+                hyphenate: true,
+                ..plain(Style::Italic, size, measure)
+            };
+            for line in setter.set_text(paragraph.trim(), &para) {
+                let text = line.text();
+                lines.push((line, text));
             }
-            lines.pop();
-            let height = leading * lines.len() as f64;
-            if height.0 <= room.0 || size.0 <= 8.0 {
-                let mut y = Pt(72.0) + size;
-                for (line, text) in &lines {
-                    if !text.is_empty() {
-                        sheet.place(line, Pt(54.0), y, INK, 0.0, Panel::Back, text);
-                    }
-                    y += leading;
-                }
-                break;
-            }
-            size -= Pt(0.5);
+            // A blank line between paragraphs.
+            lines.push((Line::empty(), String::new()));
         }
+        lines.pop();
+        let height = leading * lines.len() as f64;
+        if height.0 <= room.0 || size.0 <= 8.0 {
+            let mut y = Pt(72.0) + size;
+            for (line, text) in &lines {
+                if !text.is_empty() {
+                    sheet.place(line, Pt(54.0), y, INK, 0.0, Panel::Back, text);
+                }
+                y += leading;
+            }
+            return;
+        }
+        size -= Pt(0.5);
     }
+}
+
+/// The barcode's clear area (white), the ISBN centred above it and the
+/// publisher beside its foot.
+fn imprint(sheet: &mut Sheet, setter: &mut Setter<'_, '_>, book: &Book, barcode: (Pt, Pt, Pt, Pt)) {
     sheet.items.push(Item::Fill {
         x: barcode.0,
         y: barcode.1,
@@ -228,42 +304,19 @@ pub fn print_cover(book: &Book, fonts: &Fonts, pages: usize) -> Result<PrintCove
             );
         }
     }
+}
 
-    if !setter.missing.is_empty() {
-        let mut diagnostics = Diagnostics::new();
-        for (c, _) in &setter.missing {
-            diagnostics.push(
-                Diagnostic::error(format!("the cover font has no glyph for “{c}” (U+{:04X})", *c as u32))
-                    .at(Some(super::setting_with(book, *c)))
-                    .with_hint("change the title, author or blurb in book.toml, or set the book in fonts that have it ([fonts])"),
-            );
-        }
-        return Err(diagnostics);
+/// An error for each character the cover's faces lack, with the setting it came from.
+fn missing_glyphs(book: &Book, missing: &[(char, Style)]) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    for (c, _) in missing {
+        diagnostics.push(
+            Diagnostic::error(format!("the cover font has no glyph for “{c}” (U+{:04X})", *c as u32))
+                .at(Some(super::setting_with(book, *c)))
+                .with_hint("change the title, author or blurb in book.toml, or set the book in fonts that have it ([fonts])"),
+        );
     }
-
-    let sheet_trim = Trim {
-        width: w * 2.0 + spine,
-        height: h,
-    };
-    Ok(PrintCover {
-        pages: PagedBook {
-            pages: vec![Page {
-                folio: String::new(),
-                side: Side::Cover,
-                trim: sheet_trim,
-                bleed: BLEED,
-                items: sheet.items,
-            }],
-            outline: Vec::new(),
-            sections: None,
-        },
-        images,
-        panel,
-        spine,
-        spine_text,
-        barcode,
-        strings: sheet.strings,
-    })
+    diagnostics
 }
 
 struct Sheet {

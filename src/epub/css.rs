@@ -304,6 +304,18 @@ fn push_rule(css: &mut String, selectors: &str, declarations: &Declarations) {
     css.push_str("}\n");
 }
 
+/// Emphasis inside the `italic` elements is set upright, as print sets it.
+fn upright_emphasis(css: &mut String, italic: &[&str]) {
+    if !italic.is_empty() {
+        let selectors: Vec<String> = italic.iter().map(|s| format!("{s} em")).collect();
+        push_rule(
+            css,
+            &selectors.join(", "),
+            &vec![("font-style", "normal".into())],
+        );
+    }
+}
+
 fn align(align: TextAlign) -> &'static str {
     match align {
         TextAlign::Left => "left",
@@ -397,22 +409,65 @@ impl<'s> Design<'s> {
         d
     }
 
+    /// The design's rules, in the order a later rule may rely on: each
+    /// element the style covers, then upright emphasis inside the italic
+    /// ones, small capitals and the drop cap.
     fn write(&self, css: &mut String) {
-        let style = self.style;
-        let opening = &style.opening;
-        // Emphasis in an italic element is upright, as in print.
+        // Emphasis in an italic element is upright, as in print: each step
+        // names the italic elements it styled.
         let mut italic: Vec<&str> = Vec::new();
+        self.running_figures(css);
+        self.chapter_opening(css, &mut italic);
+        self.book_title(css);
+        self.headings(css, &mut italic);
+        self.quotations(css, &mut italic);
+        self.styled(
+            css,
+            &mut italic,
+            "figcaption",
+            &self.style.caption,
+            &["figcaption"],
+        );
+        self.notes(css, &mut italic);
+        upright_emphasis(css, &italic);
+        self.small_caps(css);
+        let drop_cap = self.style.opening.drop_cap;
+        if matches!(drop_cap, 2 | 3) {
+            self.drop_cap(css, drop_cap);
+        }
+    }
 
+    /// `selector` set as `text` is, at its own size; `italic_selectors`
+    /// noted when the face is italic.
+    fn styled(
+        &self,
+        css: &mut String,
+        italic: &mut Vec<&'static str>,
+        selector: &str,
+        text: &TextStyle,
+        italic_selectors: &[&'static str],
+    ) {
+        push_rule(css, selector, &self.text(text, text.size));
+        if text.face.is_italic() {
+            italic.extend_from_slice(italic_selectors);
+        }
+    }
+
+    /// Running text's figures, inherited from the section (never the body).
+    fn running_figures(&self, css: &mut String) {
         if let Some(figures) = self.figures {
-            // Running text's figures, inherited from the section (never the body).
             push_rule(
                 css,
                 "section, nav",
                 &vec![("font-variant-numeric", figures.into())],
             );
         }
+    }
 
-        // The chapter title (every section's level-1 heading), below the sink.
+    /// The chapter title (every section's level-1 heading) below the sink,
+    /// its label, and the rule under them when the style draws one.
+    fn chapter_opening(&self, css: &mut String, italic: &mut Vec<&'static str>) {
+        let opening = &self.style.opening;
         let title = &opening.title;
         let title_size = title.size.clamp(LEAST_SIZE, MOST_EM);
         let sink = em((opening.sink * 8.0).clamp(0.0, MOST_EM));
@@ -422,9 +477,30 @@ impl<'s> Design<'s> {
         if title.face.is_italic() {
             italic.push("h1");
         }
+        self.chapter_label(css, italic, title_size, &sink);
 
-        // The chapter label: inside the title (a line of its own), or alone.
-        let label = &opening.label;
+        if opening.rule {
+            push_rule(
+                css,
+                "section.chapter > h1,\nsection.front-matter > h1,\nsection.back-matter > h1,\nsection.chapter > p.chapter-label",
+                &vec![
+                    ("padding-bottom", "0.4em".into()),
+                    ("border-bottom", "thin solid".into()),
+                ],
+            );
+        }
+    }
+
+    /// The chapter label: inside the title (a line of its own, sized
+    /// relative to the title's `title_size`), or alone below the `sink`.
+    fn chapter_label(
+        &self,
+        css: &mut String,
+        italic: &mut Vec<&'static str>,
+        title_size: f64,
+        sink: &str,
+    ) {
+        let label = &self.style.opening.label;
         let label_size = label.size.clamp(LEAST_SIZE, MOST_EM);
         push_rule(
             css,
@@ -455,19 +531,10 @@ impl<'s> Design<'s> {
         if label.face.is_italic() {
             italic.extend([".chapter-label", ".chapter-number"]);
         }
+    }
 
-        if opening.rule {
-            push_rule(
-                css,
-                "section.chapter > h1,\nsection.front-matter > h1,\nsection.back-matter > h1,\nsection.chapter > p.chapter-label",
-                &vec![
-                    ("padding-bottom", "0.4em".into()),
-                    ("border-bottom", "thin solid".into()),
-                ],
-            );
-        }
-
-        // The title page keeps its own, centred title.
+    /// The title page keeps its own, centred title, whatever the style.
+    fn book_title(&self, css: &mut String) {
         let book_title = TextStyle {
             face: Face::Regular,
             size: 2.0,
@@ -478,36 +545,39 @@ impl<'s> Design<'s> {
         let mut book_title = self.text(&book_title, book_title.size);
         book_title.push(("margin", "3em 0 0.5em".into()));
         push_rule(css, "h1.book-title", &book_title);
+    }
 
-        push_rule(css, "h2", &self.text(&style.heading, style.heading.size));
-        if style.heading.face.is_italic() {
-            italic.push("h2");
-        }
-        push_rule(
+    /// Headings below the chapter title, section numbers and subtitles.
+    fn headings(&self, css: &mut String, italic: &mut Vec<&'static str>) {
+        let style = self.style;
+        self.styled(css, italic, "h2", &style.heading, &["h2"]);
+        self.styled(
             css,
+            italic,
             "h3, h4, h5, h6",
-            &self.text(&style.subheading, style.subheading.size),
+            &style.subheading,
+            &["h3", "h4", "h5", "h6"],
         );
-        if style.subheading.face.is_italic() {
-            italic.extend(["h3", "h4", "h5", "h6"]);
-        }
-        let number = &style.section_number;
-        push_rule(css, ".section-number", &self.text(number, number.size));
-        if number.face.is_italic() {
-            italic.push(".section-number");
-        }
-        push_rule(
+        self.styled(
             css,
-            "section p.subtitle",
-            &self.text(&style.subtitle, style.subtitle.size),
+            italic,
+            ".section-number",
+            &style.section_number,
+            &[".section-number"],
         );
-        if style.subtitle.face.is_italic() {
-            italic.push("p.subtitle");
-        }
+        self.styled(
+            css,
+            italic,
+            "section p.subtitle",
+            &style.subtitle,
+            &["p.subtitle"],
+        );
+    }
 
-        // Quotations: the letters on the quote (not again on one inside a quote or
-        // a note), the alignment on its paragraphs.
-        let quote = &style.block_quote;
+    /// Quotations and epigraphs: the letters on the quote (not again on one
+    /// inside a quote or a note), the alignment on its paragraphs.
+    fn quotations(&self, css: &mut String, italic: &mut Vec<&'static str>) {
+        let quote = &self.style.block_quote;
         push_rule(css, "blockquote", &self.letters(quote, quote.size));
         push_rule(
             css,
@@ -522,7 +592,7 @@ impl<'s> Design<'s> {
         if quote.face.is_italic() {
             italic.push("blockquote");
         }
-        let epigraph = &style.epigraph;
+        let epigraph = &self.style.epigraph;
         push_rule(
             css,
             "section.epigraph blockquote, blockquote.epigraph",
@@ -536,17 +606,11 @@ impl<'s> Design<'s> {
         if epigraph.face.is_italic() {
             italic.extend(["section.epigraph blockquote", "blockquote.epigraph"]);
         }
+    }
 
-        push_rule(
-            css,
-            "figcaption",
-            &self.text(&style.caption, style.caption.size),
-        );
-        if style.caption.face.is_italic() {
-            italic.push("figcaption");
-        }
-
-        let note = &style.note;
+    /// Notes: their letters on the note, the alignment on its paragraphs.
+    fn notes(&self, css: &mut String, italic: &mut Vec<&'static str>) {
+        let note = &self.style.note;
         push_rule(css, "aside.note", &self.letters(note, note.size));
         push_rule(
             css,
@@ -556,23 +620,17 @@ impl<'s> Design<'s> {
         if note.face.is_italic() {
             italic.push("aside.note");
         }
+    }
 
-        if !italic.is_empty() {
-            let selectors: Vec<String> = italic.iter().map(|s| format!("{s} em")).collect();
-            push_rule(
-                css,
-                &selectors.join(", "),
-                &vec![("font-style", "normal".into())],
-            );
-        }
-
-        // Small capitals from the manuscript and the chapter's lead-in.
+    /// Small capitals from the manuscript and the chapter's lead-in, and
+    /// words written in capitals when the style sets them as small caps.
+    fn small_caps(&self, css: &mut String) {
         let mut sc = vec![("font-variant", "small-caps".to_string())];
         if let Some(figures) = self.figures {
             sc.push(("font-variant-numeric", figures.into()));
         }
         push_rule(css, "span.sc", &sc);
-        if style.capitals_as_small_caps {
+        if self.style.capitals_as_small_caps {
             // Words written in capitals: a reader without all-small-caps keeps the capitals.
             push_rule(
                 css,
@@ -582,10 +640,6 @@ impl<'s> Design<'s> {
                     ("letter-spacing", "0.02em".to_string()),
                 ],
             );
-        }
-
-        if matches!(opening.drop_cap, 2 | 3) {
-            self.drop_cap(css, opening.drop_cap);
         }
     }
 

@@ -228,10 +228,21 @@ enum Location<'a> {
     },
 }
 
+/// What one walk over every section finds: where each block is, and per
+/// section its headings and how often each of its notes is referenced.
+struct Survey<'a> {
+    locations: HashMap<BlockId, Location<'a>>,
+    /// Per section, its headings' anchors in reading order (text, then notes).
+    headings: Vec<Vec<&'a str>>,
+    /// Per section, per footnote, the references to it.
+    ref_counts: Vec<Vec<usize>>,
+}
+
 /// Makes the plan for `book` and its page map.
-pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
+pub fn plan(book: &Book, page_map: &PageMap) -> Plan {
     let mut plan = Plan {
         files: file_names(&book.sections),
+        sections: vec![SectionIds::default(); book.sections.len()],
         ..Plan::default()
     };
     for (index, section) in book.sections.iter().enumerate() {
@@ -239,15 +250,26 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
             .entry(section.id.clone())
             .or_insert(index);
     }
+    let survey = survey(book);
+    // Page ids first: the other ids in a file must not take theirs.
+    place_pages(book, page_map, &survey.locations, &mut plan);
+    claim_ids(book, &survey, &mut plan);
+    plan
+}
 
-    // One walk over everything: where each block is, headings and note references.
-    let mut locations: HashMap<BlockId, Location<'a>> = HashMap::new();
-    let mut headings: Vec<Vec<&'a str>> = Vec::with_capacity(book.sections.len());
-    let mut ref_counts: Vec<Vec<usize>> = Vec::with_capacity(book.sections.len());
+/// One walk over everything: where each block is, headings and note references.
+fn survey<'a>(book: &'a Book) -> Survey<'a> {
+    let mut survey = Survey {
+        locations: HashMap::new(),
+        headings: Vec::with_capacity(book.sections.len()),
+        ref_counts: Vec::with_capacity(book.sections.len()),
+    };
+    let locations = &mut survey.locations;
     for (index, section) in book.sections.iter().enumerate() {
         let mut section_headings = Vec::new();
         let mut counts = vec![0usize; section.notes.len()];
-        let mut pending: Vec<&Block> = Vec::new();
+        // Containers entered whose first leaf is still to come.
+        let mut pending: Vec<&'a Block> = Vec::new();
         let mut visit = |step: Visit<'a>| match step {
             Visit::Enter(block) => match &block.kind {
                 kind if kind.is_container() => {
@@ -294,13 +316,22 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
         for note in &section.notes {
             walk_blocks(&note.blocks, &mut visit);
         }
-        headings.push(section_headings);
-        ref_counts.push(counts);
+        survey.headings.push(section_headings);
+        survey.ref_counts.push(counts);
     }
+    survey
+}
 
-    // Page markers: ids unique book-wide, each in the file its page starts in.
+/// Page markers: ids unique book-wide, each in the file its page starts in,
+/// inside the block it starts in when that is found (`plan.breaks`), else at
+/// its section's start or the book's end.
+fn place_pages(
+    book: &Book,
+    page_map: &PageMap,
+    locations: &HashMap<BlockId, Location<'_>>,
+    plan: &mut Plan,
+) {
     let mut page_ids: HashSet<String> = HashSet::new();
-    let mut section_ids: Vec<SectionIds> = vec![SectionIds::default(); book.sections.len()];
     let last_section = book.sections.len().saturating_sub(1);
     // Many pages start in the same long paragraph: decode each block's text once.
     let mut chars_of: HashMap<BlockId, Vec<char>> = HashMap::new();
@@ -318,7 +349,7 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
                 ..
             }) => Some((*section, *block, 0)),
             Some(Location::Container { section, .. }) => {
-                section_ids[*section].pages_at_start.push(page_index);
+                plan.sections[*section].pages_at_start.push(page_index);
                 plan.pages.push(page_mark(*section, page, &mut page_ids));
                 continue;
             }
@@ -335,16 +366,16 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
             // Blank pages after the last text point past the book's last block:
             // their markers follow everything else, in page order.
             None if page.at.block.0 >= book.block_count => {
-                section_ids[last_section].pages_at_end.push(page_index);
+                plan.sections[last_section].pages_at_end.push(page_index);
                 last_section
             }
             None if (page.section as usize) < book.sections.len() => {
                 let section = page.section as usize;
-                section_ids[section].pages_at_start.push(page_index);
+                plan.sections[section].pages_at_start.push(page_index);
                 section
             }
             None => {
-                section_ids[last_section].pages_at_end.push(page_index);
+                plan.sections[last_section].pages_at_end.push(page_index);
                 last_section
             }
         };
@@ -354,8 +385,12 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
         // Stable: pages at the same offset stay in page order.
         breaks.sort_by_key(|b| b.offset);
     }
+}
 
-    // The other ids, unique within each file (page ids are claimed first).
+/// The ids other than pages', unique within each file (page ids, placed
+/// first, are claimed before them); the notes document's unique across all
+/// of it when notes are gathered there.
+fn claim_ids(book: &Book, survey: &Survey<'_>, plan: &mut Plan) {
     let mut used_by_section: Vec<HashSet<String>> = vec![HashSet::new(); book.sections.len()];
     for mark in &plan.pages {
         used_by_section[mark.section].insert(mark.id.clone());
@@ -370,7 +405,7 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
     }
     for (index, section) in book.sections.iter().enumerate() {
         let used = &mut used_by_section[index];
-        let ids = &mut section_ids[index];
+        let ids = &mut plan.sections[index];
         ids.generated_heading = claim(used, &format!("{}-title", section.id));
         let note_ids = if gathered {
             &mut used_in_notes
@@ -387,19 +422,17 @@ pub fn plan<'a>(book: &'a Book, page_map: &PageMap) -> Plan {
         if gathered {
             (ids.headings_in_text, ids.refs_in_text) = text_counts(section);
         }
-        for (note, &count) in section.notes.iter().zip(&ref_counts[index]) {
+        for (note, &count) in section.notes.iter().zip(&survey.ref_counts[index]) {
             let base = format!("ref-{}", note.anchor);
             ids.refs
                 .push((0..count).map(|_| claim(used, &base)).collect());
         }
-        for anchor in &headings[index] {
+        for anchor in &survey.headings[index] {
             let id = claim(used, anchor);
             ids.anchors.entry(anchor.to_string()).or_insert(id.clone());
             ids.headings.push(id);
         }
     }
-    plan.sections = section_ids;
-    plan
 }
 
 /// Headings and, per note, references in a section's text (not its notes):

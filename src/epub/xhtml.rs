@@ -23,7 +23,7 @@ use super::pagebreaks::{Marks, push_page_mark};
 use super::plan::{Plan, SectionIds};
 use crate::model::style::{BookStyle, opening_paragraph};
 use crate::model::{
-    Block, BlockKind, Book, ChapterLabel, ColumnAlign, ContentsEntry, DisplayRole, Inline,
+    Block, BlockKind, Book, ChapterLabel, ColumnAlign, ContentsEntry, DisplayRole, ImageId, Inline,
     ListItem, Matter, Section, SectionKind,
 };
 
@@ -550,6 +550,7 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// The element of a leaf block, page markers inside its text.
     fn leaf_element(&mut self, block: &'a Block, mut marks: Marks<'a>) {
         match &block.kind {
             BlockKind::Heading {
@@ -557,43 +558,7 @@ impl<'a> Writer<'a> {
                 content,
                 numeral,
                 ..
-            } => {
-                let level = (*level).clamp(1, 6);
-                let id = self.ids.headings.get(self.headings_written).cloned();
-                self.headings_written += 1;
-                self.out.push_str(&format!("<h{level}"));
-                if let Some(id) = id {
-                    self.out.push_str(" id=\"");
-                    push_attr(&mut self.out, &id);
-                    self.out.push('"');
-                }
-                if *numeral {
-                    self.out.push_str(" class=\"section-number\"");
-                }
-                self.out.push('>');
-                match self.opening.label.filter(|_| self.opening.is_title(block)) {
-                    // A heading that was only its number: the label is the heading.
-                    Some(label) if content.is_empty() => {
-                        self.out.push_str("<span class=\"chapter-number\">");
-                        push_text(&mut self.out, label.text.trim());
-                        self.out.push_str("</span>");
-                    }
-                    // The label is the style's, not the text's: no page marks count it.
-                    Some(label) => {
-                        self.out.push_str("<span class=\"chapter-label\">");
-                        push_text(&mut self.out, label.text.trim());
-                        self.out.push_str("</span> <span class=\"chapter-title\">");
-                        self.inlines(content, &mut marks);
-                        marks.finish(&mut self.out);
-                        self.out.push_str("</span>");
-                    }
-                    None => {
-                        self.inlines(content, &mut marks);
-                        marks.finish(&mut self.out);
-                    }
-                }
-                self.out.push_str(&format!("</h{level}>\n"));
-            }
+            } => self.heading(block, *level, content, *numeral, &mut marks),
             BlockKind::Paragraph { content, indent } => {
                 self.out.push_str(if self.opening.has_drop_cap(block) {
                     "<p class=\"noindent opening\">"
@@ -609,34 +574,7 @@ impl<'a> Writer<'a> {
                 marks.finish(&mut self.out);
                 self.out.push_str("</p>\n");
             }
-            BlockKind::Verse { content, indents } => {
-                // One element per line, so a reflowed line turns over with a hanging indent.
-                self.out.push_str("<div class=\"stanza\">\n");
-                let lines: Vec<&'a [Inline]> = crate::model::verse_lines(content).collect();
-                for (i, line) in lines.iter().enumerate() {
-                    let indent = indents.get(i).copied().unwrap_or(0).min(MAX_VERSE_INDENT);
-                    if i > 0 {
-                        marks.advance(1);
-                    }
-                    if indent > 0 {
-                        self.out
-                            .push_str(&format!("<p class=\"line indent-{indent}\">"));
-                    } else {
-                        self.out.push_str("<p class=\"line\">");
-                    }
-                    if i == 0
-                        && let Some(n) = self.backlink_for.take()
-                    {
-                        self.backlink(n);
-                    }
-                    self.inlines(line, &mut marks);
-                    if i + 1 == lines.len() {
-                        marks.finish(&mut self.out);
-                    }
-                    self.out.push_str("</p>\n");
-                }
-                self.out.push_str("</div>\n");
-            }
+            BlockKind::Verse { content, indents } => self.verse(content, indents, &mut marks),
             BlockKind::Term { content } => {
                 self.out.push_str("<dt>");
                 self.inlines(content, &mut marks);
@@ -670,37 +608,7 @@ impl<'a> Writer<'a> {
                 alt,
                 caption,
                 ..
-            } => {
-                self.out.push_str("<figure>\n");
-                match self
-                    .image_hrefs
-                    .get(image.0 as usize)
-                    .and_then(Option::as_ref)
-                {
-                    Some(href) => {
-                        self.out.push_str("<img src=\"");
-                        push_attr(&mut self.out, href);
-                        self.out.push_str("\" alt=\"");
-                        push_attr(&mut self.out, alt.trim());
-                        self.out.push_str("\"/>\n");
-                    }
-                    // Not in the package (cannot happen for a resolved book): keep the words.
-                    None if !alt.trim().is_empty() => {
-                        self.out.push_str("<p class=\"noindent\">");
-                        push_text(&mut self.out, alt.trim());
-                        self.out.push_str("</p>\n");
-                    }
-                    None => {}
-                }
-                if !caption.is_empty() {
-                    self.out.push_str("<figcaption>");
-                    self.inlines(caption, &mut marks);
-                    marks.finish(&mut self.out);
-                    self.out.push_str("</figcaption>\n");
-                }
-                marks.finish(&mut self.out);
-                self.out.push_str("</figure>\n");
-            }
+            } => self.figure(*image, alt, caption, &mut marks),
             BlockKind::Contents(entries) => self.contents(entries, &mut marks),
             BlockKind::Table {
                 columns,
@@ -720,6 +628,116 @@ impl<'a> Writer<'a> {
             | BlockKind::Definitions(_)
             | BlockKind::Definition(_) => {}
         }
+    }
+
+    /// A heading, with the id the plan gave it; the section's title carries
+    /// the chapter label, which is the style's and not the text's.
+    fn heading(
+        &mut self,
+        block: &Block,
+        level: u8,
+        content: &'a [Inline],
+        numeral: bool,
+        marks: &mut Marks<'a>,
+    ) {
+        let level = level.clamp(1, 6);
+        let id = self.ids.headings.get(self.headings_written).cloned();
+        self.headings_written += 1;
+        self.out.push_str(&format!("<h{level}"));
+        if let Some(id) = id {
+            self.out.push_str(" id=\"");
+            push_attr(&mut self.out, &id);
+            self.out.push('"');
+        }
+        if numeral {
+            self.out.push_str(" class=\"section-number\"");
+        }
+        self.out.push('>');
+        match self.opening.label.filter(|_| self.opening.is_title(block)) {
+            // A heading that was only its number: the label is the heading.
+            Some(label) if content.is_empty() => {
+                self.out.push_str("<span class=\"chapter-number\">");
+                push_text(&mut self.out, label.text.trim());
+                self.out.push_str("</span>");
+            }
+            // The label is the style's, not the text's: no page marks count it.
+            Some(label) => {
+                self.out.push_str("<span class=\"chapter-label\">");
+                push_text(&mut self.out, label.text.trim());
+                self.out.push_str("</span> <span class=\"chapter-title\">");
+                self.inlines(content, marks);
+                marks.finish(&mut self.out);
+                self.out.push_str("</span>");
+            }
+            None => {
+                self.inlines(content, marks);
+                marks.finish(&mut self.out);
+            }
+        }
+        self.out.push_str(&format!("</h{level}>\n"));
+    }
+
+    /// A stanza: one element per line, so a reflowed line turns over with a
+    /// hanging indent; page markers count each line break as one character.
+    fn verse(&mut self, content: &'a [Inline], indents: &[u16], marks: &mut Marks<'a>) {
+        self.out.push_str("<div class=\"stanza\">\n");
+        let lines: Vec<&'a [Inline]> = crate::model::verse_lines(content).collect();
+        for (i, line) in lines.iter().enumerate() {
+            let indent = indents.get(i).copied().unwrap_or(0).min(MAX_VERSE_INDENT);
+            if i > 0 {
+                marks.advance(1);
+            }
+            if indent > 0 {
+                self.out
+                    .push_str(&format!("<p class=\"line indent-{indent}\">"));
+            } else {
+                self.out.push_str("<p class=\"line\">");
+            }
+            if i == 0
+                && let Some(n) = self.backlink_for.take()
+            {
+                self.backlink(n);
+            }
+            self.inlines(line, marks);
+            if i + 1 == lines.len() {
+                marks.finish(&mut self.out);
+            }
+            self.out.push_str("</p>\n");
+        }
+        self.out.push_str("</div>\n");
+    }
+
+    /// A figure: the image with its alt text, and its caption when it has one.
+    fn figure(&mut self, image: ImageId, alt: &str, caption: &'a [Inline], marks: &mut Marks<'a>) {
+        self.out.push_str("<figure>\n");
+        match self
+            .image_hrefs
+            .get(image.0 as usize)
+            .and_then(Option::as_ref)
+        {
+            Some(href) => {
+                self.out.push_str("<img src=\"");
+                push_attr(&mut self.out, href);
+                self.out.push_str("\" alt=\"");
+                push_attr(&mut self.out, alt.trim());
+                self.out.push_str("\"/>\n");
+            }
+            // Not in the package (cannot happen for a resolved book): keep the words.
+            None if !alt.trim().is_empty() => {
+                self.out.push_str("<p class=\"noindent\">");
+                push_text(&mut self.out, alt.trim());
+                self.out.push_str("</p>\n");
+            }
+            None => {}
+        }
+        if !caption.is_empty() {
+            self.out.push_str("<figcaption>");
+            self.inlines(caption, marks);
+            marks.finish(&mut self.out);
+            self.out.push_str("</figcaption>\n");
+        }
+        marks.finish(&mut self.out);
+        self.out.push_str("</figure>\n");
     }
 
     /// A table: a header row of column headers, the body, and a caption when

@@ -235,125 +235,78 @@ pub fn content_key(page: &Page, subsets: u64) -> u64 {
 
 /// The page's content stream, uncompressed.
 pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
-    let place = Placement {
-        trim_left: trim_left(page),
-        trim_bottom: page.bleed.0,
-        trim_height: page.trim.height.0,
-    };
-    let glyph_count: usize = page
-        .items
-        .iter()
-        .map(|item| match item {
-            Item::Glyphs(run) => run.glyphs.len(),
-            _ => 1,
-        })
-        .sum();
-    // Compact: the marked-content properties on one line (`/Span<</MCID 3>>BDC`).
-    let mut content = Content::with_settings_and_capacity(
-        pdf_writer::Settings { pretty: false },
-        glyph_count * 8 + 64,
-    );
-    let mut in_text = false;
-    let mut current_font: Option<(Style, f64)> = None;
-    let mut current_spacing = 0.0f32;
-    let mut current_color = Rgb::BLACK;
-    let cmyk = resources.cmyk;
-    let set_color = |content: &mut Content, current: &mut Rgb, color: Rgb| {
-        if *current != color {
-            let [r, g, b] = color.0;
-            // A grey is DeviceGray, which every PDF/X output intent takes.
-            if r == g && g == b {
-                content.set_fill_gray(r);
-            } else if let Some([c, m, y, k]) =
-                cmyk.and_then(|colours| colours.get(&color.0.map(f32::to_bits)))
-            {
-                content.set_fill_cmyk(*c, *m, *y, *k);
-            } else {
-                content.set_fill_rgb(r, g, b);
-            }
-            *current = color;
-        }
-    };
-    let end_text = |content: &mut Content, in_text: &mut bool| {
-        if *in_text {
-            content.end_text();
-            *in_text = false;
-        }
-    };
-    let mut glyph_bytes = Vec::new();
-    let mut sequences = Sequences::default();
+    let mut stream = Stream::new(page, resources);
     for item in &page.items {
+        stream.item(item);
+    }
+    stream.finish()
+}
+
+/// One page's content stream as it is written, and the state it has set:
+/// an operator is written only when what it sets changes.
+struct Stream<'r> {
+    content: Content,
+    place: Placement,
+    resources: &'r Resources<'r>,
+    /// Inside a text object (`BT` … `ET`).
+    in_text: bool,
+    font: Option<(Style, f64)>,
+    /// The text state's character spacing (`Tc`), in points.
+    spacing: f32,
+    color: Rgb,
+    /// A run's glyph ids between two offsets, kept across runs so no run allocates.
+    glyph_bytes: Vec<u8>,
+    sequences: Sequences,
+}
+
+impl<'r> Stream<'r> {
+    fn new(page: &Page, resources: &'r Resources<'r>) -> Self {
+        let glyph_count: usize = page
+            .items
+            .iter()
+            .map(|item| match item {
+                Item::Glyphs(run) => run.glyphs.len(),
+                _ => 1,
+            })
+            .sum();
+        Stream {
+            // Compact: the marked-content properties on one line (`/Span<</MCID 3>>BDC`).
+            content: Content::with_settings_and_capacity(
+                pdf_writer::Settings { pretty: false },
+                glyph_count * 8 + 64,
+            ),
+            place: Placement {
+                trim_left: trim_left(page),
+                trim_bottom: page.bleed.0,
+                trim_height: page.trim.height.0,
+            },
+            resources,
+            in_text: false,
+            font: None,
+            spacing: 0.0,
+            color: Rgb::BLACK,
+            glyph_bytes: Vec::new(),
+            sequences: Sequences::default(),
+        }
+    }
+
+    fn item(&mut self, item: &Item) {
         // A change of mark closes the marked-content sequence and opens the
         // next, outside any text object (the text state carries over).
         let mark = item.mark();
-        if sequences.current != Some(mark) {
-            end_text(&mut content, &mut in_text);
-            sequences.open(&mut content, mark, item);
+        if self.sequences.current != Some(mark) {
+            self.end_text();
+            self.sequences.open(&mut self.content, mark, item);
         }
         match item {
-            Item::Glyphs(run) => {
-                let Some(font) = resources.fonts.get(&run.style) else {
-                    continue;
-                };
-                if !in_text {
-                    content.begin_text();
-                    in_text = true;
-                }
-                if current_font != Some((run.style, run.size.0)) {
-                    content.set_font(Name(font.id.0.as_bytes()), run.size.0 as f32);
-                    current_font = Some((run.style, run.size.0));
-                }
-                set_color(&mut content, &mut current_color, run.color);
-                let (x, y) = place.point(run.x.0, run.y.0);
-                if run.slant {
-                    // An oblique: the upright glyphs sheared by 12°, as a
-                    // synthesised italic is.
-                    content.set_text_matrix([1.0, 0.0, SLANT, 1.0, x, y]);
-                } else if run.rotation == 0.0 {
-                    content.set_text_matrix([1.0, 0.0, 0.0, 1.0, x, y]);
-                } else {
-                    // Clockwise about the start of the baseline.
-                    let (sin, cos) = run.rotation.to_radians().sin_cos();
-                    content.set_text_matrix([cos, -sin, sin, cos, x, y]);
-                }
-                // A justified line's letter-spacing is the text state's `Tc`,
-                // so its glyphs need no offsets of their own.
-                let (offsets, spacing) = offsets(run, resources.widths);
-                let spacing_pt = (spacing * run.size.0 / 1000.0) as f32;
-                if spacing_pt != current_spacing {
-                    content.set_char_spacing(spacing_pt);
-                    current_spacing = spacing_pt;
-                }
-                if run.hidden {
-                    content.set_text_rendering_mode(TextRenderingMode::Invisible);
-                }
-                {
-                    let mut shown = content.show_positioned();
-                    let mut items = shown.items();
-                    glyph_bytes.clear();
-                    for (g, offset) in run.glyphs.iter().zip(&offsets) {
-                        glyph_bytes.extend_from_slice(&font.subset.glyph(g.id).to_be_bytes());
-                        if *offset != 0 {
-                            items.show(Str(&glyph_bytes));
-                            items.adjust(*offset as f32 / 100.0);
-                            glyph_bytes.clear();
-                        }
-                    }
-                    if !glyph_bytes.is_empty() {
-                        items.show(Str(&glyph_bytes));
-                    }
-                }
-                if run.hidden {
-                    content.set_text_rendering_mode(TextRenderingMode::Fill);
-                }
-            }
+            Item::Glyphs(run) => self.glyphs(run),
             Item::Path { rings, color } => {
-                end_text(&mut content, &mut in_text);
-                set_color(&mut content, &mut current_color, *color);
+                self.end_text();
+                self.set_color(*color);
                 for ring in rings {
-                    path(&mut content, &place, ring);
+                    path(&mut self.content, &self.place, ring);
                 }
-                content.fill_nonzero();
+                self.content.fill_nonzero();
             }
             Item::Fill {
                 x,
@@ -362,11 +315,12 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
                 height,
                 color,
             } => {
-                end_text(&mut content, &mut in_text);
-                set_color(&mut content, &mut current_color, *color);
-                let (left, bottom) = place.point(x.0, y.0 + height.0);
-                content.rect(left, bottom, round(width.0), round(height.0));
-                content.fill_nonzero();
+                self.end_text();
+                self.set_color(*color);
+                let (left, bottom) = self.place.point(x.0, y.0 + height.0);
+                self.content
+                    .rect(left, bottom, round(width.0), round(height.0));
+                self.content.fill_nonzero();
             }
             Item::Rule {
                 x1,
@@ -375,11 +329,11 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
                 y2,
                 width,
             } => {
-                end_text(&mut content, &mut in_text);
-                let (ax, ay) = place.point(x1.0, y1.0);
-                let (bx, by) = place.point(x2.0, y2.0);
-                content.set_line_width(round(width.0));
-                content.move_to(ax, ay).line_to(bx, by).stroke();
+                self.end_text();
+                let (ax, ay) = self.place.point(x1.0, y1.0);
+                let (bx, by) = self.place.point(x2.0, y2.0);
+                self.content.set_line_width(round(width.0));
+                self.content.move_to(ax, ay).line_to(bx, by).stroke();
             }
             Item::Image {
                 image,
@@ -389,13 +343,13 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
                 height,
                 ..
             } => {
-                let Some((name, _, _)) = resources.images.get(image) else {
-                    continue;
+                let Some((name, _, _)) = self.resources.images.get(image) else {
+                    return;
                 };
-                end_text(&mut content, &mut in_text);
+                self.end_text();
                 // An image is the unit square, scaled to its size and placed by its lower-left corner.
-                let (left, bottom) = place.point(x.0, y.0 + height.0);
-                content
+                let (left, bottom) = self.place.point(x.0, y.0 + height.0);
+                self.content
                     .save_state()
                     .transform([round(width.0), 0.0, 0.0, round(height.0), left, bottom])
                     .x_object(Name(name.as_bytes()))
@@ -403,9 +357,104 @@ pub fn encode(page: &Page, resources: &Resources) -> Vec<u8> {
             }
         }
     }
-    end_text(&mut content, &mut in_text);
-    sequences.close(&mut content);
-    content.finish().into_vec()
+
+    /// A run of glyphs, in a text object, in its font, colour, matrix and spacing.
+    fn glyphs(&mut self, run: &GlyphRun) {
+        let resources = self.resources;
+        let Some(font) = resources.fonts.get(&run.style) else {
+            return;
+        };
+        if !self.in_text {
+            self.content.begin_text();
+            self.in_text = true;
+        }
+        if self.font != Some((run.style, run.size.0)) {
+            self.content
+                .set_font(Name(font.id.0.as_bytes()), run.size.0 as f32);
+            self.font = Some((run.style, run.size.0));
+        }
+        self.set_color(run.color);
+        let (x, y) = self.place.point(run.x.0, run.y.0);
+        if run.slant {
+            // An oblique: the upright glyphs sheared by 12°, as a
+            // synthesised italic is.
+            self.content.set_text_matrix([1.0, 0.0, SLANT, 1.0, x, y]);
+        } else if run.rotation == 0.0 {
+            self.content.set_text_matrix([1.0, 0.0, 0.0, 1.0, x, y]);
+        } else {
+            // Clockwise about the start of the baseline.
+            let (sin, cos) = run.rotation.to_radians().sin_cos();
+            self.content.set_text_matrix([cos, -sin, sin, cos, x, y]);
+        }
+        // A justified line's letter-spacing is the text state's `Tc`,
+        // so its glyphs need no offsets of their own.
+        let (offsets, spacing) = offsets(run, resources.widths);
+        let spacing_pt = (spacing * run.size.0 / 1000.0) as f32;
+        if spacing_pt != self.spacing {
+            self.content.set_char_spacing(spacing_pt);
+            self.spacing = spacing_pt;
+        }
+        if run.hidden {
+            self.content
+                .set_text_rendering_mode(TextRenderingMode::Invisible);
+        }
+        {
+            // The glyph ids between two offsets are one string of a `TJ`.
+            let mut shown = self.content.show_positioned();
+            let mut items = shown.items();
+            self.glyph_bytes.clear();
+            for (g, offset) in run.glyphs.iter().zip(&offsets) {
+                self.glyph_bytes
+                    .extend_from_slice(&font.subset.glyph(g.id).to_be_bytes());
+                if *offset != 0 {
+                    items.show(Str(&self.glyph_bytes));
+                    items.adjust(*offset as f32 / 100.0);
+                    self.glyph_bytes.clear();
+                }
+            }
+            if !self.glyph_bytes.is_empty() {
+                items.show(Str(&self.glyph_bytes));
+            }
+        }
+        if run.hidden {
+            self.content
+                .set_text_rendering_mode(TextRenderingMode::Fill);
+        }
+    }
+
+    /// The fill colour, when it changes.
+    fn set_color(&mut self, color: Rgb) {
+        if self.color != color {
+            let [r, g, b] = color.0;
+            // A grey is DeviceGray, which every PDF/X output intent takes.
+            if r == g && g == b {
+                self.content.set_fill_gray(r);
+            } else if let Some([c, m, y, k]) = self
+                .resources
+                .cmyk
+                .and_then(|colours| colours.get(&color.0.map(f32::to_bits)))
+            {
+                self.content.set_fill_cmyk(*c, *m, *y, *k);
+            } else {
+                self.content.set_fill_rgb(r, g, b);
+            }
+            self.color = color;
+        }
+    }
+
+    /// Closes the text object, when one is open: paths, rules and images are drawn outside.
+    fn end_text(&mut self) {
+        if self.in_text {
+            self.content.end_text();
+            self.in_text = false;
+        }
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        self.end_text();
+        self.sequences.close(&mut self.content);
+        self.content.finish().into_vec()
+    }
 }
 
 /// The marked-content sequences of a page's stream as they are written:

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use lopdf::{Dictionary, Object, ObjectId};
 
 use crate::layout::frame::{Page, Part};
-use crate::model::{Block, BlockId, BlockKind, Book, Section, SectionKind};
+use crate::model::{Block, BlockId, BlockKind, Book, Inline, ListItem, Section, SectionKind};
 
 /// One structure element before it is written.
 struct Element {
@@ -263,6 +263,7 @@ impl<'a> Tree<'a> {
         level
     }
 
+    /// `block`'s element under `parent`, its content and its children's.
     fn block(&mut self, parent: usize, block: &Block) {
         match &block.kind {
             BlockKind::Heading { level, .. } => {
@@ -286,23 +287,7 @@ impl<'a> Tree<'a> {
                     self.block(element, inner);
                 }
             }
-            BlockKind::List { items, .. } => {
-                let list = self.child(parent, "L");
-                for item in items {
-                    let entry = self.child(list, "LI");
-                    if let Some(first) = item.blocks.first() {
-                        let label = self.push("Lbl");
-                        self.text(label, first.id, |part| part == Part::Label);
-                        if !self.elements[label].kids.is_empty() {
-                            self.add(entry, label);
-                        }
-                    }
-                    let body = self.child(entry, "LBody");
-                    for inner in &item.blocks {
-                        self.block(body, inner);
-                    }
-                }
-            }
+            BlockKind::List { items, .. } => self.list(parent, items),
             BlockKind::Div { lang, blocks, .. } => {
                 let element = self.child(parent, "Div");
                 if let Some(lang) = lang {
@@ -312,41 +297,7 @@ impl<'a> Tree<'a> {
                     self.block(element, inner);
                 }
             }
-            // A definition list: an `LI` per term, the term its `Lbl`, each
-            // definition an `LBody` (PDF/UA's reading of a glossary).
-            BlockKind::Definitions(children) => {
-                let list = self.child(parent, "L");
-                let mut entry = None;
-                for child in children {
-                    match &child.kind {
-                        BlockKind::Term { .. } => {
-                            let item = self.child(list, "LI");
-                            // A run-in term is read in its definition's paragraph.
-                            let label = self.push("Lbl");
-                            self.text(label, child.id, |part| part == Part::Text);
-                            if !self.elements[label].kids.is_empty() {
-                                self.add(item, label);
-                            }
-                            entry = Some(item);
-                        }
-                        BlockKind::Definition(blocks) => {
-                            let item = match entry {
-                                Some(item) => item,
-                                None => *entry.insert(self.child(list, "LI")),
-                            };
-                            let body = self.child(item, "LBody");
-                            for inner in blocks {
-                                self.block(body, inner);
-                            }
-                        }
-                        _ => {
-                            let item = self.child(list, "LI");
-                            let body = self.child(item, "LBody");
-                            self.block(body, child);
-                        }
-                    }
-                }
-            }
+            BlockKind::Definitions(children) => self.definitions(parent, children),
             BlockKind::Term { .. } => {
                 let element = self.child(parent, "P");
                 self.text(element, block.id, |part| part == Part::Text);
@@ -362,56 +313,9 @@ impl<'a> Tree<'a> {
                 decorative,
                 caption,
                 ..
-            } => {
-                let holder = if caption.is_empty() {
-                    parent
-                } else {
-                    self.child(parent, "Div")
-                };
-                if !decorative {
-                    let figure = self.push("Figure");
-                    self.text(figure, block.id, |part| part == Part::Text);
-                    // An image left out of print (one in a footnote) has nothing to tag.
-                    if !self.elements[figure].kids.is_empty() {
-                        self.elements[figure].alt = Some(alt.clone());
-                        self.add(holder, figure);
-                    }
-                }
-                if !caption.is_empty() {
-                    let element = self.child(holder, "Caption");
-                    self.text(element, block.id, |part| part == Part::Caption);
-                }
-            }
+            } => self.figure(parent, block.id, alt, *decorative, !caption.is_empty()),
             BlockKind::Table { head, rows, .. } => {
-                let table = self.child(parent, "Table");
-                let mut groups = self.groups(block.id, |part| {
-                    matches!(part, Part::Caption | Part::Cell(..))
-                });
-                let caption = self.push("Caption");
-                self.stage(block.id, &mut groups, Part::Caption);
-                self.text(caption, block.id, |part| part == Part::Caption);
-                if !self.elements[caption].kids.is_empty() {
-                    self.add(table, caption);
-                }
-                let columns = head.iter().chain(rows).map(Vec::len).max().unwrap_or(0) as u32;
-                let count = rows.len() as u32 + u32::from(head.is_some());
-                for row in 0..count {
-                    let header = row == 0 && head.is_some();
-                    let tr = self.child(table, "TR");
-                    for column in 0..columns {
-                        let cell = self.child(tr, if header { "TH" } else { "TD" });
-                        if header {
-                            let mut scope = Dictionary::new();
-                            scope.set("O", Object::Name(b"Table".to_vec()));
-                            scope.set("Scope", Object::Name(b"Column".to_vec()));
-                            self.elements[cell].attributes = Some(scope);
-                        }
-                        let part = Part::Cell(row, column);
-                        self.stage(block.id, &mut groups, part);
-                        self.text(cell, block.id, |p| p == part);
-                    }
-                }
-                self.unstage(block.id, groups);
+                self.table(parent, block.id, head.as_deref(), rows)
             }
             BlockKind::Contents(entries) => {
                 let toc = self.child(parent, "TOC");
@@ -424,6 +328,135 @@ impl<'a> Tree<'a> {
                 self.unstage(block.id, groups);
             }
         }
+    }
+
+    /// A list: an `LI` per item, its marker the `Lbl` (when it has one) and
+    /// its blocks the `LBody`.
+    fn list(&mut self, parent: usize, items: &[ListItem]) {
+        let list = self.child(parent, "L");
+        for item in items {
+            let entry = self.child(list, "LI");
+            if let Some(first) = item.blocks.first() {
+                let label = self.push("Lbl");
+                self.text(label, first.id, |part| part == Part::Label);
+                if !self.elements[label].kids.is_empty() {
+                    self.add(entry, label);
+                }
+            }
+            let body = self.child(entry, "LBody");
+            for inner in &item.blocks {
+                self.block(body, inner);
+            }
+        }
+    }
+
+    /// A definition list: an `LI` per term, the term its `Lbl`, each
+    /// definition an `LBody` (PDF/UA's reading of a glossary).
+    fn definitions(&mut self, parent: usize, children: &[Block]) {
+        let list = self.child(parent, "L");
+        let mut entry = None;
+        for child in children {
+            match &child.kind {
+                BlockKind::Term { .. } => {
+                    let item = self.child(list, "LI");
+                    // A run-in term is read in its definition's paragraph.
+                    let label = self.push("Lbl");
+                    self.text(label, child.id, |part| part == Part::Text);
+                    if !self.elements[label].kids.is_empty() {
+                        self.add(item, label);
+                    }
+                    entry = Some(item);
+                }
+                BlockKind::Definition(blocks) => {
+                    let item = match entry {
+                        Some(item) => item,
+                        None => *entry.insert(self.child(list, "LI")),
+                    };
+                    let body = self.child(item, "LBody");
+                    for inner in blocks {
+                        self.block(body, inner);
+                    }
+                }
+                _ => {
+                    let item = self.child(list, "LI");
+                    let body = self.child(item, "LBody");
+                    self.block(body, child);
+                }
+            }
+        }
+    }
+
+    /// A figure with its alt text (none when decorative), and its
+    /// `Caption` beside it in a `Div` when it is `captioned`.
+    fn figure(
+        &mut self,
+        parent: usize,
+        block: BlockId,
+        alt: &str,
+        decorative: bool,
+        captioned: bool,
+    ) {
+        let holder = if captioned {
+            self.child(parent, "Div")
+        } else {
+            parent
+        };
+        if !decorative {
+            let figure = self.push("Figure");
+            self.text(figure, block, |part| part == Part::Text);
+            // An image left out of print (one in a footnote) has nothing to tag.
+            if !self.elements[figure].kids.is_empty() {
+                self.elements[figure].alt = Some(alt.to_string());
+                self.add(holder, figure);
+            }
+        }
+        if captioned {
+            let element = self.child(holder, "Caption");
+            self.text(element, block, |part| part == Part::Caption);
+        }
+    }
+
+    /// A table: its caption, then a `TR` per row of `TH` (scoped to their
+    /// column) or `TD` cells, every row as wide as the widest.
+    fn table(
+        &mut self,
+        parent: usize,
+        block: BlockId,
+        head: Option<&[Vec<Inline>]>,
+        rows: &[Vec<Vec<Inline>>],
+    ) {
+        let table = self.child(parent, "Table");
+        let mut groups = self.groups(block, |part| matches!(part, Part::Caption | Part::Cell(..)));
+        let caption = self.push("Caption");
+        self.stage(block, &mut groups, Part::Caption);
+        self.text(caption, block, |part| part == Part::Caption);
+        if !self.elements[caption].kids.is_empty() {
+            self.add(table, caption);
+        }
+        let columns = head
+            .iter()
+            .map(|head| head.len())
+            .chain(rows.iter().map(Vec::len))
+            .max()
+            .unwrap_or(0) as u32;
+        let count = rows.len() as u32 + u32::from(head.is_some());
+        for row in 0..count {
+            let header = row == 0 && head.is_some();
+            let tr = self.child(table, "TR");
+            for column in 0..columns {
+                let cell = self.child(tr, if header { "TH" } else { "TD" });
+                if header {
+                    let mut scope = Dictionary::new();
+                    scope.set("O", Object::Name(b"Table".to_vec()));
+                    scope.set("Scope", Object::Name(b"Column".to_vec()));
+                    self.elements[cell].attributes = Some(scope);
+                }
+                let part = Part::Cell(row, column);
+                self.stage(block, &mut groups, part);
+                self.text(cell, block, |p| p == part);
+            }
+        }
+        self.unstage(block, groups);
     }
 
     fn section(&mut self, parent: usize, section: &'a Section) {
@@ -597,115 +630,183 @@ pub fn write(
         super::Document::Interior => interior_tree(sections, pages, &annotations),
         super::Document::Cover => cover_tree(book, pages),
     };
-    // Content the walk did not reach is still the document's, at its end.
-    let mut stray: Vec<(usize, i32)> = tree
-        .index
-        .values()
-        .flatten()
-        .map(|&(page, mcid, _)| (page, mcid))
-        .collect();
-    stray.sort_unstable();
-    let summary_stray = stray.len();
-    if !stray.is_empty() {
-        let holder = tree.child(0, "P");
-        tree.elements[holder].kids.extend(
-            stray
-                .into_iter()
-                .map(|(page, mcid)| Kid::Content(page, mcid)),
-        );
-    }
-    // Every annotation has its structure element, so a reader reaches it.
-    let loose: Vec<usize> = (0..annotations.len())
-        .filter(|&a| !tree.attached.get(a).copied().unwrap_or(false))
-        .collect();
-    if !loose.is_empty() {
-        let holder = tree.child(0, "Link");
-        tree.elements[holder]
-            .kids
-            .extend(loose.into_iter().map(Kid::Annotation));
-    }
-    let annotation_ids: Vec<ObjectId> = annotations
-        .iter()
-        .map(|_| objects.new_object_id())
-        .collect();
-    let ids: Vec<ObjectId> = (0..tree.elements.len())
-        .map(|_| objects.new_object_id())
-        .collect();
-    let root_id = objects.new_object_id();
-    let mut parents: Vec<Vec<Option<ObjectId>>> = vec![Vec::new(); page_ids.len()];
-    let mut annotation_parent = vec![root_id; annotations.len()];
-    let mut parent_of = vec![root_id; tree.elements.len()];
+    let stray = tree.gather_unreached(annotations.len());
+    let ids = Ids {
+        annotations: annotations
+            .iter()
+            .map(|_| objects.new_object_id())
+            .collect(),
+        elements: (0..tree.elements.len())
+            .map(|_| objects.new_object_id())
+            .collect(),
+        root: objects.new_object_id(),
+        pages: page_ids,
+    };
+    let parents = Parents::of(&tree, &ids);
     for (e, element) in tree.elements.iter().enumerate() {
-        for kid in &element.kids {
-            match *kid {
-                Kid::Annotation(a) => annotation_parent[a] = ids[e],
-                Kid::Element(child) => parent_of[child] = ids[e],
-                Kid::Content(page, mcid) => {
-                    let slots = &mut parents[page];
-                    let mcid = mcid as usize;
-                    if slots.len() <= mcid {
-                        slots.resize(mcid + 1, None);
+        let dict = element_dict(element, parents.of_element[e], &ids, &annotations);
+        objects
+            .objects
+            .insert(ids.elements[e], Object::Dictionary(dict));
+    }
+    let parent_tree = write_parent_tree(objects, &ids, &parents, &annotations);
+    write_root(objects, book, &ids, parent_tree, annotations.len());
+    Summary {
+        elements: tree.elements.len(),
+        stray,
+    }
+}
+
+impl Tree<'_> {
+    /// Content the walk did not reach is still the document's, at its end
+    /// (returns how much there was); every annotation has its structure
+    /// element, so a reader reaches it.
+    fn gather_unreached(&mut self, annotations: usize) -> usize {
+        let mut stray: Vec<(usize, i32)> = self
+            .index
+            .values()
+            .flatten()
+            .map(|&(page, mcid, _)| (page, mcid))
+            .collect();
+        stray.sort_unstable();
+        let count = stray.len();
+        if !stray.is_empty() {
+            let holder = self.child(0, "P");
+            self.elements[holder].kids.extend(
+                stray
+                    .into_iter()
+                    .map(|(page, mcid)| Kid::Content(page, mcid)),
+            );
+        }
+        let loose: Vec<usize> = (0..annotations)
+            .filter(|&a| !self.attached.get(a).copied().unwrap_or(false))
+            .collect();
+        if !loose.is_empty() {
+            let holder = self.child(0, "Link");
+            self.elements[holder]
+                .kids
+                .extend(loose.into_iter().map(Kid::Annotation));
+        }
+        count
+    }
+}
+
+/// The object ids of the structure: each annotation's, each element's, the
+/// tree root's, and the pages'.
+struct Ids {
+    annotations: Vec<ObjectId>,
+    elements: Vec<ObjectId>,
+    root: ObjectId,
+    pages: Vec<ObjectId>,
+}
+
+/// Who holds what, by object id: each element's parent, each annotation's
+/// element, and per page each MCID's element (the parent tree's arrays).
+struct Parents {
+    of_element: Vec<ObjectId>,
+    of_annotation: Vec<ObjectId>,
+    of_content: Vec<Vec<Option<ObjectId>>>,
+}
+
+impl Parents {
+    /// Everything not held by an element is held by the root.
+    fn of(tree: &Tree<'_>, ids: &Ids) -> Parents {
+        let mut parents = Parents {
+            of_element: vec![ids.root; tree.elements.len()],
+            of_annotation: vec![ids.root; ids.annotations.len()],
+            of_content: vec![Vec::new(); ids.pages.len()],
+        };
+        for (e, element) in tree.elements.iter().enumerate() {
+            for kid in &element.kids {
+                match *kid {
+                    Kid::Annotation(a) => parents.of_annotation[a] = ids.elements[e],
+                    Kid::Element(child) => parents.of_element[child] = ids.elements[e],
+                    Kid::Content(page, mcid) => {
+                        let slots = &mut parents.of_content[page];
+                        let mcid = mcid as usize;
+                        if slots.len() <= mcid {
+                            slots.resize(mcid + 1, None);
+                        }
+                        slots[mcid] = Some(ids.elements[e]);
                     }
-                    slots[mcid] = Some(ids[e]);
                 }
             }
         }
+        parents
     }
-    for (e, element) in tree.elements.iter().enumerate() {
-        let mut dict = Dictionary::new();
-        dict.set("S", Object::Name(element.kind.as_bytes().to_vec()));
-        dict.set("P", Object::Reference(parent_of[e]));
-        // The element's page: the first of its content's, so each MCID on it can stand alone.
-        let home = element.kids.iter().find_map(|kid| match kid {
-            Kid::Content(page, _) => Some(*page),
-            Kid::Element(_) | Kid::Annotation(_) => None,
-        });
-        if let Some(page) = home {
-            dict.set("Pg", Object::Reference(page_ids[page]));
-        }
-        let kids: Vec<Object> = element
-            .kids
-            .iter()
-            .map(|kid| match *kid {
-                Kid::Element(child) => Object::Reference(ids[child]),
-                Kid::Annotation(a) => {
-                    let mut reference = Dictionary::new();
-                    reference.set("Type", Object::Name(b"OBJR".to_vec()));
-                    reference.set("Obj", Object::Reference(annotation_ids[a]));
-                    reference.set("Pg", Object::Reference(page_ids[annotations[a].page]));
-                    Object::Dictionary(reference)
-                }
-                Kid::Content(page, mcid) if Some(page) == home => Object::Integer(mcid.into()),
-                Kid::Content(page, mcid) => {
-                    let mut reference = Dictionary::new();
-                    reference.set("Type", Object::Name(b"MCR".to_vec()));
-                    reference.set("Pg", Object::Reference(page_ids[page]));
-                    reference.set("MCID", Object::Integer(mcid.into()));
-                    Object::Dictionary(reference)
-                }
-            })
-            .collect();
-        // One kid stands alone (most headings and paragraphs on one page).
-        dict.set(
-            "K",
-            match <[Object; 1]>::try_from(kids) {
-                Ok([kid]) => kid,
-                Err(kids) => Object::Array(kids),
-            },
-        );
-        if let Some(alt) = &element.alt {
-            dict.set("Alt", text_string(alt));
-        }
-        if let Some(lang) = &element.lang {
-            dict.set("Lang", text_string(lang));
-        }
-        if let Some(attributes) = &element.attributes {
-            dict.set("A", Object::Dictionary(attributes.clone()));
-        }
-        objects.objects.insert(ids[e], Object::Dictionary(dict));
+}
+
+/// One structure element's dictionary, under `parent`.
+fn element_dict(
+    element: &Element,
+    parent: ObjectId,
+    ids: &Ids,
+    annotations: &[super::links::Annotation],
+) -> Dictionary {
+    let mut dict = Dictionary::new();
+    dict.set("S", Object::Name(element.kind.as_bytes().to_vec()));
+    dict.set("P", Object::Reference(parent));
+    // The element's page: the first of its content's, so each MCID on it can stand alone.
+    let home = element.kids.iter().find_map(|kid| match kid {
+        Kid::Content(page, _) => Some(*page),
+        Kid::Element(_) | Kid::Annotation(_) => None,
+    });
+    if let Some(page) = home {
+        dict.set("Pg", Object::Reference(ids.pages[page]));
     }
-    let mut nums = Vec::with_capacity(page_ids.len() * 2);
-    for (p, slots) in parents.iter().enumerate() {
+    let kids: Vec<Object> = element
+        .kids
+        .iter()
+        .map(|kid| match *kid {
+            Kid::Element(child) => Object::Reference(ids.elements[child]),
+            Kid::Annotation(a) => {
+                let mut reference = Dictionary::new();
+                reference.set("Type", Object::Name(b"OBJR".to_vec()));
+                reference.set("Obj", Object::Reference(ids.annotations[a]));
+                reference.set("Pg", Object::Reference(ids.pages[annotations[a].page]));
+                Object::Dictionary(reference)
+            }
+            Kid::Content(page, mcid) if Some(page) == home => Object::Integer(mcid.into()),
+            Kid::Content(page, mcid) => {
+                let mut reference = Dictionary::new();
+                reference.set("Type", Object::Name(b"MCR".to_vec()));
+                reference.set("Pg", Object::Reference(ids.pages[page]));
+                reference.set("MCID", Object::Integer(mcid.into()));
+                Object::Dictionary(reference)
+            }
+        })
+        .collect();
+    // One kid stands alone (most headings and paragraphs on one page).
+    dict.set(
+        "K",
+        match <[Object; 1]>::try_from(kids) {
+            Ok([kid]) => kid,
+            Err(kids) => Object::Array(kids),
+        },
+    );
+    if let Some(alt) = &element.alt {
+        dict.set("Alt", text_string(alt));
+    }
+    if let Some(lang) = &element.lang {
+        dict.set("Lang", text_string(lang));
+    }
+    if let Some(attributes) = &element.attributes {
+        dict.set("A", Object::Dictionary(attributes.clone()));
+    }
+    dict
+}
+
+/// The parent tree (returned): a key per page, its MCIDs' elements, then a
+/// key per annotation, its `Link` element; each annotation written with its
+/// key and listed in its page's `/Annots`.
+fn write_parent_tree(
+    objects: &mut lopdf::Document,
+    ids: &Ids,
+    parents: &Parents,
+    annotations: &[super::links::Annotation],
+) -> ObjectId {
+    let mut nums = Vec::with_capacity(ids.pages.len() * 2);
+    for (p, slots) in parents.of_content.iter().enumerate() {
         nums.push(Object::Integer(p as i64));
         nums.push(Object::Array(
             slots
@@ -716,43 +817,54 @@ pub fn write(
     }
     // Each annotation's key, after the pages': its Link element.
     for (a, annotation) in annotations.iter().enumerate() {
-        let key = (page_ids.len() + a) as i64;
+        let key = (ids.pages.len() + a) as i64;
         nums.push(Object::Integer(key));
-        nums.push(Object::Reference(annotation_parent[a]));
-        let dict = super::links::annotation_dict(annotation, &page_ids, key);
+        nums.push(Object::Reference(parents.of_annotation[a]));
+        let dict = super::links::annotation_dict(annotation, &ids.pages, key);
         objects
             .objects
-            .insert(annotation_ids[a], Object::Dictionary(dict));
-        if let Ok(Object::Dictionary(page)) = objects.get_object_mut(page_ids[annotation.page]) {
+            .insert(ids.annotations[a], Object::Dictionary(dict));
+        if let Ok(Object::Dictionary(page)) = objects.get_object_mut(ids.pages[annotation.page]) {
             match page.get_mut(b"Annots") {
-                Ok(Object::Array(list)) => list.push(Object::Reference(annotation_ids[a])),
+                Ok(Object::Array(list)) => list.push(Object::Reference(ids.annotations[a])),
                 _ => page.set(
                     "Annots",
-                    Object::Array(vec![Object::Reference(annotation_ids[a])]),
+                    Object::Array(vec![Object::Reference(ids.annotations[a])]),
                 ),
             }
         }
     }
     let mut parent_tree = Dictionary::new();
     parent_tree.set("Nums", Object::Array(nums));
-    let parent_tree = objects.add_object(Object::Dictionary(parent_tree));
+    objects.add_object(Object::Dictionary(parent_tree))
+}
+
+/// The structure tree's root, each page's `/StructParents` and tab order,
+/// and what the catalog declares of a tagged file.
+fn write_root(
+    objects: &mut lopdf::Document,
+    book: &Book,
+    ids: &Ids,
+    parent_tree: ObjectId,
+    annotations: usize,
+) {
     let mut root = Dictionary::new();
     root.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
-    root.set("K", Object::Array(vec![Object::Reference(ids[0])]));
+    root.set("K", Object::Array(vec![Object::Reference(ids.elements[0])]));
     root.set("ParentTree", Object::Reference(parent_tree));
     root.set(
         "ParentTreeNextKey",
-        Object::Integer((page_ids.len() + annotations.len()) as i64),
+        Object::Integer((ids.pages.len() + annotations) as i64),
     );
-    objects.objects.insert(root_id, Object::Dictionary(root));
-    for (p, id) in page_ids.iter().enumerate() {
+    objects.objects.insert(ids.root, Object::Dictionary(root));
+    for (p, id) in ids.pages.iter().enumerate() {
         if let Ok(Object::Dictionary(page)) = objects.get_object_mut(*id) {
             page.set("StructParents", Object::Integer(p as i64));
             page.set("Tabs", Object::Name(b"S".to_vec()));
         }
     }
     if let Ok(catalog) = objects.catalog_mut() {
-        catalog.set("StructTreeRoot", Object::Reference(root_id));
+        catalog.set("StructTreeRoot", Object::Reference(ids.root));
         let mut mark_info = Dictionary::new();
         mark_info.set("Marked", Object::Boolean(true));
         catalog.set("MarkInfo", Object::Dictionary(mark_info));
@@ -760,10 +872,6 @@ pub fn write(
         let mut preferences = Dictionary::new();
         preferences.set("DisplayDocTitle", Object::Boolean(true));
         catalog.set("ViewerPreferences", Object::Dictionary(preferences));
-    }
-    Summary {
-        elements: tree.elements.len(),
-        stray: summary_stray,
     }
 }
 
