@@ -12,6 +12,7 @@ mod common;
 mod cover;
 mod epub;
 mod golden;
+mod house;
 mod images;
 mod import;
 mod kepubify;
