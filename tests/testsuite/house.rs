@@ -16,7 +16,9 @@ const LONGEST_FUNCTION: usize = 150;
 /// list can only shrink: anything new over the limits fails.
 const BEING_SPLIT: &[&str] = &[
     "src/layout/mod.rs",
-    "src/layout/paragraph.rs",
+    "src/layout/paragraph/items.rs items",
+    "src/layout/paragraph/items.rs push_word",
+    "src/layout/paragraph/segments.rs segments_in",
     "src/lib.rs build_once",
 ];
 
@@ -26,7 +28,8 @@ const BEING_BROKEN: &[&str] = &["fonts → layout → fonts"];
 fn being_split(finding: &str) -> bool {
     BEING_SPLIT.iter().any(|pending| {
         let (file, function) = pending.split_once(' ').unwrap_or((pending, ""));
-        finding.starts_with(file) && finding.contains(function)
+        finding.starts_with(file)
+            && (function.is_empty() || finding.contains(&format!(" {function}: ")))
     })
 }
 
