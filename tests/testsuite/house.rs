@@ -16,9 +16,6 @@ const LONGEST_FUNCTION: usize = 150;
 /// list can only shrink: anything new over the limits fails.
 const BEING_SPLIT: &[&str] = &[
     "src/layout/mod.rs",
-    "src/layout/paragraph/items.rs items",
-    "src/layout/paragraph/items.rs push_word",
-    "src/layout/paragraph/segments.rs segments_in",
     "src/lib.rs build_once",
 ];
 

@@ -156,6 +156,126 @@ fn is_break_space(c: char) -> bool {
     )
 }
 
+/// A paragraph with right-to-left text: the embedding levels of Unicode's
+/// bidi algorithm, per byte of the segments' text (a left-to-right
+/// paragraph, as the EPUB's); `None` when all of it is left to right.
+fn bidi_levels(segs: &[Segment<'_>]) -> Option<Vec<u8>> {
+    segs.iter()
+        .any(|s| s.text.chars().any(is_strong_rtl))
+        .then(|| {
+            let text: String = segs.iter().map(|s| &*s.text).collect();
+            let info = unicode_bidi::BidiInfo::new(&text, Some(unicode_bidi::Level::ltr()));
+            info.levels.iter().map(|l| l.number()).collect::<Vec<u8>>()
+        })
+}
+
+/// A word space (`first`, a space or a no-break space, `space` wide in
+/// the face): glue that stretches and shrinks when justified; a run of
+/// spaces is one; a no-break space takes a penalty no line breaks at.
+/// Letter-spaced text spaces its words as much more (after the word's last
+/// letter and after the space itself).
+fn word_space(
+    items: &mut Vec<Item>,
+    pieces: &mut Vec<Option<Piece>>,
+    first: char,
+    space: f64,
+    tracking: f64,
+    justify: bool,
+) {
+    let space = space + tracking * 2.0;
+    let nbsp = first == '\u{a0}' || first == '\u{202f}';
+    if nbsp {
+        items.push(Item::Penalty {
+            width: 0.0,
+            cost: INFINITY,
+            flagged: false,
+        });
+        pieces.push(None);
+    }
+    // Collapse runs of spaces into one word space.
+    let at_start = items.is_empty()
+        || matches!(items.last(), Some(Item::Glue { .. }))
+        || matches!(items.last(), Some(Item::Penalty { cost, .. }) if *cost <= -INFINITY);
+    if !at_start || nbsp {
+        let glue = if justify {
+            Item::Glue {
+                width: space,
+                stretch: space * 0.5,
+                shrink: space / 3.0,
+            }
+        } else {
+            Item::Glue {
+                width: space,
+                stretch: 0.0,
+                shrink: 0.0,
+            }
+        };
+        items.push(glue);
+        pieces.push(None);
+    }
+}
+
+/// Glue that lets a justified line take up a little of its slack between
+/// the letters of a box of `glyphs` glyphs (`track` a point per gap at full
+/// stretch; `None` where letters are never spaced).
+fn letter_glue(
+    track: Option<f64>,
+    items: &mut Vec<Item>,
+    pieces: &mut Vec<Option<Piece>>,
+    glyphs: usize,
+) {
+    let Some(track) = track else { return };
+    if glyphs < 2 {
+        return;
+    }
+    if matches!(items.last(), Some(Item::Box { .. })) {
+        // Not a break: two boxes of one word in different styles.
+        items.push(Item::Penalty {
+            width: 0.0,
+            cost: INFINITY,
+            flagged: false,
+        });
+        pieces.push(None);
+    }
+    items.push(Item::Glue {
+        width: 0.0,
+        stretch: track * (glyphs - 1) as f64,
+        shrink: 0.0,
+    });
+    pieces.push(None);
+}
+
+/// The item at a break inside a word: a penalty at a hyphenation point (a
+/// hyphen's width when taken) or after a hyphen or dash, or between CJK
+/// characters a gap that may open (a justified line's slack spread between
+/// the characters, as CJK text is justified) or close a little; its shrink
+/// also keeps it from reading as letter-spacing glue.
+fn break_item(kind: BreakKind, para: &ParaStyle, size: Pt, hyphen_width: f64) -> Item {
+    let (width, flagged, cost) = match kind {
+        BreakKind::Hyphen { capitalised: false } => (hyphen_width, true, HYPHEN_PENALTY),
+        BreakKind::Hyphen { capitalised: true } => (hyphen_width, true, CAPITALISED_HYPHEN_PENALTY),
+        BreakKind::Explicit { hyphen: true } => (0.0, true, HYPHEN_PENALTY),
+        BreakKind::Explicit { hyphen: false } => (0.0, false, DASH_PENALTY),
+        BreakKind::Ideographic => {
+            let (stretch, shrink) = if para.align == Align::Justify {
+                (size.0 * CJK_STRETCH, size.0 * CJK_SHRINK)
+            } else {
+                (0.0, 0.0)
+            };
+            return Item::Glue {
+                width: 0.0,
+                stretch,
+                shrink,
+            };
+        }
+    };
+    Item::Penalty {
+        width,
+        cost,
+        flagged,
+    }
+}
+
 impl Setter<'_, '_> {
     /// A word shaped, with a character no face has, and the characters taken
     /// from fallbacks, recorded for the caller's report.
@@ -273,17 +393,7 @@ impl Setter<'_, '_> {
                 None,
             );
         }
-        // A paragraph with right-to-left text: the embedding levels of
-        // Unicode's bidi algorithm, per byte of the segments' text (a
-        // left-to-right paragraph, as the EPUB's).
-        let levels = segs
-            .iter()
-            .any(|s| s.text.chars().any(is_strong_rtl))
-            .then(|| {
-                let text: String = segs.iter().map(|s| &*s.text).collect();
-                let info = unicode_bidi::BidiInfo::new(&text, Some(unicode_bidi::Level::ltr()));
-                info.levels.iter().map(|l| l.number()).collect::<Vec<u8>>()
-            });
+        let levels = bidi_levels(segs);
         let mut seg_end = 0;
         for seg in segs {
             let seg_start = seg_end;
@@ -316,42 +426,8 @@ impl Setter<'_, '_> {
                     continue;
                 }
                 if is_break_space(first) || first == '\u{a0}' || first == '\u{202f}' {
-                    // Letter-spaced text spaces its words as much more (after
-                    // the word's last letter and after the space itself).
-                    let space = self.shaper.space(seg.style) as f64 * scale + seg.tracking * 2.0;
-                    let nbsp = first == '\u{a0}' || first == '\u{202f}';
-                    if nbsp {
-                        push(
-                            &mut items,
-                            &mut pieces,
-                            Item::Penalty {
-                                width: 0.0,
-                                cost: INFINITY,
-                                flagged: false,
-                            },
-                            None,
-                        );
-                    }
-                    // Collapse runs of spaces into one word space.
-                    let at_start = items.is_empty()
-                        || matches!(items.last(), Some(Item::Glue { .. }))
-                        || matches!(items.last(), Some(Item::Penalty { cost, .. }) if *cost <= -INFINITY);
-                    if !at_start || nbsp {
-                        let glue = if justify {
-                            Item::Glue {
-                                width: space,
-                                stretch: space * 0.5,
-                                shrink: space / 3.0,
-                            }
-                        } else {
-                            Item::Glue {
-                                width: space,
-                                stretch: 0.0,
-                                shrink: 0.0,
-                            }
-                        };
-                        push(&mut items, &mut pieces, glue, None);
-                    }
+                    let space = self.shaper.space(seg.style) as f64 * scale;
+                    word_space(&mut items, &mut pieces, first, space, seg.tracking, justify);
                     rest = &rest[first.len_utf8()..];
                     char_offset += u32::from(seg.counted);
                     continue;
@@ -364,29 +440,14 @@ impl Setter<'_, '_> {
                 let word_text = &rest[..end];
                 let at = seg_start + seg.text.len() - rest.len();
                 match levels.as_ref().map(|l| &l[at..at + end]) {
-                    // A word whose characters are at different levels (a
-                    // Hebrew word in quotation marks in English) is set in
-                    // parts, each shaped in its own direction.
-                    Some(word_levels) => {
-                        let mut from = 0;
-                        let mut chars_before = 0;
-                        while from < end {
-                            let level = word_levels[from];
-                            let to = word_levels[from..]
-                                .iter()
-                                .position(|&l| l != level)
-                                .map_or(end, |n| from + n);
-                            let part = &word_text[from..to];
-                            let first = pieces.len();
-                            let offset = char_offset + if seg.counted { chars_before } else { 0 };
-                            self.push_word(part, seg, offset, para, &mut items, &mut pieces);
-                            for piece in pieces[first..].iter_mut().flatten() {
-                                piece.level = level;
-                            }
-                            chars_before += part.chars().count() as u32;
-                            from = to;
-                        }
-                    }
+                    Some(word_levels) => self.push_word_in_parts(
+                        word_text,
+                        word_levels,
+                        seg,
+                        char_offset,
+                        para,
+                        (&mut items, &mut pieces),
+                    ),
                     None => {
                         self.push_word(word_text, seg, char_offset, para, &mut items, &mut pieces)
                     }
@@ -406,6 +467,39 @@ impl Setter<'_, '_> {
         }
         end_line(&mut items, &mut pieces);
         (items, pieces)
+    }
+
+    /// A word whose characters are at different bidi levels (a Hebrew
+    /// word in quotation marks in English), set in parts, each shaped in its
+    /// own direction.
+    fn push_word_in_parts(
+        &mut self,
+        word_text: &str,
+        word_levels: &[u8],
+        seg: &Segment<'_>,
+        char_offset: u32,
+        para: &ParaStyle,
+        (items, pieces): (&mut Vec<Item>, &mut Vec<Option<Piece>>),
+    ) {
+        let end = word_text.len();
+        let mut from = 0;
+        let mut chars_before = 0;
+        while from < end {
+            let level = word_levels[from];
+            let to = word_levels[from..]
+                .iter()
+                .position(|&l| l != level)
+                .map_or(end, |n| from + n);
+            let part = &word_text[from..to];
+            let first = pieces.len();
+            let offset = char_offset + if seg.counted { chars_before } else { 0 };
+            self.push_word(part, seg, offset, para, items, pieces);
+            for piece in pieces[first..].iter_mut().flatten() {
+                piece.level = level;
+            }
+            chars_before += part.chars().count() as u32;
+            from = to;
+        }
     }
 
     /// One word (no spaces): boxes split at hyphenation points and after
@@ -516,6 +610,7 @@ impl Setter<'_, '_> {
         if let Some((size, rise)) = seg.superior
             && let Some(word) = self.shaper.superior(seg.style, text)
         {
+            // A note reference in the face's superior figures.
             let scale = size.0 / word.units_per_em as f64;
             let width = word.glyphs.iter().map(|g| g.advance as f64).sum::<f64>() * scale;
             items.push(Item::Box { width });
@@ -582,28 +677,6 @@ impl Setter<'_, '_> {
         // `LETTER_STRETCH` between its glyphs (not a right-to-left word).
         let track = (para.align == Align::Justify && !para.draft && !word.rtl)
             .then_some(seg.size.0 * stretch);
-        let letter_glue =
-            |items: &mut Vec<Item>, pieces: &mut Vec<Option<Piece>>, glyphs: usize| {
-                let Some(track) = track else { return };
-                if glyphs < 2 {
-                    return;
-                }
-                if matches!(items.last(), Some(Item::Box { .. })) {
-                    // Not a break: two boxes of one word in different styles.
-                    items.push(Item::Penalty {
-                        width: 0.0,
-                        cost: INFINITY,
-                        flagged: false,
-                    });
-                    pieces.push(None);
-                }
-                items.push(Item::Glue {
-                    width: 0.0,
-                    stretch: track * (glyphs - 1) as f64,
-                    shrink: 0.0,
-                });
-                pieces.push(None);
-            };
         let mut start_glyph = 0usize;
         let mut start_chars = 0u32;
         for point in prepared.points.iter() {
@@ -612,48 +685,16 @@ impl Setter<'_, '_> {
                 continue;
             }
             let (item, drawn) = piece(start_glyph, glyph, start_chars);
-            letter_glue(items, pieces, glyph - start_glyph);
+            letter_glue(track, items, pieces, glyph - start_glyph);
             items.push(item);
             pieces.push(drawn);
-            if point.kind == BreakKind::Ideographic {
-                // A gap that may open (a justified line's slack spread between
-                // the characters, as CJK text is justified) or close a little;
-                // its shrink also keeps it from reading as letter-spacing glue.
-                let (stretch, shrink) = if para.align == Align::Justify {
-                    (seg.size.0 * CJK_STRETCH, seg.size.0 * CJK_SHRINK)
-                } else {
-                    (0.0, 0.0)
-                };
-                items.push(Item::Glue {
-                    width: 0.0,
-                    stretch,
-                    shrink,
-                });
-                pieces.push(None);
-                start_glyph = glyph;
-                start_chars = point.chars_before;
-                continue;
-            }
-            let (width, flagged, cost) = match point.kind {
-                BreakKind::Hyphen { capitalised: false } => (hyphen_width, true, HYPHEN_PENALTY),
-                BreakKind::Hyphen { capitalised: true } => {
-                    (hyphen_width, true, CAPITALISED_HYPHEN_PENALTY)
-                }
-                BreakKind::Explicit { hyphen: true } => (0.0, true, HYPHEN_PENALTY),
-                BreakKind::Explicit { hyphen: false } => (0.0, false, DASH_PENALTY),
-                BreakKind::Ideographic => unreachable!("set as glue above"),
-            };
-            items.push(Item::Penalty {
-                width,
-                cost,
-                flagged,
-            });
+            items.push(break_item(point.kind, para, seg.size, hyphen_width));
             pieces.push(None);
             start_glyph = glyph;
             start_chars = point.chars_before;
         }
         let (item, drawn) = piece(start_glyph, word.glyphs.len(), start_chars);
-        letter_glue(items, pieces, word.glyphs.len() - start_glyph);
+        letter_glue(track, items, pieces, word.glyphs.len() - start_glyph);
         items.push(item);
         pieces.push(drawn);
     }

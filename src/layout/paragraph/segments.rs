@@ -74,25 +74,7 @@ fn segments_in<'a>(
     out: &mut Vec<Segment<'a>>,
 ) {
     for inline in inlines {
-        let text = |text: &'a str, offset: u32| Segment {
-            text: if look.upper {
-                capitals(text).into()
-            } else {
-                text.into()
-            },
-            style: look.style,
-            size: look.size,
-            rise: look.rise,
-            strike: look.strike,
-            offset,
-            note: None,
-            counted: true,
-            superior: None,
-            features: look.features,
-            tracking: look.tracking,
-            link: look.link,
-            lang: look.lang,
-        };
+        let text = |text: &'a str, offset: u32| text_segment(&look, text, offset);
         match inline {
             Inline::Text(t) => {
                 out.push(text(t, *offset));
@@ -165,58 +147,95 @@ fn segments_in<'a>(
                 }
             }
             Inline::Marked { mark, content } => {
-                let marked = match mark {
-                    TextMark::Strikethrough => Look {
-                        strike: true,
-                        ..look
-                    },
-                    TextMark::Superscript => Look {
-                        size: look.size * SCRIPT_SIZE,
-                        rise: look.rise + look.size * SUPERSCRIPT_RISE,
-                        ..look
-                    },
-                    TextMark::Subscript => Look {
-                        size: look.size * SCRIPT_SIZE,
-                        rise: look.rise - look.size * SUBSCRIPT_DROP,
-                        ..look
-                    },
-                    TextMark::SmallCaps => Look {
-                        features: look.features.with(Features::SMALL_CAPS),
-                        upper: false,
-                        ..look
-                    },
-                    TextMark::Capitals => Look {
-                        features: look
-                            .features
-                            .with(Features::SMALL_CAPS.with(Features::CAPS_TO_SMALL)),
-                        tracking: look.tracking + look.size.0 * CAPITALS_SPACING,
-                        upper: false,
-                        ..look
-                    },
-                };
+                let marked = marked_look(look, *mark);
                 segments_in(content, marked, offset, links, out);
             }
-            Inline::NoteRef { note, label } => out.push(Segment {
-                text: label.as_str().into(),
-                style: Style::Regular,
-                size: look.size * look.proportions.note_ref_size,
-                rise: look.rise + look.size * look.proportions.note_ref_rise,
-                strike: false,
-                offset: *offset,
-                note: Some(*note),
-                counted: false,
-                // Superior figures sit at the text's size, their rise drawn in.
-                superior: Some((look.size, look.rise)),
-                features: Features::NONE,
-                tracking: 0.0,
-                link: None,
-                lang: None,
-            }),
+            Inline::NoteRef { note, label } => {
+                out.push(note_ref_segment(&look, *note, label, *offset))
+            }
             Inline::LineBreak => {
                 out.push(text("\n", *offset));
                 *offset += 1;
             }
         }
+    }
+}
+
+/// Text in the look around it.
+fn text_segment<'a>(look: &Look, text: &'a str, offset: u32) -> Segment<'a> {
+    Segment {
+        text: if look.upper {
+            capitals(text).into()
+        } else {
+            text.into()
+        },
+        style: look.style,
+        size: look.size,
+        rise: look.rise,
+        strike: look.strike,
+        offset,
+        note: None,
+        counted: true,
+        superior: None,
+        features: look.features,
+        tracking: look.tracking,
+        link: look.link,
+        lang: look.lang,
+    }
+}
+
+/// The look inside a marked span: struck through, raised, lowered, in small
+/// capitals, or in capitals set as small capitals and spaced.
+fn marked_look(look: Look, mark: TextMark) -> Look {
+    match mark {
+        TextMark::Strikethrough => Look {
+            strike: true,
+            ..look
+        },
+        TextMark::Superscript => Look {
+            size: look.size * SCRIPT_SIZE,
+            rise: look.rise + look.size * SUPERSCRIPT_RISE,
+            ..look
+        },
+        TextMark::Subscript => Look {
+            size: look.size * SCRIPT_SIZE,
+            rise: look.rise - look.size * SUBSCRIPT_DROP,
+            ..look
+        },
+        TextMark::SmallCaps => Look {
+            features: look.features.with(Features::SMALL_CAPS),
+            upper: false,
+            ..look
+        },
+        TextMark::Capitals => Look {
+            features: look
+                .features
+                .with(Features::SMALL_CAPS.with(Features::CAPS_TO_SMALL)),
+            tracking: look.tracking + look.size.0 * CAPITALS_SPACING,
+            upper: false,
+            ..look
+        },
+    }
+}
+
+/// A note reference: its label raised and smaller, never counted in the
+/// text's offsets.
+fn note_ref_segment<'a>(look: &Look, note: u32, label: &'a str, offset: u32) -> Segment<'a> {
+    Segment {
+        text: label.into(),
+        style: Style::Regular,
+        size: look.size * look.proportions.note_ref_size,
+        rise: look.rise + look.size * look.proportions.note_ref_rise,
+        strike: false,
+        offset,
+        note: Some(note),
+        counted: false,
+        // Superior figures sit at the text's size, their rise drawn in.
+        superior: Some((look.size, look.rise)),
+        features: Features::NONE,
+        tracking: 0.0,
+        link: None,
+        lang: None,
     }
 }
 
