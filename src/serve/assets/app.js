@@ -74,6 +74,8 @@ async function apply(next) {
   quire.version = next.version;
   quire.updates += 1;
   quire.lastUpdate = performance.now();
+  // The frame that shows it: what a reader sees, for the browser test's timing.
+  requestAnimationFrame(() => { quire.painted = performance.now(); });
   document.body.dataset.version = String(next.version);
   $("status").textContent = `build ${next.version} · ${next.pages.length} pages · ${next.elapsed_ms.toFixed(0)} ms`;
   $("status").classList.toggle("failed", !next.ok);
