@@ -155,7 +155,8 @@ pub struct BuildCache {
     /// Keep the loaded fonts (and the words shaped in them) for the next
     /// build, even when nothing else is kept (a catalogue of books).
     share_fonts: bool,
-    fonts: Option<(u64, fonts::Fonts)>,
+    /// The loaded fonts, by the key of their files, and the words shaped in them.
+    fonts: Option<(u64, fonts::Fonts, layout::shape::ShapedWords)>,
 }
 
 impl BuildCache {
@@ -183,9 +184,9 @@ impl BuildCache {
     /// made to it (a catalogue's books share their words and keep them).
     fn end_build(&mut self) {
         if self.keep
-            && let Some((_, fonts)) = &self.fonts
+            && let Some((_, _, words)) = &self.fonts
         {
-            fonts.end_build();
+            words.end_build();
         }
     }
 
@@ -193,7 +194,7 @@ impl BuildCache {
     pub fn shaped_words(&self, language: &str) -> usize {
         self.fonts
             .as_ref()
-            .map_or(0, |(_, f)| f.word_table(language).len())
+            .map_or(0, |(_, _, words)| words.len(language))
     }
 
     /// Also keeps what is worth keeping across processes in `folder` (see [`cache`]).
@@ -225,8 +226,8 @@ impl BuildCache {
 
 impl BuildCache {
     /// `fonts`, or the same faces as the build before with the words shaped
-    /// in them; and the key of their files.
-    fn share(&mut self, fonts: fonts::Fonts) -> (fonts::Fonts, u64) {
+    /// in them; the words shaped in them; and the key of their files.
+    fn share(&mut self, fonts: fonts::Fonts) -> (fonts::Fonts, layout::shape::ShapedWords, u64) {
         // Megabytes of font files: hashed with FxHash, several times faster than
         // SipHash here (a tenth of a short book's build), and stable across processes.
         let fonts_key = {
@@ -239,13 +240,16 @@ impl BuildCache {
             hasher.finish()
         };
         match &self.fonts {
-            Some((key, kept)) if *key == fonts_key => return (kept.clone(), fonts_key),
-            _ if self.keep || self.share_fonts => {
-                self.fonts = Some((fonts_key, fonts.clone()));
+            Some((key, kept, words)) if *key == fonts_key => {
+                return (kept.clone(), words.clone(), fonts_key);
             }
             _ => {}
         }
-        (fonts, fonts_key)
+        let words = layout::shape::ShapedWords::default();
+        if self.keep || self.share_fonts {
+            self.fonts = Some((fonts_key, fonts.clone(), words.clone()));
+        }
+        (fonts, words, fonts_key)
     }
 
     /// The key of what set paragraphs depend on besides their text (fonts,
@@ -309,9 +313,9 @@ fn preview_once(
     let started = Instant::now();
     let (mut book, mut warnings) = load_book_with(project, options, cache)?;
     let fonts = load_fonts(project, &mut book)?;
-    let (fonts, fonts_key) = cache.share(fonts);
+    let (fonts, words, fonts_key) = cache.share(fonts);
     let (layout_key, reuse) = cache.paragraphs_for(&book, fonts_key);
-    let mut laid_out = layout::layout_reusing(&book, &fonts, reuse.as_ref(), true)?;
+    let mut laid_out = layout::layout_reusing(&book, &fonts, &words, reuse.as_ref(), true)?;
     warnings.extend(laid_out.warnings.iter().cloned());
     let faces = epub_faces(&book, &fonts);
     let ebook = epub::preview(&book, &laid_out.page_map, &faces)?;
@@ -580,7 +584,7 @@ fn build_once(
     timings.parse = started.elapsed();
 
     let fonts = load_fonts(project, &mut book)?;
-    let (fonts, fonts_key) = cache.share(fonts);
+    let (fonts, words, fonts_key) = cache.share(fonts);
     let (layout_key, reuse) = cache.paragraphs_for(&book, fonts_key);
 
     // The cover depends only on the metadata, the art and the fonts: make it while layout runs.
@@ -614,7 +618,8 @@ fn build_once(
             })
         });
         let t = Instant::now();
-        let laid_out = layout::layout_reusing(&book, &fonts, reuse.as_ref(), options.formats.pdf);
+        let laid_out =
+            layout::layout_reusing(&book, &fonts, &words, reuse.as_ref(), options.formats.pdf);
         timings.layout = t.elapsed();
         let cover = cover.map(|h| h.join().expect("the cover does not panic"));
         (laid_out, cover)
