@@ -15,7 +15,9 @@ use crate::project::{CONFIG_FILE, FONTS_DIR, Project};
 
 /// A face of the book: one of the text family's four, the code face, or the
 /// `n`-th fallback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Style {
     Regular,
     Italic,

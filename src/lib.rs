@@ -27,6 +27,7 @@ pub mod fonts;
 pub mod images;
 pub mod import;
 pub mod layout;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod parse;
@@ -152,6 +153,11 @@ pub struct BuildCache {
     print_cover: Option<(u64, Arc<Vec<u8>>)>,
     /// The cache folder shared with later processes (the cover), if any.
     disk: Option<cache::DiskCache>,
+    /// Take the last process's work from the cache folder at the start of
+    /// each build, and leave this build's there for the next ([`memory`]).
+    remember: bool,
+    /// This build's work, to be written to the cache folder ([`BuildCache::take_pending`]).
+    pending: Option<memory::Pending>,
     /// Keep the loaded fonts (and the words shaped in them) for the next
     /// build, even when nothing else is kept (a catalogue of books).
     share_fonts: bool,
@@ -166,6 +172,22 @@ impl BuildCache {
             keep: true,
             ..BuildCache::default()
         }
+    }
+
+    /// A cache that also keeps each build's work in the cache folder
+    /// ([`BuildCache::with_folder`]) for the next process, and starts from the
+    /// last process's (`quire build`). The caller writes it with
+    /// [`BuildCache::take_pending`] once the outputs are in place.
+    pub fn remembering(mut self) -> BuildCache {
+        self.keep = true;
+        self.remember = true;
+        self
+    }
+
+    /// This build's work for the cache folder, when the cache remembers and
+    /// the build succeeded: [`memory::Pending::save`] writes it (on any thread).
+    pub fn take_pending(&mut self) -> Option<memory::Pending> {
+        self.pending.take()
     }
 
     /// A cache for building several books one after another (a catalogue):
@@ -183,7 +205,9 @@ impl BuildCache {
     /// so a watch or serve session's memory follows the book, not the edits
     /// made to it (a catalogue's books share their words and keep them).
     fn end_build(&mut self) {
+        // A catalogue's books share their words and keep them.
         if self.keep
+            && !self.share_fonts
             && let Some((_, _, words)) = &self.fonts
         {
             words.end_build();
@@ -260,14 +284,7 @@ impl BuildCache {
         book: &Book,
         fonts_key: u64,
     ) -> (u64, Option<Arc<layout::paragraph::ParagraphCache>>) {
-        let settings = format!(
-            "{}|{}|{}|{}",
-            book.meta.language,
-            book.print.hyphenate,
-            book.print.hyphenate_capitalized,
-            book.print.draft
-        );
-        let layout_key = content_hash(&[&fonts_key.to_le_bytes(), settings.as_bytes()]);
+        let layout_key = layout_key(book, fonts_key);
         let reuse = self.keep.then(|| {
             self.paragraphs
                 .as_ref()
@@ -276,6 +293,104 @@ impl BuildCache {
                 .unwrap_or_default()
         });
         (layout_key, reuse)
+    }
+}
+
+/// The key of what set paragraphs depend on besides their text: the
+/// fonts, the language and the hyphenation settings.
+fn layout_key(book: &Book, fonts_key: u64) -> u64 {
+    let settings = format!(
+        "{}|{}|{}|{}",
+        book.meta.language,
+        book.print.hyphenate,
+        book.print.hyphenate_capitalized,
+        book.print.draft
+    );
+    content_hash(&[&fonts_key.to_le_bytes(), settings.as_bytes()])
+}
+
+impl BuildCache {
+    /// Reads the last process's work from the cache folder on another
+    /// thread, when this cache remembers (see [`BuildCache::take_recalled`]).
+    fn recall_in_background(&self) -> Option<std::thread::JoinHandle<Option<memory::Remembered>>> {
+        let disk = self.disk.clone().filter(|_| self.remember)?;
+        std::thread::Builder::new()
+            .spawn(move || memory::recall(&disk))
+            .ok()
+    }
+
+    /// Takes what the last process kept, each part only under the key it
+    /// was made for: the words when the font files are the same, the
+    /// paragraphs when the fonts and settings are; the streams and
+    /// documents are keyed by their own content.
+    fn take_recalled(
+        &mut self,
+        recalled: memory::Remembered,
+        book: &Book,
+        fonts: &fonts::Fonts,
+        words: &layout::shape::ShapedWords,
+        fonts_key: u64,
+    ) {
+        if recalled.fonts_key == fonts_key {
+            let faces = fonts.iter().count();
+            for (language, shaped) in recalled.words {
+                let table = words.table(&language, faces);
+                for (slot, text, word) in shaped {
+                    table.insert_shaped(slot, &text, word);
+                }
+            }
+        }
+        let key = layout_key(book, fonts_key);
+        if recalled.layout_key == key {
+            let paragraphs =
+                layout::paragraph::ParagraphCache::from_paragraphs(recalled.paragraphs);
+            self.paragraphs = Some((key, Arc::new(paragraphs)));
+        }
+        self.pdf = pdf::PdfCache::from_streams((
+            recalled
+                .pdf_pages
+                .into_iter()
+                .map(|(k, b)| (k, b.0))
+                .collect(),
+            recalled
+                .pdf_other
+                .into_iter()
+                .map(|(k, b)| (k, Arc::unwrap_or_clone(b.0)))
+                .collect(),
+        ));
+        self.epub = epub::EpubCache::from_documents(
+            recalled.epub.into_iter().map(|(k, b)| (k, b.0)).collect(),
+        );
+    }
+
+    /// After a successful build of a cache that remembers: what to write
+    /// to the cache folder (shared references; encoded by the caller).
+    fn gather_pending(&mut self) {
+        let (Some(disk), Some((fonts_key, _, words))) = (&self.disk, &self.fonts) else {
+            return;
+        };
+        let tables = words
+            .languages()
+            .into_iter()
+            .map(|language| {
+                let table = words.table(&language, 0);
+                let build = table.current_build();
+                (language, table, build)
+            })
+            .collect();
+        let (layout_key, paragraphs) = match &self.paragraphs {
+            Some((key, paragraphs)) => (*key, Some(paragraphs.clone())),
+            None => (0, None),
+        };
+        self.pending = Some(memory::Pending {
+            disk: disk.clone(),
+            fonts_key: *fonts_key,
+            words: tables,
+            layout_key,
+            paragraphs,
+            pdf: self.pdf.streams(),
+            epub: self.epub.documents(),
+        });
     }
 }
 
@@ -529,6 +644,9 @@ pub fn build_with(
     cache: &mut BuildCache,
 ) -> Result<Outputs, Diagnostics> {
     let outputs = build_once(project, options, cache, None);
+    if cache.remember && outputs.is_ok() {
+        cache.gather_pending();
+    }
     cache.end_build();
     outputs
 }
@@ -573,6 +691,8 @@ fn build_once(
 ) -> Result<Outputs, Diagnostics> {
     let started = Instant::now();
     let mut timings = Timings::default();
+    // The last process's work is read and decoded while the book is parsed.
+    let recalled = cache.recall_in_background();
 
     let (mut book, mut warnings) = load_book_with(project, options, cache)?;
     let store_editions = if options.formats.epub {
@@ -585,6 +705,9 @@ fn build_once(
 
     let fonts = load_fonts(project, &mut book)?;
     let (fonts, words, fonts_key) = cache.share(fonts);
+    if let Some(recalled) = recalled.and_then(|handle| handle.join().ok().flatten()) {
+        cache.take_recalled(recalled, &book, &fonts, &words, fonts_key);
+    }
     let (layout_key, reuse) = cache.paragraphs_for(&book, fonts_key);
 
     // The cover depends only on the metadata, the art and the fonts: make it while layout runs.

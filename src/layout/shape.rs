@@ -74,7 +74,7 @@ impl Features {
 }
 
 /// One glyph of a shaped word, in font units.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Glyph {
     pub id: u16,
     pub advance: f32,
@@ -90,7 +90,7 @@ pub struct Glyph {
 }
 
 /// A shaped word: glyphs in visual order and the total advance, in font units.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Word {
     pub glyphs: Box<[Glyph]>,
     pub width: f32,
@@ -113,7 +113,7 @@ const INDEXED_GLYPHS: usize = 32;
 /// What a long word's lookups by byte offset need, so that setting a word
 /// of n glyphs (an 8,000-letter name, a URL, a DNA string), asked once per
 /// glyph or break point, costs n log n rather than n². Empty for a short word.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 struct ClusterIndex {
     /// The largest cluster among glyphs `0..=i`: the first glyph whose
     /// cluster reaches a byte is found by bisection, clusters in any order.
@@ -276,6 +276,56 @@ impl WordTable {
         forgotten
     }
 
+    /// The number of the build under way (see [`WordTable::asked_in`]).
+    pub fn current_build(&self) -> u32 {
+        self.build.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The words build number `build` asked for, shaped, each with its slot
+    /// (face × feature combination): what the build cache on disk keeps.
+    pub fn asked_in(&self, build: u32) -> Vec<(u32, Box<str>, Arc<Word>)> {
+        let mut words = Vec::new();
+        for (slot, shards) in self.slots.iter().enumerate() {
+            for shard in shards {
+                let map = match shard.lock() {
+                    Ok(map) => map,
+                    Err(poisoned) => poisoned.into_inner(),
+                };
+                words.extend(
+                    map.iter()
+                        .filter(|(_, (_, asked))| *asked == build)
+                        .filter_map(|(text, (cell, _))| {
+                            Some((slot as u32, text.clone(), cell.get()?.clone()))
+                        }),
+                );
+            }
+        }
+        words
+    }
+
+    /// Puts a word shaped by an earlier process in its slot; a slot these
+    /// faces do not have is ignored (the caller checked the faces' key).
+    /// The word counts as asked for by the build under way: a build that
+    /// takes most paragraphs whole from the cache asks for few words, and
+    /// the next entry keeps the book's words all the same.
+    pub fn insert_shaped(&self, slot: u32, text: &str, word: Arc<Word>) {
+        use std::hash::BuildHasher;
+        let Some(slot) = self.slots.get(slot as usize) else {
+            return;
+        };
+        let shard = (rustc_hash::FxBuildHasher.hash_one(text) as usize) % SHARDS;
+        let build = self.build.load(std::sync::atomic::Ordering::Relaxed);
+        let mut map = match slot[shard].lock() {
+            Ok(map) => map,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        map.entry(text.into()).or_insert_with(|| {
+            let cell = WordCell::default();
+            let _ = cell.set(word);
+            (cell, build)
+        });
+    }
+
     /// Distinct words shaped (for tests and benchmarks).
     pub fn len(&self) -> usize {
         self.slots
@@ -314,6 +364,15 @@ impl ShapedWords {
             .entry(language.to_string())
             .or_insert_with(|| Arc::new(WordTable::new(faces)))
             .clone()
+    }
+
+    /// The languages with words shaped (for the build cache on disk).
+    pub fn languages(&self) -> Vec<String> {
+        let tables = match self.0.lock() {
+            Ok(tables) => tables,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        tables.keys().cloned().collect()
     }
 
     /// Distinct words shaped for `language` (for tests and benchmarks).
