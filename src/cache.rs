@@ -76,7 +76,10 @@ impl DiskCache {
             return;
         };
         let path = self.path(kind, key, extension);
-        if parts.iter().any(|part| file.write_all(part).is_err()) || file.persist(&path).is_err() {
+        if parts.iter().any(|part| file.write_all(part).is_err())
+            || file.persist(&path).is_err()
+            || kept == usize::MAX
+        {
             return;
         }
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
@@ -96,6 +99,21 @@ impl DiskCache {
         others.sort_by(|a, b| b.cmp(a));
         for (_, stale) in others.into_iter().skip(kept.max(1) - 1) {
             let _ = std::fs::remove_file(stale);
+        }
+    }
+}
+
+impl DiskCache {
+    /// Removes the entries whose names start with `prefix` and are not in `kept`.
+    pub fn remove_unlisted(&self, prefix: &str, kept: &std::collections::HashSet<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with(prefix) && !kept.contains(&path) {
+                let _ = std::fs::remove_file(path);
+            }
         }
     }
 }

@@ -7,15 +7,20 @@
 //! content) and the EPUB's deflated documents (by text). The sections'
 //! pages, the font subsets and the images are made again from these.
 //!
-//! One entry per book folder, of the newest build only, holding only what
-//! that build used: its size follows the book, not the edits made to it.
-//! Its name carries the fingerprint of the code (build.rs), and it begins
-//! with a header (a magic word with the format's version, the payload's
-//! length and a checksum of it), so an entry that is damaged, truncated or
-//! written by another quire is ignored and the build made from scratch;
-//! every part inside is also checked against its own key before use.
-//! Written atomically (a temporary file renamed), on another thread while
-//! the outputs are written.
+//! One index per book folder, of the newest build only, naming the shards
+//! that hold each part's items (split by their keys' hashes). A shard's
+//! name is a hash of its part, the key the part was made under and its
+//! items' keys, and under one code the same keys make the same items: a
+//! shard the folder holds is never written again, so the build after a
+//! one-word edit writes the few shards that changed, not the whole cache.
+//! Shards no index names are removed: the folder follows the book, not the
+//! edits made to it. Every file's name carries the fingerprint of the code
+//! (build.rs), and begins with a header (a magic word with the format's
+//! version, the payload's length and a checksum of it): an index that is
+//! damaged, truncated or written by another quire is ignored and the build
+//! made from scratch; a damaged or missing shard is removed and its items
+//! made again (and written again after the build). Written atomically (a
+//! temporary file renamed), on another thread while the outputs are written.
 //!
 //! The payload is serde's data model in postcard's encoding: compact, with
 //! a wire format fixed since postcard 1.0.
@@ -28,13 +33,17 @@ use crate::cache::DiskCache;
 use crate::layout::paragraph::Line;
 use crate::layout::shape::{Word, WordTable};
 
-/// The entry's kind and extension in the cache folder.
+/// The index's kind, a shard's kind, and their extension in the cache folder.
 const KIND: &str = "build";
+const SHARD: &str = "shard";
 const EXTENSION: &str = "bin";
-/// The entry's first bytes, with the format's version.
-const MAGIC: &[u8; 8] = b"quire\x00b1";
+/// An entry's first bytes, with the format's version.
+const MAGIC: &[u8; 8] = b"quire\x00b2";
 /// Magic, payload length, checksum.
 const HEADER: usize = 8 + 8 + 8;
+/// Items per shard, about (a shard holds at most [`MAX_SHARDS`]th of a part).
+const ITEMS_PER_SHARD: usize = 64;
+const MAX_SHARDS: usize = 32;
 
 /// A byte string kept whole (serde's bytes, not a sequence of numbers:
 /// postcard copies it in one piece).
@@ -66,8 +75,12 @@ impl<'de> Deserialize<'de> for Blob {
     }
 }
 
-/// Words shaped for one language: slot (face × features), text, shaped word.
-pub type LanguageWords = (String, Vec<(u32, Box<str>, Arc<Word>)>);
+/// A word shaped in one slot (face × features): slot, text, shaped word.
+pub type SlotWord = (u32, Box<str>, Arc<Word>);
+/// Words shaped for one language.
+pub type LanguageWords = (String, Vec<SlotWord>);
+/// A word as a shard holds it: language, slot, text, shaped word.
+type StoredWord = (String, u32, Box<str>, Arc<Word>);
 
 /// What one build kept for the next process.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -85,6 +98,26 @@ pub struct Remembered {
     pub epub: Vec<((String, u64), Blob)>,
 }
 
+/// The parts of the cache, each stored in shards of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+enum Part {
+    Words,
+    Paragraphs,
+    PdfPages,
+    PdfOther,
+    Epub,
+}
+
+/// The index of the last build's shards: the keys its parts were made
+/// under, and each shard's name (a hash of its part, that key and its
+/// items' keys: the same items make the same shard, never written twice).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Index {
+    fonts_key: u64,
+    layout_key: u64,
+    shards: Vec<(Part, u64)>,
+}
+
 /// A checksum of the payload: FxHash, fixed by the locked `rustc-hash`.
 fn checksum(payload: &[u8]) -> u64 {
     use std::hash::Hasher;
@@ -93,34 +126,117 @@ fn checksum(payload: &[u8]) -> u64 {
     hasher.finish()
 }
 
-/// The last build's entry in `disk`, when there is a whole one this code wrote.
-pub fn recall(disk: &DiskCache) -> Option<Remembered> {
-    let bytes = std::fs::read(disk.path(KIND, 0, EXTENSION)).ok()?;
-    decode(&bytes)
+/// A key's hash, to name the shards (FxHash, stable across processes).
+fn key_hash(key: &impl std::hash::Hash) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
-/// An entry's bytes read back; `None` when they are not a whole entry.
-pub fn decode(bytes: &[u8]) -> Option<Remembered> {
+/// The payload of an entry's bytes, when they are a whole entry: the
+/// magic word, the payload's length and its checksum all agree.
+fn payload(bytes: &[u8]) -> Option<&[u8]> {
     let header = bytes.get(..HEADER)?;
     let (magic, rest) = header.split_at(8);
     let (length, sum) = rest.split_at(8);
     let length = u64::from_le_bytes(length.try_into().ok()?);
     let sum = u64::from_le_bytes(sum.try_into().ok()?);
     let payload = &bytes[HEADER..];
-    if magic != MAGIC || payload.len() as u64 != length || checksum(payload) != sum {
-        return None;
-    }
-    postcard::from_bytes(payload).ok()
+    (magic == MAGIC && payload.len() as u64 == length && checksum(payload) == sum)
+        .then_some(payload)
 }
 
-/// The entry's bytes: header, payload.
-pub fn encode(remembered: &Remembered) -> Option<(Vec<u8>, Vec<u8>)> {
-    let payload = postcard::to_allocvec(remembered).ok()?;
+/// The index's bytes read back; `None` when they are not a whole index.
+pub fn decode(bytes: &[u8]) -> Option<Index> {
+    postcard::from_bytes(payload(bytes)?).ok()
+}
+
+/// An entry's bytes: header and payload.
+fn encode(value: &impl Serialize) -> Option<(Vec<u8>, Vec<u8>)> {
+    let payload = postcard::to_allocvec(value).ok()?;
     let mut header = Vec::with_capacity(HEADER);
     header.extend_from_slice(MAGIC);
     header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     header.extend_from_slice(&checksum(&payload).to_le_bytes());
     Some((header, payload))
+}
+
+/// The items of one shard; a shard that is missing or damaged is removed
+/// (so the next save writes it again) and reads as none: its items are
+/// made again by the build.
+fn read_shard<T: serde::de::DeserializeOwned>(disk: &DiskCache, name: u64) -> Vec<T> {
+    let path = disk.path(SHARD, name, EXTENSION);
+    let items = std::fs::read(&path)
+        .ok()
+        .and_then(|bytes| postcard::from_bytes(payload(&bytes)?).ok());
+    items.unwrap_or_else(|| {
+        let _ = std::fs::remove_file(&path);
+        Vec::new()
+    })
+}
+
+/// The last build's work in `disk`, when there is a whole index this code
+/// wrote: every shard it names that reads back whole.
+pub fn recall(disk: &DiskCache) -> Option<Remembered> {
+    let bytes = std::fs::read(disk.path(KIND, 0, EXTENSION)).ok()?;
+    let index = decode(&bytes)?;
+    let mut remembered = Remembered {
+        fonts_key: index.fonts_key,
+        layout_key: index.layout_key,
+        ..Remembered::default()
+    };
+    let mut words: Vec<StoredWord> = Vec::new();
+    for (part, name) in index.shards {
+        match part {
+            Part::Words => words.extend(read_shard(disk, name)),
+            Part::Paragraphs => remembered.paragraphs.extend(read_shard(disk, name)),
+            Part::PdfPages => remembered.pdf_pages.extend(read_shard(disk, name)),
+            Part::PdfOther => remembered.pdf_other.extend(read_shard(disk, name)),
+            Part::Epub => remembered.epub.extend(read_shard(disk, name)),
+        }
+    }
+    let mut by_language: std::collections::BTreeMap<String, Vec<SlotWord>> = Default::default();
+    for (language, slot, text, word) in words {
+        by_language
+            .entry(language)
+            .or_default()
+            .push((slot, text, word));
+    }
+    remembered.words = by_language.into_iter().collect();
+    Some(remembered)
+}
+
+/// Splits a part's items into shards by their keys' hashes, writes each
+/// shard the folder does not hold yet, and returns the shards' names.
+fn save_part<T: Serialize>(
+    disk: &DiskCache,
+    part: Part,
+    part_key: u64,
+    items: Vec<(u64, T)>,
+) -> Vec<(Part, u64)> {
+    let count = (items.len() / ITEMS_PER_SHARD).clamp(1, MAX_SHARDS);
+    let mut shards: Vec<Vec<(u64, T)>> = (0..count).map(|_| Vec::new()).collect();
+    for (key, item) in items {
+        shards[(key % count as u64) as usize].push((key, item));
+    }
+    let mut names = Vec::new();
+    for mut shard in shards {
+        if shard.is_empty() {
+            continue;
+        }
+        shard.sort_by_key(|(key, _)| *key);
+        let keys: Vec<u64> = shard.iter().map(|(key, _)| *key).collect();
+        let name = key_hash(&(part as u8, part_key, keys));
+        names.push((part, name));
+        // The same keys make the same items under this code: already there.
+        if disk.path(SHARD, name, EXTENSION).exists() {
+            continue;
+        }
+        let items: Vec<&T> = shard.iter().map(|(_, item)| item).collect();
+        if let Some((header, payload)) = encode(&items) {
+            disk.write_parts(SHARD, name, EXTENSION, &[&header, &payload], usize::MAX);
+        }
+    }
+    names
 }
 
 /// What a finished build leaves to keep: gathered on the build's thread
@@ -138,30 +254,77 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// Writes the entry, replacing the one before. A failure leaves the
-    /// cache as it was (the next build is then made from scratch).
+    /// Writes the shards the folder lacks and the index, and removes the
+    /// shards no index names any more. A failure leaves the cache as it was
+    /// or without an index (the next build is then made from scratch).
     pub fn save(self) {
+        let disk = &self.disk;
+        let words: Vec<(u64, StoredWord)> = self
+            .words
+            .iter()
+            .flat_map(|(language, table, build)| {
+                table
+                    .asked_in(*build)
+                    .into_iter()
+                    .map(move |(slot, text, word)| {
+                        let key = key_hash(&(language, slot, &text));
+                        (key, (language.clone(), slot, text, word))
+                    })
+            })
+            .collect();
+        let paragraphs = self.paragraphs.map(|p| p.paragraphs()).unwrap_or_default();
         let (pdf_pages, pdf_other) = self.pdf;
-        let remembered = Remembered {
-            fonts_key: self.fonts_key,
-            words: self
-                .words
-                .iter()
-                .map(|(language, table, build)| (language.clone(), table.asked_in(*build)))
-                .collect(),
-            layout_key: self.layout_key,
-            paragraphs: self.paragraphs.map(|p| p.paragraphs()).unwrap_or_default(),
-            pdf_pages: pdf_pages.into_iter().map(|(k, b)| (k, Blob(b))).collect(),
-            pdf_other: pdf_other
+        let mut shards = save_part(disk, Part::Words, self.fonts_key, words);
+        shards.extend(save_part(
+            disk,
+            Part::Paragraphs,
+            self.layout_key,
+            paragraphs
                 .into_iter()
-                .map(|(k, b)| (k, Blob(Arc::new(b))))
+                .map(|(key, lines)| (key, (key, lines)))
                 .collect(),
-            epub: self.epub.into_iter().map(|(k, b)| (k, Blob(b))).collect(),
+        ));
+        shards.extend(save_part(
+            disk,
+            Part::PdfPages,
+            0,
+            pdf_pages
+                .into_iter()
+                .map(|(key, b)| (key, (key, Blob(b))))
+                .collect(),
+        ));
+        shards.extend(save_part(
+            disk,
+            Part::PdfOther,
+            0,
+            pdf_other
+                .into_iter()
+                .map(|(key, b)| (key, (key, Blob(Arc::new(b)))))
+                .collect(),
+        ));
+        shards.extend(save_part(
+            disk,
+            Part::Epub,
+            0,
+            self.epub
+                .into_iter()
+                .map(|(key, b)| (key_hash(&key), (key, Blob(b))))
+                .collect(),
+        ));
+        let names: std::collections::HashSet<std::path::PathBuf> = shards
+            .iter()
+            .map(|(_, name)| disk.path(SHARD, *name, EXTENSION))
+            .collect();
+        let index = Index {
+            fonts_key: self.fonts_key,
+            layout_key: self.layout_key,
+            shards,
         };
-        if let Some((header, payload)) = encode(&remembered) {
-            self.disk
-                .write_parts(KIND, 0, EXTENSION, &[&header, &payload], 1);
+        if let Some((header, payload)) = encode(&index) {
+            disk.write_parts(KIND, 0, EXTENSION, &[&header, &payload], 1);
         }
+        // Only the shards of this build stay: the folder follows the book.
+        disk.remove_unlisted(&format!("{SHARD}-"), &names);
     }
 }
 
@@ -170,20 +333,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_entry_reads_back_and_a_damaged_one_is_refused() {
-        let remembered = Remembered {
+    fn an_index_reads_back_and_a_damaged_one_is_refused() {
+        let index = Index {
             fonts_key: 7,
             layout_key: 9,
-            pdf_pages: vec![(3, Blob(Arc::new(b"stream".to_vec())))],
-            epub: vec![(("OEBPS/a.xhtml".into(), 5), Blob(Arc::new(vec![1, 2, 3])))],
-            ..Remembered::default()
+            shards: vec![(Part::Paragraphs, 3), (Part::Epub, 5)],
         };
-        let (header, payload) = encode(&remembered).unwrap();
+        let (header, payload) = encode(&index).unwrap();
         let bytes = [header, payload].concat();
         let back = decode(&bytes).unwrap();
         assert_eq!((back.fonts_key, back.layout_key), (7, 9));
-        assert_eq!(*back.pdf_pages[0].1.0, b"stream");
-        assert_eq!(back.epub[0].0.0, "OEBPS/a.xhtml");
+        assert_eq!(back.shards, index.shards);
         // Truncated, garbled, empty, foreign: refused, never read wrong.
         assert!(decode(&bytes[..bytes.len() - 1]).is_none());
         let mut garbled = bytes.clone();
@@ -192,5 +352,34 @@ mod tests {
         assert!(decode(&garbled).is_none());
         assert!(decode(&[]).is_none());
         assert!(decode(b"%PDF-1.7 and more than a header's worth").is_none());
+    }
+
+    #[test]
+    fn shards_are_written_once_and_a_damaged_one_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let disk = DiskCache::new(dir.path());
+        let items = |n: u64| {
+            (0..n)
+                .map(|k| (k, (k, Blob(Arc::new(vec![k as u8; 3])))))
+                .collect()
+        };
+        let names = save_part(&disk, Part::PdfPages, 0, items(200));
+        assert_eq!(names.len(), 200 / ITEMS_PER_SHARD);
+        let path = disk.path(SHARD, names[0].1, EXTENSION);
+        let written = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(save_part(&disk, Part::PdfPages, 0, items(200)), names);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            written
+        );
+        let back: Vec<(u64, Blob)> = read_shard(&disk, names[0].1);
+        assert!(!back.is_empty() && back.iter().all(|(k, b)| *b.0 == vec![*k as u8; 3]));
+        std::fs::write(&path, b"damaged").unwrap();
+        assert!(read_shard::<(u64, Blob)>(&disk, names[0].1).is_empty());
+        assert!(
+            !path.exists(),
+            "the damaged shard is removed, to be written again"
+        );
     }
 }

@@ -110,10 +110,15 @@ fn a_build_from_the_cache_writes_what_a_build_from_scratch_writes() {
     let first = outputs(book.path());
     let kept = entries(book.path());
     assert_eq!(kept.len(), 1, "one entry: {kept:?}");
-    let size = std::fs::metadata(&kept[0]).unwrap().len();
+    let size: u64 = std::fs::read_dir(book.path().join(".quire/cache"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("shard-"))
+        .map(|e| e.metadata().unwrap().len())
+        .sum();
     assert!(
-        size > 1000,
-        "the entry holds the build's work: {size} bytes"
+        size > 10_000,
+        "the shards hold the build's work: {size} bytes"
     );
 
     // Nothing changed: the same files, from the cache.
@@ -161,7 +166,37 @@ fn a_damaged_truncated_or_foreign_entry_is_ignored_and_made_again() {
         );
     }
 
-    // Another book's whole entry (its paragraphs, words and streams) in this folder.
+    // A damaged shard (the index names it): its items are made again, and it is written again.
+    let shards: Vec<PathBuf> = std::fs::read_dir(book.path().join(".quire/cache"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("shard-")
+        })
+        .collect();
+    assert!(!shards.is_empty(), "the entry's parts are in shards");
+    let garbled: Vec<Vec<u8>> = shards
+        .iter()
+        .map(|shard| {
+            let mut bytes = std::fs::read(shard).unwrap();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x5a;
+            std::fs::write(shard, &bytes).unwrap();
+            bytes
+        })
+        .collect();
+    build(book.path());
+    assert_same(&outputs(book.path()), &expected);
+    for (shard, garbled) in shards.iter().zip(&garbled) {
+        let bytes = std::fs::read(shard).expect("the shard was written again");
+        assert!(bytes != *garbled, "{} was written again", shard.display());
+    }
+
+    // Another book's whole entry (its index; its shards are not there) in this folder.
     let other = tempfile::tempdir().unwrap();
     common::write_project(
         other.path(),
