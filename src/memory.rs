@@ -207,7 +207,7 @@ pub fn recall(disk: &DiskCache) -> Option<Remembered> {
 
 /// Splits a part's items into shards by their keys' hashes, writes each
 /// shard the folder does not hold yet, and returns the shards' names.
-fn save_part<T: Serialize>(
+fn save_part<T: Serialize + Send + Sync>(
     disk: &DiskCache,
     part: Part,
     part_key: u64,
@@ -218,25 +218,32 @@ fn save_part<T: Serialize>(
     for (key, item) in items {
         shards[(key % count as u64) as usize].push((key, item));
     }
-    let mut names = Vec::new();
-    for mut shard in shards {
-        if shard.is_empty() {
-            continue;
-        }
+    shards.retain(|shard| !shard.is_empty());
+    for shard in &mut shards {
         shard.sort_by_key(|(key, _)| *key);
-        let keys: Vec<u64> = shard.iter().map(|(key, _)| *key).collect();
-        let name = key_hash(&(part as u8, part_key, keys));
-        names.push((part, name));
-        // The same keys make the same items under this code: already there.
-        if disk.path(SHARD, name, EXTENSION).exists() {
-            continue;
-        }
-        let items: Vec<&T> = shard.iter().map(|(_, item)| item).collect();
-        if let Some((header, payload)) = encode(&items) {
-            disk.write_parts(SHARD, name, EXTENSION, &[&header, &payload], usize::MAX);
-        }
     }
-    names
+    // The shards are encoded on all cores: a first build's are most of its
+    // cost, paid after its outputs are in place.
+    crate::on_all_cores(&shards, |share| {
+        share
+            .iter()
+            .map(|shard| {
+                let keys: Vec<u64> = shard.iter().map(|(key, _)| *key).collect();
+                let name = key_hash(&(part as u8, part_key, keys));
+                // The same keys make the same items under this code: already there.
+                if !disk.path(SHARD, name, EXTENSION).exists() {
+                    let items: Vec<&T> = shard.iter().map(|(_, item)| item).collect();
+                    if let Some((header, payload)) = encode(&items) {
+                        disk.write_parts(SHARD, name, EXTENSION, &[&header, &payload], usize::MAX);
+                    }
+                }
+                (part, name)
+            })
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// What a finished build leaves to keep: gathered on the build's thread
