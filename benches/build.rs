@@ -8,7 +8,9 @@
 //! of 20 essays and 5 Moby-Dicks in one call. Whole processes (the release
 //! `quire build` binary on folders written here, medians of 5, peak memory
 //! from `/usr/bin/time` when it is installed): the essay and Moby-Dick, each
-//! with its cover cache warm, as an author's second build finds it. And
+//! with its cover cache warm and without the build cache (an author's first
+//! build of a text); a second Moby-Dick process after a one-word edit, with
+//! the build cache the first left in `.quire/cache/`. And
 //! `quire serve` on Moby-Dick: a one-word edit saved, to the event that
 //! announces it and the changed pages fetched.
 //!
@@ -128,12 +130,26 @@ fn write_project(project: &Project, dir: &Path) {
     }
 }
 
+/// Removes the build cache's entry from `dir`'s cache folder (the cover stays).
+fn forget_build_cache(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(quire::cache::folder(dir)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with("build-") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// `quire build` as a process on `dir`, five runs after one to warm the
-/// cover cache: the median time and the median peak memory (MB).
+/// cover cache, each without the build cache (an author's first build): the
+/// median time and the median peak memory (MB).
 fn time_process(dir: &Path) -> (Duration, Option<f64>) {
     let quire = env!("CARGO_BIN_EXE_quire");
     let time_tool = Path::new("/usr/bin/time");
     let run = || {
+        forget_build_cache(dir);
         let started = Instant::now();
         let out = if time_tool.exists() {
             std::process::Command::new(time_tool)
@@ -167,6 +183,38 @@ fn time_process(dir: &Path) -> (Duration, Option<f64>) {
     let mut memory: Vec<f64> = runs.iter().filter_map(|r| r.1).collect();
     memory.sort_by(f64::total_cmp);
     (time, memory.get(memory.len() / 2).copied())
+}
+
+/// `quire build` as a process on `dir` after a one-word edit of chapter 42,
+/// the build before having left its work in `.quire/cache/`: the median of 5.
+fn time_second_process(dir: &Path) -> Duration {
+    let quire = env!("CARGO_BIN_EXE_quire");
+    let chapter = dir.join("manuscript/043-chapter-42-the-whiteness-of-the-whale.md");
+    let original = std::fs::read_to_string(&chapter).expect("chapter 42");
+    let build = || {
+        let out = std::process::Command::new(quire)
+            .args(["build", "--dir"])
+            .arg(dir)
+            .output()
+            .expect("quire runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    build();
+    let runs = (0..5)
+        .map(|i| {
+            let word = if i % 2 == 0 { "pallor" } else { "paleness" };
+            std::fs::write(&chapter, original.replacen("whiteness", word, 1)).unwrap();
+            let started = Instant::now();
+            build();
+            started.elapsed()
+        })
+        .collect();
+    std::fs::write(&chapter, &original).unwrap();
+    median(runs)
 }
 
 fn main() {
@@ -217,6 +265,19 @@ fn main() {
         moby_memory.map_or(String::new(), |mb| format!(", {mb:.0} MB peak"))
     );
     figures.record("moby process", moby_process);
+    let second = time_second_process(&moby_dir);
+    println!(
+        "Moby-Dick: a second `quire build` process after a one-word edit, median of 5: {}",
+        ms(second)
+    );
+    figures.record("moby second process", second);
+    targets.push((
+        format!(
+            "a second Moby-Dick process after an edit ≤ 150 ms: {}",
+            ms(second)
+        ),
+        second <= Duration::from_millis(150),
+    ));
     targets.push((
         format!("Moby-Dick as a process ≤ 250 ms: {}", ms(moby_process)),
         moby_process <= Duration::from_millis(250),

@@ -1,8 +1,9 @@
 //! The cache folder a one-shot build shares with the next (`.quire/cache/`
 //! in the book's folder): results that are costly to make and depend on few
 //! inputs, stored under a hash of those inputs and of the code that makes
-//! them. Today that is the typographic ebook cover, whose JPEG would
-//! otherwise be most of a short book's build.
+//! them: the typographic ebook cover, whose JPEG would otherwise be most of
+//! a short book's build, and the build cache of `quire build` (shaped words,
+//! set lines, compressed streams: see [`crate::memory`]).
 //!
 //! The cache is never required for correctness: a missing, unreadable or
 //! damaged entry is made again; a failed write is ignored. Entries are
@@ -27,12 +28,16 @@ impl DiskCache {
         DiskCache { dir: dir.into() }
     }
 
-    fn path(&self, kind: &str, key: u64, extension: &str) -> PathBuf {
-        // The fingerprint of the code that makes the entry (see build.rs).
-        self.dir.join(format!(
-            "{kind}-{}-{key:016x}.{extension}",
-            env!("QUIRE_COVER_CODE")
-        ))
+    /// Where the entry is: its name carries the fingerprint of the code
+    /// that makes it (see build.rs), so an older quire's entries are never read.
+    pub fn path(&self, kind: &str, key: u64, extension: &str) -> PathBuf {
+        let code = match kind {
+            // The cover outlives changes to the rest of the code.
+            "cover" => env!("QUIRE_COVER_CODE"),
+            _ => env!("QUIRE_CODE"),
+        };
+        self.dir
+            .join(format!("{kind}-{code}-{key:016x}.{extension}"))
     }
 
     /// The entry's bytes, when it is there and `valid` accepts them.
@@ -52,6 +57,17 @@ impl DiskCache {
     /// titles tried, not of every one tried in a `quire watch` session (nor
     /// those of older quires). Any failure leaves the cache as it was.
     pub fn write(&self, kind: &str, key: u64, extension: &str, bytes: &[u8]) {
+        self.write_keeping(kind, key, extension, bytes, KEPT_OF_A_KIND);
+    }
+
+    /// [`DiskCache::write`], keeping the newest `kept` entries of the kind (at least this one).
+    pub fn write_keeping(&self, kind: &str, key: u64, extension: &str, bytes: &[u8], kept: usize) {
+        self.write_parts(kind, key, extension, &[bytes], kept);
+    }
+
+    /// [`DiskCache::write_keeping`], the entry's bytes given in parts (a
+    /// header and a long payload, not copied into one buffer).
+    pub fn write_parts(&self, kind: &str, key: u64, extension: &str, parts: &[&[u8]], kept: usize) {
         use std::io::Write;
         if std::fs::create_dir_all(&self.dir).is_err() {
             return;
@@ -60,7 +76,10 @@ impl DiskCache {
             return;
         };
         let path = self.path(kind, key, extension);
-        if file.write_all(bytes).is_err() || file.persist(&path).is_err() {
+        if parts.iter().any(|part| file.write_all(part).is_err())
+            || file.persist(&path).is_err()
+            || kept == usize::MAX
+        {
             return;
         }
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
@@ -78,8 +97,23 @@ impl DiskCache {
             .collect();
         // Newest first; the entry just written is the newest of all.
         others.sort_by(|a, b| b.cmp(a));
-        for (_, stale) in others.into_iter().skip(KEPT_OF_A_KIND - 1) {
+        for (_, stale) in others.into_iter().skip(kept.max(1) - 1) {
             let _ = std::fs::remove_file(stale);
+        }
+    }
+}
+
+impl DiskCache {
+    /// Removes the entries whose names start with `prefix` and are not in `kept`.
+    pub fn remove_unlisted(&self, prefix: &str, kept: &std::collections::HashSet<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with(prefix) && !kept.contains(&path) {
+                let _ = std::fs::remove_file(path);
+            }
         }
     }
 }

@@ -6,17 +6,18 @@
 //! shapes with them and the PDF embeds them; the typographic cover draws with
 //! them. The EPUB never sees them.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::layout::shape::WordTable;
 use crate::model::FontFiles;
 use crate::project::{CONFIG_FILE, FONTS_DIR, Project};
 
 /// A face of the book: one of the text family's four, the code face, or the
 /// `n`-th fallback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Style {
     Regular,
     Italic,
@@ -140,8 +141,6 @@ impl FontFace {
 #[derive(Debug, Clone)]
 pub struct Fonts {
     faces: Vec<FontFace>,
-    /// Words shaped in these faces, per language (see [`WordTable`]).
-    words: Arc<Mutex<HashMap<String, Arc<WordTable>>>>,
 }
 
 /// At most this many fallback faces (they are numbered in a byte).
@@ -215,42 +214,18 @@ impl Fonts {
     }
 
     fn from_faces(faces: Vec<FontFace>) -> Fonts {
-        Fonts {
-            faces,
-            words: Arc::default(),
-        }
-    }
-
-    /// The words shaped in these faces for `language`, shared by every shaper.
-    pub fn word_table(&self, language: &str) -> Arc<WordTable> {
-        let mut tables = match self.words.lock() {
-            Ok(tables) => tables,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        tables
-            .entry(language.to_string())
-            .or_insert_with(|| Arc::new(WordTable::new(self.faces.len())))
-            .clone()
-    }
-
-    /// Ends a build for the words shaped in these faces (see
-    /// [`WordTable::end_build`]): each language's table forgets the words
-    /// the last two builds did not ask for, and a language they did not use
-    /// at all is dropped. Returns the words forgotten.
-    pub fn end_build(&self) -> usize {
-        let mut tables = match self.words.lock() {
-            Ok(tables) => tables,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let forgotten = tables.values().map(|table| table.end_build()).sum();
-        tables.retain(|_, table| !table.is_empty());
-        forgotten
+        Fonts { faces }
     }
 
     /// Whether `other` is this load of the faces (or a clone of it, which
-    /// shares its shaped words), rather than another reading of the files.
+    /// shares its files' bytes), rather than another reading of the files.
     pub fn same_load(&self, other: &Fonts) -> bool {
-        Arc::ptr_eq(&self.words, &other.words)
+        self.faces.len() == other.faces.len()
+            && self
+                .faces
+                .iter()
+                .zip(&other.faces)
+                .all(|(a, b)| Arc::ptr_eq(&a.bytes, &b.bytes))
     }
 
     /// Keeps, of a style's scene-break ornaments, the first the text face

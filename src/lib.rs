@@ -27,6 +27,7 @@ pub mod fonts;
 pub mod images;
 pub mod import;
 pub mod layout;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod parse;
@@ -152,10 +153,16 @@ pub struct BuildCache {
     print_cover: Option<(u64, Arc<Vec<u8>>)>,
     /// The cache folder shared with later processes (the cover), if any.
     disk: Option<cache::DiskCache>,
+    /// Take the last process's work from the cache folder at the start of
+    /// each build, and leave this build's there for the next ([`memory`]).
+    remember: bool,
+    /// This build's work, to be written to the cache folder ([`BuildCache::take_pending`]).
+    pending: Option<memory::Pending>,
     /// Keep the loaded fonts (and the words shaped in them) for the next
     /// build, even when nothing else is kept (a catalogue of books).
     share_fonts: bool,
-    fonts: Option<(u64, fonts::Fonts)>,
+    /// The loaded fonts, by the key of their files, and the words shaped in them.
+    fonts: Option<(u64, fonts::Fonts, layout::shape::ShapedWords)>,
 }
 
 impl BuildCache {
@@ -165,6 +172,22 @@ impl BuildCache {
             keep: true,
             ..BuildCache::default()
         }
+    }
+
+    /// A cache that also keeps each build's work in the cache folder
+    /// ([`BuildCache::with_folder`]) for the next process, and starts from the
+    /// last process's (`quire build`). The caller writes it with
+    /// [`BuildCache::take_pending`] once the outputs are in place.
+    pub fn remembering(mut self) -> BuildCache {
+        self.keep = true;
+        self.remember = true;
+        self
+    }
+
+    /// This build's work for the cache folder, when the cache remembers and
+    /// the build succeeded: [`memory::Pending::save`] writes it (on any thread).
+    pub fn take_pending(&mut self) -> Option<memory::Pending> {
+        self.pending.take()
     }
 
     /// A cache for building several books one after another (a catalogue):
@@ -182,10 +205,12 @@ impl BuildCache {
     /// so a watch or serve session's memory follows the book, not the edits
     /// made to it (a catalogue's books share their words and keep them).
     fn end_build(&mut self) {
+        // A catalogue's books share their words and keep them.
         if self.keep
-            && let Some((_, fonts)) = &self.fonts
+            && !self.share_fonts
+            && let Some((_, _, words)) = &self.fonts
         {
-            fonts.end_build();
+            words.end_build();
         }
     }
 
@@ -193,7 +218,7 @@ impl BuildCache {
     pub fn shaped_words(&self, language: &str) -> usize {
         self.fonts
             .as_ref()
-            .map_or(0, |(_, f)| f.word_table(language).len())
+            .map_or(0, |(_, _, words)| words.len(language))
     }
 
     /// Also keeps what is worth keeping across processes in `folder` (see [`cache`]).
@@ -225,8 +250,8 @@ impl BuildCache {
 
 impl BuildCache {
     /// `fonts`, or the same faces as the build before with the words shaped
-    /// in them; and the key of their files.
-    fn share(&mut self, fonts: fonts::Fonts) -> (fonts::Fonts, u64) {
+    /// in them; the words shaped in them; and the key of their files.
+    fn share(&mut self, fonts: fonts::Fonts) -> (fonts::Fonts, layout::shape::ShapedWords, u64) {
         // Megabytes of font files: hashed with FxHash, several times faster than
         // SipHash here (a tenth of a short book's build), and stable across processes.
         let fonts_key = {
@@ -239,13 +264,16 @@ impl BuildCache {
             hasher.finish()
         };
         match &self.fonts {
-            Some((key, kept)) if *key == fonts_key => return (kept.clone(), fonts_key),
-            _ if self.keep || self.share_fonts => {
-                self.fonts = Some((fonts_key, fonts.clone()));
+            Some((key, kept, words)) if *key == fonts_key => {
+                return (kept.clone(), words.clone(), fonts_key);
             }
             _ => {}
         }
-        (fonts, fonts_key)
+        let words = layout::shape::ShapedWords::default();
+        if self.keep || self.share_fonts {
+            self.fonts = Some((fonts_key, fonts.clone(), words.clone()));
+        }
+        (fonts, words, fonts_key)
     }
 
     /// The key of what set paragraphs depend on besides their text (fonts,
@@ -256,14 +284,7 @@ impl BuildCache {
         book: &Book,
         fonts_key: u64,
     ) -> (u64, Option<Arc<layout::paragraph::ParagraphCache>>) {
-        let settings = format!(
-            "{}|{}|{}|{}",
-            book.meta.language,
-            book.print.hyphenate,
-            book.print.hyphenate_capitalized,
-            book.print.draft
-        );
-        let layout_key = content_hash(&[&fonts_key.to_le_bytes(), settings.as_bytes()]);
+        let layout_key = layout_key(book, fonts_key);
         let reuse = self.keep.then(|| {
             self.paragraphs
                 .as_ref()
@@ -272,6 +293,104 @@ impl BuildCache {
                 .unwrap_or_default()
         });
         (layout_key, reuse)
+    }
+}
+
+/// The key of what set paragraphs depend on besides their text: the
+/// fonts, the language and the hyphenation settings.
+fn layout_key(book: &Book, fonts_key: u64) -> u64 {
+    let settings = format!(
+        "{}|{}|{}|{}",
+        book.meta.language,
+        book.print.hyphenate,
+        book.print.hyphenate_capitalized,
+        book.print.draft
+    );
+    content_hash(&[&fonts_key.to_le_bytes(), settings.as_bytes()])
+}
+
+impl BuildCache {
+    /// Reads the last process's work from the cache folder on another
+    /// thread, when this cache remembers (see [`BuildCache::take_recalled`]).
+    fn recall_in_background(&self) -> Option<std::thread::JoinHandle<Option<memory::Remembered>>> {
+        let disk = self.disk.clone().filter(|_| self.remember)?;
+        std::thread::Builder::new()
+            .spawn(move || memory::recall(&disk))
+            .ok()
+    }
+
+    /// Takes what the last process kept, each part only under the key it
+    /// was made for: the words when the font files are the same, the
+    /// paragraphs when the fonts and settings are; the streams and
+    /// documents are keyed by their own content.
+    fn take_recalled(
+        &mut self,
+        recalled: memory::Remembered,
+        book: &Book,
+        fonts: &fonts::Fonts,
+        words: &layout::shape::ShapedWords,
+        fonts_key: u64,
+    ) {
+        if recalled.fonts_key == fonts_key {
+            let faces = fonts.iter().count();
+            for (language, shaped) in recalled.words {
+                let table = words.table(&language, faces);
+                for (slot, text, word) in shaped {
+                    table.insert_shaped(slot, &text, word);
+                }
+            }
+        }
+        let key = layout_key(book, fonts_key);
+        if recalled.layout_key == key {
+            let paragraphs =
+                layout::paragraph::ParagraphCache::from_paragraphs(recalled.paragraphs);
+            self.paragraphs = Some((key, Arc::new(paragraphs)));
+        }
+        self.pdf = pdf::PdfCache::from_streams((
+            recalled
+                .pdf_pages
+                .into_iter()
+                .map(|(k, b)| (k, b.0))
+                .collect(),
+            recalled
+                .pdf_other
+                .into_iter()
+                .map(|(k, b)| (k, Arc::unwrap_or_clone(b.0)))
+                .collect(),
+        ));
+        self.epub = epub::EpubCache::from_documents(
+            recalled.epub.into_iter().map(|(k, b)| (k, b.0)).collect(),
+        );
+    }
+
+    /// After a successful build of a cache that remembers: what to write
+    /// to the cache folder (shared references; encoded by the caller).
+    fn gather_pending(&mut self) {
+        let (Some(disk), Some((fonts_key, _, words))) = (&self.disk, &self.fonts) else {
+            return;
+        };
+        let tables = words
+            .languages()
+            .into_iter()
+            .map(|language| {
+                let table = words.table(&language, 0);
+                let build = table.current_build();
+                (language, table, build)
+            })
+            .collect();
+        let (layout_key, paragraphs) = match &self.paragraphs {
+            Some((key, paragraphs)) => (*key, Some(paragraphs.clone())),
+            None => (0, None),
+        };
+        self.pending = Some(memory::Pending {
+            disk: disk.clone(),
+            fonts_key: *fonts_key,
+            words: tables,
+            layout_key,
+            paragraphs,
+            pdf: self.pdf.streams(),
+            epub: self.epub.documents(),
+        });
     }
 }
 
@@ -309,9 +428,9 @@ fn preview_once(
     let started = Instant::now();
     let (mut book, mut warnings) = load_book_with(project, options, cache)?;
     let fonts = load_fonts(project, &mut book)?;
-    let (fonts, fonts_key) = cache.share(fonts);
+    let (fonts, words, fonts_key) = cache.share(fonts);
     let (layout_key, reuse) = cache.paragraphs_for(&book, fonts_key);
-    let mut laid_out = layout::layout_reusing(&book, &fonts, reuse.as_ref(), true)?;
+    let mut laid_out = layout::layout_reusing(&book, &fonts, &words, reuse.as_ref(), true)?;
     warnings.extend(laid_out.warnings.iter().cloned());
     let faces = epub_faces(&book, &fonts);
     let ebook = epub::preview(&book, &laid_out.page_map, &faces)?;
@@ -525,6 +644,9 @@ pub fn build_with(
     cache: &mut BuildCache,
 ) -> Result<Outputs, Diagnostics> {
     let outputs = build_once(project, options, cache, None);
+    if cache.remember && outputs.is_ok() {
+        cache.gather_pending();
+    }
     cache.end_build();
     outputs
 }
@@ -569,6 +691,8 @@ fn build_once(
 ) -> Result<Outputs, Diagnostics> {
     let started = Instant::now();
     let mut timings = Timings::default();
+    // The last process's work is read and decoded while the book is parsed.
+    let recalled = cache.recall_in_background();
 
     let (mut book, mut warnings) = load_book_with(project, options, cache)?;
     let store_editions = if options.formats.epub {
@@ -580,7 +704,10 @@ fn build_once(
     timings.parse = started.elapsed();
 
     let fonts = load_fonts(project, &mut book)?;
-    let (fonts, fonts_key) = cache.share(fonts);
+    let (fonts, words, fonts_key) = cache.share(fonts);
+    if let Some(recalled) = recalled.and_then(|handle| handle.join().ok().flatten()) {
+        cache.take_recalled(recalled, &book, &fonts, &words, fonts_key);
+    }
     let (layout_key, reuse) = cache.paragraphs_for(&book, fonts_key);
 
     // The cover depends only on the metadata, the art and the fonts: make it while layout runs.
@@ -614,7 +741,8 @@ fn build_once(
             })
         });
         let t = Instant::now();
-        let laid_out = layout::layout_reusing(&book, &fonts, reuse.as_ref(), options.formats.pdf);
+        let laid_out =
+            layout::layout_reusing(&book, &fonts, &words, reuse.as_ref(), options.formats.pdf);
         timings.layout = t.elapsed();
         let cover = cover.map(|h| h.join().expect("the cover does not panic"));
         (laid_out, cover)

@@ -227,16 +227,18 @@ fn build_all(
     }
     if dirs.len() == 1 {
         let out = out.map_or_else(|| dirs[0].join("out"), Path::to_path_buf);
+        // The build cache in the book's folder: a build after an edit
+        // repays what this one did (`quire clean` removes it).
         return build(
             &dirs[0],
             &out,
             &options,
             report,
-            &mut quire::BuildCache::default(),
+            &mut quire::BuildCache::default().remembering(),
         );
     }
     let started = Instant::now();
-    let mut cache = quire::BuildCache::for_catalogue();
+    let mut cache = quire::BuildCache::for_catalogue().remembering();
     let mut failed = 0;
     for dir in dirs {
         println!("{}:", dir.display());
@@ -274,7 +276,17 @@ fn build(
     cache.set_folder(quire::cache::folder(dir));
     let outputs = quire::build_with(&project, options, cache)?;
     print_diagnostics(&outputs.warnings);
-    let written = output::write_all(out, &outputs.files)?;
+    // The build cache is encoded and written on another core while the
+    // outputs are written (its failure only costs the next build time).
+    let pending = cache.take_pending();
+    let written = std::thread::scope(|scope| {
+        let saving = pending.map(|pending| scope.spawn(move || pending.save()));
+        let written = output::write_all(out, &outputs.files);
+        if let Some(saving) = saving {
+            let _ = saving.join();
+        }
+        written
+    })?;
     for (path, size) in written {
         println!("wrote {} ({})", path.display(), output::human_size(size));
     }

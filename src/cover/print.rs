@@ -88,7 +88,9 @@ pub fn print_cover(book: &Book, fonts: &Fonts, pages: usize) -> Result<PrintCove
     let panel = book.print.trim;
     let spine = spine_width(book, pages);
     let (w, h) = (panel.width, panel.height);
-    let mut shaper = Shaper::new(fonts, &book.meta.language);
+    // The cover's few words: shaped in a table of their own.
+    let words = crate::layout::shape::ShapedWords::default();
+    let mut shaper = Shaper::new(fonts, &words, &book.meta.language);
     let mut hyphenator = Hyphenator::new(&book.meta.language, book.print.hyphenate, false);
     let mut setter = Setter::new(&mut shaper, &mut hyphenator);
     let mut sheet = Sheet {

@@ -68,6 +68,9 @@ pub fn write(book: &Book, page_map: &PageMap, cover_jpeg: &[u8]) -> Result<Vec<u
     )
 }
 
+/// A deflated document by archive path and text hash (see [`EpubCache::documents`]).
+pub type DeflatedEntry = ((String, u64), std::sync::Arc<Vec<u8>>);
+
 /// What a rebuild reuses from the EPUB written before it: each content
 /// document deflated, by its archive path and a hash of its text. Keyed by
 /// content, so a stale entry is never used; each write keeps only what it used.
@@ -77,6 +80,22 @@ pub struct EpubCache {
 }
 
 impl EpubCache {
+    /// The deflated documents by archive path and text hash: what the build
+    /// cache on disk keeps of this cache.
+    pub fn documents(&self) -> Vec<DeflatedEntry> {
+        self.documents
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// A cache holding the documents [`EpubCache::documents`] gave.
+    pub fn from_documents(documents: Vec<DeflatedEntry>) -> EpubCache {
+        EpubCache {
+            documents: documents.into_iter().collect(),
+        }
+    }
+
     /// Deflated documents the cache holds (for tests).
     pub fn len(&self) -> usize {
         self.documents.len()

@@ -40,7 +40,7 @@ use geometry::{PageGeometry, TypeScale, kdp_gutter_inches};
 use hyphenate::Hyphenator;
 use paginate::{PageCosts, paginate};
 use paragraph::Setter;
-use shape::Shaper;
+use shape::{ShapedWords, Shaper};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::fonts::Fonts;
@@ -88,25 +88,27 @@ pub struct LayoutTimings {
 /// Sets the book in pages. The inside margin depends on the page count
 /// (KDP's gutter table), so the book is set again until the count is stable.
 pub fn layout(book: &Book, fonts: &Fonts) -> Result<LaidOut, Diagnostics> {
-    layout_with(book, fonts, None, true, true)
+    layout_with(book, fonts, &ShapedWords::default(), None, true, true)
 }
 
 /// Sets the book in pages, taking unchanged paragraphs from an earlier build's
-/// cache. With `for_print` false (only the EPUB is wanted, for its page map), a
+/// cache and the words shaped in `fonts` from `words`. With `for_print` false (only the EPUB is wanted, for its page map), a
 /// character the fonts cannot show is a warning rather than an error.
 pub fn layout_reusing(
     book: &Book,
     fonts: &Fonts,
+    words: &ShapedWords,
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
 ) -> Result<LaidOut, Diagnostics> {
     // A build has no use for the text dump (a tenth of a rebuild's layout).
-    layout_with(book, fonts, reuse, for_print, false)
+    layout_with(book, fonts, words, reuse, for_print, false)
 }
 
 fn layout_with(
     book: &Book,
     fonts: &Fonts,
+    words: &ShapedWords,
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
     dump: bool,
@@ -135,11 +137,11 @@ fn layout_with(
             }
             return Err(errors);
         }
-        let mut laid = layout_reusing_ltr(book, fonts, reuse, for_print, dump)?;
+        let mut laid = layout_reusing_ltr(book, fonts, words, reuse, for_print, dump)?;
         laid.warnings.extend(diagnostics);
         return Ok(laid);
     }
-    layout_reusing_ltr(book, fonts, reuse, for_print, dump)
+    layout_reusing_ltr(book, fonts, words, reuse, for_print, dump)
 }
 
 /// The blocks whose text begins (at its first letter) in a right-to-left script.
@@ -183,6 +185,7 @@ fn is_right_to_left(c: char) -> bool {
 fn layout_reusing_ltr(
     book: &Book,
     fonts: &Fonts,
+    words: &ShapedWords,
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
     dump: bool,
@@ -193,6 +196,7 @@ fn layout_reusing_ltr(
     let mut laid = layout_passes(
         noted.as_ref().unwrap_or(book),
         fonts,
+        words,
         reuse,
         for_print,
         dump,
@@ -207,26 +211,27 @@ fn layout_reusing_ltr(
 fn layout_passes(
     book: &Book,
     fonts: &Fonts,
+    words: &ShapedWords,
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
     dump: bool,
 ) -> Result<LaidOut, Diagnostics> {
     if !crossrefs::wants_pages(book) {
-        return layout_pass(book, fonts, reuse, for_print, dump);
+        return layout_pass(book, fonts, words, reuse, for_print, dump);
     }
     // Page references need the pages they point to: set the book with a
     // placeholder as wide as a folio, then with the real numbers, and once
     // more if that moved a target.
     let mut working = book.clone();
     crossrefs::fill(&mut working, |_| "000".to_string());
-    let mut laid = layout_pass(&working, fonts, reuse, for_print, dump)?;
+    let mut laid = layout_pass(&working, fonts, words, reuse, for_print, dump)?;
     let mut passes = laid.timings.passes;
     for _ in 0..2 {
         let folios = crossrefs::folios(&laid.page_map);
         if !crossrefs::fill(&mut working, |block| folios.page_of(block)) {
             break;
         }
-        laid = layout_pass(&working, fonts, reuse, for_print, dump)?;
+        laid = layout_pass(&working, fonts, words, reuse, for_print, dump)?;
         passes += laid.timings.passes;
     }
     laid.timings.passes = passes;
@@ -236,12 +241,13 @@ fn layout_passes(
 fn layout_pass(
     book: &Book,
     fonts: &Fonts,
+    words: &ShapedWords,
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
     want_dump: bool,
 ) -> Result<LaidOut, Diagnostics> {
     let scale = TypeScale::new(&book.print, &book.style);
-    let mut shaper = Shaper::new(fonts, &book.meta.language);
+    let mut shaper = Shaper::new(fonts, words, &book.meta.language);
     let mut hyphenator = Hyphenator::new(
         &book.meta.language,
         book.print.hyphenate,
@@ -254,7 +260,7 @@ fn layout_pass(
     for _ in 0..4 {
         passes += 1;
         let geometry = PageGeometry::new(&book.print, &scale, guess);
-        let attempt = layout_once(book, fonts, &mut setter, &geometry, &scale, reuse);
+        let attempt = layout_once(book, fonts, words, &mut setter, &geometry, &scale, reuse);
         let count = attempt.pages.len();
         let stable = kdp_gutter_inches(count) == kdp_gutter_inches(guess);
         built = Some((attempt, geometry));
@@ -626,6 +632,7 @@ struct Built {
 fn layout_once(
     book: &Book,
     fonts: &Fonts,
+    words: &ShapedWords,
     setter: &mut Setter<'_, '_>,
     geometry: &PageGeometry,
     scale: &TypeScale,
@@ -647,7 +654,7 @@ fn layout_once(
     };
 
     let started = std::time::Instant::now();
-    let set = sections::set_sections(book, fonts, geometry, scale, sink, reuse);
+    let set = sections::set_sections(book, fonts, words, geometry, scale, sink, reuse);
     let set_time = started.elapsed();
     let galleys = set.galleys;
     let low_resolution = set.low_resolution;

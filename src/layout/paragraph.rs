@@ -83,7 +83,7 @@ impl ParaStyle {
 }
 
 /// A run of glyphs in one face, size and baseline shift, within a line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LineRun {
     pub style: Style,
     pub size: Pt,
@@ -104,7 +104,7 @@ pub struct LineRun {
 
 /// What a run of a line is within the block the line belongs to (the block
 /// itself is the line's, known where the line is placed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum RunRole {
     /// The block's text.
     #[default]
@@ -123,7 +123,7 @@ pub enum RunRole {
 }
 
 /// One set line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Line {
     pub runs: Vec<LineRun>,
     /// Horizontal offset of the line within the measure (alignment).
@@ -333,6 +333,20 @@ impl ParagraphCache {
 
     pub fn len(&self) -> usize {
         self.lines.len()
+    }
+
+    /// Every paragraph's lines, by key: what the build cache on disk keeps
+    /// (the sections' pages are made again from them).
+    pub fn paragraphs(&self) -> Vec<(u64, Arc<[Line]>)> {
+        self.lines.iter().map(|(k, v)| (*k, v.clone())).collect()
+    }
+
+    /// A cache of the paragraphs [`ParagraphCache::paragraphs`] gave.
+    pub fn from_paragraphs(paragraphs: Vec<(u64, Arc<[Line]>)>) -> ParagraphCache {
+        ParagraphCache {
+            lines: paragraphs.into_iter().collect(),
+            sections: Default::default(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {

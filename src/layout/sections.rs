@@ -7,7 +7,7 @@ use super::galley::{Galley, GalleyBuilder};
 use super::geometry::{PageGeometry, TypeScale};
 use super::hyphenate::Hyphenator;
 use super::paragraph::{ParagraphCache, Setter};
-use super::shape::Shaper;
+use super::shape::{ShapedWords, Shaper};
 use crate::fonts::{Fonts, Style};
 use crate::model::{Book, ImageId, SectionKind};
 
@@ -49,6 +49,7 @@ fn is_body(kind: SectionKind) -> bool {
 pub fn set_sections(
     book: &Book,
     fonts: &Fonts,
+    words: &ShapedWords,
     geometry: &PageGeometry,
     scale: &TypeScale,
     sink: u32,
@@ -94,7 +95,9 @@ pub fn set_sections(
             .map(|share| {
                 let share = share.clone();
                 let reuse = reuse.cloned();
-                scope.spawn(move || set_share(book, fonts, geometry, scale, sink, share, reuse))
+                scope.spawn(move || {
+                    set_share(book, fonts, words, geometry, scale, sink, share, reuse)
+                })
             })
             .collect();
         handles
@@ -125,16 +128,18 @@ pub fn set_sections(
     merged
 }
 
+#[allow(clippy::too_many_arguments)]
 fn set_share(
     book: &Book,
     fonts: &Fonts,
+    words: &ShapedWords,
     geometry: &PageGeometry,
     scale: &TypeScale,
     sink: u32,
     share: std::ops::Range<usize>,
     reuse: Option<std::sync::Arc<ParagraphCache>>,
 ) -> SetSections {
-    let mut shaper = Shaper::new(fonts, &book.meta.language);
+    let mut shaper = Shaper::new(fonts, words, &book.meta.language);
     let mut hyphenator = Hyphenator::new(
         &book.meta.language,
         book.print.hyphenate,

@@ -74,7 +74,7 @@ impl Features {
 }
 
 /// One glyph of a shaped word, in font units.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Glyph {
     pub id: u16,
     pub advance: f32,
@@ -90,7 +90,7 @@ pub struct Glyph {
 }
 
 /// A shaped word: glyphs in visual order and the total advance, in font units.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Word {
     pub glyphs: Box<[Glyph]>,
     pub width: f32,
@@ -113,7 +113,7 @@ const INDEXED_GLYPHS: usize = 32;
 /// What a long word's lookups by byte offset need, so that setting a word
 /// of n glyphs (an 8,000-letter name, a URL, a DNA string), asked once per
 /// glyph or break point, costs n log n rather than n². Empty for a short word.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 struct ClusterIndex {
     /// The largest cluster among glyphs `0..=i`: the first glyph whose
     /// cluster reaches a byte is found by bisection, clusters in any order.
@@ -276,6 +276,56 @@ impl WordTable {
         forgotten
     }
 
+    /// The number of the build under way (see [`WordTable::asked_in`]).
+    pub fn current_build(&self) -> u32 {
+        self.build.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The words build number `build` asked for, shaped, each with its slot
+    /// (face × feature combination): what the build cache on disk keeps.
+    pub fn asked_in(&self, build: u32) -> Vec<(u32, Box<str>, Arc<Word>)> {
+        let mut words = Vec::new();
+        for (slot, shards) in self.slots.iter().enumerate() {
+            for shard in shards {
+                let map = match shard.lock() {
+                    Ok(map) => map,
+                    Err(poisoned) => poisoned.into_inner(),
+                };
+                words.extend(
+                    map.iter()
+                        .filter(|(_, (_, asked))| *asked == build)
+                        .filter_map(|(text, (cell, _))| {
+                            Some((slot as u32, text.clone(), cell.get()?.clone()))
+                        }),
+                );
+            }
+        }
+        words
+    }
+
+    /// Puts a word shaped by an earlier process in its slot; a slot these
+    /// faces do not have is ignored (the caller checked the faces' key).
+    /// The word counts as asked for by the build under way: a build that
+    /// takes most paragraphs whole from the cache asks for few words, and
+    /// the next entry keeps the book's words all the same.
+    pub fn insert_shaped(&self, slot: u32, text: &str, word: Arc<Word>) {
+        use std::hash::BuildHasher;
+        let Some(slot) = self.slots.get(slot as usize) else {
+            return;
+        };
+        let shard = (rustc_hash::FxBuildHasher.hash_one(text) as usize) % SHARDS;
+        let build = self.build.load(std::sync::atomic::Ordering::Relaxed);
+        let mut map = match slot[shard].lock() {
+            Ok(map) => map,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        map.entry(text.into()).or_insert_with(|| {
+            let cell = WordCell::default();
+            let _ = cell.set(word);
+            (cell, build)
+        });
+    }
+
     /// Distinct words shaped (for tests and benchmarks).
     pub fn len(&self) -> usize {
         self.slots
@@ -293,6 +343,58 @@ impl WordTable {
 impl std::fmt::Debug for WordTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "WordTable({} words)", self.len())
+    }
+}
+
+/// The words shaped in one set of faces, a [`WordTable`] per language:
+/// what every shaper on those faces shares. It lives beside the faces (in
+/// the build cache, with the key of their files), not inside them, so the
+/// fonts know nothing of shaping. Clones share the tables.
+#[derive(Debug, Clone, Default)]
+pub struct ShapedWords(Arc<std::sync::Mutex<HashMap<String, Arc<WordTable>>>>);
+
+impl ShapedWords {
+    /// The words shaped for `language` in a set of `faces` faces.
+    pub fn table(&self, language: &str, faces: usize) -> Arc<WordTable> {
+        let mut tables = match self.0.lock() {
+            Ok(tables) => tables,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        tables
+            .entry(language.to_string())
+            .or_insert_with(|| Arc::new(WordTable::new(faces)))
+            .clone()
+    }
+
+    /// The languages with words shaped (for the build cache on disk).
+    pub fn languages(&self) -> Vec<String> {
+        let tables = match self.0.lock() {
+            Ok(tables) => tables,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        tables.keys().cloned().collect()
+    }
+
+    /// Distinct words shaped for `language` (for tests and benchmarks).
+    pub fn len(&self, language: &str) -> usize {
+        let tables = match self.0.lock() {
+            Ok(tables) => tables,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        tables.get(language).map_or(0, |table| table.len())
+    }
+
+    /// Ends a build (see [`WordTable::end_build`]): each language's table
+    /// forgets the words the last two builds did not ask for, and a
+    /// language they did not use at all is dropped. Returns the words forgotten.
+    pub fn end_build(&self) -> usize {
+        let mut tables = match self.0.lock() {
+            Ok(tables) => tables,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let forgotten = tables.values().map(|table| table.end_build()).sum();
+        tables.retain(|_, table| !table.is_empty());
+        forgotten
     }
 }
 
@@ -334,7 +436,7 @@ pub struct Shaper<'f> {
 }
 
 impl<'f> Shaper<'f> {
-    pub fn new(fonts: &'f Fonts, language: &str) -> Shaper<'f> {
+    pub fn new(fonts: &'f Fonts, words: &ShapedWords, language: &str) -> Shaper<'f> {
         let faces: Vec<Face<'f>> = fonts
             .iter()
             .map(|(_, font)| {
@@ -368,7 +470,7 @@ impl<'f> Shaper<'f> {
             italic,
             plans: HashMap::default(),
             cache: vec![HashMap::default(); count * Features::COMBINATIONS],
-            shared: fonts.word_table(language),
+            shared: words.table(language, count),
             small_caps,
             small_cap_letters: HashMap::default(),
             superiors: HashMap::default(),
@@ -818,28 +920,29 @@ mod tests {
     #[test]
     fn shapers_on_the_same_fonts_shape_each_word_once() {
         let fonts = bundled_fonts();
-        let mut first = Shaper::new(&fonts, "en");
-        let mut second = Shaper::new(&fonts, "en");
+        let words = ShapedWords::default();
+        let mut first = Shaper::new(&fonts, &words, "en");
+        let mut second = Shaper::new(&fonts, &words, "en");
         let a = first.word(Style::Regular, "whale");
         let b = second.word(Style::Regular, "whale");
         assert!(
             Arc::ptr_eq(&a, &b),
             "the second shaper took the first one's word"
         );
-        assert_eq!(fonts.word_table("en").len(), 1);
+        assert_eq!(words.len("en"), 1);
         // Another face, and another language, are other words.
         second.word(Style::Italic, "whale");
-        Shaper::new(&fonts, "de").word(Style::Regular, "whale");
-        assert_eq!(fonts.word_table("en").len(), 2);
-        assert_eq!(fonts.word_table("de").len(), 1);
+        Shaper::new(&fonts, &words, "de").word(Style::Regular, "whale");
+        assert_eq!(words.len("en"), 2);
+        assert_eq!(words.len("de"), 1);
         // Workers on all cores at once agree on every word.
-        let words: Vec<String> = (0..400).map(|i| format!("w{}", i % 97)).collect();
+        let texts: Vec<String> = (0..400).map(|i| format!("w{}", i % 97)).collect();
         let shaped: Vec<Vec<Arc<Word>>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..4)
                 .map(|_| {
-                    let (fonts, words) = (&fonts, &words);
+                    let (fonts, shared, words) = (&fonts, &words, &texts);
                     scope.spawn(move || {
-                        let mut shaper = Shaper::new(fonts, "en");
+                        let mut shaper = Shaper::new(fonts, shared, "en");
                         words.iter().map(|w| shaper.word(Style::Bold, w)).collect()
                     })
                 })
@@ -849,13 +952,13 @@ mod tests {
         for other in &shaped[1..] {
             assert!(other.iter().zip(&shaped[0]).all(|(x, y)| Arc::ptr_eq(x, y)));
         }
-        assert_eq!(fonts.word_table("en").len(), 2 + 97);
+        assert_eq!(words.len("en"), 2 + 97);
     }
 
     #[test]
     fn superior_figures_where_the_face_has_them() {
         let fonts = bundled_fonts();
-        let mut shaper = Shaper::new(&fonts, "en");
+        let mut shaper = Shaper::new(&fonts, &ShapedWords::default(), "en");
         let plain = shaper.word(Style::Regular, "12");
         let superior = shaper
             .superior(Style::Regular, "12")
@@ -876,7 +979,7 @@ mod tests {
     #[test]
     fn a_long_words_lookups_agree_with_the_scans() {
         let fonts = bundled_fonts();
-        let mut shaper = Shaper::new(&fonts, "en");
+        let mut shaper = Shaper::new(&fonts, &ShapedWords::default(), "en");
         // Ligatures (ffi, fl), a character from the fallback face, right to left.
         let words = [
             "officeaffluent→".repeat(12),
@@ -902,7 +1005,7 @@ mod tests {
     #[test]
     fn ligatures_and_kerning() {
         let fonts = bundled_fonts();
-        let mut shaper = Shaper::new(&fonts, "en");
+        let mut shaper = Shaper::new(&fonts, &ShapedWords::default(), "en");
         let office = shaper.word(Style::Regular, "office");
         // "ffi" becomes one glyph in EB Garamond.
         assert!(office.glyphs.len() < 6, "{office:?}");
@@ -919,7 +1022,7 @@ mod tests {
     #[test]
     fn missing_glyphs_come_from_the_fallback_or_are_reported() {
         let fonts = bundled_fonts();
-        let mut shaper = Shaper::new(&fonts, "en");
+        let mut shaper = Shaper::new(&fonts, &ShapedWords::default(), "en");
         let w = shaper.word(Style::Regular, "snow☃man");
         assert_eq!(w.missing, None, "DejaVu Sans has the snowman");
         assert_eq!(w.fell_back, [('☃', Style::Fallback(0))]);
@@ -944,7 +1047,7 @@ mod tests {
             .fallbacks()
             .find(|f| fonts.get(*f).path == crate::fonts::EMOJI)
             .expect("the emoji face is a default fallback");
-        let mut shaper = Shaper::new(&fonts, "en");
+        let mut shaper = Shaper::new(&fonts, &ShapedWords::default(), "en");
         let w = shaper.word(Style::Regular, "a🚢b");
         assert_eq!(w.missing, None);
         assert_eq!(w.fell_back, [('🚢', emoji)]);
@@ -960,7 +1063,7 @@ mod tests {
     #[test]
     fn small_caps_and_figures_from_the_face() {
         let fonts = bundled_fonts();
-        let mut shaper = Shaper::new(&fonts, "en");
+        let mut shaper = Shaper::new(&fonts, &ShapedWords::default(), "en");
         assert!(shaper.small_caps_cover(Style::Regular, "a", false));
         assert!(!shaper.small_caps_cover(Style::Mono, "a", false));
         let plain = shaper.word(Style::Regular, "Ab1");
@@ -989,7 +1092,7 @@ mod tests {
     #[test]
     fn cache_returns_the_same_word() {
         let fonts = bundled_fonts();
-        let mut shaper = Shaper::new(&fonts, "en");
+        let mut shaper = Shaper::new(&fonts, &ShapedWords::default(), "en");
         let a = shaper.word(Style::Bold, "whale");
         let b = shaper.word(Style::Bold, "whale");
         assert!(Arc::ptr_eq(&a, &b));

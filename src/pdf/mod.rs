@@ -206,10 +206,31 @@ pub struct PdfCache {
     images: HashMap<(u64, image::Options), Arc<printpdf::ExternalXObject>>,
 }
 
+/// The compressed page streams and the other streams deflated, by their keys.
+pub type KeptStreams = (Vec<(u64, Arc<Vec<u8>>)>, Vec<(u64, Vec<u8>)>);
+
 impl PdfCache {
     /// Page streams the cache holds (for tests).
     pub fn cached_streams(&self) -> usize {
         self.streams.len()
+    }
+
+    /// The compressed page streams and the other streams deflated, by their
+    /// keys: what the build cache on disk keeps of this cache (the subsets
+    /// and images are quick to make again from the fonts and files).
+    pub fn streams(&self) -> KeptStreams {
+        let pages = self.streams.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let other = self.deflated.iter().map(|(k, v)| (*k, v.clone())).collect();
+        (pages, other)
+    }
+
+    /// A cache holding the streams [`PdfCache::streams`] gave (by the same keys).
+    pub fn from_streams((pages, other): KeptStreams) -> PdfCache {
+        PdfCache {
+            streams: pages.into_iter().collect(),
+            deflated: other.into_iter().collect(),
+            ..PdfCache::default()
+        }
     }
 }
 

@@ -428,7 +428,11 @@ fn the_cover_cache_is_reused_across_processes_and_clean_removes_it() {
     assert!(quire(&["build"], dir.path()).status.success());
     let cover = std::fs::read(dir.path().join("out/fixture-cover.jpg")).unwrap();
     let cache = dir.path().join(".quire/cache");
-    let entries: Vec<_> = std::fs::read_dir(&cache).unwrap().flatten().collect();
+    let entries: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("cover-"))
+        .collect();
     assert_eq!(entries.len(), 1, "one cover in the cache");
     assert_eq!(std::fs::read(entries[0].path()).unwrap(), cover);
 

@@ -10,6 +10,7 @@ mod cli;
 mod collisions;
 mod common;
 mod cover;
+mod disk_cache;
 mod epub;
 mod golden;
 mod house;

@@ -1,0 +1,392 @@
+//! What `quire build` keeps in `.quire/cache/` for the next build process,
+//! so that a build after a small edit repays most of the last one, as a
+//! `quire watch` session does in memory: the words shaped in the book's
+//! fonts (by the fonts' key, per language, face and features), every
+//! paragraph's set lines (by their content key, under the key of the fonts
+//! and hyphenation settings), the PDF's compressed streams (by page
+//! content) and the EPUB's deflated documents (by text). The sections'
+//! pages, the font subsets and the images are made again from these.
+//!
+//! One index per book folder, of the newest build only, naming the shards
+//! that hold each part's items (split by their keys' hashes). A shard's
+//! name is a hash of its part, the key the part was made under and its
+//! items' keys, and under one code the same keys make the same items: a
+//! shard the folder holds is never written again, so the build after a
+//! one-word edit writes the few shards that changed, not the whole cache.
+//! Shards no index names are removed: the folder follows the book, not the
+//! edits made to it. Every file's name carries the fingerprint of the code
+//! (build.rs), and begins with a header (a magic word with the format's
+//! version, the payload's length and a checksum of it): an index that is
+//! damaged, truncated or written by another quire is ignored and the build
+//! made from scratch; a damaged or missing shard is removed and its items
+//! made again (and written again after the build). Written atomically (a
+//! temporary file renamed), on another thread while the outputs are written.
+//!
+//! The payload is serde's data model in postcard's encoding: compact, with
+//! a wire format fixed since postcard 1.0.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cache::DiskCache;
+use crate::layout::paragraph::Line;
+use crate::layout::shape::{Word, WordTable};
+
+/// The index's kind, a shard's kind, and their extension in the cache folder.
+const KIND: &str = "build";
+const SHARD: &str = "shard";
+const EXTENSION: &str = "bin";
+/// An entry's first bytes, with the format's version.
+const MAGIC: &[u8; 8] = b"quire\x00b2";
+/// Magic, payload length, checksum.
+const HEADER: usize = 8 + 8 + 8;
+/// Items per shard, about (a shard holds at most [`MAX_SHARDS`]th of a part).
+const ITEMS_PER_SHARD: usize = 64;
+const MAX_SHARDS: usize = 32;
+
+/// A byte string kept whole (serde's bytes, not a sequence of numbers:
+/// postcard copies it in one piece).
+#[derive(Debug, Clone)]
+pub struct Blob(pub Arc<Vec<u8>>);
+
+impl Serialize for Blob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Blob {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Blob, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Blob;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Blob, E> {
+                Ok(Blob(Arc::new(bytes.to_vec())))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, bytes: Vec<u8>) -> Result<Blob, E> {
+                Ok(Blob(Arc::new(bytes)))
+            }
+        }
+        deserializer.deserialize_bytes(Bytes)
+    }
+}
+
+/// A word shaped in one slot (face × features): slot, text, shaped word.
+pub type SlotWord = (u32, Box<str>, Arc<Word>);
+/// Words shaped for one language.
+pub type LanguageWords = (String, Vec<SlotWord>);
+/// A word as a shard holds it: language, slot, text, shaped word.
+type StoredWord = (String, u32, Box<str>, Arc<Word>);
+
+/// What one build kept for the next process.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Remembered {
+    /// The key of the font files the words were shaped in.
+    pub fonts_key: u64,
+    pub words: Vec<LanguageWords>,
+    /// The key of the fonts and settings the paragraphs were set with.
+    pub layout_key: u64,
+    pub paragraphs: Vec<(u64, Arc<[Line]>)>,
+    /// The PDF's compressed page streams, and its other streams deflated.
+    pub pdf_pages: Vec<(u64, Blob)>,
+    pub pdf_other: Vec<(u64, Blob)>,
+    /// The EPUB's deflated documents, by archive path and text hash.
+    pub epub: Vec<((String, u64), Blob)>,
+}
+
+/// The parts of the cache, each stored in shards of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+enum Part {
+    Words,
+    Paragraphs,
+    PdfPages,
+    PdfOther,
+    Epub,
+}
+
+/// The index of the last build's shards: the keys its parts were made
+/// under, and each shard's name (a hash of its part, that key and its
+/// items' keys: the same items make the same shard, never written twice).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Index {
+    fonts_key: u64,
+    layout_key: u64,
+    shards: Vec<(Part, u64)>,
+}
+
+/// A checksum of the payload: FxHash, fixed by the locked `rustc-hash`.
+fn checksum(payload: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(payload);
+    hasher.finish()
+}
+
+/// A key's hash, to name the shards (FxHash, stable across processes).
+fn key_hash(key: &impl std::hash::Hash) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
+}
+
+/// The payload of an entry's bytes, when they are a whole entry: the
+/// magic word, the payload's length and its checksum all agree.
+fn payload(bytes: &[u8]) -> Option<&[u8]> {
+    let header = bytes.get(..HEADER)?;
+    let (magic, rest) = header.split_at(8);
+    let (length, sum) = rest.split_at(8);
+    let length = u64::from_le_bytes(length.try_into().ok()?);
+    let sum = u64::from_le_bytes(sum.try_into().ok()?);
+    let payload = &bytes[HEADER..];
+    (magic == MAGIC && payload.len() as u64 == length && checksum(payload) == sum)
+        .then_some(payload)
+}
+
+/// The index's bytes read back; `None` when they are not a whole index.
+pub fn decode(bytes: &[u8]) -> Option<Index> {
+    postcard::from_bytes(payload(bytes)?).ok()
+}
+
+/// An entry's bytes: header and payload.
+fn encode(value: &impl Serialize) -> Option<(Vec<u8>, Vec<u8>)> {
+    let payload = postcard::to_allocvec(value).ok()?;
+    let mut header = Vec::with_capacity(HEADER);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    header.extend_from_slice(&checksum(&payload).to_le_bytes());
+    Some((header, payload))
+}
+
+/// The items of one shard; a shard that is missing or damaged is removed
+/// (so the next save writes it again) and reads as none: its items are
+/// made again by the build.
+fn read_shard<T: serde::de::DeserializeOwned>(disk: &DiskCache, name: u64) -> Vec<T> {
+    let path = disk.path(SHARD, name, EXTENSION);
+    let items = std::fs::read(&path)
+        .ok()
+        .and_then(|bytes| postcard::from_bytes(payload(&bytes)?).ok());
+    items.unwrap_or_else(|| {
+        let _ = std::fs::remove_file(&path);
+        Vec::new()
+    })
+}
+
+/// The last build's work in `disk`, when there is a whole index this code
+/// wrote: every shard it names that reads back whole.
+pub fn recall(disk: &DiskCache) -> Option<Remembered> {
+    let bytes = std::fs::read(disk.path(KIND, 0, EXTENSION)).ok()?;
+    let index = decode(&bytes)?;
+    let mut remembered = Remembered {
+        fonts_key: index.fonts_key,
+        layout_key: index.layout_key,
+        ..Remembered::default()
+    };
+    let mut words: Vec<StoredWord> = Vec::new();
+    for (part, name) in index.shards {
+        match part {
+            Part::Words => words.extend(read_shard(disk, name)),
+            Part::Paragraphs => remembered.paragraphs.extend(read_shard(disk, name)),
+            Part::PdfPages => remembered.pdf_pages.extend(read_shard(disk, name)),
+            Part::PdfOther => remembered.pdf_other.extend(read_shard(disk, name)),
+            Part::Epub => remembered.epub.extend(read_shard(disk, name)),
+        }
+    }
+    let mut by_language: std::collections::BTreeMap<String, Vec<SlotWord>> = Default::default();
+    for (language, slot, text, word) in words {
+        by_language
+            .entry(language)
+            .or_default()
+            .push((slot, text, word));
+    }
+    remembered.words = by_language.into_iter().collect();
+    Some(remembered)
+}
+
+/// Splits a part's items into shards by their keys' hashes, writes each
+/// shard the folder does not hold yet, and returns the shards' names.
+fn save_part<T: Serialize + Send + Sync>(
+    disk: &DiskCache,
+    part: Part,
+    part_key: u64,
+    items: Vec<(u64, T)>,
+) -> Vec<(Part, u64)> {
+    let count = (items.len() / ITEMS_PER_SHARD).clamp(1, MAX_SHARDS);
+    let mut shards: Vec<Vec<(u64, T)>> = (0..count).map(|_| Vec::new()).collect();
+    for (key, item) in items {
+        shards[(key % count as u64) as usize].push((key, item));
+    }
+    shards.retain(|shard| !shard.is_empty());
+    for shard in &mut shards {
+        shard.sort_by_key(|(key, _)| *key);
+    }
+    // The shards are encoded on all cores: a first build's are most of its
+    // cost, paid after its outputs are in place.
+    crate::on_all_cores(&shards, |share| {
+        share
+            .iter()
+            .map(|shard| {
+                let keys: Vec<u64> = shard.iter().map(|(key, _)| *key).collect();
+                let name = key_hash(&(part as u8, part_key, keys));
+                // The same keys make the same items under this code: already there.
+                if !disk.path(SHARD, name, EXTENSION).exists() {
+                    let items: Vec<&T> = shard.iter().map(|(_, item)| item).collect();
+                    if let Some((header, payload)) = encode(&items) {
+                        disk.write_parts(SHARD, name, EXTENSION, &[&header, &payload], usize::MAX);
+                    }
+                }
+                (part, name)
+            })
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// What a finished build leaves to keep: gathered on the build's thread
+/// (shared references), encoded and written by [`Pending::save`] on another.
+#[derive(Debug)]
+pub struct Pending {
+    pub disk: DiskCache,
+    pub fonts_key: u64,
+    /// Each language's table and the number of the build that used it.
+    pub words: Vec<(String, Arc<WordTable>, u32)>,
+    pub layout_key: u64,
+    pub paragraphs: Option<Arc<crate::layout::paragraph::ParagraphCache>>,
+    pub pdf: crate::pdf::KeptStreams,
+    pub epub: Vec<crate::epub::DeflatedEntry>,
+}
+
+impl Pending {
+    /// Writes the shards the folder lacks and the index, and removes the
+    /// shards no index names any more. A failure leaves the cache as it was
+    /// or without an index (the next build is then made from scratch).
+    pub fn save(self) {
+        let disk = &self.disk;
+        let words: Vec<(u64, StoredWord)> = self
+            .words
+            .iter()
+            .flat_map(|(language, table, build)| {
+                table
+                    .asked_in(*build)
+                    .into_iter()
+                    .map(move |(slot, text, word)| {
+                        let key = key_hash(&(language, slot, &text));
+                        (key, (language.clone(), slot, text, word))
+                    })
+            })
+            .collect();
+        let paragraphs = self.paragraphs.map(|p| p.paragraphs()).unwrap_or_default();
+        let (pdf_pages, pdf_other) = self.pdf;
+        let mut shards = save_part(disk, Part::Words, self.fonts_key, words);
+        shards.extend(save_part(
+            disk,
+            Part::Paragraphs,
+            self.layout_key,
+            paragraphs
+                .into_iter()
+                .map(|(key, lines)| (key, (key, lines)))
+                .collect(),
+        ));
+        shards.extend(save_part(
+            disk,
+            Part::PdfPages,
+            0,
+            pdf_pages
+                .into_iter()
+                .map(|(key, b)| (key, (key, Blob(b))))
+                .collect(),
+        ));
+        shards.extend(save_part(
+            disk,
+            Part::PdfOther,
+            0,
+            pdf_other
+                .into_iter()
+                .map(|(key, b)| (key, (key, Blob(Arc::new(b)))))
+                .collect(),
+        ));
+        shards.extend(save_part(
+            disk,
+            Part::Epub,
+            0,
+            self.epub
+                .into_iter()
+                .map(|(key, b)| (key_hash(&key), (key, Blob(b))))
+                .collect(),
+        ));
+        let names: std::collections::HashSet<std::path::PathBuf> = shards
+            .iter()
+            .map(|(_, name)| disk.path(SHARD, *name, EXTENSION))
+            .collect();
+        let index = Index {
+            fonts_key: self.fonts_key,
+            layout_key: self.layout_key,
+            shards,
+        };
+        if let Some((header, payload)) = encode(&index) {
+            disk.write_parts(KIND, 0, EXTENSION, &[&header, &payload], 1);
+        }
+        // Only the shards of this build stay: the folder follows the book.
+        disk.remove_unlisted(&format!("{SHARD}-"), &names);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_index_reads_back_and_a_damaged_one_is_refused() {
+        let index = Index {
+            fonts_key: 7,
+            layout_key: 9,
+            shards: vec![(Part::Paragraphs, 3), (Part::Epub, 5)],
+        };
+        let (header, payload) = encode(&index).unwrap();
+        let bytes = [header, payload].concat();
+        let back = decode(&bytes).unwrap();
+        assert_eq!((back.fonts_key, back.layout_key), (7, 9));
+        assert_eq!(back.shards, index.shards);
+        // Truncated, garbled, empty, foreign: refused, never read wrong.
+        assert!(decode(&bytes[..bytes.len() - 1]).is_none());
+        let mut garbled = bytes.clone();
+        let last = garbled.len() - 2;
+        garbled[last] ^= 0x20;
+        assert!(decode(&garbled).is_none());
+        assert!(decode(&[]).is_none());
+        assert!(decode(b"%PDF-1.7 and more than a header's worth").is_none());
+    }
+
+    #[test]
+    fn shards_are_written_once_and_a_damaged_one_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let disk = DiskCache::new(dir.path());
+        let items = |n: u64| {
+            (0..n)
+                .map(|k| (k, (k, Blob(Arc::new(vec![k as u8; 3])))))
+                .collect()
+        };
+        let names = save_part(&disk, Part::PdfPages, 0, items(200));
+        assert_eq!(names.len(), 200 / ITEMS_PER_SHARD);
+        let path = disk.path(SHARD, names[0].1, EXTENSION);
+        let written = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(save_part(&disk, Part::PdfPages, 0, items(200)), names);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            written
+        );
+        let back: Vec<(u64, Blob)> = read_shard(&disk, names[0].1);
+        assert!(!back.is_empty() && back.iter().all(|(k, b)| *b.0 == vec![*k as u8; 3]));
+        std::fs::write(&path, b"damaged").unwrap();
+        assert!(read_shard::<(u64, Blob)>(&disk, names[0].1).is_empty());
+        assert!(
+            !path.exists(),
+            "the damaged shard is removed, to be written again"
+        );
+    }
+}

@@ -1,0 +1,235 @@
+//! The build cache `quire build` keeps in `.quire/cache/` for the next
+//! process (src/memory.rs): never needed for correctness. A build that
+//! starts from it writes, byte for byte, what a build from scratch writes
+//! (after an edit too), a damaged, truncated or foreign entry is ignored and
+//! made again, and `quire clean` removes it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common;
+
+/// `quire build` on `dir`, with fixed dates; panics with its errors on failure.
+fn build(dir: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["build", "--dir"])
+        .arg(dir)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .expect("the quire binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every output file, by name.
+fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The every-construct fixture, its manuscript copied into a new book folder.
+fn everything_book() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = common::root().join("tests/fixtures/everything/manuscript");
+    let manuscript = dir.path().join("manuscript");
+    common::copy_dir(&source, &manuscript);
+    common::copy_dir(&source.join("part-two"), &manuscript.join("part-two"));
+    common::copy_dir(&common::root().join("fonts"), &dir.path().join("fonts"));
+    dir
+}
+
+/// The build cache's entries in the book folder.
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let Ok(found) = std::fs::read_dir(dir.join(".quire/cache")) else {
+        return Vec::new();
+    };
+    found
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("build-"))
+        })
+        .collect()
+}
+
+/// Changes one word of a chapter.
+fn edit_one_word(dir: &Path) {
+    let path = dir.join("manuscript/01-tables.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let at = text.find(" the ").expect("the chapter has a “the”");
+    let edited = format!("{} a{}", &text[..at], &text[at + 4..]);
+    std::fs::write(&path, edited).unwrap();
+}
+
+/// A fresh folder's build (no cache) of the same manuscript as `dir`'s.
+fn from_scratch(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let fresh = tempfile::tempdir().unwrap();
+    let manuscript = fresh.path().join("manuscript");
+    common::copy_dir(&dir.join("manuscript"), &manuscript);
+    common::copy_dir(
+        &dir.join("manuscript/part-two"),
+        &manuscript.join("part-two"),
+    );
+    common::copy_dir(&dir.join("fonts"), &fresh.path().join("fonts"));
+    build(fresh.path());
+    assert_eq!(entries(fresh.path()).len(), 1, "the build kept its work");
+    outputs(fresh.path())
+}
+
+fn assert_same(with_cache: &BTreeMap<String, Vec<u8>>, without: &BTreeMap<String, Vec<u8>>) {
+    assert_eq!(
+        with_cache.keys().collect::<Vec<_>>(),
+        without.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in with_cache {
+        assert!(
+            *bytes == without[name],
+            "{name} differs when built from the cache"
+        );
+    }
+}
+
+#[test]
+fn a_build_from_the_cache_writes_what_a_build_from_scratch_writes() {
+    let book = everything_book();
+    build(book.path());
+    let first = outputs(book.path());
+    let kept = entries(book.path());
+    assert_eq!(kept.len(), 1, "one entry: {kept:?}");
+    let size: u64 = std::fs::read_dir(book.path().join(".quire/cache"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("shard-"))
+        .map(|e| e.metadata().unwrap().len())
+        .sum();
+    assert!(
+        size > 10_000,
+        "the shards hold the build's work: {size} bytes"
+    );
+
+    // Nothing changed: the same files, from the cache.
+    build(book.path());
+    assert_same(&outputs(book.path()), &first);
+
+    // One word changed: the same files as a fresh folder's build.
+    edit_one_word(book.path());
+    build(book.path());
+    let edited = outputs(book.path());
+    assert!(edited != first, "the edit shows");
+    assert_same(&edited, &from_scratch(book.path()));
+    assert_eq!(entries(book.path()).len(), 1, "still one entry");
+}
+
+#[test]
+fn a_damaged_truncated_or_foreign_entry_is_ignored_and_made_again() {
+    let book = everything_book();
+    build(book.path());
+    let expected = outputs(book.path());
+    let entry = entries(book.path()).remove(0);
+    let whole = std::fs::read(&entry).unwrap();
+    assert!(quire::memory::decode(&whole).is_some());
+
+    let damages: Vec<(&str, Vec<u8>)> = vec![
+        ("truncated", whole[..whole.len() / 2].to_vec()),
+        ("empty", Vec::new()),
+        ("garbled", {
+            let mut bytes = whole.clone();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x5a;
+            bytes
+        }),
+        ("a header only", whole[..24].to_vec()),
+        ("not an entry", b"%PDF-1.7 something else entirely".to_vec()),
+    ];
+    for (what, bytes) in damages {
+        std::fs::write(&entry, &bytes).unwrap();
+        build(book.path());
+        assert_same(&outputs(book.path()), &expected);
+        let made = std::fs::read(&entry).unwrap();
+        assert!(
+            made != bytes && quire::memory::decode(&made).is_some(),
+            "a {what} entry was made again"
+        );
+    }
+
+    // A damaged shard (the index names it): its items are made again, and it is written again.
+    let shards: Vec<PathBuf> = std::fs::read_dir(book.path().join(".quire/cache"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("shard-")
+        })
+        .collect();
+    assert!(!shards.is_empty(), "the entry's parts are in shards");
+    let garbled: Vec<Vec<u8>> = shards
+        .iter()
+        .map(|shard| {
+            let mut bytes = std::fs::read(shard).unwrap();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x5a;
+            std::fs::write(shard, &bytes).unwrap();
+            bytes
+        })
+        .collect();
+    build(book.path());
+    assert_same(&outputs(book.path()), &expected);
+    for (shard, garbled) in shards.iter().zip(&garbled) {
+        let bytes = std::fs::read(shard).expect("the shard was written again");
+        assert!(bytes != *garbled, "{} was written again", shard.display());
+    }
+
+    // Another book's whole entry (its index; its shards are not there) in this folder.
+    let other = tempfile::tempdir().unwrap();
+    common::write_project(
+        other.path(),
+        &[
+            (
+                "manuscript/book.toml",
+                b"title = \"Other\"\ndate = \"2026-01-01\"\n",
+            ),
+            (
+                "manuscript/01.md",
+                b"# One\n\nThe only paragraph of another book.\n",
+            ),
+        ],
+    );
+    common::copy_dir(&common::root().join("fonts"), &other.path().join("fonts"));
+    build(other.path());
+    let foreign = entries(other.path()).remove(0);
+    std::fs::copy(&foreign, &entry).unwrap();
+    build(book.path());
+    assert_same(&outputs(book.path()), &expected);
+}
+
+#[test]
+fn clean_removes_the_build_cache() {
+    let book = everything_book();
+    build(book.path());
+    assert_eq!(entries(book.path()).len(), 1);
+    let out = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["clean", "--dir"])
+        .arg(book.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!book.path().join(".quire").exists());
+    assert!(entries(book.path()).is_empty());
+}
