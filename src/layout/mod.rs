@@ -9,6 +9,7 @@
 //! designed front matter in `frontmatter`. `geometry` holds the page grid,
 //! `report` the measurements and `dump` the text dump for snapshot tests.
 
+mod assemble;
 pub mod compose;
 pub mod crossrefs;
 pub mod dump;
@@ -33,20 +34,18 @@ pub use frame::{PagedBook, Report};
 use std::collections::HashMap;
 
 pub use compose::roman;
-use compose::{ComposedPage, Furniture, Heads, LineFact, compose_slice, furnish};
-use frame::{OutlineEntry, Page, Side};
+use compose::{ComposedPage, LineFact};
+use frame::OutlineEntry;
 use galley::Galley;
 use geometry::{PageGeometry, TypeScale, kdp_gutter_inches};
 use hyphenate::Hyphenator;
-use paginate::{PageCosts, paginate};
+use paginate::PageCosts;
 use paragraph::Setter;
 use shape::{ShapedWords, Shaper};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::fonts::Fonts;
-use crate::model::{
-    BlockKind, Book, ChapterOpening, PageMap, PageStart, RunningHead, SectionKind, TextPos,
-};
+use crate::model::{BlockKind, Book, PageMap, PageStart, SectionKind, TextPos};
 
 /// Everything layout hands back.
 #[derive(Debug, Clone)]
@@ -673,7 +672,7 @@ fn layout_once(
 
     // Plan the pages once with placeholder folios in the contents to learn every
     // section's folio, then set the contents with the real folios and compose.
-    let mut folios: HashMap<String, String> = book
+    let placeholders: HashMap<String, String> = book
         .sections
         .iter()
         .flat_map(|s| {
@@ -685,42 +684,33 @@ fn layout_once(
         .map(|key| (key, "000".to_string()))
         .collect();
     let mut slice_cache = HashMap::new();
-    let mut assembled = assemble(
+    let first = assemble::Setting {
         book,
-        &galleys,
-        &folios,
-        setter,
+        galleys: &galleys,
+        folios: &placeholders,
         geometry,
         scale,
         sink,
-        &costs,
-        &note_lines,
-        &mut slice_cache,
+        costs: &costs,
+        note_lines: &note_lines,
         reuse,
-        false,
-    );
+        compose: false,
+    };
+    let mut assembled = assemble::assemble(&first, setter, &mut slice_cache);
     // The real folios are no wider than the placeholder, but narrower ones
     // can leave an entry that turned over (a title of thousands of letters)
     // a line shorter, and the contents a page shorter, which moves every
     // folio after it: the contents are set again with the moved folios until
     // the page count holds (once, for a book whose contents keep their length).
     for _ in 0..3 {
-        folios = contents_folios(book, &assembled.pages);
+        let folios = contents_folios(book, &assembled.pages);
         let before = assembled.pages.len();
-        assembled = assemble(
-            book,
-            &galleys,
-            &folios,
-            setter,
-            geometry,
-            scale,
-            sink,
-            &costs,
-            &note_lines,
-            &mut slice_cache,
-            reuse,
-            true,
-        );
+        let setting = assemble::Setting {
+            folios: &folios,
+            compose: true,
+            ..first
+        };
+        assembled = assemble::assemble(&setting, setter, &mut slice_cache);
         if assembled.pages.len() == before {
             break;
         }
@@ -764,335 +754,4 @@ fn contents_folios(book: &Book, pages: &[ComposedPage]) -> HashMap<String, Strin
         }
     }
     folios
-}
-
-#[allow(clippy::too_many_arguments)]
-fn assemble(
-    book: &Book,
-    galleys: &[Option<Galley>],
-    folios: &HashMap<String, String>,
-    setter: &mut Setter<'_, '_>,
-    geometry: &PageGeometry,
-    scale: &TypeScale,
-    sink: u32,
-    costs: &PageCosts,
-    note_lines: &dyn Fn(&[u32], &Galley) -> u32,
-    slice_cache: &mut HashMap<(usize, bool), std::sync::Arc<SectionPages>>,
-    reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
-    compose: bool,
-) -> Built {
-    let book_wide = reuse.map(|_| book_wide_key(book, geometry, scale, sink));
-    let mut sections = Vec::new();
-    let mut pages: Vec<ComposedPage> = Vec::new();
-    let mut facts: Vec<Vec<LineFact>> = Vec::new();
-    let mut outline = Vec::new();
-    let mut overflows = Vec::new();
-    let mut body_start: Option<usize> = None;
-    let mut reshaped_blocks = Vec::new();
-    let mut dropped_heads = Vec::new();
-    let mut heads = Heads::default();
-    let page_of = |side: Side, items: Vec<frame::Item>| Page {
-        folio: String::new(),
-        side,
-        trim: geometry.trim,
-        bleed: geometry.bleed,
-        items,
-    };
-    let blank_page = |section: usize, index: usize| ComposedPage {
-        page: page_of(
-            if index % 2 == 0 {
-                Side::Recto
-            } else {
-                Side::Verso
-            },
-            Vec::new(),
-        ),
-        first: None,
-        depth: 0,
-        section,
-        blank: true,
-        asked_break: false,
-        opening: false,
-    };
-    let side_of = |index: usize| {
-        if index % 2 == 0 {
-            Side::Recto
-        } else {
-            Side::Verso
-        }
-    };
-
-    for (s, section) in book.sections.iter().enumerate() {
-        let after_part = s > 0 && book.sections[s - 1].kind == SectionKind::Part;
-        let opens_recto = match section.kind {
-            SectionKind::Copyright => false,
-            // A part title stands alone on its recto: the verso behind it is blank.
-            _ if after_part => true,
-            SectionKind::Chapter | SectionKind::Appendix => {
-                book.print.chapters_open == ChapterOpening::Recto || body_start.is_none()
-            }
-            _ => true,
-        };
-        if section.kind == SectionKind::Copyright && pages.len() % 2 == 0 {
-            // The copyright page is the verso of the title page.
-            pages.push(blank_page(s, pages.len()));
-            facts.push(Vec::new());
-        }
-        if opens_recto && pages.len() % 2 == 1 {
-            pages.push(blank_page(s, pages.len()));
-            facts.push(Vec::new());
-        }
-        if matches!(section.kind, SectionKind::Chapter | SectionKind::Part) && body_start.is_none()
-        {
-            body_start = Some(pages.len());
-        }
-        if section.in_toc || section.kind == SectionKind::Contents {
-            outline.push(OutlineEntry {
-                title: section.title.clone(),
-                page: pages.len(),
-                level: 1,
-            });
-        }
-        match section.kind {
-            SectionKind::HalfTitle | SectionKind::TitlePage | SectionKind::Copyright => {
-                let side = side_of(pages.len());
-                let (items, first) = if compose {
-                    let (items, first, overflow) = frontmatter::display_page(
-                        section,
-                        setter,
-                        geometry,
-                        scale,
-                        side == Side::Recto,
-                    );
-                    if let Some(key) = overflow {
-                        overflows.push((key, section.kind));
-                    }
-                    (items, first)
-                } else {
-                    (Vec::new(), None)
-                };
-                pages.push(ComposedPage {
-                    page: page_of(side, items),
-                    first,
-                    depth: geometry.lines as u32,
-                    section: s,
-                    blank: false,
-                    opening: true,
-                    asked_break: false,
-                });
-                facts.push(Vec::new());
-            }
-            _ => {
-                let contents;
-                let galley = match section.kind {
-                    SectionKind::Contents => {
-                        contents = frontmatter::contents_galley(
-                            section,
-                            folios,
-                            setter,
-                            geometry,
-                            scale,
-                            sink,
-                            book.print.contents_leaders,
-                        );
-                        &contents
-                    }
-                    _ => match &galleys[s] {
-                        Some(g) => g,
-                        None => continue,
-                    },
-                };
-                let first_recto = pages.len() % 2 == 0;
-                let lines_fn = |notes: &[u32]| note_lines(notes, galley);
-                // Body sections paginate the same way in both passes: do it once per side,
-                // reshaping paragraphs where a page would run short.
-                let (entry, key) = if section.kind == SectionKind::Contents {
-                    let slices =
-                        paginate(galley, geometry.lines as u32, first_recto, &lines_fn, costs);
-                    let pages = SectionPages {
-                        paginated: (slices, None),
-                        composed: Default::default(),
-                    };
-                    (std::sync::Arc::new(pages), None)
-                } else {
-                    let key = book_wide.map(|k| section_key(section, k, first_recto));
-                    let from_before =
-                        key.and_then(|key| reuse.and_then(|r| r.sections.get(&key)).cloned());
-                    let entry = slice_cache
-                        .entry((s, first_recto))
-                        .or_insert_with(|| {
-                            from_before.unwrap_or_else(|| {
-                                let (slices, reshaped) = reshape::paginate_full(
-                                    section,
-                                    galley,
-                                    setter,
-                                    geometry.lines as u32,
-                                    first_recto,
-                                    note_lines,
-                                    costs,
-                                );
-                                std::sync::Arc::new(SectionPages {
-                                    paginated: (slices, reshaped.map(std::sync::Arc::new)),
-                                    composed: Default::default(),
-                                })
-                            })
-                        })
-                        .clone();
-                    (entry, key)
-                };
-                let (slices, reshaped) = &entry.paginated;
-                let galley = match reshaped {
-                    Some(changed) => {
-                        reshaped_blocks.extend(changed.1.paragraphs.iter().map(|(b, _)| *b));
-                        &changed.0
-                    }
-                    None => galley,
-                };
-                // Sides alternate from the section's first page, so the
-                // composed pages depend only on the section's entry.
-                let composed = compose.then(|| {
-                    entry.composed.get_or_init(|| {
-                        let start = pages.len();
-                        slices
-                            .iter()
-                            .enumerate()
-                            .map(|(k, slice)| {
-                                let side = side_of(start + k);
-                                let (items, first) =
-                                    compose_slice(galley, slice, geometry, scale, side);
-                                (items, first, compose::facts(galley, slice))
-                            })
-                            .collect()
-                    })
-                });
-                for (k, slice) in slices.iter().enumerate() {
-                    let side = side_of(pages.len());
-                    let (items, first) = match composed {
-                        Some(composed) => {
-                            let (items, first, page_facts) = &composed[k];
-                            facts.push(page_facts.clone());
-                            (items.clone(), *first)
-                        }
-                        None => {
-                            facts.push(Vec::new());
-                            // Where the page starts is enough to find a heading's page.
-                            let first =
-                                galley.items[slice.items.clone()].iter().find_map(|i| i.pos);
-                            (Vec::new(), first)
-                        }
-                    };
-                    pages.push(ComposedPage {
-                        page: page_of(side, items),
-                        first,
-                        depth: slice.depth,
-                        section: s,
-                        blank: false,
-                        opening: k == 0,
-                        asked_break: slice.asked_break,
-                    });
-                }
-                if let (Some(key), true) = (key, compose) {
-                    sections.push((key, entry.clone()));
-                }
-            }
-        }
-    }
-
-    // Printers have minimum page counts: pad with blank pages at the end (KDP takes up to 10).
-    let last_section = book.sections.len().saturating_sub(1);
-    let mut padding = 0;
-    while pages.len() < book.print.min_pages && padding < MAX_END_BLANKS {
-        pages.push(blank_page(last_section, pages.len()));
-        facts.push(Vec::new());
-        padding += 1;
-    }
-    // Every leaf has two sides: a book that ends on a recto gets its blank verso.
-    if pages.len() % 2 == 1 {
-        if padding < MAX_END_BLANKS {
-            pages.push(blank_page(last_section, pages.len()));
-            facts.push(Vec::new());
-        } else {
-            pages.pop();
-            facts.pop();
-        }
-    }
-
-    // Folios: lower-case roman before the first chapter, arabic from it.
-    let body_start = body_start.unwrap_or(pages.len());
-    for (i, page) in pages.iter_mut().enumerate() {
-        page.page.folio = if i < body_start {
-            roman(i + 1)
-        } else {
-            (i - body_start + 1).to_string()
-        };
-    }
-    for page in pages.iter_mut().filter(|_| compose) {
-        let section = &book.sections[page.section];
-        let furniture = if page.blank
-            || (page.opening
-                && matches!(
-                    section.kind,
-                    SectionKind::Dedication | SectionKind::Epigraph | SectionKind::Part
-                )) {
-            // Display pages carry no running head or folio; a dedication that runs
-            // on (a letter to a friend) has them on the pages after its first.
-            Furniture::None
-        } else if page.opening {
-            match section.kind {
-                SectionKind::HalfTitle | SectionKind::TitlePage | SectionKind::Copyright => {
-                    Furniture::None
-                }
-                _ => Furniture::DropFolio(page.page.folio.clone()),
-            }
-        } else {
-            let choice = if page.page.side == Side::Verso {
-                book.print.running_head_verso
-            } else {
-                book.print.running_head_recto
-            };
-            let titled = matches!(
-                section.blocks.first().map(|b| &b.kind),
-                Some(BlockKind::Heading { level: 1, .. })
-            );
-            let text = match choice {
-                RunningHead::Author => book.meta.author_line(),
-                RunningHead::Title => book.meta.title.clone(),
-                RunningHead::Chapter if titled => section
-                    .running_head
-                    .clone()
-                    .unwrap_or_else(|| section.title.clone()),
-                // A section without a heading has no title to repeat: the book's stands in.
-                RunningHead::Chapter => book.meta.title.clone(),
-                RunningHead::None => String::new(),
-            };
-            Furniture::Head {
-                text,
-                folio: page.page.folio.clone(),
-            }
-        };
-        if !furnish(
-            &mut page.page,
-            &furniture,
-            geometry,
-            scale,
-            setter,
-            &mut heads,
-        ) && !dropped_heads.contains(&page.section)
-        {
-            dropped_heads.push(page.section);
-        }
-    }
-    Built {
-        pages,
-        facts,
-        outline,
-        low_resolution: Vec::new(),
-        too_tall: Vec::new(),
-        notices: Vec::new(),
-        overflows,
-        reshaped: reshaped_blocks,
-        dropped_heads,
-        timings: LayoutTimings::default(),
-        sections,
-    }
 }
