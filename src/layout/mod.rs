@@ -28,6 +28,7 @@ pub mod sections;
 pub mod shape;
 pub mod table;
 pub mod urlnotes;
+mod warnings;
 
 pub use frame::{PagedBook, Report};
 
@@ -270,155 +271,7 @@ fn layout_pass(
     }
     let (built, geometry) = built.expect("layout ran at least once");
 
-    let mut errors = Diagnostics::new();
-    let mut warnings = Vec::new();
-    let mut missing: Vec<char> = setter.missing.iter().map(|(c, _)| *c).collect();
-    missing.sort_unstable();
-    missing.dedup();
-    for c in missing {
-        let message = format!("no font has a glyph for “{c}” (U+{:04X})", c as u32);
-        let faces: Vec<&str> = fonts.iter().map(|(_, f)| f.path.as_str()).collect();
-        if for_print {
-            errors.push(Diagnostic::error(message).at(find_char(book, c)).with_hint(format!(
-                "neither the book's fonts nor the fallbacks ({}) can show it; replace it in the text, or add a font that has it to fonts.fallback in book.toml",
-                if faces.len() > 5 { faces[5..].join(", ") } else { "none".to_string() }
-            )));
-        } else {
-            warnings.push(Diagnostic::warning(message).at(find_char(book, c)).with_hint(
-                "the EPUB is built (reading systems bring their own fonts), but no font of the book can show this character in print".to_string()
-            ));
-        }
-    }
-    if let Some(notice) = fallback_notice(&setter.fell_back, fonts) {
-        warnings.push(notice);
-    }
-    for &s in &built.dropped_heads {
-        let section = &book.sections[s];
-        let head = section.running_head.as_ref().unwrap_or(&section.title);
-        // A head of thousands of letters is named by its start (a long title in full).
-        let shown: String = head.chars().take(100).collect();
-        let more = if head.chars().nth(100).is_some() {
-            "…"
-        } else {
-            ""
-        };
-        warnings.push(
-            Diagnostic::warning(format!(
-                "the running head “{shown}{more}” is too long for the page even set smaller, and is left off"
-            ))
-            .at(section.blocks.first().and_then(|b| b.span).and_then(|s| book.locate(s)))
-            .with_hint("give the heading a short form for its running head: # Title {short=\"Short title\"}"),
-        );
-    }
-    for (span, text, _, room) in &built.too_tall {
-        let shown: String = text.chars().take(60).collect();
-        let more = if text.chars().count() > 60 { "…" } else { "" };
-        errors.push(
-            Diagnostic::error(format!(
-                "a heading is too long for a page even at the body size: “{shown}{more}”"
-            ))
-            .at(span.and_then(|s| book.locate(s)))
-            .with_hint(format!(
-                "shorten it: at this trim a heading may take {room} lines of the page"
-            )),
-        );
-    }
-    let mut named = Vec::new();
-    for (key, page) in &built.overflows {
-        // One message per key, on the first page it does not fit.
-        if named.contains(key) {
-            continue;
-        }
-        named.push(*key);
-        let page = match page {
-            SectionKind::HalfTitle => "half-title page",
-            SectionKind::TitlePage => "title page",
-            _ => "copyright page",
-        };
-        errors.push(
-            Diagnostic::error(format!(
-                "`{key}` is too long for the {page}, even set at the body size"
-            ))
-            .at(book.settings_at.get(*key).cloned().or_else(|| {
-                Some(crate::diag::Location {
-                    file: crate::project::CONFIG_FILE.to_string(),
-                    line: 1,
-                    column: 1,
-                })
-            }))
-            .with_hint(format!(
-                "shorten `{key}` in book.toml; a long description belongs in `description`"
-            )),
-        );
-    }
-    if errors.has_errors() {
-        return Err(errors);
-    }
-
-    warnings.extend(built.notices.iter().cloned());
-    for word in &setter.broken_words {
-        let shown: String = word.chars().take(40).collect();
-        warnings.push(
-            Diagnostic::warning(format!(
-                "a word is wider than the line and was broken: “{shown}…”"
-            ))
-            .at(book.sources.iter().find_map(|s| {
-                s.text.find(word.as_str()).map(|at| {
-                    let (line, column) = s.index.line_column(&s.text, at);
-                    Location {
-                        file: s.path.clone(),
-                        line,
-                        column,
-                    }
-                })
-            }))
-            .with_hint("break the word with a space or a hyphen, or shorten it"),
-        );
-    }
-    for (image, dpi) in &built.low_resolution {
-        let path = &book.image(*image).path;
-        warnings.push(
-            Diagnostic::warning(format!("image {path} prints at {dpi:.0} dpi, below 300"))
-                .with_hint("supply a larger image: printers need 300 dpi at the size it is placed"),
-        );
-    }
-    let count = built.pages.len();
-    if count > 828 {
-        warnings.push(
-            Diagnostic::warning(format!(
-                "the print edition has {count} pages; KDP paperbacks take at most 828"
-            ))
-            .with_hint("split the book into volumes, or choose a larger print.trim or a smaller print.font-size"),
-        );
-    } else if count < 24 && book.print.min_pages <= count {
-        let needs = if count < 18 {
-            "KDP paperbacks need 24–828 and IngramSpark at least 18"
-        } else {
-            "KDP paperbacks need 24–828"
-        };
-        let hint = if count + MAX_END_BLANKS >= 24 {
-            "set print.min-pages = 24 in book.toml to pad the interior with blank pages at the end (printers accept up to 10)".to_string()
-        } else {
-            format!(
-                "add front or back matter, or choose a smaller print.trim or a larger print.font-size; print.min-pages can add at most {MAX_END_BLANKS} blank pages"
-            )
-        };
-        warnings.push(
-            Diagnostic::warning(format!("the print edition has {count} pages; {needs}"))
-                .with_hint(hint),
-        );
-    }
-    if book.print.min_pages > count {
-        warnings.push(
-            Diagnostic::warning(format!(
-                "the print edition has {count} pages, short of print.min-pages = {} even with {MAX_END_BLANKS} blank pages at the end",
-                book.print.min_pages
-            ))
-            .at(book.settings_at.get("print.min-pages").cloned())
-            .with_hint("printers accept at most 10 blank pages at the end; add content, or choose a smaller print.trim or a larger print.font-size"),
-        );
-    }
-
+    let warnings = warnings::of_the_setting(book, fonts, &setter, &built, for_print)?;
     let mut report = report::measure(&built.pages, &built.facts, geometry.lines as u32);
     report.reshaped_paragraphs = built.reshaped.len();
     // The pages a reshaped paragraph sits on, for whoever checks them by eye.
@@ -487,60 +340,6 @@ fn next_text(pages: &[ComposedPage], i: usize, block_count: u32) -> TextPos {
         block: crate::model::BlockId(block_count),
         offset: 0,
     })
-}
-
-/// One warning naming the characters each fallback face supplied.
-fn fallback_notice(fell_back: &[(char, crate::fonts::Style)], fonts: &Fonts) -> Option<Diagnostic> {
-    if fell_back.is_empty() {
-        return None;
-    }
-    let mut by_face: std::collections::BTreeMap<crate::fonts::Style, Vec<char>> =
-        std::collections::BTreeMap::new();
-    for (c, face) in fell_back {
-        by_face.entry(*face).or_default().push(*c);
-    }
-    let mut parts = Vec::new();
-    for (face, mut chars) in by_face {
-        chars.sort_unstable();
-        chars.dedup();
-        let shown: String = chars.iter().take(40).collect();
-        let more = if chars.len() > 40 {
-            format!(" and {} more", chars.len() - 40)
-        } else {
-            String::new()
-        };
-        parts.push(format!("{} from {}", shown + &more, fonts.get(face).path));
-    }
-    Some(
-        Diagnostic::warning(format!(
-            "characters the book's fonts lack are set in a fallback font: {}",
-            parts.join("; ")
-        ))
-        .with_hint("this is fine for a symbol or a word; for longer passages name a matching font in book.toml ([fonts])"),
-    )
-}
-
-/// Where a character first occurs in the manuscript, or else the book.toml
-/// key that writes it.
-fn find_char(book: &Book, c: char) -> Option<Location> {
-    book.sources
-        .iter()
-        .find_map(|s| {
-            s.text.find(c).map(|at| {
-                let (line, column) = s.index.line_column(&s.text, at);
-                Location {
-                    file: s.path.clone(),
-                    line,
-                    column,
-                }
-            })
-        })
-        .or_else(|| book.setting_holding(c))
-        .or(Some(Location {
-            file: crate::project::CONFIG_FILE.to_string(),
-            line: 1,
-            column: 1,
-        }))
 }
 
 /// A first guess of the page count from the amount of text, so the gutter is
