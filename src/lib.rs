@@ -37,6 +37,7 @@ pub mod resolve;
 pub mod serve;
 pub mod stores;
 pub mod watch;
+mod writers;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -45,6 +46,9 @@ use std::time::{Duration, Instant};
 use diag::{Diagnostic, Diagnostics};
 use model::Book;
 use project::{CONFIG_FILE, Project};
+use writers::{
+    Sources, ebook_cover_key, edition_files, print_cover_key, store_files, write_editions,
+};
 
 /// Which editions to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,6 +298,50 @@ impl BuildCache {
         });
         (layout_key, reuse)
     }
+
+    /// The ebook cover under `key` from the last build, or from the cache
+    /// folder (when the EPUB is wanted), if it holds a JPEG of the size.
+    fn ebook_cover(&self, key: u64, options: &Options) -> Option<Arc<Vec<u8>>> {
+        let kept = self
+            .cover
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, c)| c.clone());
+        if kept.is_some() || !options.formats.epub {
+            return kept;
+        }
+        let valid =
+            |bytes: &[u8]| cache::is_jpeg_of(bytes, cover::EBOOK_WIDTH, cover::EBOOK_HEIGHT);
+        self.disk
+            .as_ref()
+            .and_then(|disk| disk.read("cover", key, "jpg", valid))
+            .map(Arc::new)
+    }
+
+    /// Keeps a successful build's work for the next one.
+    fn keep_for_next(&mut self, kept: Kept) {
+        let (layout_key, paragraphs) = kept.paragraphs;
+        self.paragraphs = Some((layout_key, Arc::new(paragraphs)));
+        if let Some(cover) = kept.cover {
+            self.cover = Some(cover);
+        }
+        self.pdf = kept.pdf;
+        self.epub = kept.epub;
+        if let Some((key, bytes)) = kept.print_cover {
+            self.print_cover = Some((key, Arc::new(bytes)));
+        }
+    }
+}
+
+/// What a successful build leaves for the next: its paragraphs under the
+/// layout key, the ebook cover, the PDF's and the EPUB's caches and the
+/// print cover, each under its key.
+struct Kept {
+    paragraphs: (u64, layout::paragraph::ParagraphCache),
+    cover: Option<(u64, Arc<Vec<u8>>)>,
+    pdf: pdf::PdfCache,
+    epub: epub::EpubCache,
+    print_cover: Option<(u64, Vec<u8>)>,
 }
 
 /// The key of what set paragraphs depend on besides their text: the
@@ -711,28 +759,8 @@ fn build_once(
     let (layout_key, reuse) = cache.paragraphs_for(&book, fonts_key);
 
     // The cover depends only on the metadata, the art and the fonts: make it while layout runs.
-    let cover_key = {
-        let meta = format!(
-            "{:?}|{:?}|{:?}",
-            book.meta.title, book.meta.subtitle, book.meta.authors
-        );
-        let art = book.cover_art.as_ref().map_or(&[][..], |a| &a.bytes[..]);
-        content_hash(&[meta.as_bytes(), art, &layout_key.to_le_bytes()])
-    };
-    let valid_cover =
-        |bytes: &[u8]| cache::is_jpeg_of(bytes, cover::EBOOK_WIDTH, cover::EBOOK_HEIGHT);
-    let mut cached_cover = cache
-        .cover
-        .as_ref()
-        .filter(|(k, _)| *k == cover_key)
-        .map(|(_, c)| c.clone());
-    if cached_cover.is_none() && options.formats.epub {
-        cached_cover = cache
-            .disk
-            .as_ref()
-            .and_then(|disk| disk.read("cover", cover_key, "jpg", valid_cover))
-            .map(Arc::new);
-    }
+    let cover_key = ebook_cover_key(&book, layout_key);
+    let cached_cover = cache.ebook_cover(cover_key, options);
     let (laid_out, cover_jpeg) = std::thread::scope(|scope| {
         let cover = (options.formats.epub && cached_cover.is_none()).then(|| {
             scope.spawn(|| {
@@ -771,18 +799,7 @@ fn build_once(
 
     let stem = output_stem(&book);
     let mut files = Vec::new();
-    // The print cover shows the metadata, the art and the spine, whose width
-    // follows the page count; its document information is the metadata too.
-    let print_cover_key = {
-        let art = book.cover_art.as_ref().map_or(&[][..], |a| &a.bytes[..]);
-        let shown = format!(
-            "{:?}|{:?}|{}",
-            book.meta,
-            book.print,
-            laid_out.pages.pages.len()
-        );
-        content_hash(&[shown.as_bytes(), art, &fonts_key.to_le_bytes()])
-    };
+    let print_cover_key = print_cover_key(&book, laid_out.pages.pages.len(), fonts_key);
     let cached_print_cover = cache
         .print_cover
         .as_ref()
@@ -797,116 +814,40 @@ fn build_once(
         Default::default()
     };
     // The editions are independent once the layout is known: write them side by side.
-    let (epub, pdf, print_cover) = std::thread::scope(|scope| {
-        let epub = options.formats.epub.then(|| {
-            scope.spawn(|| {
-                let t = Instant::now();
-                let faces = epub_faces(&book, &fonts);
-                let bytes = epub::write_reusing(
-                    &book,
-                    &laid_out.page_map,
-                    &cover_jpeg,
-                    &faces,
-                    &mut epub_cache,
-                );
-                (bytes, t.elapsed())
-            })
-        });
-        let keep_sheet = inspect.is_some();
-        let (book, fonts, laid_out) = (&book, &fonts, &laid_out);
-        let cached_print_cover = &cached_print_cover;
-        let print_cover = options.formats.pdf.then(|| {
-            scope.spawn(move || {
-                if let Some(bytes) = &cached_print_cover
-                    && !keep_sheet
-                {
-                    return (Ok((bytes.to_vec(), None)), Duration::ZERO);
-                }
-                let t = Instant::now();
-                let made =
-                    cover::print_cover(book, fonts, laid_out.pages.pages.len()).and_then(|c| {
-                        let bytes = pdf::write_cover(book, &c.pages, fonts, &c.images)?;
-                        Ok((bytes, keep_sheet.then_some(c)))
-                    });
-                (made, t.elapsed())
-            })
-        });
-        let pdf = options.formats.pdf.then(|| {
-            let t = Instant::now();
-            let bytes = pdf::write_reusing(book, &laid_out.pages, fonts, &mut pdf_cache);
-            (bytes, t.elapsed())
-        });
-        (
-            epub.map(|h| h.join().expect("the EPUB writer does not panic")),
-            pdf,
-            print_cover.map(|h| h.join().expect("the print cover does not panic")),
-        )
-    });
-    if let Some((bytes, elapsed)) = epub {
-        timings.epub = elapsed;
-        files.push(OutputFile {
-            name: format!("{stem}.epub"),
-            bytes: bytes?,
-        });
-        files.push(OutputFile {
-            name: format!("{stem}-cover.jpg"),
-            bytes: cover_jpeg.to_vec(),
-        });
-    }
-    if let Some((bytes, elapsed)) = pdf {
-        timings.pdf = elapsed;
-        files.push(OutputFile {
-            name: format!("{stem}.pdf"),
-            bytes: bytes?,
-        });
-    }
-    let mut made_print_cover = None;
-    let mut print_sheet = None;
-    if let Some((made, elapsed)) = print_cover {
-        timings.print_cover = elapsed;
-        let (bytes, sheet) = made?;
-        print_sheet = sheet;
-        made_print_cover = cache.keep.then(|| bytes.clone());
-        files.push(OutputFile {
-            name: format!("{stem}-cover.pdf"),
-            bytes,
-        });
+    let written = write_editions(
+        &Sources {
+            book: &book,
+            fonts: &fonts,
+            laid_out: &laid_out,
+            cover_jpeg: &cover_jpeg,
+            cached_print_cover: &cached_print_cover,
+            keep_sheet: inspect.is_some(),
+            options,
+        },
+        &mut pdf_cache,
+        &mut epub_cache,
+    );
+    let (mut made_print_cover, print_sheet) =
+        edition_files(written, &stem, &cover_jpeg, &mut files, &mut timings)?;
+    if !cache.keep {
+        made_print_cover = None;
     }
     if !store_editions.is_empty() {
         let t = Instant::now();
-        let find = |suffix: &str| {
-            files
-                .iter()
-                .find(|f| f.name == format!("{stem}{suffix}"))
-                .map(|f| &f.bytes[..])
-        };
-        let sources = stores::Sources {
-            book: &book,
-            stem: &stem,
-            epub: find(".epub").unwrap_or_default(),
-            cover_jpeg: &cover_jpeg,
-            pdf: find(".pdf"),
-        };
-        let (mut editions, mut more) = stores::editions(&store_editions, &sources)?;
-        files.append(&mut editions);
+        let mut more = store_files(&book, &stem, &cover_jpeg, &store_editions, &mut files)?;
         warnings.append(&mut more);
         timings.stores = t.elapsed();
     }
     // Only a successful build updates what the next one reuses.
     let mut laid_out = laid_out;
     if cache.keep {
-        let paragraphs = std::mem::take(&mut laid_out.paragraphs);
-        cache.paragraphs = Some((layout_key, Arc::new(paragraphs)));
-    }
-    if cache.keep && options.formats.epub {
-        cache.cover = Some((cover_key, cover_jpeg));
-    }
-    if cache.keep {
-        cache.pdf = pdf_cache;
-        cache.epub = epub_cache;
-        if let Some(bytes) = made_print_cover {
-            cache.print_cover = Some((print_cover_key, Arc::new(bytes)));
-        }
+        cache.keep_for_next(Kept {
+            paragraphs: (layout_key, std::mem::take(&mut laid_out.paragraphs)),
+            cover: options.formats.epub.then_some((cover_key, cover_jpeg)),
+            pdf: pdf_cache,
+            epub: epub_cache,
+            print_cover: made_print_cover.map(|bytes| (print_cover_key, bytes)),
+        });
     }
     let pages = laid_out.pages.pages.len();
     let report = std::mem::take(&mut laid_out.report);
