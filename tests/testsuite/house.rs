@@ -405,6 +405,42 @@ fn each_module_imports_only_what_the_map_allows() {
     );
 }
 
+/// The map names files that exist: every path in backticks under `src/`,
+/// `tests/`, `benches/` or `.ci/` in CONTRIBUTING.md and the README.
+#[test]
+fn the_walk_throughs_name_files_that_exist() {
+    let mut missing = Vec::new();
+    for document in ["CONTRIBUTING.md", "README.md"] {
+        let text = std::fs::read_to_string(common::root().join(document)).unwrap();
+        let mut named = 0;
+        for quoted in text.split('`').skip(1).step_by(2) {
+            let path = quoted.trim_end_matches(['.', ',']);
+            let is_path = ["src/", "tests/", "benches/", ".ci/"]
+                .iter()
+                .any(|root| path.starts_with(root))
+                && path
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c));
+            if !is_path {
+                continue;
+            }
+            named += 1;
+            if !common::root().join(path).exists() {
+                missing.push(format!("{document}: {path}"));
+            }
+        }
+        assert!(
+            named >= 3,
+            "{document} names only {named} files: is the map still there?"
+        );
+    }
+    assert!(
+        missing.is_empty(),
+        "the map names files that do not exist:\n{}",
+        missing.join("\n")
+    );
+}
+
 /// The rules must see what they judge: a long function and a circle are found.
 #[test]
 fn the_rules_find_what_they_look_for() {
