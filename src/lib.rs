@@ -827,11 +827,14 @@ fn build_once(
         &mut pdf_cache,
         &mut epub_cache,
     );
-    let (mut made_print_cover, print_sheet) =
-        edition_files(written, &stem, &cover_jpeg, &mut files, &mut timings)?;
-    if !cache.keep {
-        made_print_cover = None;
-    }
+    let (made_print_cover, print_sheet) = edition_files(
+        written,
+        &stem,
+        &cover_jpeg,
+        cache.keep,
+        &mut files,
+        &mut timings,
+    )?;
     if !store_editions.is_empty() {
         let t = Instant::now();
         let mut more = store_files(&book, &stem, &cover_jpeg, &store_editions, &mut files)?;

@@ -57,11 +57,13 @@ pub(crate) type Editions = (
 );
 
 /// The written editions as output files (the ebook cover beside the EPUB),
-/// their times in `timings`; the print cover's bytes and sheet.
+/// their times in `timings`; the print cover's bytes (when
+/// `keep_print_cover`, for the next build) and sheet.
 pub(crate) fn edition_files(
     (epub, pdf, print_cover): Editions,
     stem: &str,
     cover_jpeg: &[u8],
+    keep_print_cover: bool,
     files: &mut Vec<OutputFile>,
     timings: &mut Timings,
 ) -> Result<(Option<Vec<u8>>, Option<cover::PrintCover>), Diagnostics> {
@@ -88,11 +90,12 @@ pub(crate) fn edition_files(
     };
     timings.print_cover = elapsed;
     let (bytes, sheet) = made?;
+    let kept = keep_print_cover.then(|| bytes.clone());
     files.push(OutputFile {
         name: format!("{stem}-cover.pdf"),
-        bytes: bytes.clone(),
+        bytes,
     });
-    Ok((Some(bytes), sheet))
+    Ok((kept, sheet))
 }
 
 /// Each store's edition, made from the files written, added to `files`;

@@ -360,9 +360,9 @@ fn search(
             if hyphens > params.max_consecutive_hyphens {
                 continue;
             }
-            let fitness = fitness_class(ratio);
             let natural = totals.width[b] - totals.width[node.after];
-            let demerits = line_demerits(params, &node, ratio, cost, flagged, is_final, natural);
+            let (demerits, fitness) =
+                line_demerits(params, &node, ratio, cost, flagged, is_final, natural);
             candidates.push(Node {
                 position: b,
                 after: line_start_after(items, b),
@@ -414,7 +414,8 @@ fn adjustment_ratio(totals: &Totals, after: usize, b: usize, width: f64, availab
 
 /// The demerits of a line after `node` at this `ratio` and break `cost`:
 /// Knuth and Plass's, with the hyphen, fitness and runt penalties.
-/// `natural` is the line's width without its stretch.
+/// `natural` is the line's width without its stretch. With the line's
+/// fitness class.
 fn line_demerits(
     params: &Params,
     node: &Node,
@@ -423,7 +424,7 @@ fn line_demerits(
     flagged: bool,
     is_final: bool,
     natural: f64,
-) -> f64 {
+) -> (f64, u8) {
     let badness = 100.0 * ratio.abs().powi(3);
     let base = params.line_penalty + badness;
     let mut demerits = if cost >= 0.0 {
@@ -449,7 +450,7 @@ fn line_demerits(
             demerits += params.runt_demerits;
         }
     }
-    demerits
+    (demerits, fitness)
 }
 
 /// The best candidate per (fitness class, hyphen run, line count as far as
