@@ -127,6 +127,16 @@ pub struct Timings {
     pub total: Duration,
 }
 
+impl Timings {
+    /// Layout's own split of its time.
+    fn take_layout(&mut self, layout: layout::LayoutTimings) {
+        self.shape = layout.shape;
+        self.set = layout.set;
+        self.paginate = layout.paginate;
+        self.layout_passes = layout.passes;
+    }
+}
+
 /// What a successful build made.
 #[derive(Debug, Clone)]
 pub struct Outputs {
@@ -777,10 +787,7 @@ fn build_once(
     });
     let laid_out = laid_out?;
     warnings.extend(laid_out.warnings.iter().cloned());
-    timings.shape = laid_out.timings.shape;
-    timings.set = laid_out.timings.set;
-    timings.paginate = laid_out.timings.paginate;
-    timings.layout_passes = laid_out.timings.passes;
+    timings.take_layout(laid_out.timings);
     let cover_jpeg: Arc<Vec<u8>> = match (cover_jpeg, cached_cover) {
         (Some((jpeg, elapsed)), _) => {
             timings.cover = elapsed;
