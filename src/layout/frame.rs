@@ -68,8 +68,30 @@ impl<'de> serde::Deserialize<'de> for Glyphs {
 }
 
 impl Glyphs {
+    /// Room for `capacity` glyphs: a line's run is made with room for the
+    /// rest of the line, not grown one doubling at a time (growth was a
+    /// tenth of setting a long book's lines, and its slack a third of their memory).
+    pub fn with_capacity(capacity: usize) -> Glyphs {
+        Glyphs(Arc::new(Vec::with_capacity(capacity)))
+    }
+
     pub fn push(&mut self, glyph: PlacedGlyph) {
         Arc::make_mut(&mut self.0).push(glyph);
+    }
+
+    /// Room reserved for glyphs and not used (the layout tests hold it small).
+    pub fn spare(&self) -> usize {
+        self.0.capacity() - self.0.len()
+    }
+
+    /// Gives back room a run was made with and did not use (a line of
+    /// several runs reserves the whole line for its first).
+    pub fn shrink_slack(&mut self) {
+        if self.0.capacity() > self.0.len() + self.0.len() / 4 + 4
+            && let Some(glyphs) = Arc::get_mut(&mut self.0)
+        {
+            glyphs.shrink_to_fit();
+        }
     }
 }
 
@@ -119,6 +141,20 @@ impl<'a> IntoIterator for &'a mut Glyphs {
 pub struct RunText(Arc<String>);
 
 impl RunText {
+    /// Room for `capacity` bytes (see [`Glyphs::with_capacity`]).
+    pub fn with_capacity(capacity: usize) -> RunText {
+        RunText(Arc::new(String::with_capacity(capacity)))
+    }
+
+    /// Gives back room the run did not use (see [`Glyphs::shrink_slack`]).
+    pub fn shrink_slack(&mut self) {
+        if self.0.capacity() > self.0.len() + self.0.len() / 4 + 8
+            && let Some(text) = Arc::get_mut(&mut self.0)
+        {
+            text.shrink_to_fit();
+        }
+    }
+
     pub fn push(&mut self, c: char) {
         Arc::make_mut(&mut self.0).push(c);
     }

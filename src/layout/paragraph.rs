@@ -553,7 +553,7 @@ impl Setter<'_, '_> {
             level: u8::from(word.rtl),
         };
         let mut runs = Vec::new();
-        push_glyphs(&mut runs, &piece, 0.0, 0.0);
+        push_glyphs(&mut runs, &piece, 0.0, 0.0, piece.glyphs.len());
         let mut line = Line::empty();
         line.width = Pt(word.width as f64 * size.0 / word.units_per_em as f64);
         line.runs = runs;

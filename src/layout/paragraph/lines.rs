@@ -3,6 +3,7 @@
 //! placed in runs, in visual order for right-to-left phrases.
 
 use super::*;
+use crate::layout::frame::{Glyphs, RunText};
 
 /// The width of each line of a paragraph: narrower beside a drop cap.
 fn line_measure(para: &ParaStyle) -> impl Fn(usize) -> f64 {
@@ -115,7 +116,15 @@ fn role_of(piece: &Piece) -> RunRole {
 /// face, size and rise match; a glyph from a fallback face starts a run of its own.
 /// Places a box's glyphs from `x`, `spacing` apart beyond their advances
 /// (letter-spacing a justified line takes up).
-pub(super) fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacing: f64) {
+/// `room`: the glyphs the rest of the line will add, at most (a new run is
+/// made with room for them).
+pub(super) fn push_glyphs(
+    runs: &mut Vec<LineRun>,
+    piece: &Piece,
+    x: f64,
+    spacing: f64,
+    room: usize,
+) {
     let upem_scale = piece.size.0 / piece.word.units_per_em as f64;
     let glyphs = &piece.word.glyphs[piece.glyphs.clone()];
     let last = piece.word.glyphs.len().saturating_sub(1);
@@ -144,8 +153,8 @@ pub(super) fn push_glyphs(runs: &mut Vec<LineRun>, piece: &Piece, x: f64, spacin
                 rise: piece.rise,
                 strike: piece.strike,
                 x: Pt(pen),
-                glyphs: Default::default(),
-                text: Default::default(),
+                glyphs: Glyphs::with_capacity(room),
+                text: RunText::with_capacity(room + room / 8),
                 role,
                 slant: g.slant,
             });
@@ -465,6 +474,18 @@ impl Setter<'_, '_> {
             }
             None => &mut as_written,
         };
+        // The glyphs still to come on the line: its words', a space glyph
+        // per word space, and the space or hyphen that may end it.
+        let mut room = items
+            .iter()
+            .zip(pieces)
+            .map(|(item, piece)| match (item, piece) {
+                (Item::Box { .. }, Some(piece)) => piece.glyphs.len(),
+                (Item::Glue { width, .. }, _) if *width > 0.0 => 1,
+                _ => 0,
+            })
+            .sum::<usize>()
+            + 1;
         for i in order {
             let (item, piece) = (&items[i], &pieces[i]);
             match (item, piece) {
@@ -473,7 +494,8 @@ impl Setter<'_, '_> {
                         notes.push(note);
                     }
                     let spacing = if tracked { spacing_of(piece) } else { 0.0 };
-                    push_glyphs(&mut runs, piece, x, spacing);
+                    push_glyphs(&mut runs, piece, x, spacing, room);
+                    room = room.saturating_sub(piece.glyphs.len());
                     x += width + spacing * piece.glyphs.len().saturating_sub(1) as f64;
                     letter_gap = spacing + piece.tracking;
                 }
@@ -519,6 +541,10 @@ impl Setter<'_, '_> {
                 }
                 _ => {}
             }
+        }
+        for run in &mut runs {
+            run.glyphs.shrink_slack();
+            run.text.shrink_slack();
         }
         // Trailing fill glue adds no width to the line.
         let width = Pt(x);
