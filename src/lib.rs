@@ -148,6 +148,10 @@ pub struct Outputs {
     pub timings: Timings,
 }
 
+/// The print cover's kind in the cache folder: kept whole, so a build
+/// process after an edit that keeps the page count does not make it again.
+const PRINT_COVER: &str = "print-cover";
+
 /// What a rebuild can reuse from the builds before it (watch mode): parsed
 /// files by content, set paragraphs by content and setting, and the cover.
 /// Everything is keyed by content, so a stale entry is never used.
@@ -328,6 +332,16 @@ impl BuildCache {
             .map(Arc::new)
     }
 
+    /// The print cover made under `key`: this session's, or one the cache
+    /// folder keeps (a new process after an edit that kept the page count).
+    fn print_cover(&self, key: u64) -> Option<Arc<Vec<u8>>> {
+        let kept = self.print_cover.as_ref().filter(|(k, _)| *k == key);
+        match kept {
+            Some((_, bytes)) => Some(bytes.clone()),
+            None => memory::read_whole(self.disk.as_ref()?, PRINT_COVER, key).map(Arc::new),
+        }
+    }
+
     /// Keeps a successful build's work for the next one.
     fn keep_for_next(&mut self, kept: Kept) {
         let (layout_key, paragraphs) = kept.paragraphs;
@@ -338,6 +352,9 @@ impl BuildCache {
         self.pdf = kept.pdf;
         self.epub = kept.epub;
         if let Some((key, bytes)) = kept.print_cover {
+            if let Some(disk) = &self.disk {
+                memory::write_whole(disk, PRINT_COVER, key, &bytes);
+            }
             self.print_cover = Some((key, Arc::new(bytes)));
         }
     }
@@ -807,11 +824,7 @@ fn build_once(
     let stem = output_stem(&book);
     let mut files = Vec::new();
     let print_cover_key = print_cover_key(&book, laid_out.pages.pages.len(), fonts_key);
-    let cached_print_cover = cache
-        .print_cover
-        .as_ref()
-        .filter(|(key, _)| *key == print_cover_key)
-        .map(|(_, bytes)| bytes.clone());
+    let cached_print_cover = cache.print_cover(print_cover_key);
     let (mut pdf_cache, mut epub_cache) = if cache.keep {
         (
             std::mem::take(&mut cache.pdf),
@@ -856,7 +869,10 @@ fn build_once(
             cover: options.formats.epub.then_some((cover_key, cover_jpeg)),
             pdf: pdf_cache,
             epub: epub_cache,
-            print_cover: made_print_cover.map(|bytes| (print_cover_key, bytes)),
+            // A print cover read back is kept already.
+            print_cover: made_print_cover
+                .filter(|_| cached_print_cover.is_none())
+                .map(|bytes| (print_cover_key, bytes)),
         });
     }
     let pages = laid_out.pages.pages.len();

@@ -145,6 +145,25 @@ fn payload(bytes: &[u8]) -> Option<&[u8]> {
         .then_some(payload)
 }
 
+/// Keeps `bytes` whole under `kind` and `key`, behind the header that
+/// [`read_whole`] checks (a file made elsewhere, truncated or damaged
+/// reads as none). For outputs kept as they are, such as the print cover.
+pub fn write_whole(disk: &DiskCache, kind: &str, key: u64, bytes: &[u8]) {
+    let mut header = Vec::with_capacity(HEADER);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    header.extend_from_slice(&checksum(bytes).to_le_bytes());
+    disk.write_parts(kind, key, EXTENSION, &[&header, bytes], 1);
+}
+
+/// What [`write_whole`] kept under `kind` and `key`, when it reads back whole.
+pub fn read_whole(disk: &DiskCache, kind: &str, key: u64) -> Option<Vec<u8>> {
+    let mut bytes = std::fs::read(disk.path(kind, key, EXTENSION)).ok()?;
+    payload(&bytes)?;
+    bytes.drain(..HEADER);
+    Some(bytes)
+}
+
 /// The index's bytes read back; `None` when they are not a whole index.
 pub fn decode(bytes: &[u8]) -> Option<Index> {
     postcard::from_bytes(payload(bytes)?).ok()
@@ -359,6 +378,24 @@ mod tests {
         assert!(decode(&garbled).is_none());
         assert!(decode(&[]).is_none());
         assert!(decode(b"%PDF-1.7 and more than a header's worth").is_none());
+    }
+
+    #[test]
+    fn a_whole_entry_reads_back_and_a_damaged_one_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let disk = DiskCache::new(dir.path());
+        let bytes = b"%PDF-1.7 a cover's bytes %%EOF".to_vec();
+        write_whole(&disk, "print-cover", 5, &bytes);
+        assert_eq!(read_whole(&disk, "print-cover", 5), Some(bytes.clone()));
+        assert_eq!(read_whole(&disk, "print-cover", 6), None);
+        let path = disk.path("print-cover", 5, EXTENSION);
+        let mut damaged = std::fs::read(&path).unwrap();
+        let last = damaged.len() - 3;
+        damaged[last] ^= 1;
+        std::fs::write(&path, &damaged).unwrap();
+        assert_eq!(read_whole(&disk, "print-cover", 5), None);
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(read_whole(&disk, "print-cover", 5), None, "no header");
     }
 
     #[test]

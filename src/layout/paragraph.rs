@@ -146,6 +146,14 @@ pub struct Line {
     pub outlines: Vec<Vec<(f64, f64, bool)>>,
 }
 
+impl LineRun {
+    /// Gives back the room the run was made with and did not use.
+    fn shrink_slack(&mut self) {
+        self.glyphs.shrink_slack();
+        self.text.shrink_slack();
+    }
+}
+
 impl Line {
     /// A line with nothing on it (a blank line between paragraphs).
     pub fn empty() -> Line {

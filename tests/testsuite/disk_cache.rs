@@ -66,6 +66,18 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The print cover kept whole in the book's cache folder.
+fn print_cover_entry(dir: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(dir.join(".quire/cache"))
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("print-cover-"))
+        })
+}
+
 /// Changes one word of a chapter.
 fn edit_one_word(dir: &Path) {
     let path = dir.join("manuscript/01-tables.md");
@@ -121,9 +133,14 @@ fn a_build_from_the_cache_writes_what_a_build_from_scratch_writes() {
         "the shards hold the build's work: {size} bytes"
     );
 
-    // Nothing changed: the same files, from the cache.
+    // Nothing changed: the same files, from the cache (the print cover too,
+    // read back, not made again).
+    let cover = print_cover_entry(book.path()).expect("the print cover is kept");
+    let made = std::fs::metadata(&cover).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
     build(book.path());
     assert_same(&outputs(book.path()), &first);
+    assert_eq!(std::fs::metadata(&cover).unwrap().modified().unwrap(), made);
 
     // One word changed: the same files as a fresh folder's build.
     edit_one_word(book.path());
@@ -165,6 +182,16 @@ fn a_damaged_truncated_or_foreign_entry_is_ignored_and_made_again() {
             "a {what} entry was made again"
         );
     }
+
+    // A damaged print cover: made again, the same, and kept again.
+    let cover = print_cover_entry(book.path()).expect("the print cover is kept");
+    let mut bytes = std::fs::read(&cover).unwrap();
+    let last = bytes.len() - 10;
+    bytes[last] ^= 0x5a;
+    std::fs::write(&cover, &bytes).unwrap();
+    build(book.path());
+    assert_same(&outputs(book.path()), &expected);
+    assert!(std::fs::read(&cover).unwrap() != bytes, "kept again");
 
     // A damaged shard (the index names it): its items are made again, and it is written again.
     let shards: Vec<PathBuf> = std::fs::read_dir(book.path().join(".quire/cache"))

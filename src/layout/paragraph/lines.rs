@@ -197,6 +197,54 @@ pub(super) fn push_glyphs(
     }
 }
 
+/// The glyphs a line's items will place: its words', a space glyph per word
+/// space, and the space or hyphen that may end it.
+fn glyph_room(items: &[Item], pieces: &[Option<Piece>]) -> usize {
+    let placed: usize = items
+        .iter()
+        .zip(pieces)
+        .map(|(item, piece)| match (item, piece) {
+            (Item::Box { .. }, Some(piece)) => piece.glyphs.len(),
+            (Item::Glue { width, .. }, _) if *width > 0.0 => 1,
+            _ => 0,
+        })
+        .sum();
+    placed + 1
+}
+
+/// The share of a justified line's stretch its word spaces take: what the
+/// letters (`spacing_of` each piece's) do not.
+fn space_ratio(
+    items: &[Item],
+    pieces: &[Option<Piece>],
+    ratio: f64,
+    spacing_of: impl Fn(&Piece) -> f64,
+) -> f64 {
+    let stretched = ratio > 0.0;
+    if !stretched {
+        return ratio;
+    }
+    let (mut letters, mut taken, mut spaces) = (0.0, 0.0, 0.0);
+    for (i, item) in items.iter().enumerate() {
+        if let Item::Glue { stretch, .. } = *item {
+            if is_letter_glue(item) {
+                // The glue stands just before the box it tracks.
+                letters += stretch;
+                if let Some(Some(piece)) = pieces.get(i + 1) {
+                    taken += spacing_of(piece) * piece.glyphs.len().saturating_sub(1) as f64;
+                }
+            } else if stretch < 1e4 {
+                spaces += stretch;
+            }
+        }
+    }
+    if spaces > 0.0 {
+        (ratio * (letters + spaces) - taken) / spaces
+    } else {
+        ratio
+    }
+}
+
 impl Setter<'_, '_> {
     pub(super) fn balance(&mut self, segs: &[Segment<'_>], para: &ParaStyle) -> Vec<Line> {
         let full = self.set_segments(segs, para);
@@ -429,30 +477,7 @@ impl Setter<'_, '_> {
             };
             (letter_ratio * stretch).min(most) * piece.size.0
         };
-        let space_ratio = if ratio > 0.0 {
-            let (mut letters, mut taken, mut spaces) = (0.0, 0.0, 0.0);
-            for (i, item) in items.iter().enumerate() {
-                if let Item::Glue { stretch, .. } = *item {
-                    if is_letter_glue(item) {
-                        // The glue stands just before the box it tracks.
-                        letters += stretch;
-                        if let Some(Some(piece)) = pieces.get(i + 1) {
-                            taken +=
-                                spacing_of(piece) * piece.glyphs.len().saturating_sub(1) as f64;
-                        }
-                    } else if stretch < 1e4 {
-                        spaces += stretch;
-                    }
-                }
-            }
-            if spaces > 0.0 {
-                (ratio * (letters + spaces) - taken) / spaces
-            } else {
-                ratio
-            }
-        } else {
-            ratio
-        };
+        let space_ratio = space_ratio(items, pieces, ratio, spacing_of);
         let mut tracked = false;
         // The space between the last box's letters: a word space starts that
         // far after it, so the PDF's letter-spacing (`Tc`) places it and the
@@ -474,18 +499,7 @@ impl Setter<'_, '_> {
             }
             None => &mut as_written,
         };
-        // The glyphs still to come on the line: its words', a space glyph
-        // per word space, and the space or hyphen that may end it.
-        let mut room = items
-            .iter()
-            .zip(pieces)
-            .map(|(item, piece)| match (item, piece) {
-                (Item::Box { .. }, Some(piece)) => piece.glyphs.len(),
-                (Item::Glue { width, .. }, _) if *width > 0.0 => 1,
-                _ => 0,
-            })
-            .sum::<usize>()
-            + 1;
+        let mut room = glyph_room(items, pieces);
         for i in order {
             let (item, piece) = (&items[i], &pieces[i]);
             match (item, piece) {
@@ -542,10 +556,7 @@ impl Setter<'_, '_> {
                 _ => {}
             }
         }
-        for run in &mut runs {
-            run.glyphs.shrink_slack();
-            run.text.shrink_slack();
-        }
+        runs.iter_mut().for_each(LineRun::shrink_slack);
         // Trailing fill glue adds no width to the line.
         let width = Pt(x);
         let offset_x = match para.align {
