@@ -98,6 +98,16 @@ pub struct Remembered {
     pub epub: Vec<((String, u64), Blob)>,
 }
 
+/// What one core read of the shards, before the words are sorted by language.
+#[derive(Default)]
+struct Recalled {
+    words: Vec<StoredWord>,
+    paragraphs: Vec<(u64, Arc<[Line]>)>,
+    pdf_pages: Vec<(u64, Blob)>,
+    pdf_other: Vec<(u64, Blob)>,
+    epub: Vec<((String, u64), Blob)>,
+}
+
 /// The parts of the cache, each stored in shards of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 enum Part {
@@ -203,15 +213,28 @@ pub fn recall(disk: &DiskCache) -> Option<Remembered> {
         layout_key: index.layout_key,
         ..Remembered::default()
     };
-    let mut words: Vec<StoredWord> = Vec::new();
-    for (part, name) in index.shards {
-        match part {
-            Part::Words => words.extend(read_shard(disk, name)),
-            Part::Paragraphs => remembered.paragraphs.extend(read_shard(disk, name)),
-            Part::PdfPages => remembered.pdf_pages.extend(read_shard(disk, name)),
-            Part::PdfOther => remembered.pdf_other.extend(read_shard(disk, name)),
-            Part::Epub => remembered.epub.extend(read_shard(disk, name)),
+    // The shards are read and decoded on all cores (the book is parsed
+    // meanwhile; the layout waits for them).
+    let shares = crate::on_all_cores(&index.shards, |share| {
+        let mut read = Recalled::default();
+        for &(part, name) in share {
+            match part {
+                Part::Words => read.words.extend(read_shard(disk, name)),
+                Part::Paragraphs => read.paragraphs.extend(read_shard(disk, name)),
+                Part::PdfPages => read.pdf_pages.extend(read_shard(disk, name)),
+                Part::PdfOther => read.pdf_other.extend(read_shard(disk, name)),
+                Part::Epub => read.epub.extend(read_shard(disk, name)),
+            }
         }
+        read
+    });
+    let mut words: Vec<StoredWord> = Vec::new();
+    for read in shares {
+        words.extend(read.words);
+        remembered.paragraphs.extend(read.paragraphs);
+        remembered.pdf_pages.extend(read.pdf_pages);
+        remembered.pdf_other.extend(read.pdf_other);
+        remembered.epub.extend(read.epub);
     }
     let mut by_language: std::collections::BTreeMap<String, Vec<SlotWord>> = Default::default();
     for (language, slot, text, word) in words {
