@@ -535,14 +535,19 @@ pub fn load_book(
     project: &Project,
     options: &Options,
 ) -> Result<(Book, Vec<Diagnostic>), Diagnostics> {
-    load_book_with(project, options, &mut BuildCache::default())
+    let mut sink = diag::Sink::new();
+    let book = load_book_with(project, options, &mut BuildCache::default(), &mut sink)?;
+    Ok((book, sink.into_warnings()))
 }
 
+/// [`load_book`] reporting to the run's `sink`, reusing the files `cache`
+/// parsed before.
 fn load_book_with(
     project: &Project,
     options: &Options,
     cache: &mut BuildCache,
-) -> Result<(Book, Vec<Diagnostic>), Diagnostics> {
+    sink: &mut diag::Sink,
+) -> Result<Book, Diagnostics> {
     let text = project.get(CONFIG_FILE).ok_or_else(|| {
         Diagnostics::from(
             Diagnostic::error("manuscript/book.toml not found").with_hint(
@@ -557,9 +562,8 @@ fn load_book_with(
         )
     })?;
     let config = config::parse(text)?;
-    let mut warnings = Vec::new();
     if config.print.hyphenate && !layout::hyphenate::has_patterns(&config.language) {
-        warnings.push(
+        sink.push(
             Diagnostic::warning(format!(
                 "no hyphenation patterns for language `{}`: hyphenation is off",
                 config.language
@@ -568,8 +572,7 @@ fn load_book_with(
             .with_hint("the print edition is justified without hyphens, so some lines may be loose; set print.hyphenate = false to silence this"),
         );
     }
-    let (files, mut unlisted) = resolve::manuscript_files(project, &config)?;
-    warnings.append(&mut unlisted);
+    let files = resolve::manuscript_files(project, &config, sink)?;
     let mut parsed = Vec::with_capacity(files.len());
     let mut kept = HashMap::with_capacity(files.len());
     // Hard-broken lines read as verse or prose against the print measure.
@@ -595,9 +598,7 @@ fn load_book_with(
         source_date_epoch: options.source_date_epoch,
         input_time: project.input_time(),
     };
-    let (book, mut more) = resolve::assemble(project, &config, &files, &parsed, &resolve_options)?;
-    warnings.append(&mut more);
-    Ok((book, warnings))
+    resolve::assemble(project, &config, &files, &parsed, &resolve_options, sink)
 }
 
 /// Runs the whole pipeline in memory and returns the files to write.

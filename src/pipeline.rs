@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostics, Sink};
 use crate::model::{Book, Store};
 use crate::project::Project;
 use crate::writers::{
@@ -71,13 +71,13 @@ fn run_once(
     wants: Wants,
 ) -> Result<Made, Diagnostics> {
     let started = Instant::now();
-    let mut warnings = Vec::new();
-    let set = set_book(project, options, cache, wants, &mut warnings)?;
+    // Every stage reports here, in the order they run.
+    let mut sink = Sink::new();
+    let set = set_book(project, options, cache, wants, &mut sink)?;
     if wants == Wants::Preview {
-        return preview_documents(set, cache, warnings, started)
-            .map(|p| Made::Preview(Box::new(p)));
+        return preview_documents(set, cache, sink, started).map(|p| Made::Preview(Box::new(p)));
     }
-    let (outputs, inspection) = write_files(set, options, cache, wants, warnings, started)?;
+    let (outputs, inspection) = write_files(set, options, cache, wants, sink, started)?;
     Ok(Made::Files(Box::new(outputs), inspection.map(Box::new)))
 }
 
@@ -109,15 +109,14 @@ fn set_book(
     options: &Options,
     cache: &mut BuildCache,
     wants: Wants,
-    warnings: &mut Vec<Diagnostic>,
+    sink: &mut Sink,
 ) -> Result<SetBook, Diagnostics> {
     let started = Instant::now();
     let mut timings = Timings::default();
     // The last process's work is read and decoded while the book is parsed.
     let recalled = cache.recall_in_background();
 
-    let (mut book, mut loaded) = load_book_with(project, options, cache)?;
-    warnings.append(&mut loaded);
+    let mut book = load_book_with(project, options, cache, sink)?;
     let store_editions = if wants.files() && options.formats.epub {
         options.stores_for(&book)
     } else {
@@ -150,13 +149,13 @@ fn set_book(
             })
         });
         let t = Instant::now();
-        let laid_out = layout::layout_reusing(&book, &fonts, &words, reuse.as_ref(), for_print);
+        let laid_out =
+            layout::layout_reusing(&book, &fonts, &words, reuse.as_ref(), for_print, sink);
         timings.layout = t.elapsed();
         let cover = cover.map(|h| h.join().expect("the cover does not panic"));
         (laid_out, cover)
     });
     let laid_out = laid_out?;
-    warnings.extend(laid_out.warnings.iter().cloned());
     timings.take_layout(laid_out.timings);
     Ok(SetBook {
         book,
@@ -179,7 +178,7 @@ fn set_book(
 fn preview_documents(
     set: SetBook,
     cache: &mut BuildCache,
-    warnings: Vec<Diagnostic>,
+    sink: Sink,
     started: Instant,
 ) -> Result<Preview, Diagnostics> {
     let SetBook {
@@ -202,7 +201,7 @@ fn preview_documents(
         laid_out,
         ebook,
         findings,
-        warnings,
+        warnings: sink.into_warnings(),
         elapsed: started.elapsed(),
     })
 }
@@ -214,7 +213,7 @@ fn write_files(
     options: &Options,
     cache: &mut BuildCache,
     wants: Wants,
-    mut warnings: Vec<Diagnostic>,
+    mut sink: Sink,
     started: Instant,
 ) -> Result<(Outputs, Option<Inspection>), Diagnostics> {
     let SetBook {
@@ -240,7 +239,7 @@ fn write_files(
         (None, None) => Arc::new(Vec::new()),
     };
     if options.formats.epub {
-        warnings.extend(cover::cover_warnings(&book));
+        cover::cover_warnings(&book, &mut sink);
     }
 
     let stem = output_stem(&book);
@@ -284,8 +283,14 @@ fn write_files(
     )?;
     if !store_editions.is_empty() {
         let t = Instant::now();
-        let mut more = store_files(&book, &stem, &cover_jpeg, &store_editions, &mut files)?;
-        warnings.append(&mut more);
+        store_files(
+            &book,
+            &stem,
+            &cover_jpeg,
+            &store_editions,
+            &mut files,
+            &mut sink,
+        )?;
         timings.stores = t.elapsed();
     }
     // Only a successful build updates what the next one reuses.
@@ -320,7 +325,7 @@ fn write_files(
     timings.total = started.elapsed();
     let outputs = Outputs {
         files,
-        warnings,
+        warnings: sink.into_warnings(),
         pages,
         report,
         timings,
