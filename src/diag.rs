@@ -1,6 +1,7 @@
 //! Diagnostics: what went wrong (or may be wrong) in the author's terms, with
-//! file, line and column, and a hint on how to fix it. Every stage reports
-//! through these; nothing in the pipeline panics on bad input.
+//! file, line and column, and a hint on how to fix it. Every stage of the
+//! pipeline reports them to one [`Sink`] per run; nothing in the pipeline
+//! panics on bad input.
 
 use std::fmt;
 
@@ -225,16 +226,6 @@ impl Diagnostics {
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
     }
-
-    /// `Err(self)` when any error was collected, so a stage can end with
-    /// `diagnostics.into_result(value)`.
-    pub fn into_result<T>(self, value: T) -> Result<(T, Vec<Diagnostic>), Diagnostics> {
-        if self.has_errors() {
-            Err(self)
-        } else {
-            Ok((value, self.0))
-        }
-    }
 }
 
 impl From<Diagnostic> for Diagnostics {
@@ -310,9 +301,24 @@ impl Sink {
         Ok(())
     }
 
+    /// Forgets what was found since `stage`: work tried and undone (an
+    /// import's reading of a page quire makes itself), whose findings do not stand.
+    pub fn forget_since(&mut self, stage: Stage) {
+        self.found.truncate(stage.0);
+    }
+
     /// The warnings of a run that succeeded, in the order found.
     pub fn into_warnings(self) -> Vec<Diagnostic> {
         self.found
+    }
+}
+
+impl<'a> IntoIterator for &'a Sink {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.found.iter()
     }
 }
 

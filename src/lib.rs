@@ -7,7 +7,9 @@
 //! pages (shaping, line breaking, pagination) and hands back where each page
 //! starts; [`epub`] writes the ebook from the model and that page map;
 //! [`pdf`] draws the laid-out pages; [`cover`] makes the covers. Each back end
-//! returns bytes; only the CLI writes files ([`output`]).
+//! returns bytes; only the CLI writes files ([`output`]). Every command runs
+//! the one pipeline (`pipeline::run`), asking for what it wants, and every
+//! stage reports to its [`diag::Sink`].
 #![forbid(unsafe_code)]
 
 // Layout allocates and frees millions of small pieces (items, lines, runs)
