@@ -14,9 +14,10 @@ fn main() {
     }
     let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
     let t = std::time::Instant::now();
-    let laid = quire::layout::layout(&book, &fonts).unwrap_or_else(|e| panic!("{e}"));
+    let mut sink = quire::diag::Sink::new();
+    let laid = quire::layout::layout(&book, &fonts, &mut sink).unwrap_or_else(|e| panic!("{e}"));
     let t_layout = t.elapsed();
-    for w in &laid.warnings {
+    for w in sink.iter() {
         eprintln!("{w}");
     }
     let t = std::time::Instant::now();

@@ -1,6 +1,7 @@
 //! Diagnostics: what went wrong (or may be wrong) in the author's terms, with
-//! file, line and column, and a hint on how to fix it. Every stage reports
-//! through these; nothing in the pipeline panics on bad input.
+//! file, line and column, and a hint on how to fix it. Every stage of the
+//! pipeline reports them to one [`Sink`] per run; nothing in the pipeline
+//! panics on bad input.
 
 use std::fmt;
 
@@ -225,16 +226,6 @@ impl Diagnostics {
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
     }
-
-    /// `Err(self)` when any error was collected, so a stage can end with
-    /// `diagnostics.into_result(value)`.
-    pub fn into_result<T>(self, value: T) -> Result<(T, Vec<Diagnostic>), Diagnostics> {
-        if self.has_errors() {
-            Err(self)
-        } else {
-            Ok((value, self.0))
-        }
-    }
 }
 
 impl From<Diagnostic> for Diagnostics {
@@ -252,6 +243,91 @@ impl fmt::Display for Diagnostics {
             write!(f, "{diagnostic}")?;
         }
         Ok(())
+    }
+}
+
+/// Where the stages of one run report what they found, warnings and
+/// errors alike, in the order found: stage after stage, each in the book's
+/// order (parallel workers report into sinks of their own, appended in the
+/// book's order). The one way a stage reports; a stage whose errors stop
+/// the run marks where it began ([`Sink::stage`]) and ends with
+/// [`Sink::end_stage`], which fails with what that stage found, so a failed
+/// build shows its failing stage's diagnostics, as each stage's own vector
+/// used to. A pure function whose only finding is a fatal error may still
+/// return `Result<_, Diagnostics>`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sink {
+    found: Vec<Diagnostic>,
+}
+
+/// Where a stage began in its [`Sink`] (see [`Sink::end_stage`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stage(usize);
+
+impl Sink {
+    pub fn new() -> Sink {
+        Sink::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.found.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.found.extend(diagnostics);
+    }
+
+    /// What another sink found (a worker's, a layout pass's), after what this one holds.
+    pub fn append(&mut self, mut other: Sink) {
+        self.found.append(&mut other.found);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.found.iter().any(Diagnostic::is_error)
+    }
+
+    /// Marks the start of a stage whose errors stop the run.
+    pub fn stage(&self) -> Stage {
+        Stage(self.found.len())
+    }
+
+    /// Ends the stage begun at `stage`: when it found an error, takes what
+    /// it found (its warnings too) out of the sink as the run's failure.
+    pub fn end_stage(&mut self, stage: Stage) -> Result<(), Diagnostics> {
+        let found = self.found.get(stage.0..).unwrap_or_default();
+        if found.iter().any(Diagnostic::is_error) {
+            return Err(Diagnostics(self.found.split_off(stage.0)));
+        }
+        Ok(())
+    }
+
+    /// Forgets what was found since `stage`: work tried and undone (an
+    /// import's reading of a page quire makes itself), whose findings do not stand.
+    pub fn forget_since(&mut self, stage: Stage) {
+        self.found.truncate(stage.0);
+    }
+
+    /// The warnings of a run that succeeded, in the order found.
+    pub fn into_warnings(self) -> Vec<Diagnostic> {
+        self.found
+    }
+}
+
+impl<'a> IntoIterator for &'a Sink {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.found.iter()
+    }
+}
+
+/// What the sink holds so far, read as a slice (`len`, `iter`, `[i]`).
+impl std::ops::Deref for Sink {
+    type Target = [Diagnostic];
+
+    fn deref(&self) -> &[Diagnostic] {
+        &self.found
     }
 }
 
@@ -336,6 +412,45 @@ mod tests {
             d.to_string(),
             "error: image not found: art/map.png\n  --> manuscript/03-voyage.md:12:5\nhint: paths are relative to manuscript/"
         );
+    }
+
+    #[test]
+    fn a_failed_stage_fails_with_what_it_found_and_no_earlier_stage() {
+        let mut sink = Sink::new();
+        sink.push(Diagnostic::warning("the book has no date"));
+        let stage = sink.stage();
+        sink.push(Diagnostic::warning("raw HTML is set as text: `<hr>`"));
+        sink.push(Diagnostic::error("the manuscript has no chapters"));
+        let failed = sink.end_stage(stage).unwrap_err();
+        let messages: Vec<&str> = failed.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "raw HTML is set as text: `<hr>`",
+                "the manuscript has no chapters"
+            ]
+        );
+        assert_eq!(sink.len(), 1);
+    }
+
+    #[test]
+    fn a_sink_keeps_the_order_found_across_stages_and_workers() {
+        let mut sink = Sink::new();
+        sink.push(Diagnostic::warning("first"));
+        let stage = sink.stage();
+        let mut worker = Sink::new();
+        worker.push(Diagnostic::warning("second"));
+        let mut later = Sink::new();
+        later.push(Diagnostic::warning("third"));
+        sink.append(worker);
+        sink.append(later);
+        assert_eq!(sink.end_stage(stage), Ok(()));
+        let order: Vec<String> = sink
+            .into_warnings()
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert_eq!(order, ["first", "second", "third"]);
     }
 
     #[test]

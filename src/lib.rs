@@ -7,7 +7,9 @@
 //! pages (shaping, line breaking, pagination) and hands back where each page
 //! starts; [`epub`] writes the ebook from the model and that page map;
 //! [`pdf`] draws the laid-out pages; [`cover`] makes the covers. Each back end
-//! returns bytes; only the CLI writes files ([`output`]).
+//! returns bytes; only the CLI writes files ([`output`]). Every command runs
+//! the one pipeline (`pipeline::run`), asking for what it wants, and every
+//! stage reports to its [`diag::Sink`].
 #![forbid(unsafe_code)]
 
 // Layout allocates and frees millions of small pieces (items, lines, runs)
@@ -32,6 +34,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod pdf;
+mod pipeline;
 pub mod project;
 pub mod resolve;
 pub mod serve;
@@ -41,14 +44,11 @@ mod writers;
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use diag::{Diagnostic, Diagnostics};
 use model::Book;
 use project::{CONFIG_FILE, Project};
-use writers::{
-    Sources, ebook_cover_key, edition_files, print_cover_key, store_files, write_editions,
-};
 
 /// Which editions to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -482,47 +482,27 @@ pub struct Preview {
     pub elapsed: Duration,
 }
 
-/// Parses, lays out and writes the preview's ebook, reusing what `cache`
-/// holds (as [`build_with`] does) and leaving this build's paragraphs there.
-/// Writes no PDF and packs no EPUB: the preview draws from the pages.
+/// The pipeline asked for the preview (`quire serve`): the same stages as
+/// [`build_with`] up to layout, then the preview's ebook documents, reusing
+/// what `cache` holds and leaving this build's paragraphs there. Writes no
+/// PDF and packs no EPUB: the preview draws from the pages.
 pub fn preview_with(
     project: &Project,
     options: &Options,
     cache: &mut BuildCache,
 ) -> Result<Preview, Diagnostics> {
-    let preview = preview_once(project, options, cache);
-    cache.end_build();
-    preview
+    match pipeline::run(project, options, cache, pipeline::Wants::Preview)? {
+        pipeline::Made::Preview(preview) => Ok(*preview),
+        pipeline::Made::Files(..) => Err(internal_error("the preview's pipeline made files")),
+    }
 }
 
-fn preview_once(
-    project: &Project,
-    options: &Options,
-    cache: &mut BuildCache,
-) -> Result<Preview, Diagnostics> {
-    let started = Instant::now();
-    let (mut book, mut warnings) = load_book_with(project, options, cache)?;
-    let fonts = load_fonts(project, &mut book)?;
-    let (fonts, words, fonts_key) = cache.share(fonts);
-    let (layout_key, reuse) = cache.paragraphs_for(&book, fonts_key);
-    let mut laid_out = layout::layout_reusing(&book, &fonts, &words, reuse.as_ref(), true)?;
-    warnings.extend(laid_out.warnings.iter().cloned());
-    let faces = epub_faces(&book, &fonts);
-    let ebook = epub::preview(&book, &laid_out.page_map, &faces)?;
-    let findings = check::findings(&book, &laid_out);
-    if cache.keep {
-        let paragraphs = std::mem::take(&mut laid_out.paragraphs);
-        cache.paragraphs = Some((layout_key, Arc::new(paragraphs)));
-    }
-    Ok(Preview {
-        book,
-        fonts,
-        laid_out,
-        ebook,
-        findings,
-        warnings,
-        elapsed: started.elapsed(),
-    })
+/// An error of quire's own, never of the book's: the pipeline made
+/// something other than what was asked.
+fn internal_error(what: &str) -> Diagnostics {
+    Diagnostics::from(Diagnostic::error(format!(
+        "{what} (an internal error of quire)"
+    )))
 }
 
 /// Threads to share parallel work over (chapters, pages, PDF streams): the
@@ -574,14 +554,19 @@ pub fn load_book(
     project: &Project,
     options: &Options,
 ) -> Result<(Book, Vec<Diagnostic>), Diagnostics> {
-    load_book_with(project, options, &mut BuildCache::default())
+    let mut sink = diag::Sink::new();
+    let book = load_book_with(project, options, &mut BuildCache::default(), &mut sink)?;
+    Ok((book, sink.into_warnings()))
 }
 
+/// [`load_book`] reporting to the run's `sink`, reusing the files `cache`
+/// parsed before.
 fn load_book_with(
     project: &Project,
     options: &Options,
     cache: &mut BuildCache,
-) -> Result<(Book, Vec<Diagnostic>), Diagnostics> {
+    sink: &mut diag::Sink,
+) -> Result<Book, Diagnostics> {
     let text = project.get(CONFIG_FILE).ok_or_else(|| {
         Diagnostics::from(
             Diagnostic::error("manuscript/book.toml not found").with_hint(
@@ -596,9 +581,8 @@ fn load_book_with(
         )
     })?;
     let config = config::parse(text)?;
-    let mut warnings = Vec::new();
     if config.print.hyphenate && !layout::hyphenate::has_patterns(&config.language) {
-        warnings.push(
+        sink.push(
             Diagnostic::warning(format!(
                 "no hyphenation patterns for language `{}`: hyphenation is off",
                 config.language
@@ -607,8 +591,7 @@ fn load_book_with(
             .with_hint("the print edition is justified without hyphens, so some lines may be loose; set print.hyphenate = false to silence this"),
         );
     }
-    let (files, mut unlisted) = resolve::manuscript_files(project, &config)?;
-    warnings.append(&mut unlisted);
+    let files = resolve::manuscript_files(project, &config, sink)?;
     let mut parsed = Vec::with_capacity(files.len());
     let mut kept = HashMap::with_capacity(files.len());
     // Hard-broken lines read as verse or prose against the print measure.
@@ -634,9 +617,7 @@ fn load_book_with(
         source_date_epoch: options.source_date_epoch,
         input_time: project.input_time(),
     };
-    let (book, mut more) = resolve::assemble(project, &config, &files, &parsed, &resolve_options)?;
-    warnings.append(&mut more);
-    Ok((book, warnings))
+    resolve::assemble(project, &config, &files, &parsed, &resolve_options, sink)
 }
 
 /// Runs the whole pipeline in memory and returns the files to write.
@@ -711,19 +692,18 @@ pub fn epub_faces<'a>(book: &Book, fonts: &'a fonts::Fonts) -> Vec<epub::EmbedFa
     faces
 }
 
-/// Runs the pipeline, reusing what `cache` holds from earlier builds and
-/// leaving this build's work in it for the next one.
+/// Runs the pipeline for the files (`quire build`, watch mode), reusing
+/// what `cache` holds from earlier builds and leaving this build's work in
+/// it for the next one.
 pub fn build_with(
     project: &Project,
     options: &Options,
     cache: &mut BuildCache,
 ) -> Result<Outputs, Diagnostics> {
-    let outputs = build_once(project, options, cache, None);
-    if cache.remember && outputs.is_ok() {
-        cache.gather_pending();
+    match pipeline::run(project, options, cache, pipeline::Wants::Files)? {
+        pipeline::Made::Files(outputs, _) => Ok(*outputs),
+        pipeline::Made::Preview(_) => Err(internal_error("the build's pipeline made a preview")),
     }
-    cache.end_build();
-    outputs
 }
 
 /// What a build made, kept for `quire check` to measure: the book, its
@@ -740,171 +720,16 @@ pub(crate) fn build_for_inspection(
     project: &Project,
     options: &Options,
 ) -> Result<(Outputs, Inspection), Diagnostics> {
-    let mut kept = None;
-    let outputs = build_once(
+    let made = pipeline::run(
         project,
         options,
         &mut BuildCache::default(),
-        Some(&mut kept),
+        pipeline::Wants::Inspection,
     )?;
-    let inspection = kept.ok_or_else(|| {
-        Diagnostics::from(Diagnostic::error(
-            "the build kept nothing to check (an internal error of quire)",
-        ))
-    })?;
-    Ok((outputs, inspection))
-}
-
-/// The one pipeline: `build`, `watch` and `check` run it (`check` asking
-/// for what it made in `inspect`); `serve` runs its first half
-/// ([`preview_with`]), the writers replaced by the preview's documents.
-fn build_once(
-    project: &Project,
-    options: &Options,
-    cache: &mut BuildCache,
-    inspect: Option<&mut Option<Inspection>>,
-) -> Result<Outputs, Diagnostics> {
-    let started = Instant::now();
-    let mut timings = Timings::default();
-    // The last process's work is read and decoded while the book is parsed.
-    let recalled = cache.recall_in_background();
-
-    let (mut book, mut warnings) = load_book_with(project, options, cache)?;
-    let store_editions = if options.formats.epub {
-        options.stores_for(&book)
-    } else {
-        Vec::new()
-    };
-    stores::check_requirements(&book, &store_editions, book.settings_at.get("stores"))?;
-    timings.parse = started.elapsed();
-
-    let fonts = load_fonts(project, &mut book)?;
-    let (fonts, words, fonts_key) = cache.share(fonts);
-    if let Some(recalled) = recalled.and_then(|handle| handle.join().ok().flatten()) {
-        cache.take_recalled(recalled, &book, &fonts, &words, fonts_key);
+    match made {
+        pipeline::Made::Files(outputs, Some(inspection)) => Ok((*outputs, *inspection)),
+        _ => Err(internal_error("the build kept nothing to check")),
     }
-    let (layout_key, reuse) = cache.paragraphs_for(&book, fonts_key);
-
-    // The cover depends only on the metadata, the art and the fonts: make it while layout runs.
-    let cover_key = ebook_cover_key(&book, layout_key);
-    let cached_cover = cache.ebook_cover(cover_key, options);
-    let (laid_out, cover_jpeg) = std::thread::scope(|scope| {
-        let cover = (options.formats.epub && cached_cover.is_none()).then(|| {
-            scope.spawn(|| {
-                let t = Instant::now();
-                (cover::ebook_cover(&book, &fonts), t.elapsed())
-            })
-        });
-        let t = Instant::now();
-        let laid_out =
-            layout::layout_reusing(&book, &fonts, &words, reuse.as_ref(), options.formats.pdf);
-        timings.layout = t.elapsed();
-        let cover = cover.map(|h| h.join().expect("the cover does not panic"));
-        (laid_out, cover)
-    });
-    let laid_out = laid_out?;
-    warnings.extend(laid_out.warnings.iter().cloned());
-    timings.take_layout(laid_out.timings);
-    let cover_jpeg: Arc<Vec<u8>> = match (cover_jpeg, cached_cover) {
-        (Some((jpeg, elapsed)), _) => {
-            timings.cover = elapsed;
-            let jpeg = jpeg?;
-            if let Some(disk) = &cache.disk {
-                disk.write("cover", cover_key, "jpg", &jpeg);
-            }
-            Arc::new(jpeg)
-        }
-        (None, Some(cached)) => cached,
-        (None, None) => Arc::new(Vec::new()),
-    };
-    if options.formats.epub {
-        warnings.extend(cover::cover_warnings(&book));
-    }
-
-    let stem = output_stem(&book);
-    let mut files = Vec::new();
-    let print_cover_key = print_cover_key(&book, laid_out.pages.pages.len(), fonts_key);
-    let cached_print_cover = cache.print_cover(print_cover_key);
-    let (mut pdf_cache, mut epub_cache) = if cache.keep {
-        (
-            std::mem::take(&mut cache.pdf),
-            std::mem::take(&mut cache.epub),
-        )
-    } else {
-        Default::default()
-    };
-    // The editions are independent once the layout is known: write them side by side.
-    let written = write_editions(
-        &Sources {
-            book: &book,
-            fonts: &fonts,
-            laid_out: &laid_out,
-            cover_jpeg: &cover_jpeg,
-            cached_print_cover: &cached_print_cover,
-            keep_sheet: inspect.is_some(),
-            options,
-        },
-        &mut pdf_cache,
-        &mut epub_cache,
-    );
-    let (made_print_cover, print_sheet) = edition_files(
-        written,
-        &stem,
-        &cover_jpeg,
-        cache.keep,
-        &mut files,
-        &mut timings,
-    )?;
-    if !store_editions.is_empty() {
-        let t = Instant::now();
-        let mut more = store_files(&book, &stem, &cover_jpeg, &store_editions, &mut files)?;
-        warnings.append(&mut more);
-        timings.stores = t.elapsed();
-    }
-    // Only a successful build updates what the next one reuses.
-    let mut laid_out = laid_out;
-    if cache.keep {
-        cache.keep_for_next(Kept {
-            paragraphs: (layout_key, std::mem::take(&mut laid_out.paragraphs)),
-            cover: options.formats.epub.then_some((cover_key, cover_jpeg)),
-            pdf: pdf_cache,
-            epub: epub_cache,
-            // A print cover read back is kept already.
-            print_cover: made_print_cover
-                .filter(|_| cached_print_cover.is_none())
-                .map(|bytes| (print_cover_key, bytes)),
-        });
-    }
-    let pages = laid_out.pages.pages.len();
-    let report = std::mem::take(&mut laid_out.report);
-    timings.total = started.elapsed();
-    if let Some(kept) = inspect {
-        laid_out.report = report.clone();
-        *kept = Some(Inspection {
-            book,
-            laid_out,
-            print_cover: print_sheet,
-        });
-        return Ok(Outputs {
-            files,
-            warnings,
-            pages,
-            report,
-            timings,
-        });
-    }
-    // Freeing a long book's pages, lines and model is a tenth of its build:
-    // leave it to another thread while the caller writes the files.
-    // (Should no thread start, the closure and what it holds are dropped here.)
-    let _ = std::thread::Builder::new().spawn(move || drop((laid_out, book, fonts)));
-    timings.total = started.elapsed();
-    Ok(Outputs {
-        files,
-        warnings,
-        pages,
-        report,
-        timings,
-    })
 }
 
 /// Output files are named after the title: `none-of-us-are-free.epub`

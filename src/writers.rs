@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostics, Sink};
 use crate::model::Book;
 use crate::{
     Options, OutputFile, Timings, content_hash, cover, epub, epub_faces, fonts, layout, model, pdf,
@@ -99,14 +99,15 @@ pub(crate) fn edition_files(
 }
 
 /// Each store's edition, made from the files written, added to `files`;
-/// their warnings.
+/// their warnings to `sink`.
 pub(crate) fn store_files(
     book: &Book,
     stem: &str,
     cover_jpeg: &[u8],
     stores_asked: &[model::Store],
     files: &mut Vec<OutputFile>,
-) -> Result<Vec<Diagnostic>, Diagnostics> {
+    sink: &mut Sink,
+) -> Result<(), Diagnostics> {
     let find = |suffix: &str| {
         files
             .iter()
@@ -120,9 +121,9 @@ pub(crate) fn store_files(
         cover_jpeg,
         pdf: find(".pdf"),
     };
-    let (mut editions, more) = stores::editions(stores_asked, &sources)?;
+    let mut editions = stores::editions(stores_asked, &sources, sink)?;
     files.append(&mut editions);
-    Ok(more)
+    Ok(())
 }
 
 /// The EPUB, the PDF interior and the print cover (with its sheet when

@@ -14,7 +14,7 @@ pub mod print;
 mod text;
 mod wrap;
 
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, Diagnostics, Location, Sink};
 use crate::fonts::Fonts;
 use crate::model::Book;
 
@@ -41,19 +41,18 @@ pub fn ebook_cover(book: &Book, fonts: &Fonts) -> Result<Vec<u8>, Diagnostics> {
     }
 }
 
-/// Warnings about the cover art for the pipeline to print: art that is not
-/// 1.6:1 (letterboxed), smaller than the cover (upscaled) or below KDP's
-/// minimum. Empty for a typographic cover or art that fits.
-pub fn cover_warnings(book: &Book) -> Vec<Diagnostic> {
+/// Warns `sink` about the cover art: art that is not 1.6:1 (letterboxed),
+/// smaller than the cover (upscaled) or below KDP's minimum. Nothing for a
+/// typographic cover or art that fits.
+pub fn cover_warnings(book: &Book, sink: &mut Sink) {
     let Some(art) = &book.cover_art else {
-        return Vec::new();
+        return;
     };
     let (width, height) = fit::seen_size(art);
     let plan = fit::Plan::for_size(width, height);
-    let mut warnings = Vec::new();
     if let fit::Plan::Letterbox { .. } = plan {
         let ratio = f64::from(height) / f64::from(width.max(1));
-        warnings.push(
+        sink.push(
             Diagnostic::warning(format!(
                 "cover art {} is {width} × {height} px, not 1.6:1 (height ÷ width is {ratio:.2}); \
                  it is letterboxed on a plain background",
@@ -66,7 +65,7 @@ pub fn cover_warnings(book: &Book) -> Vec<Diagnostic> {
     }
     let (min_width, min_height) = fit::KDP_MINIMUM;
     if width < min_width || height < min_height {
-        warnings.push(
+        sink.push(
             Diagnostic::warning(format!(
                 "cover art {} is {width} × {height} px, below KDP's minimum of \
                  {min_width} × {min_height}",
@@ -77,7 +76,7 @@ pub fn cover_warnings(book: &Book) -> Vec<Diagnostic> {
             )),
         );
     } else if plan.upscales(width) {
-        warnings.push(
+        sink.push(
             Diagnostic::warning(format!(
                 "cover art {} is {width} × {height} px, smaller than \
                  {EBOOK_WIDTH} × {EBOOK_HEIGHT}; it is upscaled and may look soft",
@@ -89,7 +88,6 @@ pub fn cover_warnings(book: &Book) -> Vec<Diagnostic> {
             )),
         );
     }
-    warnings
 }
 
 /// Where book.toml sets the cover text that holds `c` (see

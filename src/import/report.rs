@@ -4,7 +4,7 @@
 //! shows the warnings grouped by kind, as a build does; the book folder's
 //! `import-report.txt` keeps every one.
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Location, Sink};
 
 #[derive(Debug, Default)]
 pub struct Report {
@@ -13,7 +13,7 @@ pub struct Report {
     /// What was read and where it went, one line each.
     pub lines: Vec<String>,
     /// Constructs not carried, and other things the author should look at.
-    pub warnings: Vec<Diagnostic>,
+    pub warnings: Sink,
     /// Words of the source's text left out with a warning.
     pub words_left_out: usize,
     /// Words of the source's generated pages (title page, copyright page,

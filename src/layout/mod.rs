@@ -44,7 +44,7 @@ use paginate::PageCosts;
 use paragraph::Setter;
 use shape::{ShapedWords, Shaper};
 
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, Diagnostics, Location, Sink};
 use crate::fonts::Fonts;
 use crate::model::{BlockKind, Book, PageMap, PageStart, SectionKind, TextPos};
 
@@ -54,7 +54,6 @@ pub struct LaidOut {
     pub pages: PagedBook,
     pub page_map: PageMap,
     pub report: Report,
-    pub warnings: Vec<Diagnostic>,
     /// The stable text dump of the pages, for snapshot tests ([`layout`]
     /// makes it; it is empty from [`layout_reusing`], a build's layout).
     pub dump: String,
@@ -87,8 +86,9 @@ pub struct LayoutTimings {
 
 /// Sets the book in pages. The inside margin depends on the page count
 /// (KDP's gutter table), so the book is set again until the count is stable.
-pub fn layout(book: &Book, fonts: &Fonts) -> Result<LaidOut, Diagnostics> {
-    layout_with(book, fonts, &ShapedWords::default(), None, true, true)
+/// The setting's warnings go to `sink`; what cannot be printed is the error.
+pub fn layout(book: &Book, fonts: &Fonts, sink: &mut Sink) -> Result<LaidOut, Diagnostics> {
+    layout_with(book, fonts, &ShapedWords::default(), None, true, true, sink)
 }
 
 /// Sets the book in pages, taking unchanged paragraphs from an earlier build's
@@ -100,9 +100,10 @@ pub fn layout_reusing(
     words: &ShapedWords,
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
+    sink: &mut Sink,
 ) -> Result<LaidOut, Diagnostics> {
     // A build has no use for the text dump (a tenth of a rebuild's layout).
-    layout_with(book, fonts, words, reuse, for_print, false)
+    layout_with(book, fonts, words, reuse, for_print, false, sink)
 }
 
 fn layout_with(
@@ -112,6 +113,7 @@ fn layout_with(
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
     dump: bool,
+    sink: &mut Sink,
 ) -> Result<LaidOut, Diagnostics> {
     let right_to_left = right_to_left_blocks(book);
     if !right_to_left.is_empty() {
@@ -137,11 +139,11 @@ fn layout_with(
             }
             return Err(errors);
         }
-        let mut laid = layout_reusing_ltr(book, fonts, words, reuse, for_print, dump)?;
-        laid.warnings.extend(diagnostics);
+        let laid = layout_reusing_ltr(book, fonts, words, reuse, for_print, dump, sink)?;
+        sink.extend(diagnostics);
         return Ok(laid);
     }
-    layout_reusing_ltr(book, fonts, words, reuse, for_print, dump)
+    layout_reusing_ltr(book, fonts, words, reuse, for_print, dump, sink)
 }
 
 /// The blocks whose text begins (at its first letter) in a right-to-left script.
@@ -189,6 +191,7 @@ fn layout_reusing_ltr(
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
     dump: bool,
+    sink: &mut Sink,
 ) -> Result<LaidOut, Diagnostics> {
     let noted = (book.print.urls == crate::model::PrintUrls::Footnote
         && urlnotes::has_web_links(book))
@@ -200,6 +203,7 @@ fn layout_reusing_ltr(
         reuse,
         for_print,
         dump,
+        sink,
     )?;
     if let Some(noted) = noted {
         laid.pages.sections = Some(std::sync::Arc::new(noted.sections));
@@ -208,6 +212,8 @@ fn layout_reusing_ltr(
 }
 
 /// The layout passes page references need (one when there are none).
+/// Only the last pass's findings are the book's: each pass reports to a
+/// sink of its own, and the last one's go to `sink`.
 fn layout_passes(
     book: &Book,
     fonts: &Fonts,
@@ -215,26 +221,30 @@ fn layout_passes(
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
     dump: bool,
+    sink: &mut Sink,
 ) -> Result<LaidOut, Diagnostics> {
     if !crossrefs::wants_pages(book) {
-        return layout_pass(book, fonts, words, reuse, for_print, dump);
+        return layout_pass(book, fonts, words, reuse, for_print, dump, sink);
     }
     // Page references need the pages they point to: set the book with a
     // placeholder as wide as a folio, then with the real numbers, and once
     // more if that moved a target.
     let mut working = book.clone();
     crossrefs::fill(&mut working, |_| "000".to_string());
-    let mut laid = layout_pass(&working, fonts, words, reuse, for_print, dump)?;
+    let mut found = Sink::new();
+    let mut laid = layout_pass(&working, fonts, words, reuse, for_print, dump, &mut found)?;
     let mut passes = laid.timings.passes;
     for _ in 0..2 {
         let folios = crossrefs::folios(&laid.page_map);
         if !crossrefs::fill(&mut working, |block| folios.page_of(block)) {
             break;
         }
-        laid = layout_pass(&working, fonts, words, reuse, for_print, dump)?;
+        found = Sink::new();
+        laid = layout_pass(&working, fonts, words, reuse, for_print, dump, &mut found)?;
         passes += laid.timings.passes;
     }
     laid.timings.passes = passes;
+    sink.append(found);
     Ok(laid)
 }
 
@@ -245,6 +255,7 @@ fn layout_pass(
     reuse: Option<&std::sync::Arc<paragraph::ParagraphCache>>,
     for_print: bool,
     want_dump: bool,
+    sink: &mut Sink,
 ) -> Result<LaidOut, Diagnostics> {
     let scale = TypeScale::new(&book.print, &book.style);
     let mut shaper = Shaper::new(fonts, words, &book.meta.language);
@@ -271,7 +282,7 @@ fn layout_pass(
     }
     let (built, geometry) = built.expect("layout ran at least once");
 
-    let warnings = warnings::of_the_setting(book, fonts, &setter, &built, for_print)?;
+    warnings::of_the_setting(book, fonts, &setter, &built, for_print, sink)?;
     let mut report = report::measure(&built.pages, &built.facts, geometry.lines as u32);
     report.reshaped_paragraphs = built.reshaped.len();
     // The pages a reshaped paragraph sits on, for whoever checks them by eye.
@@ -313,7 +324,6 @@ fn layout_pass(
         },
         page_map,
         report,
-        warnings,
         dump,
         geometry,
         low_resolution: built.low_resolution.clone(),
@@ -412,10 +422,9 @@ struct Built {
     facts: Vec<Vec<LineFact>>,
     outline: Vec<OutlineEntry>,
     low_resolution: Vec<(crate::model::ImageId, f64)>,
-    /// Display text too tall for a page (see `GalleyBuilder::too_tall`).
-    too_tall: Vec<(Option<crate::model::Span>, String, u32, u32)>,
-    /// Warnings from setting the sections (a table too wide).
-    notices: Vec<Diagnostic>,
+    /// What setting the sections found: warnings (a table too wide) and
+    /// errors (display text too tall for a page), see `GalleyBuilder::found`.
+    found: Sink,
     /// Display pages whose text does not fit even at the body size: the key to shorten, the page.
     overflows: Vec<(&'static str, SectionKind)>,
     /// Paragraphs set a line longer or shorter for full pages.
@@ -515,8 +524,7 @@ fn layout_once(
         }
     }
     assembled.low_resolution = low_resolution;
-    assembled.too_tall = set.too_tall;
-    assembled.notices = set.warnings;
+    assembled.found = set.found;
     assembled.timings = LayoutTimings {
         shape: set.shaping,
         set: set_time,

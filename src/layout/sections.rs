@@ -23,10 +23,8 @@ pub struct SetSections {
     pub fell_back: Vec<(char, Style)>,
     pub broken_words: Vec<String>,
     pub low_resolution: Vec<(ImageId, f64)>,
-    /// Display text too tall for a page (see `GalleyBuilder::too_tall`).
-    pub too_tall: Vec<(Option<crate::model::Span>, String, u32, u32)>,
-    /// What setting found worth a warning.
-    pub warnings: Vec<crate::diag::Diagnostic>,
+    /// What setting found (see `GalleyBuilder::found`), in the book's order.
+    pub found: crate::diag::Sink,
     /// Time spent shaping, summed over the workers.
     pub shaping: std::time::Duration,
     /// Paragraphs set or reused, for the next build.
@@ -120,8 +118,7 @@ pub fn set_sections(
         }
         merged.broken_words.extend(part.broken_words);
         merged.low_resolution.extend(part.low_resolution);
-        merged.too_tall.extend(part.too_tall);
-        merged.warnings.extend(part.warnings);
+        merged.found.append(part.found);
         merged.paragraphs.extend(part.paragraphs);
         merged.shaping += part.shaping;
     }
@@ -162,8 +159,7 @@ fn set_share(
         hyphenate: book.print.hyphenate,
         draft: book.print.draft,
         low_resolution: Vec::new(),
-        too_tall: Vec::new(),
-        warnings: Vec::new(),
+        found: crate::diag::Sink::new(),
         reshapable: Vec::new(),
     };
     let galleys = book.sections[share]
@@ -171,12 +167,10 @@ fn set_share(
         .map(|s| is_body(s.kind).then(|| builder.section(s, sink)))
         .collect();
     let low_resolution = std::mem::take(&mut builder.low_resolution);
-    let too_tall = std::mem::take(&mut builder.too_tall);
-    let warnings = std::mem::take(&mut builder.warnings);
+    let found = std::mem::take(&mut builder.found);
     SetSections {
         galleys,
-        too_tall,
-        warnings,
+        found,
         missing: std::mem::take(&mut setter.missing),
         fell_back: std::mem::take(&mut setter.fell_back),
         broken_words: std::mem::take(&mut setter.broken_words),

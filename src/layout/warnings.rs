@@ -6,41 +6,42 @@
 
 use super::paragraph::Setter;
 use super::{Built, MAX_END_BLANKS};
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, Diagnostics, Location, Sink};
 use crate::fonts::Fonts;
 use crate::model::{Book, SectionKind};
 
-/// The setting's warnings, or its errors when any part cannot be printed.
+/// The setting's warnings to `sink`, or its errors when any part cannot be printed.
 pub(super) fn of_the_setting(
     book: &Book,
     fonts: &Fonts,
     setter: &Setter<'_, '_>,
     built: &Built,
     for_print: bool,
-) -> Result<Vec<Diagnostic>, Diagnostics> {
+    sink: &mut Sink,
+) -> Result<(), Diagnostics> {
     let mut errors = Diagnostics::new();
-    let mut warnings = Vec::new();
-    missing_glyphs(book, fonts, setter, for_print, &mut errors, &mut warnings);
+    missing_glyphs(book, fonts, setter, for_print, &mut errors, sink);
     if let Some(notice) = fallback_notice(&setter.fell_back, fonts) {
-        warnings.push(notice);
+        sink.push(notice);
     }
-    warnings.extend(dropped_heads(book, built));
-    too_tall(book, built, &mut errors);
+    dropped_heads(book, built, sink);
+    // Headings too tall for a page: the galleys found them as they set them.
+    errors.extend(built.found.iter().filter(|d| d.is_error()).cloned());
     overflows(book, built, &mut errors);
     if errors.has_errors() {
         return Err(errors);
     }
-    warnings.extend(built.notices.iter().cloned());
-    warnings.extend(broken_words(book, &setter.broken_words));
+    sink.extend(built.found.iter().cloned());
+    broken_words(book, &setter.broken_words, sink);
     for (image, dpi) in &built.low_resolution {
         let path = &book.image(*image).path;
-        warnings.push(
+        sink.push(
             Diagnostic::warning(format!("image {path} prints at {dpi:.0} dpi, below 300"))
                 .with_hint("supply a larger image: printers need 300 dpi at the size it is placed"),
         );
     }
-    warnings.extend(page_count(book, built.pages.len()));
-    Ok(warnings)
+    page_count(book, built.pages.len(), sink);
+    Ok(())
 }
 
 /// A character no font of the book can show: an error for print, a warning
@@ -51,7 +52,7 @@ fn missing_glyphs(
     setter: &Setter<'_, '_>,
     for_print: bool,
     errors: &mut Diagnostics,
-    warnings: &mut Vec<Diagnostic>,
+    sink: &mut Sink,
 ) {
     let mut missing: Vec<char> = setter.missing.iter().map(|(c, _)| *c).collect();
     missing.sort_unstable();
@@ -65,7 +66,7 @@ fn missing_glyphs(
                 if faces.len() > 5 { faces[5..].join(", ") } else { "none".to_string() }
             )));
         } else {
-            warnings.push(Diagnostic::warning(message).at(find_char(book, c)).with_hint(
+            sink.push(Diagnostic::warning(message).at(find_char(book, c)).with_hint(
                 "the EPUB is built (reading systems bring their own fonts), but no font of the book can show this character in print".to_string()
             ));
         }
@@ -73,8 +74,7 @@ fn missing_glyphs(
 }
 
 /// Running heads too long for the page even set smaller, left off.
-fn dropped_heads(book: &Book, built: &Built) -> Vec<Diagnostic> {
-    let mut warnings = Vec::new();
+fn dropped_heads(book: &Book, built: &Built, sink: &mut Sink) {
     for &s in &built.dropped_heads {
         let section = &book.sections[s];
         let head = section.running_head.as_ref().unwrap_or(&section.title);
@@ -85,30 +85,12 @@ fn dropped_heads(book: &Book, built: &Built) -> Vec<Diagnostic> {
         } else {
             ""
         };
-        warnings.push(
+        sink.push(
             Diagnostic::warning(format!(
                 "the running head “{shown}{more}” is too long for the page even set smaller, and is left off"
             ))
             .at(section.blocks.first().and_then(|b| b.span).and_then(|s| book.locate(s)))
             .with_hint("give the heading a short form for its running head: # Title {short=\"Short title\"}"),
-        );
-    }
-    warnings
-}
-
-/// Headings too tall for a page even at the body size.
-fn too_tall(book: &Book, built: &Built, errors: &mut Diagnostics) {
-    for (span, text, _, room) in &built.too_tall {
-        let shown: String = text.chars().take(60).collect();
-        let more = if text.chars().count() > 60 { "…" } else { "" };
-        errors.push(
-            Diagnostic::error(format!(
-                "a heading is too long for a page even at the body size: “{shown}{more}”"
-            ))
-            .at(span.and_then(|s| book.locate(s)))
-            .with_hint(format!(
-                "shorten it: at this trim a heading may take {room} lines of the page"
-            )),
         );
     }
 }
@@ -147,11 +129,10 @@ fn overflows(book: &Book, built: &Built, errors: &mut Diagnostics) {
 }
 
 /// Words wider than the line, broken: each at its place in the manuscript.
-fn broken_words(book: &Book, words: &[String]) -> Vec<Diagnostic> {
-    let mut warnings = Vec::new();
+fn broken_words(book: &Book, words: &[String], sink: &mut Sink) {
     for word in words {
         let shown: String = word.chars().take(40).collect();
-        warnings.push(
+        sink.push(
             Diagnostic::warning(format!(
                 "a word is wider than the line and was broken: “{shown}…”"
             ))
@@ -168,14 +149,12 @@ fn broken_words(book: &Book, words: &[String]) -> Vec<Diagnostic> {
             .with_hint("break the word with a space or a hyphen, or shorten it"),
         );
     }
-    warnings
 }
 
 /// Page counts the printers refuse, and a print.min-pages that cannot be met.
-fn page_count(book: &Book, count: usize) -> Vec<Diagnostic> {
-    let mut warnings = Vec::new();
+fn page_count(book: &Book, count: usize, sink: &mut Sink) {
     if count > 828 {
-        warnings.push(
+        sink.push(
             Diagnostic::warning(format!(
                 "the print edition has {count} pages; KDP paperbacks take at most 828"
             ))
@@ -194,13 +173,13 @@ fn page_count(book: &Book, count: usize) -> Vec<Diagnostic> {
                 "add front or back matter, or choose a smaller print.trim or a larger print.font-size; print.min-pages can add at most {MAX_END_BLANKS} blank pages"
             )
         };
-        warnings.push(
+        sink.push(
             Diagnostic::warning(format!("the print edition has {count} pages; {needs}"))
                 .with_hint(hint),
         );
     }
     if book.print.min_pages > count {
-        warnings.push(
+        sink.push(
             Diagnostic::warning(format!(
                 "the print edition has {count} pages, short of print.min-pages = {} even with {MAX_END_BLANKS} blank pages at the end",
                 book.print.min_pages
@@ -209,7 +188,6 @@ fn page_count(book: &Book, count: usize) -> Vec<Diagnostic> {
             .with_hint("printers accept at most 10 blank pages at the end; add content, or choose a smaller print.trim or a larger print.font-size"),
         );
     }
-    warnings
 }
 
 /// One warning naming the characters each fallback face supplied.

@@ -12,7 +12,7 @@
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::diag::{Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, LineIndex, Sink};
 use crate::model::{
     Block, BlockId, BlockKind, ColumnAlign, ImageId, Inline, ListItem, Span, TextMark, plain_text,
 };
@@ -83,7 +83,9 @@ pub struct ParsedFile {
     /// Footnote references with no definition in this file (`[^label]` left as
     /// text by pulldown-cmark), with their place.
     pub unmatched_notes: Vec<(String, Span)>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// What parsing this file found, kept with the parse: resolve reports it
+    /// to the build's sink, so a file an earlier build parsed reports again.
+    pub diagnostics: Sink,
 }
 
 impl Default for ParsedFile {
@@ -94,7 +96,7 @@ impl Default for ParsedFile {
             notes: Vec::new(),
             images: Vec::new(),
             unmatched_notes: Vec::new(),
-            diagnostics: Vec::new(),
+            diagnostics: Sink::new(),
         }
     }
 }

@@ -89,7 +89,7 @@ pub(super) fn check_div_classes(
     sections: &[Section],
     style: &crate::model::style::BookStyle,
     locate: &dyn Fn(Span) -> crate::diag::Location,
-    diagnostics: &mut Diagnostics,
+    diagnostics: &mut Sink,
 ) {
     for section in sections {
         let notes = section.notes.iter().map(|n| &n.blocks);

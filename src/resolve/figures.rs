@@ -16,7 +16,7 @@ impl ImageTable {
         written: &str,
         span: Span,
         locate: &impl Fn(Span) -> crate::diag::Location,
-        diagnostics: &mut Diagnostics,
+        diagnostics: &mut Sink,
     ) -> Option<ImageId> {
         if let Some((scheme, _)) = written.split_once("://") {
             let name = written
@@ -92,7 +92,7 @@ pub(super) fn map_figures(block: &mut Block, local_to_global: &[Option<ImageId>]
 pub(super) fn cover_art(
     project: &Project,
     config: &Config,
-    diagnostics: &mut Diagnostics,
+    diagnostics: &mut Sink,
 ) -> Option<ImageAsset> {
     let (path, location) = match &config.cover_image {
         Some(named) => {

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::config::{Config, FileRef};
-use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::diag::{Diagnostic, Diagnostics, LineIndex, Sink};
 use crate::model::SectionKind;
 use crate::project::{MANUSCRIPT_DIR, Project, resolve_manuscript_path};
 
@@ -23,10 +23,12 @@ pub struct ManuscriptFile {
 
 /// Lists and reads the book's Markdown files; warns about Markdown files in
 /// `manuscript/` that are in no list and that the default order does not reach.
+/// Its errors (a listed file missing, listed twice, not UTF-8) stop the build.
 pub fn manuscript_files(
     project: &Project,
     config: &Config,
-) -> Result<(Vec<ManuscriptFile>, Vec<Diagnostic>), Diagnostics> {
+    sink: &mut Sink,
+) -> Result<Vec<ManuscriptFile>, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let mut listed: Vec<(String, SectionKind)> = Vec::new();
     let mut part_of: Vec<(String, usize)> = Vec::new();
@@ -89,12 +91,13 @@ pub fn manuscript_files(
             );
         }
     }
-    let warnings = unlisted_files(project, config, &listed);
+    // (Should the files fail, the run ends with their errors and the sink is not read.)
+    unlisted_files(project, config, &listed, sink);
     let files = read_files(project, listed, &part_of, &mut diagnostics);
     if diagnostics.has_errors() {
         Err(diagnostics)
     } else {
-        Ok((files, warnings))
+        Ok(files)
     }
 }
 
@@ -154,8 +157,8 @@ fn unlisted_files(
     project: &Project,
     config: &Config,
     listed: &[(String, SectionKind)],
-) -> Vec<Diagnostic> {
-    let mut warnings = Vec::new();
+    sink: &mut Sink,
+) {
     let blurb = config
         .blurb_file
         .as_ref()
@@ -166,7 +169,7 @@ fn unlisted_files(
             && blurb.as_deref() != Some(path)
         {
             let name = &path[MANUSCRIPT_DIR.len() + 1..];
-            warnings.push(
+            sink.push(
                 Diagnostic::warning(format!("{path} is not in the book"))
                     .at(Some(config.locations.get("chapters").cloned().unwrap_or_else(|| {
                         crate::diag::Location {
@@ -183,7 +186,6 @@ fn unlisted_files(
             );
         }
     }
-    warnings
 }
 
 /// The listed files' text, decoded; one that is not UTF-8 is an error at

@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, Location, Sink};
 use crate::model::{
     Block, BlockId, BlockKind, CrossTarget, DeadLink, Inline, Section, SourceFile, TextPos,
     plain_text,
@@ -28,7 +28,7 @@ const NEAREST: usize = 3;
 pub fn resolve_links(
     sections: &mut [Section],
     sources: &[SourceFile],
-    diagnostics: &mut Diagnostics,
+    diagnostics: &mut Sink,
 ) -> Vec<DeadLink> {
     let targets = Targets::new(sections, sources);
     let mut dead = Vec::new();

@@ -6,11 +6,7 @@
 use super::*;
 
 /// The book's metadata, with identifiers and dates settled.
-pub(super) fn meta(
-    config: &Config,
-    options: &ResolveOptions,
-    diagnostics: &mut Diagnostics,
-) -> Meta {
+pub(super) fn meta(config: &Config, options: &ResolveOptions, diagnostics: &mut Sink) -> Meta {
     let names = format!("{}\u{0}{}", config.title, config.authors.join("\u{0}"));
     let identifier = match &config.isbn_ebook {
         Some(isbn) => isbn.urn(),

@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::diag::{Diagnostic, Diagnostics, LineIndex, Sink};
 use crate::images;
 use crate::model::{
     Block, BlockId, BlockKind, Book, ColumnAlign, Footnote, ImageAsset, ImageId, Inline, Meta,
@@ -51,20 +51,24 @@ pub struct ResolveOptions {
     pub input_time: Option<i64>,
 }
 
-/// Assembles the book. `parsed[i]` is the parse of `files[i]`.
+/// Assembles the book, reporting to `diagnostics`; its errors (and the
+/// parse's) stop the build. `parsed[i]` is the parse of `files[i]`.
 pub fn assemble(
     project: &Project,
     config: &Config,
     files: &[ManuscriptFile],
     parsed: &[Arc<ParsedFile>],
     options: &ResolveOptions,
-) -> Result<(Book, Vec<Diagnostic>), Diagnostics> {
-    let mut diagnostics = Diagnostics::new();
+    diagnostics: &mut Sink,
+) -> Result<Book, Diagnostics> {
+    // Each file's parse reports here, first (kept with the parse, so a file
+    // an earlier build parsed reports again): its errors stop the build too.
+    let stage = diagnostics.stage();
     for p in parsed {
         diagnostics.extend(p.diagnostics.iter().cloned());
     }
-    let mut meta = meta(config, options, &mut diagnostics);
-    if let Some(blurb) = blurb_from_file(project, config, &mut diagnostics) {
+    let mut meta = meta(config, options, diagnostics);
+    if let Some(blurb) = blurb_from_file(project, config, diagnostics) {
         meta.blurb = Some(blurb);
     }
     let sources = source_files(files);
@@ -75,7 +79,7 @@ pub fn assemble(
         &pieces,
         !config.parts.is_empty(),
         &meta.language,
-        &mut diagnostics,
+        diagnostics,
     );
     let chapter_count = shapes
         .iter()
@@ -100,7 +104,7 @@ pub fn assemble(
         part_number: 0,
         written: Vec::new(),
     };
-    writer.write_files(&pieces, &shapes, &mut diagnostics);
+    writer.write_files(&pieces, &shapes, diagnostics);
     let SectionWriter {
         mut ids,
         images,
@@ -116,7 +120,7 @@ pub fn assemble(
                 .with_hint("write at least one chapter, e.g. manuscript/01-chapter.md starting with # Its Title"),
         );
     }
-    let cover_art = cover_art(project, config, &mut diagnostics);
+    let cover_art = cover_art(project, config, diagnostics);
 
     let mut order = SectionOrder {
         sections: matter::front_matter(&meta),
@@ -160,9 +164,9 @@ pub fn assemble(
         }
     }
     let locate = |span: Span| locate(&sources, span);
-    check_div_classes(&sections, &config.style, &locate, &mut diagnostics);
+    check_div_classes(&sections, &config.style, &locate, diagnostics);
     let block_count = assign_ids(&mut sections);
-    let dead_links = links::resolve_links(&mut sections, &sources, &mut diagnostics);
+    let dead_links = links::resolve_links(&mut sections, &sources, diagnostics);
 
     let mut print = config.print.clone();
     // A poetry collection's poems open on the next page, not each on a recto.
@@ -183,7 +187,8 @@ pub fn assemble(
         settings_at: config.locations.clone(),
         dead_links,
     };
-    diagnostics.into_result(book)
+    diagnostics.end_stage(stage)?;
+    Ok(book)
 }
 
 /// The manuscript files as the book keeps them, with their line indexes.
@@ -263,7 +268,7 @@ impl SectionWriter<'_> {
         &mut self,
         pieces: &[structure::Piece<'_>],
         shapes: &[Option<structure::FileShape>],
-        diagnostics: &mut Diagnostics,
+        diagnostics: &mut Sink,
     ) {
         // The files that cite a footnote label they do not define, and those that
         // define one, for hints between them.
@@ -354,7 +359,7 @@ impl SectionWriter<'_> {
         piece: &structure::Piece<'_>,
         shape: Option<structure::FileShape>,
         notes: &mut FileNotes<'_>,
-        diagnostics: &mut Diagnostics,
+        diagnostics: &mut Sink,
     ) {
         let file = &self.files[piece.file];
         let Some(shape) = shape else {
@@ -540,11 +545,7 @@ impl SectionOrder {
 }
 
 /// The back-cover text from `cover.blurb-file`: its paragraphs as plain text.
-fn blurb_from_file(
-    project: &Project,
-    config: &Config,
-    diagnostics: &mut Diagnostics,
-) -> Option<String> {
+fn blurb_from_file(project: &Project, config: &Config, diagnostics: &mut Sink) -> Option<String> {
     let file = config.blurb_file.as_ref()?;
     let located = |message: String, hint: &str| {
         Diagnostic::error(message)

@@ -13,7 +13,7 @@ pub(super) fn check_note_labels(
     parsed: &[Arc<ParsedFile>],
     defining: &NoteFiles<'_>,
     locate: &impl Fn(Span) -> crate::diag::Location,
-    diagnostics: &mut Diagnostics,
+    diagnostics: &mut Sink,
 ) {
     let here = &parsed[index];
     for (label, span) in &here.unmatched_notes {
@@ -62,7 +62,7 @@ pub(super) fn number_notes(
     cited: &mut std::collections::HashSet<String>,
     section_id: &str,
     file: &ManuscriptFile,
-    diagnostics: &mut Diagnostics,
+    diagnostics: &mut Sink,
 ) -> Vec<Footnote> {
     let mut order: Vec<String> = Vec::new();
     let mut numbered: HashMap<String, usize> = HashMap::new();

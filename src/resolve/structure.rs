@@ -10,7 +10,7 @@
 //! that is unclear). book.toml's `front-matter` and `back-matter` lists and
 //! a heading's `{-}` (or `{.unnumbered}`) always win.
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Sink};
 use crate::model::numbering::read_number;
 use crate::model::{Block, BlockKind, SectionKind, block_text, plain_text, walk_blocks};
 use crate::parse::FileSection;
@@ -330,7 +330,7 @@ pub fn shape_pieces(
     pieces: &[Piece<'_>],
     config_parts: bool,
     language: &str,
-    diagnostics: &mut Diagnostics,
+    diagnostics: &mut Sink,
 ) -> Vec<Option<FileShape>> {
     let classes: Vec<Option<Class>> = pieces
         .iter()

@@ -27,7 +27,7 @@ pub use apple::{EMOJI_PRONE, TEXT_PRESENTATION};
 pub use kindle::TOC_DEPTH;
 
 use crate::OutputFile;
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, Diagnostics, Location, Sink};
 pub use crate::model::Store;
 use crate::model::{Book, Isbn};
 
@@ -492,11 +492,12 @@ fn describe_files(store: Store, key: &str) -> String {
     what.join(" and ")
 }
 
-/// The files of each store's edition, named `STORE/FILE`, with warnings.
+/// The files of each store's edition, named `STORE/FILE`; their warnings to `sink`.
 pub fn editions(
     stores: &[Store],
     sources: &Sources<'_>,
-) -> Result<(Vec<OutputFile>, Vec<Diagnostic>), Diagnostics> {
+    sink: &mut Sink,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let results: Vec<Result<Vec<OutputFile>, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = stores
             .iter()
@@ -524,7 +525,6 @@ pub fn editions(
             }
         }
     }
-    let mut warnings = Vec::new();
     if sources.pdf.is_none() {
         for &store in stores {
             if rules(store)
@@ -532,7 +532,7 @@ pub fn editions(
                 .iter()
                 .any(|f| matches!(f.content, Content::Interior))
             {
-                warnings.push(
+                sink.push(
                     Diagnostic::warning(format!(
                         "{}/ has no interior PDF: the print edition was not built",
                         store.name()
@@ -542,7 +542,7 @@ pub fn editions(
             }
         }
     }
-    Ok((files, warnings))
+    Ok(files)
 }
 
 /// One store's files, as its row lists them.

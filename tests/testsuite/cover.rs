@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use image::{DynamicImage, GenericImageView, Rgb, RgbImage};
-use quire::cover::{cover_warnings, ebook_cover};
+use quire::cover::ebook_cover;
 use quire::diag::Severity;
 use quire::fonts::Fonts;
 use quire::model::Book;
@@ -439,4 +439,11 @@ fn the_typographic_cover_draws_from_the_fallback_faces() {
         ink_in_rows(&image, 2100..2220, background) > 1_000,
         "the author's name is drawn"
     );
+}
+
+/// The cover art's warnings, as the pipeline's sink receives them.
+fn cover_warnings(book: &quire::model::Book) -> quire::diag::Sink {
+    let mut sink = quire::diag::Sink::new();
+    quire::cover::cover_warnings(book, &mut sink);
+    sink
 }

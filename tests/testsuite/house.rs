@@ -372,6 +372,13 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ),
     ("init", &[]),
     (
+        "pipeline",
+        &[
+            "check", "cover", "diag", "epub", "fonts", "layout", "model", "project", "stores",
+            "writers",
+        ],
+    ),
+    (
         "writers",
         &[
             "cover", "diag", "epub", "fonts", "layout", "model", "pdf", "stores",

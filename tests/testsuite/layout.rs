@@ -3,17 +3,25 @@
 
 use crate::common;
 
+use quire::diag::Sink;
 use quire::layout::frame::{Item, Side};
 use quire::layout::{LaidOut, layout};
 use quire::model::{Book, SectionKind};
 use quire::project::Project;
 
 fn lay(project: &Project) -> (Book, LaidOut) {
+    let (book, laid, _) = lay_reporting(project);
+    (book, laid)
+}
+
+/// [`lay`], with what layout reported.
+fn lay_reporting(project: &Project) -> (Book, LaidOut, Sink) {
     let (book, _) =
         quire::load_book(project, &quire::Options::default()).unwrap_or_else(|e| panic!("{e}"));
     let fonts = quire::fonts::Fonts::load(project, &book.fonts).unwrap();
-    let laid = layout(&book, &fonts).unwrap_or_else(|e| panic!("{e}"));
-    (book, laid)
+    let mut found = Sink::new();
+    let laid = layout(&book, &fonts, &mut found).unwrap_or_else(|e| panic!("{e}"));
+    (book, laid, found)
 }
 
 /// Deterministic filler text: `words` words of varied lengths.
@@ -363,10 +371,9 @@ fn a_word_longer_than_the_measure_is_broken_and_reported() {
     let long = "a".repeat(10_000);
     let text = format!("Before {long} after.\n");
     let project = common::project(&[("manuscript/book.toml", TOML), ("manuscript/01.md", &text)]);
-    let (_, laid) = lay(&project);
+    let (_, laid, found) = lay_reporting(&project);
     assert_eq!(laid.report.overfull_lines, 0);
-    let warning = laid
-        .warnings
+    let warning = found
         .iter()
         .find(|w| w.message.contains("wider than the line"))
         .expect("a warning");
@@ -382,9 +389,9 @@ fn a_character_the_fonts_lack_comes_from_the_fallback_or_is_an_error() {
     let project = common::project(&[("manuscript/book.toml", TOML), ("manuscript/01.md", text)]);
     let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
     let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
-    let laid = layout(&book, &fonts).unwrap();
-    let warning = laid
-        .warnings
+    let mut found = Sink::new();
+    let laid = layout(&book, &fonts, &mut found).unwrap();
+    let warning = found
         .iter()
         .map(|w| w.to_string())
         .find(|w| w.contains("fallback"))
@@ -410,7 +417,9 @@ fn a_character_the_fonts_lack_comes_from_the_fallback_or_is_an_error() {
     let project = common::project(&[("manuscript/book.toml", &toml), ("manuscript/01.md", text)]);
     let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
     let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
-    let err = layout(&book, &fonts).unwrap_err().to_string();
+    let err = layout(&book, &fonts, &mut Sink::new())
+        .unwrap_err()
+        .to_string();
     assert!(
         err.starts_with("error: no font has a glyph for “☃” (U+2603)\n  --> manuscript/01.md:3:7\nhint: neither the book's fonts nor the fallbacks (none) can show it"),
         "{err}"
@@ -765,7 +774,7 @@ fn running_heads_take_the_short_form_and_never_truncate() {
         paragraphs(3, 40)
     );
     let two = format!("# {long} Again\n\n{}", paragraphs(5, 40));
-    let (_, laid) = lay(&common::project(&[
+    let (_, laid, found) = lay_reporting(&common::project(&[
         ("manuscript/book.toml", TOML),
         ("manuscript/01.md", &one),
         ("manuscript/02.md", &two),
@@ -790,8 +799,7 @@ fn running_heads_take_the_short_form_and_never_truncate() {
     assert!(heads.iter().all(|h| !h.contains('…')), "{heads:?}");
     // The second chapter's head cannot fit: left off, with a warning at its heading.
     assert!(heads.iter().all(|h| !h.contains("Again")), "{heads:?}");
-    let warning = laid
-        .warnings
+    let warning = found
         .iter()
         .find(|w| w.message.contains("running head"))
         .expect("a warning for the head left off");
@@ -979,7 +987,7 @@ fn a_table_too_wide_is_set_in_parts_never_a_letter_per_line() {
         ),
         ("manuscript/01.md", &table),
     ]);
-    let (_, laid) = lay(&project);
+    let (_, laid, found) = lay_reporting(&project);
     let text: Vec<String> = laid
         .pages
         .pages
@@ -999,8 +1007,7 @@ fn a_table_too_wide_is_set_in_parts_never_a_letter_per_line() {
     // The first column opens every part.
     let parts = text.iter().filter(|t| t.as_str() == "Col0").count();
     assert!(parts >= 2, "{parts} parts");
-    let table_warnings: Vec<String> = laid
-        .warnings
+    let table_warnings: Vec<String> = found
         .iter()
         .map(|w| w.to_string())
         .filter(|w| w.contains("table") || w.contains("broken"))

@@ -48,7 +48,8 @@ fn editions_with(toml: &str, files: &[(&str, &str)]) -> Editions {
     }
     let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
     let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
-    let laid = layout(&book, &fonts).unwrap_or_else(|e| panic!("{e}"));
+    let laid =
+        layout(&book, &fonts, &mut quire::diag::Sink::new()).unwrap_or_else(|e| panic!("{e}"));
     Editions {
         xhtml,
         laid,
@@ -190,7 +191,7 @@ fn files_without_headings_get_no_invented_titles() {
 
     let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
     let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
-    let laid = layout(&book, &fonts).unwrap();
+    let laid = layout(&book, &fonts, &mut quire::diag::Sink::new()).unwrap();
     let printed: String = laid
         .pages
         .pages

@@ -350,7 +350,7 @@ fn page_labels_read_as_the_folios() {
     let project = common::bundled();
     let (book, _) = quire::load_book(&project, &Options::default()).unwrap();
     let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
-    let laid = quire::layout::layout(&book, &fonts).unwrap();
+    let laid = quire::layout::layout(&book, &fonts, &mut quire::diag::Sink::new()).unwrap();
     let pdf = quire::pdf::write(&book, &laid.pages, &fonts).unwrap();
     let doc = Document::load_mem(&pdf).unwrap();
     let labels = page_labels(&doc);

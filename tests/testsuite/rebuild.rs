@@ -1,6 +1,7 @@
 //! Rebuilds reuse earlier work (parsed files, set paragraphs, the cover) and
 //! still produce exactly what a fresh build produces; an error is reported
-//! again on every rebuild until it is fixed.
+//! again on every rebuild until it is fixed; the preview (`quire serve`)
+//! runs the same stages as a build before its writers.
 
 use crate::common;
 
@@ -263,4 +264,36 @@ fn two_hundred_edits_of_new_words_keep_the_caches_bounded() {
     project.insert("manuscript/01.md", chapter(0).into_bytes());
     let again = build_with(&project, &options, &mut cache).unwrap();
     assert!(files(&again) == files(&build(&project, &options).unwrap()));
+}
+
+/// `quire serve` runs the pipeline's first half as `quire build` does: a
+/// warning of each stage before the writers (book.toml's language, the
+/// parse, resolve, layout) comes back from the preview as from the build,
+/// in the same order.
+#[test]
+fn the_preview_reports_every_warning_the_build_makes_before_its_writers() {
+    let long = "a".repeat(2_000);
+    let text =
+        format!("# One\n\nBefore {long} after.\n\nA rule <hr> inline.\n\n[Away](#nowhere)\n");
+    let project = common::project(&[
+        (
+            "manuscript/book.toml",
+            "title = \"Fixture\"\nauthors = [\"A\"]\nlanguage = \"kk\"\n",
+        ),
+        ("manuscript/01.md", &text),
+    ]);
+    let options = Options::default();
+    let built = build(&project, &options).unwrap();
+    let preview = quire::preview_with(&project, &options, &mut BuildCache::for_rebuilds()).unwrap();
+    let shown = |warnings: &[quire::diag::Diagnostic]| -> Vec<String> {
+        warnings.iter().map(|w| w.to_string()).collect()
+    };
+    let warnings = shown(&built.warnings);
+    for stage in ["hyphenation patterns", "raw HTML", "wider than the line"] {
+        assert!(
+            warnings.iter().any(|w| w.contains(stage)),
+            "no warning with “{stage}”: {warnings:#?}"
+        );
+    }
+    assert_eq!(shown(&preview.warnings), warnings);
 }

@@ -144,8 +144,9 @@ fn cjk_breaks_between_characters_by_its_rules_and_justifies() {
     let (book, _) =
         quire::load_book(&project, &quire::Options::default()).unwrap_or_else(|e| panic!("{e}"));
     let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
-    let laid = quire::layout::layout(&book, &fonts).unwrap_or_else(|e| panic!("{e}"));
-    let warnings: Vec<String> = laid.warnings.iter().map(|w| w.to_string()).collect();
+    let mut found = quire::diag::Sink::new();
+    let laid = quire::layout::layout(&book, &fonts, &mut found).unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<String> = found.iter().map(|w| w.to_string()).collect();
     assert!(
         !warnings.iter().any(|w| w.contains("wider than the line")),
         "{warnings:?}"
@@ -227,7 +228,8 @@ fn a_right_to_left_phrase_in_quotation_marks_is_ordered_by_the_bidi_algorithm() 
     let (book, _) =
         quire::load_book(&project, &quire::Options::default()).unwrap_or_else(|e| panic!("{e}"));
     let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
-    let laid = quire::layout::layout(&book, &fonts).unwrap_or_else(|e| panic!("{e}"));
+    let laid = quire::layout::layout(&book, &fonts, &mut quire::diag::Sink::new())
+        .unwrap_or_else(|e| panic!("{e}"));
     let lines = visual_lines(&laid);
     for sentence in sentences {
         // The visual order the Unicode bidi algorithm gives, in a
@@ -266,7 +268,8 @@ fn an_italic_words_fallback_glyph_is_italic_or_slanted() {
     let (book, _) =
         quire::load_book(&project, &quire::Options::default()).unwrap_or_else(|e| panic!("{e}"));
     let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
-    let laid = quire::layout::layout(&book, &fonts).unwrap_or_else(|e| panic!("{e}"));
+    let laid = quire::layout::layout(&book, &fonts, &mut quire::diag::Sink::new())
+        .unwrap_or_else(|e| panic!("{e}"));
     // The bundled fallback has no oblique: the italic word's ϛ is slanted.
     let mut runs = runs_showing(&laid, "ϛ");
     runs.sort();
@@ -295,7 +298,8 @@ fn an_italic_words_fallback_glyph_is_italic_or_slanted() {
     let (book, _) =
         quire::load_book(&project, &quire::Options::default()).unwrap_or_else(|e| panic!("{e}"));
     let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
-    let laid = quire::layout::layout(&book, &fonts).unwrap_or_else(|e| panic!("{e}"));
+    let laid = quire::layout::layout(&book, &fonts, &mut quire::diag::Sink::new())
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut runs = runs_showing(&laid, "ϛ");
     runs.sort();
     assert_eq!(runs, [(Style::Fallback(1), false)]);

@@ -194,7 +194,7 @@ fn numbered_styles_read_the_authors_numbers_and_label_them() {
         let project = common::project(&files);
         let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
         let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
-        quire::layout::layout(&book, &fonts).unwrap()
+        quire::layout::layout(&book, &fonts, &mut quire::diag::Sink::new()).unwrap()
     };
     assert!(laid.dump.contains("Chapter One"), "{}", laid.dump);
     assert!(
@@ -222,7 +222,7 @@ fn every_chapter_opening_gets_its_drop_cap_the_first_included() {
     let project = common::project(&files);
     let (book, _) = quire::load_book(&project, &quire::Options::default()).unwrap();
     let fonts = quire::fonts::Fonts::load(&project, &book.fonts).unwrap();
-    let laid = quire::layout::layout(&book, &fonts).unwrap();
+    let laid = quire::layout::layout(&book, &fonts, &mut quire::diag::Sink::new()).unwrap();
     // Print: each chapter's opening page draws its initial as an outline.
     let chapters: Vec<usize> = book
         .sections
@@ -349,7 +349,7 @@ fn the_styles_proportions_change_both_editions() {
             book.style.proportions = p;
         }
         let fonts = quire::load_fonts(&project, &mut book).unwrap();
-        let laid = quire::layout::layout(&book, &fonts).unwrap();
+        let laid = quire::layout::layout(&book, &fonts, &mut quire::diag::Sink::new()).unwrap();
         let run = |want: &str| {
             laid.pages
                 .pages

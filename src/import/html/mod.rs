@@ -197,10 +197,10 @@ impl<'d, 'a, 'z> Converter<'d, 'a, 'z> {
                     let saved = self.chapters.len();
                     self.set_levels(&body);
                     self.in_generated = true;
-                    let warnings = self.report.warnings.len();
+                    let warnings = self.report.warnings.stage();
                     let left_out = self.report.words_left_out;
                     self.blocks_of(body, &mut blocks);
-                    self.report.warnings.truncate(warnings);
+                    self.report.warnings.forget_since(warnings);
                     self.report.words_left_out = left_out;
                     self.in_generated = false;
                     // A generated page's ids lead to the book's start.

@@ -449,7 +449,7 @@ impl GalleyBuilder<'_, '_, '_> {
                 at.column = 1;
                 Some(at)
             });
-            self.warnings.push(
+            self.found.push(
                 crate::diag::Diagnostic::warning(
                     "a code line is too long for the page even set smaller; it is wrapped, with ↪ marking where it goes on",
                 )
@@ -523,7 +523,7 @@ impl GalleyBuilder<'_, '_, '_> {
         let broken: Vec<String> = self.setter.broken_words.drain(broken_before..).collect();
         let message = table_warning(problem, &broken);
         if let Some(message) = message {
-            self.warnings.push(
+            self.found.push(
                 crate::diag::Diagnostic::warning(message)
                     .at(block.span.and_then(|s| self.book.locate(s)))
                     .with_hint("use fewer columns or shorter cells, or a wider print.trim"),

@@ -94,10 +94,9 @@ pub struct GalleyBuilder<'a, 's, 'f> {
     pub draft: bool,
     /// Images set smaller than 300 dpi: (image, effective dpi).
     pub low_resolution: Vec<(ImageId, f64)>,
-    /// Display text too tall for a page even at the body size: (where, its text, grid lines, room).
-    pub too_tall: Vec<(Option<crate::model::Span>, String, u32, u32)>,
-    /// Warnings about what was set (a table too wide for the measure).
-    pub warnings: Vec<crate::diag::Diagnostic>,
+    /// What setting found: warnings (a table too wide for the measure) and
+    /// errors (display text too tall for a page even at the body size).
+    pub found: crate::diag::Sink,
     /// The section's reshapable paragraphs so far.
     pub reshapable: Vec<Reshapable>,
     /// The paragraph that opens the chapter being set (its drop cap).
@@ -252,7 +251,17 @@ impl GalleyBuilder<'_, '_, '_> {
         let set = set_display(self.setter, content, look, &fit);
         if set.grid_lines() > room.max(1) {
             let text = crate::model::plain_text(content);
-            self.too_tall.push((span, text, set.grid_lines(), room));
+            let shown: String = text.chars().take(60).collect();
+            let more = if text.chars().count() > 60 { "…" } else { "" };
+            self.found.push(
+                crate::diag::Diagnostic::error(format!(
+                    "a heading is too long for a page even at the body size: “{shown}{more}”"
+                ))
+                .at(span.and_then(|s| self.book.locate(s)))
+                .with_hint(format!(
+                    "shorten it: at this trim a heading may take {room} lines of the page"
+                )),
+            );
         }
         set
     }

@@ -54,7 +54,7 @@ impl GalleyBuilder<'_, '_, '_> {
         crate::model::walk_blocks(&note.blocks, &mut |block| {
             if let BlockKind::Figure { image, .. } = &block.kind {
                 let path = &self.book.image(*image).path;
-                self.warnings.push(
+                self.found.push(
                     crate::diag::Diagnostic::warning(format!(
                         "an image in a footnote is not printed in the note area: {path}"
                     ))
