@@ -178,7 +178,7 @@ fn set_book(
 fn preview_documents(
     set: SetBook,
     cache: &mut BuildCache,
-    sink: Sink,
+    mut sink: Sink,
     started: Instant,
 ) -> Result<Preview, Diagnostics> {
     let SetBook {
@@ -188,6 +188,8 @@ fn preview_documents(
         mut laid_out,
         ..
     } = set;
+    // The preview shows the ebook: its cover art's faults, as the build warns of them.
+    cover::cover_warnings(&book, &mut sink);
     let faces = epub_faces(&book, &fonts);
     let ebook = epub::preview(&book, &laid_out.page_map, &faces)?;
     let findings = check::findings(&book, &laid_out);

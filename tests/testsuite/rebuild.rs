@@ -267,21 +267,23 @@ fn two_hundred_edits_of_new_words_keep_the_caches_bounded() {
 }
 
 /// `quire serve` runs the pipeline's first half as `quire build` does: a
-/// warning of each stage before the writers (book.toml's language, the
-/// parse, resolve, layout) comes back from the preview as from the build,
-/// in the same order.
+/// warning of each stage (book.toml's language, the parse, resolve, layout,
+/// the cover art) comes back from the preview as from the build, in the
+/// same order.
 #[test]
 fn the_preview_reports_every_warning_the_build_makes_before_its_writers() {
     let long = "a".repeat(2_000);
     let text =
         format!("# One\n\nBefore {long} after.\n\nA rule <hr> inline.\n\n[Away](#nowhere)\n");
-    let project = common::project(&[
+    let mut project = common::project(&[
         (
             "manuscript/book.toml",
             "title = \"Fixture\"\nauthors = [\"A\"]\nlanguage = \"kk\"\n",
         ),
         ("manuscript/01.md", &text),
     ]);
+    let art = image::DynamicImage::new_rgb8(300, 480);
+    project.insert("cover/cover.png", quire::images::encode_png(&art));
     let options = Options::default();
     let built = build(&project, &options).unwrap();
     let preview = quire::preview_with(&project, &options, &mut BuildCache::for_rebuilds()).unwrap();
@@ -289,7 +291,12 @@ fn the_preview_reports_every_warning_the_build_makes_before_its_writers() {
         warnings.iter().map(|w| w.to_string()).collect()
     };
     let warnings = shown(&built.warnings);
-    for stage in ["hyphenation patterns", "raw HTML", "wider than the line"] {
+    for stage in [
+        "hyphenation patterns",
+        "raw HTML",
+        "wider than the line",
+        "below KDP's minimum",
+    ] {
         assert!(
             warnings.iter().any(|w| w.contains(stage)),
             "no warning with “{stage}”: {warnings:#?}"
