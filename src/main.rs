@@ -229,13 +229,13 @@ fn build_all(
         let out = out.map_or_else(|| dirs[0].join("out"), Path::to_path_buf);
         // The build cache in the book's folder: a build after an edit
         // repays what this one did (`quire clean` removes it).
-        return build(
-            &dirs[0],
-            &out,
-            &options,
-            report,
-            &mut quire::BuildCache::default().remembering(),
-        );
+        let mut cache = quire::BuildCache::default()
+            .remembering()
+            .ending_the_process();
+        let built = build(&dirs[0], &out, &options, report, &mut cache);
+        // The process ends here: its memory goes back whole (see `ending_the_process`).
+        std::mem::forget(cache);
+        return built;
     }
     let started = Instant::now();
     let mut cache = quire::BuildCache::for_catalogue().remembering();

@@ -316,6 +316,9 @@ fn write_files(
             laid_out,
             print_cover: print_sheet,
         })
+    } else if cache.ends_process {
+        std::mem::forget((laid_out, book, fonts));
+        None
     } else {
         // Freeing a long book's pages, lines and model is a tenth of its build:
         // leave it to another thread while the caller writes the files.
