@@ -41,6 +41,12 @@ const EXTENSION: &str = "bin";
 const MAGIC: &[u8; 8] = b"quire\x00b2";
 /// Magic, payload length, checksum.
 const HEADER: usize = 8 + 8 + 8;
+/// About the most a book's cache folder holds, in bytes. A long book's set
+/// lines are most of its cache (24 bytes a glyph: 30 MB of Moby-Dick's 39,
+/// 125 MB of the O. Henry collection's 150); past this, the paragraphs
+/// that do not fit are set again by the next build (from the words kept),
+/// and the first build does not pay to write them.
+pub const MAX_STORED: usize = 64 << 20;
 /// Items per shard, about (a shard holds at most [`MAX_SHARDS`]th of a part).
 const ITEMS_PER_SHARD: usize = 64;
 const MAX_SHARDS: usize = 32;
@@ -247,6 +253,42 @@ pub fn recall(disk: &DiskCache) -> Option<Remembered> {
     Some(remembered)
 }
 
+/// The bytes a shaped word takes in a shard, about.
+fn word_size(word: &Word) -> usize {
+    32 + word.glyphs.len() * 24
+}
+
+/// The bytes a paragraph's set lines take in a shard, about.
+fn lines_size(lines: &[Line]) -> usize {
+    lines
+        .iter()
+        .map(|line| {
+            48 + 4 * (line.spaces_em.len() + line.notes.len())
+                + line
+                    .runs
+                    .iter()
+                    .map(|run| 40 + run.glyphs.len() * 24 + run.text.as_str().len())
+                    .sum::<usize>()
+        })
+        .sum()
+}
+
+/// The paragraphs, in the order of their keys, as far as they fit in
+/// `room` bytes (the same book keeps the same ones).
+fn within(mut paragraphs: Vec<(u64, Arc<[Line]>)>, room: usize) -> Vec<(u64, Arc<[Line]>)> {
+    paragraphs.sort_unstable_by_key(|(key, _)| *key);
+    let mut used = 0;
+    let fitting = paragraphs
+        .iter()
+        .take_while(|(_, lines)| {
+            used += lines_size(lines);
+            used <= room
+        })
+        .count();
+    paragraphs.truncate(fitting);
+    paragraphs
+}
+
 /// Splits a part's items into shards by their keys' hashes, writes each
 /// shard the folder does not hold yet, and returns the shards' names.
 fn save_part<T: Serialize + Send + Sync>(
@@ -321,8 +363,17 @@ impl Pending {
                     })
             })
             .collect();
-        let paragraphs = self.paragraphs.map(|p| p.paragraphs()).unwrap_or_default();
         let (pdf_pages, pdf_other) = self.pdf;
+        // The words, streams and documents first (the words are the costliest
+        // to make again, byte for byte), then as many paragraphs as fit.
+        let stored: usize = words.iter().map(|(_, w)| word_size(&w.3)).sum::<usize>()
+            + pdf_pages.iter().map(|(_, b)| b.len()).sum::<usize>()
+            + pdf_other.iter().map(|(_, b)| b.len()).sum::<usize>()
+            + self.epub.iter().map(|(_, b)| b.len()).sum::<usize>();
+        let paragraphs = within(
+            self.paragraphs.map(|p| p.paragraphs()).unwrap_or_default(),
+            MAX_STORED.saturating_sub(stored),
+        );
         let mut shards = save_part(disk, Part::Words, self.fonts_key, words);
         shards.extend(save_part(
             disk,
@@ -419,6 +470,46 @@ mod tests {
         assert_eq!(read_whole(&disk, "print-cover", 5), None);
         std::fs::write(&path, &bytes).unwrap();
         assert_eq!(read_whole(&disk, "print-cover", 5), None, "no header");
+    }
+
+    #[test]
+    fn paragraphs_past_the_bound_are_not_kept() {
+        let line = |glyphs: usize| {
+            let mut run = crate::layout::paragraph::LineRun {
+                style: crate::fonts::Style::Regular,
+                size: crate::model::Pt(10.0),
+                rise: crate::model::Pt::ZERO,
+                strike: false,
+                hidden: false,
+                x: crate::model::Pt::ZERO,
+                glyphs: Default::default(),
+                text: Default::default(),
+                role: Default::default(),
+                slant: false,
+            };
+            for _ in 0..glyphs {
+                run.glyphs.push(crate::layout::frame::PlacedGlyph {
+                    id: 1,
+                    x: crate::model::Pt::ZERO,
+                    advance: crate::model::Pt::ZERO,
+                    text_start: 0,
+                    text_len: 0,
+                });
+            }
+            let mut line = Line::empty();
+            line.runs.push(run);
+            line
+        };
+        let paragraphs: Vec<(u64, Arc<[Line]>)> = (0..10u64)
+            .rev()
+            .map(|key| (key, Arc::from(vec![line(100)])))
+            .collect();
+        let one = lines_size(&paragraphs[0].1);
+        assert!(one >= 100 * 24);
+        let kept = within(paragraphs.clone(), one * 3 + 1);
+        assert_eq!(kept.iter().map(|(k, _)| *k).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(within(paragraphs.clone(), usize::MAX).len(), 10);
+        assert!(within(paragraphs, 0).is_empty());
     }
 
     #[test]
