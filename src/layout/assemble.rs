@@ -47,6 +47,9 @@ struct Assembly<'a> {
     reshaped_blocks: Vec<crate::model::BlockId>,
     dropped_heads: Vec<usize>,
     heads: Heads,
+    /// Body sections paginated and not yet composed: the section, its
+    /// pages and the index of its first page.
+    deferred: Vec<(usize, std::sync::Arc<SectionPages>, usize)>,
 }
 
 fn side_of(index: usize) -> Side {
@@ -78,6 +81,7 @@ pub(super) fn assemble(
         reshaped_blocks: Vec::new(),
         dropped_heads: Vec::new(),
         heads: Heads::default(),
+        deferred: Vec::new(),
     };
     for (s, section) in book.sections.iter().enumerate() {
         assembly.open_section(s, section);
@@ -88,6 +92,7 @@ pub(super) fn assemble(
             _ => assembly.flowing_section(s, section, setter, slice_cache),
         }
     }
+    assembly.compose_deferred();
     assembly.pad_the_end();
     assembly.number_folios();
     if setting.compose {
@@ -107,7 +112,64 @@ pub(super) fn assemble(
     }
 }
 
+/// A section's pages composed (once: the entry keeps them), sides
+/// alternating from its first page's, `start`.
+fn compose_entry<'e>(
+    entry: &'e SectionPages,
+    galley: &Galley,
+    start: usize,
+    (geometry, scale): (&PageGeometry, &TypeScale),
+) -> &'e Vec<super::ComposedSlice> {
+    entry.composed.get_or_init(|| {
+        entry
+            .paginated
+            .0
+            .iter()
+            .enumerate()
+            .map(|(k, slice)| {
+                let side = side_of(start + k);
+                let (items, first) = compose_slice(galley, slice, geometry, scale, side);
+                (items, first, compose::facts(galley, slice))
+            })
+            .collect()
+    })
+}
+
 impl Assembly<'_> {
+    /// Composes the body sections' pages on all cores (each section's pages
+    /// depend only on its entry and the side it opens on) and puts them in place.
+    fn compose_deferred(&mut self) {
+        let deferred = std::mem::take(&mut self.deferred);
+        let galleys = self.setting.galleys;
+        let area = self.type_area();
+        crate::on_all_cores(&deferred, |share| {
+            for (s, entry, start) in share {
+                let galley = match &entry.paginated.1 {
+                    Some(changed) => Some(&changed.0),
+                    None => galleys[*s].as_ref(),
+                };
+                if let Some(galley) = galley {
+                    compose_entry(entry, galley, *start, area);
+                }
+            }
+        });
+        for (_, entry, start) in &deferred {
+            let Some(composed) = entry.composed.get() else {
+                continue;
+            };
+            for (k, (items, first, page_facts)) in composed.iter().enumerate() {
+                let page = &mut self.pages[start + k];
+                page.page.items = items.clone();
+                page.first = *first;
+                self.facts[start + k] = page_facts.clone();
+            }
+        }
+    }
+
+    fn type_area(&self) -> (&PageGeometry, &TypeScale) {
+        (self.setting.geometry, self.setting.scale)
+    }
+
     fn page_of(&self, side: Side, items: Vec<frame::Item>) -> Page {
         Page {
             folio: String::new(),
@@ -283,28 +345,13 @@ impl Assembly<'_> {
             }
             None => galley,
         };
-        // Sides alternate from the section's first page, so the
-        // composed pages depend only on the section's entry.
-        let composed = self.setting.compose.then(|| {
-            entry.composed.get_or_init(|| {
-                let start = self.pages.len();
-                slices
-                    .iter()
-                    .enumerate()
-                    .map(|(k, slice)| {
-                        let side = side_of(start + k);
-                        let (items, first) = compose_slice(
-                            galley,
-                            slice,
-                            self.setting.geometry,
-                            self.setting.scale,
-                            side,
-                        );
-                        (items, first, compose::facts(galley, slice))
-                    })
-                    .collect()
-            })
-        });
+        // A body section's pages are composed once all are paginated, on all
+        // cores (`compose_deferred`); the contents, whose galley is this
+        // pass's own, now.
+        let start = self.pages.len();
+        let defer = self.setting.compose && section.kind != SectionKind::Contents;
+        let composed = (self.setting.compose && !defer)
+            .then(|| compose_entry(&entry, galley, start, self.type_area()));
         for (k, slice) in slices.iter().enumerate() {
             let side = side_of(self.pages.len());
             let (items, first) = match composed {
@@ -329,6 +376,9 @@ impl Assembly<'_> {
                 opening: k == 0,
                 asked_break: slice.asked_break,
             });
+        }
+        if defer {
+            self.deferred.push((s, entry.clone(), start));
         }
         if let (Some(key), true) = (key, self.setting.compose) {
             self.sections.push((key, entry.clone()));
