@@ -382,7 +382,7 @@ pub(crate) fn supplied_chars(
 
 /// Threads to write documents on: the cores available, at most four.
 fn worker_count() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    crate::workers().min(4)
 }
 
 /// Splits the sections into at most `parts` runs of about equal size.
