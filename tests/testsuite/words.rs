@@ -339,6 +339,21 @@ proptest! {
     }
 }
 
+/// A case the property found (CI, stop 38): a paragraph whose footnote is
+/// longer than a page, in the plain style. Known fault, not yet fixed: the
+/// paginator cannot continue a note on the next page, so the whole note is
+/// set at the foot of the opening page and runs up over the title and the
+/// text (pages 1 of the failing book). `cargo test -- --ignored` shows it.
+#[test]
+#[ignore = "known fault: a footnote longer than a page is not continued on the next page and overprints the text"]
+fn a_note_longer_than_a_page_keeps_its_paragraphs_words_in_order() {
+    let choices = [
+        0, 78, 11, 194, 95, 248, 169, 41, 155, 131, 78, 14, 75, 6, 127, 61, 1, 203, 135, 12, 47,
+        111, 246,
+    ];
+    check_words(&choices, "plain").unwrap_or_else(|why| panic!("{why}"));
+}
+
 /// The shapes the property draws from, each once, so every kind is always tried.
 #[test]
 fn every_block_kind_nested_in_every_other() {
