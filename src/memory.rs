@@ -165,11 +165,7 @@ fn payload(bytes: &[u8]) -> Option<&[u8]> {
 /// [`read_whole`] checks (a file made elsewhere, truncated or damaged
 /// reads as none). For outputs kept as they are, such as the print cover.
 pub fn write_whole(disk: &DiskCache, kind: &str, key: u64, bytes: &[u8]) {
-    let mut header = Vec::with_capacity(HEADER);
-    header.extend_from_slice(MAGIC);
-    header.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-    header.extend_from_slice(&checksum(bytes).to_le_bytes());
-    disk.write_parts(kind, key, EXTENSION, &[&header, bytes], 1);
+    disk.write_parts(kind, key, EXTENSION, &[&header(bytes), bytes], 1);
 }
 
 /// What [`write_whole`] kept under `kind` and `key`, when it reads back whole.
@@ -188,11 +184,16 @@ pub fn decode(bytes: &[u8]) -> Option<Index> {
 /// An entry's bytes: header and payload.
 fn encode(value: &impl Serialize) -> Option<(Vec<u8>, Vec<u8>)> {
     let payload = postcard::to_allocvec(value).ok()?;
+    Some((header(&payload), payload))
+}
+
+/// The header [`payload`] checks: the magic word, the payload's length and its checksum.
+fn header(payload: &[u8]) -> Vec<u8> {
     let mut header = Vec::with_capacity(HEADER);
     header.extend_from_slice(MAGIC);
     header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    header.extend_from_slice(&checksum(&payload).to_le_bytes());
-    Some((header, payload))
+    header.extend_from_slice(&checksum(payload).to_le_bytes());
+    header
 }
 
 /// The items of one shard; a shard that is missing or damaged is removed
