@@ -10,7 +10,7 @@ use super::compose::{self, ComposedPage, Furniture, Heads, LineFact, compose_sli
 use super::frame::{self, OutlineEntry, Page, Side};
 use super::galley::Galley;
 use super::geometry::{PageGeometry, TypeScale};
-use super::paginate::{PageCosts, paginate};
+use super::paginate::{Foot, PageCosts, paginate};
 use super::paragraph::{self, Setter};
 use super::{
     Built, LayoutTimings, MAX_END_BLANKS, SectionPages, book_wide_key, frontmatter, reshape, roman,
@@ -28,7 +28,8 @@ pub(super) struct Setting<'a> {
     pub scale: &'a TypeScale,
     pub sink: u32,
     pub costs: &'a PageCosts,
-    pub note_lines: &'a dyn Fn(&[u32], &Galley) -> u32,
+    /// How the footnotes measure at the foot.
+    pub foot: Foot,
     pub reuse: Option<&'a std::sync::Arc<paragraph::ParagraphCache>>,
     /// Compose the pages (the second pass); the first only paginates.
     pub compose: bool,
@@ -290,7 +291,6 @@ impl Assembly<'_> {
             },
         };
         let first_recto = self.pages.len() % 2 == 0;
-        let lines_fn = |notes: &[u32]| (self.setting.note_lines)(notes, galley);
         // Body sections paginate the same way in both passes: do it once per side,
         // reshaping paragraphs where a page would run short.
         let (entry, key) = if section.kind == SectionKind::Contents {
@@ -298,7 +298,7 @@ impl Assembly<'_> {
                 galley,
                 self.setting.geometry.lines as u32,
                 first_recto,
-                &lines_fn,
+                &self.setting.foot,
                 self.setting.costs,
             );
             let pages = SectionPages {
@@ -324,7 +324,7 @@ impl Assembly<'_> {
                             setter,
                             self.setting.geometry.lines as u32,
                             first_recto,
-                            self.setting.note_lines,
+                            &self.setting.foot,
                             self.setting.costs,
                         );
                         std::sync::Arc::new(SectionPages {
@@ -363,7 +363,7 @@ impl Assembly<'_> {
                 None => {
                     self.facts.push(Vec::new());
                     // Where the page starts is enough to find a heading's page.
-                    let first = galley.items[slice.items.clone()].iter().find_map(|i| i.pos);
+                    let first = compose::first_text(galley, slice);
                     (Vec::new(), first)
                 }
             };

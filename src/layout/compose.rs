@@ -4,7 +4,7 @@
 //! page's entry in the page map.
 
 use super::frame::{self, GlyphRun, Item, Mark, Page, Part, Side};
-use super::galley::{Galley, NoteBlock};
+use super::galley::Galley;
 use super::geometry::Look;
 use super::geometry::{PageGeometry, TypeScale};
 use super::items::{Content, Role};
@@ -198,6 +198,26 @@ pub fn place_line(items: &mut Vec<Item>, line: &Line, left: Pt, baseline: Pt, ma
     }
 }
 
+/// Where a page's text starts in the model. A page of notes alone (a long
+/// note going on after its section's text) starts at the end of the text
+/// before it: its notes are not where the ebook's pages run.
+pub fn first_text(galley: &Galley, slice: &PageSlice) -> Option<TextPos> {
+    let items = &galley.items;
+    match items[slice.items.clone()].iter().find_map(|i| i.pos) {
+        Some(first) => Some(first),
+        None if slice.items.is_empty() && !slice.notes.is_empty() => items
+            [..slice.items.start.min(items.len())]
+            .iter()
+            .rev()
+            .find_map(|i| i.pos)
+            .map(|before| TextPos {
+                block: before.block,
+                offset: u32::MAX,
+            }),
+        None => None,
+    }
+}
+
 /// Places one slice of a galley on a page.
 pub fn compose_slice(
     galley: &Galley,
@@ -209,11 +229,8 @@ pub fn compose_slice(
     let mut items = Vec::new();
     let left = geometry.text_left(side == Side::Recto);
     let mut line = 0usize;
-    let mut first = None;
+    let first = first_text(galley, slice);
     for (k, item) in galley.items[slice.items.clone()].iter().enumerate() {
-        if first.is_none() {
-            first = item.pos;
-        }
         match &item.content {
             Content::Text { line: set, x, dy } => place_line(
                 &mut items,
@@ -270,7 +287,9 @@ pub fn compose_slice(
     (items, first)
 }
 
-/// Footnotes at the foot of the page, above the last grid line, under a short rule.
+/// Footnotes at the foot of the page, above the last grid line, under a
+/// short rule; under a rule the measure's width when the foot begins with a
+/// note continued from the page before, as a reader's sign that it goes on.
 fn place_notes(
     items: &mut Vec<Item>,
     galley: &Galley,
@@ -279,29 +298,42 @@ fn place_notes(
     scale: &TypeScale,
     left: Pt,
 ) {
-    let notes: Vec<&NoteBlock> = slice
+    let last = slice.notes.len().saturating_sub(1);
+    // Each note's lines this page sets: the first may have begun before, the
+    // last may go on after.
+    let lines: Vec<&Vec<(Line, Pt, Mark)>> = slice
         .notes
         .iter()
-        .filter_map(|&n| galley.notes.get(n as usize))
+        .enumerate()
+        .filter_map(|(k, &n)| Some((k, galley.notes.get(n as usize)?)))
+        .flat_map(|(k, note)| {
+            let skip = if k == 0 { slice.note_skip as usize } else { 0 };
+            let cut = if k == last {
+                slice.note_cut as usize
+            } else {
+                0
+            };
+            let end = note.lines.len().saturating_sub(cut).max(skip);
+            note.lines[skip.min(end)..end].iter()
+        })
         .collect();
-    let count: usize = notes.iter().map(|n| n.lines.len()).sum();
+    let count = lines.len();
     let bottom = geometry.baseline(slice.depth.saturating_sub(1) as usize);
     let mut baseline = bottom - scale.note_leading * (count.saturating_sub(1)) as f64;
     let rule_y = baseline - scale.note_leading - scale.note * 0.2;
+    let rule_width = if slice.note_skip > 0 { 1.0 } else { 0.25 };
     items.push(Item::Rule {
         x1: left,
         y1: rule_y,
-        x2: left + geometry.measure * 0.25,
+        x2: left + geometry.measure * rule_width,
         y2: rule_y,
         width: Pt(0.75),
     });
-    for note in notes {
-        for parts in &note.lines {
-            for (line, x, mark) in parts {
-                place_line(items, line, left + *x, baseline, *mark);
-            }
-            baseline += scale.note_leading;
+    for parts in lines {
+        for (line, x, mark) in parts {
+            place_line(items, line, left + *x, baseline, *mark);
         }
+        baseline += scale.note_leading;
     }
 }
 

@@ -450,14 +450,10 @@ fn layout_once(
     let sink =
         ((geometry.lines as f64 * share).floor() as u32).max(if share > 0.0 { 3 } else { 0 });
     let costs = PageCosts::default();
-    let note_lines = |notes: &[u32], galley: &Galley| -> u32 {
-        let lines: usize = notes
-            .iter()
-            .filter_map(|&n| galley.notes.get(n as usize))
-            .map(|n| n.lines.len())
-            .sum();
-        let height = scale.note_leading.0 * lines as f64 + scale.leading.0 * 0.8;
-        (height / geometry.leading.0).ceil() as u32
+    let foot = paginate::Foot {
+        note_leading: scale.note_leading.0,
+        grid: geometry.leading.0,
+        rule: scale.leading.0 * 0.8,
     };
 
     let started = std::time::Instant::now();
@@ -500,7 +496,7 @@ fn layout_once(
         scale,
         sink,
         costs: &costs,
-        note_lines: &note_lines,
+        foot,
         reuse,
         compose: false,
     };

@@ -3,7 +3,9 @@
 //! cost: pages shorter or longer than the grid, widows and orphans (from the
 //! galley's break penalties), a hyphen on a page's last line, and facing
 //! pages that end at different depths. Footnotes travel with the line that
-//! references them.
+//! references them; a note that does not fit starts on its reference's page
+//! (two lines at least) and continues at the foot of the next (pages of notes
+//! alone after the section's text when one is longer than what is left).
 
 use super::galley::{FORCED_BREAK, Galley};
 use super::items::VItem;
@@ -16,14 +18,90 @@ pub struct PageSlice {
     pub items: std::ops::Range<usize>,
     /// Lines used, footnotes included.
     pub depth: u32,
-    /// Footnotes set at the foot of this page.
+    /// Footnotes set at the foot of this page, a note continued from the page
+    /// before first.
     pub notes: Vec<u32>,
     /// Grid lines the footnotes take (separator included).
     pub note_lines: u32,
+    /// Lines of the first note set on the pages before (it continues here).
+    pub note_skip: u32,
+    /// Lines of the last note left for the next page (it continues there).
+    pub note_cut: u32,
     /// Grid lines the first item gives up (an opening sink set a line shallower).
     pub lead_trim: u32,
     /// The page ends at a page break the author asked for (`\newpage`).
     pub asked_break: bool,
+}
+
+/// How footnotes measure at a page's foot: their lines at the note leading,
+/// under the space their rule takes, on the body's grid.
+#[derive(Debug, Clone, Copy)]
+pub struct Foot {
+    /// The notes' leading, in points.
+    pub note_leading: f64,
+    /// The body's grid line, in points.
+    pub grid: f64,
+    /// The space over the notes that their rule takes, in points.
+    pub rule: f64,
+}
+
+impl Foot {
+    /// Grid lines `text_lines` lines of notes take under their rule (none for none).
+    pub fn grid_lines(&self, text_lines: u32) -> u32 {
+        if text_lines == 0 {
+            return 0;
+        }
+        ((self.note_leading * f64::from(text_lines) + self.rule) / self.grid).ceil() as u32
+    }
+
+    /// The most lines of notes `grid_lines` grid lines hold under their rule.
+    fn text_lines_in(&self, grid_lines: u32) -> u32 {
+        let room = f64::from(grid_lines) * self.grid - self.rule;
+        if room < self.note_leading {
+            return 0;
+        }
+        let mut fits = (room / self.note_leading).floor() as u32;
+        // Rounding must never let the foot outgrow its room.
+        while fits > 0 && self.grid_lines(fits) > grid_lines {
+            fits -= 1;
+        }
+        fits
+    }
+
+    /// The grid lines a page of `body` grid lines gives its notes, and the
+    /// lines of notes it leaves for the next page. The notes fit whole under
+    /// `most`, or as many lines as fill the page to `full` are set when every
+    /// note the page references starts on it with [`MIN_NOTE_LINES`] (the
+    /// last one is cut); `None` when neither.
+    fn split(&self, body: u32, notes: &PageNotes, most: u32, full: u32) -> Option<(u32, u32)> {
+        let all = notes.carried + notes.new;
+        let whole = self.grid_lines(all);
+        if body + whole <= most {
+            return Some((whole, 0));
+        }
+        // A page that cuts a note is as full as it can be: it never runs long.
+        let fits = self.text_lines_in(most.min(full).checked_sub(body)?);
+        let least = if notes.new == 0 {
+            1
+        } else {
+            notes.carried + notes.new - notes.last + notes.last.min(MIN_NOTE_LINES)
+        };
+        (fits >= least && fits < all).then(|| (self.grid_lines(fits), all - fits))
+    }
+}
+
+/// The fewest lines of a note set on its reference's page when it is cut.
+pub const MIN_NOTE_LINES: u32 = 2;
+
+/// Lines of notes a page sets, as the page grows.
+#[derive(Debug, Clone, Copy, Default)]
+struct PageNotes {
+    /// Lines of a note continued from the page before.
+    carried: u32,
+    /// Lines of the notes referenced on this page.
+    new: u32,
+    /// Lines of the last of them.
+    last: u32,
 }
 
 /// Costs of the page-level rules.
@@ -38,6 +116,10 @@ pub struct PageCosts {
     /// Each line a section's last page (not its first) has fewer than
     /// [`FINAL_PAGE_LINES`]: a chapter ending on a page of two lines.
     pub runt_final_page: f64,
+    /// A footnote continued on the next page.
+    pub split_note: f64,
+    /// A page of notes alone after the section's text.
+    pub notes_only_page: f64,
 }
 
 /// The fewest lines a section's last page should carry (beyond its first).
@@ -52,6 +134,8 @@ impl Default for PageCosts {
             unequal_spread: 50000.0,
             shallow_sink: 20000.0,
             runt_final_page: 10000.0,
+            split_note: 10000.0,
+            notes_only_page: 1e6,
         }
     }
 }
@@ -65,6 +149,8 @@ struct State {
     recto_next: bool,
     /// Depth of the previous page when it was a verso (its recto must match it).
     verso_depth: u32,
+    /// Lines of a note the previous page left for this one.
+    carry: u32,
     cost: f64,
     back: Option<(usize, usize)>,
     depth: u32,
@@ -73,16 +159,15 @@ struct State {
 }
 
 /// Splits a galley into pages of `lines` grid lines. `first_recto`: the
-/// section's first page is a right-hand page. `note_lines(notes)` gives the
-/// grid lines a set of footnotes needs at the foot of a page.
+/// section's first page is a right-hand page. `foot` measures the footnotes.
 pub fn paginate(
     galley: &Galley,
     lines: u32,
     first_recto: bool,
-    note_lines: &dyn Fn(&[u32]) -> u32,
+    foot: &Foot,
     costs: &PageCosts,
 ) -> Vec<PageSlice> {
-    paginate_costed(galley, lines, first_recto, note_lines, costs).0
+    paginate_costed(galley, lines, first_recto, foot, costs).0
 }
 
 /// [`paginate`], with the total cost of the pages chosen (what reshaping a
@@ -91,7 +176,7 @@ pub fn paginate_costed(
     galley: &Galley,
     lines: u32,
     first_recto: bool,
-    note_lines: &dyn Fn(&[u32]) -> u32,
+    foot: &Foot,
     costs: &PageCosts,
 ) -> (Vec<PageSlice>, f64) {
     let items = &galley.items;
@@ -102,6 +187,8 @@ pub fn paginate_costed(
             depth: 0,
             notes: Vec::new(),
             note_lines: 0,
+            note_skip: 0,
+            note_cut: 0,
             lead_trim: 0,
             asked_break: false,
         };
@@ -111,12 +198,14 @@ pub fn paginate_costed(
     states[0].push(State {
         recto_next: first_recto,
         verso_depth: 0,
+        carry: 0,
         cost: 0.0,
         back: None,
         depth: 0,
         trim: 0,
     });
     let mut candidates: Vec<Candidate> = Vec::new();
+    let mut carries: Vec<u32> = Vec::new();
     for i in 0..n {
         if states[i].is_empty() {
             continue;
@@ -129,17 +218,35 @@ pub fn paginate_costed(
         } else {
             (lines + 1, 0..=0)
         };
-        candidates.clear();
-        for trim in trims {
-            let from = PageStart { start, trim, most };
-            page_candidates(items, &from, i, lines, note_lines, costs, &mut candidates);
+        // The pages from here differ by the note lines they continue.
+        carries.clear();
+        carries.extend(states[i].iter().map(|s| s.carry));
+        carries.sort_unstable();
+        carries.dedup();
+        for &carry in &carries {
+            candidates.clear();
+            for trim in trims.clone() {
+                let from = PageStart {
+                    start,
+                    trim,
+                    most,
+                    carry,
+                };
+                let page = Pager {
+                    galley,
+                    lines,
+                    foot,
+                    costs,
+                };
+                page.candidates(&from, i, &mut candidates);
+            }
+            extend_states(&mut states, i, carry, &candidates, lines, costs);
         }
-        extend_states(&mut states, i, &candidates, lines, costs);
     }
     // Walk back from the cheapest end state.
-    match cheapest_path(&states, items, note_lines) {
+    match cheapest_path(&states, galley, lines, foot, costs) {
         Some(found) => found,
-        None => (fallback(galley, lines, note_lines), f64::INFINITY),
+        None => (fallback(galley, lines, foot), f64::INFINITY),
     }
 }
 
@@ -153,109 +260,147 @@ struct Candidate {
     ends: bool,
     /// Grid lines of the opening sink given up.
     trim: u32,
+    /// Lines of a note left for the next page.
+    carry: u32,
 }
 
-/// Where a page starts: its first kept item, the sink lines it gives up and
-/// the most grid lines it may take.
+/// Where a page starts: its first kept item, the sink lines it gives up, the
+/// most grid lines it may take and the note lines it continues.
 struct PageStart {
     start: usize,
     trim: u32,
     most: u32,
+    carry: u32,
 }
 
-/// Every page that can start at `from` (reached at break `i`): each break
-/// after it while the page still fits, with the page's cost.
-fn page_candidates(
-    items: &[VItem],
-    from: &PageStart,
-    i: usize,
+/// What every page of one search is measured with.
+struct Pager<'a> {
+    galley: &'a Galley,
     lines: u32,
-    note_lines: &dyn Fn(&[u32]) -> u32,
-    costs: &PageCosts,
-    candidates: &mut Vec<Candidate>,
-) {
-    let n = items.len();
-    let PageStart { start, trim, most } = *from;
-    // A table row starting a page brings its header.
-    let mut body = if start < n {
-        items[start].repeat_lines()
-    } else {
-        0
-    };
-    let mut notes: Vec<u32> = Vec::new();
-    let mut last_kept = start;
-    // Spaces count only once something follows them on the page.
-    let mut pending_space = 0u32;
-    for j in start + 1..=n {
-        let item = &items[j - 1];
-        let height = if j == start + 1 {
-            item.lines.saturating_sub(trim)
-        } else {
-            item.lines
-        };
-        if item.discardable {
-            pending_space += height;
-        } else {
-            body += pending_space + height;
-            pending_space = 0;
-            for &note in item.notes() {
-                if !notes.contains(&note) {
-                    notes.push(note);
-                }
-            }
-            last_kept = j;
-        }
-        let foot = if notes.is_empty() {
-            0
-        } else {
-            note_lines(&notes)
-        };
-        let depth = body + foot;
-        let alone = last_kept == start + 1;
-        if depth > most && !alone {
-            break;
-        }
-        let is_final = j == n;
-        // A break the author asked for ends the page whatever its depth,
-        // and the page after it is not measured against this one.
-        let asked = !is_final && items[j - 1].break_after <= FORCED_BREAK;
-        let breakable = is_final || items[j - 1].break_after < INFINITY;
-        if !breakable || last_kept <= start {
-            continue;
-        }
-        let ends = is_final || asked;
-        let mut page_cost = if is_final && i > 0 {
-            f64::from(FINAL_PAGE_LINES.saturating_sub(depth)) * costs.runt_final_page
-        } else if ends {
-            0.0
-        } else {
-            depth_cost(depth, lines, costs) + items[j - 1].break_after
-        };
-        page_cost += trim as f64 * costs.shallow_sink;
-        if depth > most {
-            page_cost += 1e7; // an item taller than a page: let it overflow rather than fail
-        }
-        if !is_final && ends_with_hyphen(&items[start..last_kept]) {
-            page_cost += costs.hyphen_at_foot;
-        }
-        candidates.push(Candidate {
-            end: j,
-            depth,
-            cost: page_cost,
-            ends,
+    foot: &'a Foot,
+    costs: &'a PageCosts,
+}
+
+impl Pager<'_> {
+    /// Every page that can start at `from` (reached at break `i`): each break
+    /// after it while the page still fits, with the page's cost.
+    fn candidates(&self, from: &PageStart, i: usize, candidates: &mut Vec<Candidate>) {
+        let items = &self.galley.items;
+        let costs = self.costs;
+        let n = items.len();
+        let PageStart {
+            start,
             trim,
-        });
-        if depth > most || asked {
-            break;
+            most,
+            carry,
+        } = *from;
+        // A table row starting a page brings its header.
+        let mut body = if start < n {
+            items[start].repeat_lines()
+        } else {
+            0
+        };
+        let mut notes: Vec<u32> = Vec::new();
+        let mut lines_of_notes = PageNotes {
+            carried: carry,
+            ..PageNotes::default()
+        };
+        let mut last_kept = start;
+        // Spaces count only once something follows them on the page.
+        let mut pending_space = 0u32;
+        for j in start + 1..=n {
+            let item = &items[j - 1];
+            let height = if j == start + 1 {
+                item.lines.saturating_sub(trim)
+            } else {
+                item.lines
+            };
+            if item.discardable {
+                pending_space += height;
+            } else {
+                body += pending_space + height;
+                pending_space = 0;
+                for &note in item.notes() {
+                    if !notes.contains(&note) {
+                        notes.push(note);
+                        let length = note_length(self.galley, note);
+                        lines_of_notes.new += length;
+                        lines_of_notes.last = length;
+                    }
+                }
+                last_kept = j;
+            }
+            let alone = last_kept == start + 1;
+            let (foot, carry_out) = match self.foot.split(body, &lines_of_notes, most, self.lines) {
+                Some(split) => split,
+                // An item taller than a page, with its notes: let it overflow rather than fail.
+                None if alone => (self.foot.grid_lines(carry + lines_of_notes.new), 0),
+                None => break,
+            };
+            let depth = body + foot;
+            let is_final = j == n;
+            // A break the author asked for ends the page whatever its depth,
+            // and the page after it is not measured against this one.
+            let asked = !is_final && items[j - 1].break_after <= FORCED_BREAK;
+            let breakable = is_final || items[j - 1].break_after < INFINITY;
+            if !breakable || last_kept <= start {
+                continue;
+            }
+            let ends = is_final || asked;
+            let mut page_cost = if is_final && i > 0 {
+                f64::from(FINAL_PAGE_LINES.saturating_sub(depth)) * costs.runt_final_page
+            } else if ends {
+                0.0
+            } else {
+                depth_cost(depth, self.lines, costs) + items[j - 1].break_after
+            };
+            page_cost += trim as f64 * costs.shallow_sink;
+            if carry_out > 0 {
+                page_cost += costs.split_note;
+            }
+            if depth > most {
+                page_cost += 1e7; // an item taller than a page: let it overflow rather than fail
+            }
+            if !is_final && ends_with_hyphen(&items[start..last_kept]) {
+                page_cost += costs.hyphen_at_foot;
+            }
+            candidates.push(Candidate {
+                end: j,
+                depth,
+                cost: page_cost,
+                ends,
+                trim,
+                carry: carry_out,
+            });
+            if depth > most || asked {
+                break;
+            }
         }
+    }
+
+    /// The pages of notes alone that set `carry` lines of a note after the
+    /// section's text: each sets its notes at the foot of a full grid.
+    fn notes_only_pages(&self, carry: u32) -> u32 {
+        let per_page = self.foot.text_lines_in(self.lines).max(1);
+        carry.div_ceil(per_page)
     }
 }
 
-/// The states reached from break `i` by each candidate page, costed with the
-/// spread it makes with the page before.
+/// Lines of one of the galley's notes.
+fn note_length(galley: &Galley, note: u32) -> u32 {
+    galley
+        .notes
+        .get(note as usize)
+        .map_or(0, |n| n.lines.len() as u32)
+}
+
+/// The states reached from break `i` (its states continuing `carry` note
+/// lines) by each candidate page, costed with the spread it makes with the
+/// page before.
 fn extend_states(
     states: &mut [Vec<State>],
     i: usize,
+    carry: u32,
     candidates: &[Candidate],
     lines: u32,
     costs: &PageCosts,
@@ -264,19 +409,23 @@ fn extend_states(
     // possible from here (a tall figure, a long keep): it keeps the states few.
     let near = |depth: u32| depth + SHORT_PAGE_SLACK >= lines;
     let any_near = candidates.iter().any(|c| c.ends || near(c.depth));
-    for &Candidate {
-        end: j,
-        depth,
-        cost: page_cost,
-        ends: is_final,
-        trim,
-    } in candidates
-    {
+    for candidate in candidates {
+        let &Candidate {
+            end: j,
+            depth,
+            cost: page_cost,
+            ends: is_final,
+            trim,
+            ..
+        } = candidate;
         if any_near && !is_final && !near(depth) {
             continue;
         }
         let (before, after) = states.split_at_mut(j);
         for (k, state) in before[i].iter().enumerate() {
+            if state.carry != carry {
+                continue;
+            }
             let mut cost = state.cost + page_cost;
             if state.recto_next && state.verso_depth > 0 && !is_final && depth != state.verso_depth
             {
@@ -289,6 +438,7 @@ fn extend_states(
                 } else {
                     depth
                 },
+                carry: candidate.carry,
                 cost,
                 back: Some((i, k)),
                 depth,
@@ -299,44 +449,101 @@ fn extend_states(
     }
 }
 
+/// One page of the cheapest path: its break points, depth, sink trim and the
+/// note lines it takes over and leaves.
+struct Break {
+    from: usize,
+    to: usize,
+    depth: u32,
+    trim: u32,
+    carry_in: u32,
+    carry_out: u32,
+}
+
 /// The pages of the cheapest way to the galley's end, and its cost; `None`
 /// when no state reaches the end.
 fn cheapest_path(
     states: &[Vec<State>],
-    items: &[VItem],
-    note_lines: &dyn Fn(&[u32]) -> u32,
+    galley: &Galley,
+    lines: u32,
+    foot: &Foot,
+    costs: &PageCosts,
 ) -> Option<(Vec<PageSlice>, f64)> {
+    let items = &galley.items;
     let n = items.len();
+    let pager = Pager {
+        galley,
+        lines,
+        foot,
+        costs,
+    };
+    let with_tail =
+        |s: &State| s.cost + f64::from(pager.notes_only_pages(s.carry)) * costs.notes_only_page;
     let end = states[n]
         .iter()
         .enumerate()
-        .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
+        .min_by(|a, b| with_tail(a.1).total_cmp(&with_tail(b.1)))
         .map(|(k, _)| k)?;
-    let total = states[n][end].cost;
+    let total = with_tail(&states[n][end]);
     let mut breaks = Vec::new();
     let (mut at, mut k) = (n, end);
     while let Some((i, prev)) = states[at][k].back {
-        breaks.push((i, at, states[at][k].depth, states[at][k].trim));
+        breaks.push(Break {
+            from: i,
+            to: at,
+            depth: states[at][k].depth,
+            trim: states[at][k].trim,
+            carry_in: states[i][prev].carry,
+            carry_out: states[at][k].carry,
+        });
         at = i;
         k = prev;
     }
     breaks.reverse();
-    let slices = breaks
-        .into_iter()
-        .map(|(i, j, depth, trim)| PageSlice {
-            lead_trim: trim,
-            ..slice(items, i, j, depth, note_lines)
-        })
-        .collect();
+    let mut slices: Vec<PageSlice> = Vec::with_capacity(breaks.len());
+    for b in breaks {
+        let continued = continued_note(slices.last(), b.carry_in);
+        slices.push(PageSlice {
+            lead_trim: b.trim,
+            ..slice(galley, b.from, b.to, b.depth, foot, continued, b.carry_out)
+        });
+    }
+    // A note longer than what the text leaves goes on over pages of its own.
+    while let Some(continued) =
+        continued_note(slices.last(), slices.last().map_or(0, |s| s.note_cut))
+    {
+        let placed = continued.1.min(foot.text_lines_in(lines).max(1));
+        let note_lines = foot.grid_lines(placed);
+        let length = note_length(galley, continued.0);
+        slices.push(PageSlice {
+            items: n..n,
+            depth: lines.max(note_lines),
+            notes: vec![continued.0],
+            note_lines,
+            note_skip: length - continued.1,
+            note_cut: continued.1 - placed,
+            lead_trim: 0,
+            asked_break: false,
+        });
+    }
     Some((slices, total))
 }
 
-/// Keeps, per (side, facing depth), only the cheapest way to reach a break point.
+/// The note the page after `before` continues, and its lines left, when
+/// `carry` lines of it are.
+fn continued_note(before: Option<&PageSlice>, carry: u32) -> Option<(u32, u32)> {
+    let note = *before?.notes.last()?;
+    (carry > 0).then_some((note, carry))
+}
+
+/// Keeps, per (side, facing depth, note lines carried), only the cheapest way
+/// to reach a break point.
 fn insert(states: &mut Vec<State>, next: State) {
-    match states
-        .iter_mut()
-        .find(|s| s.recto_next == next.recto_next && s.verso_depth == next.verso_depth)
-    {
+    match states.iter_mut().find(|s| {
+        s.recto_next == next.recto_next
+            && s.verso_depth == next.verso_depth
+            && s.carry == next.carry
+    }) {
         Some(existing) if existing.cost <= next.cost => {}
         Some(existing) => *existing = next,
         None => states.push(next),
@@ -369,19 +576,24 @@ fn ends_with_hyphen(items: &[VItem]) -> bool {
         .is_some_and(|l| l.hyphenated)
 }
 
+/// The page from break `i` to break `j`: its items, and its notes (the one
+/// `continued` from the page before first, the last leaving `cut` lines).
 fn slice(
-    items: &[VItem],
+    galley: &Galley,
     i: usize,
     j: usize,
     depth: u32,
-    note_lines: &dyn Fn(&[u32]) -> u32,
+    foot: &Foot,
+    continued: Option<(u32, u32)>,
+    cut: u32,
 ) -> PageSlice {
+    let items = &galley.items;
     let start = first_kept(items, i);
     let mut end = j;
     while end > start && items[end - 1].discardable {
         end -= 1;
     }
-    let mut notes = Vec::new();
+    let mut notes: Vec<u32> = continued.iter().map(|c| c.0).collect();
     for item in &items[start..end] {
         for &note in item.notes() {
             if !notes.contains(&note) {
@@ -389,11 +601,8 @@ fn slice(
             }
         }
     }
-    let note_lines = if notes.is_empty() {
-        0
-    } else {
-        note_lines(&notes)
-    };
+    let note_skip = continued.map_or(0, |(note, left)| note_length(galley, note) - left);
+    let set: u32 = notes.iter().map(|&n| note_length(galley, n)).sum::<u32>() - note_skip - cut;
     // The page ends at an asked break when one is among its trailing spaces.
     let asked_break = j < items.len()
         && items[end..j]
@@ -403,14 +612,16 @@ fn slice(
         items: start..end,
         depth,
         notes,
-        note_lines,
+        note_lines: foot.grid_lines(set),
+        note_skip,
+        note_cut: cut,
         lead_trim: 0,
         asked_break,
     }
 }
 
 /// Greedy fill, used only if the optimisation finds no way through.
-fn fallback(galley: &Galley, lines: u32, note_lines: &dyn Fn(&[u32]) -> u32) -> Vec<PageSlice> {
+fn fallback(galley: &Galley, lines: u32, foot: &Foot) -> Vec<PageSlice> {
     let mut pages = Vec::new();
     let mut i = 0;
     let items = &galley.items;
@@ -424,11 +635,13 @@ fn fallback(galley: &Galley, lines: u32, note_lines: &dyn Fn(&[u32]) -> u32) -> 
         }
         // (Trailing spaces are trimmed by `slice`; they may make `body` a little high.)
         pages.push(slice(
-            items,
+            galley,
             i,
             j.max(start + 1).min(items.len()),
             body,
-            note_lines,
+            foot,
+            None,
+            0,
         ));
         i = j.max(start + 1);
     }
@@ -438,8 +651,49 @@ fn fallback(galley: &Galley, lines: u32, note_lines: &dyn Fn(&[u32]) -> u32) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::galley::NoteBlock;
     use crate::layout::items::{Content, Role, VItem};
+    use crate::layout::paragraph::Line;
     use crate::model::BlockId;
+
+    /// Notes at 10 pt leading on a 12 pt grid, under 10 pt of rule: a note
+    /// of `n` lines takes `ceil((10 n + 10) / 12)` grid lines.
+    const FOOT: Foot = Foot {
+        note_leading: 10.0,
+        grid: 12.0,
+        rule: 10.0,
+    };
+
+    /// A body line referencing `notes`.
+    fn citing(block: u32, notes: Vec<u32>) -> VItem {
+        let mut line = Line::empty();
+        line.notes = notes;
+        VItem {
+            content: Content::Text {
+                line,
+                x: crate::model::Pt::ZERO,
+                dy: crate::model::Pt::ZERO,
+            },
+            ..paragraph(block, 1).remove(0)
+        }
+    }
+
+    fn note(lines: usize) -> NoteBlock {
+        NoteBlock {
+            lines: vec![Vec::new(); lines],
+            pos: None,
+        }
+    }
+
+    /// Lines of notes a page sets.
+    fn set(galley: &Galley, slice: &PageSlice) -> u32 {
+        let all: u32 = slice
+            .notes
+            .iter()
+            .map(|&n| galley.notes[n as usize].lines.len() as u32)
+            .sum();
+        all - slice.note_skip - slice.note_cut
+    }
 
     /// A paragraph of `count` one-line items with the galley's widow/orphan penalties.
     fn paragraph(block: u32, count: u32) -> Vec<VItem> {
@@ -466,7 +720,7 @@ mod tests {
     }
 
     fn pages_of(galley: &Galley, lines: u32) -> Vec<Vec<(u32, u32)>> {
-        paginate(galley, lines, true, &|_| 0, &PageCosts::default())
+        paginate(galley, lines, true, &FOOT, &PageCosts::default())
             .into_iter()
             .map(|s| {
                 galley.items[s.items]
@@ -517,7 +771,7 @@ mod tests {
             opening_sink: 0,
             reshapable: Vec::new(),
         };
-        let slices = paginate(&galley, 10, true, &|_| 0, &PageCosts::default());
+        let slices = paginate(&galley, 10, true, &FOOT, &PageCosts::default());
         // Page 0 is a recto; spreads are (1, 2), (3, 4)…
         for pair in slices[1..slices.len() - 1].chunks(2) {
             if let [verso, recto] = pair
@@ -555,12 +809,96 @@ mod tests {
             opening_sink: 1,
             reshapable: Vec::new(),
         };
-        let slices = paginate(&galley, 10, true, &|_| 0, &PageCosts::default());
+        let slices = paginate(&galley, 10, true, &FOOT, &PageCosts::default());
         assert_eq!(
             (slices[0].depth, slices[0].lead_trim),
             (10, 1),
             "{slices:?}"
         );
         assert_eq!(slices[1].lead_trim, 0);
+    }
+
+    #[test]
+    fn the_foot_never_outgrows_the_room_it_is_given() {
+        for grid_lines in 0..40 {
+            let fits = FOOT.text_lines_in(grid_lines);
+            assert!(FOOT.grid_lines(fits) <= grid_lines, "{grid_lines}");
+            assert!(FOOT.grid_lines(fits + 1) > grid_lines, "{grid_lines}");
+        }
+    }
+
+    #[test]
+    fn a_note_longer_than_a_page_continues_at_the_foot_of_the_next() {
+        // A 40-line note cited from the third of 30 lines, on 20-line pages:
+        // it holds 22 lines a page at most, so it starts under its reference
+        // and goes on at the foot of the pages after, every line set once.
+        let mut items = paragraph(1, 2);
+        items.push(citing(2, vec![0]));
+        items.extend(paragraph(3, 27));
+        let galley = Galley {
+            items,
+            notes: vec![note(40)],
+            opening_sink: 0,
+            reshapable: Vec::new(),
+        };
+        let slices = paginate(&galley, 20, true, &FOOT, &PageCosts::default());
+        let lines: Vec<u32> = slices.iter().map(|s| set(&galley, s)).collect();
+        assert_eq!(lines.iter().sum::<u32>(), 40, "{slices:?}");
+        assert!(
+            slices[0].note_skip == 0 && slices[0].note_cut > 0,
+            "{slices:?}"
+        );
+        assert!(lines[0] >= MIN_NOTE_LINES, "{slices:?}");
+        for pair in slices.windows(2) {
+            assert_eq!(pair[1].note_skip > 0, pair[0].note_cut > 0, "{slices:?}");
+        }
+        for slice in &slices {
+            assert!(slice.depth <= 21, "a page runs over: {slices:?}");
+        }
+        let body: usize = slices.iter().map(|s| s.items.len()).sum();
+        assert_eq!(body, 30, "{slices:?}");
+    }
+
+    #[test]
+    fn a_note_cited_on_the_last_line_goes_on_over_pages_of_its_own() {
+        let mut items = paragraph(1, 5);
+        items.push(citing(2, vec![0]));
+        let galley = Galley {
+            items,
+            notes: vec![note(50)],
+            opening_sink: 0,
+            reshapable: Vec::new(),
+        };
+        let slices = paginate(&galley, 20, true, &FOOT, &PageCosts::default());
+        let lines: u32 = slices.iter().map(|s| set(&galley, s)).sum();
+        assert_eq!(lines, 50, "{slices:?}");
+        assert!(slices.len() >= 3, "{slices:?}");
+        let last = slices.last().unwrap();
+        assert!(last.items.is_empty() && last.note_cut == 0, "{slices:?}");
+        assert!(slices.iter().all(|s| s.depth <= 20), "{slices:?}");
+    }
+
+    #[test]
+    fn a_cut_note_keeps_two_lines_under_its_reference_and_a_note_that_fits_is_whole() {
+        let one = |new, last| PageNotes {
+            carried: 0,
+            new,
+            last,
+        };
+        // 17 lines of text leave 3 grid lines of 20 (a cut page never runs
+        // long to 21): two lines of a 5-line note.
+        assert_eq!(FOOT.split(17, &one(5, 5), 21, 20), Some((3, 3)));
+        // 18 leave room for one line only: the reference has to move.
+        assert_eq!(FOOT.split(18, &one(5, 5), 21, 20), None);
+        // Notes that fit whole are set whole, a continued one with them.
+        let whole = PageNotes {
+            carried: 5,
+            new: 4,
+            last: 3,
+        };
+        assert_eq!(FOOT.split(10, &whole, 21, 20), Some((9, 0)));
+        // The continued note is set before the page's own notes: they start here.
+        assert_eq!(FOOT.split(10, &whole, 18, 18), Some((8, 1)));
+        assert_eq!(FOOT.split(10, &whole, 17, 17), None);
     }
 }

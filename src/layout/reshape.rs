@@ -10,7 +10,7 @@
 
 use super::galley::{Galley, ORPHAN, paragraph_items};
 use super::items::Role;
-use super::paginate::{FINAL_PAGE_LINES, PageCosts, PageSlice, paginate_costed};
+use super::paginate::{FINAL_PAGE_LINES, Foot, PageCosts, PageSlice, paginate_costed};
 use super::paragraph::{Loosened, Setter, is_runt};
 use crate::model::{BlockId, BlockKind, Section};
 
@@ -45,11 +45,10 @@ pub fn paginate_full(
     setter: &mut Setter<'_, '_>,
     lines: u32,
     first_recto: bool,
-    note_lines: &dyn Fn(&[u32], &Galley) -> u32,
+    foot: &Foot,
     costs: &PageCosts,
 ) -> (Vec<PageSlice>, Option<(Galley, Reshaped)>) {
-    let paginate =
-        |g: &Galley| paginate_costed(g, lines, first_recto, &|n| note_lines(n, g), costs);
+    let paginate = |g: &Galley| paginate_costed(g, lines, first_recto, foot, costs);
     let (mut slices, mut cost) = paginate(galley);
     if galley.reshapable.is_empty() || bad_pages(galley, &slices, lines).is_empty() {
         return (slices, None);

@@ -204,6 +204,62 @@ fn display_text_at_its_limits_never_collides() {
     }
 }
 
+/// Footnotes longer than a page, cited mid-chapter and from the chapter's
+/// last line, in every style: each goes on at the foot of the pages after
+/// its reference (pages of notes alone after the text), and nothing
+/// collides. The words of the text and of the notes each reach print whole
+/// and in order.
+#[test]
+fn notes_longer_than_a_page_go_on_over_the_next_pages() {
+    let words = |prefix: char, from: usize, count: usize| -> String {
+        (from..from + count)
+            .map(|n| format!("{prefix}{n:04}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let paragraphs = |prefix: char, from: usize, count: usize| -> String {
+        (0..count)
+            .map(|k| words(prefix, from + k * 60, 60))
+            .collect::<Vec<_>>()
+            .join("\n\n    ")
+    };
+    let chapter = format!(
+        "# Notes\n\n{}[^long]\n\n{}\n\n{}[^tail]\n\n[^long]: {}\n\n[^tail]: {}\n",
+        words('b', 0, 120),
+        words('b', 120, 600),
+        words('b', 720, 80),
+        paragraphs('n', 0, 12),
+        paragraphs('n', 720, 14),
+    );
+    for style in ["plain", "classic", "modern"] {
+        let toml = format!(
+            "title = \"Notes\"\nauthors = [\"A. Writer\"]\ndate = \"2026-01-01\"\nstyle = \"{style}\"\n"
+        );
+        let project = common::project(&[
+            ("manuscript/book.toml", &toml),
+            ("manuscript/01.md", &chapter),
+            ("manuscript/02.md", "# After\n\nThe next chapter.\n"),
+        ]);
+        let [interior, _] = build_pdfs(&project);
+        let found = problems(&interior);
+        assert!(found.is_empty(), "{style}: {}", found.join("\n"));
+        let text: String = pdf_pages(&interior)
+            .iter()
+            .flat_map(|p| &p.lines)
+            .map(|l| format!("{} ", l.text))
+            .collect();
+        for (prefix, expected) in [('b', 800), ('n', 720 + 14 * 60)] {
+            let seen: Vec<usize> = text
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| w.len() >= 5 && w.starts_with(prefix))
+                .filter_map(|w| w[1..5].parse().ok())
+                .collect();
+            let wanted: Vec<usize> = (0..expected).collect();
+            assert_eq!(seen, wanted, "{style}: the {prefix} words, in print order");
+        }
+    }
+}
+
 /// A title that cannot fit its page even at the body size is refused, naming the key.
 #[test]
 fn a_title_too_long_for_its_page_is_refused() {

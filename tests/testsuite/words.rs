@@ -340,12 +340,10 @@ proptest! {
 }
 
 /// A case the property found (CI, stop 38): a paragraph whose footnote is
-/// longer than a page, in the plain style. Known fault, not yet fixed: the
-/// paginator cannot continue a note on the next page, so the whole note is
-/// set at the foot of the opening page and runs up over the title and the
-/// text (pages 1 of the failing book). `cargo test -- --ignored` shows it.
+/// longer than a page, in the plain style. The paginator could not continue
+/// a note on the next page, so the whole note was set at the foot of the
+/// opening page and ran up over the title and the text.
 #[test]
-#[ignore = "known fault: a footnote longer than a page is not continued on the next page and overprints the text"]
 fn a_note_longer_than_a_page_keeps_its_paragraphs_words_in_order() {
     let choices = [
         0, 78, 11, 194, 95, 248, 169, 41, 155, 131, 78, 14, 75, 6, 127, 61, 1, 203, 135, 12, 47,
