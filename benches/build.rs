@@ -10,7 +10,9 @@
 //! from `/usr/bin/time` when it is installed): the essay and Moby-Dick, each
 //! with its cover cache warm and without the build cache (an author's first
 //! build of a text); a second Moby-Dick process after a one-word edit, with
-//! the build cache the first left in `.quire/cache/`. And
+//! the build cache the first left in `.quire/cache/`; the O. Henry
+//! collection the same way; and Typst setting Moby-Dick's text, when its
+//! Python package and a pandoc that writes Typst are installed. And
 //! `quire serve` on Moby-Dick: a one-word edit saved, to the event that
 //! announces it and the changed pages fetched.
 //!
@@ -58,9 +60,10 @@ fn peak_memory_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn moby_dick() -> Option<Project> {
+/// A book of `../shared/corpus/{folder}`'s chapters, the bundled fonts and `toml`.
+fn corpus_book(folder: &str, toml: &str) -> Option<Project> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let corpus = root.join("../shared/corpus/moby-dick");
+    let corpus = root.join("../shared/corpus").join(folder);
     let mut project = Project::from_files(Vec::<(String, Vec<u8>)>::new());
     for entry in std::fs::read_dir(&corpus).ok()? {
         let path = entry.ok()?.path();
@@ -74,11 +77,91 @@ fn moby_dick() -> Option<Project> {
         let name = path.file_name()?.to_str()?.to_string();
         project.insert(format!("fonts/{name}"), std::fs::read(&path).ok()?);
     }
-    project.insert(
-        "manuscript/book.toml",
-        "title = \"Moby-Dick\"\nsubtitle = \"or, The Whale\"\nauthors = [\"Herman Melville\"]\nlanguage = \"en\"\ndate = \"1851-10-18\"\n",
-    );
+    project.insert("manuscript/book.toml", toml);
     Some(project)
+}
+
+fn moby_dick() -> Option<Project> {
+    corpus_book(
+        "moby-dick",
+        "title = \"Moby-Dick\"\nsubtitle = \"or, The Whale\"\nauthors = [\"Herman Melville\"]\nlanguage = \"en\"\ndate = \"1851-10-18\"\n",
+    )
+}
+
+/// Typst setting Moby-Dick's chapters from cold, in a new process each time,
+/// with the settings of `../shared/docs/book-standards.md` (the Markdown
+/// turned to Typst by a pandoc that writes it): the median of 3, or why it
+/// could not run (Typst from PyPI and pandoc 3 are not part of the build).
+fn time_typst(scratch: &Path) -> Result<Duration, String> {
+    let python = |code: &str| {
+        std::process::Command::new("python3")
+            .args(["-c", code])
+            .output()
+            .map_err(|e| format!("python3: {e}"))
+    };
+    let typst = python("import typst")?;
+    if !typst.status.success() {
+        return Err("Typst's Python package is absent (`pip install typst`)".into());
+    }
+    // Debian's pandoc is older than its Typst writer; pypandoc_binary's is not.
+    let bundled = python("import pypandoc; print(pypandoc.get_pandoc_path())")?;
+    let bundled = String::from_utf8_lossy(&bundled.stdout).trim().to_string();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/moby-dick");
+    let mut chapters: Vec<_> = std::fs::read_dir(&corpus)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    chapters.sort();
+    let mut markdown = String::new();
+    for chapter in chapters {
+        markdown.push_str(&std::fs::read_to_string(chapter).map_err(|e| e.to_string())?);
+        markdown.push_str("\n\n");
+    }
+    let source = scratch.join("moby.md");
+    std::fs::write(&source, markdown).map_err(|e| e.to_string())?;
+    let body = ["pandoc", bundled.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .find_map(|pandoc| {
+            let out = std::process::Command::new(pandoc)
+                .args(["-f", "markdown-citations", "-t", "typst"])
+                .arg(&source)
+                .output()
+                .ok()?;
+            out.status.success().then_some(out.stdout)
+        })
+        .ok_or("no pandoc that writes Typst (pandoc 3, or `pip install pypandoc_binary`)")?;
+    let document = scratch.join("moby.typ");
+    let mut text = String::from(concat!(
+        "#set page(width: 6in, height: 9in, margin: (inside: 0.75in, outside: 0.6in, top: 0.75in, bottom: 0.75in))\n",
+        "#set text(font: \"EB Garamond\", size: 11pt, lang: \"en\", hyphenate: true, top-edge: 0.8em, bottom-edge: -0.2em)\n",
+        "#set par(justify: true, first-line-indent: 1.5em, leading: 14.3pt - 1em, spacing: 14.3pt - 1em)\n",
+        "#let horizontalrule = line(length: 30%)\n",
+    ));
+    text.push_str(&String::from_utf8_lossy(&body));
+    std::fs::write(&document, text).map_err(|e| e.to_string())?;
+    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    let code = format!(
+        "import time, typst\nt = time.perf_counter()\ntypst.compile({:?}, output={:?}, font_paths=[{:?}])\nprint(time.perf_counter() - t)",
+        document.display().to_string(),
+        scratch.join("moby-typst.pdf").display().to_string(),
+        fonts.display().to_string(),
+    );
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let out = python(&code)?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        let seconds: f64 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .map_err(|e| format!("Typst's time: {e}"))?;
+        runs.push(Duration::from_secs_f64(seconds));
+    }
+    Ok(median(runs))
 }
 
 /// What the run measured, by the keys of the README's Speed table.
@@ -287,6 +370,45 @@ fn main() {
             format!("Moby-Dick's peak memory ≤ 120 MB: {mb:.0} MB"),
             mb <= 120.0,
         ));
+    }
+
+    match time_typst(scratch.path()) {
+        Ok(typst) => {
+            let times = typst.as_secs_f64() / moby_process.as_secs_f64();
+            println!(
+                "Typst 0.15 on Moby-Dick's text, a new process each run, median of 3: {} ({times:.1}× quire's process)",
+                ms(typst)
+            );
+            targets.push((
+                format!("Typst on the same text ≥ 7× slower: {times:.1}×"),
+                times >= 7.0,
+            ));
+        }
+        Err(why) => println!("Typst on Moby-Dick: not run: {why}"),
+    }
+    if let Some(stories) = corpus_book(
+        "o-henry-stories",
+        "title = \"The Complete Stories\"\nauthors = [\"O. Henry\"]\nlanguage = \"en\"\ndate = \"1910-01-01\"\n",
+    ) {
+        let stories_dir = scratch.path().join("o-henry");
+        write_project(&stories, &stories_dir);
+        let (time, memory) = time_process(&stories_dir);
+        println!(
+            "O. Henry's stories: `quire build` as a process, median of 5: {}{}",
+            ms(time),
+            memory.map_or(String::new(), |mb| format!(", {mb:.0} MB peak"))
+        );
+        figures.record("o henry process", time);
+        targets.push((
+            format!("O. Henry's stories as a process ≤ 1.2 s: {}", ms(time)),
+            time <= Duration::from_millis(1200),
+        ));
+        if let Some(mb) = memory {
+            targets.push((
+                format!("O. Henry's stories' peak memory ≤ 300 MB: {mb:.0} MB"),
+                mb <= 300.0,
+            ));
+        }
     }
 
     // The same with all five store editions (ISBNs for Google's names).
