@@ -3,9 +3,11 @@
 //! cost: pages shorter or longer than the grid, widows and orphans (from the
 //! galley's break penalties), a hyphen on a page's last line, and facing
 //! pages that end at different depths. Footnotes travel with the line that
-//! references them; a note that does not fit starts on its reference's page
+//! references them. The section's notes, in the order they are first
+//! referenced, are one stream of lines, and each page's foot sets the next
+//! stretch of it: a note that does not fit starts on its reference's page
 //! (two lines at least) and continues at the foot of the next (pages of notes
-//! alone after the section's text when one is longer than what is left).
+//! alone after the section's text when what is left is longer than a page).
 
 use super::galley::{FORCED_BREAK, Galley};
 use super::items::VItem;
@@ -87,6 +89,14 @@ impl Foot {
             notes.carried + notes.new - notes.last + notes.last.min(MIN_NOTE_LINES)
         };
         (fits >= least && fits < all).then(|| (self.grid_lines(fits), all - fits))
+    }
+
+    /// [`Foot::split`] for a page that cannot end sooner (its first item):
+    /// the lines that fit, whatever note they reach, the rest carried on.
+    fn overflow(&self, body: u32, notes: &PageNotes, full: u32) -> (u32, u32) {
+        let all = notes.carried + notes.new;
+        let fits = self.text_lines_in(full.saturating_sub(body)).min(all);
+        (self.grid_lines(fits), all - fits)
     }
 }
 
@@ -204,6 +214,14 @@ pub fn paginate_costed(
         depth: 0,
         trim: 0,
     });
+    let stream = NoteStream::of(galley);
+    let pager = Pager {
+        galley,
+        stream: &stream,
+        lines,
+        foot,
+        costs,
+    };
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut carries: Vec<u32> = Vec::new();
     for i in 0..n {
@@ -232,21 +250,15 @@ pub fn paginate_costed(
                     most,
                     carry,
                 };
-                let page = Pager {
-                    galley,
-                    lines,
-                    foot,
-                    costs,
-                };
-                page.candidates(&from, i, &mut candidates);
+                pager.candidates(&from, i, &mut candidates);
             }
             extend_states(&mut states, i, carry, &candidates, lines, costs);
         }
     }
     // Walk back from the cheapest end state.
-    match cheapest_path(&states, galley, lines, foot, costs) {
+    match cheapest_path(&states, &pager) {
         Some(found) => found,
-        None => (fallback(galley, lines, foot), f64::INFINITY),
+        None => (fallback(&pager), f64::INFINITY),
     }
 }
 
@@ -276,9 +288,82 @@ struct PageStart {
 /// What every page of one search is measured with.
 struct Pager<'a> {
     galley: &'a Galley,
+    stream: &'a NoteStream,
     lines: u32,
     foot: &'a Foot,
     costs: &'a PageCosts,
+}
+
+/// The section's footnotes in the order they are first referenced: one
+/// stream of lines, of which each page's foot sets the next stretch.
+struct NoteStream {
+    /// The notes, by first reference.
+    order: Vec<u32>,
+    /// The stream line each of them starts at, and one more: the end.
+    starts: Vec<u32>,
+    /// Per item: lines of the notes first referenced there, and of the last of them.
+    fresh: Vec<(u32, u32)>,
+}
+
+impl NoteStream {
+    fn of(galley: &Galley) -> NoteStream {
+        let mut seen = vec![false; galley.notes.len()];
+        let mut order = Vec::new();
+        let mut starts = vec![0];
+        let mut fresh = Vec::with_capacity(galley.items.len());
+        for item in &galley.items {
+            let (mut lines, mut last) = (0, 0);
+            for &note in item.notes() {
+                let Some(block) = galley.notes.get(note as usize) else {
+                    continue;
+                };
+                if std::mem::replace(&mut seen[note as usize], true) {
+                    continue;
+                }
+                last = block.lines.len() as u32;
+                lines += last;
+                order.push(note);
+                starts.push(starts[starts.len() - 1] + last);
+            }
+            fresh.push((lines, last));
+        }
+        NoteStream {
+            order,
+            starts,
+            fresh,
+        }
+    }
+
+    /// Lines of the notes first referenced in `items`.
+    fn referenced(&self, items: std::ops::Range<usize>) -> u32 {
+        self.fresh[items].iter().map(|f| f.0).sum()
+    }
+
+    /// The notes lines `from..to` of the stream cross, the lines of the first
+    /// set before `from` and those of the last left after `to`.
+    fn stretch(&self, from: u32, to: u32) -> Stretch {
+        if from >= to {
+            return Stretch::default();
+        }
+        // The note holding line `from`, and the one holding line `to - 1`.
+        let first = self.starts.partition_point(|&s| s <= from) - 1;
+        let last = self.starts.partition_point(|&s| s < to) - 1;
+        Stretch {
+            notes: self.order[first..=last].to_vec(),
+            skip: from - self.starts[first],
+            cut: self.starts[last + 1] - to,
+            lines: to - from,
+        }
+    }
+}
+
+/// A page's share of the note stream.
+#[derive(Debug, Default)]
+struct Stretch {
+    notes: Vec<u32>,
+    skip: u32,
+    cut: u32,
+    lines: u32,
 }
 
 impl Pager<'_> {
@@ -300,7 +385,6 @@ impl Pager<'_> {
         } else {
             0
         };
-        let mut notes: Vec<u32> = Vec::new();
         let mut lines_of_notes = PageNotes {
             carried: carry,
             ..PageNotes::default()
@@ -320,21 +404,18 @@ impl Pager<'_> {
             } else {
                 body += pending_space + height;
                 pending_space = 0;
-                for &note in item.notes() {
-                    if !notes.contains(&note) {
-                        notes.push(note);
-                        let length = note_length(self.galley, note);
-                        lines_of_notes.new += length;
-                        lines_of_notes.last = length;
-                    }
+                let (fresh, last) = self.stream.fresh[j - 1];
+                if fresh > 0 {
+                    lines_of_notes.new += fresh;
+                    lines_of_notes.last = last;
                 }
                 last_kept = j;
             }
             let alone = last_kept == start + 1;
             let (foot, carry_out) = match self.foot.split(body, &lines_of_notes, most, self.lines) {
                 Some(split) => split,
-                // An item taller than a page, with its notes: let it overflow rather than fail.
-                None if alone => (self.foot.grid_lines(carry + lines_of_notes.new), 0),
+                // The page cannot end sooner: its notes go on as they must.
+                None if alone => self.foot.overflow(body, &lines_of_notes, self.lines),
                 None => break,
             };
             let depth = body + foot;
@@ -384,14 +465,6 @@ impl Pager<'_> {
         let per_page = self.foot.text_lines_in(self.lines).max(1);
         carry.div_ceil(per_page)
     }
-}
-
-/// Lines of one of the galley's notes.
-fn note_length(galley: &Galley, note: u32) -> u32 {
-    galley
-        .notes
-        .get(note as usize)
-        .map_or(0, |n| n.lines.len() as u32)
 }
 
 /// The states reached from break `i` (its states continuing `carry` note
@@ -449,36 +522,14 @@ fn extend_states(
     }
 }
 
-/// One page of the cheapest path: its break points, depth, sink trim and the
-/// note lines it takes over and leaves.
-struct Break {
-    from: usize,
-    to: usize,
-    depth: u32,
-    trim: u32,
-    carry_in: u32,
-    carry_out: u32,
-}
-
 /// The pages of the cheapest way to the galley's end, and its cost; `None`
 /// when no state reaches the end.
-fn cheapest_path(
-    states: &[Vec<State>],
-    galley: &Galley,
-    lines: u32,
-    foot: &Foot,
-    costs: &PageCosts,
-) -> Option<(Vec<PageSlice>, f64)> {
-    let items = &galley.items;
-    let n = items.len();
-    let pager = Pager {
-        galley,
-        lines,
-        foot,
-        costs,
+fn cheapest_path(states: &[Vec<State>], pager: &Pager<'_>) -> Option<(Vec<PageSlice>, f64)> {
+    let (galley, stream) = (pager.galley, pager.stream);
+    let n = galley.items.len();
+    let with_tail = |s: &State| {
+        s.cost + f64::from(pager.notes_only_pages(s.carry)) * pager.costs.notes_only_page
     };
-    let with_tail =
-        |s: &State| s.cost + f64::from(pager.notes_only_pages(s.carry)) * costs.notes_only_page;
     let end = states[n]
         .iter()
         .enumerate()
@@ -488,52 +539,43 @@ fn cheapest_path(
     let mut breaks = Vec::new();
     let (mut at, mut k) = (n, end);
     while let Some((i, prev)) = states[at][k].back {
-        breaks.push(Break {
-            from: i,
-            to: at,
-            depth: states[at][k].depth,
-            trim: states[at][k].trim,
-            carry_in: states[i][prev].carry,
-            carry_out: states[at][k].carry,
-        });
+        breaks.push((
+            i,
+            at,
+            states[at][k].depth,
+            states[at][k].trim,
+            states[at][k].carry,
+        ));
         at = i;
         k = prev;
     }
     breaks.reverse();
     let mut slices: Vec<PageSlice> = Vec::with_capacity(breaks.len());
-    for b in breaks {
-        let continued = continued_note(slices.last(), b.carry_in);
+    // Stream lines referenced so far, and set so far.
+    let (mut referenced, mut set) = (0, 0);
+    for (from, to, depth, trim, carry) in breaks {
+        referenced += stream.referenced(from..to);
+        let stretch = stream.stretch(set, referenced - carry);
+        set = referenced - carry;
         slices.push(PageSlice {
-            lead_trim: b.trim,
-            ..slice(galley, b.from, b.to, b.depth, foot, continued, b.carry_out)
+            lead_trim: trim,
+            ..slice(pager, from, to, depth, stretch)
         });
     }
-    // A note longer than what the text leaves goes on over pages of its own.
-    while let Some(continued) =
-        continued_note(slices.last(), slices.last().map_or(0, |s| s.note_cut))
-    {
-        let placed = continued.1.min(foot.text_lines_in(lines).max(1));
-        let note_lines = foot.grid_lines(placed);
-        let length = note_length(galley, continued.0);
+    // What is left of the notes goes on over pages of its own, each set at
+    // the foot of a full grid.
+    let per_page = pager.foot.text_lines_in(pager.lines).max(1);
+    while set < referenced {
+        let to = referenced.min(set + per_page);
+        let stretch = stream.stretch(set, to);
+        set = to;
         slices.push(PageSlice {
             items: n..n,
-            depth: lines.max(note_lines),
-            notes: vec![continued.0],
-            note_lines,
-            note_skip: length - continued.1,
-            note_cut: continued.1 - placed,
-            lead_trim: 0,
-            asked_break: false,
+            depth: pager.lines.max(pager.foot.grid_lines(stretch.lines)),
+            ..slice(pager, n, n, 0, stretch)
         });
     }
     Some((slices, total))
-}
-
-/// The note the page after `before` continues, and its lines left, when
-/// `carry` lines of it are.
-fn continued_note(before: Option<&PageSlice>, carry: u32) -> Option<(u32, u32)> {
-    let note = *before?.notes.last()?;
-    (carry > 0).then_some((note, carry))
 }
 
 /// Keeps, per (side, facing depth, note lines carried), only the cheapest way
@@ -576,33 +618,15 @@ fn ends_with_hyphen(items: &[VItem]) -> bool {
         .is_some_and(|l| l.hyphenated)
 }
 
-/// The page from break `i` to break `j`: its items, and its notes (the one
-/// `continued` from the page before first, the last leaving `cut` lines).
-fn slice(
-    galley: &Galley,
-    i: usize,
-    j: usize,
-    depth: u32,
-    foot: &Foot,
-    continued: Option<(u32, u32)>,
-    cut: u32,
-) -> PageSlice {
-    let items = &galley.items;
+/// The page from break `i` to break `j`: its items, and its stretch of the
+/// note stream.
+fn slice(pager: &Pager<'_>, i: usize, j: usize, depth: u32, notes: Stretch) -> PageSlice {
+    let items = &pager.galley.items;
     let start = first_kept(items, i);
     let mut end = j;
     while end > start && items[end - 1].discardable {
         end -= 1;
     }
-    let mut notes: Vec<u32> = continued.iter().map(|c| c.0).collect();
-    for item in &items[start..end] {
-        for &note in item.notes() {
-            if !notes.contains(&note) {
-                notes.push(note);
-            }
-        }
-    }
-    let note_skip = continued.map_or(0, |(note, left)| note_length(galley, note) - left);
-    let set: u32 = notes.iter().map(|&n| note_length(galley, n)).sum::<u32>() - note_skip - cut;
     // The page ends at an asked break when one is among its trailing spaces.
     let asked_break = j < items.len()
         && items[end..j]
@@ -611,38 +635,36 @@ fn slice(
     PageSlice {
         items: start..end,
         depth,
-        notes,
-        note_lines: foot.grid_lines(set),
-        note_skip,
-        note_cut: cut,
+        note_lines: pager.foot.grid_lines(notes.lines),
+        notes: notes.notes,
+        note_skip: notes.skip,
+        note_cut: notes.cut,
         lead_trim: 0,
         asked_break,
     }
 }
 
-/// Greedy fill, used only if the optimisation finds no way through.
-fn fallback(galley: &Galley, lines: u32, foot: &Foot) -> Vec<PageSlice> {
+/// Greedy fill, used only if the optimisation finds no way through: each
+/// page sets the notes it references whole.
+fn fallback(pager: &Pager<'_>) -> Vec<PageSlice> {
     let mut pages = Vec::new();
     let mut i = 0;
-    let items = &galley.items;
+    let items = &pager.galley.items;
+    let mut set = 0;
     while i < items.len() {
         let start = first_kept(items, i);
         let mut body = 0;
         let mut j = start;
-        while j < items.len() && (body + items[j].lines <= lines || j == start) {
+        while j < items.len() && (body + items[j].lines <= pager.lines || j == start) {
             body += items[j].lines;
             j += 1;
         }
+        let end = j.max(start + 1).min(items.len());
+        let referenced = set + pager.stream.referenced(i..end);
+        let stretch = pager.stream.stretch(set, referenced);
+        set = referenced;
         // (Trailing spaces are trimmed by `slice`; they may make `body` a little high.)
-        pages.push(slice(
-            galley,
-            i,
-            j.max(start + 1).min(items.len()),
-            body,
-            foot,
-            None,
-            0,
-        ));
+        pages.push(slice(pager, i, end, body, stretch));
         i = j.max(start + 1);
     }
     pages
@@ -900,5 +922,57 @@ mod tests {
         // The continued note is set before the page's own notes: they start here.
         assert_eq!(FOOT.split(10, &whole, 18, 18), Some((8, 1)));
         assert_eq!(FOOT.split(10, &whole, 17, 17), None);
+    }
+
+    #[test]
+    fn two_long_notes_cited_from_one_line_are_set_whole_in_order() {
+        // Neither can start on the page with two lines of the other whole:
+        // the line goes where it must, and the notes follow each other down
+        // the feet of the pages after it, each line once.
+        let mut items = paragraph(1, 4);
+        items.push(citing(2, vec![0, 1]));
+        items.extend(paragraph(3, 40));
+        let galley = Galley {
+            items,
+            notes: vec![note(30), note(30)],
+            opening_sink: 0,
+            reshapable: Vec::new(),
+        };
+        let slices = paginate(&galley, 20, true, &FOOT, &PageCosts::default());
+        let mut seen: Vec<(u32, u32)> = Vec::new();
+        for slice in &slices {
+            assert!(slice.depth <= 21, "{slices:?}");
+            let last = slice.notes.len().saturating_sub(1);
+            for (k, &n) in slice.notes.iter().enumerate() {
+                let from = if k == 0 { slice.note_skip } else { 0 };
+                let to = 30 - if k == last { slice.note_cut } else { 0 };
+                seen.extend((from..to).map(|line| (n, line)));
+            }
+        }
+        let wanted: Vec<(u32, u32)> = (0..2).flat_map(|n| (0..30).map(move |l| (n, l))).collect();
+        assert_eq!(seen, wanted, "{slices:?}");
+    }
+
+    #[test]
+    fn a_note_cited_twice_is_set_once_under_its_first_reference() {
+        let mut items = paragraph(1, 4);
+        items.push(citing(2, vec![0]));
+        items.extend(paragraph(3, 30));
+        items.push(citing(4, vec![0]));
+        items.extend(paragraph(5, 4));
+        let galley = Galley {
+            items,
+            notes: vec![note(3)],
+            opening_sink: 0,
+            reshapable: Vec::new(),
+        };
+        let slices = paginate(&galley, 20, true, &FOOT, &PageCosts::default());
+        let feet: Vec<&Vec<u32>> = slices.iter().map(|s| &s.notes).collect();
+        assert_eq!(
+            feet.iter().filter(|n| !n.is_empty()).count(),
+            1,
+            "{slices:?}"
+        );
+        assert_eq!(slices[0].notes, vec![0], "{slices:?}");
     }
 }
