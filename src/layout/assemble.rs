@@ -61,6 +61,36 @@ fn side_of(index: usize) -> Side {
     }
 }
 
+/// Whether section `s` opens on a recto (a blank verso before it when
+/// needed); `body_started`: a chapter or part came before it.
+fn opens_recto(book: &Book, s: usize, body_started: bool) -> bool {
+    let after_part = s > 0 && book.sections[s - 1].kind == SectionKind::Part;
+    match book.sections[s].kind {
+        SectionKind::Copyright => false,
+        // A part title stands alone on its recto: the verso behind it is blank.
+        _ if after_part => true,
+        SectionKind::Chapter | SectionKind::Appendix => {
+            book.print.chapters_open == ChapterOpening::Recto || !body_started
+        }
+        _ => true,
+    }
+}
+
+/// Per section, whether it opens on a recto whatever the pages before it:
+/// its pages can be made before the book is assembled.
+pub(super) fn recto_openings(book: &Book) -> Vec<bool> {
+    let mut body_started = false;
+    book.sections
+        .iter()
+        .enumerate()
+        .map(|(s, section)| {
+            let recto = opens_recto(book, s, body_started);
+            body_started |= matches!(section.kind, SectionKind::Chapter | SectionKind::Part);
+            recto
+        })
+        .collect()
+}
+
 /// The book's pages at one geometry.
 pub(super) fn assemble(
     setting: &Setting<'_>,
@@ -196,17 +226,7 @@ impl Assembly<'_> {
     /// A blank page where the section must open on a recto (or the
     /// copyright page on the title page's verso), and its outline entry.
     fn open_section(&mut self, s: usize, section: &Section) {
-        let after_part = s > 0 && self.setting.book.sections[s - 1].kind == SectionKind::Part;
-        let opens_recto = match section.kind {
-            SectionKind::Copyright => false,
-            // A part title stands alone on its recto: the verso behind it is blank.
-            _ if after_part => true,
-            SectionKind::Chapter | SectionKind::Appendix => {
-                self.setting.book.print.chapters_open == ChapterOpening::Recto
-                    || self.body_start.is_none()
-            }
-            _ => true,
-        };
+        let opens_recto = opens_recto(self.setting.book, s, self.body_start.is_some());
         if section.kind == SectionKind::Copyright && self.pages.len() % 2 == 0 {
             // The copyright page is the verso of the title page.
             self.pages.push(self.blank_page(s, self.pages.len()));

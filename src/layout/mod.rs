@@ -457,7 +457,27 @@ fn layout_once(
     };
 
     let started = std::time::Instant::now();
-    let set = sections::set_sections(book, fonts, words, geometry, scale, sink, reuse);
+    // Sections that open on a recto are paginated by the workers that set
+    // them, unless the last build left their pages.
+    let book_wide = reuse.map(|_| book_wide_key(book, geometry, scale, sink));
+    let ahead = sections::Ahead {
+        lines: geometry.lines as u32,
+        foot,
+        costs: &costs,
+        ahead: assemble::recto_openings(book)
+            .into_iter()
+            .zip(&book.sections)
+            .map(|(recto, section)| {
+                recto
+                    && !book_wide.is_some_and(|wide| {
+                        reuse.is_some_and(|r| {
+                            r.sections.contains_key(&section_key(section, wide, true))
+                        })
+                    })
+            })
+            .collect(),
+    };
+    let set = sections::set_sections(book, fonts, words, geometry, scale, sink, reuse, &ahead);
     let set_time = started.elapsed();
     let galleys = set.galleys;
     let low_resolution = set.low_resolution;
@@ -488,6 +508,11 @@ fn layout_once(
         .map(|key| (key, "000".to_string()))
         .collect();
     let mut slice_cache = HashMap::new();
+    for (s, pages) in set.pages.into_iter().enumerate() {
+        if let Some(pages) = pages {
+            slice_cache.insert((s, true), pages);
+        }
+    }
     let first = assemble::Setting {
         book,
         galleys: &galleys,

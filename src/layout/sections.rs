@@ -1,11 +1,17 @@
 //! Setting the body sections (chapters, author-written front and back
 //! matter) into galleys, spread over the machine's cores: sections are
 //! independent until pagination, so each worker takes a contiguous share of
-//! the book with its own shaper and hyphenation caches.
+//! the book with its own shaper and hyphenation caches. A worker paginates
+//! the sections whose first page's side is known before the book is
+//! assembled (those that open on a recto) as soon as it has set them.
 
+use std::sync::Arc;
+
+use super::SectionPages;
 use super::galley::{Galley, GalleyBuilder};
 use super::geometry::{PageGeometry, TypeScale};
 use super::hyphenate::Hyphenator;
+use super::paginate::{Foot, PageCosts};
 use super::paragraph::{ParagraphCache, Setter};
 use super::shape::{ShapedWords, Shaper};
 use crate::fonts::{Fonts, Style};
@@ -29,6 +35,18 @@ pub struct SetSections {
     pub shaping: std::time::Duration,
     /// Paragraphs set or reused, for the next build.
     pub paragraphs: Vec<(u64, std::sync::Arc<[super::paragraph::Line]>)>,
+    /// One per section: its pages, when it was paginated ahead (opening on a recto).
+    pub pages: Vec<Option<Arc<SectionPages>>>,
+}
+
+/// How the workers paginate the sections they set, and which: those that
+/// open on a recto whatever comes before them (`ahead`, one per section)
+/// and whose pages the last build did not leave.
+pub struct Ahead<'a> {
+    pub lines: u32,
+    pub foot: Foot,
+    pub costs: &'a PageCosts,
+    pub ahead: Vec<bool>,
 }
 
 fn is_body(kind: SectionKind) -> bool {
@@ -43,7 +61,8 @@ fn is_body(kind: SectionKind) -> bool {
     )
 }
 
-/// Sets every body section.
+/// Sets every body section, and paginates those `ahead` names.
+#[allow(clippy::too_many_arguments)]
 pub fn set_sections(
     book: &Book,
     fonts: &Fonts,
@@ -52,6 +71,7 @@ pub fn set_sections(
     scale: &TypeScale,
     sink: u32,
     reuse: Option<&std::sync::Arc<ParagraphCache>>,
+    ahead: &Ahead<'_>,
 ) -> SetSections {
     let sizes: Vec<usize> = book
         .sections
@@ -94,7 +114,14 @@ pub fn set_sections(
                 let share = share.clone();
                 let reuse = reuse.cloned();
                 scope.spawn(move || {
-                    set_share(book, fonts, words, geometry, scale, sink, share, reuse)
+                    let within = Within {
+                        book,
+                        geometry,
+                        scale,
+                        sink,
+                        ahead,
+                    };
+                    set_share(&within, fonts, words, share, reuse)
                 })
             })
             .collect();
@@ -106,6 +133,7 @@ pub fn set_sections(
     let mut merged = SetSections::default();
     for part in results {
         merged.galleys.extend(part.galleys);
+        merged.pages.extend(part.pages);
         for m in part.missing {
             if !merged.missing.contains(&m) {
                 merged.missing.push(m);
@@ -125,17 +153,29 @@ pub fn set_sections(
     merged
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What every worker sets its share within.
+struct Within<'a> {
+    book: &'a Book,
+    geometry: &'a PageGeometry,
+    scale: &'a TypeScale,
+    sink: u32,
+    ahead: &'a Ahead<'a>,
+}
+
 fn set_share(
-    book: &Book,
+    within: &Within<'_>,
     fonts: &Fonts,
     words: &ShapedWords,
-    geometry: &PageGeometry,
-    scale: &TypeScale,
-    sink: u32,
     share: std::ops::Range<usize>,
     reuse: Option<std::sync::Arc<ParagraphCache>>,
 ) -> SetSections {
+    let Within {
+        book,
+        geometry,
+        scale,
+        sink,
+        ahead,
+    } = *within;
     let mut shaper = Shaper::new(fonts, words, &book.meta.language);
     let mut hyphenator = Hyphenator::new(
         &book.meta.language,
@@ -162,9 +202,32 @@ fn set_share(
         found: crate::diag::Sink::new(),
         reshapable: Vec::new(),
     };
-    let galleys = book.sections[share]
-        .iter()
-        .map(|s| is_body(s.kind).then(|| builder.section(s, sink)))
+    let mut pages = Vec::with_capacity(share.len());
+    let galleys = share
+        .map(|s| {
+            let section = &book.sections[s];
+            if !is_body(section.kind) {
+                pages.push(None);
+                return None;
+            }
+            let galley = builder.section(section, sink);
+            pages.push(ahead.ahead.get(s).copied().unwrap_or(false).then(|| {
+                let (slices, reshaped) = super::reshape::paginate_full(
+                    section,
+                    &galley,
+                    builder.setter,
+                    ahead.lines,
+                    true,
+                    &ahead.foot,
+                    ahead.costs,
+                );
+                Arc::new(SectionPages {
+                    paginated: (slices, reshaped.map(Arc::new)),
+                    composed: Default::default(),
+                })
+            }));
+            Some(galley)
+        })
         .collect();
     let low_resolution = std::mem::take(&mut builder.low_resolution);
     let found = std::mem::take(&mut builder.found);
@@ -177,5 +240,6 @@ fn set_share(
         low_resolution,
         paragraphs: std::mem::take(&mut setter.fresh),
         shaping: setter.shaper.shaping,
+        pages,
     }
 }
