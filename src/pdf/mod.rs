@@ -251,10 +251,16 @@ fn content_streams(
     subsets: u64,
     cache: &mut PdfCache,
 ) -> Vec<Arc<Vec<u8>>> {
-    let keys: Vec<u64> = pages
-        .iter()
-        .map(|p| page::content_key(p, subsets))
-        .collect();
+    // Hashing every glyph of a long book: on all cores too.
+    let keys: Vec<u64> = crate::on_all_cores(pages, |share| {
+        share
+            .iter()
+            .map(|p| page::content_key(p, subsets))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     // Each distinct stream once (blank pages share theirs).
     let mut seen = std::collections::HashSet::new();
     let missing: Vec<usize> = (0..pages.len())
