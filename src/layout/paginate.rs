@@ -392,6 +392,7 @@ impl Pager<'_> {
         let mut last_kept = start;
         // Spaces count only once something follows them on the page.
         let mut pending_space = 0u32;
+        let found_before = candidates.len();
         for j in start + 1..=n {
             let item = &items[j - 1];
             let height = if j == start + 1 {
@@ -412,10 +413,16 @@ impl Pager<'_> {
                 last_kept = j;
             }
             let alone = last_kept == start + 1;
+            // The page cannot end sooner (lines kept together): its text
+            // fits, and its notes go on as they must.
+            let stuck = candidates.len() == found_before && body <= most.min(self.lines);
+            let mut relaxed = false;
             let (foot, carry_out) = match self.foot.split(body, &lines_of_notes, most, self.lines) {
                 Some(split) => split,
-                // The page cannot end sooner: its notes go on as they must.
-                None if alone => self.foot.overflow(body, &lines_of_notes, self.lines),
+                None if alone || stuck => {
+                    relaxed = lines_of_notes.carried + lines_of_notes.new > 0;
+                    self.foot.overflow(body, &lines_of_notes, self.lines)
+                }
                 None => break,
             };
             let depth = body + foot;
@@ -438,6 +445,10 @@ impl Pager<'_> {
             page_cost += trim as f64 * costs.shallow_sink;
             if carry_out > 0 {
                 page_cost += costs.split_note;
+            }
+            if relaxed {
+                // A note cited here starts on a later page.
+                page_cost += costs.split_note * 10.0;
             }
             if depth > most {
                 page_cost += 1e7; // an item taller than a page: let it overflow rather than fail
@@ -562,19 +573,7 @@ fn cheapest_path(states: &[Vec<State>], pager: &Pager<'_>) -> Option<(Vec<PageSl
             ..slice(pager, from, to, depth, stretch)
         });
     }
-    // What is left of the notes goes on over pages of its own, each set at
-    // the foot of a full grid.
-    let per_page = pager.foot.text_lines_in(pager.lines).max(1);
-    while set < referenced {
-        let to = referenced.min(set + per_page);
-        let stretch = stream.stretch(set, to);
-        set = to;
-        slices.push(PageSlice {
-            items: n..n,
-            depth: pager.lines.max(pager.foot.grid_lines(stretch.lines)),
-            ..slice(pager, n, n, 0, stretch)
-        });
-    }
+    notes_alone(pager, &mut slices, set, referenced);
     Some((slices, total))
 }
 
@@ -618,6 +617,23 @@ fn ends_with_hyphen(items: &[VItem]) -> bool {
         .is_some_and(|l| l.hyphenated)
 }
 
+/// What is left of the notes (stream lines `set..referenced`) on pages of
+/// their own after the section's text, each set at the foot of a full grid.
+fn notes_alone(pager: &Pager<'_>, slices: &mut Vec<PageSlice>, mut set: u32, referenced: u32) {
+    let n = pager.galley.items.len();
+    let per_page = pager.foot.text_lines_in(pager.lines).max(1);
+    while set < referenced {
+        let to = referenced.min(set + per_page);
+        let stretch = pager.stream.stretch(set, to);
+        set = to;
+        slices.push(PageSlice {
+            items: n..n,
+            depth: pager.lines.max(pager.foot.grid_lines(stretch.lines)),
+            ..slice(pager, n, n, 0, stretch)
+        });
+    }
+}
+
 /// The page from break `i` to break `j`: its items, and its stretch of the
 /// note stream.
 fn slice(pager: &Pager<'_>, i: usize, j: usize, depth: u32, notes: Stretch) -> PageSlice {
@@ -645,28 +661,40 @@ fn slice(pager: &Pager<'_>, i: usize, j: usize, depth: u32, notes: Stretch) -> P
 }
 
 /// Greedy fill, used only if the optimisation finds no way through: each
-/// page sets the notes it references whole.
+/// page takes what text fits, then what notes fit under it.
 fn fallback(pager: &Pager<'_>) -> Vec<PageSlice> {
     let mut pages = Vec::new();
     let mut i = 0;
     let items = &pager.galley.items;
-    let mut set = 0;
+    let (mut referenced, mut set) = (0, 0);
     while i < items.len() {
         let start = first_kept(items, i);
         let mut body = 0;
         let mut j = start;
-        while j < items.len() && (body + items[j].lines <= pager.lines || j == start) {
+        let mut pending = referenced - set;
+        // Each item, while it and the first lines of the notes so far fit.
+        while j < items.len() {
+            let with = pending + pager.stream.fresh[j].0;
+            let foot = pager.foot.grid_lines(with.min(MIN_NOTE_LINES));
+            if body + items[j].lines + foot > pager.lines && j > start {
+                break;
+            }
             body += items[j].lines;
+            pending = with;
             j += 1;
         }
         let end = j.max(start + 1).min(items.len());
-        let referenced = set + pager.stream.referenced(i..end);
-        let stretch = pager.stream.stretch(set, referenced);
-        set = referenced;
+        referenced += pager.stream.referenced(i..end);
+        let room = pager.foot.text_lines_in(pager.lines.saturating_sub(body));
+        let to = referenced.min(set + room);
+        let stretch = pager.stream.stretch(set, to);
+        set = to;
         // (Trailing spaces are trimmed by `slice`; they may make `body` a little high.)
-        pages.push(slice(pager, i, end, body, stretch));
+        let depth = body + pager.foot.grid_lines(stretch.lines);
+        pages.push(slice(pager, i, end, depth, stretch));
         i = j.max(start + 1);
     }
+    notes_alone(pager, &mut pages, set, referenced);
     pages
 }
 
@@ -973,6 +1001,62 @@ mod tests {
             1,
             "{slices:?}"
         );
+        assert_eq!(slices[0].notes, vec![0], "{slices:?}");
+    }
+
+    #[test]
+    fn long_notes_cited_from_lines_kept_together_still_find_their_pages() {
+        // A paragraph's last two lines (a widow is forbidden) each cite a
+        // note longer than a page: no page can start both notes, yet the
+        // lines must go together, so the notes go on as they must.
+        let mut items = paragraph(1, 10);
+        items.push(VItem {
+            break_after: INFINITY,
+            ..citing(2, vec![0])
+        });
+        items.push(citing(2, vec![1]));
+        items.extend(paragraph(3, 30));
+        let galley = Galley {
+            items,
+            notes: vec![note(60), note(60)],
+            opening_sink: 0,
+            reshapable: Vec::new(),
+        };
+        let (slices, cost) = paginate_costed(&galley, 20, true, &FOOT, &PageCosts::default());
+        assert!(cost.is_finite(), "the greedy fallback: {slices:?}");
+        assert!(slices.iter().all(|s| s.depth <= 21), "{slices:?}");
+        let set: u32 = slices.iter().map(|s| set(&galley, s)).sum();
+        assert_eq!(set, 120, "{slices:?}");
+    }
+
+    #[test]
+    fn the_greedy_fallback_sets_notes_under_the_text_not_over_it() {
+        // 30 lines kept together on 20-line pages: no way through but the
+        // fallback, which still gives the notes their room and their pages.
+        let mut items = paragraph(1, 30);
+        for item in &mut items[..29] {
+            item.break_after = INFINITY;
+        }
+        items[5] = VItem {
+            break_after: INFINITY,
+            ..citing(1, vec![0])
+        };
+        let galley = Galley {
+            items,
+            notes: vec![note(12)],
+            opening_sink: 0,
+            reshapable: Vec::new(),
+        };
+        let (slices, cost) = paginate_costed(&galley, 20, true, &FOOT, &PageCosts::default());
+        assert!(cost.is_infinite(), "{slices:?}");
+        let set: u32 = slices.iter().map(|s| set(&galley, s)).sum();
+        assert_eq!(set, 12, "{slices:?}");
+        for slice in slices.iter().filter(|s| !s.items.is_empty()) {
+            let body = slice.items.len() as u32;
+            assert_eq!(slice.depth, body + slice.note_lines, "{slices:?}");
+            assert!(slice.depth <= 20, "{slices:?}");
+        }
+        // The note starts on its reference's page.
         assert_eq!(slices[0].notes, vec![0], "{slices:?}");
     }
 }

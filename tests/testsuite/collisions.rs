@@ -204,8 +204,8 @@ fn display_text_at_its_limits_never_collides() {
     }
 }
 
-/// Footnotes longer than a page, cited mid-chapter and from the chapter's
-/// last line, in every style: each goes on at the foot of the pages after
+/// Footnotes longer than a page, cited mid-chapter (two from one line) and
+/// from the chapter's last line, in every style: each goes on at the foot of the pages after
 /// its reference (pages of notes alone after the text), and nothing
 /// collides. The words of the text and of the notes each reach print whole
 /// and in order.
@@ -224,11 +224,13 @@ fn notes_longer_than_a_page_go_on_over_the_next_pages() {
             .join("\n\n    ")
     };
     let chapter = format!(
-        "# Notes\n\n{}[^long]\n\n{}\n\n{}[^tail]\n\n[^long]: {}\n\n[^tail]: {}\n",
+        "# Notes\n\n{}[^long] {}[^again]\n\n{}\n\n{}[^tail]\n\n[^long]: {}\n\n[^again]: {}\n\n[^tail]: {}\n",
         words('b', 0, 120),
-        words('b', 120, 600),
+        words('b', 120, 5),
+        words('b', 125, 595),
         words('b', 720, 80),
         paragraphs('n', 0, 12),
+        paragraphs('m', 0, 12),
         paragraphs('n', 720, 14),
     );
     for style in ["plain", "classic", "modern"] {
@@ -248,7 +250,7 @@ fn notes_longer_than_a_page_go_on_over_the_next_pages() {
             .flat_map(|p| &p.lines)
             .map(|l| format!("{} ", l.text))
             .collect();
-        for (prefix, expected) in [('b', 800), ('n', 720 + 14 * 60)] {
+        for (prefix, expected) in [('b', 800), ('n', 720 + 14 * 60), ('m', 720)] {
             let seen: Vec<usize> = text
                 .split(|c: char| !c.is_ascii_alphanumeric())
                 .filter(|w| w.len() >= 5 && w.starts_with(prefix))
