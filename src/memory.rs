@@ -310,6 +310,10 @@ fn save_part<T: Serialize + Send + Sync>(
     // The shards are encoded on all cores: a first build's are most of its
     // cost, paid after its outputs are in place.
     crate::on_all_cores(&shards, |share| {
+        // One buffer a core, grown once and reused: a megabyte a shard
+        // encoded into fresh memory each time was most of the kernel's share
+        // of the save (page faults) and of its copying (growth).
+        let mut buffer: Vec<u8> = Vec::new();
         share
             .iter()
             .map(|shard| {
@@ -318,8 +322,11 @@ fn save_part<T: Serialize + Send + Sync>(
                 // The same keys make the same items under this code: already there.
                 if !disk.path(SHARD, name, EXTENSION).exists() {
                     let items: Vec<&T> = shard.iter().map(|(_, item)| item).collect();
-                    if let Some((header, payload)) = encode(&items) {
+                    buffer.clear();
+                    if let Ok(payload) = postcard::to_extend(&items, std::mem::take(&mut buffer)) {
+                        let header = header(&payload);
                         disk.write_parts(SHARD, name, EXTENSION, &[&header, &payload], usize::MAX);
+                        buffer = payload;
                     }
                 }
                 (part, name)
