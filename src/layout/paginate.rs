@@ -91,8 +91,9 @@ impl Foot {
         (fits >= least && fits < all).then(|| (self.grid_lines(fits), all - fits))
     }
 
-    /// [`Foot::split`] for a page that cannot end sooner (its first item):
-    /// the lines that fit, whatever note they reach, the rest carried on.
+    /// [`Foot::split`] for a page that cannot end sooner (its first item, or
+    /// lines kept together from its first): the lines that fit, whatever
+    /// notes they reach, the rest carried on.
     fn overflow(&self, body: u32, notes: &PageNotes, full: u32) -> (u32, u32) {
         let all = notes.carried + notes.new;
         let fits = self.text_lines_in(full.saturating_sub(body)).min(all);
@@ -106,7 +107,7 @@ pub const MIN_NOTE_LINES: u32 = 2;
 /// Lines of notes a page sets, as the page grows.
 #[derive(Debug, Clone, Copy, Default)]
 struct PageNotes {
-    /// Lines of a note continued from the page before.
+    /// Lines of notes continued from the pages before: referenced there and not yet set.
     carried: u32,
     /// Lines of the notes referenced on this page.
     new: u32,
@@ -159,7 +160,7 @@ struct State {
     recto_next: bool,
     /// Depth of the previous page when it was a verso (its recto must match it).
     verso_depth: u32,
-    /// Lines of a note the previous page left for this one.
+    /// Lines of the note stream the pages before referenced and left for this one.
     carry: u32,
     cost: f64,
     back: Option<(usize, usize)>,
@@ -272,7 +273,7 @@ struct Candidate {
     ends: bool,
     /// Grid lines of the opening sink given up.
     trim: u32,
-    /// Lines of a note left for the next page.
+    /// Lines of the note stream left for the next page.
     carry: u32,
 }
 
@@ -470,7 +471,7 @@ impl Pager<'_> {
         }
     }
 
-    /// The pages of notes alone that set `carry` lines of a note after the
+    /// The pages of notes alone that set the `carry` lines of notes left after the
     /// section's text: each sets its notes at the foot of a full grid.
     fn notes_only_pages(&self, carry: u32) -> u32 {
         let per_page = self.foot.text_lines_in(self.lines).max(1);
