@@ -474,8 +474,12 @@ impl Pager<'_> {
     /// The pages of notes alone that set the `carry` lines of notes left after the
     /// section's text: each sets its notes at the foot of a full grid.
     fn notes_only_pages(&self, carry: u32) -> u32 {
-        let per_page = self.foot.text_lines_in(self.lines).max(1);
-        carry.div_ceil(per_page)
+        carry.div_ceil(self.notes_a_page())
+    }
+
+    /// The lines of notes a page of notes alone holds.
+    fn notes_a_page(&self) -> u32 {
+        self.foot.text_lines_in(self.lines).max(1)
     }
 }
 
@@ -622,7 +626,7 @@ fn ends_with_hyphen(items: &[VItem]) -> bool {
 /// their own after the section's text, each set at the foot of a full grid.
 fn notes_alone(pager: &Pager<'_>, slices: &mut Vec<PageSlice>, mut set: u32, referenced: u32) {
     let n = pager.galley.items.len();
-    let per_page = pager.foot.text_lines_in(pager.lines).max(1);
+    let per_page = pager.notes_a_page();
     while set < referenced {
         let to = referenced.min(set + per_page);
         let stretch = pager.stream.stretch(set, to);
