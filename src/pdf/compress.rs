@@ -12,8 +12,12 @@ use lopdf::{Object, Stream};
 
 /// Compresses every stream that allows it and has no filter yet, taking
 /// each from `earlier` (by a hash of its bytes) when a write before made it,
-/// and leaving this write's there.
-pub fn deflate_streams(doc: &mut lopdf::Document, earlier: &mut HashMap<u64, Vec<u8>>) {
+/// and putting this write's in `kept`.
+pub fn deflate_streams(
+    doc: &mut lopdf::Document,
+    earlier: &mut HashMap<u64, Vec<u8>>,
+    kept: &mut HashMap<u64, Vec<u8>>,
+) {
     let streams: Vec<&mut Stream> = doc
         .objects
         .values_mut()
@@ -30,7 +34,6 @@ pub fn deflate_streams(doc: &mut lopdf::Document, earlier: &mut HashMap<u64, Vec
         .iter()
         .map(|s| rustc_hash::FxBuildHasher.hash_one(&s.content))
         .collect();
-    let mut kept = HashMap::new();
     let mut fresh = Vec::new();
     for (stream, key) in streams.into_iter().zip(keys) {
         match earlier.remove(&key) {
@@ -57,7 +60,6 @@ pub fn deflate_streams(doc: &mut lopdf::Document, earlier: &mut HashMap<u64, Vec
             kept.insert(key, stream.content.clone());
         }
     }
-    *earlier = kept;
 }
 
 fn set_compressed(stream: &mut Stream, compressed: Vec<u8>) {

@@ -13,6 +13,7 @@ mod links;
 mod metadata;
 mod page;
 mod pdfx;
+mod save;
 mod subset;
 mod tagged;
 
@@ -154,7 +155,8 @@ fn write_document(
     let mut warnings = Vec::new();
     let mut objects = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
     place_streams(&mut objects, &streams)?;
-    compress::deflate_streams(&mut objects, &mut cache.deflated);
+    let mut earlier = std::mem::take(&mut cache.deflated);
+    compress::deflate_streams(&mut objects, &mut earlier, &mut cache.deflated);
     metadata::set_file_id(&mut objects, book, kind);
     pdfx::finish(&mut objects, book, pdf_x, kind);
     let sections = pages.sections.as_deref().unwrap_or(&book.sections);
@@ -176,15 +178,11 @@ fn write_document(
     let saved = if pdf_x == Some(PdfX::X1a) {
         objects.save_to(&mut bytes)
     } else {
-        let options = lopdf::SaveOptions::builder()
-            .use_object_streams(true)
-            .use_xref_streams(true)
-            .max_objects_per_stream(500)
-            // One core deflates them: the fastest level (the tree's
-            // repetitive dictionaries compress well even so).
-            .compression_level(1)
-            .build();
-        objects.save_with_options(&mut bytes, options)
+        let packed = save::Packed {
+            earlier: &mut earlier,
+            kept: &mut cache.deflated,
+        };
+        save::with_object_streams(&mut objects, packed).map(|written| bytes = written)
     };
     saved
         .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot write the PDF: {e}"))))?;
@@ -200,7 +198,8 @@ fn write_document(
 pub struct PdfCache {
     subsets: HashMap<(usize, u64), Arc<subset::SubsetFace>>,
     streams: HashMap<u64, Arc<Vec<u8>>>,
-    /// The other streams (fonts, the ToUnicode maps) deflated, by a hash of their bytes.
+    /// The other streams (fonts, the ToUnicode maps) and the object
+    /// streams (`save`) deflated, by a hash of their bytes.
     deflated: HashMap<u64, Vec<u8>>,
     /// The images as written, by a hash of the file's bytes and how they were embedded.
     images: HashMap<(u64, image::Options), Arc<printpdf::ExternalXObject>>,
