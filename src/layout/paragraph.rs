@@ -171,40 +171,79 @@ impl Line {
         }
     }
 
-    /// The line's text, for dumps and tests (word spaces from the gaps between glyphs).
+    /// The line's text, for the report, dumps and tests (word spaces from
+    /// the gaps between glyphs). Every line of the book is asked for it, so
+    /// glyphs showing consecutive text are copied as one slice.
     pub fn text(&self) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.runs.iter().map(|r| r.text.len() + 4).sum());
         let mut previous_end: Option<f64> = None;
         for run in &self.runs {
-            // Letter-spaced text: a word space is a gap wider than the letters' own.
+            let text = run.text.as_str();
             let is_space = |g: &PlacedGlyph| {
-                let start = g.text_start as usize;
-                run.text.get(start..start + g.text_len as usize) == Some(" ")
+                g.text_len == 1 && text.as_bytes().get(g.text_start as usize) == Some(&b' ')
             };
-            let tracking = run
-                .glyphs
-                .windows(2)
-                .filter(|w| !is_space(&w[0]) && !is_space(&w[1]))
-                .map(|w| w[1].x.0 - (w[0].x.0 + w[0].advance.0))
-                .reduce(f64::min)
-                .map_or(0.0, |gap| gap.clamp(0.0, run.size.0 * 0.5));
-            for g in &run.glyphs {
-                let left = run.x.0 + g.x.0;
-                if previous_end.is_some_and(|end| left - end > run.size.0 * 0.12 + tracking) {
-                    out.push(' ');
+            // Letter-spaced text: a word space is a gap wider than the letters' own.
+            let mut narrowest: Option<f64> = None;
+            for pair in run.glyphs.windows(2) {
+                if !is_space(&pair[0]) && !is_space(&pair[1]) {
+                    let gap = pair[1].x.0 - (pair[0].x.0 + pair[0].advance.0);
+                    narrowest = Some(narrowest.map_or(gap, |n| n.min(gap)));
                 }
+            }
+            let tracking = narrowest.map_or(0.0, |gap| gap.clamp(0.0, run.size.0 * 0.5));
+            let word_gap = run.size.0 * 0.12 + tracking;
+            // The glyphs not yet copied: from this one, these bytes.
+            let mut pending: Option<(usize, usize, usize)> = None;
+            for (i, g) in run.glyphs.iter().enumerate() {
+                let left = run.x.0 + g.x.0;
+                let space = previous_end.is_some_and(|end| left - end > word_gap);
                 let start = g.text_start as usize;
-                out.push_str(
-                    run.text
-                        .get(start..start + g.text_len as usize)
-                        .unwrap_or(""),
-                );
+                let end = start + g.text_len as usize;
+                pending = match pending {
+                    Some((first, from, to))
+                        if !space && to == start && text.is_char_boundary(start) =>
+                    {
+                        Some((first, from, end))
+                    }
+                    _ => {
+                        copy_glyph_text(&mut out, run, pending, i);
+                        if space {
+                            out.push(' ');
+                        }
+                        Some((i, start, end))
+                    }
+                };
                 previous_end = Some(left + g.advance.0);
             }
+            copy_glyph_text(&mut out, run, pending, run.glyphs.len());
         }
         // The space a line ends with when the paragraph goes on is not its text.
         out.truncate(out.trim_end_matches(' ').len());
         out
+    }
+}
+
+/// The text of `run`'s glyphs from `pending`'s first to `upto`, whose bytes
+/// are `pending`'s range: in one piece, or glyph by glyph when the range is
+/// not whole characters (a glyph whose range is not shows nothing).
+fn copy_glyph_text(
+    out: &mut String,
+    run: &LineRun,
+    pending: Option<(usize, usize, usize)>,
+    upto: usize,
+) {
+    let Some((first, from, to)) = pending else {
+        return;
+    };
+    let text = run.text.as_str();
+    match text.get(from..to) {
+        Some(piece) => out.push_str(piece),
+        None => {
+            for g in &run.glyphs[first..upto] {
+                let start = g.text_start as usize;
+                out.push_str(text.get(start..start + g.text_len as usize).unwrap_or(""));
+            }
+        }
     }
 }
 
@@ -607,5 +646,119 @@ mod tests {
         assert!(right_hang('.') > right_hang('—') && right_hang('—') > 0.0);
         assert_eq!(right_hang('e'), 0.0);
         assert!(left_hang('“') > 0.0 && left_hang('T') == 0.0);
+    }
+
+    /// `Line::text` as it was written first, glyph by glyph: the reference.
+    fn text_glyph_by_glyph(line: &Line) -> String {
+        let mut out = String::new();
+        let mut previous_end: Option<f64> = None;
+        for run in &line.runs {
+            let is_space = |g: &PlacedGlyph| {
+                let start = g.text_start as usize;
+                run.text.get(start..start + g.text_len as usize) == Some(" ")
+            };
+            let tracking = run
+                .glyphs
+                .windows(2)
+                .filter(|w| !is_space(&w[0]) && !is_space(&w[1]))
+                .map(|w| w[1].x.0 - (w[0].x.0 + w[0].advance.0))
+                .reduce(f64::min)
+                .map_or(0.0, |gap| gap.clamp(0.0, run.size.0 * 0.5));
+            for g in &run.glyphs {
+                let left = run.x.0 + g.x.0;
+                if previous_end.is_some_and(|end| left - end > run.size.0 * 0.12 + tracking) {
+                    out.push(' ');
+                }
+                let start = g.text_start as usize;
+                out.push_str(
+                    run.text
+                        .get(start..start + g.text_len as usize)
+                        .unwrap_or(""),
+                );
+                previous_end = Some(left + g.advance.0);
+            }
+        }
+        out.truncate(out.trim_end_matches(' ').len());
+        out
+    }
+
+    /// A run of `text` at 10 pt from `x`: each glyph (byte range, advance,
+    /// gap before it) placed after the one before.
+    fn run(text: &str, x: f64, glyphs: &[(usize, usize, f64, f64)]) -> LineRun {
+        let mut run = LineRun {
+            style: crate::fonts::Style::Regular,
+            size: Pt(10.0),
+            rise: Pt::ZERO,
+            strike: false,
+            hidden: false,
+            x: Pt(x),
+            glyphs: Default::default(),
+            text: Default::default(),
+            role: Default::default(),
+            slant: false,
+        };
+        run.text.push_str(text);
+        let mut pen = 0.0;
+        for &(start, len, advance, gap) in glyphs {
+            pen += gap;
+            run.glyphs.push(PlacedGlyph {
+                id: 1,
+                x: Pt(pen),
+                advance: Pt(advance),
+                text_start: start as u32,
+                text_len: len as u16,
+            });
+            pen += advance;
+        }
+        run
+    }
+
+    #[test]
+    fn a_lines_text_is_its_glyphs_text_with_the_word_spaces() {
+        // "office hour": a ligature, a word gap, letters one by one.
+        let plain = run(
+            "office hour",
+            0.0,
+            &[
+                (0, 1, 5.0, 0.0),
+                (1, 3, 7.0, 0.0),
+                (4, 1, 4.0, 0.0),
+                (5, 1, 4.0, 0.0),
+                (7, 1, 5.0, 3.0),
+                (8, 1, 5.0, 0.0),
+                (9, 1, 5.0, 0.0),
+                (10, 1, 4.0, 0.0),
+            ],
+        );
+        // Letter-spaced capitals with a space glyph, "É" split mid-character
+        // (a range that is not whole characters shows nothing), a glyph out
+        // of order and one that shows no text.
+        let spaced = run(
+            "ÉTÉ ROAD",
+            60.0,
+            &[
+                (0, 1, 3.0, 0.0),
+                (1, 1, 3.0, 1.0),
+                (2, 1, 6.0, 1.0),
+                (3, 2, 6.0, 1.0),
+                (5, 1, 3.0, 1.0),
+                (6, 1, 6.0, 1.0),
+                (8, 1, 6.0, 1.0),
+                (7, 1, 6.0, 1.0),
+                (9, 1, 6.0, 1.0),
+                (10, 0, 3.0, 1.0),
+                (9, 1, 6.0, 4.0),
+            ],
+        );
+        let tail = run("end ", 150.0, &[(0, 3, 12.0, 0.0), (3, 1, 3.0, 0.0)]);
+        let mut line = Line::empty();
+        line.runs = vec![plain, spaced, tail];
+        assert_eq!(line.text(), text_glyph_by_glyph(&line));
+        assert_eq!(line.text(), "office hour TÉ RAOD D end");
+        for cut in 0..3 {
+            let mut part = Line::empty();
+            part.runs = line.runs[cut..].to_vec();
+            assert_eq!(part.text(), text_glyph_by_glyph(&part));
+        }
     }
 }
