@@ -183,6 +183,10 @@ pub struct BuildCache {
     pub ends_process: bool,
     /// The loaded fonts, by the key of their files, and the words shaped in them.
     fonts: Option<(u64, fonts::Fonts, layout::shape::ShapedWords)>,
+    /// The last process's words in these fonts, still being decoded when
+    /// layout took every paragraph whole: put with the words before this
+    /// build's are kept ([`BuildCache::gather_pending`]).
+    words_later: Option<memory::WordsLater>,
 }
 
 impl BuildCache {
@@ -235,6 +239,8 @@ impl BuildCache {
     /// so a watch or serve session's memory follows the book, not the edits
     /// made to it (a catalogue's books share their words and keep them).
     fn end_build(&mut self) {
+        // A build that failed leaves the words it did not wait for.
+        self.words_later = None;
         // A catalogue's books share their words and keep them.
         if self.keep
             && !self.share_fonts
@@ -418,16 +424,18 @@ impl BuildCache {
         words: &layout::shape::ShapedWords,
         fonts_key: u64,
     ) {
-        if recalled.fonts_key == fonts_key {
-            let faces = fonts.iter().count();
-            for (language, shaped) in recalled.words {
-                let table = words.table(&language, faces);
-                for (slot, text, word) in shaped {
-                    table.insert_shaped(slot, &text, word);
-                }
+        let key = layout_key(book, fonts_key);
+        if recalled.fonts_key == fonts_key
+            && let Some(words_later) = recalled.words
+        {
+            if recalled.layout_key == key && recalled.paragraphs_complete {
+                // Layout takes every paragraph but the edited ones whole, and
+                // shapes their few words itself: the rest are decoded meanwhile.
+                self.words_later = Some(words_later);
+            } else if let Ok(shaped) = words_later.join() {
+                insert_words(words, fonts, shaped);
             }
         }
-        let key = layout_key(book, fonts_key);
         if recalled.layout_key == key {
             let paragraphs =
                 layout::paragraph::ParagraphCache::from_paragraphs(recalled.paragraphs);
@@ -453,9 +461,12 @@ impl BuildCache {
     /// After a successful build of a cache that remembers: what to write
     /// to the cache folder (shared references; encoded by the caller).
     fn gather_pending(&mut self) {
-        let (Some(disk), Some((fonts_key, _, words))) = (&self.disk, &self.fonts) else {
+        let (Some(disk), Some((fonts_key, fonts, words))) = (&self.disk, &self.fonts) else {
             return;
         };
+        if let Some(shaped) = self.words_later.take().and_then(|later| later.join().ok()) {
+            insert_words(words, fonts, shaped);
+        }
         let tables = words
             .languages()
             .into_iter()
@@ -478,6 +489,21 @@ impl BuildCache {
             pdf: self.pdf.streams(),
             epub: self.epub.documents(),
         });
+    }
+}
+
+/// Words an earlier process shaped in `fonts`, into their tables.
+fn insert_words(
+    words: &layout::shape::ShapedWords,
+    fonts: &fonts::Fonts,
+    shaped: Vec<memory::LanguageWords>,
+) {
+    let faces = fonts.iter().count();
+    for (language, shaped) in shaped {
+        let table = words.table(&language, faces);
+        for (slot, text, word) in shaped {
+            table.insert_shaped(slot, &text, word);
+        }
     }
 }
 

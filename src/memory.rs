@@ -6,6 +6,9 @@
 //! and hyphenation settings), the PDF's compressed streams (by page
 //! content) and the EPUB's deflated documents (by text). The sections'
 //! pages, the font subsets and the images are made again from these.
+//! The words are decoded on a thread of their own: when every paragraph is
+//! taken whole, layout shapes the few words of the edited ones itself and
+//! does not wait for them.
 //!
 //! One index per book folder, of the newest build only, naming the shards
 //! that hold each part's items (split by their keys' hashes). A shard's
@@ -38,7 +41,7 @@ const KIND: &str = "build";
 const SHARD: &str = "shard";
 const EXTENSION: &str = "bin";
 /// An entry's first bytes, with the format's version.
-const MAGIC: &[u8; 8] = b"quire\x00b2";
+const MAGIC: &[u8; 8] = b"quire\x00b3";
 /// Magic, payload length, checksum.
 const HEADER: usize = 8 + 8 + 8;
 /// About the most a book's cache folder holds, in bytes. A long book's set
@@ -81,6 +84,8 @@ impl<'de> Deserialize<'de> for Blob {
     }
 }
 
+/// The words a build kept, being decoded.
+pub type WordsLater = std::thread::JoinHandle<Vec<LanguageWords>>;
 /// A word shaped in one slot (face × features): slot, text, shaped word.
 pub type SlotWord = (u32, Box<str>, Arc<Word>);
 /// Words shaped for one language.
@@ -89,14 +94,19 @@ pub type LanguageWords = (String, Vec<SlotWord>);
 type StoredWord = (String, u32, Box<str>, Arc<Word>);
 
 /// What one build kept for the next process.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default)]
 pub struct Remembered {
     /// The key of the font files the words were shaped in.
     pub fonts_key: u64,
-    pub words: Vec<LanguageWords>,
+    /// The words, decoded on a thread of their own: a build that takes
+    /// every paragraph whole shapes only the words of those it sets again,
+    /// and needs the rest only to keep them for the next (see [`Pending`]).
+    pub words: Option<WordsLater>,
     /// The key of the fonts and settings the paragraphs were set with.
     pub layout_key: u64,
     pub paragraphs: Vec<(u64, Arc<[Line]>)>,
+    /// Every paragraph of the build before was kept (none past the bound).
+    pub paragraphs_complete: bool,
     /// The PDF's compressed page streams, and its other streams deflated.
     pub pdf_pages: Vec<(u64, Blob)>,
     pub pdf_other: Vec<(u64, Blob)>,
@@ -107,7 +117,6 @@ pub struct Remembered {
 /// What one core read of the shards, before the words are sorted by language.
 #[derive(Default)]
 struct Recalled {
-    words: Vec<StoredWord>,
     paragraphs: Vec<(u64, Arc<[Line]>)>,
     pdf_pages: Vec<(u64, Blob)>,
     pdf_other: Vec<(u64, Blob)>,
@@ -131,6 +140,8 @@ enum Part {
 pub struct Index {
     fonts_key: u64,
     layout_key: u64,
+    /// Every paragraph of the build was kept (none past [`MAX_STORED`]).
+    paragraphs_complete: bool,
     shards: Vec<(Part, u64)>,
 }
 
@@ -215,18 +226,33 @@ fn read_shard<T: serde::de::DeserializeOwned>(disk: &DiskCache, name: u64) -> Ve
 pub fn recall(disk: &DiskCache) -> Option<Remembered> {
     let bytes = std::fs::read(disk.path(KIND, 0, EXTENSION)).ok()?;
     let index = decode(&bytes)?;
+    type Shards = Vec<(Part, u64)>;
+    let (word_shards, others): (Shards, Shards) = index
+        .shards
+        .iter()
+        .partition(|(part, _)| *part == Part::Words);
+    let words = (!word_shards.is_empty())
+        .then(|| {
+            let disk = disk.clone();
+            std::thread::Builder::new()
+                .spawn(move || recall_words(&disk, &word_shards))
+                .ok()
+        })
+        .flatten();
     let mut remembered = Remembered {
         fonts_key: index.fonts_key,
         layout_key: index.layout_key,
+        paragraphs_complete: index.paragraphs_complete,
+        words,
         ..Remembered::default()
     };
     // The shards are read and decoded on all cores (the book is parsed
     // meanwhile; the layout waits for them).
-    let shares = crate::on_all_cores(&index.shards, |share| {
+    let shares = crate::on_all_cores(&others, |share| {
         let mut read = Recalled::default();
         for &(part, name) in share {
             match part {
-                Part::Words => read.words.extend(read_shard(disk, name)),
+                Part::Words => {}
                 Part::Paragraphs => read.paragraphs.extend(read_shard(disk, name)),
                 Part::PdfPages => read.pdf_pages.extend(read_shard(disk, name)),
                 Part::PdfOther => read.pdf_other.extend(read_shard(disk, name)),
@@ -235,23 +261,27 @@ pub fn recall(disk: &DiskCache) -> Option<Remembered> {
         }
         read
     });
-    let mut words: Vec<StoredWord> = Vec::new();
     for read in shares {
-        words.extend(read.words);
         remembered.paragraphs.extend(read.paragraphs);
         remembered.pdf_pages.extend(read.pdf_pages);
         remembered.pdf_other.extend(read.pdf_other);
         remembered.epub.extend(read.epub);
     }
-    let mut by_language: std::collections::BTreeMap<String, Vec<SlotWord>> = Default::default();
-    for (language, slot, text, word) in words {
-        by_language
-            .entry(language)
-            .or_default()
-            .push((slot, text, word));
-    }
-    remembered.words = by_language.into_iter().collect();
     Some(remembered)
+}
+
+/// The words of `shards`, by language.
+fn recall_words(disk: &DiskCache, shards: &[(Part, u64)]) -> Vec<LanguageWords> {
+    let mut by_language: std::collections::BTreeMap<String, Vec<SlotWord>> = Default::default();
+    for &(_, name) in shards {
+        for (language, slot, text, word) in read_shard::<StoredWord>(disk, name) {
+            by_language
+                .entry(language)
+                .or_default()
+                .push((slot, text, word));
+        }
+    }
+    by_language.into_iter().collect()
 }
 
 /// The bytes a shaped word takes in a shard, about.
@@ -378,10 +408,10 @@ impl Pending {
             + pdf_pages.iter().map(|(_, b)| b.len()).sum::<usize>()
             + pdf_other.iter().map(|(_, b)| b.len()).sum::<usize>()
             + self.epub.iter().map(|(_, b)| b.len()).sum::<usize>();
-        let paragraphs = within(
-            self.paragraphs.map(|p| p.paragraphs()).unwrap_or_default(),
-            MAX_STORED.saturating_sub(stored),
-        );
+        let all = self.paragraphs.map(|p| p.paragraphs()).unwrap_or_default();
+        let count = all.len();
+        let paragraphs = within(all, MAX_STORED.saturating_sub(stored));
+        let paragraphs_complete = paragraphs.len() == count;
         let mut shards = save_part(disk, Part::Words, self.fonts_key, words);
         shards.extend(save_part(
             disk,
@@ -426,6 +456,7 @@ impl Pending {
         let index = Index {
             fonts_key: self.fonts_key,
             layout_key: self.layout_key,
+            paragraphs_complete,
             shards,
         };
         if let Some((header, payload)) = encode(&index) {
@@ -445,6 +476,7 @@ mod tests {
         let index = Index {
             fonts_key: 7,
             layout_key: 9,
+            paragraphs_complete: true,
             shards: vec![(Part::Paragraphs, 3), (Part::Epub, 5)],
         };
         let (header, payload) = encode(&index).unwrap();

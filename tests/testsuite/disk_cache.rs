@@ -87,8 +87,21 @@ fn edit_one_word(dir: &Path) {
     std::fs::write(&path, edited).unwrap();
 }
 
-/// A fresh folder's build (no cache) of the same manuscript as `dir`'s.
-fn from_scratch(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+/// The names of the shards in the book's cache folder (a hash of each one's items' keys).
+fn shard_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join(".quire/cache"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("shard-"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A fresh folder's build (no cache) of the same manuscript as `dir`'s:
+/// its outputs, and the names of the shards it kept.
+fn from_scratch(dir: &Path) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
     let fresh = tempfile::tempdir().unwrap();
     let manuscript = fresh.path().join("manuscript");
     common::copy_dir(&dir.join("manuscript"), &manuscript);
@@ -99,7 +112,7 @@ fn from_scratch(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     common::copy_dir(&dir.join("fonts"), &fresh.path().join("fonts"));
     build(fresh.path());
     assert_eq!(entries(fresh.path()).len(), 1, "the build kept its work");
-    outputs(fresh.path())
+    (outputs(fresh.path()), shard_names(fresh.path()))
 }
 
 fn assert_same(with_cache: &BTreeMap<String, Vec<u8>>, without: &BTreeMap<String, Vec<u8>>) {
@@ -147,8 +160,13 @@ fn a_build_from_the_cache_writes_what_a_build_from_scratch_writes() {
     build(book.path());
     let edited = outputs(book.path());
     assert!(edited != first, "the edit shows");
-    assert_same(&edited, &from_scratch(book.path()));
+    let (scratch, scratch_shards) = from_scratch(book.path());
+    assert_same(&edited, &scratch);
     assert_eq!(entries(book.path()).len(), 1, "still one entry");
+    // What it keeps for the next build is what a fresh folder's build keeps:
+    // the words of the paragraphs it took whole too (they are decoded while
+    // it works, and shaped again by no build).
+    assert_eq!(shard_names(book.path()), scratch_shards);
 }
 
 #[test]
