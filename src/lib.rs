@@ -556,6 +556,14 @@ pub(crate) fn workers() -> usize {
     })
 }
 
+/// Frees `value` on a thread of its own, while the caller goes on: a long
+/// book's pages or PDF objects are a million allocations, milliseconds on
+/// the thread that finishes the build. (Should no thread start, `value` is
+/// dropped here.)
+pub(crate) fn drop_elsewhere<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
 /// `work` on contiguous shares of `items`, one per core, side by side: the
 /// shares' results in order.
 pub(crate) fn on_all_cores<'a, T: Sync, R: Send>(

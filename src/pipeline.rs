@@ -322,8 +322,7 @@ fn write_files(
     } else {
         // Freeing a long book's pages, lines and model is a tenth of its build:
         // leave it to another thread while the caller writes the files.
-        // (Should no thread start, the closure and what it holds are dropped here.)
-        let _ = std::thread::Builder::new().spawn(move || drop((laid_out, book, fonts)));
+        crate::drop_elsewhere((laid_out, book, fonts));
         None
     };
     timings.total = started.elapsed();

@@ -184,6 +184,9 @@ fn write_document(
         };
         save::with_object_streams(&mut objects, packed).map(|written| bytes = written)
     };
+    // The document's objects (a structure tree of thousands of
+    // dictionaries) are freed beside the rest of the build.
+    crate::drop_elsewhere((objects, doc));
     saved
         .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot write the PDF: {e}"))))?;
     Ok(bytes)
