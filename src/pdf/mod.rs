@@ -76,6 +76,34 @@ fn write_document(
     images: &[ImageAsset],
     cache: &mut PdfCache,
 ) -> Result<Vec<u8>, Diagnostics> {
+    let sections = pages.sections.as_deref().unwrap_or(&book.sections);
+    // The structure tree is worked out from the pages and the model on a
+    // thread of its own, while the fonts and page streams are made.
+    std::thread::scope(|scope| {
+        let planning = scope.spawn(|| {
+            let links = book.print.pdf_x.is_none();
+            tagged::plan(book, sections, &pages.pages, kind, links)
+        });
+        let plan = || {
+            planning
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        write_objects(book, pages, fonts, kind, images, cache, plan)
+    })
+}
+
+/// The document's objects around the page streams, the structure tree
+/// `plan` gives added, written out.
+fn write_objects<'a>(
+    book: &'a Book,
+    pages: &PagedBook,
+    fonts: &Fonts,
+    kind: Document,
+    images: &[ImageAsset],
+    cache: &mut PdfCache,
+    plan: impl FnOnce() -> tagged::Plan<'a>,
+) -> Result<Vec<u8>, Diagnostics> {
     let mut doc = PdfDocument::new(&book.meta.title);
     metadata::set_info(&mut doc, book, kind);
     // The cover claims the interior's standard, its colours in CMYK.
@@ -160,14 +188,7 @@ fn write_document(
     metadata::set_file_id(&mut objects, book, kind);
     pdfx::finish(&mut objects, book, pdf_x, kind);
     let sections = pages.sections.as_deref().unwrap_or(&book.sections);
-    tagged::write(
-        &mut objects,
-        book,
-        sections,
-        &pages.pages,
-        kind,
-        pdf_x.is_none(),
-    );
+    tagged::write(&mut objects, book, sections, plan());
     if kind == Document::Interior {
         let folios: Vec<String> = pages.pages.iter().map(|p| p.folio.clone()).collect();
         pdfx::page_labels(&mut objects, &folios);

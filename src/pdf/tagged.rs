@@ -599,38 +599,64 @@ fn cover_tree<'a>(book: &Book, pages: &[Page]) -> Tree<'a> {
     tree
 }
 
-/// Writes the structure tree and what a tagged file declares into the
-/// serialised document: the tree of `sections` over `pages` (or the
-/// cover's), `/StructParents` and `/Tabs /S` on every page, and in the
-/// catalog `/MarkInfo`, `/Lang` and `/ViewerPreferences`.
+/// What the structure tree needs of the pages and the model, worked out
+/// before the document's objects exist (beside the page streams): where
+/// every mark is, the link annotations, and the tree of elements.
+pub struct Plan<'a> {
+    geometry: Option<super::links::Geometry>,
+    annotations: Vec<super::links::Annotation>,
+    tree: Tree<'a>,
+    stray: usize,
+}
+
+/// The [`Plan`] of the tree of `sections` over `pages` (or the cover's).
 /// With `links`, the interior's links are annotations too (a PDF/X file,
-/// for the printer, takes none inside the trim), and its bookmarks and
-/// opening are written.
-pub fn write(
-    objects: &mut lopdf::Document,
+/// for the printer, takes none inside the trim).
+pub fn plan<'a>(
     book: &Book,
-    sections: &[Section],
+    sections: &'a [Section],
     pages: &[Page],
     kind: super::Document,
     links: bool,
-) -> Summary {
-    let page_ids: Vec<ObjectId> = objects.get_pages().into_values().collect();
-    let annotations = if kind == super::Document::Interior {
-        let geometry = super::links::geometry(pages);
-        super::links::write_outline(objects, sections, &geometry, &page_ids);
-        if links {
-            super::links::annotations(sections, &geometry)
-        } else {
-            Vec::new()
-        }
-    } else {
-        Vec::new()
+) -> Plan<'a> {
+    let geometry = (kind == super::Document::Interior).then(|| super::links::geometry(pages));
+    let annotations = match &geometry {
+        Some(geometry) if links => super::links::annotations(sections, geometry),
+        _ => Vec::new(),
     };
     let mut tree = match kind {
         super::Document::Interior => interior_tree(sections, pages, &annotations),
         super::Document::Cover => cover_tree(book, pages),
     };
     let stray = tree.gather_unreached(annotations.len());
+    Plan {
+        geometry,
+        annotations,
+        tree,
+        stray,
+    }
+}
+
+/// Writes the structure tree `plan` worked out and what a tagged file
+/// declares into the serialised document: `/StructParents` and `/Tabs /S`
+/// on every page, and in the catalog `/MarkInfo`, `/Lang` and
+/// `/ViewerPreferences`; the interior's bookmarks and opening too.
+pub fn write(
+    objects: &mut lopdf::Document,
+    book: &Book,
+    sections: &[Section],
+    plan: Plan<'_>,
+) -> Summary {
+    let Plan {
+        geometry,
+        annotations,
+        tree,
+        stray,
+    } = plan;
+    let page_ids: Vec<ObjectId> = objects.get_pages().into_values().collect();
+    if let Some(geometry) = &geometry {
+        super::links::write_outline(objects, sections, geometry, &page_ids);
+    }
     let ids = Ids {
         annotations: annotations
             .iter()
