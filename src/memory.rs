@@ -231,19 +231,15 @@ pub fn recall(disk: &DiskCache) -> Option<Remembered> {
         .shards
         .iter()
         .partition(|(part, _)| *part == Part::Words);
-    let words = (!word_shards.is_empty())
-        .then(|| {
-            let disk = disk.clone();
-            std::thread::Builder::new()
-                .spawn(move || recall_words(&disk, &word_shards))
-                .ok()
-        })
-        .flatten();
+    // Layout needs the words at once when it sets paragraphs the cache does
+    // not hold (past the bound); otherwise they are decoded after the rest,
+    // which layout waits for.
+    let words_first = !index.paragraphs_complete;
+    let early_words = words_first.then(|| spawn_words(disk, &word_shards));
     let mut remembered = Remembered {
         fonts_key: index.fonts_key,
         layout_key: index.layout_key,
         paragraphs_complete: index.paragraphs_complete,
-        words,
         ..Remembered::default()
     };
     // The shards are read and decoded on all cores (the book is parsed
@@ -261,6 +257,10 @@ pub fn recall(disk: &DiskCache) -> Option<Remembered> {
         }
         read
     });
+    remembered.words = match early_words {
+        Some(words) => words,
+        None => spawn_words(disk, &word_shards),
+    };
     for read in shares {
         remembered.paragraphs.extend(read.paragraphs);
         remembered.pdf_pages.extend(read.pdf_pages);
@@ -268,6 +268,17 @@ pub fn recall(disk: &DiskCache) -> Option<Remembered> {
         remembered.epub.extend(read.epub);
     }
     Some(remembered)
+}
+
+/// The words of `shards` decoded on a thread of their own (none when there are none).
+fn spawn_words(disk: &DiskCache, shards: &[(Part, u64)]) -> Option<WordsLater> {
+    if shards.is_empty() {
+        return None;
+    }
+    let (disk, shards) = (disk.clone(), shards.to_vec());
+    std::thread::Builder::new()
+        .spawn(move || recall_words(&disk, &shards))
+        .ok()
 }
 
 /// The words of `shards`, by language.
