@@ -187,6 +187,8 @@ pub struct BuildCache {
     /// layout took every paragraph whole: put with the words before this
     /// build's are kept ([`BuildCache::gather_pending`]).
     words_later: Option<memory::WordsLater>,
+    /// The words' shards the last process kept, in these fonts.
+    kept_words: Option<memory::KeptWords>,
 }
 
 impl BuildCache {
@@ -241,6 +243,7 @@ impl BuildCache {
     fn end_build(&mut self) {
         // A build that failed leaves the words it did not wait for.
         self.words_later = None;
+        self.kept_words = None;
         // A catalogue's books share their words and keep them.
         if self.keep
             && !self.share_fonts
@@ -425,6 +428,7 @@ impl BuildCache {
         fonts_key: u64,
     ) {
         let key = layout_key(book, fonts_key);
+        self.kept_words = (recalled.fonts_key == fonts_key).then_some(recalled.kept_words);
         if recalled.fonts_key == fonts_key
             && let Some(words_later) = recalled.words
         {
@@ -467,6 +471,17 @@ impl BuildCache {
         if let Some(shaped) = self.words_later.take().and_then(|later| later.join().ok()) {
             insert_words(words, fonts, shaped);
         }
+        // Every word the tables hold was in the kept shards (the tables
+        // began empty and took them all): the same words, the same shards.
+        let held: usize = words
+            .languages()
+            .iter()
+            .map(|language| words.table(language, 0).len())
+            .sum();
+        let same_words = self
+            .kept_words
+            .take()
+            .filter(|kept| kept.count == held && !kept.names.is_empty());
         let tables = words
             .languages()
             .into_iter()
@@ -484,6 +499,7 @@ impl BuildCache {
             disk: disk.clone(),
             fonts_key: *fonts_key,
             words: tables,
+            same_words,
             layout_key,
             paragraphs,
             pdf: self.pdf.streams(),

@@ -41,7 +41,7 @@ const KIND: &str = "build";
 const SHARD: &str = "shard";
 const EXTENSION: &str = "bin";
 /// An entry's first bytes, with the format's version.
-const MAGIC: &[u8; 8] = b"quire\x00b3";
+const MAGIC: &[u8; 8] = b"quire\x00b4";
 /// Magic, payload length, checksum.
 const HEADER: usize = 8 + 8 + 8;
 /// About the most a book's cache folder holds, in bytes. A long book's set
@@ -84,6 +84,17 @@ impl<'de> Deserialize<'de> for Blob {
     }
 }
 
+/// The words' shards an index names, how many words they hold and the
+/// bytes they count for against [`MAX_STORED`]: a build that shapes no word
+/// they lack keeps the same shards, and names them again without listing
+/// its words (a tenth of a rebuild's process).
+#[derive(Debug, Clone, Default)]
+pub struct KeptWords {
+    pub names: Vec<u64>,
+    pub count: usize,
+    size: usize,
+}
+
 /// The words a build kept, being decoded.
 pub type WordsLater = std::thread::JoinHandle<Vec<LanguageWords>>;
 /// A word shaped in one slot (face × features): slot, text, shaped word.
@@ -107,6 +118,8 @@ pub struct Remembered {
     pub paragraphs: Vec<(u64, Arc<[Line]>)>,
     /// Every paragraph of the build before was kept (none past the bound).
     pub paragraphs_complete: bool,
+    /// The words' shards as the index named them.
+    pub kept_words: KeptWords,
     /// The PDF's compressed page streams, and its other streams deflated.
     pub pdf_pages: Vec<(u64, Blob)>,
     pub pdf_other: Vec<(u64, Blob)>,
@@ -142,6 +155,8 @@ pub struct Index {
     layout_key: u64,
     /// Every paragraph of the build was kept (none past [`MAX_STORED`]).
     paragraphs_complete: bool,
+    /// The words the shards hold, and the bytes they count for.
+    words: (u64, u64),
     shards: Vec<(Part, u64)>,
 }
 
@@ -240,6 +255,11 @@ pub fn recall(disk: &DiskCache) -> Option<Remembered> {
         fonts_key: index.fonts_key,
         layout_key: index.layout_key,
         paragraphs_complete: index.paragraphs_complete,
+        kept_words: KeptWords {
+            names: word_shards.iter().map(|&(_, name)| name).collect(),
+            count: index.words.0 as usize,
+            size: index.words.1 as usize,
+        },
         ..Remembered::default()
     };
     // The shards are read and decoded on all cores (the book is parsed
@@ -387,6 +407,9 @@ pub struct Pending {
     pub fonts_key: u64,
     /// Each language's table and the number of the build that used it.
     pub words: Vec<(String, Arc<WordTable>, u32)>,
+    /// The words' shards of the build before, when this build's words are
+    /// the same (its tables hold no word those shards lack).
+    pub same_words: Option<KeptWords>,
     pub layout_key: u64,
     pub paragraphs: Option<Arc<crate::layout::paragraph::ParagraphCache>>,
     pub pdf: crate::pdf::KeptStreams,
@@ -399,23 +422,39 @@ impl Pending {
     /// or without an index (the next build is then made from scratch).
     pub fn save(self) {
         let disk = &self.disk;
-        let words: Vec<(u64, StoredWord)> = self
-            .words
-            .iter()
-            .flat_map(|(language, table, build)| {
-                table
-                    .asked_in(*build)
-                    .into_iter()
-                    .map(move |(slot, text, word)| {
-                        let key = key_hash(&(language, slot, &text));
-                        (key, (language.clone(), slot, text, word))
-                    })
-            })
-            .collect();
+        // A shard found damaged when it was read is gone: written again.
+        let same_words = self.same_words.filter(|same| {
+            same.names
+                .iter()
+                .all(|&name| disk.path(SHARD, name, EXTENSION).exists())
+        });
+        let words: Vec<(u64, StoredWord)> = match same_words {
+            Some(_) => Vec::new(),
+            None => self
+                .words
+                .iter()
+                .flat_map(|(language, table, build)| {
+                    table
+                        .asked_in(*build)
+                        .into_iter()
+                        .map(move |(slot, text, word)| {
+                            let key = key_hash(&(language, slot, &text));
+                            (key, (language.clone(), slot, text, word))
+                        })
+                })
+                .collect(),
+        };
+        let words_kept = match &same_words {
+            Some(same) => (same.count, same.size),
+            None => (
+                words.len(),
+                words.iter().map(|(_, w)| word_size(&w.3)).sum::<usize>(),
+            ),
+        };
         let (pdf_pages, pdf_other) = self.pdf;
         // The words, streams and documents first (the words are the costliest
         // to make again, byte for byte), then as many paragraphs as fit.
-        let stored: usize = words.iter().map(|(_, w)| word_size(&w.3)).sum::<usize>()
+        let stored: usize = words_kept.1
             + pdf_pages.iter().map(|(_, b)| b.len()).sum::<usize>()
             + pdf_other.iter().map(|(_, b)| b.len()).sum::<usize>()
             + self.epub.iter().map(|(_, b)| b.len()).sum::<usize>();
@@ -423,7 +462,10 @@ impl Pending {
         let count = all.len();
         let paragraphs = within(all, MAX_STORED.saturating_sub(stored));
         let paragraphs_complete = paragraphs.len() == count;
-        let mut shards = save_part(disk, Part::Words, self.fonts_key, words);
+        let mut shards = match same_words {
+            Some(same) => same.names.iter().map(|&name| (Part::Words, name)).collect(),
+            None => save_part(disk, Part::Words, self.fonts_key, words),
+        };
         shards.extend(save_part(
             disk,
             Part::Paragraphs,
@@ -468,6 +510,7 @@ impl Pending {
             fonts_key: self.fonts_key,
             layout_key: self.layout_key,
             paragraphs_complete,
+            words: (words_kept.0 as u64, words_kept.1 as u64),
             shards,
         };
         if let Some((header, payload)) = encode(&index) {
@@ -488,6 +531,7 @@ mod tests {
             fonts_key: 7,
             layout_key: 9,
             paragraphs_complete: true,
+            words: (3, 99),
             shards: vec![(Part::Paragraphs, 3), (Part::Epub, 5)],
         };
         let (header, payload) = encode(&index).unwrap();
