@@ -87,7 +87,7 @@ impl<'de> Deserialize<'de> for Blob {
 /// The words' shards an index names, how many words they hold and the
 /// bytes they count for against [`MAX_STORED`]: a build that shapes no word
 /// they lack keeps the same shards, and names them again without listing
-/// its words (a tenth of a rebuild's process).
+/// its words (5–8 ms of a second Moby-Dick process, at its end).
 #[derive(Debug, Clone, Default)]
 pub struct KeptWords {
     pub names: Vec<u64>,

@@ -187,8 +187,7 @@ fn write_objects<'a>(
     compress::deflate_streams(&mut objects, &mut earlier, &mut cache.deflated);
     metadata::set_file_id(&mut objects, book, kind);
     pdfx::finish(&mut objects, book, pdf_x, kind);
-    let sections = pages.sections.as_deref().unwrap_or(&book.sections);
-    tagged::write(&mut objects, book, sections, plan());
+    tagged::write(&mut objects, book, plan());
     if kind == Document::Interior {
         let folios: Vec<String> = pages.pages.iter().map(|p| p.folio.clone()).collect();
         pdfx::page_labels(&mut objects, &folios);
@@ -200,7 +199,7 @@ fn write_objects<'a>(
         objects.save_to(&mut bytes)
     } else {
         let packed = save::Packed {
-            earlier: &mut earlier,
+            earlier: &earlier,
             kept: &mut cache.deflated,
         };
         save::with_object_streams(&mut objects, packed).map(|written| bytes = written)

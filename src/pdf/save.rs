@@ -20,7 +20,7 @@ const OBJECTS_PER_STREAM: usize = 500;
 /// The deflated object streams, by a hash of their bytes: what the write
 /// before made (`earlier`, taken from) and what this write made (`kept`).
 pub struct Packed<'a> {
-    pub earlier: &'a mut HashMap<u64, Vec<u8>>,
+    pub earlier: &'a HashMap<u64, Vec<u8>>,
     pub kept: &'a mut HashMap<u64, Vec<u8>>,
 }
 
@@ -46,7 +46,7 @@ pub fn with_object_streams(doc: &mut Document, packed: Packed) -> io::Result<Vec
         }
     }
     let groups: Vec<&[(u32, &Object)]> = compressible.chunks(OBJECTS_PER_STREAM).collect();
-    let earlier = &*packed.earlier;
+    let earlier = packed.earlier;
     let (mut out, mut entries, streams) = std::thread::scope(|scope| {
         let made = scope.spawn(|| {
             crate::on_all_cores(&groups, |share| {
@@ -417,9 +417,9 @@ mod tests {
     #[test]
     fn writes_the_bytes_lopdf_writes() {
         let expected = lopdf_bytes(sample());
-        let (mut earlier, mut kept) = (HashMap::new(), HashMap::new());
+        let (earlier, mut kept) = (HashMap::new(), HashMap::new());
         let packed = Packed {
-            earlier: &mut earlier,
+            earlier: &earlier,
             kept: &mut kept,
         };
         let ours = with_object_streams(&mut sample(), packed).unwrap();
@@ -436,14 +436,14 @@ mod tests {
 
     #[test]
     fn a_stream_deflated_before_is_taken_as_it_was() {
-        let (mut earlier, mut kept) = (HashMap::new(), HashMap::new());
+        let (earlier, mut kept) = (HashMap::new(), HashMap::new());
         let packed = Packed {
-            earlier: &mut earlier,
+            earlier: &earlier,
             kept: &mut kept,
         };
         let first = with_object_streams(&mut sample(), packed).unwrap();
         // Marked, so that the test sees which bytes were used.
-        let mut earlier: HashMap<u64, Vec<u8>> = kept
+        let earlier: HashMap<u64, Vec<u8>> = kept
             .into_iter()
             .map(|(key, mut bytes)| {
                 bytes.push(b'!');
@@ -452,7 +452,7 @@ mod tests {
             .collect();
         let mut kept = HashMap::new();
         let packed = Packed {
-            earlier: &mut earlier,
+            earlier: &earlier,
             kept: &mut kept,
         };
         let second = with_object_streams(&mut sample(), packed).unwrap();

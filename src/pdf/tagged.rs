@@ -603,6 +603,7 @@ fn cover_tree<'a>(book: &Book, pages: &[Page]) -> Tree<'a> {
 /// before the document's objects exist (beside the page streams): where
 /// every mark is, the link annotations, and the tree of elements.
 pub struct Plan<'a> {
+    sections: &'a [Section],
     geometry: Option<super::links::Geometry>,
     annotations: Vec<super::links::Annotation>,
     tree: Tree<'a>,
@@ -630,6 +631,7 @@ pub fn plan<'a>(
     };
     let stray = tree.gather_unreached(annotations.len());
     Plan {
+        sections,
         geometry,
         annotations,
         tree,
@@ -641,13 +643,9 @@ pub fn plan<'a>(
 /// declares into the serialised document: `/StructParents` and `/Tabs /S`
 /// on every page, and in the catalog `/MarkInfo`, `/Lang` and
 /// `/ViewerPreferences`; the interior's bookmarks and opening too.
-pub fn write(
-    objects: &mut lopdf::Document,
-    book: &Book,
-    sections: &[Section],
-    plan: Plan<'_>,
-) -> Summary {
+pub fn write(objects: &mut lopdf::Document, book: &Book, plan: Plan<'_>) -> Summary {
     let Plan {
+        sections,
         geometry,
         annotations,
         tree,
