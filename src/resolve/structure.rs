@@ -233,11 +233,16 @@ fn fold_heading(heading: &str) -> String {
 }
 
 /// The words in a file's text (headings included), for telling a page of
-/// its own (a part's title, an epigraph) from a chapter.
-fn words(blocks: &[Block]) -> usize {
+/// its own (a part's title, an epigraph) from a chapter: exact up to
+/// `limit`, and more than `limit` when there are more (counting stops there:
+/// a chapter's thousands of paragraphs need not be read as text to know it
+/// is no epigraph).
+fn words(blocks: &[Block], limit: usize) -> usize {
     let mut count = 0;
     walk_blocks(blocks, &mut |block| {
-        if let Some(text) = block_text(block) {
+        if count <= limit
+            && let Some(text) = block_text(block)
+        {
             count += text.split_whitespace().count();
         }
     });
@@ -254,7 +259,7 @@ const SHORT_PAGE_WORDS: usize = 150;
 /// line ending with its source), a dedication ("To W. Townend", "For my
 /// mother"), or neither (`None`).
 fn untitled_role(blocks: &[Block]) -> Option<SectionKind> {
-    if words(blocks) > SHORT_PAGE_WORDS {
+    if words(blocks, SHORT_PAGE_WORDS) > SHORT_PAGE_WORDS {
         return None;
     }
     let first = blocks.iter().find_map(block_text).unwrap_or_default();
@@ -285,7 +290,7 @@ fn untitled_role(blocks: &[Block]) -> Option<SectionKind> {
         .rev()
         .find_map(block_text)
         .is_some_and(|t| t.trim_start().starts_with(['—', '–', '―', '-', '~']));
-    if DEDICATIONS.iter().any(|d| lower.starts_with(d)) && !quoted && words(blocks) <= 60 {
+    if DEDICATIONS.iter().any(|d| lower.starts_with(d)) && !quoted && words(blocks, 60) <= 60 {
         Some(SectionKind::Dedication)
     } else if quoted || attributed {
         Some(SectionKind::Epigraph)
@@ -412,7 +417,8 @@ pub fn shape_pieces(
             Class::Untitled(_) => {
                 // Long enough to be text of its own at either end: an unnumbered
                 // opening or ending. Short, or between chapters: say so.
-                let unclear = !(before || after) || words(piece.blocks) <= SHORT_PAGE_WORDS;
+                let unclear =
+                    !(before || after) || words(piece.blocks, SHORT_PAGE_WORDS) <= SHORT_PAGE_WORDS;
                 if unclear {
                     diagnostics.push(
                         Diagnostic::warning(format!(
@@ -468,7 +474,8 @@ fn classify(piece: &Piece<'_>, config_parts: bool, language: &str) -> Option<Cla
     if let Some(unit) = reading.and_then(|r| r.unit) {
         // "Part Two" over a page of its own; a "Book One" holding the
         // book's text is a chapter under that name.
-        let short = words(piece.blocks) <= PART_PAGE_WORDS + heading.split_whitespace().count();
+        let most = PART_PAGE_WORDS + heading.split_whitespace().count();
+        let short = words(piece.blocks, most) <= most;
         return Some(if unit.is_part() && short && !config_parts {
             Class::Part
         } else {
