@@ -171,6 +171,8 @@ fn write_with_workers(
     let plan = plan::plan(book, page_map);
     let media = media::collect(book)?;
     let toc = toc_entries(book, &plan);
+    let assembly = Assembly::new(book, &plan, &media, &toc, faces);
+    let assembled = (assembly.key(), assembly);
 
     // Writing and deflating the documents is most of the work: spread it over
     // the cores while epub-builder assembles the rest. The result does not
@@ -198,7 +200,10 @@ fn write_with_workers(
             .iter()
             .map(|range| scope.spawn(|| write_chunk(range.clone())))
             .collect();
-        let generated = assemble(book, &plan, &media, &toc, faces);
+        let generated = match cached.documents.get(&assembled.0) {
+            Some(archive) => Ok(archive.clone()),
+            None => assemble(&assembled.1).map(std::sync::Arc::new),
+        };
         let mut written = vec![write_chunk(chunks[0].clone())];
         if let (Some(file), Some(notes)) = (
             &plan.notes_file,
@@ -234,6 +239,7 @@ fn write_with_workers(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| internal(format!("deflating: {e}")))?;
     cache.documents = documents.into_iter().collect();
+    cache.documents.insert(assembled.0, generated.clone());
     let embedded = embed_faces(book, faces, char_sets)?;
 
     let facts = opf::Facts {
@@ -419,7 +425,7 @@ struct TocEntry {
 }
 
 /// An entry below a section's: href, title, and its own children.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 struct TocNode {
     href: String,
     title: String,
@@ -538,81 +544,163 @@ fn reference_type(book: &Book, index: usize) -> Option<ReferenceType> {
     }
 }
 
+/// Where the cache keeps epub-builder's archive among the deflated
+/// documents (no archive path has parentheses at its start).
+const ASSEMBLED: &str = "(epub-builder's archive)";
+
+/// Everything epub-builder is given, in the order it is given: [`assemble`]
+/// reads nothing else, so its archive can be kept under a hash of this. A
+/// rebuild after an edit of the text (the same files, contents and
+/// stylesheet) takes the last build's archive instead of making it again.
+#[derive(Hash)]
+struct Assembly {
+    /// Seeds the package's UUID (replaced in the re-pack; set so that nothing random is drawn).
+    identifier: String,
+    toc_name: String,
+    stylesheet: String,
+    /// Archive path and media type of each resource: the fonts, then the cover, then the media.
+    resources: Vec<(String, String)>,
+    contents: Vec<AssembledContent>,
+}
+
+/// One content document in the spine: its file, its contents entry and landmark.
+struct AssembledContent {
+    file: String,
+    title: Option<String>,
+    children: Vec<TocNode>,
+    reference: Option<ReferenceType>,
+}
+
+impl std::hash::Hash for AssembledContent {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.file.hash(state);
+        self.title.hash(state);
+        self.children.hash(state);
+        // epub-builder's type has no `Hash`; its name says which it is.
+        self.reference.map(|r| format!("{r:?}")).hash(state);
+    }
+}
+
+impl Assembly {
+    fn new(
+        book: &Book,
+        plan: &plan::Plan,
+        media: &media::Media<'_>,
+        toc: &[Option<TocEntry>],
+        faces: &[EmbedFace<'_>],
+    ) -> Assembly {
+        let toc_name = book
+            .sections
+            .iter()
+            .find(|s| s.kind == SectionKind::Contents)
+            .map(|s| s.title.trim())
+            .filter(|t| !t.is_empty())
+            .unwrap_or("Contents");
+        // The embedded faces' rules are added in the re-pack, once the subsets are made.
+        let mut stylesheet = css::stylesheet(&book.style);
+        stylesheet.push_str(&css::block_rules(book));
+        let mut resources: Vec<(String, String)> = faces
+            .iter()
+            .map(|face| {
+                (
+                    font_href(face),
+                    fonts::font_media_type(face.bytes).to_string(),
+                )
+            })
+            .collect();
+        resources.push((COVER_HREF.to_string(), "image/jpeg".to_string()));
+        resources.extend(
+            media
+                .files
+                .iter()
+                .map(|file| (file.href.clone(), file.media_type.to_string())),
+        );
+        // Gathered notes open the back matter (after the last chapter).
+        let notes_after = plan.notes_file.as_ref().map(|_| {
+            book.sections
+                .iter()
+                .rposition(|s| s.kind.matter() != crate::model::Matter::Back)
+                .unwrap_or(book.sections.len() - 1)
+        });
+        let mut contents = Vec::with_capacity(plan.files.len() + 1);
+        for (index, file) in plan.files.iter().enumerate() {
+            contents.push(AssembledContent {
+                file: file.clone(),
+                title: toc[index].as_ref().map(|entry| entry.title.clone()),
+                children: toc[index]
+                    .as_ref()
+                    .map_or_else(Vec::new, |entry| entry.children.clone()),
+                reference: reference_type(book, index),
+            });
+            if notes_after == Some(index)
+                && let Some(notes_file) = &plan.notes_file
+            {
+                contents.push(AssembledContent {
+                    file: notes_file.clone(),
+                    title: Some(xhtml::notes_title(&book.meta.language).to_string()),
+                    children: Vec::new(),
+                    reference: Some(ReferenceType::Notes),
+                });
+            }
+        }
+        Assembly {
+            identifier: opf::identifier(&book.meta),
+            toc_name: escape::clean(toc_name),
+            stylesheet,
+            resources,
+            contents,
+        }
+    }
+
+    /// The cache's key for the archive made of this.
+    fn key(&self) -> (String, u64) {
+        use std::hash::BuildHasher;
+        (
+            ASSEMBLED.to_string(),
+            rustc_hash::FxBuildHasher.hash_one(self),
+        )
+    }
+}
+
 /// Lets epub-builder make the container, manifest, spine, `toc` nav and NCX.
 /// Documents and images are given as empty placeholders: the re-pack puts in
 /// the deflated documents and the images (stored, as they are compressed).
-fn assemble(
-    book: &Book,
-    plan: &plan::Plan,
-    media: &media::Media<'_>,
-    toc: &[Option<TocEntry>],
-    faces: &[EmbedFace<'_>],
-) -> Result<Vec<u8>, String> {
+fn assemble(assembly: &Assembly) -> Result<Vec<u8>, String> {
     let fail = |e: epub_builder::Error| e.to_string();
     let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
     builder.epub_version(EpubVersion::V33);
-    // Replaced in the re-pack; set so that nothing random is drawn.
     builder.set_uuid(uuid::Uuid::new_v5(
         &uuid::Uuid::NAMESPACE_URL,
-        opf::identifier(&book.meta).as_bytes(),
+        assembly.identifier.as_bytes(),
     ));
     builder.set_generator("quire");
-    let contents_title = book
-        .sections
-        .iter()
-        .find(|s| s.kind == SectionKind::Contents)
-        .map(|s| s.title.trim())
-        .filter(|t| !t.is_empty())
-        .unwrap_or("Contents");
-    builder.set_toc_name(escape::clean(contents_title));
-    // The embedded faces' rules are added in the re-pack, once the subsets are made.
-    let mut stylesheet = css::stylesheet(&book.style);
-    stylesheet.push_str(&css::block_rules(book));
-    builder.stylesheet(stylesheet.as_bytes()).map_err(fail)?;
-    for face in faces {
-        builder
-            .add_resource(
-                font_href(face),
-                &b""[..],
-                fonts::font_media_type(face.bytes),
-            )
-            .map_err(fail)?;
-    }
+    builder.set_toc_name(assembly.toc_name.clone());
     builder
-        .add_cover_image(COVER_HREF, &b""[..], "image/jpeg")
+        .stylesheet(assembly.stylesheet.as_bytes())
         .map_err(fail)?;
-    for file in &media.files {
-        builder
-            .add_resource(&file.href, &b""[..], file.media_type)
-            .map_err(fail)?;
-    }
-    // Gathered notes open the back matter (after the last chapter).
-    let notes_after = plan.notes_file.as_ref().map(|_| {
-        book.sections
-            .iter()
-            .rposition(|s| s.kind.matter() != crate::model::Matter::Back)
-            .unwrap_or(book.sections.len() - 1)
-    });
-    for (index, file) in plan.files.iter().enumerate() {
-        let mut content = EpubContent::new(file.clone(), &b""[..]);
-        if let Some(entry) = &toc[index] {
-            content = content.title(entry.title.clone());
-            for child in &entry.children {
-                content = content.child(child.element());
-            }
+    for (path, media_type) in &assembly.resources {
+        if path == COVER_HREF {
+            builder
+                .add_cover_image(path, &b""[..], media_type)
+                .map_err(fail)?;
+        } else {
+            builder
+                .add_resource(path, &b""[..], media_type)
+                .map_err(fail)?;
         }
-        if let Some(reference) = reference_type(book, index) {
+    }
+    for entry in &assembly.contents {
+        let mut content = EpubContent::new(entry.file.clone(), &b""[..]);
+        if let Some(title) = &entry.title {
+            content = content.title(title.clone());
+        }
+        for child in &entry.children {
+            content = content.child(child.element());
+        }
+        if let Some(reference) = entry.reference {
             content = content.reftype(reference);
         }
         builder.add_content(content).map_err(fail)?;
-        if notes_after == Some(index)
-            && let Some(notes_file) = &plan.notes_file
-        {
-            let notes = EpubContent::new(notes_file.clone(), &b""[..])
-                .title(xhtml::notes_title(&book.meta.language))
-                .reftype(ReferenceType::Notes);
-            builder.add_content(notes).map_err(fail)?;
-        }
     }
     let mut out = Vec::new();
     builder.generate(&mut out).map_err(fail)?;

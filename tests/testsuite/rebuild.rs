@@ -57,6 +57,56 @@ fn a_one_word_edit_rebuilds_to_the_same_bytes_as_a_fresh_build() {
     );
 }
 
+/// The EPUB's package, contents and landmarks come from a cache entry kept
+/// under everything they are made of: a retitled chapter, a chapter more, a
+/// changed stylesheet and an added image each make them again.
+#[test]
+fn a_rebuild_with_new_contents_writes_them_not_the_last_builds() {
+    let chapter = |title: &str| format!("# {title}\n\nThe whale swam on through the grey sea.\n");
+    let mut project = common::project(&[
+        (
+            "manuscript/book.toml",
+            "title = \"Contents\"\nauthors = [\"A. Writer\"]\ndate = \"2024-01-01\"\n",
+        ),
+        ("manuscript/01.md", &chapter("The Ship")),
+        ("manuscript/02.md", &chapter("The Whale")),
+    ]);
+    let options = Options::default();
+    let mut cache = BuildCache::for_rebuilds();
+    build_with(&project, &options, &mut cache).unwrap();
+    let edits: [(&str, Vec<u8>); 4] = [
+        ("manuscript/02.md", chapter("The White Whale").into_bytes()),
+        ("manuscript/03.md", chapter("The Chase").into_bytes()),
+        (
+            "manuscript/book.toml",
+            "title = \"Contents\"\nauthors = [\"A. Writer\"]\ndate = \"2024-01-01\"\nstyle = \"modern\"\n"
+                .into(),
+        ),
+        (
+            "manuscript/01.md",
+            format!("{}\n![A ship](ship.png)\n", chapter("The Ship")).into_bytes(),
+        ),
+    ];
+    for (path, bytes) in edits {
+        project.insert(path, bytes);
+        if path == "manuscript/01.md" {
+            let ship = image::RgbImage::from_fn(600, 400, |x, y| {
+                image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+            });
+            project.insert(
+                "manuscript/ship.png",
+                quire::images::encode_png(&image::DynamicImage::ImageRgb8(ship)),
+            );
+        }
+        let rebuilt = build_with(&project, &options, &mut cache).unwrap();
+        let fresh = build(&project, &options).unwrap();
+        assert!(
+            files(&rebuilt) == files(&fresh),
+            "after {path} changed, a rebuild differs from a fresh build"
+        );
+    }
+}
+
 #[test]
 fn errors_come_back_on_every_rebuild_until_fixed() {
     let mut project = common::bundled();
