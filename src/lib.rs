@@ -183,10 +183,11 @@ pub struct BuildCache {
     pub ends_process: bool,
     /// The loaded fonts, by the key of their files, and the words shaped in them.
     fonts: Option<(u64, fonts::Fonts, layout::shape::ShapedWords)>,
-    /// The last process's words in these fonts, still being decoded when
-    /// layout took every paragraph whole: put with the words before this
-    /// build's are kept ([`BuildCache::gather_pending`]).
-    words_later: Option<memory::WordsLater>,
+    /// The last process's words in these fonts, decoded and put in their
+    /// tables on a thread of their own while layout takes every paragraph
+    /// whole: joined before this build's words are kept
+    /// ([`BuildCache::gather_pending`]).
+    words_later: Option<std::thread::JoinHandle<()>>,
     /// The words' shards the last process kept, in these fonts.
     kept_words: Option<memory::KeptWords>,
 }
@@ -241,8 +242,11 @@ impl BuildCache {
     /// so a watch or serve session's memory follows the book, not the edits
     /// made to it (a catalogue's books share their words and keep them).
     fn end_build(&mut self) {
-        // A build that failed leaves the words it did not wait for.
-        self.words_later = None;
+        // A build that failed waits for the words it did not need (the
+        // tables are not to change under the next build).
+        if let Some(later) = self.words_later.take() {
+            let _ = later.join();
+        }
         self.kept_words = None;
         // A catalogue's books share their words and keep them.
         if self.keep
@@ -432,12 +436,22 @@ impl BuildCache {
         if recalled.fonts_key == fonts_key
             && let Some(words_later) = recalled.words
         {
+            let faces = fonts.iter().count();
             if recalled.layout_key == key && recalled.paragraphs_complete {
                 // Layout takes every paragraph but the edited ones whole, and
-                // shapes their few words itself: the rest are decoded meanwhile.
-                self.words_later = Some(words_later);
+                // shapes their few words itself: the rest are decoded and put
+                // in the tables meanwhile (a word layout shapes first is
+                // kept; both are the same shaping of the same font).
+                let words = words.clone();
+                self.words_later = std::thread::Builder::new()
+                    .spawn(move || {
+                        if let Ok(shaped) = words_later.join() {
+                            insert_words(&words, faces, shaped);
+                        }
+                    })
+                    .ok();
             } else if let Ok(shaped) = words_later.join() {
-                insert_words(words, fonts, shaped);
+                insert_words(words, faces, shaped);
             }
         }
         if recalled.layout_key == key {
@@ -465,11 +479,11 @@ impl BuildCache {
     /// After a successful build of a cache that remembers: what to write
     /// to the cache folder (shared references; encoded by the caller).
     fn gather_pending(&mut self) {
-        let (Some(disk), Some((fonts_key, fonts, words))) = (&self.disk, &self.fonts) else {
+        let (Some(disk), Some((fonts_key, _, words))) = (&self.disk, &self.fonts) else {
             return;
         };
-        if let Some(shaped) = self.words_later.take().and_then(|later| later.join().ok()) {
-            insert_words(words, fonts, shaped);
+        if let Some(later) = self.words_later.take() {
+            let _ = later.join();
         }
         // Every word the tables hold was in the kept shards (the tables
         // began empty and took them all): the same words, the same shards.
@@ -508,13 +522,12 @@ impl BuildCache {
     }
 }
 
-/// Words an earlier process shaped in `fonts`, into their tables.
+/// Words an earlier process shaped in fonts of `faces` faces, into their tables.
 fn insert_words(
     words: &layout::shape::ShapedWords,
-    fonts: &fonts::Fonts,
+    faces: usize,
     shaped: Vec<memory::LanguageWords>,
 ) {
-    let faces = fonts.iter().count();
     for (language, shaped) in shaped {
         let table = words.table(&language, faces);
         for (slot, text, word) in shaped {
