@@ -183,13 +183,11 @@ pub struct BuildCache {
     pub ends_process: bool,
     /// The loaded fonts, by the key of their files, and the words shaped in them.
     fonts: Option<(u64, fonts::Fonts, layout::shape::ShapedWords)>,
-    /// The last process's words in these fonts, decoded and put in their
-    /// tables on a thread of their own while layout takes every paragraph
-    /// whole: joined before this build's words are kept
-    /// ([`BuildCache::gather_pending`]).
-    words_later: Option<std::thread::JoinHandle<()>>,
     /// The words' shards the last process kept, in these fonts.
     kept_words: Option<memory::KeptWords>,
+    /// This build did not read them (it takes every paragraph whole): the
+    /// cache names them again ([`memory::Pending::carried_words`]).
+    words_carried: bool,
 }
 
 impl BuildCache {
@@ -242,12 +240,8 @@ impl BuildCache {
     /// so a watch or serve session's memory follows the book, not the edits
     /// made to it (a catalogue's books share their words and keep them).
     fn end_build(&mut self) {
-        // A build that failed waits for the words it did not need (the
-        // tables are not to change under the next build).
-        if let Some(later) = self.words_later.take() {
-            let _ = later.join();
-        }
         self.kept_words = None;
+        self.words_carried = false;
         // A catalogue's books share their words and keep them.
         if self.keep
             && !self.share_fonts
@@ -425,33 +419,23 @@ impl BuildCache {
     /// documents are keyed by their own content.
     fn take_recalled(
         &mut self,
-        recalled: memory::Remembered,
+        mut recalled: memory::Remembered,
         book: &Book,
         fonts: &fonts::Fonts,
         words: &layout::shape::ShapedWords,
         fonts_key: u64,
     ) {
         let key = layout_key(book, fonts_key);
-        self.kept_words = (recalled.fonts_key == fonts_key).then_some(recalled.kept_words);
-        if recalled.fonts_key == fonts_key
-            && let Some(words_later) = recalled.words
-        {
-            let faces = fonts.iter().count();
-            if recalled.layout_key == key && recalled.paragraphs_complete {
+        self.kept_words =
+            (recalled.fonts_key == fonts_key).then(|| std::mem::take(&mut recalled.kept_words));
+        if recalled.fonts_key == fonts_key {
+            if recalled.layout_key == key && recalled.paragraphs_complete && !recalled.damaged {
                 // Layout takes every paragraph but the edited ones whole, and
-                // shapes their few words itself: the rest are decoded and put
-                // in the tables meanwhile (a word layout shapes first is
-                // kept; both are the same shaping of the same font).
-                let words = words.clone();
-                self.words_later = std::thread::Builder::new()
-                    .spawn(move || {
-                        if let Ok(shaped) = words_later.join() {
-                            insert_words(&words, faces, shaped);
-                        }
-                    })
-                    .ok();
-            } else if let Ok(shaped) = words_later.join() {
-                insert_words(words, faces, shaped);
+                // shapes the few words it needs itself: the kept words stay
+                // in their shards, named again for the next build.
+                self.words_carried = true;
+            } else if let Some(shaped) = recalled.words().and_then(|later| later.join().ok()) {
+                insert_words(words, fonts.iter().count(), shaped);
             }
         }
         if recalled.layout_key == key {
@@ -482,9 +466,6 @@ impl BuildCache {
         let (Some(disk), Some((fonts_key, _, words))) = (&self.disk, &self.fonts) else {
             return;
         };
-        if let Some(later) = self.words_later.take() {
-            let _ = later.join();
-        }
         // Every word the tables hold was in the kept shards (the tables
         // began empty and took them all): the same words, the same shards.
         let held: usize = words
@@ -492,10 +473,16 @@ impl BuildCache {
             .iter()
             .map(|language| words.table(language, 0).len())
             .sum();
-        let same_words = self
-            .kept_words
-            .take()
-            .filter(|kept| kept.count == held && !kept.names.is_empty());
+        let kept_words = self.kept_words.take();
+        let carried = std::mem::take(&mut self.words_carried);
+        let (same_words, carried_words) = if carried {
+            (None, kept_words)
+        } else {
+            (
+                kept_words.filter(|kept| kept.count == held && !kept.names.is_empty()),
+                None,
+            )
+        };
         let tables = words
             .languages()
             .into_iter()
@@ -514,6 +501,7 @@ impl BuildCache {
             fonts_key: *fonts_key,
             words: tables,
             same_words,
+            carried_words,
             layout_key,
             paragraphs,
             pdf: self.pdf.streams(),

@@ -6,9 +6,14 @@
 //! and hyphenation settings), the PDF's compressed streams (by page
 //! content) and the EPUB's deflated documents (by text). The sections'
 //! pages, the font subsets and the images are made again from these.
-//! The words are decoded on a thread of their own: when every paragraph is
-//! taken whole, layout shapes the few words of the edited ones itself and
-//! does not wait for them.
+//! When every paragraph is taken whole (the same fonts and settings, none
+//! past the bound), the words are not read at all: layout shapes the few
+//! words it needs itself (the edited paragraphs', the running heads' and
+//! titles'), and the index names the kept words' shards again beside one
+//! shard of this build's words (the carried shards' checksums are checked
+//! as they are named again). A build whose fonts, language or hyphenation
+//! changed, or that found a shard damaged, reads them all, and writes its
+//! words afresh.
 //!
 //! One index per book folder, of the newest build only, naming the shards
 //! that hold each part's items (split by their keys' hashes). A shard's
@@ -41,7 +46,7 @@ const KIND: &str = "build";
 const SHARD: &str = "shard";
 const EXTENSION: &str = "bin";
 /// An entry's first bytes, with the format's version.
-const MAGIC: &[u8; 8] = b"quire\x00b4";
+const MAGIC: &[u8; 8] = b"quire\x00b5";
 /// Magic, payload length, checksum.
 const HEADER: usize = 8 + 8 + 8;
 /// About the most a book's cache folder holds, in bytes. A long book's set
@@ -109,15 +114,21 @@ type StoredWord = (String, u32, Box<str>, Arc<Word>);
 pub struct Remembered {
     /// The key of the font files the words were shaped in.
     pub fonts_key: u64,
-    /// The words, decoded on a thread of their own: a build that takes
-    /// every paragraph whole shapes only the words of those it sets again,
-    /// and needs the rest only to keep them for the next (see [`Pending`]).
-    pub words: Option<WordsLater>,
+    /// The words, decoded on a thread of their own when layout will set
+    /// paragraphs the cache could not hold; otherwise left in their shards
+    /// until [`Remembered::words`] asks for them (a build that takes every
+    /// paragraph whole does not).
+    words: Option<WordsLater>,
+    /// Where the words are, while they are not being decoded.
+    word_shards: Option<(DiskCache, Vec<(Part, u64)>)>,
     /// The key of the fonts and settings the paragraphs were set with.
     pub layout_key: u64,
     pub paragraphs: Vec<(u64, Arc<[Line]>)>,
     /// Every paragraph of the build before was kept (none past the bound).
     pub paragraphs_complete: bool,
+    /// A shard the index names was missing or damaged: the cache is not
+    /// to be trusted beyond what was read (the words are read, not carried).
+    pub damaged: bool,
     /// The words' shards as the index named them.
     pub kept_words: KeptWords,
     /// The PDF's compressed page streams, and its other streams deflated.
@@ -130,6 +141,8 @@ pub struct Remembered {
 /// What one core read of the shards, before the words are sorted by language.
 #[derive(Default)]
 struct Recalled {
+    /// A shard was missing or damaged.
+    damaged: bool,
     paragraphs: Vec<(u64, Arc<[Line]>)>,
     pdf_pages: Vec<(u64, Blob)>,
     pdf_other: Vec<(u64, Blob)>,
@@ -144,6 +157,8 @@ enum Part {
     PdfPages,
     PdfOther,
     Epub,
+    /// The words a build that carried the kept words' shards shaped itself.
+    RecentWords,
 }
 
 /// The index of the last build's shards: the keys its parts were made
@@ -158,6 +173,21 @@ pub struct Index {
     /// The words the shards hold, and the bytes they count for.
     words: (u64, u64),
     shards: Vec<(Part, u64)>,
+}
+
+impl Index {
+    /// The names of the shards that hold the kept words, and of those that
+    /// hold the words a build shaped beside them (for tests).
+    pub fn word_shards(&self) -> (Vec<u64>, Vec<u64>) {
+        let named = |wanted: Part| {
+            self.shards
+                .iter()
+                .filter(|(part, _)| *part == wanted)
+                .map(|&(_, name)| name)
+                .collect()
+        };
+        (named(Part::Words), named(Part::RecentWords))
+    }
 }
 
 /// A checksum of the payload: FxHash, fixed by the locked `rustc-hash`.
@@ -226,14 +256,30 @@ fn header(payload: &[u8]) -> Vec<u8> {
 /// (so the next save writes it again) and reads as none: its items are
 /// made again by the build.
 fn read_shard<T: serde::de::DeserializeOwned>(disk: &DiskCache, name: u64) -> Vec<T> {
+    read_whole_shard(disk, name).unwrap_or_default()
+}
+
+/// [`read_shard`], saying when the shard was missing or damaged (`None`).
+fn read_whole_shard<T: serde::de::DeserializeOwned>(disk: &DiskCache, name: u64) -> Option<Vec<T>> {
     let path = disk.path(SHARD, name, EXTENSION);
     let items = std::fs::read(&path)
         .ok()
         .and_then(|bytes| postcard::from_bytes(payload(&bytes)?).ok());
-    items.unwrap_or_else(|| {
+    if items.is_none() {
         let _ = std::fs::remove_file(&path);
-        Vec::new()
-    })
+    }
+    items
+}
+
+/// Whether a shard reads back whole (its checksum, not its items); one
+/// that does not is removed.
+fn shard_is_whole(disk: &DiskCache, name: u64) -> bool {
+    let path = disk.path(SHARD, name, EXTENSION);
+    let whole = std::fs::read(&path).is_ok_and(|bytes| payload(&bytes).is_some());
+    if !whole {
+        let _ = std::fs::remove_file(&path);
+    }
+    whole
 }
 
 /// The last build's work in `disk`, when there is a whole index this code
@@ -245,18 +291,23 @@ pub fn recall(disk: &DiskCache) -> Option<Remembered> {
     let (word_shards, others): (Shards, Shards) = index
         .shards
         .iter()
-        .partition(|(part, _)| *part == Part::Words);
+        .partition(|(part, _)| matches!(part, Part::Words | Part::RecentWords));
     // Layout needs the words at once when it sets paragraphs the cache does
-    // not hold (past the bound); otherwise they are decoded after the rest,
-    // which layout waits for.
-    let words_first = !index.paragraphs_complete;
-    let early_words = words_first.then(|| spawn_words(disk, &word_shards));
+    // not hold (past the bound); otherwise perhaps not at all.
+    let early_words = (!index.paragraphs_complete)
+        .then(|| spawn_words(disk, &word_shards))
+        .flatten();
     let mut remembered = Remembered {
         fonts_key: index.fonts_key,
         layout_key: index.layout_key,
         paragraphs_complete: index.paragraphs_complete,
         kept_words: KeptWords {
-            names: word_shards.iter().map(|&(_, name)| name).collect(),
+            // The recent words' shard is not carried: the next build keeps its own.
+            names: word_shards
+                .iter()
+                .filter(|(part, _)| *part == Part::Words)
+                .map(|&(_, name)| name)
+                .collect(),
             count: index.words.0 as usize,
             size: index.words.1 as usize,
         },
@@ -267,27 +318,50 @@ pub fn recall(disk: &DiskCache) -> Option<Remembered> {
     let shares = crate::on_all_cores(&others, |share| {
         let mut read = Recalled::default();
         for &(part, name) in share {
-            match part {
-                Part::Words => {}
-                Part::Paragraphs => read.paragraphs.extend(read_shard(disk, name)),
-                Part::PdfPages => read.pdf_pages.extend(read_shard(disk, name)),
-                Part::PdfOther => read.pdf_other.extend(read_shard(disk, name)),
-                Part::Epub => read.epub.extend(read_shard(disk, name)),
-            }
+            let whole = match part {
+                Part::Words | Part::RecentWords => true,
+                Part::Paragraphs => read_whole_shard(disk, name)
+                    .map(|items| read.paragraphs.extend(items))
+                    .is_some(),
+                Part::PdfPages => read_whole_shard(disk, name)
+                    .map(|items| read.pdf_pages.extend(items))
+                    .is_some(),
+                Part::PdfOther => read_whole_shard(disk, name)
+                    .map(|items| read.pdf_other.extend(items))
+                    .is_some(),
+                Part::Epub => read_whole_shard(disk, name)
+                    .map(|items| read.epub.extend(items))
+                    .is_some(),
+            };
+            read.damaged |= !whole;
         }
         read
     });
-    remembered.words = match early_words {
-        Some(words) => words,
-        None => spawn_words(disk, &word_shards),
-    };
+    match early_words {
+        Some(words) => remembered.words = Some(words),
+        None if !word_shards.is_empty() => {
+            remembered.word_shards = Some((disk.clone(), word_shards));
+        }
+        None => {}
+    }
     for read in shares {
+        remembered.damaged |= read.damaged;
         remembered.paragraphs.extend(read.paragraphs);
         remembered.pdf_pages.extend(read.pdf_pages);
         remembered.pdf_other.extend(read.pdf_other);
         remembered.epub.extend(read.epub);
     }
     Some(remembered)
+}
+
+impl Remembered {
+    /// The words being decoded, or their decoding begun now.
+    pub fn words(&mut self) -> Option<WordsLater> {
+        self.words.take().or_else(|| {
+            let (disk, shards) = self.word_shards.take()?;
+            spawn_words(&disk, &shards)
+        })
+    }
 }
 
 /// The words of `shards` decoded on a thread of their own (none when there are none).
@@ -410,6 +484,10 @@ pub struct Pending {
     /// The words' shards of the build before, when this build's words are
     /// the same (its tables hold no word those shards lack).
     pub same_words: Option<KeptWords>,
+    /// The words' shards of the build before, when this build did not read
+    /// them (it took every paragraph whole): named again, beside a shard of
+    /// the words this build shaped itself.
+    pub carried_words: Option<KeptWords>,
     pub layout_key: u64,
     pub paragraphs: Option<Arc<crate::layout::paragraph::ParagraphCache>>,
     pub pdf: crate::pdf::KeptStreams,
@@ -428,6 +506,12 @@ impl Pending {
                 .iter()
                 .all(|&name| disk.path(SHARD, name, EXTENSION).exists())
         });
+        // Shards carried unread are checked now (their checksums): a damaged
+        // one is removed, and the words are written afresh by the next build
+        // that reads them.
+        let carried_words = self
+            .carried_words
+            .filter(|carried| carried.names.iter().all(|&name| shard_is_whole(disk, name)));
         let words: Vec<(u64, StoredWord)> = match same_words {
             Some(_) => Vec::new(),
             None => self
@@ -444,12 +528,14 @@ impl Pending {
                 })
                 .collect(),
         };
-        let words_kept = match &same_words {
-            Some(same) => (same.count, same.size),
-            None => (
-                words.len(),
-                words.iter().map(|(_, w)| word_size(&w.3)).sum::<usize>(),
-            ),
+        let listed = (
+            words.len(),
+            words.iter().map(|(_, w)| word_size(&w.3)).sum::<usize>(),
+        );
+        let words_kept = match (&same_words, &carried_words) {
+            (Some(same), _) => (same.count, same.size),
+            (None, Some(carried)) => (carried.count + listed.0, carried.size + listed.1),
+            (None, None) => listed,
         };
         let (pdf_pages, pdf_other) = self.pdf;
         // The words, streams and documents first (the words are the costliest
@@ -462,9 +548,18 @@ impl Pending {
         let count = all.len();
         let paragraphs = within(all, MAX_STORED.saturating_sub(stored));
         let paragraphs_complete = paragraphs.len() == count;
-        let mut shards = match same_words {
-            Some(same) => same.names.iter().map(|&name| (Part::Words, name)).collect(),
-            None => save_part(disk, Part::Words, self.fonts_key, words),
+        let mut shards = match (same_words, carried_words) {
+            (Some(same), _) => same.names.iter().map(|&name| (Part::Words, name)).collect(),
+            (None, Some(carried)) => {
+                let mut shards: Vec<(Part, u64)> = carried
+                    .names
+                    .iter()
+                    .map(|&name| (Part::Words, name))
+                    .collect();
+                shards.extend(save_part(disk, Part::RecentWords, self.fonts_key, words));
+                shards
+            }
+            (None, None) => save_part(disk, Part::Words, self.fonts_key, words),
         };
         shards.extend(save_part(
             disk,
