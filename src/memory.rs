@@ -271,6 +271,17 @@ fn read_whole_shard<T: serde::de::DeserializeOwned>(disk: &DiskCache, name: u64)
     items
 }
 
+/// A shard's items put in `into`; false when it was missing or damaged.
+fn read_into<T: serde::de::DeserializeOwned>(
+    disk: &DiskCache,
+    name: u64,
+    into: &mut Vec<T>,
+) -> bool {
+    read_whole_shard(disk, name)
+        .map(|items| into.extend(items))
+        .is_some()
+}
+
 /// Whether a shard reads back whole (its checksum, not its items); one
 /// that does not is removed.
 fn shard_is_whole(disk: &DiskCache, name: u64) -> bool {
@@ -320,18 +331,10 @@ pub fn recall(disk: &DiskCache) -> Option<Remembered> {
         for &(part, name) in share {
             let whole = match part {
                 Part::Words | Part::RecentWords => true,
-                Part::Paragraphs => read_whole_shard(disk, name)
-                    .map(|items| read.paragraphs.extend(items))
-                    .is_some(),
-                Part::PdfPages => read_whole_shard(disk, name)
-                    .map(|items| read.pdf_pages.extend(items))
-                    .is_some(),
-                Part::PdfOther => read_whole_shard(disk, name)
-                    .map(|items| read.pdf_other.extend(items))
-                    .is_some(),
-                Part::Epub => read_whole_shard(disk, name)
-                    .map(|items| read.epub.extend(items))
-                    .is_some(),
+                Part::Paragraphs => read_into(disk, name, &mut read.paragraphs),
+                Part::PdfPages => read_into(disk, name, &mut read.pdf_pages),
+                Part::PdfOther => read_into(disk, name, &mut read.pdf_other),
+                Part::Epub => read_into(disk, name, &mut read.epub),
             };
             read.damaged |= !whole;
         }
