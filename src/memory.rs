@@ -170,8 +170,11 @@ pub struct Index {
     layout_key: u64,
     /// Every paragraph of the build was kept (none past [`MAX_STORED`]).
     paragraphs_complete: bool,
-    /// The words the shards hold, and the bytes they count for.
+    /// The words the kept words' shards hold, and the bytes they count for.
     words: (u64, u64),
+    /// The same for the shards of the words a build shaped beside the kept
+    /// ones it carried (not carried again: the next build keeps its own).
+    recent_words: (u64, u64),
     shards: Vec<(Part, u64)>,
 }
 
@@ -187,6 +190,11 @@ impl Index {
                 .collect()
         };
         (named(Part::Words), named(Part::RecentWords))
+    }
+
+    /// How many words the kept words' shards hold, and the recent ones' (for tests).
+    pub fn word_counts(&self) -> (u64, u64) {
+        (self.words.0, self.recent_words.0)
     }
 }
 
@@ -535,15 +543,16 @@ impl Pending {
             words.len(),
             words.iter().map(|(_, w)| word_size(&w.3)).sum::<usize>(),
         );
-        let words_kept = match (&same_words, &carried_words) {
-            (Some(same), _) => (same.count, same.size),
-            (None, Some(carried)) => (carried.count + listed.0, carried.size + listed.1),
-            (None, None) => listed,
+        let (words_kept, recent_kept) = match (&same_words, &carried_words) {
+            (Some(same), _) => ((same.count, same.size), (0, 0)),
+            (None, Some(carried)) => ((carried.count, carried.size), listed),
+            (None, None) => (listed, (0, 0)),
         };
         let (pdf_pages, pdf_other) = self.pdf;
         // The words, streams and documents first (the words are the costliest
         // to make again, byte for byte), then as many paragraphs as fit.
         let stored: usize = words_kept.1
+            + recent_kept.1
             + pdf_pages.iter().map(|(_, b)| b.len()).sum::<usize>()
             + pdf_other.iter().map(|(_, b)| b.len()).sum::<usize>()
             + self.epub.iter().map(|(_, b)| b.len()).sum::<usize>();
@@ -609,6 +618,7 @@ impl Pending {
             layout_key: self.layout_key,
             paragraphs_complete,
             words: (words_kept.0 as u64, words_kept.1 as u64),
+            recent_words: (recent_kept.0 as u64, recent_kept.1 as u64),
             shards,
         };
         if let Some((header, payload)) = encode(&index) {
@@ -630,6 +640,7 @@ mod tests {
             layout_key: 9,
             paragraphs_complete: true,
             words: (3, 99),
+            recent_words: (1, 9),
             shards: vec![(Part::Paragraphs, 3), (Part::Epub, 5)],
         };
         let (header, payload) = encode(&index).unwrap();

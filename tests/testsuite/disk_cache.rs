@@ -233,6 +233,13 @@ fn the_kept_words_are_carried_by_a_build_that_does_not_need_them() {
         second_words * 2 < first_words,
         "the kept words were not read: {second_words} words against {first_words}"
     );
+    // Another edit: the same kept words, counted once, whatever the builds between.
+    let (kept_count, recent_count) = index(dir.path()).word_counts();
+    assert!(kept_count > 0 && recent_count > 0);
+    project.insert("manuscript/01.md", chapter("Frobnicarian"));
+    process(dir.path(), &project);
+    assert_eq!(index(dir.path()).word_shards().0, first);
+    assert_eq!(index(dir.path()).word_counts().0, kept_count);
 
     project.insert(
         "manuscript/book.toml",
