@@ -466,18 +466,17 @@ impl BuildCache {
         let (Some(disk), Some((fonts_key, _, words))) = (&self.disk, &self.fonts) else {
             return;
         };
-        // Every word the tables hold was in the kept shards (the tables
-        // began empty and took them all): the same words, the same shards.
-        let held: usize = words
-            .languages()
-            .iter()
-            .map(|language| words.table(language, 0).len())
-            .sum();
         let kept_words = self.kept_words.take();
-        let carried = std::mem::take(&mut self.words_carried);
-        let (same_words, carried_words) = if carried {
+        let (same_words, carried_words) = if std::mem::take(&mut self.words_carried) {
             (None, kept_words)
         } else {
+            // Every word the tables hold was in the kept shards (the tables
+            // began empty and took them all): the same words, the same shards.
+            let held: usize = words
+                .languages()
+                .iter()
+                .map(|language| words.table(language, 0).len())
+                .sum();
             (
                 kept_words.filter(|kept| kept.count == held && !kept.names.is_empty()),
                 None,

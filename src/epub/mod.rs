@@ -96,7 +96,7 @@ impl EpubCache {
         }
     }
 
-    /// Deflated documents the cache holds (for tests).
+    /// Deflated documents the cache holds, epub-builder's archive among them (for tests).
     pub fn len(&self) -> usize {
         self.documents.len()
     }
@@ -171,8 +171,6 @@ fn write_with_workers(
     let plan = plan::plan(book, page_map);
     let media = media::collect(book)?;
     let toc = toc_entries(book, &plan);
-    let assembly = Assembly::new(book, &plan, &media, &toc, faces);
-    let assembled = (assembly.key(), assembly);
 
     // Writing and deflating the documents is most of the work: spread it over
     // the cores while epub-builder assembles the rest. The result does not
@@ -195,14 +193,17 @@ fn write_with_workers(
         }
         Ok::<_, String>((documents, chars))
     };
-    let (generated, written) = std::thread::scope(|scope| {
+    let (assembled, generated, written) = std::thread::scope(|scope| {
         let workers: Vec<_> = chunks[1..]
             .iter()
             .map(|range| scope.spawn(|| write_chunk(range.clone())))
             .collect();
-        let generated = match cached.documents.get(&assembled.0) {
+        // epub-builder's archive, or the last build's when it was given the same.
+        let assembly = Assembly::new(book, &plan, &media, &toc, faces);
+        let assembled = assembly.key();
+        let generated = match cached.documents.get(&assembled) {
             Some(archive) => Ok(archive.clone()),
-            None => assemble(&assembled.1).map(std::sync::Arc::new),
+            None => assemble(&assembly).map(std::sync::Arc::new),
         };
         let mut written = vec![write_chunk(chunks[0].clone())];
         if let (Some(file), Some(notes)) = (
@@ -223,7 +224,7 @@ fn write_with_workers(
                     .unwrap_or_else(|_| Err("a worker writing documents stopped".into())),
             );
         }
-        (generated, written)
+        (assembled, generated, written)
     });
     let generated = generated.map_err(internal)?;
     let (documents, char_sets): (Vec<_>, Vec<_>) = written
@@ -239,7 +240,7 @@ fn write_with_workers(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| internal(format!("deflating: {e}")))?;
     cache.documents = documents.into_iter().collect();
-    cache.documents.insert(assembled.0, generated.clone());
+    cache.documents.insert(assembled, generated.clone());
     let embedded = embed_faces(book, faces, char_sets)?;
 
     let facts = opf::Facts {
