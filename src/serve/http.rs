@@ -127,7 +127,9 @@ impl Request {
 
     /// Whether the connection stays open after the answer: HTTP/1.1 unless
     /// it says `close`, HTTP/1.0 only when it says `keep-alive` (as `ab -k`
-    /// and some proxies do).
+    /// and some proxies do). An upgrade answered with anything but the
+    /// switch (refused) closes: its client wanted another protocol on this
+    /// connection, and waited for the server to close it.
     fn keeps_alive(&self) -> bool {
         let says = |token: &str| {
             self.header("Connection")
@@ -138,7 +140,7 @@ impl Request {
         } else {
             says("keep-alive")
         };
-        asked && !self.has_body
+        asked && !self.has_body && !says("upgrade")
     }
 
     /// The `Connection` header its answer needs: `close` when the

