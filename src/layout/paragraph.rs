@@ -299,10 +299,32 @@ struct BreakPoint {
 #[derive(Debug)]
 struct Prepared {
     word: Arc<Word>,
-    text: Arc<str>,
+    text: Box<str>,
     points: Box<[BreakPoint]>,
     /// [`letter_stretch`] of the word.
     letter_stretch: f64,
+    /// The advances of all the word's glyphs, in font units, summed in
+    /// order (a piece that is the whole word, most of them, is this wide).
+    advance: f64,
+}
+
+impl Prepared {
+    /// A word set whole, never broken (superior figures, a verbatim line).
+    fn unbroken(word: Arc<Word>, text: &str) -> Arc<Prepared> {
+        Arc::new(Prepared {
+            advance: advance_sum(&word.glyphs),
+            letter_stretch: items::letter_stretch(text),
+            word,
+            text: text.into(),
+            points: Box::new([]),
+        })
+    }
+}
+
+/// Glyphs' advances in font units, summed in order: a piece's width is
+/// this times its scale (the same sum, so the same bits, wherever it is taken).
+fn advance_sum(glyphs: &[crate::layout::shape::Glyph]) -> f64 {
+    glyphs.iter().map(|g| g.advance as f64).sum::<f64>()
 }
 
 /// Per face, unhyphenated and hyphenated.
@@ -315,8 +337,11 @@ pub type Loosened = Vec<(i32, Vec<Line>, f64)>;
 /// Drawing data for one box.
 #[derive(Debug, Clone)]
 struct Piece {
-    word: Arc<Word>,
-    text: Arc<str>,
+    /// The shaped word it is part of, with its text: one reference to a
+    /// worker's own cache entry (the word's own [`Arc`] is shared by the
+    /// workers, and counting its references from both cores was a fifth
+    /// of making the items).
+    source: Arc<Prepared>,
     glyphs: std::ops::Range<usize>,
     style: Style,
     size: Pt,
@@ -326,15 +351,29 @@ struct Piece {
     note: Option<u32>,
     /// Space added after each glyph but a word's last, in points.
     tracking: f64,
-    /// How far apart the word's letters may go at full stretch, in ems
-    /// ([`letter_stretch`] of the whole word, found once for all its pieces).
-    letter_stretch: f64,
     /// Inside a link: its place among the block's links.
     link: Option<u32>,
     /// Inside a passage in another language: its tag's key.
     lang: Option<u32>,
     /// Its bidi embedding level (UAX #9): even left to right, odd right to left.
     level: u8,
+}
+
+impl Piece {
+    fn word(&self) -> &Word {
+        &self.source.word
+    }
+
+    /// The whole word's text (a piece of it shows its glyphs' clusters).
+    fn text(&self) -> &str {
+        &self.source.text
+    }
+
+    /// How far apart the word's letters may go at full stretch, in ems
+    /// ([`letter_stretch`] of the whole word, found once for all its pieces).
+    fn letter_stretch(&self) -> f64 {
+        self.source.letter_stretch
+    }
 }
 
 /// What the paragraph builder needs besides the text.
@@ -585,8 +624,7 @@ impl Setter<'_, '_> {
         let word = self.shaped(style, Features::NONE, text);
         let piece = Piece {
             glyphs: 0..word.glyphs.len(),
-            text: Arc::from(text),
-            word: word.clone(),
+            source: Prepared::unbroken(word.clone(), text),
             style,
             size,
             rise: Pt::ZERO,
@@ -594,7 +632,6 @@ impl Setter<'_, '_> {
             offset: 0,
             note: None,
             tracking: 0.0,
-            letter_stretch: letter_stretch(text),
             link: None,
             lang: None,
             level: u8::from(word.rtl),

@@ -313,13 +313,13 @@ impl Setter<'_, '_> {
         for (item, piece) in items.drain(..).zip(pieces.drain(..)) {
             match (item, piece) {
                 (Item::Box { width }, Some(piece)) if width > measure => {
-                    self.broken_words.push(piece.text.to_string());
-                    let scale = piece.size.0 / piece.word.units_per_em as f64;
+                    self.broken_words.push(piece.text().to_string());
+                    let scale = piece.size.0 / piece.word().units_per_em as f64;
                     // Each letter's offset counts the characters from where the
                     // piece starts (the word's start for its first piece), looked
                     // up in one count of the piece's characters.
                     let clusters = || {
-                        piece.word.glyphs[piece.glyphs.clone()]
+                        piece.word().glyphs[piece.glyphs.clone()]
                             .iter()
                             .map(|g| g.cluster as usize)
                     };
@@ -330,7 +330,7 @@ impl Setter<'_, '_> {
                     };
                     let top = clusters().max().unwrap_or(0).max(base);
                     let mut chars_from_base = vec![0u32; top - base + 1];
-                    let starts = piece.text[base..].char_indices().map(|(at, _)| at);
+                    let starts = piece.text()[base..].char_indices().map(|(at, _)| at);
                     for (count, at) in (0..).zip(starts.take_while(|&at| at <= top - base)) {
                         chars_from_base[at] = count;
                     }
@@ -343,7 +343,7 @@ impl Setter<'_, '_> {
                             });
                             new_pieces.push(None);
                         }
-                        let glyph = piece.word.glyphs[g];
+                        let glyph = piece.word().glyphs[g];
                         let chars_before = chars_from_base[glyph.cluster as usize - base];
                         new_items.push(Item::Box {
                             width: glyph.advance as f64 * scale,
@@ -587,8 +587,9 @@ impl Setter<'_, '_> {
             })
             .collect();
         let prepared = Arc::new(Prepared {
+            advance: advance_sum(&word.glyphs),
             word,
-            text: Arc::from(text),
+            text: text.into(),
             points,
             letter_stretch: letter_stretch(text),
         });
@@ -612,12 +613,13 @@ impl Setter<'_, '_> {
         {
             // A note reference in the face's superior figures.
             let scale = size.0 / word.units_per_em as f64;
-            let width = word.glyphs.iter().map(|g| g.advance as f64).sum::<f64>() * scale;
-            items.push(Item::Box { width });
+            let source = Prepared::unbroken(word, text);
+            items.push(Item::Box {
+                width: source.advance * scale,
+            });
             pieces.push(Some(Piece {
-                glyphs: 0..word.glyphs.len(),
-                word,
-                text: Arc::from(text),
+                glyphs: 0..source.word.glyphs.len(),
+                source,
                 style: seg.style,
                 size,
                 rise,
@@ -625,7 +627,6 @@ impl Setter<'_, '_> {
                 offset: char_offset,
                 note: seg.note,
                 tracking: 0.0,
-                letter_stretch: letter_stretch(text),
                 link: None,
                 lang: None,
                 level: 0,
@@ -644,15 +645,14 @@ impl Setter<'_, '_> {
         let piece = |from_glyph: usize, to_glyph: usize, chars_before: u32| {
             // Letter-spacing after every glyph but the word's last.
             let tracked = to_glyph - from_glyph - usize::from(to_glyph == word.glyphs.len());
-            let width: f64 = word.glyphs[from_glyph..to_glyph]
-                .iter()
-                .map(|g| g.advance as f64)
-                .sum::<f64>()
-                * scale
-                + seg.tracking * tracked as f64;
+            let advance = if from_glyph == 0 && to_glyph == word.glyphs.len() {
+                prepared.advance
+            } else {
+                advance_sum(&word.glyphs[from_glyph..to_glyph])
+            };
+            let width: f64 = advance * scale + seg.tracking * tracked as f64;
             let piece = Piece {
-                word: word.clone(),
-                text: prepared.text.clone(),
+                source: prepared.clone(),
                 glyphs: from_glyph..to_glyph,
                 style: seg.style,
                 size: seg.size,
@@ -665,7 +665,6 @@ impl Setter<'_, '_> {
                 },
                 note: seg.note,
                 tracking: seg.tracking,
-                letter_stretch: stretch,
                 link: seg.link,
                 lang: seg.lang,
                 level: u8::from(word.rtl),

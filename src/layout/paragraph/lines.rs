@@ -125,13 +125,13 @@ pub(super) fn push_glyphs(
     spacing: f64,
     room: usize,
 ) {
-    let upem_scale = piece.size.0 / piece.word.units_per_em as f64;
-    let glyphs = &piece.word.glyphs[piece.glyphs.clone()];
-    let last = piece.word.glyphs.len().saturating_sub(1);
+    let upem_scale = piece.size.0 / piece.word().units_per_em as f64;
+    let glyphs = &piece.word().glyphs[piece.glyphs.clone()];
+    let last = piece.word().glyphs.len().saturating_sub(1);
     let mut previous_cluster = None;
     let mut pen = x;
     for (index, g) in (piece.glyphs.start..).zip(glyphs) {
-        let face = if piece.word.fell_back.is_empty() {
+        let face = if piece.word().fell_back.is_empty() {
             piece.style
         } else {
             g.face
@@ -168,14 +168,14 @@ pub(super) fn push_glyphs(
             ""
         } else {
             let cluster_end = piece
-                .word
+                .word()
                 .cluster_end(g.cluster)
-                .map_or(piece.text.len(), |c| c as usize);
-            piece.text.get(cluster_start..cluster_end).unwrap_or("")
+                .map_or(piece.text().len(), |c| c as usize);
+            piece.text().get(cluster_start..cluster_end).unwrap_or("")
         };
         previous_cluster = Some(g.cluster);
         let text_start = run.text.len() as u32;
-        if piece.word.rtl && shown.chars().nth(1).is_some() {
+        if piece.word().rtl && shown.chars().nth(1).is_some() {
             // Readers turn right-to-left text back into logical order
             // character by character, a ligature's characters included: give
             // them in visual order so they come out right (لا, not ال).
@@ -360,15 +360,15 @@ impl Setter<'_, '_> {
         // How far the box at `i` hangs out past its first or last glyph.
         let edge = |i: usize, last: bool, share: fn(char) -> f64| -> f64 {
             match pieces.get(i).and_then(Option::as_ref) {
-                Some(piece) if !piece.word.rtl && !piece.glyphs.is_empty() => {
+                Some(piece) if !piece.word().rtl && !piece.glyphs.is_empty() => {
                     let at = if last {
                         piece.glyphs.end - 1
                     } else {
                         piece.glyphs.start
                     };
-                    let glyph = piece.word.glyphs[at];
-                    let c = piece.text[glyph.cluster as usize..].chars().next();
-                    let scale = piece.size.0 / piece.word.units_per_em as f64;
+                    let glyph = piece.word().glyphs[at];
+                    let c = piece.text()[glyph.cluster as usize..].chars().next();
+                    let scale = piece.size.0 / piece.word().units_per_em as f64;
                     c.map_or(0.0, |c| share(c) * glyph.advance as f64 * scale)
                 }
                 _ => 0.0,
@@ -469,7 +469,7 @@ impl Setter<'_, '_> {
         // No two letters ever go further apart than `MAX_TRACKING`.
         let letter_ratio = ratio.clamp(0.0, 3.0);
         let spacing_of = |piece: &Piece| {
-            let stretch = piece.letter_stretch;
+            let stretch = piece.letter_stretch();
             let most = if stretch > LETTER_STRETCH {
                 MAX_CAPITALS_TRACKING
             } else {
