@@ -187,7 +187,16 @@ fn write_objects<'a>(
     compress::deflate_streams(&mut objects, &mut earlier, &mut cache.deflated);
     metadata::set_file_id(&mut objects, book, kind);
     pdfx::finish(&mut objects, book, pdf_x, kind);
-    tagged::write(&mut objects, book, plan());
+    // The structure tree is written as bytes at once, except into PDF/X-1a's
+    // plain file (lopdf writes that one, from its objects).
+    let mut prewritten = save::Prewritten::default();
+    let plain = pdf_x == Some(PdfX::X1a);
+    tagged::write(
+        &mut objects,
+        book,
+        plan(),
+        (!plain).then_some(&mut prewritten),
+    );
     if kind == Document::Interior {
         let folios: Vec<String> = pages.pages.iter().map(|p| p.folio.clone()).collect();
         pdfx::page_labels(&mut objects, &folios);
@@ -195,14 +204,14 @@ fn write_objects<'a>(
     let mut bytes = Vec::new();
     // The structure tree is thousands of small objects: in compressed object
     // streams (PDF 1.5) they cost a tenth. PDF/X-1a is PDF 1.3, written plain.
-    let saved = if pdf_x == Some(PdfX::X1a) {
+    let saved = if plain {
         objects.save_to(&mut bytes)
     } else {
         let packed = save::Packed {
             earlier: &earlier,
             kept: &mut cache.deflated,
         };
-        save::with_object_streams(&mut objects, packed).map(|written| bytes = written)
+        save::with_object_streams(&mut objects, &prewritten, packed).map(|written| bytes = written)
     };
     // The document's objects (a structure tree of thousands of
     // dictionaries) are freed beside the rest of the build.

@@ -642,8 +642,15 @@ pub fn plan<'a>(
 /// Writes the structure tree `plan` worked out and what a tagged file
 /// declares into the serialised document: `/StructParents` and `/Tabs /S`
 /// on every page, and in the catalog `/MarkInfo`, `/Lang` and
-/// `/ViewerPreferences`; the interior's bookmarks and opening too.
-pub fn write(objects: &mut lopdf::Document, book: &Book, plan: Plan<'_>) -> Summary {
+/// `/ViewerPreferences`; the interior's bookmarks and opening too. With
+/// `prewritten`, the elements and the parent tree are written there as
+/// bytes (for [`super::save::with_object_streams`]), not held as objects.
+pub fn write(
+    objects: &mut lopdf::Document,
+    book: &Book,
+    plan: Plan<'_>,
+    mut prewritten: Option<&mut super::save::Prewritten>,
+) -> Summary {
     let Plan {
         sections,
         geometry,
@@ -668,12 +675,20 @@ pub fn write(objects: &mut lopdf::Document, book: &Book, plan: Plan<'_>) -> Summ
     };
     let parents = Parents::of(&tree, &ids);
     for (e, element) in tree.elements.iter().enumerate() {
-        let dict = element_dict(element, parents.of_element[e], &ids, &annotations);
-        objects
-            .objects
-            .insert(ids.elements[e], Object::Dictionary(dict));
+        let dict = Object::Dictionary(element_dict(
+            element,
+            parents.of_element[e],
+            &ids,
+            &annotations,
+        ));
+        match prewritten.as_deref_mut() {
+            Some(prewritten) => prewritten.push(ids.elements[e], &dict),
+            None => {
+                objects.objects.insert(ids.elements[e], dict);
+            }
+        }
     }
-    let parent_tree = write_parent_tree(objects, &ids, &parents, &annotations);
+    let parent_tree = write_parent_tree(objects, &ids, &parents, &annotations, prewritten);
     write_root(objects, book, &ids, parent_tree, annotations.len());
     Summary {
         elements: tree.elements.len(),
@@ -828,6 +843,7 @@ fn write_parent_tree(
     ids: &Ids,
     parents: &Parents,
     annotations: &[super::links::Annotation],
+    prewritten: Option<&mut super::save::Prewritten>,
 ) -> ObjectId {
     let mut nums = Vec::with_capacity(ids.pages.len() * 2);
     for (p, slots) in parents.of_content.iter().enumerate() {
@@ -860,7 +876,15 @@ fn write_parent_tree(
     }
     let mut parent_tree = Dictionary::new();
     parent_tree.set("Nums", Object::Array(nums));
-    objects.add_object(Object::Dictionary(parent_tree))
+    let parent_tree = Object::Dictionary(parent_tree);
+    match prewritten {
+        Some(prewritten) => {
+            let id = objects.new_object_id();
+            prewritten.push(id, &parent_tree);
+            id
+        }
+        None => objects.add_object(parent_tree),
+    }
 }
 
 /// The structure tree's root, each page's `/StructParents` and tab order,
