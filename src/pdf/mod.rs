@@ -182,15 +182,16 @@ fn write_objects<'a>(
     };
     let mut warnings = Vec::new();
     let mut objects = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
-    place_streams(&mut objects, &streams)?;
+    // The page streams are written from the cache's bytes into the file,
+    // except into PDF/X-1a's plain file (lopdf writes that one, from its objects).
+    let plain = pdf_x == Some(PdfX::X1a);
+    let mut prewritten = save::Prewritten::default();
+    place_streams(&mut objects, &streams, (!plain).then_some(&mut prewritten))?;
     let mut earlier = std::mem::take(&mut cache.deflated);
     compress::deflate_streams(&mut objects, &mut earlier, &mut cache.deflated);
     metadata::set_file_id(&mut objects, book, kind);
     pdfx::finish(&mut objects, book, pdf_x, kind);
-    // The structure tree is written as bytes at once, except into PDF/X-1a's
-    // plain file (lopdf writes that one, from its objects).
-    let mut prewritten = save::Prewritten::default();
-    let plain = pdf_x == Some(PdfX::X1a);
+    // The structure tree is written as bytes at once (not into PDF/X-1a's file).
     tagged::write(
         &mut objects,
         book,
@@ -361,10 +362,13 @@ fn glyph_census(
     ops
 }
 
-/// Puts each page's deflated stream in place of the one printpdf wrote.
+/// Puts each page's deflated stream in place of the one printpdf wrote;
+/// with `prewritten`, there its content, and the document's stream only its
+/// dictionary.
 fn place_streams(
     objects: &mut lopdf::Document,
     streams: &[Arc<Vec<u8>>],
+    mut prewritten: Option<&mut save::Prewritten>,
 ) -> Result<(), Diagnostics> {
     let fail = || {
         Diagnostics::from(Diagnostic::error(
@@ -375,6 +379,7 @@ fn place_streams(
     if pages.len() != streams.len() {
         return Err(fail());
     }
+    let mut placed: Vec<(lopdf::ObjectId, &Arc<Vec<u8>>)> = Vec::with_capacity(streams.len());
     for ((_, page_id), stream) in pages.into_iter().zip(streams) {
         let contents = objects
             .get_dictionary(page_id)
@@ -383,11 +388,25 @@ fn place_streams(
             .map_err(|_| fail())?;
         let mut dict = lopdf::Dictionary::new();
         dict.set("Filter", "FlateDecode");
-        let mut content = lopdf::Stream::new(dict, stream.to_vec());
+        let mut content = match prewritten {
+            Some(_) => {
+                placed.push((contents, stream));
+                let mut empty = lopdf::Stream::new(dict, Vec::new());
+                empty.dict.set("Length", stream.len() as i64);
+                empty
+            }
+            None => lopdf::Stream::new(dict, stream.to_vec()),
+        };
         content.allows_compression = false;
         objects
             .objects
             .insert(contents, lopdf::Object::Stream(content));
+    }
+    if let Some(prewritten) = prewritten.as_deref_mut() {
+        placed.sort_unstable_by_key(|(id, _)| *id);
+        for (id, stream) in placed {
+            prewritten.content(id, stream.clone());
+        }
     }
     Ok(())
 }

@@ -29,14 +29,27 @@ pub struct Packed<'a> {
 /// tree's elements, which as lopdf dictionaries (a map and an allocation for
 /// every key and name) held 33 MB at the end of the O. Henry collection's
 /// write, against 4 MB of bytes.
+///
+/// Also the page streams' contents, which the document's streams stand in
+/// for with their dictionaries alone: the contents are written from the
+/// cache's bytes, not from a copy in lopdf's objects.
 #[derive(Default)]
 pub struct Prewritten {
     bytes: Vec<u8>,
     /// Each object's number and where its bytes end.
     ends: Vec<(u32, usize)>,
+    /// Streams' contents, by the stream's id, ascending.
+    contents: Vec<(lopdf::ObjectId, std::sync::Arc<Vec<u8>>)>,
 }
 
 impl Prewritten {
+    /// The content of the stream `id`, which the document holds empty (its
+    /// dictionary's `/Length` already this content's); ids ascending.
+    pub fn content(&mut self, id: lopdf::ObjectId, content: std::sync::Arc<Vec<u8>>) {
+        debug_assert!(self.contents.last().is_none_or(|(last, _)| *last < id));
+        self.contents.push((id, content));
+    }
+
     /// Adds `object` as number `id`, which must be above the last added and
     /// be an object an object stream may hold (not a stream, generation 0).
     pub fn push(&mut self, id: lopdf::ObjectId, object: &Object) {
@@ -104,7 +117,22 @@ pub fn with_object_streams(
                     .collect::<io::Result<Vec<_>>>()
             })
         });
-        let mut out = Vec::new();
+        // Room for the whole file at once (the page streams are most of it):
+        // grown by doubling, a long book's held its old and new bytes at the
+        // write's peak.
+        let streams: usize = direct
+            .iter()
+            .map(|(_, object)| match object {
+                Object::Stream(stream) => stream.content.len() + 64,
+                _ => 64,
+            })
+            .sum::<usize>()
+            + prewritten
+                .contents
+                .iter()
+                .map(|(_, c)| c.len())
+                .sum::<usize>();
+        let mut out = Vec::with_capacity(streams + compressible.len() * 16 + 4096);
         let mut entries = Vec::with_capacity(doc.objects.len() + groups.len() + 1);
         writeln!(out, "%PDF-{}", doc.version)?;
         if doc.binary_mark.iter().any(|&byte| byte < 128) {
@@ -116,9 +144,20 @@ pub fn with_object_streams(
         out.push(b'%');
         out.extend_from_slice(&doc.binary_mark);
         out.push(b'\n');
+        let mut contents = prewritten.contents.iter().peekable();
         for (id, object) in direct {
             entries.push((id.0, Entry::Normal(out.len() as u32, id.1)));
-            indirect_object(&mut out, id, object)?;
+            while contents.next_if(|(number, _)| *number < id).is_some() {}
+            match (object, contents.next_if(|(number, _)| *number == id)) {
+                (Object::Stream(stream), Some((_, content))) => {
+                    writeln!(out, "{} {} obj", id.0, id.1)?;
+                    write_dictionary(&mut out, &stream.dict);
+                    out.extend_from_slice(b"stream\n");
+                    out.extend_from_slice(content);
+                    out.extend_from_slice(b"\nendstream \nendobj\n");
+                }
+                _ => indirect_object(&mut out, id, object)?,
+            }
         }
         let streams = made
             .join()
@@ -486,7 +525,7 @@ mod tests {
     }
 
     #[test]
-    fn objects_written_before_take_their_places_by_number() {
+    fn objects_and_contents_written_before_take_their_places_by_number() {
         let expected = lopdf_bytes(sample());
         // Every third dictionary moved out of the
         // document and written before it.
@@ -506,6 +545,14 @@ mod tests {
             let object = doc.objects.remove(&id).unwrap();
             prewritten.push(id, &object);
         }
+        // And every stream's content, its dictionary left in the document.
+        for (&id, object) in doc.objects.iter_mut() {
+            if let Object::Stream(stream) = object {
+                let content = std::mem::take(&mut stream.content);
+                prewritten.content(id, std::sync::Arc::new(content));
+            }
+        }
+        assert!(prewritten.contents.len() >= 4);
         let (earlier, mut kept) = (HashMap::new(), HashMap::new());
         let packed = Packed {
             earlier: &earlier,
