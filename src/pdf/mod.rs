@@ -368,7 +368,7 @@ fn glyph_census(
 fn place_streams(
     objects: &mut lopdf::Document,
     streams: &[Arc<Vec<u8>>],
-    mut prewritten: Option<&mut save::Prewritten>,
+    prewritten: Option<&mut save::Prewritten>,
 ) -> Result<(), Diagnostics> {
     let fail = || {
         Diagnostics::from(Diagnostic::error(
@@ -402,7 +402,7 @@ fn place_streams(
             .objects
             .insert(contents, lopdf::Object::Stream(content));
     }
-    if let Some(prewritten) = prewritten.as_deref_mut() {
+    if let Some(prewritten) = prewritten {
         placed.sort_unstable_by_key(|(id, _)| *id);
         for (id, stream) in placed {
             prewritten.content(id, stream.clone());
