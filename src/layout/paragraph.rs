@@ -306,18 +306,31 @@ struct Prepared {
     /// The advances of all the word's glyphs, in font units, summed in
     /// order (a piece that is the whole word, most of them, is this wide).
     advance: f64,
+    /// The word's glyph count, units per em and direction, copied here:
+    /// making a whole word's item then reads only this entry (reaching the
+    /// shared word for them was a tenth of making the items).
+    glyph_count: usize,
+    units_per_em: f32,
+    rtl: bool,
 }
 
 impl Prepared {
     /// A word set whole, never broken (superior figures, a verbatim line).
     fn unbroken(word: Arc<Word>, text: &str) -> Arc<Prepared> {
-        Arc::new(Prepared {
+        Arc::new(Prepared::new(word, text, Box::new([])))
+    }
+
+    fn new(word: Arc<Word>, text: &str, points: Box<[BreakPoint]>) -> Prepared {
+        Prepared {
             advance: advance_sum(&word.glyphs),
             letter_stretch: items::letter_stretch(text),
+            glyph_count: word.glyphs.len(),
+            units_per_em: word.units_per_em,
+            rtl: word.rtl,
             word,
             text: text.into(),
-            points: Box::new([]),
-        })
+            points,
+        }
     }
 }
 

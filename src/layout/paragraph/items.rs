@@ -586,13 +586,7 @@ impl Setter<'_, '_> {
                 })
             })
             .collect();
-        let prepared = Arc::new(Prepared {
-            advance: advance_sum(&word.glyphs),
-            word,
-            text: text.into(),
-            points,
-            letter_stretch: letter_stretch(text),
-        });
+        let prepared = Arc::new(Prepared::new(word, text, points));
         self.prepared[slot][hyphenate as usize].insert(text.into(), prepared.clone());
         prepared
     }
@@ -635,20 +629,24 @@ impl Setter<'_, '_> {
         }
         let hyphenate = para.hyphenate && seg.note.is_none();
         let prepared = self.prepare(text, seg.style, seg.features, hyphenate);
-        let word = &prepared.word;
-        let scale = seg.size.0 / word.units_per_em as f64;
-        let hyphen_width = self
-            .shaper
-            .hyphen(seg.style)
-            .map_or(seg.size.0 * 0.3, |g| g.advance as f64 * scale);
+        let glyph_count = prepared.glyph_count;
+        let scale = seg.size.0 / prepared.units_per_em as f64;
+        // Only a word with break points has hyphens to measure.
+        let hyphen_width = if prepared.points.is_empty() {
+            0.0
+        } else {
+            self.shaper
+                .hyphen(seg.style)
+                .map_or(seg.size.0 * 0.3, |g| g.advance as f64 * scale)
+        };
         let stretch = prepared.letter_stretch;
         let piece = |from_glyph: usize, to_glyph: usize, chars_before: u32| {
             // Letter-spacing after every glyph but the word's last.
-            let tracked = to_glyph - from_glyph - usize::from(to_glyph == word.glyphs.len());
-            let advance = if from_glyph == 0 && to_glyph == word.glyphs.len() {
+            let tracked = to_glyph - from_glyph - usize::from(to_glyph == glyph_count);
+            let advance = if from_glyph == 0 && to_glyph == glyph_count {
                 prepared.advance
             } else {
-                advance_sum(&word.glyphs[from_glyph..to_glyph])
+                advance_sum(&prepared.word.glyphs[from_glyph..to_glyph])
             };
             let width: f64 = advance * scale + seg.tracking * tracked as f64;
             let piece = Piece {
@@ -667,14 +665,14 @@ impl Setter<'_, '_> {
                 tracking: seg.tracking,
                 link: seg.link,
                 lang: seg.lang,
-                level: u8::from(word.rtl),
+                level: u8::from(prepared.rtl),
             };
             (Item::Box { width }, Some(piece))
         };
         // Justified lines take up a little of their slack between letters, so
         // word spaces stretch less: each box may be tracked out by up to
         // `LETTER_STRETCH` between its glyphs (not a right-to-left word).
-        let track = (para.align == Align::Justify && !para.draft && !word.rtl)
+        let track = (para.align == Align::Justify && !para.draft && !prepared.rtl)
             .then_some(seg.size.0 * stretch);
         let mut start_glyph = 0usize;
         let mut start_chars = 0u32;
@@ -692,8 +690,8 @@ impl Setter<'_, '_> {
             start_glyph = glyph;
             start_chars = point.chars_before;
         }
-        let (item, drawn) = piece(start_glyph, word.glyphs.len(), start_chars);
-        letter_glue(track, items, pieces, word.glyphs.len() - start_glyph);
+        let (item, drawn) = piece(start_glyph, glyph_count, start_chars);
+        letter_glue(track, items, pieces, glyph_count - start_glyph);
         items.push(item);
         pieces.push(drawn);
     }
