@@ -312,6 +312,10 @@ struct Prepared {
     glyph_count: usize,
     units_per_em: f32,
     rtl: bool,
+    /// How far the whole word hangs into the left and right margins, in
+    /// font units before its scale ([`Setter::hang`]'s share of its first
+    /// and last glyph's advance).
+    hang_units: [f64; 2],
 }
 
 impl Prepared {
@@ -321,7 +325,19 @@ impl Prepared {
     }
 
     fn new(word: Arc<Word>, text: &str, points: Box<[BreakPoint]>) -> Prepared {
+        let hang_units =
+            |glyph: Option<&crate::layout::shape::Glyph>, share: fn(char) -> f64| match glyph {
+                Some(glyph) if !word.rtl => text
+                    .get(glyph.cluster as usize..)
+                    .and_then(|rest| rest.chars().next())
+                    .map_or(0.0, |c| share(c) * glyph.advance as f64),
+                _ => 0.0,
+            };
         Prepared {
+            hang_units: [
+                hang_units(word.glyphs.first(), items::left_hang),
+                hang_units(word.glyphs.last(), items::right_hang),
+            ],
             advance: advance_sum(&word.glyphs),
             letter_stretch: items::letter_stretch(text),
             glyph_count: word.glyphs.len(),

@@ -360,6 +360,13 @@ impl Setter<'_, '_> {
         // How far the box at `i` hangs out past its first or last glyph.
         let edge = |i: usize, last: bool, share: fn(char) -> f64| -> f64 {
             match pieces.get(i).and_then(Option::as_ref) {
+                // The whole word (most pieces): its hang was found once.
+                Some(piece)
+                    if piece.glyphs.start == 0 && piece.glyphs.end == piece.source.glyph_count =>
+                {
+                    let scale = piece.size.0 / piece.source.units_per_em as f64;
+                    piece.source.hang_units[usize::from(last)] * scale
+                }
                 Some(piece) if !piece.word().rtl && !piece.glyphs.is_empty() => {
                     let at = if last {
                         piece.glyphs.end - 1
