@@ -79,6 +79,12 @@ impl Glyphs {
         Arc::make_mut(&mut self.0).push(glyph);
     }
 
+    /// The glyphs to write to, taken once for many pushes ([`Glyphs::push`]
+    /// checks the sharing, an atomic operation, every time).
+    pub fn writable(&mut self) -> &mut Vec<PlacedGlyph> {
+        Arc::make_mut(&mut self.0)
+    }
+
     /// Room reserved for glyphs and not used (the layout tests hold it small).
     pub fn spare(&self) -> usize {
         self.0.capacity() - self.0.len()
@@ -157,6 +163,11 @@ impl RunText {
 
     pub fn push(&mut self, c: char) {
         Arc::make_mut(&mut self.0).push(c);
+    }
+
+    /// The text to write to, taken once for many pushes (see [`Glyphs::writable`]).
+    pub fn writable(&mut self) -> &mut String {
+        Arc::make_mut(&mut self.0)
     }
 
     pub fn push_str(&mut self, text: &str) {

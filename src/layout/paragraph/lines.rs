@@ -128,22 +128,34 @@ pub(super) fn push_glyphs(
     let upem_scale = piece.size.0 / piece.word().units_per_em as f64;
     let glyphs = &piece.word().glyphs[piece.glyphs.clone()];
     let last = piece.word().glyphs.len().saturating_sub(1);
-    let mut previous_cluster = None;
-    let mut pen = x;
-    for (index, g) in (piece.glyphs.start..).zip(glyphs) {
-        let face = if piece.word().fell_back.is_empty() {
+    let face_of = |g: &crate::layout::shape::Glyph| {
+        if piece.word().fell_back.is_empty() {
             piece.style
         } else {
             g.face
-        };
-        let role = role_of(piece);
+        }
+    };
+    let role = role_of(piece);
+    let mut previous_cluster = None;
+    let mut pen = x;
+    // The glyphs go in runs of one face and slant (most pieces are one): the
+    // run's glyphs and text are taken for writing once a run, not once a
+    // glyph (each take checks the shared list's count, an atomic operation).
+    let mut from = 0;
+    while from < glyphs.len() {
+        let (face, slant) = (face_of(&glyphs[from]), glyphs[from].slant);
+        let to = from
+            + glyphs[from..]
+                .iter()
+                .take_while(|g| face_of(g) == face && g.slant == slant)
+                .count();
         let same = runs.last().is_some_and(|r| {
             r.style == face
                 && r.size == piece.size
                 && r.rise == piece.rise
                 && r.strike == piece.strike
                 && r.role == role
-                && r.slant == g.slant
+                && r.slant == slant
         });
         if !same {
             runs.push(LineRun {
@@ -156,44 +168,50 @@ pub(super) fn push_glyphs(
                 glyphs: Glyphs::with_capacity(room),
                 text: RunText::with_capacity(room + room / 8),
                 role,
-                slant: g.slant,
+                slant,
             });
         }
         let run = runs.last_mut().expect("a run was just pushed");
-        // A glyph shows its cluster's text: up to the next cluster start in
-        // logical order (right-to-left words have their clusters reversed);
-        // the second glyph of a cluster shows nothing more.
-        let cluster_start = g.cluster as usize;
-        let shown = if previous_cluster == Some(g.cluster) {
-            ""
-        } else {
-            let cluster_end = piece
-                .word()
-                .cluster_end(g.cluster)
-                .map_or(piece.text().len(), |c| c as usize);
-            piece.text().get(cluster_start..cluster_end).unwrap_or("")
-        };
-        previous_cluster = Some(g.cluster);
-        let text_start = run.text.len() as u32;
-        if piece.word().rtl && shown.chars().nth(1).is_some() {
-            // Readers turn right-to-left text back into logical order
-            // character by character, a ligature's characters included: give
-            // them in visual order so they come out right (لا, not ال).
-            run.text.extend(shown.chars().rev());
-        } else {
-            run.text.push_str(shown);
+        let run_x = run.x.0;
+        let run_glyphs = run.glyphs.writable();
+        let run_text = run.text.writable();
+        for (index, g) in (piece.glyphs.start + from..).zip(&glyphs[from..to]) {
+            // A glyph shows its cluster's text: up to the next cluster start in
+            // logical order (right-to-left words have their clusters reversed);
+            // the second glyph of a cluster shows nothing more.
+            let cluster_start = g.cluster as usize;
+            let shown = if previous_cluster == Some(g.cluster) {
+                ""
+            } else {
+                let cluster_end = piece
+                    .word()
+                    .cluster_end(g.cluster)
+                    .map_or(piece.text().len(), |c| c as usize);
+                piece.text().get(cluster_start..cluster_end).unwrap_or("")
+            };
+            previous_cluster = Some(g.cluster);
+            let text_start = run_text.len() as u32;
+            if piece.word().rtl && shown.chars().nth(1).is_some() {
+                // Readers turn right-to-left text back into logical order
+                // character by character, a ligature's characters included: give
+                // them in visual order so they come out right (لا, not ال).
+                run_text.extend(shown.chars().rev());
+            } else {
+                run_text.push_str(shown);
+            }
+            run_glyphs.push(PlacedGlyph {
+                id: g.id,
+                x: Pt(pen - run_x + g.x_offset as f64 * upem_scale),
+                advance: Pt(g.advance as f64 * upem_scale),
+                text_start,
+                text_len: shown.len() as u16,
+            });
+            pen += g.advance as f64 * upem_scale + spacing;
+            if index < last {
+                pen += piece.tracking;
+            }
         }
-        run.glyphs.push(PlacedGlyph {
-            id: g.id,
-            x: Pt(pen - run.x.0 + g.x_offset as f64 * upem_scale),
-            advance: Pt(g.advance as f64 * upem_scale),
-            text_start,
-            text_len: shown.len() as u16,
-        });
-        pen += g.advance as f64 * upem_scale + spacing;
-        if index < last {
-            pen += piece.tracking;
-        }
+        from = to;
     }
 }
 
