@@ -523,22 +523,25 @@ impl Pending {
         let carried_words = self
             .carried_words
             .filter(|carried| carried.names.iter().all(|&name| shard_is_whole(disk, name)));
-        let words: Vec<(u64, StoredWord)> = match same_words {
+        // The tables are read in place, held until the words are written
+        // (the same bytes as a `StoredWord`'s).
+        let asked: Vec<(&str, crate::layout::shape::Asked)> = match same_words {
             Some(_) => Vec::new(),
             None => self
                 .words
                 .iter()
-                .flat_map(|(language, table, build)| {
-                    table
-                        .asked_in(*build)
-                        .into_iter()
-                        .map(move |(slot, text, word)| {
-                            let key = key_hash(&(language, slot, &text));
-                            (key, (language.clone(), slot, text, word))
-                        })
-                })
+                .map(|(language, table, build)| (language.as_str(), table.asked_in(*build)))
                 .collect(),
         };
+        let words: Vec<(u64, (&str, u32, &str, &Arc<Word>))> = asked
+            .iter()
+            .flat_map(|(language, asked)| {
+                asked.words().map(move |(slot, text, word)| {
+                    let key = key_hash(&(language, slot, &text));
+                    (key, (*language, slot, text, word))
+                })
+            })
+            .collect();
         let listed = (
             words.len(),
             words.iter().map(|(_, w)| word_size(&w.3)).sum::<usize>(),

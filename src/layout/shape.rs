@@ -214,6 +214,28 @@ pub struct WordTable {
     build: std::sync::atomic::AtomicU32,
 }
 
+/// A [`WordTable`] held for reading the words one build asked for: read
+/// in place (copying out the 34,000 words of a long book, each text and
+/// reference, was 15 ms on one core at the end of its build).
+pub struct Asked<'t> {
+    shards: Vec<(
+        u32,
+        std::sync::MutexGuard<'t, HashMap<Box<str>, (WordCell, u32)>>,
+    )>,
+    build: u32,
+}
+
+impl Asked<'_> {
+    /// Each word shaped for the build, with its slot (face × feature combination).
+    pub fn words(&self) -> impl Iterator<Item = (u32, &str, &Arc<Word>)> {
+        self.shards.iter().flat_map(|(slot, map)| {
+            map.iter()
+                .filter(|(_, (_, asked))| *asked == self.build)
+                .filter_map(|(text, (cell, _))| Some((*slot, &**text, cell.get()?)))
+        })
+    }
+}
+
 type WordCell = Arc<std::sync::OnceLock<Arc<Word>>>;
 /// A word's cell and the last build that asked for it.
 type WordShard = std::sync::Mutex<HashMap<Box<str>, (WordCell, u32)>>;
@@ -281,26 +303,24 @@ impl WordTable {
         self.build.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// The words build number `build` asked for, shaped, each with its slot
-    /// (face × feature combination): what the build cache on disk keeps.
-    pub fn asked_in(&self, build: u32) -> Vec<(u32, Box<str>, Arc<Word>)> {
-        let mut words = Vec::new();
-        for (slot, shards) in self.slots.iter().enumerate() {
-            for shard in shards {
-                let map = match shard.lock() {
-                    Ok(map) => map,
-                    Err(poisoned) => poisoned.into_inner(),
-                };
-                words.extend(
-                    map.iter()
-                        .filter(|(_, (_, asked))| *asked == build)
-                        .filter_map(|(text, (cell, _))| {
-                            Some((slot as u32, text.clone(), cell.get()?.clone()))
-                        }),
-                );
-            }
-        }
-        words
+    /// The words build number `build` asked for ([`Asked::words`]), the
+    /// table held while they are read: what the build cache on disk keeps.
+    pub fn asked_in(&self, build: u32) -> Asked<'_> {
+        let shards = self
+            .slots
+            .iter()
+            .enumerate()
+            .flat_map(|(slot, shards)| {
+                shards.iter().map(move |shard| {
+                    let map = match shard.lock() {
+                        Ok(map) => map,
+                        Err(poisoned) => poisoned.into_inner(),
+                    };
+                    (slot as u32, map)
+                })
+            })
+            .collect();
+        Asked { shards, build }
     }
 
     /// Puts a word shaped by an earlier process in its slot; a slot these
