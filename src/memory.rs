@@ -108,6 +108,8 @@ pub type SlotWord = (u32, Box<str>, Arc<Word>);
 pub type LanguageWords = (String, Vec<SlotWord>);
 /// A word as a shard holds it: language, slot, text, shaped word.
 type StoredWord = (String, u32, Box<str>, Arc<Word>);
+/// A [`StoredWord`] as it is written: read in place from a word table.
+type BorrowedWord<'a> = (&'a str, u32, &'a str, &'a Arc<Word>);
 
 /// What one build kept for the next process.
 #[derive(Debug, Default)]
@@ -533,7 +535,7 @@ impl Pending {
                 .map(|(language, table, build)| (language.as_str(), table.asked_in(*build)))
                 .collect(),
         };
-        let words: Vec<(u64, (&str, u32, &str, &Arc<Word>))> = asked
+        let words: Vec<(u64, BorrowedWord)> = asked
             .iter()
             .flat_map(|(language, asked)| {
                 asked.words().map(move |(slot, text, word)| {
@@ -544,7 +546,7 @@ impl Pending {
             .collect();
         let listed = (
             words.len(),
-            words.iter().map(|(_, w)| word_size(&w.3)).sum::<usize>(),
+            words.iter().map(|(_, w)| word_size(w.3)).sum::<usize>(),
         );
         let (words_kept, recent_kept) = match (&same_words, &carried_words) {
             (Some(same), _) => ((same.count, same.size), (0, 0)),

@@ -218,10 +218,8 @@ pub struct WordTable {
 /// in place (copying out the 34,000 words of a long book, each text and
 /// reference, was 15 ms on one core at the end of its build).
 pub struct Asked<'t> {
-    shards: Vec<(
-        u32,
-        std::sync::MutexGuard<'t, HashMap<Box<str>, (WordCell, u32)>>,
-    )>,
+    /// Each slot's shards, locked.
+    shards: Vec<(u32, std::sync::MutexGuard<'t, WordMap>)>,
     build: u32,
 }
 
@@ -238,7 +236,9 @@ impl Asked<'_> {
 
 type WordCell = Arc<std::sync::OnceLock<Arc<Word>>>;
 /// A word's cell and the last build that asked for it.
-type WordShard = std::sync::Mutex<HashMap<Box<str>, (WordCell, u32)>>;
+type WordShard = std::sync::Mutex<WordMap>;
+/// Each word's cell and the last build that asked for it, by its text.
+type WordMap = HashMap<Box<str>, (WordCell, u32)>;
 
 /// Shards per slot: enough that workers seldom meet on one lock.
 const SHARDS: usize = 32;
