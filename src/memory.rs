@@ -116,13 +116,11 @@ type BorrowedWord<'a> = (&'a str, u32, &'a str, &'a Arc<Word>);
 pub struct Remembered {
     /// The key of the font files the words were shaped in.
     pub fonts_key: u64,
-    /// The words, decoded on a thread of their own when layout will set
+    /// The words: decoded on a thread of their own when layout will set
     /// paragraphs the cache could not hold; otherwise left in their shards
     /// until [`Remembered::words`] asks for them (a build that takes every
     /// paragraph whole does not).
-    words: Option<WordsLater>,
-    /// Where the words are, while they are not being decoded.
-    word_shards: Option<(DiskCache, Vec<(Part, u64)>)>,
+    words: KeptWordsState,
     /// The key of the fonts and settings the paragraphs were set with.
     pub layout_key: u64,
     pub paragraphs: Vec<(u64, Arc<[Line]>)>,
@@ -138,6 +136,18 @@ pub struct Remembered {
     pub pdf_other: Vec<(u64, Blob)>,
     /// The EPUB's deflated documents, by archive path and text hash.
     pub epub: Vec<((String, u64), Blob)>,
+}
+
+/// Where the last build's words are, for [`Remembered::words`].
+#[derive(Debug, Default)]
+enum KeptWordsState {
+    /// None were kept, or they were taken.
+    #[default]
+    None,
+    /// Being decoded on their own thread.
+    Decoding(WordsLater),
+    /// Still in these shards.
+    Shelved(DiskCache, Vec<(Part, u64)>),
 }
 
 /// What one core read of the shards, before the words are sorted by language.
@@ -350,13 +360,11 @@ pub fn recall(disk: &DiskCache) -> Option<Remembered> {
         }
         read
     });
-    match early_words {
-        Some(words) => remembered.words = Some(words),
-        None if !word_shards.is_empty() => {
-            remembered.word_shards = Some((disk.clone(), word_shards));
-        }
-        None => {}
-    }
+    remembered.words = match early_words {
+        Some(words) => KeptWordsState::Decoding(words),
+        None if !word_shards.is_empty() => KeptWordsState::Shelved(disk.clone(), word_shards),
+        None => KeptWordsState::None,
+    };
     for read in shares {
         remembered.damaged |= read.damaged;
         remembered.paragraphs.extend(read.paragraphs);
@@ -370,10 +378,11 @@ pub fn recall(disk: &DiskCache) -> Option<Remembered> {
 impl Remembered {
     /// The words being decoded, or their decoding begun now.
     pub fn words(&mut self) -> Option<WordsLater> {
-        self.words.take().or_else(|| {
-            let (disk, shards) = self.word_shards.take()?;
-            spawn_words(&disk, &shards)
-        })
+        match std::mem::take(&mut self.words) {
+            KeptWordsState::None => None,
+            KeptWordsState::Decoding(words) => Some(words),
+            KeptWordsState::Shelved(disk, shards) => spawn_words(&disk, &shards),
+        }
     }
 }
 

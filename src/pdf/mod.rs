@@ -214,8 +214,8 @@ fn write_objects<'a>(
         };
         save::with_object_streams(&mut objects, &prewritten, packed).map(|written| bytes = written)
     };
-    // The document's objects (a structure tree of thousands of
-    // dictionaries) are freed beside the rest of the build.
+    // The document's objects (with PDF/X-1a, a structure tree of thousands
+    // of dictionaries) are freed beside the rest of the build.
     crate::drop_elsewhere((objects, doc));
     saved
         .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot write the PDF: {e}"))))?;

@@ -120,7 +120,7 @@ pub fn with_object_streams(
         // Room for the whole file at once (the page streams are most of it):
         // grown by doubling, a long book's held its old and new bytes at the
         // write's peak.
-        let streams: usize = direct
+        let room: usize = direct
             .iter()
             .map(|(_, object)| match object {
                 Object::Stream(stream) => stream.content.len() + 64,
@@ -132,7 +132,7 @@ pub fn with_object_streams(
                 .iter()
                 .map(|(_, c)| c.len())
                 .sum::<usize>();
-        let mut out = Vec::with_capacity(streams + compressible.len() * 16 + 4096);
+        let mut out = Vec::with_capacity(room + compressible.len() * 16 + 4096);
         let mut entries = Vec::with_capacity(doc.objects.len() + groups.len() + 1);
         writeln!(out, "%PDF-{}", doc.version)?;
         if doc.binary_mark.iter().any(|&byte| byte < 128) {
@@ -150,11 +150,7 @@ pub fn with_object_streams(
             while contents.next_if(|(number, _)| *number < id).is_some() {}
             match (object, contents.next_if(|(number, _)| *number == id)) {
                 (Object::Stream(stream), Some((_, content))) => {
-                    writeln!(out, "{} {} obj", id.0, id.1)?;
-                    write_dictionary(&mut out, &stream.dict);
-                    out.extend_from_slice(b"stream\n");
-                    out.extend_from_slice(content);
-                    out.extend_from_slice(b"\nendstream \nendobj\n");
+                    indirect_stream(&mut out, id, &stream.dict, content)?;
                 }
                 _ => indirect_object(&mut out, id, object)?,
             }
@@ -263,11 +259,14 @@ fn object_stream(
 /// `id gen obj`, the object, `endobj`, with lopdf's spacing.
 fn indirect_object(out: &mut Vec<u8>, id: (u32, u16), object: &Object) -> io::Result<()> {
     use Object::*;
+    if let Stream(stream) = object {
+        return indirect_stream(out, id, &stream.dict, &stream.content);
+    }
     let separate = matches!(
         object,
         Null | Boolean(_) | Integer(_) | Real(_) | Reference(_)
     );
-    let separate_end = separate || matches!(object, Name(_) | Stream(_));
+    let separate_end = separate || matches!(object, Name(_));
     writeln!(out, "{} {} obj", id.0, id.1)?;
     if separate {
         out.push(b' ');
@@ -277,6 +276,20 @@ fn indirect_object(out: &mut Vec<u8>, id: (u32, u16), object: &Object) -> io::Re
         out.push(b' ');
     }
     out.extend_from_slice(b"\nendobj\n");
+    Ok(())
+}
+
+/// A stream as an indirect object, its `content` given apart from its
+/// dictionary (a page stream's comes from the cache), with lopdf's spacing.
+fn indirect_stream(
+    out: &mut Vec<u8>,
+    id: (u32, u16),
+    dict: &Dictionary,
+    content: &[u8],
+) -> io::Result<()> {
+    writeln!(out, "{} {} obj", id.0, id.1)?;
+    write_stream(out, dict, content);
+    out.extend_from_slice(b" \nendobj\n");
     Ok(())
 }
 
@@ -340,16 +353,18 @@ fn write_object(out: &mut Vec<u8>, object: &Object) {
             out.push(b']');
         }
         Object::Dictionary(dict) => write_dictionary(out, dict),
-        Object::Stream(stream) => {
-            write_dictionary(out, &stream.dict);
-            out.extend_from_slice(b"stream\n");
-            out.extend_from_slice(&stream.content);
-            out.extend_from_slice(b"\nendstream");
-        }
+        Object::Stream(stream) => write_stream(out, &stream.dict, &stream.content),
         Object::Reference((id, generation)) => {
             let _ = write!(out, "{id} {generation} R");
         }
     }
+}
+
+fn write_stream(out: &mut Vec<u8>, dict: &Dictionary, content: &[u8]) {
+    write_dictionary(out, dict);
+    out.extend_from_slice(b"stream\n");
+    out.extend_from_slice(content);
+    out.extend_from_slice(b"\nendstream");
 }
 
 /// Whether lopdf puts a space before the object (after a key or an item).
